@@ -1,0 +1,66 @@
+import { resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from './config.js'
+import { ConfigError } from './errors.js'
+
+describe('loadConfig', () => {
+  it('fills every key from its default when the environment is empty', () => {
+    const config = loadConfig({})
+    expect(config).toEqual({
+      PORT: 8080,
+      HOST: '127.0.0.1',
+      DATA_DIR: resolve('./data'),
+      DATABASE_URL: undefined,
+      DATABASE_POOL_SIZE: 10,
+      LOG_LEVEL: 'info',
+      DUCKDB_THREADS: 2,
+      DUCKDB_MEMORY_LIMIT: '2GB',
+      PSEUDONYM_KEY: 'development-only-pseudonym-key',
+      FIXTURE_SEED: 42,
+      FIXTURE_SCALE: 1,
+    })
+    expect(Object.isFrozen(config)).toBe(true)
+  })
+
+  it('parses the values it is given', () => {
+    const config = loadConfig({
+      PORT: '9000',
+      DATABASE_URL: 'postgresql://app:pw@db.internal:5432/portal',
+      FIXTURE_SCALE: '0.2',
+      LOG_LEVEL: 'debug',
+    })
+    expect(config.PORT).toBe(9000)
+    expect(config.DATABASE_URL).toBe('postgresql://app:pw@db.internal:5432/portal')
+    expect(config.FIXTURE_SCALE).toBe(0.2)
+    expect(config.LOG_LEVEL).toBe('debug')
+  })
+
+  it('names every bad variable at once and never echoes a secret', () => {
+    let error: unknown
+    try {
+      loadConfig({
+        PORT: '80a',
+        DATABASE_URL: 'mysql://root:hunter2@db/x',
+        LOG_LEVEL: 'loud',
+        FIXTURE_SCALE: '-1',
+      })
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(ConfigError)
+    const problems = (error as ConfigError).problems
+    expect(problems).toEqual([
+      'PORT: must be a whole number between 1 and 65535 (got "80a")',
+      'DATABASE_URL: must be a URL like postgres://user:password@host:5432/database',
+      'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
+      'FIXTURE_SCALE: must be a positive number such as 0.2, 1 or 200 (got "-1")',
+    ])
+    expect((error as Error).message).not.toContain('hunter2')
+    expect((error as Error).message.split('\n')[0]).toBe('Invalid configuration:')
+  })
+
+  it('refuses a port outside the TCP range', () => {
+    expect(() => loadConfig({ PORT: '70000' })).toThrow('PORT: must be at most 65535 (got "70000")')
+    expect(() => loadConfig({ PORT: '0' })).toThrow('PORT: must be at least 1 (got "0")')
+  })
+})

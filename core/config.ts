@@ -1,0 +1,134 @@
+import { resolve } from 'node:path'
+import { z } from 'zod'
+import { ConfigError } from './errors.js'
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `must be a whole number between ${min} and ${max}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      const url = new URL(value)
+      return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== ''
+    } catch {
+      return false
+    }
+  }, 'must be a URL like postgres://user:password@host:5432/database')
+
+/**
+ * Every environment variable the product reads: its default, one line of help, and its parser.
+ * The README's configuration table mirrors this list (a test keeps them in step).
+ */
+export const CONFIG_KEYS = {
+  PORT: {
+    default: '8080',
+    help: 'TCP port the HTTP server (API and portal) listens on.',
+    schema: integer(1, 65_535),
+  },
+  HOST: {
+    default: '127.0.0.1',
+    help: 'Interface the server binds to; use 0.0.0.0 behind a load balancer or in a container.',
+    schema: z.string().trim().min(1, 'must not be empty'),
+  },
+  DATA_DIR: {
+    default: './data',
+    help: 'Directory for feeds, quarantine, published Parquet versions and the embedded database.',
+    schema: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .transform((dir) => resolve(dir)),
+  },
+  DATABASE_URL: {
+    default: undefined,
+    help: 'PostgreSQL connection URL. Unset = embedded PGlite persisted under DATA_DIR/pglite.',
+    secret: true,
+    schema: postgresUrl.optional(),
+  },
+  DATABASE_POOL_SIZE: {
+    default: '10',
+    help: 'Maximum PostgreSQL connections per server process (ignored for PGlite).',
+    schema: integer(1, 500),
+  },
+  LOG_LEVEL: {
+    default: 'info',
+    help: `Log level: ${LOG_LEVELS.join(', ')}.`,
+    schema: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }),
+  },
+  DUCKDB_THREADS: {
+    default: '2',
+    help: 'Threads the DuckDB engine may use for ingest and fusion.',
+    schema: integer(1, 256),
+  },
+  DUCKDB_MEMORY_LIMIT: {
+    default: '2GB',
+    help: 'Memory DuckDB may use before spilling to disk, e.g. 512MB or 4GB.',
+    schema: z
+      .string()
+      .trim()
+      .regex(
+        /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i,
+        'must be a size such as 512MB or 4GB',
+      ),
+  },
+  PSEUDONYM_KEY: {
+    default: 'development-only-pseudonym-key',
+    help: 'Secret key for pseudonymous person keys in Trusted Centre datasets; set your own in production.',
+    secret: true,
+    schema: z.string().min(16, 'must be at least 16 characters'),
+  },
+  FIXTURE_SEED: {
+    default: '42',
+    help: 'Seed of the synthetic fixture feeds generated on first start.',
+    schema: integer(0, 2 ** 31 - 1),
+  },
+  FIXTURE_SCALE: {
+    default: '1',
+    help: 'Size of the fixture feeds generated on first start (1 = 5,000 persons).',
+    schema: z
+      .string()
+      .trim()
+      .regex(/^\d+(\.\d+)?$/, 'must be a positive number such as 0.2, 1 or 200')
+      .transform(Number)
+      .pipe(z.number().positive('must be greater than 0').max(2000, 'must be at most 2000')),
+  },
+} as const
+
+type ConfigKeys = typeof CONFIG_KEYS
+
+/** The validated, frozen configuration of one server process. */
+export type Config = Readonly<{
+  [K in keyof ConfigKeys]: z.output<ConfigKeys[K]['schema']>
+}>
+
+/**
+ * Parses the environment once. Throws a {@link ConfigError} naming every missing or invalid
+ * variable; secret values are never echoed back.
+ * @example const config = loadConfig(process.env)
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const values: Record<string, unknown> = {}
+  const problems: string[] = []
+  for (const [name, key] of Object.entries(CONFIG_KEYS)) {
+    const raw = env[name] === undefined || env[name] === '' ? key.default : env[name]
+    const parsed = (key.schema as z.ZodType).safeParse(raw)
+    if (parsed.success) {
+      values[name] = parsed.data
+      continue
+    }
+    const reason = parsed.error.issues.map((issue) => issue.message).join('; ')
+    const shown = 'secret' in key && key.secret ? '' : ` (got ${JSON.stringify(raw)})`
+    problems.push(`${name}: ${reason}${shown}`)
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return Object.freeze(values) as Config
+}

@@ -1,0 +1,40 @@
+import react from '@vitejs/plugin-react'
+import { defineConfig } from 'vitest/config'
+
+const SERVER_MODULES = [
+  'core',
+  'fixtures',
+  'lineage',
+  'catalog',
+  'trusted-centre',
+  'query-service',
+  'kpi',
+  'server',
+  'scripts',
+]
+
+export default defineConfig({
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    projects: [
+      {
+        test: {
+          name: 'server',
+          environment: 'node',
+          include: SERVER_MODULES.map((dir) => `${dir}/**/*.test.ts`),
+          // One throwaway PostgreSQL server for the run; every database test also runs on it.
+          globalSetup: ['./vitest.global-setup.ts'],
+        },
+      },
+      {
+        plugins: [react()],
+        test: {
+          name: 'portal',
+          environment: 'happy-dom',
+          include: ['portal/src/**/*.test.{ts,tsx}'],
+        },
+      },
+    ],
+  },
+})
