@@ -1,0 +1,49 @@
+import type { ColumnType, Generated } from 'kysely'
+
+/** Rows of the catalogue's tables as Kysely sees them (snake_case, as stored). */
+export interface CatalogTables {
+  datasets: DatasetRow
+  dataset_versions: DatasetVersionRow
+  dataset_columns: DatasetColumnRow
+}
+
+export interface DatasetRow {
+  id: string
+  slug: string
+  title: string
+  description: string
+  agency: string
+  trusted_centre: string
+  source_ssots: string[]
+  security_classification: string
+  sensitivity: string
+  update_frequency: string
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export interface DatasetVersionRow {
+  dataset_id: string
+  version: number
+  path: string
+  row_count: number
+  byte_size: number
+  content_sha256: string
+  schema: ColumnType<VersionSchemaColumn[], string, string>
+  run_id: string | null
+  created_at: Generated<Date>
+}
+
+export interface VersionSchemaColumn {
+  name: string
+  type: string
+}
+
+export interface DatasetColumnRow {
+  dataset_id: string
+  position: number
+  name: string
+  type: string
+  description: string
+  personal_data: string
+}

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../fixtures/index.js'
+import type { CatalogTables } from './catalog-tables.js'
+import {
+  createDatasetStore,
+  type DatasetRegistration,
+  type DatasetStore,
+  type VersionContent,
+} from './dataset-store.js'
+import { catalogMigrations } from './migrations.js'
+
+const registration: DatasetRegistration = {
+  slug: 'person-address-pa',
+  title: 'Persons by residential planning area',
+  description: 'One row per person with the planning area of their registered address.',
+  agency: 'DOS',
+  trustedCentre: 'TC-DoS',
+  sourceSsots: ['ica', 'sla'],
+  classification: { security: 'restricted', sensitivity: 'sensitive-normal' },
+  updateFrequency: 'daily',
+  columns: [
+    {
+      name: 'person_key',
+      description: 'Pseudonymous key of the person',
+      personalData: 'direct-identifier',
+    },
+    {
+      name: 'planning_area_code',
+      description: 'URA planning area',
+      personalData: 'quasi-identifier',
+    },
+    { name: 'region_code', description: 'URA region', personalData: 'none' },
+  ],
+}
+const content = (sha: string, columns = ['person_key', 'planning_area_code']): VersionContent => ({
+  rowCount: 4_950,
+  byteSize: 123_456,
+  contentSha256: sha,
+  schema: columns.map((name) => ({ name, type: 'VARCHAR' })),
+})
+
+describe.each(TEST_BACKENDS)('dataset store on %s', (backend) => {
+  let test: TestDatabase<CatalogTables>
+  let store: DatasetStore
+  const placed: number[] = []
+  const place = async (version: number) => {
+    placed.push(version)
+    return `tc/person-address-pa/v${version}.parquet`
+  }
+
+  beforeAll(async () => {
+    test = await openTestDatabase(backend, {
+      postgresUrl: inject('postgresUrl'),
+      migrations: [catalogMigrations],
+    })
+    store = createDatasetStore(test.db)
+  })
+  afterAll(() => test.close())
+
+  it('registers the dataset with its first version and columns', async () => {
+    const result = await store.publishVersion(registration, content('a'.repeat(64)), place)
+    expect(result).toEqual({
+      datasetId: expect.stringMatching(/^d_[0-9a-f]{32}$/),
+      version: 1,
+      created: true,
+    })
+    const [dataset] = await store.listDatasets()
+    expect(dataset).toMatchObject({
+      id: result.datasetId,
+      slug: 'person-address-pa',
+      agency: 'DOS',
+      sourceSsots: ['ica', 'sla'],
+      classification: { security: 'restricted', sensitivity: 'sensitive-normal' },
+      currentVersion: {
+        version: 1,
+        rowCount: 4_950,
+        byteSize: 123_456,
+        contentSha256: 'a'.repeat(64),
+      },
+      columns: [
+        {
+          name: 'person_key',
+          type: 'VARCHAR',
+          description: 'Pseudonymous key of the person',
+          personalData: 'direct-identifier',
+        },
+        {
+          name: 'planning_area_code',
+          type: 'VARCHAR',
+          description: 'URA planning area',
+          personalData: 'quasi-identifier',
+        },
+      ],
+    })
+    expect(placed).toEqual([1])
+  })
+
+  it('publishes nothing when the content equals the current version', async () => {
+    const result = await store.publishVersion(registration, content('a'.repeat(64)), place)
+    expect(result).toMatchObject({ version: 1, created: false })
+    expect(placed).toEqual([1])
+  })
+
+  it('publishes the next version and follows its schema', async () => {
+    const result = await store.publishVersion(
+      registration,
+      content('b'.repeat(64), ['person_key', 'region_code']),
+      place,
+    )
+    expect(result).toMatchObject({ version: 2, created: true })
+    const detail = await store.findDataset('person-address-pa')
+    expect(detail?.versions.map((v) => v.version)).toEqual([2, 1])
+    expect(detail?.columns.map((c) => c.name)).toEqual(['person_key', 'region_code'])
+    expect(await store.findDataset(result.datasetId)).toMatchObject({ slug: 'person-address-pa' })
+  })
+
+  it('gives concurrent publishers distinct version numbers', async () => {
+    const results = await Promise.all(
+      ['c', 'd', 'e'].map((c) => store.publishVersion(registration, content(c.repeat(64)), place)),
+    )
+    expect(results.map((r) => r.version).sort()).toEqual([3, 4, 5])
+  })
+
+  it('refuses an impossible classification and undeclared columns, publishing nothing', async () => {
+    await expect(
+      store.publishVersion(
+        {
+          ...registration,
+          slug: 'open-but-sensitive',
+          classification: { security: 'official-open', sensitivity: 'sensitive-high' },
+        },
+        content('f'.repeat(64)),
+        place,
+      ),
+    ).rejects.toThrow(
+      'A sensitive-high dataset cannot be official-open: raise its security classification',
+    )
+    await expect(
+      store.publishVersion(
+        registration,
+        content('f'.repeat(64), ['person_key', 'secret_column']),
+        place,
+      ),
+    ).rejects.toThrow("Dataset 'person-address-pa' publishes undeclared columns: secret_column")
+    expect((await store.listDatasets()).map((d) => d.slug)).toEqual(['person-address-pa'])
+    expect((await store.findDataset('person-address-pa'))?.currentVersion?.version).toBe(5)
+  })
+
+  it('answers undefined for a dataset it does not have', async () => {
+    expect(await store.findDataset('no-such-dataset')).toBeUndefined()
+  })
+})

@@ -1,0 +1,287 @@
+import { randomBytes } from 'node:crypto'
+import type { Kysely, Selectable, Transaction } from 'kysely'
+import { InvalidInputError } from '../core/index.js'
+import type {
+  CatalogTables,
+  DatasetColumnRow,
+  DatasetRow,
+  DatasetVersionRow,
+  VersionSchemaColumn,
+} from './catalog-tables.js'
+import {
+  assertValidClassification,
+  type Classification,
+  type Dataset,
+  type DatasetColumn,
+  type DatasetDetail,
+  type DatasetId,
+  type DatasetVersion,
+  isSlug,
+  type PersonalDataKind,
+  type SecurityClassification,
+  type Sensitivity,
+} from './dataset.js'
+
+/** What a Trusted Centre pipeline declares about the dataset it publishes. */
+export interface DatasetRegistration {
+  slug: string
+  title: string
+  description: string
+  agency: string
+  trustedCentre: string
+  sourceSsots: string[]
+  classification: Classification
+  updateFrequency: string
+  columns: { name: string; description: string; personalData: PersonalDataKind }[]
+}
+
+/** The content of a candidate version, measured before it is published. */
+export interface VersionContent {
+  rowCount: number
+  byteSize: number
+  contentSha256: string
+  schema: VersionSchemaColumn[]
+  runId?: string
+}
+
+export interface PublishResult {
+  datasetId: DatasetId
+  version: number
+  /** False when the content equals the current version's: nothing new was published. */
+  created: boolean
+}
+
+/**
+ * Places a candidate version's file at its final, versioned location and returns that path
+ * (relative to the data directory). Called inside the publishing transaction, so two
+ * publishers never claim the same version number.
+ */
+export type PlaceVersion = (version: number) => Promise<string>
+
+export interface DatasetStore {
+  listDatasets(): Promise<Dataset[]>
+  findDataset(idOrSlug: string): Promise<DatasetDetail | undefined>
+  /**
+   * Registers the dataset on first sight and publishes a new version unless the content equals
+   * the current one. Steward-owned metadata (title, descriptions, classification) is set only
+   * when the dataset or column first appears, never overwritten by a pipeline run.
+   */
+  publishVersion(
+    registration: DatasetRegistration,
+    content: VersionContent,
+    place: PlaceVersion,
+  ): Promise<PublishResult>
+}
+
+export function createDatasetStore(db: Kysely<CatalogTables>): DatasetStore {
+  return {
+    async listDatasets() {
+      const rows = await db.selectFrom('datasets').selectAll().orderBy('title').execute()
+      return assemble(db, rows)
+    },
+
+    async findDataset(idOrSlug) {
+      const row = await db
+        .selectFrom('datasets')
+        .selectAll()
+        .where(idOrSlug.startsWith('d_') ? 'id' : 'slug', '=', idOrSlug)
+        .executeTakeFirst()
+      if (!row) return undefined
+      const [dataset] = await assemble(db, [row])
+      const versions = await db
+        .selectFrom('dataset_versions')
+        .selectAll()
+        .where('dataset_id', '=', row.id)
+        .orderBy('version', 'desc')
+        .execute()
+      return { ...(dataset as Dataset), versions: versions.map(rowToVersion) }
+    },
+
+    async publishVersion(registration, content, place) {
+      validateRegistration(registration, content)
+      return db.transaction().execute(async (trx) => {
+        const dataset = await lockOrCreateDataset(trx, registration)
+        const latest = await trx
+          .selectFrom('dataset_versions')
+          .select(['version', 'content_sha256'])
+          .where('dataset_id', '=', dataset.id)
+          .orderBy('version', 'desc')
+          .executeTakeFirst()
+        if (latest && latest.content_sha256 === content.contentSha256) {
+          return { datasetId: dataset.id as DatasetId, version: latest.version, created: false }
+        }
+        const version = (latest?.version ?? 0) + 1
+        const path = await place(version)
+        await trx
+          .insertInto('dataset_versions')
+          .values({
+            dataset_id: dataset.id,
+            version,
+            path,
+            row_count: content.rowCount,
+            byte_size: content.byteSize,
+            content_sha256: content.contentSha256,
+            schema: JSON.stringify(content.schema),
+            run_id: content.runId ?? null,
+          })
+          .execute()
+        await syncColumns(trx, dataset.id, registration, content.schema)
+        return { datasetId: dataset.id as DatasetId, version, created: true }
+      })
+    },
+  }
+}
+
+function validateRegistration(registration: DatasetRegistration, content: VersionContent) {
+  if (!isSlug(registration.slug)) {
+    throw new InvalidInputError(
+      `Dataset slug '${registration.slug}' must be lower-case words joined by '-'`,
+    )
+  }
+  assertValidClassification(registration.classification)
+  const declared = new Set(registration.columns.map((c) => c.name))
+  const missing = content.schema.filter((c) => !declared.has(c.name)).map((c) => c.name)
+  if (missing.length > 0) {
+    throw new InvalidInputError(
+      `Dataset '${registration.slug}' publishes undeclared columns: ${missing.join(', ')}`,
+    )
+  }
+}
+
+async function lockOrCreateDataset(
+  trx: Transaction<CatalogTables>,
+  registration: DatasetRegistration,
+) {
+  await trx
+    .insertInto('datasets')
+    .values({
+      id: `d_${randomBytes(16).toString('hex')}`,
+      slug: registration.slug,
+      title: registration.title,
+      description: registration.description,
+      agency: registration.agency,
+      trusted_centre: registration.trustedCentre,
+      source_ssots: registration.sourceSsots,
+      security_classification: registration.classification.security,
+      sensitivity: registration.classification.sensitivity,
+      update_frequency: registration.updateFrequency,
+    })
+    .onConflict((oc) => oc.column('slug').doNothing())
+    .execute()
+  // The row lock serialises publishers of one dataset, across processes and replicas.
+  return trx
+    .selectFrom('datasets')
+    .select('id')
+    .where('slug', '=', registration.slug)
+    .forUpdate()
+    .executeTakeFirstOrThrow()
+}
+
+async function syncColumns(
+  trx: Transaction<CatalogTables>,
+  datasetId: string,
+  registration: DatasetRegistration,
+  schema: VersionSchemaColumn[],
+) {
+  const declared = new Map(registration.columns.map((c) => [c.name, c]))
+  const names = schema.map((c) => c.name)
+  await trx
+    .deleteFrom('dataset_columns')
+    .where('dataset_id', '=', datasetId)
+    .where('name', 'not in', names)
+    .execute()
+  await trx
+    .insertInto('dataset_columns')
+    .values(
+      schema.map((column, position) => ({
+        dataset_id: datasetId,
+        position,
+        name: column.name,
+        type: column.type,
+        description: declared.get(column.name)?.description ?? '',
+        personal_data: declared.get(column.name)?.personalData ?? 'none',
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['dataset_id', 'name']).doUpdateSet((eb) => ({
+        position: eb.ref('excluded.position'),
+        type: eb.ref('excluded.type'),
+      })),
+    )
+    .execute()
+}
+
+async function assemble(
+  db: Kysely<CatalogTables>,
+  rows: Selectable<DatasetRow>[],
+): Promise<Dataset[]> {
+  if (rows.length === 0) return []
+  const ids = rows.map((r) => r.id)
+  const [versions, columns] = await Promise.all([
+    db
+      .selectFrom('dataset_versions')
+      .selectAll()
+      .distinctOn('dataset_id')
+      .where('dataset_id', 'in', ids)
+      .orderBy('dataset_id')
+      .orderBy('version', 'desc')
+      .execute(),
+    db
+      .selectFrom('dataset_columns')
+      .selectAll()
+      .where('dataset_id', 'in', ids)
+      .orderBy('dataset_id')
+      .orderBy('position')
+      .execute(),
+  ])
+  const latest = new Map(versions.map((v) => [v.dataset_id, rowToVersion(v)]))
+  const columnsOf = new Map<string, Selectable<DatasetColumnRow>[]>()
+  for (const column of columns) {
+    columnsOf.set(column.dataset_id, [...(columnsOf.get(column.dataset_id) ?? []), column])
+  }
+  return rows.map((row) => rowToDataset(row, columnsOf.get(row.id) ?? [], latest.get(row.id)))
+}
+
+function rowToDataset(
+  row: Selectable<DatasetRow>,
+  columns: Selectable<DatasetColumnRow>[],
+  currentVersion: DatasetVersion | undefined,
+): Dataset {
+  return {
+    id: row.id as DatasetId,
+    slug: row.slug,
+    title: row.title,
+    description: row.description,
+    agency: row.agency,
+    trustedCentre: row.trusted_centre,
+    sourceSsots: row.source_ssots,
+    classification: {
+      security: row.security_classification as SecurityClassification,
+      sensitivity: row.sensitivity as Sensitivity,
+    },
+    updateFrequency: row.update_frequency,
+    columns: columns.map(rowToColumn),
+    currentVersion,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+}
+
+function rowToColumn(row: Selectable<DatasetColumnRow>): DatasetColumn {
+  return {
+    name: row.name,
+    type: row.type,
+    description: row.description,
+    personalData: row.personal_data as PersonalDataKind,
+  }
+}
+
+function rowToVersion(row: Selectable<DatasetVersionRow>): DatasetVersion {
+  return {
+    version: row.version,
+    rowCount: row.row_count,
+    byteSize: row.byte_size,
+    contentSha256: row.content_sha256,
+    createdAt: row.created_at,
+  }
+}

@@ -1,0 +1,110 @@
+import { InvalidInputError } from '../core/index.js'
+
+/** A catalogue dataset's public id: `d_` and 32 hex digits, the data.gov.sg format. */
+export type DatasetId = string & { readonly __brand: 'DatasetId' }
+
+export function parseDatasetId(value: string): DatasetId {
+  if (!/^d_[0-9a-f]{32}$/.test(value)) {
+    throw new InvalidInputError(`Dataset id '${value}' must be 'd_' followed by 32 hex digits`)
+  }
+  return value as DatasetId
+}
+
+/** Ascending security classification (DOMAIN.md §4.1). */
+export const SECURITY_CLASSIFICATIONS = [
+  'official-open',
+  'official-closed',
+  'restricted',
+  'confidential-cloud-eligible',
+  'confidential',
+  'secret',
+] as const
+export type SecurityClassification = (typeof SECURITY_CLASSIFICATIONS)[number]
+
+/** Ascending sensitivity classification: harm to individuals or businesses. */
+export const SENSITIVITIES = ['non-sensitive', 'sensitive-normal', 'sensitive-high'] as const
+export type Sensitivity = (typeof SENSITIVITIES)[number]
+
+/** What a column holds about people, which decides masking in samples and extracts. */
+export const PERSONAL_DATA_KINDS = [
+  'direct-identifier',
+  'quasi-identifier',
+  'sensitive',
+  'none',
+] as const
+export type PersonalDataKind = (typeof PERSONAL_DATA_KINDS)[number]
+
+export interface Classification {
+  security: SecurityClassification
+  sensitivity: Sensitivity
+}
+
+export interface DatasetColumn {
+  name: string
+  type: string
+  description: string
+  personalData: PersonalDataKind
+}
+
+export interface DatasetVersion {
+  version: number
+  rowCount: number
+  byteSize: number
+  contentSha256: string
+  createdAt: Date
+}
+
+export interface Dataset {
+  id: DatasetId
+  slug: string
+  title: string
+  description: string
+  agency: string
+  trustedCentre: string
+  sourceSsots: string[]
+  classification: Classification
+  updateFrequency: string
+  columns: DatasetColumn[]
+  currentVersion: DatasetVersion | undefined
+  createdAt: Date
+  updatedAt: Date
+}
+
+/** A dataset page: the dataset and every version, newest first. */
+export interface DatasetDetail extends Dataset {
+  versions: DatasetVersion[]
+}
+
+const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/
+
+export function isSlug(value: string): boolean {
+  return SLUG.test(value) && value.length <= 100
+}
+
+/** "Restricted / Sensitive Normal", as agencies write the combined label. */
+export function classificationLabel(classification: Classification): string {
+  const words = (value: string) =>
+    value
+      .split('-')
+      .map((w) => w[0]?.toUpperCase() + w.slice(1))
+      .join(' ')
+  const security = words(classification.security)
+    .replace(/^Official (Open|Closed)$/, 'Official ($1)')
+    .replace(/^Confidential Cloud Eligible$/, 'Confidential (Cloud-Eligible)')
+  return `${security} / ${words(classification.sensitivity)}`
+}
+
+/**
+ * Refuses classifications that cannot exist: personal or entity data that is Sensitive can
+ * never be Official (Open) (DOMAIN.md §4.1).
+ */
+export function assertValidClassification(classification: Classification): void {
+  if (
+    classification.security === 'official-open' &&
+    classification.sensitivity !== 'non-sensitive'
+  ) {
+    throw new InvalidInputError(
+      `A ${classification.sensitivity} dataset cannot be official-open: raise its security classification`,
+    )
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * @module catalog
+ * The metadata catalogue: datasets, their immutable versions and columns, classification, and
+ * the HTTP routes that list and show them.
+ */
+
+export type { CatalogTables } from './catalog-tables.js'
+export {
+  type Classification,
+  classificationLabel,
+  type Dataset,
+  type DatasetColumn,
+  type DatasetDetail,
+  type DatasetId,
+  type DatasetVersion,
+  PERSONAL_DATA_KINDS,
+  type PersonalDataKind,
+  parseDatasetId,
+  SECURITY_CLASSIFICATIONS,
+  SENSITIVITIES,
+  type SecurityClassification,
+  type Sensitivity,
+} from './dataset.js'
+export {
+  createDatasetStore,
+  type DatasetRegistration,
+  type DatasetStore,
+  type PlaceVersion,
+  type PublishResult,
+  type VersionContent,
+} from './dataset-store.js'
+export { DatasetNotFoundError } from './errors.js'
+export { catalogMigrations } from './migrations.js'
+export { catalogRoutes } from './routes.js'
