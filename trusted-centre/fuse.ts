@@ -1,0 +1,131 @@
+import { stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { DatasetStore, PublishResult } from '../catalog/index.js'
+import type { DuckDBConnection, DuckDBInstance } from '../core/index.js'
+import { dataLayout } from './data-layout.js'
+import { quoteIdent, quoteLiteral, readRows, withConnection } from './duckdb-sql.js'
+import { mkdirFor, moveIntoPlace, removeIfPresent, sha256File } from './files.js'
+import type { Pipeline } from './pipeline.js'
+import { createReferenceTables } from './reference-tables.js'
+import { newRunId, type Run } from './run.js'
+import type { RunStore } from './run-store.js'
+
+export interface FuseDeps {
+  runs: RunStore
+  catalog: DatasetStore
+  duckdb: DuckDBInstance
+  dataDir: string
+  pseudonymKey: string
+  now: () => Date
+}
+
+export interface FuseResult {
+  run: Run
+  publication: PublishResult
+}
+
+/**
+ * Runs a fusion pipeline over the current snapshot of each input feed and publishes the result
+ * as the dataset's next immutable version. The file is written under a temporary name and only
+ * renamed to `tc/<dataset>/v<N>.parquet` inside the catalogue's publishing transaction, so a
+ * crash never leaves half a version; a result equal to the current version publishes nothing.
+ */
+export async function runPipeline(deps: FuseDeps, pipeline: Pipeline): Promise<FuseResult> {
+  const startedAt = deps.now()
+  const runId = newRunId(startedAt)
+  await deps.runs.startRun({ id: runId, kind: 'fuse', subject: pipeline.id, startedAt })
+  const pending = join(deps.dataDir, dataLayout.pendingVersion(pipeline.dataset.slug, runId))
+  try {
+    const inputs = await currentSnapshots(deps, pipeline)
+    const measured = await withConnection(
+      () => deps.duckdb.connect(),
+      async (conn) => {
+        await prepareInputs(conn, deps, inputs)
+        await mkdirFor(pending)
+        const order = pipeline.key.map(quoteIdent).join(', ')
+        await conn.run(
+          `COPY (SELECT * FROM (${pipeline.sql}) ORDER BY ${order}) TO ${quoteLiteral(pending)} (FORMAT parquet, COMPRESSION zstd)`,
+        )
+        return measureOutput(conn, pending)
+      },
+    )
+    const content = {
+      ...measured,
+      byteSize: (await stat(pending)).size,
+      contentSha256: await sha256File(pending),
+      runId,
+    }
+    const publication = await deps.catalog.publishVersion(
+      pipeline.dataset,
+      content,
+      async (version) => {
+        const path = dataLayout.version(pipeline.dataset.slug, version)
+        await moveIntoPlace(pending, join(deps.dataDir, path))
+        return path
+      },
+    )
+    if (!publication.created) await removeIfPresent(pending)
+    const run = await deps.runs.finishRun(runId, deps.now(), {
+      status: 'succeeded',
+      rowsIn: measured.rowCount,
+      outputVersion: publication.version,
+      published: publication.created,
+      message: publication.created
+        ? `Published ${pipeline.dataset.slug} v${publication.version} with ${measured.rowCount} rows`
+        : `Unchanged: ${pipeline.dataset.slug} v${publication.version} is current`,
+    })
+    return { run, publication }
+  } catch (error) {
+    await removeIfPresent(pending)
+    await deps.runs.finishRun(runId, deps.now(), {
+      status: 'failed',
+      message: `Fusion failed: ${error instanceof Error ? error.message : String(error)}`,
+    })
+    throw error
+  }
+}
+
+async function currentSnapshots(deps: FuseDeps, pipeline: Pipeline) {
+  return Promise.all(
+    pipeline.inputs.map(async (feed) => {
+      const run = await deps.runs.latestAcceptedIngest(feed.id)
+      if (!run?.stagingPath) {
+        throw new Error(`No accepted delivery of feed '${feed.id}' yet: ingest one first`)
+      }
+      return { feed: feed.id, path: join(deps.dataDir, run.stagingPath) }
+    }),
+  )
+}
+
+async function prepareInputs(
+  conn: DuckDBConnection,
+  deps: FuseDeps,
+  inputs: { feed: string; path: string }[],
+) {
+  // Dates derived from timestamps follow Singapore time, whatever the server's zone.
+  await conn.run(`SET TimeZone = 'Asia/Singapore'`)
+  const secret = await conn.prepare('SET VARIABLE pseudonym_key = $1')
+  secret.bindVarchar(1, deps.pseudonymKey)
+  await secret.run()
+  await createReferenceTables(conn)
+  for (const input of inputs) {
+    await conn.run(
+      `CREATE OR REPLACE TEMP VIEW ${quoteIdent(input.feed)} AS SELECT * FROM read_parquet(${quoteLiteral(input.path)})`,
+    )
+  }
+}
+
+async function measureOutput(conn: DuckDBConnection, file: string) {
+  const schema = await readRows<{ column_name: string; column_type: string }>(
+    conn,
+    `DESCRIBE SELECT * FROM read_parquet(${quoteLiteral(file)})`,
+  )
+  const [count] = await readRows<{ n: string }>(
+    conn,
+    `SELECT count(*) AS n FROM read_parquet(${quoteLiteral(file)})`,
+  )
+  return {
+    rowCount: Number(count?.n ?? 0),
+    schema: schema.map((c) => ({ name: c.column_name, type: c.column_type })),
+  }
+}

@@ -1,0 +1,211 @@
+import { stat } from 'node:fs/promises'
+import { extname, join } from 'node:path'
+import type { DuckDBConnection, DuckDBInstance } from '../core/index.js'
+import { dataLayout } from './data-layout.js'
+import { quoteIdent, quoteLiteral, readRows, withConnection } from './duckdb-sql.js'
+import type { FeedColumn, FeedContract } from './feed-contract.js'
+import { headerMismatch } from './feed-contract.js'
+import { copyAtomically, mkdirFor, readFirstLine, sha256File } from './files.js'
+import { newRunId, type Run } from './run.js'
+import type { RunStore } from './run-store.js'
+import { ruleCondition, ruleReason, VALUE_RULE_MACROS } from './value-rules.js'
+
+export interface IngestDeps {
+  runs: RunStore
+  duckdb: DuckDBInstance
+  dataDir: string
+  now: () => Date
+}
+
+/** What happened to a delivery: ingested (possibly with quarantined rows), refused, or a repeat. */
+export type IngestResult =
+  | { outcome: 'ingested'; run: Run }
+  | { outcome: 'refused'; run: Run }
+  | { outcome: 'already-delivered'; run: Run }
+
+/**
+ * Ingests one delivered file against its feed contract. The file is archived unchanged under its
+ * SHA-256; a repeat of a delivery is a no-op that names the earlier run. A header that does not
+ * match the contract refuses the whole delivery. Otherwise every row that fails parsing, typing
+ * or a value rule goes to quarantine with its row number, raw text and reason, the rest to the
+ * staging Parquet file, and the run records rows_in = accepted + quarantined.
+ */
+export async function ingestDelivery(
+  deps: IngestDeps,
+  contract: FeedContract,
+  file: string,
+): Promise<IngestResult> {
+  const sha256 = await sha256File(file)
+  const earlier = await deps.runs.findDeliveryRun(contract.id, sha256)
+  if (earlier) return { outcome: 'already-delivered', run: earlier }
+
+  const startedAt = deps.now()
+  const runId = newRunId(startedAt)
+  const archived = dataLayout.rawFeed(
+    contract.ssot,
+    contract.id,
+    startedAt,
+    sha256,
+    extname(file).slice(1) || 'csv',
+  )
+  await copyAtomically(file, join(deps.dataDir, archived))
+  const delivery = { feed: contract.id, sha256, path: archived, byteSize: (await stat(file)).size }
+  await deps.runs.startRun({
+    id: runId,
+    kind: 'ingest',
+    subject: contract.id,
+    startedAt,
+    deliverySha256: sha256,
+  })
+
+  const header = (await readFirstLine(join(deps.dataDir, archived)))
+    .split(',')
+    .map((h) => h.trim().replace(/^"|"$/g, ''))
+  const mismatch = headerMismatch(contract, header)
+  if (mismatch) {
+    const run = await deps.runs.finishRun(runId, deps.now(), {
+      status: 'failed',
+      message: mismatch,
+      delivery,
+    })
+    return { outcome: 'refused', run }
+  }
+
+  try {
+    const counts = await withConnection(
+      () => deps.duckdb.connect(),
+      (conn) => checkAndSplit(conn, contract, runId, deps.dataDir, join(deps.dataDir, archived)),
+    )
+    if (counts.rowsIn !== counts.accepted + counts.quarantined) {
+      throw new Error(
+        `Counts do not reconcile: ${counts.rowsIn} in, ${counts.accepted} accepted, ${counts.quarantined} quarantined`,
+      )
+    }
+    const run = await deps.runs.finishRun(runId, deps.now(), {
+      status: 'succeeded',
+      ...counts,
+      stagingPath: dataLayout.staging(contract.id, runId),
+      quarantinePath: dataLayout.quarantine(runId),
+      message: `${counts.accepted} of ${counts.rowsIn} rows accepted, ${counts.quarantined} quarantined`,
+      delivery,
+    })
+    return { outcome: 'ingested', run }
+  } catch (error) {
+    const message = `Ingest failed: ${error instanceof Error ? error.message : String(error)}`
+    await deps.runs.finishRun(runId, deps.now(), { status: 'failed', message })
+    throw error
+  }
+}
+
+/** Reads the delivery in DuckDB, checks every row, and writes staging and quarantine files. */
+async function checkAndSplit(
+  conn: DuckDBConnection,
+  contract: FeedContract,
+  runId: string,
+  dataDir: string,
+  file: string,
+) {
+  const tag = runId.replace(/\W/g, '_')
+  const columns = contract.columns
+  const rawColumns = `{${columns.map((c) => `${quoteLiteral(c.name)}: 'VARCHAR'`).join(', ')}}`
+  await conn.run(VALUE_RULE_MACROS)
+  // Every field is read as text first: only structural faults (wrong column count, broken
+  // quoting) are left to the CSV reader, and its rejects table keeps their line and raw text.
+  await conn.run(`
+    CREATE TEMP TABLE raw AS SELECT * FROM read_csv(${quoteLiteral(file)},
+      columns = ${rawColumns}, header = true, auto_detect = false,
+      delim = ',', quote = '"', escape = '"', store_rejects = true,
+      rejects_table = 'rejects_${tag}', rejects_scan = 'rejects_scan_${tag}')`)
+  await conn.run(`
+    CREATE TEMP TABLE structural AS
+    SELECT line - 1 AS row, string_agg(error_type || ': ' || error_message, '; ' ORDER BY column_idx) AS reason,
+           any_value(csv_line) AS raw_text
+    FROM rejects_${tag} GROUP BY line`)
+  // Accepted ordinals skip rejected lines: row(k) = k + #{rejected r_i : r_i - i < k}.
+  await conn.run(`
+    CREATE TEMP TABLE gaps AS SELECT row - row_number() OVER (ORDER BY row) AS before FROM structural`)
+  await conn.run(`
+    CREATE TEMP TABLE checked AS
+    SELECT rowid + 1 + (SELECT count(*) FROM gaps WHERE gaps.before < raw.rowid + 1) AS row,
+           ${columns.map(typedColumn).join(',\n           ')},
+           list_filter([${columns.flatMap(reasonsFor).join(', ')}], r -> r IS NOT NULL) AS reasons,
+           concat_ws(',', ${columns.map((c) => csvField(quoteIdent(c.name))).join(', ')}) AS raw_text
+    FROM raw`)
+  await conn.run(`
+    CREATE TEMP TABLE judged AS
+    SELECT * REPLACE (CASE WHEN row <> first_row AND len(reasons) = 0
+                           THEN ['exact duplicate of row ' || first_row] ELSE reasons END AS reasons)
+    FROM (SELECT *, min(row) OVER (PARTITION BY raw_text) AS first_row FROM checked)`)
+
+  const staging = join(dataDir, dataLayout.staging(contract.id, runId))
+  const quarantine = join(dataDir, dataLayout.quarantine(runId))
+  await mkdirFor(staging)
+  await mkdirFor(quarantine)
+  const names = columns.map((c) => quoteIdent(c.name)).join(', ')
+  await conn.run(`
+    COPY (SELECT row AS _row, ${quoteLiteral(runId)} AS _run, ${names} FROM judged WHERE len(reasons) = 0 ORDER BY row)
+    TO ${quoteLiteral(staging)} (FORMAT parquet, COMPRESSION zstd)`)
+  await conn.run(`
+    COPY (SELECT row, array_to_string(reasons, '; ') AS reason, raw_text FROM judged WHERE len(reasons) > 0
+          UNION ALL SELECT row, reason, raw_text FROM structural ORDER BY row)
+    TO ${quoteLiteral(quarantine)} (FORMAT parquet, COMPRESSION zstd)`)
+  const [counts] = await readRows<{
+    raw: string
+    structural: string
+    accepted: string
+    refused: string
+  }>(
+    conn,
+    `SELECT (SELECT count(*) FROM raw) AS raw, (SELECT count(*) FROM structural) AS structural,
+            count(*) FILTER (WHERE len(reasons) = 0) AS accepted,
+            count(*) FILTER (WHERE len(reasons) > 0) AS refused
+     FROM judged`,
+  )
+  return {
+    rowsIn: Number(counts?.raw) + Number(counts?.structural),
+    accepted: Number(counts?.accepted),
+    quarantined: Number(counts?.refused) + Number(counts?.structural),
+  }
+}
+
+function normalized(column: FeedColumn): string {
+  const name = quoteIdent(column.name)
+  if (column.normalize === 'trim-upper') return `upper(trim(${name}))`
+  if (column.normalize === 'trim') return `trim(${name})`
+  return name
+}
+
+function typedColumn(column: FeedColumn): string {
+  return `TRY_CAST(NULLIF(${normalized(column)}, '') AS ${column.type}) AS ${quoteIdent(column.name)}`
+}
+
+/** SQL expressions that each yield a reason string when the column's value is refused, else NULL. */
+function reasonsFor(column: FeedColumn): string[] {
+  const value = normalized(column)
+  const present = `NULLIF(${value}, '') IS NOT NULL`
+  const typed = `TRY_CAST(NULLIF(${value}, '') AS ${column.type})`
+  const shown = (text: string) =>
+    `${quoteLiteral(`${column.name}: '`)} || ${quoteIdent(column.name)} || ${quoteLiteral(`' ${text}`)}`
+  const reasons: string[] = []
+  if (column.required) {
+    reasons.push(
+      `CASE WHEN NOT ${present} THEN ${quoteLiteral(`${column.name}: required value is missing`)} END`,
+    )
+  }
+  if (column.type !== 'VARCHAR') {
+    reasons.push(
+      `CASE WHEN ${present} AND ${typed} IS NULL THEN ${shown(`is not a valid ${column.type}`)} END`,
+    )
+  }
+  if (column.rule) {
+    reasons.push(
+      `CASE WHEN ${typed} IS NOT NULL AND NOT (${ruleCondition(column.rule, typed)}) THEN ${shown(ruleReason(column.rule))} END`,
+    )
+  }
+  return reasons
+}
+
+/** Re-encodes a raw field as CSV, so a quarantined row shows the text that was delivered. */
+function csvField(value: string): string {
+  return `CASE WHEN ${value} IS NULL THEN '' WHEN regexp_matches(${value}, '[",\\r\\n]') THEN '"' || replace(${value}, '"', '""') || '"' ELSE ${value} END`
+}

@@ -1,0 +1,52 @@
+import { type Kysely, sql } from 'kysely'
+import type { MigrationSet } from '../core/index.js'
+
+/** The Trusted Centre's run history and its record of every delivery received. */
+export const trustedCentreMigrations: MigrationSet = {
+  module: 'trusted-centre',
+  migrations: {
+    '20261122-02-trusted-centre-runs': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('tc_runs')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('ingest', 'fuse')`))
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) =>
+            c.notNull().check(sql`status in ('running', 'succeeded', 'failed')`),
+          )
+          .addColumn('started_at', 'timestamptz', (c) => c.notNull())
+          .addColumn('finished_at', 'timestamptz')
+          .addColumn('delivery_sha256', 'text')
+          .addColumn('rows_in', 'bigint')
+          .addColumn('accepted', 'bigint')
+          .addColumn('quarantined', 'bigint')
+          .addColumn('staging_path', 'text')
+          .addColumn('quarantine_path', 'text')
+          .addColumn('output_version', 'integer')
+          .addColumn('published', 'boolean')
+          .addColumn('message', 'text')
+          .addCheckConstraint(
+            'tc_runs_reconcile',
+            sql`status <> 'succeeded' or kind <> 'ingest' or rows_in = accepted + quarantined`,
+          )
+          .execute()
+        await db.schema
+          .createIndex('tc_runs_subject')
+          .on('tc_runs')
+          .columns(['subject', 'started_at'])
+          .execute()
+        await db.schema
+          .createTable('tc_deliveries')
+          .addColumn('feed', 'text', (c) => c.notNull())
+          .addColumn('sha256', 'text', (c) => c.notNull())
+          .addColumn('path', 'text', (c) => c.notNull())
+          .addColumn('byte_size', 'bigint', (c) => c.notNull())
+          .addColumn('received_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+          .addColumn('run_id', 'text', (c) => c.notNull().references('tc_runs.id'))
+          .addPrimaryKeyConstraint('tc_deliveries_pk', ['feed', 'sha256'])
+          .execute()
+      },
+    },
+  },
+}

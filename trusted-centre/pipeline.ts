@@ -1,0 +1,17 @@
+import type { DatasetRegistration } from '../catalog/index.js'
+import type { FeedContract } from './feed-contract.js'
+
+/**
+ * A declared fusion: which feeds it reads (each visible to the SQL as a view named after the
+ * feed, holding its current accepted snapshot), the SELECT that fuses them, the key that orders
+ * the output, and the catalogue dataset it publishes.
+ */
+export interface Pipeline {
+  id: string
+  inputs: readonly FeedContract[]
+  /** A single SELECT. `getvariable('pseudonym_key')` gives the secret for pseudonymous keys. */
+  sql: string
+  /** Unique key of an output row; also the order of the written file, so output is reproducible. */
+  key: readonly string[]
+  dataset: DatasetRegistration
+}

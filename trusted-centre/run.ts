@@ -1,0 +1,26 @@
+import { randomBytes } from 'node:crypto'
+
+/** One Trusted Centre run: an ingest of a delivery or a fusion pipeline execution. */
+export interface Run {
+  id: string
+  kind: 'ingest' | 'fuse'
+  subject: string
+  status: 'running' | 'succeeded' | 'failed'
+  startedAt: Date
+  finishedAt: Date | undefined
+  deliverySha256: string | undefined
+  rowsIn: number | undefined
+  accepted: number | undefined
+  quarantined: number | undefined
+  stagingPath: string | undefined
+  quarantinePath: string | undefined
+  outputVersion: number | undefined
+  published: boolean | undefined
+  message: string | undefined
+}
+
+/** A run id that sorts by start time: `run_20261122T083500123_1a2b3c`. */
+export function newRunId(now: Date): string {
+  const stamp = now.toISOString().replace(/[-:.Z]/g, '')
+  return `run_${stamp}_${randomBytes(3).toString('hex')}`
+}

@@ -1,0 +1,37 @@
+import type { Generated } from 'kysely'
+
+/** Rows of the Trusted Centre's tables as Kysely sees them. */
+export interface TrustedCentreTables {
+  tc_runs: RunRow
+  tc_deliveries: DeliveryRow
+}
+
+export interface RunRow {
+  id: string
+  kind: 'ingest' | 'fuse'
+  /** The feed id of an ingest run, the pipeline id of a fusion run. */
+  subject: string
+  status: 'running' | 'succeeded' | 'failed'
+  started_at: Date
+  finished_at: Date | null
+  delivery_sha256: string | null
+  rows_in: number | null
+  accepted: number | null
+  quarantined: number | null
+  /** Accepted rows of an ingest run, relative to the data directory. */
+  staging_path: string | null
+  quarantine_path: string | null
+  /** The catalogue version a fusion run published or found unchanged. */
+  output_version: number | null
+  published: boolean | null
+  message: string | null
+}
+
+export interface DeliveryRow {
+  feed: string
+  sha256: string
+  path: string
+  byte_size: number
+  received_at: Generated<Date>
+  run_id: string
+}
