@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       DUCKDB_THREADS: 2,
       DUCKDB_MEMORY_LIMIT: '2GB',
       PSEUDONYM_KEY: 'development-only-pseudonym-key',
+      SEED_FIXTURES: true,
       FIXTURE_SEED: 42,
       FIXTURE_SCALE: 1,
     })

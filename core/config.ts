@@ -86,6 +86,13 @@ export const CONFIG_KEYS = {
     secret: true,
     schema: z.string().min(16, 'must be at least 16 characters'),
   },
+  SEED_FIXTURES: {
+    default: 'true',
+    help: 'On start, generate synthetic SSOT feeds into a data directory that has none (set false in production).',
+    schema: z
+      .enum(['true', 'false'], { message: 'must be true or false' })
+      .transform((v) => v === 'true'),
+  },
   FIXTURE_SEED: {
     default: '42',
     help: 'Seed of the synthetic fixture feeds generated on first start.',

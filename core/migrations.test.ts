@@ -40,7 +40,7 @@ describe('collectMigrations', () => {
       collectMigrations([
         {
           module: 'alpha',
-          migrations: { 'create-things': first.migrations['20260101-01-alpha-things']! },
+          migrations: { 'create-things': { up: async () => undefined } },
         },
       ]),
     ).toThrow("Migration 'create-things' of module 'alpha' must be named YYYYMMDD-NN-alpha-<what>")

@@ -67,7 +67,6 @@ export async function runPipeline(deps: FuseDeps, pipeline: Pipeline): Promise<F
     if (!publication.created) await removeIfPresent(pending)
     const run = await deps.runs.finishRun(runId, deps.now(), {
       status: 'succeeded',
-      rowsIn: measured.rowCount,
       outputVersion: publication.version,
       published: publication.created,
       message: publication.created

@@ -2,7 +2,12 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { catalogMigrations, createDatasetStore, type DatasetStore } from '../catalog/index.js'
+import {
+  type CatalogTables,
+  catalogMigrations,
+  createDatasetStore,
+  type DatasetStore,
+} from '../catalog/index.js'
 import { type DuckDBInstance, openDuckDb } from '../core/index.js'
 import {
   type FixtureManifest,
@@ -13,6 +18,7 @@ import {
 } from '../fixtures/index.js'
 import { readRows, withConnection } from './duckdb-sql.js'
 import { trustedCentreMigrations } from './migrations.js'
+import type { TrustedCentreTables } from './tc-tables.js'
 import { createTrustedCentre, type TrustedCentre } from './trusted-centre.js'
 
 /** The reason each quarantined defect kind must carry. */
@@ -25,7 +31,7 @@ const EXPECTED_REASONS: Record<string, RegExp> = {
 }
 
 describe.each(TEST_BACKENDS)('trusted centre on %s', (backend) => {
-  let test: TestDatabase<never>
+  let test: TestDatabase<CatalogTables & TrustedCentreTables>
   let duckdb: DuckDBInstance
   let dataDir: string
   let inbox: string

@@ -1,0 +1,52 @@
+import { Hono } from 'hono'
+import { requestId } from 'hono/request-id'
+import { secureHeaders } from 'hono/secure-headers'
+import { catalogRoutes, type DatasetStore } from '../catalog/index.js'
+import type { Logger } from '../core/index.js'
+import type { AppEnv } from './app-env.js'
+import { errorBody, errorResponse } from './error-response.js'
+import { requestLogger } from './request-logger.js'
+import { staticPortal } from './static-portal.js'
+
+export interface AppDeps {
+  log: Logger
+  catalog: DatasetStore
+  /** Resolves when the metadata database answers; rejects otherwise. */
+  pingDatabase: () => Promise<void>
+  /** Directory of the built portal (`portal/dist`). */
+  portalDir: string
+}
+
+/** The whole HTTP surface: every module's routes under /api, and the portal for the rest. */
+export function createApp(deps: AppDeps) {
+  const api = new Hono<AppEnv>()
+    .get('/health', async (c) => {
+      await deps.pingDatabase()
+      return c.json({ ok: true as const, data: { status: 'ok' as const } })
+    })
+    .route('/datasets', catalogRoutes(deps.catalog))
+    .all('*', (c) =>
+      c.json(errorBody('not_found', `No API route ${c.req.method} ${c.req.path}`), 404),
+    )
+
+  const app = new Hono<AppEnv>()
+    .use(requestId())
+    .use(requestLogger(deps.log))
+    .use(
+      secureHeaders({
+        contentSecurityPolicy: {
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          frameAncestors: ["'none'"],
+        },
+      }),
+    )
+    .route('/api', api)
+    .route('/', staticPortal(deps.portalDir))
+  app.onError(errorResponse(deps.log))
+  return app
+}
+
+/** The server's route types, for the portal's typed client (`hc<AppType>`). */
+export type AppType = ReturnType<typeof createApp>

@@ -1,0 +1,175 @@
+import { parseArgs } from 'node:util'
+import { AppError, type Config, createLogger, loadConfig } from '../core/index.js'
+import { loadData } from './load-data.js'
+import { openRuntime, type Runtime } from './runtime.js'
+import { serveApp } from './serve-app.js'
+
+const USAGE = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  start                    migrate, load the data directory, and serve the API and portal
+  migrate                  bring the metadata database schema up to date
+  ingest <feed> <file>     ingest one delivered file of a feed (dos_persons, sla_addresses)
+  fuse [pipeline]          run one fusion pipeline, or all of them
+  runs [--limit N]         show the Trusted Centre's run history
+
+Options:
+  --json                   print machine-readable JSON instead of text
+  --help                   show this help
+Configuration comes from environment variables; see the README.`
+
+/** Writes text for people (stdout); logs go to stderr for every command but start. */
+type Out = (text: string) => void
+
+/** Runs one CLI command and returns the process exit code. */
+export async function runCli(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  out: Out,
+  err: Out,
+): Promise<number> {
+  let parsed: ReturnType<typeof parse>
+  try {
+    parsed = parse(argv)
+  } catch (error) {
+    err(`${(error as Error).message}\n\n${USAGE}\n`)
+    return 2
+  }
+  const { command, args, json, limit, help } = parsed
+  if (help || !command) {
+    out(`${USAGE}\n`)
+    return help ? 0 : 2
+  }
+  let config: Config
+  try {
+    config = loadConfig(env)
+  } catch (error) {
+    err(`${(error as Error).message}\n`)
+    return 1
+  }
+  const log = createLogger(
+    { level: config.LOG_LEVEL },
+    command === 'start' ? undefined : process.stderr,
+  )
+  let runtime: Runtime | undefined
+  try {
+    runtime = await openRuntime(config, log)
+    switch (command) {
+      case 'start':
+        return await start(runtime, out)
+      case 'migrate':
+        out('Database schema is up to date.\n')
+        return 0
+      case 'ingest': {
+        const [feed, file] = args
+        if (!feed || !file)
+          throw new UsageError('ingest needs a feed and a file: ingest <feed> <file>')
+        const result = await runtime.trustedCentre.ingest(feed, file)
+        out(
+          json
+            ? `${JSON.stringify({ outcome: result.outcome, run: result.run })}\n`
+            : `${result.outcome}: ${result.run.message ?? ''} (run ${result.run.id})\n`,
+        )
+        return result.outcome === 'refused' ? 1 : 0
+      }
+      case 'fuse': {
+        const results = await runtime.trustedCentre.fuse(args[0])
+        out(
+          json
+            ? `${JSON.stringify(results)}\n`
+            : results.map((r) => `${r.run.subject}: ${r.run.message}\n`).join(''),
+        )
+        return 0
+      }
+      case 'runs': {
+        const runs = await runtime.trustedCentre.listRuns({ limit })
+        out(json ? `${JSON.stringify(runs)}\n` : formatRuns(runs))
+        return 0
+      }
+      default:
+        throw new UsageError(`Unknown command '${command}'`)
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      err(`${error.message}\n\n${USAGE}\n`)
+      return 2
+    }
+    if (error instanceof AppError) {
+      err(`${error.message}\n`)
+      return 1
+    }
+    log.error({ err: error }, 'command failed')
+    err(`${command} failed: ${error instanceof Error ? error.message : String(error)}\n`)
+    return 1
+  } finally {
+    if (command !== 'start') await runtime?.close()
+  }
+}
+
+async function start(runtime: Runtime, out: Out): Promise<number> {
+  await loadData(runtime)
+  const server = await serveApp(runtime)
+  out(`\nPortal ready at ${server.url}  (API: ${server.url}/api/datasets)\n\n`)
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve()
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+  })
+  runtime.log.info('shutting down')
+  await server.close()
+  await runtime.close()
+  return 0
+}
+
+class UsageError extends Error {}
+
+function parse(argv: readonly string[]) {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+      limit: { type: 'string' },
+    },
+  })
+  const limit = values.limit === undefined ? undefined : Number(values.limit)
+  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
+    throw new Error(`--limit must be a positive whole number, got '${values.limit}'`)
+  }
+  const [command, ...args] = positionals
+  return { command, args, json: values.json, help: values.help, limit }
+}
+
+function formatRuns(runs: Awaited<ReturnType<Runtime['trustedCentre']['listRuns']>>): string {
+  if (runs.length === 0) return 'No runs yet.\n'
+  const header = [
+    'started',
+    'kind',
+    'subject',
+    'status',
+    'rows in',
+    'accepted',
+    'quarantined',
+    'run',
+  ]
+  const rows = runs.map((r) => [
+    r.startedAt.toISOString().slice(0, 19).replace('T', ' '),
+    r.kind,
+    r.subject,
+    r.status,
+    String(r.rowsIn ?? ''),
+    String(r.accepted ?? ''),
+    String(r.quarantined ?? ''),
+    r.id,
+  ])
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)),
+  )
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd()
+  return `${[line(header), ...rows.map(line)].join('\n')}\n`
+}

@@ -1,0 +1,13 @@
+/**
+ * @module server
+ * The composition root: opens the database and DuckDB, composes every module's routes into one
+ * Hono app, serves the built portal, and runs the CLI (`npm start`, `npm run cli -- <command>`).
+ */
+
+export { type AppDeps, type AppType, createApp } from './app.js'
+export { runCli } from './cli.js'
+export { errorBody } from './error-response.js'
+export { loadData } from './load-data.js'
+export { openRuntime, type Runtime } from './runtime.js'
+export { MIGRATIONS, type Tables } from './schema.js'
+export { type RunningServer, serveApp } from './serve-app.js'

@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { generateFixtures, MANIFEST_FILE } from '../fixtures/index.js'
+import { dataLayout } from '../trusted-centre/index.js'
+import type { Runtime } from './runtime.js'
+
+/**
+ * Brings the data directory up to date: generates the synthetic feeds if it has none (when
+ * enabled), ingests whatever is in the inbox (repeats are no-ops) and runs every pipeline
+ * (unchanged results publish nothing). Running it twice changes nothing the second time.
+ */
+export async function loadData(runtime: Runtime): Promise<void> {
+  const { config, log, trustedCentre } = runtime
+  const inbox = join(config.DATA_DIR, dataLayout.inbox())
+  if (config.SEED_FIXTURES && !existsSync(join(inbox, MANIFEST_FILE))) {
+    log.info(
+      { seed: config.FIXTURE_SEED, scale: config.FIXTURE_SCALE, inbox },
+      'generating synthetic feeds',
+    )
+    const manifest = await generateFixtures({
+      directory: inbox,
+      seed: config.FIXTURE_SEED,
+      scale: config.FIXTURE_SCALE,
+    })
+    log.info({ feeds: manifest.feeds, defects: manifest.defects.length }, 'synthetic feeds written')
+  }
+  if (!existsSync(inbox)) {
+    log.info({ inbox }, 'inbox is empty: nothing to ingest')
+    return
+  }
+  for (const result of await trustedCentre.ingestDirectory(inbox)) {
+    const { run } = result
+    log.info(
+      {
+        outcome: result.outcome,
+        feed: run.subject,
+        run: run.id,
+        rowsIn: run.rowsIn,
+        accepted: run.accepted,
+        quarantined: run.quarantined,
+      },
+      run.message ?? result.outcome,
+    )
+  }
+  for (const { run, publication } of await trustedCentre.fuse()) {
+    log.info({ pipeline: run.subject, run: run.id, ...publication }, run.message ?? 'fused')
+  }
+}
