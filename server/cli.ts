@@ -83,7 +83,7 @@ export async function runCli(
       }
       case 'runs': {
         const runs = await runtime.trustedCentre.listRuns({ limit })
-        out(json ? `${JSON.stringify(runs)}\n` : formatRuns(runs))
+        out(json ? `${JSON.stringify(runs.map(runToJson))}\n` : formatRuns(runs))
         return 0
       }
       default:
@@ -123,6 +123,14 @@ async function start(runtime: Runtime, out: Out): Promise<number> {
 
 class UsageError extends Error {}
 
+type RunOf = Awaited<ReturnType<Runtime['trustedCentre']['listRuns']>>[number]
+
+/** A run for scripts: what it worked on is named `feed` or `pipeline`, as its kind says. */
+function runToJson(run: RunOf) {
+  const { subject, ...rest } = run
+  return run.kind === 'ingest' ? { ...rest, feed: subject } : { ...rest, pipeline: subject }
+}
+
 function parse(argv: readonly string[]) {
   const { values, positionals } = parseArgs({
     args: [...argv],
@@ -141,7 +149,7 @@ function parse(argv: readonly string[]) {
   return { command, args, json: values.json, help: values.help, limit }
 }
 
-function formatRuns(runs: Awaited<ReturnType<Runtime['trustedCentre']['listRuns']>>): string {
+function formatRuns(runs: RunOf[]): string {
   if (runs.length === 0) return 'No runs yet.\n'
   const header = [
     'started',

@@ -1,0 +1,32 @@
+import { useQuery } from '@tanstack/react-query'
+import type { InferResponseType } from 'hono/client'
+import type { ApiClient } from '../../../lib/api-client.js'
+import { unwrap } from '../../../lib/api-client.js'
+import { useApi } from '../../../lib/api-context.js'
+
+type ListResponse = InferResponseType<ApiClient['api']['datasets']['$get'], 200>
+type DetailResponse = InferResponseType<ApiClient['api']['datasets'][':id']['$get'], 200>
+
+/** A dataset as the list shows it. */
+export type DatasetSummary = ListResponse['data'][number]
+/** A dataset page's data, with every version. */
+export type DatasetDetail = DetailResponse['data']
+
+export function useDatasets() {
+  const api = useApi()
+  return useQuery({
+    queryKey: ['datasets'],
+    queryFn: async () => unwrap<DatasetSummary[]>(await api.api.datasets.$get()),
+  })
+}
+
+export function useDataset(idOrSlug: string) {
+  const api = useApi()
+  return useQuery({
+    queryKey: ['datasets', idOrSlug],
+    queryFn: async () =>
+      unwrap<DatasetDetail>(await api.api.datasets[':id'].$get({ param: { id: idOrSlug } })),
+    retry: (count, error) =>
+      count < 2 && !('status' in error && (error as { status: number }).status < 500),
+  })
+}

@@ -1,0 +1,107 @@
+import { Link, useParams } from 'react-router'
+import { ErrorState, Loading } from '../../../components/ui/page-state.js'
+import { formatBytes, formatCount, formatDateTime } from '../../../lib/format.js'
+import { useDataset } from '../api/use-datasets.js'
+import { ClassificationBadge } from './classification-badge.js'
+import { PersonalDataBadge } from './personal-data-badge.js'
+
+/** One dataset: what it is, who owns it, its schema and its versions. */
+export function DatasetPage() {
+  const { slug = '' } = useParams()
+  const dataset = useDataset(slug)
+  if (dataset.isPending) return <Loading label="Loading dataset…" />
+  if (dataset.isError) {
+    return (
+      <ErrorState
+        title="This dataset could not be shown"
+        error={dataset.error}
+        action={<Link to="/">Back to all datasets</Link>}
+      />
+    )
+  }
+  const d = dataset.data
+  return (
+    <article aria-labelledby="dataset-heading">
+      <p className="crumbs">
+        <Link to="/">Datasets</Link> / {d.slug}
+      </p>
+      <h1 id="dataset-heading">{d.title}</h1>
+      <p className="meta">
+        <ClassificationBadge classification={d.classification} />
+      </p>
+      <p className="lede">{d.description}</p>
+      <dl className="facts">
+        <div>
+          <dt>Owning agency</dt>
+          <dd>{d.agency}</dd>
+        </div>
+        <div>
+          <dt>Trusted Centre</dt>
+          <dd>{d.trustedCentre}</dd>
+        </div>
+        <div>
+          <dt>Sources of truth</dt>
+          <dd>{d.sourceSsots.map((s) => s.toUpperCase()).join(', ')}</dd>
+        </div>
+        <div>
+          <dt>Update frequency</dt>
+          <dd>{d.updateFrequency}</dd>
+        </div>
+        <div>
+          <dt>Rows</dt>
+          <dd>{d.currentVersion ? formatCount(d.currentVersion.rowCount) : 'Not published'}</dd>
+        </div>
+      </dl>
+
+      <h2>Schema</h2>
+      <table>
+        <caption>{d.columns.length} columns of the current version</caption>
+        <thead>
+          <tr>
+            <th scope="col">Column</th>
+            <th scope="col">Type</th>
+            <th scope="col">Personal data</th>
+            <th scope="col">Description</th>
+          </tr>
+        </thead>
+        <tbody>
+          {d.columns.map((column) => (
+            <tr key={column.name}>
+              <th scope="row">
+                <code>{column.name}</code>
+              </th>
+              <td>{column.type}</td>
+              <td>
+                <PersonalDataBadge kind={column.personalData} />
+              </td>
+              <td>{column.description}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h2>Versions</h2>
+      <table>
+        <caption>Every published version; each is immutable</caption>
+        <thead>
+          <tr>
+            <th scope="col">Version</th>
+            <th scope="col">Published</th>
+            <th scope="col">Rows</th>
+            <th scope="col">Size</th>
+          </tr>
+        </thead>
+        <tbody>
+          {d.versions.map((v) => (
+            <tr key={v.version}>
+              <th scope="row">v{v.version}</th>
+              <td>{formatDateTime(v.createdAt)}</td>
+              <td>{formatCount(v.rowCount)}</td>
+              <td>{formatBytes(v.byteSize)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </article>
+  )
+}

@@ -1,0 +1,137 @@
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { runCli } from './cli.js'
+import { openTestRuntime, type TestRuntime } from './test-runtime.js'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+
+/** Runs `tsx server/main.ts …` as `npm start` would, and collects what it prints. */
+function runMain(args: string[], env: Record<string, string>) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'server', 'main.ts'), ...args],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', ...env },
+      },
+    )
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk
+    })
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk
+    })
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+describe('start-up errors', () => {
+  it('names every bad variable and stops before touching anything', async () => {
+    const result = await runMain(['start'], {
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://root:hunter2@db/portal',
+      DATA_DIR: '/nonexistent/should-not-be-created',
+    })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toBe(
+      [
+        'Invalid configuration:',
+        '  - PORT: must be a whole number between 1 and 65535 (got "eighty")',
+        '  - DATABASE_URL: must be a URL like postgres://user:password@host:5432/database',
+        '',
+      ].join('\n'),
+    )
+    expect(result.stdout).toBe('')
+  })
+
+  it('says which PostgreSQL it could not reach, without its password', async () => {
+    const result = await runMain(['start'], {
+      DATABASE_URL: 'postgres://portal:hunter2@127.0.0.1:9/portal',
+      LOG_LEVEL: 'silent',
+    })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(
+      /^Cannot connect to PostgreSQL at postgres:\/\/portal:\*\*\*@127\.0\.0\.1:9\/portal: .*ECONNREFUSED/,
+    )
+    expect(result.stderr).not.toContain('hunter2')
+  })
+})
+
+describe('CLI commands', () => {
+  let runtime: TestRuntime
+  beforeAll(async () => {
+    runtime = await openTestRuntime({ backend: 'postgres', postgresUrl: inject('postgresUrl') })
+  })
+  afterAll(() => runtime.dispose())
+
+  const cli = async (...argv: string[]) => {
+    let out = ''
+    let err = ''
+    const env = {
+      DATA_DIR: runtime.dataDir,
+      DATABASE_URL: runtime.config.DATABASE_URL,
+      LOG_LEVEL: 'silent',
+    }
+    const code = await runCli(
+      argv,
+      env,
+      (t) => {
+        out += t
+      },
+      (t) => {
+        err += t
+      },
+    )
+    return { code, out, err }
+  }
+
+  it('lists runs as JSON for scripts', async () => {
+    const { code, out } = await cli('runs', '--json')
+    expect(code).toBe(0)
+    const runs = JSON.parse(out) as Record<string, unknown>[]
+    const ingests = runs.filter((r) => r.kind === 'ingest')
+    expect(ingests.map((r) => r.feed).sort()).toEqual(['dos_persons', 'sla_addresses'])
+    for (const run of ingests) {
+      expect(run).toMatchObject({
+        id: expect.stringMatching(/^run_/),
+        status: 'succeeded',
+        rowsIn: expect.any(Number),
+        accepted: expect.any(Number),
+        quarantined: expect.any(Number),
+      })
+      expect(run.rowsIn).toBe((run.accepted as number) + (run.quarantined as number))
+    }
+    expect(runs.find((r) => r.kind === 'fuse')).toMatchObject({ pipeline: 'person_address_pa' })
+  })
+
+  it('reports a repeated delivery and an unknown feed clearly', async () => {
+    const repeat = await cli(
+      'ingest',
+      'dos_persons',
+      join(runtime.dataDir, 'feeds', 'inbox', 'dos_persons.csv'),
+    )
+    expect(repeat.code).toBe(0)
+    expect(repeat.out).toMatch(
+      /^already-delivered: \d+ of \d+ rows accepted, \d+ quarantined \(run run_/,
+    )
+    const unknown = await cli('ingest', 'dos_pets', 'x.csv')
+    expect(unknown).toMatchObject({
+      code: 1,
+      err: "Unknown feed 'dos_pets': expected one of dos_persons, sla_addresses\n",
+    })
+    const usage = await cli('ingest')
+    expect(usage.code).toBe(2)
+    expect(usage.err).toMatch(/^ingest needs a feed and a file/)
+  })
+
+  it('fuses again without publishing a duplicate', async () => {
+    const { code, out } = await cli('fuse')
+    expect(code).toBe(0)
+    expect(out).toBe('person_address_pa: Unchanged: person-address-pa v1 is current\n')
+  })
+})

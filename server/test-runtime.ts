@@ -1,0 +1,60 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createLogger, loadConfig } from '../core/index.js'
+import { createTestPostgresDatabase, type TestBackend } from '../fixtures/index.js'
+import { loadData } from './load-data.js'
+import { openRuntime, type Runtime } from './runtime.js'
+
+/** A runtime on a fresh data directory, loaded with fixture data, for tests. */
+export interface TestRuntime extends Runtime {
+  dataDir: string
+  /** Closes this runtime and opens a new one on the same data directory and database, as a restart would. */
+  reopen(): Promise<TestRuntime>
+  /** Closes the runtime and deletes its data directory and database. */
+  dispose(): Promise<void>
+}
+
+/**
+ * Opens a runtime as `npm start` would (fixtures generated, ingested and fused) on a temporary
+ * data directory, with PGlite or a new database on the test PostgreSQL server.
+ * @example const runtime = await openTestRuntime({ backend: 'pglite', postgresUrl: inject('postgresUrl') })
+ */
+export async function openTestRuntime(options: {
+  backend: TestBackend
+  postgresUrl: string
+  scale?: number
+  dataDir?: string
+}): Promise<TestRuntime> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'portal-runtime-')))
+  const database =
+    options.backend === 'postgres'
+      ? await createTestPostgresDatabase(options.postgresUrl)
+      : undefined
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    FIXTURE_SCALE: String(options.scale ?? 0.2),
+    LOG_LEVEL: 'silent',
+    ...(database ? { DATABASE_URL: database.url } : {}),
+  })
+  const cleanup = async () => {
+    await database?.drop()
+    if (!options.dataDir) await rm(dataDir, { recursive: true, force: true })
+  }
+  const wrap = (runtime: Runtime): TestRuntime => ({
+    ...runtime,
+    dataDir,
+    async reopen() {
+      // PGlite is single-process: the old handle must be closed before the directory is reopened.
+      await runtime.close()
+      return wrap(await openRuntime(config, createLogger({ level: 'silent' })))
+    },
+    async dispose() {
+      await runtime.close()
+      await cleanup()
+    },
+  })
+  const runtime = await openRuntime(config, createLogger({ level: 'silent' }))
+  await loadData(runtime)
+  return wrap(runtime)
+}
