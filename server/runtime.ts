@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
@@ -54,7 +55,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       duckdb,
       catalog,
       trustedCentre,
-      portalDir: fileURLToPath(new URL('../portal/dist', import.meta.url)),
+      portalDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'portal', 'dist'),
       async close() {
         duckdb.closeSync()
         await db.destroy()

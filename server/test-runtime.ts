@@ -22,14 +22,15 @@ export interface TestRuntime extends Runtime {
  */
 export async function openTestRuntime(options: {
   backend: TestBackend
-  postgresUrl: string
+  /** The test run's PostgreSQL server; needed for the postgres backend only. */
+  postgresUrl?: string
   scale?: number
   dataDir?: string
 }): Promise<TestRuntime> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'portal-runtime-')))
   const database =
     options.backend === 'postgres'
-      ? await createTestPostgresDatabase(options.postgresUrl)
+      ? await createTestPostgresDatabase(postgresUrlOf(options))
       : undefined
   const config = loadConfig({
     DATA_DIR: dataDir,
@@ -57,4 +58,9 @@ export async function openTestRuntime(options: {
   const runtime = await openRuntime(config, createLogger({ level: 'silent' }))
   await loadData(runtime)
   return wrap(runtime)
+}
+
+function postgresUrlOf(options: { postgresUrl?: string }): string {
+  if (!options.postgresUrl) throw new Error('The postgres backend needs the test PostgreSQL URL')
+  return options.postgresUrl
 }

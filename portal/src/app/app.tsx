@@ -1,17 +1,11 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { useState } from 'react'
-import { type createBrowserRouter, RouterProvider } from 'react-router'
+import { type DataRouter, RouterProvider } from 'react-router'
 import type { ApiClient } from '../lib/api-client.js'
 import { ApiProvider } from '../lib/api-context.js'
 
 /** The portal with its providers; the router and API client come from outside so tests can swap them. */
-export function App({
-  client,
-  router,
-}: {
-  client: ApiClient
-  router: ReturnType<typeof createBrowserRouter>
-}) {
+export function App({ client, router }: { client: ApiClient; router: DataRouter }) {
   const [queryClient] = useState(
     () =>
       new QueryClient({

@@ -1,0 +1,80 @@
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { type Browser, chromium } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type RunningServer, serveApp } from './serve-app.js'
+import { openTestRuntime, type TestRuntime } from './test-runtime.js'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const hasChromium = existsSync(CHROMIUM)
+// CI installs Chromium and must run this test; a laptop without it skips, saying so.
+const required = process.env.CI === 'true' || process.env.CI === '1'
+if (!hasChromium && !required) {
+  process.stderr.write(`Browser test skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)\n`)
+}
+
+describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
+  let runtime: TestRuntime
+  let server: RunningServer
+  let browser: Browser
+
+  beforeAll(async () => {
+    runtime = await openTestRuntime({ backend: 'pglite' })
+    if (!existsSync(join(runtime.portalDir, 'index.html'))) {
+      throw new Error('The portal is not built: run `npm run build:portal` (npm test does) first')
+    }
+    server = await serveApp(runtime, 0)
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+    await runtime?.dispose()
+  })
+
+  it('serves the built portal, which lists the fused dataset and shows its schema', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    const problems: string[] = []
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text())
+    })
+    page.on('pageerror', (error) => problems.push(error.message))
+
+    await page.goto(server.url)
+    const link = page.getByRole('link', { name: 'Persons by residential planning area' })
+    await link.waitFor()
+    const dataset = await runtime.catalog.findDataset('person-address-pa')
+    const rows = new Intl.NumberFormat('en-SG').format(dataset?.currentVersion?.rowCount ?? -1)
+    expect(await page.locator('.card').first().textContent()).toContain(rows)
+
+    await link.click()
+    await page
+      .getByRole('heading', { level: 1, name: 'Persons by residential planning area' })
+      .waitFor()
+    expect(new URL(page.url()).pathname).toBe('/datasets/person-address-pa')
+    const schema = page.getByRole('table', { name: '14 columns of the current version' })
+    expect(await schema.getByRole('row').count()).toBe(15)
+    await mkdir('test-results', { recursive: true })
+    await page.screenshot({ path: join('test-results', 'portal-dataset-page.png'), fullPage: true })
+
+    // A deep link loads directly, as after a refresh or a shared URL.
+    await page.goto(`${server.url}/datasets/person-address-pa`)
+    await page
+      .getByRole('heading', { level: 1, name: 'Persons by residential planning area' })
+      .waitFor()
+    expect(problems).toEqual([])
+  })
+})
