@@ -7,7 +7,7 @@ const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 describe('README', () => {
   it('documents every configuration key with its default and help', () => {
     const documented = new Map(
-      [...readme.matchAll(/^\| `([A-Z_]+)` \| (.+?) \| (.+?) \|$/gm)].map((m) => [
+      [...readme.matchAll(/^\|\s*`([A-Z_]+)`\s*\|\s*(.+?)\s*\|\s*(.+?)\s*\|$/gm)].map((m) => [
         m[1],
         { value: m[2], help: m[3] },
       ]),

@@ -2,7 +2,6 @@ import { render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { createMemoryRouter } from 'react-router'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLogger } from '../../../core/index.js'
 import { createApp, openTestRuntime, type TestRuntime } from '../../../server/index.js'
 import { createApiClient } from '../lib/api-client.js'
 import { App } from './app.js'
@@ -15,7 +14,7 @@ let client: ReturnType<typeof createApiClient>
 beforeAll(async () => {
   runtime = await openTestRuntime({ backend: 'pglite' })
   const app = createApp({
-    log: createLogger({ level: 'silent' }),
+    log: runtime.log,
     catalog: runtime.catalog,
     pingDatabase: async () => undefined,
     portalDir: runtime.portalDir,
