@@ -73,6 +73,7 @@ export interface DatasetStore {
   ): Promise<PublishResult>
 }
 
+/** The catalogue's dataset queries over its tables. */
 export function createDatasetStore(db: Kysely<CatalogTables>): DatasetStore {
   return {
     async listDatasets() {

@@ -3,6 +3,7 @@ import { InvalidInputError } from '../core/index.js'
 /** A catalogue dataset's public id: `d_` and 32 hex digits, the data.gov.sg format. */
 export type DatasetId = string & { readonly __brand: 'DatasetId' }
 
+/** Makes a {@link DatasetId} from text, or refuses it with a message saying the expected shape. */
 export function parseDatasetId(value: string): DatasetId {
   if (!/^d_[0-9a-f]{32}$/.test(value)) {
     throw new InvalidInputError(`Dataset id '${value}' must be 'd_' followed by 32 hex digits`)
@@ -34,11 +35,13 @@ export const PERSONAL_DATA_KINDS = [
 ] as const
 export type PersonalDataKind = (typeof PERSONAL_DATA_KINDS)[number]
 
+/** The two axes every dataset is classified on (DOMAIN.md §4.1). */
 export interface Classification {
   security: SecurityClassification
   sensitivity: Sensitivity
 }
 
+/** A column of a dataset's current version, with its steward-written meaning. */
 export interface DatasetColumn {
   name: string
   type: string
@@ -46,6 +49,7 @@ export interface DatasetColumn {
   personalData: PersonalDataKind
 }
 
+/** One immutable published version of a dataset. */
 export interface DatasetVersion {
   version: number
   rowCount: number
@@ -54,6 +58,7 @@ export interface DatasetVersion {
   createdAt: Date
 }
 
+/** A catalogue dataset with its columns and current version. */
 export interface Dataset {
   id: DatasetId
   slug: string
@@ -77,6 +82,7 @@ export interface DatasetDetail extends Dataset {
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/
 
+/** Whether text is a dataset slug: lower-case words joined by '-', at most 100 characters. */
 export function isSlug(value: string): boolean {
   return SLUG.test(value) && value.length <= 100
 }

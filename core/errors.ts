@@ -15,6 +15,7 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string }
 }
 
+/** The base of every domain error: a machine-readable code and a message for people. */
 export class AppError extends Error {
   readonly code: ErrorCode
   constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
@@ -24,24 +25,28 @@ export class AppError extends Error {
   }
 }
 
+/** The caller sent something malformed; the message says what to fix. */
 export class InvalidInputError extends AppError {
   constructor(message: string, options?: ErrorOptions) {
     super('invalid_input', message, options)
   }
 }
 
+/** The caller may not do this. */
 export class ForbiddenError extends AppError {
   constructor(message: string) {
     super('forbidden', message)
   }
 }
 
+/** The base of every `*NotFoundError`. */
 export class NotFoundError extends AppError {
   constructor(message: string) {
     super('not_found', message)
   }
 }
 
+/** The request clashes with the current state (a duplicate, an illegal transition). */
 export class ConflictError extends AppError {
   constructor(message: string) {
     super('conflict', message)

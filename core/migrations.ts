@@ -10,6 +10,7 @@ export interface MigrationSet {
   migrations: Readonly<Record<string, Migration>>
 }
 
+/** A migration could not be applied; the message names it. */
 export class MigrationFailedError extends AppError {
   constructor(message: string, options?: ErrorOptions) {
     super('internal', message, options)

@@ -22,6 +22,7 @@ export interface PlanningArea {
 }
 
 // Source: ../shared/DOMAIN.md §2.3 (URA MP2019; areas and points are approximations for fixtures).
+/** The five URA regions. */
 export const REGIONS: readonly Region[] = [
   { code: 'CR', name: 'Central Region', residents: 922_980 },
   { code: 'ER', name: 'East Region', residents: 686_050 },
@@ -30,6 +31,7 @@ export const REGIONS: readonly Region[] = [
   { code: 'WR', name: 'West Region', residents: 921_340 },
 ]
 
+/** The 55 URA MP2019 planning areas. */
 export const PLANNING_AREAS: readonly PlanningArea[] = [
   {
     code: 'BS',
@@ -598,6 +600,7 @@ export const SINGAPORE_BBOX = {
   maxLon: 104.12,
 } as const
 
+/** Whether a WGS84 point falls inside {@link SINGAPORE_BBOX}. */
 export function isInsideSingapore(lat: number, lon: number): boolean {
   const box = SINGAPORE_BBOX
   return lat >= box.minLat && lat <= box.maxLat && lon >= box.minLon && lon <= box.maxLon

@@ -184,6 +184,7 @@ const TABLE: readonly (readonly [string, string, PostalSector['planningAreas']])
   ['82', '19', [['PG', 419]]],
 ]
 
+/** The 81 valid postal sectors (01–82 except 74). */
 export const POSTAL_SECTORS: readonly PostalSector[] = TABLE.map(([sector, district, areas]) => ({
   sector,
   district,

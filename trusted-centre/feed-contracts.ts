@@ -276,6 +276,7 @@ export const SLA_ADDRESSES: FeedContract = {
 /** Every feed contract the Trusted Centres accept. */
 export const FEED_CONTRACTS: readonly FeedContract[] = [DOS_PERSONS, SLA_ADDRESSES]
 
+/** The contract of a feed id, or an {@link InvalidInputError} listing the known feeds. */
 export function findFeedContract(id: string): FeedContract {
   const contract = FEED_CONTRACTS.find((c) => c.id === id)
   if (!contract) {

@@ -31,6 +31,7 @@ export interface TrustedCentre {
   listRuns(options?: { limit?: number }): Promise<Run[]>
 }
 
+/** Wires the Trusted Centre's ingest, fusion and run history to its stores and engine. */
 export function createTrustedCentre(deps: TrustedCentreDeps): TrustedCentre {
   const runs = createRunStore(deps.db)
   const now = deps.now ?? (() => new Date())
