@@ -10,7 +10,6 @@ import type {
 } from './catalog-tables.js'
 import {
   assertValidClassification,
-  type Classification,
   type Dataset,
   type DatasetColumn,
   type DatasetDetail,
@@ -23,16 +22,19 @@ import {
 } from './dataset.js'
 
 /** What a Trusted Centre pipeline declares about the dataset it publishes. */
-export interface DatasetRegistration {
-  slug: string
-  title: string
-  description: string
-  agency: string
-  trustedCentre: string
-  sourceSsots: string[]
-  classification: Classification
-  updateFrequency: string
-  columns: { name: string; description: string; personalData: PersonalDataKind }[]
+export type DatasetRegistration = Pick<
+  Dataset,
+  | 'slug'
+  | 'title'
+  | 'description'
+  | 'agency'
+  | 'trustedCentre'
+  | 'sourceSsots'
+  | 'classification'
+  | 'updateFrequency'
+> & {
+  /** The columns it may publish; their types come from each version's schema. */
+  columns: Omit<DatasetColumn, 'type'>[]
 }
 
 /** The content of a candidate version, measured before it is published. */
