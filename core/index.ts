@@ -5,7 +5,35 @@
  * (identifiers, postal sectors, planning areas). Imports nothing of ours.
  */
 
+export {
+  type Action,
+  type AppAbility,
+  asSubject,
+  assertCan,
+  DISCOVERABLE_SECURITY,
+  defineAbilityFor,
+  type Subjects,
+  type SubjectType,
+} from './ability.js'
+export { accessibleWhere } from './ability-filter.js'
+export {
+  type ApiToken,
+  type ApiTokenStore,
+  createApiTokenStore,
+  MAX_TOKEN_DAYS,
+  TOKEN_SCOPES,
+  type TokenScope,
+} from './api-token-store.js'
+export {
+  type AuditEntry,
+  type AuditEvent,
+  type AuditLog,
+  type AuditVerification,
+  createAuditLog,
+} from './audit-log.js'
+export { canonicalJson } from './canonical-json.js'
 export { CONFIG_KEYS, type Config, loadConfig } from './config.js'
+export { coreMigrations } from './core-migrations.js'
 export {
   type DatabaseTarget,
   databaseTarget,
@@ -29,6 +57,7 @@ export {
   NotFoundError,
   UnavailableError,
 } from './errors.js'
+export type { CoreTables } from './identity-tables.js'
 export { createLogger, type Logger } from './logger.js'
 export {
   collectMigrations,
@@ -49,3 +78,21 @@ export {
   SINGAPORE_BBOX,
 } from './planning-areas.js'
 export { POSTAL_SECTORS, type PostalSector, postalSectorOf } from './postal-sectors.js'
+export { hashSecret, newSecretToken, secretsEqual } from './secret-token.js'
+export {
+  type AuthFlow,
+  createSessionStore,
+  type NewSession,
+  type Session,
+  type SessionStore,
+} from './session-store.js'
+export {
+  type Agency,
+  isRole,
+  parseUserId,
+  ROLES,
+  type Role,
+  type User,
+  type UserId,
+} from './user.js'
+export { createUserStore, type UserProfile, type UserStore } from './user-store.js'

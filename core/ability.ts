@@ -1,0 +1,94 @@
+import {
+  AbilityBuilder,
+  ForbiddenError as CaslForbiddenError,
+  createMongoAbility,
+  type ForcedSubject,
+  type MongoAbility,
+  subject,
+} from '@casl/ability'
+import { ForbiddenError } from './errors.js'
+import type { User } from './user.js'
+
+/** What can be done. `manage` means every action on the subject. */
+export type Action = 'read' | 'update' | 'create' | 'revoke' | 'verify' | 'export' | 'manage'
+
+/** The kinds of thing rules speak about, with the fields their conditions use. */
+export interface Subjects {
+  Dataset: { agency: string; security: string; sensitivity: string }
+  ApiToken: { userId: string }
+  AuditLog: Record<string, never>
+  User: { id: string; agency: string }
+}
+export type SubjectType = keyof Subjects
+
+type TaggedSubject = { [K in SubjectType]: ForcedSubject<K> & Subjects[K] }[SubjectType]
+
+export type AppAbility = MongoAbility<[Action, SubjectType | TaggedSubject]>
+
+/**
+ * Security levels any signed-in officer may discover; data above them is visible only to its own
+ * agency (and to administrators and auditors).
+ */
+export const DISCOVERABLE_SECURITY = [
+  'official-open',
+  'official-closed',
+  'restricted',
+  'confidential-cloud-eligible',
+] as const
+
+/**
+ * The one place access rules are written: what a caller may do, from their roles and agency.
+ * Anonymous callers (undefined) may do nothing.
+ * @example defineAbilityFor(user).can('update', asSubject('Dataset', { agency: 'DOS', … }))
+ */
+export function defineAbilityFor(user: User | undefined): AppAbility {
+  const { can, build } = new AbilityBuilder<AppAbility>(createMongoAbility)
+  if (!user) return build()
+  const agency = user.agency.code
+
+  can('read', 'Dataset', { security: { $in: [...DISCOVERABLE_SECURITY] } })
+  can('read', 'Dataset', { agency })
+  can(['create', 'read', 'revoke'], 'ApiToken', { userId: user.id })
+  can('read', 'User', { id: user.id })
+
+  if (user.roles.includes('steward')) {
+    can('update', 'Dataset', { agency })
+  }
+  if (user.roles.includes('admin')) {
+    can('read', 'Dataset')
+    can('manage', 'User')
+    can('verify', 'AuditLog')
+  }
+  if (user.roles.includes('auditor')) {
+    can('read', 'Dataset')
+    can('read', 'User')
+    can(['read', 'verify', 'export'], 'AuditLog')
+  }
+  return build()
+}
+
+/** Tags a plain object with its subject type, so conditions can be checked against its fields. */
+export function asSubject<T extends SubjectType>(
+  type: T,
+  fields: Subjects[T],
+): ForcedSubject<T> & Subjects[T] {
+  return subject(type, { ...fields })
+}
+
+/** Throws our {@link ForbiddenError} (403) unless the ability allows the action. */
+export function assertCan(
+  ability: AppAbility,
+  action: Action,
+  target: Parameters<AppAbility['can']>[1],
+): void {
+  try {
+    CaslForbiddenError.from(ability).throwUnlessCan(action, target)
+  } catch (error) {
+    if (error instanceof CaslForbiddenError) {
+      throw new ForbiddenError(
+        `You may not ${action} ${typeof target === 'string' ? target : error.subjectType}`,
+      )
+    }
+    throw error
+  }
+}
