@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { systemAbility } from '../core/index.js'
 import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../fixtures/index.js'
 import type { CatalogTables } from './catalog-tables.js'
 import {
@@ -64,7 +65,7 @@ describe.each(TEST_BACKENDS)('dataset store on %s', (backend) => {
       version: 1,
       created: true,
     })
-    const [dataset] = await store.listDatasets()
+    const [dataset] = await store.listDatasets(systemAbility())
     expect(dataset).toMatchObject({
       id: result.datasetId,
       slug: 'person-address-pa',
@@ -108,10 +109,12 @@ describe.each(TEST_BACKENDS)('dataset store on %s', (backend) => {
       place,
     )
     expect(result).toMatchObject({ version: 2, created: true })
-    const detail = await store.findDataset('person-address-pa')
+    const detail = await store.findDataset('person-address-pa', systemAbility())
     expect(detail?.versions.map((v) => v.version)).toEqual([2, 1])
     expect(detail?.columns.map((c) => c.name)).toEqual(['person_key', 'region_code'])
-    expect(await store.findDataset(result.datasetId)).toMatchObject({ slug: 'person-address-pa' })
+    expect(await store.findDataset(result.datasetId, systemAbility())).toMatchObject({
+      slug: 'person-address-pa',
+    })
   })
 
   it('gives concurrent publishers distinct version numbers', async () => {
@@ -142,11 +145,15 @@ describe.each(TEST_BACKENDS)('dataset store on %s', (backend) => {
         place,
       ),
     ).rejects.toThrow("Dataset 'person-address-pa' publishes undeclared columns: secret_column")
-    expect((await store.listDatasets()).map((d) => d.slug)).toEqual(['person-address-pa'])
-    expect((await store.findDataset('person-address-pa'))?.currentVersion?.version).toBe(5)
+    expect((await store.listDatasets(systemAbility())).map((d) => d.slug)).toEqual([
+      'person-address-pa',
+    ])
+    expect(
+      (await store.findDataset('person-address-pa', systemAbility()))?.currentVersion?.version,
+    ).toBe(5)
   })
 
   it('answers undefined for a dataset it does not have', async () => {
-    expect(await store.findDataset('no-such-dataset')).toBeUndefined()
+    expect(await store.findDataset('no-such-dataset', systemAbility())).toBeUndefined()
   })
 })

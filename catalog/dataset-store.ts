@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Kysely, Selectable, Transaction } from 'kysely'
-import { InvalidInputError } from '../core/index.js'
+import { type AppAbility, accessibleWhere, InvalidInputError } from '../core/index.js'
 import type {
   CatalogTables,
   DatasetColumnRow,
@@ -61,8 +61,10 @@ export interface PublishResult {
 export type PlaceVersion = (version: number) => Promise<string>
 
 export interface DatasetStore {
-  listDatasets(): Promise<Dataset[]>
-  findDataset(idOrSlug: string): Promise<DatasetDetail | undefined>
+  /** The datasets the ability may read; others are filtered out in SQL, counts included. */
+  listDatasets(ability: AppAbility): Promise<Dataset[]>
+  /** One dataset by id or slug, if it exists and the ability may read it. */
+  findDataset(idOrSlug: string, ability: AppAbility): Promise<DatasetDetail | undefined>
   /**
    * Registers the dataset on first sight and publishes a new version unless the content equals
    * the current one. Steward-owned metadata (title, descriptions, classification) is set only
@@ -78,16 +80,22 @@ export interface DatasetStore {
 /** The catalogue's dataset queries over its tables. */
 export function createDatasetStore(db: Kysely<CatalogTables>): DatasetStore {
   return {
-    async listDatasets() {
-      const rows = await db.selectFrom('datasets').selectAll().orderBy('title').execute()
+    async listDatasets(ability) {
+      const rows = await db
+        .selectFrom('datasets')
+        .selectAll()
+        .where(readable(ability))
+        .orderBy('title')
+        .execute()
       return assemble(db, rows)
     },
 
-    async findDataset(idOrSlug) {
+    async findDataset(idOrSlug, ability) {
       const row = await db
         .selectFrom('datasets')
         .selectAll()
         .where(idOrSlug.startsWith('d_') ? 'id' : 'slug', '=', idOrSlug)
+        .where(readable(ability))
         .executeTakeFirst()
       if (!row) return undefined
       const [dataset] = await assemble(db, [row])
@@ -133,6 +141,15 @@ export function createDatasetStore(db: Kysely<CatalogTables>): DatasetStore {
       })
     },
   }
+}
+
+/** The caller's read rules for datasets as a SQL condition on the datasets table. */
+function readable(ability: AppAbility) {
+  return accessibleWhere(ability, 'read', 'Dataset', {
+    agency: 'datasets.agency',
+    security: 'datasets.security_classification',
+    sensitivity: 'datasets.sensitivity',
+  })
 }
 
 function validateRegistration(registration: DatasetRegistration, content: VersionContent) {

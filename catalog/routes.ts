@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { InvalidInputError } from '../core/index.js'
+import { type AppAbility, InvalidInputError } from '../core/index.js'
 import {
   classificationLabel,
   type Dataset,
@@ -12,14 +12,15 @@ import { DatasetNotFoundError } from './errors.js'
 
 /** The catalogue's HTTP face, mounted by the server under `/api/datasets`. */
 export const catalogRoutes = (store: DatasetStore) =>
-  new Hono()
+  new Hono<{ Variables: { ability: AppAbility } }>()
     .get('/', async (c) => {
-      const datasets = await store.listDatasets()
+      const datasets = await store.listDatasets(c.get('ability'))
       return c.json({ ok: true as const, data: datasets.map(toDatasetJson) })
     })
     .get('/:id', async (c) => {
       const key = parseDatasetKey(c.req.param('id'))
-      const dataset = await store.findDataset(key)
+      const dataset = await store.findDataset(key, c.get('ability'))
+      // A dataset the caller may not discover is reported as absent, not as forbidden.
       if (!dataset) throw new DatasetNotFoundError(key)
       return c.json({
         ok: true as const,

@@ -23,7 +23,7 @@ export type SubjectType = keyof Subjects
 
 type TaggedSubject = { [K in SubjectType]: ForcedSubject<K> & Subjects[K] }[SubjectType]
 
-export type AppAbility = MongoAbility<[Action, SubjectType | TaggedSubject]>
+export type AppAbility = MongoAbility<[Action, SubjectType | TaggedSubject | 'all']>
 
 /**
  * Security levels any signed-in officer may discover; data above them is visible only to its own
@@ -64,6 +64,15 @@ export function defineAbilityFor(user: User | undefined): AppAbility {
     can('read', 'User')
     can(['read', 'verify', 'export'], 'AuditLog')
   }
+  return build()
+}
+
+/**
+ * Everything, for the platform's own jobs (publishing, start-up), never for a request.
+ */
+export function systemAbility(): AppAbility {
+  const { can, build } = new AbilityBuilder<AppAbility>(createMongoAbility)
+  can('manage', 'all')
   return build()
 }
 

@@ -16,6 +16,13 @@ describe('loadConfig', () => {
       DUCKDB_THREADS: 2,
       DUCKDB_MEMORY_LIMIT: '2GB',
       PSEUDONYM_KEY: 'development-only-pseudonym-key',
+      PUBLIC_URL: undefined,
+      SESSION_TTL_HOURS: 12,
+      DEV_SIGN_IN: false,
+      OIDC_ISSUER: undefined,
+      OIDC_CLIENT_ID: undefined,
+      OIDC_CLIENT_SECRET: undefined,
+      OIDC_AUDIENCE: undefined,
       SEED_FIXTURES: true,
       FIXTURE_SEED: 42,
       FIXTURE_SCALE: 1,
@@ -58,6 +65,12 @@ describe('loadConfig', () => {
     ])
     expect((error as Error).message).not.toContain('hunter2')
     expect((error as Error).message.split('\n')[0]).toBe('Invalid configuration:')
+  })
+
+  it('needs the client credentials whenever an OIDC issuer is set', () => {
+    expect(() => loadConfig({ OIDC_ISSUER: 'https://id.gov.example' })).toThrow(
+      'OIDC_ISSUER: needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET as well',
+    )
   })
 
   it('refuses a port outside the TCP range', () => {

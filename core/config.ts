@@ -86,6 +86,52 @@ export const CONFIG_KEYS = {
     secret: true,
     schema: z.string().min(16, 'must be at least 16 characters'),
   },
+  PUBLIC_URL: {
+    default: undefined,
+    help: 'Address people use to reach the portal (for sign-in redirects and Secure cookies). Unset = http://localhost:PORT.',
+    schema: z
+      .string()
+      .trim()
+      .refine(
+        (v) => /^https?:\/\/[^/]+$/.test(v.replace(/\/$/, '')),
+        'must be an origin such as https://data.gov.example',
+      )
+      .transform((v) => v.replace(/\/$/, ''))
+      .optional(),
+  },
+  SESSION_TTL_HOURS: {
+    default: '12',
+    help: 'How long a sign-in lasts before the person must sign in again.',
+    schema: integer(1, 720),
+  },
+  DEV_SIGN_IN: {
+    default: 'false',
+    help: 'Offer a development sign-in that lists the fixture users; never in production (npm start turns it on).',
+    schema: z
+      .enum(['true', 'false'], { message: 'must be true or false' })
+      .transform((v) => v === 'true'),
+  },
+  OIDC_ISSUER: {
+    default: undefined,
+    help: "OpenID Connect issuer URL of the government's identity provider. Unset = no OIDC sign-in.",
+    schema: z.url({ message: 'must be a URL such as https://id.gov.example' }).optional(),
+  },
+  OIDC_CLIENT_ID: {
+    default: undefined,
+    help: 'Client id of the portal at the identity provider (required with OIDC_ISSUER).',
+    schema: z.string().trim().min(1).optional(),
+  },
+  OIDC_CLIENT_SECRET: {
+    default: undefined,
+    help: 'Client secret of the portal at the identity provider (required with OIDC_ISSUER).',
+    secret: true,
+    schema: z.string().min(1).optional(),
+  },
+  OIDC_AUDIENCE: {
+    default: undefined,
+    help: "Audience of the provider's JWT access tokens that scripts may send as Bearer tokens. Unset = not accepted.",
+    schema: z.string().trim().min(1).optional(),
+  },
   SEED_FIXTURES: {
     default: 'true',
     help: 'On start, generate synthetic SSOT feeds into a data directory that has none (set false in production).',
@@ -135,6 +181,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     const reason = parsed.error.issues.map((issue) => issue.message).join('; ')
     const shown = 'secret' in key && key.secret ? '' : ` (got ${JSON.stringify(raw)})`
     problems.push(`${name}: ${reason}${shown}`)
+  }
+  if (values.OIDC_ISSUER && (!values.OIDC_CLIENT_ID || !values.OIDC_CLIENT_SECRET)) {
+    problems.push('OIDC_ISSUER: needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET as well')
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze(values) as Config

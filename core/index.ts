@@ -1,7 +1,8 @@
 /**
  * @module core
  * What every other module stands on: validated configuration, the metadata database and its
- * migration runner, the DuckDB engine, errors, logging, and Singapore reference data
+ * migration runner, the DuckDB engine, errors, logging, identity (agencies, users, sessions,
+ * API tokens), the access rules, the hash-chained audit log, and Singapore reference data
  * (identifiers, postal sectors, planning areas). Imports nothing of ours.
  */
 
@@ -14,6 +15,7 @@ export {
   defineAbilityFor,
   type Subjects,
   type SubjectType,
+  systemAbility,
 } from './ability.js'
 export { accessibleWhere } from './ability-filter.js'
 export {

@@ -21,6 +21,8 @@ export interface UserStore {
   findUserByUsername(username: string): Promise<User | undefined>
   listUsers(): Promise<User[]>
   findAgency(code: string): Promise<Agency | undefined>
+  /** The user linked to an identity provider's subject, if any. */
+  findOidcUser(issuer: string, subject: string): Promise<User | undefined>
   /**
    * The user an identity provider vouches for: found by (issuer, subject), else linked by
    * username on first sign-in, else created from the profile.
@@ -92,6 +94,14 @@ export function createUserStore(db: Kysely<CoreTables>): UserStore {
         .where('code', '=', code)
         .executeTakeFirst()
       return row && rowToAgency(row)
+    },
+
+    async findOidcUser(issuer, subject) {
+      const row = await selectUsers()
+        .where('users.oidc_issuer', '=', issuer)
+        .where('users.oidc_subject', '=', subject)
+        .executeTakeFirst()
+      return row && rowToUser(row)
     },
 
     async findOrLinkOidcUser(issuer, subject, profile) {

@@ -1,42 +1,42 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { testClient } from 'hono/testing'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { DatasetStore } from '../catalog/index.js'
-import { createLogger } from '../core/index.js'
+import { systemAbility } from '../core/index.js'
 import { TEST_BACKENDS } from '../fixtures/index.js'
 import { createApp } from './app.js'
 import { loadData } from './load-data.js'
-import { pingDatabase } from './runtime.js'
-import { openTestRuntime, type TestRuntime } from './test-runtime.js'
-
-const silent = createLogger({ level: 'silent' })
+import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
 
 describe.each(TEST_BACKENDS)('the product on %s', (backend) => {
   let runtime: TestRuntime
   let app: ReturnType<typeof createApp>
-  const appOf = (r: TestRuntime) =>
-    createApp({
-      log: silent,
-      catalog: r.catalog,
-      pingDatabase: () => pingDatabase(r.db),
-      portalDir: r.portalDir,
-    })
+  let officer: Record<string, string>
+  const get = async (path: string) => {
+    const res = await app.request(path, { headers: officer })
+    return {
+      status: res.status,
+      body: (await res.json()) as Record<string, unknown> & { data?: never },
+    }
+  }
 
   beforeAll(async () => {
     runtime = await openTestRuntime({ backend, postgresUrl: inject('postgresUrl') })
-    app = appOf(runtime)
+    app = createTestApp(runtime)
+    officer = await signInAs(app, 'officer.moh')
   })
   afterAll(() => runtime.dispose())
 
   it('lists the fused dataset with its columns and row count', async () => {
-    const res = await testClient(app).api.datasets.$get()
-    expect(res.status).toBe(200)
-    const body = await res.json()
-    expect(body.ok).toBe(true)
-    expect(body.data).toHaveLength(1)
-    const dataset = body.data[0]
-    expect(dataset).toMatchObject({
+    const { status, body } = await get('/api/datasets')
+    expect(status).toBe(200)
+    const data = body.data as unknown as {
+      slug: string
+      columns: { name: string }[]
+      currentVersion: { version: number; rowCount: number }
+    }[]
+    expect(data).toHaveLength(1)
+    expect(data[0]).toMatchObject({
       id: expect.stringMatching(/^d_[0-9a-f]{32}$/),
       slug: 'person-address-pa',
       agency: 'DOS',
@@ -47,7 +47,7 @@ describe.each(TEST_BACKENDS)('the product on %s', (backend) => {
       },
       currentVersion: { version: 1, rowCount: expect.any(Number) },
     })
-    expect(dataset?.columns.map((c) => c.name)).toEqual([
+    expect(data[0]?.columns.map((c) => c.name)).toEqual([
       'person_key',
       'age_band',
       'sex',
@@ -66,52 +66,52 @@ describe.each(TEST_BACKENDS)('the product on %s', (backend) => {
     const persons = (await runtime.trustedCentre.listRuns()).find(
       (r) => r.subject === 'dos_persons',
     )
-    const rows = dataset?.currentVersion?.rowCount ?? 0
+    const rows = data[0]?.currentVersion.rowCount ?? 0
     expect(rows).toBeGreaterThan(0.9 * (persons?.accepted ?? 0))
     expect(rows).toBeLessThanOrEqual(persons?.accepted ?? 0)
   })
 
   it('shows one dataset by slug or by id, with its versions', async () => {
-    const client = testClient(app)
-    const bySlug = await (
-      await client.api.datasets[':id'].$get({ param: { id: 'person-address-pa' } })
-    ).json()
-    if (!bySlug.ok) throw new Error('expected the dataset')
-    const byId = await (
-      await client.api.datasets[':id'].$get({ param: { id: bySlug.data.id } })
-    ).json()
+    const bySlug = await get('/api/datasets/person-address-pa')
+    const data = bySlug.body.data as unknown as {
+      id: string
+      versions: unknown[]
+      currentVersion: { rowCount: number }
+    }
+    const byId = await get(`/api/datasets/${data.id}`)
     expect(byId).toEqual(bySlug)
-    expect(bySlug.data.versions).toEqual([
-      expect.objectContaining({ version: 1, rowCount: bySlug.data.currentVersion?.rowCount }),
+    expect(data.versions).toEqual([
+      expect.objectContaining({ version: 1, rowCount: data.currentVersion.rowCount }),
     ])
   })
 
   it('answers unknown and malformed dataset keys with the canonical error body', async () => {
-    const missing = await app.request('/api/datasets/no-such-dataset')
-    expect(missing.status).toBe(404)
-    expect(await missing.json()).toEqual({
-      ok: false,
-      error: { code: 'not_found', message: "Dataset 'no-such-dataset' not found" },
-    })
-    const malformed = await app.request('/api/datasets/Not_A_Slug!')
-    expect(malformed.status).toBe(400)
-    expect(await malformed.json()).toEqual({
-      ok: false,
-      error: {
-        code: 'invalid_input',
-        message:
-          "'Not_A_Slug!' is neither a dataset id (d_ + 32 hex digits) nor a slug (lower-case words joined by '-')",
+    expect(await get('/api/datasets/no-such-dataset')).toEqual({
+      status: 404,
+      body: {
+        ok: false,
+        error: { code: 'not_found', message: "Dataset 'no-such-dataset' not found" },
       },
     })
-    const badId = await app.request('/api/datasets/d_123')
-    expect(await badId.json()).toEqual({
+    expect(await get('/api/datasets/Not_A_Slug!')).toEqual({
+      status: 400,
+      body: {
+        ok: false,
+        error: {
+          code: 'invalid_input',
+          message:
+            "'Not_A_Slug!' is neither a dataset id (d_ + 32 hex digits) nor a slug (lower-case words joined by '-')",
+        },
+      },
+    })
+    expect((await get('/api/datasets/d_123')).body).toEqual({
       ok: false,
       error: {
         code: 'invalid_input',
         message: "Dataset id 'd_123' must be 'd_' followed by 32 hex digits",
       },
     })
-    const noRoute = await app.request('/api/nothing-here', { method: 'POST' })
+    const noRoute = await app.request('/api/nothing-here', { method: 'POST', headers: officer })
     expect(noRoute.status).toBe(404)
     expect(await noRoute.json()).toEqual({
       ok: false,
@@ -120,39 +120,42 @@ describe.each(TEST_BACKENDS)('the product on %s', (backend) => {
   })
 
   it('changes nothing when the data is loaded again, even by a new process', async () => {
-    const before = await runtime.catalog.findDataset('person-address-pa')
+    const before = await runtime.catalog.findDataset('person-address-pa', systemAbility())
     await loadData(runtime)
     runtime = await runtime.reopen()
-    app = appOf(runtime)
+    app = createTestApp(runtime)
+    officer = await signInAs(app, 'officer.moh')
     await loadData(runtime)
-    const after = await runtime.catalog.findDataset('person-address-pa')
+    const after = await runtime.catalog.findDataset('person-address-pa', systemAbility())
     expect(after?.versions).toEqual(before?.versions)
-    expect((await runtime.catalog.listDatasets()).length).toBe(1)
+    expect((await runtime.catalog.listDatasets(systemAbility())).length).toBe(1)
     expect(await readdir(join(runtime.dataDir, 'tc', 'person-address-pa'))).toEqual(['v1.parquet'])
     const ingests = (await runtime.trustedCentre.listRuns()).filter((r) => r.kind === 'ingest')
     expect(ingests.map((r) => r.subject).sort()).toEqual(['dos_persons', 'sla_addresses'])
+    expect((await runtime.auth.users.listUsers()).length).toBe(9)
   })
 
-  it('reports health', async () => {
+  it('reports health to anyone', async () => {
     const res = await app.request('/api/health')
     expect(await res.json()).toEqual({ ok: true, data: { status: 'ok' } })
   })
-})
 
-describe('unexpected failures', () => {
-  it('answer 500 with a generic message that names the request, never the cause', async () => {
+  it('answers 500 with a generic message that names the request, never the cause', async () => {
     const exploding = {
       listDatasets: async () => {
         throw new Error('password=hunter2 leaked from a driver')
       },
     } as unknown as DatasetStore
-    const app = createApp({
-      log: silent,
+    const broken = createApp({
+      log: runtime.log,
       catalog: exploding,
+      auth: runtime.auth,
       pingDatabase: async () => undefined,
       portalDir: '/nowhere',
     })
-    const res = await app.request('/api/datasets')
+    const res = await broken.request('/api/datasets', {
+      headers: await signInAs(broken, 'officer.moh'),
+    })
     expect(res.status).toBe(500)
     const body = await res.json()
     expect(body).toEqual({

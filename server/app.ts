@@ -4,13 +4,19 @@ import { secureHeaders } from 'hono/secure-headers'
 import { catalogRoutes, type DatasetStore } from '../catalog/index.js'
 import type { Logger } from '../core/index.js'
 import type { AppEnv } from './app-env.js'
+import { auditRoutes } from './audit-routes.js'
+import type { AuthDeps } from './auth-deps.js'
+import { authRoutes } from './auth-routes.js'
+import { authenticate, csrfProtection, requireSignIn } from './authenticate.js'
 import { errorBody, errorResponse } from './error-response.js'
 import { requestLogger } from './request-logger.js'
 import { staticPortal } from './static-portal.js'
+import { tokenRoutes } from './token-routes.js'
 
 export interface AppDeps {
   log: Logger
   catalog: DatasetStore
+  auth: AuthDeps
   /** Resolves when the metadata database answers; rejects otherwise. */
   pingDatabase: () => Promise<void>
   /** Directory of the built portal (`portal/dist`). */
@@ -19,12 +25,20 @@ export interface AppDeps {
 
 /** The whole HTTP surface: every module's routes under /api, and the portal for the rest. */
 export function createApp(deps: AppDeps) {
+  // Order matters: routes registered before requireSignIn answer anonymous callers (health and
+  // sign-in); everything after it needs a caller. The authorization matrix test pins this down.
   const api = new Hono<AppEnv>()
+    .use(authenticate(deps.auth))
+    .use(csrfProtection)
     .get('/health', async (c) => {
       await deps.pingDatabase()
       return c.json({ ok: true as const, data: { status: 'ok' as const } })
     })
+    .route('/auth', authRoutes(deps.auth))
+    .use(requireSignIn)
     .route('/datasets', catalogRoutes(deps.catalog))
+    .route('/tokens', tokenRoutes(deps.auth))
+    .route('/audit', auditRoutes(deps.auth))
     .all('*', (c) =>
       c.json(errorBody('not_found', `No API route ${c.req.method} ${c.req.path}`), 404),
     )

@@ -1,6 +1,11 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { generateFixtures, MANIFEST_FILE } from '../fixtures/index.js'
+import {
+  FIXTURE_AGENCIES,
+  FIXTURE_USERS,
+  generateFixtures,
+  MANIFEST_FILE,
+} from '../fixtures/index.js'
 import { dataLayout } from '../trusted-centre/index.js'
 import type { Runtime } from './runtime.js'
 
@@ -12,6 +17,11 @@ import type { Runtime } from './runtime.js'
 export async function loadData(runtime: Runtime): Promise<void> {
   const { config, log, trustedCentre } = runtime
   const inbox = join(config.DATA_DIR, dataLayout.inbox())
+  if (config.SEED_FIXTURES || config.DEV_SIGN_IN) {
+    // The fixture story's agencies and people, so the development sign-in has someone to offer.
+    await runtime.auth.users.saveAgencies(FIXTURE_AGENCIES)
+    await runtime.auth.users.saveUsers(FIXTURE_USERS)
+  }
   if (config.SEED_FIXTURES && !existsSync(join(inbox, MANIFEST_FILE))) {
     log.info(
       { seed: config.FIXTURE_SEED, scale: config.FIXTURE_SCALE, inbox },

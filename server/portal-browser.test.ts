@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { systemAbility } from '../core/index.js'
 import { type RunningServer, serveApp } from './serve-app.js'
 import { openTestRuntime, type TestRuntime } from './test-runtime.js'
 
@@ -56,7 +57,7 @@ describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
     await page.goto(server.url)
     const link = page.getByRole('link', { name: 'Persons by residential planning area' })
     await link.waitFor()
-    const dataset = await runtime.catalog.findDataset('person-address-pa')
+    const dataset = await runtime.catalog.findDataset('person-address-pa', systemAbility())
     const rows = new Intl.NumberFormat('en-SG').format(dataset?.currentVersion?.rowCount ?? -1)
     expect(await page.locator('.card').first().textContent()).toContain(rows)
 

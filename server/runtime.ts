@@ -6,6 +6,10 @@ import { sql } from 'kysely'
 import { createDatasetStore, type DatasetStore } from '../catalog/index.js'
 import {
   type Config,
+  createApiTokenStore,
+  createAuditLog,
+  createSessionStore,
+  createUserStore,
   type DuckDBInstance,
   databaseTarget,
   type Logger,
@@ -14,6 +18,8 @@ import {
   openDuckDb,
 } from '../core/index.js'
 import { createTrustedCentre, type TrustedCentre } from '../trusted-centre/index.js'
+import type { AuthDeps } from './auth-deps.js'
+import { createOidc } from './oidc.js'
 import { MIGRATIONS, type Tables } from './schema.js'
 
 /** Everything a running process holds: the one place that opens databases and engines. */
@@ -24,6 +30,8 @@ export interface Runtime {
   duckdb: DuckDBInstance
   catalog: DatasetStore
   trustedCentre: TrustedCentre
+  /** Identity, sessions, tokens, audit and sign-in settings. */
+  auth: AuthDeps
   portalDir: string
   close(): Promise<void>
 }
@@ -55,6 +63,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       duckdb,
       catalog,
       trustedCentre,
+      auth: authDeps(config, db),
       portalDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'portal', 'dist'),
       async close() {
         duckdb.closeSync()
@@ -64,6 +73,32 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   } catch (error) {
     await db.destroy()
     throw error
+  }
+}
+
+function authDeps(config: Config, db: Kysely<Tables>): AuthDeps {
+  const users = createUserStore(db)
+  const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`
+  return {
+    users,
+    sessions: createSessionStore(db, users),
+    tokens: createApiTokenStore(db, users),
+    audit: createAuditLog(db),
+    oidc:
+      config.OIDC_ISSUER && config.OIDC_CLIENT_ID && config.OIDC_CLIENT_SECRET
+        ? createOidc({
+            issuer: config.OIDC_ISSUER,
+            clientId: config.OIDC_CLIENT_ID,
+            clientSecret: config.OIDC_CLIENT_SECRET,
+            redirectUri: `${publicUrl}/api/auth/oidc/callback`,
+            audience: config.OIDC_AUDIENCE,
+          })
+        : undefined,
+    devSignIn: config.DEV_SIGN_IN,
+    sessionTtlMs: config.SESSION_TTL_HOURS * 3_600_000,
+    secureCookies: publicUrl.startsWith('https://'),
+    publicUrl,
+    now: () => new Date(),
   }
 }
 

@@ -16,6 +16,7 @@ export async function serveApp(
   const app = createApp({
     log: runtime.log,
     catalog: runtime.catalog,
+    auth: runtime.auth,
     pingDatabase: () => pingDatabase(runtime.db),
     portalDir: runtime.portalDir,
   })

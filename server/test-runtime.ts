@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createLogger, loadConfig } from '../core/index.js'
 import { createTestPostgresDatabase, type TestBackend } from '../fixtures/index.js'
+import { createApp } from './app.js'
 import { loadData } from './load-data.js'
-import { openRuntime, type Runtime } from './runtime.js'
+import { openRuntime, pingDatabase, type Runtime } from './runtime.js'
 
 /** A runtime on a fresh data directory, loaded with fixture data, for tests. */
 export interface TestRuntime extends Runtime {
@@ -36,6 +37,7 @@ export async function openTestRuntime(options: {
     DATA_DIR: dataDir,
     FIXTURE_SCALE: String(options.scale ?? 0.2),
     LOG_LEVEL: 'silent',
+    DEV_SIGN_IN: 'true',
     ...(database ? { DATABASE_URL: database.url } : {}),
   })
   const cleanup = async () => {
@@ -63,4 +65,32 @@ export async function openTestRuntime(options: {
 function postgresUrlOf(options: { postgresUrl?: string }): string {
   if (!options.postgresUrl) throw new Error('The postgres backend needs the test PostgreSQL URL')
   return options.postgresUrl
+}
+
+/** The runtime's app, as `serveApp` composes it, for `app.request` in tests. */
+export function createTestApp(runtime: Runtime) {
+  return createApp({
+    log: runtime.log,
+    catalog: runtime.catalog,
+    auth: runtime.auth,
+    pingDatabase: () => pingDatabase(runtime.db),
+    portalDir: runtime.portalDir,
+  })
+}
+
+/** Headers that make a request as the named fixture user (session cookie plus CSRF token). */
+export async function signInAs(
+  app: ReturnType<typeof createApp>,
+  username: string,
+): Promise<Record<string, string>> {
+  const res = await app.request('/api/auth/dev/sign-in', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: username }),
+  })
+  if (res.status !== 200)
+    throw new Error(`Signing in as ${username} failed: ${res.status} ${await res.text()}`)
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+  const body = (await res.json()) as { data: { csrfToken: string } }
+  return { cookie, 'x-csrf-token': body.data.csrfToken }
 }

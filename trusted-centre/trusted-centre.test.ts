@@ -8,7 +8,7 @@ import {
   createDatasetStore,
   type DatasetStore,
 } from '../catalog/index.js'
-import { type DuckDBInstance, openDuckDb } from '../core/index.js'
+import { type DuckDBInstance, openDuckDb, systemAbility } from '../core/index.js'
 import {
   type FixtureManifest,
   generateFixtures,
@@ -175,7 +175,7 @@ describe.each(TEST_BACKENDS)('trusted centre on %s', (backend) => {
     expect(again?.run.message).toBe('Unchanged: person-address-pa v1 is current')
     expect(await readdir(join(dataDir, 'tc', 'person-address-pa'))).toEqual(['v1.parquet'])
 
-    const dataset = await catalog.findDataset('person-address-pa')
+    const dataset = await catalog.findDataset('person-address-pa', systemAbility())
     const rows = await parquetRows<Record<string, unknown>>('tc/person-address-pa/v1.parquet')
     const persons = await parquetRows<{ n: string }>(
       (await tc.listRuns()).find((r) => r.subject === 'dos_persons')?.stagingPath ?? '',

@@ -38,7 +38,7 @@ describe('the portal', () => {
     expect(screen.getByRole('status')).toHaveProperty('textContent', 'Loading datasets…')
     const link = await screen.findByRole('link', { name: 'Persons by residential planning area' })
     const card = link.closest('li') as HTMLElement
-    const dataset = await runtime.catalog.findDataset('person-address-pa')
+    const dataset = await runtime.catalog.findDataset('person-address-pa', systemAbility())
     const rows = new Intl.NumberFormat('en-SG').format(dataset?.currentVersion?.rowCount ?? -1)
     expect(within(card).getByText(rows)).toBeTruthy()
     expect(within(card).getByText('Restricted / Sensitive Normal')).toBeTruthy()

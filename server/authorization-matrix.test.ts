@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { systemAbility } from '../core/index.js'
+import {
+  AUTHORIZATION_MATRIX,
+  CALLERS,
+  type CallerName,
+  HIDDEN_DATASET,
+} from './authorization-matrix.js'
+import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
+
+describe('authorization matrix', () => {
+  let runtime: TestRuntime
+  let app: ReturnType<typeof createTestApp>
+  const headers = new Map<CallerName, Record<string, string>>()
+
+  beforeAll(async () => {
+    runtime = await openTestRuntime({ backend: 'pglite' })
+    await runtime.catalog.publishVersion(
+      {
+        slug: HIDDEN_DATASET,
+        title: 'Chronic disease registry',
+        description: 'Registered chronic conditions (synthetic).',
+        agency: 'MOH',
+        trustedCentre: 'TC-MOH',
+        sourceSsots: ['moh'],
+        classification: { security: 'confidential', sensitivity: 'sensitive-high' },
+        updateFrequency: 'monthly',
+        columns: [
+          { name: 'condition_code', description: 'ICD-10 code', personalData: 'sensitive' },
+        ],
+      },
+      {
+        rowCount: 0,
+        byteSize: 0,
+        contentSha256: 'a'.repeat(64),
+        schema: [{ name: 'condition_code', type: 'VARCHAR' }],
+      },
+      async (version) => `tc/${HIDDEN_DATASET}/v${version}.parquet`,
+    )
+    app = createTestApp(runtime)
+    headers.set('anonymous', {})
+    for (const caller of CALLERS.filter((c) => c !== 'anonymous'))
+      headers.set(caller, await signInAs(app, caller))
+  })
+  afterAll(() => runtime.dispose())
+
+  it('gives every caller exactly the expected status on every route', async () => {
+    const actual: string[] = []
+    const expected: string[] = []
+    for (const row of AUTHORIZATION_MATRIX) {
+      for (const caller of CALLERS) {
+        const res = await app.request(row.path, {
+          method: row.method,
+          headers: {
+            ...headers.get(caller),
+            ...(row.body ? { 'content-type': 'application/json' } : {}),
+          },
+          ...(row.body ? { body: JSON.stringify(row.body) } : {}),
+        })
+        const want = caller === 'anonymous' ? row.anonymous : (row.except?.[caller] ?? row.signedIn)
+        actual.push(`${row.method} ${row.path} as ${caller}: ${res.status}`)
+        expected.push(`${row.method} ${row.path} as ${caller}: ${want}`)
+      }
+    }
+    expect(actual).toEqual(expected)
+  })
+
+  it('never shows a hidden dataset in a list, not even in its count', async () => {
+    const slugs = async (caller: CallerName) => {
+      const res = await app.request('/api/datasets', { headers: headers.get(caller) })
+      return ((await res.json()) as { data: { slug: string }[] }).data.map((d) => d.slug)
+    }
+    expect(await slugs('officer.moe')).toEqual(['person-address-pa'])
+    expect(await slugs('officer.moh')).toEqual(
+      [HIDDEN_DATASET, 'person-address-pa'].sort((a, b) => a.localeCompare(b)).reverse(),
+    )
+    expect((await runtime.catalog.listDatasets(systemAbility())).length).toBe(2)
+  })
+
+  it('answers every refusal with the canonical error body', async () => {
+    const anonymous = await app.request('/api/datasets')
+    expect(await anonymous.json()).toEqual({
+      ok: false,
+      error: {
+        code: 'unauthorized',
+        message: 'Sign in first, or send an API token as "Authorization: Bearer <token>"',
+      },
+    })
+    const forbidden = await app.request('/api/audit', { headers: headers.get('officer.moh') })
+    expect(await forbidden.json()).toEqual({
+      ok: false,
+      error: { code: 'forbidden', message: 'You may not read AuditLog' },
+    })
+  })
+})

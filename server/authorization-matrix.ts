@@ -1,0 +1,71 @@
+/**
+ * The expected status of every API route for every kind of caller. Tests call each route as
+ * each caller and compare; later issues add their routes here. `anonymous` sends no
+ * credentials; the others sign in as the fixture user of that name.
+ */
+export const CALLERS = [
+  'anonymous',
+  'officer.moh',
+  'officer.moe',
+  'steward.dos',
+  'steward.moh',
+  'leader.mddi',
+  'admin',
+  'auditor',
+] as const
+export type CallerName = (typeof CALLERS)[number]
+
+export interface MatrixRow {
+  method: 'GET' | 'POST'
+  path: string
+  body?: unknown
+  /** Status for callers not listed in `except`. */
+  signedIn: number
+  anonymous: number
+  except?: Partial<Record<CallerName, number>>
+}
+
+/** A confidential MOH dataset the tests publish next to the fixture data. */
+export const HIDDEN_DATASET = 'moh-chronic-registry'
+
+export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
+  { method: 'GET', path: '/api/health', signedIn: 200, anonymous: 200 },
+  { method: 'GET', path: '/api/auth/methods', signedIn: 200, anonymous: 200 },
+  { method: 'GET', path: '/api/auth/dev/users', signedIn: 200, anonymous: 200 },
+  { method: 'GET', path: '/api/auth/me', signedIn: 200, anonymous: 401 },
+  { method: 'GET', path: '/api/datasets', signedIn: 200, anonymous: 401 },
+  { method: 'GET', path: '/api/datasets/person-address-pa', signedIn: 200, anonymous: 401 },
+  {
+    method: 'GET',
+    path: `/api/datasets/${HIDDEN_DATASET}`,
+    signedIn: 200,
+    anonymous: 401,
+    // Confidential data is discoverable only by its own agency, administrators and auditors.
+    except: { 'officer.moe': 404, 'steward.dos': 404, 'leader.mddi': 404 },
+  },
+  { method: 'GET', path: '/api/tokens', signedIn: 200, anonymous: 401 },
+  {
+    method: 'POST',
+    path: '/api/tokens',
+    body: { name: 'matrix', scopes: ['read'], expiresInDays: 1 },
+    signedIn: 201,
+    anonymous: 401,
+  },
+  { method: 'POST', path: '/api/tokens/t_0000000000000000/revoke', signedIn: 404, anonymous: 401 },
+  { method: 'GET', path: '/api/audit', signedIn: 403, anonymous: 401, except: { auditor: 200 } },
+  {
+    method: 'GET',
+    path: '/api/audit/verify',
+    signedIn: 403,
+    anonymous: 401,
+    except: { auditor: 200, admin: 200 },
+  },
+  {
+    method: 'GET',
+    path: '/api/audit/export',
+    signedIn: 403,
+    anonymous: 401,
+    except: { auditor: 200 },
+  },
+  { method: 'GET', path: '/api/no-such-route', signedIn: 404, anonymous: 401 },
+]

@@ -1,0 +1,108 @@
+import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { z } from 'zod'
+import {
+  type ApiToken,
+  asSubject,
+  assertCan,
+  InvalidInputError,
+  MAX_TOKEN_DAYS,
+  TOKEN_SCOPES,
+} from '../core/index.js'
+import type { AppEnv, Caller } from './app-env.js'
+import { type AuthDeps, actorOf } from './auth-deps.js'
+
+const createBody = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1, 'give the token a name')
+    .max(100, 'keep the name under 100 characters'),
+  scopes: z.array(z.enum(TOKEN_SCOPES)).min(1, 'choose at least one scope: read or write'),
+  expiresInDays: z.number().int().min(1).max(MAX_TOKEN_DAYS, `at most ${MAX_TOKEN_DAYS} days`),
+})
+
+/** Personal API tokens for scripts: create (shown once), list, revoke. Managed from a session only. */
+export function tokenRoutes(deps: AuthDeps) {
+  const sessionCaller = (caller: Caller | undefined) => {
+    // A token must not mint or revoke tokens: that would let a leaked token outlive its revocation.
+    if (caller?.via !== 'session')
+      throw new HTTPException(403, {
+        message: 'Manage API tokens from a signed-in browser session',
+      })
+    return caller
+  }
+  return new Hono<AppEnv>()
+    .get('/', async (c) => {
+      const caller = sessionCaller(c.get('caller'))
+      const tokens = await deps.tokens.listTokens(caller.user.id)
+      return c.json({ ok: true as const, data: tokens.map(tokenJson) })
+    })
+    .post('/', async (c) => {
+      const caller = sessionCaller(c.get('caller'))
+      assertCan(c.get('ability'), 'create', asSubject('ApiToken', { userId: caller.user.id }))
+      const body = createBody.parse(
+        await c.req.json().catch(() => {
+          throw new InvalidInputError(
+            'The body must be JSON: {"name", "scopes": ["read"|"write"], "expiresInDays"}',
+          )
+        }),
+      )
+      const now = deps.now()
+      const { token, apiToken } = await deps.tokens.createToken(
+        caller.user,
+        {
+          name: body.name,
+          scopes: body.scopes,
+          expiresAt: new Date(now.getTime() + body.expiresInDays * 86_400_000),
+        },
+        now,
+      )
+      await deps.audit.append(
+        {
+          actor: actorOf(caller),
+          action: 'token.create',
+          outcome: 'succeeded',
+          subject: { type: 'ApiToken', id: apiToken.id },
+          details: {
+            name: apiToken.name,
+            scopes: apiToken.scopes,
+            expiresAt: apiToken.expiresAt.toISOString(),
+          },
+          requestId: c.get('requestId'),
+        },
+        now,
+      )
+      return c.json({ ok: true as const, data: { token, apiToken: tokenJson(apiToken) } }, 201)
+    })
+    .post('/:id/revoke', async (c) => {
+      const caller = sessionCaller(c.get('caller'))
+      assertCan(c.get('ability'), 'revoke', asSubject('ApiToken', { userId: caller.user.id }))
+      const id = c.req.param('id')
+      const revoked = await deps.tokens.revokeToken(caller.user.id, id, deps.now())
+      if (!revoked) throw new HTTPException(404, { message: `You have no API token '${id}'` })
+      await deps.audit.append(
+        {
+          actor: actorOf(caller),
+          action: 'token.revoke',
+          outcome: 'succeeded',
+          subject: { type: 'ApiToken', id },
+          requestId: c.get('requestId'),
+        },
+        deps.now(),
+      )
+      return c.json({ ok: true as const, data: tokenJson(revoked) })
+    })
+}
+
+function tokenJson(token: ApiToken) {
+  return {
+    id: token.id,
+    name: token.name,
+    scopes: token.scopes,
+    createdAt: token.createdAt.toISOString(),
+    expiresAt: token.expiresAt.toISOString(),
+    lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
+    revokedAt: token.revokedAt?.toISOString() ?? null,
+  }
+}
