@@ -12,6 +12,7 @@ Commands:
   ingest <feed> <file>     ingest one delivered file of a feed (dos_persons, sla_addresses)
   fuse [pipeline]          run one fusion pipeline, or all of them
   runs [--limit N]         show the Trusted Centre's run history
+  verify-audit             check the audit log's hash chain; exits 1 naming the first bad entry
 
 Options:
   --json                   print machine-readable JSON instead of text
@@ -85,6 +86,14 @@ export async function runCli(
         const runs = await runtime.trustedCentre.listRuns({ limit })
         out(json ? `${JSON.stringify(runs.map(runToJson))}\n` : formatRuns(runs))
         return 0
+      }
+      case 'verify-audit': {
+        const result = await runtime.auth.audit.verify()
+        if (json) out(`${JSON.stringify(result)}\n`)
+        else if (result.ok)
+          out(`Audit log intact: ${result.entries} entries, head ${result.headHash}\n`)
+        else out(`Audit log BROKEN at entry ${result.firstBadSeq}: ${result.problem}\n`)
+        return result.ok ? 0 : 1
       }
       default:
         throw new UsageError(`Unknown command '${command}'`)

@@ -10,8 +10,11 @@ import { openRuntime, pingDatabase, type Runtime } from './runtime.js'
 /** A runtime on a fresh data directory, loaded with fixture data, for tests. */
 export interface TestRuntime extends Runtime {
   dataDir: string
-  /** Closes this runtime and opens a new one on the same data directory and database, as a restart would. */
-  reopen(): Promise<TestRuntime>
+  /**
+   * Closes this runtime and opens a new one on the same data directory and database, as a
+   * restart would; `meanwhile` runs while it is closed (e.g. a CLI command on the same data).
+   */
+  reopen(meanwhile?: () => Promise<void>): Promise<TestRuntime>
   /** Closes the runtime and deletes its data directory and database. */
   dispose(): Promise<void>
 }
@@ -47,9 +50,10 @@ export async function openTestRuntime(options: {
   const wrap = (runtime: Runtime): TestRuntime => ({
     ...runtime,
     dataDir,
-    async reopen() {
+    async reopen(meanwhile) {
       // PGlite is single-process: the old handle must be closed before the directory is reopened.
       await runtime.close()
+      await meanwhile?.()
       return wrap(await openRuntime(config, createLogger({ level: 'silent' })))
     },
     async dispose() {
