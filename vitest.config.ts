@@ -31,7 +31,7 @@ export default defineConfig({
         plugins: [react()],
         test: {
           name: 'portal',
-          environment: 'happy-dom',
+          environment: 'jsdom',
           include: ['portal/src/**/*.test.{ts,tsx}'],
         },
       },

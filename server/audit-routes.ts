@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { type AuditEntry, assertCan } from '../core/index.js'
 import type { AppEnv } from './app-env.js'
 import { type AuthDeps, actorOf } from './auth-deps.js'
+import { validate } from './validate.js'
 
 const listQuery = z.object({
   before: z.coerce.number().int().positive().optional(),
@@ -13,9 +14,9 @@ const listQuery = z.object({
 /** The audit trail for auditors: read it, verify the chain, export it. Nothing here can change it. */
 export function auditRoutes(deps: AuthDeps) {
   return new Hono<AppEnv>()
-    .get('/', async (c) => {
+    .get('/', validate('query', listQuery), async (c) => {
       assertCan(c.get('ability'), 'read', 'AuditLog')
-      const query = listQuery.parse(c.req.query())
+      const query = c.req.valid('query')
       const entries = await deps.audit.list({ beforeSeq: query.before, limit: query.limit })
       return c.json({ ok: true as const, data: entries.map(entryJson) })
     })

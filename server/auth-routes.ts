@@ -37,138 +37,141 @@ export function authRoutes(deps: AuthDeps) {
       throw new HTTPException(404, { message: 'Development sign-in is not enabled' })
   }
 
-  return new Hono<AppEnv>()
-    .get('/methods', (c) =>
-      c.json({ ok: true as const, data: { oidc: deps.oidc !== undefined, dev: deps.devSignIn } }),
-    )
-
-    .get('/me', (c) => {
-      const caller = c.get('caller')
-      if (!caller) throw new HTTPException(401, { message: 'Not signed in' })
-      return c.json({
-        ok: true as const,
-        data: {
-          user: userJson(caller.user),
-          via: caller.via,
-          csrfToken: caller.via === 'session' ? caller.session.csrfToken : null,
-        },
-      })
-    })
-
-    .post('/sign-out', async (c) => {
-      const caller = c.get('caller')
-      if (caller?.via === 'session') {
-        await deps.sessions.deleteSession(caller.sessionToken)
-        await deps.audit.append(
-          {
-            actor: actorOf(caller),
-            action: 'auth.sign-out',
-            outcome: 'succeeded',
-            requestId: c.get('requestId'),
-          },
-          deps.now(),
-        )
-      }
-      clearSessionCookie(c, deps.secureCookies)
-      return c.json({ ok: true as const, data: { signedOut: true } })
-    })
-
-    .get('/dev/users', async (c) => {
-      requireDev()
-      const users = await deps.users.listUsers()
-      return c.json({ ok: true as const, data: users.map(userJson) })
-    })
-
-    .post('/dev/sign-in', async (c) => {
-      requireDev()
-      const body = devSignInBody.parse(
-        await c.req.json().catch(() => {
-          throw new InvalidInputError('The body must be JSON such as {"user": "officer.moh"}')
-        }),
+  return (
+    new Hono<AppEnv>()
+      .get('/methods', (c) =>
+        c.json({ ok: true as const, data: { oidc: deps.oidc !== undefined, dev: deps.devSignIn } }),
       )
-      const user = await deps.users.findUserByUsername(body.user)
-      if (!user) {
-        await deps.audit.append(
-          {
-            actor: { name: body.user },
-            action: 'auth.sign-in',
-            outcome: 'failed',
-            details: { method: 'dev', reason: 'unknown user' },
-            requestId: c.get('requestId'),
-          },
-          deps.now(),
-        )
-        throw new InvalidInputError(
-          `Unknown user '${body.user}': GET /api/auth/dev/users lists who you can sign in as`,
-        )
-      }
-      const session = await startSession(user, 'dev', c)
-      return c.json({
-        ok: true as const,
-        data: { user: userJson(user), csrfToken: session.csrfToken },
-      })
-    })
 
-    .get('/oidc/start', async (c) => {
-      const oidc = deps.oidc
-      if (!oidc)
-        throw new HTTPException(404, { message: 'OpenID Connect sign-in is not configured' })
-      const start = await oidc.start()
-      await deps.sessions.saveAuthFlow({
-        state: start.state,
-        codeVerifier: start.codeVerifier,
-        nonce: start.nonce,
-        returnTo: safeReturnTo(c.req.query('returnTo')),
-        expiresAt: new Date(deps.now().getTime() + 600_000),
-      })
-      setStateCookie(c, start.state, deps.secureCookies)
-      return c.redirect(start.url.toString(), 302)
-    })
-
-    .get('/oidc/callback', async (c) => {
-      const oidc = deps.oidc
-      if (!oidc)
-        throw new HTTPException(404, { message: 'OpenID Connect sign-in is not configured' })
-      const state = c.req.query('state') ?? ''
-      const cookieState = takeStateCookie(c, deps.secureCookies)
-      const flow =
-        state && cookieState === state
-          ? await deps.sessions.takeAuthFlow(state, deps.now())
-          : undefined
-      const fail = async (reason: string) => {
-        await deps.audit.append(
-          {
-            actor: { name: 'unknown' },
-            action: 'auth.sign-in',
-            outcome: 'failed',
-            details: { method: 'oidc', reason },
-            requestId: c.get('requestId'),
+      // Answers null rather than 401 to an anonymous caller: "nobody" is a normal answer here.
+      .get('/me', (c) => {
+        const caller = c.get('caller')
+        if (!caller) return c.json({ ok: true as const, data: null })
+        return c.json({
+          ok: true as const,
+          data: {
+            user: userJson(caller.user),
+            via: caller.via,
+            csrfToken: caller.via === 'session' ? caller.session.csrfToken : null,
           },
-          deps.now(),
+        })
+      })
+
+      .post('/sign-out', async (c) => {
+        const caller = c.get('caller')
+        if (caller?.via === 'session') {
+          await deps.sessions.deleteSession(caller.sessionToken)
+          await deps.audit.append(
+            {
+              actor: actorOf(caller),
+              action: 'auth.sign-out',
+              outcome: 'succeeded',
+              requestId: c.get('requestId'),
+            },
+            deps.now(),
+          )
+        }
+        clearSessionCookie(c, deps.secureCookies)
+        return c.json({ ok: true as const, data: { signedOut: true } })
+      })
+
+      .get('/dev/users', async (c) => {
+        requireDev()
+        const users = await deps.users.listUsers()
+        return c.json({ ok: true as const, data: users.map(userJson) })
+      })
+
+      .post('/dev/sign-in', async (c) => {
+        requireDev()
+        const body = devSignInBody.parse(
+          await c.req.json().catch(() => {
+            throw new InvalidInputError('The body must be JSON such as {"user": "officer.moh"}')
+          }),
         )
-        return c.redirect(`/sign-in?error=${encodeURIComponent(reason)}`, 302)
-      }
-      if (!flow)
-        return fail('The sign-in expired or was started in another browser: please try again')
-      const callbackUrl = new URL(
-        `${deps.publicUrl}${c.req.path}?${new URL(c.req.url).searchParams}`,
-      )
-      let user: User
-      try {
-        const claims = await oidc.finish(callbackUrl, flow)
-        user = await deps.users.findOrLinkOidcUser(
-          oidc.issuer,
-          claims.sub,
-          await profileOf(claims, deps),
+        const user = await deps.users.findUserByUsername(body.user)
+        if (!user) {
+          await deps.audit.append(
+            {
+              actor: { name: body.user },
+              action: 'auth.sign-in',
+              outcome: 'failed',
+              details: { method: 'dev', reason: 'unknown user' },
+              requestId: c.get('requestId'),
+            },
+            deps.now(),
+          )
+          throw new InvalidInputError(
+            `Unknown user '${body.user}': GET /api/auth/dev/users lists who you can sign in as`,
+          )
+        }
+        const session = await startSession(user, 'dev', c)
+        return c.json({
+          ok: true as const,
+          data: { user: userJson(user), csrfToken: session.csrfToken },
+        })
+      })
+
+      .get('/oidc/start', async (c) => {
+        const oidc = deps.oidc
+        if (!oidc)
+          throw new HTTPException(404, { message: 'OpenID Connect sign-in is not configured' })
+        const start = await oidc.start()
+        await deps.sessions.saveAuthFlow({
+          state: start.state,
+          codeVerifier: start.codeVerifier,
+          nonce: start.nonce,
+          returnTo: safeReturnTo(c.req.query('returnTo')),
+          expiresAt: new Date(deps.now().getTime() + 600_000),
+        })
+        setStateCookie(c, start.state, deps.secureCookies)
+        return c.redirect(start.url.toString(), 302)
+      })
+
+      .get('/oidc/callback', async (c) => {
+        const oidc = deps.oidc
+        if (!oidc)
+          throw new HTTPException(404, { message: 'OpenID Connect sign-in is not configured' })
+        const state = c.req.query('state') ?? ''
+        const cookieState = takeStateCookie(c, deps.secureCookies)
+        const flow =
+          state && cookieState === state
+            ? await deps.sessions.takeAuthFlow(state, deps.now())
+            : undefined
+        const fail = async (reason: string) => {
+          await deps.audit.append(
+            {
+              actor: { name: 'unknown' },
+              action: 'auth.sign-in',
+              outcome: 'failed',
+              details: { method: 'oidc', reason },
+              requestId: c.get('requestId'),
+            },
+            deps.now(),
+          )
+          return c.redirect(`/sign-in?error=${encodeURIComponent(reason)}`, 302)
+        }
+        if (!flow)
+          return fail('The sign-in expired or was started in another browser: please try again')
+        const callbackUrl = new URL(
+          `${deps.publicUrl}${c.req.path}?${new URL(c.req.url).searchParams}`,
         )
-      } catch (error) {
-        return fail(
-          error instanceof Error ? error.message : 'The identity provider refused the sign-in',
-        )
-      }
-      await startSession(user, 'oidc', c)
-      return c.redirect(flow.returnTo, 302)
-    })
+        let user: User
+        try {
+          const claims = await oidc.finish(callbackUrl, flow)
+          user = await deps.users.findOrLinkOidcUser(
+            oidc.issuer,
+            claims.sub,
+            await profileOf(claims, deps),
+          )
+        } catch (error) {
+          return fail(
+            error instanceof Error ? error.message : 'The identity provider refused the sign-in',
+          )
+        }
+        await startSession(user, 'oidc', c)
+        return c.redirect(flow.returnTo, 302)
+      })
+  )
 }
 
 /** The user as the API shows them. */

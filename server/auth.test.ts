@@ -115,7 +115,11 @@ describe('sign-in, sessions and API tokens', () => {
     const res = await app.request('/api/auth/sign-out', { method: 'POST', headers })
     expect(res.status).toBe(200)
     expect(res.headers.get('set-cookie')).toMatch(/^portal_session=; Max-Age=0; Path=\//)
-    expect((await app.request('/api/auth/me', { headers })).status).toBe(401)
+    expect(await (await app.request('/api/auth/me', { headers })).json()).toEqual({
+      ok: true,
+      data: null,
+    })
+    expect((await app.request('/api/datasets', { headers })).status).toBe(401)
   })
 
   it('issues a token shown once, which works as a Bearer token until revoked', async () => {

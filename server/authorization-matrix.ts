@@ -32,7 +32,7 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
   { method: 'GET', path: '/api/health', signedIn: 200, anonymous: 200 },
   { method: 'GET', path: '/api/auth/methods', signedIn: 200, anonymous: 200 },
   { method: 'GET', path: '/api/auth/dev/users', signedIn: 200, anonymous: 200 },
-  { method: 'GET', path: '/api/auth/me', signedIn: 200, anonymous: 401 },
+  { method: 'GET', path: '/api/auth/me', signedIn: 200, anonymous: 200 },
   { method: 'GET', path: '/api/datasets', signedIn: 200, anonymous: 401 },
   { method: 'GET', path: '/api/datasets/person-address-pa', signedIn: 200, anonymous: 401 },
   {

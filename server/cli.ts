@@ -16,6 +16,7 @@ Commands:
 
 Options:
   --json                   print machine-readable JSON instead of text
+  --dev-sign-in            (start) offer the development sign-in unless DEV_SIGN_IN says otherwise
   --help                   show this help
 Configuration comes from environment variables; see the README.`
 
@@ -36,14 +37,14 @@ export async function runCli(
     err(`${(error as Error).message}\n\n${USAGE}\n`)
     return 2
   }
-  const { command, args, json, limit, help } = parsed
+  const { command, args, json, limit, help, devSignIn } = parsed
   if (help || !command) {
     out(`${USAGE}\n`)
     return help ? 0 : 2
   }
   let config: Config
   try {
-    config = loadConfig(env)
+    config = loadConfig(devSignIn ? { DEV_SIGN_IN: 'true', ...env } : env)
   } catch (error) {
     err(`${(error as Error).message}\n`)
     return 1
@@ -117,6 +118,11 @@ export async function runCli(
 
 async function start(runtime: Runtime, out: Out): Promise<number> {
   await loadData(runtime)
+  if (runtime.config.DEV_SIGN_IN) {
+    runtime.log.warn(
+      'development sign-in is ON: anyone who reaches this server can sign in as any fixture user',
+    )
+  }
   const server = await serveApp(runtime)
   out(`\nPortal ready at ${server.url}  (API: ${server.url}/api/datasets)\n\n`)
   await new Promise<void>((resolve) => {
@@ -148,6 +154,7 @@ function parse(argv: readonly string[]) {
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
       limit: { type: 'string' },
+      'dev-sign-in': { type: 'boolean', default: false },
     },
   })
   const limit = values.limit === undefined ? undefined : Number(values.limit)
@@ -155,7 +162,14 @@ function parse(argv: readonly string[]) {
     throw new Error(`--limit must be a positive whole number, got '${values.limit}'`)
   }
   const [command, ...args] = positionals
-  return { command, args, json: values.json, help: values.help, limit }
+  return {
+    command,
+    args,
+    json: values.json,
+    help: values.help,
+    limit,
+    devSignIn: values['dev-sign-in'],
+  }
 }
 
 function formatRuns(runs: RunOf[]): string {

@@ -46,7 +46,7 @@ describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
     await runtime?.dispose()
   })
 
-  it('serves the built portal, which lists the fused dataset and shows its schema', async () => {
+  it('signs an officer in, lists the fused dataset and shows its schema', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
     const problems: string[] = []
     page.on('console', (message) => {
@@ -55,6 +55,12 @@ describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
     page.on('pageerror', (error) => problems.push(error.message))
 
     await page.goto(server.url)
+    // A visitor is sent to sign in first; the development picker is clearly marked.
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor()
+    await page.getByText('For development and demonstrations only').waitFor()
+    await mkdir('test-results', { recursive: true })
+    await page.screenshot({ path: join('test-results', 'portal-sign-in.png'), fullPage: true })
+    await page.getByRole('button', { name: /^officer\.moh/ }).click()
     const link = page.getByRole('link', { name: 'Persons by residential planning area' })
     await link.waitFor()
     const dataset = await runtime.catalog.findDataset('person-address-pa', systemAbility())
@@ -68,7 +74,6 @@ describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
     expect(new URL(page.url()).pathname).toBe('/datasets/person-address-pa')
     const schema = page.getByRole('table', { name: '14 columns of the current version' })
     expect(await schema.getByRole('row').count()).toBe(15)
-    await mkdir('test-results', { recursive: true })
     await page.screenshot({ path: join('test-results', 'portal-dataset-page.png'), fullPage: true })
 
     // A deep link loads directly, as after a refresh or a shared URL.

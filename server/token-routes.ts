@@ -11,6 +11,7 @@ import {
 } from '../core/index.js'
 import type { AppEnv, Caller } from './app-env.js'
 import { type AuthDeps, actorOf } from './auth-deps.js'
+import { validate } from './validate.js'
 
 const createBody = z.object({
   name: z

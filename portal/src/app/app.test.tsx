@@ -1,65 +1,92 @@
-import { render, screen, within } from '@testing-library/react'
+import { cleanup, render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { createMemoryRouter } from 'react-router'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp, openTestRuntime, type TestRuntime } from '../../../server/index.js'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import {
+  createTestApp,
+  openTestRuntime,
+  signInAs,
+  type TestRuntime,
+} from '../../../server/index.js'
 import { createApiClient } from '../lib/api-client.js'
 import { App } from './app.js'
 import { routes } from './routes.js'
 
-// The portal talks to the real server app over fixture data: its fetch is the app's own request.
+// The portal talks to the real server app over fixture data: its fetch is the app's own request,
+// with a cookie jar standing in for the browser's.
 let runtime: TestRuntime
-let client: ReturnType<typeof createApiClient>
+let app: ReturnType<typeof createTestApp>
+const jar = new Map<string, string>()
+
+async function browserFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const headers = new Headers(init?.headers)
+  if (jar.size > 0) headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '))
+  const res = await app.request(String(input), { ...init, headers })
+  for (const cookie of res.headers.getSetCookie()) {
+    const [pair = ''] = cookie.split(';')
+    const [name = '', ...value] = pair.split('=')
+    if (/Max-Age=0/.test(cookie)) jar.delete(name)
+    else jar.set(name, value.join('='))
+  }
+  return res
+}
 
 beforeAll(async () => {
   runtime = await openTestRuntime({ backend: 'pglite' })
-  const app = createApp({
-    log: runtime.log,
-    catalog: runtime.catalog,
-    pingDatabase: async () => undefined,
-    portalDir: runtime.portalDir,
-  })
-  client = createApiClient('http://portal.test/', async (input, init) =>
-    app.request(input as string, init),
-  )
+  app = createTestApp(runtime)
 })
 afterAll(() => runtime.dispose())
+afterEach(cleanup)
 
 function renderAt(path: string) {
   const router = createMemoryRouter(routes, { initialEntries: [path] })
-  render(<App client={client} router={router} />)
+  render(<App client={createApiClient('http://portal.test/', browserFetch)} router={router} />)
   return router
 }
 
 describe('the portal', () => {
-  it('lists the published datasets and opens one', async () => {
+  it('sends a visitor to sign in, then back to where they were going', async () => {
+    jar.clear()
     const user = userEvent.setup()
-    const router = renderAt('/')
-    expect(screen.getByRole('status')).toHaveProperty('textContent', 'Loading datasets…')
-    const link = await screen.findByRole('link', { name: 'Persons by residential planning area' })
-    const card = link.closest('li') as HTMLElement
-    const dataset = await runtime.catalog.findDataset('person-address-pa', systemAbility())
-    const rows = new Intl.NumberFormat('en-SG').format(dataset?.currentVersion?.rowCount ?? -1)
-    expect(within(card).getByText(rows)).toBeTruthy()
-    expect(within(card).getByText('Restricted / Sensitive Normal')).toBeTruthy()
-
-    await user.click(link)
-    expect(router.state.location.pathname).toBe('/datasets/person-address-pa')
+    const router = renderAt('/datasets/person-address-pa')
+    expect(await screen.findByRole('heading', { level: 1, name: 'Sign in' })).toBeTruthy()
+    expect(router.state.location.search).toBe('?returnTo=%2Fdatasets%2Fperson-address-pa')
+    expect(await screen.findByText(/For development and demonstrations only/)).toBeTruthy()
+    await user.click(await screen.findByRole('button', { name: /^officer\.moh/ }))
     expect(
       await screen.findByRole('heading', {
         level: 1,
         name: 'Persons by residential planning area',
       }),
     ).toBeTruthy()
-    const schema = screen.getByRole('table', { name: '14 columns of the current version' })
+    const banner = screen.getByRole('banner')
+    expect(within(banner).getByText('Nur Aisyah (MOH officer)')).toBeTruthy()
+    expect(within(banner).getByText('MOH · officer')).toBeTruthy()
+    expect(within(banner).queryByRole('link', { name: 'Audit trail' })).toBeNull()
+  })
+
+  it('lists the published datasets and opens one', async () => {
+    const user = userEvent.setup()
+    const router = renderAt('/')
+    const link = await screen.findByRole('link', { name: 'Persons by residential planning area' })
+    const card = link.closest('li') as HTMLElement
+    expect(within(card).getByText('Restricted / Sensitive Normal')).toBeTruthy()
+    const res = await app.request('/api/datasets/person-address-pa', {
+      headers: await signInAs(app, 'admin'),
+    })
+    const { rowCount } = ((await res.json()) as { data: { currentVersion: { rowCount: number } } })
+      .data.currentVersion
+    expect(within(card).getByText(new Intl.NumberFormat('en-SG').format(rowCount))).toBeTruthy()
+    await user.click(link)
+    expect(router.state.location.pathname).toBe('/datasets/person-address-pa')
+    const schema = await screen.findByRole('table', { name: '14 columns of the current version' })
     const keyRow = within(schema)
       .getByRole('rowheader', { name: 'person_key' })
       .closest('tr') as HTMLElement
     expect(within(keyRow).getByText('Direct identifier')).toBeTruthy()
-    const versions = screen.getByRole('table', {
-      name: 'Every published version; each is immutable',
-    })
-    expect(within(versions).getByRole('rowheader', { name: 'v1' })).toBeTruthy()
+    expect(
+      screen.getByRole('table', { name: 'Every published version; each is immutable' }),
+    ).toBeTruthy()
   })
 
   it('says why a dataset cannot be shown and offers a way back', async () => {
@@ -70,6 +97,37 @@ describe('the portal', () => {
     ).toBeTruthy()
     expect(within(alert).getByText("Dataset 'no-such-dataset' not found")).toBeTruthy()
     expect(within(alert).getByRole('link', { name: 'Back to all datasets' })).toBeTruthy()
+  })
+
+  it('creates an API token, shows its secret once, and revokes it', async () => {
+    const user = userEvent.setup()
+    renderAt('/tokens')
+    await user.type(await screen.findByLabelText('Name'), 'notebook')
+    await user.click(screen.getByRole('button', { name: 'Create token' }))
+    const secret = (await screen.findByText(/^gdp_/)).textContent ?? ''
+    expect(
+      (await app.request('/api/datasets', { headers: { authorization: `Bearer ${secret}` } }))
+        .status,
+    ).toBe(200)
+    await user.click(await screen.findByRole('button', { name: 'Revoke notebook' }))
+    expect(await screen.findByText(/^Revoked /)).toBeTruthy()
+    expect(
+      (await app.request('/api/datasets', { headers: { authorization: `Bearer ${secret}` } }))
+        .status,
+    ).toBe(401)
+  })
+
+  it('shows auditors the trail with its verification status', async () => {
+    jar.clear()
+    const user = userEvent.setup()
+    renderAt('/sign-in?returnTo=%2Faudit')
+    await user.click(await screen.findByRole('button', { name: /^auditor/ }))
+    expect(await screen.findByText(/^Chain verified: \d+ entries intact\.$/)).toBeTruthy()
+    const table = screen.getByRole('table', { name: 'Newest first' })
+    expect(within(table).getAllByText('auth.sign-in').length).toBeGreaterThan(0)
+    expect(
+      within(screen.getByRole('banner')).getByRole('link', { name: 'Audit trail' }),
+    ).toBeTruthy()
   })
 
   it('has a page for addresses that lead nowhere', async () => {

@@ -1,6 +1,19 @@
 import { Link, Outlet } from 'react-router'
+import { RequireSignIn } from '../features/auth/components/require-sign-in.js'
+import { UserMenu, useHasRole } from '../features/auth/components/user-menu.js'
 
-/** The frame every page shares: a header with the product name and the main landmark. */
+function Navigation() {
+  const isAuditor = useHasRole('auditor')
+  return (
+    <nav aria-label="Main">
+      <Link to="/">Datasets</Link>
+      <Link to="/tokens">API tokens</Link>
+      {isAuditor && <Link to="/audit">Audit trail</Link>}
+    </nav>
+  )
+}
+
+/** The frame of every signed-in page: header with navigation and the signed-in person. */
 export function Layout() {
   return (
     <>
@@ -11,9 +24,24 @@ export function Layout() {
         <Link to="/" className="brand">
           Government Data Portal
         </Link>
-        <nav aria-label="Main">
-          <Link to="/">Datasets</Link>
-        </nav>
+        <Navigation />
+        <UserMenu />
+      </header>
+      <main id="main">
+        <RequireSignIn>
+          <Outlet />
+        </RequireSignIn>
+      </main>
+    </>
+  )
+}
+
+/** The frame of the sign-in page: no navigation until the person is signed in. */
+export function PublicLayout() {
+  return (
+    <>
+      <header className="site-header">
+        <span className="brand">Government Data Portal</span>
       </header>
       <main id="main">
         <Outlet />

@@ -1,9 +1,12 @@
 import type { RouteObject } from 'react-router'
 import { Link } from 'react-router'
 import { EmptyState } from '../components/ui/page-state.js'
+import { AuditPage } from '../features/audit/components/audit-page.js'
+import { SignInPage } from '../features/auth/components/sign-in-page.js'
 import { DatasetListPage } from '../features/datasets/components/dataset-list-page.js'
 import { DatasetPage } from '../features/datasets/components/dataset-page.js'
-import { Layout } from './layout.js'
+import { TokensPage } from '../features/tokens/components/tokens-page.js'
+import { Layout, PublicLayout } from './layout.js'
 
 function NotFoundPage() {
   return (
@@ -15,11 +18,14 @@ function NotFoundPage() {
 
 /** Every page of the portal, composed from the features. */
 export const routes: RouteObject[] = [
+  { element: <PublicLayout />, children: [{ path: 'sign-in', element: <SignInPage /> }] },
   {
     element: <Layout />,
     children: [
       { index: true, element: <DatasetListPage /> },
       { path: 'datasets/:slug', element: <DatasetPage /> },
+      { path: 'tokens', element: <TokensPage /> },
+      { path: 'audit', element: <AuditPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -21,7 +21,18 @@ export class ApiError extends Error {
  * exercised against the real routes.
  */
 export function createApiClient(baseUrl = '/', fetchImpl?: typeof fetch): ApiClient {
-  return hc<AppType>(baseUrl, fetchImpl ? { fetch: fetchImpl } : {})
+  return hc<AppType>(baseUrl, {
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+    // The session's CSRF token rides on every request; the server checks it on changes.
+    headers: (): Record<string, string> => (csrfToken ? { 'x-csrf-token': csrfToken } : {}),
+  })
+}
+
+let csrfToken: string | undefined
+
+/** Remembers the session's CSRF token (from sign-in or GET /api/auth/me). */
+export function setCsrfToken(token: string | null | undefined): void {
+  csrfToken = token ?? undefined
 }
 
 /** Unwraps `{ ok: true, data }`, or throws the server's error as an {@link ApiError}. */

@@ -1,0 +1,33 @@
+import { useNavigate } from 'react-router'
+import { useMe, useSignOut } from '../api/use-auth.js'
+
+/** The signed-in person in the header: name, agency and roles, and a way out. */
+export function UserMenu() {
+  const me = useMe()
+  const signOut = useSignOut()
+  const navigate = useNavigate()
+  if (!me.data) return null
+  const { user } = me.data
+  return (
+    <div className="user-menu">
+      <span className="user-name">{user.displayName}</span>
+      <span className="user-meta">
+        {user.agency.code} · {user.roles.join(', ')}
+      </span>
+      <button
+        type="button"
+        className="link-button"
+        onClick={() => signOut.mutate(undefined, { onSuccess: () => navigate('/sign-in') })}
+        disabled={signOut.isPending}
+      >
+        Sign out
+      </button>
+    </div>
+  )
+}
+
+/** Whether the signed-in person holds a role; for showing navigation, never for access. */
+export function useHasRole(role: string): boolean {
+  const me = useMe()
+  return me.data?.user.roles.includes(role as never) ?? false
+}
