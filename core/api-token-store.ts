@@ -34,7 +34,7 @@ export interface ApiTokenStore {
   /** Revokes one of the user's own tokens; undefined when they have no such token. */
   revokeToken(userId: string, tokenId: string, now: Date): Promise<ApiToken | undefined>
   /** The token and its owner, if the secret names a live token; records the use. */
-  useToken(secret: string, now: Date): Promise<{ apiToken: ApiToken; user: User } | undefined>
+  redeemToken(secret: string, now: Date): Promise<{ apiToken: ApiToken; user: User } | undefined>
 }
 
 export function createApiTokenStore(db: Kysely<CoreTables>, users: UserStore): ApiTokenStore {
@@ -82,7 +82,7 @@ export function createApiTokenStore(db: Kysely<CoreTables>, users: UserStore): A
       return row && rowToToken(row)
     },
 
-    async useToken(secret, now) {
+    async redeemToken(secret, now) {
       const row = await db
         .updateTable('api_tokens')
         .set({ last_used_at: now })

@@ -91,16 +91,16 @@ describe.each(TEST_BACKENDS)('identity stores on %s', (backend) => {
       expect.objectContaining({ id: apiToken.id, name: 'nightly sync', scopes: ['read'] }),
     ])
 
-    expect((await tokens.useToken(token, later(DAY)))?.user.username).toBe('steward.sla')
+    expect((await tokens.redeemToken(token, later(DAY)))?.user.username).toBe('steward.sla')
     expect((await tokens.listTokens(owner.id))[0]?.lastUsedAt).toEqual(later(DAY))
-    expect(await tokens.useToken(token, later(8 * DAY))).toBeUndefined()
+    expect(await tokens.redeemToken(token, later(8 * DAY))).toBeUndefined()
 
     const other = await users.findUserByUsername('officer.moh')
     expect(await tokens.revokeToken(other?.id ?? '', apiToken.id, now)).toBeUndefined()
     expect((await tokens.revokeToken(owner.id, apiToken.id, later(2 * DAY)))?.revokedAt).toEqual(
       later(2 * DAY),
     )
-    expect(await tokens.useToken(token, later(3 * DAY))).toBeUndefined()
+    expect(await tokens.redeemToken(token, later(3 * DAY))).toBeUndefined()
   })
 
   it('refuses tokens that are already expired or live too long', async () => {

@@ -10,6 +10,7 @@ import {
   setStateCookie,
   takeStateCookie,
 } from './session-cookie.js'
+import { validate } from './validate.js'
 
 const devSignInBody = z.object({
   user: z.string().min(1, 'name a user, e.g. {"user": "officer.moh"}'),
@@ -81,13 +82,9 @@ export function authRoutes(deps: AuthDeps) {
         return c.json({ ok: true as const, data: users.map(userJson) })
       })
 
-      .post('/dev/sign-in', async (c) => {
+      .post('/dev/sign-in', validate('json', devSignInBody), async (c) => {
         requireDev()
-        const body = devSignInBody.parse(
-          await c.req.json().catch(() => {
-            throw new InvalidInputError('The body must be JSON such as {"user": "officer.moh"}')
-          }),
-        )
+        const body = c.req.valid('json')
         const user = await deps.users.findUserByUsername(body.user)
         if (!user) {
           await deps.audit.append(

@@ -49,7 +49,7 @@ async function resolveCaller(
         )
       return { via: 'oidc-token', user }
     }
-    const found = await deps.tokens.useToken(token, now)
+    const found = await deps.tokens.redeemToken(token, now)
     if (!found) throw unauthorized('The bearer token is invalid, expired or revoked')
     await deps.audit.append(
       {

@@ -1,14 +1,7 @@
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { z } from 'zod'
-import {
-  type ApiToken,
-  asSubject,
-  assertCan,
-  InvalidInputError,
-  MAX_TOKEN_DAYS,
-  TOKEN_SCOPES,
-} from '../core/index.js'
+import { type ApiToken, asSubject, assertCan, MAX_TOKEN_DAYS, TOKEN_SCOPES } from '../core/index.js'
 import type { AppEnv, Caller } from './app-env.js'
 import { type AuthDeps, actorOf } from './auth-deps.js'
 import { validate } from './validate.js'
@@ -39,16 +32,10 @@ export function tokenRoutes(deps: AuthDeps) {
       const tokens = await deps.tokens.listTokens(caller.user.id)
       return c.json({ ok: true as const, data: tokens.map(tokenJson) })
     })
-    .post('/', async (c) => {
+    .post('/', validate('json', createBody), async (c) => {
       const caller = sessionCaller(c.get('caller'))
       assertCan(c.get('ability'), 'create', asSubject('ApiToken', { userId: caller.user.id }))
-      const body = createBody.parse(
-        await c.req.json().catch(() => {
-          throw new InvalidInputError(
-            'The body must be JSON: {"name", "scopes": ["read"|"write"], "expiresInDays"}',
-          )
-        }),
-      )
+      const body = c.req.valid('json')
       const now = deps.now()
       const { token, apiToken } = await deps.tokens.createToken(
         caller.user,
