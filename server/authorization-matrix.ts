@@ -33,6 +33,16 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
   { method: 'GET', path: '/api/auth/methods', signedIn: 200, anonymous: 200 },
   { method: 'GET', path: '/api/auth/dev/users', signedIn: 200, anonymous: 200 },
   { method: 'GET', path: '/api/auth/me', signedIn: 200, anonymous: 200 },
+  {
+    method: 'POST',
+    path: '/api/auth/dev/sign-in',
+    body: { user: 'officer.moe' },
+    signedIn: 200,
+    anonymous: 200,
+  },
+  // The matrix runs without an identity provider configured: its routes are absent for everyone.
+  { method: 'GET', path: '/api/auth/oidc/start', signedIn: 404, anonymous: 404 },
+  { method: 'GET', path: '/api/auth/oidc/callback', signedIn: 404, anonymous: 404 },
   { method: 'GET', path: '/api/datasets', signedIn: 200, anonymous: 401 },
   { method: 'GET', path: '/api/datasets/person-address-pa', signedIn: 200, anonymous: 401 },
   {
@@ -68,4 +78,6 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
     except: { auditor: 200 },
   },
   { method: 'GET', path: '/api/no-such-route', signedIn: 404, anonymous: 401 },
+  // Last, since it ends the sessions the rows above use.
+  { method: 'POST', path: '/api/auth/sign-out', signedIn: 200, anonymous: 200 },
 ]
