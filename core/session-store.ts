@@ -47,6 +47,12 @@ export function createSessionStore(db: Kysely<CoreTables>, users: UserStore): Se
       const token = newSecretToken('gds')
       const csrfToken = newSecretToken('csrf')
       const expiresAt = new Date(now.getTime() + ttlMs)
+      // Housekeeping without a job: each sign-in clears that person's expired sessions.
+      await db
+        .deleteFrom('sessions')
+        .where('user_id', '=', user.id)
+        .where('expires_at', '<=', now)
+        .execute()
       await db
         .insertInto('sessions')
         .values({
@@ -87,6 +93,7 @@ export function createSessionStore(db: Kysely<CoreTables>, users: UserStore): Se
     },
 
     async saveAuthFlow(flow) {
+      await db.deleteFrom('auth_flows').where('expires_at', '<=', new Date()).execute()
       await db
         .insertInto('auth_flows')
         .values({

@@ -5,7 +5,7 @@ import { catalogRoutes, type DatasetStore } from '../catalog/index.js'
 import type { Logger } from '../core/index.js'
 import type { AppEnv } from './app-env.js'
 import { auditRoutes } from './audit-routes.js'
-import type { AuthDeps } from './auth-deps.js'
+import { type AuthDeps, actorOf } from './auth-deps.js'
 import { authRoutes } from './auth-routes.js'
 import { authenticate, csrfProtection, requireSignIn } from './authenticate.js'
 import { errorBody, errorResponse } from './error-response.js'
@@ -58,7 +58,26 @@ export function createApp(deps: AppDeps) {
     )
     .route('/api', api)
     .route('/', staticPortal(deps.portalDir))
-  app.onError(errorResponse(deps.log))
+  app.onError(
+    errorResponse(deps.log, {
+      onRefused: async (c, status, message) => {
+        // Anonymous browsing that simply needs sign-in is not worth a record; everything else is.
+        const caller = c.get('caller')
+        const presentedCredentials = c.req.header('authorization') !== undefined
+        if (!caller && !presentedCredentials) return
+        await deps.auth.audit.append(
+          {
+            actor: actorOf(caller),
+            action: status === 401 ? 'auth.refused' : 'access.denied',
+            outcome: 'denied',
+            details: { method: c.req.method, path: c.req.path, reason: message },
+            requestId: c.get('requestId'),
+          },
+          deps.auth.now(),
+        )
+      },
+    }),
+  )
   return app
 }
 

@@ -34,15 +34,28 @@ export function errorBody(code: ErrorCode, message: string): ErrorBody {
  * The one place errors become HTTP answers (STYLE.md §4): domain errors by their code, zod
  * errors as 400 naming each bad field, anything unexpected as a 500 whose details stay in the log.
  */
-export function errorResponse(rootLog: Logger) {
-  return function handleError(error: Error, c: Context<AppEnv>) {
+export function errorResponse(rootLog: Logger, options: { onRefused?: RefusalListener } = {}) {
+  return async function handleError(error: Error, c: Context<AppEnv>) {
     const log = c.get('log') ?? rootLog
     const { status, code, message } = describe(error, c.get('requestId'))
     if (status >= 500) log.error({ err: error, status }, 'request failed')
     else log.info({ status, code, message }, 'request refused')
+    if ((status === 401 || status === 403) && options.onRefused) {
+      // A refused request is evidence for auditors; failing to record it must not hide the answer.
+      await options
+        .onRefused(c, status, message)
+        .catch((e: unknown) => log.error({ err: e }, 'audit of a refusal failed'))
+    }
     return c.json(errorBody(code, message), status)
   }
 }
+
+/** Called for every 401 and 403 answer, e.g. to append it to the audit log. */
+export type RefusalListener = (
+  c: Context<AppEnv>,
+  status: 401 | 403,
+  message: string,
+) => Promise<void>
 
 function describe(error: Error, requestId: string | undefined) {
   if (error instanceof ZodError) {
