@@ -12,6 +12,9 @@ const integer = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
 
+const boolean = () =>
+  z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true')
+
 const postgresUrl = z
   .string()
   .trim()
@@ -107,9 +110,7 @@ export const CONFIG_KEYS = {
   DEV_SIGN_IN: {
     default: 'false',
     help: 'Offer a development sign-in that lists the fixture users; never in production (npm start turns it on).',
-    schema: z
-      .enum(['true', 'false'], { message: 'must be true or false' })
-      .transform((v) => v === 'true'),
+    schema: boolean(),
   },
   OIDC_ISSUER: {
     default: undefined,
@@ -135,9 +136,7 @@ export const CONFIG_KEYS = {
   SEED_FIXTURES: {
     default: 'true',
     help: 'On start, generate synthetic SSOT feeds into a data directory that has none (set false in production).',
-    schema: z
-      .enum(['true', 'false'], { message: 'must be true or false' })
-      .transform((v) => v === 'true'),
+    schema: boolean(),
   },
   FIXTURE_SEED: {
     default: '42',

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { InvalidInputError, isRole, type User, type UserProfile } from '../core/index.js'
 import type { AppEnv } from './app-env.js'
 import { type AuthDeps, actorOf } from './auth-deps.js'
+import type { OidcClaims } from './oidc.js'
 import {
   clearSessionCookie,
   setSessionCookie,
@@ -188,17 +189,7 @@ function safeReturnTo(value: string | undefined): string {
   return value && /^\/(?!\/)[^\s\\]*$/.test(value) ? value : '/'
 }
 
-async function profileOf(
-  claims: {
-    sub: string
-    preferred_username?: string
-    name?: string
-    email?: string
-    agency?: string
-    roles?: string[]
-  },
-  deps: AuthDeps,
-): Promise<UserProfile> {
+async function profileOf(claims: OidcClaims, deps: AuthDeps): Promise<UserProfile> {
   const agencyCode = claims.agency?.toUpperCase()
   if (!agencyCode || !(await deps.users.findAgency(agencyCode))) {
     throw new Error(
