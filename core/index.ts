@@ -88,6 +88,8 @@ export {
   type Session,
   type SessionStore,
 } from './session-store.js'
+export { SSIC_SECTIONS, type SsicSection, ssicSectionOf } from './ssic.js'
+export { isValidUen, UEN_ENTITY_TYPES, type UenKind, uenCheckLetter, uenKind } from './uen.js'
 export {
   type Agency,
   isRole,

@@ -131,7 +131,14 @@ describe.each(TEST_BACKENDS)('the product on %s', (backend) => {
     expect((await runtime.catalog.listDatasets(systemAbility())).length).toBe(1)
     expect(await readdir(join(runtime.dataDir, 'tc', 'person-address-pa'))).toEqual(['v1.parquet'])
     const ingests = (await runtime.trustedCentre.listRuns()).filter((r) => r.kind === 'ingest')
-    expect(ingests.map((r) => r.subject).sort()).toEqual(['dos_persons', 'sla_addresses'])
+    expect(ingests.map((r) => r.subject).sort()).toEqual([
+      'dos_businesses',
+      'dos_persons',
+      'govtech_sensor_readings',
+      'govtech_sensor_stations',
+      'moh_chronic_registry',
+      'sla_addresses',
+    ])
     expect((await runtime.auth.users.listUsers()).length).toBe(9)
   })
 

@@ -95,7 +95,14 @@ describe('CLI commands', () => {
     expect(code).toBe(0)
     const runs = JSON.parse(out) as Record<string, unknown>[]
     const ingests = runs.filter((r) => r.kind === 'ingest')
-    expect(ingests.map((r) => r.feed).sort()).toEqual(['dos_persons', 'sla_addresses'])
+    expect(ingests.map((r) => r.feed).sort()).toEqual([
+      'dos_businesses',
+      'dos_persons',
+      'govtech_sensor_readings',
+      'govtech_sensor_stations',
+      'moh_chronic_registry',
+      'sla_addresses',
+    ])
     for (const run of ingests) {
       expect(run).toMatchObject({
         id: expect.stringMatching(/^run_/),
@@ -122,7 +129,7 @@ describe('CLI commands', () => {
     const unknown = await cli('ingest', 'dos_pets', 'x.csv')
     expect(unknown).toMatchObject({
       code: 1,
-      err: "Unknown feed 'dos_pets': expected one of dos_persons, sla_addresses\n",
+      err: "Unknown feed 'dos_pets': expected one of dos_persons, sla_addresses, dos_businesses, govtech_sensor_stations, govtech_sensor_readings, moh_chronic_registry\n",
     })
     const usage = await cli('ingest')
     expect(usage.code).toBe(2)

@@ -6,6 +6,8 @@ export type ColumnType = 'VARCHAR' | 'DATE' | 'TIMESTAMPTZ' | 'DOUBLE' | 'INTEGE
 /** A check on a typed value beyond its type; failing rows are quarantined with the reason. */
 export type ValueRule =
   | { kind: 'uinfin' }
+  | { kind: 'uen' }
+  | { kind: 'ssic' }
   | { kind: 'postal-code' }
   | { kind: 'one-of'; values: readonly string[] }
   | { kind: 'range'; min: number; max: number }
@@ -14,8 +16,12 @@ export interface FeedColumn {
   name: string
   type: ColumnType
   required: boolean
-  /** Applied before typing: `trim` drops surrounding blanks; `trim-upper` also upper-cases. */
-  normalize?: 'trim' | 'trim-upper'
+  /**
+   * Applied before typing: `trim` drops surrounding blanks; `trim-upper` also upper-cases;
+   * `pad-digits` restores leading zeros a spreadsheet dropped (to `padTo` digits).
+   */
+  normalize?: 'trim' | 'trim-upper' | 'pad-digits'
+  padTo?: number
   rule?: ValueRule
   description: string
   personalData: PersonalDataKind
@@ -33,6 +39,15 @@ export interface FeedContract {
   delivery: 'snapshot' | 'delta'
   key: readonly string[]
   columns: readonly FeedColumn[]
+  /** Checks across columns of a row, as SQL over the typed columns; failing rows are quarantined. */
+  rowRules?: readonly RowRule[]
+}
+
+export interface RowRule {
+  name: string
+  /** Holds for a good row; NULL counts as good (missing values are the columns' business). */
+  condition: string
+  reason: string
 }
 
 /**

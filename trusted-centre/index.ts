@@ -5,8 +5,17 @@
  */
 
 export { dataLayout } from './data-layout.js'
-export type { ColumnType, FeedColumn, FeedContract, ValueRule } from './feed-contract.js'
-export { DOS_PERSONS, FEED_CONTRACTS, findFeedContract, SLA_ADDRESSES } from './feed-contracts.js'
+export type { ColumnType, FeedColumn, FeedContract, RowRule, ValueRule } from './feed-contract.js'
+export {
+  DOS_BUSINESSES,
+  DOS_PERSONS,
+  FEED_CONTRACTS,
+  findFeedContract,
+  GOVTECH_SENSOR_READINGS,
+  GOVTECH_SENSOR_STATIONS,
+  MOH_CHRONIC_REGISTRY,
+  SLA_ADDRESSES,
+} from './feed-contracts.js'
 export type { FuseResult } from './fuse.js'
 export type { IngestResult } from './ingest.js'
 export { trustedCentreMigrations } from './migrations.js'

@@ -124,13 +124,19 @@ async function checkAndSplit(
   // Accepted ordinals skip rejected lines: row(k) = k + #{rejected r_i : r_i - i < k}.
   await conn.run(`
     CREATE TEMP TABLE gaps AS SELECT row - row_number() OVER (ORDER BY row) AS before FROM structural`)
+  // Typed values take the columns' names; the delivered text stays beside them as __raw_<name>.
+  await conn.run(`
+    CREATE TEMP TABLE typed AS
+    SELECT rowid + 1 + (SELECT count(*) FROM gaps WHERE gaps.before < raw.rowid + 1) AS __row,
+           ${columns.map((c) => `${quoteIdent(c.name)} AS ${rawRef(c)}`).join(', ')},
+           ${columns.map(typedColumn).join(',\n           ')}
+    FROM raw`)
   await conn.run(`
     CREATE TEMP TABLE checked AS
-    SELECT rowid + 1 + (SELECT count(*) FROM gaps WHERE gaps.before < raw.rowid + 1) AS row,
-           ${columns.map(typedColumn).join(',\n           ')},
-           list_filter([${columns.flatMap(reasonsFor).join(', ')}], r -> r IS NOT NULL) AS reasons,
-           concat_ws(',', ${columns.map((c) => csvField(quoteIdent(c.name))).join(', ')}) AS raw_text
-    FROM raw`)
+    SELECT __row AS row, ${columns.map((c) => quoteIdent(c.name)).join(', ')},
+           list_filter([${[...columns.flatMap(reasonsFor), ...rowRuleReasons(contract)].join(', ')}], r -> r IS NOT NULL) AS reasons,
+           concat_ws(',', ${columns.map((c) => csvField(rawRef(c))).join(', ')}) AS raw_text
+    FROM typed`)
   await conn.run(`
     CREATE TEMP TABLE judged AS
     SELECT * REPLACE (CASE WHEN row <> first_row AND len(reasons) = 0
@@ -168,11 +174,25 @@ async function checkAndSplit(
   }
 }
 
+/** The delivered text of a column, kept next to its typed value while checking. */
+function rawRef(column: FeedColumn): string {
+  return quoteIdent(`__raw_${column.name}`)
+}
+
 function normalized(column: FeedColumn): string {
-  const name = quoteIdent(column.name)
-  if (column.normalize === 'trim-upper') return `upper(trim(${name}))`
-  if (column.normalize === 'trim') return `trim(${name})`
-  return name
+  const raw = rawRef(column)
+  switch (column.normalize) {
+    case 'trim-upper':
+      return `upper(trim(${raw}))`
+    case 'trim':
+      return `trim(${raw})`
+    case 'pad-digits': {
+      const width = column.padTo ?? 0
+      return `CASE WHEN regexp_full_match(trim(${raw}), '[0-9]{1,${width - 1}}') THEN lpad(trim(${raw}), ${width}, '0') ELSE trim(${raw}) END`
+    }
+    case undefined:
+      return raw
+  }
 }
 
 function typedColumn(column: FeedColumn): string {
@@ -183,9 +203,9 @@ function typedColumn(column: FeedColumn): string {
 function reasonsFor(column: FeedColumn): string[] {
   const value = normalized(column)
   const present = `NULLIF(${value}, '') IS NOT NULL`
-  const typed = `TRY_CAST(NULLIF(${value}, '') AS ${column.type})`
+  const typed = quoteIdent(column.name)
   const shown = (text: string) =>
-    `${quoteLiteral(`${column.name}: '`)} || ${quoteIdent(column.name)} || ${quoteLiteral(`' ${text}`)}`
+    `${quoteLiteral(`${column.name}: '`)} || ${rawRef(column)} || ${quoteLiteral(`' ${text}`)}`
   const reasons: string[] = []
   if (column.required) {
     reasons.push(
@@ -203,6 +223,14 @@ function reasonsFor(column: FeedColumn): string[] {
     )
   }
   return reasons
+}
+
+/** Cross-column checks over the typed values of a row. */
+function rowRuleReasons(contract: FeedContract): string[] {
+  return (contract.rowRules ?? []).map(
+    (rule) =>
+      `CASE WHEN NOT coalesce(${rule.condition}, true) THEN ${quoteLiteral(rule.reason)} END`,
+  )
 }
 
 /** Re-encodes a raw field as CSV, so a quarantined row shows the text that was delivered. */

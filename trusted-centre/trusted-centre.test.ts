@@ -10,6 +10,7 @@ import {
 } from '../catalog/index.js'
 import { type DuckDBInstance, openDuckDb, systemAbility } from '../core/index.js'
 import {
+  DEFECT_TREATMENTS,
   type FixtureManifest,
   generateFixtures,
   openTestDatabase,
@@ -23,11 +24,32 @@ import { createTrustedCentre, type TrustedCentre } from './trusted-centre.js'
 
 /** The reason each quarantined defect kind must carry. */
 const EXPECTED_REASONS: Record<string, RegExp> = {
-  bad_checksum: /^uinfin: '[STFGM]\d{7}[A-Z]' is not an NRIC\/FIN with a valid check letter$/,
-  invalid_postal_sector: /^reg_postal: '.{6}' is not a six-digit postal code in a valid sector$/,
-  exact_duplicate: /^exact duplicate of row \d+$/,
-  postal_nil: /^postal: 'NIL' is not a six-digit postal code in a valid sector$/,
-  outside_singapore: /^latitude: '[\d.]+' is outside 1.15..1.48$/,
+  'dos_persons:bad_checksum':
+    /^uinfin: '[STFGM]\d{7}[A-Z]' is not an NRIC\/FIN with a valid check letter$/,
+  'dos_persons:invalid_postal_sector':
+    /^reg_postal: '.{6}' is not a six-digit postal code in a valid sector$/,
+  'dos_persons:exact_duplicate': /^exact duplicate of row \d+$/,
+  'sla_addresses:postal_nil': /^postal: 'NIL' is not a six-digit postal code in a valid sector$/,
+  'sla_addresses:outside_singapore': /^latitude: '[\d.]+' is outside 1.15..1.48$/,
+  'dos_businesses:bad_uen_checksum':
+    /^uen: '\w+' is not a UEN of a known format and entity type with a valid check letter$/,
+  'dos_businesses:unknown_entity_type':
+    /^uen: 'T\d\dZZ\d{4}[A-Z]' is not a UEN of a known format and entity type with a valid check letter$/,
+  'govtech_sensor_readings:out_of_range':
+    /^value: a (temperature outside 10..45 deg C|relative humidity outside 0..100 %|five-minute rainfall outside 0..200 mm)$/,
+  'govtech_sensor_readings:exact_duplicate': /^exact duplicate of row \d+$/,
+  'moh_chronic_registry:bad_checksum':
+    /^uinfin: '[STFGM]\d{7}[A-Z]' is not an NRIC\/FIN with a valid check letter$/,
+}
+
+/** How each normalised defect must look once accepted: a SQL expression over the staged row that must be true. */
+const NORMALISED: Record<string, (key: string) => string> = {
+  'dos_persons:unnormalised_id': (key) => `uinfin = '${key}'`,
+  'dos_businesses:postal_leading_zero_dropped': () => `regexp_full_match(postal_code, '0[0-9]{5}')`,
+  'dos_businesses:ssic_as_number': () => `regexp_full_match(primary_ssic_code, '0[0-9]{4}')`,
+  'govtech_sensor_readings:utc_timestamp': (key) =>
+    `observed_at = '${key.split('@')[1]?.split('/')[0]}'::TIMESTAMPTZ`,
+  'moh_chronic_registry:unnormalised_id': (key) => `uinfin = '${key}'`,
 }
 
 describe.each(TEST_BACKENDS)('trusted centre on %s', (backend) => {
@@ -39,10 +61,14 @@ describe.each(TEST_BACKENDS)('trusted centre on %s', (backend) => {
   let catalog: DatasetStore
   let tc: TrustedCentre
 
-  const parquetRows = <T>(path: string, select = '*') =>
+  const parquetRows = <T>(path: string, select = '*', where = 'true') =>
     withConnection(
       () => duckdb.connect(),
-      (conn) => readRows<T>(conn, `SELECT ${select} FROM read_parquet('${join(dataDir, path)}')`),
+      (conn) =>
+        readRows<T>(
+          conn,
+          `SELECT ${select} FROM read_parquet('${join(dataDir, path)}') WHERE ${where}`,
+        ),
     )
 
   beforeAll(async () => {
@@ -69,12 +95,14 @@ describe.each(TEST_BACKENDS)('trusted centre on %s', (backend) => {
     await rm(dataDir, { recursive: true, force: true })
   })
 
-  it('quarantines every refused defect with its row and reason, and counts reconcile', async () => {
+  it('gives every defect kind its treatment: quarantined with row and reason, or repaired, and counts reconcile', async () => {
     const results = await tc.ingestDirectory(inbox)
-    expect(results.map((r) => [r.outcome, r.run.subject])).toEqual([
-      ['ingested', 'dos_persons'],
-      ['ingested', 'sla_addresses'],
-    ])
+    expect(results.map((r) => [r.outcome, r.run.subject])).toEqual(
+      [...manifest.feeds]
+        .map((f) => f.feed)
+        .sort()
+        .map((feed) => ['ingested', feed]),
+    )
     for (const { run } of results) {
       const feed = manifest.feeds.find((f) => f.feed === run.subject)
       expect(run.rowsIn).toBe(feed?.rows)
@@ -86,24 +114,37 @@ describe.each(TEST_BACKENDS)('trusted centre on %s', (backend) => {
       expect(Number(accepted[0]?.n)).toBe(run.accepted)
       expect(quarantined.length).toBe(run.quarantined)
 
-      const refused = manifest.defects.filter(
-        (d) => d.feed === run.subject && d.kind in EXPECTED_REASONS,
-      )
-      expect(refused.length).toBeGreaterThan(0)
+      const defects = manifest.defects.filter((d) => d.feed === run.subject)
+      const treatments = DEFECT_TREATMENTS[run.subject] ?? {}
       const byRow = new Map(quarantined.map((q) => [Number(q.row), q]))
-      for (const defect of refused) {
-        expect(byRow.get(defect.row)?.reason, `${defect.kind} at row ${defect.row}`).toMatch(
-          EXPECTED_REASONS[defect.kind] as RegExp,
-        )
+      for (const defect of defects) {
+        const kind = `${defect.feed}:${defect.kind}`
+        if (treatments[defect.kind] === 'quarantine') {
+          expect(byRow.get(defect.row)?.reason, `${kind} at row ${defect.row}`).toMatch(
+            EXPECTED_REASONS[kind] as RegExp,
+          )
+        } else {
+          expect(byRow.has(defect.row), `${kind} at row ${defect.row} must be accepted`).toBe(false)
+        }
+        const normalised = NORMALISED[kind]
+        if (treatments[defect.kind] === 'normalise' && normalised) {
+          const [check] = await parquetRows<{ ok: boolean }>(
+            run.stagingPath ?? '',
+            `bool_and(${normalised(defect.key)}) AS ok`,
+            `_row = ${defect.row}`,
+          )
+          expect(check?.ok, `${kind} at row ${defect.row}`).toBe(true)
+        }
       }
       // Nothing is refused that was not injected on purpose.
-      expect(new Set(quarantined.map((q) => Number(q.row)))).toEqual(
-        new Set(refused.map((d) => d.row)),
-      )
+      const refused = defects.filter((d) => treatments[d.kind] === 'quarantine').map((d) => d.row)
+      expect(new Set(quarantined.map((q) => Number(q.row)))).toEqual(new Set(refused))
     }
     const lines = (await readFile(join(inbox, 'dos_persons.csv'), 'utf8')).split('\n')
-    const checksum = manifest.defects.find((d) => d.kind === 'bad_checksum')
-    const [persons] = results
+    const checksum = manifest.defects.find(
+      (d) => d.kind === 'bad_checksum' && d.feed === 'dos_persons',
+    )
+    const persons = results.find((r) => r.run.subject === 'dos_persons')
     const quarantined = await parquetRows<{ row: string; raw_text: string }>(
       persons?.run.quarantinePath ?? '',
     )
