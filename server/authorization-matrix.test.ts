@@ -72,9 +72,19 @@ describe('authorization matrix', () => {
       const res = await app.request('/api/datasets', { headers: headers.get(caller) })
       return ((await res.json()) as { data: { slug: string }[] }).data.map((d) => d.slug)
     }
-    expect(await slugs('officer.moe')).toEqual(['person-address-pa'])
-    expect(await slugs('officer.moh')).toEqual([HIDDEN_DATASET, 'person-address-pa'])
-    expect((await runtime.catalog.listDatasets(systemAbility())).length).toBe(2)
+    const published = [
+      'business-by-planning-area',
+      'sensor-hourly-by-planning-area',
+      'person-address-pa',
+      'postal-geocode-reference',
+    ]
+    expect(await slugs('officer.moe')).toEqual(published)
+    expect(await slugs('officer.moh')).toEqual([
+      published[0],
+      HIDDEN_DATASET,
+      ...published.slice(1),
+    ])
+    expect((await runtime.catalog.listDatasets(systemAbility())).length).toBe(5)
   })
 
   it('answers every refusal with the canonical error body', async () => {

@@ -113,7 +113,17 @@ describe('CLI commands', () => {
       })
       expect(run.rowsIn).toBe((run.accepted as number) + (run.quarantined as number))
     }
-    expect(runs.find((r) => r.kind === 'fuse')).toMatchObject({ pipeline: 'person_address_pa' })
+    expect(
+      runs
+        .filter((r) => r.kind === 'fuse')
+        .map((r) => r.pipeline)
+        .sort(),
+    ).toEqual([
+      'business_by_planning_area',
+      'person_address_pa',
+      'postal_geocode_reference',
+      'sensor_hourly_by_planning_area',
+    ])
   })
 
   it('reports a repeated delivery and an unknown feed clearly', async () => {
@@ -139,6 +149,14 @@ describe('CLI commands', () => {
   it('fuses again without publishing a duplicate', async () => {
     const { code, out } = await cli('fuse')
     expect(code).toBe(0)
-    expect(out).toBe('person_address_pa: Unchanged: person-address-pa v1 is current\n')
+    expect(out).toBe(
+      [
+        'postal_geocode_reference: Unchanged: postal-geocode-reference v1 is current',
+        'person_address_pa: Unchanged: person-address-pa v1 is current',
+        'business_by_planning_area: Unchanged: business-by-planning-area v1 is current',
+        'sensor_hourly_by_planning_area: Unchanged: sensor-hourly-by-planning-area v1 is current',
+        '',
+      ].join('\n'),
+    )
   })
 })

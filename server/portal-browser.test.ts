@@ -65,15 +65,15 @@ describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
     await link.waitFor()
     const dataset = await runtime.catalog.findDataset('person-address-pa', systemAbility())
     const rows = new Intl.NumberFormat('en-SG').format(dataset?.currentVersion?.rowCount ?? -1)
-    expect(await page.locator('.card').first().textContent()).toContain(rows)
+    expect(await page.locator('.card', { has: link }).textContent()).toContain(rows)
 
     await link.click()
     await page
       .getByRole('heading', { level: 1, name: 'Persons by residential planning area' })
       .waitFor()
     expect(new URL(page.url()).pathname).toBe('/datasets/person-address-pa')
-    const schema = page.getByRole('table', { name: '14 columns of the current version' })
-    expect(await schema.getByRole('row').count()).toBe(15)
+    const schema = page.getByRole('table', { name: '16 columns of the current version' })
+    expect(await schema.getByRole('row').count()).toBe(17)
     await page.screenshot({ path: join('test-results', 'portal-dataset-page.png'), fullPage: true })
 
     // A deep link loads directly, as after a refresh or a shared URL.

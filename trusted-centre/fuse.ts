@@ -84,14 +84,24 @@ export async function runPipeline(deps: FuseDeps, pipeline: Pipeline): Promise<F
   }
 }
 
+/**
+ * The accepted rows each input stands for: the newest delivery of a snapshot feed, every
+ * delivery of a delta feed (in delivery order).
+ */
 async function currentSnapshots(deps: FuseDeps, pipeline: Pipeline) {
   return Promise.all(
     pipeline.inputs.map(async (feed) => {
-      const run = await deps.runs.latestAcceptedIngest(feed.id)
-      if (!run?.stagingPath) {
+      const runs =
+        feed.delivery === 'delta'
+          ? await deps.runs.acceptedIngests(feed.id)
+          : [await deps.runs.latestAcceptedIngest(feed.id)].filter((r) => r !== undefined)
+      const paths = runs.flatMap((run) =>
+        run.stagingPath ? [join(deps.dataDir, run.stagingPath)] : [],
+      )
+      if (paths.length === 0) {
         throw new Error(`No accepted delivery of feed '${feed.id}' yet: ingest one first`)
       }
-      return { feed: feed.id, path: join(deps.dataDir, run.stagingPath) }
+      return { feed: feed.id, paths }
     }),
   )
 }
@@ -99,7 +109,7 @@ async function currentSnapshots(deps: FuseDeps, pipeline: Pipeline) {
 async function prepareInputs(
   conn: DuckDBConnection,
   deps: FuseDeps,
-  inputs: { feed: string; path: string }[],
+  inputs: { feed: string; paths: string[] }[],
 ) {
   // Dates derived from timestamps follow Singapore time, whatever the server's zone.
   await conn.run(`SET TimeZone = 'Asia/Singapore'`)
@@ -109,7 +119,7 @@ async function prepareInputs(
   await createReferenceTables(conn)
   for (const input of inputs) {
     await conn.run(
-      `CREATE OR REPLACE TEMP VIEW ${quoteIdent(input.feed)} AS SELECT * FROM read_parquet(${quoteLiteral(input.path)})`,
+      `CREATE OR REPLACE TEMP VIEW ${quoteIdent(input.feed)} AS SELECT * FROM read_parquet([${input.paths.map(quoteLiteral).join(', ')}])`,
     )
   }
 }

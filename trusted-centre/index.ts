@@ -4,6 +4,7 @@
  * fusion pipelines, and publication of immutable Parquet versions into the catalogue.
  */
 
+export { BUSINESS_PIPELINE, SMALL_CELL_THRESHOLD } from './business-pipeline.js'
 export { dataLayout } from './data-layout.js'
 export type { ColumnType, FeedColumn, FeedContract, RowRule, ValueRule } from './feed-contract.js'
 export {
@@ -19,9 +20,12 @@ export {
 export type { FuseResult } from './fuse.js'
 export type { IngestResult } from './ingest.js'
 export { trustedCentreMigrations } from './migrations.js'
-export { PERSON_ADDRESS_PIPELINE, PIPELINES } from './person-address-pipeline.js'
+export { PERSON_ADDRESS_PIPELINE } from './person-address-pipeline.js'
 export type { Pipeline } from './pipeline.js'
+export { PIPELINES } from './pipelines.js'
+export { POSTAL_GEOCODE_PIPELINE } from './postal-geocode-pipeline.js'
 export type { Run } from './run.js'
+export { SENSOR_PIPELINE } from './sensor-pipeline.js'
 export type { TrustedCentreTables } from './tc-tables.js'
 export {
   createTrustedCentre,

@@ -50,7 +50,10 @@ SELECT
     CASE WHEN a.postal IS NULL THEN 'postal_not_in_sla' END,
     CASE WHEN h.address_conflict THEN 'conflicting_addresses' END,
     CASE WHEN a.postal IS NOT NULL AND a.latitude IS NULL THEN 'no_geocode' END
-  ], flag -> flag IS NOT NULL) AS dq_flags
+  ], flag -> flag IS NOT NULL) AS dq_flags,
+  -- Provenance: the delivery (ingest run) and row each part of the record came from.
+  p._run || '#' || p._row AS person_source,
+  a._run || '#' || a._row AS address_source_record
 FROM latest p
 CROSS JOIN as_of
 JOIN history h USING (uinfin)
@@ -133,9 +136,16 @@ LEFT JOIN ref_planning_areas area ON area.code = a.planning_area_code`,
         description: 'Data-quality flags: postal_not_in_sla, conflicting_addresses, no_geocode',
         personalData: 'none',
       },
+      {
+        name: 'person_source',
+        description: 'Provenance: ingest run and row of the winning person record',
+        personalData: 'none',
+      },
+      {
+        name: 'address_source_record',
+        description: 'Provenance: ingest run and row of the SLA address record',
+        personalData: 'none',
+      },
     ],
   },
 }
-
-/** Every fusion pipeline, in the order they run. */
-export const PIPELINES: readonly Pipeline[] = [PERSON_ADDRESS_PIPELINE]

@@ -1,16 +1,25 @@
 import type { DuckDBConnection } from '../core/index.js'
-import { PLANNING_AREAS, POSTAL_SECTORS } from '../core/index.js'
+import { PLANNING_AREAS, POSTAL_SECTORS, SSIC_SECTIONS } from '../core/index.js'
 import { quoteLiteral } from './duckdb-sql.js'
 
-/** Loads the reference data pipelines join with (planning areas, postal sectors) into DuckDB. */
+/** Loads the reference data pipelines join with (planning areas, postal sectors, SSIC divisions) into DuckDB. */
 export async function createReferenceTables(conn: DuckDBConnection): Promise<void> {
   const areas = PLANNING_AREAS.map(
-    (a) => `(${quoteLiteral(a.code)}, ${quoteLiteral(a.name)}, ${quoteLiteral(a.region)})`,
+    (a) =>
+      `(${[a.code, a.name, a.region].map(quoteLiteral).join(', ')}, ${a.point.join(', ')}, ${a.bbox.join(', ')})`,
+  ).join(', ')
+  const divisions = SSIC_SECTIONS.flatMap((s) =>
+    Array.from(
+      { length: s.divisions[1] - s.divisions[0] + 1 },
+      (_, i) => `(${s.divisions[0] + i}, ${quoteLiteral(s.section)}, ${quoteLiteral(s.title)})`,
+    ),
   ).join(', ')
   const sectors = POSTAL_SECTORS.map(
     (s) => `(${quoteLiteral(s.sector)}, ${quoteLiteral(s.district)})`,
   ).join(', ')
   await conn.run(`
-    CREATE OR REPLACE TEMP TABLE ref_planning_areas AS SELECT * FROM (VALUES ${areas}) t(code, name, region);
+    CREATE OR REPLACE TEMP TABLE ref_planning_areas AS SELECT * FROM (VALUES ${areas})
+      t(code, name, region, point_lat, point_lon, min_lat, min_lon, max_lat, max_lon);
+    CREATE OR REPLACE TEMP TABLE ref_ssic_divisions AS SELECT * FROM (VALUES ${divisions}) t(division, section, title);
     CREATE OR REPLACE TEMP TABLE ref_postal_sectors AS SELECT * FROM (VALUES ${sectors}) t(sector, district);`)
 }

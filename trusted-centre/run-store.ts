@@ -30,6 +30,8 @@ export interface RunStore {
   findDeliveryRun(feed: string, sha256: string): Promise<Run | undefined>
   /** The newest successful ingest of a feed: the current snapshot. */
   latestAcceptedIngest(feed: string): Promise<Run | undefined>
+  /** Every successful ingest of a feed, oldest first: the deltas that make up its data. */
+  acceptedIngests(feed: string): Promise<Run[]>
   listRuns(options?: { limit?: number }): Promise<Run[]>
 }
 
@@ -114,6 +116,19 @@ export function createRunStore(db: Kysely<TrustedCentreTables>): RunStore {
         .limit(1)
         .executeTakeFirst()
       return row && rowToRun(row)
+    },
+
+    async acceptedIngests(feed) {
+      const rows = await db
+        .selectFrom('tc_runs')
+        .selectAll()
+        .where('kind', '=', 'ingest')
+        .where('subject', '=', feed)
+        .where('status', '=', 'succeeded')
+        .orderBy('started_at')
+        .orderBy('id')
+        .execute()
+      return rows.map(rowToRun)
     },
 
     async listRuns(options = {}) {

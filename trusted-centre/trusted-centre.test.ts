@@ -209,9 +209,9 @@ describe.each(TEST_BACKENDS)('trusted centre on %s', (backend) => {
   })
 
   it('fuses persons with addresses into a published version, once', async () => {
-    const [first] = await tc.fuse()
+    const [first] = await tc.fuse('person_address_pa')
     expect(first?.publication).toMatchObject({ version: 1, created: true })
-    const [again] = await tc.fuse()
+    const [again] = await tc.fuse('person_address_pa')
     expect(again?.publication).toMatchObject({ version: 1, created: false })
     expect(again?.run.message).toBe('Unchanged: person-address-pa v1 is current')
     expect(await readdir(join(dataDir, 'tc', 'person-address-pa'))).toEqual(['v1.parquet'])
@@ -235,5 +235,65 @@ describe.each(TEST_BACKENDS)('trusted centre on %s', (backend) => {
         .filter((r) => r.address_source === 'SLA_MATCHED')
         .every((r) => typeof r.planning_area_name === 'string'),
     ).toBe(true)
+  })
+
+  it('publishes the business counts with small cells suppressed', async () => {
+    const [result] = await tc.fuse('business_by_planning_area')
+    expect(result?.publication.created).toBe(true)
+    const cells = await parquetRows<{ entity_count: string | null; suppressed: boolean }>(
+      'tc/business-by-planning-area/v1.parquet',
+    )
+    expect(cells.length).toBeGreaterThan(0)
+    expect(cells.some((c) => c.suppressed && c.entity_count === null)).toBe(true)
+    for (const cell of cells) {
+      if (cell.entity_count !== null) expect(Number(cell.entity_count)).toBeGreaterThanOrEqual(3)
+    }
+    const [live] = await parquetRows<{ n: string }>(
+      'tc/business-by-planning-area/v1.parquet',
+      'count(*) AS n',
+      "status_group = 'live' AND ssic_section IN ('UNKNOWN')",
+    )
+    expect(Number(live?.n)).toBe(0)
+  })
+
+  it('aggregates sensor readings by planning area and hour, one reading per key, registered stations only', async () => {
+    await tc.fuse('sensor_hourly_by_planning_area')
+    const path = 'tc/sensor-hourly-by-planning-area/v1.parquet'
+    const [keys] = await parquetRows<{ rows: string; distinct_keys: string; readings: string }>(
+      path,
+      'count(*) AS rows, count(DISTINCT (planning_area_code, hour, reading_type)) AS distinct_keys, sum(reading_count) AS readings',
+    )
+    expect(keys?.rows).toBe(keys?.distinct_keys)
+    // Duplicates (exact or conflicting) count once; the unregistered station cannot be placed.
+    const staged =
+      (await tc.listRuns()).find((r) => r.subject === 'govtech_sensor_readings')?.stagingPath ?? ''
+    const [distinct] = await parquetRows<{ n: string }>(
+      staged,
+      'count(DISTINCT (station_id, reading_type, observed_at)) AS n',
+      "station_id <> 'S999'",
+    )
+    expect(keys?.readings).toBe(distinct?.n)
+    const [over] = await parquetRows<{ n: string }>(
+      path,
+      'count(*) AS n',
+      'reading_count > expected_count',
+    )
+    expect(Number(over?.n)).toBe(0)
+  })
+
+  it('publishes the postal geocode reference from the current SLA snapshot', async () => {
+    await tc.fuse('postal_geocode_reference')
+    const current = (await tc.listRuns()).find(
+      (r) => r.subject === 'sla_addresses' && r.status === 'succeeded',
+    )
+    const [staged] = await parquetRows<{ n: string; no_match: string }>(
+      current?.stagingPath ?? '',
+      'count(DISTINCT postal) AS n, count(DISTINCT postal) FILTER (WHERE latitude IS NULL) AS no_match',
+    )
+    const [published] = await parquetRows<{ n: string; no_match: string }>(
+      'tc/postal-geocode-reference/v1.parquet',
+      "count(*) AS n, count(*) FILTER (WHERE geocode_status = 'NO_MATCH') AS no_match",
+    )
+    expect(published).toEqual(staged)
   })
 })

@@ -79,7 +79,7 @@ describe('the portal', () => {
     expect(within(card).getByText(new Intl.NumberFormat('en-SG').format(rowCount))).toBeTruthy()
     await user.click(link)
     expect(router.state.location.pathname).toBe('/datasets/person-address-pa')
-    const schema = await screen.findByRole('table', { name: '14 columns of the current version' })
+    const schema = await screen.findByRole('table', { name: '16 columns of the current version' })
     const keyRow = within(schema)
       .getByRole('rowheader', { name: 'person_key' })
       .closest('tr') as HTMLElement

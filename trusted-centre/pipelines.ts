@@ -1,0 +1,13 @@
+import { BUSINESS_PIPELINE } from './business-pipeline.js'
+import { PERSON_ADDRESS_PIPELINE } from './person-address-pipeline.js'
+import type { Pipeline } from './pipeline.js'
+import { POSTAL_GEOCODE_PIPELINE } from './postal-geocode-pipeline.js'
+import { SENSOR_PIPELINE } from './sensor-pipeline.js'
+
+/** Every fusion pipeline, in the order they run. */
+export const PIPELINES: readonly Pipeline[] = [
+  POSTAL_GEOCODE_PIPELINE,
+  PERSON_ADDRESS_PIPELINE,
+  BUSINESS_PIPELINE,
+  SENSOR_PIPELINE,
+]
