@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely'
+import type { QualitySummary } from './dataset.js'
 
 /** Rows of the catalogue's tables as Kysely sees them (snake_case, as stored). */
 export interface CatalogTables {
@@ -30,6 +31,7 @@ export interface DatasetVersionRow {
   byte_size: number
   content_sha256: string
   schema: ColumnType<VersionSchemaColumn[], string, string>
+  quality: ColumnType<QualitySummary | null, string | null, string | null>
   run_id: string | null
   created_at: Generated<Date>
 }

@@ -17,6 +17,7 @@ import {
   type DatasetVersion,
   isSlug,
   type PersonalDataKind,
+  type QualitySummary,
   type SecurityClassification,
   type Sensitivity,
 } from './dataset.js'
@@ -43,6 +44,7 @@ export interface VersionContent {
   byteSize: number
   contentSha256: string
   schema: VersionSchemaColumn[]
+  quality?: QualitySummary
   runId?: string
 }
 
@@ -133,6 +135,7 @@ export function createDatasetStore(db: Kysely<CatalogTables>): DatasetStore {
             byte_size: content.byteSize,
             content_sha256: content.contentSha256,
             schema: JSON.stringify(content.schema),
+            quality: content.quality ? JSON.stringify(content.quality) : null,
             run_id: content.runId ?? null,
           })
           .execute()
@@ -302,6 +305,7 @@ function rowToVersion(row: Selectable<DatasetVersionRow>): DatasetVersion {
     rowCount: row.row_count,
     byteSize: row.byte_size,
     contentSha256: row.content_sha256,
+    quality: row.quality ?? undefined,
     createdAt: row.created_at,
   }
 }

@@ -50,11 +50,32 @@ export interface DatasetColumn {
 }
 
 /** One immutable published version of a dataset. */
+/** One quality assertion's outcome on the run that produced a version. */
+export interface QualityResult {
+  name: string
+  kind: string
+  severity: 'blocking' | 'warning'
+  passed: boolean
+  /** What was measured: violating rows, a share, or an age in days. */
+  observed: number
+  expected: string
+}
+
+/** The quality record published with a version. */
+export interface QualitySummary {
+  checked: number
+  passed: number
+  blockingFailures: number
+  warnings: number
+  results: QualityResult[]
+}
+
 export interface DatasetVersion {
   version: number
   rowCount: number
   byteSize: number
   contentSha256: string
+  quality: QualitySummary | undefined
   createdAt: Date
 }
 

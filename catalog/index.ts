@@ -16,6 +16,8 @@ export {
   PERSONAL_DATA_KINDS,
   type PersonalDataKind,
   parseDatasetId,
+  type QualityResult,
+  type QualitySummary,
   SECURITY_CLASSIFICATIONS,
   SENSITIVITIES,
   type SecurityClassification,

@@ -57,5 +57,10 @@ export const catalogMigrations: MigrationSet = {
           .execute()
       },
     },
+    '20261122-06-catalog-version-quality': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('dataset_versions').addColumn('quality', 'jsonb').execute()
+      },
+    },
   },
 }

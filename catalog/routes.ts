@@ -66,6 +66,7 @@ function toVersionJson(version: DatasetVersion) {
     rowCount: version.rowCount,
     byteSize: version.byteSize,
     contentSha256: version.contentSha256,
+    quality: version.quality ?? null,
     createdAt: version.createdAt.toISOString(),
   }
 }

@@ -52,7 +52,15 @@ export async function loadData(runtime: Runtime): Promise<void> {
       run.message ?? result.outcome,
     )
   }
-  for (const { run, publication } of await trustedCentre.fuse()) {
-    log.info({ pipeline: run.subject, run: run.id, ...publication }, run.message ?? 'fused')
+  for (const { run, publication, quality } of await trustedCentre.fuse()) {
+    const facts = {
+      pipeline: run.subject,
+      run: run.id,
+      ...publication,
+      passed: quality.passed,
+      checked: quality.checked,
+    }
+    if (publication) log.info(facts, run.message ?? 'fused')
+    else log.warn(facts, run.message ?? 'not published')
   }
 }

@@ -54,6 +54,21 @@ SELECT planning_area_code, ssic_section, status_group, as_of_month,
     OR new_registrations BETWEEN 1 AND ${SMALL_CELL_THRESHOLD - 1}
     OR struck_off BETWEEN 1 AND ${SMALL_CELL_THRESHOLD - 1}) AS suppressed
 FROM counted`,
+  assertions: [
+    {
+      kind: 'unique',
+      columns: ['planning_area_code', 'ssic_section', 'status_group', 'as_of_month'],
+      severity: 'blocking',
+    },
+    { kind: 'not-null', column: 'as_of_month', severity: 'blocking' },
+    {
+      kind: 'coverage',
+      name: 'placed in a planning area',
+      condition: "planning_area_code <> 'UNMATCHED'",
+      min: 0.9,
+      severity: 'warning',
+    },
+  ],
   dataset: {
     slug: 'business-by-planning-area',
     title: 'Business entities by planning area and industry',

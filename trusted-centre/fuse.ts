@@ -1,11 +1,12 @@
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { DatasetStore, PublishResult } from '../catalog/index.js'
+import type { DatasetStore, PublishResult, QualitySummary } from '../catalog/index.js'
 import type { DuckDBConnection, DuckDBInstance } from '../core/index.js'
 import { dataLayout } from './data-layout.js'
 import { quoteIdent, quoteLiteral, readRows, withConnection } from './duckdb-sql.js'
 import { mkdirFor, moveIntoPlace, removeIfPresent, sha256File } from './files.js'
 import type { Pipeline } from './pipeline.js'
+import { assertionSql, judge, summarise } from './quality.js'
 import { createReferenceTables } from './reference-tables.js'
 import { newRunId, type Run } from './run.js'
 import type { RunStore } from './run-store.js'
@@ -21,7 +22,9 @@ export interface FuseDeps {
 
 export interface FuseResult {
   run: Run
-  publication: PublishResult
+  /** Undefined when a blocking quality assertion failed: nothing was published. */
+  publication: PublishResult | undefined
+  quality: QualitySummary
 }
 
 /**
@@ -46,11 +49,26 @@ export async function runPipeline(deps: FuseDeps, pipeline: Pipeline): Promise<F
         await conn.run(
           `COPY (SELECT * FROM (${pipeline.sql}) ORDER BY ${order}) TO ${quoteLiteral(pending)} (FORMAT parquet, COMPRESSION zstd)`,
         )
-        return measureOutput(conn, pending)
+        const output = await measureOutput(conn, pending)
+        return { ...output, quality: await checkQuality(conn, pipeline, pending, deps.now()) }
       },
     )
+    const { quality } = measured
+    if (quality.blockingFailures > 0) {
+      // The previous version stays current; the failed candidate is not kept.
+      await removeIfPresent(pending)
+      const failed = quality.results.filter((r) => !r.passed && r.severity === 'blocking')
+      const run = await deps.runs.finishRun(runId, deps.now(), {
+        status: 'failed',
+        quality,
+        message: `Not published: blocking quality assertion failed: ${failed.map((r) => `${r.name} observed ${r.observed}, expected ${r.expected}`).join('; ')}`,
+      })
+      return { run, publication: undefined, quality }
+    }
     const content = {
-      ...measured,
+      rowCount: measured.rowCount,
+      schema: measured.schema,
+      quality,
       byteSize: (await stat(pending)).size,
       contentSha256: await sha256File(pending),
       runId,
@@ -67,13 +85,14 @@ export async function runPipeline(deps: FuseDeps, pipeline: Pipeline): Promise<F
     if (!publication.created) await removeIfPresent(pending)
     const run = await deps.runs.finishRun(runId, deps.now(), {
       status: 'succeeded',
+      quality,
       outputVersion: publication.version,
       published: publication.created,
       message: publication.created
         ? `Published ${pipeline.dataset.slug} v${publication.version} with ${measured.rowCount} rows`
         : `Unchanged: ${pipeline.dataset.slug} v${publication.version} is current`,
     })
-    return { run, publication }
+    return { run, publication, quality }
   } catch (error) {
     await removeIfPresent(pending)
     await deps.runs.finishRun(runId, deps.now(), {
@@ -122,6 +141,19 @@ async function prepareInputs(
       `CREATE OR REPLACE TEMP VIEW ${quoteIdent(input.feed)} AS SELECT * FROM read_parquet([${input.paths.map(quoteLiteral).join(', ')}])`,
     )
   }
+}
+
+/** Measures every assertion of the pipeline over the candidate file. */
+async function checkQuality(conn: DuckDBConnection, pipeline: Pipeline, file: string, now: Date) {
+  const results = []
+  for (const assertion of pipeline.assertions) {
+    const [row] = await readRows<{ observed: string | number }>(
+      conn,
+      assertionSql(assertion, `read_parquet(${quoteLiteral(file)})`, now),
+    )
+    results.push(judge(assertion, Number(row?.observed ?? 0)))
+  }
+  return summarise(results)
 }
 
 async function measureOutput(conn: DuckDBConnection, file: string) {

@@ -48,5 +48,10 @@ export const trustedCentreMigrations: MigrationSet = {
           .execute()
       },
     },
+    '20261122-05-trusted-centre-run-quality': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('tc_runs').addColumn('quality', 'jsonb').execute()
+      },
+    },
   },
 }

@@ -60,6 +60,18 @@ JOIN history h USING (uinfin)
 LEFT JOIN addresses a ON a.postal = p.reg_postal
 LEFT JOIN ref_postal_sectors sector ON sector.sector = substr(p.reg_postal, 1, 2)
 LEFT JOIN ref_planning_areas area ON area.code = a.planning_area_code`,
+  assertions: [
+    { kind: 'not-null', column: 'person_key', severity: 'blocking' },
+    { kind: 'unique', columns: ['person_key'], severity: 'blocking' },
+    { kind: 'not-null', column: 'age_band', severity: 'blocking' },
+    {
+      kind: 'coverage',
+      name: 'address matched by SLA',
+      condition: "address_source = 'SLA_MATCHED'",
+      min: 0.95,
+      severity: 'warning',
+    },
+  ],
   dataset: {
     slug: 'person-address-pa',
     title: 'Persons by residential planning area',

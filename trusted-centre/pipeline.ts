@@ -1,5 +1,6 @@
 import type { DatasetRegistration } from '../catalog/index.js'
 import type { FeedContract } from './feed-contract.js'
+import type { QualityAssertion } from './quality.js'
 
 /**
  * A declared fusion: which feeds it reads (each visible to the SQL as a view named after the
@@ -14,4 +15,6 @@ export interface Pipeline {
   /** Unique key of an output row; also the order of the written file, so output is reproducible. */
   key: readonly string[]
   dataset: DatasetRegistration
+  /** Checks on the output; a failing blocking one stops publication. */
+  assertions: readonly QualityAssertion[]
 }

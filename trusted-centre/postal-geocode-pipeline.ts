@@ -23,6 +23,18 @@ SELECT
 FROM sla_addresses a
 LEFT JOIN ref_planning_areas area ON area.code = a.planning_area_code
 QUALIFY row_number() OVER (PARTITION BY a.postal ORDER BY a._row DESC) = 1`,
+  assertions: [
+    { kind: 'unique', columns: ['postal_code'], severity: 'blocking' },
+    { kind: 'range', column: 'latitude', min: 1.15, max: 1.48, severity: 'blocking' },
+    { kind: 'range', column: 'longitude', min: 103.59, max: 104.12, severity: 'blocking' },
+    {
+      kind: 'coverage',
+      name: 'geocoded',
+      condition: "geocode_status = 'OK'",
+      min: 0.95,
+      severity: 'warning',
+    },
+  ],
   dataset: {
     slug: 'postal-geocode-reference',
     title: 'Postal code geocode reference',

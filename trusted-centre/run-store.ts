@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely'
+import type { QualitySummary } from '../catalog/index.js'
 import type { Run } from './run.js'
 import type { RunRow, TrustedCentreTables } from './tc-tables.js'
 
@@ -12,6 +13,7 @@ export interface RunOutcome {
   quarantinePath?: string
   outputVersion?: number
   published?: boolean
+  quality?: QualitySummary
   message?: string
   delivery?: { feed: string; sha256: string; path: string; byteSize: number }
 }
@@ -67,6 +69,7 @@ export function createRunStore(db: Kysely<TrustedCentreTables>): RunStore {
             quarantine_path: outcome.quarantinePath ?? null,
             output_version: outcome.outputVersion ?? null,
             published: outcome.published ?? null,
+            quality: outcome.quality ? JSON.stringify(outcome.quality) : null,
             message: outcome.message ?? null,
           })
           .where('id', '=', id)
@@ -160,6 +163,7 @@ function rowToRun(row: Selectable<RunRow>): Run {
     quarantinePath: row.quarantine_path ?? undefined,
     outputVersion: row.output_version ?? undefined,
     published: row.published ?? undefined,
+    quality: row.quality ?? undefined,
     message: row.message ?? undefined,
   }
 }

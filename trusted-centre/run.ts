@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import type { QualitySummary } from '../catalog/index.js'
 
 /** One Trusted Centre run: an ingest of a delivery or a fusion pipeline execution. */
 export interface Run {
@@ -16,6 +17,7 @@ export interface Run {
   quarantinePath: string | undefined
   outputVersion: number | undefined
   published: boolean | undefined
+  quality: QualitySummary | undefined
   message: string | undefined
 }
 

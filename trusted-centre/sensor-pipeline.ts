@@ -46,6 +46,22 @@ FROM readings r
 JOIN placed p USING (station_id)
 JOIN stations_per_area spa USING (planning_area_code)
 GROUP BY p.planning_area_code, date_trunc('hour', r.observed_at), r.reading_type`,
+  assertions: [
+    {
+      kind: 'unique',
+      columns: ['planning_area_code', 'hour', 'reading_type'],
+      severity: 'blocking',
+    },
+    { kind: 'range', column: 'completeness_pct', min: 0, max: 100, severity: 'blocking' },
+    {
+      kind: 'coverage',
+      name: 'hours at least 90% complete',
+      condition: 'completeness_pct >= 90',
+      min: 0.9,
+      severity: 'warning',
+    },
+    { kind: 'freshness', column: 'hour', maxAgeDays: 2, severity: 'warning' },
+  ],
   dataset: {
     slug: 'sensor-hourly-by-planning-area',
     title: 'Hourly weather readings by planning area',

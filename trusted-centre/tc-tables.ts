@@ -1,4 +1,5 @@
-import type { Generated } from 'kysely'
+import type { ColumnType, Generated } from 'kysely'
+import type { QualitySummary } from '../catalog/index.js'
 
 /** Rows of the Trusted Centre's tables as Kysely sees them. */
 export interface TrustedCentreTables {
@@ -24,6 +25,7 @@ export interface RunRow {
   /** The catalogue version a fusion run published or found unchanged. */
   output_version: number | null
   published: boolean | null
+  quality: ColumnType<QualitySummary | null, string | null, string | null>
   message: string | null
 }
 

@@ -18,7 +18,10 @@ import {
   type TestDatabase,
 } from '../fixtures/index.js'
 import { readRows, withConnection } from './duckdb-sql.js'
+import { runPipeline } from './fuse.js'
 import { trustedCentreMigrations } from './migrations.js'
+import { PERSON_ADDRESS_PIPELINE } from './person-address-pipeline.js'
+import { createRunStore } from './run-store.js'
 import type { TrustedCentreTables } from './tc-tables.js'
 import { createTrustedCentre, type TrustedCentre } from './trusted-centre.js'
 
@@ -237,9 +240,51 @@ describe.each(TEST_BACKENDS)('trusted centre on %s', (backend) => {
     ).toBe(true)
   })
 
+  it('publishes the quality of each version, and keeps the old version current when a blocking check fails', async () => {
+    const current = await catalog.findDataset('person-address-pa', systemAbility())
+    expect(current?.currentVersion?.quality).toMatchObject({ checked: 4, blockingFailures: 0 })
+    expect(current?.currentVersion?.quality?.results.map((r) => r.name)).toEqual([
+      'not-null(person_key)',
+      'unique(person_key)',
+      'not-null(age_band)',
+      'coverage(address matched by SLA)',
+    ])
+    const strict = {
+      ...PERSON_ADDRESS_PIPELINE,
+      sql: PERSON_ADDRESS_PIPELINE.sql.replace("'65+'", "'65 and over'"),
+      assertions: [
+        ...PERSON_ADDRESS_PIPELINE.assertions,
+        {
+          kind: 'coverage' as const,
+          name: 'every address matched',
+          condition: "address_source = 'SLA_MATCHED'",
+          min: 1,
+          severity: 'blocking' as const,
+        },
+      ],
+    }
+    const deps = {
+      runs: createRunStore(test.db),
+      catalog,
+      duckdb,
+      dataDir,
+      pseudonymKey: 'test-pseudonym-key-0001',
+      now: () => new Date(),
+    }
+    const result = await runPipeline(deps, strict)
+    expect(result.publication).toBeUndefined()
+    expect(result.run).toMatchObject({ status: 'failed', quality: { blockingFailures: 1 } })
+    expect(result.run.message).toMatch(
+      /^Not published: blocking quality assertion failed: coverage\(every address matched\) observed 0\.\d+, expected at least 1$/,
+    )
+    const after = await catalog.findDataset('person-address-pa', systemAbility())
+    expect(after?.currentVersion).toEqual(current?.currentVersion)
+    expect(await readdir(join(dataDir, 'tc', 'person-address-pa'))).toEqual(['v1.parquet'])
+  })
+
   it('publishes the business counts with small cells suppressed', async () => {
     const [result] = await tc.fuse('business_by_planning_area')
-    expect(result?.publication.created).toBe(true)
+    expect(result?.publication?.created).toBe(true)
     const cells = await parquetRows<{ entity_count: string | null; suppressed: boolean }>(
       'tc/business-by-planning-area/v1.parquet',
     )

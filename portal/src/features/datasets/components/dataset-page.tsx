@@ -4,6 +4,7 @@ import { formatBytes, formatCount, formatDateTime } from '../../../lib/format.js
 import { useDataset } from '../api/use-datasets.js'
 import { ClassificationBadge } from './classification-badge.js'
 import { PersonalDataBadge } from './personal-data-badge.js'
+import { QualityNote } from './quality-note.js'
 
 /** One dataset: what it is, who owns it, its schema and its versions. */
 export function DatasetPage() {
@@ -89,6 +90,7 @@ export function DatasetPage() {
             <th scope="col">Published</th>
             <th scope="col">Rows</th>
             <th scope="col">Size</th>
+            <th scope="col">Quality</th>
           </tr>
         </thead>
         <tbody>
@@ -98,6 +100,9 @@ export function DatasetPage() {
               <td>{formatDateTime(v.createdAt)}</td>
               <td>{formatCount(v.rowCount)}</td>
               <td>{formatBytes(v.byteSize)}</td>
+              <td>
+                <QualityNote quality={v.quality} />
+              </td>
             </tr>
           ))}
         </tbody>
