@@ -6,6 +6,19 @@ export interface CatalogTables {
   datasets: DatasetRow
   dataset_versions: DatasetVersionRow
   dataset_columns: DatasetColumnRow
+  dataset_samples: DatasetSampleRow
+}
+
+export interface DatasetSampleRow {
+  dataset_id: string
+  version: number
+  status: 'published' | 'refused'
+  path: string | null
+  row_count: number | null
+  k: number
+  details: ColumnType<Record<string, unknown>, string, string>
+  reason: string | null
+  created_at: Generated<Date>
 }
 
 export interface DatasetRow {

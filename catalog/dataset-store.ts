@@ -20,6 +20,7 @@ import {
   type QualitySummary,
   type SecurityClassification,
   type Sensitivity,
+  type VersionSample,
 } from './dataset.js'
 
 /** What a Trusted Centre pipeline declares about the dataset it publishes. */
@@ -62,7 +63,20 @@ export interface PublishResult {
  */
 export type PlaceVersion = (version: number) => Promise<string>
 
+/** What the Trusted Centre records about a version's sample. */
+export type SampleRecord =
+  | {
+      status: 'published'
+      path: string
+      rowCount: number
+      k: number
+      details: Record<string, unknown>
+    }
+  | { status: 'refused'; k: number; reason: string; details: Record<string, unknown> }
+
 export interface DatasetStore {
+  /** Records the sample made for a version (or why none was). */
+  recordSample(datasetId: DatasetId, version: number, sample: SampleRecord): Promise<void>
   /** The datasets the ability may read; others are filtered out in SQL, counts included. */
   listDatasets(ability: AppAbility): Promise<Dataset[]>
   /** One dataset by id or slug, if it exists and the ability may read it. */
@@ -82,6 +96,23 @@ export interface DatasetStore {
 /** The catalogue's dataset queries over its tables. */
 export function createDatasetStore(db: Kysely<CatalogTables>): DatasetStore {
   return {
+    async recordSample(datasetId, version, sample) {
+      await db
+        .insertInto('dataset_samples')
+        .values({
+          dataset_id: datasetId,
+          version,
+          status: sample.status,
+          path: sample.status === 'published' ? sample.path : null,
+          row_count: sample.status === 'published' ? sample.rowCount : null,
+          k: sample.k,
+          details: JSON.stringify(sample.details),
+          reason: sample.status === 'refused' ? sample.reason : null,
+        })
+        .onConflict((oc) => oc.columns(['dataset_id', 'version']).doNothing())
+        .execute()
+    },
+
     async listDatasets(ability) {
       const rows = await db
         .selectFrom('datasets')
@@ -103,9 +134,15 @@ export function createDatasetStore(db: Kysely<CatalogTables>): DatasetStore {
       const [dataset] = await assemble(db, [row])
       const versions = await db
         .selectFrom('dataset_versions')
-        .selectAll()
-        .where('dataset_id', '=', row.id)
-        .orderBy('version', 'desc')
+        .leftJoin('dataset_samples', (j) =>
+          j
+            .onRef('dataset_samples.dataset_id', '=', 'dataset_versions.dataset_id')
+            .onRef('dataset_samples.version', '=', 'dataset_versions.version'),
+        )
+        .selectAll('dataset_versions')
+        .select(SAMPLE_COLUMNS)
+        .where('dataset_versions.dataset_id', '=', row.id)
+        .orderBy('dataset_versions.version', 'desc')
         .execute()
       return { ...(dataset as Dataset), versions: versions.map(rowToVersion) }
     },
@@ -243,11 +280,17 @@ async function assemble(
   const [versions, columns] = await Promise.all([
     db
       .selectFrom('dataset_versions')
-      .selectAll()
-      .distinctOn('dataset_id')
-      .where('dataset_id', 'in', ids)
-      .orderBy('dataset_id')
-      .orderBy('version', 'desc')
+      .leftJoin('dataset_samples', (j) =>
+        j
+          .onRef('dataset_samples.dataset_id', '=', 'dataset_versions.dataset_id')
+          .onRef('dataset_samples.version', '=', 'dataset_versions.version'),
+      )
+      .selectAll('dataset_versions')
+      .select(SAMPLE_COLUMNS)
+      .distinctOn('dataset_versions.dataset_id')
+      .where('dataset_versions.dataset_id', 'in', ids)
+      .orderBy('dataset_versions.dataset_id')
+      .orderBy('dataset_versions.version', 'desc')
       .execute(),
     db
       .selectFrom('dataset_columns')
@@ -299,13 +342,44 @@ function rowToColumn(row: Selectable<DatasetColumnRow>): DatasetColumn {
   }
 }
 
-function rowToVersion(row: Selectable<DatasetVersionRow>): DatasetVersion {
+const SAMPLE_COLUMNS = [
+  'dataset_samples.status as sample_status',
+  'dataset_samples.row_count as sample_rows',
+  'dataset_samples.k as sample_k',
+  'dataset_samples.details as sample_details',
+  'dataset_samples.reason as sample_reason',
+] as const
+
+type VersionWithSample = Selectable<DatasetVersionRow> & {
+  sample_status: 'published' | 'refused' | null
+  sample_rows: number | null
+  sample_k: number | null
+  sample_details: Record<string, unknown> | null
+  sample_reason: string | null
+}
+
+function rowToSample(row: VersionWithSample): VersionSample | undefined {
+  if (row.sample_status === 'published') {
+    return {
+      status: 'published',
+      rowCount: row.sample_rows ?? 0,
+      k: row.sample_k ?? 0,
+      details: row.sample_details ?? {},
+    }
+  }
+  if (row.sample_status === 'refused')
+    return { status: 'refused', k: row.sample_k ?? 0, reason: row.sample_reason ?? '' }
+  return undefined
+}
+
+function rowToVersion(row: VersionWithSample): DatasetVersion {
   return {
     version: row.version,
     rowCount: row.row_count,
     byteSize: row.byte_size,
     contentSha256: row.content_sha256,
     quality: row.quality ?? undefined,
+    sample: rowToSample(row),
     createdAt: row.created_at,
   }
 }

@@ -70,12 +70,18 @@ export interface QualitySummary {
   results: QualityResult[]
 }
 
+/** The de-identified sample of a version, or why there is none. */
+export type VersionSample =
+  | { status: 'published'; rowCount: number; k: number; details: Record<string, unknown> }
+  | { status: 'refused'; k: number; reason: string }
+
 export interface DatasetVersion {
   version: number
   rowCount: number
   byteSize: number
   contentSha256: string
   quality: QualitySummary | undefined
+  sample: VersionSample | undefined
   createdAt: Date
 }
 

@@ -29,6 +29,7 @@ export {
   type DatasetStore,
   type PlaceVersion,
   type PublishResult,
+  type SampleRecord,
   type VersionContent,
 } from './dataset-store.js'
 export { DatasetNotFoundError } from './errors.js'

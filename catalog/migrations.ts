@@ -62,5 +62,30 @@ export const catalogMigrations: MigrationSet = {
         await db.schema.alterTable('dataset_versions').addColumn('quality', 'jsonb').execute()
       },
     },
+    '20261122-07-catalog-samples': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('dataset_samples')
+          .addColumn('dataset_id', 'text', (c) => c.notNull().references('datasets.id'))
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('status', 'text', (c) =>
+            c.notNull().check(sql`status in ('published', 'refused')`),
+          )
+          .addColumn('path', 'text')
+          .addColumn('row_count', 'bigint')
+          .addColumn('k', 'integer', (c) => c.notNull())
+          .addColumn('details', 'jsonb', (c) => c.notNull())
+          .addColumn('reason', 'text')
+          .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+          .addPrimaryKeyConstraint('dataset_samples_pk', ['dataset_id', 'version'])
+          .addForeignKeyConstraint(
+            'dataset_samples_version',
+            ['dataset_id', 'version'],
+            'dataset_versions',
+            ['dataset_id', 'version'],
+          )
+          .execute()
+      },
+    },
   },
 }

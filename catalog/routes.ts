@@ -67,6 +67,7 @@ function toVersionJson(version: DatasetVersion) {
     byteSize: version.byteSize,
     contentSha256: version.contentSha256,
     quality: version.quality ?? null,
+    sample: version.sample ?? null,
     createdAt: version.createdAt.toISOString(),
   }
 }

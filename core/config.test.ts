@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       OIDC_CLIENT_ID: undefined,
       OIDC_CLIENT_SECRET: undefined,
       OIDC_AUDIENCE: undefined,
+      SAMPLE_K: 5,
       SEED_FIXTURES: true,
       FIXTURE_SEED: 42,
       FIXTURE_SCALE: 1,

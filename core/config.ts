@@ -133,6 +133,11 @@ export const CONFIG_KEYS = {
     help: "Audience of the provider's JWT access tokens that scripts may send as Bearer tokens. Unset = not accepted.",
     schema: z.string().trim().min(1).optional(),
   },
+  SAMPLE_K: {
+    default: '5',
+    help: 'Every combination of quasi-identifiers in a published sample occurs at least this many times.',
+    schema: integer(2, 1000),
+  },
   SEED_FIXTURES: {
     default: 'true',
     help: 'On start, generate synthetic SSOT feeds into a data directory that has none (set false in production).',

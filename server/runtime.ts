@@ -55,6 +55,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       duckdb,
       dataDir: config.DATA_DIR,
       pseudonymKey: config.PSEUDONYM_KEY,
+      sampleK: config.SAMPLE_K,
     })
     return {
       config,

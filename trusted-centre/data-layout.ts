@@ -17,4 +17,7 @@ export const dataLayout = {
   quarantine: (runId: string) => join('quarantine', `${runId}.parquet`),
   version: (slug: string, version: number) => join('tc', slug, `v${version}.parquet`),
   pendingVersion: (slug: string, runId: string) => join('tc', slug, `.${runId}.parquet.partial`),
+  sample: (slug: string, version: number) => join('samples', slug, `v${version}.parquet`),
+  pendingSample: (slug: string, runId: string) =>
+    join('samples', slug, `.${runId}.parquet.partial`),
 } as const

@@ -5,6 +5,7 @@ import type { DuckDBConnection, DuckDBInstance } from '../core/index.js'
 import { dataLayout } from './data-layout.js'
 import { quoteIdent, quoteLiteral, readRows, withConnection } from './duckdb-sql.js'
 import { mkdirFor, moveIntoPlace, removeIfPresent, sha256File } from './files.js'
+import { makeSample } from './make-sample.js'
 import type { Pipeline } from './pipeline.js'
 import { assertionSql, judge, summarise } from './quality.js'
 import { createReferenceTables } from './reference-tables.js'
@@ -17,6 +18,8 @@ export interface FuseDeps {
   duckdb: DuckDBInstance
   dataDir: string
   pseudonymKey: string
+  /** k of k-anonymity for published samples. */
+  sampleK: number
   now: () => Date
 }
 
@@ -83,6 +86,7 @@ export async function runPipeline(deps: FuseDeps, pipeline: Pipeline): Promise<F
       },
     )
     if (!publication.created) await removeIfPresent(pending)
+    else await publishSample(deps, pipeline, publication, runId)
     const run = await deps.runs.finishRun(runId, deps.now(), {
       status: 'succeeded',
       quality,
@@ -141,6 +145,60 @@ async function prepareInputs(
       `CREATE OR REPLACE TEMP VIEW ${quoteIdent(input.feed)} AS SELECT * FROM read_parquet([${input.paths.map(quoteLiteral).join(', ')}])`,
     )
   }
+}
+
+/**
+ * Makes the de-identified sample of a newly published version and records it (or why there is
+ * none). Sensitive-High datasets never get a row-level sample. A sample problem does not undo
+ * the version.
+ */
+async function publishSample(
+  deps: FuseDeps,
+  pipeline: Pipeline,
+  publication: PublishResult,
+  runId: string,
+) {
+  const slug = pipeline.dataset.slug
+  const k = deps.sampleK
+  if (pipeline.dataset.classification.sensitivity === 'sensitive-high') {
+    await deps.catalog.recordSample(publication.datasetId, publication.version, {
+      status: 'refused',
+      k,
+      reason: 'Sensitive High: no row-level sample leaves the Trusted Centre',
+      details: {},
+    })
+    return
+  }
+  const pending = join(deps.dataDir, dataLayout.pendingSample(slug, runId))
+  await mkdirFor(pending)
+  const outcome = await withConnection(
+    () => deps.duckdb.connect(),
+    (conn) =>
+      makeSample(conn, {
+        source: join(deps.dataDir, dataLayout.version(slug, publication.version)),
+        target: pending,
+        dataset: pipeline.dataset,
+        key: pipeline.key,
+        policy: pipeline.sample ?? { size: 1000 },
+        k,
+      }),
+  )
+  if (outcome.status === 'refused') {
+    await deps.catalog.recordSample(publication.datasetId, publication.version, {
+      ...outcome,
+      details: {},
+    })
+    return
+  }
+  const path = dataLayout.sample(slug, publication.version)
+  await moveIntoPlace(pending, join(deps.dataDir, path))
+  await deps.catalog.recordSample(publication.datasetId, publication.version, {
+    status: 'published',
+    path,
+    rowCount: outcome.rows,
+    k,
+    details: { generalisation: outcome.levels, suppressedRows: outcome.suppressedRows },
+  })
 }
 
 /** Measures every assertion of the pipeline over the candidate file. */

@@ -72,6 +72,20 @@ LEFT JOIN ref_planning_areas area ON area.code = a.planning_area_code`,
       severity: 'warning',
     },
   ],
+  sample: {
+    size: 1000,
+    generalise: {
+      age_band: [
+        "CASE WHEN age_band IN ('0-17', '18-34') THEN '0-34' WHEN age_band IN ('35-49', '50-64') THEN '35-64' ELSE '65+' END",
+      ],
+      residential_status: [
+        "CASE WHEN residential_status IN ('C', 'P') THEN 'resident' ELSE 'non-resident' END",
+      ],
+      postal_code: ["substr(postal_code, 1, 2) || 'xxxx'"],
+      planning_area_code: ['region_code'],
+      planning_area_name: ['region_code'],
+    },
+  },
   dataset: {
     slug: 'person-address-pa',
     title: 'Persons by residential planning area',
@@ -116,7 +130,7 @@ LEFT JOIN ref_planning_areas area ON area.code = a.planning_area_code`,
       {
         name: 'postal_district',
         description: 'Old postal district (01–28) of the sector',
-        personalData: 'none',
+        personalData: 'quasi-identifier',
       },
       {
         name: 'planning_area_code',
@@ -151,12 +165,12 @@ LEFT JOIN ref_planning_areas area ON area.code = a.planning_area_code`,
       {
         name: 'person_source',
         description: 'Provenance: ingest run and row of the winning person record',
-        personalData: 'none',
+        personalData: 'direct-identifier',
       },
       {
         name: 'address_source_record',
         description: 'Provenance: ingest run and row of the SLA address record',
-        personalData: 'none',
+        personalData: 'direct-identifier',
       },
     ],
   },

@@ -1,5 +1,6 @@
 import type { DatasetRegistration } from '../catalog/index.js'
 import type { FeedContract } from './feed-contract.js'
+import type { SamplePolicy } from './make-sample.js'
 import type { QualityAssertion } from './quality.js'
 
 /**
@@ -17,4 +18,6 @@ export interface Pipeline {
   dataset: DatasetRegistration
   /** Checks on the output; a failing blocking one stops publication. */
   assertions: readonly QualityAssertion[]
+  /** How samples are drawn; by default 1,000 rows with quasi-identifiers suppressed as needed. */
+  sample?: SamplePolicy
 }

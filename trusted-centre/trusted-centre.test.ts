@@ -18,6 +18,7 @@ import {
   type TestDatabase,
 } from '../fixtures/index.js'
 import { readRows, withConnection } from './duckdb-sql.js'
+import { MOH_CHRONIC_REGISTRY } from './feed-contracts.js'
 import { runPipeline } from './fuse.js'
 import { trustedCentreMigrations } from './migrations.js'
 import { PERSON_ADDRESS_PIPELINE } from './person-address-pipeline.js'
@@ -269,6 +270,7 @@ describe.each(TEST_BACKENDS)('trusted centre on %s', (backend) => {
       duckdb,
       dataDir,
       pseudonymKey: 'test-pseudonym-key-0001',
+      sampleK: 5,
       now: () => new Date(),
     }
     const result = await runPipeline(deps, strict)
@@ -280,6 +282,107 @@ describe.each(TEST_BACKENDS)('trusted centre on %s', (backend) => {
     const after = await catalog.findDataset('person-address-pa', systemAbility())
     expect(after?.currentVersion).toEqual(current?.currentVersion)
     expect(await readdir(join(dataDir, 'tc', 'person-address-pa'))).toEqual(['v1.parquet'])
+  })
+
+  it('publishes a sample with identifiers masked and every quasi-identifier combination at least k times', async () => {
+    const dataset = await catalog.findDataset('person-address-pa', systemAbility())
+    expect(dataset?.currentVersion?.sample).toMatchObject({
+      status: 'published',
+      k: 5,
+      rowCount: expect.any(Number),
+    })
+    const path = 'samples/person-address-pa/v1.parquet'
+    const rows = await parquetRows<Record<string, unknown>>(path)
+    expect(rows.length).toBe(
+      dataset?.currentVersion?.sample?.status === 'published'
+        ? dataset.currentVersion.sample.rowCount
+        : -1,
+    )
+    const quasi =
+      dataset?.columns.filter((c) => c.personalData === 'quasi-identifier').map((c) => c.name) ?? []
+    expect(quasi.length).toBeGreaterThan(3)
+    const [rarest] = await withConnection(
+      () => duckdb.connect(),
+      (conn) =>
+        readRows<{ smallest: string }>(
+          conn,
+          `SELECT min(c) AS smallest FROM (SELECT count(*) AS c FROM read_parquet('${join(dataDir, path)}') GROUP BY ${quasi.join(', ')})`,
+        ),
+    )
+    expect(Number(rarest?.smallest)).toBeGreaterThanOrEqual(5)
+    const direct =
+      dataset?.columns.filter((c) => c.personalData === 'direct-identifier').map((c) => c.name) ??
+      []
+    for (const row of rows) {
+      for (const column of direct)
+        expect(String(row[column])).toMatch(/^(id-\d{6}|\*{5}\d{3}[A-Z])$/)
+    }
+    expect(JSON.stringify(rows)).not.toMatch(/[STFGM]\d{7}[A-Z]/)
+  })
+
+  it('refuses samples of Sensitive-High data, and samples that cannot reach k', async () => {
+    const deps = {
+      runs: createRunStore(test.db),
+      catalog,
+      duckdb,
+      dataDir,
+      pseudonymKey: 'test-pseudonym-key-0001',
+      sampleK: 5,
+      now: () => new Date(),
+    }
+    const registry = {
+      id: 'moh_registry_counts',
+      inputs: [MOH_CHRONIC_REGISTRY],
+      key: ['condition_code'],
+      sql: 'SELECT condition_code, count(*) AS patients FROM moh_chronic_registry GROUP BY ALL',
+      assertions: [],
+      dataset: {
+        slug: 'moh-registry-counts',
+        title: 'Registry counts',
+        description: 'Synthetic',
+        agency: 'MOH',
+        trustedCentre: 'TC-MOH',
+        sourceSsots: ['moh'],
+        classification: {
+          security: 'confidential' as const,
+          sensitivity: 'sensitive-high' as const,
+        },
+        updateFrequency: 'monthly',
+        columns: [
+          { name: 'condition_code', description: 'ICD-10', personalData: 'sensitive' as const },
+          { name: 'patients', description: 'Count', personalData: 'none' as const },
+        ],
+      },
+    }
+    const high = await runPipeline(deps, registry)
+    expect(
+      (await catalog.findDataset('moh-registry-counts', systemAbility()))?.currentVersion?.sample,
+    ).toEqual({
+      status: 'refused',
+      k: 5,
+      reason: 'Sensitive High: no row-level sample leaves the Trusted Centre',
+    })
+    expect(high.publication?.created).toBe(true)
+    const tooFew = await runPipeline(
+      { ...deps, sampleK: 100 },
+      {
+        ...registry,
+        id: 'moh_registry_open',
+        dataset: {
+          ...registry.dataset,
+          slug: 'moh-registry-open',
+          classification: { security: 'restricted', sensitivity: 'sensitive-normal' },
+        },
+      },
+    )
+    expect(tooFew.publication?.created).toBe(true)
+    expect(
+      (await catalog.findDataset('moh-registry-open', systemAbility()))?.currentVersion?.sample,
+    ).toEqual({
+      status: 'refused',
+      k: 100,
+      reason: 'The version has 7 rows, fewer than k = 100',
+    })
   })
 
   it('publishes the business counts with small cells suppressed', async () => {

@@ -17,6 +17,8 @@ export interface TrustedCentreDeps {
   duckdb: DuckDBInstance
   dataDir: string
   pseudonymKey: string
+  /** k of k-anonymity for published samples (default 5). */
+  sampleK?: number
   now?: () => Date
 }
 
@@ -36,7 +38,12 @@ export function createTrustedCentre(deps: TrustedCentreDeps): TrustedCentre {
   const runs = createRunStore(deps.db)
   const now = deps.now ?? (() => new Date())
   const ingestDeps = { runs, duckdb: deps.duckdb, dataDir: deps.dataDir, now }
-  const fuseDeps = { ...ingestDeps, catalog: deps.catalog, pseudonymKey: deps.pseudonymKey }
+  const fuseDeps = {
+    ...ingestDeps,
+    catalog: deps.catalog,
+    pseudonymKey: deps.pseudonymKey,
+    sampleK: deps.sampleK ?? 5,
+  }
   return {
     ingest: (feed, file) => ingestDelivery(ingestDeps, findFeedContract(feed), file),
 
