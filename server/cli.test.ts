@@ -146,6 +146,32 @@ describe('CLI commands', () => {
     expect(usage.err).toMatch(/^ingest needs a feed and a file/)
   })
 
+  it('shows the rows an ingest run quarantined, and refuses other runs', async () => {
+    const runs = JSON.parse((await cli('runs', '--json')).out) as {
+      id: string
+      kind: string
+      feed?: string
+      quarantined?: number
+    }[]
+    const persons = runs.find((r) => r.feed === 'dos_persons')
+    const { code, out } = await cli('quarantine', persons?.id ?? '', '--json')
+    expect(code).toBe(0)
+    const rows = JSON.parse(out) as { row: number; reason: string; rawText: string }[]
+    expect(rows.length).toBe(persons?.quarantined)
+    expect(rows[0]).toEqual({
+      row: expect.any(Number),
+      reason: expect.any(String),
+      rawText: expect.any(String),
+    })
+    const text = await cli('quarantine', persons?.id ?? '', '--limit', '2')
+    expect(text.out).toMatch(/^row \d+: .+\n {4}.+\nrow \d+: .+\n {4}.+\n$/)
+    const fuse = runs.find((r) => r.kind === 'fuse')
+    expect((await cli('quarantine', fuse?.id ?? '')).err).toBe(
+      `Run '${fuse?.id}' is a fuse run: only ingest runs have a quarantine\n`,
+    )
+    expect((await cli('quarantine', 'run_nope')).err).toBe("Run 'run_nope' not found\n")
+  })
+
   it('fuses again without publishing a duplicate', async () => {
     const { code, out } = await cli('fuse')
     expect(code).toBe(0)

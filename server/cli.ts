@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { AppError, type Config, createLogger, loadConfig } from '../core/index.js'
+import type { ProgressListener } from '../trusted-centre/index.js'
 import { loadData } from './load-data.js'
 import { openRuntime, type Runtime } from './runtime.js'
 import { serveApp } from './serve-app.js'
@@ -12,6 +13,7 @@ Commands:
   ingest <feed> <file>     ingest one delivered file of a feed (dos_persons, sla_addresses)
   fuse [pipeline]          run one fusion pipeline, or all of them
   runs [--limit N]         show the Trusted Centre's run history
+  quarantine <run> [--limit N]  show the rows an ingest run refused, with row, reason and raw text
   verify-audit             check the audit log's hash chain; exits 1 naming the first bad entry
 
 Options:
@@ -75,7 +77,10 @@ export async function runCli(
         return result.outcome === 'refused' ? 1 : 0
       }
       case 'fuse': {
-        const results = await runtime.trustedCentre.fuse(args[0])
+        const results = await runtime.trustedCentre.fuse(
+          args[0],
+          json ? undefined : progressTo(err),
+        )
         out(
           json
             ? `${JSON.stringify(results)}\n`
@@ -86,6 +91,15 @@ export async function runCli(
       case 'runs': {
         const runs = await runtime.trustedCentre.listRuns({ limit })
         out(json ? `${JSON.stringify(runs.map(runToJson))}\n` : formatRuns(runs))
+        return 0
+      }
+      case 'quarantine': {
+        const [runId] = args
+        if (!runId) throw new UsageError('quarantine needs a run id: quarantine <run> (see runs)')
+        const rows = await runtime.trustedCentre.quarantine(runId, { limit })
+        if (json) out(`${JSON.stringify(rows)}\n`)
+        else if (rows.length === 0) out('Nothing was quarantined.\n')
+        else out(rows.map((r) => `row ${r.row}: ${r.reason}\n    ${r.rawText}\n`).join(''))
         return 0
       }
       case 'verify-audit': {
@@ -137,6 +151,25 @@ async function start(runtime: Runtime, out: Out): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/** Prints each step of long work as it starts and ends, with the time it took. */
+function progressTo(err: Out): ProgressListener {
+  const started = new Map<string, number>()
+  return (event) => {
+    const key = `${event.step} ${event.subject}`
+    if (event.phase === 'start') {
+      started.set(key, performance.now())
+      err(`… ${key}\n`)
+      return
+    }
+    const seconds = ((performance.now() - (started.get(key) ?? performance.now())) / 1000).toFixed(
+      1,
+    )
+    err(
+      `${event.run?.status === 'succeeded' ? '✓' : '✗'} ${key} (${seconds} s): ${event.run?.message ?? ''}\n`,
+    )
+  }
+}
 
 type RunOf = Awaited<ReturnType<Runtime['trustedCentre']['listRuns']>>[number]
 

@@ -29,6 +29,9 @@ export { SENSOR_PIPELINE } from './sensor-pipeline.js'
 export type { TrustedCentreTables } from './tc-tables.js'
 export {
   createTrustedCentre,
+  type ProgressEvent,
+  type ProgressListener,
+  type QuarantinedRow,
   type TrustedCentre,
   type TrustedCentreDeps,
 } from './trusted-centre.js'

@@ -2,7 +2,8 @@ import { readdir } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
 import type { Kysely } from 'kysely'
 import type { DatasetStore } from '../catalog/index.js'
-import type { DuckDBInstance } from '../core/index.js'
+import { type DuckDBInstance, InvalidInputError, NotFoundError } from '../core/index.js'
+import { quoteLiteral, readRows, withConnection } from './duckdb-sql.js'
 import { findFeedContract } from './feed-contracts.js'
 import { type FuseResult, runPipeline } from './fuse.js'
 import { type IngestResult, ingestDelivery } from './ingest.js'
@@ -22,15 +23,34 @@ export interface TrustedCentreDeps {
   now?: () => Date
 }
 
+/** Reported as long work goes, so a person can see it move. */
+export interface ProgressEvent {
+  phase: 'start' | 'done'
+  step: 'ingest' | 'fuse'
+  subject: string
+  /** Present when the step is done: how it ended. */
+  run?: Run
+}
+export type ProgressListener = (event: ProgressEvent) => void
+
+/** A quarantined row as stewards read it. */
+export interface QuarantinedRow {
+  row: number
+  reason: string
+  rawText: string
+}
+
 /** The Trusted Centre's operations, as the CLI, start-up and (later) routes use them. */
 export interface TrustedCentre {
   /** Ingests one delivered file of a feed. */
   ingest(feed: string, file: string): Promise<IngestResult>
   /** Ingests every `<feed>.csv` in a directory, in feed-name order. */
-  ingestDirectory(directory: string): Promise<IngestResult[]>
+  ingestDirectory(directory: string, onProgress?: ProgressListener): Promise<IngestResult[]>
   /** Runs one pipeline, or all of them. */
-  fuse(pipelineId?: string): Promise<FuseResult[]>
+  fuse(pipelineId?: string, onProgress?: ProgressListener): Promise<FuseResult[]>
   listRuns(options?: { limit?: number }): Promise<Run[]>
+  /** The rows an ingest run refused, in row order. */
+  quarantine(runId: string, options?: { limit?: number }): Promise<QuarantinedRow[]>
 }
 
 /** Wires the Trusted Centre's ingest, fusion and run history to its stores and engine. */
@@ -62,7 +82,7 @@ export function createTrustedCentre(deps: TrustedCentreDeps): TrustedCentre {
       return results
     },
 
-    async fuse(pipelineId) {
+    async fuse(pipelineId, onProgress) {
       const selected = pipelineId ? PIPELINES.filter((p) => p.id === pipelineId) : PIPELINES
       if (selected.length === 0) {
         throw new Error(
@@ -70,10 +90,34 @@ export function createTrustedCentre(deps: TrustedCentreDeps): TrustedCentre {
         )
       }
       const results: FuseResult[] = []
-      for (const pipeline of selected) results.push(await runPipeline(fuseDeps, pipeline))
+      for (const pipeline of selected) {
+        onProgress?.({ phase: 'start', step: 'fuse', subject: pipeline.id })
+        const result = await runPipeline(fuseDeps, pipeline)
+        onProgress?.({ phase: 'done', step: 'fuse', subject: pipeline.id, run: result.run })
+        results.push(result)
+      }
       return results
     },
 
     listRuns: (options) => runs.listRuns(options),
+
+    async quarantine(runId, options = {}) {
+      const run = await runs.findRun(runId)
+      if (!run) throw new NotFoundError(`Run '${runId}' not found`)
+      if (!run.quarantinePath)
+        throw new InvalidInputError(
+          `Run '${runId}' is a ${run.kind} run: only ingest runs have a quarantine`,
+        )
+      const path = join(deps.dataDir, run.quarantinePath)
+      const rows = await withConnection(
+        () => deps.duckdb.connect(),
+        (conn) =>
+          readRows<{ row: string; reason: string; raw_text: string }>(
+            conn,
+            `SELECT row, reason, raw_text FROM read_parquet(${quoteLiteral(path)}) ORDER BY row LIMIT ${Math.max(1, Math.floor(options.limit ?? 1000))}`,
+          ),
+      )
+      return rows.map((r) => ({ row: Number(r.row), reason: r.reason, rawText: r.raw_text }))
+    },
   }
 }
