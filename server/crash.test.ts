@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { readdirSync } from 'node:fs'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { systemAbility } from '../core/index.js'
+import { generateFixtures } from '../fixtures/index.js'
+import { openTestRuntime, type TestRuntime } from './test-runtime.js'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('Timed out waiting')
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+}
+
+describe('a fusion killed half-way', () => {
+  let runtime: TestRuntime
+  let bigFeeds: string
+  beforeAll(async () => {
+    runtime = await openTestRuntime({ backend: 'postgres', postgresUrl: inject('postgresUrl') })
+    bigFeeds = await mkdtemp(join(tmpdir(), 'big-feeds-'))
+    // A larger delivery, so the fusion writes for long enough to be killed while writing.
+    await generateFixtures({ directory: bigFeeds, seed: 7, scale: 30 })
+    await runtime.trustedCentre.ingest('dos_persons', join(bigFeeds, 'dos_persons.csv'))
+  })
+  afterAll(async () => {
+    await runtime.dispose()
+    await rm(bigFeeds, { recursive: true, force: true })
+  })
+
+  it('publishes nothing, and the next run publishes a whole version', async () => {
+    const before = await runtime.catalog.findDataset('person-address-pa', systemAbility())
+    const versionsDir = join(runtime.dataDir, 'tc', 'person-address-pa')
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'server', 'main.ts'), 'fuse', 'person_address_pa'],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          DATA_DIR: runtime.dataDir,
+          DATABASE_URL: runtime.config.DATABASE_URL,
+          LOG_LEVEL: 'silent',
+        },
+        stdio: 'ignore',
+      },
+    )
+    const exited = once(child, 'exit')
+    await waitFor(() => readdirSync(versionsDir).some((f) => f.endsWith('.partial')), 60_000)
+    child.kill('SIGKILL')
+    const [, signal] = await exited
+    expect(signal).toBe('SIGKILL')
+
+    const after = await runtime.catalog.findDataset('person-address-pa', systemAbility())
+    expect(after?.versions).toEqual(before?.versions)
+    expect((await readdir(versionsDir)).filter((f) => f.endsWith('.parquet'))).toEqual([
+      'v1.parquet',
+    ])
+    // The killed run is on record as still running: nothing claims it finished.
+    const killed = (await runtime.trustedCentre.listRuns()).find(
+      (r) => r.kind === 'fuse' && r.status === 'running',
+    )
+    expect(killed?.subject).toBe('person_address_pa')
+
+    const [next] = await runtime.trustedCentre.fuse('person_address_pa')
+    expect(next?.publication).toMatchObject({ version: 2, created: true })
+    const current = await runtime.catalog.findDataset('person-address-pa', systemAbility())
+    expect(current?.currentVersion?.rowCount).toBeGreaterThan(100_000)
+    expect((await readdir(versionsDir)).filter((f) => f.endsWith('.parquet')).sort()).toEqual([
+      'v1.parquet',
+      'v2.parquet',
+    ])
+  })
+})
