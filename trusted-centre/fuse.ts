@@ -7,7 +7,7 @@ import { quoteIdent, quoteLiteral, readRows, withConnection } from './duckdb-sql
 import { mkdirFor, moveIntoPlace, removeIfPresent, sha256File } from './files.js'
 import { makeSample } from './make-sample.js'
 import type { Pipeline } from './pipeline.js'
-import { assertionSql, judge, summarise } from './quality.js'
+import { assertionExpression, judge, summarise } from './quality.js'
 import { createReferenceTables } from './reference-tables.js'
 import { newRunId, type Run } from './run.js'
 import type { RunStore } from './run-store.js'
@@ -23,8 +23,17 @@ export interface FuseDeps {
   now: () => Date
 }
 
+/** Where a fusion run spent its time, in milliseconds. */
+export interface FuseTimings {
+  fuseMs: number
+  qualityMs: number
+  publishMs: number
+  sampleMs: number
+}
+
 export interface FuseResult {
   run: Run
+  timings: FuseTimings
   /** Undefined when a blocking quality assertion failed: nothing was published. */
   publication: PublishResult | undefined
   quality: QualitySummary
@@ -43,6 +52,14 @@ export async function runPipeline(deps: FuseDeps, pipeline: Pipeline): Promise<F
   const pending = join(deps.dataDir, dataLayout.pendingVersion(pipeline.dataset.slug, runId))
   try {
     const inputs = await currentSnapshots(deps, pipeline)
+    const timings: FuseTimings = { fuseMs: 0, qualityMs: 0, publishMs: 0, sampleMs: 0 }
+    let clock = performance.now()
+    const lap = () => {
+      const now = performance.now()
+      const ms = now - clock
+      clock = now
+      return Math.round(ms)
+    }
     const measured = await withConnection(
       () => deps.duckdb.connect(),
       async (conn) => {
@@ -53,7 +70,10 @@ export async function runPipeline(deps: FuseDeps, pipeline: Pipeline): Promise<F
           `COPY (SELECT * FROM (${pipeline.sql}) ORDER BY ${order}) TO ${quoteLiteral(pending)} (FORMAT parquet, COMPRESSION zstd)`,
         )
         const output = await measureOutput(conn, pending)
-        return { ...output, quality: await checkQuality(conn, pipeline, pending, deps.now()) }
+        timings.fuseMs = lap()
+        const quality = await checkQuality(conn, pipeline, pending, deps.now())
+        timings.qualityMs = lap()
+        return { ...output, quality }
       },
     )
     const { quality } = measured
@@ -66,7 +86,7 @@ export async function runPipeline(deps: FuseDeps, pipeline: Pipeline): Promise<F
         quality,
         message: `Not published: blocking quality assertion failed: ${failed.map((r) => `${r.name} observed ${r.observed}, expected ${r.expected}`).join('; ')}`,
       })
-      return { run, publication: undefined, quality }
+      return { run, timings, publication: undefined, quality }
     }
     const content = {
       rowCount: measured.rowCount,
@@ -86,7 +106,9 @@ export async function runPipeline(deps: FuseDeps, pipeline: Pipeline): Promise<F
       },
     )
     if (!publication.created) await removeIfPresent(pending)
-    else await publishSample(deps, pipeline, publication, runId)
+    timings.publishMs = lap()
+    if (publication.created) await publishSample(deps, pipeline, publication, runId)
+    timings.sampleMs = lap()
     const run = await deps.runs.finishRun(runId, deps.now(), {
       status: 'succeeded',
       quality,
@@ -96,7 +118,7 @@ export async function runPipeline(deps: FuseDeps, pipeline: Pipeline): Promise<F
         ? `Published ${pipeline.dataset.slug} v${publication.version} with ${measured.rowCount} rows`
         : `Unchanged: ${pipeline.dataset.slug} v${publication.version} is current`,
     })
-    return { run, publication, quality }
+    return { run, timings, publication, quality }
   } catch (error) {
     await removeIfPresent(pending)
     await deps.runs.finishRun(runId, deps.now(), {
@@ -203,15 +225,13 @@ async function publishSample(
 
 /** Measures every assertion of the pipeline over the candidate file. */
 async function checkQuality(conn: DuckDBConnection, pipeline: Pipeline, file: string, now: Date) {
-  const results = []
-  for (const assertion of pipeline.assertions) {
-    const [row] = await readRows<{ observed: string | number }>(
-      conn,
-      assertionSql(assertion, `read_parquet(${quoteLiteral(file)})`, now),
-    )
-    results.push(judge(assertion, Number(row?.observed ?? 0)))
-  }
-  return summarise(results)
+  if (pipeline.assertions.length === 0) return summarise([])
+  const measures = pipeline.assertions.map((a, i) => `${assertionExpression(a, now)} AS m${i}`)
+  const [row] = await readRows<Record<string, string | number>>(
+    conn,
+    `SELECT ${measures.join(', ')} FROM read_parquet(${quoteLiteral(file)})`,
+  )
+  return summarise(pipeline.assertions.map((a, i) => judge(a, Number(row?.[`m${i}`] ?? 0))))
 }
 
 async function measureOutput(conn: DuckDBConnection, file: string) {

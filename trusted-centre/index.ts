@@ -17,7 +17,7 @@ export {
   MOH_CHRONIC_REGISTRY,
   SLA_ADDRESSES,
 } from './feed-contracts.js'
-export type { FuseResult } from './fuse.js'
+export type { FuseResult, FuseTimings } from './fuse.js'
 export type { IngestResult } from './ingest.js'
 export { trustedCentreMigrations } from './migrations.js'
 export { PERSON_ADDRESS_PIPELINE } from './person-address-pipeline.js'

@@ -29,23 +29,24 @@ export function assertionName(assertion: QualityAssertion): string {
   }
 }
 
-/** SQL that measures an assertion over `source` (a table expression), as one row `{ observed }`. */
-export function assertionSql(assertion: QualityAssertion, source: string, now: Date): string {
+/**
+ * An aggregate SQL expression that measures an assertion over the output; all of a pipeline's
+ * assertions are measured in one scan.
+ */
+export function assertionExpression(assertion: QualityAssertion, now: Date): string {
   switch (assertion.kind) {
     case 'not-null':
-      return `SELECT count(*) FILTER (WHERE ${quoteIdent(assertion.column)} IS NULL) AS observed FROM ${source}`
-    case 'unique': {
-      const key = assertion.columns.map(quoteIdent).join(', ')
-      return `SELECT count(*) - count(DISTINCT (${key})) AS observed FROM ${source}`
-    }
+      return `count(*) FILTER (WHERE ${quoteIdent(assertion.column)} IS NULL)`
+    case 'unique':
+      return `count(*) - count(DISTINCT (${assertion.columns.map(quoteIdent).join(', ')}))`
     case 'range': {
       const column = quoteIdent(assertion.column)
-      return `SELECT count(*) FILTER (WHERE ${column} < ${assertion.min} OR ${column} > ${assertion.max}) AS observed FROM ${source}`
+      return `count(*) FILTER (WHERE ${column} < ${assertion.min} OR ${column} > ${assertion.max})`
     }
     case 'coverage':
-      return `SELECT coalesce(avg(CASE WHEN ${assertion.condition} THEN 1.0 ELSE 0.0 END), 1.0) AS observed FROM ${source}`
+      return `coalesce(avg(CASE WHEN ${assertion.condition} THEN 1.0 ELSE 0.0 END), 1.0)`
     case 'freshness':
-      return `SELECT coalesce(date_diff('day', max(${quoteIdent(assertion.column)})::DATE, '${now.toISOString().slice(0, 10)}'::DATE), 1e9) AS observed FROM ${source}`
+      return `coalesce(date_diff('day', max(${quoteIdent(assertion.column)})::DATE, '${now.toISOString().slice(0, 10)}'::DATE), 1e9)`
   }
 }
 
