@@ -1,7 +1,20 @@
 /**
  * @module lineage
- * OpenLineage events, their store and the lineage graph (issue: Lineage). Nothing is exported
- * yet: the Trusted Centre records its runs in its own tables until this module receives them.
+ * OpenLineage run events: their typed model and facets, and the store that keeps them. The
+ * Trusted Centre emits START and COMPLETE/FAIL for every ingest and fusion run.
  */
 
-export {}
+export { createLineageStore, type LineageStore } from './lineage-store.js'
+export type { LineageTables } from './lineage-tables.js'
+export { lineageMigrations } from './migrations.js'
+export {
+  type BaseFacet,
+  type LineageDataset,
+  lineageFacets,
+  lineageRunId,
+  OPENLINEAGE_SCHEMA,
+  PORTAL_NAMESPACE,
+  PRODUCER,
+  type RunEvent,
+  runEvent,
+} from './run-event.js'

@@ -17,6 +17,7 @@ import {
   openDatabase,
   openDuckDb,
 } from '../core/index.js'
+import { createLineageStore } from '../lineage/index.js'
 import { createTrustedCentre, type TrustedCentre } from '../trusted-centre/index.js'
 import type { AuthDeps } from './auth-deps.js'
 import { createOidc } from './oidc.js'
@@ -56,6 +57,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       dataDir: config.DATA_DIR,
       pseudonymKey: config.PSEUDONYM_KEY,
       sampleK: config.SAMPLE_K,
+      lineage: createLineageStore(db),
     })
     return {
       config,

@@ -10,10 +10,13 @@ import type { Pipeline } from './pipeline.js'
 import { assertionExpression, judge, summarise } from './quality.js'
 import { createReferenceTables } from './reference-tables.js'
 import { newRunId, type Run } from './run.js'
+import { fuseEvent, type LineageSink } from './run-lineage.js'
 import type { RunStore } from './run-store.js'
 
 export interface FuseDeps {
   runs: RunStore
+  /** Receives an OpenLineage START and COMPLETE/FAIL event for every run. */
+  lineage?: LineageSink
   catalog: DatasetStore
   duckdb: DuckDBInstance
   dataDir: string
@@ -49,6 +52,8 @@ export async function runPipeline(deps: FuseDeps, pipeline: Pipeline): Promise<F
   const startedAt = deps.now()
   const runId = newRunId(startedAt)
   await deps.runs.startRun({ id: runId, kind: 'fuse', subject: pipeline.id, startedAt })
+  const started = await deps.runs.findRun(runId)
+  if (started) await deps.lineage?.record(fuseEvent(pipeline, started, 'START'))
   const pending = join(deps.dataDir, dataLayout.pendingVersion(pipeline.dataset.slug, runId))
   try {
     const inputs = await currentSnapshots(deps, pipeline)
@@ -86,6 +91,9 @@ export async function runPipeline(deps: FuseDeps, pipeline: Pipeline): Promise<F
         quality,
         message: `Not published: blocking quality assertion failed: ${failed.map((r) => `${r.name} observed ${r.observed}, expected ${r.expected}`).join('; ')}`,
       })
+      await deps.lineage?.record(
+        fuseEvent(pipeline, run, 'FAIL', { schema: measured.schema, error: run.message }),
+      )
       return { run, timings, publication: undefined, quality }
     }
     const content = {
@@ -118,13 +126,19 @@ export async function runPipeline(deps: FuseDeps, pipeline: Pipeline): Promise<F
         ? `Published ${pipeline.dataset.slug} v${publication.version} with ${measured.rowCount} rows`
         : `Unchanged: ${pipeline.dataset.slug} v${publication.version} is current`,
     })
+    await deps.lineage?.record(
+      fuseEvent(pipeline, run, 'COMPLETE', {
+        schema: measured.schema,
+        rowCount: content.rowCount,
+        bytes: content.byteSize,
+      }),
+    )
     return { run, timings, publication, quality }
   } catch (error) {
     await removeIfPresent(pending)
-    await deps.runs.finishRun(runId, deps.now(), {
-      status: 'failed',
-      message: `Fusion failed: ${error instanceof Error ? error.message : String(error)}`,
-    })
+    const message = `Fusion failed: ${error instanceof Error ? error.message : String(error)}`
+    const run = await deps.runs.finishRun(runId, deps.now(), { status: 'failed', message })
+    await deps.lineage?.record(fuseEvent(pipeline, run, 'FAIL', { error: message }))
     throw error
   }
 }

@@ -25,6 +25,7 @@ export type { Pipeline } from './pipeline.js'
 export { PIPELINES } from './pipelines.js'
 export { POSTAL_GEOCODE_PIPELINE } from './postal-geocode-pipeline.js'
 export type { Run } from './run.js'
+export type { LineageSink } from './run-lineage.js'
 export { SENSOR_PIPELINE } from './sensor-pipeline.js'
 export type { TrustedCentreTables } from './tc-tables.js'
 export {

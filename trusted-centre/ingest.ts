@@ -7,11 +7,14 @@ import type { FeedColumn, FeedContract } from './feed-contract.js'
 import { headerMismatch } from './feed-contract.js'
 import { copyAtomically, mkdirFor, readFirstLine, sha256File } from './files.js'
 import { newRunId, type Run } from './run.js'
+import { ingestEvent, type LineageSink } from './run-lineage.js'
 import type { RunStore } from './run-store.js'
 import { ruleCondition, ruleReason, VALUE_RULE_MACROS } from './value-rules.js'
 
 export interface IngestDeps {
   runs: RunStore
+  /** Receives an OpenLineage START and COMPLETE/FAIL event for every run. */
+  lineage?: LineageSink
   duckdb: DuckDBInstance
   dataDir: string
   now: () => Date
@@ -57,6 +60,8 @@ export async function ingestDelivery(
     startedAt,
     deliverySha256: sha256,
   })
+  const started = await deps.runs.findRun(runId)
+  if (started) await deps.lineage?.record(ingestEvent(contract, started, 'START'))
 
   const header = (await readFirstLine(join(deps.dataDir, archived)))
     .split(',')
@@ -68,6 +73,7 @@ export async function ingestDelivery(
       message: mismatch,
       delivery,
     })
+    await deps.lineage?.record(ingestEvent(contract, run, 'FAIL', { error: mismatch }))
     return { outcome: 'refused', run }
   }
 
@@ -89,10 +95,12 @@ export async function ingestDelivery(
       message: `${counts.accepted} of ${counts.rowsIn} rows accepted, ${counts.quarantined} quarantined`,
       delivery,
     })
+    await deps.lineage?.record(ingestEvent(contract, run, 'COMPLETE', { bytes: delivery.byteSize }))
     return { outcome: 'ingested', run }
   } catch (error) {
     const message = `Ingest failed: ${error instanceof Error ? error.message : String(error)}`
-    await deps.runs.finishRun(runId, deps.now(), { status: 'failed', message })
+    const run = await deps.runs.finishRun(runId, deps.now(), { status: 'failed', message })
+    await deps.lineage?.record(ingestEvent(contract, run, 'FAIL', { error: message }))
     throw error
   }
 }

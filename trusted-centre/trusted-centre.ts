@@ -9,6 +9,7 @@ import { type FuseResult, runPipeline } from './fuse.js'
 import { type IngestResult, ingestDelivery } from './ingest.js'
 import { PIPELINES } from './pipelines.js'
 import type { Run } from './run.js'
+import type { LineageSink } from './run-lineage.js'
 import { createRunStore } from './run-store.js'
 import type { TrustedCentreTables } from './tc-tables.js'
 
@@ -18,6 +19,8 @@ export interface TrustedCentreDeps {
   duckdb: DuckDBInstance
   dataDir: string
   pseudonymKey: string
+  /** Receives the OpenLineage events of every run (the lineage store in production). */
+  lineage?: LineageSink
   /** k of k-anonymity for published samples (default 5). */
   sampleK?: number
   now?: () => Date
@@ -57,7 +60,13 @@ export interface TrustedCentre {
 export function createTrustedCentre(deps: TrustedCentreDeps): TrustedCentre {
   const runs = createRunStore(deps.db)
   const now = deps.now ?? (() => new Date())
-  const ingestDeps = { runs, duckdb: deps.duckdb, dataDir: deps.dataDir, now }
+  const ingestDeps = {
+    runs,
+    duckdb: deps.duckdb,
+    dataDir: deps.dataDir,
+    now,
+    ...(deps.lineage ? { lineage: deps.lineage } : {}),
+  }
   const fuseDeps = {
     ...ingestDeps,
     catalog: deps.catalog,

@@ -1,0 +1,158 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Ajv2020 } from 'ajv/dist/2020.js'
+import addFormats from 'ajv-formats'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type CatalogTables, catalogMigrations, createDatasetStore } from '../catalog/index.js'
+import { type DuckDBInstance, openDuckDb } from '../core/index.js'
+import { generateFixtures, openTestDatabase, type TestDatabase } from '../fixtures/index.js'
+import type { RunEvent } from '../lineage/index.js'
+import { trustedCentreMigrations } from './migrations.js'
+import type { TrustedCentreTables } from './tc-tables.js'
+import { createTrustedCentre } from './trusted-centre.js'
+
+// The official OpenLineage schemas (Apache-2.0), read from the shared folder beside the checkout.
+const SPEC = new URL('../../shared/openlineage/spec/', import.meta.url)
+
+function openLineageValidator() {
+  const ajv = new Ajv2020({ strict: false, allErrors: true })
+  addFormats.default(ajv)
+  ajv.addSchema(JSON.parse(readFileSync(new URL('OpenLineage.json', SPEC), 'utf8')))
+  const facets = new Map<string, string>()
+  for (const file of readdirSync(new URL('facets/', SPEC))) {
+    const schema = JSON.parse(readFileSync(new URL(`facets/${file}`, SPEC), 'utf8')) as {
+      $id: string
+      properties?: Record<string, unknown>
+    }
+    ajv.addSchema(schema)
+    for (const key of Object.keys(schema.properties ?? {})) facets.set(key, schema.$id)
+  }
+  /** Problems with an event: against the core schema, then each facet against its own schema. */
+  return (event: RunEvent): string[] => {
+    const problems: string[] = []
+    const check = (schemaRef: string, value: unknown, where: string) => {
+      if (!ajv.validate(schemaRef, value)) problems.push(`${where}: ${ajv.errorsText(ajv.errors)}`)
+    }
+    check('https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent', event, 'event')
+    const facetMaps: [string, Record<string, unknown> | undefined][] = [
+      ['run', event.run.facets],
+      ['job', event.job.facets],
+      ...event.inputs.flatMap(
+        (d, i) =>
+          [
+            [`inputs[${i}]`, d.facets],
+            [`inputs[${i}].inputFacets`, d.inputFacets],
+          ] as [string, Record<string, unknown> | undefined][],
+      ),
+      ...event.outputs.flatMap(
+        (d, i) =>
+          [
+            [`outputs[${i}]`, d.facets],
+            [`outputs[${i}].outputFacets`, d.outputFacets],
+          ] as [string, Record<string, unknown> | undefined][],
+      ),
+    ]
+    for (const [where, map] of facetMaps) {
+      for (const [key, value] of Object.entries(map ?? {})) {
+        const id = facets.get(key)
+        if (!id) problems.push(`${where}.${key}: no official facet has this name`)
+        else check(id, { [key]: value }, `${where}.${key}`)
+      }
+    }
+    return problems
+  }
+}
+
+describe('OpenLineage events of Trusted Centre runs', () => {
+  let test: TestDatabase<CatalogTables & TrustedCentreTables>
+  let duckdb: DuckDBInstance
+  let dataDir: string
+  const events: RunEvent[] = []
+
+  beforeAll(async () => {
+    test = await openTestDatabase('pglite', {
+      postgresUrl: '',
+      migrations: [catalogMigrations, trustedCentreMigrations],
+    })
+    duckdb = await openDuckDb({ threads: 2, memoryLimit: '1GB' })
+    dataDir = await mkdtemp(join(tmpdir(), 'lineage-'))
+    await generateFixtures({ directory: join(dataDir, 'inbox'), seed: 3, scale: 0.1 })
+    const tc = createTrustedCentre({
+      db: test.db,
+      catalog: createDatasetStore(test.db),
+      duckdb,
+      dataDir,
+      pseudonymKey: 'test-pseudonym-key-0001',
+      lineage: { record: async (event) => void events.push(event) },
+    })
+    await tc.ingestDirectory(join(dataDir, 'inbox'))
+    await tc.fuse()
+    const broken = join(dataDir, 'broken.csv')
+    await writeFile(
+      broken,
+      (await readFile(join(dataDir, 'inbox', 'sla_addresses.csv'), 'utf8')).replace(
+        'postal,',
+        'postcode,',
+      ),
+    )
+    await tc.ingest('sla_addresses', broken)
+  })
+  afterAll(async () => {
+    await test.close()
+    duckdb.closeSync()
+    await rm(dataDir, { recursive: true, force: true })
+  })
+
+  it('validate against the official OpenLineage schemas, facets included', () => {
+    const validate = openLineageValidator()
+    expect(events.length).toBeGreaterThan(10)
+    expect(
+      events.flatMap((event) =>
+        validate(event).map((p) => `${event.job.name} ${event.eventType}: ${p}`),
+      ),
+    ).toEqual([])
+  })
+
+  it('come as START then COMPLETE or FAIL for each run, with statistics, schema and quality', () => {
+    const byRun = new Map<string, RunEvent[]>()
+    for (const event of events)
+      byRun.set(event.run.runId, [...(byRun.get(event.run.runId) ?? []), event])
+    for (const [, runEvents] of byRun) {
+      expect(runEvents.map((e) => e.eventType)).toEqual([
+        'START',
+        expect.stringMatching(/^(COMPLETE|FAIL)$/),
+      ])
+    }
+    const persons = events.find(
+      (e) => e.job.name === 'ingest.dos_persons' && e.eventType === 'COMPLETE',
+    )
+    expect(persons?.inputs[0]?.inputFacets?.dataQualityMetrics).toMatchObject({
+      rowCount: expect.any(Number),
+    })
+    expect(persons?.outputs.map((o) => o.namespace)).toEqual([
+      'gov-data-portal.staging',
+      'gov-data-portal.quarantine',
+    ])
+    const fusion = events.find(
+      (e) => e.job.name === 'fuse.person_address_pa' && e.eventType === 'COMPLETE',
+    )
+    expect(fusion?.inputs.map((i) => i.name)).toEqual(['dos_persons', 'sla_addresses'])
+    expect(fusion?.outputs[0]).toMatchObject({
+      namespace: 'gov-data-portal',
+      name: 'person-address-pa',
+      facets: {
+        schema: { fields: expect.any(Array) },
+        dataQualityAssertions: { assertions: expect.any(Array) },
+      },
+      outputFacets: { outputStatistics: { rowCount: expect.any(Number) } },
+    })
+    const refused = events.filter(
+      (e) => e.job.name === 'ingest.sla_addresses' && e.eventType === 'FAIL',
+    )
+    expect(refused[0]?.run.facets?.errorMessage).toMatchObject({
+      message: expect.stringMatching(/^Header of the sla_addresses delivery/),
+    })
+  })
+})

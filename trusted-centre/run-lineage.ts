@@ -1,0 +1,150 @@
+import {
+  type LineageDataset,
+  lineageFacets,
+  PORTAL_NAMESPACE,
+  type RunEvent,
+  runEvent,
+} from '../lineage/index.js'
+import type { FeedContract } from './feed-contract.js'
+import type { Pipeline } from './pipeline.js'
+import type { Run } from './run.js'
+
+/** Where the Trusted Centre sends its OpenLineage events (the lineage store, in process). */
+export interface LineageSink {
+  record(event: RunEvent): Promise<void>
+}
+
+const STAGING = `${PORTAL_NAMESPACE}.staging`
+
+/** The staged (accepted) rows of a feed, as a lineage dataset. */
+function stagingDataset(feed: FeedContract, extra: Partial<LineageDataset> = {}): LineageDataset {
+  return {
+    namespace: STAGING,
+    name: feed.id,
+    facets: {
+      schema: lineageFacets.schema(
+        feed.columns.map((c) => ({ name: c.name, type: c.type, description: c.description })),
+      ),
+    },
+    ...extra,
+  }
+}
+
+/** The OpenLineage event of an ingest run's start or end. */
+export function ingestEvent(
+  feed: FeedContract,
+  run: Run,
+  eventType: RunEvent['eventType'],
+  details: { bytes?: number; error?: string } = {},
+): RunEvent {
+  const delivery: LineageDataset = {
+    namespace: `feeds://${feed.ssot}`,
+    name: feed.id,
+    ...(run.rowsIn !== undefined
+      ? {
+          inputFacets: {
+            dataQualityMetrics: lineageFacets.dataQualityMetrics({
+              rowCount: run.rowsIn,
+              ...(details.bytes !== undefined ? { bytes: details.bytes } : {}),
+            }),
+          },
+        }
+      : {}),
+  }
+  const finished = eventType === 'COMPLETE'
+  return runEvent({
+    eventType,
+    eventTime: (eventType === 'START' ? run.startedAt : run.finishedAt) ?? new Date(),
+    runId: run.id,
+    job: { name: `ingest.${feed.id}`, type: 'INGEST' },
+    ...(details.error
+      ? { runFacets: { errorMessage: lineageFacets.errorMessage(details.error) } }
+      : {}),
+    inputs: [delivery],
+    outputs: finished
+      ? [
+          stagingDataset(feed, {
+            outputFacets: {
+              outputStatistics: lineageFacets.outputStatistics({
+                rowCount: run.accepted ?? 0,
+                size: 0,
+                fileCount: 1,
+              }),
+            },
+          }),
+          {
+            namespace: `${PORTAL_NAMESPACE}.quarantine`,
+            name: feed.id,
+            outputFacets: {
+              outputStatistics: lineageFacets.outputStatistics({
+                rowCount: run.quarantined ?? 0,
+                size: 0,
+                fileCount: 1,
+              }),
+            },
+          },
+        ]
+      : [],
+  })
+}
+
+/** The OpenLineage event of a fusion run's start or end, with the output's schema and quality. */
+export function fuseEvent(
+  pipeline: Pipeline,
+  run: Run,
+  eventType: RunEvent['eventType'],
+  details: {
+    schema?: { name: string; type: string }[]
+    rowCount?: number
+    bytes?: number
+    error?: string
+  } = {},
+): RunEvent {
+  const descriptions = new Map(pipeline.dataset.columns.map((c) => [c.name, c.description]))
+  const output: LineageDataset = {
+    namespace: PORTAL_NAMESPACE,
+    name: pipeline.dataset.slug,
+    facets: {
+      ...(details.schema
+        ? {
+            schema: lineageFacets.schema(
+              details.schema.map((c) => ({ ...c, description: descriptions.get(c.name) })),
+            ),
+          }
+        : {}),
+      ...(run.quality
+        ? {
+            dataQualityAssertions: lineageFacets.dataQualityAssertions(
+              run.quality.results.map((r) => ({
+                assertion: r.name,
+                success: r.passed,
+                severity: r.severity === 'blocking' ? 'error' : 'warn',
+              })),
+            ),
+          }
+        : {}),
+    },
+    ...(details.rowCount !== undefined
+      ? {
+          outputFacets: {
+            outputStatistics: lineageFacets.outputStatistics({
+              rowCount: details.rowCount,
+              size: details.bytes ?? 0,
+              fileCount: 1,
+            }),
+          },
+        }
+      : {}),
+  }
+  return runEvent({
+    eventType,
+    eventTime: (eventType === 'START' ? run.startedAt : run.finishedAt) ?? new Date(),
+    runId: run.id,
+    job: { name: `fuse.${pipeline.id}`, type: 'FUSION' },
+    ...(details.error
+      ? { runFacets: { errorMessage: lineageFacets.errorMessage(details.error) } }
+      : {}),
+    inputs: pipeline.inputs.map((feed) => stagingDataset(feed)),
+    outputs: eventType === 'START' ? [] : [output],
+  })
+}
