@@ -80,9 +80,9 @@ export function isValidUen(value: string): boolean {
 function weighted(
   body: string,
   weights: readonly number[],
-  valueOf: (c: string) => number,
+  digitValue: (c: string) => number,
 ): number {
   let sum = 0
-  for (let i = 0; i < weights.length; i++) sum += valueOf(body[i] ?? '') * (weights[i] ?? 0)
+  for (let i = 0; i < weights.length; i++) sum += digitValue(body[i] ?? '') * (weights[i] ?? 0)
   return sum
 }

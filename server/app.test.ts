@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { DatasetStore } from '../catalog/index.js'
 import { systemAbility } from '../core/index.js'
 import { TEST_BACKENDS } from '../fixtures/index.js'
+import { createLineageStore } from '../lineage/index.js'
 import { createApp } from './app.js'
 import { loadData } from './load-data.js'
 import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
@@ -147,6 +148,14 @@ describe.each(TEST_BACKENDS)('the product on %s', (backend) => {
       'sla_addresses',
     ])
     expect((await runtime.auth.users.listUsers()).length).toBe(9)
+  })
+
+  it('keeps the OpenLineage events of every run in the lineage store', async () => {
+    const events = await createLineageStore(runtime.db).eventsOfJob('fuse.person_address_pa')
+    expect(events.map((e) => e.eventType)).toContain('COMPLETE')
+    expect(events.map((e) => e.eventType)).toContain('START')
+    const ingest = await createLineageStore(runtime.db).eventsOfJob('ingest.dos_persons')
+    expect(ingest.at(-1)?.eventType).toBe('START')
   })
 
   it('reports health to anyone', async () => {

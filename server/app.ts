@@ -3,6 +3,7 @@ import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import { catalogRoutes, type DatasetStore } from '../catalog/index.js'
 import type { Logger } from '../core/index.js'
+import { feedRoutes } from '../trusted-centre/index.js'
 import type { AppEnv } from './app-env.js'
 import { auditRoutes } from './audit-routes.js'
 import { type AuthDeps, actorOf } from './auth-deps.js'
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps) {
     .route('/auth', authRoutes(deps.auth))
     .use(requireSignIn)
     .route('/datasets', catalogRoutes(deps.catalog))
+    .route('/feeds', feedRoutes())
     .route('/tokens', tokenRoutes(deps.auth))
     .route('/audit', auditRoutes(deps.auth))
     .all('*', (c) =>

@@ -53,6 +53,9 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
     // Confidential data is discoverable only by its own agency, administrators and auditors.
     except: { 'officer.moe': 404, 'steward.dos': 404, 'leader.mddi': 404 },
   },
+  { method: 'GET', path: '/api/feeds', signedIn: 200, anonymous: 401 },
+  { method: 'GET', path: '/api/feeds/dos_persons', signedIn: 200, anonymous: 401 },
+  { method: 'GET', path: '/api/feeds/no_such_feed', signedIn: 404, anonymous: 401 },
   { method: 'GET', path: '/api/tokens', signedIn: 200, anonymous: 401 },
   {
     method: 'POST',

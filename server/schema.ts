@@ -11,6 +11,7 @@ export type Tables = CoreTables & LineageTables & CatalogTables & TrustedCentreT
 /** Every module's migrations; the runner orders them by their dated names. */
 export const MIGRATIONS: readonly MigrationSet[] = [
   coreMigrations,
+  lineageMigrations,
   catalogMigrations,
   trustedCentreMigrations,
 ]

@@ -5,6 +5,7 @@ import { AuditPage } from '../features/audit/components/audit-page.js'
 import { SignInPage } from '../features/auth/components/sign-in-page.js'
 import { DatasetListPage } from '../features/datasets/components/dataset-list-page.js'
 import { DatasetPage } from '../features/datasets/components/dataset-page.js'
+import { FeedsPage } from '../features/feeds/components/feeds-page.js'
 import { TokensPage } from '../features/tokens/components/tokens-page.js'
 import { Layout, PublicLayout } from './layout.js'
 
@@ -24,6 +25,7 @@ export const routes: RouteObject[] = [
     children: [
       { index: true, element: <DatasetListPage /> },
       { path: 'datasets/:slug', element: <DatasetPage /> },
+      { path: 'feeds', element: <FeedsPage /> },
       { path: 'tokens', element: <TokensPage /> },
       { path: 'audit', element: <AuditPage /> },
       { path: '*', element: <NotFoundPage /> },

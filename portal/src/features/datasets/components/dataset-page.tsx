@@ -1,7 +1,7 @@
 import { Link, useParams } from 'react-router'
 import { ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { formatBytes, formatCount, formatDateTime } from '../../../lib/format.js'
-import { useDataset } from '../api/use-datasets.js'
+import { type DatasetDetail, useDataset } from '../api/use-datasets.js'
 import { ClassificationBadge } from './classification-badge.js'
 import { PersonalDataBadge } from './personal-data-badge.js'
 import { QualityNote } from './quality-note.js'
@@ -51,6 +51,10 @@ export function DatasetPage() {
         <div>
           <dt>Rows</dt>
           <dd>{d.currentVersion ? formatCount(d.currentVersion.rowCount) : 'Not published'}</dd>
+        </div>
+        <div>
+          <dt>Sample</dt>
+          <dd>{sampleText(d.currentVersion?.sample ?? null)}</dd>
         </div>
       </dl>
 
@@ -109,4 +113,11 @@ export function DatasetPage() {
       </table>
     </article>
   )
+}
+
+/** What an officer can expect of the current version's sample. */
+function sampleText(sample: DatasetDetail['versions'][number]['sample']): string {
+  if (!sample) return 'None yet'
+  if (sample.status === 'refused') return `No sample: ${sample.reason}`
+  return `${formatCount(sample.rowCount)} de-identified rows (each combination of quasi-identifiers at least ${sample.k} times)`
 }
