@@ -13,8 +13,8 @@ import { trustedCentreMigrations } from './migrations.js'
 import type { TrustedCentreTables } from './tc-tables.js'
 import { createTrustedCentre } from './trusted-centre.js'
 
-// The official OpenLineage schemas (Apache-2.0), read from the shared folder beside the checkout.
-const SPEC = new URL('../../shared/openlineage/spec/', import.meta.url)
+// The official OpenLineage schemas (Apache-2.0), vendored with their licence in lineage/.
+const SPEC = new URL('../lineage/openlineage-spec/', import.meta.url)
 
 function openLineageValidator() {
   const ajv = new Ajv2020({ strict: false, allErrors: true })

@@ -49,7 +49,8 @@ SELECT
   list_filter([
     CASE WHEN a.postal IS NULL THEN 'postal_not_in_sla' END,
     CASE WHEN h.address_conflict THEN 'conflicting_addresses' END,
-    CASE WHEN a.postal IS NOT NULL AND a.latitude IS NULL THEN 'no_geocode' END
+    CASE WHEN a.postal IS NOT NULL AND a.latitude IS NULL THEN 'no_geocode' END,
+    CASE WHEN a.postal IS NOT NULL AND p.reg_block IS DISTINCT FROM a.blk_no THEN 'block_mismatch' END
   ], flag -> flag IS NOT NULL) AS dq_flags,
   -- Provenance: the delivery (ingest run) and row each part of the record came from.
   p._run || '#' || p._row AS person_source,
@@ -159,7 +160,8 @@ LEFT JOIN ref_planning_areas area ON area.code = a.planning_area_code`,
       },
       {
         name: 'dq_flags',
-        description: 'Data-quality flags: postal_not_in_sla, conflicting_addresses, no_geocode',
+        description:
+          'Data-quality flags: postal_not_in_sla, conflicting_addresses, no_geocode, block_mismatch',
         personalData: 'none',
       },
       {

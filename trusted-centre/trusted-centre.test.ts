@@ -42,6 +42,8 @@ const EXPECTED_REASONS: Record<string, RegExp> = {
   'govtech_sensor_readings:out_of_range':
     /^value: a (temperature outside 10..45 deg C|relative humidity outside 0..100 %|five-minute rainfall outside 0..200 mm)$/,
   'govtech_sensor_readings:exact_duplicate': /^exact duplicate of row \d+$/,
+  'dos_businesses:ssic_unknown':
+    /^primary_ssic_code: '\d{5}' is not a five-digit SSIC code of a known division$/,
   'moh_chronic_registry:bad_checksum':
     /^uinfin: '[STFGM]\d{7}[A-Z]' is not an NRIC\/FIN with a valid check letter$/,
 }
@@ -180,38 +182,6 @@ describe.each(TEST_BACKENDS)('trusted centre on %s', (backend) => {
     expect(await readdir(join(dataDir, 'feeds', 'sla', 'sla_addresses'))).toHaveLength(2)
   })
 
-  it('numbers rows correctly around structural faults', async () => {
-    const lines = (await readFile(join(inbox, 'sla_addresses.csv'), 'utf8')).trimEnd().split('\n')
-    const header = lines[0] as string
-    const good = lines.slice(1, 6).filter((l) => !l.startsWith('NIL'))
-    const file = join(dataDir, 'broken.csv')
-    await writeFile(
-      file,
-      [
-        header,
-        good[0],
-        `${good[1]},extra`,
-        good[2],
-        'just,three,fields',
-        good[3],
-        '999999,"open quote,x',
-      ].join('\n'),
-    )
-    const result = await tc.ingest('sla_addresses', file)
-    expect(result.run).toMatchObject({ rowsIn: 6, accepted: 3, quarantined: 3 })
-    const quarantined = await parquetRows<{ row: string; reason: string }>(
-      result.run.quarantinePath ?? '',
-      'row, reason',
-    )
-    expect(quarantined.map((q) => [Number(q.row), q.reason.split(':')[0]])).toEqual([
-      [2, 'TOO MANY COLUMNS'],
-      [4, 'MISSING COLUMNS'],
-      [6, 'UNQUOTED VALUE'],
-    ])
-    const staged = await parquetRows<{ _row: string }>(result.run.stagingPath ?? '', '_row')
-    expect(staged.map((s) => Number(s._row))).toEqual([1, 3, 5])
-  })
-
   it('fuses persons with addresses into a published version, once', async () => {
     const [first] = await tc.fuse('person_address_pa')
     expect(first?.publication).toMatchObject({ version: 1, created: true })
@@ -231,6 +201,11 @@ describe.each(TEST_BACKENDS)('trusted centre on %s', (backend) => {
     expect(dataset?.columns.map((c) => c.name)).toEqual(Object.keys(rows[0] ?? {}))
     // No NRIC/FIN leaves the Trusted Centre in clear.
     expect(JSON.stringify(rows)).not.toMatch(/[STFGM]\d{7}[A-Z]/)
+    // Flagged defects surface in the fused rows' data-quality flags.
+    const mismatched = rows.filter((r) => (r.dq_flags as string[]).includes('block_mismatch'))
+    expect(mismatched.length).toBeGreaterThanOrEqual(
+      manifest.defects.filter((d) => d.kind === 'block_mismatch').length * 0.8,
+    )
     const unmatched = rows.filter((r) => r.address_source === 'UNMATCHED')
     const flagged = manifest.defects.filter((d) => d.kind === 'postal_not_in_pool')
     expect(unmatched.length).toBeGreaterThanOrEqual(flagged.length)
@@ -443,5 +418,37 @@ describe.each(TEST_BACKENDS)('trusted centre on %s', (backend) => {
       "count(*) AS n, count(*) FILTER (WHERE geocode_status = 'NO_MATCH') AS no_match",
     )
     expect(published).toEqual(staged)
+  })
+  // Last: this delivery becomes the current SLA snapshot.
+  it('numbers rows correctly around structural faults', async () => {
+    const lines = (await readFile(join(inbox, 'sla_addresses.csv'), 'utf8')).trimEnd().split('\n')
+    const header = lines[0] as string
+    const good = lines.slice(1, 6).filter((l) => !l.startsWith('NIL'))
+    const file = join(dataDir, 'broken.csv')
+    await writeFile(
+      file,
+      [
+        header,
+        good[0],
+        `${good[1]},extra`,
+        good[2],
+        'just,three,fields',
+        good[3],
+        '999999,"open quote,x',
+      ].join('\n'),
+    )
+    const result = await tc.ingest('sla_addresses', file)
+    expect(result.run).toMatchObject({ rowsIn: 6, accepted: 3, quarantined: 3 })
+    const quarantined = await parquetRows<{ row: string; reason: string }>(
+      result.run.quarantinePath ?? '',
+      'row, reason',
+    )
+    expect(quarantined.map((q) => [Number(q.row), q.reason.split(':')[0]])).toEqual([
+      [2, 'TOO MANY COLUMNS'],
+      [4, 'MISSING COLUMNS'],
+      [6, 'UNQUOTED VALUE'],
+    ])
+    const staged = await parquetRows<{ _row: string }>(result.run.stagingPath ?? '', '_row')
+    expect(staged.map((s) => Number(s._row))).toEqual([1, 3, 5])
   })
 })
