@@ -273,6 +273,15 @@ export const SLA_ADDRESSES: FeedContract = {
   ],
 }
 
+const deviceId: FeedColumn = {
+  name: 'device_id',
+  type: 'VARCHAR',
+  required: false,
+  normalize: 'trim',
+  description: 'Device id',
+  personalData: 'none',
+}
+
 const BUSINESS_STATUSES = [
   'Live',
   'Live Company',
@@ -482,14 +491,7 @@ export const GOVTECH_SENSOR_STATIONS: FeedContract = {
       description: 'WGS84 longitude',
       personalData: 'none',
     },
-    {
-      name: 'device_id',
-      type: 'VARCHAR',
-      required: false,
-      normalize: 'trim',
-      description: 'Device id',
-      personalData: 'none',
-    },
+    deviceId,
     ...provenance,
   ],
 }
@@ -553,14 +555,7 @@ export const GOVTECH_SENSOR_READINGS: FeedContract = {
       description: 'When the platform received it',
       personalData: 'none',
     },
-    {
-      name: 'device_id',
-      type: 'VARCHAR',
-      required: false,
-      normalize: 'trim',
-      description: 'Device id',
-      personalData: 'none',
-    },
+    deviceId,
     ...provenance,
   ],
   rowRules: [

@@ -38,6 +38,13 @@ export interface RunStore {
 }
 
 export function createRunStore(db: Kysely<TrustedCentreTables>): RunStore {
+  const accepted = (feed: string) =>
+    db
+      .selectFrom('tc_runs')
+      .selectAll()
+      .where('kind', '=', 'ingest')
+      .where('subject', '=', feed)
+      .where('status', '=', 'succeeded')
   const find = (id: string) =>
     db.selectFrom('tc_runs').selectAll().where('id', '=', id).executeTakeFirst()
   return {
@@ -108,12 +115,7 @@ export function createRunStore(db: Kysely<TrustedCentreTables>): RunStore {
     },
 
     async latestAcceptedIngest(feed) {
-      const row = await db
-        .selectFrom('tc_runs')
-        .selectAll()
-        .where('kind', '=', 'ingest')
-        .where('subject', '=', feed)
-        .where('status', '=', 'succeeded')
+      const row = await accepted(feed)
         .orderBy('started_at', 'desc')
         .orderBy('id', 'desc')
         .limit(1)
@@ -122,15 +124,7 @@ export function createRunStore(db: Kysely<TrustedCentreTables>): RunStore {
     },
 
     async acceptedIngests(feed) {
-      const rows = await db
-        .selectFrom('tc_runs')
-        .selectAll()
-        .where('kind', '=', 'ingest')
-        .where('subject', '=', feed)
-        .where('status', '=', 'succeeded')
-        .orderBy('started_at')
-        .orderBy('id')
-        .execute()
+      const rows = await accepted(feed).orderBy('started_at').orderBy('id').execute()
       return rows.map(rowToRun)
     },
 
