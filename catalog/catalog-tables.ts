@@ -7,6 +7,26 @@ export interface CatalogTables {
   dataset_versions: DatasetVersionRow
   dataset_columns: DatasetColumnRow
   dataset_samples: DatasetSampleRow
+  dataset_changes: DatasetChangeRow
+  dataset_stats: DatasetStatsRow
+}
+
+export interface DatasetChangeRow {
+  id: Generated<number>
+  dataset_id: string
+  changed_at: Generated<Date>
+  actor_id: string | null
+  actor: string
+  field: string
+  old_value: ColumnType<unknown, string | null, string | null>
+  new_value: ColumnType<unknown, string | null, string | null>
+}
+
+export interface DatasetStatsRow {
+  dataset_id: string
+  views: Generated<number>
+  downloads: Generated<number>
+  queries: Generated<number>
 }
 
 export interface DatasetSampleRow {
@@ -32,6 +52,14 @@ export interface DatasetRow {
   security_classification: string
   sensitivity: string
   update_frequency: string
+  themes: Generated<string[]>
+  tags: Generated<string[]>
+  coverage_start: Date | null
+  coverage_end: Date | null
+  licence: Generated<string>
+  contact_email: Generated<string>
+  tags_text: Generated<string>
+  columns_text: Generated<string>
   created_at: Generated<Date>
   updated_at: Generated<Date>
 }
@@ -61,4 +89,6 @@ export interface DatasetColumnRow {
   type: string
   description: string
   personal_data: string
+  is_core_field: Generated<boolean>
+  authority_ssot: string | null
 }

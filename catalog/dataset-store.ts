@@ -8,6 +8,7 @@ import type {
   DatasetVersionRow,
   VersionSchemaColumn,
 } from './catalog-tables.js'
+import { refreshColumnsText } from './columns-text.js'
 import {
   assertValidClassification,
   type Dataset,
@@ -22,6 +23,13 @@ import {
   type Sensitivity,
   type VersionSample,
 } from './dataset.js'
+import {
+  editMetadata,
+  listChanges,
+  type MetadataChange,
+  type MetadataPatch,
+  recordView,
+} from './metadata-edit.js'
 
 /** What a Trusted Centre pipeline declares about the dataset it publishes. */
 export type DatasetRegistration = Pick<
@@ -34,10 +42,12 @@ export type DatasetRegistration = Pick<
   | 'sourceSsots'
   | 'classification'
   | 'updateFrequency'
-> & {
-  /** The columns it may publish; their types come from each version's schema. */
-  columns: Omit<DatasetColumn, 'type'>[]
-}
+> &
+  Partial<Pick<Dataset, 'themes' | 'tags' | 'licence' | 'contactEmail'>> & {
+    /** The columns it may publish; their types come from each version's schema. */
+    columns: (Omit<DatasetColumn, 'type' | 'isCoreField' | 'authoritySsot'> &
+      Partial<Pick<DatasetColumn, 'isCoreField' | 'authoritySsot'>>)[]
+  }
 
 /** The content of a candidate version, measured before it is published. */
 export interface VersionContent {
@@ -75,6 +85,18 @@ export type SampleRecord =
   | { status: 'refused'; k: number; reason: string; details: Record<string, unknown> }
 
 export interface DatasetStore {
+  /** A steward's edit of the dataset's metadata, field by field, every change recorded. */
+  editMetadata(
+    dataset: DatasetDetail,
+    patch: MetadataPatch,
+    actor: { id: string; name: string },
+    ability: AppAbility,
+    now: Date,
+  ): Promise<MetadataChange[]>
+  /** The dataset's metadata history, newest first. */
+  listChanges(datasetId: DatasetId): Promise<MetadataChange[]>
+  /** Counts a view towards the dataset's popularity. */
+  recordView(datasetId: DatasetId): Promise<void>
   /** Records the sample made for a version (or why none was). */
   recordSample(datasetId: DatasetId, version: number, sample: SampleRecord): Promise<void>
   /** The datasets the ability may read; others are filtered out in SQL, counts included. */
@@ -96,6 +118,11 @@ export interface DatasetStore {
 /** The catalogue's dataset queries over its tables. */
 export function createDatasetStore(db: Kysely<CatalogTables>): DatasetStore {
   return {
+    editMetadata: (dataset, patch, actor, ability, now) =>
+      editMetadata(db, dataset, patch, actor, ability, now),
+    listChanges: (datasetId) => listChanges(db, datasetId),
+    recordView: (datasetId) => recordView(db, datasetId),
+
     async recordSample(datasetId, version, sample) {
       await db
         .insertInto('dataset_samples')
@@ -225,6 +252,11 @@ async function lockOrCreateDataset(
       security_classification: registration.classification.security,
       sensitivity: registration.classification.sensitivity,
       update_frequency: registration.updateFrequency,
+      themes: registration.themes ?? [],
+      tags: registration.tags ?? [],
+      tags_text: [...(registration.themes ?? []), ...(registration.tags ?? [])].join(' '),
+      ...(registration.licence ? { licence: registration.licence } : {}),
+      ...(registration.contactEmail ? { contact_email: registration.contactEmail } : {}),
     })
     .onConflict((oc) => oc.column('slug').doNothing())
     .execute()
@@ -260,6 +292,8 @@ async function syncColumns(
         type: column.type,
         description: declared.get(column.name)?.description ?? '',
         personal_data: declared.get(column.name)?.personalData ?? 'none',
+        is_core_field: declared.get(column.name)?.isCoreField ?? false,
+        authority_ssot: declared.get(column.name)?.authoritySsot ?? null,
       })),
     )
     .onConflict((oc) =>
@@ -269,6 +303,7 @@ async function syncColumns(
       })),
     )
     .execute()
+  await refreshColumnsText(trx, datasetId)
 }
 
 async function assemble(
@@ -326,6 +361,11 @@ function rowToDataset(
       sensitivity: row.sensitivity as Sensitivity,
     },
     updateFrequency: row.update_frequency,
+    themes: row.themes,
+    tags: row.tags,
+    coverage: { start: isoDay(row.coverage_start), end: isoDay(row.coverage_end) },
+    licence: row.licence,
+    contactEmail: row.contact_email,
     columns: columns.map(rowToColumn),
     currentVersion,
     createdAt: row.created_at,
@@ -339,7 +379,13 @@ function rowToColumn(row: Selectable<DatasetColumnRow>): DatasetColumn {
     type: row.type,
     description: row.description,
     personalData: row.personal_data as PersonalDataKind,
+    isCoreField: row.is_core_field,
+    authoritySsot: row.authority_ssot ?? undefined,
   }
+}
+
+function isoDay(value: Date | null): string | undefined {
+  return value ? value.toISOString().slice(0, 10) : undefined
 }
 
 const SAMPLE_COLUMNS = [

@@ -47,6 +47,9 @@ export interface DatasetColumn {
   type: string
   description: string
   personalData: PersonalDataKind
+  /** A core data field of government (e.g. NRIC, postal code), with the SSOT that is its authority. */
+  isCoreField: boolean
+  authoritySsot: string | undefined
 }
 
 /** One immutable published version of a dataset. */
@@ -96,6 +99,11 @@ export interface Dataset {
   sourceSsots: string[]
   classification: Classification
   updateFrequency: string
+  themes: string[]
+  tags: string[]
+  coverage: { start: string | undefined; end: string | undefined }
+  licence: string
+  contactEmail: string
   columns: DatasetColumn[]
   currentVersion: DatasetVersion | undefined
   createdAt: Date

@@ -24,6 +24,14 @@ export {
   type Sensitivity,
 } from './dataset.js'
 export {
+  FACETS,
+  type Facet,
+  type SearchHit,
+  type SearchRequest,
+  type SearchResult,
+  searchDatasets,
+} from './dataset-search.js'
+export {
   createDatasetStore,
   type DatasetRegistration,
   type DatasetStore,
@@ -33,5 +41,6 @@ export {
   type VersionContent,
 } from './dataset-store.js'
 export { DatasetNotFoundError } from './errors.js'
+export type { MetadataChange, MetadataPatch } from './metadata-edit.js'
 export { catalogMigrations } from './migrations.js'
-export { catalogRoutes } from './routes.js'
+export { type CatalogRouteDeps, catalogRoutes, searchRoutes } from './routes.js'

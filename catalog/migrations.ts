@@ -87,5 +87,63 @@ export const catalogMigrations: MigrationSet = {
           .execute()
       },
     },
+    '20261122-09-catalog-metadata-and-search': {
+      async up(db: Kysely<unknown>) {
+        await sql`create extension if not exists pg_trgm`.execute(db)
+        await db.schema
+          .alterTable('datasets')
+          .addColumn('themes', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'`))
+          .addColumn('tags', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'`))
+          .addColumn('coverage_start', 'date')
+          .addColumn('coverage_end', 'date')
+          .addColumn('licence', 'text', (c) =>
+            c
+              .notNull()
+              .defaultTo('Government use only, under the data-sharing terms of the owning agency'),
+          )
+          .addColumn('contact_email', 'text', (c) => c.notNull().defaultTo(''))
+          // Kept by the store from tags and columns, so one generated vector can weight them.
+          .addColumn('tags_text', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('columns_text', 'text', (c) => c.notNull().defaultTo(''))
+          .execute()
+        await sql`alter table datasets add column search_vector tsvector generated always as (
+          setweight(to_tsvector('english', coalesce(title, '')), 'A') ||
+          setweight(to_tsvector('english', coalesce(tags_text, '')), 'B') ||
+          setweight(to_tsvector('english', coalesce(description, '')), 'C') ||
+          setweight(to_tsvector('english', coalesce(columns_text, '')), 'D')) stored`.execute(db)
+        await sql`create index datasets_search on datasets using gin (search_vector)`.execute(db)
+        await sql`create index datasets_title_trgm on datasets using gin (lower(title) gin_trgm_ops)`.execute(
+          db,
+        )
+        await db.schema
+          .alterTable('dataset_columns')
+          .addColumn('is_core_field', 'boolean', (c) => c.notNull().defaultTo(false))
+          .addColumn('authority_ssot', 'text')
+          .execute()
+        await db.schema
+          .createTable('dataset_changes')
+          .addColumn('id', 'bigserial', (c) => c.primaryKey())
+          .addColumn('dataset_id', 'text', (c) => c.notNull().references('datasets.id'))
+          .addColumn('changed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+          .addColumn('actor_id', 'text')
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('field', 'text', (c) => c.notNull())
+          .addColumn('old_value', 'jsonb')
+          .addColumn('new_value', 'jsonb')
+          .execute()
+        await db.schema
+          .createIndex('dataset_changes_dataset')
+          .on('dataset_changes')
+          .columns(['dataset_id', 'changed_at'])
+          .execute()
+        await db.schema
+          .createTable('dataset_stats')
+          .addColumn('dataset_id', 'text', (c) => c.primaryKey().references('datasets.id'))
+          .addColumn('views', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('downloads', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('queries', 'bigint', (c) => c.notNull().defaultTo(0))
+          .execute()
+      },
+    },
   },
 }

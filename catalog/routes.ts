@@ -1,32 +1,159 @@
+import { zValidator } from '@hono/zod-validator'
 import { Hono } from 'hono'
-import { type AppAbility, InvalidInputError } from '../core/index.js'
+import { z } from 'zod'
+import { type AppAbility, type AuditLog, InvalidInputError } from '../core/index.js'
 import {
   classificationLabel,
   type Dataset,
+  type DatasetDetail,
   type DatasetVersion,
   isSlug,
   parseDatasetId,
 } from './dataset.js'
+import { FACETS, type SearchHit, type SearchRequest, type SearchResult } from './dataset-search.js'
 import type { DatasetStore } from './dataset-store.js'
 import { DatasetNotFoundError } from './errors.js'
+import type { MetadataChange } from './metadata-edit.js'
 
-/** The catalogue's HTTP face, mounted by the server under `/api/datasets`. */
-export const catalogRoutes = (store: DatasetStore) =>
-  new Hono<{ Variables: { ability: AppAbility } }>()
+/** What the catalogue's routes read from each request: the caller and what they may do. */
+interface CatalogEnv {
+  Variables: {
+    ability: AppAbility
+    caller: { user: { id: string; username: string } } | undefined
+    requestId: string
+  }
+}
+
+export interface CatalogRouteDeps {
+  store: DatasetStore
+  search: (ability: AppAbility, request: SearchRequest) => Promise<SearchResult>
+  audit: Pick<AuditLog, 'append'>
+  now: () => Date
+}
+
+const tag = z.string().trim().min(1).max(60)
+const metadataPatch = z
+  .object({
+    title: z.string().trim().min(3, 'a title needs at least 3 characters').max(200).optional(),
+    description: z
+      .string()
+      .trim()
+      .min(10, 'a description needs at least 10 characters')
+      .max(10_000)
+      .optional(),
+    tags: z.array(tag).max(30).optional(),
+    themes: z.array(tag).max(10).optional(),
+    licence: z.string().trim().min(3).max(2_000).optional(),
+    contactEmail: z.email('must be an email address').optional(),
+    coverage: z
+      .object({ start: z.iso.date().nullable(), end: z.iso.date().nullable() })
+      .refine(
+        (c) => !c.start || !c.end || c.start <= c.end,
+        'coverage.start must not be after coverage.end',
+      )
+      .optional(),
+    columns: z
+      .array(
+        z.strictObject({
+          name: z.string().min(1),
+          description: z.string().trim().max(2_000).optional(),
+          isCoreField: z.boolean().optional(),
+          authoritySsot: z.string().trim().min(1).max(30).nullable().optional(),
+        }),
+      )
+      .max(500)
+      .optional(),
+  })
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, 'send at least one field to change')
+
+const searchQuery = z.object({
+  q: z.string().max(200, 'keep the search under 200 characters').optional(),
+  sort: z.enum(['relevance', 'updated', 'popular']).default('relevance'),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+})
+
+const validate = <T extends z.ZodType>(target: 'json' | 'query', schema: T) =>
+  zValidator(target, schema, (result) => {
+    if (!result.success) throw result.error
+  })
+
+/** The catalogue's HTTP face: datasets (list, page, steward edits, history), mounted under /api/datasets. */
+export const catalogRoutes = (deps: CatalogRouteDeps) => {
+  const find = async (key: string, ability: AppAbility) => {
+    const dataset = await deps.store.findDataset(key, ability)
+    // A dataset the caller may not discover is reported as absent, not as forbidden.
+    if (!dataset) throw new DatasetNotFoundError(key)
+    return dataset
+  }
+  return new Hono<CatalogEnv>()
     .get('/', async (c) => {
-      const datasets = await store.listDatasets(c.get('ability'))
+      const datasets = await deps.store.listDatasets(c.get('ability'))
       return c.json({ ok: true as const, data: datasets.map(toDatasetJson) })
     })
     .get('/:id', async (c) => {
-      const key = parseDatasetKey(c.req.param('id'))
-      const dataset = await store.findDataset(key, c.get('ability'))
-      // A dataset the caller may not discover is reported as absent, not as forbidden.
-      if (!dataset) throw new DatasetNotFoundError(key)
+      const dataset = await find(parseDatasetKey(c.req.param('id')), c.get('ability'))
+      await deps.store.recordView(dataset.id)
+      return c.json({ ok: true as const, data: toDetailJson(dataset) })
+    })
+    .patch('/:id', validate('json', metadataPatch), async (c) => {
+      const ability = c.get('ability')
+      const caller = c.get('caller')
+      const dataset = await find(parseDatasetKey(c.req.param('id')), ability)
+      const actor = { id: caller?.user.id ?? '', name: caller?.user.username ?? 'unknown' }
+      const changes = await deps.store.editMetadata(
+        dataset,
+        c.req.valid('json'),
+        actor,
+        ability,
+        deps.now(),
+      )
+      if (changes.length > 0) {
+        await deps.audit.append(
+          {
+            actor,
+            action: 'dataset.update',
+            outcome: 'succeeded',
+            subject: { type: 'Dataset', id: dataset.id },
+            details: { fields: changes.map((ch) => ch.field) },
+            requestId: c.get('requestId'),
+          },
+          deps.now(),
+        )
+      }
+      const updated = await find(dataset.id, ability)
       return c.json({
         ok: true as const,
-        data: { ...toDatasetJson(dataset), versions: dataset.versions.map(toVersionJson) },
+        data: { dataset: toDetailJson(updated), changes: changes.map(changeJson) },
       })
     })
+    .get('/:id/changes', async (c) => {
+      const dataset = await find(parseDatasetKey(c.req.param('id')), c.get('ability'))
+      return c.json({
+        ok: true as const,
+        data: (await deps.store.listChanges(dataset.id)).map(changeJson),
+      })
+    })
+}
+
+/** Catalogue search, mounted under /api/search: `?q=…&agency=DOS&theme=Geospatial&sort=relevance&page=1`. */
+export const searchRoutes = (deps: Pick<CatalogRouteDeps, 'search'>) =>
+  new Hono<CatalogEnv>().get('/', validate('query', searchQuery), async (c) => {
+    const query = c.req.valid('query')
+    const filters = Object.fromEntries(FACETS.map((facet) => [facet, c.req.queries(facet) ?? []]))
+    const result = await deps.search(c.get('ability'), { ...query, filters })
+    return c.json({
+      ok: true as const,
+      data: {
+        total: result.total,
+        page: query.page,
+        pageSize: query.pageSize,
+        hits: result.hits.map(hitJson),
+        facets: result.facets,
+      },
+    })
+  })
 
 /** A dataset is addressed by its id (`d_…`) or its slug. */
 function parseDatasetKey(value: string): string {
@@ -53,11 +180,20 @@ function toDatasetJson(dataset: Dataset) {
       label: classificationLabel(dataset.classification),
     },
     updateFrequency: dataset.updateFrequency,
-    columns: dataset.columns,
+    themes: dataset.themes,
+    tags: dataset.tags,
+    coverage: { start: dataset.coverage.start ?? null, end: dataset.coverage.end ?? null },
+    licence: dataset.licence,
+    contactEmail: dataset.contactEmail,
+    columns: dataset.columns.map((c) => ({ ...c, authoritySsot: c.authoritySsot ?? null })),
     currentVersion: dataset.currentVersion ? toVersionJson(dataset.currentVersion) : null,
     createdAt: dataset.createdAt.toISOString(),
     updatedAt: dataset.updatedAt.toISOString(),
   }
+}
+
+function toDetailJson(dataset: DatasetDetail) {
+  return { ...toDatasetJson(dataset), versions: dataset.versions.map(toVersionJson) }
 }
 
 function toVersionJson(version: DatasetVersion) {
@@ -69,5 +205,43 @@ function toVersionJson(version: DatasetVersion) {
     quality: version.quality ?? null,
     sample: version.sample ?? null,
     createdAt: version.createdAt.toISOString(),
+  }
+}
+
+function changeJson(change: MetadataChange) {
+  return {
+    field: change.field,
+    oldValue: change.oldValue,
+    newValue: change.newValue,
+    actor: change.actor,
+    changedAt: change.changedAt.toISOString(),
+  }
+}
+
+function hitJson(hit: SearchHit) {
+  return {
+    id: hit.id,
+    slug: hit.slug,
+    title: hit.title,
+    description: hit.description,
+    agency: hit.agency,
+    ministryFamily: hit.ministryFamily ?? null,
+    trustedCentre: hit.trustedCentre,
+    classification: {
+      security: hit.security,
+      sensitivity: hit.sensitivity,
+      label: classificationLabel({
+        security: hit.security as never,
+        sensitivity: hit.sensitivity as never,
+      }),
+    },
+    themes: hit.themes,
+    tags: hit.tags,
+    updateFrequency: hit.updateFrequency,
+    rowCount: hit.rowCount ?? null,
+    updatedAt: hit.updatedAt.toISOString(),
+    sampleAvailable: hit.sampleAvailable,
+    score: Math.round(hit.score * 1000) / 1000,
+    matched: hit.matched,
   }
 }

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { Kysely, type LogEvent, PGliteDialect, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { UnavailableError } from './errors.js'
@@ -90,7 +91,11 @@ function postgresDialect(target: { url: string; poolSize?: number }) {
 
 async function pgliteDialect(target: { directory?: string }) {
   if (target.directory) await mkdir(target.directory, { recursive: true })
-  const pglite = await PGlite.create(target.directory, { parsers: { [INT8_OID]: parseInt8 } })
+  // pg_trgm ships with PostgreSQL's contrib; PGlite loads it as an extension (catalogue search).
+  const pglite = await PGlite.create(target.directory, {
+    parsers: { [INT8_OID]: parseInt8 },
+    extensions: { pg_trgm },
+  })
   return new PGliteDialect({ pglite })
 }
 

@@ -7,6 +7,7 @@ import { TEST_BACKENDS } from '../fixtures/index.js'
 import { createLineageStore } from '../lineage/index.js'
 import { createApp } from './app.js'
 import { loadData } from './load-data.js'
+import { appDepsOf } from './runtime.js'
 import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
 
 describe.each(TEST_BACKENDS)('the product on %s', (backend) => {
@@ -170,7 +171,7 @@ describe.each(TEST_BACKENDS)('the product on %s', (backend) => {
       },
     } as unknown as DatasetStore
     const broken = createApp({
-      log: runtime.log,
+      ...appDepsOf(runtime),
       catalog: exploding,
       auth: runtime.auth,
       pingDatabase: async () => undefined,

@@ -1,8 +1,14 @@
 import { Hono } from 'hono'
 import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
-import { catalogRoutes, type DatasetStore } from '../catalog/index.js'
-import type { Logger } from '../core/index.js'
+import {
+  catalogRoutes,
+  type DatasetStore,
+  type SearchRequest,
+  type SearchResult,
+  searchRoutes,
+} from '../catalog/index.js'
+import type { AppAbility, Logger } from '../core/index.js'
 import { feedRoutes } from '../trusted-centre/index.js'
 import type { AppEnv } from './app-env.js'
 import { auditRoutes } from './audit-routes.js'
@@ -17,6 +23,8 @@ import { tokenRoutes } from './token-routes.js'
 export interface AppDeps {
   log: Logger
   catalog: DatasetStore
+  /** Catalogue search over the datasets the caller may discover. */
+  search: (ability: AppAbility, request: SearchRequest) => Promise<SearchResult>
   auth: AuthDeps
   /** Resolves when the metadata database answers; rejects otherwise. */
   pingDatabase: () => Promise<void>
@@ -37,7 +45,16 @@ export function createApp(deps: AppDeps) {
     })
     .route('/auth', authRoutes(deps.auth))
     .use(requireSignIn)
-    .route('/datasets', catalogRoutes(deps.catalog))
+    .route(
+      '/datasets',
+      catalogRoutes({
+        store: deps.catalog,
+        search: deps.search,
+        audit: deps.auth.audit,
+        now: deps.auth.now,
+      }),
+    )
+    .route('/search', searchRoutes({ search: deps.search }))
     .route('/feeds', feedRoutes())
     .route('/tokens', tokenRoutes(deps.auth))
     .route('/audit', auditRoutes(deps.auth))

@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from './app.js'
 import { runCli } from './cli.js'
+import { appDepsOf } from './runtime.js'
 import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
 
 const errorMessage = async (res: Response) =>
@@ -63,11 +64,8 @@ describe('sign-in, sessions and API tokens', () => {
       'user: Invalid input: expected string, received undefined',
     )
     const production = createApp({
-      log: runtime.log,
-      catalog: runtime.catalog,
+      ...appDepsOf(runtime),
       auth: { ...runtime.auth, devSignIn: false },
-      pingDatabase: async () => undefined,
-      portalDir: runtime.portalDir,
     })
     expect(
       (await production.request('/api/auth/dev/sign-in', json({ user: 'admin' }))).status,
@@ -167,11 +165,8 @@ describe('sign-in, sessions and API tokens', () => {
     })
     const { token } = ((await created.json()) as { data: { token: string } }).data
     const tomorrow = createApp({
-      log: runtime.log,
-      catalog: runtime.catalog,
+      ...appDepsOf(runtime),
       auth: { ...runtime.auth, now: () => new Date(Date.now() + 86_400_000 + 60_000) },
-      pingDatabase: async () => undefined,
-      portalDir: runtime.portalDir,
     })
     expect(
       (await app.request('/api/datasets', { headers: { authorization: `Bearer ${token}` } }))

@@ -16,7 +16,7 @@ export const CALLERS = [
 export type CallerName = (typeof CALLERS)[number]
 
 export interface MatrixRow {
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'PATCH'
   path: string
   body?: unknown
   /** Status for callers not listed in `except`. */
@@ -53,6 +53,17 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
     // Confidential data is discoverable only by its own agency, administrators and auditors.
     except: { 'officer.moe': 404, 'steward.dos': 404, 'leader.mddi': 404 },
   },
+  { method: 'GET', path: '/api/datasets/person-address-pa/changes', signedIn: 200, anonymous: 401 },
+  // Only stewards of the owning agency (DOS) edit a dataset's metadata.
+  {
+    method: 'PATCH',
+    path: '/api/datasets/person-address-pa',
+    body: { tags: ['residents', 'planning area'] },
+    signedIn: 403,
+    anonymous: 401,
+    except: { 'steward.dos': 200 },
+  },
+  { method: 'GET', path: '/api/search?q=planning', signedIn: 200, anonymous: 401 },
   { method: 'GET', path: '/api/feeds', signedIn: 200, anonymous: 401 },
   { method: 'GET', path: '/api/feeds/dos_persons', signedIn: 200, anonymous: 401 },
   { method: 'GET', path: '/api/feeds/no_such_feed', signedIn: 404, anonymous: 401 },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from './app.js'
 import { createOidc } from './oidc.js'
+import { appDepsOf } from './runtime.js'
 import { API_AUDIENCE, IDP_CLIENT, startIdentityProvider } from './test-identity-provider.js'
 import { openTestRuntime, type TestRuntime } from './test-runtime.js'
 
@@ -40,11 +41,8 @@ describe('OpenID Connect sign-in against a real provider', () => {
       audience: API_AUDIENCE,
     })
     app = createApp({
-      log: runtime.log,
-      catalog: runtime.catalog,
+      ...appDepsOf(runtime),
       auth: { ...runtime.auth, oidc, devSignIn: false, publicUrl: PUBLIC_URL },
-      pingDatabase: async () => undefined,
-      portalDir: runtime.portalDir,
     })
   })
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
-import { createDatasetStore, type DatasetStore } from '../catalog/index.js'
+import { createDatasetStore, type DatasetStore, searchDatasets } from '../catalog/index.js'
 import {
   type Config,
   createApiTokenStore,
@@ -19,6 +19,7 @@ import {
 } from '../core/index.js'
 import { createLineageStore } from '../lineage/index.js'
 import { createTrustedCentre, type TrustedCentre } from '../trusted-centre/index.js'
+import type { AppDeps } from './app.js'
 import type { AuthDeps } from './auth-deps.js'
 import { createOidc } from './oidc.js'
 import { MIGRATIONS, type Tables } from './schema.js'
@@ -102,6 +103,18 @@ function authDeps(config: Config, db: Kysely<Tables>): AuthDeps {
     secureCookies: publicUrl.startsWith('https://'),
     publicUrl,
     now: () => new Date(),
+  }
+}
+
+/** What the HTTP app needs from a runtime; tests override single parts. */
+export function appDepsOf(runtime: Runtime): AppDeps {
+  return {
+    log: runtime.log,
+    catalog: runtime.catalog,
+    search: (ability, request) => searchDatasets(runtime.db, ability, request),
+    auth: runtime.auth,
+    pingDatabase: () => pingDatabase(runtime.db),
+    portalDir: runtime.portalDir,
   }
 }
 

@@ -1,7 +1,7 @@
 import { type ServerType, serve } from '@hono/node-server'
 import { AppError } from '../core/index.js'
 import { createApp } from './app.js'
-import { pingDatabase, type Runtime } from './runtime.js'
+import { appDepsOf, type Runtime } from './runtime.js'
 
 export interface RunningServer {
   url: string
@@ -13,13 +13,7 @@ export async function serveApp(
   runtime: Runtime,
   port = runtime.config.PORT,
 ): Promise<RunningServer> {
-  const app = createApp({
-    log: runtime.log,
-    catalog: runtime.catalog,
-    auth: runtime.auth,
-    pingDatabase: () => pingDatabase(runtime.db),
-    portalDir: runtime.portalDir,
-  })
+  const app = createApp(appDepsOf(runtime))
   const host = runtime.config.HOST
   const server = await new Promise<ServerType>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port, hostname: host })

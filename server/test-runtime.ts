@@ -5,7 +5,7 @@ import { createLogger, loadConfig } from '../core/index.js'
 import { createTestPostgresDatabase, type TestBackend } from '../fixtures/index.js'
 import { createApp } from './app.js'
 import { loadData } from './load-data.js'
-import { openRuntime, pingDatabase, type Runtime } from './runtime.js'
+import { appDepsOf, openRuntime, type Runtime } from './runtime.js'
 
 /** A runtime on a fresh data directory, loaded with fixture data, for tests. */
 export interface TestRuntime extends Runtime {
@@ -73,13 +73,7 @@ function postgresUrlOf(options: { postgresUrl?: string }): string {
 
 /** The runtime's app, as `serveApp` composes it, for `app.request` in tests. */
 export function createTestApp(runtime: Runtime) {
-  return createApp({
-    log: runtime.log,
-    catalog: runtime.catalog,
-    auth: runtime.auth,
-    pingDatabase: () => pingDatabase(runtime.db),
-    portalDir: runtime.portalDir,
-  })
+  return createApp(appDepsOf(runtime))
 }
 
 /** Headers that make a request as the named fixture user (session cookie plus CSRF token). */

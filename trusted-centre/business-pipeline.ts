@@ -80,12 +80,16 @@ FROM counted`,
     trustedCentre: 'TC-DoS',
     sourceSsots: ['acra', 'sla'],
     classification: { security: 'official-closed', sensitivity: 'non-sensitive' },
+    themes: ['Economy', 'Geospatial'],
+    tags: ['companies', 'businesses', 'ACRA', 'UEN', 'SSIC', 'industry'],
     updateFrequency: 'monthly',
     columns: [
       {
         name: 'planning_area_code',
         description: 'URA planning area, or UNMATCHED when SLA does not know the postal code',
         personalData: 'none',
+        isCoreField: true,
+        authoritySsot: 'ura',
       },
       {
         name: 'ssic_section',

@@ -73,12 +73,16 @@ GROUP BY p.planning_area_code, date_trunc('hour', r.observed_at), r.reading_type
     trustedCentre: 'TC-Sensor',
     sourceSsots: ['nea'],
     classification: { security: 'official-open', sensitivity: 'non-sensitive' },
+    themes: ['Environment'],
+    tags: ['weather', 'temperature', 'rainfall', 'humidity', 'NEA', 'sensors'],
     updateFrequency: 'hourly',
     columns: [
       {
         name: 'planning_area_code',
         description: 'URA planning area of the stations',
         personalData: 'none',
+        isCoreField: true,
+        authoritySsot: 'ura',
       },
       { name: 'hour', description: 'Start of the hour', personalData: 'none' },
       {

@@ -1,0 +1,228 @@
+import { type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely'
+import { type AppAbility, accessibleWhere, type CoreTables } from '../core/index.js'
+import type { CatalogTables } from './catalog-tables.js'
+
+/** The facets a search can be narrowed by, each counted in every answer. */
+export const FACETS = [
+  'agency',
+  'ministryFamily',
+  'trustedCentre',
+  'security',
+  'sensitivity',
+  'theme',
+  'frequency',
+  'sample',
+] as const
+export type Facet = (typeof FACETS)[number]
+
+export interface SearchRequest {
+  /** Words as a person types them: phrases in quotes, -word to exclude, typos tolerated. */
+  q?: string
+  filters: Partial<Record<Facet, string[]>>
+  sort: 'relevance' | 'updated' | 'popular'
+  page: number
+  pageSize: number
+}
+
+/** One result, with the reasons it matched. */
+export interface SearchHit {
+  id: string
+  slug: string
+  title: string
+  description: string
+  agency: string
+  ministryFamily: string | undefined
+  trustedCentre: string
+  security: string
+  sensitivity: string
+  themes: string[]
+  tags: string[]
+  updateFrequency: string
+  rowCount: number | undefined
+  updatedAt: Date
+  sampleAvailable: boolean
+  score: number
+  matched: { title: boolean; tags: boolean; description: boolean; columns: string[]; typo: boolean }
+}
+
+export interface SearchResult {
+  total: number
+  hits: SearchHit[]
+  facets: Record<Facet, { value: string; count: number }[]>
+}
+
+type SearchTables = CatalogTables & Pick<CoreTables, 'agencies'>
+// biome-ignore lint/suspicious/noExplicitAny: the search query joins tables under aliases
+type Eb = ExpressionBuilder<any, any>
+
+const LATEST_VERSION = sql<number>`(select max(v.version) from dataset_versions v where v.dataset_id = d.id)`
+const SAMPLE = sql<string>`(case when exists (select 1 from dataset_samples s where s.dataset_id = d.id
+  and s.status = 'published' and s.version = ${LATEST_VERSION}) then 'available' else 'none' end)`
+
+/** The SQL each facet groups by. Themes are an array: a dataset counts once under each of its themes. */
+const FACET_VALUE: Record<Facet, ReturnType<typeof sql<string>>> = {
+  agency: sql<string>`d.agency`,
+  ministryFamily: sql<string>`a.ministry_family`,
+  trustedCentre: sql<string>`d.trusted_centre`,
+  security: sql<string>`d.security_classification`,
+  sensitivity: sql<string>`d.sensitivity`,
+  theme: sql<string>`unnest(d.themes)`,
+  frequency: sql<string>`d.update_frequency`,
+  sample: SAMPLE,
+}
+
+/**
+ * Full-text search over titles, tags, descriptions and columns (weighted in that order), tolerant
+ * of typos through trigram similarity, with facet counts and filters. Only datasets the caller
+ * may discover are ever counted or returned.
+ */
+export async function searchDatasets(
+  db: Kysely<SearchTables>,
+  ability: AppAbility,
+  request: SearchRequest,
+): Promise<SearchResult> {
+  const q = request.q?.trim() ?? ''
+  const tsQuery = sql`websearch_to_tsquery('english', ${q})`
+  const base = () =>
+    db
+      .selectFrom('datasets as d')
+      .leftJoin('agencies as a', 'a.code', 'd.agency')
+      .where(
+        accessibleWhere(ability, 'read', 'Dataset', {
+          agency: 'd.agency',
+          security: 'd.security_classification',
+          sensitivity: 'd.sensitivity',
+        }),
+      )
+      .where((eb) => (q ? matches(eb, q) : sql<boolean>`true`))
+  const filtered = (except?: Facet) =>
+    base().where((eb) => filterExpression(eb, request.filters, except))
+
+  const [{ total } = { total: 0 }] = await filtered()
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .execute()
+  const order =
+    request.sort === 'updated'
+      ? sql`coalesce((select max(v.created_at) from dataset_versions v where v.dataset_id = d.id), d.updated_at) desc`
+      : request.sort === 'popular'
+        ? sql`coalesce((select st.views + 5 * st.downloads + 2 * st.queries from dataset_stats st where st.dataset_id = d.id), 0) desc`
+        : sql`score desc`
+  const rows = await filtered()
+    .select([
+      'd.id',
+      'd.slug',
+      'd.title',
+      'd.description',
+      'd.agency',
+      'a.ministry_family',
+      'd.trusted_centre',
+      'd.security_classification',
+      'd.sensitivity',
+      'd.themes',
+      'd.tags',
+      'd.update_frequency',
+      'd.updated_at',
+      sql<
+        number | null
+      >`(select v.row_count from dataset_versions v where v.dataset_id = d.id order by v.version desc limit 1)`.as(
+        'row_count',
+      ),
+      sql<string>`${SAMPLE}`.as('sample'),
+      (q
+        ? sql<number>`ts_rank(d.search_vector, ${tsQuery}) + 0.5 * word_similarity(lower(${q}), lower(d.title))
+            + case when lower(d.title) = lower(${q}) then 10 else 0 end`
+        : sql<number>`0`
+      ).as('score'),
+      (q ? sql<boolean>`to_tsvector('english', d.title) @@ ${tsQuery}` : sql<boolean>`false`).as(
+        'title_match',
+      ),
+      (q
+        ? sql<boolean>`to_tsvector('english', d.tags_text) @@ ${tsQuery}`
+        : sql<boolean>`false`
+      ).as('tags_match'),
+      (q
+        ? sql<boolean>`to_tsvector('english', d.description) @@ ${tsQuery}`
+        : sql<boolean>`false`
+      ).as('description_match'),
+      (q
+        ? sql<
+            string[] | null
+          >`(select array_agg(c.name order by c.position) from dataset_columns c where c.dataset_id = d.id
+            and to_tsvector('english', c.name || ' ' || replace(c.name, '_', ' ') || ' ' || c.description) @@ ${tsQuery})`
+        : sql<null>`null`
+      ).as('matched_columns'),
+      (q ? sql<boolean>`not (d.search_vector @@ ${tsQuery})` : sql<boolean>`false`).as('typo'),
+    ])
+    .orderBy(order)
+    .orderBy('d.title')
+    .limit(request.pageSize)
+    .offset((request.page - 1) * request.pageSize)
+    .execute()
+
+  const facets = Object.fromEntries(
+    await Promise.all(
+      FACETS.map(async (facet) => {
+        const counts = await filtered(facet)
+          .select([FACET_VALUE[facet].as('value'), (eb) => eb.fn.countAll<number>().as('count')])
+          .groupBy('value')
+          .orderBy('count', 'desc')
+          .orderBy('value')
+          .execute()
+        return [
+          facet,
+          counts
+            .filter((c) => c.value !== null)
+            .map((c) => ({ value: String(c.value), count: Number(c.count) })),
+        ]
+      }),
+    ),
+  ) as SearchResult['facets']
+
+  return {
+    total: Number(total),
+    facets,
+    hits: rows.map((r) => ({
+      id: r.id,
+      slug: r.slug,
+      title: r.title,
+      description: r.description,
+      agency: r.agency,
+      ministryFamily: r.ministry_family ?? undefined,
+      trustedCentre: r.trusted_centre,
+      security: r.security_classification,
+      sensitivity: r.sensitivity,
+      themes: r.themes,
+      tags: r.tags,
+      updateFrequency: r.update_frequency,
+      rowCount: r.row_count === null ? undefined : Number(r.row_count),
+      updatedAt: r.updated_at,
+      sampleAvailable: r.sample === 'available',
+      score: Number(r.score),
+      matched: {
+        title: Boolean(r.title_match),
+        tags: Boolean(r.tags_match),
+        description: Boolean(r.description_match),
+        columns: r.matched_columns ?? [],
+        typo: Boolean(r.typo),
+      },
+    })),
+  }
+}
+
+/** Words in the text, or close enough to the title or tags (typos). */
+function matches(_eb: Eb, q: string) {
+  return sql<SqlBool>`(d.search_vector @@ websearch_to_tsquery('english', ${q})
+    or word_similarity(lower(${q}), lower(d.title)) >= 0.5
+    or word_similarity(lower(${q}), lower(d.tags_text)) >= 0.6)`
+}
+
+function filterExpression(eb: Eb, filters: SearchRequest['filters'], except: Facet | undefined) {
+  const parts = FACETS.filter((facet) => facet !== except && (filters[facet]?.length ?? 0) > 0).map(
+    (facet) => {
+      const values = filters[facet] ?? []
+      if (facet === 'theme') return sql<SqlBool>`d.themes && ${sql.val(values)}::text[]`
+      return sql<SqlBool>`${FACET_VALUE[facet]} in (${sql.join(values.map((v) => sql.val(v)))})`
+    },
+  )
+  return parts.length > 0 ? eb.and(parts) : sql<SqlBool>`true`
+}

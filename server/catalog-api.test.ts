@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
+
+describe('catalogue edits and search through the API', () => {
+  let runtime: TestRuntime
+  let app: ReturnType<typeof createTestApp>
+  let steward: Record<string, string>
+  const patch = (body: unknown, headers = steward) =>
+    app.request('/api/datasets/person-address-pa', {
+      method: 'PATCH',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+
+  beforeAll(async () => {
+    runtime = await openTestRuntime({ backend: 'pglite' })
+    app = createTestApp(runtime)
+    steward = await signInAs(app, 'steward.dos')
+  })
+  afterAll(() => runtime.dispose())
+
+  it('lets the owning steward edit metadata, records each change and audits it', async () => {
+    const res = await patch({
+      description: 'Every registered person placed in their planning area, for service planning.',
+      tags: ['residents', 'service planning'],
+      columns: [{ name: 'age_band', description: 'Age band of the person, in five bands' }],
+    })
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as {
+      data: {
+        dataset: { tags: string[]; columns: { name: string; description: string }[] }
+        changes: { field: string }[]
+      }
+    }
+    expect(body.data.changes.map((c) => c.field)).toEqual([
+      'description',
+      'tags',
+      'columns.age_band.description',
+    ])
+    expect(body.data.dataset.tags).toEqual(['residents', 'service planning'])
+    expect(body.data.dataset.columns.find((c) => c.name === 'age_band')?.description).toBe(
+      'Age band of the person, in five bands',
+    )
+
+    const history = await app.request('/api/datasets/person-address-pa/changes', {
+      headers: steward,
+    })
+    const changes = (
+      (await history.json()) as {
+        data: { field: string; actor: string; oldValue: unknown; newValue: unknown }[]
+      }
+    ).data
+    expect(changes[0]).toMatchObject({
+      field: 'columns.age_band.description',
+      actor: 'steward.dos',
+      newValue: 'Age band of the person, in five bands',
+    })
+    const audit = await runtime.auth.audit.list({ limit: 5 })
+    expect(audit.find((e) => e.action === 'dataset.update')).toMatchObject({
+      actor: 'steward.dos',
+      details: { fields: ['description', 'tags', 'columns.age_band.description'] },
+    })
+
+    // The new words are searchable at once.
+    const search = await app.request('/api/search?q=service%20planning', { headers: steward })
+    const hits = (
+      (await search.json()) as { data: { hits: { slug: string; matched: { tags: boolean } }[] } }
+    ).data.hits
+    expect(hits[0]).toMatchObject({ slug: 'person-address-pa', matched: { tags: true } })
+  })
+
+  it('refuses other agencies, bad input and unknown columns, changing nothing', async () => {
+    const other = await patch({ title: 'Hijacked' }, await signInAs(app, 'steward.sla'))
+    expect(other.status).toBe(403)
+    expect(((await other.json()) as { error: { message: string } }).error.message).toBe(
+      'You may not update Dataset',
+    )
+    const bad = await patch({ title: 'x', contactEmail: 'not-an-email' })
+    expect(bad.status).toBe(400)
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toBe(
+      'title: a title needs at least 3 characters; contactEmail: must be an email address',
+    )
+    const unknown = await patch({ columns: [{ name: 'nric', description: 'x' }] })
+    expect(((await unknown.json()) as { error: { message: string } }).error.message).toBe(
+      "Dataset 'person-address-pa' has no column 'nric'",
+    )
+    expect((await patch({})).status).toBe(400)
+    const page = await app.request('/api/datasets/person-address-pa', { headers: steward })
+    expect(((await page.json()) as { data: { title: string } }).data.title).toBe(
+      'Persons by residential planning area',
+    )
+  })
+
+  it('searches with facets and filters from the query string', async () => {
+    const res = await app.request('/api/search?theme=Geospatial&sort=updated&pageSize=2', {
+      headers: steward,
+    })
+    const { data } = (await res.json()) as {
+      data: {
+        total: number
+        hits: { slug: string }[]
+        facets: { theme: { value: string; count: number }[] }
+      }
+    }
+    expect(data.total).toBe(3)
+    expect(data.hits).toHaveLength(2)
+    expect(data.facets.theme.find((f) => f.value === 'Geospatial')?.count).toBe(3)
+    const invalid = await app.request('/api/search?sort=random', { headers: steward })
+    expect(invalid.status).toBe(400)
+  })
+})
