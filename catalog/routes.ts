@@ -67,14 +67,28 @@ const metadataPatch = z
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, 'send at least one field to change')
 
+const facetValues = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+
 const searchQuery = z.object({
   q: z.string().max(200, 'keep the search under 200 characters').optional(),
+  agency: facetValues,
+  ministryFamily: facetValues,
+  trustedCentre: facetValues,
+  security: facetValues,
+  sensitivity: facetValues,
+  theme: facetValues,
+  frequency: facetValues,
+  sample: facetValues,
   sort: z.enum(['relevance', 'updated', 'popular']).default('relevance'),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 })
 
-const validate = <T extends z.ZodType>(target: 'json' | 'query', schema: T) =>
+// A failure throws the ZodError, so the server's one error handler answers with the canonical body.
+const validate = <K extends 'json' | 'query', T extends z.ZodType>(target: K, schema: T) =>
   zValidator(target, schema, (result) => {
     if (!result.success) throw result.error
   })
@@ -141,8 +155,14 @@ export const catalogRoutes = (deps: CatalogRouteDeps) => {
 export const searchRoutes = (deps: Pick<CatalogRouteDeps, 'search'>) =>
   new Hono<CatalogEnv>().get('/', validate('query', searchQuery), async (c) => {
     const query = c.req.valid('query')
-    const filters = Object.fromEntries(FACETS.map((facet) => [facet, c.req.queries(facet) ?? []]))
-    const result = await deps.search(c.get('ability'), { ...query, filters })
+    const filters = Object.fromEntries(FACETS.map((facet) => [facet, query[facet]]))
+    const result = await deps.search(c.get('ability'), {
+      q: query.q,
+      sort: query.sort,
+      page: query.page,
+      pageSize: query.pageSize,
+      filters,
+    })
     return c.json({
       ok: true as const,
       data: {

@@ -89,6 +89,27 @@ describe('the portal', () => {
     ).toBeTruthy()
   })
 
+  it('searches by words with typos, narrows by a facet, and keeps the search in the URL', async () => {
+    const user = userEvent.setup()
+    const router = renderAt('/')
+    await user.type(await screen.findByLabelText('Search datasets'), 'geocde')
+    await user.click(screen.getByRole('button', { name: 'Search' }))
+    expect(await screen.findByText('1 dataset for "geocde"')).toBeTruthy()
+    expect(screen.getByRole('link', { name: 'Postal code geocode reference' })).toBeTruthy()
+    expect(screen.getByText('Matched on a similar word')).toBeTruthy()
+    expect(router.state.location.search).toBe('?q=geocde')
+
+    await user.clear(screen.getByLabelText('Search datasets'))
+    await user.click(screen.getByRole('button', { name: 'Search' }))
+    const environment = await screen.findByRole('checkbox', { name: /^Environment/ })
+    await user.click(environment)
+    expect(await screen.findByText('1 dataset')).toBeTruthy()
+    expect(
+      screen.getByRole('link', { name: 'Hourly weather readings by planning area' }),
+    ).toBeTruthy()
+    expect(router.state.location.search).toBe('?theme=Environment')
+  })
+
   it('says why a dataset cannot be shown and offers a way back', async () => {
     renderAt('/datasets/no-such-dataset')
     const alert = await screen.findByRole('alert')

@@ -3,9 +3,9 @@ import { Link } from 'react-router'
 import { EmptyState } from '../components/ui/page-state.js'
 import { AuditPage } from '../features/audit/components/audit-page.js'
 import { SignInPage } from '../features/auth/components/sign-in-page.js'
-import { DatasetListPage } from '../features/datasets/components/dataset-list-page.js'
 import { DatasetPage } from '../features/datasets/components/dataset-page.js'
 import { FeedsPage } from '../features/feeds/components/feeds-page.js'
+import { SearchPage } from '../features/search/components/search-page.js'
 import { TokensPage } from '../features/tokens/components/tokens-page.js'
 import { Layout, PublicLayout } from './layout.js'
 
@@ -23,7 +23,7 @@ export const routes: RouteObject[] = [
   {
     element: <Layout />,
     children: [
-      { index: true, element: <DatasetListPage /> },
+      { index: true, element: <SearchPage /> },
       { path: 'datasets/:slug', element: <DatasetPage /> },
       { path: 'feeds', element: <FeedsPage /> },
       { path: 'tokens', element: <TokensPage /> },
