@@ -63,6 +63,7 @@ describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
     await page.getByRole('button', { name: /^officer\.moh/ }).click()
     const link = page.getByRole('link', { name: 'Persons by residential planning area' })
     await link.waitFor()
+    await page.screenshot({ path: join('test-results', 'portal-search.png'), fullPage: true })
     const dataset = await runtime.catalog.findDataset('person-address-pa', systemAbility())
     const rows = new Intl.NumberFormat('en-SG').format(dataset?.currentVersion?.rowCount ?? -1)
     expect(await page.locator('.card', { has: link }).textContent()).toContain(rows)
