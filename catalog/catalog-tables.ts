@@ -9,6 +9,13 @@ export interface CatalogTables {
   dataset_samples: DatasetSampleRow
   dataset_changes: DatasetChangeRow
   dataset_stats: DatasetStatsRow
+  glossary_terms: {
+    id: Generated<number>
+    term: string
+    definition: string
+    updated_at: Generated<Date>
+  }
+  column_glossary: { dataset_id: string; column_name: string; term_id: number }
 }
 
 export interface DatasetChangeRow {

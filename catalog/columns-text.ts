@@ -3,7 +3,7 @@ import type { CatalogTables } from './catalog-tables.js'
 
 /**
  * Keeps the text search reads for columns in step: names (also split at underscores, so
- * "planning_area_code" is found by "planning area") and descriptions.
+ * "planning_area_code" is found by "planning area"), descriptions and linked glossary terms.
  */
 export async function refreshColumnsText(
   db: Kysely<CatalogTables>,

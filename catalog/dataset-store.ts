@@ -24,6 +24,14 @@ import {
   type VersionSample,
 } from './dataset.js'
 import {
+  type GlossaryEntry,
+  type GlossaryTerm,
+  linkColumnTerms,
+  listGlossary,
+  saveTerms,
+  termsOfDataset,
+} from './glossary.js'
+import {
   editMetadata,
   listChanges,
   type MetadataChange,
@@ -97,6 +105,12 @@ export interface DatasetStore {
   listChanges(datasetId: DatasetId): Promise<MetadataChange[]>
   /** Counts a view towards the dataset's popularity. */
   recordView(datasetId: DatasetId): Promise<void>
+  /** Adds business terms, or updates their definitions. */
+  saveTerms(terms: readonly GlossaryTerm[]): Promise<void>
+  /** Sets the glossary terms of a column. */
+  linkColumnTerms(datasetId: DatasetId, column: string, terms: readonly string[]): Promise<void>
+  /** Every term with the columns that use it. */
+  listGlossary(): Promise<GlossaryEntry[]>
   /** Records the sample made for a version (or why none was). */
   recordSample(datasetId: DatasetId, version: number, sample: SampleRecord): Promise<void>
   /** The datasets the ability may read; others are filtered out in SQL, counts included. */
@@ -122,6 +136,9 @@ export function createDatasetStore(db: Kysely<CatalogTables>): DatasetStore {
       editMetadata(db, dataset, patch, actor, ability, now),
     listChanges: (datasetId) => listChanges(db, datasetId),
     recordView: (datasetId) => recordView(db, datasetId),
+    saveTerms: (terms) => saveTerms(db, terms),
+    linkColumnTerms: (datasetId, column, terms) => linkColumnTerms(db, datasetId, column, terms),
+    listGlossary: () => listGlossary(db),
 
     async recordSample(datasetId, version, sample) {
       await db
@@ -171,7 +188,8 @@ export function createDatasetStore(db: Kysely<CatalogTables>): DatasetStore {
         .where('dataset_versions.dataset_id', '=', row.id)
         .orderBy('dataset_versions.version', 'desc')
         .execute()
-      return { ...(dataset as Dataset), versions: versions.map(rowToVersion) }
+      const glossary = Object.fromEntries(await termsOfDataset(db, row.id))
+      return { ...(dataset as Dataset), versions: versions.map(rowToVersion), glossary }
     },
 
     async publishVersion(registration, content, place) {

@@ -110,9 +110,10 @@ export interface Dataset {
   updatedAt: Date
 }
 
-/** A dataset page: the dataset and every version, newest first. */
+/** A dataset page: the dataset, every version (newest first) and its columns' glossary terms. */
 export interface DatasetDetail extends Dataset {
   versions: DatasetVersion[]
+  glossary: Record<string, { term: string; definition: string }[]>
 }
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/

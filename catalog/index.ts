@@ -41,6 +41,7 @@ export {
   type VersionContent,
 } from './dataset-store.js'
 export { DatasetNotFoundError } from './errors.js'
+export type { GlossaryEntry, GlossaryTerm } from './glossary.js'
 export type { MetadataChange, MetadataPatch } from './metadata-edit.js'
 export { catalogMigrations } from './migrations.js'
-export { type CatalogRouteDeps, catalogRoutes, searchRoutes } from './routes.js'
+export { type CatalogRouteDeps, catalogRoutes, glossaryRoutes, searchRoutes } from './routes.js'

@@ -3,6 +3,7 @@ import { type AppAbility, asSubject, assertCan, InvalidInputError } from '../cor
 import type { CatalogTables } from './catalog-tables.js'
 import { refreshColumnsText } from './columns-text.js'
 import type { DatasetDetail } from './dataset.js'
+import { linkColumnTerms } from './glossary.js'
 
 /** What a steward may change about a dataset; absent fields stay as they are. */
 export interface MetadataPatch {
@@ -18,6 +19,8 @@ export interface MetadataPatch {
     description?: string
     isCoreField?: boolean
     authoritySsot?: string | null
+    /** Replaces the column's glossary terms. */
+    glossary?: string[]
   }[]
 }
 
@@ -84,6 +87,11 @@ export async function editMetadata(
       current?.authoritySsot ?? null,
       column.authoritySsot,
     )
+    change(
+      `columns.${column.name}.glossary`,
+      (dataset.glossary[column.name] ?? []).map((t) => t.term).sort(),
+      column.glossary && [...column.glossary].sort(),
+    )
   }
   if (changes.length === 0) return []
 
@@ -111,16 +119,21 @@ export async function editMetadata(
       .where('id', '=', dataset.id)
       .execute()
     for (const column of patch.columns ?? []) {
-      await trx
-        .updateTable('dataset_columns')
-        .set({
-          ...(column.description !== undefined ? { description: column.description } : {}),
-          ...(column.isCoreField !== undefined ? { is_core_field: column.isCoreField } : {}),
-          ...(column.authoritySsot !== undefined ? { authority_ssot: column.authoritySsot } : {}),
-        })
-        .where('dataset_id', '=', dataset.id)
-        .where('name', '=', column.name)
-        .execute()
+      const values = {
+        ...(column.description !== undefined ? { description: column.description } : {}),
+        ...(column.isCoreField !== undefined ? { is_core_field: column.isCoreField } : {}),
+        ...(column.authoritySsot !== undefined ? { authority_ssot: column.authoritySsot } : {}),
+      }
+      if (Object.keys(values).length > 0) {
+        await trx
+          .updateTable('dataset_columns')
+          .set(values)
+          .where('dataset_id', '=', dataset.id)
+          .where('name', '=', column.name)
+          .execute()
+      }
+      if (column.glossary !== undefined)
+        await linkColumnTerms(trx, dataset.id, column.name, column.glossary)
     }
     await refreshColumnsText(trx, dataset.id)
     await trx

@@ -145,5 +145,30 @@ export const catalogMigrations: MigrationSet = {
           .execute()
       },
     },
+    '20261122-10-catalog-glossary': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('glossary_terms')
+          .addColumn('id', 'bigserial', (c) => c.primaryKey())
+          .addColumn('term', 'text', (c) => c.notNull().unique())
+          .addColumn('definition', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+          .execute()
+        await db.schema
+          .createTable('column_glossary')
+          .addColumn('dataset_id', 'text', (c) => c.notNull())
+          .addColumn('column_name', 'text', (c) => c.notNull())
+          .addColumn('term_id', 'bigint', (c) => c.notNull().references('glossary_terms.id'))
+          .addPrimaryKeyConstraint('column_glossary_pk', ['dataset_id', 'column_name', 'term_id'])
+          .addForeignKeyConstraint(
+            'column_glossary_column',
+            ['dataset_id', 'column_name'],
+            'dataset_columns',
+            ['dataset_id', 'name'],
+            (fk) => fk.onDelete('cascade'),
+          )
+          .execute()
+      },
+    },
   },
 }

@@ -59,6 +59,7 @@ const metadataPatch = z
           description: z.string().trim().max(2_000).optional(),
           isCoreField: z.boolean().optional(),
           authoritySsot: z.string().trim().min(1).max(30).nullable().optional(),
+          glossary: z.array(z.string().trim().min(1).max(100)).max(20).optional(),
         }),
       )
       .max(500)
@@ -151,6 +152,21 @@ export const catalogRoutes = (deps: CatalogRouteDeps) => {
     })
 }
 
+/** The business glossary, mounted under /api/glossary: every term with the columns that use it. */
+export const glossaryRoutes = (deps: Pick<CatalogRouteDeps, 'store'>) =>
+  new Hono<CatalogEnv>().get('/', async (c) => {
+    const entries = await deps.store.listGlossary()
+    // Only columns of datasets the caller may discover are listed under a term.
+    const visible = new Set((await deps.store.listDatasets(c.get('ability'))).map((d) => d.slug))
+    return c.json({
+      ok: true as const,
+      data: entries.map((e) => ({
+        ...e,
+        columns: e.columns.filter((col) => visible.has(col.dataset)),
+      })),
+    })
+  })
+
 /** Catalogue search, mounted under /api/search: `?q=…&agency=DOS&theme=Geospatial&sort=relevance&page=1`. */
 export const searchRoutes = (deps: Pick<CatalogRouteDeps, 'search'>) =>
   new Hono<CatalogEnv>().get('/', validate('query', searchQuery), async (c) => {
@@ -213,7 +229,11 @@ function toDatasetJson(dataset: Dataset) {
 }
 
 function toDetailJson(dataset: DatasetDetail) {
-  return { ...toDatasetJson(dataset), versions: dataset.versions.map(toVersionJson) }
+  return {
+    ...toDatasetJson(dataset),
+    versions: dataset.versions.map(toVersionJson),
+    glossary: dataset.glossary,
+  }
 }
 
 function toVersionJson(version: DatasetVersion) {

@@ -4,6 +4,7 @@ import { secureHeaders } from 'hono/secure-headers'
 import {
   catalogRoutes,
   type DatasetStore,
+  glossaryRoutes,
   type SearchRequest,
   type SearchResult,
   searchRoutes,
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps) {
       }),
     )
     .route('/search', searchRoutes({ search: deps.search }))
+    .route('/glossary', glossaryRoutes({ store: deps.catalog }))
     .route('/feeds', feedRoutes())
     .route('/tokens', tokenRoutes(deps.auth))
     .route('/audit', auditRoutes(deps.auth))

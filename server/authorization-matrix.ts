@@ -64,6 +64,7 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
     except: { 'steward.dos': 200 },
   },
   { method: 'GET', path: '/api/search?q=planning', signedIn: 200, anonymous: 401 },
+  { method: 'GET', path: '/api/glossary', signedIn: 200, anonymous: 401 },
   { method: 'GET', path: '/api/feeds', signedIn: 200, anonymous: 401 },
   { method: 'GET', path: '/api/feeds/dos_persons', signedIn: 200, anonymous: 401 },
   { method: 'GET', path: '/api/feeds/no_such_feed', signedIn: 404, anonymous: 401 },

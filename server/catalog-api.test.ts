@@ -91,6 +91,44 @@ describe('catalogue edits and search through the API', () => {
     )
   })
 
+  it('keeps a glossary of business terms linked to columns, searchable and editable by stewards', async () => {
+    const glossary = await app.request('/api/glossary', { headers: steward })
+    const terms = (
+      (await glossary.json()) as {
+        data: { term: string; columns: { dataset: string; column: string }[] }[]
+      }
+    ).data
+    expect(terms.find((t) => t.term === 'Planning area')?.columns).toContainEqual({
+      dataset: 'person-address-pa',
+      column: 'planning_area_code',
+    })
+
+    const page = await app.request('/api/datasets/postal-geocode-reference', { headers: steward })
+    const detail = (
+      (await page.json()) as { data: { glossary: Record<string, { term: string }[]> } }
+    ).data
+    expect(detail.glossary.region_code?.map((t) => t.term)).toEqual(['Region'])
+
+    const linked = await patch({ columns: [{ name: 'sex', glossary: ['Resident', 'Region'] }] })
+    expect(
+      (
+        (await linked.json()) as {
+          data: { dataset: { glossary: Record<string, { term: string }[]> } }
+        }
+      ).data.dataset.glossary.sex?.map((t) => t.term),
+    ).toEqual(['Region', 'Resident'])
+    const unknown = await patch({ columns: [{ name: 'sex', glossary: ['Gender identity'] }] })
+    expect(unknown.status).toBe(400)
+    expect(((await unknown.json()) as { error: { message: string } }).error.message).toBe(
+      "No glossary term 'Gender identity': GET /api/glossary lists them",
+    )
+
+    // A glossary term finds the datasets whose columns carry it.
+    const search = await app.request('/api/search?q=SSIC', { headers: steward })
+    const hits = ((await search.json()) as { data: { hits: { slug: string }[] } }).data.hits
+    expect(hits.map((h) => h.slug)).toContain('business-by-planning-area')
+  })
+
   it('searches with facets and filters from the query string', async () => {
     const res = await app.request('/api/search?theme=Geospatial&sort=updated&pageSize=2', {
       headers: steward,

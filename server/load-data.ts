@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { systemAbility } from '../core/index.js'
 import {
   FIXTURE_AGENCIES,
+  FIXTURE_GLOSSARY,
+  FIXTURE_GLOSSARY_LINKS,
   FIXTURE_USERS,
   generateFixtures,
   MANIFEST_FILE,
@@ -62,5 +65,20 @@ export async function loadData(runtime: Runtime): Promise<void> {
     }
     if (publication) log.info(facts, run.message ?? 'fused')
     else log.warn(facts, run.message ?? 'not published')
+  }
+  if (config.SEED_FIXTURES) await seedGlossary(runtime)
+}
+
+/** The starter glossary, linked to the fixture datasets' columns (links are set, not added twice). */
+async function seedGlossary(runtime: Runtime): Promise<void> {
+  const { catalog } = runtime
+  await catalog.saveTerms(FIXTURE_GLOSSARY)
+  for (const link of FIXTURE_GLOSSARY_LINKS) {
+    const dataset = await catalog.findDataset(link.dataset, systemAbility())
+    const hasColumn = dataset?.columns.some((c) => c.name === link.column)
+    // Stewards may since have changed the links: only columns without terms get the starter ones.
+    if (dataset && hasColumn && !dataset.glossary[link.column]?.length) {
+      await catalog.linkColumnTerms(dataset.id, link.column, link.terms)
+    }
   }
 }
