@@ -151,6 +151,42 @@ describe('the portal', () => {
     ).toBeTruthy()
   })
 
+  it("lets the owning agency's steward edit a dataset's metadata on its page", async () => {
+    jar.clear()
+    const user = userEvent.setup()
+    renderAt('/sign-in?returnTo=%2Fdatasets%2Fperson-address-pa')
+    await user.click(await screen.findByRole('button', { name: /^steward\.dos/ }))
+    await user.click(await screen.findByRole('button', { name: 'Edit metadata' }))
+    const form = screen.getByRole('form', { name: 'Edit metadata' })
+    const description = within(form).getByLabelText('Description')
+    await user.clear(description)
+    await user.type(description, 'Persons placed in planning areas, for service planning.')
+    await user.clear(within(form).getByLabelText('Description of sex'))
+    await user.type(within(form).getByLabelText('Description of sex'), 'Sex as registered')
+    await user.click(within(form).getByRole('button', { name: 'Save changes' }))
+    expect(
+      await screen.findByText('Persons placed in planning areas, for service planning.'),
+    ).toBeTruthy()
+    expect(screen.getByRole('cell', { name: 'Sex as registered' })).toBeTruthy()
+    expect(
+      within(screen.getByRole('row', { name: /planning_area_code/ })).getByText('Planning area'),
+    ).toBeTruthy()
+  })
+
+  it('offers no edit mode to an officer', async () => {
+    jar.clear()
+    const user = userEvent.setup()
+    renderAt('/sign-in?returnTo=%2Fdatasets%2Fperson-address-pa')
+    await user.click(await screen.findByRole('button', { name: /^officer\.moe/ }))
+    expect(
+      await screen.findByRole('heading', {
+        level: 1,
+        name: 'Persons by residential planning area',
+      }),
+    ).toBeTruthy()
+    expect(screen.queryByRole('button', { name: 'Edit metadata' })).toBeNull()
+  })
+
   it('has a page for addresses that lead nowhere', async () => {
     renderAt('/no/such/page')
     expect(await screen.findByRole('heading', { name: 'Page not found' })).toBeTruthy()

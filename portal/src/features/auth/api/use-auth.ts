@@ -1,27 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import type { InferResponseType } from 'hono/client'
 import { type ApiClient, setCsrfToken, unwrap } from '../../../lib/api-client.js'
-import { useApi } from '../../../lib/api-context.js'
+import type { PortalUser } from '../../../lib/use-me.js'
 
-type MeResponse = InferResponseType<ApiClient['api']['auth']['me']['$get'], 200>
-/** The signed-in person and how they signed in. */
-export type Me = NonNullable<MeResponse['data']>
-export type PortalUser = Me['user']
 type Methods = InferResponseType<ApiClient['api']['auth']['methods']['$get'], 200>['data']
 
-/** The signed-in person, or null when nobody is signed in. */
-export function useMe() {
-  const api = useApi()
-  return useQuery({
-    queryKey: ['me'],
-    queryFn: async (): Promise<Me | null> => {
-      const me = await unwrap<Me | null>(await api.api.auth.me.$get())
-      setCsrfToken(me?.csrfToken)
-      return me
-    },
-    staleTime: 60_000,
-  })
-}
+import { useApi } from '../../../lib/api-context.js'
 
 export function useSignInMethods() {
   const api = useApi()

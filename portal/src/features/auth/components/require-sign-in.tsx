@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react'
 import { Navigate, useLocation } from 'react-router'
 import { ErrorState, Loading } from '../../../components/ui/page-state.js'
-import { useMe } from '../api/use-auth.js'
+import { useMe } from '../../../lib/use-me.js'
 
 /** Shows its children to a signed-in person; sends anyone else to the sign-in page and back. */
 export function RequireSignIn({ children }: { children: ReactNode }) {

@@ -1,5 +1,6 @@
 import { useNavigate } from 'react-router'
-import { useMe, useSignOut } from '../api/use-auth.js'
+import { useMe } from '../../../lib/use-me.js'
+import { useSignOut } from '../api/use-auth.js'
 
 /** The signed-in person in the header: name, agency and roles, and a way out. */
 export function UserMenu() {

@@ -1,8 +1,11 @@
+import { useState } from 'react'
 import { Link, useParams } from 'react-router'
 import { ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { formatBytes, formatCount, formatDateTime } from '../../../lib/format.js'
+import { useMe } from '../../../lib/use-me.js'
 import { type DatasetDetail, useDataset } from '../api/use-datasets.js'
 import { ClassificationBadge } from './classification-badge.js'
+import { DatasetEditor } from './dataset-editor.js'
 import { PersonalDataBadge } from './personal-data-badge.js'
 import { QualityNote } from './quality-note.js'
 
@@ -10,6 +13,8 @@ import { QualityNote } from './quality-note.js'
 export function DatasetPage() {
   const { slug = '' } = useParams()
   const dataset = useDataset(slug)
+  const [editing, setEditing] = useState(false)
+  const me = useMe()
   if (dataset.isPending) return <Loading label="Loading dataset…" />
   if (dataset.isError) {
     return (
@@ -27,6 +32,12 @@ export function DatasetPage() {
         <Link to="/">Datasets</Link> / {d.slug}
       </p>
       <h1 id="dataset-heading">{d.title}</h1>
+      {canEdit(me.data?.user, d.agency) && !editing && (
+        <button type="button" className="secondary" onClick={() => setEditing(true)}>
+          Edit metadata
+        </button>
+      )}
+      {editing && <DatasetEditor dataset={d} onDone={() => setEditing(false)} />}
       <p className="meta">
         <ClassificationBadge classification={d.classification} />
       </p>
@@ -67,6 +78,7 @@ export function DatasetPage() {
             <th scope="col">Type</th>
             <th scope="col">Personal data</th>
             <th scope="col">Description</th>
+            <th scope="col">Glossary</th>
           </tr>
         </thead>
         <tbody>
@@ -80,6 +92,13 @@ export function DatasetPage() {
                 <PersonalDataBadge kind={column.personalData} />
               </td>
               <td>{column.description}</td>
+              <td>
+                {(d.glossary[column.name] ?? []).map((t) => (
+                  <abbr key={t.term} title={t.definition} className="term">
+                    {t.term}
+                  </abbr>
+                ))}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -120,4 +139,12 @@ function sampleText(sample: DatasetDetail['versions'][number]['sample']): string
   if (!sample) return 'None yet'
   if (sample.status === 'refused') return `No sample: ${sample.reason}`
   return `${formatCount(sample.rowCount)} de-identified rows (each combination of quasi-identifiers at least ${sample.k} times)`
+}
+
+/** Whether to offer the edit mode: stewards of the owning agency (the server decides for real). */
+function canEdit(
+  user: { roles: string[]; agency: { code: string } } | undefined,
+  agency: string,
+): boolean {
+  return Boolean(user?.roles.includes('steward') && user.agency.code === agency)
 }
