@@ -209,11 +209,14 @@ export async function searchDatasets(
   }
 }
 
-/** Words in the text, or close enough to the title or tags (typos). */
+/**
+ * Words in the text, or close enough to a word of the title or tags (typos): the `<%` operator
+ * (word similarity above pg_trgm's threshold, 0.6) can use the trigram indexes.
+ */
 function matches(_eb: Eb, q: string) {
   return sql<SqlBool>`(d.search_vector @@ websearch_to_tsquery('english', ${q})
-    or word_similarity(lower(${q}), lower(d.title)) >= 0.5
-    or word_similarity(lower(${q}), lower(d.tags_text)) >= 0.6)`
+    or lower(${q}) <% lower(d.title)
+    or lower(${q}) <% lower(d.tags_text))`
 }
 
 function filterExpression(eb: Eb, filters: SearchRequest['filters'], except: Facet | undefined) {

@@ -40,6 +40,7 @@ export {
   type SampleRecord,
   type VersionContent,
 } from './dataset-store.js'
+export { DCAT_CATALOG_PATH, type DcatCatalogInput, dcatCatalog, isPublic } from './dcat-export.js'
 export { DatasetNotFoundError } from './errors.js'
 export type { GlossaryEntry, GlossaryTerm } from './glossary.js'
 export type { MetadataChange, MetadataPatch } from './metadata-edit.js'

@@ -115,6 +115,9 @@ export const catalogMigrations: MigrationSet = {
         await sql`create index datasets_title_trgm on datasets using gin (lower(title) gin_trgm_ops)`.execute(
           db,
         )
+        await sql`create index datasets_tags_trgm on datasets using gin (lower(tags_text) gin_trgm_ops)`.execute(
+          db,
+        )
         await db.schema
           .alterTable('dataset_columns')
           .addColumn('is_core_field', 'boolean', (c) => c.notNull().defaultTo(false))

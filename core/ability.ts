@@ -76,6 +76,16 @@ export function systemAbility(): AppAbility {
   return build()
 }
 
+/**
+ * What anyone may see without signing in: the catalogue entries of Official (Open), Non-Sensitive
+ * datasets, for the public DCAT export.
+ */
+export function publicAbility(): AppAbility {
+  const { can, build } = new AbilityBuilder<AppAbility>(createMongoAbility)
+  can('read', 'Dataset', { security: 'official-open', sensitivity: 'non-sensitive' })
+  return build()
+}
+
 /** Tags a plain object with its subject type, so conditions can be checked against its fields. */
 export function asSubject<T extends SubjectType>(
   type: T,

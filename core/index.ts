@@ -13,6 +13,7 @@ export {
   assertCan,
   DISCOVERABLE_SECURITY,
   defineAbilityFor,
+  publicAbility,
   type Subjects,
   type SubjectType,
   systemAbility,

@@ -21,6 +21,7 @@ export interface UserStore {
   findUserByUsername(username: string): Promise<User | undefined>
   listUsers(): Promise<User[]>
   findAgency(code: string): Promise<Agency | undefined>
+  listAgencies(): Promise<Agency[]>
   /** The user linked to an identity provider's subject, if any. */
   findOidcUser(issuer: string, subject: string): Promise<User | undefined>
   /**
@@ -85,6 +86,11 @@ export function createUserStore(db: Kysely<CoreTables>): UserStore {
     async listUsers() {
       const rows = await selectUsers().orderBy('users.username').execute()
       return rows.map(rowToUser)
+    },
+
+    async listAgencies() {
+      const rows = await db.selectFrom('agencies').selectAll().orderBy('code').execute()
+      return rows.map(rowToAgency)
     },
 
     async findAgency(code) {

@@ -4,12 +4,14 @@ import { secureHeaders } from 'hono/secure-headers'
 import {
   catalogRoutes,
   type DatasetStore,
+  dcatCatalog,
   glossaryRoutes,
+  isPublic,
   type SearchRequest,
   type SearchResult,
   searchRoutes,
 } from '../catalog/index.js'
-import type { AppAbility, Logger } from '../core/index.js'
+import { type AppAbility, type Logger, publicAbility } from '../core/index.js'
 import { feedRoutes } from '../trusted-centre/index.js'
 import type { AppEnv } from './app-env.js'
 import { auditRoutes } from './audit-routes.js'
@@ -45,6 +47,24 @@ export function createApp(deps: AppDeps) {
       return c.json({ ok: true as const, data: { status: 'ok' as const } })
     })
     .route('/auth', authRoutes(deps.auth))
+    // The public part of the catalogue as DCAT-AP 3 JSON-LD, for harvesters: no sign-in.
+    .get('/dcat/catalog.jsonld', async (c) => {
+      const [datasets, agencies] = await Promise.all([
+        deps.catalog.listDatasets(publicAbility()),
+        deps.auth.users.listAgencies(),
+      ])
+      const document = dcatCatalog({
+        baseUrl: deps.auth.publicUrl,
+        title: 'Government Data Portal',
+        description: 'Verified datasets published by the Trusted Centres of government agencies.',
+        publisher: { code: 'GOVTECH', name: 'Government Technology Agency' },
+        datasets: datasets.filter(isPublic),
+        agencies: new Map(agencies.map((a) => [a.code, { name: a.name }])),
+      })
+      return c.body(JSON.stringify(document), 200, {
+        'content-type': 'application/ld+json; charset=utf-8',
+      })
+    })
     .use(requireSignIn)
     .route(
       '/datasets',

@@ -129,6 +129,18 @@ describe('catalogue edits and search through the API', () => {
     expect(hits.map((h) => h.slug)).toContain('business-by-planning-area')
   })
 
+  it('exports the public part of the catalogue as DCAT-AP JSON-LD without sign-in', async () => {
+    const res = await app.request('/api/dcat/catalog.jsonld')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('application/ld+json; charset=utf-8')
+    const text = await res.text()
+    expect(text).toContain('Postal code geocode reference')
+    expect(text).toContain('Hourly weather readings by planning area')
+    // Restricted and Official (Closed) datasets stay out of the public export.
+    expect(text).not.toContain('person-address-pa')
+    expect(text).not.toContain('Business entities by planning area')
+  })
+
   it('searches with facets and filters from the query string', async () => {
     const res = await app.request('/api/search?theme=Geospatial&sort=updated&pageSize=2', {
       headers: steward,
