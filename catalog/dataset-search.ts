@@ -83,18 +83,28 @@ export async function searchDatasets(
 ): Promise<SearchResult> {
   const q = request.q?.trim() ?? ''
   const tsQuery = sql`websearch_to_tsquery('english', ${q})`
+  const readable = accessibleWhere(ability, 'read', 'Dataset', {
+    agency: 'd.agency',
+    security: 'd.security_classification',
+    sensitivity: 'd.sensitivity',
+  })
+  // Trigram matching scans far more than the full-text index does, so it is only the fallback
+  // for words the full text barely finds (typos, mostly).
+  const fullTextMatches = q
+    ? await db
+        .selectFrom('datasets as d')
+        .where(readable)
+        .where(sql<SqlBool>`d.search_vector @@ ${tsQuery}`)
+        .select(sql<number>`count(*)`.as('n'))
+        .executeTakeFirst()
+    : undefined
+  const fuzzy = q !== '' && Number(fullTextMatches?.n ?? 0) < FUZZY_BELOW
   const base = () =>
     db
       .selectFrom('datasets as d')
       .leftJoin('agencies as a', 'a.code', 'd.agency')
-      .where(
-        accessibleWhere(ability, 'read', 'Dataset', {
-          agency: 'd.agency',
-          security: 'd.security_classification',
-          sensitivity: 'd.sensitivity',
-        }),
-      )
-      .where((eb) => (q ? matches(eb, q) : sql<boolean>`true`))
+      .where(readable)
+      .where((eb) => (q ? matches(eb, q, fuzzy) : sql<boolean>`true`))
   const filtered = (except?: Facet) =>
     base().where((eb) => filterExpression(eb, request.filters, except))
 
@@ -209,14 +219,17 @@ export async function searchDatasets(
   }
 }
 
+/** Below this many full-text matches, words close to a title or tag word count too. */
+const FUZZY_BELOW = 3
+
 /**
- * Words in the text, or close enough to a word of the title or tags (typos): the `<%` operator
- * (word similarity above pg_trgm's threshold, 0.6) can use the trigram indexes.
+ * Words in the text, or, when `fuzzy`, close enough to a word of the title or tags (typos): the
+ * `<%` operator is word similarity above pg_trgm's threshold (0.6).
  */
-function matches(_eb: Eb, q: string) {
-  return sql<SqlBool>`(d.search_vector @@ websearch_to_tsquery('english', ${q})
-    or lower(${q}) <% lower(d.title)
-    or lower(${q}) <% lower(d.tags_text))`
+function matches(_eb: Eb, q: string, fuzzy: boolean) {
+  const text = sql<SqlBool>`d.search_vector @@ websearch_to_tsquery('english', ${q})`
+  if (!fuzzy) return text
+  return sql<SqlBool>`(${text} or lower(${q}) <% lower(d.title) or lower(${q}) <% lower(d.tags_text))`
 }
 
 function filterExpression(eb: Eb, filters: SearchRequest['filters'], except: Facet | undefined) {
