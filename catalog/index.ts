@@ -45,4 +45,11 @@ export { DatasetNotFoundError } from './errors.js'
 export type { GlossaryEntry, GlossaryTerm } from './glossary.js'
 export type { MetadataChange, MetadataPatch } from './metadata-edit.js'
 export { catalogMigrations } from './migrations.js'
-export { type CatalogRouteDeps, catalogRoutes, glossaryRoutes, searchRoutes } from './routes.js'
+export {
+  type CatalogRouteDeps,
+  catalogRoutes,
+  glossaryRoutes,
+  metadataPatch,
+  searchQuery,
+  searchRoutes,
+} from './routes.js'

@@ -32,7 +32,7 @@ export interface CatalogRouteDeps {
 }
 
 const tag = z.string().trim().min(1).max(60)
-const metadataPatch = z
+export const metadataPatch = z
   .object({
     title: z.string().trim().min(3, 'a title needs at least 3 characters').max(200).optional(),
     description: z
@@ -73,7 +73,7 @@ const facetValues = z
   .optional()
   .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
 
-const searchQuery = z.object({
+export const searchQuery = z.object({
   q: z.string().max(200, 'keep the search under 200 characters').optional(),
   agency: facetValues,
   ministryFamily: facetValues,

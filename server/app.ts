@@ -13,12 +13,14 @@ import {
 } from '../catalog/index.js'
 import { type AppAbility, type Logger, publicAbility } from '../core/index.js'
 import { feedRoutes } from '../trusted-centre/index.js'
+import { apiReferenceHtml } from './api-reference.js'
 import type { AppEnv } from './app-env.js'
 import { auditRoutes } from './audit-routes.js'
 import { type AuthDeps, actorOf } from './auth-deps.js'
 import { authRoutes } from './auth-routes.js'
 import { authenticate, csrfProtection, requireSignIn } from './authenticate.js'
 import { errorBody, errorResponse } from './error-response.js'
+import { openApiDocument } from './openapi.js'
 import { requestLogger } from './request-logger.js'
 import { staticPortal } from './static-portal.js'
 import { tokenRoutes } from './token-routes.js'
@@ -47,6 +49,8 @@ export function createApp(deps: AppDeps) {
       return c.json({ ok: true as const, data: { status: 'ok' as const } })
     })
     .route('/auth', authRoutes(deps.auth))
+    .get('/openapi.json', (c) => c.json(openApiDocument(deps.auth.publicUrl)))
+    .get('/docs', (c) => c.html(apiReferenceHtml(openApiDocument(deps.auth.publicUrl))))
     // The public part of the catalogue as DCAT-AP 3 JSON-LD, for harvesters: no sign-in.
     .get('/dcat/catalog.jsonld', async (c) => {
       const [datasets, agencies] = await Promise.all([

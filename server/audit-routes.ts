@@ -6,7 +6,7 @@ import type { AppEnv } from './app-env.js'
 import { type AuthDeps, actorOf } from './auth-deps.js'
 import { validate } from './validate.js'
 
-const listQuery = z.object({
+export const auditListQuery = z.object({
   before: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 })
@@ -14,7 +14,7 @@ const listQuery = z.object({
 /** The audit trail for auditors: read it, verify the chain, export it. Nothing here can change it. */
 export function auditRoutes(deps: AuthDeps) {
   return new Hono<AppEnv>()
-    .get('/', validate('query', listQuery), async (c) => {
+    .get('/', validate('query', auditListQuery), async (c) => {
       assertCan(c.get('ability'), 'read', 'AuditLog')
       const query = c.req.valid('query')
       const entries = await deps.audit.list({ beforeSeq: query.before, limit: query.limit })

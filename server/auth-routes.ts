@@ -13,7 +13,7 @@ import {
 } from './session-cookie.js'
 import { validate } from './validate.js'
 
-const devSignInBody = z.object({
+export const devSignInBody = z.object({
   user: z.string().min(1, 'name a user, e.g. {"user": "officer.moh"}'),
 })
 

@@ -31,6 +31,8 @@ export const HIDDEN_DATASET = 'moh-chronic-registry'
 export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
   { method: 'GET', path: '/api/health', signedIn: 200, anonymous: 200 },
   { method: 'GET', path: '/api/auth/methods', signedIn: 200, anonymous: 200 },
+  { method: 'GET', path: '/api/openapi.json', signedIn: 200, anonymous: 200 },
+  { method: 'GET', path: '/api/docs', signedIn: 200, anonymous: 200 },
   { method: 'GET', path: '/api/dcat/catalog.jsonld', signedIn: 200, anonymous: 200 },
   { method: 'GET', path: '/api/auth/dev/users', signedIn: 200, anonymous: 200 },
   { method: 'GET', path: '/api/auth/me', signedIn: 200, anonymous: 200 },

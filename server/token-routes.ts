@@ -6,7 +6,7 @@ import type { AppEnv, Caller } from './app-env.js'
 import { type AuthDeps, actorOf } from './auth-deps.js'
 import { validate } from './validate.js'
 
-const createBody = z.object({
+export const createTokenBody = z.object({
   name: z
     .string()
     .trim()
@@ -32,7 +32,7 @@ export function tokenRoutes(deps: AuthDeps) {
       const tokens = await deps.tokens.listTokens(caller.user.id)
       return c.json({ ok: true as const, data: tokens.map(tokenJson) })
     })
-    .post('/', validate('json', createBody), async (c) => {
+    .post('/', validate('json', createTokenBody), async (c) => {
       const caller = sessionCaller(c.get('caller'))
       assertCan(c.get('ability'), 'create', asSubject('ApiToken', { userId: caller.user.id }))
       const body = c.req.valid('json')

@@ -10,6 +10,8 @@ function Navigation() {
       <Link to="/feeds">Feed contracts</Link>
       <Link to="/tokens">API tokens</Link>
       {isAuditor && <Link to="/audit">Audit trail</Link>}
+      {/* Served by the API itself, outside the single-page app. */}
+      <a href="/api/docs">API reference</a>
     </nav>
   )
 }

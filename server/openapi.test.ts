@@ -1,0 +1,84 @@
+import { Validator } from '@seriousme/openapi-schema-validator'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { createApp } from './app.js'
+import { OPERATIONS, type OpenApiDocument } from './openapi.js'
+import { createTestApp, openTestRuntime, type TestRuntime } from './test-runtime.js'
+
+/** Hono's `/:id` as OpenAPI's `/{id}`. */
+const templateOf = (path: string) => path.replace(/:(\w+)/g, '{$1}')
+
+describe('the OpenAPI document', () => {
+  let runtime: TestRuntime
+  let app: ReturnType<typeof createApp>
+  let doc: OpenApiDocument
+
+  beforeAll(async () => {
+    runtime = await openTestRuntime({ backend: 'pglite' })
+    app = createTestApp(runtime)
+    // Anonymous: harvesters and script authors read it before they have an account.
+    const res = await app.request('/api/openapi.json')
+    expect(res.status).toBe(200)
+    doc = (await res.json()) as OpenApiDocument
+  })
+  afterAll(() => runtime.dispose())
+
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const validator = new Validator()
+    const result = await validator.validate(doc as unknown as Parameters<Validator['validate']>[0])
+    expect(result.errors ?? []).toEqual([])
+    expect(result.valid).toBe(true)
+    expect(validator.version).toBe('3.1')
+  })
+
+  it('documents every route the app serves, and nothing it does not', () => {
+    const served = new Set(
+      app.routes
+        .filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/'))
+        .map((r) => `${r.method.toLowerCase()} ${templateOf(r.path)}`),
+    )
+    const documented = new Set(
+      Object.entries(doc.paths).flatMap(([path, methods]) =>
+        Object.keys(methods).map((method) => `${method} ${path}`),
+      ),
+    )
+    expect(served.size).toBeGreaterThanOrEqual(OPERATIONS.length)
+    expect([...served].filter((route) => !documented.has(route))).toEqual([])
+    expect([...documented].filter((route) => !served.has(route))).toEqual([])
+  })
+
+  it('describes request inputs from the schemas that validate them', () => {
+    const search = doc.paths['/api/search']?.get as {
+      parameters: { name: string; in: string; schema: { default?: unknown; enum?: string[] } }[]
+    }
+    const names = search.parameters.map((p) => p.name)
+    expect(names).toEqual(
+      expect.arrayContaining(['q', 'agency', 'sample', 'sort', 'page', 'pageSize']),
+    )
+    expect(search.parameters.find((p) => p.name === 'sort')?.schema.enum).toEqual([
+      'relevance',
+      'updated',
+      'popular',
+    ])
+    const patch = doc.paths['/api/datasets/{id}']?.patch as {
+      requestBody: { content: { 'application/json': { schema: { properties: object } } } }
+      responses: Record<string, unknown>
+    }
+    expect(Object.keys(patch.requestBody.content['application/json'].schema.properties)).toEqual(
+      expect.arrayContaining(['title', 'description', 'tags', 'columns']),
+    )
+    // A steward-only route says who gets refused.
+    expect(Object.keys(patch.responses)).toEqual(
+      expect.arrayContaining(['400', '401', '403', '404']),
+    )
+  })
+
+  it('serves a readable reference page listing every operation', async () => {
+    const res = await app.request('/api/docs')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toContain('text/html')
+    const html = await res.text()
+    for (const op of OPERATIONS) expect(html).toContain(`<code>${op.path}</code>`)
+    // Descriptions are escaped, never injected as markup.
+    expect(html).not.toMatch(/<script/i)
+  })
+})

@@ -1,0 +1,366 @@
+import { type ZodObject, type ZodType, z } from 'zod'
+import { metadataPatch, searchQuery } from '../catalog/index.js'
+import { auditListQuery } from './audit-routes.js'
+import { devSignInBody } from './auth-routes.js'
+import { createTokenBody } from './token-routes.js'
+
+/** Who may call an operation, as the reference page and the document's security say it. */
+type Access = 'public' | 'signed-in' | 'steward' | 'auditor'
+
+interface Operation {
+  method: 'get' | 'post' | 'patch'
+  /** OpenAPI path template under /api, e.g. `/api/datasets/{id}`. */
+  path: string
+  tag: string
+  summary: string
+  description?: string
+  access: Access
+  query?: ZodObject
+  body?: ZodType
+  /** Status codes this operation answers besides 200 and the common errors. */
+  responses?: Record<string, string>
+  /** Media type of the 200 answer when it is not JSON. */
+  produces?: string
+}
+
+const datasetKey = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: "The dataset's id (`d_` + 32 hex digits) or its slug.",
+  schema: { type: 'string' },
+}
+
+/**
+ * Every route the API serves. The OpenAPI test compares this list with the routes the Hono app
+ * actually registers, in both directions, so a new route cannot ship undocumented.
+ */
+export const OPERATIONS: readonly Operation[] = [
+  {
+    method: 'get',
+    path: '/api/health',
+    tag: 'Service',
+    summary: 'Liveness and database readiness',
+    access: 'public',
+  },
+  {
+    method: 'get',
+    path: '/api/openapi.json',
+    tag: 'Service',
+    summary: 'This OpenAPI 3.1 document',
+    access: 'public',
+  },
+  {
+    method: 'get',
+    path: '/api/docs',
+    tag: 'Service',
+    summary: 'The API reference page for humans',
+    access: 'public',
+    produces: 'text/html',
+  },
+  {
+    method: 'get',
+    path: '/api/auth/methods',
+    tag: 'Sign-in',
+    summary: 'Which sign-in methods this deployment offers (OIDC, development picker)',
+    access: 'public',
+  },
+  {
+    method: 'get',
+    path: '/api/auth/me',
+    tag: 'Sign-in',
+    summary: 'The caller: user, roles, agency, and how they signed in; null when anonymous',
+    access: 'public',
+  },
+  {
+    method: 'post',
+    path: '/api/auth/sign-out',
+    tag: 'Sign-in',
+    summary: "End the caller's session and clear its cookie",
+    access: 'public',
+  },
+  {
+    method: 'get',
+    path: '/api/auth/dev/users',
+    tag: 'Sign-in',
+    summary: 'Fixture users for the development sign-in (only when it is enabled)',
+    access: 'public',
+    responses: { '404': 'Development sign-in is not enabled' },
+  },
+  {
+    method: 'post',
+    path: '/api/auth/dev/sign-in',
+    tag: 'Sign-in',
+    summary: 'Sign in as a fixture user; answers with the session cookie (development only)',
+    access: 'public',
+    body: devSignInBody,
+    responses: { '404': 'Development sign-in is not enabled' },
+  },
+  {
+    method: 'get',
+    path: '/api/auth/oidc/start',
+    tag: 'Sign-in',
+    summary: 'Redirect to the identity provider (authorization code with PKCE)',
+    access: 'public',
+    responses: { '302': 'Redirect to the provider', '404': 'No identity provider configured' },
+  },
+  {
+    method: 'get',
+    path: '/api/auth/oidc/callback',
+    tag: 'Sign-in',
+    summary: "The identity provider's redirect back; starts a session",
+    access: 'public',
+    responses: { '302': 'Redirect into the portal', '404': 'No identity provider configured' },
+  },
+  {
+    method: 'get',
+    path: '/api/dcat/catalog.jsonld',
+    tag: 'Catalogue',
+    summary: 'The public part of the catalogue as DCAT-AP 3 JSON-LD, for harvesters',
+    access: 'public',
+    produces: 'application/ld+json',
+  },
+  {
+    method: 'get',
+    path: '/api/datasets',
+    tag: 'Catalogue',
+    summary: 'Datasets the caller may discover',
+    access: 'signed-in',
+  },
+  {
+    method: 'get',
+    path: '/api/datasets/{id}',
+    tag: 'Catalogue',
+    summary: 'One dataset: metadata, columns, versions with quality, glossary links',
+    access: 'signed-in',
+    responses: { '404': 'No such dataset, or the caller may not discover it' },
+  },
+  {
+    method: 'patch',
+    path: '/api/datasets/{id}',
+    tag: 'Catalogue',
+    summary: "Edit a dataset's metadata (stewards of the owning agency)",
+    description:
+      'Send only the fields to change. Column entries are matched by name; every change is recorded in the history.',
+    access: 'steward',
+    body: metadataPatch,
+    responses: { '404': 'No such dataset, or the caller may not discover it' },
+  },
+  {
+    method: 'get',
+    path: '/api/datasets/{id}/changes',
+    tag: 'Catalogue',
+    summary: "The dataset's metadata change history: who changed what, when",
+    access: 'signed-in',
+    responses: { '404': 'No such dataset, or the caller may not discover it' },
+  },
+  {
+    method: 'get',
+    path: '/api/search',
+    tag: 'Catalogue',
+    summary: 'Faceted full-text search over the datasets the caller may discover',
+    description:
+      'Repeat a facet parameter to match any of its values (`?agency=DOS&agency=SLA`); different facets combine with AND.',
+    access: 'signed-in',
+    query: searchQuery,
+  },
+  {
+    method: 'get',
+    path: '/api/glossary',
+    tag: 'Catalogue',
+    summary: 'Business glossary terms and the columns they describe',
+    access: 'signed-in',
+  },
+  {
+    method: 'get',
+    path: '/api/feeds',
+    tag: 'Trusted Centre',
+    summary: 'Feed contracts of the Single Sources of Truth',
+    access: 'signed-in',
+  },
+  {
+    method: 'get',
+    path: '/api/feeds/{id}',
+    tag: 'Trusted Centre',
+    summary: 'One feed contract: columns, types, value rules, delivery mode',
+    access: 'signed-in',
+    responses: { '404': 'No such feed' },
+  },
+  {
+    method: 'get',
+    path: '/api/tokens',
+    tag: 'API tokens',
+    summary: "The caller's API tokens (never their secrets)",
+    access: 'signed-in',
+  },
+  {
+    method: 'post',
+    path: '/api/tokens',
+    tag: 'API tokens',
+    summary: 'Create an API token; its secret is shown once, in this answer',
+    access: 'signed-in',
+    body: createTokenBody,
+  },
+  {
+    method: 'post',
+    path: '/api/tokens/{id}/revoke',
+    tag: 'API tokens',
+    summary: 'Revoke one of your API tokens',
+    access: 'signed-in',
+    responses: { '404': 'No such token of yours' },
+  },
+  {
+    method: 'get',
+    path: '/api/audit',
+    tag: 'Audit',
+    summary: 'Audit entries, newest first, paged by sequence number',
+    access: 'auditor',
+    query: auditListQuery,
+  },
+  {
+    method: 'get',
+    path: '/api/audit/verify',
+    tag: 'Audit',
+    summary: "Verify the audit log's hash chain end to end",
+    access: 'auditor',
+  },
+  {
+    method: 'get',
+    path: '/api/audit/export',
+    tag: 'Audit',
+    summary: 'The whole audit log as newline-delimited JSON',
+    access: 'auditor',
+    produces: 'application/x-ndjson',
+  },
+]
+
+const ACCESS_TEXT: Record<Access, string> = {
+  public: 'No sign-in needed.',
+  'signed-in': 'Any signed-in caller (session cookie or API token).',
+  steward: 'Stewards of the owning agency; others get 403.',
+  auditor: 'Auditors and administrators; others get 403.',
+}
+
+const jsonSchema = (schema: ZodType) => {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })
+  return rest
+}
+
+function parameters(op: Operation) {
+  const params: unknown[] = []
+  for (const match of op.path.matchAll(/\{(\w+)\}/g)) {
+    const name = match[1] as string
+    params.push(
+      name === 'id' && op.path.startsWith('/api/datasets')
+        ? datasetKey
+        : { name, in: 'path', required: true, schema: { type: 'string' } },
+    )
+  }
+  for (const [name, field] of Object.entries(op.query?.shape ?? {})) {
+    const schema = jsonSchema(field as ZodType)
+    params.push({
+      name,
+      in: 'query',
+      required: !(field as ZodType).safeParse(undefined).success,
+      schema,
+    })
+  }
+  return params
+}
+
+function responses(op: Operation) {
+  const ok = op.produces
+    ? { description: 'Success', content: { [op.produces]: { schema: {} } } }
+    : {
+        description: 'Success',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Success' } } },
+      }
+  const error = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  })
+  const answers: Record<string, unknown> = { '200': ok }
+  if (op.query || op.body || op.path.includes('{'))
+    answers['400'] = error('Invalid input; the message names each bad field')
+  if (op.access !== 'public') answers['401'] = error('Sign in, or send a valid API token')
+  if (op.access === 'steward' || op.access === 'auditor')
+    answers['403'] = error('Not allowed for this caller')
+  for (const [status, description] of Object.entries(op.responses ?? {}))
+    answers[status] = status.startsWith('3') ? { description } : error(description)
+  answers['500'] = error(
+    'Unexpected failure; the details are in the server log under the request id',
+  )
+  return answers
+}
+
+/** The OpenAPI 3.1 document for the whole HTTP API, built from the same zod schemas that validate requests. */
+export function openApiDocument(serverUrl: string) {
+  const paths: Record<string, Record<string, unknown>> = {}
+  for (const op of OPERATIONS) {
+    paths[op.path] ??= {}
+    ;(paths[op.path] as Record<string, unknown>)[op.method] = {
+      tags: [op.tag],
+      summary: op.summary,
+      description: [op.description, ACCESS_TEXT[op.access]].filter(Boolean).join('\n\n'),
+      operationId: `${op.method}${op.path
+        .replace(/^\/api/, '')
+        .replace(/[{}]/g, '')
+        .replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
+      parameters: parameters(op),
+      ...(op.body && {
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: jsonSchema(op.body) } },
+        },
+      }),
+      responses: responses(op),
+      security: op.access === 'public' ? [] : [{ session: [] }, { token: [] }],
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Government Data Portal API',
+      version: '0.1.0',
+      description:
+        'Find datasets across agencies, read their metadata, and manage access. Every answer is `{"ok": true, "data": …}` or `{"ok": false, "error": {"code", "message"}}`. State-changing requests from a browser session need the `x-csrf-token` header (its value is in `/api/auth/me`); scripts send `Authorization: Bearer <token>`.',
+    },
+    servers: [{ url: serverUrl }],
+    tags: [...new Set(OPERATIONS.map((op) => op.tag))].map((name) => ({ name })),
+    paths,
+    components: {
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'portal_session' },
+        token: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A personal API token from /api/tokens',
+        },
+      },
+      schemas: {
+        Success: {
+          type: 'object',
+          required: ['ok', 'data'],
+          properties: { ok: { const: true }, data: {} },
+        },
+        Error: {
+          type: 'object',
+          required: ['ok', 'error'],
+          properties: {
+            ok: { const: false },
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: {
+                code: { type: 'string', description: 'Stable, machine-readable error code' },
+                message: { type: 'string', description: 'What went wrong and what to fix' },
+              },
+            },
+          },
+        },
+      },
+    },
+  }
+}
+
+export type OpenApiDocument = ReturnType<typeof openApiDocument>
