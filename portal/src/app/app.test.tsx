@@ -163,11 +163,21 @@ describe('the portal', () => {
     await user.type(description, 'Persons placed in planning areas, for service planning.')
     await user.clear(within(form).getByLabelText('Description of sex'))
     await user.type(within(form).getByLabelText('Description of sex'), 'Sex as registered')
+    const terms = within(form).getByLabelText('Glossary terms of residential_status')
+    await user.clear(terms)
+    await user.type(terms, 'Resident')
+    const licence = within(form).getByLabelText('Licence / terms of use')
+    await user.clear(licence)
+    await user.type(licence, 'Government internal use only')
     await user.click(within(form).getByRole('button', { name: 'Save changes' }))
     expect(
       await screen.findByText('Persons placed in planning areas, for service planning.'),
     ).toBeTruthy()
     expect(screen.getByRole('cell', { name: 'Sex as registered' })).toBeTruthy()
+    expect(
+      within(screen.getByRole('row', { name: /residential_status/ })).getByText('Resident'),
+    ).toBeTruthy()
+    expect(screen.getByText('Government internal use only')).toBeTruthy()
     expect(
       within(screen.getByRole('row', { name: /planning_area_code/ })).getByText('Planning area'),
     ).toBeTruthy()

@@ -3,58 +3,121 @@ import { ErrorState } from '../../../components/ui/page-state.js'
 import type { DatasetDetail } from '../api/use-datasets.js'
 import { useEditDataset } from '../api/use-edit-dataset.js'
 
-/** The steward's edit mode: description, tags and column descriptions; every change is recorded. */
+const listOf = (text: string) =>
+  text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+
+const sameList = (a: string[], b: string[]) => [...a].sort().join('\n') === [...b].sort().join('\n')
+
+/**
+ * The steward's edit mode: title, description, tags, licence, contact, coverage, and each column's
+ * description and glossary terms. Only what changed is sent; every change is recorded.
+ */
 export function DatasetEditor({ dataset, onDone }: { dataset: DatasetDetail; onDone: () => void }) {
   const edit = useEditDataset(dataset.slug)
-  const [description, setDescription] = useState(dataset.description)
-  const [tags, setTags] = useState(dataset.tags.join(', '))
+  const termsOf = (column: string) => (dataset.glossary[column] ?? []).map((t) => t.term)
+  const [form, setForm] = useState({
+    title: dataset.title,
+    description: dataset.description,
+    tags: dataset.tags.join(', '),
+    licence: dataset.licence,
+    contactEmail: dataset.contactEmail,
+    coverageStart: dataset.coverage.start ?? '',
+    coverageEnd: dataset.coverage.end ?? '',
+  })
   const [columns, setColumns] = useState(() =>
-    Object.fromEntries(dataset.columns.map((c) => [c.name, c.description])),
+    Object.fromEntries(
+      dataset.columns.map((c) => [
+        c.name,
+        { description: c.description, terms: termsOf(c.name).join(', ') },
+      ]),
+    ),
   )
-  const ids = { description: useId(), tags: useId() }
+  const field = (name: keyof typeof form) => ({
+    id: `${ids}-${name}`,
+    value: form[name],
+    onChange: (e: { target: { value: string } }) => setForm({ ...form, [name]: e.target.value }),
+  })
+  const ids = useId()
 
   const submit = (event: FormEvent) => {
     event.preventDefault()
-    edit.mutate(
-      {
-        description,
-        tags: tags
-          .split(',')
-          .map((t) => t.trim())
-          .filter(Boolean),
-        columns: dataset.columns
-          .filter((c) => columns[c.name] !== c.description)
-          .map((c) => ({ name: c.name, description: columns[c.name] ?? '' })),
-      },
-      { onSuccess: onDone },
-    )
+    const coverage = { start: form.coverageStart || null, end: form.coverageEnd || null }
+    const changedColumns = dataset.columns.flatMap((c) => {
+      const edited = columns[c.name]
+      if (!edited) return []
+      const terms = listOf(edited.terms)
+      const change = {
+        name: c.name,
+        ...(edited.description !== c.description && { description: edited.description }),
+        ...(!sameList(terms, termsOf(c.name)) && { glossary: terms }),
+      }
+      return Object.keys(change).length > 1 ? [change] : []
+    })
+    const patch = {
+      ...(form.title !== dataset.title && { title: form.title }),
+      ...(form.description !== dataset.description && { description: form.description }),
+      ...(!sameList(listOf(form.tags), dataset.tags) && { tags: listOf(form.tags) }),
+      ...(form.licence && form.licence !== dataset.licence && { licence: form.licence }),
+      ...(form.contactEmail &&
+        form.contactEmail !== dataset.contactEmail && { contactEmail: form.contactEmail }),
+      ...((coverage.start !== (dataset.coverage.start ?? null) ||
+        coverage.end !== (dataset.coverage.end ?? null)) && { coverage }),
+      ...(changedColumns.length > 0 && { columns: changedColumns }),
+    }
+    // Nothing changed: nothing to record.
+    if (Object.keys(patch).length === 0) onDone()
+    else edit.mutate(patch, { onSuccess: onDone })
   }
 
   return (
     <form className="panel editor" onSubmit={submit} aria-label="Edit metadata">
       <h2>Edit metadata</h2>
-      <label htmlFor={ids.description}>Description</label>
-      <textarea
-        id={ids.description}
-        value={description}
-        onChange={(e) => setDescription(e.target.value)}
-        rows={4}
-        required
-        minLength={10}
-      />
-      <label htmlFor={ids.tags}>Tags (comma-separated)</label>
-      <input id={ids.tags} value={tags} onChange={(e) => setTags(e.target.value)} />
+      <label htmlFor={`${ids}-title`}>Title</label>
+      <input {...field('title')} required minLength={3} />
+      <label htmlFor={`${ids}-description`}>Description</label>
+      <textarea {...field('description')} rows={4} required minLength={10} />
+      <label htmlFor={`${ids}-tags`}>Tags (comma-separated)</label>
+      <input {...field('tags')} />
+      <label htmlFor={`${ids}-licence`}>Licence / terms of use</label>
+      <input {...field('licence')} minLength={3} />
+      <label htmlFor={`${ids}-contactEmail`}>Contact email</label>
+      <input {...field('contactEmail')} type="email" />
       <fieldset>
-        <legend>Column descriptions</legend>
+        <legend>Coverage period</legend>
+        <label htmlFor={`${ids}-coverageStart`}>From</label>
+        <input {...field('coverageStart')} type="date" />
+        <label htmlFor={`${ids}-coverageEnd`}>To</label>
+        <input {...field('coverageEnd')} type="date" />
+      </fieldset>
+      <fieldset>
+        <legend>Columns: description and glossary terms (comma-separated)</legend>
         {dataset.columns.map((c) => (
-          <label key={c.name} className="column-edit">
+          <div key={c.name} className="column-edit">
             <code>{c.name}</code>
             <input
-              value={columns[c.name] ?? ''}
-              onChange={(e) => setColumns({ ...columns, [c.name]: e.target.value })}
+              value={columns[c.name]?.description ?? ''}
+              onChange={(e) =>
+                setColumns({
+                  ...columns,
+                  [c.name]: { terms: '', ...columns[c.name], description: e.target.value },
+                })
+              }
               aria-label={`Description of ${c.name}`}
             />
-          </label>
+            <input
+              value={columns[c.name]?.terms ?? ''}
+              onChange={(e) =>
+                setColumns({
+                  ...columns,
+                  [c.name]: { description: '', ...columns[c.name], terms: e.target.value },
+                })
+              }
+              aria-label={`Glossary terms of ${c.name}`}
+            />
+          </div>
         ))}
       </fieldset>
       <div className="actions">

@@ -67,6 +67,24 @@ export function DatasetPage() {
           <dt>Sample</dt>
           <dd>{sampleText(d.currentVersion?.sample ?? null)}</dd>
         </div>
+        <div>
+          <dt>Coverage</dt>
+          <dd>{coverageText(d.coverage)}</dd>
+        </div>
+        <div>
+          <dt>Licence</dt>
+          <dd>{d.licence || 'Not stated'}</dd>
+        </div>
+        <div>
+          <dt>Contact</dt>
+          <dd>
+            {d.contactEmail ? (
+              <a href={`mailto:${d.contactEmail}`}>{d.contactEmail}</a>
+            ) : (
+              'Not stated'
+            )}
+          </dd>
+        </div>
       </dl>
 
       <h2>Schema</h2>
@@ -147,4 +165,9 @@ function canEdit(
   agency: string,
 ): boolean {
   return Boolean(user?.roles.includes('steward') && user.agency.code === agency)
+}
+
+function coverageText(coverage: { start: string | null; end: string | null }): string {
+  if (!coverage.start && !coverage.end) return 'Not stated'
+  return `${coverage.start ?? '…'} to ${coverage.end ?? 'now'}`
 }
