@@ -138,6 +138,20 @@ describe('the portal', () => {
     ).toBe(401)
   })
 
+  it('explains glossary terms, links them to the columns that carry them, and filters', async () => {
+    const user = userEvent.setup()
+    renderAt('/glossary')
+    const uses = await screen.findByRole('list', { name: 'Columns described by Planning area' })
+    const use = within(uses).getByRole('link', { name: 'person-address-pa' })
+    expect(use.closest('li')?.textContent).toContain('planning_area_code')
+    await user.type(screen.getByLabelText('Filter terms'), 'postal')
+    expect(screen.queryByRole('list', { name: 'Columns described by Planning area' })).toBeNull()
+    expect(screen.getByText('Postal code')).toBeTruthy()
+    await user.clear(screen.getByLabelText('Filter terms'))
+    await user.type(screen.getByLabelText('Filter terms'), 'zzzz')
+    expect(screen.getByRole('heading', { name: 'No term matches “zzzz”' })).toBeTruthy()
+  })
+
   it('shows auditors the trail with its verification status', async () => {
     jar.clear()
     const user = userEvent.setup()

@@ -7,6 +7,7 @@ function Navigation() {
   return (
     <nav aria-label="Main">
       <Link to="/">Datasets</Link>
+      <Link to="/glossary">Glossary</Link>
       <Link to="/feeds">Feed contracts</Link>
       <Link to="/tokens">API tokens</Link>
       {isAuditor && <Link to="/audit">Audit trail</Link>}

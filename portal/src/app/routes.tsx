@@ -5,6 +5,7 @@ import { AuditPage } from '../features/audit/components/audit-page.js'
 import { SignInPage } from '../features/auth/components/sign-in-page.js'
 import { DatasetPage } from '../features/datasets/components/dataset-page.js'
 import { FeedsPage } from '../features/feeds/components/feeds-page.js'
+import { GlossaryPage } from '../features/glossary/components/glossary-page.js'
 import { SearchPage } from '../features/search/components/search-page.js'
 import { TokensPage } from '../features/tokens/components/tokens-page.js'
 import { Layout, PublicLayout } from './layout.js'
@@ -26,6 +27,7 @@ export const routes: RouteObject[] = [
       { index: true, element: <SearchPage /> },
       { path: 'datasets/:slug', element: <DatasetPage /> },
       { path: 'feeds', element: <FeedsPage /> },
+      { path: 'glossary', element: <GlossaryPage /> },
       { path: 'tokens', element: <TokensPage /> },
       { path: 'audit', element: <AuditPage /> },
       { path: '*', element: <NotFoundPage /> },
