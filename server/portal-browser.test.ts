@@ -82,6 +82,24 @@ describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
     await page
       .getByRole('heading', { level: 1, name: 'Persons by residential planning area' })
       .waitFor()
+
+    // The glossary links a term to the columns that carry it.
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Glossary' })
+      .click()
+    const uses = page.getByRole('list', { name: 'Columns described by Planning area' })
+    await uses.getByRole('link', { name: 'person-address-pa' }).waitFor()
+    await page.screenshot({ path: join('test-results', 'portal-glossary.png'), fullPage: true })
+
+    // The API reference is a page of its own, served by the API, within the same security headers.
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'API reference' })
+      .click()
+    await page.getByRole('heading', { level: 1, name: 'Government Data Portal API' }).waitFor()
+    expect(await page.getByRole('heading', { level: 2, name: 'Catalogue' }).count()).toBe(1)
+    await page.screenshot({ path: join('test-results', 'api-reference.png'), fullPage: true })
     expect(problems).toEqual([])
   })
 })

@@ -22,14 +22,16 @@ export function GlossaryPage() {
         Shared meanings for the fields agencies exchange. Stewards link terms to their datasets'
         columns, so the same idea is found under the same word everywhere.
       </p>
-      <label htmlFor={filterId}>Filter terms</label>
-      <input
-        id={filterId}
-        type="search"
-        value={filter}
-        onChange={(e) => setFilter(e.target.value)}
-        placeholder="e.g. postal"
-      />
+      <div className="glossary-filter">
+        <label htmlFor={filterId}>Filter terms</label>
+        <input
+          id={filterId}
+          type="search"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          placeholder="e.g. postal"
+        />
+      </div>
       {glossary.isPending ? (
         <Loading label="Loading the glossary…" />
       ) : glossary.isError ? (
