@@ -12,7 +12,7 @@ interface OperationView {
     name: string
     in: string
     required: boolean
-    schema: unknown
+    schema: SchemaView
     description?: string
   }[]
   requestBody?: { content: Record<string, { schema: unknown }> }
@@ -20,27 +20,39 @@ interface OperationView {
   security: unknown[]
 }
 
+/** The id of an operation's section, for the table of contents to link to. */
+const anchorOf = (method: string, path: string) => `${method}-${path}`.replace(/[^a-z0-9]+/gi, '-')
+
 const schemaText = (schema: unknown) => escapeHtml(JSON.stringify(schema, null, 2))
 
-const typeOf = (schema: unknown): string => {
-  const s = schema as { type?: string; enum?: unknown[]; anyOf?: unknown[]; default?: unknown }
+/** The parts of a JSON schema the reference page shows. */
+interface SchemaView {
+  type?: string
+  enum?: unknown[]
+  anyOf?: SchemaView[]
+  items?: SchemaView
+  default?: unknown
+}
+
+const typeOf = (s: SchemaView): string => {
   if (s.enum) return s.enum.map(String).join(' | ')
   if (s.anyOf) return s.anyOf.map(typeOf).join(' or ')
-  if (s.type === 'array') return `${typeOf((schema as { items: unknown }).items)}[]`
+  if (s.type === 'array' && s.items) return `${typeOf(s.items)}[]`
   return s.type ?? 'any'
+}
+
+function parameterRow(p: OperationView['parameters'][number]): string {
+  const type = typeOf(p.schema)
+  const fallback = p.schema.default === undefined ? '' : ` (default ${String(p.schema.default)})`
+  return `<tr><td><code>${escapeHtml(p.name)}</code></td><td>${p.in}</td><td>${escapeHtml(type + fallback)}</td><td>${
+    p.required ? 'yes' : 'no'
+  }</td><td>${prose(p.description ?? '')}</td></tr>`
 }
 
 function operationHtml(method: string, path: string, op: OperationView): string {
   const params = op.parameters.length
-    ? `<table><thead><tr><th>Parameter</th><th>In</th><th>Type</th><th>Required</th></tr></thead><tbody>${op.parameters
-        .map(
-          (p) =>
-            `<tr><td><code>${escapeHtml(p.name)}</code></td><td>${p.in}</td><td>${escapeHtml(typeOf(p.schema))}${
-              (p.schema as { default?: unknown }).default !== undefined
-                ? ` (default ${escapeHtml(String((p.schema as { default: unknown }).default))})`
-                : ''
-            }</td><td>${p.required ? 'yes' : 'no'}</td></tr>`,
-        )
+    ? `<table><thead><tr><th>Parameter</th><th>In</th><th>Type</th><th>Required</th><th>Meaning</th></tr></thead><tbody>${op.parameters
+        .map(parameterRow)
         .join('')}</tbody></table>`
     : ''
   const body = op.requestBody
@@ -51,7 +63,7 @@ function operationHtml(method: string, path: string, op: OperationView): string 
   const responses = Object.entries(op.responses)
     .map(([status, r]) => `<li><b>${status}</b> ${escapeHtml(r.description)}</li>`)
     .join('')
-  const id = `${method}-${path}`.replace(/[^a-z0-9]+/gi, '-')
+  const id = anchorOf(method, path)
   return `<section class="op" id="${id}">
 <h3><span class="method ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code></h3>
 <p>${prose(op.summary)}</p>
@@ -71,7 +83,7 @@ export function apiReferenceHtml(doc: OpenApiDocument): string {
       const op = raw as OperationView & { tags: string[] }
       const tag = op.tags[0] ?? 'Other'
       byTag.set(tag, [...(byTag.get(tag) ?? []), operationHtml(method, path, op)])
-      const id = `${method}-${path}`.replace(/[^a-z0-9]+/gi, '-')
+      const id = anchorOf(method, path)
       toc.set(tag, [
         ...(toc.get(tag) ?? []),
         `<li><a href="#${id}"><span class="method ${method}">${method.toUpperCase()}</span> ${escapeHtml(path)}</a></li>`,

@@ -39,6 +39,9 @@ export interface AppDeps {
 
 /** The whole HTTP surface: every module's routes under /api, and the portal for the rest. */
 export function createApp(deps: AppDeps) {
+  // The API's description depends only on the code and the public URL: built once, not per request.
+  const apiDocument = openApiDocument(deps.auth.publicUrl)
+  const apiReference = apiReferenceHtml(apiDocument)
   // Order matters: routes registered before requireSignIn answer anonymous callers (health and
   // sign-in); everything after it needs a caller. The authorization matrix test pins this down.
   const api = new Hono<AppEnv>()
@@ -49,8 +52,8 @@ export function createApp(deps: AppDeps) {
       return c.json({ ok: true as const, data: { status: 'ok' as const } })
     })
     .route('/auth', authRoutes(deps.auth))
-    .get('/openapi.json', (c) => c.json(openApiDocument(deps.auth.publicUrl)))
-    .get('/docs', (c) => c.html(apiReferenceHtml(openApiDocument(deps.auth.publicUrl))))
+    .get('/openapi.json', (c) => c.json(apiDocument))
+    .get('/docs', (c) => c.html(apiReference))
     // The public part of the catalogue as DCAT-AP 3 JSON-LD, for harvesters: no sign-in.
     .get('/dcat/catalog.jsonld', async (c) => {
       const [datasets, agencies] = await Promise.all([

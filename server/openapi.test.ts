@@ -66,6 +66,15 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(patch.requestBody.content['application/json'].schema.properties)).toEqual(
       expect.arrayContaining(['title', 'description', 'tags', 'columns']),
     )
+    // Every path parameter says what it stands for.
+    const undescribed = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.values(methods).flatMap((op) =>
+        (op as { parameters: { name: string; in: string; description?: string }[] }).parameters
+          .filter((p) => p.in === 'path' && !p.description)
+          .map((p) => `${path} {${p.name}}`),
+      ),
+    )
+    expect(undescribed).toEqual([])
     // A steward-only route says who gets refused.
     expect(Object.keys(patch.responses)).toEqual(
       expect.arrayContaining(['400', '401', '403', '404']),

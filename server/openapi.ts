@@ -11,6 +11,8 @@ interface Operation {
   method: 'get' | 'post' | 'patch'
   /** OpenAPI path template under /api, e.g. `/api/datasets/{id}`. */
   path: string
+  /** What each `{name}` in the path stands for. */
+  pathParams?: Record<string, string>
   tag: string
   summary: string
   description?: string
@@ -23,13 +25,7 @@ interface Operation {
   produces?: string
 }
 
-const datasetKey = {
-  name: 'id',
-  in: 'path',
-  required: true,
-  description: "The dataset's id (`d_` + 32 hex digits) or its slug.",
-  schema: { type: 'string' },
-}
+const DATASET_KEY = { id: "The dataset's id (`d_` + 32 hex digits) or its slug." }
 
 /**
  * Every route the API serves. The OpenAPI test compares this list with the routes the Hono app
@@ -130,6 +126,7 @@ export const OPERATIONS: readonly Operation[] = [
   {
     method: 'get',
     path: '/api/datasets/{id}',
+    pathParams: DATASET_KEY,
     tag: 'Catalogue',
     summary: 'One dataset: metadata, columns, versions with quality, glossary links',
     access: 'signed-in',
@@ -138,6 +135,7 @@ export const OPERATIONS: readonly Operation[] = [
   {
     method: 'patch',
     path: '/api/datasets/{id}',
+    pathParams: DATASET_KEY,
     tag: 'Catalogue',
     summary: "Edit a dataset's metadata (stewards of the owning agency)",
     description:
@@ -149,6 +147,7 @@ export const OPERATIONS: readonly Operation[] = [
   {
     method: 'get',
     path: '/api/datasets/{id}/changes',
+    pathParams: DATASET_KEY,
     tag: 'Catalogue',
     summary: "The dataset's metadata change history: who changed what, when",
     access: 'signed-in',
@@ -181,6 +180,7 @@ export const OPERATIONS: readonly Operation[] = [
   {
     method: 'get',
     path: '/api/feeds/{id}',
+    pathParams: { id: "The feed contract's id, e.g. `dos_persons`." },
     tag: 'Trusted Centre',
     summary: 'One feed contract: columns, types, value rules, delivery mode',
     access: 'signed-in',
@@ -204,6 +204,7 @@ export const OPERATIONS: readonly Operation[] = [
   {
     method: 'post',
     path: '/api/tokens/{id}/revoke',
+    pathParams: { id: "The token's id, as listed by `GET /api/tokens`." },
     tag: 'API tokens',
     summary: 'Revoke one of your API tokens',
     access: 'signed-in',
@@ -246,26 +247,30 @@ const jsonSchema = (schema: ZodType) => {
   return rest
 }
 
+/** `post /api/tokens/{id}/revoke` → `postTokensIdRevoke`: unique, stable, readable in generated clients. */
+function operationIdOf(op: Operation): string {
+  const words = op.path
+    .replace(/^\/api/, '')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+  return op.method + words.map((w) => w[0]?.toUpperCase() + w.slice(1)).join('')
+}
+
 function parameters(op: Operation) {
-  const params: unknown[] = []
-  for (const match of op.path.matchAll(/\{(\w+)\}/g)) {
-    const name = match[1] as string
-    params.push(
-      name === 'id' && op.path.startsWith('/api/datasets')
-        ? datasetKey
-        : { name, in: 'path', required: true, schema: { type: 'string' } },
-    )
-  }
-  for (const [name, field] of Object.entries(op.query?.shape ?? {})) {
-    const schema = jsonSchema(field as ZodType)
-    params.push({
-      name,
-      in: 'query',
-      required: !(field as ZodType).safeParse(undefined).success,
-      schema,
-    })
-  }
-  return params
+  const inPath = [...op.path.matchAll(/\{(\w+)\}/g)].map(([, name = '']) => ({
+    name,
+    in: 'path',
+    required: true,
+    description: op.pathParams?.[name],
+    schema: { type: 'string' },
+  }))
+  const inQuery = Object.entries(op.query?.shape ?? {}).map(([name, field]) => ({
+    name,
+    in: 'query',
+    required: !(field as ZodType).safeParse(undefined).success,
+    schema: jsonSchema(field as ZodType),
+  }))
+  return [...inPath, ...inQuery]
 }
 
 function responses(op: Operation) {
@@ -302,10 +307,7 @@ export function openApiDocument(serverUrl: string) {
       tags: [op.tag],
       summary: op.summary,
       description: [op.description, ACCESS_TEXT[op.access]].filter(Boolean).join('\n\n'),
-      operationId: `${op.method}${op.path
-        .replace(/^\/api/, '')
-        .replace(/[{}]/g, '')
-        .replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
+      operationId: operationIdOf(op),
       parameters: parameters(op),
       ...(op.body && {
         requestBody: {

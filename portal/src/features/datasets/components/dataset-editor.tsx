@@ -35,12 +35,14 @@ export function DatasetEditor({ dataset, onDone }: { dataset: DatasetDetail; onD
       ]),
     ),
   )
+  const ids = useId()
   const field = (name: keyof typeof form) => ({
     id: `${ids}-${name}`,
     value: form[name],
     onChange: (e: { target: { value: string } }) => setForm({ ...form, [name]: e.target.value }),
   })
-  const ids = useId()
+  const setColumn = (name: string, change: Partial<{ description: string; terms: string }>) =>
+    setColumns({ ...columns, [name]: { description: '', terms: '', ...columns[name], ...change } })
 
   const submit = (event: FormEvent) => {
     event.preventDefault()
@@ -72,6 +74,8 @@ export function DatasetEditor({ dataset, onDone }: { dataset: DatasetDetail; onD
     else edit.mutate(patch, { onSuccess: onDone })
   }
 
+  // A licence or contact once stated can be changed but not blanked (the API keeps one), so the
+  // browser refuses an empty field rather than the form silently keeping the old value.
   return (
     <form className="panel editor" onSubmit={submit} aria-label="Edit metadata">
       <h2>Edit metadata</h2>
@@ -82,9 +86,9 @@ export function DatasetEditor({ dataset, onDone }: { dataset: DatasetDetail; onD
       <label htmlFor={`${ids}-tags`}>Tags (comma-separated)</label>
       <input {...field('tags')} />
       <label htmlFor={`${ids}-licence`}>Licence / terms of use</label>
-      <input {...field('licence')} minLength={3} />
+      <input {...field('licence')} minLength={3} required={Boolean(dataset.licence)} />
       <label htmlFor={`${ids}-contactEmail`}>Contact email</label>
-      <input {...field('contactEmail')} type="email" />
+      <input {...field('contactEmail')} type="email" required={Boolean(dataset.contactEmail)} />
       <fieldset>
         <legend>Coverage period</legend>
         <label htmlFor={`${ids}-coverageStart`}>From</label>
@@ -99,22 +103,12 @@ export function DatasetEditor({ dataset, onDone }: { dataset: DatasetDetail; onD
             <code>{c.name}</code>
             <input
               value={columns[c.name]?.description ?? ''}
-              onChange={(e) =>
-                setColumns({
-                  ...columns,
-                  [c.name]: { terms: '', ...columns[c.name], description: e.target.value },
-                })
-              }
+              onChange={(e) => setColumn(c.name, { description: e.target.value })}
               aria-label={`Description of ${c.name}`}
             />
             <input
               value={columns[c.name]?.terms ?? ''}
-              onChange={(e) =>
-                setColumns({
-                  ...columns,
-                  [c.name]: { description: '', ...columns[c.name], terms: e.target.value },
-                })
-              }
+              onChange={(e) => setColumn(c.name, { terms: e.target.value })}
               aria-label={`Glossary terms of ${c.name}`}
             />
           </div>
