@@ -16,6 +16,26 @@ export interface CatalogTables {
     updated_at: Generated<Date>
   }
   column_glossary: { dataset_id: string; column_name: string; term_id: number }
+  dataset_search: DatasetSearchRow
+  search_words: { word: string }
+}
+
+/** The narrow copy of a dataset that search reads; kept by triggers, never written directly. */
+export interface DatasetSearchRow {
+  ordinal: Generated<number>
+  dataset_id: string
+  title: string
+  agency: string
+  trusted_centre: string
+  security_classification: string
+  sensitivity: string
+  themes: string[]
+  update_frequency: string
+  sample_available: boolean
+  latest_at: Date
+  search_vector: string
+  /** Transaction that last changed the row (xid8, as text). */
+  changed_xid: Generated<string>
 }
 
 export interface DatasetChangeRow {

@@ -212,6 +212,43 @@ describe.each(TEST_BACKENDS)('catalogue search on %s', (backend) => {
     expect((await search({}, defineAbilityFor(undefined))).total).toBe(0)
   })
 
+  it('corrects a misspelt word against the words of titles and tags', async () => {
+    const result = await search({ q: 'tempreture' })
+    expect(result.hits.map((h) => h.slug)).toEqual(['weather-hourly'])
+    expect(result.hits[0]?.matched).toMatchObject({ tags: true, typo: true })
+  })
+
+  it('counts a dataset under its new values as soon as an edit or a sample commits', async () => {
+    const store = createDatasetStore(test.db)
+    const before = await search({}) // fills the in-memory facet values
+    expect(before.facets.sample).toEqual([{ value: 'none', count: 5 }])
+    const weather = await store.findDataset('weather-hourly', systemAbility())
+    if (!weather) throw new Error('fixture missing')
+    await store.editMetadata(
+      weather,
+      { themes: ['Environment', 'Transport'] },
+      { id: 'u_000000000000000000000009', name: 'steward.govtech' },
+      systemAbility(),
+      new Date(),
+    )
+    await store.recordSample(weather.id, 1, {
+      status: 'published',
+      path: 'tc/weather-hourly/v1-sample.parquet',
+      rowCount: 10,
+      k: 5,
+      details: {},
+    })
+    const after = await search({})
+    expect(after.facets.theme).toContainEqual({ value: 'Transport', count: 1 })
+    expect(after.facets.sample).toEqual([
+      { value: 'none', count: 4 },
+      { value: 'available', count: 1 },
+    ])
+    const transport = await search({ filters: { theme: ['Transport'], sample: ['available'] } })
+    expect(transport.hits.map((h) => h.slug)).toEqual(['weather-hourly'])
+    expect(transport.hits[0]?.sampleAvailable).toBe(true)
+  })
+
   it('sorts by popularity and pages through results', async () => {
     const popular = await search({ sort: 'popular' })
     expect(popular.hits[0]?.slug).toBe('weather-hourly')

@@ -1,19 +1,10 @@
-import { type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely'
+import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely'
 import { type AppAbility, accessibleWhere, type CoreTables } from '../core/index.js'
 import type { CatalogTables } from './catalog-tables.js'
+import { FACETS, type Facet, FacetValues, SINGLE_FACETS } from './facet-values.js'
+import { topK } from './top-k.js'
 
-/** The facets a search can be narrowed by, each counted in every answer. */
-export const FACETS = [
-  'agency',
-  'ministryFamily',
-  'trustedCentre',
-  'security',
-  'sensitivity',
-  'theme',
-  'frequency',
-  'sample',
-] as const
-export type Facet = (typeof FACETS)[number]
+export { FACETS, type Facet } from './facet-values.js'
 
 export interface SearchRequest {
   /** Words as a person types them: phrases in quotes, -word to exclude, typos tolerated. */
@@ -39,6 +30,7 @@ export interface SearchHit {
   tags: string[]
   updateFrequency: string
   rowCount: number | undefined
+  /** When the data last changed: its latest version, or the entry itself before any version. */
   updatedAt: Date
   sampleAvailable: boolean
   score: number
@@ -52,29 +44,23 @@ export interface SearchResult {
 }
 
 type SearchTables = CatalogTables & Pick<CoreTables, 'agencies'>
-// biome-ignore lint/suspicious/noExplicitAny: the search query joins tables under aliases
-type Eb = ExpressionBuilder<any, any>
+type Readable = ReturnType<typeof accessibleWhere>
 
-const LATEST_VERSION = sql<number>`(select max(v.version) from dataset_versions v where v.dataset_id = d.id)`
-const SAMPLE = sql<string>`(case when exists (select 1 from dataset_samples s where s.dataset_id = d.id
-  and s.status = 'published' and s.version = ${LATEST_VERSION}) then 'available' else 'none' end)`
+/** Below this many full-text matches, words close to a title or tag word count too. */
+const FUZZY_BELOW = 3
+/** Rank added for a title equal to the words typed; full-text ranks stay far below it. */
+const EXACT_TITLE = 10
 
-/** The SQL each facet groups by. Themes are an array: a dataset counts once under each of its themes. */
-const FACET_VALUE: Record<Facet, ReturnType<typeof sql<string>>> = {
-  agency: sql<string>`d.agency`,
-  ministryFamily: sql<string>`a.ministry_family`,
-  trustedCentre: sql<string>`d.trusted_centre`,
-  security: sql<string>`d.security_classification`,
-  sensitivity: sql<string>`d.sensitivity`,
-  theme: sql<string>`unnest(d.themes)`,
-  frequency: sql<string>`d.update_frequency`,
-  sample: SAMPLE,
-}
+const facetValues = new WeakMap<object, FacetValues>()
 
 /**
  * Full-text search over titles, tags, descriptions and columns (weighted in that order), tolerant
- * of typos through trigram similarity, with facet counts and filters. Only datasets the caller
- * may discover are ever counted or returned.
+ * of typos, with facet counts and filters. Only datasets the caller may discover are ever
+ * counted or returned: the read rules are part of every SQL statement.
+ *
+ * One statement finds the matching datasets the caller may see, with their sort keys; facet
+ * counts, filters and the page are then worked out over those matches in memory (see
+ * FacetValues), and a last statement reads the page's details.
  */
 export async function searchDatasets(
   db: Kysely<SearchTables>,
@@ -82,54 +68,282 @@ export async function searchDatasets(
   request: SearchRequest,
 ): Promise<SearchResult> {
   const q = request.q?.trim() ?? ''
-  const tsQuery = sql`websearch_to_tsquery('english', ${q})`
+  let values = facetValues.get(db)
+  if (!values) {
+    values = new FacetValues(db)
+    facetValues.set(db, values)
+  }
+  const refreshed = values.refresh()
   const readable = accessibleWhere(ability, 'read', 'Dataset', {
-    agency: 'd.agency',
-    security: 'd.security_classification',
-    sensitivity: 'd.sensitivity',
+    agency: 's.agency',
+    security: 's.security_classification',
+    sensitivity: 's.sensitivity',
   })
-  // Trigram matching scans far more than the full-text index does, so it is only the fallback
-  // for words the full text barely finds (typos, mostly).
-  const fullTextMatches = q
-    ? await db
-        .selectFrom('datasets as d')
-        .where(readable)
-        .where(sql<SqlBool>`d.search_vector @@ ${tsQuery}`)
-        .select(sql<number>`count(*)`.as('n'))
-        .executeTakeFirst()
-    : undefined
-  const fuzzy = q !== '' && Number(fullTextMatches?.n ?? 0) < FUZZY_BELOW
-  // The words are matched once; the total, the page and the eight facet counts then work on
-  // those datasets by id instead of matching the text again each time.
-  const matchedIds = q
-    ? (
-        await db
-          .selectFrom('datasets as d')
-          .where(readable)
-          .where((eb) => matches(eb, q, fuzzy))
-          .select('d.id')
-          .execute()
-      ).map((r) => r.id)
-    : undefined
-  const base = () =>
-    db
-      .selectFrom('datasets as d')
-      .leftJoin('agencies as a', 'a.code', 'd.agency')
-      .where(readable)
-      .where(matchedIds ? sql<SqlBool>`d.id = any(${matchedIds})` : sql<SqlBool>`true`)
-  const filtered = (except?: Facet) =>
-    base().where((eb) => filterExpression(eb, request.filters, except))
+  const typed = sql`websearch_to_tsquery('english', ${q})`
+  let query = q ? typed : undefined
+  let matches = await matchDatasets(db, readable, query, request.sort)
+  if (q && matches.ordinals.length < FUZZY_BELOW) {
+    const corrected = await correctTypos(db, q)
+    if (corrected) {
+      query = sql`(${typed} || to_tsquery('english', ${corrected}))`
+      matches = await matchDatasets(db, readable, query, request.sort)
+    }
+  }
+  await refreshed
+  const { total, facets, page } = tally(values, matches, request)
+  const rows =
+    page.length > 0 ? await details(db, readable, page, q, query ?? typed, typed) : new Map()
+  return {
+    total,
+    facets,
+    hits: page.flatMap((ordinal) => {
+      const r = rows.get(ordinal)
+      if (!r) return []
+      return [
+        {
+          id: r.id,
+          slug: r.slug,
+          title: r.title,
+          description: r.description,
+          agency: r.agency,
+          ministryFamily: r.ministry_family ?? undefined,
+          trustedCentre: r.trusted_centre,
+          security: r.security_classification,
+          sensitivity: r.sensitivity,
+          themes: r.themes,
+          tags: r.tags,
+          updateFrequency: r.update_frequency,
+          rowCount: r.row_count === null ? undefined : Number(r.row_count),
+          updatedAt: new Date(r.latest_at),
+          sampleAvailable: r.sample_available,
+          score: Number(r.score),
+          matched: {
+            title: Boolean(r.title_match),
+            tags: Boolean(r.tags_match),
+            description: Boolean(r.description_match),
+            columns: r.matched_columns ?? [],
+            typo: Boolean(r.typo),
+          },
+        },
+      ]
+    }),
+  }
+}
 
-  const counted = await countFacets(db, readable, matchedIds, request.filters)
-  const total = counted.total
-  const order =
-    request.sort === 'updated'
-      ? sql`coalesce((select max(v.created_at) from dataset_versions v where v.dataset_id = d.id), d.updated_at) desc`
-      : request.sort === 'popular'
-        ? sql`coalesce((select st.views + 5 * st.downloads + 2 * st.queries from dataset_stats st where st.dataset_id = d.id), 0) desc`
-        : sql`score desc`
-  const rows = await filtered()
+interface Matches {
+  ordinals: Int32Array
+  /** Sort key per match (higher first); absent when every match ties. */
+  keys: Float64Array | undefined
+}
+
+/** The ordinals of the datasets the caller may see that match the words, with their sort keys. */
+async function matchDatasets(
+  db: Kysely<SearchTables>,
+  readable: Readable,
+  query: RawBuilder<unknown> | undefined,
+  sort: SearchRequest['sort'],
+): Promise<Matches> {
+  const key =
+    sort === 'updated'
+      ? sql`extract(epoch from s.latest_at)`
+      : sort === 'popular'
+        ? sql`coalesce(st.views + 5 * st.downloads + 2 * st.queries, 0)`
+        : query
+          ? sql`ts_rank(s.search_vector, ${query})`
+          : undefined
+  const row = await db
+    .selectFrom('dataset_search as s')
+    .$if(sort === 'popular', (qb) =>
+      qb.leftJoin('dataset_stats as st', 'st.dataset_id', 's.dataset_id'),
+    )
+    .where(readable)
+    .where(query ? sql<SqlBool>`s.search_vector @@ ${query}` : sql<SqlBool>`true`)
     .select([
+      // Packed binary (big-endian int4 and float8, as PostgreSQL sends them): tens of thousands
+      // of numbers arrive as one buffer, read without parsing text.
+      sql<Uint8Array | null>`string_agg(int4send(s.ordinal), ''::bytea)`.as('ordinals'),
+      (key
+        ? sql<Uint8Array | null>`string_agg(float8send((${key})::float8), ''::bytea)`
+        : sql<null>`null`
+      ).as('keys'),
+    ])
+    .executeTakeFirst()
+  return {
+    ordinals: row?.ordinals ? unpack(row.ordinals, Int32Array) : new Int32Array(0),
+    keys: row?.keys ? unpack(row.keys, Float64Array) : undefined,
+  }
+}
+
+/** Numbers as PostgreSQL sends them (big-endian int4 or float8), one after the other. */
+function unpack<T extends Int32Array | Float64Array>(
+  bytes: Uint8Array,
+  kind: { new (length: number): T; BYTES_PER_ELEMENT: number },
+): T {
+  const width = kind.BYTES_PER_ELEMENT
+  const numbers = new kind(bytes.byteLength / width)
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  if (width === 4) for (let i = 0; i < numbers.length; i++) numbers[i] = view.getInt32(i * 4)
+  else for (let i = 0; i < numbers.length; i++) numbers[i] = view.getFloat64(i * 8)
+  return numbers
+}
+
+/**
+ * The words typed, each widened to the closest title and tag words (trigram similarity), as a
+ * tsquery text: `geocde` becomes `(geocde | geocode)`. Undefined when no word is long enough.
+ * Searched together with the words as typed, so what they found is still found.
+ */
+async function correctTypos(db: Kysely<SearchTables>, q: string): Promise<string | undefined> {
+  const words = q
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => !w.startsWith('-'))
+    .flatMap((w) => w.split(/[^a-z0-9]+/))
+    .filter((w) => w.length >= 3)
+  if (words.length === 0) return undefined
+  const { rows } = await sql<{ input: string; word: string }>`
+    select w.input, v.word from unnest(${sql.val(words)}::text[]) as w(input)
+    cross join lateral (select word from search_words where word % w.input
+      order by similarity(word, w.input) desc, word limit 3) v`.execute(db)
+  return words
+    .map((w) => {
+      const near = rows.filter((r) => r.input === w && r.word !== w).map((r) => r.word)
+      return `(${[w, ...near].join(' | ')})`
+    })
+    .join(' & ')
+}
+
+/**
+ * The total, each facet's counts and the page's ordinals, in one pass over the matches. A facet's
+ * counts ignore that facet's own filter (so they say what choosing a value would give): a match
+ * failing no filter counts under every facet, one failing only facet F counts under F alone.
+ * Written as plain loops over typed arrays: it runs over up to every dataset on each search.
+ */
+function tally(values: FacetValues, matches: Matches, request: SearchRequest) {
+  const { ordinals } = matches
+  const columns = SINGLE_FACETS.map((facet) => values.column(facet))
+  const counts = SINGLE_FACETS.map((facet) => new Int32Array(values.size(facet)))
+  const themeCounts = new Int32Array(values.size('theme'))
+  const chosen = FACETS.filter((f) => (request.filters[f]?.length ?? 0) > 0)
+  /** Per filter: its facet's index in SINGLE_FACETS (-1 for themes) and the codes it accepts. */
+  const filters = chosen.map((facet) => ({
+    index: facet === 'theme' ? -1 : SINGLE_FACETS.indexOf(facet),
+    codes: values.codesOf(facet, request.filters[facet] ?? []),
+  }))
+  const countThemes = (ordinal: number) => {
+    for (const code of values.themesOf(ordinal)) themeCounts[code] = (themeCounts[code] ?? 0) + 1
+  }
+  const countOne = (index: number, ordinal: number) => {
+    const code = (columns[index] as Int32Array)[ordinal] ?? -1
+    const tally = counts[index] as Int32Array
+    if (code >= 0) tally[code] = (tally[code] ?? 0) + 1
+  }
+
+  const passing = new Int32Array(ordinals.length)
+  let total = 0
+  for (let i = 0; i < ordinals.length; i++) {
+    const ordinal = ordinals[i] as number
+    let failed = 0
+    let failures = 0
+    for (let f = 0; f < filters.length && failures < 2; f++) {
+      const { index, codes } = filters[f] as (typeof filters)[number]
+      const ok =
+        index >= 0
+          ? codes.has((columns[index] as Int32Array)[ordinal] ?? -1)
+          : values.themesOf(ordinal).some((code) => codes.has(code))
+      if (!ok) {
+        failed = index
+        failures++
+      }
+    }
+    if (failures === 0) {
+      passing[total++] = i
+      for (let c = 0; c < columns.length; c++) {
+        const code = (columns[c] as Int32Array)[ordinal] as number
+        const tally = counts[c] as Int32Array
+        if (code >= 0) tally[code] = (tally[code] as number) + 1
+      }
+      countThemes(ordinal)
+    } else if (failures === 1) {
+      if (failed >= 0) countOne(failed, ordinal)
+      else countThemes(ordinal)
+    }
+  }
+
+  const listed = (facet: Facet, tally: Int32Array) =>
+    Array.from(tally, (count, code) => ({ value: values.valueOf(facet, code) ?? '', count }))
+      .filter((f) => f.count > 0)
+      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
+  const facets = Object.fromEntries([
+    ...SINGLE_FACETS.map((facet, c) => [facet, listed(facet, counts[c] as Int32Array)]),
+    ['theme', listed('theme', themeCounts)],
+  ]) as SearchResult['facets']
+
+  // Highest key first (relevance: weighted rank, an exact title above all), then by title.
+  const exact = request.sort === 'relevance' ? request.q?.trim().toLowerCase() : undefined
+  const keys = matches.keys ?? new Float64Array(ordinals.length)
+  if (exact) {
+    for (let p = 0; p < total; p++) {
+      const i = passing[p] as number
+      const title = values.title(ordinals[i] as number)
+      if (title.length === exact.length && title.toLowerCase() === exact)
+        keys[i] = (keys[i] ?? 0) + EXACT_TITLE
+    }
+  }
+  const titleRank = values.titleRanks()
+  const best = topK(passing.subarray(0, total), request.page * request.pageSize, (a, b) => {
+    const ka = keys[a] as number
+    const kb = keys[b] as number
+    if (ka !== kb) return ka > kb
+    return (titleRank[ordinals[a] as number] ?? 0) < (titleRank[ordinals[b] as number] ?? 0)
+  })
+  const page = best.slice((request.page - 1) * request.pageSize).map((i) => ordinals[i] as number)
+  return { total, facets, page }
+}
+
+interface DetailRow {
+  ordinal: number
+  id: string
+  slug: string
+  title: string
+  description: string
+  agency: string
+  ministry_family: string | null
+  trusted_centre: string
+  security_classification: string
+  sensitivity: string
+  themes: string[]
+  tags: string[]
+  update_frequency: string
+  latest_at: Date | string
+  sample_available: boolean
+  row_count: string | number | null
+  score: string | number
+  title_match: boolean
+  tags_match: boolean
+  description_match: boolean
+  matched_columns: string[] | null
+  typo: boolean
+}
+
+/** What a result card shows, and why each dataset of the page matched. */
+async function details(
+  db: Kysely<SearchTables>,
+  readable: Readable,
+  page: number[],
+  q: string,
+  query: RawBuilder<unknown>,
+  typed: RawBuilder<unknown>,
+): Promise<Map<number, DetailRow>> {
+  const when = <T>(expression: RawBuilder<T>, otherwise: RawBuilder<T>) =>
+    q ? expression : otherwise
+  const rows = await db
+    .selectFrom('dataset_search as s')
+    .innerJoin('datasets as d', 'd.id', 's.dataset_id')
+    .leftJoin('agencies as a', 'a.code', 'd.agency')
+    .where(readable)
+    .where(sql<SqlBool>`s.ordinal = any(${sql.val(page)}::int[])`)
+    .select([
+      's.ordinal',
       'd.id',
       'd.slug',
       'd.title',
@@ -142,152 +356,33 @@ export async function searchDatasets(
       'd.themes',
       'd.tags',
       'd.update_frequency',
-      'd.updated_at',
+      's.latest_at',
+      's.sample_available',
       sql<
-        number | null
+        string | null
       >`(select v.row_count from dataset_versions v where v.dataset_id = d.id order by v.version desc limit 1)`.as(
         'row_count',
       ),
-      sql<string>`${SAMPLE}`.as('sample'),
-      (q
-        ? sql<number>`ts_rank(d.search_vector, ${tsQuery}) + 0.5 * word_similarity(lower(${q}), lower(d.title))
-            + case when lower(d.title) = lower(${q}) then 10 else 0 end`
-        : sql<number>`0`
+      when(
+        sql<number>`ts_rank(s.search_vector, ${query})
+          + case when lower(d.title) = lower(${q}) then ${EXACT_TITLE} else 0 end`,
+        sql<number>`0`,
       ).as('score'),
-      (q ? sql<boolean>`to_tsvector('english', d.title) @@ ${tsQuery}` : sql<boolean>`false`).as(
-        'title_match',
+      when(sql<boolean>`to_tsvector('english', d.title) @@ ${query}`, sql`false`).as('title_match'),
+      when(sql<boolean>`to_tsvector('english', d.tags_text) @@ ${query}`, sql`false`).as(
+        'tags_match',
       ),
-      (q
-        ? sql<boolean>`to_tsvector('english', d.tags_text) @@ ${tsQuery}`
-        : sql<boolean>`false`
-      ).as('tags_match'),
-      (q
-        ? sql<boolean>`to_tsvector('english', d.description) @@ ${tsQuery}`
-        : sql<boolean>`false`
-      ).as('description_match'),
-      (q
-        ? sql<
-            string[] | null
-          >`(select array_agg(c.name order by c.position) from dataset_columns c where c.dataset_id = d.id
-            and to_tsvector('english', c.name || ' ' || replace(c.name, '_', ' ') || ' ' || c.description) @@ ${tsQuery})`
-        : sql<null>`null`
+      when(sql<boolean>`to_tsvector('english', d.description) @@ ${query}`, sql`false`).as(
+        'description_match',
+      ),
+      when(
+        sql<string[] | null>`(select array_agg(c.name order by c.position) from dataset_columns c
+          where c.dataset_id = d.id
+          and to_tsvector('english', c.name || ' ' || replace(c.name, '_', ' ') || ' ' || c.description) @@ ${query})`,
+        sql`null`,
       ).as('matched_columns'),
-      (q ? sql<boolean>`not (d.search_vector @@ ${tsQuery})` : sql<boolean>`false`).as('typo'),
+      when(sql<boolean>`not (s.search_vector @@ ${typed})`, sql`false`).as('typo'),
     ])
-    .orderBy(order)
-    .orderBy('d.title')
-    .limit(request.pageSize)
-    .offset((request.page - 1) * request.pageSize)
     .execute()
-
-  const facets = counted.facets
-
-  return {
-    total: Number(total),
-    facets,
-    hits: rows.map((r) => ({
-      id: r.id,
-      slug: r.slug,
-      title: r.title,
-      description: r.description,
-      agency: r.agency,
-      ministryFamily: r.ministry_family ?? undefined,
-      trustedCentre: r.trusted_centre,
-      security: r.security_classification,
-      sensitivity: r.sensitivity,
-      themes: r.themes,
-      tags: r.tags,
-      updateFrequency: r.update_frequency,
-      rowCount: r.row_count === null ? undefined : Number(r.row_count),
-      updatedAt: r.updated_at,
-      sampleAvailable: r.sample === 'available',
-      score: Number(r.score),
-      matched: {
-        title: Boolean(r.title_match),
-        tags: Boolean(r.tags_match),
-        description: Boolean(r.description_match),
-        columns: r.matched_columns ?? [],
-        typo: Boolean(r.typo),
-      },
-    })),
-  }
-}
-
-/** Below this many full-text matches, words close to a title or tag word count too. */
-const FUZZY_BELOW = 3
-
-/**
- * Words in the text, or, when `fuzzy`, close enough to a word of the title or tags (typos): the
- * `<%` operator is word similarity above pg_trgm's threshold (0.6).
- */
-function matches(_eb: Eb, q: string, fuzzy: boolean) {
-  const text = sql<SqlBool>`d.search_vector @@ websearch_to_tsquery('english', ${q})`
-  if (!fuzzy) return text
-  return sql<SqlBool>`(${text} or lower(${q}) <% lower(d.title) or lower(${q}) <% lower(d.tags_text))`
-}
-
-function filterExpression(eb: Eb, filters: SearchRequest['filters'], except: Facet | undefined) {
-  const parts = filterParts(filters, except)
-  return parts.length > 0 ? eb.and(parts) : sql<SqlBool>`true`
-}
-
-function filterParts(filters: SearchRequest['filters'], except: Facet | undefined) {
-  return FACETS.filter((facet) => facet !== except && (filters[facet]?.length ?? 0) > 0).map(
-    (facet) => {
-      const values = filters[facet] ?? []
-      if (facet === 'theme') return sql<SqlBool>`d.themes && ${sql.val(values)}::text[]`
-      return sql<SqlBool>`${FACET_VALUE[facet]} in (${sql.join(values.map((v) => sql.val(v)))})`
-    },
-  )
-}
-
-/** All of the filters but one (or all of them), as one SQL condition. */
-function filterSql(filters: SearchRequest['filters'], except: Facet | undefined) {
-  const parts = filterParts(filters, except)
-  return parts.length > 0 ? sql<boolean>`(${sql.join(parts, sql` and `)})` : sql<boolean>`true`
-}
-
-/**
- * The total and every facet's counts in one round trip: the visible, matched datasets are read
- * once (with, per facet, whether they pass every filter but that facet's own), then each facet
- * groups that set.
- */
-async function countFacets(
-  db: Kysely<SearchTables>,
-  readable: ReturnType<typeof accessibleWhere>,
-  matchedIds: string[] | undefined,
-  filters: SearchRequest['filters'],
-): Promise<{ total: number; facets: SearchResult['facets'] }> {
-  const candidates = db
-    .selectFrom('datasets as d')
-    .leftJoin('agencies as a', 'a.code', 'd.agency')
-    .where(readable)
-    .where(matchedIds ? sql<SqlBool>`d.id = any(${matchedIds})` : sql<SqlBool>`true`)
-    .select([
-      ...FACETS.filter((f) => f !== 'theme').map((facet) => FACET_VALUE[facet].as(`v_${facet}`)),
-      sql<string[]>`d.themes`.as('v_theme'),
-      ...FACETS.map((facet) => filterSql(filters, facet).as(`ok_${facet}`)),
-      filterSql(filters, undefined).as('ok_all'),
-    ])
-  const groups = FACETS.map((facet) =>
-    facet === 'theme'
-      ? sql`select 'theme' as facet, unnest(v_theme) as value, count(*) as n from m where ok_theme group by 2`
-      : sql`select ${facet} as facet, ${sql.ref(`v_${facet}`)}::text as value, count(*) as n from m where ${sql.ref(`ok_${facet}`)} group by 2`,
-  )
-  const result = await sql<{ facet: string; value: string | null; n: string | number }>`
-    with m as materialized (${candidates})
-    select 'total' as facet, null as value, count(*) as n from m where ok_all
-    union all ${sql.join(groups, sql` union all `)}`.execute(db)
-  const facets = Object.fromEntries(
-    FACETS.map((f) => [f, [] as { value: string; count: number }[]]),
-  ) as SearchResult['facets']
-  let total = 0
-  for (const row of result.rows) {
-    if (row.facet === 'total') total = Number(row.n)
-    else if (row.value !== null)
-      facets[row.facet as Facet].push({ value: String(row.value), count: Number(row.n) })
-  }
-  for (const facet of FACETS)
-    facets[facet].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
-  return { total, facets }
+  return new Map(rows.map((r) => [Number(r.ordinal), r as unknown as DetailRow]))
 }

@@ -1,0 +1,197 @@
+import { type Kysely, sql } from 'kysely'
+import type { CatalogTables } from './catalog-tables.js'
+
+/** The facets a search can be narrowed by, each counted in every answer. */
+export const FACETS = [
+  'agency',
+  'ministryFamily',
+  'trustedCentre',
+  'security',
+  'sensitivity',
+  'theme',
+  'frequency',
+  'sample',
+] as const
+export type Facet = (typeof FACETS)[number]
+
+/** No value (a dataset whose agency has no Ministry family, say). */
+const NONE = -1
+
+/** One facet's values as small codes per dataset ordinal, with the dictionary of codes. */
+class FacetColumn {
+  readonly values: string[] = []
+  private readonly codes = new Map<string, number>()
+
+  code(value: string | null): number {
+    if (value === null) return NONE
+    let code = this.codes.get(value)
+    if (code === undefined) {
+      code = this.values.length
+      this.values.push(value)
+      this.codes.set(value, code)
+    }
+    return code
+  }
+
+  /** The codes of the given values; values never seen match nothing. */
+  codesOf(values: readonly string[]): Set<number> {
+    return new Set(values.flatMap((v) => this.codes.get(v) ?? []))
+  }
+}
+
+interface FacetRow {
+  xmin: string
+  /** Ministry family by agency code (a handful of rows, read whole each time). */
+  families: Record<string, string | null> | string | null
+  ordinal: number | null
+  title: string
+  agency: string
+  trusted_centre: string
+  security_classification: string
+  sensitivity: string
+  themes: string[]
+  update_frequency: string
+  sample_available: boolean
+}
+
+/** The facets with one value per dataset (a dataset may have several themes). */
+export type SingleFacet = Exclude<Facet, 'theme'>
+export const SINGLE_FACETS = FACETS.filter((f): f is SingleFacet => f !== 'theme')
+/** The facets read from the row itself; the Ministry family is the agency's. */
+const STORED = SINGLE_FACETS.filter((f) => f !== 'ministryFamily')
+
+/**
+ * The facet values of every dataset, held in memory as codes by search ordinal so that counting
+ * eight facets over tens of thousands of matches is a loop over numbers rather than eight
+ * GROUP BYs. Which datasets match, and which the caller may see, is always decided in SQL; this
+ * only knows what to count them under. It refreshes before each use from the rows changed since
+ * its last refresh, tracked by transaction id: every transaction still running at a refresh has
+ * an id at or above that refresh's snapshot xmin, so a later commit is never missed.
+ */
+export class FacetValues {
+  private readonly dictionaries = Object.fromEntries(
+    FACETS.map((f) => [f, new FacetColumn()]),
+  ) as Record<Facet, FacetColumn>
+  /** Code by ordinal for each single-valued facet (NONE where unknown). */
+  private codes = Object.fromEntries(
+    SINGLE_FACETS.map((f) => [f, new Int32Array(0).fill(NONE)]),
+  ) as Record<SingleFacet, Int32Array>
+  private readonly themes: number[][] = []
+  private readonly titles: string[] = []
+  /** Each ordinal's place in title order, worked out again only after titles change. */
+  private titleOrder: Int32Array | undefined
+  private xmin = '0'
+  private families: string | undefined
+  private queue: Promise<void> = Promise.resolve()
+  private readonly db: Kysely<CatalogTables>
+
+  constructor(db: Kysely<CatalogTables>) {
+    this.db = db
+  }
+
+  /** Brings the values up to date with everything committed before the call. */
+  refresh(): Promise<void> {
+    // One refresh at a time, in order, so that an older snapshot never overwrites a newer one.
+    const next = this.queue.then(() => this.load())
+    this.queue = next.catch(() => undefined)
+    return next
+  }
+
+  title(ordinal: number): string {
+    return this.titles[ordinal] ?? ''
+  }
+
+  /** Place in title order by ordinal: ties between equal ranks compare two numbers, not texts. */
+  titleRanks(): Int32Array {
+    if (!this.titleOrder) {
+      const ordinals = Array.from(this.titles.keys())
+      ordinals.sort((a, b) => {
+        const ta = this.titles[a] ?? ''
+        const tb = this.titles[b] ?? ''
+        return ta < tb ? -1 : ta > tb ? 1 : a - b
+      })
+      const ranks = new Int32Array(this.titles.length)
+      for (const [rank, ordinal] of ordinals.entries()) ranks[ordinal] = rank
+      this.titleOrder = ranks
+    }
+    return this.titleOrder
+  }
+
+  /** Codes by ordinal of one facet: read it once, then index it in a loop. */
+  column(facet: SingleFacet): Int32Array {
+    return this.codes[facet]
+  }
+
+  themesOf(ordinal: number): readonly number[] {
+    return this.themes[ordinal] ?? []
+  }
+
+  codesOf(facet: Facet, values: readonly string[]): Set<number> {
+    return this.dictionaries[facet].codesOf(values)
+  }
+
+  valueOf(facet: Facet, code: number): string | undefined {
+    return this.dictionaries[facet].values[code]
+  }
+
+  size(facet: Facet): number {
+    return this.dictionaries[facet].values.length
+  }
+
+  private async load(): Promise<void> {
+    const { rows } = await sql<FacetRow>`
+      with snap as (select pg_snapshot_xmin(pg_current_snapshot())::text as xmin,
+        (select json_object_agg(a.code, a.ministry_family) from agencies a) as families)
+      select snap.xmin, snap.families, s.ordinal, s.title, s.agency, s.trusted_centre,
+        s.security_classification, s.sensitivity, s.themes, s.update_frequency, s.sample_available
+      from snap left join dataset_search s on s.changed_xid >= ${this.xmin}::xid8`.execute(this.db)
+    const first = rows[0]
+    if (!first) return
+    const highest = rows.reduce((max, r) => Math.max(max, r.ordinal ?? 0), 0)
+    if (highest >= (this.codes.agency.length ?? 0)) this.grow(highest + 1)
+    for (const row of rows) {
+      if (row.ordinal === null) continue
+      const text: Record<(typeof STORED)[number], string> = {
+        agency: row.agency,
+        trustedCentre: row.trusted_centre,
+        security: row.security_classification,
+        sensitivity: row.sensitivity,
+        frequency: row.update_frequency,
+        sample: row.sample_available ? 'available' : 'none',
+      }
+      for (const facet of STORED)
+        this.codes[facet][row.ordinal] = this.dictionaries[facet].code(text[facet])
+      this.themes[row.ordinal] = row.themes.map((t) => this.dictionaries.theme.code(t))
+      this.titles[row.ordinal] = row.title
+      this.titleOrder = undefined
+    }
+    this.xmin = first.xmin
+    // Agencies are a handful of rows, read whole each time, so a changed family shows at once.
+    const familiesText =
+      typeof first.families === 'string' ? first.families : JSON.stringify(first.families)
+    const changed = rows.some((r) => r.ordinal !== null)
+    if (!changed && familiesText === this.families) return
+    this.families = familiesText
+    const families = JSON.parse(familiesText ?? '{}') as Record<string, string | null> | null
+    const familyOfAgency = new Map<number, number>()
+    for (const [agency, family] of Object.entries<string | null>(families ?? {}))
+      familyOfAgency.set(
+        this.dictionaries.agency.code(agency),
+        this.dictionaries.ministryFamily.code(family),
+      )
+    const agencies = this.codes.agency
+    const family = this.codes.ministryFamily
+    for (let ordinal = 0; ordinal < agencies.length; ordinal++)
+      family[ordinal] = familyOfAgency.get(agencies[ordinal] ?? NONE) ?? NONE
+  }
+
+  /** Room for ordinals up to `size` (doubling, so loading row by row stays linear). */
+  private grow(size: number): void {
+    const capacity = Math.max(size, 2 * (this.codes.agency.length ?? 0), 1024)
+    for (const facet of SINGLE_FACETS) {
+      const next = new Int32Array(capacity).fill(NONE)
+      next.set(this.codes[facet])
+      this.codes[facet] = next
+    }
+  }
+}
