@@ -10,12 +10,17 @@ export async function refreshColumnsText(
   datasetId: string,
 ): Promise<void> {
   const columns = await db
-    .selectFrom('dataset_columns')
-    .select(['name', 'description'])
-    .where('dataset_id', '=', datasetId)
+    .selectFrom('dataset_columns as c')
+    .leftJoin('column_glossary as cg', (j) =>
+      j.onRef('cg.dataset_id', '=', 'c.dataset_id').onRef('cg.column_name', '=', 'c.name'),
+    )
+    .leftJoin('glossary_terms as g', 'g.id', 'cg.term_id')
+    .select(['c.name', 'c.description', 'g.term'])
+    .where('c.dataset_id', '=', datasetId)
+    .orderBy('c.position')
     .execute()
   const text = columns
-    .map((c) => `${c.name} ${c.name.replaceAll('_', ' ')} ${c.description}`)
+    .map((c) => `${c.name} ${c.name.replaceAll('_', ' ')} ${c.description} ${c.term ?? ''}`)
     .join(' ')
   await db.updateTable('datasets').set({ columns_text: text }).where('id', '=', datasetId).execute()
 }

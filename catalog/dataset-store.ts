@@ -24,11 +24,14 @@ import {
   type VersionSample,
 } from './dataset.js'
 import {
+  defineTerm,
   type GlossaryEntry,
   type GlossaryTerm,
   linkColumnTerms,
   listGlossary,
+  redefineTerm,
   saveTerms,
+  type TermPatch,
   termsOfDataset,
 } from './glossary.js'
 import {
@@ -111,6 +114,14 @@ export interface DatasetStore {
   linkColumnTerms(datasetId: DatasetId, column: string, terms: readonly string[]): Promise<void>
   /** Every term with the columns that use it. */
   listGlossary(): Promise<GlossaryEntry[]>
+  /** Adds a term; one of the same name is a conflict. */
+  defineTerm(term: GlossaryTerm, now: Date): Promise<GlossaryTerm>
+  /** Redefines or renames a term; returns it before and after. */
+  redefineTerm(
+    term: string,
+    patch: TermPatch,
+    now: Date,
+  ): Promise<{ before: GlossaryTerm; after: GlossaryTerm }>
   /** Records the sample made for a version (or why none was). */
   recordSample(datasetId: DatasetId, version: number, sample: SampleRecord): Promise<void>
   /** The datasets the ability may read; others are filtered out in SQL, counts included. */
@@ -139,6 +150,8 @@ export function createDatasetStore(db: Kysely<CatalogTables>): DatasetStore {
     saveTerms: (terms) => saveTerms(db, terms),
     linkColumnTerms: (datasetId, column, terms) => linkColumnTerms(db, datasetId, column, terms),
     listGlossary: () => listGlossary(db),
+    defineTerm: (term, now) => defineTerm(db, term, now),
+    redefineTerm: (term, patch, now) => redefineTerm(db, term, patch, now),
 
     async recordSample(datasetId, version, sample) {
       await db

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import { InvalidInputError } from '../core/index.js'
+import { ConflictError, InvalidInputError, NotFoundError } from '../core/index.js'
 import type { CatalogTables } from './catalog-tables.js'
 import { refreshColumnsText } from './columns-text.js'
 
@@ -30,6 +30,82 @@ export async function saveTerms(
       })),
     )
     .execute()
+}
+
+/** A term to change: a new definition, a new name, or both. */
+export interface TermPatch {
+  term?: string
+  definition?: string
+}
+
+/** Adds one term; a term of that name (in any letter case) already defined is a conflict. */
+export async function defineTerm(
+  db: Kysely<CatalogTables>,
+  term: GlossaryTerm,
+  now: Date,
+): Promise<GlossaryTerm> {
+  await assertFree(db, term.term)
+  await db
+    .insertInto('glossary_terms')
+    .values({ term: term.term, definition: term.definition, updated_at: now })
+    .execute()
+  return term
+}
+
+/**
+ * Redefines or renames a term, returning it before and after. A rename refreshes the search text
+ * of every dataset whose columns carry the term, so the new name finds them at once.
+ */
+export async function redefineTerm(
+  db: Kysely<CatalogTables>,
+  name: string,
+  patch: TermPatch,
+  now: Date,
+): Promise<{ before: GlossaryTerm; after: GlossaryTerm }> {
+  return db.transaction().execute(async (trx) => {
+    const found = await trx
+      .selectFrom('glossary_terms')
+      .select(['id', 'term', 'definition'])
+      .where('term', '=', name)
+      .forUpdate()
+      .executeTakeFirst()
+    if (!found) throw new NotFoundError(`No glossary term '${name}': GET /api/glossary lists them`)
+    const after = {
+      term: patch.term ?? found.term,
+      definition: patch.definition ?? found.definition,
+    }
+    const renamed = after.term !== found.term
+    if (renamed) await assertFree(trx, after.term, found.id)
+    await trx
+      .updateTable('glossary_terms')
+      .set({ ...after, updated_at: now })
+      .where('id', '=', found.id)
+      .execute()
+    if (renamed) {
+      const datasets = await trx
+        .selectFrom('column_glossary')
+        .select('dataset_id')
+        .distinct()
+        .where('term_id', '=', found.id)
+        .execute()
+      for (const { dataset_id } of datasets) await refreshColumnsText(trx, dataset_id)
+    }
+    return { before: { term: found.term, definition: found.definition }, after }
+  })
+}
+
+/** Terms differing only in letter case would confuse people: one name, one term. */
+async function assertFree(db: Kysely<CatalogTables>, term: string, except?: number) {
+  const clash = await db
+    .selectFrom('glossary_terms')
+    .select('term')
+    .where((eb) => eb(eb.fn('lower', ['term']), '=', term.toLowerCase()))
+    .$if(except !== undefined, (qb) => qb.where('id', '!=', except ?? 0))
+    .executeTakeFirst()
+  if (clash)
+    throw new ConflictError(
+      `Glossary term '${clash.term}' already exists: PATCH /api/glossary/${encodeURIComponent(clash.term)} to change it`,
+    )
 }
 
 /**

@@ -42,13 +42,15 @@ export {
 } from './dataset-store.js'
 export { DCAT_CATALOG_PATH, type DcatCatalogInput, dcatCatalog, isPublic } from './dcat-export.js'
 export { DatasetNotFoundError } from './errors.js'
-export type { GlossaryEntry, GlossaryTerm } from './glossary.js'
+export type { GlossaryEntry, GlossaryTerm, TermPatch } from './glossary.js'
 export type { MetadataChange, MetadataPatch } from './metadata-edit.js'
 export { catalogMigrations } from './migrations.js'
 export {
   type CatalogRouteDeps,
   catalogRoutes,
   glossaryRoutes,
+  glossaryTermBody,
+  glossaryTermPatch,
   metadataPatch,
   searchQuery,
   searchRoutes,

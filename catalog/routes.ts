@@ -1,7 +1,8 @@
 import { zValidator } from '@hono/zod-validator'
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
+import { createMiddleware } from 'hono/factory'
 import { z } from 'zod'
-import { type AppAbility, type AuditLog, InvalidInputError } from '../core/index.js'
+import { type AppAbility, type AuditLog, ForbiddenError, InvalidInputError } from '../core/index.js'
 import {
   classificationLabel,
   type Dataset,
@@ -152,20 +153,75 @@ export const catalogRoutes = (deps: CatalogRouteDeps) => {
     })
 }
 
-/** The business glossary, mounted under /api/glossary: every term with the columns that use it. */
-export const glossaryRoutes = (deps: Pick<CatalogRouteDeps, 'store'>) =>
-  new Hono<CatalogEnv>().get('/', async (c) => {
-    const entries = await deps.store.listGlossary()
-    // Only columns of datasets the caller may discover are listed under a term.
-    const visible = new Set((await deps.store.listDatasets(c.get('ability'))).map((d) => d.slug))
-    return c.json({
-      ok: true as const,
-      data: entries.map((e) => ({
-        ...e,
-        columns: e.columns.filter((col) => visible.has(col.dataset)),
-      })),
+const termName = z.string().trim().min(2, 'a term needs at least 2 characters').max(100)
+const definition = z.string().trim().min(10, 'a definition needs at least 10 characters').max(2_000)
+export const glossaryTermBody = z.strictObject({ term: termName, definition })
+export const glossaryTermPatch = z
+  .strictObject({ term: termName.optional(), definition: definition.optional() })
+  .refine((patch) => Object.keys(patch).length > 0, 'send a new term name, definition, or both')
+
+/**
+ * The business glossary, mounted under /api/glossary: every term with the columns that use it;
+ * stewards and administrators define and redefine terms (linking them to columns is a dataset
+ * edit). Every change is audited with the definition before and after.
+ */
+export const glossaryRoutes = (deps: Pick<CatalogRouteDeps, 'store' | 'audit' | 'now'>) => {
+  const actorOf = (c: Context<CatalogEnv>) => {
+    const caller = c.get('caller')
+    return { id: caller?.user.id ?? '', name: caller?.user.username ?? 'unknown' }
+  }
+  // Checked before the body is read, so a caller without the right learns that first.
+  const may = (action: 'create' | 'update') =>
+    createMiddleware<CatalogEnv>(async (c, next) => {
+      if (!c.get('ability').can(action, 'GlossaryTerm'))
+        throw new ForbiddenError(`Only stewards and administrators may ${action} glossary terms`)
+      await next()
     })
-  })
+  const audit = (
+    c: Context<CatalogEnv>,
+    action: string,
+    term: string,
+    details: Record<string, unknown>,
+  ) =>
+    deps.audit.append(
+      {
+        actor: actorOf(c),
+        action,
+        outcome: 'succeeded',
+        subject: { type: 'GlossaryTerm', id: term },
+        details,
+        requestId: c.get('requestId'),
+      },
+      deps.now(),
+    )
+  return new Hono<CatalogEnv>()
+    .get('/', async (c) => {
+      const entries = await deps.store.listGlossary()
+      // Only columns of datasets the caller may discover are listed under a term.
+      const visible = new Set((await deps.store.listDatasets(c.get('ability'))).map((d) => d.slug))
+      return c.json({
+        ok: true as const,
+        data: entries.map((e) => ({
+          ...e,
+          columns: e.columns.filter((col) => visible.has(col.dataset)),
+        })),
+      })
+    })
+    .post('/', may('create'), validate('json', glossaryTermBody), async (c) => {
+      const term = await deps.store.defineTerm(c.req.valid('json'), deps.now())
+      await audit(c, 'glossary.create', term.term, { definition: term.definition })
+      return c.json({ ok: true as const, data: { ...term, columns: [] } }, 201)
+    })
+    .patch('/:term', may('update'), validate('json', glossaryTermPatch), async (c) => {
+      const { before, after } = await deps.store.redefineTerm(
+        c.req.param('term'),
+        c.req.valid('json'),
+        deps.now(),
+      )
+      await audit(c, 'glossary.update', after.term, { before, after })
+      return c.json({ ok: true as const, data: { before, after } })
+    })
+}
 
 /** Catalogue search, mounted under /api/search: `?q=…&agency=DOS&theme=Geospatial&sort=relevance&page=1`. */
 export const searchRoutes = (deps: Pick<CatalogRouteDeps, 'search'>) =>

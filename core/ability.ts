@@ -17,6 +17,8 @@ export interface Subjects {
   Dataset: { agency: string; security: string; sensitivity: string }
   ApiToken: { userId: string }
   AuditLog: Record<string, never>
+  /** The whole-of-government business glossary (terms and definitions, not their links). */
+  GlossaryTerm: Record<string, never>
   User: { id: string; agency: string }
 }
 export type SubjectType = keyof Subjects
@@ -53,10 +55,12 @@ export function defineAbilityFor(user: User | undefined): AppAbility {
 
   if (user.roles.includes('steward')) {
     can('update', 'Dataset', { agency })
+    can(['create', 'update'], 'GlossaryTerm')
   }
   if (user.roles.includes('admin')) {
     can('read', 'Dataset')
     can('manage', 'User')
+    can('manage', 'GlossaryTerm')
     can('verify', 'AuditLog')
   }
   if (user.roles.includes('auditor')) {

@@ -83,7 +83,10 @@ export function createApp(deps: AppDeps) {
       }),
     )
     .route('/search', searchRoutes({ search: deps.search }))
-    .route('/glossary', glossaryRoutes({ store: deps.catalog }))
+    .route(
+      '/glossary',
+      glossaryRoutes({ store: deps.catalog, audit: deps.auth.audit, now: deps.auth.now }),
+    )
     .route('/feeds', feedRoutes())
     .route('/tokens', tokenRoutes(deps.auth))
     .route('/audit', auditRoutes(deps.auth))

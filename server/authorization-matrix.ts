@@ -68,6 +68,24 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
   },
   { method: 'GET', path: '/api/search?q=planning', signedIn: 200, anonymous: 401 },
   { method: 'GET', path: '/api/glossary', signedIn: 200, anonymous: 401 },
+  // Stewards of any agency and administrators keep the glossary; the right is checked before
+  // the body, so this (invalid) body gets 400 only from those who may.
+  {
+    method: 'POST',
+    path: '/api/glossary',
+    body: { term: '' },
+    signedIn: 403,
+    anonymous: 401,
+    except: { 'steward.dos': 400, 'steward.moh': 400, admin: 400 },
+  },
+  {
+    method: 'PATCH',
+    path: '/api/glossary/Region',
+    body: { definition: 'A region of Singapore: Central, East, North, North-East or West.' },
+    signedIn: 403,
+    anonymous: 401,
+    except: { 'steward.dos': 200, 'steward.moh': 200, admin: 200 },
+  },
   { method: 'GET', path: '/api/feeds', signedIn: 200, anonymous: 401 },
   { method: 'GET', path: '/api/feeds/dos_persons', signedIn: 200, anonymous: 401 },
   { method: 'GET', path: '/api/feeds/no_such_feed', signedIn: 404, anonymous: 401 },

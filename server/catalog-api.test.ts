@@ -129,6 +129,67 @@ describe('catalogue edits and search through the API', () => {
     expect(hits.map((h) => h.slug)).toContain('business-by-planning-area')
   })
 
+  it('lets stewards and administrators define and redefine glossary terms, and nobody else', async () => {
+    const send = (method: string, path: string, body: unknown, headers = steward) =>
+      app.request(path, {
+        method,
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    const created = await send('POST', '/api/glossary', {
+      term: 'Dwelling type',
+      definition: 'The kind of home: HDB flat by room count, condominium, landed property.',
+    })
+    expect(created.status).toBe(201)
+    const again = await send('POST', '/api/glossary', {
+      term: 'dwelling TYPE',
+      definition: 'The same term in other letters is still the same term.',
+    })
+    expect(again.status).toBe(409)
+    expect(((await again.json()) as { error: { message: string } }).error.message).toBe(
+      "Glossary term 'Dwelling type' already exists: PATCH /api/glossary/Dwelling%20type to change it",
+    )
+    const short = await send('POST', '/api/glossary', { term: 'X', definition: 'short' })
+    expect(short.status).toBe(400)
+    const message = ((await short.json()) as { error: { message: string } }).error.message
+    expect(message).toContain('a term needs at least 2 characters')
+    expect(message).toContain('a definition needs at least 10 characters')
+
+    const officer = await signInAs(app, 'officer.moh')
+    const forbidden = await send(
+      'PATCH',
+      '/api/glossary/Dwelling%20type',
+      { definition: 'An officer may read the glossary but not change it.' },
+      officer,
+    )
+    expect(forbidden.status).toBe(403)
+
+    // A rename reaches search at once: datasets whose columns carry the term are found by it.
+    expect(
+      await patch({ columns: [{ name: 'age_band', glossary: ['Dwelling type'] }] }),
+    ).toHaveProperty('status', 200)
+    const renamed = await send('PATCH', '/api/glossary/Dwelling%20type', {
+      term: 'Housing form',
+    })
+    expect(renamed.status).toBe(200)
+    expect(((await renamed.json()) as { data: { after: { term: string } } }).data.after.term).toBe(
+      'Housing form',
+    )
+    const found = await app.request('/api/search?q=housing%20form', { headers: steward })
+    const hits = ((await found.json()) as { data: { hits: { slug: string }[] } }).data.hits
+    expect(hits.map((h) => h.slug)).toContain('person-address-pa')
+    const missing = await send('PATCH', '/api/glossary/Dwelling%20type', {
+      definition: 'It was renamed, so this name no longer exists.',
+    })
+    expect(missing.status).toBe(404)
+
+    const audit = await runtime.auth.audit.list({ limit: 10 })
+    expect(audit.find((e) => e.action === 'glossary.update')).toMatchObject({
+      actor: 'steward.dos',
+      details: { before: { term: 'Dwelling type' }, after: { term: 'Housing form' } },
+    })
+  })
+
   it('exports the public part of the catalogue as DCAT-AP JSON-LD without sign-in', async () => {
     const res = await app.request('/api/dcat/catalog.jsonld')
     expect(res.status).toBe(200)

@@ -1,11 +1,16 @@
 import { type ZodObject, type ZodType, z } from 'zod'
-import { metadataPatch, searchQuery } from '../catalog/index.js'
+import {
+  glossaryTermBody,
+  glossaryTermPatch,
+  metadataPatch,
+  searchQuery,
+} from '../catalog/index.js'
 import { auditListQuery } from './audit-routes.js'
 import { devSignInBody } from './auth-routes.js'
 import { createTokenBody } from './token-routes.js'
 
 /** Who may call an operation, as the reference page and the document's security say it. */
-type Access = 'public' | 'signed-in' | 'steward' | 'auditor'
+type Access = 'public' | 'signed-in' | 'steward' | 'curator' | 'auditor'
 
 interface Operation {
   method: 'get' | 'post' | 'patch'
@@ -171,6 +176,30 @@ export const OPERATIONS: readonly Operation[] = [
     access: 'signed-in',
   },
   {
+    method: 'post',
+    path: '/api/glossary',
+    tag: 'Catalogue',
+    summary: 'Define a new business term (answers 201)',
+    description:
+      'Link it to columns with `PATCH /api/datasets/{id}` (`columns[].glossary`). Names are unique regardless of letter case.',
+    access: 'curator',
+    body: glossaryTermBody,
+    responses: { '201': 'The term, defined', '409': 'A term of that name already exists' },
+  },
+  {
+    method: 'patch',
+    path: '/api/glossary/{term}',
+    pathParams: { term: 'The term as listed by `GET /api/glossary`, URL-encoded.' },
+    tag: 'Catalogue',
+    summary: 'Redefine or rename a term; datasets carrying it are found by the new name at once',
+    access: 'curator',
+    body: glossaryTermPatch,
+    responses: {
+      '404': 'No such term',
+      '409': 'Another term already has the new name',
+    },
+  },
+  {
     method: 'get',
     path: '/api/feeds',
     tag: 'Trusted Centre',
@@ -239,6 +268,7 @@ const ACCESS_TEXT: Record<Access, string> = {
   public: 'No sign-in needed.',
   'signed-in': 'Any signed-in caller (session cookie or API token).',
   steward: 'Stewards of the owning agency; others get 403.',
+  curator: 'Stewards of any agency and administrators; others get 403.',
   auditor: 'Auditors and administrators; others get 403.',
 }
 
@@ -288,7 +318,7 @@ function responses(op: Operation) {
   if (op.query || op.body || op.path.includes('{'))
     answers['400'] = error('Invalid input; the message names each bad field')
   if (op.access !== 'public') answers['401'] = error('Sign in, or send a valid API token')
-  if (op.access === 'steward' || op.access === 'auditor')
+  if (op.access === 'steward' || op.access === 'curator' || op.access === 'auditor')
     answers['403'] = error('Not allowed for this caller')
   for (const [status, description] of Object.entries(op.responses ?? {}))
     answers[status] = status.startsWith('3') ? { description } : error(description)

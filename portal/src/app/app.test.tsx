@@ -94,9 +94,11 @@ describe('the portal', () => {
     const router = renderAt('/')
     await user.type(await screen.findByLabelText('Search datasets'), 'geocde')
     await user.click(screen.getByRole('button', { name: 'Search' }))
-    expect(await screen.findByText('1 dataset for "geocde"')).toBeTruthy()
-    expect(screen.getByRole('link', { name: 'Postal code geocode reference' })).toBeTruthy()
-    expect(screen.getByText('Matched on a similar word')).toBeTruthy()
+    // The typo finds what the word it stands for finds, best match first.
+    expect(await screen.findByText('3 datasets for "geocde"')).toBeTruthy()
+    const best = screen.getByRole('link', { name: 'Postal code geocode reference' }).closest('li')
+    expect(best?.parentElement?.firstElementChild).toBe(best)
+    expect(best?.querySelector('.why')?.textContent).toMatch(/^Matched on title, .*a similar word$/)
     expect(router.state.location.search).toBe('?q=geocde')
 
     await user.clear(screen.getByLabelText('Search datasets'))
@@ -150,6 +152,54 @@ describe('the portal', () => {
     await user.clear(screen.getByLabelText('Filter terms'))
     await user.type(screen.getByLabelText('Filter terms'), 'zzzz')
     expect(screen.getByRole('heading', { name: 'No term matches “zzzz”' })).toBeTruthy()
+  })
+
+  it('lets stewards define and redefine glossary terms; officers only read them', async () => {
+    jar.clear()
+    const user = userEvent.setup()
+    renderAt('/sign-in?returnTo=%2Fglossary')
+    await user.click(await screen.findByRole('button', { name: /^officer\.moh/ }))
+    expect(await screen.findByRole('heading', { name: 'Business glossary' })).toBeTruthy()
+    await screen.findByText('Planning area')
+    expect(screen.queryByRole('button', { name: 'New term' })).toBeNull()
+    cleanup()
+
+    jar.clear()
+    renderAt('/sign-in?returnTo=%2Fglossary')
+    await user.click(await screen.findByRole('button', { name: /^steward\.moh/ }))
+    await user.click(await screen.findByRole('button', { name: 'New term' }))
+    const form = screen.getByRole('form', { name: 'New term' })
+    await user.type(within(form).getByLabelText('Term'), 'Vaccination status')
+    await user.type(
+      within(form).getByLabelText('Definition'),
+      'Whether a person has completed the national vaccination schedule.',
+    )
+    await user.click(within(form).getByRole('button', { name: 'Add term' }))
+    expect(await screen.findByText('Vaccination status')).toBeTruthy()
+
+    // The API's refusal is shown in the form, not swallowed.
+    await user.click(screen.getByRole('button', { name: 'New term' }))
+    const again = screen.getByRole('form', { name: 'New term' })
+    await user.type(within(again).getByLabelText('Term'), 'vaccination STATUS')
+    await user.type(within(again).getByLabelText('Definition'), 'The same term, other letters.')
+    await user.click(within(again).getByRole('button', { name: 'Add term' }))
+    expect(await within(again).findByText(/already exists/)).toBeTruthy()
+    await user.click(within(again).getByRole('button', { name: 'Cancel' }))
+
+    await user.click(screen.getByRole('button', { name: 'Edit Vaccination status' }))
+    const edit = screen.getByRole('form', { name: 'Edit Vaccination status' })
+    await user.clear(within(edit).getByLabelText('Definition'))
+    await user.type(
+      within(edit).getByLabelText('Definition'),
+      'Doses received against the national schedule: none, partial or complete.',
+    )
+    await user.click(within(edit).getByRole('button', { name: 'Save term' }))
+    expect(
+      await screen.findByText(
+        'Doses received against the national schedule: none, partial or complete.',
+      ),
+    ).toBeTruthy()
+    expect(screen.queryByRole('form', { name: 'Edit Vaccination status' })).toBeNull()
   })
 
   it('shows auditors the trail with its verification status', async () => {

@@ -1,11 +1,20 @@
 import { useId, useState } from 'react'
 import { Link } from 'react-router'
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/page-state.js'
+import { useMe } from '../../../lib/use-me.js'
 import { useGlossary } from '../api/use-glossary.js'
+import { TermForm } from './term-form.js'
+
+/** `editing` holds the term being edited, or this for a new one. */
+const NEW = '\u0000new'
 
 /** The business glossary: what each term means and which datasets' columns carry it. */
 export function GlossaryPage() {
   const glossary = useGlossary()
+  const me = useMe()
+  // Shown to those the API lets keep the glossary; the API checks again on every change.
+  const curator = ['steward', 'admin'].some((r) => me.data?.user.roles.includes(r as never))
+  const [editing, setEditing] = useState<string | undefined>()
   const [filter, setFilter] = useState('')
   const filterId = useId()
   const needle = filter.trim().toLowerCase()
@@ -22,6 +31,7 @@ export function GlossaryPage() {
         Shared meanings for the fields agencies exchange. Stewards link terms to their datasets'
         columns, so the same idea is found under the same word everywhere.
       </p>
+      {curator && editing === NEW && <TermForm onDone={() => setEditing(undefined)} />}
       <div className="glossary-filter">
         <label htmlFor={filterId}>Filter terms</label>
         <input
@@ -31,6 +41,11 @@ export function GlossaryPage() {
           onChange={(e) => setFilter(e.target.value)}
           placeholder="e.g. postal"
         />
+        {curator && editing !== NEW && (
+          <button type="button" onClick={() => setEditing(NEW)}>
+            New term
+          </button>
+        )}
       </div>
       {glossary.isPending ? (
         <Loading label="Loading the glossary…" />
@@ -42,28 +57,49 @@ export function GlossaryPage() {
         </EmptyState>
       ) : (
         <dl className="glossary">
-          {terms.map((t) => (
-            <div key={t.term} className="panel">
-              <dt>
-                <strong>{t.term}</strong>
-              </dt>
-              <dd>{t.definition}</dd>
-              <dd>
-                {t.columns.length === 0 ? (
-                  'Not linked to any dataset you can see.'
-                ) : (
-                  <ul aria-label={`Columns described by ${t.term}`}>
-                    {t.columns.map((col) => (
-                      <li key={`${col.dataset}.${col.column}`}>
-                        <Link to={`/datasets/${col.dataset}`}>{col.dataset}</Link>{' '}
-                        <code>{col.column}</code>
-                      </li>
-                    ))}
-                  </ul>
+          {terms.map((t) =>
+            editing === t.term ? (
+              <div key={t.term}>
+                <dt className="visually-hidden">{t.term}</dt>
+                <dd>
+                  <TermForm term={t} onDone={() => setEditing(undefined)} />
+                </dd>
+              </div>
+            ) : (
+              <div key={t.term} className="panel">
+                <dt>
+                  <strong>{t.term}</strong>
+                </dt>
+                <dd>{t.definition}</dd>
+                <dd>
+                  {t.columns.length === 0 ? (
+                    'Not linked to any dataset you can see.'
+                  ) : (
+                    <ul aria-label={`Columns described by ${t.term}`}>
+                      {t.columns.map((col) => (
+                        <li key={`${col.dataset}.${col.column}`}>
+                          <Link to={`/datasets/${col.dataset}`}>{col.dataset}</Link>{' '}
+                          <code>{col.column}</code>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </dd>
+                {curator && (
+                  <dd>
+                    <button
+                      type="button"
+                      className="secondary"
+                      onClick={() => setEditing(t.term)}
+                      aria-label={`Edit ${t.term}`}
+                    >
+                      Edit
+                    </button>
+                  </dd>
                 )}
-              </dd>
-            </div>
-          ))}
+              </div>
+            ),
+          )}
         </dl>
       )}
     </section>
