@@ -3,7 +3,7 @@
  * What every other module stands on: validated configuration, the metadata database and its
  * migration runner, the DuckDB engine, errors, logging, identity (agencies, users, sessions,
  * API tokens), the access rules, the hash-chained audit log, and Singapore reference data
- * (identifiers, postal sectors, planning areas). Imports nothing of ours.
+ * (identifiers, postal sectors, planning areas, the working-day calendar). Imports nothing of ours.
  */
 
 export {
@@ -101,3 +101,11 @@ export {
   type UserId,
 } from './user.js'
 export { createUserStore, type UserProfile, type UserStore } from './user-store.js'
+export {
+  createWorkingDayCalendar,
+  type Day,
+  type HolidayTable,
+  PUBLIC_HOLIDAYS,
+  singaporeDay,
+  type WorkingDayCalendar,
+} from './working-days.js'
