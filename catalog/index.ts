@@ -1,9 +1,30 @@
 /**
  * @module catalog
- * The metadata catalogue: datasets, their immutable versions and columns, classification, and
- * the HTTP routes that list and show them.
+ * The metadata catalogue: datasets, their immutable versions and columns, classification,
+ * glossary and search; access requests, their working-day clock, grants and the entitlements the
+ * query service reads; and the HTTP routes over all of it.
  */
 
+export {
+  type AccessRequest,
+  type ApprovalConditions,
+  allowedActions,
+  type Grant,
+  type GrantStatus,
+  REQUEST_ACTIONS,
+  type RequestAction,
+  type RequestInput,
+  type RequestState,
+  type RequestStatus,
+  type RowCondition,
+} from './access-request.js'
+export {
+  type AccessStore,
+  type ActionInput,
+  createAccessStore,
+  type GrantFilter,
+  type RequestFilter,
+} from './access-store.js'
 export type { CatalogTables } from './catalog-tables.js'
 export {
   type Classification,
@@ -41,6 +62,7 @@ export {
   type VersionContent,
 } from './dataset-store.js'
 export { DCAT_CATALOG_PATH, type DcatCatalogInput, dcatCatalog, isPublic } from './dcat-export.js'
+export { type Entitlement, entitlementsFor } from './entitlements.js'
 export { DatasetNotFoundError } from './errors.js'
 export type { GlossaryEntry, GlossaryTerm, TermPatch } from './glossary.js'
 export type { MetadataChange, MetadataPatch } from './metadata-edit.js'
@@ -55,3 +77,4 @@ export {
   searchQuery,
   searchRoutes,
 } from './routes.js'
+export { type ServiceLevel, SHARING_LIMIT_WORKING_DAYS, serviceLevel } from './service-level.js'

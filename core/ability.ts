@@ -10,7 +10,15 @@ import { ForbiddenError } from './errors.js'
 import type { User } from './user.js'
 
 /** What can be done. `manage` means every action on the subject. */
-export type Action = 'read' | 'update' | 'create' | 'revoke' | 'verify' | 'export' | 'manage'
+export type Action =
+  | 'read'
+  | 'update'
+  | 'create'
+  | 'decide'
+  | 'revoke'
+  | 'verify'
+  | 'export'
+  | 'manage'
 
 /** The kinds of thing rules speak about, with the fields their conditions use. */
 export interface Subjects {
@@ -19,6 +27,10 @@ export interface Subjects {
   AuditLog: Record<string, never>
   /** The whole-of-government business glossary (terms and definitions, not their links). */
   GlossaryTerm: Record<string, never>
+  /** A request for a dataset: its requester, and the agency owning the dataset. */
+  AccessRequest: { requesterId: string; agency: string }
+  /** Access granted on a request: to whom, on a dataset of which agency. */
+  Grant: { granteeId: string; agency: string }
   User: { id: string; agency: string }
 }
 export type SubjectType = keyof Subjects
@@ -52,20 +64,30 @@ export function defineAbilityFor(user: User | undefined): AppAbility {
   can('read', 'Dataset', { agency })
   can(['create', 'read', 'revoke'], 'ApiToken', { userId: user.id })
   can('read', 'User', { id: user.id })
+  // Anyone signed in may ask for data; they see their own requests and grants.
+  can('create', 'AccessRequest')
+  can('read', 'AccessRequest', { requesterId: user.id })
+  can('read', 'Grant', { granteeId: user.id })
 
   if (user.roles.includes('steward')) {
     can('update', 'Dataset', { agency })
     can(['create', 'update'], 'GlossaryTerm')
+    // Stewards decide on requests for their agency's datasets and see who holds access to them.
+    can(['read', 'decide'], 'AccessRequest', { agency })
+    can(['read', 'revoke'], 'Grant', { agency })
   }
   if (user.roles.includes('admin')) {
     can('read', 'Dataset')
     can('manage', 'User')
     can('manage', 'GlossaryTerm')
+    can('read', 'AccessRequest')
+    can(['read', 'revoke'], 'Grant')
     can('verify', 'AuditLog')
   }
   if (user.roles.includes('auditor')) {
     can('read', 'Dataset')
     can('read', 'User')
+    can('read', ['AccessRequest', 'Grant'])
     can(['read', 'verify', 'export'], 'AuditLog')
   }
   return build()

@@ -1,0 +1,654 @@
+import { randomBytes } from 'node:crypto'
+import type { Kysely, Selectable, Transaction } from 'kysely'
+import {
+  type AppAbility,
+  accessibleWhere,
+  asSubject,
+  ConflictError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  type User,
+  type WorkingDayCalendar,
+} from '../core/index.js'
+import {
+  ACTION_BY,
+  type AccessRequest,
+  type ApprovalConditions,
+  type Grant,
+  grantStatus,
+  nextState,
+  type RequestAction,
+  type RequestInput,
+  type RequestState,
+  type RequestStatus,
+  type RowCondition,
+} from './access-request.js'
+import type { AccessRequestRow, CatalogTables, GrantRow } from './catalog-tables.js'
+import { serviceLevel } from './service-level.js'
+
+/** What a step may carry: an approval's conditions, a reason, a question, an answer. */
+export interface ActionInput extends ApprovalConditions {
+  reason?: string
+  question?: string
+  answer?: string
+  /** On resubmit: a request corrected as asked. */
+  changes?: Partial<Pick<RequestInput, 'columns' | 'purpose' | 'legalBasis' | 'durationDays'>>
+}
+
+export interface RequestFilter {
+  status?: RequestStatus[]
+  dataset?: string
+  /** Only the caller's own requests. */
+  mine?: boolean
+}
+
+export interface GrantFilter {
+  dataset?: string
+  status?: Grant['status'][]
+}
+
+export interface AccessStore {
+  submit(
+    input: RequestInput,
+    requester: User,
+    ability: AppAbility,
+    now: Date,
+  ): Promise<AccessRequest>
+  list(
+    filter: RequestFilter,
+    caller: User,
+    ability: AppAbility,
+    now: Date,
+  ): Promise<AccessRequest[]>
+  get(id: string, ability: AppAbility, now: Date): Promise<AccessRequest>
+  /** One step of the workflow, under a row lock: concurrent steps on one request run one by one. */
+  act(
+    id: string,
+    action: RequestAction,
+    input: ActionInput,
+    actor: User,
+    ability: AppAbility,
+    now: Date,
+  ): Promise<AccessRequest>
+  listGrants(filter: GrantFilter, ability: AppAbility, now: Date): Promise<Grant[]>
+  revokeGrant(
+    id: string,
+    reason: string,
+    actor: User,
+    ability: AppAbility,
+    now: Date,
+  ): Promise<Grant>
+}
+
+type Db = Kysely<CatalogTables>
+const newId = (prefix: string) => `${prefix}_${randomBytes(16).toString('hex')}`
+const DAY_MS = 86_400_000
+
+export function createAccessStore(db: Db, calendar: WorkingDayCalendar): AccessStore {
+  const load = (executor: Db, ids: string[], now: Date) =>
+    loadRequests(executor, ids, calendar, now)
+
+  async function findVisible(executor: Db, id: string, ability: AppAbility, lock = false) {
+    const row = await executor
+      .selectFrom('access_requests')
+      .selectAll()
+      .where('id', '=', id)
+      .$if(lock, (qb) => qb.forUpdate())
+      .executeTakeFirst()
+    const subject = row && asSubject('AccessRequest', requestSubject(row))
+    // A request the caller may not see is reported as absent, not as forbidden.
+    if (!row || !subject || !ability.can('read', subject))
+      throw new NotFoundError(`Access request '${id}' not found`)
+    return row
+  }
+
+  return {
+    async submit(input, requester, ability, now) {
+      const dataset = await db
+        .selectFrom('datasets')
+        .select(['id', 'slug', 'agency', 'security_classification', 'sensitivity'])
+        .where(input.dataset.startsWith('d_') ? 'id' : 'slug', '=', input.dataset)
+        .where(
+          accessibleWhere(ability, 'read', 'Dataset', {
+            agency: 'agency',
+            security: 'security_classification',
+            sensitivity: 'sensitivity',
+          }),
+        )
+        .executeTakeFirst()
+      if (!dataset) throw new NotFoundError(`Dataset '${input.dataset}' not found`)
+      if (!ability.can('create', 'AccessRequest'))
+        throw new ForbiddenError('You may not request access to data')
+      if (dataset.security_classification === 'official-open')
+        throw new ConflictError(
+          `'${dataset.slug}' is Official (Open): everyone may download it in full, no request needed`,
+        )
+      if (input.columns) await assertColumns(db, dataset.id, input.columns)
+      const open = await db
+        .selectFrom('access_requests')
+        .select('id')
+        .where('dataset_id', '=', dataset.id)
+        .where('requester_id', '=', requester.id)
+        .where('state', 'in', ['submitted', 'needs-info'])
+        .executeTakeFirst()
+      if (open)
+        throw new ConflictError(
+          `You already have an open request for '${dataset.slug}' (${open.id}): change it or withdraw it first`,
+        )
+      const partners = input.project?.partnerAgencies ?? []
+      const id = newId('r')
+      const row = {
+        id,
+        dataset_id: dataset.id,
+        agency: dataset.agency,
+        requester_id: requester.id,
+        requester: requester.username,
+        requester_agency: requester.agency.code,
+        columns: input.columns ? JSON.stringify(input.columns) : null,
+        purpose: input.purpose,
+        legal_basis: input.legalBasis,
+        duration_days: input.durationDays,
+        project: input.project
+          ? JSON.stringify({ name: input.project.name, partnerAgencies: partners })
+          : null,
+        cross_agency:
+          requester.agency.code !== dataset.agency || partners.some((p) => p !== dataset.agency),
+        state: 'submitted',
+        approvals_needed: dataset.sensitivity === 'sensitive-high' ? 2 : 1,
+        submitted_at: now,
+        updated_at: now,
+      }
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('access_requests').values(row).execute()
+        await recordEvent(trx, id, now, requester, 'submit', undefined, 'submitted', {})
+      })
+      const [request] = await load(db, [id], now)
+      if (!request) throw new Error(`Request ${id} vanished after it was written`)
+      return request
+    },
+
+    async list(filter, caller, ability, now) {
+      const rows = await db
+        .selectFrom('access_requests as r')
+        .innerJoin('datasets as d', 'd.id', 'r.dataset_id')
+        .select('r.id')
+        .where(
+          accessibleWhere(ability, 'read', 'AccessRequest', {
+            requesterId: 'r.requester_id',
+            agency: 'r.agency',
+          }),
+        )
+        .$if(Boolean(filter.mine), (qb) => qb.where('r.requester_id', '=', caller.id))
+        .$if(filter.dataset !== undefined, (qb) =>
+          qb.where(
+            (filter.dataset ?? '').startsWith('d_') ? 'd.id' : 'd.slug',
+            '=',
+            filter.dataset ?? '',
+          ),
+        )
+        .orderBy('r.submitted_at', 'desc')
+        .limit(1_000)
+        .execute()
+      const requests = await load(
+        db,
+        rows.map((r) => r.id),
+        now,
+      )
+      return filter.status?.length
+        ? requests.filter((r) => filter.status?.includes(r.status))
+        : requests
+    },
+
+    async get(id, ability, now) {
+      await findVisible(db, id, ability)
+      const [request] = await load(db, [id], now)
+      if (!request) throw new NotFoundError(`Access request '${id}' not found`)
+      return request
+    },
+
+    async act(id, action, input, actor, ability, now) {
+      await db.transaction().execute(async (trx) => {
+        const row = await findVisible(trx, id, ability, true)
+        const subject = asSubject('AccessRequest', requestSubject(row))
+        if (ACTION_BY[action] === 'steward') {
+          if (!ability.can('decide', subject))
+            throw new ForbiddenError(
+              `Only stewards of ${row.agency}, which owns the dataset, may ${action} this request`,
+            )
+          if (row.requester_id === actor.id)
+            throw new ForbiddenError('Nobody decides on their own request: another steward must')
+        } else if (row.requester_id !== actor.id) {
+          throw new ForbiddenError(`Only ${row.requester}, who made the request, may ${action} it`)
+        }
+        const from = row.state as RequestState
+        const to = nextState(from, action)
+        const steps: Record<RequestAction, () => Promise<void>> = {
+          approve: () => approve(trx, row, input, actor, now, calendar),
+          reject: async () => {
+            const reason = required(input.reason, 'reason', 'say why the request is rejected')
+            await decide(trx, row, to, { decision_reason: reason }, now, calendar)
+            await recordEvent(trx, id, now, actor, action, from, to, { reason })
+          },
+          'ask-info': async () => {
+            const question = required(input.question, 'question', 'say what information is needed')
+            await update(trx, id, { state: to, question }, now)
+            await recordEvent(trx, id, now, actor, action, from, to, { question })
+          },
+          resubmit: async () => {
+            const answer = required(input.answer, 'answer', "answer the steward's question")
+            const changes = input.changes ?? {}
+            if (changes.columns) await assertColumns(trx, row.dataset_id, changes.columns)
+            await update(
+              trx,
+              id,
+              {
+                state: to,
+                ...(changes.columns && { columns: JSON.stringify(changes.columns) }),
+                ...(changes.purpose && { purpose: changes.purpose }),
+                ...(changes.legalBasis && { legal_basis: changes.legalBasis }),
+                ...(changes.durationDays && { duration_days: changes.durationDays }),
+              },
+              now,
+            )
+            // A changed request is a new question: earlier approvals do not carry over.
+            await trx.deleteFrom('access_approvals').where('request_id', '=', id).execute()
+            await recordEvent(trx, id, now, actor, action, from, to, {
+              answer,
+              changed: Object.keys(changes),
+            })
+          },
+          withdraw: async () => {
+            await update(trx, id, { state: to }, now)
+            await recordEvent(trx, id, now, actor, action, from, to, {})
+          },
+        }
+        await steps[action]()
+      })
+      const [request] = await load(db, [id], now)
+      if (!request) throw new NotFoundError(`Access request '${id}' not found`)
+      return request
+    },
+
+    async listGrants(filter, ability, now) {
+      const rows = await grantQuery(db)
+        .where(
+          accessibleWhere(ability, 'read', 'Grant', {
+            granteeId: 'g.grantee_id',
+            agency: 'g.agency',
+          }),
+        )
+        .$if(filter.dataset !== undefined, (qb) =>
+          qb.where(
+            (filter.dataset ?? '').startsWith('d_') ? 'd.id' : 'd.slug',
+            '=',
+            filter.dataset ?? '',
+          ),
+        )
+        .orderBy('g.granted_at', 'desc')
+        .limit(1_000)
+        .execute()
+      const grants = rows.map((r) => toGrant(r, now))
+      return filter.status?.length
+        ? grants.filter((g) => filter.status?.includes(g.status))
+        : grants
+    },
+
+    async revokeGrant(id, reason, actor, ability, now) {
+      await db.transaction().execute(async (trx) => {
+        const grant = await trx
+          .selectFrom('grants')
+          .selectAll()
+          .where('id', '=', id)
+          .forUpdate()
+          .executeTakeFirst()
+        const subject =
+          grant && asSubject('Grant', { granteeId: grant.grantee_id, agency: grant.agency })
+        if (!grant || !subject || !ability.can('read', subject))
+          throw new NotFoundError(`Grant '${id}' not found`)
+        if (!ability.can('revoke', subject))
+          throw new ForbiddenError(
+            `Only stewards of ${grant.agency}, which owns the dataset, may revoke this grant`,
+          )
+        const status = grantStatus(
+          { expiresAt: grant.expires_at, revoked: grant.revoked_at ?? undefined },
+          now,
+        )
+        if (status !== 'active')
+          throw new ConflictError(`Cannot revoke a grant that is ${status}: it gives no access now`)
+        await trx
+          .updateTable('grants')
+          .set({ revoked_at: now, revoked_by: actor.username, revoke_reason: reason })
+          .where('id', '=', id)
+          .execute()
+        await recordEvent(trx, grant.request_id, now, actor, 'revoke', 'approved', 'approved', {
+          grant: id,
+          reason,
+        })
+      })
+      const [row] = await grantQuery(db).where('g.id', '=', id).execute()
+      if (!row) throw new NotFoundError(`Grant '${id}' not found`)
+      return toGrant(row, now)
+    },
+  }
+}
+
+function requestSubject(row: Pick<AccessRequestRow, 'requester_id' | 'agency'>) {
+  return { requesterId: row.requester_id, agency: row.agency }
+}
+
+function required(value: string | undefined, field: string, hint: string): string {
+  if (!value?.trim()) throw new InvalidInputError(`${field}: ${hint}`)
+  return value.trim()
+}
+
+async function update(
+  trx: Transaction<CatalogTables>,
+  id: string,
+  values: Partial<Record<keyof AccessRequestRow, unknown>>,
+  now: Date,
+) {
+  await trx
+    .updateTable('access_requests')
+    .set({ ...values, updated_at: now } as never)
+    .where('id', '=', id)
+    .execute()
+}
+
+/** Closes a request with a decision, recording how many working days it took. */
+async function decide(
+  trx: Transaction<CatalogTables>,
+  row: Selectable<AccessRequestRow>,
+  to: RequestState,
+  values: Partial<Record<keyof AccessRequestRow, unknown>>,
+  now: Date,
+  calendar: WorkingDayCalendar,
+): Promise<number> {
+  const history = await trx
+    .selectFrom('access_request_events')
+    .select(['at', 'to_state'])
+    .where('request_id', '=', row.id)
+    // Steps that leave the state as it was (a first of two approvals, a revocation) move no clock.
+    .where((eb) =>
+      eb.or([eb('from_state', 'is', null), eb('from_state', '!=', eb.ref('to_state'))]),
+    )
+    .orderBy('id')
+    .execute()
+  const clock = serviceLevel(
+    [...history.map((h) => ({ at: h.at, to: h.to_state as RequestState })), { at: now, to }],
+    calendar,
+    now,
+  )
+  const days = clock.decisionWorkingDays ?? 0
+  await update(
+    trx,
+    row.id,
+    { state: to, decided_at: now, decision_working_days: days, ...values },
+    now,
+  )
+  return days
+}
+
+async function recordEvent(
+  trx: Kysely<CatalogTables>,
+  requestId: string,
+  at: Date,
+  actor: User,
+  action: string,
+  from: RequestState | undefined,
+  to: RequestState,
+  details: Record<string, unknown>,
+) {
+  await trx
+    .insertInto('access_request_events')
+    .values({
+      request_id: requestId,
+      at,
+      actor_id: actor.id,
+      actor: actor.username,
+      action,
+      from_state: from ?? null,
+      to_state: to,
+      details: JSON.stringify(details),
+    })
+    .execute()
+}
+
+/** Every column must exist in the dataset; the message names those that do not. */
+async function assertColumns(db: Kysely<CatalogTables>, datasetId: string, columns: string[]) {
+  const known = new Set(
+    (
+      await db
+        .selectFrom('dataset_columns')
+        .select('name')
+        .where('dataset_id', '=', datasetId)
+        .execute()
+    ).map((c) => c.name),
+  )
+  const unknown = columns.filter((c) => !known.has(c))
+  if (unknown.length > 0)
+    throw new InvalidInputError(
+      `columns: no column ${unknown.map((c) => `'${c}'`).join(', ')} in this dataset (it has ${[...known].join(', ')})`,
+    )
+}
+
+/**
+ * A steward's approval. One is enough unless the data is Sensitive-High, which needs two by
+ * different stewards; the grant then takes the narrowest of their conditions.
+ */
+async function approve(
+  trx: Transaction<CatalogTables>,
+  row: Selectable<AccessRequestRow>,
+  input: ActionInput,
+  actor: User,
+  now: Date,
+  calendar: WorkingDayCalendar,
+) {
+  const requested = row.columns ?? undefined
+  if (input.columns) {
+    await assertColumns(trx, row.dataset_id, input.columns)
+    const outside = requested ? input.columns.filter((c) => !requested.includes(c)) : []
+    if (outside.length > 0)
+      throw new InvalidInputError(
+        `columns: ${outside.map((c) => `'${c}'`).join(', ')} were not requested; approve a subset of ${requested?.join(', ')}`,
+      )
+  }
+  if (input.rowFilter?.length)
+    await assertColumns(
+      trx,
+      row.dataset_id,
+      input.rowFilter.map((r) => r.column),
+    )
+  const latest = new Date(now.getTime() + row.duration_days * DAY_MS)
+  if (input.expiresAt && input.expiresAt.getTime() <= now.getTime())
+    throw new InvalidInputError('expiresAt: must be in the future')
+  if (input.expiresAt && input.expiresAt.getTime() > latest.getTime())
+    throw new InvalidInputError(
+      `expiresAt: at most the ${row.duration_days} days requested, i.e. no later than ${latest.toISOString()}`,
+    )
+  const conditions = {
+    ...(input.columns && { columns: input.columns }),
+    ...(input.rowFilter?.length && { rowFilter: input.rowFilter }),
+    expiresAt: (input.expiresAt ?? latest).toISOString(),
+  }
+  const inserted = await trx
+    .insertInto('access_approvals')
+    .values({
+      request_id: row.id,
+      steward_id: actor.id,
+      steward: actor.username,
+      at: now,
+      conditions: JSON.stringify(conditions),
+    })
+    .onConflict((oc) => oc.columns(['request_id', 'steward_id']).doNothing())
+    .returning('steward_id')
+    .executeTakeFirst()
+  if (!inserted)
+    throw new ConflictError(
+      'You have already approved this request: it needs the approval of a different steward',
+    )
+  const approvals = await trx
+    .selectFrom('access_approvals')
+    .select(['steward', 'conditions'])
+    .where('request_id', '=', row.id)
+    .orderBy('at')
+    .execute()
+  if (approvals.length < row.approvals_needed) {
+    await recordEvent(trx, row.id, now, actor, 'approve', 'submitted', 'submitted', {
+      ...conditions,
+      approvals: approvals.length,
+      needed: row.approvals_needed,
+    })
+    return
+  }
+  const all = approvals.map(
+    (a) => a.conditions as { columns?: string[]; rowFilter?: RowCondition[]; expiresAt: string },
+  )
+  let columns = requested
+  for (const c of all)
+    if (c.columns) columns = columns ? columns.filter((x) => c.columns?.includes(x)) : c.columns
+  const expiresAt = new Date(Math.min(...all.map((c) => Date.parse(c.expiresAt))))
+  const days = await decide(trx, row, 'approved', { question: null }, now, calendar)
+  await trx
+    .insertInto('grants')
+    .values({
+      id: newId('g'),
+      request_id: row.id,
+      dataset_id: row.dataset_id,
+      agency: row.agency,
+      grantee_id: row.requester_id,
+      grantee: row.requester,
+      grantee_agency: row.requester_agency,
+      columns: columns ? JSON.stringify(columns) : null,
+      row_filter: JSON.stringify(all.flatMap((c) => c.rowFilter ?? [])),
+      granted_at: now,
+      granted_by: JSON.stringify(approvals.map((a) => a.steward)),
+      expires_at: expiresAt,
+      grant_working_days: days,
+    })
+    .execute()
+  await recordEvent(trx, row.id, now, actor, 'approve', 'submitted', 'approved', {
+    ...conditions,
+    approvals: approvals.length,
+    needed: row.approvals_needed,
+  })
+}
+
+function grantQuery(db: Db) {
+  return db
+    .selectFrom('grants as g')
+    .innerJoin('datasets as d', 'd.id', 'g.dataset_id')
+    .innerJoin('access_requests as r', 'r.id', 'g.request_id')
+    .selectAll('g')
+    .select(['d.slug', 'd.title', 'r.purpose'])
+}
+
+type GrantJoined = Selectable<GrantRow> & { slug: string; title: string; purpose: string }
+
+function toGrant(row: GrantJoined, now: Date): Grant {
+  const revoked =
+    row.revoked_at === null
+      ? undefined
+      : { at: row.revoked_at, by: row.revoked_by ?? '', reason: row.revoke_reason ?? '' }
+  return {
+    id: row.id,
+    requestId: row.request_id,
+    dataset: { id: row.dataset_id, slug: row.slug, title: row.title, agency: row.agency },
+    grantee: { id: row.grantee_id, username: row.grantee, agency: row.grantee_agency },
+    columns: row.columns ?? undefined,
+    rowFilter: row.row_filter as RowCondition[],
+    grantedAt: row.granted_at,
+    grantedBy: row.granted_by,
+    expiresAt: row.expires_at,
+    status: grantStatus({ expiresAt: row.expires_at, revoked }, now),
+    revoked,
+    purpose: row.purpose,
+  }
+}
+
+/** Requests by id, with their dataset, approvals, grant, history and clock, in the given order. */
+async function loadRequests(
+  db: Db,
+  ids: string[],
+  calendar: WorkingDayCalendar,
+  now: Date,
+): Promise<AccessRequest[]> {
+  if (ids.length === 0) return []
+  const [rows, events, approvals, grants] = await Promise.all([
+    db
+      .selectFrom('access_requests as r')
+      .innerJoin('datasets as d', 'd.id', 'r.dataset_id')
+      .selectAll('r')
+      .select(['d.slug', 'd.title', 'd.security_classification', 'd.sensitivity'])
+      .where('r.id', 'in', ids)
+      .execute(),
+    db
+      .selectFrom('access_request_events')
+      .selectAll()
+      .where('request_id', 'in', ids)
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('access_approvals')
+      .select(['request_id', 'steward', 'at'])
+      .where('request_id', 'in', ids)
+      .orderBy('at')
+      .execute(),
+    grantQuery(db).where('g.request_id', 'in', ids).execute(),
+  ])
+  const byId = new Map(rows.map((r) => [r.id, r]))
+  return ids.flatMap((id) => {
+    const r = byId.get(id)
+    if (!r) return []
+    const history = events
+      .filter((e) => e.request_id === id)
+      .map((e) => ({
+        at: e.at,
+        actor: e.actor,
+        action: e.action as AccessRequest['history'][number]['action'],
+        from: (e.from_state ?? undefined) as RequestState | undefined,
+        to: e.to_state as RequestState,
+        details: e.details as Record<string, unknown>,
+      }))
+    const grantRow = grants.find((g) => g.request_id === id)
+    const grant = grantRow ? toGrant(grantRow, now) : undefined
+    const state = r.state as RequestState
+    return [
+      {
+        id,
+        dataset: {
+          id: r.dataset_id,
+          slug: r.slug,
+          title: r.title,
+          agency: r.agency,
+          security: r.security_classification,
+          sensitivity: r.sensitivity,
+        },
+        requester: { id: r.requester_id, username: r.requester, agency: r.requester_agency },
+        columns: r.columns ?? undefined,
+        purpose: r.purpose,
+        legalBasis: r.legal_basis,
+        durationDays: r.duration_days,
+        project: r.project ?? undefined,
+        crossAgency: r.cross_agency,
+        state,
+        status: state === 'approved' ? (grant?.status ?? 'active') : state,
+        approvalsNeeded: r.approvals_needed,
+        approvals: approvals
+          .filter((a) => a.request_id === id)
+          .map((a) => ({ steward: a.steward, at: a.at })),
+        question: r.question ?? undefined,
+        decisionReason: r.decision_reason ?? undefined,
+        submittedAt: r.submitted_at,
+        decidedAt: r.decided_at ?? undefined,
+        grant,
+        serviceLevel: serviceLevel(
+          history.filter((h) => h.from !== h.to),
+          calendar,
+          now,
+        ),
+        history,
+      },
+    ]
+  })
+}

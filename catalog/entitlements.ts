@@ -1,0 +1,122 @@
+import { type Kysely, type SqlBool, sql } from 'kysely'
+import { type AppAbility, accessibleWhere, type User } from '../core/index.js'
+import type { RowCondition } from './access-request.js'
+import type { CatalogTables } from './catalog-tables.js'
+
+/**
+ * What a person may read, and how much of it: the one answer the query service builds its views
+ * from. Worked out at the moment of asking, so a grant works the instant it is approved and stops
+ * the instant it expires or is revoked, with no job to run.
+ */
+export interface Entitlement {
+  dataset: { id: string; slug: string; title: string; agency: string }
+  /** `full`: the published versions; `sample`: the de-identified sample of the latest version. */
+  scope: 'full' | 'sample'
+  /** Why: Official (Open) data is open to all; a grant; a sample anyone who may discover it sees. */
+  basis: 'open-data' | 'grant' | 'sample'
+  grantId: string | undefined
+  /** Files under the data directory, newest version first. */
+  files: { version: number; path: string }[]
+  /** Undefined: every column. */
+  columns: string[] | undefined
+  /** Every condition must hold for a row to be read. */
+  rowFilter: RowCondition[]
+  /** Undefined: no end. */
+  expiresAt: Date | undefined
+}
+
+export async function entitlementsFor(
+  db: Kysely<CatalogTables>,
+  user: User | undefined,
+  ability: AppAbility,
+  now: Date,
+): Promise<Entitlement[]> {
+  if (!user) return []
+  const discoverable = await db
+    .selectFrom('datasets as d')
+    .select(['d.id', 'd.slug', 'd.title', 'd.agency', 'd.security_classification', 'd.sensitivity'])
+    .where(
+      accessibleWhere(ability, 'read', 'Dataset', {
+        agency: 'd.agency',
+        security: 'd.security_classification',
+        sensitivity: 'd.sensitivity',
+      }),
+    )
+    .execute()
+  const grants = await db
+    .selectFrom('grants as g')
+    .innerJoin('datasets as d', 'd.id', 'g.dataset_id')
+    .select(['g.id', 'g.columns', 'g.row_filter', 'g.expires_at', 'd.id as dataset_id'])
+    .select(['d.slug', 'd.title', 'd.agency'])
+    .where('g.grantee_id', '=', user.id)
+    .where('g.revoked_at', 'is', null)
+    .where('g.expires_at', '>', now)
+    .execute()
+  const ids = [...new Set([...discoverable.map((d) => d.id), ...grants.map((g) => g.dataset_id)])]
+  if (ids.length === 0) return []
+  const [versions, samples] = await Promise.all([
+    db
+      .selectFrom('dataset_versions')
+      .select(['dataset_id', 'version', 'path'])
+      .where('dataset_id', 'in', ids)
+      .orderBy('version', 'desc')
+      .execute(),
+    db
+      .selectFrom('dataset_samples as s')
+      .select(['s.dataset_id', 's.version', 's.path'])
+      .where('s.dataset_id', 'in', ids)
+      .where('s.status', '=', 'published')
+      .where(
+        sql<SqlBool>`s.version = (select max(v.version) from dataset_versions v
+          where v.dataset_id = s.dataset_id)`,
+      )
+      .execute(),
+  ])
+  const filesOf = (datasetId: string) =>
+    versions
+      .filter((v) => v.dataset_id === datasetId)
+      .map((v) => ({ version: Number(v.version), path: v.path }))
+
+  const entitlements: Entitlement[] = []
+  for (const d of discoverable) {
+    const dataset = { id: d.id, slug: d.slug, title: d.title, agency: d.agency }
+    if (d.security_classification === 'official-open') {
+      entitlements.push({
+        dataset,
+        scope: 'full',
+        basis: 'open-data',
+        grantId: undefined,
+        files: filesOf(d.id),
+        columns: undefined,
+        rowFilter: [],
+        expiresAt: undefined,
+      })
+      continue
+    }
+    // Sensitive-High data has no raw sample: full access only, after two approvals.
+    const sample = samples.find((s) => s.dataset_id === d.id)
+    if (d.sensitivity !== 'sensitive-high' && sample?.path)
+      entitlements.push({
+        dataset,
+        scope: 'sample',
+        basis: 'sample',
+        grantId: undefined,
+        files: [{ version: Number(sample.version), path: sample.path }],
+        columns: undefined,
+        rowFilter: [],
+        expiresAt: undefined,
+      })
+  }
+  for (const g of grants)
+    entitlements.push({
+      dataset: { id: g.dataset_id, slug: g.slug, title: g.title, agency: g.agency },
+      scope: 'full',
+      basis: 'grant',
+      grantId: g.id,
+      files: filesOf(g.dataset_id),
+      columns: g.columns ?? undefined,
+      rowFilter: g.row_filter as RowCondition[],
+      expiresAt: g.expires_at,
+    })
+  return entitlements
+}
