@@ -12,19 +12,21 @@ import {
   type WorkingDayCalendar,
 } from '../core/index.js'
 import {
-  ACTION_BY,
   type AccessRequest,
   type ApprovalConditions,
   type Grant,
   grantStatus,
-  nextState,
-  type RequestAction,
   type RequestInput,
-  type RequestState,
-  type RequestStatus,
   type RowCondition,
 } from './access-request.js'
 import type { AccessRequestRow, CatalogTables, GrantRow } from './catalog-tables.js'
+import {
+  ACTION_BY,
+  nextState,
+  type RequestAction,
+  type RequestState,
+  type RequestStatus,
+} from './request-states.js'
 import { serviceLevel } from './service-level.js'
 
 /** What a step may carry: an approval's conditions, a reason, a question, an answer. */

@@ -5,19 +5,28 @@
  * query service reads; and the HTTP routes over all of it.
  */
 
-export {
-  type AccessRequest,
-  type ApprovalConditions,
-  allowedActions,
-  type Grant,
-  type GrantStatus,
-  REQUEST_ACTIONS,
-  type RequestAction,
-  type RequestInput,
-  type RequestState,
-  type RequestStatus,
-  type RowCondition,
+export type {
+  AccessRequest,
+  ApprovalConditions,
+  Grant,
+  RequestInput,
+  RowCondition,
 } from './access-request.js'
+export {
+  type AccessRouteDeps,
+  approveBody,
+  askInfoBody,
+  entitlementRoutes,
+  grantListQuery,
+  grantRoutes,
+  rejectBody,
+  requestBody,
+  requestListQuery,
+  requestRoutes,
+  resubmitBody,
+  revokeBody,
+  withdrawBody,
+} from './access-routes.js'
 export {
   type AccessStore,
   type ActionInput,

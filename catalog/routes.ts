@@ -1,4 +1,3 @@
-import { zValidator } from '@hono/zod-validator'
 import { type Context, Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { z } from 'zod'
@@ -14,16 +13,8 @@ import {
 import { FACETS, type SearchHit, type SearchRequest, type SearchResult } from './dataset-search.js'
 import type { DatasetStore } from './dataset-store.js'
 import { DatasetNotFoundError } from './errors.js'
+import { actorOf, type CatalogEnv, validate } from './http.js'
 import type { MetadataChange } from './metadata-edit.js'
-
-/** What the catalogue's routes read from each request: the caller and what they may do. */
-interface CatalogEnv {
-  Variables: {
-    ability: AppAbility
-    caller: { user: { id: string; username: string } } | undefined
-    requestId: string
-  }
-}
 
 export interface CatalogRouteDeps {
   store: DatasetStore
@@ -90,11 +81,6 @@ export const searchQuery = z.object({
 })
 
 // A failure throws the ZodError, so the server's one error handler answers with the canonical body.
-const validate = <K extends 'json' | 'query', T extends z.ZodType>(target: K, schema: T) =>
-  zValidator(target, schema, (result) => {
-    if (!result.success) throw result.error
-  })
-
 /** The catalogue's HTTP face: datasets (list, page, steward edits, history), mounted under /api/datasets. */
 export const catalogRoutes = (deps: CatalogRouteDeps) => {
   const find = async (key: string, ability: AppAbility) => {
@@ -117,7 +103,7 @@ export const catalogRoutes = (deps: CatalogRouteDeps) => {
       const ability = c.get('ability')
       const caller = c.get('caller')
       const dataset = await find(parseDatasetKey(c.req.param('id')), ability)
-      const actor = { id: caller?.user.id ?? '', name: caller?.user.username ?? 'unknown' }
+      const actor = actorOf(caller)
       const changes = await deps.store.editMetadata(
         dataset,
         c.req.valid('json'),
@@ -166,10 +152,6 @@ export const glossaryTermPatch = z
  * edit). Every change is audited with the definition before and after.
  */
 export const glossaryRoutes = (deps: Pick<CatalogRouteDeps, 'store' | 'audit' | 'now'>) => {
-  const actorOf = (c: Context<CatalogEnv>) => {
-    const caller = c.get('caller')
-    return { id: caller?.user.id ?? '', name: caller?.user.username ?? 'unknown' }
-  }
   // Checked before the body is read, so a caller without the right learns that first.
   const may = (action: 'create' | 'update') =>
     createMiddleware<CatalogEnv>(async (c, next) => {
@@ -185,7 +167,7 @@ export const glossaryRoutes = (deps: Pick<CatalogRouteDeps, 'store' | 'audit' | 
   ) =>
     deps.audit.append(
       {
-        actor: actorOf(c),
+        actor: actorOf(c.get('caller')),
         action,
         outcome: 'succeeded',
         subject: { type: 'GlossaryTerm', id: term },

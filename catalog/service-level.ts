@@ -1,5 +1,5 @@
 import { type Day, singaporeDay, type WorkingDayCalendar } from '../core/index.js'
-import type { RequestState } from './access-request.js'
+import type { RequestState } from './request-states.js'
 
 /** The Blueprint target: data shared for cross-agency projects within 7 working days. */
 export const SHARING_LIMIT_WORKING_DAYS = 7

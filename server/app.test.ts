@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { DatasetStore } from '../catalog/index.js'
 import { systemAbility } from '../core/index.js'
-import { TEST_BACKENDS } from '../fixtures/index.js'
+import { FIXTURE_USERS, TEST_BACKENDS } from '../fixtures/index.js'
 import { createLineageStore } from '../lineage/index.js'
 import { createApp } from './app.js'
 import { loadData } from './load-data.js'
@@ -148,7 +148,7 @@ describe.each(TEST_BACKENDS)('the product on %s', (backend) => {
       'moh_chronic_registry',
       'sla_addresses',
     ])
-    expect((await runtime.auth.users.listUsers()).length).toBe(9)
+    expect((await runtime.auth.users.listUsers()).length).toBe(FIXTURE_USERS.length)
   })
 
   it('keeps the OpenLineage events of every run in the lineage store', async () => {

@@ -2,16 +2,21 @@ import { Hono } from 'hono'
 import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import {
+  type AccessStore,
   catalogRoutes,
   type DatasetStore,
   dcatCatalog,
+  type Entitlement,
+  entitlementRoutes,
   glossaryRoutes,
+  grantRoutes,
   isPublic,
+  requestRoutes,
   type SearchRequest,
   type SearchResult,
   searchRoutes,
 } from '../catalog/index.js'
-import { type AppAbility, type Logger, publicAbility } from '../core/index.js'
+import { type AppAbility, type Logger, publicAbility, type User } from '../core/index.js'
 import { feedRoutes } from '../trusted-centre/index.js'
 import { apiReferenceHtml } from './api-reference.js'
 import type { AppEnv } from './app-env.js'
@@ -30,6 +35,9 @@ export interface AppDeps {
   catalog: DatasetStore
   /** Catalogue search over the datasets the caller may discover. */
   search: (ability: AppAbility, request: SearchRequest) => Promise<SearchResult>
+  access: AccessStore
+  /** What a person may read right now: the query service's view of grants. */
+  entitlements: (user: User, ability: AppAbility, now: Date) => Promise<Entitlement[]>
   auth: AuthDeps
   /** Resolves when the metadata database answers; rejects otherwise. */
   pingDatabase: () => Promise<void>
@@ -42,6 +50,12 @@ export function createApp(deps: AppDeps) {
   // The API's description depends only on the code and the public URL: built once, not per request.
   const apiDocument = openApiDocument(deps.auth.publicUrl)
   const apiReference = apiReferenceHtml(apiDocument)
+  const accessDeps = {
+    access: deps.access,
+    entitlements: deps.entitlements,
+    audit: deps.auth.audit,
+    now: deps.auth.now,
+  }
   // Order matters: routes registered before requireSignIn answer anonymous callers (health and
   // sign-in); everything after it needs a caller. The authorization matrix test pins this down.
   const api = new Hono<AppEnv>()
@@ -87,6 +101,9 @@ export function createApp(deps: AppDeps) {
       '/glossary',
       glossaryRoutes({ store: deps.catalog, audit: deps.auth.audit, now: deps.auth.now }),
     )
+    .route('/requests', requestRoutes(accessDeps))
+    .route('/grants', grantRoutes(accessDeps))
+    .route('/entitlements', entitlementRoutes(accessDeps))
     .route('/feeds', feedRoutes())
     .route('/tokens', tokenRoutes(deps.auth))
     .route('/audit', auditRoutes(deps.auth))

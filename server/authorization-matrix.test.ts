@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { systemAbility } from '../core/index.js'
+import { defineAbilityFor, systemAbility } from '../core/index.js'
 import {
   AUTHORIZATION_MATRIX,
   CALLERS,
   type CallerName,
   HIDDEN_DATASET,
+  MATRIX_REQUESTS,
 } from './authorization-matrix.js'
 import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
 
@@ -12,6 +13,12 @@ describe('authorization matrix', () => {
   let runtime: TestRuntime
   let app: ReturnType<typeof createTestApp>
   const headers = new Map<CallerName, Record<string, string>>()
+  const ids = new Map<string, string>()
+  const user = async (username: string) => {
+    const found = await runtime.auth.users.findUserByUsername(username)
+    if (!found) throw new Error(`No fixture user ${username}`)
+    return found
+  }
 
   beforeAll(async () => {
     runtime = await openTestRuntime({ backend: 'pglite' })
@@ -37,6 +44,27 @@ describe('authorization matrix', () => {
       },
       async (version) => `tc/${HIDDEN_DATASET}/v${version}.parquet`,
     )
+    const now = new Date()
+    const steward = await user('steward.dos')
+    for (const [name, setup] of Object.entries(MATRIX_REQUESTS)) {
+      const requester = await user(setup.by)
+      const request = await runtime.access.submit(
+        {
+          dataset: setup.dataset,
+          purpose: 'Authorization matrix: one request per workflow step',
+          legalBasis: 'PSGA 2018 s. 25',
+          durationDays: 30,
+        },
+        requester,
+        defineAbilityFor(requester),
+        now,
+      )
+      const decide = (action: 'approve' | 'ask-info', input = {}) =>
+        runtime.access.act(request.id, action, input, steward, defineAbilityFor(steward), now)
+      if (setup.state === 'needs-info') await decide('ask-info', { question: 'Which schools?' })
+      const ready = setup.state === 'approved' ? await decide('approve') : request
+      ids.set(name, ready.grant?.id ?? ready.id)
+    }
     app = createTestApp(runtime)
     headers.set('anonymous', {})
     for (const caller of CALLERS.filter((c) => c !== 'anonymous'))
@@ -48,8 +76,9 @@ describe('authorization matrix', () => {
     const actual: string[] = []
     const expected: string[] = []
     for (const row of AUTHORIZATION_MATRIX) {
+      const path = row.path.replace(/\{(\w+)\}/g, (_, name: string) => ids.get(name) ?? name)
       for (const caller of CALLERS) {
-        const res = await app.request(row.path, {
+        const res = await app.request(path, {
           method: row.method,
           headers: {
             ...headers.get(caller),

@@ -25,6 +25,19 @@ export interface MatrixRow {
   except?: Partial<Record<CallerName, number>>
 }
 
+/**
+ * Requests the matrix test makes before it runs, each left where one caller's step succeeds;
+ * rows name them as `{name}` in their paths. All are for DOS datasets.
+ */
+export const MATRIX_REQUESTS = {
+  approve: { by: 'officer.moh', dataset: 'person-address-pa', state: 'submitted' },
+  reject: { by: 'officer.moh', dataset: 'business-by-planning-area', state: 'submitted' },
+  askInfo: { by: 'officer.moe', dataset: 'person-address-pa', state: 'submitted' },
+  resubmit: { by: 'officer.moe', dataset: 'business-by-planning-area', state: 'needs-info' },
+  withdraw: { by: 'leader.mddi', dataset: 'person-address-pa', state: 'submitted' },
+  grant: { by: 'leader.mddi', dataset: 'business-by-planning-area', state: 'approved' },
+} as const
+
 /** A confidential MOH dataset the tests publish next to the fixture data. */
 export const HIDDEN_DATASET = 'moh-chronic-registry'
 
@@ -86,6 +99,80 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
     anonymous: 401,
     except: { 'steward.dos': 200, 'steward.moh': 200, admin: 200 },
   },
+  // The data-sharing workflow, on the requests of MATRIX_REQUESTS: a step succeeds only for
+  // the one caller allowed to take it; those who may see the request get 403, others 404.
+  { method: 'GET', path: '/api/requests', signedIn: 200, anonymous: 401 },
+  {
+    method: 'POST',
+    path: '/api/requests',
+    body: {
+      dataset: 'postal-geocode-reference',
+      purpose: 'Geocode school addresses for catchment planning',
+      legalBasis: 'PSGA 2018 s. 25',
+      durationDays: 30,
+    },
+    // Official (Open) data needs no request.
+    signedIn: 409,
+    anonymous: 401,
+  },
+  {
+    method: 'GET',
+    path: '/api/requests/{approve}',
+    signedIn: 404,
+    anonymous: 401,
+    except: { 'officer.moh': 200, 'steward.dos': 200, admin: 200, auditor: 200 },
+  },
+  {
+    method: 'POST',
+    path: '/api/requests/{approve}/approve',
+    body: {},
+    signedIn: 404,
+    anonymous: 401,
+    except: { 'officer.moh': 403, 'steward.dos': 200, admin: 403, auditor: 403 },
+  },
+  {
+    method: 'POST',
+    path: '/api/requests/{reject}/reject',
+    body: { reason: 'The aggregated statistics answer this question' },
+    signedIn: 404,
+    anonymous: 401,
+    except: { 'officer.moh': 403, 'steward.dos': 200, admin: 403, auditor: 403 },
+  },
+  {
+    method: 'POST',
+    path: '/api/requests/{askInfo}/ask-info',
+    body: { question: 'Which schools does the plan cover?' },
+    signedIn: 404,
+    anonymous: 401,
+    except: { 'officer.moe': 403, 'steward.dos': 200, admin: 403, auditor: 403 },
+  },
+  {
+    method: 'POST',
+    path: '/api/requests/{resubmit}/resubmit',
+    body: { answer: 'All primary schools in the East region' },
+    signedIn: 404,
+    anonymous: 401,
+    except: { 'officer.moe': 200, 'steward.dos': 403, admin: 403, auditor: 403 },
+  },
+  {
+    method: 'POST',
+    path: '/api/requests/{withdraw}/withdraw',
+    body: {},
+    signedIn: 404,
+    anonymous: 401,
+    except: { 'leader.mddi': 200, 'steward.dos': 403, admin: 403, auditor: 403 },
+  },
+  { method: 'GET', path: '/api/grants', signedIn: 200, anonymous: 401 },
+  {
+    method: 'POST',
+    path: '/api/grants/{grant}/revoke',
+    body: { reason: 'Project finished early' },
+    signedIn: 404,
+    anonymous: 401,
+    // The administrator comes after the steward: by then nothing is left to revoke.
+    except: { 'leader.mddi': 403, 'steward.dos': 200, admin: 409, auditor: 403 },
+  },
+  { method: 'GET', path: '/api/entitlements', signedIn: 200, anonymous: 401 },
   { method: 'GET', path: '/api/feeds', signedIn: 200, anonymous: 401 },
   { method: 'GET', path: '/api/feeds/dos_persons', signedIn: 200, anonymous: 401 },
   { method: 'GET', path: '/api/feeds/no_such_feed', signedIn: 404, anonymous: 401 },

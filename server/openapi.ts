@@ -1,16 +1,25 @@
 import { type ZodObject, type ZodType, z } from 'zod'
 import {
+  approveBody,
+  askInfoBody,
   glossaryTermBody,
   glossaryTermPatch,
+  grantListQuery,
   metadataPatch,
+  rejectBody,
+  requestBody,
+  requestListQuery,
+  resubmitBody,
+  revokeBody,
   searchQuery,
+  withdrawBody,
 } from '../catalog/index.js'
 import { auditListQuery } from './audit-routes.js'
 import { devSignInBody } from './auth-routes.js'
 import { createTokenBody } from './token-routes.js'
 
 /** Who may call an operation, as the reference page and the document's security say it. */
-type Access = 'public' | 'signed-in' | 'steward' | 'curator' | 'auditor'
+type Access = 'public' | 'signed-in' | 'steward' | 'curator' | 'requester' | 'auditor'
 
 interface Operation {
   method: 'get' | 'post' | 'patch'
@@ -31,6 +40,7 @@ interface Operation {
 }
 
 const DATASET_KEY = { id: "The dataset's id (`d_` + 32 hex digits) or its slug." }
+const REQUEST_ID = { id: "The request's id (`r_` + 32 hex digits)." }
 
 /**
  * Every route the API serves. The OpenAPI test compares this list with the routes the Hono app
@@ -201,6 +211,94 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     method: 'get',
+    path: '/api/requests',
+    tag: 'Data sharing',
+    summary: 'Access requests the caller may see: their own, and their agency queue for stewards',
+    description:
+      'Each carries its working-day clock (`serviceLevel`: days on the clock, due day, on-track / due-soon / overdue / paused) and the steps the caller may take now (`allowedActions`).',
+    access: 'signed-in',
+    query: requestListQuery,
+  },
+  {
+    method: 'post',
+    path: '/api/requests',
+    tag: 'Data sharing',
+    summary: 'Request a dataset, all of it or some columns (answers 201)',
+    description:
+      'Official (Open) data needs no request (409). Sensitive-High data needs two approvals by different stewards.',
+    access: 'signed-in',
+    body: requestBody,
+    responses: {
+      '201': 'The request, submitted',
+      '404': 'No such dataset, or the caller may not discover it',
+      '409': 'Open data, or an open request for the same dataset exists',
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/requests/{id}',
+    pathParams: REQUEST_ID,
+    tag: 'Data sharing',
+    summary: 'One request with its history, approvals, grant and clock',
+    access: 'signed-in',
+    responses: { '404': 'No such request, or the caller may not see it' },
+  },
+  ...(
+    [
+      ['approve', approveBody, 'steward', 'Approve, optionally narrowing columns, rows and expiry'],
+      ['reject', rejectBody, 'steward', 'Reject, saying why'],
+      ['ask-info', askInfoBody, 'steward', 'Ask the requester for information (pauses the clock)'],
+      [
+        'resubmit',
+        resubmitBody,
+        'requester',
+        'Answer the question, optionally correcting the request',
+      ],
+      ['withdraw', withdrawBody, 'requester', 'Withdraw the request'],
+    ] as const
+  ).map(([action, body, access, summary]) => ({
+    method: 'post' as const,
+    path: `/api/requests/{id}/${action}`,
+    pathParams: REQUEST_ID,
+    tag: 'Data sharing',
+    summary,
+    access,
+    body,
+    responses: {
+      '404': 'No such request, or the caller may not see it',
+      '409': 'Not allowed in the current state; the message names the steps that are',
+    },
+  })),
+  {
+    method: 'get',
+    path: '/api/grants',
+    tag: 'Data sharing',
+    summary: 'Who holds access and why: own grants, or those on the agency datasets for stewards',
+    access: 'signed-in',
+    query: grantListQuery,
+  },
+  {
+    method: 'post',
+    path: '/api/grants/{id}/revoke',
+    pathParams: { id: "The grant's id (`g_` + 32 hex digits)." },
+    tag: 'Data sharing',
+    summary: 'Revoke a grant at once (stewards of the owning agency, administrators)',
+    access: 'steward',
+    body: revokeBody,
+    responses: {
+      '404': 'No such grant, or the caller may not see it',
+      '409': 'The grant has already expired or been revoked',
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/entitlements',
+    tag: 'Data sharing',
+    summary: 'What the caller may read now: datasets, versions, scope, columns, rows, until when',
+    access: 'signed-in',
+  },
+  {
+    method: 'get',
     path: '/api/feeds',
     tag: 'Trusted Centre',
     summary: 'Feed contracts of the Single Sources of Truth',
@@ -269,6 +367,7 @@ const ACCESS_TEXT: Record<Access, string> = {
   'signed-in': 'Any signed-in caller (session cookie or API token).',
   steward: 'Stewards of the owning agency; others get 403.',
   curator: 'Stewards of any agency and administrators; others get 403.',
+  requester: 'The person who made the request; others get 403.',
   auditor: 'Auditors and administrators; others get 403.',
 }
 
@@ -318,7 +417,7 @@ function responses(op: Operation) {
   if (op.query || op.body || op.path.includes('{'))
     answers['400'] = error('Invalid input; the message names each bad field')
   if (op.access !== 'public') answers['401'] = error('Sign in, or send a valid API token')
-  if (op.access === 'steward' || op.access === 'curator' || op.access === 'auditor')
+  if (['steward', 'curator', 'requester', 'auditor'].includes(op.access))
     answers['403'] = error('Not allowed for this caller')
   for (const [status, description] of Object.entries(op.responses ?? {}))
     answers[status] = status.startsWith('3') ? { description } : error(description)

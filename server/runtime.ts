@@ -3,13 +3,21 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
-import { createDatasetStore, type DatasetStore, searchDatasets } from '../catalog/index.js'
+import {
+  type AccessStore,
+  createAccessStore,
+  createDatasetStore,
+  type DatasetStore,
+  entitlementsFor,
+  searchDatasets,
+} from '../catalog/index.js'
 import {
   type Config,
   createApiTokenStore,
   createAuditLog,
   createSessionStore,
   createUserStore,
+  createWorkingDayCalendar,
   type DuckDBInstance,
   databaseTarget,
   type Logger,
@@ -31,6 +39,8 @@ export interface Runtime {
   db: Kysely<Tables>
   duckdb: DuckDBInstance
   catalog: DatasetStore
+  /** Access requests, grants and their working-day clock. */
+  access: AccessStore
   trustedCentre: TrustedCentre
   /** Identity, sessions, tokens, audit and sign-in settings. */
   auth: AuthDeps
@@ -66,6 +76,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       db,
       duckdb,
       catalog,
+      access: createAccessStore(db, createWorkingDayCalendar()),
       trustedCentre,
       auth: authDeps(config, db),
       portalDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'portal', 'dist'),
@@ -112,6 +123,8 @@ export function appDepsOf(runtime: Runtime): AppDeps {
     log: runtime.log,
     catalog: runtime.catalog,
     search: (ability, request) => searchDatasets(runtime.db, ability, request),
+    access: runtime.access,
+    entitlements: (user, ability, now) => entitlementsFor(runtime.db, user, ability, now),
     auth: runtime.auth,
     pingDatabase: () => pingDatabase(runtime.db),
     portalDir: runtime.portalDir,
