@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import type { Kysely, Selectable, Transaction } from 'kysely'
+import type { Kysely, Selectable } from 'kysely'
 import {
   type AppAbility,
   accessibleWhere,
   asSubject,
   ConflictError,
+  type CoreTables,
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
@@ -20,6 +21,7 @@ import {
   type RowCondition,
 } from './access-request.js'
 import type { AccessRequestRow, CatalogTables, GrantRow } from './catalog-tables.js'
+import { announce, type NotificationKind } from './notifications.js'
 import {
   ACTION_BY,
   nextState,
@@ -83,7 +85,7 @@ export interface AccessStore {
   ): Promise<Grant>
 }
 
-type Db = Kysely<CatalogTables>
+type Db = Kysely<CatalogTables & Pick<CoreTables, 'users'>>
 const newId = (prefix: string) => `${prefix}_${randomBytes(16).toString('hex')}`
 const DAY_MS = 86_400_000
 
@@ -94,9 +96,11 @@ export function createAccessStore(db: Db, calendar: WorkingDayCalendar): AccessS
   async function findVisible(executor: Db, id: string, ability: AppAbility, lock = false) {
     const row = await executor
       .selectFrom('access_requests')
-      .selectAll()
-      .where('id', '=', id)
-      .$if(lock, (qb) => qb.forUpdate())
+      .innerJoin('datasets', 'datasets.id', 'access_requests.dataset_id')
+      .selectAll('access_requests')
+      .select('datasets.title as dataset_title')
+      .where('access_requests.id', '=', id)
+      .$if(lock, (qb) => qb.forUpdate('access_requests'))
       .executeTakeFirst()
     const subject = row && asSubject('AccessRequest', requestSubject(row))
     // A request the caller may not see is reported as absent, not as forbidden.
@@ -109,7 +113,7 @@ export function createAccessStore(db: Db, calendar: WorkingDayCalendar): AccessS
     async submit(input, requester, ability, now) {
       const dataset = await db
         .selectFrom('datasets')
-        .select(['id', 'slug', 'agency', 'security_classification', 'sensitivity'])
+        .select(['id', 'slug', 'title', 'agency', 'security_classification', 'sensitivity'])
         .where(input.dataset.startsWith('d_') ? 'id' : 'slug', '=', input.dataset)
         .where(
           accessibleWhere(ability, 'read', 'Dataset', {
@@ -164,6 +168,12 @@ export function createAccessStore(db: Db, calendar: WorkingDayCalendar): AccessS
       await db.transaction().execute(async (trx) => {
         await trx.insertInto('access_requests').values(row).execute()
         await recordEvent(trx, id, now, requester, 'submit', undefined, 'submitted', {})
+        await tell(trx, { ...row, dataset_title: dataset.title }, now, requester, {
+          kind: 'request.submitted',
+          to: 'stewards',
+          title: `${requester.username} (${requester.agency.code}) requests ${dataset.title}`,
+          body: input.purpose,
+        })
       })
       const [request] = await load(db, [id], now)
       if (!request) throw new Error(`Request ${id} vanished after it was written`)
@@ -231,11 +241,23 @@ export function createAccessStore(db: Db, calendar: WorkingDayCalendar): AccessS
             const reason = required(input.reason, 'reason', 'say why the request is rejected')
             await decide(trx, row, to, { decision_reason: reason }, now, calendar)
             await recordEvent(trx, id, now, actor, action, from, to, { reason })
+            await tell(trx, row, now, actor, {
+              kind: 'request.rejected',
+              to: 'requester',
+              title: `Your request for ${row.dataset_title} was not approved`,
+              body: reason,
+            })
           },
           'ask-info': async () => {
             const question = required(input.question, 'question', 'say what information is needed')
             await update(trx, id, { state: to, question }, now)
             await recordEvent(trx, id, now, actor, action, from, to, { question })
+            await tell(trx, row, now, actor, {
+              kind: 'request.info-requested',
+              to: 'requester',
+              title: `A steward asks about your request for ${row.dataset_title}`,
+              body: question,
+            })
           },
           resubmit: async () => {
             const answer = required(input.answer, 'answer', "answer the steward's question")
@@ -259,10 +281,22 @@ export function createAccessStore(db: Db, calendar: WorkingDayCalendar): AccessS
               answer,
               changed: Object.keys(changes),
             })
+            await tell(trx, row, now, actor, {
+              kind: 'request.resubmitted',
+              to: 'stewards',
+              title: `${row.requester} answered about ${row.dataset_title}`,
+              body: answer,
+            })
           },
           withdraw: async () => {
             await update(trx, id, { state: to }, now)
             await recordEvent(trx, id, now, actor, action, from, to, {})
+            await tell(trx, row, now, actor, {
+              kind: 'request.withdrawn',
+              to: 'stewards',
+              title: `${row.requester} withdrew the request for ${row.dataset_title}`,
+              body: input.reason ?? '',
+            })
           },
         }
         await steps[action]()
@@ -327,12 +361,79 @@ export function createAccessStore(db: Db, calendar: WorkingDayCalendar): AccessS
           grant: id,
           reason,
         })
+        const dataset = await trx
+          .selectFrom('datasets')
+          .select('title')
+          .where('id', '=', grant.dataset_id)
+          .executeTakeFirstOrThrow()
+        await tell(
+          trx,
+          {
+            id: grant.request_id,
+            agency: grant.agency,
+            dataset_id: grant.dataset_id,
+            dataset_title: dataset.title,
+            requester_id: grant.grantee_id,
+            requester: grant.grantee,
+            requester_agency: grant.grantee_agency,
+          },
+          now,
+          actor,
+          {
+            kind: 'grant.revoked',
+            to: 'requester',
+            title: `Your access to ${dataset.title} was revoked`,
+            body: reason,
+          },
+        )
       })
       const [row] = await grantQuery(db).where('g.id', '=', id).execute()
       if (!row) throw new NotFoundError(`Grant '${id}' not found`)
       return toGrant(row, now)
     },
   }
+}
+
+/** A request as its steps read it: the row, with its dataset's title for messages. */
+type RequestRow = Selectable<AccessRequestRow> & { dataset_title: string }
+
+/** Tells the people and systems concerned of one step (see announce). */
+async function tell(
+  trx: Db,
+  row: Pick<
+    RequestRow,
+    | 'id'
+    | 'agency'
+    | 'dataset_id'
+    | 'dataset_title'
+    | 'requester_id'
+    | 'requester'
+    | 'requester_agency'
+  >,
+  now: Date,
+  actor: User,
+  message: { kind: NotificationKind; to: 'stewards' | 'requester'; title: string; body: string },
+) {
+  await announce(
+    trx,
+    {
+      ...message,
+      request: {
+        id: row.id,
+        agency: row.agency,
+        requesterId: row.requester_id,
+        requesterAgency: row.requester_agency,
+      },
+      actorId: actor.id,
+      link: `/requests/${row.id}`,
+      details: {
+        dataset: row.dataset_id,
+        requester: { username: row.requester, agency: row.requester_agency },
+        by: actor.username,
+      },
+    },
+    now,
+  )
 }
 
 function requestSubject(row: Pick<AccessRequestRow, 'requester_id' | 'agency'>) {
@@ -345,7 +446,7 @@ function required(value: string | undefined, field: string, hint: string): strin
 }
 
 async function update(
-  trx: Transaction<CatalogTables>,
+  trx: Db,
   id: string,
   values: Partial<Record<keyof AccessRequestRow, unknown>>,
   now: Date,
@@ -359,8 +460,8 @@ async function update(
 
 /** Closes a request with a decision, recording how many working days it took. */
 async function decide(
-  trx: Transaction<CatalogTables>,
-  row: Selectable<AccessRequestRow>,
+  trx: Db,
+  row: RequestRow,
   to: RequestState,
   values: Partial<Record<keyof AccessRequestRow, unknown>>,
   now: Date,
@@ -392,7 +493,7 @@ async function decide(
 }
 
 async function recordEvent(
-  trx: Kysely<CatalogTables>,
+  trx: Db,
   requestId: string,
   at: Date,
   actor: User,
@@ -417,7 +518,7 @@ async function recordEvent(
 }
 
 /** Every column must exist in the dataset; the message names those that do not. */
-async function assertColumns(db: Kysely<CatalogTables>, datasetId: string, columns: string[]) {
+async function assertColumns(db: Db, datasetId: string, columns: string[]) {
   const known = new Set(
     (
       await db
@@ -439,8 +540,8 @@ async function assertColumns(db: Kysely<CatalogTables>, datasetId: string, colum
  * different stewards; the grant then takes the narrowest of their conditions.
  */
 async function approve(
-  trx: Transaction<CatalogTables>,
-  row: Selectable<AccessRequestRow>,
+  trx: Db,
+  row: RequestRow,
   input: ActionInput,
   actor: User,
   now: Date,
@@ -533,6 +634,12 @@ async function approve(
     ...conditions,
     approvals: approvals.length,
     needed: row.approvals_needed,
+  })
+  await tell(trx, row, now, actor, {
+    kind: 'request.approved',
+    to: 'requester',
+    title: `Your request for ${row.dataset_title} is approved`,
+    body: `Access until ${expiresAt.toISOString().slice(0, 10)}${columns ? `, columns ${columns.join(', ')}` : ''}.`,
   })
 }
 

@@ -74,8 +74,25 @@ export { DCAT_CATALOG_PATH, type DcatCatalogInput, dcatCatalog, isPublic } from 
 export { type Entitlement, entitlementsFor } from './entitlements.js'
 export { DatasetNotFoundError } from './errors.js'
 export type { GlossaryEntry, GlossaryTerm, TermPatch } from './glossary.js'
+export { EXPIRY_NOTICE_WORKING_DAYS, remindExpiringGrants } from './grant-reminders.js'
 export type { MetadataChange, MetadataPatch } from './metadata-edit.js'
 export { catalogMigrations } from './migrations.js'
+export {
+  markReadBody,
+  type NotificationRouteDeps,
+  notificationRoutes,
+  webhookBody,
+  webhookRoutes,
+} from './notification-routes.js'
+export { inbox, type Notification, type NotificationKind } from './notifications.js'
+export {
+  allowedActions,
+  type GrantStatus,
+  REQUEST_ACTIONS,
+  type RequestAction,
+  type RequestState,
+  type RequestStatus,
+} from './request-states.js'
 export {
   type CatalogRouteDeps,
   catalogRoutes,
@@ -87,3 +104,12 @@ export {
   searchRoutes,
 } from './routes.js'
 export { type ServiceLevel, SHARING_LIMIT_WORKING_DAYS, serviceLevel } from './service-level.js'
+export {
+  type Delivery,
+  deliverDue,
+  listDeliveries,
+  MAX_ATTEMPTS,
+  registerWebhook,
+  signature,
+  type Webhook,
+} from './webhooks.js'

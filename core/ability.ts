@@ -31,6 +31,8 @@ export interface Subjects {
   AccessRequest: { requesterId: string; agency: string }
   /** Access granted on a request: to whom, on a dataset of which agency. */
   Grant: { granteeId: string; agency: string }
+  /** An agency's receiver of data-sharing events. */
+  Webhook: { agency: string }
   User: { id: string; agency: string }
 }
 export type SubjectType = keyof Subjects
@@ -75,6 +77,7 @@ export function defineAbilityFor(user: User | undefined): AppAbility {
     // Stewards decide on requests for their agency's datasets and see who holds access to them.
     can(['read', 'decide'], 'AccessRequest', { agency })
     can(['read', 'revoke'], 'Grant', { agency })
+    can(['read', 'create'], 'Webhook', { agency })
   }
   if (user.roles.includes('admin')) {
     can('read', 'Dataset')
@@ -82,6 +85,7 @@ export function defineAbilityFor(user: User | undefined): AppAbility {
     can('manage', 'GlossaryTerm')
     can('read', 'AccessRequest')
     can(['read', 'revoke'], 'Grant')
+    can(['read', 'create'], 'Webhook')
     can('verify', 'AuditLog')
   }
   if (user.roles.includes('auditor')) {

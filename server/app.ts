@@ -11,10 +11,13 @@ import {
   glossaryRoutes,
   grantRoutes,
   isPublic,
+  type NotificationRouteDeps,
+  notificationRoutes,
   requestRoutes,
   type SearchRequest,
   type SearchResult,
   searchRoutes,
+  webhookRoutes,
 } from '../catalog/index.js'
 import { type AppAbility, type Logger, publicAbility, type User } from '../core/index.js'
 import { feedRoutes } from '../trusted-centre/index.js'
@@ -36,6 +39,8 @@ export interface AppDeps {
   /** Catalogue search over the datasets the caller may discover. */
   search: (ability: AppAbility, request: SearchRequest) => Promise<SearchResult>
   access: AccessStore
+  /** The metadata database, for the inbox and webhook routes. */
+  db: NotificationRouteDeps['db']
   /** What a person may read right now: the query service's view of grants. */
   entitlements: (user: User, ability: AppAbility, now: Date) => Promise<Entitlement[]>
   auth: AuthDeps
@@ -104,6 +109,8 @@ export function createApp(deps: AppDeps) {
     .route('/requests', requestRoutes(accessDeps))
     .route('/grants', grantRoutes(accessDeps))
     .route('/entitlements', entitlementRoutes(accessDeps))
+    .route('/notifications', notificationRoutes({ ...accessDeps, db: deps.db }))
+    .route('/webhooks', webhookRoutes({ ...accessDeps, db: deps.db }))
     .route('/feeds', feedRoutes())
     .route('/tokens', tokenRoutes(deps.auth))
     .route('/audit', auditRoutes(deps.auth))

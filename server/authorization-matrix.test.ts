@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { registerWebhook } from '../catalog/index.js'
 import { defineAbilityFor, systemAbility } from '../core/index.js'
 import {
   AUTHORIZATION_MATRIX,
@@ -65,6 +66,13 @@ describe('authorization matrix', () => {
       const ready = setup.state === 'approved' ? await decide('approve') : request
       ids.set(name, ready.grant?.id ?? ready.id)
     }
+    const hook = await registerWebhook(
+      runtime.db,
+      { agency: 'DOS', url: 'https://hooks.dos.example.gov.sg/matrix' },
+      'steward.dos',
+      now,
+    )
+    ids.set('webhook', hook.webhook.id)
     app = createTestApp(runtime)
     headers.set('anonymous', {})
     for (const caller of CALLERS.filter((c) => c !== 'anonymous'))

@@ -124,6 +124,7 @@ export function appDepsOf(runtime: Runtime): AppDeps {
     catalog: runtime.catalog,
     search: (ability, request) => searchDatasets(runtime.db, ability, request),
     access: runtime.access,
+    db: runtime.db,
     entitlements: (user, ability, now) => entitlementsFor(runtime.db, user, ability, now),
     auth: runtime.auth,
     pingDatabase: () => pingDatabase(runtime.db),

@@ -1,5 +1,6 @@
 import { type ServerType, serve } from '@hono/node-server'
-import { AppError } from '../core/index.js'
+import { deliverDue, remindExpiringGrants } from '../catalog/index.js'
+import { AppError, createWorkingDayCalendar } from '../core/index.js'
 import { createApp } from './app.js'
 import { appDepsOf, type Runtime } from './runtime.js'
 
@@ -26,12 +27,46 @@ export async function serveApp(
       reject(new AppError('invalid_config', reason, { cause: error }))
     })
   })
+  const stopWork = startBackgroundWork(runtime)
   const address = server.address()
   const actualPort = typeof address === 'object' && address ? address.port : port
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host
   return {
     url: `http://${shownHost}:${actualPort}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+    close: async () => {
+      await stopWork()
+      await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())))
+    },
+  }
+}
+
+/**
+ * What runs beside the requests: webhook deliveries from the outbox every few seconds, and the
+ * expiring-grant reminders every minute. Both are safe to run in every replica at once (the
+ * outbox is claimed row by row, reminders are sent once). Returns a stop function.
+ */
+function startBackgroundWork(runtime: Runtime): () => Promise<void> {
+  let running: Promise<unknown> = Promise.resolve()
+  const guard = (name: string, work: () => Promise<unknown>) => () => {
+    running = running
+      .then(work)
+      .catch((error: unknown) => runtime.log.error({ err: error }, `${name} failed; will retry`))
+  }
+  const deliver = setInterval(
+    guard('webhook delivery', () => deliverDue(runtime.db, { now: () => new Date() })),
+    5_000,
+  )
+  const remind = setInterval(
+    guard('grant reminders', () =>
+      remindExpiringGrants(runtime.db, createWorkingDayCalendar(), new Date()),
+    ),
+    60_000,
+  )
+  deliver.unref()
+  remind.unref()
+  return async () => {
+    clearInterval(deliver)
+    clearInterval(remind)
+    await running
   }
 }

@@ -1,0 +1,102 @@
+import { Hono } from 'hono'
+import type { Kysely } from 'kysely'
+import { z } from 'zod'
+import {
+  type AppAbility,
+  type AuditLog,
+  asSubject,
+  type CoreTables,
+  ForbiddenError,
+  NotFoundError,
+} from '../core/index.js'
+import type { CatalogTables } from './catalog-tables.js'
+import { actorOf, type CatalogEnv, validate } from './http.js'
+import { inbox, markRead } from './notifications.js'
+import { listDeliveries, listWebhooks, registerWebhook } from './webhooks.js'
+
+export interface NotificationRouteDeps {
+  db: Kysely<CatalogTables & Pick<CoreTables, 'users'>>
+  audit: Pick<AuditLog, 'append'>
+  now: () => Date
+}
+
+export const markReadBody = z.strictObject({
+  ids: z.array(z.number().int().positive()).max(500).optional().describe('Omit to mark all read'),
+})
+export const webhookBody = z.strictObject({
+  url: z.url('url: must be an absolute URL, e.g. https://hooks.agency.gov.sg/portal'),
+  agency: z
+    .string()
+    .trim()
+    .min(2)
+    .max(20)
+    .optional()
+    .describe("The agency whose events it receives; by default the caller's"),
+})
+
+/** The caller's inbox, mounted under /api/notifications. */
+export const notificationRoutes = (deps: NotificationRouteDeps) =>
+  new Hono<CatalogEnv>()
+    .get('/', async (c) => {
+      const caller = c.get('caller')
+      if (!caller) throw new ForbiddenError('Sign in to read notifications')
+      return c.json({ ok: true as const, data: await inbox(deps.db, caller.user.id) })
+    })
+    .post('/read', validate('json', markReadBody), async (c) => {
+      const caller = c.get('caller')
+      if (!caller) throw new ForbiddenError('Sign in to read notifications')
+      const marked = await markRead(deps.db, caller.user.id, c.req.valid('json').ids, deps.now())
+      return c.json({ ok: true as const, data: { marked } })
+    })
+
+/**
+ * Agencies' webhooks, mounted under /api/webhooks: stewards register their agency's receivers
+ * (administrators any agency's) and see what was delivered.
+ */
+export const webhookRoutes = (deps: NotificationRouteDeps) => {
+  const visibleAgencies = (ability: AppAbility, agencies: string[]) =>
+    agencies.filter((agency) => ability.can('read', asSubject('Webhook', { agency })))
+  return new Hono<CatalogEnv>()
+    .get('/', async (c) => {
+      const ability = c.get('ability')
+      if (!ability.can('read', 'Webhook'))
+        throw new ForbiddenError('Only stewards and administrators manage webhooks')
+      const all = await listWebhooks(deps.db, undefined)
+      const allowed = new Set(visibleAgencies(ability, [...new Set(all.map((w) => w.agency))]))
+      return c.json({ ok: true as const, data: all.filter((w) => allowed.has(w.agency)) })
+    })
+    .post('/', validate('json', webhookBody), async (c) => {
+      const caller = c.get('caller')
+      const body = c.req.valid('json')
+      const agency = body.agency ?? caller?.user.agency.code ?? ''
+      if (!c.get('ability').can('create', asSubject('Webhook', { agency })))
+        throw new ForbiddenError(`Only stewards of ${agency} and administrators add its webhooks`)
+      const { webhook, secret } = await registerWebhook(
+        deps.db,
+        { agency, url: body.url },
+        caller?.user.username ?? 'unknown',
+        deps.now(),
+      )
+      await deps.audit.append(
+        {
+          actor: actorOf(caller),
+          action: 'webhook.create',
+          outcome: 'succeeded',
+          subject: { type: 'Webhook', id: webhook.id },
+          details: { agency, url: webhook.url },
+          requestId: c.get('requestId'),
+        },
+        deps.now(),
+      )
+      return c.json({ ok: true as const, data: { ...webhook, secret } }, 201)
+    })
+    .get('/:id/deliveries', async (c) => {
+      const [webhook] = await listWebhooks(deps.db, undefined, c.req.param('id'))
+      if (
+        !webhook ||
+        !c.get('ability').can('read', asSubject('Webhook', { agency: webhook.agency }))
+      )
+        throw new NotFoundError(`Webhook '${c.req.param('id')}' not found`)
+      return c.json({ ok: true as const, data: await listDeliveries(deps.db, webhook.id) })
+    })
+}
