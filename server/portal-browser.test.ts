@@ -92,6 +92,26 @@ describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
     await uses.getByRole('link', { name: 'person-address-pa' }).waitFor()
     await page.screenshot({ path: join('test-results', 'portal-glossary.png'), fullPage: true })
 
+    // An officer asks for the data; the request page shows its working-day clock.
+    await page.goto(`${server.url}/datasets/person-address-pa`)
+    await page.getByRole('button', { name: 'Request access' }).click()
+    const form = page.getByRole('form', { name: 'Request access' })
+    await form
+      .getByLabel('Purpose')
+      .fill('Plan polyclinic capacity by planning area and age band for 2027')
+    await form.getByLabel('Legal basis').fill('Public Sector (Governance) Act 2018, s. 25')
+    await form.getByLabel('Project (optional)').fill('Polyclinic capacity 2027')
+    await form.getByRole('button', { name: 'Send request' }).click()
+    await page.getByRole('heading', { level: 1, name: /^Request for / }).waitFor()
+    await page.getByText(/^Working day 0 of 7/).waitFor()
+    await page.screenshot({ path: join('test-results', 'portal-request.png'), fullPage: true })
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Data requests' })
+      .click()
+    await page.getByRole('table', { name: 'Requests you made, newest first' }).waitFor()
+    await page.screenshot({ path: join('test-results', 'portal-requests.png'), fullPage: true })
+
     // The API reference is a page of its own, served by the API, within the same security headers.
     await page
       .getByRole('navigation', { name: 'Main' })

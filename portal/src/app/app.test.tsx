@@ -202,6 +202,49 @@ describe('the portal', () => {
     expect(screen.queryByRole('form', { name: 'Edit Vaccination status' })).toBeNull()
   })
 
+  it('takes a data request from the dataset page through the steward queue to a grant', async () => {
+    jar.clear()
+    const user = userEvent.setup()
+    renderAt('/sign-in?returnTo=%2Fdatasets%2Fbusiness-by-planning-area')
+    await user.click(await screen.findByRole('button', { name: /^officer\.moh/ }))
+    await user.click(await screen.findByRole('button', { name: 'Request access' }))
+    const form = screen.getByRole('form', { name: 'Request access' })
+    // Ask for fewer columns than the dataset has.
+    const boxes = within(form).getAllByRole('checkbox')
+    await user.click(boxes[boxes.length - 1] as HTMLElement)
+    await user.type(
+      within(form).getByLabelText('Purpose'),
+      'Map clinics against business density by planning area',
+    )
+    await user.type(within(form).getByLabelText('Legal basis'), 'PSGA 2018 s. 25')
+    await user.click(within(form).getByRole('button', { name: 'Send request' }))
+    expect(await screen.findByRole('heading', { level: 1, name: /^Request for / })).toBeTruthy()
+    expect(screen.getByText('Submitted')).toBeTruthy()
+    expect(screen.getByText(/^Working day 0 of 7/)).toBeTruthy()
+    cleanup()
+
+    jar.clear()
+    renderAt('/sign-in?returnTo=%2Frequests')
+    await user.click(await screen.findByRole('button', { name: /^steward\.dos/ }))
+    const queue = await screen.findByRole('table', { name: 'Waiting for your agency' })
+    await user.click(within(queue).getAllByRole('link')[0] as HTMLElement)
+    const approve = await screen.findByRole('form', { name: 'Approve' })
+    await user.click(within(approve).getByRole('button', { name: 'Approve' }))
+    expect(await screen.findByRole('heading', { name: 'Access granted' })).toBeTruthy()
+    expect(screen.getByText('Access granted', { selector: '.badge' })).toBeTruthy()
+    cleanup()
+
+    jar.clear()
+    renderAt('/sign-in?returnTo=%2Fnotifications')
+    await user.click(await screen.findByRole('button', { name: /^officer\.moh/ }))
+    expect(
+      await screen.findByRole('link', { name: /^Your request for .* is approved$/ }),
+    ).toBeTruthy()
+    expect(screen.getByRole('link', { name: /^Inbox, \d+ unread$/ })).toBeTruthy()
+    await user.click(screen.getByRole('button', { name: /^Mark all \d+ read$/ }))
+    expect(await screen.findByRole('link', { name: 'Inbox' })).toBeTruthy()
+  })
+
   it('shows auditors the trail with its verification status', async () => {
     jar.clear()
     const user = userEvent.setup()

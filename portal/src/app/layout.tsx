@@ -1,6 +1,7 @@
 import { Link, Outlet } from 'react-router'
 import { RequireSignIn } from '../features/auth/components/require-sign-in.js'
 import { UserMenu, useHasRole } from '../features/auth/components/user-menu.js'
+import { InboxLink } from '../features/notifications/components/notifications-page.js'
 
 function Navigation() {
   const isAuditor = useHasRole('auditor')
@@ -8,6 +9,8 @@ function Navigation() {
     <nav aria-label="Main">
       <Link to="/">Datasets</Link>
       <Link to="/glossary">Glossary</Link>
+      <Link to="/requests">Data requests</Link>
+      <InboxLink />
       <Link to="/feeds">Feed contracts</Link>
       <Link to="/tokens">API tokens</Link>
       {isAuditor && <Link to="/audit">Audit trail</Link>}

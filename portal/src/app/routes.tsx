@@ -6,6 +6,11 @@ import { SignInPage } from '../features/auth/components/sign-in-page.js'
 import { DatasetPage } from '../features/datasets/components/dataset-page.js'
 import { FeedsPage } from '../features/feeds/components/feeds-page.js'
 import { GlossaryPage } from '../features/glossary/components/glossary-page.js'
+import { NotificationsPage } from '../features/notifications/components/notifications-page.js'
+import { DatasetAccess } from '../features/requests/components/dataset-access.js'
+import { RequestForm } from '../features/requests/components/request-form.js'
+import { RequestPage } from '../features/requests/components/request-page.js'
+import { RequestsPage } from '../features/requests/components/requests-page.js'
 import { SearchPage } from '../features/search/components/search-page.js'
 import { TokensPage } from '../features/tokens/components/tokens-page.js'
 import { Layout, PublicLayout } from './layout.js'
@@ -25,9 +30,20 @@ export const routes: RouteObject[] = [
     element: <Layout />,
     children: [
       { index: true, element: <SearchPage /> },
-      { path: 'datasets/:slug', element: <DatasetPage /> },
+      {
+        path: 'datasets/:slug',
+        element: (
+          <DatasetPage
+            requestForm={(dataset, onDone) => <RequestForm dataset={dataset} onDone={onDone} />}
+            holders={(slug) => <DatasetAccess slug={slug} />}
+          />
+        ),
+      },
       { path: 'feeds', element: <FeedsPage /> },
       { path: 'glossary', element: <GlossaryPage /> },
+      { path: 'requests', element: <RequestsPage /> },
+      { path: 'requests/:id', element: <RequestPage /> },
+      { path: 'notifications', element: <NotificationsPage /> },
       { path: 'tokens', element: <TokensPage /> },
       { path: 'audit', element: <AuditPage /> },
       { path: '*', element: <NotFoundPage /> },

@@ -1,19 +1,28 @@
-import { useState } from 'react'
+import { type ReactNode, useState } from 'react'
 import { Link, useParams } from 'react-router'
 import { ErrorState, Loading } from '../../../components/ui/page-state.js'
+import { PersonalDataBadge } from '../../../components/ui/personal-data-badge.js'
 import { formatBytes, formatCount, formatDateTime } from '../../../lib/format.js'
 import { useMe } from '../../../lib/use-me.js'
 import { type DatasetDetail, useDataset } from '../api/use-datasets.js'
 import { ClassificationBadge } from './classification-badge.js'
 import { DatasetEditor } from './dataset-editor.js'
-import { PersonalDataBadge } from './personal-data-badge.js'
 import { QualityNote } from './quality-note.js'
 
+/** What other features add to a dataset page; app/ composes them (features never import each other). */
+export interface DatasetPageSlots {
+  /** The form asking for access to the dataset. */
+  requestForm: (dataset: DatasetDetail, onDone: () => void) => ReactNode
+  /** For the owning agency's stewards: who holds access. */
+  holders: (slug: string) => ReactNode
+}
+
 /** One dataset: what it is, who owns it, its schema and its versions. */
-export function DatasetPage() {
+export function DatasetPage({ requestForm, holders }: DatasetPageSlots) {
   const { slug = '' } = useParams()
   const dataset = useDataset(slug)
   const [editing, setEditing] = useState(false)
+  const [requesting, setRequesting] = useState(false)
   const me = useMe()
   if (dataset.isPending) return <Loading label="Loading dataset…" />
   if (dataset.isError) {
@@ -38,6 +47,16 @@ export function DatasetPage() {
         </button>
       )}
       {editing && <DatasetEditor dataset={d} onDone={() => setEditing(false)} />}
+      {d.classification.security === 'official-open' ? (
+        <p className="note">Official (Open): anyone may use the full data, no request needed.</p>
+      ) : (
+        !requesting && (
+          <button type="button" onClick={() => setRequesting(true)}>
+            Request access
+          </button>
+        )
+      )}
+      {requesting && requestForm(d, () => setRequesting(false))}
       <p className="meta">
         <ClassificationBadge classification={d.classification} />
       </p>
@@ -121,6 +140,8 @@ export function DatasetPage() {
           ))}
         </tbody>
       </table>
+
+      {canEdit(me.data?.user, d.agency) && holders(d.slug)}
 
       <h2>Versions</h2>
       <table>

@@ -1,6 +1,6 @@
-import type { DatasetSummary } from '../api/use-datasets.js'
-
-type Kind = DatasetSummary['columns'][number]['personalData']
+/** How a column relates to people, as the catalogue records it. */
+export type PersonalDataKind = 'direct-identifier' | 'quasi-identifier' | 'sensitive' | 'none'
+type Kind = PersonalDataKind
 
 const LABELS: Record<Kind, string> = {
   'direct-identifier': 'Direct identifier',
@@ -9,6 +9,7 @@ const LABELS: Record<Kind, string> = {
   none: 'Not personal',
 }
 
+/** A column's personal-data kind, coloured by risk. */
 export function PersonalDataBadge({ kind }: { kind: Kind }) {
   return <span className={`badge badge-pd-${kind}`}>{LABELS[kind]}</span>
 }
