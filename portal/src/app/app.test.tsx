@@ -229,8 +229,17 @@ describe('the portal', () => {
     const queue = await screen.findByRole('table', { name: 'Waiting for your agency' })
     await user.click(within(queue).getAllByRole('link')[0] as HTMLElement)
     const approve = await screen.findByRole('form', { name: 'Approve' })
+    await user.selectOptions(
+      within(approve).getByLabelText('Only rows whose'),
+      'planning_area_code',
+    )
+    await user.type(
+      within(approve).getByLabelText('is one of (comma-separated)'),
+      'BEDOK, TAMPINES',
+    )
     await user.click(within(approve).getByRole('button', { name: 'Approve' }))
     expect(await screen.findByRole('heading', { name: 'Access granted' })).toBeTruthy()
+    expect(screen.getByText(/rows where planning_area_code is one of BEDOK, TAMPINES/)).toBeTruthy()
     expect(screen.getByText('Access granted', { selector: '.badge' })).toBeTruthy()
     cleanup()
 

@@ -246,12 +246,22 @@ function ApproveForm({ request }: { request: RequestDetail }) {
   const [columns, setColumns] = useState<string[] | undefined>()
   const chosen = columns ?? requested
   const [until, setUntil] = useState('')
+  const [filterColumn, setFilterColumn] = useState('')
+  const [filterValues, setFilterValues] = useState('')
+  const values = filterValues
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean)
   function send(event: FormEvent) {
     event.preventDefault()
     step.mutate({
       action: 'approve',
       body: {
         ...(chosen.length < requested.length && { columns: chosen }),
+        ...(filterColumn &&
+          values.length > 0 && {
+            rowFilter: [{ column: filterColumn, op: 'in' as const, values }],
+          }),
         // The end of the chosen day in Singapore.
         ...(until && { expiresAt: `${until}T23:59:59+08:00` }),
       },
@@ -282,6 +292,31 @@ function ApproveForm({ request }: { request: RequestDetail }) {
             <code>{name}</code>
           </label>
         ))}
+      </fieldset>
+      <fieldset>
+        <legend>Rows to share (optional)</legend>
+        <label htmlFor={`${ids}-filter-column`}>Only rows whose</label>
+        <select
+          id={`${ids}-filter-column`}
+          value={filterColumn}
+          onChange={(e) => setFilterColumn(e.target.value)}
+        >
+          <option value="">(all rows)</option>
+          {requested.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
+        <label htmlFor={`${ids}-filter-values`}>is one of (comma-separated)</label>
+        <input
+          id={`${ids}-filter-values`}
+          value={filterValues}
+          onChange={(e) => setFilterValues(e.target.value)}
+          disabled={!filterColumn}
+          required={Boolean(filterColumn)}
+          placeholder="e.g. BEDOK, TAMPINES"
+        />
       </fieldset>
       <label htmlFor={`${ids}-until`}>
         Access until (optional; at most {request.durationDays} days)
