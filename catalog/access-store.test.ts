@@ -19,6 +19,7 @@ import type { CatalogTables } from './catalog-tables.js'
 import { createDatasetStore, type DatasetRegistration, type DatasetStore } from './dataset-store.js'
 import { entitlementsFor } from './entitlements.js'
 import { catalogMigrations } from './migrations.js'
+import { sharingRecords } from './sharing-records.js'
 
 let next = 0
 const person = (username: string, agency: string, roles: User['roles']): User => ({
@@ -279,6 +280,25 @@ describe.each(TEST_BACKENDS)('access workflow on %s', (backend) => {
       columns: ['age_band'],
       expiresAt: sgt('2026-04-30T00:00:00'),
       grantedBy: ['steward.moh', 'steward2.moh'],
+    })
+  })
+
+  it('keeps the working days of every decision for the sharing KPI', async () => {
+    const records = await sharingRecords(test.db, {
+      from: sgt('2026-01-01T00:00:00'),
+      to: sgt('2026-04-01T00:00:00'),
+    })
+    expect(records.find((r) => r.dataset === 'persons-by-area')).toMatchObject({
+      outcome: 'approved',
+      crossAgency: true,
+      requesterAgency: 'MOE',
+      owningAgency: 'DOS',
+      decisionWorkingDays: 2,
+      grantWorkingDays: 2,
+    })
+    expect(records.find((r) => r.dataset === 'clinic-visits')).toMatchObject({
+      outcome: 'rejected',
+      grantWorkingDays: undefined,
     })
   })
 

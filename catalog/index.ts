@@ -104,6 +104,7 @@ export {
   searchRoutes,
 } from './routes.js'
 export { type ServiceLevel, SHARING_LIMIT_WORKING_DAYS, serviceLevel } from './service-level.js'
+export { type SharingRecord, sharingRecords } from './sharing-records.js'
 export {
   type Delivery,
   deliverDue,
