@@ -11,6 +11,8 @@ export interface ApprovalConditions {
   columns?: string[]
   rowFilter?: RowCondition[]
   expiresAt?: Date
+  /** Direct identifiers to share in clear; every other one is masked. */
+  inClear?: string[]
 }
 
 export interface RequestInput {
@@ -31,6 +33,8 @@ export interface Grant {
   /** Undefined: every column. */
   columns: string[] | undefined
   rowFilter: RowCondition[]
+  /** Direct identifiers shared in clear (all others are masked). */
+  inClear: string[]
   grantedAt: Date
   grantedBy: string[]
   expiresAt: Date

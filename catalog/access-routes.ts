@@ -57,6 +57,9 @@ const rowCondition = z.discriminatedUnion('op', [
 export const approveBody = z.strictObject({
   columns: columnList.optional().describe('A subset of the columns requested'),
   rowFilter: z.array(rowCondition).max(20).optional().describe('Every condition must hold'),
+  inClear: columnList
+    .optional()
+    .describe('Direct identifiers to share in clear; every other one is masked in every output'),
   expiresAt: z.iso
     .datetime({ offset: true })
     .optional()
@@ -302,6 +305,7 @@ function requestJson(r: AccessRequest, caller: User, ability: AppAbility, withHi
 function grantJson(g: Grant) {
   return {
     ...g,
+    inClear: g.inClear,
     columns: g.columns ?? null,
     revoked: g.revoked ?? null,
   }

@@ -535,6 +535,25 @@ async function assertColumns(db: Db, datasetId: string, columns: string[]) {
     )
 }
 
+/** Columns shown in clear must be the dataset's direct identifiers (others are never masked). */
+async function assertDirectIdentifiers(db: Db, datasetId: string, columns: string[]) {
+  const direct = new Set(
+    (
+      await db
+        .selectFrom('dataset_columns')
+        .select('name')
+        .where('dataset_id', '=', datasetId)
+        .where('personal_data', '=', 'direct-identifier')
+        .execute()
+    ).map((c) => c.name),
+  )
+  const other = columns.filter((c) => !direct.has(c))
+  if (other.length > 0)
+    throw new InvalidInputError(
+      `inClear: ${other.map((c) => `'${c}'`).join(', ')} ${other.length === 1 ? 'is' : 'are'} not a direct identifier of this dataset (${[...direct].join(', ') || 'it has none'})`,
+    )
+}
+
 /**
  * A steward's approval. One is enough unless the data is Sensitive-High, which needs two by
  * different stewards; the grant then takes the narrowest of their conditions.
@@ -556,6 +575,7 @@ async function approve(
         `columns: ${outside.map((c) => `'${c}'`).join(', ')} were not requested; approve a subset of ${requested?.join(', ')}`,
       )
   }
+  if (input.inClear?.length) await assertDirectIdentifiers(trx, row.dataset_id, input.inClear)
   if (input.rowFilter?.length)
     await assertColumns(
       trx,
@@ -572,6 +592,7 @@ async function approve(
   const conditions = {
     ...(input.columns && { columns: input.columns }),
     ...(input.rowFilter?.length && { rowFilter: input.rowFilter }),
+    ...(input.inClear?.length && { inClear: input.inClear }),
     expiresAt: (input.expiresAt ?? latest).toISOString(),
   }
   const inserted = await trx
@@ -605,7 +626,18 @@ async function approve(
     return
   }
   const all = approvals.map(
-    (a) => a.conditions as { columns?: string[]; rowFilter?: RowCondition[]; expiresAt: string },
+    (a) =>
+      a.conditions as {
+        columns?: string[]
+        rowFilter?: RowCondition[]
+        inClear?: string[]
+        expiresAt: string
+      },
+  )
+  // In clear only what every approver agreed to show in clear.
+  const inClear = all.reduce<string[]>(
+    (shared, c, i) => (i === 0 ? (c.inClear ?? []) : shared.filter((x) => c.inClear?.includes(x))),
+    [],
   )
   let columns = requested
   for (const c of all)
@@ -624,6 +656,7 @@ async function approve(
       grantee_agency: row.requester_agency,
       columns: columns ? JSON.stringify(columns) : null,
       row_filter: JSON.stringify(all.flatMap((c) => c.rowFilter ?? [])),
+      in_clear: JSON.stringify(inClear),
       granted_at: now,
       granted_by: JSON.stringify(approvals.map((a) => a.steward)),
       expires_at: expiresAt,
@@ -666,6 +699,7 @@ function toGrant(row: GrantJoined, now: Date): Grant {
     grantee: { id: row.grantee_id, username: row.grantee, agency: row.grantee_agency },
     columns: row.columns ?? undefined,
     rowFilter: row.row_filter as RowCondition[],
+    inClear: row.in_clear,
     grantedAt: row.granted_at,
     grantedBy: row.granted_by,
     expiresAt: row.expires_at,

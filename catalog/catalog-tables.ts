@@ -122,6 +122,7 @@ export interface GrantRow {
   grantee_agency: string
   columns: ColumnType<string[] | null, string | null, string | null>
   row_filter: Json<unknown[]>
+  in_clear: ColumnType<string[], string | undefined, string>
   granted_at: Date
   granted_by: Json<string[]>
   expires_at: Date

@@ -21,6 +21,10 @@ export interface Entitlement {
   columns: string[] | undefined
   /** Every condition must hold for a row to be read. */
   rowFilter: RowCondition[]
+  /** Direct identifiers shown in clear; all others are masked. Samples are masked already. */
+  inClear: string[]
+  /** The dataset's columns in order, with what they say about people. */
+  schema: { name: string; type: string; personalData: string }[]
   /** Undefined: no end. */
   expiresAt: Date | undefined
 }
@@ -46,7 +50,14 @@ export async function entitlementsFor(
   const grants = await db
     .selectFrom('grants as g')
     .innerJoin('datasets as d', 'd.id', 'g.dataset_id')
-    .select(['g.id', 'g.columns', 'g.row_filter', 'g.expires_at', 'd.id as dataset_id'])
+    .select([
+      'g.id',
+      'g.columns',
+      'g.row_filter',
+      'g.in_clear',
+      'g.expires_at',
+      'd.id as dataset_id',
+    ])
     .select(['d.slug', 'd.title', 'd.agency'])
     .where('g.grantee_id', '=', user.id)
     .where('g.revoked_at', 'is', null)
@@ -54,7 +65,7 @@ export async function entitlementsFor(
     .execute()
   const ids = [...new Set([...discoverable.map((d) => d.id), ...grants.map((g) => g.dataset_id)])]
   if (ids.length === 0) return []
-  const [versions, samples] = await Promise.all([
+  const [versions, samples, columns] = await Promise.all([
     db
       .selectFrom('dataset_versions')
       .select(['dataset_id', 'version', 'path'])
@@ -71,7 +82,17 @@ export async function entitlementsFor(
           where v.dataset_id = s.dataset_id)`,
       )
       .execute(),
+    db
+      .selectFrom('dataset_columns')
+      .select(['dataset_id', 'name', 'type', 'personal_data'])
+      .where('dataset_id', 'in', ids)
+      .orderBy('position')
+      .execute(),
   ])
+  const schemaOf = (datasetId: string) =>
+    columns
+      .filter((c) => c.dataset_id === datasetId)
+      .map((c) => ({ name: c.name, type: c.type, personalData: c.personal_data }))
   const filesOf = (datasetId: string) =>
     versions
       .filter((v) => v.dataset_id === datasetId)
@@ -89,6 +110,8 @@ export async function entitlementsFor(
         files: filesOf(d.id),
         columns: undefined,
         rowFilter: [],
+        inClear: [],
+        schema: schemaOf(d.id),
         expiresAt: undefined,
       })
       continue
@@ -104,6 +127,8 @@ export async function entitlementsFor(
         files: [{ version: Number(sample.version), path: sample.path }],
         columns: undefined,
         rowFilter: [],
+        inClear: [],
+        schema: schemaOf(d.id),
         expiresAt: undefined,
       })
   }
@@ -116,6 +141,8 @@ export async function entitlementsFor(
       files: filesOf(g.dataset_id),
       columns: g.columns ?? undefined,
       rowFilter: g.row_filter as RowCondition[],
+      inClear: g.in_clear,
+      schema: schemaOf(g.dataset_id),
       expiresAt: g.expires_at,
     })
   return entitlements

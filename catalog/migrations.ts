@@ -407,5 +407,14 @@ export const catalogMigrations: MigrationSet = {
           where delivered_at is null`.execute(db)
       },
     },
+    '20261122-14-catalog-grants-in-clear': {
+      // Direct identifiers are masked in every output unless the approval names them in clear.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('grants')
+          .addColumn('in_clear', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
+          .execute()
+      },
+    },
   },
 }
