@@ -6,6 +6,8 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'query_refused'
+  | 'limit_exceeded'
   | 'unavailable'
   | 'internal'
 

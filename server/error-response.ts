@@ -11,6 +11,10 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  // A query the sandbox will not run (not a single SELECT over the caller's views).
+  query_refused: 400,
+  // A query that ran into a limit: time, memory or rows; the message names it.
+  limit_exceeded: 422,
   unavailable: 503,
   invalid_config: 500,
   internal: 500,

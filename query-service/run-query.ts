@@ -1,0 +1,109 @@
+import type { Json } from '@duckdb/node-api'
+import { InvalidInputError } from '../core/index.js'
+import { QueryLimitError, QueryRefusedError } from './errors.js'
+import type { Sandbox, SandboxLimits } from './sandbox.js'
+import { checkSql } from './sql-gate.js'
+
+export interface QueryColumn {
+  name: string
+  type: string
+}
+
+/** A query's answer as JSON: columns with their DuckDB types, rows as arrays (lossless values). */
+export interface QueryResult {
+  columns: QueryColumn[]
+  rows: Json[][]
+  rowCount: number
+  /** True when the row limit cut the answer short. */
+  truncated: boolean
+  /** The caller's views the query read. */
+  views: string[]
+}
+
+/**
+ * Runs one checked SELECT in the sandbox and yields its rows chunk by chunk (DuckDB's 2048-row
+ * chunks, values as lossless JSON). The time limit interrupts the query; running out of memory
+ * ends it; either becomes a QueryLimitError naming the limit. Errors DuckDB reports about the
+ * query itself (unknown column, bad cast) come back as 400s with DuckDB's words.
+ */
+export async function* streamRows(
+  sandbox: Sandbox,
+  sql: string,
+  limits: SandboxLimits,
+  onStart: (info: { columns: QueryColumn[]; views: string[] }) => void,
+): AsyncGenerator<Json[][]> {
+  const { connection } = sandbox
+  const views = await checkSql(connection, sql, new Set(sandbox.views.map((v) => v.name)))
+  let interrupted = false
+  const timer = setTimeout(() => {
+    interrupted = true
+    connection.interrupt()
+  }, limits.timeoutMs)
+  try {
+    const result = await connection.stream(sql)
+    const types = result.columnTypes()
+    onStart({
+      columns: result.columnNames().map((name, i) => ({ name, type: String(types[i]) })),
+      views,
+    })
+    for await (const rows of result.yieldRowsJson()) {
+      // An interrupted stream ends quietly with an empty chunk: the flag tells it apart.
+      if (interrupted) break
+      yield rows
+    }
+    if (interrupted) throw timeLimit(limits)
+  } catch (error) {
+    throw asQueryError(error, interrupted, limits)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** The whole answer as JSON, cut at the row limit (and saying so). */
+export async function runQuery(
+  sandbox: Sandbox,
+  sql: string,
+  limits: SandboxLimits,
+): Promise<QueryResult> {
+  let columns: QueryColumn[] = []
+  let views: string[] = []
+  const rows: Json[][] = []
+  let truncated = false
+  for await (const chunk of streamRows(sandbox, sql, limits, (info) => {
+    columns = info.columns
+    views = info.views
+  })) {
+    for (const row of chunk) {
+      if (rows.length >= limits.maxRows) {
+        truncated = true
+        break
+      }
+      rows.push(row)
+    }
+    if (truncated) break
+  }
+  return { columns, rows, rowCount: rows.length, truncated, views }
+}
+
+function timeLimit(limits: SandboxLimits) {
+  return new QueryLimitError(
+    'time',
+    `The query ran past the time limit of ${limits.timeoutMs / 1000} s and was stopped: narrow it (filter, aggregate, LIMIT) and try again`,
+  )
+}
+
+function asQueryError(error: unknown, interrupted: boolean, limits: SandboxLimits): unknown {
+  if (error instanceof QueryLimitError) return error
+  const message = error instanceof Error ? error.message : String(error)
+  if (interrupted || /INTERRUPT/i.test(message)) return timeLimit(limits)
+  if (/Out of Memory/i.test(message))
+    return new QueryLimitError(
+      'memory',
+      `The query needed more than the memory limit of ${limits.memoryLimit}: aggregate or filter before joining or sorting`,
+    )
+  if (/^Permission Error/i.test(message))
+    return new QueryRefusedError('That reads something outside your views, which is not allowed')
+  if (/^(Binder|Parser|Conversion|Catalog|Invalid Input|Constraint) Error/i.test(message))
+    return new InvalidInputError(message)
+  return error
+}
