@@ -5,6 +5,7 @@ import {
   createUserStore,
   createWorkingDayCalendar,
   defineAbilityFor,
+  systemAbility,
   type User,
   type UserId,
 } from '../core/index.js'
@@ -300,6 +301,76 @@ describe.each(TEST_BACKENDS)('access workflow on %s', (backend) => {
       outcome: 'rejected',
       grantWorkingDays: undefined,
     })
+  })
+
+  it('drops a lapsed first approval and refuses approvals that share no column', async () => {
+    const r = await access.submit(
+      { dataset: 'chronic-registry', ...request, durationDays: 1 },
+      officer,
+      as(officer),
+      sgt('2026-03-09T09:00:00'),
+    )
+    await access.act(r.id, 'approve', {}, stewardMoh, as(stewardMoh), sgt('2026-03-09T10:00:00'))
+    // Two days later the first approval's end date has passed: it no longer counts.
+    const later = await access.act(
+      r.id,
+      'approve',
+      {},
+      steward2Moh,
+      as(steward2Moh),
+      sgt('2026-03-11T10:00:00'),
+    )
+    expect(later).toMatchObject({ state: 'submitted', approvals: [{ steward: 'steward2.moh' }] })
+    expect(later.history.at(-1)?.details).toMatchObject({ lapsed: ['steward.moh'] })
+
+    const split = await access.submit(
+      { dataset: 'chronic-registry', ...request },
+      stewardDos,
+      as(stewardDos),
+      sgt('2026-03-09T09:00:00'),
+    )
+    const at = sgt('2026-03-09T10:00:00')
+    await access.act(split.id, 'approve', { columns: ['age_band'] }, stewardMoh, as(stewardMoh), at)
+    await expect(
+      access.act(
+        split.id,
+        'approve',
+        { columns: ['person_key'] },
+        steward2Moh,
+        as(steward2Moh),
+        at,
+      ),
+    ).rejects.toThrow('The approvals share no column')
+  })
+
+  it('offers samples only up to Confidential (Cloud-Eligible), whoever may discover more', async () => {
+    await catalog.publishVersion(
+      registration('secret-census', 'MOH', 'secret', 'non-sensitive'),
+      {
+        rowCount: 10,
+        byteSize: 100,
+        contentSha256: 'f'.repeat(64),
+        schema: [{ name: 'person_key', type: 'VARCHAR' }],
+      },
+      async (v) => `tc/secret-census/v${v}.parquet`,
+    )
+    const secret = await catalog.findDataset('secret-census', systemAbility())
+    const open = await catalog.findDataset('clinic-visits', systemAbility())
+    for (const d of [secret, open])
+      if (d)
+        await catalog.recordSample(d.id, 1, {
+          status: 'published',
+          path: `samples/${d.slug}/v1.parquet`,
+          rowCount: 5,
+          k: 5,
+          details: {},
+        })
+    const auditor = person('auditor', 'MDDI', ['auditor'])
+    const samples = (await entitlementsFor(test.db, auditor, as(auditor), new Date()))
+      .filter((e) => e.scope === 'sample')
+      .map((e) => e.dataset.slug)
+    expect(samples).toContain('clinic-visits')
+    expect(samples).not.toContain('secret-census')
   })
 
   it('makes one grant out of concurrent approvals', async () => {

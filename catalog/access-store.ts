@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto'
-import type { Kysely, Selectable } from 'kysely'
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type Selectable,
+  type SqlBool,
+  sql,
+} from 'kysely'
 import {
   type AppAbility,
   accessibleWhere,
@@ -9,6 +16,7 @@ import {
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
+  singaporeDay,
   type User,
   type WorkingDayCalendar,
 } from '../core/index.js'
@@ -166,7 +174,18 @@ export function createAccessStore(db: Db, calendar: WorkingDayCalendar): AccessS
         updated_at: now,
       }
       await db.transaction().execute(async (trx) => {
-        await trx.insertInto('access_requests').values(row).execute()
+        await trx
+          .insertInto('access_requests')
+          .values(row)
+          .execute()
+          .catch((error: unknown) => {
+            // Lost a race with the same person's other submission (access_requests_one_open).
+            if ((error as { code?: string }).code === '23505')
+              throw new ConflictError(
+                `You already have an open request for '${dataset.slug}': change it or withdraw it first`,
+              )
+            throw error
+          })
         await recordEvent(trx, id, now, requester, 'submit', undefined, 'submitted', {})
         await tell(trx, { ...row, dataset_title: dataset.title }, now, requester, {
           kind: 'request.submitted',
@@ -192,6 +211,26 @@ export function createAccessStore(db: Db, calendar: WorkingDayCalendar): AccessS
           }),
         )
         .$if(Boolean(filter.mine), (qb) => qb.where('r.requester_id', '=', caller.id))
+        .$if(Boolean(filter.status?.length), (qb) =>
+          qb.where((eb) =>
+            eb.or(
+              (filter.status ?? []).map((status) =>
+                status === 'active' || status === 'expired' || status === 'revoked'
+                  ? eb.and([
+                      eb('r.state', '=', 'approved'),
+                      eb.exists(
+                        eb
+                          .selectFrom('grants as g')
+                          .select('g.id')
+                          .whereRef('g.request_id', '=', 'r.id')
+                          .where(grantIs(status, now)),
+                      ),
+                    ])
+                  : eb('r.state', '=', status),
+              ),
+            ),
+          ),
+        )
         .$if(filter.dataset !== undefined, (qb) =>
           qb.where(
             (filter.dataset ?? '').startsWith('d_') ? 'd.id' : 'd.slug',
@@ -207,9 +246,7 @@ export function createAccessStore(db: Db, calendar: WorkingDayCalendar): AccessS
         rows.map((r) => r.id),
         now,
       )
-      return filter.status?.length
-        ? requests.filter((r) => filter.status?.includes(r.status))
-        : requests
+      return requests
     },
 
     async get(id, ability, now) {
@@ -321,13 +358,14 @@ export function createAccessStore(db: Db, calendar: WorkingDayCalendar): AccessS
             filter.dataset ?? '',
           ),
         )
+        .$if(Boolean(filter.status?.length), (qb) =>
+          qb.where((eb) => eb.or((filter.status ?? []).map((status) => grantIs(status, now)(eb)))),
+        )
         .orderBy('g.granted_at', 'desc')
         .limit(1_000)
         .execute()
       const grants = rows.map((r) => toGrant(r, now))
-      return filter.status?.length
-        ? grants.filter((g) => filter.status?.includes(g.status))
-        : grants
+      return grants
     },
 
     async revokeGrant(id, reason, actor, ability, now) {
@@ -434,6 +472,18 @@ async function tell(
     },
     now,
   )
+}
+
+/** A grant's status as a condition on the `g` alias, at `now`. */
+function grantIs(status: Grant['status'], now: Date) {
+  // biome-ignore lint/suspicious/noExplicitAny: used inside queries that alias grants as g
+  return (eb: ExpressionBuilder<any, any>): Expression<SqlBool> =>
+    status === 'revoked'
+      ? eb('g.revoked_at', 'is not', null)
+      : eb.and([
+          eb('g.revoked_at', 'is', null),
+          eb('g.expires_at', status === 'active' ? '>' : '<=', now),
+        ])
 }
 
 function requestSubject(row: Pick<AccessRequestRow, 'requester_id' | 'agency'>) {
@@ -595,6 +645,21 @@ async function approve(
     ...(input.inClear?.length && { inClear: input.inClear }),
     expiresAt: (input.expiresAt ?? latest).toISOString(),
   }
+  // An earlier approval whose end date has passed no longer counts: it is dropped, and said so.
+  const lapsed = await trx
+    .deleteFrom('access_approvals')
+    .where('request_id', '=', row.id)
+    .where(sql<SqlBool>`(conditions->>'expiresAt')::timestamptz <= ${now}`)
+    .returning('steward')
+    .execute()
+  // Rules as they stand now: data reclassified Sensitive-High since the request needs two.
+  const current = await trx
+    .selectFrom('datasets')
+    .select('sensitivity')
+    .where('id', '=', row.dataset_id)
+    .executeTakeFirstOrThrow()
+  const needed = Math.max(row.approvals_needed, current.sensitivity === 'sensitive-high' ? 2 : 1)
+  if (needed !== row.approvals_needed) await update(trx, row.id, { approvals_needed: needed }, now)
   const inserted = await trx
     .insertInto('access_approvals')
     .values({
@@ -617,11 +682,12 @@ async function approve(
     .where('request_id', '=', row.id)
     .orderBy('at')
     .execute()
-  if (approvals.length < row.approvals_needed) {
+  if (approvals.length < needed) {
     await recordEvent(trx, row.id, now, actor, 'approve', 'submitted', 'submitted', {
       ...conditions,
       approvals: approvals.length,
-      needed: row.approvals_needed,
+      needed,
+      ...(lapsed.length > 0 && { lapsed: lapsed.map((l) => l.steward) }),
     })
     return
   }
@@ -642,6 +708,10 @@ async function approve(
   let columns = requested
   for (const c of all)
     if (c.columns) columns = columns ? columns.filter((x) => c.columns?.includes(x)) : c.columns
+  if (columns?.length === 0)
+    throw new ConflictError(
+      'The approvals share no column: approve with columns that overlap the first approval, or reject',
+    )
   const expiresAt = new Date(Math.min(...all.map((c) => Date.parse(c.expiresAt))))
   const days = await decide(trx, row, 'approved', { question: null }, now, calendar)
   await trx
@@ -666,13 +736,13 @@ async function approve(
   await recordEvent(trx, row.id, now, actor, 'approve', 'submitted', 'approved', {
     ...conditions,
     approvals: approvals.length,
-    needed: row.approvals_needed,
+    needed,
   })
   await tell(trx, row, now, actor, {
     kind: 'request.approved',
     to: 'requester',
     title: `Your request for ${row.dataset_title} is approved`,
-    body: `Access until ${expiresAt.toISOString().slice(0, 10)}${columns ? `, columns ${columns.join(', ')}` : ''}.`,
+    body: `Access until ${singaporeDay(expiresAt)}${columns ? `, columns ${columns.join(', ')}` : ''}.`,
   })
 }
 

@@ -61,6 +61,7 @@ export interface WebhookDeliveryRow {
   delivered_at: Date | null
   last_status: number | null
   last_error: string | null
+  claim_token: string | null
 }
 
 type Json<T> = ColumnType<T, string, string>

@@ -29,6 +29,9 @@ export interface Entitlement {
   expiresAt: Date | undefined
 }
 
+/** Security levels whose datasets offer a de-identified sample (Official (Open) is open in full). */
+const SAMPLED = new Set(['official-closed', 'restricted', 'confidential-cloud-eligible'])
+
 export async function entitlementsFor(
   db: Kysely<CatalogTables>,
   user: User | undefined,
@@ -116,9 +119,14 @@ export async function entitlementsFor(
       })
       continue
     }
-    // Sensitive-High data has no raw sample: full access only, after two approvals.
+    // Samples are for data shared "sample at once, full by approval": up to Confidential
+    // (Cloud-Eligible) and not Sensitive-High, whoever may discover the rest.
     const sample = samples.find((s) => s.dataset_id === d.id)
-    if (d.sensitivity !== 'sensitive-high' && sample?.path)
+    if (
+      SAMPLED.has(d.security_classification) &&
+      d.sensitivity !== 'sensitive-high' &&
+      sample?.path
+    )
       entitlements.push({
         dataset,
         scope: 'sample',

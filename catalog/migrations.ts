@@ -416,5 +416,14 @@ export const catalogMigrations: MigrationSet = {
           .execute()
       },
     },
+    '20261122-15-catalog-sharing-guards': {
+      async up(db: Kysely<unknown>) {
+        // One open request per person and dataset, even when two arrive at once.
+        await sql`create unique index access_requests_one_open on access_requests (dataset_id, requester_id)
+          where state in ('submitted', 'needs-info')`.execute(db)
+        // Who holds a delivery right now: a result is recorded only by the claim that sent it.
+        await db.schema.alterTable('webhook_deliveries').addColumn('claim_token', 'text').execute()
+      },
+    },
   },
 }

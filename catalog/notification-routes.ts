@@ -18,6 +18,8 @@ export interface NotificationRouteDeps {
   db: Kysely<CatalogTables & Pick<CoreTables, 'users'>>
   audit: Pick<AuditLog, 'append'>
   now: () => Date
+  /** Accept plain-http, loopback and private receivers (tests, local demos). */
+  allowPrivateWebhooks: boolean
 }
 
 export const markReadBody = z.strictObject({
@@ -76,6 +78,7 @@ export const webhookRoutes = (deps: NotificationRouteDeps) => {
         { agency, url: body.url },
         caller?.user.username ?? 'unknown',
         deps.now(),
+        { allowPrivate: deps.allowPrivateWebhooks },
       )
       await deps.audit.append(
         {
@@ -83,7 +86,11 @@ export const webhookRoutes = (deps: NotificationRouteDeps) => {
           action: 'webhook.create',
           outcome: 'succeeded',
           subject: { type: 'Webhook', id: webhook.id },
-          details: { agency, url: webhook.url },
+          // Origin and path only: a query string may carry a receiver's token.
+          details: {
+            agency,
+            url: `${new URL(webhook.url).origin}${new URL(webhook.url).pathname}`,
+          },
           requestId: c.get('requestId'),
         },
         deps.now(),

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       PUBLIC_URL: undefined,
       SESSION_TTL_HOURS: 12,
       DEV_SIGN_IN: false,
+      WEBHOOK_ALLOW_PRIVATE: false,
       OIDC_ISSUER: undefined,
       OIDC_CLIENT_ID: undefined,
       OIDC_CLIENT_SECRET: undefined,

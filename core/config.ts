@@ -112,6 +112,11 @@ export const CONFIG_KEYS = {
     help: 'Offer a development sign-in that lists the fixture users; never in production (npm start turns it on).',
     schema: boolean(),
   },
+  WEBHOOK_ALLOW_PRIVATE: {
+    default: 'false',
+    help: 'Let webhooks point at plain-http, loopback or private-network addresses (tests and local demos only); otherwise only public https receivers are accepted and delivered to.',
+    schema: boolean(),
+  },
   OIDC_ISSUER: {
     default: undefined,
     help: "OpenID Connect issuer URL of the government's identity provider. Unset = no OIDC sign-in.",

@@ -41,6 +41,7 @@ export interface AppDeps {
   access: AccessStore
   /** The metadata database, for the inbox and webhook routes. */
   db: NotificationRouteDeps['db']
+  allowPrivateWebhooks: boolean
   /** What a person may read right now: the query service's view of grants. */
   entitlements: (user: User, ability: AppAbility, now: Date) => Promise<Entitlement[]>
   auth: AuthDeps
@@ -60,6 +61,12 @@ export function createApp(deps: AppDeps) {
     entitlements: deps.entitlements,
     audit: deps.auth.audit,
     now: deps.auth.now,
+  }
+  const notificationDeps = {
+    db: deps.db,
+    audit: deps.auth.audit,
+    now: deps.auth.now,
+    allowPrivateWebhooks: deps.allowPrivateWebhooks,
   }
   // Order matters: routes registered before requireSignIn answer anonymous callers (health and
   // sign-in); everything after it needs a caller. The authorization matrix test pins this down.
@@ -109,8 +116,8 @@ export function createApp(deps: AppDeps) {
     .route('/requests', requestRoutes(accessDeps))
     .route('/grants', grantRoutes(accessDeps))
     .route('/entitlements', entitlementRoutes(accessDeps))
-    .route('/notifications', notificationRoutes({ ...accessDeps, db: deps.db }))
-    .route('/webhooks', webhookRoutes({ ...accessDeps, db: deps.db }))
+    .route('/notifications', notificationRoutes(notificationDeps))
+    .route('/webhooks', webhookRoutes(notificationDeps))
     .route('/feeds', feedRoutes())
     .route('/tokens', tokenRoutes(deps.auth))
     .route('/audit', auditRoutes(deps.auth))

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { deliverDue, remindExpiringGrants, signature } from '../catalog/index.js'
+import { deliverDue, registerWebhook, remindExpiringGrants, signature } from '../catalog/index.js'
 import { createWorkingDayCalendar } from '../core/index.js'
 import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
 
@@ -81,10 +81,17 @@ describe('notifications and webhooks', () => {
     )
     expect(hook.status).toBe(201)
     expect(hook.body.data.secret).toMatch(/^whsec_/)
-    const plainHttp = await call('POST', '/api/webhooks', 'steward.dos', {
-      url: 'http://hooks.example.gov.sg/portal',
-    })
-    expect(plainHttp.status).toBe(400)
+    // Outside tests only public https receivers are accepted: a webhook cannot probe the network.
+    for (const [url, why] of [
+      ['http://hooks.example.gov.sg/portal', 'must be https'],
+      ['https://localhost/portal', 'must be a public address'],
+      ['https://10.1.2.3/portal', 'must be a public address'],
+      ['https://[::1]/portal', 'must be a public address'],
+      ['https://user:pw@hooks.example.gov.sg/portal', 'must not carry a user name'],
+    ] as const)
+      await expect(
+        registerWebhook(runtime.db, { agency: 'DOS', url }, 'steward.dos', new Date()),
+      ).rejects.toThrow(why)
 
     const created = await call<{ id: string }>('POST', '/api/requests', 'officer.moh', {
       dataset: 'person-address-pa',
@@ -122,10 +129,19 @@ describe('notifications and webhooks', () => {
 
     // The first delivery fails; it is retried after its backoff, and nothing is lost.
     const t0 = new Date()
-    expect(await deliverDue(runtime.db, { now: () => t0 })).toEqual({ delivered: 1, failed: 1 })
-    expect(await deliverDue(runtime.db, { now: () => t0 })).toEqual({ delivered: 0, failed: 0 })
+    expect(await deliverDue(runtime.db, { now: () => t0, allowPrivate: true })).toEqual({
+      delivered: 1,
+      failed: 1,
+    })
+    expect(await deliverDue(runtime.db, { now: () => t0, allowPrivate: true })).toEqual({
+      delivered: 0,
+      failed: 0,
+    })
     const later = new Date(t0.getTime() + 61_000)
-    expect(await deliverDue(runtime.db, { now: () => later })).toEqual({ delivered: 1, failed: 0 })
+    expect(await deliverDue(runtime.db, { now: () => later, allowPrivate: true })).toEqual({
+      delivered: 1,
+      failed: 0,
+    })
     const events = receiver.received.map((r) => JSON.parse(r.body) as { type: string; id: string })
     expect(events.map((e) => e.type).sort()).toEqual(['request.approved', 'request.submitted'])
     for (const r of receiver.received) {

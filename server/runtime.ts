@@ -125,6 +125,7 @@ export function appDepsOf(runtime: Runtime): AppDeps {
     search: (ability, request) => searchDatasets(runtime.db, ability, request),
     access: runtime.access,
     db: runtime.db,
+    allowPrivateWebhooks: runtime.config.WEBHOOK_ALLOW_PRIVATE,
     entitlements: (user, ability, now) => entitlementsFor(runtime.db, user, ability, now),
     auth: runtime.auth,
     pingDatabase: () => pingDatabase(runtime.db),

@@ -46,27 +46,37 @@ export async function serveApp(
  * outbox is claimed row by row, reminders are sent once). Returns a stop function.
  */
 function startBackgroundWork(runtime: Runtime): () => Promise<void> {
-  let running: Promise<unknown> = Promise.resolve()
-  const guard = (name: string, work: () => Promise<unknown>) => () => {
-    running = running
-      .then(work)
-      .catch((error: unknown) => runtime.log.error({ err: error }, `${name} failed; will retry`))
+  const running = new Set<Promise<unknown>>()
+  // A tick that finds the previous run of the same work unfinished skips: runs never pile up.
+  const every = (ms: number, name: string, work: () => Promise<unknown>) => {
+    let busy = false
+    const timer = setInterval(() => {
+      if (busy) return
+      busy = true
+      const run = work()
+        .catch((error: unknown) => runtime.log.error({ err: error }, `${name} failed; will retry`))
+        .finally(() => {
+          busy = false
+          running.delete(run)
+        })
+      running.add(run)
+    }, ms)
+    timer.unref()
+    return timer
   }
-  const deliver = setInterval(
-    guard('webhook delivery', () => deliverDue(runtime.db, { now: () => new Date() })),
-    5_000,
-  )
-  const remind = setInterval(
-    guard('grant reminders', () =>
+  const timers = [
+    every(5_000, 'webhook delivery', () =>
+      deliverDue(runtime.db, {
+        now: () => new Date(),
+        allowPrivate: runtime.config.WEBHOOK_ALLOW_PRIVATE,
+      }),
+    ),
+    every(60_000, 'grant reminders', () =>
       remindExpiringGrants(runtime.db, createWorkingDayCalendar(), new Date()),
     ),
-    60_000,
-  )
-  deliver.unref()
-  remind.unref()
+  ]
   return async () => {
-    clearInterval(deliver)
-    clearInterval(remind)
-    await running
+    for (const timer of timers) clearInterval(timer)
+    await Promise.all(running)
   }
 }

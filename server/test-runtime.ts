@@ -41,6 +41,8 @@ export async function openTestRuntime(options: {
     FIXTURE_SCALE: String(options.scale ?? 0.2),
     LOG_LEVEL: 'silent',
     DEV_SIGN_IN: 'true',
+    // The webhook tests deliver to a receiver on 127.0.0.1.
+    WEBHOOK_ALLOW_PRIVATE: 'true',
     ...(database ? { DATABASE_URL: database.url } : {}),
   })
   const cleanup = async () => {
