@@ -327,7 +327,7 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'Data sharing',
     summary: "Register an agency's receiver of data-sharing events (answers 201)",
     description:
-      'Events are POSTed as JSON with `x-portal-event` (the event id, unique) and `x-portal-signature: sha256=<HMAC-SHA256 of the body with the secret>`. The secret is in this answer only. Failed deliveries are retried with backoff (30 s doubling, at most an hour, up to 10 attempts) and are never dropped from the outbox.',
+      'Events are POSTed as JSON with `x-portal-event` (the event id, unique) and `x-portal-signature: sha256=<HMAC-SHA256 of the body with the secret>`. The secret is in this answer only. Receivers must be public https addresses; redirects are not followed. Failed deliveries are retried with backoff (30 s doubling, then hourly) until they succeed; nothing is dropped from the outbox.',
     access: 'curator',
     body: webhookBody,
     responses: { '201': 'The webhook, with its signing secret (shown once)' },
