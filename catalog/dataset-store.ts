@@ -39,6 +39,7 @@ import {
   listChanges,
   type MetadataChange,
   type MetadataPatch,
+  recordUse,
   recordView,
 } from './metadata-edit.js'
 
@@ -108,6 +109,8 @@ export interface DatasetStore {
   listChanges(datasetId: DatasetId): Promise<MetadataChange[]>
   /** Counts a view towards the dataset's popularity. */
   recordView(datasetId: DatasetId): Promise<void>
+  /** Counts a query or a download towards the dataset's popularity. */
+  recordUse(datasetId: string, kind: 'queries' | 'downloads'): Promise<void>
   /** Adds business terms, or updates their definitions. */
   saveTerms(terms: readonly GlossaryTerm[]): Promise<void>
   /** Sets the glossary terms of a column. */
@@ -147,6 +150,7 @@ export function createDatasetStore(db: Kysely<CatalogTables>): DatasetStore {
       editMetadata(db, dataset, patch, actor, ability, now),
     listChanges: (datasetId) => listChanges(db, datasetId),
     recordView: (datasetId) => recordView(db, datasetId),
+    recordUse: (datasetId, kind) => recordUse(db, datasetId, kind),
     saveTerms: (terms) => saveTerms(db, terms),
     linkColumnTerms: (datasetId, column, terms) => linkColumnTerms(db, datasetId, column, terms),
     listGlossary: () => listGlossary(db),

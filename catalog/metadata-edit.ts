@@ -177,11 +177,22 @@ export async function listChanges(
 
 /** Counts a view of the dataset page towards its popularity. */
 export async function recordView(db: Kysely<CatalogTables>, datasetId: string): Promise<void> {
+  await recordUse(db, datasetId, 'views')
+}
+
+/** Counts one use of a dataset towards its popularity: a page view, a query, a download. */
+export async function recordUse(
+  db: Kysely<CatalogTables>,
+  datasetId: string,
+  kind: 'views' | 'queries' | 'downloads',
+): Promise<void> {
   await db
     .insertInto('dataset_stats')
-    .values({ dataset_id: datasetId, views: 1 })
+    .values({ dataset_id: datasetId, [kind]: 1 })
     .onConflict((oc) =>
-      oc.column('dataset_id').doUpdateSet((eb) => ({ views: eb('dataset_stats.views', '+', 1) })),
+      oc
+        .column('dataset_id')
+        .doUpdateSet((eb) => ({ [kind]: eb(`dataset_stats.${kind}`, '+', 1) })),
     )
     .execute()
 }

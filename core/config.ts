@@ -83,6 +83,52 @@ export const CONFIG_KEYS = {
         'must be a size such as 512MB or 4GB',
       ),
   },
+  QUERY_TIMEOUT_SECONDS: {
+    default: '30',
+    help: 'A query is interrupted after this many seconds.',
+    schema: integer(1, 3600),
+  },
+  QUERY_MEMORY_LIMIT: {
+    default: '512MB',
+    help: 'Memory each query sandbox may use (nothing spills to disk), e.g. 256MB or 2GB.',
+    schema: z
+      .string()
+      .trim()
+      .regex(
+        /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i,
+        'must be a size such as 512MB or 4GB',
+      ),
+  },
+  QUERY_THREADS: {
+    default: '1',
+    help: 'Threads each query sandbox may use.',
+    schema: integer(1, 64),
+  },
+  QUERY_MAX_ROWS: {
+    default: '10000',
+    help: 'Rows a JSON query answer holds at most (it says when it was cut); extracts have no such limit.',
+    schema: integer(1, 1_000_000),
+  },
+  QUERY_MAX_STREAM_ROWS: {
+    default: '1000000',
+    help: 'Rows a CSV or NDJSON query answer streams at most.',
+    schema: integer(1, 100_000_000),
+  },
+  QUERY_MAX_RUNNING: {
+    default: '4',
+    help: 'Queries running at once in this process; more wait briefly, then get 503 with Retry-After.',
+    schema: integer(1, 256),
+  },
+  QUERY_MAX_PER_USER: {
+    default: '2',
+    help: 'Queries one person may run at once, so nobody starves the others.',
+    schema: integer(1, 64),
+  },
+  QUERY_MAX_WAIT_SECONDS: {
+    default: '5',
+    help: 'How long a query waits for a free slot before it is refused with 503.',
+    schema: integer(0, 300),
+  },
   PSEUDONYM_KEY: {
     default: 'development-only-pseudonym-key',
     help: 'Secret key for pseudonymous person keys in Trusted Centre datasets; set your own in production.',

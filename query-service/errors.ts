@@ -17,3 +17,10 @@ export class QueryLimitError extends AppError {
     this.limit = limit
   }
 }
+
+/** The query was cancelled by the person who ran it. */
+export class QueryCancelledError extends AppError {
+  constructor() {
+    super('conflict', 'The query was cancelled')
+  }
+}

@@ -1,7 +1,20 @@
 /**
  * @module query-service
- * Sandboxed DuckDB queries, samples and approved extracts (issue: Query service). Nothing is
- * exported yet: no route serves rows, so no row can leak before the sandbox exists.
+ * Sandboxed DuckDB queries over what each caller is entitled to: a DuckDB instance per query,
+ * exposing only views (columns granted, direct identifiers masked, row filters applied) behind a
+ * SQL gate, with time, memory and row limits, a bounded pool, history and audit.
  */
 
-export {}
+export { QueryCancelledError, QueryLimitError, QueryRefusedError } from './errors.js'
+export { type QueryServiceTables, queryServiceMigrations } from './migrations.js'
+export { BusyError, createQueryPool, type PoolLimits, type QueryPool } from './query-pool.js'
+export {
+  createQueryService,
+  type HistoryEntry,
+  QUERY_FORMATS,
+  type QueryAnswer,
+  type QueryFormat,
+  type QueryService,
+} from './query-service.js'
+export { queryBody, queryRoutes } from './routes.js'
+export { openSandbox, type SandboxLimits, type SandboxView, viewsOf } from './sandbox.js'

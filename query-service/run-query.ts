@@ -1,6 +1,6 @@
 import type { Json } from '@duckdb/node-api'
 import { InvalidInputError } from '../core/index.js'
-import { QueryLimitError, QueryRefusedError } from './errors.js'
+import { QueryCancelledError, QueryLimitError, QueryRefusedError } from './errors.js'
 import type { Sandbox, SandboxLimits } from './sandbox.js'
 import { checkSql } from './sql-gate.js'
 
@@ -31,14 +31,21 @@ export async function* streamRows(
   sql: string,
   limits: SandboxLimits,
   onStart: (info: { columns: QueryColumn[]; views: string[] }) => void,
+  signal?: AbortSignal,
 ): AsyncGenerator<Json[][]> {
   const { connection } = sandbox
   const views = await checkSql(connection, sql, new Set(sandbox.views.map((v) => v.name)))
   let interrupted = false
+  let cancelled = false
   const timer = setTimeout(() => {
     interrupted = true
     connection.interrupt()
   }, limits.timeoutMs)
+  const onAbort = () => {
+    cancelled = true
+    connection.interrupt()
+  }
+  signal?.addEventListener('abort', onAbort)
   try {
     const result = await connection.stream(sql)
     const types = result.columnTypes()
@@ -47,15 +54,18 @@ export async function* streamRows(
       views,
     })
     for await (const rows of result.yieldRowsJson()) {
-      // An interrupted stream ends quietly with an empty chunk: the flag tells it apart.
-      if (interrupted) break
+      // An interrupted stream ends quietly with an empty chunk: the flags tell it apart.
+      if (interrupted || cancelled) break
       yield rows
     }
+    if (cancelled) throw new QueryCancelledError()
     if (interrupted) throw timeLimit(limits)
   } catch (error) {
+    if (cancelled) throw new QueryCancelledError()
     throw asQueryError(error, interrupted, limits)
   } finally {
     clearTimeout(timer)
+    signal?.removeEventListener('abort', onAbort)
   }
 }
 
@@ -64,15 +74,17 @@ export async function runQuery(
   sandbox: Sandbox,
   sql: string,
   limits: SandboxLimits,
+  signal?: AbortSignal,
 ): Promise<QueryResult> {
   let columns: QueryColumn[] = []
   let views: string[] = []
   const rows: Json[][] = []
   let truncated = false
-  for await (const chunk of streamRows(sandbox, sql, limits, (info) => {
+  const onStart = (info: { columns: QueryColumn[]; views: string[] }) => {
     columns = info.columns
     views = info.views
-  })) {
+  }
+  for await (const chunk of streamRows(sandbox, sql, limits, onStart, signal)) {
     for (const row of chunk) {
       if (rows.length >= limits.maxRows) {
         truncated = true

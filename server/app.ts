@@ -20,6 +20,7 @@ import {
   webhookRoutes,
 } from '../catalog/index.js'
 import { type AppAbility, type Logger, publicAbility, type User } from '../core/index.js'
+import { type QueryService, queryRoutes } from '../query-service/index.js'
 import { feedRoutes } from '../trusted-centre/index.js'
 import { apiReferenceHtml } from './api-reference.js'
 import type { AppEnv } from './app-env.js'
@@ -42,6 +43,7 @@ export interface AppDeps {
   /** The metadata database, for the inbox and webhook routes. */
   db: NotificationRouteDeps['db']
   allowPrivateWebhooks: boolean
+  query: QueryService
   /** What a person may read right now: the query service's view of grants. */
   entitlements: (user: User, ability: AppAbility, now: Date) => Promise<Entitlement[]>
   auth: AuthDeps
@@ -118,6 +120,7 @@ export function createApp(deps: AppDeps) {
     .route('/entitlements', entitlementRoutes(accessDeps))
     .route('/notifications', notificationRoutes(notificationDeps))
     .route('/webhooks', webhookRoutes(notificationDeps))
+    .route('/query', queryRoutes(deps.query))
     .route('/feeds', feedRoutes())
     .route('/tokens', tokenRoutes(deps.auth))
     .route('/audit', auditRoutes(deps.auth))

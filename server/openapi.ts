@@ -16,6 +16,7 @@ import {
   webhookBody,
   withdrawBody,
 } from '../catalog/index.js'
+import { queryBody } from '../query-service/index.js'
 import { auditListQuery } from './audit-routes.js'
 import { devSignInBody } from './auth-routes.js'
 import { createTokenBody } from './token-routes.js'
@@ -340,6 +341,44 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'What was sent to a webhook, and how each delivery went',
     access: 'curator',
     responses: { '404': 'No such webhook, or not of an agency the caller manages' },
+  },
+  {
+    method: 'get',
+    path: '/api/query/views',
+    tag: 'Query',
+    summary:
+      "The caller's views: one per dataset they may read, with columns (and which are masked)",
+    access: 'signed-in',
+  },
+  {
+    method: 'post',
+    path: '/api/query',
+    tag: 'Query',
+    summary: 'Run one SELECT over your views, in a sandbox of its own',
+    description:
+      'json answers `{ columns: [{ name, type }], rows: [[…]], rowCount, truncated, views }` (up to the row limit); csv and ndjson stream (header `x-query-id`, at most `x-row-limit` rows). Only a single SELECT over your views runs (CTEs, unions, subqueries fine): table functions, other schemas, files, and every other statement are refused (400 `query_refused`); a query over the time or memory limit gets 422 `limit_exceeded` naming the limit; a busy service answers 503 with Retry-After.',
+    access: 'signed-in',
+    body: queryBody,
+    responses: {
+      '422': 'Stopped by a limit (time, memory); the message names it',
+      '503': 'Too many queries at once: retry after the seconds in Retry-After',
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/query/{id}/cancel',
+    pathParams: { id: 'The id of a running query of yours (`x-query-id`, or the `id` you sent).' },
+    tag: 'Query',
+    summary: 'Cancel one of your running queries',
+    access: 'signed-in',
+    responses: { '404': 'No running query of yours by that id' },
+  },
+  {
+    method: 'get',
+    path: '/api/query/history',
+    tag: 'Query',
+    summary: 'Your latest queries: text, views read, outcome, rows and bytes',
+    access: 'signed-in',
   },
   {
     method: 'get',

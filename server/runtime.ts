@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -26,6 +27,7 @@ import {
   openDuckDb,
 } from '../core/index.js'
 import { createLineageStore } from '../lineage/index.js'
+import { createQueryPool, createQueryService, type QueryService } from '../query-service/index.js'
 import { createTrustedCentre, type TrustedCentre } from '../trusted-centre/index.js'
 import type { AppDeps } from './app.js'
 import type { AuthDeps } from './auth-deps.js'
@@ -41,6 +43,8 @@ export interface Runtime {
   catalog: DatasetStore
   /** Access requests, grants and their working-day clock. */
   access: AccessStore
+  /** Sandboxed SQL over what each caller is entitled to. */
+  query: QueryService
   trustedCentre: TrustedCentre
   /** Identity, sessions, tokens, audit and sign-in settings. */
   auth: AuthDeps
@@ -77,6 +81,28 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       duckdb,
       catalog,
       access: createAccessStore(db, createWorkingDayCalendar()),
+      query: createQueryService({
+        db,
+        dataDir: config.DATA_DIR,
+        // Masked values are keyed, so they join within the platform but reveal nothing.
+        maskKey: createHash('sha256').update(`mask:${config.PSEUDONYM_KEY}`).digest('hex'),
+        limits: {
+          timeoutMs: config.QUERY_TIMEOUT_SECONDS * 1000,
+          memoryLimit: config.QUERY_MEMORY_LIMIT,
+          threads: config.QUERY_THREADS,
+          maxRows: config.QUERY_MAX_ROWS,
+          maxStreamRows: config.QUERY_MAX_STREAM_ROWS,
+        },
+        pool: createQueryPool({
+          maxRunning: config.QUERY_MAX_RUNNING,
+          maxPerUser: config.QUERY_MAX_PER_USER,
+          maxWaitMs: config.QUERY_MAX_WAIT_SECONDS * 1000,
+        }),
+        entitlements: (user, ability, now) => entitlementsFor(db, user, ability, now),
+        recordUse: (datasetId, kind) => catalog.recordUse(datasetId, kind),
+        audit: createAuditLog(db),
+        now: () => new Date(),
+      }),
       trustedCentre,
       auth: authDeps(config, db),
       portalDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'portal', 'dist'),
@@ -126,6 +152,7 @@ export function appDepsOf(runtime: Runtime): AppDeps {
     access: runtime.access,
     db: runtime.db,
     allowPrivateWebhooks: runtime.config.WEBHOOK_ALLOW_PRIVATE,
+    query: runtime.query,
     entitlements: (user, ability, now) => entitlementsFor(runtime.db, user, ability, now),
     auth: runtime.auth,
     pingDatabase: () => pingDatabase(runtime.db),

@@ -2,11 +2,16 @@ import type { CatalogTables } from '../catalog/index.js'
 import { catalogMigrations } from '../catalog/index.js'
 import { type CoreTables, coreMigrations, type MigrationSet } from '../core/index.js'
 import { type LineageTables, lineageMigrations } from '../lineage/index.js'
+import { type QueryServiceTables, queryServiceMigrations } from '../query-service/index.js'
 import type { TrustedCentreTables } from '../trusted-centre/index.js'
 import { trustedCentreMigrations } from '../trusted-centre/index.js'
 
 /** Every table of the metadata database, across modules. */
-export type Tables = CoreTables & LineageTables & CatalogTables & TrustedCentreTables
+export type Tables = CoreTables &
+  LineageTables &
+  CatalogTables &
+  TrustedCentreTables &
+  QueryServiceTables
 
 /** Every module's migrations; the runner orders them by their dated names. */
 export const MIGRATIONS: readonly MigrationSet[] = [
@@ -14,4 +19,5 @@ export const MIGRATIONS: readonly MigrationSet[] = [
   lineageMigrations,
   catalogMigrations,
   trustedCentreMigrations,
+  queryServiceMigrations,
 ]

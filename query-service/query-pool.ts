@@ -1,0 +1,87 @@
+import { UnavailableError } from '../core/index.js'
+
+/** How many queries run at once, per person, and how long a newcomer may wait for a turn. */
+export interface PoolLimits {
+  maxRunning: number
+  maxPerUser: number
+  maxWaitMs: number
+}
+
+/** Refused for now: the message says so, and when to retry. */
+export class BusyError extends UnavailableError {
+  readonly retryAfterSeconds: number
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message)
+    this.retryAfterSeconds = retryAfterSeconds
+  }
+}
+
+/**
+ * A bounded pool of query slots. Excess queries wait their turn in arrival order for a short
+ * while and are then refused (503 with Retry-After) rather than piling up in memory; nobody holds
+ * more than `maxPerUser` slots, so one person's burst cannot starve the others.
+ */
+export function createQueryPool(limits: PoolLimits) {
+  let running = 0
+  const perUser = new Map<string, number>()
+  const waiting: { user: string; grant: () => void }[] = []
+
+  const mayRun = (user: string) =>
+    running < limits.maxRunning && (perUser.get(user) ?? 0) < limits.maxPerUser
+  const take = (user: string) => {
+    running++
+    perUser.set(user, (perUser.get(user) ?? 0) + 1)
+  }
+  const wake = () => {
+    for (let i = 0; i < waiting.length; i++) {
+      const next = waiting[i]
+      if (next && mayRun(next.user)) {
+        waiting.splice(i, 1)
+        take(next.user)
+        next.grant()
+        i--
+      }
+    }
+  }
+
+  return {
+    /** Waits for a slot; the returned function gives it back (call it exactly once). */
+    async acquire(user: string): Promise<() => void> {
+      if ((perUser.get(user) ?? 0) >= limits.maxPerUser && waiting.some((w) => w.user === user))
+        throw new BusyError(
+          `You already have ${limits.maxPerUser} queries running and one waiting: wait for them, or cancel one`,
+          2,
+        )
+      // Runs at once unless someone who arrived earlier could use the free slot: a person held
+      // back by their own per-person limit does not hold back anyone else.
+      if (mayRun(user) && !waiting.some((w) => mayRun(w.user))) take(user)
+      else
+        await new Promise<void>((resolve, reject) => {
+          const entry = { user, grant: resolve }
+          waiting.push(entry)
+          setTimeout(() => {
+            const at = waiting.indexOf(entry)
+            if (at < 0) return
+            waiting.splice(at, 1)
+            reject(
+              new BusyError(
+                `The query service is busy (${running} queries running): try again in a few seconds`,
+                Math.ceil(limits.maxWaitMs / 1000) + 1,
+              ),
+            )
+          }, limits.maxWaitMs)
+        })
+      let released = false
+      return () => {
+        if (released) return
+        released = true
+        running--
+        perUser.set(user, (perUser.get(user) ?? 1) - 1)
+        wake()
+      }
+    },
+    stats: () => ({ running, waiting: waiting.length }),
+  }
+}
+
+export type QueryPool = ReturnType<typeof createQueryPool>

@@ -1,0 +1,346 @@
+import { randomUUID } from 'node:crypto'
+import type { Json } from '@duckdb/node-api'
+import type { Kysely } from 'kysely'
+import type { Entitlement } from '../catalog/index.js'
+import type { AppAbility, AuditLog, User } from '../core/index.js'
+import { QueryCancelledError } from './errors.js'
+import type { QueryServiceTables } from './migrations.js'
+import type { QueryPool } from './query-pool.js'
+import { type QueryColumn, type QueryResult, runQuery, streamRows } from './run-query.js'
+import { openSandbox, type SandboxLimits, type SandboxView, viewsOf } from './sandbox.js'
+import { csvHeader, csvRows, ndjsonEncoder, TEXT_FORMATS, type TextFormat } from './text-formats.js'
+
+export const QUERY_FORMATS = ['json', 'csv', 'ndjson'] as const
+export type QueryFormat = (typeof QUERY_FORMATS)[number]
+
+export interface QueryServiceOptions {
+  db: Kysely<QueryServiceTables>
+  dataDir: string
+  /** Keys the masking of direct identifiers; never shown to anyone. */
+  maskKey: string
+  limits: SandboxLimits & { maxStreamRows: number }
+  pool: QueryPool
+  entitlements: (user: User, ability: AppAbility, now: Date) => Promise<Entitlement[]>
+  recordUse: (datasetId: string, kind: 'queries' | 'downloads') => Promise<void>
+  audit: Pick<AuditLog, 'append'>
+  now: () => Date
+}
+
+export type QueryAnswer =
+  | { id: string; kind: 'json'; result: QueryResult }
+  | {
+      id: string
+      kind: 'stream'
+      contentType: string
+      rowLimit: number
+      body: ReadableStream<Uint8Array>
+    }
+
+export interface HistoryEntry {
+  id: string
+  sql: string
+  format: string
+  views: string[]
+  status: 'running' | 'succeeded' | 'failed' | 'cancelled'
+  error: string | undefined
+  rows: number | undefined
+  bytes: number | undefined
+  startedAt: Date
+  finishedAt: Date | undefined
+}
+
+/**
+ * The query service: a caller's views, their SQL run in a sandbox of their own, each run queued
+ * through the pool, recorded in their history, audited, and counted towards the popularity of
+ * the datasets it read.
+ */
+export function createQueryService(options: QueryServiceOptions) {
+  const running = new Map<string, { userId: string; cancel: () => void }>()
+
+  const viewsFor = async (user: User, ability: AppAbility) =>
+    viewsOf(await options.entitlements(user, ability, options.now()))
+
+  /** History and audit of one finished run; usage counted for each dataset read. */
+  async function finish(
+    id: string,
+    user: User,
+    views: SandboxView[],
+    used: string[],
+    outcome: { status: HistoryEntry['status']; error?: string; rows?: number; bytes?: number },
+    requestId: string | undefined,
+    format: string,
+  ) {
+    const now = options.now()
+    await options.db
+      .updateTable('query_history')
+      .set({
+        status: outcome.status,
+        error: outcome.error ?? null,
+        rows: outcome.rows ?? null,
+        bytes: outcome.bytes ?? null,
+        finished_at: now,
+        views: JSON.stringify(used),
+      })
+      .where('id', '=', id)
+      .execute()
+    const datasets = [
+      ...new Set(views.filter((v) => used.includes(v.name)).map((v) => v.entitlement.dataset.id)),
+    ]
+    if (outcome.status === 'succeeded')
+      for (const dataset of datasets) await options.recordUse(dataset, 'queries')
+    await options.audit.append(
+      {
+        actor: { id: user.id, name: user.username },
+        action: 'query.run',
+        outcome: outcome.status === 'succeeded' ? 'succeeded' : 'failed',
+        subject: { type: 'Query', id },
+        details: {
+          format,
+          views: used,
+          datasets,
+          rows: outcome.rows ?? 0,
+          bytes: outcome.bytes ?? 0,
+          ...(outcome.error && { error: outcome.error }),
+        },
+        ...(requestId && { requestId }),
+      },
+      now,
+    )
+  }
+
+  return {
+    /** The caller's views with their columns (and which are masked), for the editor. */
+    async views(user: User, ability: AppAbility) {
+      return (await viewsFor(user, ability)).map((v) => ({
+        name: v.name,
+        dataset: v.entitlement.dataset,
+        scope: v.entitlement.scope,
+        basis: v.entitlement.basis,
+        version: v.entitlement.files[0]?.version ?? null,
+        expiresAt: v.entitlement.expiresAt ?? null,
+        rowFilter: v.entitlement.rowFilter,
+        columns: v.columns,
+      }))
+    },
+
+    /**
+     * Runs one query for the caller. JSON answers are complete (up to the row limit); CSV and
+     * NDJSON stream as DuckDB produces them, the sandbox and pool slot held until the stream
+     * ends or the client goes away.
+     */
+    async run(
+      user: User,
+      ability: AppAbility,
+      request: { sql: string; format: QueryFormat; id?: string },
+      requestId?: string,
+    ): Promise<QueryAnswer> {
+      const id = request.id ?? `q_${randomUUID()}`
+      const release = await options.pool.acquire(user.id)
+      let sandbox: Awaited<ReturnType<typeof openSandbox>> | undefined
+      const abort = new AbortController()
+      try {
+        const entitlements = await options.entitlements(user, ability, options.now())
+        sandbox = await openSandbox(entitlements, {
+          dataDir: options.dataDir,
+          maskKey: options.maskKey,
+          limits: options.limits,
+        })
+        await options.db
+          .insertInto('query_history')
+          .values({
+            id,
+            user_id: user.id,
+            sql: request.sql,
+            format: request.format,
+            views: '[]',
+            status: 'running',
+            started_at: options.now(),
+          })
+          .execute()
+        running.set(id, { userId: user.id, cancel: () => abort.abort() })
+      } catch (error) {
+        sandbox?.close()
+        release()
+        throw error
+      }
+      const box = sandbox
+      const views = box.views
+      const done = () => {
+        running.delete(id)
+        box.close()
+        release()
+      }
+      if (request.format === 'json') {
+        try {
+          const result = await runQuery(box, request.sql, options.limits, abort.signal)
+          await finish(
+            id,
+            user,
+            views,
+            result.views,
+            {
+              status: 'succeeded',
+              rows: result.rowCount,
+              bytes: JSON.stringify(result.rows).length,
+            },
+            requestId,
+            request.format,
+          )
+          return { id, kind: 'json', result }
+        } catch (error) {
+          await finish(id, user, views, [], failure(error), requestId, request.format)
+          throw error
+        } finally {
+          done()
+        }
+      }
+      return {
+        id,
+        kind: 'stream',
+        contentType: TEXT_FORMATS[request.format as TextFormat],
+        rowLimit: options.limits.maxStreamRows,
+        body: textStream(
+          box,
+          request.sql,
+          request.format as TextFormat,
+          options.limits,
+          abort.signal,
+          async (outcome, used) => {
+            try {
+              await finish(id, user, views, used, outcome, requestId, request.format)
+            } finally {
+              done()
+            }
+          },
+        ),
+      }
+    },
+
+    /** Stops one of the caller's running queries; false when there is none by that id. */
+    cancel(user: User, id: string): boolean {
+      const query = running.get(id)
+      if (!query || query.userId !== user.id) return false
+      query.cancel()
+      return true
+    },
+
+    async history(user: User, limit = 50): Promise<HistoryEntry[]> {
+      const rows = await options.db
+        .selectFrom('query_history')
+        .selectAll()
+        .where('user_id', '=', user.id)
+        .orderBy('seq', 'desc')
+        .limit(limit)
+        .execute()
+      return rows.map((r) => ({
+        id: r.id,
+        sql: r.sql,
+        format: r.format,
+        views: r.views,
+        status: r.status as HistoryEntry['status'],
+        error: r.error ?? undefined,
+        rows: r.rows === null ? undefined : Number(r.rows),
+        bytes: r.bytes === null ? undefined : Number(r.bytes),
+        startedAt: r.started_at,
+        finishedAt: r.finished_at ?? undefined,
+      }))
+    },
+  }
+}
+
+export type QueryService = ReturnType<typeof createQueryService>
+
+function failure(error: unknown): { status: HistoryEntry['status']; error: string } {
+  return {
+    status: error instanceof QueryCancelledError ? 'cancelled' : 'failed',
+    error: error instanceof Error ? error.message : String(error),
+  }
+}
+
+/**
+ * CSV or NDJSON bytes as DuckDB produces rows, in pieces of about 64 kB, stopping at the row
+ * limit. The outcome is reported once, however the stream ends (finished, failed, cancelled by
+ * the caller or abandoned by the client).
+ */
+function textStream(
+  sandbox: Awaited<ReturnType<typeof openSandbox>>,
+  sql: string,
+  format: TextFormat,
+  limits: QueryServiceOptions['limits'],
+  signal: AbortSignal,
+  report: (
+    outcome: { status: HistoryEntry['status']; error?: string; rows?: number; bytes?: number },
+    views: string[],
+  ) => Promise<void>,
+): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder()
+  let columns: QueryColumn[] = []
+  let used: string[] = []
+  let encode: ((rows: Json[][]) => string) | undefined
+  let rows = 0
+  let bytes = 0
+  let reported = false
+  const end = async (outcome: Parameters<typeof report>[0]) => {
+    if (reported) return
+    reported = true
+    await report({ ...outcome, rows, bytes }, used)
+  }
+  const source = streamRows(
+    sandbox,
+    sql,
+    limits,
+    (info) => {
+      columns = info.columns
+      used = info.views
+    },
+    signal,
+  )
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        let text = ''
+        while (text.length < 65_536) {
+          const next = await source.next()
+          if (next.done) {
+            // No rows at all: a CSV still says which columns it would have had.
+            if (!encode && format === 'csv' && columns.length > 0 && rows === 0 && bytes === 0) {
+              text += csvHeader(columns.map((c) => c.name))
+              encode = csvRows
+            }
+            break
+          }
+          if (!encode) {
+            const names = columns.map((c) => c.name)
+            if (format === 'csv') {
+              text += csvHeader(names)
+              encode = csvRows
+            } else encode = ndjsonEncoder(names)
+          }
+          const room = limits.maxStreamRows - rows
+          const chunk = next.value.length > room ? next.value.slice(0, room) : next.value
+          rows += chunk.length
+          text += encode(chunk)
+          if (rows >= limits.maxStreamRows) {
+            await source.return(undefined)
+            break
+          }
+        }
+        if (text) {
+          const piece = encoder.encode(text)
+          bytes += piece.byteLength
+          controller.enqueue(piece)
+        } else {
+          await end({ status: 'succeeded' })
+          controller.close()
+        }
+      } catch (error) {
+        await end(failure(error))
+        controller.error(error)
+      }
+    },
+    async cancel() {
+      await source.return(undefined)
+      await end({ status: 'cancelled', error: 'The client stopped reading' })
+    },
+  })
+}

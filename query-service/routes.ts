@@ -1,0 +1,75 @@
+import { zValidator } from '@hono/zod-validator'
+import { type Context, Hono } from 'hono'
+import { z } from 'zod'
+import { type AppAbility, ForbiddenError, NotFoundError, type User } from '../core/index.js'
+import { BusyError } from './query-pool.js'
+import { QUERY_FORMATS, type QueryService } from './query-service.js'
+
+/** What the query routes read from each request. */
+interface QueryEnv {
+  Variables: { ability: AppAbility; caller: { user: User } | undefined; requestId: string }
+}
+
+export const queryBody = z.strictObject({
+  sql: z.string().min(1, 'sql: write a SELECT over your views').max(100_000),
+  format: z
+    .enum(QUERY_FORMATS)
+    .default('json')
+    .describe('json (rows with column names and types), csv or ndjson'),
+  id: z
+    .string()
+    .regex(/^q_[A-Za-z0-9-]{8,64}$/, 'id: q_ followed by 8 to 64 letters, digits or dashes')
+    .optional()
+    .describe('Your own id for the run, so you can cancel it while it runs'),
+})
+
+const validate = <T extends z.ZodType>(schema: T) =>
+  zValidator('json', schema, (result) => {
+    if (!result.success) throw result.error
+  })
+
+function callerOf(c: Context<QueryEnv>): User {
+  const caller = c.get('caller')
+  if (!caller) throw new ForbiddenError('Sign in to run queries')
+  return caller.user
+}
+
+/** The query service's HTTP face, mounted under /api/query. */
+export const queryRoutes = (service: QueryService) =>
+  new Hono<QueryEnv>()
+    .get('/views', async (c) => {
+      const views = await service.views(callerOf(c), c.get('ability'))
+      return c.json({ ok: true as const, data: views })
+    })
+    .get('/history', async (c) => {
+      const history = await service.history(callerOf(c))
+      return c.json({ ok: true as const, data: history })
+    })
+    .post('/:id/cancel', async (c) => {
+      if (!service.cancel(callerOf(c), c.req.param('id')))
+        throw new NotFoundError(`No running query '${c.req.param('id')}' of yours`)
+      return c.json({ ok: true as const, data: { cancelled: true } })
+    })
+    .post('/', validate(queryBody), async (c) => {
+      const body = c.req.valid('json')
+      try {
+        const answer = await service.run(callerOf(c), c.get('ability'), body, c.get('requestId'))
+        if (answer.kind === 'json')
+          return c.json({ ok: true as const, data: { id: answer.id, ...answer.result } })
+        return c.body(answer.body, 200, {
+          'content-type': answer.contentType,
+          'content-disposition': `attachment; filename="${answer.id}.${body.format}"`,
+          'x-query-id': answer.id,
+          'x-row-limit': String(answer.rowLimit),
+          'cache-control': 'no-store',
+        })
+      } catch (error) {
+        if (error instanceof BusyError)
+          return c.json(
+            { ok: false as const, error: { code: error.code, message: error.message } },
+            503,
+            { 'retry-after': String(error.retryAfterSeconds) },
+          )
+        throw error
+      }
+    })

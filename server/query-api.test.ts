@@ -1,0 +1,176 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DuckDBInstance } from '@duckdb/node-api'
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { systemAbility } from '../core/index.js'
+import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
+
+interface Answer<T> {
+  ok: boolean
+  data: T
+  error: { code: string; message: string }
+}
+type JsonResult = { id: string; columns: { name: string; type: string }[]; rows: unknown[][] }
+
+describe('the query service through the API', () => {
+  let runtime: TestRuntime
+  let app: ReturnType<typeof createTestApp>
+  let dir: string
+  const as: Record<string, Record<string, string>> = {}
+  const post = (path: string, who: string, body: unknown) =>
+    app.request(path, {
+      method: 'POST',
+      headers: { ...as[who], 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+  const query = async <T = JsonResult>(who: string, body: unknown) => {
+    const res = await post('/api/query', who, body)
+    return { status: res.status, body: (await res.json()) as Answer<T> }
+  }
+
+  beforeAll(async () => {
+    runtime = await openTestRuntime({ backend: 'pglite' })
+    app = createTestApp(runtime)
+    dir = await mkdtemp(join(tmpdir(), 'query-api-'))
+    for (const who of ['officer.moh', 'steward.dos', 'officer.moe'])
+      as[who] = await signInAs(app, who)
+    // officer.moh is granted three columns of the fused persons, for men only.
+    const created = await post('/api/requests', 'officer.moh', {
+      dataset: 'person-address-pa',
+      columns: ['person_key', 'sex', 'planning_area_code'],
+      purpose: 'Plan polyclinic capacity by planning area and sex',
+      legalBasis: 'PSGA 2018 s. 25',
+      durationDays: 30,
+    })
+    const { id } = ((await created.json()) as Answer<{ id: string }>).data
+    await post(`/api/requests/${id}/approve`, 'steward.dos', {
+      rowFilter: [{ column: 'sex', op: 'in', values: ['M'] }],
+    })
+  })
+  afterAll(async () => {
+    await runtime.dispose()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('lists the caller’s views with their columns and which are masked', async () => {
+    const res = await app.request('/api/query/views', { headers: as['officer.moh'] })
+    const views = (
+      (await res.json()) as Answer<{ name: string; columns: { name: string; masked: boolean }[] }[]>
+    ).data
+    expect(views.map((v) => v.name)).toEqual(
+      expect.arrayContaining(['person_address_pa', 'postal_geocode_reference']),
+    )
+    expect(views.find((v) => v.name === 'person_address_pa')?.columns).toEqual([
+      expect.objectContaining({ name: 'person_key', masked: true }),
+      expect.objectContaining({ name: 'sex', masked: false }),
+      expect.objectContaining({ name: 'planning_area_code', masked: false }),
+    ])
+    // Another officer has no grant: no view of the full persons.
+    const other = await app.request('/api/query/views', { headers: as['officer.moe'] })
+    const names = ((await other.json()) as Answer<{ name: string }[]>).data.map((v) => v.name)
+    expect(names).not.toContain('person_address_pa')
+  })
+
+  it('holds masking, columns and the row filter in JSON, CSV and NDJSON alike', async () => {
+    const dataset = await runtime.catalog.findDataset('person-address-pa', systemAbility())
+    const raw = join(
+      runtime.dataDir,
+      `tc/person-address-pa/v${dataset?.currentVersion ? dataset.versions[0]?.version : 1}.parquet`,
+    )
+    const truth = await (await DuckDBInstance.create(':memory:')).connect()
+    const men = Number(
+      (
+        await truth.runAndReadAll(`SELECT count(*) FROM read_parquet('${raw}') WHERE sex = 'M'`)
+      ).getRows()[0]?.[0],
+    )
+    expect(men).toBeGreaterThan(0)
+
+    const json = await query('officer.moh', {
+      sql: 'SELECT * FROM person_address_pa',
+      format: 'json',
+    })
+    expect(json.status).toBe(200)
+    expect(json.body.data.columns.map((c) => c.name)).toEqual([
+      'person_key',
+      'sex',
+      'planning_area_code',
+    ])
+    expect(json.body.data.rows).toHaveLength(men)
+    expect(
+      json.body.data.rows.every((r) => r[1] === 'M' && String(r[0]).startsWith('masked-')),
+    ).toBe(true)
+
+    for (const format of ['csv', 'ndjson'] as const) {
+      const res = await post('/api/query', 'officer.moh', {
+        sql: 'SELECT * FROM person_address_pa',
+        format,
+      })
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toContain(
+        format === 'csv' ? 'text/csv' : 'application/x-ndjson',
+      )
+      expect(res.headers.get('x-query-id')).toMatch(/^q_/)
+      const file = join(dir, `out.${format}`)
+      await writeFile(file, Buffer.from(await res.arrayBuffer()))
+      const read =
+        format === 'csv'
+          ? `read_csv('${file}', header = true, all_varchar = true)`
+          : `read_json('${file}', format = 'newline_delimited')`
+      const back = await truth.runAndReadAll(
+        `SELECT count(*), count(*) FILTER (WHERE sex <> 'M'),
+          count(*) FILTER (WHERE NOT starts_with(person_key, 'masked-')) FROM ${read}`,
+      )
+      const [count, others, clear] = back.getRows()[0] ?? []
+      expect([Number(count), Number(others), Number(clear)], format).toEqual([men, 0, 0])
+      const header = (await truth.runAndReadAll(`DESCRIBE SELECT * FROM ${read}`))
+        .getRows()
+        .map((r) => r[0])
+      expect(header, format).toEqual(['person_key', 'sex', 'planning_area_code'])
+    }
+  })
+
+  it('refuses hostile SQL with 400 and stops a runaway query at its limit', async () => {
+    const refused = await query('officer.moh', { sql: "SELECT * FROM read_csv('/etc/passwd')" })
+    expect(refused.status).toBe(400)
+    expect(refused.body.error).toMatchObject({ code: 'query_refused' })
+    const other = await query('officer.moe', { sql: 'SELECT * FROM person_address_pa' })
+    expect(other.status).toBe(400)
+    expect(other.body.error.message).toContain("'person_address_pa' is not one of them")
+  })
+
+  it('cancels a running query, keeps a history, audits and counts use', async () => {
+    const id = 'q_cancel-me-0001'
+    const runaway = query('officer.moh', {
+      id,
+      sql: 'WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r',
+    })
+    let cancelled: Response | undefined
+    for (let i = 0; i < 50 && cancelled?.status !== 200; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      cancelled = await post(`/api/query/${id}/cancel`, 'officer.moh', {})
+    }
+    expect(cancelled?.status).toBe(200)
+    expect((await runaway).body.error.message).toBe('The query was cancelled')
+
+    const history = await app.request('/api/query/history', { headers: as['officer.moh'] })
+    const entries = (
+      (await history.json()) as Answer<{ id: string; status: string; views: string[] }[]>
+    ).data
+    expect(entries.find((e) => e.id === id)?.status).toBe('cancelled')
+    expect(
+      entries.some((e) => e.status === 'succeeded' && e.views.includes('person_address_pa')),
+    ).toBe(true)
+
+    const audit = await runtime.auth.audit.list({ limit: 50 })
+    expect(
+      audit.find((e) => e.action === 'query.run' && e.outcome === 'succeeded')?.details,
+    ).toMatchObject({
+      views: ['person_address_pa'],
+    })
+    const stats = await sql<{ queries: string }>`select s.queries from dataset_stats s
+      join datasets d on d.id = s.dataset_id where d.slug = 'person-address-pa'`.execute(runtime.db)
+    expect(Number(stats.rows[0]?.queries)).toBeGreaterThanOrEqual(3)
+  })
+})
