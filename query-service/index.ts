@@ -6,6 +6,7 @@
  */
 
 export { QueryCancelledError, QueryLimitError, QueryRefusedError } from './errors.js'
+export { EXTRACT_FORMATS, type Extract, type ExtractFormat } from './extract.js'
 export { type QueryServiceTables, queryServiceMigrations } from './migrations.js'
 export { BusyError, createQueryPool, type PoolLimits, type QueryPool } from './query-pool.js'
 export {
@@ -16,5 +17,5 @@ export {
   type QueryFormat,
   type QueryService,
 } from './query-service.js'
-export { queryBody, queryRoutes } from './routes.js'
+export { extractQuery, extractRoutes, queryBody, queryRoutes } from './routes.js'
 export { openSandbox, type SandboxLimits, type SandboxView, viewsOf } from './sandbox.js'

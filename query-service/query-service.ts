@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto'
 import type { Json } from '@duckdb/node-api'
 import type { Kysely } from 'kysely'
 import type { Entitlement } from '../catalog/index.js'
-import type { AppAbility, AuditLog, User } from '../core/index.js'
+import { type AppAbility, type AuditLog, NotFoundError, type User } from '../core/index.js'
 import { QueryCancelledError } from './errors.js'
+import { type Extract, type ExtractFormat, openExtract } from './extract.js'
 import type { QueryServiceTables } from './migrations.js'
 import type { QueryPool } from './query-pool.js'
 import { type QueryColumn, type QueryResult, runQuery, streamRows } from './run-query.js'
@@ -214,6 +215,68 @@ export function createQueryService(options: QueryServiceOptions) {
           },
         ),
       }
+    },
+
+    /**
+     * One version of a dataset as a file: the full data (Official (Open), or under a grant, with
+     * its columns, masking and row filter) or the de-identified sample. Holds a pool slot until
+     * the body is read; audited and counted as a download when it ends.
+     */
+    async extract(
+      user: User,
+      ability: AppAbility,
+      request: {
+        dataset: string
+        version: number
+        scope: 'full' | 'sample'
+        format: ExtractFormat
+      },
+      requestId?: string,
+    ): Promise<Extract> {
+      const entitlements = await options.entitlements(user, ability, options.now())
+      const entitlement = entitlements.find(
+        (e) =>
+          (e.dataset.slug === request.dataset || e.dataset.id === request.dataset) &&
+          e.scope === request.scope,
+      )
+      if (!entitlement)
+        throw new NotFoundError(
+          request.scope === 'full'
+            ? `No full extract of '${request.dataset}' for you: Official (Open) data and granted requests only (POST /api/requests asks for access)`
+            : `No sample of '${request.dataset}' for you`,
+        )
+      const release = await options.pool.acquire(user.id)
+      let extract: Extract
+      try {
+        extract = await openExtract(entitlement, request.version, request.format, options)
+      } catch (error) {
+        release()
+        throw error
+      }
+      void extract.done.then(async ({ rows, bytes, completed }) => {
+        release()
+        if (completed) await options.recordUse(entitlement.dataset.id, 'downloads')
+        await options.audit.append(
+          {
+            actor: { id: user.id, name: user.username },
+            action: 'dataset.download',
+            outcome: completed ? 'succeeded' : 'failed',
+            subject: { type: 'Dataset', id: entitlement.dataset.id },
+            details: {
+              version: request.version,
+              scope: request.scope,
+              basis: entitlement.basis,
+              format: request.format,
+              rows,
+              bytes,
+              ...(!completed && { error: 'The download stopped before the end' }),
+            },
+            ...(requestId && { requestId }),
+          },
+          options.now(),
+        )
+      })
+      return extract
     },
 
     /** Stops one of the caller's running queries; false when there is none by that id. */

@@ -1,7 +1,14 @@
 import { zValidator } from '@hono/zod-validator'
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import { type AppAbility, ForbiddenError, NotFoundError, type User } from '../core/index.js'
+import {
+  type AppAbility,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  type User,
+} from '../core/index.js'
+import { EXTRACT_FORMATS } from './extract.js'
 import { BusyError } from './query-pool.js'
 import { QUERY_FORMATS, type QueryService } from './query-service.js'
 
@@ -73,3 +80,46 @@ export const queryRoutes = (service: QueryService) =>
         throw error
       }
     })
+
+export const extractQuery = z.strictObject({
+  format: z.enum(EXTRACT_FORMATS).default('csv').describe('csv, parquet or json (NDJSON)'),
+})
+
+/**
+ * Per dataset version, mounted under /api/datasets: `/:id/versions/:version/extract` (the full
+ * data, for Official (Open) data and grants) and `/:id/versions/:version/sample`.
+ */
+export const extractRoutes = (service: QueryService) => {
+  const download = (scope: 'full' | 'sample') => async (c: Context<QueryEnv>) => {
+    const version = Number(c.req.param('version'))
+    if (!Number.isInteger(version) || version < 1)
+      throw new InvalidInputError(
+        `version: a version number such as 1, not '${c.req.param('version')}'`,
+      )
+    const { format } = extractQuery.parse(c.req.query())
+    try {
+      const extract = await service.extract(
+        callerOf(c),
+        c.get('ability'),
+        { dataset: c.req.param('id') ?? '', version, scope, format },
+        c.get('requestId'),
+      )
+      return c.body(extract.body, 200, {
+        'content-type': extract.contentType,
+        'content-disposition': `attachment; filename="${extract.fileName}"`,
+        'cache-control': 'no-store',
+      })
+    } catch (error) {
+      if (error instanceof BusyError)
+        return c.json(
+          { ok: false as const, error: { code: error.code, message: error.message } },
+          503,
+          { 'retry-after': String(error.retryAfterSeconds) },
+        )
+      throw error
+    }
+  }
+  return new Hono<QueryEnv>()
+    .get('/:id/versions/:version/extract', download('full'))
+    .get('/:id/versions/:version/sample', download('sample'))
+}

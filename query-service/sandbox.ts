@@ -1,4 +1,4 @@
-import { isAbsolute, join, normalize } from 'node:path'
+import { dirname, isAbsolute, join, normalize } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import type { Entitlement, RowCondition } from '../catalog/index.js'
 import type { DuckDBConnection } from '../core/index.js'
@@ -40,7 +40,13 @@ export interface Sandbox {
  */
 export async function openSandbox(
   entitlements: readonly Entitlement[],
-  options: { dataDir: string; maskKey: string; limits: SandboxLimits },
+  options: {
+    dataDir: string
+    maskKey: string
+    limits: SandboxLimits
+    /** A file the server itself writes (an extract); its directory must be private to it. */
+    writablePath?: string
+  },
 ): Promise<Sandbox> {
   const views = viewsOf(entitlements)
   const files = views.map((v) => fileOf(options.dataDir, v.entitlement))
@@ -54,6 +60,11 @@ export async function openSandbox(
   const connection = await instance.connect()
   try {
     await connection.run(`SET allowed_paths = [${files.map(literal).join(', ')}]`)
+    // DuckDB writes through a temporary name beside the target: the whole private directory.
+    if (options.writablePath)
+      await connection.run(
+        `SET allowed_directories = [${literal(`${dirname(options.writablePath)}/`)}]`,
+      )
     for (const [i, view] of views.entries())
       await connection.run(viewSql(view, files[i] ?? '', options.maskKey))
     await connection.run('SET enable_external_access = false')

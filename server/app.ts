@@ -20,7 +20,7 @@ import {
   webhookRoutes,
 } from '../catalog/index.js'
 import { type AppAbility, type Logger, publicAbility, type User } from '../core/index.js'
-import { type QueryService, queryRoutes } from '../query-service/index.js'
+import { extractRoutes, type QueryService, queryRoutes } from '../query-service/index.js'
 import { feedRoutes } from '../trusted-centre/index.js'
 import { apiReferenceHtml } from './api-reference.js'
 import type { AppEnv } from './app-env.js'
@@ -121,6 +121,7 @@ export function createApp(deps: AppDeps) {
     .route('/notifications', notificationRoutes(notificationDeps))
     .route('/webhooks', webhookRoutes(notificationDeps))
     .route('/query', queryRoutes(deps.query))
+    .route('/datasets', extractRoutes(deps.query))
     .route('/feeds', feedRoutes())
     .route('/tokens', tokenRoutes(deps.auth))
     .route('/audit', auditRoutes(deps.auth))

@@ -199,6 +199,22 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
   },
   { method: 'GET', path: '/api/query/views', signedIn: 200, anonymous: 401 },
   { method: 'GET', path: '/api/query/history', signedIn: 200, anonymous: 401 },
+  // Official (Open) data: a full extract for everyone signed in.
+  {
+    method: 'GET',
+    path: '/api/datasets/postal-geocode-reference/versions/1/extract?format=csv',
+    signedIn: 200,
+    anonymous: 401,
+  },
+  // Restricted data: the full extract only under a grant. officer.moh holds one since the
+  // approve row above; nobody else does (not even the owning agency's steward or the admin).
+  {
+    method: 'GET',
+    path: '/api/datasets/person-address-pa/versions/1/extract',
+    signedIn: 404,
+    anonymous: 401,
+    except: { 'officer.moh': 200 },
+  },
   {
     method: 'POST',
     path: '/api/query',

@@ -16,7 +16,7 @@ import {
   webhookBody,
   withdrawBody,
 } from '../catalog/index.js'
-import { queryBody } from '../query-service/index.js'
+import { extractQuery, queryBody } from '../query-service/index.js'
 import { auditListQuery } from './audit-routes.js'
 import { devSignInBody } from './auth-routes.js'
 import { createTokenBody } from './token-routes.js'
@@ -373,6 +373,30 @@ export const OPERATIONS: readonly Operation[] = [
     access: 'signed-in',
     responses: { '404': 'No running query of yours by that id' },
   },
+  ...(
+    [
+      [
+        'extract',
+        'The full data of one version as a file: Official (Open) data for everyone signed in, other data under a grant (its columns, masking and row filter apply)',
+      ],
+      ['sample', 'The de-identified sample of one version as a file'],
+    ] as const
+  ).map(([kind, summary]) => ({
+    method: 'get' as const,
+    path: `/api/datasets/{id}/versions/{version}/${kind}`,
+    pathParams: { ...DATASET_KEY, version: 'The version number, e.g. `1`.' },
+    tag: 'Query',
+    summary,
+    description:
+      'Streamed (never held whole in memory) with a file name in Content-Disposition. Audited and counted as a download.',
+    access: 'signed-in' as const,
+    query: extractQuery,
+    produces: 'application/octet-stream',
+    responses: {
+      '404': 'No such version, or nothing of it for the caller',
+      '503': 'Too many queries at once: retry after the seconds in Retry-After',
+    },
+  })),
   {
     method: 'get',
     path: '/api/query/history',

@@ -131,6 +131,77 @@ describe('the query service through the API', () => {
     }
   })
 
+  it('streams extracts in CSV, Parquet and NDJSON with the same masking and row filter', async () => {
+    const dataset = await runtime.catalog.findDataset('person-address-pa', systemAbility())
+    const version = dataset?.currentVersion?.version ?? 1
+    const raw = join(runtime.dataDir, `tc/person-address-pa/v${version}.parquet`)
+    const truth = await (await DuckDBInstance.create(':memory:')).connect()
+    const men = Number(
+      (
+        await truth.runAndReadAll(`SELECT count(*) FROM read_parquet('${raw}') WHERE sex = 'M'`)
+      ).getRows()[0]?.[0],
+    )
+    const readers = {
+      csv: (f: string) => `read_csv('${f}', header = true, all_varchar = true)`,
+      parquet: (f: string) => `read_parquet('${f}')`,
+      json: (f: string) => `read_json('${f}', format = 'newline_delimited')`,
+    }
+    for (const format of ['csv', 'parquet', 'json'] as const) {
+      const res = await app.request(
+        `/api/datasets/person-address-pa/versions/${version}/extract?format=${format}`,
+        { headers: as['officer.moh'] },
+      )
+      expect(res.status, format).toBe(200)
+      expect(res.headers.get('content-disposition')).toBe(
+        `attachment; filename="person-address-pa-v${version}.${format === 'json' ? 'ndjson' : format}"`,
+      )
+      const file = join(dir, `extract.${format}`)
+      await writeFile(file, Buffer.from(await res.arrayBuffer()))
+      const back = await truth.runAndReadAll(
+        `SELECT count(*), count(*) FILTER (WHERE sex <> 'M'),
+          count(*) FILTER (WHERE NOT starts_with(person_key, 'masked-')) FROM ${readers[format](file)}`,
+      )
+      expect(back.getRows()[0]?.map(Number), format).toEqual([men, 0, 0])
+      const columns = (await truth.runAndReadAll(`DESCRIBE SELECT * FROM ${readers[format](file)}`))
+        .getRows()
+        .map((r) => r[0])
+      expect(columns, format).toEqual(['person_key', 'sex', 'planning_area_code'])
+    }
+    // Official (Open) data in full for anyone signed in; restricted data only under a grant.
+    const open = await app.request('/api/datasets/postal-geocode-reference/versions/1/extract', {
+      headers: as['officer.moe'],
+    })
+    expect(open.status).toBe(200)
+    await open.arrayBuffer()
+    const refused = await app.request(
+      `/api/datasets/person-address-pa/versions/${version}/extract`,
+      {
+        headers: as['officer.moe'],
+      },
+    )
+    expect(refused.status).toBe(404)
+    expect(((await refused.json()) as Answer<unknown>).error.message).toContain(
+      'POST /api/requests',
+    )
+    // Without a grant, the de-identified sample is there at once.
+    expect(dataset?.currentVersion?.sample?.status).toBe('published')
+    const sample = await app.request(`/api/datasets/person-address-pa/versions/${version}/sample`, {
+      headers: as['officer.moe'],
+    })
+    expect(sample.status).toBe(200)
+    const sampleFile = join(dir, 'sample.csv')
+    await writeFile(sampleFile, Buffer.from(await sample.arrayBuffer()))
+    const sampled = await truth.runAndReadAll(
+      `SELECT count(*) FROM read_csv('${sampleFile}', header = true, all_varchar = true)`,
+    )
+    expect(Number(sampled.getRows()[0]?.[0])).toBeGreaterThan(0)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const audit = await runtime.auth.audit.list({ limit: 50 })
+    expect(
+      audit.filter((e) => e.action === 'dataset.download' && e.outcome === 'succeeded'),
+    ).toHaveLength(5)
+  })
+
   it('refuses hostile SQL with 400 and stops a runaway query at its limit', async () => {
     const refused = await query('officer.moh', { sql: "SELECT * FROM read_csv('/etc/passwd')" })
     expect(refused.status).toBe(400)
