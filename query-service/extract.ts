@@ -3,21 +3,30 @@ import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
+import type { DuckDBType } from '@duckdb/node-api'
 import type { Entitlement } from '../catalog/index.js'
 import { NotFoundError } from '../core/index.js'
-import { streamRows } from './run-query.js'
+import { ARROW_MEDIA_TYPE, arrowStream } from './arrow-ipc.js'
+import { observeStream } from './observed-stream.js'
+import { streamChunks, streamRows } from './run-query.js'
 import { openSandbox, type Sandbox, type SandboxLimits } from './sandbox.js'
 import { csvHeader, csvRows, ndjsonEncoder } from './text-formats.js'
 
-export const EXTRACT_FORMATS = ['csv', 'parquet', 'json'] as const
+export const EXTRACT_FORMATS = ['csv', 'parquet', 'arrow', 'json'] as const
 export type ExtractFormat = (typeof EXTRACT_FORMATS)[number]
 
 const MEDIA: Record<ExtractFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   parquet: 'application/vnd.apache.parquet',
+  arrow: ARROW_MEDIA_TYPE,
   json: 'application/x-ndjson; charset=utf-8',
 }
-const EXTENSION: Record<ExtractFormat, string> = { csv: 'csv', parquet: 'parquet', json: 'ndjson' }
+const EXTENSION: Record<ExtractFormat, string> = {
+  csv: 'csv',
+  parquet: 'parquet',
+  arrow: 'arrows',
+  json: 'ndjson',
+}
 
 export interface Extract {
   fileName: string
@@ -52,6 +61,7 @@ export async function openExtract(
   if (format === 'parquet') return parquetExtract(scoped, fileName, options, limits)
   const sandbox = await openSandbox([scoped], { ...options, limits })
   const view = sandbox.views[0]?.name ?? ''
+  if (format === 'arrow') return arrowExtract(sandbox, view, fileName, limits)
   let resolveDone: (value: { rows: number; bytes: number; completed: boolean }) => void = () => {}
   const done = new Promise<{ rows: number; bytes: number; completed: boolean }>((resolve) => {
     resolveDone = resolve
@@ -107,6 +117,38 @@ export async function openExtract(
     },
   })
   return { fileName, contentType: MEDIA[format], body, done }
+}
+
+function arrowExtract(
+  sandbox: Sandbox,
+  view: string,
+  fileName: string,
+  limits: SandboxLimits,
+): Extract {
+  let names: string[] = []
+  let types: DuckDBType[] = []
+  let rows = 0
+  let resolveDone: (value: { rows: number; bytes: number; completed: boolean }) => void = () => {}
+  const done = new Promise<{ rows: number; bytes: number; completed: boolean }>((resolve) => {
+    resolveDone = resolve
+  })
+  async function* counted() {
+    for await (const chunk of streamChunks(sandbox, `SELECT * FROM "${view}"`, limits, (info) => {
+      names = info.columns.map((c) => c.name)
+      types = info.types
+    })) {
+      rows += chunk.rowCount
+      yield chunk
+    }
+  }
+  const body = observeStream(
+    arrowStream(counted(), () => ({ names, types })),
+    (end) => {
+      sandbox.close()
+      resolveDone({ rows, bytes: end.bytes, completed: end.completed })
+    },
+  )
+  return { fileName, contentType: ARROW_MEDIA_TYPE, body, done }
 }
 
 async function parquetExtract(

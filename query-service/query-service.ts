@@ -1,17 +1,25 @@
 import { randomUUID } from 'node:crypto'
-import type { Json } from '@duckdb/node-api'
+import type { DuckDBType, Json } from '@duckdb/node-api'
 import type { Kysely } from 'kysely'
 import type { Entitlement } from '../catalog/index.js'
 import { type AppAbility, type AuditLog, NotFoundError, type User } from '../core/index.js'
+import { ARROW_MEDIA_TYPE, arrowStream } from './arrow-ipc.js'
 import { QueryCancelledError } from './errors.js'
 import { type Extract, type ExtractFormat, openExtract } from './extract.js'
 import type { QueryServiceTables } from './migrations.js'
+import { observeStream } from './observed-stream.js'
 import type { QueryPool } from './query-pool.js'
-import { type QueryColumn, type QueryResult, runQuery, streamRows } from './run-query.js'
+import {
+  type QueryColumn,
+  type QueryResult,
+  runQuery,
+  streamChunks,
+  streamRows,
+} from './run-query.js'
 import { openSandbox, type SandboxLimits, type SandboxView, viewsOf } from './sandbox.js'
 import { csvHeader, csvRows, ndjsonEncoder, TEXT_FORMATS, type TextFormat } from './text-formats.js'
 
-export const QUERY_FORMATS = ['json', 'csv', 'ndjson'] as const
+export const QUERY_FORMATS = ['json', 'csv', 'ndjson', 'arrow'] as const
 export type QueryFormat = (typeof QUERY_FORMATS)[number]
 
 export interface QueryServiceOptions {
@@ -195,6 +203,59 @@ export function createQueryService(options: QueryServiceOptions) {
           done()
         }
       }
+      const report = async (
+        outcome: { status: HistoryEntry['status']; error?: string; rows?: number; bytes?: number },
+        used: string[],
+      ) => {
+        try {
+          await finish(id, user, views, used, outcome, requestId, request.format)
+        } finally {
+          done()
+        }
+      }
+      if (request.format === 'arrow') {
+        let used: string[] = []
+        let names: string[] = []
+        let types: DuckDBType[] = []
+        let rows = 0
+        const maxRows = options.limits.maxStreamRows
+        async function* capped() {
+          const chunks = streamChunks(
+            box,
+            request.sql,
+            options.limits,
+            (info) => {
+              used = info.views
+              names = info.columns.map((c) => c.name)
+              types = info.types
+            },
+            abort.signal,
+          )
+          for await (const chunk of chunks) {
+            const room = maxRows - rows
+            if (chunk.rowCount > room) chunk.rowCount = room
+            rows += chunk.rowCount
+            if (chunk.rowCount > 0) yield chunk
+            if (rows >= maxRows) break
+          }
+        }
+        return {
+          id,
+          kind: 'stream',
+          contentType: ARROW_MEDIA_TYPE,
+          rowLimit: maxRows,
+          body: observeStream(
+            arrowStream(capped(), () => ({ names, types })),
+            ({ completed, bytes, error }) =>
+              report(
+                completed
+                  ? { status: 'succeeded', rows, bytes }
+                  : { ...(error ? failure(error) : { status: 'cancelled' }), rows, bytes },
+                used,
+              ),
+          ),
+        }
+      }
       return {
         id,
         kind: 'stream',
@@ -206,13 +267,7 @@ export function createQueryService(options: QueryServiceOptions) {
           request.format as TextFormat,
           options.limits,
           abort.signal,
-          async (outcome, used) => {
-            try {
-              await finish(id, user, views, used, outcome, requestId, request.format)
-            } finally {
-              done()
-            }
-          },
+          report,
         ),
       }
     },

@@ -65,7 +65,7 @@ export const queryRoutes = (service: QueryService) =>
           return c.json({ ok: true as const, data: { id: answer.id, ...answer.result } })
         return c.body(answer.body, 200, {
           'content-type': answer.contentType,
-          'content-disposition': `attachment; filename="${answer.id}.${body.format}"`,
+          'content-disposition': `attachment; filename="${answer.id}.${body.format === 'arrow' ? 'arrows' : body.format}"`,
           'x-query-id': answer.id,
           'x-row-limit': String(answer.rowLimit),
           'cache-control': 'no-store',
@@ -82,7 +82,10 @@ export const queryRoutes = (service: QueryService) =>
     })
 
 export const extractQuery = z.strictObject({
-  format: z.enum(EXTRACT_FORMATS).default('csv').describe('csv, parquet or json (NDJSON)'),
+  format: z
+    .enum(EXTRACT_FORMATS)
+    .default('csv')
+    .describe('csv, parquet, arrow (IPC stream) or json (NDJSON)'),
 })
 
 /**

@@ -1,4 +1,9 @@
-import type { Json } from '@duckdb/node-api'
+import {
+  type DuckDBDataChunk,
+  type DuckDBType,
+  type Json,
+  JsonDuckDBValueConverter,
+} from '@duckdb/node-api'
 import { InvalidInputError } from '../core/index.js'
 import { QueryCancelledError, QueryLimitError, QueryRefusedError } from './errors.js'
 import type { Sandbox, SandboxLimits } from './sandbox.js'
@@ -33,6 +38,18 @@ export async function* streamRows(
   onStart: (info: { columns: QueryColumn[]; views: string[] }) => void,
   signal?: AbortSignal,
 ): AsyncGenerator<Json[][]> {
+  for await (const chunk of streamChunks(sandbox, sql, limits, onStart, signal))
+    yield chunk.convertRows(JsonDuckDBValueConverter) as Json[][]
+}
+
+/** The same, as DuckDB's own chunks (for formats built from columns, such as Arrow). */
+export async function* streamChunks(
+  sandbox: Sandbox,
+  sql: string,
+  limits: SandboxLimits,
+  onStart: (info: { columns: QueryColumn[]; views: string[]; types: DuckDBType[] }) => void,
+  signal?: AbortSignal,
+): AsyncGenerator<DuckDBDataChunk> {
   const { connection } = sandbox
   const views = await checkSql(connection, sql, new Set(sandbox.views.map((v) => v.name)))
   let interrupted = false
@@ -52,11 +69,13 @@ export async function* streamRows(
     onStart({
       columns: result.columnNames().map((name, i) => ({ name, type: String(types[i]) })),
       views,
+      types,
     })
-    for await (const rows of result.yieldRowsJson()) {
+    for await (const chunk of result) {
       // An interrupted stream ends quietly with an empty chunk: the flags tell it apart.
       if (interrupted || cancelled) break
-      yield rows
+      if (chunk.rowCount === 0) continue
+      yield chunk
     }
     if (cancelled) throw new QueryCancelledError()
     if (interrupted) throw timeLimit(limits)

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
+import { tableFromIPC } from 'apache-arrow'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemAbility } from '../core/index.js'
@@ -167,6 +168,33 @@ describe('the query service through the API', () => {
         .map((r) => r[0])
       expect(columns, format).toEqual(['person_key', 'sex', 'planning_area_code'])
     }
+    // Arrow, from the query endpoint and the extract alike, read back with apache-arrow.
+    for (const res of [
+      await post('/api/query', 'officer.moh', {
+        sql: 'SELECT * FROM person_address_pa',
+        format: 'arrow',
+      }),
+      await app.request(
+        `/api/datasets/person-address-pa/versions/${version}/extract?format=arrow`,
+        {
+          headers: as['officer.moh'],
+        },
+      ),
+    ]) {
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toBe('application/vnd.apache.arrow.stream')
+      const table = tableFromIPC(new Uint8Array(await res.arrayBuffer()))
+      expect(table.numRows).toBe(men)
+      expect(table.schema.fields.map((f) => f.name)).toEqual([
+        'person_key',
+        'sex',
+        'planning_area_code',
+      ])
+      const keys = table.getChild('person_key')?.toArray() as string[]
+      const sexes = table.getChild('sex')?.toArray() as string[]
+      expect(keys.every((k) => k.startsWith('masked-'))).toBe(true)
+      expect(new Set(sexes)).toEqual(new Set(['M']))
+    }
     // Official (Open) data in full for anyone signed in; restricted data only under a grant.
     const open = await app.request('/api/datasets/postal-geocode-reference/versions/1/extract', {
       headers: as['officer.moe'],
@@ -199,7 +227,7 @@ describe('the query service through the API', () => {
     const audit = await runtime.auth.audit.list({ limit: 50 })
     expect(
       audit.filter((e) => e.action === 'dataset.download' && e.outcome === 'succeeded'),
-    ).toHaveLength(5)
+    ).toHaveLength(6)
   })
 
   it('refuses hostile SQL with 400 and stops a runaway query at its limit', async () => {
