@@ -1,13 +1,9 @@
-import { createReadStream } from 'node:fs'
-import { mkdtemp, rm, stat } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { Readable } from 'node:stream'
 import type { DuckDBType } from '@duckdb/node-api'
 import type { Entitlement } from '../catalog/index.js'
 import { NotFoundError } from '../core/index.js'
 import { ARROW_MEDIA_TYPE, arrowStream } from './arrow-ipc.js'
 import { observeStream } from './observed-stream.js'
+import { PARQUET_MEDIA_TYPE, parquetFile, pathLiteral } from './parquet-file.js'
 import { streamChunks, streamRows } from './run-query.js'
 import { openSandbox, type Sandbox, type SandboxLimits } from './sandbox.js'
 import { csvHeader, csvRows, ndjsonEncoder } from './text-formats.js'
@@ -17,7 +13,7 @@ export type ExtractFormat = (typeof EXTRACT_FORMATS)[number]
 
 const MEDIA: Record<ExtractFormat, string> = {
   csv: 'text/csv; charset=utf-8',
-  parquet: 'application/vnd.apache.parquet',
+  parquet: PARQUET_MEDIA_TYPE,
   arrow: ARROW_MEDIA_TYPE,
   json: 'application/x-ndjson; charset=utf-8',
 }
@@ -157,40 +153,20 @@ async function parquetExtract(
   options: { dataDir: string; maskKey: string },
   limits: SandboxLimits,
 ): Promise<Extract> {
-  const dir = await mkdtemp(join(tmpdir(), 'portal-extract-'))
-  const out = join(dir, 'extract.parquet')
-  let sandbox: Sandbox | undefined
-  let rows = 0
-  try {
-    sandbox = await openSandbox([entitlement], { ...options, limits, writablePath: out })
-    const view = sandbox.views[0]?.name ?? ''
-    const copied = await sandbox.connection.runAndReadAll(
-      `COPY (SELECT * FROM "${view}") TO '${out.replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION zstd)`,
-    )
-    rows = Number(copied.getRows()[0]?.[0] ?? 0)
-  } catch (error) {
-    await rm(dir, { recursive: true, force: true })
-    throw error
-  } finally {
-    sandbox?.close()
-  }
-  const { size } = await stat(out)
-  const stream = createReadStream(out, { highWaterMark: 1 << 20 })
-  const done = new Promise<{ rows: number; bytes: number; completed: boolean }>((resolve) => {
-    let completed = false
-    stream.on('end', () => {
-      completed = true
-    })
-    stream.on('close', () => {
-      void rm(dir, { recursive: true, force: true }).finally(() =>
-        resolve({ rows, bytes: completed ? size : stream.bytesRead, completed }),
+  const file = await parquetFile(
+    (writablePath) => openSandbox([entitlement], { ...options, limits, writablePath }),
+    async (sandbox, path) => {
+      const view = sandbox.views[0]?.name ?? ''
+      const copied = await sandbox.connection.runAndReadAll(
+        `COPY (SELECT * FROM "${view}") TO ${pathLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`,
       )
-    })
-  })
+      return Number(copied.getRows()[0]?.[0] ?? 0)
+    },
+  )
   return {
     fileName,
-    contentType: MEDIA.parquet,
-    body: Readable.toWeb(stream) as ReadableStream<Uint8Array>,
-    done,
+    contentType: PARQUET_MEDIA_TYPE,
+    body: file.body,
+    done: file.done.then((end) => ({ ...end, rows: file.rows })),
   }
 }

@@ -8,8 +8,10 @@ import { QueryCancelledError } from './errors.js'
 import { type Extract, type ExtractFormat, openExtract } from './extract.js'
 import type { QueryServiceTables } from './migrations.js'
 import { observeStream } from './observed-stream.js'
+import { PARQUET_MEDIA_TYPE, parquetFile } from './parquet-file.js'
 import type { QueryPool } from './query-pool.js'
 import {
+  copyToParquet,
   type QueryColumn,
   type QueryResult,
   runQuery,
@@ -19,7 +21,7 @@ import {
 import { openSandbox, type SandboxLimits, type SandboxView, viewsOf } from './sandbox.js'
 import { csvHeader, csvRows, ndjsonEncoder, TEXT_FORMATS, type TextFormat } from './text-formats.js'
 
-export const QUERY_FORMATS = ['json', 'csv', 'ndjson', 'arrow'] as const
+export const QUERY_FORMATS = ['json', 'csv', 'ndjson', 'arrow', 'parquet'] as const
 export type QueryFormat = (typeof QUERY_FORMATS)[number]
 
 export interface QueryServiceOptions {
@@ -117,6 +119,98 @@ export function createQueryService(options: QueryServiceOptions) {
     )
   }
 
+  /** A query answered as a Parquet file DuckDB writes, streamed, then deleted. */
+  async function runParquet(
+    user: User,
+    ability: AppAbility,
+    request: { sql: string; format: QueryFormat },
+    id: string,
+    release: () => void,
+    requestId: string | undefined,
+  ): Promise<QueryAnswer> {
+    const abort = new AbortController()
+    let views: SandboxView[] = []
+    let used: string[] = []
+    let recorded = false
+    try {
+      const entitlements = await options.entitlements(user, ability, options.now())
+      views = viewsOf(entitlements)
+      await options.db
+        .insertInto('query_history')
+        .values({
+          id,
+          user_id: user.id,
+          sql: request.sql,
+          format: request.format,
+          views: '[]',
+          status: 'running',
+          started_at: options.now(),
+        })
+        .execute()
+      recorded = true
+      running.set(id, { userId: user.id, cancel: () => abort.abort() })
+      const file = await parquetFile(
+        (writablePath) =>
+          openSandbox(entitlements, {
+            dataDir: options.dataDir,
+            maskKey: options.maskKey,
+            limits: options.limits,
+            writablePath,
+          }),
+        async (sandbox, path) => {
+          const copied = await copyToParquet(
+            sandbox,
+            request.sql,
+            path,
+            options.limits,
+            options.limits.maxStreamRows,
+            abort.signal,
+          )
+          used = copied.views
+          return copied.rows
+        },
+      )
+      running.delete(id)
+      void file.done.then(async ({ bytes, completed }) => {
+        try {
+          await finish(
+            id,
+            user,
+            views,
+            used,
+            completed
+              ? { status: 'succeeded', rows: file.rows, bytes }
+              : {
+                  status: 'cancelled',
+                  error: 'The client stopped reading',
+                  rows: file.rows,
+                  bytes,
+                },
+            requestId,
+            request.format,
+          )
+        } finally {
+          release()
+        }
+      })
+      return {
+        id,
+        kind: 'stream',
+        contentType: PARQUET_MEDIA_TYPE,
+        rowLimit: options.limits.maxStreamRows,
+        body: file.body,
+      }
+    } catch (error) {
+      running.delete(id)
+      try {
+        if (recorded) await finish(id, user, views, used, failure(error), requestId, request.format)
+      } finally {
+        release()
+      }
+      throw error
+    }
+  }
+
   return {
     /** The caller's views with their columns (and which are masked), for the editor. */
     async views(user: User, ability: AppAbility) {
@@ -145,6 +239,8 @@ export function createQueryService(options: QueryServiceOptions) {
     ): Promise<QueryAnswer> {
       const id = request.id ?? `q_${randomUUID()}`
       const release = await options.pool.acquire(user.id)
+      if (request.format === 'parquet')
+        return runParquet(user, ability, request, id, release, requestId)
       let sandbox: Awaited<ReturnType<typeof openSandbox>> | undefined
       const abort = new AbortController()
       try {

@@ -6,6 +6,7 @@ import {
 } from '@duckdb/node-api'
 import { InvalidInputError } from '../core/index.js'
 import { QueryCancelledError, QueryLimitError, QueryRefusedError } from './errors.js'
+import { pathLiteral } from './parquet-file.js'
 import type { Sandbox, SandboxLimits } from './sandbox.js'
 import { checkSql } from './sql-gate.js'
 
@@ -137,4 +138,45 @@ function asQueryError(error: unknown, interrupted: boolean, limits: SandboxLimit
   if (/^(Binder|Parser|Conversion|Catalog|Invalid Input|Constraint) Error/i.test(message))
     return new InvalidInputError(message)
   return error
+}
+
+/**
+ * A checked SELECT written by DuckDB to Parquet at `path` (at most `maxRows` rows), within the
+ * time limit and cancellable. The text is checked as sent, then wrapped on lines of its own so
+ * a trailing comment cannot reach the wrapping.
+ */
+export async function copyToParquet(
+  sandbox: Sandbox,
+  sql: string,
+  path: string,
+  limits: SandboxLimits,
+  maxRows: number,
+  signal?: AbortSignal,
+): Promise<{ rows: number; views: string[] }> {
+  const { connection } = sandbox
+  const views = await checkSql(connection, sql, new Set(sandbox.views.map((v) => v.name)))
+  const body = sql.trim().replace(/;+\s*$/, '')
+  let interrupted = false
+  let cancelled = false
+  const timer = setTimeout(() => {
+    interrupted = true
+    connection.interrupt()
+  }, limits.timeoutMs)
+  const onAbort = () => {
+    cancelled = true
+    connection.interrupt()
+  }
+  signal?.addEventListener('abort', onAbort)
+  try {
+    const copied = await connection.runAndReadAll(
+      `COPY (SELECT * FROM (\n${body}\n) LIMIT ${maxRows}) TO ${pathLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`,
+    )
+    return { rows: Number(copied.getRows()[0]?.[0] ?? 0), views }
+  } catch (error) {
+    if (cancelled) throw new QueryCancelledError()
+    throw asQueryError(error, interrupted, limits)
+  } finally {
+    clearTimeout(timer)
+    signal?.removeEventListener('abort', onAbort)
+  }
 }

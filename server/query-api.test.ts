@@ -103,22 +103,27 @@ describe('the query service through the API', () => {
       json.body.data.rows.every((r) => r[1] === 'M' && String(r[0]).startsWith('masked-')),
     ).toBe(true)
 
-    for (const format of ['csv', 'ndjson'] as const) {
+    for (const format of ['csv', 'ndjson', 'parquet'] as const) {
       const res = await post('/api/query', 'officer.moh', {
         sql: 'SELECT * FROM person_address_pa',
         format,
       })
       expect(res.status).toBe(200)
       expect(res.headers.get('content-type')).toContain(
-        format === 'csv' ? 'text/csv' : 'application/x-ndjson',
+        {
+          csv: 'text/csv',
+          ndjson: 'application/x-ndjson',
+          parquet: 'application/vnd.apache.parquet',
+        }[format],
       )
       expect(res.headers.get('x-query-id')).toMatch(/^q_/)
       const file = join(dir, `out.${format}`)
       await writeFile(file, Buffer.from(await res.arrayBuffer()))
-      const read =
-        format === 'csv'
-          ? `read_csv('${file}', header = true, all_varchar = true)`
-          : `read_json('${file}', format = 'newline_delimited')`
+      const read = {
+        csv: `read_csv('${file}', header = true, all_varchar = true)`,
+        ndjson: `read_json('${file}', format = 'newline_delimited')`,
+        parquet: `read_parquet('${file}')`,
+      }[format]
       const back = await truth.runAndReadAll(
         `SELECT count(*), count(*) FILTER (WHERE sex <> 'M'),
           count(*) FILTER (WHERE NOT starts_with(person_key, 'masked-')) FROM ${read}`,
