@@ -35,6 +35,7 @@ export default defineConfig({
           name: 'portal',
           environment: 'jsdom',
           include: ['portal/src/**/*.test.{ts,tsx}'],
+          setupFiles: ['portal/src/test-setup.ts'],
         },
       },
     ],

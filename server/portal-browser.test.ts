@@ -112,6 +112,26 @@ describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
     await page.getByRole('table', { name: 'Requests you made, newest first' }).waitFor()
     await page.screenshot({ path: join('test-results', 'portal-requests.png'), fullPage: true })
 
+    // The workbench: type SQL into the editor, run it with the keyboard, see typed results.
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Query' })
+      .click()
+    await page.getByRole('heading', { level: 1, name: 'Query workbench' }).waitFor()
+    await page.getByRole('list', { name: 'Columns of postal_geocode_reference' }).waitFor()
+    const editor = page.locator('.cm-content')
+    await editor.click()
+    await page.keyboard.type(
+      'SELECT planning_area_code, count(*) AS n FROM postal_geocode_reference GROUP BY 1 ORDER BY 2 DESC',
+    )
+    await page.keyboard.press('Control+Enter')
+    await page
+      .getByRole('status')
+      .filter({ hasText: /rows?$/ })
+      .waitFor()
+    expect(await page.getByRole('columnheader', { name: /^n / }).count()).toBe(1)
+    await page.screenshot({ path: join('test-results', 'portal-workbench.png'), fullPage: true })
+
     // The API reference is a page of its own, served by the API, within the same security headers.
     await page
       .getByRole('navigation', { name: 'Main' })

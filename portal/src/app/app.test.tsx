@@ -254,6 +254,45 @@ describe('the portal', () => {
     expect(await screen.findByRole('link', { name: 'Inbox' })).toBeTruthy()
   })
 
+  it('runs SQL in the workbench from a shared link, with views, results, errors and history', async () => {
+    jar.clear()
+    const user = userEvent.setup()
+    renderAt(
+      `/sign-in?returnTo=${encodeURIComponent('/query?sql=SELECT count(*) AS n FROM postal_geocode_reference')}`,
+    )
+    await user.click(await screen.findByRole('button', { name: /^officer\.moh/ }))
+    expect(await screen.findByRole('heading', { level: 1, name: 'Query workbench' })).toBeTruthy()
+    expect(
+      await screen.findByRole('list', { name: 'Columns of postal_geocode_reference' }),
+    ).toBeTruthy()
+    await user.click(screen.getByRole('button', { name: 'Run (Ctrl+Enter)' }))
+    expect(await screen.findByText('1 row')).toBeTruthy()
+    expect(screen.getByRole('columnheader', { name: /^n / })).toBeTruthy()
+    expect((await screen.findAllByText(/· succeeded/)).length).toBeGreaterThan(0)
+    cleanup()
+
+    renderAt(`/query?sql=${encodeURIComponent("SELECT * FROM read_csv('/etc/passwd')")}`)
+    await user.click(await screen.findByRole('button', { name: 'Run (Ctrl+Enter)' }))
+    expect(
+      await screen.findByText(/Table functions such as read_csv\(\) are not allowed/),
+    ).toBeTruthy()
+  })
+
+  it('previews the sample on the dataset page and offers the downloads the reader may have', async () => {
+    renderAt('/datasets/person-address-pa')
+    expect(
+      await screen.findByRole('table', { name: /^First \d+ rows of the sample$/ }),
+    ).toBeTruthy()
+    expect(screen.getByText('De-identified sample:')).toBeTruthy()
+    expect(screen.queryByText('Full data (your grant):')).toBeNull()
+    cleanup()
+    renderAt('/datasets/postal-geocode-reference')
+    const csv = await screen.findAllByRole('link', { name: 'CSV' })
+    expect(csv[0]?.getAttribute('href')).toMatch(
+      /^\/api\/datasets\/postal-geocode-reference\/versions\/\d+\/extract\?format=csv$/,
+    )
+  })
+
   it('shows auditors the trail with its verification status', async () => {
     jar.clear()
     const user = userEvent.setup()
@@ -291,11 +330,21 @@ describe('the portal', () => {
     ).toBeTruthy()
     expect(screen.getByRole('cell', { name: 'Sex as registered' })).toBeTruthy()
     expect(
-      within(screen.getByRole('row', { name: /residential_status/ })).getByText('Resident'),
+      within(
+        within(screen.getByRole('table', { name: /columns of the current version$/ })).getByRole(
+          'row',
+          { name: /residential_status/ },
+        ),
+      ).getByText('Resident'),
     ).toBeTruthy()
     expect(screen.getByText('Government internal use only')).toBeTruthy()
     expect(
-      within(screen.getByRole('row', { name: /planning_area_code/ })).getByText('Planning area'),
+      within(
+        within(screen.getByRole('table', { name: /columns of the current version$/ })).getByRole(
+          'row',
+          { name: /planning_area_code/ },
+        ),
+      ).getByText('Planning area'),
     ).toBeTruthy()
   })
 

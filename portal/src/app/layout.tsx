@@ -9,6 +9,7 @@ function Navigation() {
     <nav aria-label="Main">
       <Link to="/">Datasets</Link>
       <Link to="/glossary">Glossary</Link>
+      <Link to="/query">Query</Link>
       <Link to="/requests">Data requests</Link>
       <InboxLink />
       <Link to="/feeds">Feed contracts</Link>

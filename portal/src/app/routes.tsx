@@ -1,12 +1,13 @@
 import type { RouteObject } from 'react-router'
 import { Link } from 'react-router'
-import { EmptyState } from '../components/ui/page-state.js'
+import { EmptyState, Loading } from '../components/ui/page-state.js'
 import { AuditPage } from '../features/audit/components/audit-page.js'
 import { SignInPage } from '../features/auth/components/sign-in-page.js'
 import { DatasetPage } from '../features/datasets/components/dataset-page.js'
 import { FeedsPage } from '../features/feeds/components/feeds-page.js'
 import { GlossaryPage } from '../features/glossary/components/glossary-page.js'
 import { NotificationsPage } from '../features/notifications/components/notifications-page.js'
+import { DatasetData } from '../features/query/components/dataset-data.js'
 import { DatasetAccess } from '../features/requests/components/dataset-access.js'
 import { RequestForm } from '../features/requests/components/request-form.js'
 import { RequestPage } from '../features/requests/components/request-page.js'
@@ -36,6 +37,7 @@ export const routes: RouteObject[] = [
           <DatasetPage
             requestForm={(dataset, onDone) => <RequestForm dataset={dataset} onDone={onDone} />}
             holders={(slug) => <DatasetAccess slug={slug} />}
+            data={(slug) => <DatasetData slug={slug} />}
           />
         ),
       },
@@ -44,6 +46,14 @@ export const routes: RouteObject[] = [
       { path: 'requests', element: <RequestsPage /> },
       { path: 'requests/:id', element: <RequestPage /> },
       { path: 'notifications', element: <NotificationsPage /> },
+      {
+        path: 'query',
+        // The SQL editor is the heaviest page: loaded when first opened, not with the portal.
+        hydrateFallbackElement: <Loading label="Loading the workbench…" />,
+        lazy: async () => ({
+          Component: (await import('../features/query/components/workbench-page.js')).WorkbenchPage,
+        }),
+      },
       { path: 'tokens', element: <TokensPage /> },
       { path: 'audit', element: <AuditPage /> },
       { path: '*', element: <NotFoundPage /> },

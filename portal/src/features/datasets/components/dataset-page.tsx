@@ -15,10 +15,12 @@ export interface DatasetPageSlots {
   requestForm: (dataset: DatasetDetail, onDone: () => void) => ReactNode
   /** For the owning agency's stewards: who holds access. */
   holders: (slug: string) => ReactNode
+  /** Downloads and the sample preview, as far as the reader may have them. */
+  data: (slug: string) => ReactNode
 }
 
 /** One dataset: what it is, who owns it, its schema and its versions. */
-export function DatasetPage({ requestForm, holders }: DatasetPageSlots) {
+export function DatasetPage({ requestForm, holders, data }: DatasetPageSlots) {
   const { slug = '' } = useParams()
   const dataset = useDataset(slug)
   const [editing, setEditing] = useState(false)
@@ -105,6 +107,8 @@ export function DatasetPage({ requestForm, holders }: DatasetPageSlots) {
           </dd>
         </div>
       </dl>
+
+      {data(d.slug)}
 
       <h2>Schema</h2>
       <table>

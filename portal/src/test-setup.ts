@@ -1,0 +1,8 @@
+// jsdom lays nothing out, so text ranges have no rectangles; the SQL editor (CodeMirror) measures
+// them. Empty rectangles are the honest answer for a page that is never drawn.
+const empty = { x: 0, y: 0, width: 0, height: 0, top: 0, right: 0, bottom: 0, left: 0 }
+if (typeof Range !== 'undefined' && !Range.prototype.getClientRects) {
+  Range.prototype.getClientRects = () =>
+    Object.assign([], { item: () => null }) as unknown as DOMRectList
+  Range.prototype.getBoundingClientRect = () => ({ ...empty, toJSON: () => empty }) as DOMRect
+}
