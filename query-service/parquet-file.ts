@@ -7,6 +7,14 @@ import type { Sandbox } from './sandbox.js'
 
 export const PARQUET_MEDIA_TYPE = 'application/vnd.apache.parquet'
 
+/** How DuckDB writes each file format it can write itself. */
+export const COPY_OPTIONS = {
+  parquet: 'FORMAT parquet, COMPRESSION zstd',
+  csv: 'FORMAT csv, HEADER true',
+  json: 'FORMAT json',
+} as const
+export type CopyFormat = keyof typeof COPY_OPTIONS
+
 export interface ParquetFile {
   rows: number
   body: ReadableStream<Uint8Array>
@@ -15,7 +23,7 @@ export interface ParquetFile {
 }
 
 /**
- * A Parquet answer: DuckDB writes it (`write` runs the COPY and returns its row count) into a
+ * A file answer (Parquet, CSV or NDJSON): DuckDB writes it (`write` runs the COPY and returns its row count) into a
  * temporary directory private to this request, the only place the sandbox may write; the file
  * is then streamed in 1 MiB pieces and deleted however the reading ends.
  */
@@ -24,7 +32,7 @@ export async function parquetFile(
   write: (sandbox: Sandbox, path: string) => Promise<number>,
 ): Promise<ParquetFile> {
   const dir = await mkdtemp(join(tmpdir(), 'portal-parquet-'))
-  const path = join(dir, 'answer.parquet')
+  const path = join(dir, 'answer')
   let sandbox: Sandbox | undefined
   let rows = 0
   try {

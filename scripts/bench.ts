@@ -7,6 +7,7 @@ import { migrateToLatest, openDatabase, openDuckDb } from '../core/index.js'
 import { generateFixtures } from '../fixtures/index.js'
 import { MIGRATIONS, type Tables } from '../server/index.js'
 import { createTrustedCentre } from '../trusted-centre/index.js'
+import { barChart } from './bar-chart.js'
 
 // `npm run bench [-- --scale 200 --repeat 3]`: the Trusted Centre at a million persons. Fusion of
 // persons × addresses through the pipeline (DuckDB SQL, quality checks, publication and sample)
@@ -132,7 +133,7 @@ try {
   process.stdout.write(`\n## Trusted Centre fusion at scale ${scale}\n\n${table}\n\n`)
   await writeFile(
     join(process.cwd(), 'bench-results.svg'),
-    barChart([
+    barChart('Fusion of persons × addresses (median seconds)', [
       ['hand-written SQL', median(baselineTimes) / 1000],
       ['pipeline', median(pipelineTimes) / 1000],
     ]),
@@ -142,17 +143,4 @@ try {
   duckdb.closeSync()
 } finally {
   await rm(dir, { recursive: true, force: true })
-}
-
-/** A small horizontal bar chart of seconds, as SVG. */
-function barChart(bars: [string, number][]): string {
-  const max = Math.max(...bars.map(([, v]) => v), 0.001)
-  const rows = bars
-    .map(([label, value], i) => {
-      const y = 30 + i * 40
-      const width = Math.round((value / max) * 360)
-      return `<text x="10" y="${y + 18}" font-size="14">${label}</text><rect x="160" y="${y}" width="${width}" height="26" fill="#0b4f8a"/><text x="${170 + width}" y="${y + 18}" font-size="14">${value.toFixed(2)} s</text>`
-    })
-    .join('')
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="620" height="${50 + bars.length * 40}" font-family="sans-serif"><text x="10" y="20" font-size="15" font-weight="bold">Fusion of persons × addresses (median seconds)</text>${rows}</svg>\n`
 }

@@ -1,0 +1,265 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { DuckDBInstance } from '@duckdb/node-api'
+import { serve } from '@hono/node-server'
+import { Hono } from 'hono'
+import type { Entitlement } from '../catalog/index.js'
+import {
+  type AuditLog,
+  defineAbilityFor,
+  migrateToLatest,
+  openDatabase,
+  type User,
+  type UserId,
+} from '../core/index.js'
+import {
+  createQueryPool,
+  createQueryService,
+  extractRoutes,
+  queryRoutes,
+  queryServiceMigrations,
+  viewsOf,
+} from '../query-service/index.js'
+import { barChart } from './bar-chart.js'
+
+// `npm run bench:query [-- --rows 5000000 --clients 50 --seconds 30]`: the query service through
+// real HTTP. A full extract as Parquet and CSV against DuckDB's own COPY of the same view in the
+// same process; Arrow IPC rows per second; then concurrent clients running sample queries.
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '5000000' },
+    clients: { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '30' },
+  },
+})
+const ROWS = Number(values.rows)
+const CLIENTS = Number(values.clients)
+const SECONDS = Number(values.seconds)
+const say = (text: string) => process.stderr.write(`${text}\n`)
+const peakMb = () => Math.round(process.resourceUsage().maxRSS / 1024)
+const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? 0
+
+const dir = await mkdtemp(join(tmpdir(), 'portal-bench-query-'))
+try {
+  say(`Writing a ${ROWS.toLocaleString('en')}-row dataset and a 10,000-row sample …`)
+  await mkdir(join(dir, 'tc/bench'), { recursive: true })
+  await mkdir(join(dir, 'samples/bench'), { recursive: true })
+  const setup = await (await DuckDBInstance.create(':memory:')).connect()
+  const synthetic = (n: number) => `SELECT range AS id,
+      'S' || lpad((range % 10000000)::VARCHAR, 7, '0') || 'A' AS person_key,
+      ['BEDOK', 'TAMPINES', 'YISHUN', 'JURONG WEST', 'WOODLANDS'][range % 5 + 1] AS planning_area,
+      (range % 90)::INTEGER AS age, (range % 100000) * 1.5 AS income,
+      TIMESTAMP '2026-01-01' + to_seconds(range % 31536000) AS seen_at
+    FROM range(${n})`
+  await setup.run(
+    `COPY (${synthetic(ROWS)}) TO '${join(dir, 'tc/bench/v1.parquet')}' (FORMAT parquet, COMPRESSION zstd)`,
+  )
+  await setup.run(
+    `COPY (${synthetic(10_000)}) TO '${join(dir, 'samples/bench/v1.parquet')}' (FORMAT parquet)`,
+  )
+
+  const schema = [
+    { name: 'id', type: 'BIGINT', personalData: 'none' },
+    { name: 'person_key', type: 'VARCHAR', personalData: 'direct-identifier' },
+    { name: 'planning_area', type: 'VARCHAR', personalData: 'quasi-identifier' },
+    { name: 'age', type: 'INTEGER', personalData: 'quasi-identifier' },
+    { name: 'income', type: 'DOUBLE', personalData: 'sensitive' },
+    { name: 'seen_at', type: 'TIMESTAMP', personalData: 'none' },
+  ]
+  const dataset = { id: 'd_bench', slug: 'bench', title: 'Bench', agency: 'DOS' }
+  const full: Entitlement = {
+    dataset,
+    scope: 'full',
+    basis: 'grant',
+    grantId: 'g_bench',
+    files: [{ version: 1, path: 'tc/bench/v1.parquet' }],
+    columns: undefined,
+    rowFilter: [],
+    inClear: [],
+    schema,
+    expiresAt: undefined,
+  }
+  const sample: Entitlement = {
+    ...full,
+    scope: 'sample',
+    basis: 'sample',
+    grantId: undefined,
+    files: [{ version: 1, path: 'samples/bench/v1.parquet' }],
+  }
+
+  const db = await openDatabase({ kind: 'pglite' })
+  await migrateToLatest(db, [queryServiceMigrations])
+  const audit: Pick<AuditLog, 'append'> = { append: async () => ({}) as never }
+  const limits = {
+    timeoutMs: 600_000,
+    memoryLimit: '1GB',
+    threads: 2,
+    maxRows: 10_000,
+    maxStreamRows: 100_000_000,
+  }
+  const service = createQueryService({
+    db: db as never,
+    dataDir: dir,
+    maskKey: 'bench-mask-key',
+    limits,
+    pool: createQueryPool({ maxRunning: 4, maxPerUser: 2, maxWaitMs: 30_000 }),
+    entitlements: async () => [full, sample],
+    recordUse: async () => undefined,
+    audit,
+    now: () => new Date(),
+  })
+  const user = (n: number): User => ({
+    id: `u_${String(n).padStart(24, '0')}` as UserId,
+    username: `bench${n}`,
+    displayName: `Bench ${n}`,
+    email: '',
+    agency: { code: 'MOH', name: 'MOH', ministryFamily: 'MOH' },
+    roles: ['officer'],
+  })
+  // Each request is a different person (header x-bench-user), as fifty officers would be.
+  const app = new Hono<{
+    Variables: { caller: { user: User }; ability: never; requestId: string }
+  }>()
+    .use(async (c, next) => {
+      const who = user(Number(c.req.header('x-bench-user') ?? 0))
+      c.set('caller', { user: who })
+      c.set('ability', defineAbilityFor(who) as never)
+      c.set('requestId', 'bench')
+      await next()
+    })
+    .route('/api/query', queryRoutes(service))
+    .route('/api/datasets', extractRoutes(service))
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
+  await new Promise((resolve) => server.once('listening', resolve))
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+
+  /** Reads a response to the end, counting bytes, as a client saving the file would. */
+  const drain = async (res: Response) => {
+    let bytes = 0
+    const reader = res.body?.getReader()
+    for (;;) {
+      const next = await reader?.read()
+      if (!next || next.done) break
+      bytes += next.value.byteLength
+    }
+    return bytes
+  }
+  const time = async (work: () => Promise<unknown>) => {
+    const t = performance.now()
+    await work()
+    return performance.now() - t
+  }
+
+  // The baseline: DuckDB's own COPY of exactly the view an extract reads (masking included).
+  const [view] = viewsOf([full])
+  const viewSelect = `SELECT id, CASE WHEN person_key IS NULL THEN NULL ELSE 'masked-' || left(sha256('bench-mask-key' || person_key::VARCHAR), 16) END AS person_key, planning_area, age, income, seen_at FROM read_parquet('${join(dir, 'tc/bench/v1.parquet')}')`
+  const copyConn = await (
+    await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '1GB' })
+  ).connect()
+  const results: { format: string; api: number; copy: number; bytes: number; rss: number }[] = []
+  for (const format of ['parquet', 'csv'] as const) {
+    say(`Extract as ${format} …`)
+    const copy = await time(() =>
+      copyConn.run(
+        `COPY (${viewSelect}) TO '${join(dir, `copy.${format}`)}' (FORMAT ${format}${format === 'parquet' ? ', COMPRESSION zstd' : ''})`,
+      ),
+    )
+    let bytes = 0
+    const api = await time(async () => {
+      const res = await fetch(`${base}/api/datasets/bench/versions/1/extract?format=${format}`)
+      bytes = await drain(res)
+    })
+    results.push({ format, api, copy, bytes, rss: peakMb() })
+    say(
+      `  API ${(api / 1000).toFixed(2)} s, COPY ${(copy / 1000).toFixed(2)} s (${(bytes / 1e6).toFixed(0)} MB)`,
+    )
+  }
+  say('Extract as Arrow IPC …')
+  let arrowBytes = 0
+  const arrow = await time(async () => {
+    const res = await fetch(`${base}/api/datasets/bench/versions/1/extract?format=arrow`)
+    arrowBytes = await drain(res)
+  })
+  const arrowRss = peakMb()
+  say(`  ${(arrow / 1000).toFixed(2)} s, ${(ROWS / (arrow / 1000)).toFixed(0)} rows/s`)
+
+  say(`${CLIENTS} clients running sample queries for ${SECONDS} s …`)
+  const latencies: number[] = []
+  let errors = 0
+  const until = performance.now() + SECONDS * 1000
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, n) => {
+      while (performance.now() < until) {
+        const t = performance.now()
+        const res = await fetch(`${base}/api/query`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-bench-user': String(n + 1) },
+          body: JSON.stringify({
+            sql: `SELECT planning_area, count(*) AS n, avg(income) AS income FROM bench_sample WHERE age > ${n % 50} GROUP BY 1 ORDER BY 1`,
+          }),
+        })
+        await res.arrayBuffer()
+        if (res.status !== 200) errors++
+        latencies.push(performance.now() - t)
+      }
+    }),
+  )
+  server.close()
+  await db.destroy()
+
+  const row = (cells: string[]) => `| ${cells.join(' | ')} |`
+  const table = [
+    row(['measure', 'through the API', "DuckDB's COPY (same view)", 'ratio', 'size', 'peak RSS']),
+    row(['---', '---', '---', '---', '---', '---']),
+    ...results.map((r) =>
+      row([
+        `full extract, ${r.format}`,
+        `${(r.api / 1000).toFixed(2)} s`,
+        `${(r.copy / 1000).toFixed(2)} s`,
+        `**${(r.api / r.copy).toFixed(2)}×** (target ≤ 1.3×)`,
+        `${(r.bytes / 1e6).toFixed(0)} MB`,
+        `${r.rss} MB`,
+      ]),
+    ),
+    row([
+      'full extract, Arrow IPC',
+      `${(arrow / 1000).toFixed(2)} s`,
+      '(no COPY to Arrow)',
+      `**${Math.round(ROWS / (arrow / 1000)).toLocaleString('en')} rows/s** (target ≥ 1,000,000)`,
+      `${(arrowBytes / 1e6).toFixed(0)} MB`,
+      `${arrowRss} MB`,
+    ]),
+  ].join('\n')
+  const load = [
+    row(['clients', 'queries', 'throughput', 'p50', 'p99', 'errors']),
+    row(['---', '---', '---', '---', '---', '---']),
+    row([
+      String(CLIENTS),
+      latencies.length.toLocaleString('en'),
+      `${(latencies.length / SECONDS).toFixed(1)} queries/s`,
+      `${percentile(latencies, 0.5).toFixed(0)} ms`,
+      `${percentile(latencies, 0.99).toFixed(0)} ms`,
+      String(errors),
+    ]),
+  ].join('\n')
+  process.stdout.write(
+    `\n## Query service: extracts of ${ROWS.toLocaleString('en')} rows through HTTP\n\n${table}\n\n## ${CLIENTS} concurrent clients, sample queries, ${SECONDS} s\n\n${load}\n\n`,
+  )
+  await writeFile(
+    join(process.cwd(), 'bench-query.svg'),
+    barChart(`Full extract of ${ROWS.toLocaleString('en')} rows (seconds)`, [
+      ...results.flatMap((r): [string, number][] => [
+        [`COPY ${r.format}`, r.copy / 1000],
+        [`API ${r.format}`, r.api / 1000],
+      ]),
+      ['API Arrow IPC', arrow / 1000],
+    ]),
+  )
+  process.stdout.write('Chart: bench-query.svg\n')
+} finally {
+  await rm(dir, { recursive: true, force: true })
+}
