@@ -12,13 +12,81 @@ export const ARROW_MEDIA_TYPE = 'application/vnd.apache.arrow.stream'
 interface ColumnPlan {
   name: string
   type: A.DataType
-  /** JS values of one chunk's column, as the Arrow type takes them. */
-  values: (chunk: DuckDBDataChunk, index: number) => unknown[]
+  /** One chunk's column as Arrow data. */
+  data: (chunk: DuckDBDataChunk, index: number) => A.Data
+}
+
+/** What DuckDB's vectors hold inside (not public API: checked, with a fallback when absent). */
+interface VectorInternals {
+  items?: ArrayLike<unknown> & { slice(start: number, end: number): ArrayBufferView }
+  validity?: { data: BigUint64Array | null; offset: number }
+}
+
+/** Arrow's validity bitmap (same bit order as DuckDB's) and null count for `n` items. */
+function validityOf(
+  vector: VectorInternals,
+  n: number,
+): { nullBitmap?: Uint8Array; nullCount: number } {
+  const data = vector.validity?.data
+  if (!data || vector.validity?.offset !== 0) return { nullCount: 0 }
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, Math.ceil(n / 8)).slice()
+  let valid = 0
+  for (let i = 0; i < n; i++) if ((bytes[i >> 3] ?? 0) & (1 << (i & 7))) valid++
+  return { nullBitmap: bytes, nullCount: n - valid }
+}
+
+/**
+ * Fixed-width columns copied from DuckDB's own buffers (the fast path of
+ * ../shared/notes/stack.md §3); `generic` when the vector does not look as expected.
+ */
+function fixedWidth(type: A.DataType, generic: ColumnPlan['data']): ColumnPlan['data'] {
+  return (chunk, index) => {
+    const vector = chunk.getColumnVector(index) as unknown as VectorInternals
+    const n = chunk.rowCount
+    if (!vector.items || typeof vector.items.slice !== 'function') return generic(chunk, index)
+    return A.makeData({
+      type,
+      length: n,
+      ...validityOf(vector, n),
+      data: vector.items.slice(0, n),
+    } as never)
+  }
+}
+
+/** Text columns: one UTF-8 buffer and its offsets per chunk. */
+function utf8(chunk: DuckDBDataChunk, index: number): A.Data {
+  const vector = chunk.getColumnVector(index)
+  const n = chunk.rowCount
+  const encoder = new TextEncoder()
+  const offsets = new Int32Array(n + 1)
+  let buffer = new Uint8Array(n * 16)
+  let at = 0
+  for (let i = 0; i < n; i++) {
+    const value = vector.getItem(i)
+    if (value !== null) {
+      const text = String(value)
+      if (buffer.length - at < text.length * 3) {
+        const grown = new Uint8Array(Math.max(buffer.length * 2, at + text.length * 3))
+        grown.set(buffer.subarray(0, at))
+        buffer = grown
+      }
+      at += encoder.encodeInto(text, buffer.subarray(at)).written
+    }
+    offsets[i + 1] = at
+  }
+  return A.makeData({
+    type: new A.Utf8(),
+    length: n,
+    ...validityOf(vector as unknown as VectorInternals, n),
+    valueOffsets: offsets,
+    data: buffer.subarray(0, at),
+  })
 }
 
 /**
  * DuckDB's chunks as an Arrow IPC stream (DuckDB's Node API has no Arrow output, so the
- * conversion is ours): numbers, booleans, text, dates and timestamps keep their Arrow types;
+ * conversion is ours; fixed-width columns are copied from DuckDB's buffers as they are, text is
+ * encoded once per chunk): numbers, booleans, text, dates and timestamps keep their Arrow types;
  * DECIMAL becomes Float64; everything else (HUGEINT, UUID, LIST, STRUCT, INTERVAL…) travels as
  * its lossless JSON text. One record batch per chunk, so memory stays one chunk deep.
  */
@@ -35,9 +103,7 @@ export function arrowStream(
         plans = planColumns(names, types)
         schema = new A.Schema(plans.map((p) => new A.Field(p.name, p.type, true)))
       }
-      const children = plans.map(
-        (plan, i) => A.vectorFromArray(plan.values(chunk, i), plan.type).data[0],
-      )
+      const children = plans.map((plan, i) => plan.data(chunk, i))
       yield new A.RecordBatch(
         schema,
         A.makeData({
@@ -99,45 +165,66 @@ function planColumns(names: string[], types: DuckDBType[]): ColumnPlan[] {
     const n = (seen.get(raw) ?? 0) + 1
     seen.set(raw, n)
     const name = n === 1 ? raw : `${raw}_${n}`
+    const fromValues =
+      (type: A.DataType, convert: (chunk: DuckDBDataChunk, index: number) => unknown[]) =>
+      (chunk: DuckDBDataChunk, index: number) =>
+        A.vectorFromArray(convert(chunk, index), type).data[0] as A.Data
     const js = (chunk: DuckDBDataChunk, index: number) =>
       chunk.convertColumnValues(index, JSDuckDBValueConverter) as unknown[]
     const text = (chunk: DuckDBDataChunk, index: number) =>
       chunk
         .convertColumnValues(index, JsonDuckDBValueConverter)
         .map((v) => (v === null ? null : typeof v === 'string' ? v : JSON.stringify(v)))
+    const fixed = (type: A.DataType) => ({
+      name,
+      type,
+      data: fixedWidth(type, fromValues(type, js)),
+    })
     switch (types[i]?.typeId) {
       case DuckDBTypeId.BOOLEAN:
-        return { name, type: new A.Bool(), values: js }
+        return { name, type: new A.Bool(), data: fromValues(new A.Bool(), js) }
       case DuckDBTypeId.TINYINT:
+        return fixed(new A.Int8())
       case DuckDBTypeId.SMALLINT:
+        return fixed(new A.Int16())
       case DuckDBTypeId.INTEGER:
+        return fixed(new A.Int32())
+      case DuckDBTypeId.BIGINT:
+        return fixed(new A.Int64())
+      case DuckDBTypeId.FLOAT:
+        return fixed(new A.Float32())
+      case DuckDBTypeId.DOUBLE:
+        return fixed(new A.Float64())
+      case DuckDBTypeId.DATE:
+        return fixed(new A.DateDay())
+      case DuckDBTypeId.TIMESTAMP:
+        return fixed(new A.TimestampMicrosecond())
+      case DuckDBTypeId.TIMESTAMP_TZ:
+        return fixed(new A.TimestampMicrosecond('UTC'))
       case DuckDBTypeId.UTINYINT:
       case DuckDBTypeId.USMALLINT:
-        return { name, type: new A.Int32(), values: js }
-      case DuckDBTypeId.BIGINT:
-        return { name, type: new A.Int64(), values: js }
+        return { name, type: new A.Int32(), data: fromValues(new A.Int32(), js) }
       case DuckDBTypeId.UINTEGER:
         return {
           name,
           type: new A.Int64(),
-          values: (chunk, index) =>
+          data: fromValues(new A.Int64(), (chunk, index) =>
             js(chunk, index).map((v) => (v === null ? null : BigInt(v as number))),
+          ),
         }
-      case DuckDBTypeId.FLOAT:
-      case DuckDBTypeId.DOUBLE:
       case DuckDBTypeId.DECIMAL:
-        return { name, type: new A.Float64(), values: js }
+        return { name, type: new A.Float64(), data: fromValues(new A.Float64(), js) }
       case DuckDBTypeId.VARCHAR:
-        return { name, type: new A.Utf8(), values: js }
-      case DuckDBTypeId.DATE:
-        return { name, type: new A.DateDay(), values: js }
-      case DuckDBTypeId.TIMESTAMP:
+        return { name, type: new A.Utf8(), data: utf8 }
       case DuckDBTypeId.TIMESTAMP_S:
       case DuckDBTypeId.TIMESTAMP_MS:
-      case DuckDBTypeId.TIMESTAMP_TZ:
-        return { name, type: new A.TimestampMillisecond(), values: js }
+        return {
+          name,
+          type: new A.TimestampMillisecond(),
+          data: fromValues(new A.TimestampMillisecond(), js),
+        }
       default:
-        return { name, type: new A.Utf8(), values: text }
+        return { name, type: new A.Utf8(), data: fromValues(new A.Utf8(), text) }
     }
   })
 }
