@@ -53,24 +53,23 @@ function fixedWidth(type: A.DataType, generic: ColumnPlan['data']): ColumnPlan['
   }
 }
 
-/** Text columns: one UTF-8 buffer and its offsets per chunk. */
+/** Text columns: one UTF-8 buffer and its offsets per chunk (Node's Buffer encodes fastest). */
 function utf8(chunk: DuckDBDataChunk, index: number): A.Data {
   const vector = chunk.getColumnVector(index)
   const n = chunk.rowCount
-  const encoder = new TextEncoder()
   const offsets = new Int32Array(n + 1)
-  let buffer = new Uint8Array(n * 16)
+  let buffer = Buffer.allocUnsafe(n * 16)
   let at = 0
   for (let i = 0; i < n; i++) {
     const value = vector.getItem(i)
     if (value !== null) {
       const text = String(value)
       if (buffer.length - at < text.length * 3) {
-        const grown = new Uint8Array(Math.max(buffer.length * 2, at + text.length * 3))
-        grown.set(buffer.subarray(0, at))
+        const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, at + text.length * 3))
+        buffer.copy(grown, 0, 0, at)
         buffer = grown
       }
-      at += encoder.encodeInto(text, buffer.subarray(at)).written
+      at += buffer.write(text, at)
     }
     offsets[i + 1] = at
   }
@@ -79,7 +78,7 @@ function utf8(chunk: DuckDBDataChunk, index: number): A.Data {
     length: n,
     ...validityOf(vector as unknown as VectorInternals, n),
     valueOffsets: offsets,
-    data: buffer.subarray(0, at),
+    data: new Uint8Array(buffer.buffer, buffer.byteOffset, at),
   })
 }
 
