@@ -2,8 +2,8 @@ import type { DuckDBType } from '@duckdb/node-api'
 import type { Entitlement } from '../catalog/index.js'
 import { NotFoundError } from '../core/index.js'
 import { ARROW_MEDIA_TYPE, arrowStream } from './arrow-ipc.js'
+import { COPY_FORMATS, copyFile, pathLiteral } from './copy-file.js'
 import { observeStream } from './observed-stream.js'
-import { COPY_OPTIONS, PARQUET_MEDIA_TYPE, parquetFile, pathLiteral } from './parquet-file.js'
 import { streamChunks } from './run-query.js'
 import { openSandbox, type Sandbox, type SandboxLimits } from './sandbox.js'
 
@@ -12,7 +12,7 @@ export type ExtractFormat = (typeof EXTRACT_FORMATS)[number]
 
 const MEDIA: Record<ExtractFormat, string> = {
   csv: 'text/csv; charset=utf-8',
-  parquet: PARQUET_MEDIA_TYPE,
+  parquet: COPY_FORMATS.parquet.media,
   arrow: ARROW_MEDIA_TYPE,
   json: 'application/x-ndjson; charset=utf-8',
 }
@@ -98,12 +98,12 @@ async function copyExtract(
   options: { dataDir: string; maskKey: string },
   limits: SandboxLimits,
 ): Promise<Extract> {
-  const file = await parquetFile(
+  const file = await copyFile(
     (writablePath) => openSandbox([entitlement], { ...options, limits, writablePath }),
     async (sandbox, path) => {
       const view = sandbox.views[0]?.name ?? ''
       const copied = await sandbox.connection.runAndReadAll(
-        `COPY (SELECT * FROM "${view}") TO ${pathLiteral(path)} (${COPY_OPTIONS[format]})`,
+        `COPY (SELECT * FROM "${view}") TO ${pathLiteral(path)} (${COPY_FORMATS[format].options})`,
       )
       return Number(copied.getRows()[0]?.[0] ?? 0)
     },

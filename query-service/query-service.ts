@@ -1,25 +1,17 @@
 import { randomUUID } from 'node:crypto'
-import type { DuckDBType, Json } from '@duckdb/node-api'
+import type { DuckDBType } from '@duckdb/node-api'
 import type { Kysely } from 'kysely'
 import type { Entitlement } from '../catalog/index.js'
 import { type AppAbility, type AuditLog, NotFoundError, type User } from '../core/index.js'
 import { ARROW_MEDIA_TYPE, arrowStream } from './arrow-ipc.js'
+import { COPY_FORMATS, copyFile } from './copy-file.js'
 import { QueryCancelledError } from './errors.js'
 import { type Extract, type ExtractFormat, openExtract } from './extract.js'
 import type { QueryServiceTables } from './migrations.js'
 import { observeStream } from './observed-stream.js'
-import { PARQUET_MEDIA_TYPE, parquetFile } from './parquet-file.js'
 import type { QueryPool } from './query-pool.js'
-import {
-  copyToParquet,
-  type QueryColumn,
-  type QueryResult,
-  runQuery,
-  streamChunks,
-  streamRows,
-} from './run-query.js'
+import { copyQuery, type QueryResult, runQuery, streamChunks } from './run-query.js'
 import { openSandbox, type SandboxLimits, type SandboxView, viewsOf } from './sandbox.js'
-import { csvHeader, csvRows, ndjsonEncoder, TEXT_FORMATS, type TextFormat } from './text-formats.js'
 
 export const QUERY_FORMATS = ['json', 'csv', 'ndjson', 'arrow', 'parquet'] as const
 export type QueryFormat = (typeof QUERY_FORMATS)[number]
@@ -119,11 +111,11 @@ export function createQueryService(options: QueryServiceOptions) {
     )
   }
 
-  /** A query answered as a Parquet file DuckDB writes, streamed, then deleted. */
-  async function runParquet(
+  /** A query answered as a file DuckDB writes (Parquet, CSV, NDJSON), streamed, then deleted. */
+  async function runCopy(
     user: User,
     ability: AppAbility,
-    request: { sql: string; format: QueryFormat },
+    request: { sql: string; format: 'parquet' | 'csv' | 'ndjson' },
     id: string,
     release: () => void,
     requestId: string | undefined,
@@ -149,7 +141,8 @@ export function createQueryService(options: QueryServiceOptions) {
         .execute()
       recorded = true
       running.set(id, { userId: user.id, cancel: () => abort.abort() })
-      const file = await parquetFile(
+      const copyFormat = request.format === 'ndjson' ? 'json' : request.format
+      const file = await copyFile(
         (writablePath) =>
           openSandbox(entitlements, {
             dataDir: options.dataDir,
@@ -158,10 +151,11 @@ export function createQueryService(options: QueryServiceOptions) {
             writablePath,
           }),
         async (sandbox, path) => {
-          const copied = await copyToParquet(
+          const copied = await copyQuery(
             sandbox,
             request.sql,
             path,
+            copyFormat,
             options.limits,
             options.limits.maxStreamRows,
             abort.signal,
@@ -196,7 +190,7 @@ export function createQueryService(options: QueryServiceOptions) {
       return {
         id,
         kind: 'stream',
-        contentType: PARQUET_MEDIA_TYPE,
+        contentType: COPY_FORMATS[copyFormat].media,
         rowLimit: options.limits.maxStreamRows,
         body: file.body,
       }
@@ -227,9 +221,10 @@ export function createQueryService(options: QueryServiceOptions) {
     },
 
     /**
-     * Runs one query for the caller. JSON answers are complete (up to the row limit); CSV and
-     * NDJSON stream as DuckDB produces them, the sandbox and pool slot held until the stream
-     * ends or the client goes away.
+     * Runs one query for the caller. JSON answers are complete (up to the row limit); Arrow
+     * streams as DuckDB produces chunks; Parquet, CSV and NDJSON are written by DuckDB's own COPY
+     * and streamed from a private temporary file. The pool slot is held until the body is read
+     * or the client goes away.
      */
     async run(
       user: User,
@@ -239,8 +234,15 @@ export function createQueryService(options: QueryServiceOptions) {
     ): Promise<QueryAnswer> {
       const id = request.id ?? `q_${randomUUID()}`
       const release = await options.pool.acquire(user.id)
-      if (request.format === 'parquet')
-        return runParquet(user, ability, request, id, release, requestId)
+      if (request.format === 'parquet' || request.format === 'csv' || request.format === 'ndjson')
+        return runCopy(
+          user,
+          ability,
+          { ...request, format: request.format },
+          id,
+          release,
+          requestId,
+        )
       let sandbox: Awaited<ReturnType<typeof openSandbox>> | undefined
       const abort = new AbortController()
       try {
@@ -352,20 +354,7 @@ export function createQueryService(options: QueryServiceOptions) {
           ),
         }
       }
-      return {
-        id,
-        kind: 'stream',
-        contentType: TEXT_FORMATS[request.format as TextFormat],
-        rowLimit: options.limits.maxStreamRows,
-        body: textStream(
-          box,
-          request.sql,
-          request.format as TextFormat,
-          options.limits,
-          abort.signal,
-          report,
-        ),
-      }
+      throw new Error(`No query format ${request.format}`)
     },
 
     /**
@@ -469,92 +458,4 @@ function failure(error: unknown): { status: HistoryEntry['status']; error: strin
     status: error instanceof QueryCancelledError ? 'cancelled' : 'failed',
     error: error instanceof Error ? error.message : String(error),
   }
-}
-
-/**
- * CSV or NDJSON bytes as DuckDB produces rows, in pieces of about 64 kB, stopping at the row
- * limit. The outcome is reported once, however the stream ends (finished, failed, cancelled by
- * the caller or abandoned by the client).
- */
-function textStream(
-  sandbox: Awaited<ReturnType<typeof openSandbox>>,
-  sql: string,
-  format: TextFormat,
-  limits: QueryServiceOptions['limits'],
-  signal: AbortSignal,
-  report: (
-    outcome: { status: HistoryEntry['status']; error?: string; rows?: number; bytes?: number },
-    views: string[],
-  ) => Promise<void>,
-): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder()
-  let columns: QueryColumn[] = []
-  let used: string[] = []
-  let encode: ((rows: Json[][]) => string) | undefined
-  let rows = 0
-  let bytes = 0
-  let reported = false
-  const end = async (outcome: Parameters<typeof report>[0]) => {
-    if (reported) return
-    reported = true
-    await report({ ...outcome, rows, bytes }, used)
-  }
-  const source = streamRows(
-    sandbox,
-    sql,
-    limits,
-    (info) => {
-      columns = info.columns
-      used = info.views
-    },
-    signal,
-  )
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        let text = ''
-        while (text.length < 65_536) {
-          const next = await source.next()
-          if (next.done) {
-            // No rows at all: a CSV still says which columns it would have had.
-            if (!encode && format === 'csv' && columns.length > 0 && rows === 0 && bytes === 0) {
-              text += csvHeader(columns.map((c) => c.name))
-              encode = csvRows
-            }
-            break
-          }
-          if (!encode) {
-            const names = columns.map((c) => c.name)
-            if (format === 'csv') {
-              text += csvHeader(names)
-              encode = csvRows
-            } else encode = ndjsonEncoder(names)
-          }
-          const room = limits.maxStreamRows - rows
-          const chunk = next.value.length > room ? next.value.slice(0, room) : next.value
-          rows += chunk.length
-          text += encode(chunk)
-          if (rows >= limits.maxStreamRows) {
-            await source.return(undefined)
-            break
-          }
-        }
-        if (text) {
-          const piece = encoder.encode(text)
-          bytes += piece.byteLength
-          controller.enqueue(piece)
-        } else {
-          await end({ status: 'succeeded' })
-          controller.close()
-        }
-      } catch (error) {
-        await end(failure(error))
-        controller.error(error)
-      }
-    },
-    async cancel() {
-      await source.return(undefined)
-      await end({ status: 'cancelled', error: 'The client stopped reading' })
-    },
-  })
 }

@@ -5,8 +5,8 @@ import {
   JsonDuckDBValueConverter,
 } from '@duckdb/node-api'
 import { InvalidInputError } from '../core/index.js'
+import { COPY_FORMATS, type CopyFormat, pathLiteral } from './copy-file.js'
 import { QueryCancelledError, QueryLimitError, QueryRefusedError } from './errors.js'
-import { pathLiteral } from './parquet-file.js'
 import type { Sandbox, SandboxLimits } from './sandbox.js'
 import { checkSql } from './sql-gate.js'
 
@@ -141,14 +141,15 @@ function asQueryError(error: unknown, interrupted: boolean, limits: SandboxLimit
 }
 
 /**
- * A checked SELECT written by DuckDB to Parquet at `path` (at most `maxRows` rows), within the
- * time limit and cancellable. The text is checked as sent, then wrapped on lines of its own so
+ * A checked SELECT written by DuckDB to a file at `path` (Parquet, CSV or NDJSON; at most
+ * `maxRows` rows), within the time limit and cancellable. The text is checked as sent, then wrapped on lines of its own so
  * a trailing comment cannot reach the wrapping.
  */
-export async function copyToParquet(
+export async function copyQuery(
   sandbox: Sandbox,
   sql: string,
   path: string,
+  format: CopyFormat,
   limits: SandboxLimits,
   maxRows: number,
   signal?: AbortSignal,
@@ -169,7 +170,7 @@ export async function copyToParquet(
   signal?.addEventListener('abort', onAbort)
   try {
     const copied = await connection.runAndReadAll(
-      `COPY (SELECT * FROM (\n${body}\n) LIMIT ${maxRows}) TO ${pathLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`,
+      `COPY (SELECT * FROM (\n${body}\n) LIMIT ${maxRows}) TO ${pathLiteral(path)} (${COPY_FORMATS[format].options})`,
     )
     return { rows: Number(copied.getRows()[0]?.[0] ?? 0), views }
   } catch (error) {

@@ -21,7 +21,6 @@ import {
   extractRoutes,
   queryRoutes,
   queryServiceMigrations,
-  viewsOf,
 } from '../query-service/index.js'
 import { barChart } from './bar-chart.js'
 
@@ -155,7 +154,6 @@ try {
   }
 
   // The baseline: DuckDB's own COPY of exactly the view an extract reads (masking included).
-  const [view] = viewsOf([full])
   const viewSelect = `SELECT id, CASE WHEN person_key IS NULL THEN NULL ELSE 'masked-' || left(sha256('bench-mask-key' || person_key::VARCHAR), 16) END AS person_key, planning_area, age, income, seen_at FROM read_parquet('${join(dir, 'tc/bench/v1.parquet')}')`
   const copyConn = await (
     await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '1GB' })

@@ -5,17 +5,16 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import type { Sandbox } from './sandbox.js'
 
-export const PARQUET_MEDIA_TYPE = 'application/vnd.apache.parquet'
-
-/** How DuckDB writes each file format it can write itself. */
-export const COPY_OPTIONS = {
-  parquet: 'FORMAT parquet, COMPRESSION zstd',
-  csv: 'FORMAT csv, HEADER true',
-  json: 'FORMAT json',
+/** The file formats DuckDB writes itself, how it writes them, and their media types. */
+export const COPY_FORMATS = {
+  parquet: { options: 'FORMAT parquet, COMPRESSION zstd', media: 'application/vnd.apache.parquet' },
+  csv: { options: 'FORMAT csv, HEADER true', media: 'text/csv; charset=utf-8' },
+  // Newline-delimited JSON: one object per row.
+  json: { options: 'FORMAT json', media: 'application/x-ndjson; charset=utf-8' },
 } as const
-export type CopyFormat = keyof typeof COPY_OPTIONS
+export type CopyFormat = keyof typeof COPY_FORMATS
 
-export interface ParquetFile {
+export interface CopiedFile {
   rows: number
   body: ReadableStream<Uint8Array>
   /** Resolves once the body is read to the end or abandoned, after the file is deleted. */
@@ -27,10 +26,10 @@ export interface ParquetFile {
  * temporary directory private to this request, the only place the sandbox may write; the file
  * is then streamed in 1 MiB pieces and deleted however the reading ends.
  */
-export async function parquetFile(
+export async function copyFile(
   open: (writablePath: string) => Promise<Sandbox>,
   write: (sandbox: Sandbox, path: string) => Promise<number>,
-): Promise<ParquetFile> {
+): Promise<CopiedFile> {
   const dir = await mkdtemp(join(tmpdir(), 'portal-parquet-'))
   const path = join(dir, 'answer')
   let sandbox: Sandbox | undefined
