@@ -1,22 +1,15 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import {
-  type AppAbility,
-  type AuditLog,
-  asSubject,
-  ForbiddenError,
-  type User,
-} from '../core/index.js'
+import { type AppAbility, asSubject, ForbiddenError, type User } from '../core/index.js'
 import type { AccessRequest, Grant } from './access-request.js'
 import type { AccessStore, ActionInput } from './access-store.js'
 import type { Entitlement } from './entitlements.js'
-import { actorOf, type CatalogEnv, validate } from './http.js'
+import { type CatalogEnv, validate } from './http.js'
 import { ACTION_BY, allowedActions, type RequestAction } from './request-states.js'
 
 export interface AccessRouteDeps {
   access: AccessStore
   entitlements: (user: User, ability: AppAbility, now: Date) => Promise<Entitlement[]>
-  audit: Pick<AuditLog, 'append'>
   now: () => Date
 }
 
@@ -120,21 +113,9 @@ export const grantListQuery = z.strictObject({
 
 /**
  * The data-sharing workflow, mounted under /api/requests: create, list, read, and one
- * `POST /:id/<action>` per step. Each step is audited with its outcome.
+ * `POST /:id/<action>` per step. Each step is audited by the store, inside its own transaction.
  */
 export const requestRoutes = (deps: AccessRouteDeps) => {
-  const audit = (c: Context<CatalogEnv>, action: string, id: string, details: object) =>
-    deps.audit.append(
-      {
-        actor: actorOf(c.get('caller')),
-        action,
-        outcome: 'succeeded',
-        subject: { type: 'AccessRequest', id },
-        details: { ...details },
-        requestId: c.get('requestId'),
-      },
-      deps.now(),
-    )
   const act = async (c: Context<CatalogEnv>, action: RequestAction, body: ActionBody) => {
     const input: ActionInput = {
       ...body,
@@ -147,12 +128,8 @@ export const requestRoutes = (deps: AccessRouteDeps) => {
       callerOf(c),
       c.get('ability'),
       deps.now(),
+      c.get('requestId'),
     )
-    await audit(c, `request.${action}`, request.id, {
-      dataset: request.dataset.slug,
-      state: request.state,
-      ...(request.grant && action === 'approve' && { grant: request.grant.id }),
-    })
     return c.json({
       ok: true as const,
       data: requestJson(request, callerOf(c), c.get('ability'), true),
@@ -180,12 +157,8 @@ export const requestRoutes = (deps: AccessRouteDeps) => {
         caller,
         c.get('ability'),
         deps.now(),
+        c.get('requestId'),
       )
-      await audit(c, 'request.submit', request.id, {
-        dataset: request.dataset.slug,
-        columns: request.columns ?? 'all',
-        crossAgency: request.crossAgency,
-      })
       return c.json(
         { ok: true as const, data: requestJson(request, caller, c.get('ability'), true) },
         201,
@@ -233,17 +206,7 @@ export const grantRoutes = (deps: AccessRouteDeps) =>
         callerOf(c),
         c.get('ability'),
         deps.now(),
-      )
-      await deps.audit.append(
-        {
-          actor: actorOf(c.get('caller')),
-          action: 'grant.revoke',
-          outcome: 'succeeded',
-          subject: { type: 'Grant', id: grant.id },
-          details: { dataset: grant.dataset.slug, grantee: grant.grantee.username, reason },
-          requestId: c.get('requestId'),
-        },
-        deps.now(),
+        c.get('requestId'),
       )
       return c.json({ ok: true as const, data: grantJson(grant) })
     })

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import {
   type CoreTables,
   coreMigrations,
+  createAuditLog,
   createUserStore,
   createWorkingDayCalendar,
   defineAbilityFor,
@@ -371,6 +372,43 @@ describe.each(TEST_BACKENDS)('access workflow on %s', (backend) => {
       .map((e) => e.dataset.slug)
     expect(samples).toContain('clinic-visits')
     expect(samples).not.toContain('secret-census')
+  })
+
+  it('audits each step in its own transaction: no entry, no step', async () => {
+    const audited = createAccessStore(test.db, createWorkingDayCalendar(), createAuditLog(test.db))
+    const r = await audited.submit(
+      { dataset: 'clinic-visits', ...request },
+      person('officer.hdb', 'MOE', ['officer']),
+      defineAbilityFor(person('officer.hdb', 'MOE', ['officer'])),
+      sgt('2026-03-06T09:00:00'),
+      'req-1',
+    )
+    const entries = await createAuditLog(test.db).list({ limit: 5 })
+    expect(entries[0]).toMatchObject({
+      action: 'request.submit',
+      subjectId: r.id,
+      requestId: 'req-1',
+    })
+    const broken = createAccessStore(test.db, createWorkingDayCalendar(), {
+      append: async () => {
+        throw new Error('audit log unavailable')
+      },
+    })
+    const officerSla = person('officer.sla', 'SLA', ['officer'])
+    await expect(
+      broken.submit(
+        { dataset: 'clinic-visits', ...request },
+        officerSla,
+        defineAbilityFor(officerSla),
+        sgt('2026-03-06T09:00:00'),
+      ),
+    ).rejects.toThrow('audit log unavailable')
+    const left = await test.db
+      .selectFrom('access_requests')
+      .select('id')
+      .where('requester_id', '=', officerSla.id)
+      .execute()
+    expect(left).toEqual([])
   })
 
   it('makes one grant out of concurrent approvals', async () => {

@@ -9,6 +9,7 @@ import {
 } from 'kysely'
 import {
   type AppAbility,
+  type AuditLog,
   accessibleWhere,
   asSubject,
   ConflictError,
@@ -66,6 +67,7 @@ export interface AccessStore {
     requester: User,
     ability: AppAbility,
     now: Date,
+    requestId?: string,
   ): Promise<AccessRequest>
   list(
     filter: RequestFilter,
@@ -82,6 +84,7 @@ export interface AccessStore {
     actor: User,
     ability: AppAbility,
     now: Date,
+    requestId?: string,
   ): Promise<AccessRequest>
   listGrants(filter: GrantFilter, ability: AppAbility, now: Date): Promise<Grant[]>
   revokeGrant(
@@ -90,6 +93,7 @@ export interface AccessStore {
     actor: User,
     ability: AppAbility,
     now: Date,
+    requestId?: string,
   ): Promise<Grant>
 }
 
@@ -97,7 +101,38 @@ type Db = Kysely<CatalogTables & Pick<CoreTables, 'users'>>
 const newId = (prefix: string) => `${prefix}_${randomBytes(16).toString('hex')}`
 const DAY_MS = 86_400_000
 
-export function createAccessStore(db: Db, calendar: WorkingDayCalendar): AccessStore {
+/**
+ * The workflow's store. With `audit`, every step's audit entry is appended inside the step's own
+ * transaction: a step is on the hash-chained record if and only if it happened.
+ */
+export function createAccessStore(
+  db: Db,
+  calendar: WorkingDayCalendar,
+  audit?: Pick<AuditLog, 'append'>,
+): AccessStore {
+  const record = async (
+    trx: Db,
+    actor: User,
+    action: string,
+    subject: { type: string; id: string },
+    details: Record<string, unknown>,
+    now: Date,
+    requestId: string | undefined,
+  ) => {
+    await audit?.append(
+      {
+        actor: { id: actor.id, name: actor.username },
+        action,
+        outcome: 'succeeded',
+        subject,
+        details,
+        ...(requestId && { requestId }),
+      },
+      now,
+      trx as Kysely<unknown>,
+    )
+  }
+
   const load = (executor: Db, ids: string[], now: Date) =>
     loadRequests(executor, ids, calendar, now)
 
@@ -118,7 +153,7 @@ export function createAccessStore(db: Db, calendar: WorkingDayCalendar): AccessS
   }
 
   return {
-    async submit(input, requester, ability, now) {
+    async submit(input, requester, ability, now, requestId) {
       const dataset = await db
         .selectFrom('datasets')
         .select(['id', 'slug', 'title', 'agency', 'security_classification', 'sensitivity'])
@@ -193,6 +228,19 @@ export function createAccessStore(db: Db, calendar: WorkingDayCalendar): AccessS
           title: `${requester.username} (${requester.agency.code}) requests ${dataset.title}`,
           body: input.purpose,
         })
+        await record(
+          trx,
+          requester,
+          'request.submit',
+          { type: 'AccessRequest', id },
+          {
+            dataset: dataset.slug,
+            columns: input.columns ?? 'all',
+            crossAgency: row.cross_agency,
+          },
+          now,
+          requestId,
+        )
       })
       const [request] = await load(db, [id], now)
       if (!request) throw new Error(`Request ${id} vanished after it was written`)
@@ -256,7 +304,7 @@ export function createAccessStore(db: Db, calendar: WorkingDayCalendar): AccessS
       return request
     },
 
-    async act(id, action, input, actor, ability, now) {
+    async act(id, action, input, actor, ability, now, requestId) {
       await db.transaction().execute(async (trx) => {
         const row = await findVisible(trx, id, ability, true)
         const subject = asSubject('AccessRequest', requestSubject(row))
@@ -337,6 +385,26 @@ export function createAccessStore(db: Db, calendar: WorkingDayCalendar): AccessS
           },
         }
         await steps[action]()
+        const after = await trx
+          .selectFrom('access_requests as r')
+          .leftJoin('grants as g', 'g.request_id', 'r.id')
+          .select(['r.state', 'g.id as grant'])
+          .where('r.id', '=', id)
+          .executeTakeFirst()
+        await record(
+          trx,
+          actor,
+          `request.${action}`,
+          { type: 'AccessRequest', id },
+          {
+            dataset: row.dataset_id,
+            from,
+            state: after?.state,
+            ...(action === 'approve' && after?.grant && { grant: after.grant }),
+          },
+          now,
+          requestId,
+        )
       })
       const [request] = await load(db, [id], now)
       if (!request) throw new NotFoundError(`Access request '${id}' not found`)
@@ -368,7 +436,7 @@ export function createAccessStore(db: Db, calendar: WorkingDayCalendar): AccessS
       return grants
     },
 
-    async revokeGrant(id, reason, actor, ability, now) {
+    async revokeGrant(id, reason, actor, ability, now, requestId) {
       await db.transaction().execute(async (trx) => {
         const grant = await trx
           .selectFrom('grants')
@@ -423,6 +491,15 @@ export function createAccessStore(db: Db, calendar: WorkingDayCalendar): AccessS
             title: `Your access to ${dataset.title} was revoked`,
             body: reason,
           },
+        )
+        await record(
+          trx,
+          actor,
+          'grant.revoke',
+          { type: 'Grant', id },
+          { dataset: grant.dataset_id, grantee: grant.grantee, reason },
+          now,
+          requestId,
         )
       })
       const [row] = await grantQuery(db).where('g.id', '=', id).execute()

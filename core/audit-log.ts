@@ -35,7 +35,11 @@ export type AuditVerification =
   | { ok: false; entries: number; firstBadSeq: number; problem: string }
 
 export interface AuditLog {
-  append(event: AuditEvent, now: Date): Promise<AuditEntry>
+  /**
+   * Appends one entry. Given `within` (an open transaction), the entry is part of it: committed
+   * with the step it records, or not at all.
+   */
+  append(event: AuditEvent, now: Date, within?: Kysely<unknown>): Promise<AuditEntry>
   /** Newest first; `beforeSeq` pages backwards. */
   list(options?: { beforeSeq?: number; limit?: number }): Promise<AuditEntry[]>
   /** Every entry in order, a page at a time, for export. */
@@ -83,8 +87,8 @@ export function createAuditLog(db: Kysely<CoreTables>): AuditLog {
   }
 
   return {
-    async append(event, now) {
-      return db.transaction().execute(async (trx) => {
+    async append(event, now, within) {
+      const write = async (trx: Kysely<CoreTables>) => {
         await sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(trx)
         const last = await trx
           .selectFrom('audit_log')
@@ -124,7 +128,8 @@ export function createAuditLog(db: Kysely<CoreTables>): AuditLog {
           })
           .execute()
         return entry
-      })
+      }
+      return within ? write(within as Kysely<CoreTables>) : db.transaction().execute(write)
     },
 
     async list(options = {}) {

@@ -61,7 +61,6 @@ export function createApp(deps: AppDeps) {
   const accessDeps = {
     access: deps.access,
     entitlements: deps.entitlements,
-    audit: deps.auth.audit,
     now: deps.auth.now,
   }
   const notificationDeps = {

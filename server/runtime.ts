@@ -80,7 +80,8 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       db,
       duckdb,
       catalog,
-      access: createAccessStore(db, createWorkingDayCalendar()),
+      // Every step of the sharing workflow is audited inside its own transaction.
+      access: createAccessStore(db, createWorkingDayCalendar(), createAuditLog(db)),
       query: createQueryService({
         db,
         dataDir: config.DATA_DIR,
