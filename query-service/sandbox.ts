@@ -103,10 +103,10 @@ export function viewsOf(entitlements: readonly Entitlement[]): SandboxView[] {
         .map((c) => ({
           name: c.name,
           type: c.type,
+          // Samples come masked from the Trusted Centre; full data is masked by the view.
           masked:
-            entitlement.scope === 'full' &&
             c.personalData === 'direct-identifier' &&
-            !entitlement.inClear.includes(c.name),
+            (entitlement.scope === 'sample' || !entitlement.inClear.includes(c.name)),
         }))
       return { name, entitlement, columns }
     })

@@ -70,8 +70,18 @@ describe('the query service through the API', () => {
     ])
     // Another officer has no grant: no view of the full persons.
     const other = await app.request('/api/query/views', { headers: as['officer.moe'] })
-    const names = ((await other.json()) as Answer<{ name: string }[]>).data.map((v) => v.name)
-    expect(names).not.toContain('person_address_pa')
+    const theirs = (
+      (await other.json()) as Answer<
+        { name: string; columns: { name: string; masked: boolean }[] }[]
+      >
+    ).data
+    expect(theirs.map((v) => v.name)).not.toContain('person_address_pa')
+    // The de-identified sample instead, its direct identifiers marked as masked.
+    expect(
+      theirs
+        .find((v) => v.name === 'person_address_pa_sample')
+        ?.columns.find((c) => c.name === 'person_key'),
+    ).toMatchObject({ masked: true })
   })
 
   it('holds masking, columns and the row filter in JSON, CSV and NDJSON alike', async () => {
