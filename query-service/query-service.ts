@@ -60,6 +60,21 @@ export interface HistoryEntry {
 export function createQueryService(options: QueryServiceOptions) {
   const running = new Map<string, { userId: string; cancel: () => void }>()
 
+  /** The run's history row, as running; `finish` records how it ended. */
+  const startHistory = (id: string, user: User, request: { sql: string; format: string }) =>
+    options.db
+      .insertInto('query_history')
+      .values({
+        id,
+        user_id: user.id,
+        sql: request.sql,
+        format: request.format,
+        views: '[]',
+        status: 'running',
+        started_at: options.now(),
+      })
+      .execute()
+
   const viewsFor = async (user: User, ability: AppAbility) =>
     viewsOf(await options.entitlements(user, ability, options.now()))
 
@@ -127,18 +142,7 @@ export function createQueryService(options: QueryServiceOptions) {
     try {
       const entitlements = await options.entitlements(user, ability, options.now())
       views = viewsOf(entitlements)
-      await options.db
-        .insertInto('query_history')
-        .values({
-          id,
-          user_id: user.id,
-          sql: request.sql,
-          format: request.format,
-          views: '[]',
-          status: 'running',
-          started_at: options.now(),
-        })
-        .execute()
+      await startHistory(id, user, request)
       recorded = true
       running.set(id, { userId: user.id, cancel: () => abort.abort() })
       const copyFormat = request.format === 'ndjson' ? 'json' : request.format
@@ -252,18 +256,7 @@ export function createQueryService(options: QueryServiceOptions) {
           maskKey: options.maskKey,
           limits: options.limits,
         })
-        await options.db
-          .insertInto('query_history')
-          .values({
-            id,
-            user_id: user.id,
-            sql: request.sql,
-            format: request.format,
-            views: '[]',
-            status: 'running',
-            started_at: options.now(),
-          })
-          .execute()
+        await startHistory(id, user, request)
         running.set(id, { userId: user.id, cancel: () => abort.abort() })
       } catch (error) {
         sandbox?.close()

@@ -35,6 +35,13 @@ const validate = <T extends z.ZodType>(schema: T) =>
     if (!result.success) throw result.error
   })
 
+/** A full pool: 503 with the canonical body and when to retry. */
+function busy(c: Context<QueryEnv>, error: BusyError) {
+  return c.json({ ok: false as const, error: { code: error.code, message: error.message } }, 503, {
+    'retry-after': String(error.retryAfterSeconds),
+  })
+}
+
 function callerOf(c: Context<QueryEnv>): User {
   const caller = c.get('caller')
   if (!caller) throw new ForbiddenError('Sign in to run queries')
@@ -71,12 +78,7 @@ export const queryRoutes = (service: QueryService) =>
           'cache-control': 'no-store',
         })
       } catch (error) {
-        if (error instanceof BusyError)
-          return c.json(
-            { ok: false as const, error: { code: error.code, message: error.message } },
-            503,
-            { 'retry-after': String(error.retryAfterSeconds) },
-          )
+        if (error instanceof BusyError) return busy(c, error)
         throw error
       }
     })
@@ -113,12 +115,7 @@ export const extractRoutes = (service: QueryService) => {
         'cache-control': 'no-store',
       })
     } catch (error) {
-      if (error instanceof BusyError)
-        return c.json(
-          { ok: false as const, error: { code: error.code, message: error.message } },
-          503,
-          { 'retry-after': String(error.retryAfterSeconds) },
-        )
+      if (error instanceof BusyError) return busy(c, error)
       throw error
     }
   }

@@ -53,17 +53,7 @@ export async function* streamChunks(
 ): AsyncGenerator<DuckDBDataChunk> {
   const { connection } = sandbox
   const views = await checkSql(connection, sql, new Set(sandbox.views.map((v) => v.name)))
-  let interrupted = false
-  let cancelled = false
-  const timer = setTimeout(() => {
-    interrupted = true
-    connection.interrupt()
-  }, limits.timeoutMs)
-  const onAbort = () => {
-    cancelled = true
-    connection.interrupt()
-  }
-  signal?.addEventListener('abort', onAbort)
+  const watch = watchQuery(connection, limits, signal)
   try {
     const result = await connection.stream(sql)
     const types = result.columnTypes()
@@ -74,18 +64,17 @@ export async function* streamChunks(
     })
     for await (const chunk of result) {
       // An interrupted stream ends quietly with an empty chunk: the flags tell it apart.
-      if (interrupted || cancelled) break
+      if (watch.interrupted || watch.cancelled) break
       if (chunk.rowCount === 0) continue
       yield chunk
     }
-    if (cancelled) throw new QueryCancelledError()
-    if (interrupted) throw timeLimit(limits)
+    if (watch.cancelled) throw new QueryCancelledError()
+    if (watch.interrupted) throw timeLimit(limits)
   } catch (error) {
-    if (cancelled) throw new QueryCancelledError()
-    throw asQueryError(error, interrupted, limits)
+    if (watch.cancelled) throw new QueryCancelledError()
+    throw asQueryError(error, watch.interrupted, limits)
   } finally {
-    clearTimeout(timer)
-    signal?.removeEventListener('abort', onAbort)
+    watch.stop()
   }
 }
 
@@ -115,6 +104,35 @@ export async function runQuery(
     if (truncated) break
   }
   return { columns, rows, rowCount: rows.length, truncated, views }
+}
+
+/**
+ * Interrupts the connection when the time limit passes or the caller cancels, and says which
+ * happened (DuckDB reports both the same way, or not at all for a stream).
+ */
+function watchQuery(
+  connection: Sandbox['connection'],
+  limits: SandboxLimits,
+  signal?: AbortSignal,
+) {
+  const state = {
+    interrupted: false,
+    cancelled: false,
+    stop() {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+    },
+  }
+  const timer = setTimeout(() => {
+    state.interrupted = true
+    connection.interrupt()
+  }, limits.timeoutMs)
+  const onAbort = () => {
+    state.cancelled = true
+    connection.interrupt()
+  }
+  signal?.addEventListener('abort', onAbort)
+  return state
 }
 
 function timeLimit(limits: SandboxLimits) {
@@ -157,27 +175,16 @@ export async function copyQuery(
   const { connection } = sandbox
   const views = await checkSql(connection, sql, new Set(sandbox.views.map((v) => v.name)))
   const body = sql.trim().replace(/;+\s*$/, '')
-  let interrupted = false
-  let cancelled = false
-  const timer = setTimeout(() => {
-    interrupted = true
-    connection.interrupt()
-  }, limits.timeoutMs)
-  const onAbort = () => {
-    cancelled = true
-    connection.interrupt()
-  }
-  signal?.addEventListener('abort', onAbort)
+  const watch = watchQuery(connection, limits, signal)
   try {
     const copied = await connection.runAndReadAll(
       `COPY (SELECT * FROM (\n${body}\n) LIMIT ${maxRows}) TO ${pathLiteral(path)} (${COPY_FORMATS[format].options})`,
     )
     return { rows: Number(copied.getRows()[0]?.[0] ?? 0), views }
   } catch (error) {
-    if (cancelled) throw new QueryCancelledError()
-    throw asQueryError(error, interrupted, limits)
+    if (watch.cancelled) throw new QueryCancelledError()
+    throw asQueryError(error, watch.interrupted, limits)
   } finally {
-    clearTimeout(timer)
-    signal?.removeEventListener('abort', onAbort)
+    watch.stop()
   }
 }
