@@ -2,9 +2,9 @@ import type { DuckDBType } from '@duckdb/node-api'
 import type { Entitlement } from '../catalog/index.js'
 import { NotFoundError } from '../core/index.js'
 import { ARROW_MEDIA_TYPE, arrowStream } from './arrow-ipc.js'
-import { COPY_FORMATS, copyFile, pathLiteral } from './copy-file.js'
+import { COPY_FORMATS, copyFile } from './copy-file.js'
 import { observeStream } from './observed-stream.js'
-import { streamChunks } from './run-query.js'
+import { copySelect, streamChunks } from './run-query.js'
 import { openSandbox, type Sandbox, type SandboxLimits } from './sandbox.js'
 
 export const EXTRACT_FORMATS = ['csv', 'parquet', 'arrow', 'json'] as const
@@ -100,18 +100,20 @@ async function copyExtract(
 ): Promise<Extract> {
   const file = await copyFile(
     (writablePath) => openSandbox([entitlement], { ...options, limits, writablePath }),
-    async (sandbox, path) => {
-      const view = sandbox.views[0]?.name ?? ''
-      const copied = await sandbox.connection.runAndReadAll(
-        `COPY (SELECT * FROM "${view}") TO ${pathLiteral(path)} (${COPY_FORMATS[format].options})`,
-      )
-      return Number(copied.getRows()[0]?.[0] ?? 0)
-    },
+    (sandbox, path, signal) =>
+      copySelect(
+        sandbox,
+        `SELECT * FROM "${sandbox.views[0]?.name ?? ''}"`,
+        path,
+        format,
+        limits,
+        signal,
+      ),
   )
   return {
     fileName,
     contentType: MEDIA[format],
     body: file.body,
-    done: file.done.then((end) => ({ ...end, rows: file.rows })),
+    done: file.done,
   }
 }

@@ -154,7 +154,7 @@ export function createQueryService(options: QueryServiceOptions) {
             limits: options.limits,
             writablePath,
           }),
-        async (sandbox, path) => {
+        async (sandbox, path, stopped) => {
           const copied = await copyQuery(
             sandbox,
             request.sql,
@@ -162,14 +162,15 @@ export function createQueryService(options: QueryServiceOptions) {
             copyFormat,
             options.limits,
             options.limits.maxStreamRows,
-            abort.signal,
+            AbortSignal.any([abort.signal, stopped]),
           )
           used = copied.views
           return copied.rows
         },
       )
-      running.delete(id)
-      void file.done.then(async ({ bytes, completed }) => {
+      // Still cancellable while DuckDB writes what the client is already reading.
+      void file.done.then(async ({ rows, bytes, completed, error }) => {
+        running.delete(id)
         try {
           await finish(
             id,
@@ -177,13 +178,10 @@ export function createQueryService(options: QueryServiceOptions) {
             views,
             used,
             completed
-              ? { status: 'succeeded', rows: file.rows, bytes }
-              : {
-                  status: 'cancelled',
-                  error: 'The client stopped reading',
-                  rows: file.rows,
-                  bytes,
-                },
+              ? { status: 'succeeded', rows, bytes }
+              : error !== undefined
+                ? { ...failure(error), rows, bytes }
+                : { status: 'cancelled', error: 'The client stopped reading', rows, bytes },
             requestId,
             request.format,
           )

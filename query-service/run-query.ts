@@ -160,8 +160,8 @@ function asQueryError(error: unknown, interrupted: boolean, limits: SandboxLimit
 
 /**
  * A checked SELECT written by DuckDB to a file at `path` (Parquet, CSV or NDJSON; at most
- * `maxRows` rows), within the time limit and cancellable. The text is checked as sent, then wrapped on lines of its own so
- * a trailing comment cannot reach the wrapping.
+ * `maxRows` rows), within the time limit and cancellable. The text is checked as sent, then
+ * wrapped on lines of its own so a trailing comment cannot reach the wrapping.
  */
 export async function copyQuery(
   sandbox: Sandbox,
@@ -172,15 +172,30 @@ export async function copyQuery(
   maxRows: number,
   signal?: AbortSignal,
 ): Promise<{ rows: number; views: string[] }> {
-  const { connection } = sandbox
-  const views = await checkSql(connection, sql, new Set(sandbox.views.map((v) => v.name)))
+  const views = await checkSql(sandbox.connection, sql, new Set(sandbox.views.map((v) => v.name)))
   const body = sql.trim().replace(/;+\s*$/, '')
-  const watch = watchQuery(connection, limits, signal)
+  const select = `SELECT * FROM (\n${body}\n) LIMIT ${maxRows}`
+  return { rows: await copySelect(sandbox, select, path, format, limits, signal), views }
+}
+
+/**
+ * A SELECT the server built itself (or one copyQuery checked) written by DuckDB's own COPY,
+ * within the time limit and stopped by `signal`; returns the rows written.
+ */
+export async function copySelect(
+  sandbox: Sandbox,
+  select: string,
+  path: string,
+  format: CopyFormat,
+  limits: SandboxLimits,
+  signal?: AbortSignal,
+): Promise<number> {
+  const watch = watchQuery(sandbox.connection, limits, signal)
   try {
-    const copied = await connection.runAndReadAll(
-      `COPY (SELECT * FROM (\n${body}\n) LIMIT ${maxRows}) TO ${pathLiteral(path)} (${COPY_FORMATS[format].options})`,
+    const copied = await sandbox.connection.runAndReadAll(
+      `COPY (${select}) TO ${pathLiteral(path)} (${COPY_FORMATS[format].options})`,
     )
-    return { rows: Number(copied.getRows()[0]?.[0] ?? 0), views }
+    return Number(copied.getRows()[0]?.[0] ?? 0)
   } catch (error) {
     if (watch.cancelled) throw new QueryCancelledError()
     throw asQueryError(error, watch.interrupted, limits)
