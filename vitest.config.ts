@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config'
 
 const SERVER_MODULES = [
   'core',
+  'routing',
   'fixtures',
   'lineage',
   'catalog',

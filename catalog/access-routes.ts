@@ -1,10 +1,10 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import { type AppAbility, asSubject, ForbiddenError, type User } from '../core/index.js'
+import { type AppAbility, asSubject, type User } from '../core/index.js'
+import { type RouteEnv, signedInUser, validate } from '../routing/index.js'
 import type { AccessRequest, Grant } from './access-request.js'
 import type { AccessStore, ActionInput } from './access-store.js'
 import type { Entitlement } from './entitlements.js'
-import { type CatalogEnv, validate } from './http.js'
 import { ACTION_BY, allowedActions, type RequestAction } from './request-states.js'
 
 export interface AccessRouteDeps {
@@ -116,7 +116,7 @@ export const grantListQuery = z.strictObject({
  * `POST /:id/<action>` per step. Each step is audited by the store, inside its own transaction.
  */
 export const requestRoutes = (deps: AccessRouteDeps) => {
-  const act = async (c: Context<CatalogEnv>, action: RequestAction, body: ActionBody) => {
+  const act = async (c: Context<RouteEnv>, action: RequestAction, body: ActionBody) => {
     const input: ActionInput = {
       ...body,
       expiresAt: 'expiresAt' in body && body.expiresAt ? new Date(body.expiresAt) : undefined,
@@ -135,7 +135,7 @@ export const requestRoutes = (deps: AccessRouteDeps) => {
       data: requestJson(request, callerOf(c), c.get('ability'), true),
     })
   }
-  return new Hono<CatalogEnv>()
+  return new Hono<RouteEnv>()
     .get('/', validate('query', requestListQuery), async (c) => {
       const caller = callerOf(c)
       const query = c.req.valid('query')
@@ -188,7 +188,7 @@ export const requestRoutes = (deps: AccessRouteDeps) => {
 
 /** Grants, mounted under /api/grants: who holds access and why; revoke. */
 export const grantRoutes = (deps: AccessRouteDeps) =>
-  new Hono<CatalogEnv>()
+  new Hono<RouteEnv>()
     .get('/', validate('query', grantListQuery), async (c) => {
       const query = c.req.valid('query')
       const grants = await deps.access.listGrants(
@@ -213,7 +213,7 @@ export const grantRoutes = (deps: AccessRouteDeps) =>
 
 /** What the caller may read right now, mounted under /api/entitlements. */
 export const entitlementRoutes = (deps: AccessRouteDeps) =>
-  new Hono<CatalogEnv>().get('/', async (c) => {
+  new Hono<RouteEnv>().get('/', async (c) => {
     const entitlements = await deps.entitlements(callerOf(c), c.get('ability'), deps.now())
     return c.json({
       ok: true as const,
@@ -221,12 +221,8 @@ export const entitlementRoutes = (deps: AccessRouteDeps) =>
     })
   })
 
-function callerOf(c: Context<CatalogEnv>): User {
-  const caller = c.get('caller')
-  // The server mounts these routes behind sign-in; reaching here without a caller is a bug.
-  if (!caller) throw new ForbiddenError('Sign in to use the data-sharing workflow')
-  return caller.user
-}
+const callerOf = (c: Context<RouteEnv>) =>
+  signedInUser(c, 'Sign in to use the data-sharing workflow')
 
 /** A request as the API shows it, with the steps this caller may take now. */
 function requestJson(r: AccessRequest, caller: User, ability: AppAbility, withHistory: boolean) {

@@ -9,8 +9,8 @@ import {
   ForbiddenError,
   NotFoundError,
 } from '../core/index.js'
+import { actorOf, type RouteEnv, validate } from '../routing/index.js'
 import type { CatalogTables } from './catalog-tables.js'
-import { actorOf, type CatalogEnv, validate } from './http.js'
 import { inbox, markRead } from './notifications.js'
 import { listDeliveries, listWebhooks, registerWebhook } from './webhooks.js'
 
@@ -38,7 +38,7 @@ export const webhookBody = z.strictObject({
 
 /** The caller's inbox, mounted under /api/notifications. */
 export const notificationRoutes = (deps: NotificationRouteDeps) =>
-  new Hono<CatalogEnv>()
+  new Hono<RouteEnv>()
     .get('/', async (c) => {
       const caller = c.get('caller')
       if (!caller) throw new ForbiddenError('Sign in to read notifications')
@@ -58,7 +58,7 @@ export const notificationRoutes = (deps: NotificationRouteDeps) =>
 export const webhookRoutes = (deps: NotificationRouteDeps) => {
   const visibleAgencies = (ability: AppAbility, agencies: string[]) =>
     agencies.filter((agency) => ability.can('read', asSubject('Webhook', { agency })))
-  return new Hono<CatalogEnv>()
+  return new Hono<RouteEnv>()
     .get('/', async (c) => {
       const ability = c.get('ability')
       if (!ability.can('read', 'Webhook'))

@@ -2,6 +2,7 @@ import { type Context, Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { z } from 'zod'
 import { type AppAbility, type AuditLog, ForbiddenError, InvalidInputError } from '../core/index.js'
+import { actorOf, type RouteEnv, validate } from '../routing/index.js'
 import {
   classificationLabel,
   type Dataset,
@@ -13,7 +14,6 @@ import {
 import { FACETS, type SearchHit, type SearchRequest, type SearchResult } from './dataset-search.js'
 import type { DatasetStore } from './dataset-store.js'
 import { DatasetNotFoundError } from './errors.js'
-import { actorOf, type CatalogEnv, validate } from './http.js'
 import type { MetadataChange } from './metadata-edit.js'
 
 export interface CatalogRouteDeps {
@@ -89,7 +89,7 @@ export const catalogRoutes = (deps: CatalogRouteDeps) => {
     if (!dataset) throw new DatasetNotFoundError(key)
     return dataset
   }
-  return new Hono<CatalogEnv>()
+  return new Hono<RouteEnv>()
     .get('/', async (c) => {
       const datasets = await deps.store.listDatasets(c.get('ability'))
       return c.json({ ok: true as const, data: datasets.map(toDatasetJson) })
@@ -154,13 +154,13 @@ export const glossaryTermPatch = z
 export const glossaryRoutes = (deps: Pick<CatalogRouteDeps, 'store' | 'audit' | 'now'>) => {
   // Checked before the body is read, so a caller without the right learns that first.
   const may = (action: 'create' | 'update') =>
-    createMiddleware<CatalogEnv>(async (c, next) => {
+    createMiddleware<RouteEnv>(async (c, next) => {
       if (!c.get('ability').can(action, 'GlossaryTerm'))
         throw new ForbiddenError(`Only stewards and administrators may ${action} glossary terms`)
       await next()
     })
   const audit = (
-    c: Context<CatalogEnv>,
+    c: Context<RouteEnv>,
     action: string,
     term: string,
     details: Record<string, unknown>,
@@ -176,7 +176,7 @@ export const glossaryRoutes = (deps: Pick<CatalogRouteDeps, 'store' | 'audit' | 
       },
       deps.now(),
     )
-  return new Hono<CatalogEnv>()
+  return new Hono<RouteEnv>()
     .get('/', async (c) => {
       const entries = await deps.store.listGlossary()
       // Only columns of datasets the caller may discover are listed under a term.
@@ -207,7 +207,7 @@ export const glossaryRoutes = (deps: Pick<CatalogRouteDeps, 'store' | 'audit' | 
 
 /** Catalogue search, mounted under /api/search: `?q=…&agency=DOS&theme=Geospatial&sort=relevance&page=1`. */
 export const searchRoutes = (deps: Pick<CatalogRouteDeps, 'search'>) =>
-  new Hono<CatalogEnv>().get('/', validate('query', searchQuery), async (c) => {
+  new Hono<RouteEnv>().get('/', validate('query', searchQuery), async (c) => {
     const query = c.req.valid('query')
     const filters = Object.fromEntries(FACETS.map((facet) => [facet, query[facet]]))
     const result = await deps.search(c.get('ability'), {

@@ -23,12 +23,17 @@ async function plainSandbox(): Promise<Sandbox> {
   }
 }
 
-async function copied(select: string, limits = LIMITS) {
+/** A CSV answer; `followAfterMs` 0 starts it as soon as DuckDB has written anything. */
+async function copied(select: string, limits = LIMITS, followAfterMs?: number) {
   let path = ''
-  const file = await copyFile(plainSandbox, (sandbox, target, signal) => {
-    path = target
-    return copySelect(sandbox, select, target, 'csv', limits, signal)
-  })
+  const file = await copyFile(
+    plainSandbox,
+    (sandbox, target, signal) => {
+      path = target
+      return copySelect(sandbox, select, target, 'csv', limits, signal)
+    },
+    followAfterMs,
+  )
   return { ...file, dir: () => dirname(path) }
 }
 
@@ -70,6 +75,8 @@ describe('copied files', () => {
     const file = await copied(
       `SELECT CASE WHEN range < 3000000 THEN range ELSE error('the source went away') END AS n
        FROM range(4000000)`,
+      LIMITS,
+      0,
     )
     await expect(new Response(file.body).text()).rejects.toThrow(/the source went away/)
     const end = await file.done
@@ -79,7 +86,11 @@ describe('copied files', () => {
   })
 
   it('stops DuckDB when the client stops reading, and deletes the file', async () => {
-    const file = await copied('SELECT range AS n, md5(range::VARCHAR) AS h FROM range(50000000)')
+    const file = await copied(
+      'SELECT range AS n, md5(range::VARCHAR) AS h FROM range(50000000)',
+      LIMITS,
+      0,
+    )
     const reader = file.body.getReader()
     const first = await reader.read()
     expect(first.value?.byteLength).toBeGreaterThan(0)

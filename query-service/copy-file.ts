@@ -32,21 +32,28 @@ export interface CopiedFile {
 const PIECE = 1 << 20
 /** How often a reader that has caught up with DuckDB looks for more. */
 const FOLLOW_MS = 5
+/**
+ * How long DuckDB writes before the answer starts flowing alongside. Following costs DuckDB
+ * about a tenth of its speed on a busy machine, so quick answers are sent whole once written;
+ * a long extract starts within this time, before proxies give up on an idle connection.
+ */
+const FOLLOW_AFTER_MS = 2_000
 
 /**
  * A file answer (Parquet, CSV or NDJSON): DuckDB writes it (`write` runs the COPY and returns
  * its row count) into a temporary directory private to this request, the only place the sandbox
- * may write, and the file is streamed in 1 MiB pieces *while* DuckDB writes it (DuckDB writes
- * these formats front to back), so a large extract starts at once instead of after the whole
- * COPY. The answer starts once DuckDB has written its first piece or finished, so a query
- * refused at once (a limit, a bad reference) still gets its proper error, and a small answer is
- * whole before it starts; a failure after that ends the body with an error, so the client sees a
- * broken transfer rather than a short file. A client that
+ * may write, and the file is streamed in 1 MiB pieces. A quick answer is sent once written, so
+ * a query refused at once (a limit, a bad reference) still gets its proper error; a long one
+ * starts after `followAfterMs` and flows *while* DuckDB writes it (DuckDB writes these formats
+ * front to back), so a large extract does not keep its client waiting for the whole COPY. A
+ * failure after the answer began ends the body with an error, so the client sees a broken
+ * transfer rather than a short file. A client that
  * stops reading stops DuckDB too (`signal`). The file is deleted however the reading ends.
  */
 export async function copyFile(
   open: (writablePath: string) => Promise<Sandbox>,
   write: (sandbox: Sandbox, path: string, signal: AbortSignal) => Promise<number>,
+  followAfterMs = FOLLOW_AFTER_MS,
 ): Promise<CopiedFile> {
   const dir = await mkdtemp(join(tmpdir(), 'portal-copy-'))
   const path = join(dir, 'answer')
@@ -73,8 +80,10 @@ export async function copyFile(
   const caughtUp = () =>
     Promise.race([writing, new Promise((resolve) => setTimeout(resolve, FOLLOW_MS))])
 
-  // Wait for DuckDB's first piece, or for its end (a small answer is then whole before it starts).
-  while (!outcome && ((await stat(path).catch(() => undefined))?.size ?? 0) < PIECE)
+  // Wait for DuckDB's end, or for a while and its first bytes.
+  const started = performance.now()
+  const written = async () => (await stat(path).catch(() => undefined))?.size ?? 0
+  while (!outcome && (performance.now() - started < followAfterMs || (await written()) === 0))
     await caughtUp()
   if (outcome && 'error' in outcome) {
     await removeDir()

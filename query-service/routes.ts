@@ -1,21 +1,10 @@
-import { zValidator } from '@hono/zod-validator'
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import {
-  type AppAbility,
-  ForbiddenError,
-  InvalidInputError,
-  NotFoundError,
-  type User,
-} from '../core/index.js'
+import { InvalidInputError, NotFoundError } from '../core/index.js'
+import { type RouteEnv, signedInUser, validate } from '../routing/index.js'
 import { EXTRACT_FORMATS } from './extract.js'
 import { BusyError } from './query-pool.js'
 import { QUERY_FORMATS, type QueryService } from './query-service.js'
-
-/** What the query routes read from each request. */
-interface QueryEnv {
-  Variables: { ability: AppAbility; caller: { user: User } | undefined; requestId: string }
-}
 
 export const queryBody = z.strictObject({
   sql: z.string().min(1, 'sql: write a SELECT over your views').max(100_000),
@@ -30,27 +19,18 @@ export const queryBody = z.strictObject({
     .describe('Your own id for the run, so you can cancel it while it runs'),
 })
 
-const validate = <T extends z.ZodType>(schema: T) =>
-  zValidator('json', schema, (result) => {
-    if (!result.success) throw result.error
-  })
-
 /** A full pool: 503 with the canonical body and when to retry. */
-function busy(c: Context<QueryEnv>, error: BusyError) {
+function busy(c: Context<RouteEnv>, error: BusyError) {
   return c.json({ ok: false as const, error: { code: error.code, message: error.message } }, 503, {
     'retry-after': String(error.retryAfterSeconds),
   })
 }
 
-function callerOf(c: Context<QueryEnv>): User {
-  const caller = c.get('caller')
-  if (!caller) throw new ForbiddenError('Sign in to run queries')
-  return caller.user
-}
+const callerOf = (c: Context<RouteEnv>) => signedInUser(c, 'Sign in to run queries')
 
 /** The query service's HTTP face, mounted under /api/query. */
 export const queryRoutes = (service: QueryService) =>
-  new Hono<QueryEnv>()
+  new Hono<RouteEnv>()
     .get('/views', async (c) => {
       const views = await service.views(callerOf(c), c.get('ability'))
       return c.json({ ok: true as const, data: views })
@@ -64,7 +44,7 @@ export const queryRoutes = (service: QueryService) =>
         throw new NotFoundError(`No running query '${c.req.param('id')}' of yours`)
       return c.json({ ok: true as const, data: { cancelled: true } })
     })
-    .post('/', validate(queryBody), async (c) => {
+    .post('/', validate('json', queryBody), async (c) => {
       const body = c.req.valid('json')
       try {
         const answer = await service.run(callerOf(c), c.get('ability'), body, c.get('requestId'))
@@ -95,7 +75,7 @@ export const extractQuery = z.strictObject({
  * data, for Official (Open) data and grants) and `/:id/versions/:version/sample`.
  */
 export const extractRoutes = (service: QueryService) => {
-  const download = (scope: 'full' | 'sample') => async (c: Context<QueryEnv>) => {
+  const download = (scope: 'full' | 'sample') => async (c: Context<RouteEnv>) => {
     const version = Number(c.req.param('version'))
     if (!Number.isInteger(version) || version < 1)
       throw new InvalidInputError(
@@ -119,7 +99,7 @@ export const extractRoutes = (service: QueryService) => {
       throw error
     }
   }
-  return new Hono<QueryEnv>()
+  return new Hono<RouteEnv>()
     .get('/:id/versions/:version/extract', download('full'))
     .get('/:id/versions/:version/sample', download('sample'))
 }

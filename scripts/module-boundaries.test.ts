@@ -84,6 +84,7 @@ describe('module boundaries', () => {
     expect(files.length).toBeGreaterThan(40)
     expect(MODULES).toEqual([
       'core',
+      'routing',
       'fixtures',
       'lineage',
       'catalog',

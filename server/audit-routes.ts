@@ -2,9 +2,9 @@ import { Hono } from 'hono'
 import { stream } from 'hono/streaming'
 import { z } from 'zod'
 import { type AuditEntry, assertCan } from '../core/index.js'
+import { validate } from '../routing/index.js'
 import type { AppEnv } from './app-env.js'
 import { type AuthDeps, actorOf } from './auth-deps.js'
-import { validate } from './validate.js'
 
 export const auditListQuery = z.object({
   before: z.coerce.number().int().positive().optional(),

@@ -2,6 +2,7 @@ import { type Context, Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { z } from 'zod'
 import { InvalidInputError, isRole, type User, type UserProfile } from '../core/index.js'
+import { validate } from '../routing/index.js'
 import type { AppEnv } from './app-env.js'
 import { type AuthDeps, actorOf } from './auth-deps.js'
 import type { OidcClaims } from './oidc.js'
@@ -11,7 +12,6 @@ import {
   setStateCookie,
   takeStateCookie,
 } from './session-cookie.js'
-import { validate } from './validate.js'
 
 export const devSignInBody = z.object({
   user: z.string().min(1, 'name a user, e.g. {"user": "officer.moh"}'),

@@ -2,9 +2,9 @@ import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { z } from 'zod'
 import { type ApiToken, asSubject, assertCan, MAX_TOKEN_DAYS, TOKEN_SCOPES } from '../core/index.js'
+import { validate } from '../routing/index.js'
 import type { AppEnv, Caller } from './app-env.js'
 import { type AuthDeps, actorOf } from './auth-deps.js'
-import { validate } from './validate.js'
 
 export const createTokenBody = z.object({
   name: z
