@@ -1,20 +1,34 @@
 /**
  * @module lineage
- * OpenLineage run events: their typed model and facets, and the store that keeps them. The
- * Trusted Centre emits START and COMPLETE/FAIL for every ingest and fusion run.
+ * OpenLineage: the typed model of run, dataset and job events and the facets we use, a validator
+ * against the official schemas, and the store that keeps events and the lineage graph derived
+ * from them. The Trusted Centre emits START and COMPLETE/FAIL for every ingest and fusion run.
  */
 
+export {
+  type BaseFacet,
+  type DatasetEvent,
+  type DatasetRef,
+  type Facets,
+  isDatasetEvent,
+  isRunEvent,
+  type JobEvent,
+  type LineageDataset,
+  type LineageEvent,
+  OPENLINEAGE_SCHEMA,
+  RUN_EVENT_TYPES,
+  type RunEvent,
+  type RunEventType,
+} from './events.js'
+export {
+  type ColumnSource,
+  type ColumnTransformation,
+  FACET_SCHEMAS,
+  lineageFacets,
+} from './facets.js'
 export { createLineageStore, type LineageStore } from './lineage-store.js'
 export type { LineageTables } from './lineage-tables.js'
 export { lineageMigrations } from './migrations.js'
-export {
-  type BaseFacet,
-  type LineageDataset,
-  lineageFacets,
-  lineageRunId,
-  OPENLINEAGE_SCHEMA,
-  PORTAL_NAMESPACE,
-  PRODUCER,
-  type RunEvent,
-  runEvent,
-} from './run-event.js'
+export { PORTAL_NAMESPACE, PRODUCER } from './producer.js'
+export { type EmittedRunEvent, lineageRunId, runEvent } from './run-event.js'
+export { createEventValidator, type EventCheck, type EventValidator } from './validate-event.js'

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../fixtures/index.js'
+import { lineageFacets } from './facets.js'
 import { createLineageStore } from './lineage-store.js'
 import type { LineageTables } from './lineage-tables.js'
 import { lineageMigrations } from './migrations.js'
-import { lineageFacets, lineageRunId, runEvent } from './run-event.js'
+import { lineageRunId, runEvent } from './run-event.js'
 
 describe.each(TEST_BACKENDS)('lineage store on %s', (backend) => {
   let test: TestDatabase<LineageTables>

@@ -10,7 +10,7 @@ import type { Pipeline } from './pipeline.js'
 import { assertionExpression, judge, summarise } from './quality.js'
 import { createReferenceTables } from './reference-tables.js'
 import { newRunId, type Run } from './run.js'
-import { fuseEvent, type LineageSink } from './run-lineage.js'
+import { fuseEvent, type LineageSink, qualityEvents } from './run-lineage.js'
 import type { RunStore } from './run-store.js'
 
 export interface FuseDeps {
@@ -94,6 +94,7 @@ export async function runPipeline(deps: FuseDeps, pipeline: Pipeline): Promise<F
       await deps.lineage?.record(
         fuseEvent(pipeline, run, 'FAIL', { schema: measured.schema, error: run.message }),
       )
+      for (const event of qualityEvents(pipeline, run)) await deps.lineage?.record(event)
       return { run, timings, publication: undefined, quality }
     }
     const content = {
@@ -133,6 +134,7 @@ export async function runPipeline(deps: FuseDeps, pipeline: Pipeline): Promise<F
         bytes: content.byteSize,
       }),
     )
+    for (const event of qualityEvents(pipeline, run)) await deps.lineage?.record(event)
     return { run, timings, publication, quality }
   } catch (error) {
     await removeIfPresent(pending)

@@ -1,8 +1,11 @@
 import {
+  type EmittedRunEvent,
   type LineageDataset,
   lineageFacets,
+  lineageRunId,
   PORTAL_NAMESPACE,
   type RunEvent,
+  type RunEventType,
   runEvent,
 } from '../lineage/index.js'
 import type { FeedContract } from './feed-contract.js'
@@ -11,7 +14,7 @@ import type { Run } from './run.js'
 
 /** Where the Trusted Centre sends its OpenLineage events (the lineage store, in process). */
 export interface LineageSink {
-  record(event: RunEvent): Promise<void>
+  record(event: RunEvent): Promise<unknown>
 }
 
 const STAGING = `${PORTAL_NAMESPACE}.staging`
@@ -34,9 +37,9 @@ function stagingDataset(feed: FeedContract, extra: Partial<LineageDataset> = {})
 export function ingestEvent(
   feed: FeedContract,
   run: Run,
-  eventType: RunEvent['eventType'],
+  eventType: RunEventType,
   details: { bytes?: number; error?: string } = {},
-): RunEvent {
+): EmittedRunEvent {
   const delivery: LineageDataset = {
     namespace: `feeds://${feed.ssot}`,
     name: feed.id,
@@ -92,14 +95,14 @@ export function ingestEvent(
 export function fuseEvent(
   pipeline: Pipeline,
   run: Run,
-  eventType: RunEvent['eventType'],
+  eventType: RunEventType,
   details: {
     schema?: { name: string; type: string }[]
     rowCount?: number
     bytes?: number
     error?: string
   } = {},
-): RunEvent {
+): EmittedRunEvent {
   const descriptions = new Map(pipeline.dataset.columns.map((c) => [c.name, c.description]))
   const output: LineageDataset = {
     namespace: PORTAL_NAMESPACE,
@@ -109,17 +112,6 @@ export function fuseEvent(
         ? {
             schema: lineageFacets.schema(
               details.schema.map((c) => ({ ...c, description: descriptions.get(c.name) })),
-            ),
-          }
-        : {}),
-      ...(run.quality
-        ? {
-            dataQualityAssertions: lineageFacets.dataQualityAssertions(
-              run.quality.results.map((r) => ({
-                assertion: r.name,
-                success: r.passed,
-                severity: r.severity === 'blocking' ? 'error' : 'warn',
-              })),
             ),
           }
         : {}),
@@ -147,4 +139,48 @@ export function fuseEvent(
     inputs: pipeline.inputs.map((feed) => stagingDataset(feed)),
     outputs: eventType === 'START' ? [] : [output],
   })
+}
+
+/**
+ * The quality checks of a fusion run, as OpenLineage expects them: a run of the check job that
+ * reads the candidate dataset, with the assertions on that input (`dataQualityAssertions` is an
+ * input facet) and the fusion run as its parent. START and COMPLETE, like every run.
+ */
+export function qualityEvents(pipeline: Pipeline, run: Run): EmittedRunEvent[] {
+  if (!run.quality) return []
+  const quality = run.quality
+  const at = run.finishedAt ?? new Date()
+  const checked: LineageDataset = {
+    namespace: PORTAL_NAMESPACE,
+    name: pipeline.dataset.slug,
+    inputFacets: {
+      dataQualityAssertions: lineageFacets.dataQualityAssertions(
+        quality.results.map((r) => ({
+          assertion: r.name,
+          success: r.passed,
+          severity: r.severity === 'blocking' ? 'error' : 'warn',
+        })),
+      ),
+    },
+  }
+  const parts = {
+    eventTime: at,
+    runId: `${run.id}:quality`,
+    job: { name: `quality.${pipeline.id}`, type: 'QUALITY_CHECK' },
+    runFacets: {
+      parent: lineageFacets.parent({
+        runId: lineageRunId(run.id),
+        namespace: PORTAL_NAMESPACE,
+        name: `fuse.${pipeline.id}`,
+      }),
+    },
+  }
+  return [
+    runEvent({
+      ...parts,
+      eventType: 'START',
+      inputs: [{ namespace: checked.namespace, name: checked.name }],
+    }),
+    runEvent({ ...parts, eventType: 'COMPLETE', inputs: [checked] }),
+  ]
 }
