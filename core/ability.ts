@@ -34,6 +34,8 @@ export interface Subjects {
   /** An agency's receiver of data-sharing events. */
   Webhook: { agency: string }
   User: { id: string; agency: string }
+  /** OpenLineage events and the lineage graph made from them. */
+  LineageEvent: Record<string, never>
 }
 export type SubjectType = keyof Subjects
 
@@ -70,6 +72,8 @@ export function defineAbilityFor(user: User | undefined): AppAbility {
   can('create', 'AccessRequest')
   can('read', 'AccessRequest', { requesterId: user.id })
   can('read', 'Grant', { granteeId: user.id })
+  // Lineage is metadata: anyone signed in reads it (minus datasets hidden from them).
+  can('read', 'LineageEvent')
 
   if (user.roles.includes('steward')) {
     can('update', 'Dataset', { agency })
@@ -78,6 +82,8 @@ export function defineAbilityFor(user: User | undefined): AppAbility {
     can(['read', 'decide'], 'AccessRequest', { agency })
     can(['read', 'revoke'], 'Grant', { agency })
     can(['read', 'create'], 'Webhook', { agency })
+    // Stewards (and their API tokens) send OpenLineage events from their agencies' tools.
+    can('create', 'LineageEvent')
   }
   if (user.roles.includes('admin')) {
     can('read', 'Dataset')
@@ -86,6 +92,7 @@ export function defineAbilityFor(user: User | undefined): AppAbility {
     can('read', 'AccessRequest')
     can(['read', 'revoke'], 'Grant')
     can(['read', 'create'], 'Webhook')
+    can('create', 'LineageEvent')
     can('verify', 'AuditLog')
   }
   if (user.roles.includes('auditor')) {

@@ -26,9 +26,22 @@ export {
   FACET_SCHEMAS,
   lineageFacets,
 } from './facets.js'
+export {
+  createLineageGraph,
+  type DatasetVisibility,
+  type GraphNode,
+  type LineageGraph,
+} from './lineage-graph.js'
 export { createLineageStore, type LineageStore } from './lineage-store.js'
 export type { LineageTables } from './lineage-tables.js'
 export { lineageMigrations } from './migrations.js'
 export { PORTAL_NAMESPACE, PRODUCER } from './producer.js'
+export {
+  columnLineageQuery,
+  graphQuery,
+  type LineageRouteDeps,
+  lineageRoutes,
+  runsQuery,
+} from './routes.js'
 export { type EmittedRunEvent, lineageRunId, runEvent } from './run-event.js'
 export { createEventValidator, type EventCheck, type EventValidator } from './validate-event.js'

@@ -1,9 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
 
-/** The official OpenLineage schemas (Apache-2.0), vendored with their licence beside this file. */
-const SPEC = new URL('./openlineage-spec/', import.meta.url)
+/**
+ * The official OpenLineage schemas (Apache-2.0), vendored with their licence beside this file.
+ * (A path, not `new URL(…, import.meta.url)`, which Vite would turn into an asset URL.)
+ */
+const SPEC = join(dirname(fileURLToPath(import.meta.url)), 'openlineage-spec')
 const CORE_ID = 'https://openlineage.io/spec/2-0-2/OpenLineage.json'
 
 export type EventKind = 'RunEvent' | 'DatasetEvent' | 'JobEvent'
@@ -38,7 +43,7 @@ interface FacetSchema {
   $defs: Record<string, { allOf?: { $ref?: string }[] }>
 }
 
-const readJson = (url: URL) => JSON.parse(readFileSync(url, 'utf8')) as unknown
+const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as unknown
 
 /**
  * Which standard facet schema checks a facet, by its key *and* where it hangs (`ownership` on a
@@ -137,10 +142,10 @@ function facetMaps(event: Record<string, unknown>, kind: EventKind) {
  * facet (`_producer`, `_schemaURL`). Format failures are reported apart, as warnings.
  */
 export function createEventValidator(): EventValidator {
-  const core = readJson(new URL('OpenLineage.json', SPEC))
-  const facets = readdirSync(new URL('facets/', SPEC))
+  const core = readJson(join(SPEC, 'OpenLineage.json'))
+  const facets = readdirSync(join(SPEC, 'facets'))
     .filter((file) => file.endsWith('.json'))
-    .map((file) => readJson(new URL(`facets/${file}`, SPEC)) as FacetSchema)
+    .map((file) => readJson(join(SPEC, 'facets', file)) as FacetSchema)
   const table = facetTable(facets)
   const standardKeys = new Map<string, string>()
   for (const entry of table.keys()) {

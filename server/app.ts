@@ -19,7 +19,19 @@ import {
   searchRoutes,
   webhookRoutes,
 } from '../catalog/index.js'
-import { type AppAbility, type Logger, publicAbility, type User } from '../core/index.js'
+import {
+  type AppAbility,
+  type Logger,
+  publicAbility,
+  systemAbility,
+  type User,
+} from '../core/index.js'
+import {
+  type DatasetVisibility,
+  type LineageRouteDeps,
+  lineageRoutes,
+  PORTAL_NAMESPACE,
+} from '../lineage/index.js'
 import { extractRoutes, type QueryService, queryRoutes } from '../query-service/index.js'
 import { feedRoutes } from '../trusted-centre/index.js'
 import { apiReferenceHtml } from './api-reference.js'
@@ -44,6 +56,7 @@ export interface AppDeps {
   db: NotificationRouteDeps['db']
   allowPrivateWebhooks: boolean
   query: QueryService
+  lineage: Omit<LineageRouteDeps, 'visibility'>
   /** What a person may read right now: the query service's view of grants. */
   entitlements: (user: User, ability: AppAbility, now: Date) => Promise<Entitlement[]>
   auth: AuthDeps
@@ -122,6 +135,14 @@ export function createApp(deps: AppDeps) {
     .route('/query', queryRoutes(deps.query))
     .route('/datasets', extractRoutes(deps.query))
     .route('/feeds', feedRoutes())
+    // OpenLineage's HTTP transport and Marquez-shaped reads: /api/v1/lineage and friends.
+    .route(
+      '/v1',
+      lineageRoutes({
+        ...deps.lineage,
+        visibility: (c) => datasetVisibility(deps.catalog, c.get('ability')),
+      }),
+    )
     .route('/tokens', tokenRoutes(deps.auth))
     .route('/audit', auditRoutes(deps.auth))
     .all('*', (c) =>
@@ -168,3 +189,20 @@ export function createApp(deps: AppDeps) {
 
 /** The server's route types, for the portal's typed client (`hc<AppType>`). */
 export type AppType = ReturnType<typeof createApp>
+
+/**
+ * Which lineage datasets a caller may see: every dataset outside the catalogue, and the
+ * catalogue's own only where they may discover them (the same read rules as everywhere).
+ */
+async function datasetVisibility(
+  catalog: DatasetStore,
+  ability: AppAbility,
+): Promise<DatasetVisibility> {
+  const [all, readable] = await Promise.all([
+    catalog.listDatasets(systemAbility()),
+    catalog.listDatasets(ability),
+  ])
+  const hidden = new Set(all.map((d) => d.slug))
+  for (const d of readable) hidden.delete(d.slug)
+  return (dataset) => !(dataset.namespace === PORTAL_NAMESPACE && hidden.has(dataset.name))
+}

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { registerWebhook } from '../catalog/index.js'
 import { defineAbilityFor, systemAbility } from '../core/index.js'
+import { PORTAL_NAMESPACE, runEvent } from '../lineage/index.js'
 import {
   AUTHORIZATION_MATRIX,
   CALLERS,
@@ -44,6 +45,16 @@ describe('authorization matrix', () => {
         schema: [{ name: 'condition_code', type: 'VARCHAR' }],
       },
       async (version) => `tc/${HIDDEN_DATASET}/v${version}.parquet`,
+    )
+    // Its lineage: the hidden dataset must be absent from the graph for those who may not see it.
+    await runtime.lineage.store.record(
+      runEvent({
+        eventType: 'COMPLETE',
+        eventTime: new Date('2026-11-01T00:00:00Z'),
+        runId: 'matrix-hidden',
+        job: { name: 'fuse.moh_chronic_registry', type: 'FUSION' },
+        outputs: [{ namespace: PORTAL_NAMESPACE, name: HIDDEN_DATASET }],
+      }),
     )
     const now = new Date()
     const steward = await user('steward.dos')

@@ -16,6 +16,7 @@ import {
   webhookBody,
   withdrawBody,
 } from '../catalog/index.js'
+import { columnLineageQuery, graphQuery, runsQuery } from '../lineage/index.js'
 import { extractQuery, queryBody } from '../query-service/index.js'
 import { auditListQuery } from './audit-routes.js'
 import { devSignInBody } from './auth-routes.js'
@@ -41,6 +42,19 @@ interface Operation {
   /** Media type of the 200 answer when it is not JSON. */
   produces?: string
 }
+
+/** An OpenLineage event as the receiver takes it; its schemas are OpenLineage's own. */
+const lineageEventBody = z
+  .looseObject({
+    eventTime: z.string().describe('RFC 3339 time'),
+    producer: z.string().describe('URI of the code that made the event'),
+    schemaURL: z
+      .string()
+      .describe('e.g. https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent'),
+  })
+  .describe(
+    'One OpenLineage event: a RunEvent (run and job), a DatasetEvent (dataset) or a JobEvent (job), per https://openlineage.io/spec/2-0-2/OpenLineage.json',
+  )
 
 const DATASET_KEY = { id: "The dataset's id (`d_` + 32 hex digits) or its slug." }
 const REQUEST_ID = { id: "The request's id (`r_` + 32 hex digits)." }
@@ -403,6 +417,59 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'Query',
     summary: 'Your latest queries: text, views read, outcome, rows and bytes',
     access: 'signed-in',
+  },
+  {
+    method: 'post',
+    path: '/api/v1/lineage',
+    tag: 'Lineage',
+    summary: 'Receive one OpenLineage event (the OpenLineage HTTP transport)',
+    description:
+      'Any RunEvent, DatasetEvent or JobEvent, checked against the official OpenLineage schemas (the core, then each standard facet by its key and where it hangs). A violation is 400 naming it; a failure of a `format` check alone (a `uri` such as `file`, a time without an offset) is accepted and listed in `warnings`. The same run, event type and time, or the same content, is stored once (`stored: false` the second time). `Content-Encoding: gzip` is accepted. Answers 201, as Marquez does. For stewards and administrators, with a session or an API token with the write scope.',
+    access: 'steward',
+    body: lineageEventBody,
+    responses: { '201': 'Accepted: `{ kind, stored, warnings }`' },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/lineage/batch',
+    tag: 'Lineage',
+    summary: 'Receive many OpenLineage events at once (the batch contract)',
+    description:
+      'A JSON array of events (at most 10,000). Answers `{ status: success | partial_success, summary: { received, successful, failed }, failed_events: [{ index, reason, retriable }] }`: valid events are stored even when others fail.',
+    access: 'steward',
+    body: z.array(lineageEventBody),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/lineage',
+    tag: 'Lineage',
+    summary: 'The lineage graph around a dataset or a job, as Marquez answers it',
+    description:
+      '`{ graph: [{ id, type: DATASET | JOB, data, inEdges, outEdges }] }`, walking `depth` edges upstream and downstream. Datasets you may not discover in the catalogue are left out, and the walk does not pass through them.',
+    access: 'signed-in',
+    query: graphQuery,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/column-lineage',
+    tag: 'Lineage',
+    summary: "Which source columns feed a dataset's columns, transitively, and how",
+    description:
+      '`{ graph: [{ id: datasetField:…, type: DATASET_FIELD, data: { namespace, dataset, field, fieldType, inputFields: [{ namespace, dataset, field, transformations }] }, inEdges, outEdges }] }`.',
+    access: 'signed-in',
+    query: columnLineageQuery,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/namespaces/{namespace}/jobs/{job}/runs',
+    pathParams: {
+      namespace: "The job's namespace, URL-encoded (e.g. `gov-data-portal`).",
+      job: "The job's name, URL-encoded (e.g. `fuse.person_address_pa`).",
+    },
+    tag: 'Lineage',
+    summary: "A job's runs, newest first: state, duration, rows written, quality",
+    access: 'signed-in',
+    query: runsQuery,
   },
   {
     method: 'get',

@@ -26,7 +26,14 @@ import {
   openDatabase,
   openDuckDb,
 } from '../core/index.js'
-import { createLineageStore } from '../lineage/index.js'
+import {
+  createEventValidator,
+  createLineageGraph,
+  createLineageStore,
+  type EventValidator,
+  type LineageGraph,
+  type LineageStore,
+} from '../lineage/index.js'
 import { createQueryPool, createQueryService, type QueryService } from '../query-service/index.js'
 import { createTrustedCentre, type TrustedCentre } from '../trusted-centre/index.js'
 import type { AppDeps } from './app.js'
@@ -46,6 +53,8 @@ export interface Runtime {
   /** Sandboxed SQL over what each caller is entitled to. */
   query: QueryService
   trustedCentre: TrustedCentre
+  /** OpenLineage events (ours and other tools'), the graph made from them, their validator. */
+  lineage: { store: LineageStore; graph: LineageGraph; validator: EventValidator }
   /** Identity, sessions, tokens, audit and sign-in settings. */
   auth: AuthDeps
   portalDir: string
@@ -65,6 +74,11 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       memoryLimit: config.DUCKDB_MEMORY_LIMIT,
     })
     const catalog = createDatasetStore(db)
+    const lineage = {
+      store: createLineageStore(db),
+      graph: createLineageGraph(db),
+      validator: createEventValidator(),
+    }
     const trustedCentre = createTrustedCentre({
       db,
       catalog,
@@ -72,7 +86,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       dataDir: config.DATA_DIR,
       pseudonymKey: config.PSEUDONYM_KEY,
       sampleK: config.SAMPLE_K,
-      lineage: createLineageStore(db),
+      lineage: lineage.store,
     })
     return {
       config,
@@ -105,6 +119,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
         now: () => new Date(),
       }),
       trustedCentre,
+      lineage,
       auth: authDeps(config, db),
       portalDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'portal', 'dist'),
       async close() {
@@ -154,6 +169,7 @@ export function appDepsOf(runtime: Runtime): AppDeps {
     db: runtime.db,
     allowPrivateWebhooks: runtime.config.WEBHOOK_ALLOW_PRIVATE,
     query: runtime.query,
+    lineage: runtime.lineage,
     entitlements: (user, ability, now) => entitlementsFor(runtime.db, user, ability, now),
     auth: runtime.auth,
     pingDatabase: () => pingDatabase(runtime.db),

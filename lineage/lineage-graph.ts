@@ -1,0 +1,407 @@
+import type { Kysely, Selectable } from 'kysely'
+import type { Facets } from './events.js'
+import type { LineageTables, RunOutputSummary, RunQualitySummary } from './lineage-tables.js'
+
+export interface EntityId {
+  namespace: string
+  name: string
+}
+
+export interface GraphEdge {
+  origin: string
+  destination: string
+}
+
+export interface DatasetNodeData {
+  id: EntityId
+  namespace: string
+  name: string
+  type: 'DATASET'
+  fields: { name: string; type?: string; description?: string }[]
+  facets: Facets
+  createdAt: Date
+  updatedAt: Date
+}
+
+export interface RunSummary {
+  id: string
+  state: string
+  startedAt: Date | null
+  endedAt: Date | null
+  durationMs: number | null
+  outputs: RunOutputSummary[]
+  quality: RunQualitySummary[]
+  facets: Facets
+}
+
+export interface JobNodeData {
+  id: EntityId
+  namespace: string
+  name: string
+  type: string
+  facets: Facets
+  latestRun: RunSummary | null
+}
+
+/** A node of the graph, shaped as Marquez's `GET /api/v1/lineage` answers. */
+export type GraphNode =
+  | {
+      id: string
+      type: 'DATASET'
+      data: DatasetNodeData
+      inEdges: GraphEdge[]
+      outEdges: GraphEdge[]
+    }
+  | { id: string; type: 'JOB'; data: JobNodeData; inEdges: GraphEdge[]; outEdges: GraphEdge[] }
+
+export interface ColumnNode {
+  id: string
+  type: 'DATASET_FIELD'
+  data: {
+    namespace: string
+    dataset: string
+    field: string
+    fieldType: string | null
+    inputFields: { namespace: string; dataset: string; field: string; transformations: unknown[] }[]
+  }
+  inEdges: GraphEdge[]
+  outEdges: GraphEdge[]
+}
+
+/** Whether the caller may see a dataset (the catalogue's read rules, applied by the server). */
+export type DatasetVisibility = (dataset: EntityId) => boolean
+
+export const MAX_DEPTH = 20
+const key = (e: EntityId) => JSON.stringify([e.namespace, e.name])
+export const datasetNodeId = (e: EntityId) => `dataset:${e.namespace}:${e.name}`
+export const jobNodeId = (e: EntityId) => `job:${e.namespace}:${e.name}`
+const fieldNodeId = (e: EntityId, field: string) => `datasetField:${e.namespace}:${e.name}:${field}`
+
+function runSummary(row: Selectable<LineageTables['lineage_runs']>): RunSummary {
+  return {
+    id: row.run_id,
+    state: row.state,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    durationMs:
+      row.started_at && row.ended_at ? row.ended_at.getTime() - row.started_at.getTime() : null,
+    outputs: row.outputs,
+    quality: row.quality,
+    facets: row.facets,
+  }
+}
+
+/** Read side of the lineage store: the graph, column lineage and run history. */
+export function createLineageGraph(db: Kysely<LineageTables>) {
+  /**
+   * The (namespace, name) a Marquez-style node id names. Namespaces hold colons
+   * (`postgres://h:5432`), so the id is not split blindly: each split is tried against the store.
+   */
+  async function resolve(
+    table: 'lineage_datasets' | 'lineage_jobs',
+    rest: string,
+  ): Promise<EntityId | undefined> {
+    const candidates: EntityId[] = []
+    for (let at = rest.indexOf(':'); at !== -1; at = rest.indexOf(':', at + 1))
+      candidates.push({ namespace: rest.slice(0, at), name: rest.slice(at + 1) })
+    if (candidates.length === 0) return undefined
+    const found = await db
+      .selectFrom(table)
+      .select(['namespace', 'name'])
+      .where((eb) =>
+        eb.or(
+          candidates.map((c) =>
+            eb.and([eb('namespace', '=', c.namespace), eb('name', '=', c.name)]),
+          ),
+        ),
+      )
+      .execute()
+    // The longest namespace that exists wins (`a:b:c` is more likely `a:b` + `c` if both exist).
+    return found.sort((a, b) => b.namespace.length - a.namespace.length)[0]
+  }
+
+  async function resolveNode(nodeId: string) {
+    if (nodeId.startsWith('dataset:')) {
+      const id = await resolve('lineage_datasets', nodeId.slice('dataset:'.length))
+      return id ? { kind: 'dataset' as const, id } : undefined
+    }
+    if (nodeId.startsWith('job:')) {
+      const id = await resolve('lineage_jobs', nodeId.slice('job:'.length))
+      return id ? { kind: 'job' as const, id } : undefined
+    }
+    return undefined
+  }
+
+  async function latestRuns(jobs: EntityId[]) {
+    if (jobs.length === 0) return new Map<string, RunSummary>()
+    const rows = await db
+      .selectFrom('lineage_runs')
+      .selectAll()
+      .where((eb) =>
+        eb.or(
+          jobs.map((j) =>
+            eb.and([eb('job_namespace', '=', j.namespace), eb('job_name', '=', j.name)]),
+          ),
+        ),
+      )
+      .orderBy('updated_at', 'desc')
+      .execute()
+    const latest = new Map<string, RunSummary>()
+    for (const row of rows) {
+      const k = key({ namespace: row.job_namespace, name: row.job_name })
+      if (!latest.has(k)) latest.set(k, runSummary(row))
+    }
+    return latest
+  }
+
+  return {
+    resolveNode,
+
+    /**
+     * The graph around a dataset or job, `depth` steps out (a step is one edge: dataset to job
+     * or job to dataset), upstream and downstream, as Marquez answers it. Datasets the caller may
+     * not see are left out, and the walk does not pass through them. Undefined for an unknown node.
+     */
+    async graph(
+      nodeId: string,
+      options: { depth: number; visible: DatasetVisibility },
+    ): Promise<{ graph: GraphNode[] } | undefined> {
+      const start = await resolveNode(nodeId)
+      if (!start) return undefined
+      if (start.kind === 'dataset' && !options.visible(start.id)) return undefined
+      const datasets = new Map<string, EntityId>()
+      const jobs = new Map<string, EntityId>()
+      const edges = new Map<string, GraphEdge>()
+      let datasetFrontier: EntityId[] = start.kind === 'dataset' ? [start.id] : []
+      let jobFrontier: EntityId[] = start.kind === 'job' ? [start.id] : []
+      for (const d of datasetFrontier) datasets.set(key(d), d)
+      for (const j of jobFrontier) jobs.set(key(j), j)
+      for (let step = 0; step < Math.min(options.depth, MAX_DEPTH); step++) {
+        const nextDatasets: EntityId[] = []
+        const nextJobs: EntityId[] = []
+        const found = await db
+          .selectFrom('lineage_edges')
+          .select(['job_namespace', 'job_name', 'dataset_namespace', 'dataset_name', 'direction'])
+          .where((eb) =>
+            eb.or([
+              ...datasetFrontier.map((d) =>
+                eb.and([
+                  eb('dataset_namespace', '=', d.namespace),
+                  eb('dataset_name', '=', d.name),
+                ]),
+              ),
+              ...jobFrontier.map((j) =>
+                eb.and([eb('job_namespace', '=', j.namespace), eb('job_name', '=', j.name)]),
+              ),
+            ]),
+          )
+          .execute()
+        if (datasetFrontier.length + jobFrontier.length === 0) break
+        for (const edge of found) {
+          const dataset = { namespace: edge.dataset_namespace, name: edge.dataset_name }
+          const job = { namespace: edge.job_namespace, name: edge.job_name }
+          if (!options.visible(dataset)) continue
+          if (!datasets.has(key(dataset))) {
+            datasets.set(key(dataset), dataset)
+            nextDatasets.push(dataset)
+          }
+          if (!jobs.has(key(job))) {
+            jobs.set(key(job), job)
+            nextJobs.push(job)
+          }
+          const e =
+            edge.direction === 'output'
+              ? { origin: jobNodeId(job), destination: datasetNodeId(dataset) }
+              : { origin: datasetNodeId(dataset), destination: jobNodeId(job) }
+          edges.set(`${e.origin}→${e.destination}`, e)
+        }
+        datasetFrontier = nextDatasets
+        jobFrontier = nextJobs
+      }
+      const datasetList = [...datasets.values()]
+      const jobList = [...jobs.values()]
+      const [datasetRows, jobRows, runs] = await Promise.all([
+        datasetList.length === 0
+          ? []
+          : db
+              .selectFrom('lineage_datasets')
+              .selectAll()
+              .where((eb) =>
+                eb.or(
+                  datasetList.map((d) =>
+                    eb.and([eb('namespace', '=', d.namespace), eb('name', '=', d.name)]),
+                  ),
+                ),
+              )
+              .execute(),
+        jobList.length === 0
+          ? []
+          : db
+              .selectFrom('lineage_jobs')
+              .selectAll()
+              .where((eb) =>
+                eb.or(
+                  jobList.map((j) =>
+                    eb.and([eb('namespace', '=', j.namespace), eb('name', '=', j.name)]),
+                  ),
+                ),
+              )
+              .execute(),
+        latestRuns(jobList),
+      ])
+      const edgeList = [...edges.values()]
+      const edgesOf = (id: string) => ({
+        inEdges: edgeList.filter((e) => e.destination === id),
+        outEdges: edgeList.filter((e) => e.origin === id),
+      })
+      const graph: GraphNode[] = [
+        ...datasetRows.map((row): GraphNode => {
+          const id = { namespace: row.namespace, name: row.name }
+          const schema = row.facets.schema as { fields?: DatasetNodeData['fields'] } | undefined
+          return {
+            id: datasetNodeId(id),
+            type: 'DATASET',
+            data: {
+              id,
+              ...id,
+              type: 'DATASET',
+              fields: (schema?.fields ?? []).map((f) => ({
+                name: f.name,
+                type: f.type,
+                description: f.description,
+              })),
+              facets: row.facets,
+              createdAt: row.created_at,
+              updatedAt: row.updated_at,
+            },
+            ...edgesOf(datasetNodeId(id)),
+          }
+        }),
+        ...jobRows.map((row): GraphNode => {
+          const id = { namespace: row.namespace, name: row.name }
+          const jobType = row.facets.jobType as { jobType?: string } | undefined
+          return {
+            id: jobNodeId(id),
+            type: 'JOB',
+            data: {
+              id,
+              ...id,
+              type: jobType?.jobType ?? 'JOB',
+              facets: row.facets,
+              latestRun: runs.get(key(id)) ?? null,
+            },
+            ...edgesOf(jobNodeId(id)),
+          }
+        }),
+      ]
+      return { graph }
+    },
+
+    /**
+     * Which source columns feed a dataset's columns (or one column), transitively upstream,
+     * with how each is made from the next (identity, transformation, aggregation; join keys
+     * and filters as indirect).
+     */
+    async columnLineage(
+      dataset: EntityId,
+      options: { field?: string; depth: number; visible: DatasetVisibility },
+    ): Promise<{ graph: ColumnNode[] }> {
+      const nodes = new Map<string, ColumnNode>()
+      let frontier: { dataset: EntityId; field?: string }[] = [{ dataset, field: options.field }]
+      const fieldTypes = new Map<string, Map<string, string>>()
+      const typeOf = async (d: EntityId, field: string) => {
+        if (!fieldTypes.has(key(d))) {
+          const row = await db
+            .selectFrom('lineage_datasets')
+            .select('facets')
+            .where('namespace', '=', d.namespace)
+            .where('name', '=', d.name)
+            .executeTakeFirst()
+          const fields =
+            (row?.facets.schema as { fields?: { name: string; type?: string }[] } | undefined)
+              ?.fields ?? []
+          fieldTypes.set(key(d), new Map(fields.map((f) => [f.name, f.type ?? ''])))
+        }
+        return fieldTypes.get(key(d))?.get(field) || null
+      }
+      const node = async (d: EntityId, field: string) => {
+        const id = fieldNodeId(d, field)
+        let found = nodes.get(id)
+        if (!found) {
+          found = {
+            id,
+            type: 'DATASET_FIELD',
+            data: {
+              namespace: d.namespace,
+              dataset: d.name,
+              field,
+              fieldType: await typeOf(d, field),
+              inputFields: [],
+            },
+            inEdges: [],
+            outEdges: [],
+          }
+          nodes.set(id, found)
+        }
+        return found
+      }
+      for (let step = 0; step < Math.min(options.depth, MAX_DEPTH) && frontier.length > 0; step++) {
+        const next: { dataset: EntityId; field: string }[] = []
+        for (const item of frontier) {
+          let query = db
+            .selectFrom('lineage_column_edges')
+            .selectAll()
+            .where('namespace', '=', item.dataset.namespace)
+            .where('name', '=', item.dataset.name)
+          if (item.field) query = query.where('field', '=', item.field)
+          for (const row of await query.execute()) {
+            const input = { namespace: row.input_namespace, name: row.input_name }
+            if (!options.visible(input)) continue
+            const target = await node(item.dataset, row.field)
+            const source = await node(input, row.input_field)
+            target.data.inputFields.push({
+              namespace: input.namespace,
+              dataset: input.name,
+              field: row.input_field,
+              transformations: row.transformations,
+            })
+            const edge = { origin: source.id, destination: target.id }
+            target.inEdges.push(edge)
+            source.outEdges.push(edge)
+            if (
+              source.inEdges.length === 0 &&
+              !next.some((n) => key(n.dataset) === key(input) && n.field === row.input_field)
+            )
+              next.push({ dataset: input, field: row.input_field })
+          }
+        }
+        frontier = next
+      }
+      return { graph: [...nodes.values()] }
+    },
+
+    /** A job's runs, newest first: state, duration, rows written, quality. */
+    async runs(job: EntityId, options: { limit: number; offset: number }) {
+      const [rows, total] = await Promise.all([
+        db
+          .selectFrom('lineage_runs')
+          .selectAll()
+          .where('job_namespace', '=', job.namespace)
+          .where('job_name', '=', job.name)
+          .orderBy('updated_at', 'desc')
+          .limit(options.limit)
+          .offset(options.offset)
+          .execute(),
+        db
+          .selectFrom('lineage_runs')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('job_namespace', '=', job.namespace)
+          .where('job_name', '=', job.name)
+          .executeTakeFirstOrThrow(),
+      ])
+      return { runs: rows.map(runSummary), totalCount: Number(total.n) }
+    },
+  }
+}
+
+export type LineageGraph = ReturnType<typeof createLineageGraph>

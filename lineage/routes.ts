@@ -1,0 +1,171 @@
+import { gunzipSync } from 'node:zlib'
+import { type Context, Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { z } from 'zod'
+import { assertCan, InvalidInputError, NotFoundError } from '../core/index.js'
+import { type RouteEnv, validate } from '../routing/index.js'
+import type { LineageEvent } from './events.js'
+import { type DatasetVisibility, type LineageGraph, MAX_DEPTH } from './lineage-graph.js'
+import type { LineageStore } from './lineage-store.js'
+import type { EventValidator } from './validate-event.js'
+
+export interface LineageRouteDeps {
+  store: LineageStore
+  graph: LineageGraph
+  validator: EventValidator
+  /** The caller's view of datasets (catalogue datasets they may not discover are hidden). */
+  visibility: (c: Context<RouteEnv>) => Promise<DatasetVisibility>
+}
+
+const MAX_EVENT_BYTES = 5 * 1024 * 1024
+const MAX_BATCH_BYTES = 50 * 1024 * 1024
+const MAX_BATCH_EVENTS = 10_000
+
+export const graphQuery = z.strictObject({
+  nodeId: z
+    .string()
+    .regex(/^(dataset|job):.+:.+$/, 'nodeId: dataset:<namespace>:<name> or job:<namespace>:<name>')
+    .describe(
+      'The node to start from, as Marquez names it: `dataset:<namespace>:<name>` or `job:<namespace>:<name>`',
+    ),
+  depth: z.coerce
+    .number()
+    .int('depth: a whole number')
+    .min(0)
+    .max(MAX_DEPTH, `depth: at most ${MAX_DEPTH}`)
+    .default(2)
+    .describe('How many edges out to walk, upstream and downstream (a dataset-to-job edge is one)'),
+})
+
+export const columnLineageQuery = z.strictObject({
+  nodeId: z
+    .string()
+    .regex(
+      /^(dataset|datasetField):.+:.+$/,
+      'nodeId: dataset:<namespace>:<name> or datasetField:<namespace>:<name>:<field>',
+    )
+    .describe(
+      'A dataset (all its columns) or one column: `datasetField:<namespace>:<name>:<field>`',
+    ),
+  depth: z.coerce.number().int().min(1).max(MAX_DEPTH).default(MAX_DEPTH),
+})
+
+export const runsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+})
+
+/** The body as JSON, gunzipped when the client says it is (OpenLineage clients may compress). */
+async function jsonBody(c: Context<RouteEnv>): Promise<unknown> {
+  const raw = new Uint8Array(await c.req.arrayBuffer())
+  const text = (
+    /gzip/i.test(c.req.header('content-encoding') ?? '') ? gunzipSync(raw) : Buffer.from(raw)
+  ).toString('utf8')
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new InvalidInputError('The body is not JSON: send one OpenLineage event as a JSON object')
+  }
+}
+
+const tooLarge = (limit: number) =>
+  bodyLimit({
+    maxSize: limit,
+    onError: () => {
+      throw new InvalidInputError(
+        `The body is over ${limit / 1024 / 1024} MB: send fewer events per request`,
+      )
+    },
+  })
+
+/**
+ * OpenLineage's HTTP transport contract and Marquez's read API, mounted under /api/v1: external
+ * producers (Airflow, Spark, dbt…) post their events here with an API token of a steward or an
+ * administrator; anyone signed in reads the graph, minus datasets they may not discover.
+ */
+export function lineageRoutes(deps: LineageRouteDeps) {
+  const accept = async (event: unknown) => {
+    const check = deps.validator.check(event)
+    if (check.errors.length > 0) return { check, stored: false }
+    const { stored } = await deps.store.record(event as LineageEvent, check.warnings)
+    return { check, stored }
+  }
+  return new Hono<RouteEnv>()
+    .post('/lineage', tooLarge(MAX_EVENT_BYTES), async (c) => {
+      assertCan(c.get('ability'), 'create', 'LineageEvent')
+      const body = await jsonBody(c)
+      const { check, stored } = await accept(body)
+      if (check.errors.length > 0)
+        throw new InvalidInputError(
+          `Not a valid OpenLineage event: ${check.errors.slice(0, 10).join('; ')}${check.errors.length > 10 ? ` (and ${check.errors.length - 10} more)` : ''}`,
+        )
+      return c.json(
+        { ok: true as const, data: { kind: check.kind, stored, warnings: check.warnings } },
+        201,
+      )
+    })
+    .post('/lineage/batch', tooLarge(MAX_BATCH_BYTES), async (c) => {
+      assertCan(c.get('ability'), 'create', 'LineageEvent')
+      const body = await jsonBody(c)
+      if (!Array.isArray(body))
+        throw new InvalidInputError('The body must be a JSON array of OpenLineage events')
+      if (body.length > MAX_BATCH_EVENTS)
+        throw new InvalidInputError(
+          `At most ${MAX_BATCH_EVENTS} events per batch; this one has ${body.length}`,
+        )
+      const failed: { index: number; reason: string; retriable: boolean }[] = []
+      let successful = 0
+      for (const [index, event] of body.entries()) {
+        const { check } = await accept(event)
+        if (check.errors.length > 0)
+          failed.push({ index, reason: check.errors.slice(0, 5).join('; '), retriable: false })
+        else successful++
+      }
+      // The shape the OpenLineage batch contract gives (spec PR #4109).
+      return c.json({
+        status: failed.length === 0 ? 'success' : 'partial_success',
+        summary: {
+          received: body.length,
+          successful,
+          failed: failed.length,
+          retriable: 0,
+          non_retriable: failed.length,
+        },
+        ...(failed.length > 0 ? { failed_events: failed } : {}),
+      })
+    })
+    .get('/lineage', validate('query', graphQuery), async (c) => {
+      assertCan(c.get('ability'), 'read', 'LineageEvent')
+      const { nodeId, depth } = c.req.valid('query')
+      const graph = await deps.graph.graph(nodeId, { depth, visible: await deps.visibility(c) })
+      if (!graph) throw new NotFoundError(`No lineage node ${nodeId}`)
+      return c.json(graph)
+    })
+    .get('/column-lineage', validate('query', columnLineageQuery), async (c) => {
+      assertCan(c.get('ability'), 'read', 'LineageEvent')
+      const { nodeId, depth } = c.req.valid('query')
+      const visible = await deps.visibility(c)
+      let target: { dataset: { namespace: string; name: string }; field?: string } | undefined
+      if (nodeId.startsWith('dataset:')) {
+        const node = await deps.graph.resolveNode(nodeId)
+        if (node?.kind === 'dataset') target = { dataset: node.id }
+      } else {
+        // datasetField:<namespace>:<name>:<field>: the field is after the last colon.
+        const rest = nodeId.slice('datasetField:'.length)
+        const at = rest.lastIndexOf(':')
+        const node = await deps.graph.resolveNode(`dataset:${rest.slice(0, at)}`)
+        if (node?.kind === 'dataset') target = { dataset: node.id, field: rest.slice(at + 1) }
+      }
+      if (!target || !visible(target.dataset)) throw new NotFoundError(`No lineage node ${nodeId}`)
+      return c.json(
+        await deps.graph.columnLineage(target.dataset, { field: target.field, depth, visible }),
+      )
+    })
+    .get('/namespaces/:namespace/jobs/:job/runs', validate('query', runsQuery), async (c) => {
+      assertCan(c.get('ability'), 'read', 'LineageEvent')
+      const job = { namespace: c.req.param('namespace'), name: c.req.param('job') }
+      const node = await deps.graph.resolveNode(`job:${job.namespace}:${job.name}`)
+      if (!node) throw new NotFoundError(`No job ${job.name} in namespace ${job.namespace}`)
+      return c.json(await deps.graph.runs(job, c.req.valid('query')))
+    })
+}

@@ -1,0 +1,220 @@
+import { readFileSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { GraphNode } from '../lineage/index.js'
+import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
+
+// Real events from Airflow, Spark, Marquez and OpenLineage (Apache-2.0), with expected outcomes.
+const EXAMPLES = new URL('../lineage/openlineage-examples/', import.meta.url)
+const manifest = JSON.parse(readFileSync(new URL('manifest.json', EXAMPLES), 'utf8')) as {
+  events: { file: string; category: string }[]
+}
+const example = (file: string) =>
+  JSON.parse(readFileSync(new URL(file, EXAMPLES), 'utf8')) as Record<string, unknown>
+
+describe('lineage through the API', () => {
+  let runtime: TestRuntime
+  let app: ReturnType<typeof createTestApp>
+  let steward: Record<string, string>
+  let officer: Record<string, string>
+  let token: string
+
+  const post = (path: string, body: unknown, headers: Record<string, string>) =>
+    app.request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    })
+  const get = async <T>(path: string, headers = officer) => {
+    const res = await app.request(path, { headers })
+    return { status: res.status, body: (await res.json()) as T }
+  }
+
+  beforeAll(async () => {
+    runtime = await openTestRuntime({ backend: 'pglite' })
+    app = createTestApp(runtime)
+    steward = await signInAs(app, 'steward.dos')
+    officer = await signInAs(app, 'officer.moe')
+    // Producers send events with a steward's API token (write scope), as a machine would.
+    const created = await post(
+      '/api/tokens',
+      { name: 'airflow', scopes: ['read', 'write'], expiresInDays: 30 },
+      steward,
+    )
+    token = ((await created.json()) as { data: { token: string } }).data.token
+  })
+  afterAll(() => runtime.dispose())
+
+  it('gives every example event its expected outcome, violations named', async () => {
+    const outcomes: string[] = []
+    const expected: string[] = []
+    for (const { file, category } of manifest.events) {
+      const res = await post('/api/v1/lineage', example(file), {
+        authorization: `Bearer ${token}`,
+      })
+      const body = (await res.json()) as {
+        data?: { warnings: string[] }
+        error?: { message: string }
+      }
+      const lenient = (body.data?.warnings.length ?? 0) > 0
+      outcomes.push(`${file}: ${res.status}${lenient ? ' with warnings' : ''}`)
+      expected.push(
+        `${file}: ${category === 'invalid' ? 400 : 201}${category === 'format-lenient' ? ' with warnings' : ''}`,
+      )
+      if (category === 'invalid')
+        expect(body.error?.message).toMatch(/^Not a valid OpenLineage event: \S+: /)
+    }
+    expect(outcomes).toEqual(expected)
+    const noRunId = await post(
+      '/api/v1/lineage',
+      example('invalid/ol__proxy-fluentd__event_no_run_id.json'),
+      {
+        authorization: `Bearer ${token}`,
+      },
+    )
+    expect(((await noRunId.json()) as { error: { message: string } }).error.message).toContain(
+      "run: must have required property 'runId'",
+    )
+  })
+
+  it('stores an event once, however often it comes, and takes gzip', async () => {
+    const event = example('marquez__event_simple.json')
+    const again = await post('/api/v1/lineage', event, { authorization: `Bearer ${token}` })
+    expect(again.status).toBe(201)
+    expect(((await again.json()) as { data: { stored: boolean } }).data.stored).toBe(false)
+    const fresh = { ...event, eventTime: '2026-11-22T03:04:05.000Z' }
+    const zipped = await app.request('/api/v1/lineage', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        authorization: `Bearer ${token}`,
+      },
+      body: gzipSync(JSON.stringify(fresh)),
+    })
+    expect(zipped.status).toBe(201)
+    expect(((await zipped.json()) as { data: { stored: boolean } }).data.stored).toBe(true)
+  })
+
+  it('shows received events in the graph, as Marquez would', async () => {
+    const event = example('ct__airflow__line_31.json') as {
+      job: { namespace: string; name: string }
+      inputs?: { namespace: string; name: string }[]
+      outputs?: { namespace: string; name: string }[]
+    }
+    const jobId = `job:${event.job.namespace}:${event.job.name}`
+    const { status, body } = await get<{ graph: GraphNode[] }>(
+      `/api/v1/lineage?nodeId=${encodeURIComponent(jobId)}&depth=1`,
+    )
+    expect(status).toBe(200)
+    const ids = body.graph.map((n) => n.id)
+    expect(ids).toContain(jobId)
+    for (const d of [...(event.inputs ?? []), ...(event.outputs ?? [])])
+      expect(ids).toContain(`dataset:${d.namespace}:${d.name}`)
+    const job = body.graph.find((n) => n.id === jobId)
+    expect(job?.inEdges.length).toBeGreaterThanOrEqual(4)
+    expect(job?.outEdges.length).toBeGreaterThanOrEqual(1)
+  })
+
+  it('draws our own pipelines: feeds, fusion, published dataset and its quality check', async () => {
+    const node = 'dataset:gov-data-portal:person-address-pa'
+    const { body } = await get<{ graph: GraphNode[] }>(`/api/v1/lineage?nodeId=${node}&depth=2`)
+    const ids = body.graph.map((n) => n.id).sort()
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        node,
+        'job:gov-data-portal:fuse.person_address_pa',
+        'job:gov-data-portal:quality.person_address_pa',
+        'dataset:gov-data-portal.staging:dos_persons',
+        'dataset:gov-data-portal.staging:sla_addresses',
+      ]),
+    )
+    const fusion = body.graph.find((n) => n.id === 'job:gov-data-portal:fuse.person_address_pa')
+    expect(fusion?.type === 'JOB' && fusion.data.latestRun?.state).toBe('COMPLETED')
+    const dataset = body.graph.find((n) => n.id === node)
+    expect(dataset?.type === 'DATASET' && dataset.data.fields.map((f) => f.name)).toContain(
+      'person_key',
+    )
+    // Depth counts edges: one step from the dataset reaches its jobs, not their inputs.
+    const near = await get<{ graph: GraphNode[] }>(`/api/v1/lineage?nodeId=${node}&depth=1`)
+    expect(near.body.graph.map((n) => n.id)).not.toContain(
+      'dataset:gov-data-portal.staging:dos_persons',
+    )
+  })
+
+  it("lists a job's runs with state, duration, rows and quality", async () => {
+    const { status, body } = await get<{
+      runs: { state: string; durationMs: number | null; outputs: { rowCount?: number }[] }[]
+      totalCount: number
+    }>('/api/v1/namespaces/gov-data-portal/jobs/fuse.person_address_pa/runs')
+    expect(status).toBe(200)
+    expect(body.totalCount).toBeGreaterThanOrEqual(1)
+    expect(body.runs[0]).toMatchObject({ state: 'COMPLETED', durationMs: expect.any(Number) })
+    expect(body.runs[0]?.outputs[0]?.rowCount).toBeGreaterThan(0)
+    const quality = await get<{ runs: { quality: { passed: number; failed: number }[] }[] }>(
+      '/api/v1/namespaces/gov-data-portal/jobs/quality.person_address_pa/runs',
+    )
+    expect(quality.body.runs[0]?.quality[0]?.passed).toBeGreaterThan(0)
+  })
+
+  it('answers column lineage from a received columnLineage facet, transformations kept', async () => {
+    const event = example('composed/composed__run-complete-dataquality-columnLineage.json') as {
+      outputs: {
+        namespace: string
+        name: string
+        facets: { columnLineage: { fields: Record<string, unknown> } }
+      }[]
+    }
+    const output = event.outputs.find((o) => o.facets?.columnLineage)
+    if (!output) throw new Error('the example has column lineage')
+    const field = Object.keys(output.facets.columnLineage.fields)[0] ?? ''
+    const { status, body } = await get<{
+      graph: { id: string; data: { inputFields: { transformations: unknown[] }[] } }[]
+    }>(
+      `/api/v1/column-lineage?nodeId=${encodeURIComponent(`datasetField:${output.namespace}:${output.name}:${field}`)}`,
+    )
+    expect(status).toBe(200)
+    const target = body.graph.find(
+      (n) => n.id === `datasetField:${output.namespace}:${output.name}:${field}`,
+    )
+    expect(target?.data.inputFields.length).toBeGreaterThan(0)
+  })
+
+  it('takes batches, keeping the valid events of a partly invalid one', async () => {
+    const good = { ...example('marquez__event_simple.json'), eventTime: '2026-11-22T05:00:00.000Z' }
+    const bad = example('invalid/ol__proxy-fluentd__event_no_run_id.json')
+    const res = await post('/api/v1/lineage/batch', [good, bad], {
+      authorization: `Bearer ${token}`,
+    })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({
+      status: 'partial_success',
+      summary: { received: 2, successful: 1, failed: 1 },
+      failed_events: [{ index: 1, retriable: false, reason: expect.stringContaining('runId') }],
+    })
+  })
+
+  it('refuses events from officers, bad JSON and unknown nodes with messages', async () => {
+    const officerPost = await post(
+      '/api/v1/lineage',
+      example('marquez__event_simple.json'),
+      officer,
+    )
+    expect(officerPost.status).toBe(403)
+    const notJson = await app.request('/api/v1/lineage', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: '{not json',
+    })
+    expect(notJson.status).toBe(400)
+    const unknown = await get<{ error: { message: string } }>(
+      '/api/v1/lineage?nodeId=dataset:nowhere:nothing',
+    )
+    expect(unknown.status).toBe(404)
+    const badDepth = await get<{ error: { message: string } }>(
+      '/api/v1/lineage?nodeId=dataset:a:b&depth=99',
+    )
+    expect(badDepth.status).toBe(400)
+    expect(badDepth.body.error.message).toMatch(/depth/)
+  })
+})
