@@ -163,6 +163,22 @@ export const CONFIG_KEYS = {
     help: 'Let webhooks point at plain-http, loopback or private-network addresses (tests and local demos only); otherwise only public https receivers are accepted and delivered to.',
     schema: boolean(),
   },
+  LINEAGE_HTTP_URL: {
+    default: undefined,
+    help: 'Also send our OpenLineage events to this consumer (e.g. Marquez), at <url>/api/v1/lineage. Unset = only our own store.',
+    schema: z.url({ message: 'must be a URL such as https://marquez.gov.example' }).optional(),
+  },
+  LINEAGE_HTTP_API_KEY: {
+    default: undefined,
+    help: 'Bearer token for LINEAGE_HTTP_URL, if it asks for one.',
+    secret: true,
+    schema: z.string().min(1).optional(),
+  },
+  LINEAGE_FILE: {
+    default: undefined,
+    help: 'Also append our OpenLineage events to this file, one JSON object per line. Unset = no file.',
+    schema: z.string().trim().min(1).optional(),
+  },
   OIDC_ISSUER: {
     default: undefined,
     help: "OpenID Connect issuer URL of the government's identity provider. Unset = no OIDC sign-in.",

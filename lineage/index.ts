@@ -6,6 +6,16 @@
  */
 
 export {
+  createLineageEmitter,
+  type EmitterOptions,
+  fileTransport,
+  httpTransport,
+  type LineageEmitter,
+  type LineageTransport,
+  storeTransport,
+  type TransportStatus,
+} from './emitter.js'
+export {
   type BaseFacet,
   type DatasetEvent,
   type DatasetRef,

@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import { assertCan, InvalidInputError, NotFoundError } from '../core/index.js'
 import { type RouteEnv, validate } from '../routing/index.js'
+import type { TransportStatus } from './emitter.js'
 import type { LineageEvent } from './events.js'
 import { type DatasetVisibility, type LineageGraph, MAX_DEPTH } from './lineage-graph.js'
 import type { LineageStore } from './lineage-store.js'
@@ -15,6 +16,8 @@ export interface LineageRouteDeps {
   validator: EventValidator
   /** The caller's view of datasets (catalogue datasets they may not discover are hidden). */
   visibility: (c: Context<RouteEnv>) => Promise<DatasetVisibility>
+  /** Where our own events go and how that is going. */
+  transports: () => TransportStatus[]
 }
 
 const MAX_EVENT_BYTES = 5 * 1024 * 1024
@@ -133,6 +136,11 @@ export function lineageRoutes(deps: LineageRouteDeps) {
         },
         ...(failed.length > 0 ? { failed_events: failed } : {}),
       })
+    })
+    .get('/lineage/transports', (c) => {
+      // For those who run producers: whether our own events are reaching their consumers.
+      assertCan(c.get('ability'), 'create', 'LineageEvent')
+      return c.json({ ok: true as const, data: deps.transports() })
     })
     .get('/lineage', validate('query', graphQuery), async (c) => {
       assertCan(c.get('ability'), 'read', 'LineageEvent')

@@ -31,6 +31,7 @@ import {
   type LineageRouteDeps,
   lineageRoutes,
   PORTAL_NAMESPACE,
+  type TransportStatus,
 } from '../lineage/index.js'
 import { extractRoutes, type QueryService, queryRoutes } from '../query-service/index.js'
 import { feedRoutes } from '../trusted-centre/index.js'
@@ -56,7 +57,9 @@ export interface AppDeps {
   db: NotificationRouteDeps['db']
   allowPrivateWebhooks: boolean
   query: QueryService
-  lineage: Omit<LineageRouteDeps, 'visibility'>
+  lineage: Omit<LineageRouteDeps, 'visibility' | 'transports'> & {
+    emitter: { status(): TransportStatus[] }
+  }
   /** What a person may read right now: the query service's view of grants. */
   entitlements: (user: User, ability: AppAbility, now: Date) => Promise<Entitlement[]>
   auth: AuthDeps
@@ -140,6 +143,7 @@ export function createApp(deps: AppDeps) {
       '/v1',
       lineageRoutes({
         ...deps.lineage,
+        transports: () => deps.lineage.emitter.status(),
         visibility: (c) => datasetVisibility(deps.catalog, c.get('ability')),
       }),
     )

@@ -254,6 +254,13 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
   },
   {
     method: 'GET',
+    path: '/api/v1/lineage/transports',
+    signedIn: 403,
+    anonymous: 401,
+    except: { 'steward.dos': 200, 'steward.moh': 200, admin: 200 },
+  },
+  {
+    method: 'GET',
     path: '/api/v1/lineage?nodeId=job:gov-data-portal:fuse.person_address_pa&depth=2',
     signedIn: 200,
     anonymous: 401,

@@ -441,6 +441,15 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     method: 'get',
+    path: '/api/v1/lineage/transports',
+    tag: 'Lineage',
+    summary: 'Where our own OpenLineage events go, and whether they arrive',
+    description:
+      'Per transport (our store, an OpenLineage consumer such as Marquez, a file): `{ name, pending, delivered, failures, lastError, lastDeliveredAt, retryAt }`. A consumer that is down keeps its events pending and is retried with backoff.',
+    access: 'steward',
+  },
+  {
+    method: 'get',
     path: '/api/v1/lineage',
     tag: 'Lineage',
     summary: 'The lineage graph around a dataset or a job, as Marquez answers it',

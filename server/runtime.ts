@@ -28,11 +28,16 @@ import {
 } from '../core/index.js'
 import {
   createEventValidator,
+  createLineageEmitter,
   createLineageGraph,
   createLineageStore,
   type EventValidator,
+  fileTransport,
+  httpTransport,
+  type LineageEmitter,
   type LineageGraph,
   type LineageStore,
+  storeTransport,
 } from '../lineage/index.js'
 import { createQueryPool, createQueryService, type QueryService } from '../query-service/index.js'
 import { createTrustedCentre, type TrustedCentre } from '../trusted-centre/index.js'
@@ -54,7 +59,12 @@ export interface Runtime {
   query: QueryService
   trustedCentre: TrustedCentre
   /** OpenLineage events (ours and other tools'), the graph made from them, their validator. */
-  lineage: { store: LineageStore; graph: LineageGraph; validator: EventValidator }
+  lineage: {
+    store: LineageStore
+    graph: LineageGraph
+    validator: EventValidator
+    emitter: LineageEmitter
+  }
   /** Identity, sessions, tokens, audit and sign-in settings. */
   auth: AuthDeps
   portalDir: string
@@ -74,11 +84,22 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       memoryLimit: config.DUCKDB_MEMORY_LIMIT,
     })
     const catalog = createDatasetStore(db)
-    const lineage = {
-      store: createLineageStore(db),
-      graph: createLineageGraph(db),
-      validator: createEventValidator(),
-    }
+    const store = createLineageStore(db)
+    const validator = createEventValidator()
+    // Our events go to our own store first (awaited, so the graph is current), then to any
+    // configured consumer or file; a failing transport is retried, never failing a pipeline.
+    const emitter = createLineageEmitter({
+      transports: [
+        storeTransport(store),
+        ...(config.LINEAGE_HTTP_URL
+          ? [httpTransport({ url: config.LINEAGE_HTTP_URL, apiKey: config.LINEAGE_HTTP_API_KEY })]
+          : []),
+        ...(config.LINEAGE_FILE ? [fileTransport(config.LINEAGE_FILE)] : []),
+      ],
+      log,
+      validator,
+    })
+    const lineage = { store, graph: createLineageGraph(db), validator, emitter }
     const trustedCentre = createTrustedCentre({
       db,
       catalog,
@@ -86,7 +107,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       dataDir: config.DATA_DIR,
       pseudonymKey: config.PSEUDONYM_KEY,
       sampleK: config.SAMPLE_K,
-      lineage: lineage.store,
+      lineage: { record: (event) => emitter.emit(event) },
     })
     return {
       config,
@@ -123,6 +144,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       auth: authDeps(config, db),
       portalDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'portal', 'dist'),
       async close() {
+        emitter.close()
         duckdb.closeSync()
         await db.destroy()
       },
