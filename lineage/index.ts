@@ -54,4 +54,5 @@ export {
   runsQuery,
 } from './routes.js'
 export { type EmittedRunEvent, lineageRunId, runEvent } from './run-event.js'
+export { columnLineageOfSql, type SqlColumnLineage, type SqlTable } from './sql-column-lineage.js'
 export { createEventValidator, type EventCheck, type EventValidator } from './validate-event.js'

@@ -180,6 +180,34 @@ describe('lineage through the API', () => {
     expect(target?.data.inputFields.length).toBeGreaterThan(0)
   })
 
+  it('traces our published columns back to the feeds, derived from the pipeline SQL', async () => {
+    const { status, body } = await get<{
+      graph: {
+        id: string
+        data: {
+          inputFields: {
+            namespace: string
+            dataset: string
+            field: string
+            transformations: { subtype: string; masking?: boolean }[]
+          }[]
+        }
+      }[]
+    }>('/api/v1/column-lineage?nodeId=datasetField:gov-data-portal:person-address-pa:person_key')
+    expect(status).toBe(200)
+    const key = body.graph.find(
+      (n) => n.id === 'datasetField:gov-data-portal:person-address-pa:person_key',
+    )
+    expect(key?.data.inputFields).toEqual([
+      {
+        namespace: 'gov-data-portal.staging',
+        dataset: 'dos_persons',
+        field: 'uinfin',
+        transformations: [{ type: 'DIRECT', subtype: 'TRANSFORMATION', masking: true }],
+      },
+    ])
+  })
+
   it('takes batches, keeping the valid events of a partly invalid one', async () => {
     const good = { ...example('marquez__event_simple.json'), eventTime: '2026-11-22T05:00:00.000Z' }
     const bad = example('invalid/ol__proxy-fluentd__event_no_run_id.json')

@@ -10,7 +10,7 @@ import type { Pipeline } from './pipeline.js'
 import { assertionExpression, judge, summarise } from './quality.js'
 import { createReferenceTables } from './reference-tables.js'
 import { newRunId, type Run } from './run.js'
-import { fuseEvent, type LineageSink, qualityEvents } from './run-lineage.js'
+import { fuseEvent, type LineageSink, pipelineColumnLineage, qualityEvents } from './run-lineage.js'
 import type { RunStore } from './run-store.js'
 
 export interface FuseDeps {
@@ -75,10 +75,11 @@ export async function runPipeline(deps: FuseDeps, pipeline: Pipeline): Promise<F
           `COPY (SELECT * FROM (${pipeline.sql}) ORDER BY ${order}) TO ${quoteLiteral(pending)} (FORMAT parquet, COMPRESSION zstd)`,
         )
         const output = await measureOutput(conn, pending)
+        const columnLineage = await pipelineColumnLineage(conn, pipeline)
         timings.fuseMs = lap()
         const quality = await checkQuality(conn, pipeline, pending, deps.now())
         timings.qualityMs = lap()
-        return { ...output, quality }
+        return { ...output, quality, columnLineage }
       },
     )
     const { quality } = measured
@@ -130,6 +131,7 @@ export async function runPipeline(deps: FuseDeps, pipeline: Pipeline): Promise<F
     await deps.lineage?.record(
       fuseEvent(pipeline, run, 'COMPLETE', {
         schema: measured.schema,
+        columnLineage: measured.columnLineage,
         rowCount: content.rowCount,
         bytes: content.byteSize,
       }),

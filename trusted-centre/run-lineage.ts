@@ -1,4 +1,6 @@
+import type { DuckDBConnection } from '../core/index.js'
 import {
+  columnLineageOfSql,
   type EmittedRunEvent,
   type LineageDataset,
   lineageFacets,
@@ -7,9 +9,11 @@ import {
   type RunEvent,
   type RunEventType,
   runEvent,
+  type SqlColumnLineage,
 } from '../lineage/index.js'
 import type { FeedContract } from './feed-contract.js'
 import type { Pipeline } from './pipeline.js'
+import { REFERENCE_TABLES } from './reference-tables.js'
 import type { Run } from './run.js'
 
 /** Where the Trusted Centre sends its OpenLineage events (the lineage store, in process). */
@@ -101,6 +105,7 @@ export function fuseEvent(
     rowCount?: number
     bytes?: number
     error?: string
+    columnLineage?: SqlColumnLineage
   } = {},
 ): EmittedRunEvent {
   const descriptions = new Map(pipeline.dataset.columns.map((c) => [c.name, c.description]))
@@ -108,6 +113,14 @@ export function fuseEvent(
     namespace: PORTAL_NAMESPACE,
     name: pipeline.dataset.slug,
     facets: {
+      ...(details.columnLineage
+        ? {
+            columnLineage: lineageFacets.columnLineage(
+              details.columnLineage.fields,
+              details.columnLineage.dataset,
+            ),
+          }
+        : {}),
       ...(details.schema
         ? {
             schema: lineageFacets.schema(
@@ -132,7 +145,11 @@ export function fuseEvent(
     eventType,
     eventTime: (eventType === 'START' ? run.startedAt : run.finishedAt) ?? new Date(),
     runId: run.id,
-    job: { name: `fuse.${pipeline.id}`, type: 'FUSION' },
+    job: {
+      name: `fuse.${pipeline.id}`,
+      type: 'FUSION',
+      facets: { sql: lineageFacets.sql(pipeline.sql) },
+    },
     ...(details.error
       ? { runFacets: { errorMessage: lineageFacets.errorMessage(details.error) } }
       : {}),
@@ -183,4 +200,33 @@ export function qualityEvents(pipeline: Pipeline, run: Run): EmittedRunEvent[] {
     }),
     runEvent({ ...parts, eventType: 'COMPLETE', inputs: [checked] }),
   ]
+}
+
+/**
+ * Which input columns make each output column of a pipeline, from its SQL as DuckDB parses it:
+ * the feeds (their staged snapshots, with the `_run`/`_row` provenance columns) and the
+ * reference tables are the inputs.
+ */
+export function pipelineColumnLineage(
+  connection: DuckDBConnection,
+  pipeline: Pipeline,
+): Promise<SqlColumnLineage> {
+  return columnLineageOfSql(connection, pipeline.sql, {
+    ...Object.fromEntries(
+      pipeline.inputs.map((feed) => [
+        feed.id,
+        {
+          namespace: STAGING,
+          name: feed.id,
+          columns: ['_row', '_run', ...feed.columns.map((c) => c.name)],
+        },
+      ]),
+    ),
+    ...Object.fromEntries(
+      Object.entries(REFERENCE_TABLES).map(([table, columns]) => [
+        table,
+        { namespace: `${PORTAL_NAMESPACE}.reference`, name: table, columns },
+      ]),
+    ),
+  })
 }
