@@ -77,6 +77,10 @@ export const datasetNodeId = (e: EntityId) => `dataset:${e.namespace}:${e.name}`
 export const jobNodeId = (e: EntityId) => `job:${e.namespace}:${e.name}`
 const fieldNodeId = (e: EntityId, field: string) => `datasetField:${e.namespace}:${e.name}:${field}`
 
+function newestPerDataset<T extends EntityId>(entries: readonly T[]): T[] {
+  return [...new Map(entries.map((e) => [JSON.stringify([e.namespace, e.name]), e])).values()]
+}
+
 function runSummary(row: Selectable<LineageTables['lineage_runs']>): RunSummary {
   return {
     id: row.run_id,
@@ -85,8 +89,9 @@ function runSummary(row: Selectable<LineageTables['lineage_runs']>): RunSummary 
     endedAt: row.ended_at,
     durationMs:
       row.started_at && row.ended_at ? row.ended_at.getTime() - row.started_at.getTime() : null,
-    outputs: row.outputs,
-    quality: row.quality,
+    // Events add to a run's lists; the newest entry per dataset stands.
+    outputs: newestPerDataset(row.outputs),
+    quality: newestPerDataset(row.quality),
     facets: row.facets,
   }
 }

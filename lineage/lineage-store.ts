@@ -34,94 +34,113 @@ const STATE_OF: Record<string, string | undefined> = {
 }
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'ABORTED'])
 
-/**
- * Facets merged as the spec says: a facet replaces its predecessor of the same key whole, the
- * newest by event time winning; `_deleted: true` removes it.
- */
-function mergeFacets(
-  stored: Facets,
-  storedTime: Date,
-  incoming: Facets | undefined,
-  time: Date,
-): Facets {
-  if (!incoming) return stored
-  const newer = time >= storedTime
-  const merged = { ...stored }
-  for (const [key, facet] of Object.entries(incoming)) {
-    if (!newer && key in stored) continue
-    if (facet?._deleted === true) delete merged[key]
-    else merged[key] = facet
-  }
-  return merged
+/** An entity's facets as an event brings them: the ones to keep, and the ones it deletes. */
+function facetChange(facets: Facets | undefined) {
+  const kept: Facets = {}
+  const deleted: string[] = []
+  for (const [key, facet] of Object.entries(facets ?? {}))
+    if (facet?._deleted === true) deleted.push(key)
+    else kept[key] = facet
+  return { kept, deleted }
 }
 
 const bodyHash = (event: LineageEvent) =>
   createHash('sha256').update(canonicalJson(event)).digest('hex')
 
+const entityKey = (e: { namespace: string; name: string }) => `${e.namespace}\u0000${e.name}`
+
 export function createLineageStore(db: Kysely<LineageTables>): LineageStore {
-  async function upsertEntity(
+  /**
+   * Jobs or datasets, one statement for all of an event's: a facet replaces its predecessor of
+   * the same key whole, the newest by event time winning (an older event only adds keys not yet
+   * known); `_deleted: true` removes it. An event without facets changes nothing.
+   */
+  async function upsertEntities(
     trx: Transaction<LineageTables>,
     table: 'lineage_jobs' | 'lineage_datasets',
-    ref: { namespace: string; name: string; facets?: Facets },
+    refs: readonly { namespace: string; name: string; facets?: Facets }[],
     time: Date,
   ) {
-    const existing = await trx
-      .selectFrom(table)
-      .select(['facets', 'facets_time'])
-      .where('namespace', '=', ref.namespace)
-      .where('name', '=', ref.name)
-      .forUpdate()
-      .executeTakeFirst()
-    if (!existing) {
-      await trx
-        .insertInto(table)
-        .values({
-          namespace: ref.namespace,
-          name: ref.name,
-          facets: JSON.stringify(mergeFacets({}, time, ref.facets, time)),
+    const byKey = new Map<
+      string,
+      { namespace: string; name: string; kept: Facets; deleted: string[] }
+    >()
+    for (const ref of refs) {
+      const change = facetChange(ref.facets)
+      const found = byKey.get(entityKey(ref))
+      if (found) {
+        Object.assign(found.kept, change.kept)
+        found.deleted.push(...change.deleted)
+      } else byKey.set(entityKey(ref), { namespace: ref.namespace, name: ref.name, ...change })
+    }
+    if (byKey.size === 0) return
+    const rows = [...byKey.values()]
+    // Deleted keys travel in the row's facets under a reserved key, so one statement serves all.
+    const DELETED = '__deleted'
+    await trx
+      .insertInto(table)
+      .values(
+        rows.map((r) => ({
+          namespace: r.namespace,
+          name: r.name,
+          facets: JSON.stringify({
+            ...r.kept,
+            ...(r.deleted.length > 0 ? { [DELETED]: r.deleted } : {}),
+          }),
           facets_time: time,
           created_at: time,
           updated_at: time,
-        })
-        .execute()
-      return
-    }
-    if (!ref.facets || Object.keys(ref.facets).length === 0) return
-    const facetsTime = new Date(Math.max(existing.facets_time.getTime(), time.getTime()))
-    await trx
-      .updateTable(table)
-      .set({
-        facets: JSON.stringify(
-          mergeFacets(existing.facets, existing.facets_time, ref.facets, time),
-        ),
-        facets_time: facetsTime,
-        updated_at: facetsTime,
-      })
-      .where('namespace', '=', ref.namespace)
-      .where('name', '=', ref.name)
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['namespace', 'name'])
+          .doUpdateSet({
+            facets: sql`case when excluded.facets_time >= ${sql.ref(`${table}.facets_time`)}
+              then (${sql.ref(`${table}.facets`)} || (excluded.facets - ${DELETED}))
+                - coalesce(array(select jsonb_array_elements_text(excluded.facets -> ${DELETED})), '{}'::text[])
+              else (excluded.facets - ${DELETED}) || ${sql.ref(`${table}.facets`)} end`,
+            facets_time: sql`greatest(${sql.ref(`${table}.facets_time`)}, excluded.facets_time)`,
+            updated_at: sql`greatest(${sql.ref(`${table}.updated_at`)}, excluded.updated_at)`,
+          })
+          .where(sql<boolean>`excluded.facets <> '{}'::jsonb`),
+      )
       .execute()
+    // A brand-new row keeps no deletion marker.
+    const deleting = rows.filter((r) => r.deleted.length > 0)
+    if (deleting.length > 0)
+      await trx
+        .updateTable(table)
+        .set({ facets: sql`facets - ${DELETED}` })
+        .where(
+          sql<boolean>`(namespace, name) in (${sql.join(deleting.map((r) => sql`(${r.namespace}, ${r.name})`))})`,
+        )
+        .execute()
   }
 
-  async function upsertEdge(
+  async function upsertEdges(
     trx: Transaction<LineageTables>,
     job: { namespace: string; name: string },
-    dataset: LineageDataset,
-    direction: 'input' | 'output',
+    datasets: readonly { dataset: LineageDataset; direction: 'input' | 'output' }[],
     runId: string | null,
     time: Date,
   ) {
+    const unique = new Map(datasets.map((d) => [`${entityKey(d.dataset)}\u0000${d.direction}`, d]))
+    if (unique.size === 0) return
     await trx
       .insertInto('lineage_edges')
-      .values({
-        job_namespace: job.namespace,
-        job_name: job.name,
-        dataset_namespace: dataset.namespace,
-        dataset_name: dataset.name,
-        direction,
-        last_run_id: runId,
-        first_seen: time,
-        last_seen: time,
-      })
+      .values(
+        [...unique.values()].map(({ dataset, direction }) => ({
+          job_namespace: job.namespace,
+          job_name: job.name,
+          dataset_namespace: dataset.namespace,
+          dataset_name: dataset.name,
+          direction,
+          last_run_id: runId,
+          first_seen: time,
+          last_seen: time,
+        })),
+      )
       .onConflict((oc) =>
         oc
           .columns(['job_namespace', 'job_name', 'dataset_namespace', 'dataset_name', 'direction'])
@@ -176,8 +195,11 @@ export function createLineageStore(db: Kysely<LineageTables>): LineageStore {
         .execute()
   }
 
-  async function foldRun(trx: Transaction<LineageTables>, event: RunEvent, time: Date) {
-    const runId = event.run.runId
+  /**
+   * The run, in one statement: its state moves forward only (the first terminal state stays,
+   * OTHER changes nothing), START sets the start, the terminal event the end, facets merge.
+   */
+  async function upsertRun(trx: Transaction<LineageTables>, event: RunEvent, time: Date) {
     const outputs: RunOutputSummary[] = (event.outputs ?? []).flatMap((o) => {
       const stats = o.outputFacets?.outputStatistics as
         | { rowCount?: number; size?: number }
@@ -201,95 +223,81 @@ export function createLineageStore(db: Kysely<LineageTables>): LineageStore {
           ]
         : []
     })
-    const state = STATE_OF[event.eventType ?? '']
-    const existing = await trx
-      .selectFrom('lineage_runs')
-      .selectAll()
-      .where('run_id', '=', runId)
-      .forUpdate()
-      .executeTakeFirst()
-    if (!existing) {
-      await trx
-        .insertInto('lineage_runs')
-        .values({
-          run_id: runId,
-          job_namespace: event.job.namespace,
-          job_name: event.job.name,
-          state: state ?? 'NEW',
-          started_at: event.eventType === 'START' ? time : null,
-          ended_at: state && TERMINAL.has(state) ? time : null,
-          facets: JSON.stringify(mergeFacets({}, time, event.run.facets, time)),
-          outputs: JSON.stringify(outputs),
-          quality: JSON.stringify(quality),
-          updated_at: time,
-        })
-        .execute()
-      return
-    }
-    const terminal = TERMINAL.has(existing.state)
-    const nextState = terminal || !state ? existing.state : state
-    const endedNow = !terminal && state !== undefined && TERMINAL.has(state)
-    const byKey = <T extends { namespace: string; name: string }>(a: T[], b: T[]) => [
-      ...a.filter((x) => !b.some((y) => y.namespace === x.namespace && y.name === x.name)),
-      ...b,
-    ]
+    const state = STATE_OF[event.eventType ?? ''] ?? 'NEW'
+    const terminal = TERMINAL.has(state)
     await trx
-      .updateTable('lineage_runs')
-      .set({
-        state: nextState,
-        started_at:
-          event.eventType === 'START' && (!existing.started_at || time < existing.started_at)
-            ? time
-            : existing.started_at,
-        ended_at: endedNow ? time : existing.ended_at,
-        facets: JSON.stringify(
-          mergeFacets(existing.facets, existing.updated_at, event.run.facets, time),
-        ),
-        outputs: JSON.stringify(byKey(existing.outputs, outputs)),
-        quality: JSON.stringify(byKey(existing.quality, quality)),
-        updated_at: time > existing.updated_at ? time : existing.updated_at,
+      .insertInto('lineage_runs')
+      .values({
+        run_id: event.run.runId,
+        job_namespace: event.job.namespace,
+        job_name: event.job.name,
+        state,
+        started_at: event.eventType === 'START' ? time : null,
+        ended_at: terminal ? time : null,
+        facets: JSON.stringify(facetChange(event.run.facets).kept),
+        outputs: JSON.stringify(outputs),
+        quality: JSON.stringify(quality),
+        updated_at: time,
       })
-      .where('run_id', '=', runId)
+      .onConflict((oc) =>
+        oc.column('run_id').doUpdateSet({
+          state: sql`case when lineage_runs.state in ('COMPLETED', 'FAILED', 'ABORTED') or excluded.state = 'NEW'
+            then lineage_runs.state else excluded.state end`,
+          started_at: sql`least(lineage_runs.started_at, excluded.started_at)`,
+          ended_at: sql`case when lineage_runs.state in ('COMPLETED', 'FAILED', 'ABORTED')
+            then lineage_runs.ended_at else coalesce(excluded.ended_at, lineage_runs.ended_at) end`,
+          facets: sql`case when excluded.updated_at >= lineage_runs.updated_at
+            then lineage_runs.facets || excluded.facets else excluded.facets || lineage_runs.facets end`,
+          outputs: sql`lineage_runs.outputs || excluded.outputs`,
+          quality: sql`lineage_runs.quality || excluded.quality`,
+          updated_at: sql`greatest(lineage_runs.updated_at, excluded.updated_at)`,
+        }),
+      )
       .execute()
   }
 
   async function fold(trx: Transaction<LineageTables>, event: LineageEvent) {
     const time = new Date(event.eventTime)
     if (isDatasetEvent(event)) {
-      await upsertEntity(trx, 'lineage_datasets', event.dataset, time)
+      await upsertEntities(trx, 'lineage_datasets', [event.dataset], time)
       await replaceColumnLineage(trx, event.dataset)
       return
     }
     const job = event.job
-    await upsertEntity(trx, 'lineage_jobs', job, time)
+    const inputs = event.inputs ?? []
+    const outputs = event.outputs ?? []
+    await upsertEntities(trx, 'lineage_jobs', [job], time)
+    await upsertEntities(trx, 'lineage_datasets', [...inputs, ...outputs], time)
     const runId = isRunEvent(event) ? event.run.runId : null
-    if (isRunEvent(event)) await foldRun(trx, event, time)
-    for (const input of event.inputs ?? []) {
-      await upsertEntity(trx, 'lineage_datasets', input, time)
-      await upsertEdge(trx, job, input, 'input', runId, time)
-    }
-    for (const output of event.outputs ?? []) {
-      await upsertEntity(trx, 'lineage_datasets', output, time)
-      await upsertEdge(trx, job, output, 'output', runId, time)
-      await replaceColumnLineage(trx, output)
-      if (runId && isRunEvent(event) && event.eventType === 'COMPLETE') {
-        const version =
-          (output.facets?.version as { datasetVersion?: string } | undefined)?.datasetVersion ??
-          runId
-        await trx
-          .insertInto('lineage_dataset_versions')
-          .values({
+    if (isRunEvent(event)) await upsertRun(trx, event, time)
+    await upsertEdges(
+      trx,
+      job,
+      [
+        ...inputs.map((dataset) => ({ dataset, direction: 'input' as const })),
+        ...outputs.map((dataset) => ({ dataset, direction: 'output' as const })),
+      ],
+      runId,
+      time,
+    )
+    for (const output of outputs) await replaceColumnLineage(trx, output)
+    if (runId && isRunEvent(event) && event.eventType === 'COMPLETE' && outputs.length > 0)
+      await trx
+        .insertInto('lineage_dataset_versions')
+        .values(
+          [...new Map(outputs.map((o) => [entityKey(o), o])).values()].map((output) => ({
             namespace: output.namespace,
             name: output.name,
-            version,
+            version:
+              (output.facets?.version as { datasetVersion?: string } | undefined)?.datasetVersion ??
+              runId,
             run_id: runId,
             created_at: time,
             facets: JSON.stringify({ ...output.facets, ...output.outputFacets }),
-          })
-          .onConflict((oc) => oc.doNothing())
-          .execute()
-      }
-    }
+          })),
+        )
+        .onConflict((oc) => oc.doNothing())
+        .execute()
   }
 
   return {
