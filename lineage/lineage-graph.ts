@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely'
+import { type Kysely, type Selectable, sql } from 'kysely'
 import type { Facets } from './events.js'
 import type { LineageTables, RunOutputSummary, RunQualitySummary } from './lineage-tables.js'
 
@@ -383,6 +383,74 @@ export function createLineageGraph(db: Kysely<LineageTables>) {
         frontier = next
       }
       return { graph: [...nodes.values()] }
+    },
+
+    /**
+     * One dataset as lineage knows it: schema and facets, versions written by runs, the jobs
+     * reading and writing it, and its other names: the `symlinks` it lists and the datasets
+     * that list it (how another tool's name for a file links to our catalogue entry).
+     */
+    async dataset(id: EntityId) {
+      const row = await db
+        .selectFrom('lineage_datasets')
+        .selectAll()
+        .where('namespace', '=', id.namespace)
+        .where('name', '=', id.name)
+        .executeTakeFirst()
+      if (!row) return undefined
+      const [versions, edges, aliasedBy] = await Promise.all([
+        db
+          .selectFrom('lineage_dataset_versions')
+          .select(['version', 'run_id', 'created_at'])
+          .where('namespace', '=', id.namespace)
+          .where('name', '=', id.name)
+          .orderBy('created_at', 'desc')
+          .limit(50)
+          .execute(),
+        db
+          .selectFrom('lineage_edges')
+          .select(['job_namespace', 'job_name', 'direction'])
+          .where('dataset_namespace', '=', id.namespace)
+          .where('dataset_name', '=', id.name)
+          .execute(),
+        db
+          .selectFrom('lineage_datasets')
+          .select(['namespace', 'name'])
+          .where(
+            sql<boolean>`facets -> 'symlinks' -> 'identifiers' @> ${JSON.stringify([{ namespace: id.namespace, name: id.name }])}::jsonb`,
+          )
+          .execute(),
+      ])
+      const symlinks =
+        (row.facets.symlinks as { identifiers?: EntityId[] } | undefined)?.identifiers ?? []
+      const schema = row.facets.schema as { fields?: DatasetNodeData['fields'] } | undefined
+      return {
+        id,
+        ...id,
+        fields: (schema?.fields ?? []).map((f) => ({
+          name: f.name,
+          type: f.type,
+          description: f.description,
+        })),
+        facets: row.facets,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+        versions: versions.map((v) => ({
+          version: v.version,
+          runId: v.run_id,
+          createdAt: v.created_at,
+        })),
+        writtenBy: edges
+          .filter((e) => e.direction === 'output')
+          .map((e) => ({ namespace: e.job_namespace, name: e.job_name })),
+        readBy: edges
+          .filter((e) => e.direction === 'input')
+          .map((e) => ({ namespace: e.job_namespace, name: e.job_name })),
+        aliases: [
+          ...symlinks.map((s) => ({ namespace: s.namespace, name: s.name })),
+          ...aliasedBy.map((a) => ({ namespace: a.namespace, name: a.name })),
+        ],
+      }
     },
 
     /** A job's runs, newest first: state, duration, rows written, quality. */

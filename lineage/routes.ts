@@ -18,6 +18,10 @@ export interface LineageRouteDeps {
   visibility: (c: Context<RouteEnv>) => Promise<DatasetVisibility>
   /** Where our own events go and how that is going. */
   transports: () => TransportStatus[]
+  /** Which of our catalogue's datasets (by slug) the caller may open, to link lineage to them. */
+  catalogued: (c: Context<RouteEnv>) => Promise<(slug: string) => boolean>
+  /** The namespace of datasets published in our catalogue (their names are the slugs). */
+  catalogueNamespace: string
 }
 
 const MAX_EVENT_BYTES = 5 * 1024 * 1024
@@ -168,6 +172,24 @@ export function lineageRoutes(deps: LineageRouteDeps) {
       return c.json(
         await deps.graph.columnLineage(target.dataset, { field: target.field, depth, visible }),
       )
+    })
+    .get('/namespaces/:namespace/datasets/:name', async (c) => {
+      assertCan(c.get('ability'), 'read', 'LineageEvent')
+      const id = { namespace: c.req.param('namespace'), name: c.req.param('name') }
+      const visible = await deps.visibility(c)
+      const dataset = visible(id) ? await deps.graph.dataset(id) : undefined
+      if (!dataset) throw new NotFoundError(`No dataset ${id.name} in namespace ${id.namespace}`)
+      // Linked to our catalogue where it is one of ours, or names one of ours among its aliases.
+      const opens = await deps.catalogued(c)
+      const ours = [id, ...dataset.aliases].find(
+        (d) => d.namespace === deps.catalogueNamespace && opens(d.name),
+      )
+      return c.json({
+        ...dataset,
+        aliases: dataset.aliases.filter(visible),
+        catalogue: ours ? { slug: ours.name } : null,
+        lineageOnly: !ours,
+      })
     })
     .get('/namespaces/:namespace/jobs/:job/runs', validate('query', runsQuery), async (c) => {
       assertCan(c.get('ability'), 'read', 'LineageEvent')

@@ -153,6 +153,8 @@ try {
         validator,
         visibility: async () => () => true,
         transports: () => [],
+        catalogued: async () => () => false,
+        catalogueNamespace: 'gov-data-portal',
       }) as never,
     )
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })

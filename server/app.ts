@@ -57,7 +57,7 @@ export interface AppDeps {
   db: NotificationRouteDeps['db']
   allowPrivateWebhooks: boolean
   query: QueryService
-  lineage: Omit<LineageRouteDeps, 'visibility' | 'transports'> & {
+  lineage: Pick<LineageRouteDeps, 'store' | 'graph' | 'validator'> & {
     emitter: { status(): TransportStatus[] }
   }
   /** What a person may read right now: the query service's view of grants. */
@@ -145,6 +145,13 @@ export function createApp(deps: AppDeps) {
         ...deps.lineage,
         transports: () => deps.lineage.emitter.status(),
         visibility: (c) => datasetVisibility(deps.catalog, c.get('ability')),
+        catalogued: async (c) => {
+          const readable = new Set(
+            (await deps.catalog.listDatasets(c.get('ability'))).map((d) => d.slug),
+          )
+          return (slug) => readable.has(slug)
+        },
+        catalogueNamespace: PORTAL_NAMESPACE,
       }),
     )
     .route('/tokens', tokenRoutes(deps.auth))

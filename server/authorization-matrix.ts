@@ -281,6 +281,19 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
   },
   {
     method: 'GET',
+    path: '/api/v1/namespaces/gov-data-portal/datasets/person-address-pa',
+    signedIn: 200,
+    anonymous: 401,
+  },
+  {
+    method: 'GET',
+    path: `/api/v1/namespaces/gov-data-portal/datasets/${HIDDEN_DATASET}`,
+    signedIn: 200,
+    anonymous: 401,
+    except: { 'officer.moe': 404, 'steward.dos': 404, 'leader.mddi': 404 },
+  },
+  {
+    method: 'GET',
     path: '/api/v1/namespaces/gov-data-portal/jobs/fuse.person_address_pa/runs',
     signedIn: 200,
     anonymous: 401,

@@ -208,6 +208,68 @@ describe('lineage through the API', () => {
     ])
   })
 
+  it('links datasets other tools report to our catalogue by name or symlink; others stay lineage-only', async () => {
+    const landing = { namespace: 's3://landing-bucket', name: 'exports/person-address-pa.parquet' }
+    const event = {
+      eventType: 'COMPLETE',
+      eventTime: '2026-11-22T06:00:00Z',
+      producer: 'https://github.com/apache/airflow',
+      schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
+      run: { runId: '0193f3a4-8c1e-7d2a-9b1c-3f2e1d0c9b01' },
+      job: { namespace: 'airflow://moh', name: 'export_to_s3.copy' },
+      inputs: [{ namespace: 'gov-data-portal', name: 'person-address-pa' }],
+      outputs: [
+        {
+          ...landing,
+          facets: {
+            symlinks: {
+              _producer: 'https://github.com/apache/airflow',
+              _schemaURL:
+                'https://openlineage.io/spec/facets/1-0-1/SymlinksDatasetFacet.json#/$defs/SymlinksDatasetFacet',
+              identifiers: [
+                { namespace: 'gov-data-portal', name: 'person-address-pa', type: 'TABLE' },
+              ],
+            },
+          },
+        },
+        { namespace: 's3://landing-bucket', name: 'exports/other.csv' },
+      ],
+    }
+    expect(
+      (await post('/api/v1/lineage', event, { authorization: `Bearer ${token}` })).status,
+    ).toBe(201)
+    const at = (d: { namespace: string; name: string }) =>
+      `/api/v1/namespaces/${encodeURIComponent(d.namespace)}/datasets/${encodeURIComponent(d.name)}`
+    const linked = await get<{
+      catalogue: { slug: string } | null
+      lineageOnly: boolean
+      readBy: unknown[]
+      writtenBy: unknown[]
+    }>(at(landing))
+    expect(linked.status).toBe(200)
+    expect(linked.body).toMatchObject({
+      catalogue: { slug: 'person-address-pa' },
+      lineageOnly: false,
+    })
+    const other = await get<{ lineageOnly: boolean }>(
+      at({ namespace: 's3://landing-bucket', name: 'exports/other.csv' }),
+    )
+    expect(other.body.lineageOnly).toBe(true)
+    const ours = await get<{
+      catalogue: { slug: string }
+      aliases: unknown[]
+      readBy: unknown[]
+      versions: unknown[]
+    }>(at({ namespace: 'gov-data-portal', name: 'person-address-pa' }))
+    expect(ours.body.catalogue).toEqual({ slug: 'person-address-pa' })
+    expect(ours.body.aliases).toContainEqual(landing)
+    expect(ours.body.readBy).toContainEqual({
+      namespace: 'airflow://moh',
+      name: 'export_to_s3.copy',
+    })
+    expect(ours.body.versions.length).toBeGreaterThan(0)
+  })
+
   it('takes batches, keeping the valid events of a partly invalid one', async () => {
     const good = { ...example('marquez__event_simple.json'), eventTime: '2026-11-22T05:00:00.000Z' }
     const bad = example('invalid/ol__proxy-fluentd__event_no_run_id.json')

@@ -470,6 +470,19 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     method: 'get',
+    path: '/api/v1/namespaces/{namespace}/datasets/{name}',
+    pathParams: {
+      namespace: "The dataset's namespace, URL-encoded (e.g. `s3://bucket` or `gov-data-portal`).",
+      name: "The dataset's name, URL-encoded.",
+    },
+    tag: 'Lineage',
+    summary: 'One dataset as lineage knows it, linked to our catalogue where it is ours',
+    description:
+      '`{ id, fields, facets, versions: [{ version, runId, createdAt }], writtenBy, readBy, aliases, catalogue: { slug } | null, lineageOnly }`: datasets other tools report are lineage-only entries; one whose name (or a `symlinks` alias, either way) is a catalogue dataset you may open links to it.',
+    access: 'signed-in',
+  },
+  {
+    method: 'get',
     path: '/api/v1/namespaces/{namespace}/jobs/{job}/runs',
     pathParams: {
       namespace: "The job's namespace, URL-encoded (e.g. `gov-data-portal`).",
