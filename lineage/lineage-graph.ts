@@ -137,6 +137,18 @@ export function createLineageGraph(db: Kysely<LineageTables>) {
     return undefined
   }
 
+  /** The stored rows of some jobs or datasets, in one query. */
+  async function entityRows(table: 'lineage_datasets' | 'lineage_jobs', ids: EntityId[]) {
+    if (ids.length === 0) return []
+    return db
+      .selectFrom(table)
+      .selectAll()
+      .where((eb) =>
+        eb.or(ids.map((d) => eb.and([eb('namespace', '=', d.namespace), eb('name', '=', d.name)]))),
+      )
+      .execute()
+  }
+
   async function latestRuns(jobs: EntityId[]) {
     if (jobs.length === 0) return new Map<string, RunSummary>()
     const rows = await db
@@ -226,32 +238,8 @@ export function createLineageGraph(db: Kysely<LineageTables>) {
       const datasetList = [...datasets.values()]
       const jobList = [...jobs.values()]
       const [datasetRows, jobRows, runs] = await Promise.all([
-        datasetList.length === 0
-          ? []
-          : db
-              .selectFrom('lineage_datasets')
-              .selectAll()
-              .where((eb) =>
-                eb.or(
-                  datasetList.map((d) =>
-                    eb.and([eb('namespace', '=', d.namespace), eb('name', '=', d.name)]),
-                  ),
-                ),
-              )
-              .execute(),
-        jobList.length === 0
-          ? []
-          : db
-              .selectFrom('lineage_jobs')
-              .selectAll()
-              .where((eb) =>
-                eb.or(
-                  jobList.map((j) =>
-                    eb.and([eb('namespace', '=', j.namespace), eb('name', '=', j.name)]),
-                  ),
-                ),
-              )
-              .execute(),
+        entityRows('lineage_datasets', datasetList),
+        entityRows('lineage_jobs', jobList),
         latestRuns(jobList),
       ])
       const edgeList = [...edges.values()]

@@ -207,6 +207,11 @@ export async function columnLineageOfSql(
     // Inside something already indirect (a QUALIFY's window, a filter's CASE), the outer reason holds.
     const indirect = (subtype: Subtype): Use =>
       use.type === 'INDIRECT' ? use : { type: 'INDIRECT', subtype }
+    // A function's arguments: aggregated when it aggregates, else computed from.
+    const madeBy = (name: string): Use =>
+      AGGREGATES.has(name) && use.type === 'DIRECT'
+        ? { type: 'DIRECT', subtype: 'AGGREGATION' }
+        : inner
     switch (expr.class) {
       case 'COLUMN_REF':
         return resolve(expr.column_names ?? [], scope, shadow).map((d) => through(d, use, masking))
@@ -222,10 +227,7 @@ export async function columnLineageOfSql(
         ]
       case 'FUNCTION': {
         const name = String(expr.function_name ?? '').toLowerCase()
-        const made: Use =
-          AGGREGATES.has(name) && use.type === 'DIRECT'
-            ? { type: 'DIRECT', subtype: 'AGGREGATION' }
-            : inner
+        const made = madeBy(name)
         return [
           ...collect(expr.children, scope, made, shadow, masking || MASKING.has(name)),
           ...collect(expr.filter, scope, indirect('FILTER'), shadow, masking),
@@ -239,11 +241,7 @@ export async function columnLineageOfSql(
         ]
       }
       case 'WINDOW': {
-        const name = String(expr.function_name ?? '').toLowerCase()
-        const made: Use =
-          AGGREGATES.has(name) && use.type === 'DIRECT'
-            ? { type: 'DIRECT', subtype: 'AGGREGATION' }
-            : inner
+        const made = madeBy(String(expr.function_name ?? '').toLowerCase())
         return [
           ...collect(expr.children, scope, made, shadow, masking),
           ...collect(expr.partitions, scope, indirect('WINDOW'), shadow, masking),

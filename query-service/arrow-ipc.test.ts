@@ -1,10 +1,22 @@
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DuckDBInstance } from '@duckdb/node-api'
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import { tableFromIPC, util } from 'apache-arrow'
 import { describe, expect, it } from 'vitest'
 import { arrowStream } from './arrow-ipc.js'
+
+/** A query's answer through our Arrow IPC stream, read back with apache-arrow. */
+async function arrowOf(connection: DuckDBConnection, sql: string) {
+  const result = await connection.stream(sql)
+  const names = result.columnNames()
+  const types = result.columnTypes()
+  async function* chunks() {
+    for await (const chunk of result) if (chunk.rowCount > 0) yield chunk
+  }
+  const bytes = await new Response(arrowStream(chunks(), () => ({ names, types }))).arrayBuffer()
+  return tableFromIPC(new Uint8Array(bytes))
+}
 
 describe('Arrow IPC from DuckDB chunks', () => {
   it('keeps values, types and nulls of every kind of column, across chunks', async () => {
@@ -17,14 +29,7 @@ describe('Arrow IPC from DuckDB chunks', () => {
         TIMESTAMP '2026-01-01' + to_seconds(range) AS seen_at,
         range % 2 = 0 AS even, 12.5::DECIMAL(10, 2) AS amount, [range, range] AS pair
       FROM range(5000)`
-    const result = await connection.stream(sql)
-    const names = result.columnNames()
-    const types = result.columnTypes()
-    async function* chunks() {
-      for await (const chunk of result) if (chunk.rowCount > 0) yield chunk
-    }
-    const bytes = await new Response(arrowStream(chunks(), () => ({ names, types }))).arrayBuffer()
-    const table = tableFromIPC(new Uint8Array(bytes))
+    const table = await arrowOf(connection, sql)
     expect(table.numRows).toBe(5000)
     expect(table.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual([
       'id:Int64',
@@ -73,14 +78,7 @@ describe('Arrow IPC from DuckDB chunks', () => {
         area
       FROM range(6000) JOIN read_parquet('${join(dir, 'areas.parquet')}') ON id = range`
     const expected = (await connection.runAndReadAll(sql)).getRowObjectsJS()
-    const result = await connection.stream(sql)
-    const names = result.columnNames()
-    const types = result.columnTypes()
-    async function* chunks() {
-      for await (const chunk of result) if (chunk.rowCount > 0) yield chunk
-    }
-    const bytes = await new Response(arrowStream(chunks(), () => ({ names, types }))).arrayBuffer()
-    const table = tableFromIPC(new Uint8Array(bytes))
+    const table = await arrowOf(connection, sql)
     expect(table.numRows).toBe(6000)
     expect(table.toArray().map((row) => row.toJSON())).toEqual(expected)
     expect(table.getChild('long_text')?.nullCount).toBe(Math.ceil(6000 / 11))
@@ -95,14 +93,7 @@ describe('Arrow IPC from DuckDB chunks', () => {
         (range::HUGEINT * 10000000000000000000000 - 1)::DECIMAL(38, 4) * -1 AS d38
       FROM range(5000)`
     const expected = (await connection.runAndReadAll(sql)).getRows()
-    const result = await connection.stream(sql)
-    const names = result.columnNames()
-    const types = result.columnTypes()
-    async function* chunks() {
-      for await (const chunk of result) if (chunk.rowCount > 0) yield chunk
-    }
-    const bytes = await new Response(arrowStream(chunks(), () => ({ names, types }))).arrayBuffer()
-    const table = tableFromIPC(new Uint8Array(bytes))
+    const table = await arrowOf(connection, sql)
     expect(table.schema.fields.map((f) => String(f.type))).toEqual([
       'Decimal[4e+1]',
       'Decimal[9e+2]',
@@ -118,9 +109,10 @@ describe('Arrow IPC from DuckDB chunks', () => {
     }
     for (const i of [0, 1, 9, 999, 2047, 2048, 4999])
       for (let column = 0; column < 4; column++)
-        expect(arrowUnscaled(column, i), `row ${i} column ${names[column]}`).toBe(
-          unscaled(expected[i]?.[column] ?? null),
-        )
+        expect(
+          arrowUnscaled(column, i),
+          `row ${i} column ${table.schema.fields[column]?.name}`,
+        ).toBe(unscaled(expected[i]?.[column] ?? null))
     expect(table.getChild('d4')?.nullCount).toBe(Math.ceil(5000 / 9))
   })
 })
