@@ -132,6 +132,20 @@ describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
     expect(await page.getByRole('columnheader', { name: /^n / }).count()).toBe(1)
     await page.screenshot({ path: join('test-results', 'portal-workbench.png'), fullPage: true })
 
+    // Lineage: the graph on the dataset page, laid out in a real browser; zoom, then a job's runs.
+    await page.goto(`${server.url}/datasets/person-address-pa`)
+    const graph = page.getByRole('group', { name: 'Lineage graph' })
+    await graph.waitFor()
+    const job = graph.getByRole('button', { name: 'Job fuse.person_address_pa in gov-data-portal' })
+    const box = await job.boundingBox()
+    expect(box?.width).toBeGreaterThan(40)
+    await page.getByRole('button', { name: 'Zoom in' }).click()
+    expect(((await job.boundingBox())?.width ?? 0) > (box?.width ?? 0)).toBe(true)
+    await job.click()
+    await page.getByRole('table', { name: 'Runs of fuse.person_address_pa' }).waitFor()
+    await graph.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: join('test-results', 'portal-lineage.png'), fullPage: true })
+
     // The API reference is a page of its own, served by the API, within the same security headers.
     await page
       .getByRole('navigation', { name: 'Main' })

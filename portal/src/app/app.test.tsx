@@ -293,6 +293,37 @@ describe('the portal', () => {
     )
   })
 
+  it("traces a dataset's lineage on its page: graph, a job's runs, where a column comes from", async () => {
+    const user = userEvent.setup()
+    const router = renderAt('/datasets/person-address-pa')
+    const section = await screen.findByRole('region', { name: 'Lineage' })
+    const graph = await within(section).findByRole('group', { name: 'Lineage graph' })
+    const staged = (feed: string) =>
+      within(graph).getByRole('button', { name: `Dataset ${feed} in gov-data-portal.staging` })
+    expect(staged('dos_persons')).toBeTruthy()
+    await user.click(
+      within(graph).getByRole('button', { name: 'Job fuse.person_address_pa in gov-data-portal' }),
+    )
+    const runs = await within(section).findByRole('table', {
+      name: 'Runs of fuse.person_address_pa',
+    })
+    expect(within(runs).getAllByText('completed').length).toBeGreaterThan(0)
+    await user.selectOptions(within(section).getByLabelText('Trace a column'), 'person_key')
+    const where = await within(section).findByRole('region', {
+      name: 'Where person_key comes from',
+    })
+    expect(
+      within(where).getByText('dos_persons.uinfin: direct transformation (masked)'),
+    ).toBeTruthy()
+    // What the column flows through stays lit; the rest fades.
+    expect(staged('dos_persons').getAttribute('opacity')).toBe('1')
+    expect(staged('sla_addresses').getAttribute('opacity')).toBe('0.35')
+    await user.click(within(section).getByRole('button', { name: 'Explore from here' }))
+    expect(router.state.location.pathname).toBe('/lineage')
+    expect(await screen.findByRole('heading', { level: 1, name: 'Lineage explorer' })).toBeTruthy()
+    expect(await screen.findByRole('group', { name: 'Lineage graph' })).toBeTruthy()
+  })
+
   it('shows auditors the trail with its verification status', async () => {
     jar.clear()
     const user = userEvent.setup()

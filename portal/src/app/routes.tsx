@@ -6,6 +6,7 @@ import { SignInPage } from '../features/auth/components/sign-in-page.js'
 import { DatasetPage } from '../features/datasets/components/dataset-page.js'
 import { FeedsPage } from '../features/feeds/components/feeds-page.js'
 import { GlossaryPage } from '../features/glossary/components/glossary-page.js'
+import { DatasetLineage, LineagePage } from '../features/lineage/components/lineage-explorer.js'
 import { NotificationsPage } from '../features/notifications/components/notifications-page.js'
 import { DatasetData } from '../features/query/components/dataset-data.js'
 import { DatasetAccess } from '../features/requests/components/dataset-access.js'
@@ -38,9 +39,11 @@ export const routes: RouteObject[] = [
             requestForm={(dataset, onDone) => <RequestForm dataset={dataset} onDone={onDone} />}
             holders={(slug) => <DatasetAccess slug={slug} />}
             data={(slug) => <DatasetData slug={slug} />}
+            lineage={(slug) => <DatasetLineage slug={slug} />}
           />
         ),
       },
+      { path: 'lineage', element: <LineagePage /> },
       { path: 'feeds', element: <FeedsPage /> },
       { path: 'glossary', element: <GlossaryPage /> },
       { path: 'requests', element: <RequestsPage /> },

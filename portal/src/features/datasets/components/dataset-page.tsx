@@ -17,10 +17,12 @@ export interface DatasetPageSlots {
   holders: (slug: string) => ReactNode
   /** Downloads and the sample preview, as far as the reader may have them. */
   data: (slug: string) => ReactNode
+  /** Where the dataset comes from and goes (the lineage feature). */
+  lineage: (slug: string) => ReactNode
 }
 
 /** One dataset: what it is, who owns it, its schema and its versions. */
-export function DatasetPage({ requestForm, holders, data }: DatasetPageSlots) {
+export function DatasetPage({ requestForm, holders, data, lineage }: DatasetPageSlots) {
   const { slug = '' } = useParams()
   const dataset = useDataset(slug)
   const [editing, setEditing] = useState(false)
@@ -109,6 +111,7 @@ export function DatasetPage({ requestForm, holders, data }: DatasetPageSlots) {
       </dl>
 
       {data(d.slug)}
+      {lineage(d.slug)}
 
       <h2>Schema</h2>
       <table>

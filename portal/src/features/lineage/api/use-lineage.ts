@@ -1,0 +1,102 @@
+import { useQuery } from '@tanstack/react-query'
+import { ApiError } from '../../../lib/api-client.js'
+import { useApi } from '../../../lib/api-context.js'
+
+export interface LineageEdge {
+  origin: string
+  destination: string
+}
+
+export interface RunSummary {
+  id: string
+  state: string
+  startedAt: string | null
+  endedAt: string | null
+  durationMs: number | null
+  outputs: { namespace: string; name: string; rowCount?: number }[]
+  quality: { namespace: string; name: string; passed: number; failed: number }[]
+}
+
+export interface LineageNode {
+  id: string
+  type: 'DATASET' | 'JOB'
+  data: {
+    namespace: string
+    name: string
+    type: string
+    fields?: { name: string; type?: string }[]
+    facets: Record<string, unknown>
+    latestRun?: RunSummary | null
+  }
+  inEdges: LineageEdge[]
+  outEdges: LineageEdge[]
+}
+
+export interface ColumnNode {
+  id: string
+  data: {
+    namespace: string
+    dataset: string
+    field: string
+    inputFields: {
+      namespace: string
+      dataset: string
+      field: string
+      transformations: { type: string; subtype: string; masking?: boolean }[]
+    }[]
+  }
+}
+
+/** Lineage answers are Marquez-shaped (no envelope); failures carry the usual error body. */
+async function read<T>(response: Response): Promise<T> {
+  const body = (await response.json().catch(() => undefined)) as
+    | (T & { ok?: undefined })
+    | { ok: false; error: { code: string; message: string } }
+    | undefined
+  if (response.ok && body) return body as T
+  const error = (body as { error?: { code: string; message: string } } | undefined)?.error
+  throw new ApiError(
+    response.status,
+    error?.code ?? 'internal',
+    error?.message ?? `The server answered ${response.status}`,
+  )
+}
+
+export function useLineageGraph(nodeId: string, depth: number) {
+  const api = useApi()
+  return useQuery({
+    queryKey: ['lineage', 'graph', nodeId, depth],
+    queryFn: async () =>
+      read<{ graph: LineageNode[] }>(
+        await api.api.v1.lineage.$get({ query: { nodeId, depth: String(depth) } }),
+      ),
+  })
+}
+
+/** Which source columns feed a column (or every column of a dataset), transitively. */
+export function useColumnLineage(nodeId: string | undefined) {
+  const api = useApi()
+  return useQuery({
+    queryKey: ['lineage', 'columns', nodeId],
+    enabled: nodeId !== undefined,
+    queryFn: async () =>
+      read<{ graph: ColumnNode[] }>(
+        await api.api.v1['column-lineage'].$get({ query: { nodeId: nodeId ?? '' } }),
+      ),
+  })
+}
+
+export function useJobRuns(job: { namespace: string; name: string } | undefined) {
+  const api = useApi()
+  return useQuery({
+    queryKey: ['lineage', 'runs', job?.namespace, job?.name],
+    enabled: job !== undefined,
+    queryFn: async () =>
+      read<{ runs: RunSummary[]; totalCount: number }>(
+        await api.api.v1.namespaces[':namespace'].jobs[':job'].runs.$get({
+          param: { namespace: job?.namespace ?? '', job: job?.name ?? '' },
+          query: { limit: '20' },
+        }),
+      ),
+  })
+}

@@ -1,0 +1,244 @@
+import { useState } from 'react'
+import { Link, useNavigate, useSearchParams } from 'react-router'
+import { EmptyState, ErrorState, Loading } from '../../../components/ui/page-state.js'
+import { ApiError } from '../../../lib/api-client.js'
+import {
+  type LineageNode,
+  useColumnLineage,
+  useJobRuns,
+  useLineageGraph,
+} from '../api/use-lineage.js'
+import { LineageGraph } from './lineage-graph.js'
+
+const OUR_NAMESPACE = 'gov-data-portal'
+
+const duration = (ms: number | null) =>
+  ms === null
+    ? '—'
+    : ms < 1000
+      ? `${ms} ms`
+      : ms < 60_000
+        ? `${(ms / 1000).toFixed(1)} s`
+        : `${Math.round(ms / 60_000)} min`
+
+function RunHistory({ job }: { job: { namespace: string; name: string } }) {
+  const runs = useJobRuns(job)
+  if (runs.isPending) return <Loading label="Loading runs…" />
+  if (runs.isError) return <ErrorState title="Runs could not be loaded" error={runs.error} />
+  if (runs.data.runs.length === 0) return <p className="note">No runs reported yet.</p>
+  return (
+    <table aria-label={`Runs of ${job.name}`}>
+      <thead>
+        <tr>
+          <th scope="col">Started</th>
+          <th scope="col">State</th>
+          <th scope="col">Duration</th>
+          <th scope="col">Rows written</th>
+          <th scope="col">Quality</th>
+        </tr>
+      </thead>
+      <tbody>
+        {runs.data.runs.map((run) => (
+          <tr key={run.id}>
+            <td>{run.startedAt ? new Date(run.startedAt).toLocaleString('en-SG') : '—'}</td>
+            <td>{run.state.toLowerCase()}</td>
+            <td>{duration(run.durationMs)}</td>
+            <td>
+              {run.outputs.map((o) => o.rowCount?.toLocaleString('en') ?? '—').join(', ') || '—'}
+            </td>
+            <td>
+              {run.quality.length === 0
+                ? '—'
+                : run.quality.map((q) => `${q.passed} passed, ${q.failed} failed`).join('; ')}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}
+
+function NodeDetails({ node, onExplore }: { node: LineageNode; onExplore: (id: string) => void }) {
+  const facets = Object.keys(node.data.facets)
+  return (
+    <section className="lineage-details" aria-label={`Details of ${node.data.name}`}>
+      <h3>
+        {node.type === 'JOB' ? 'Job' : 'Dataset'} {node.data.name}
+      </h3>
+      <p className="note">Namespace {node.data.namespace}</p>
+      {node.type === 'DATASET' && node.data.namespace === OUR_NAMESPACE && (
+        <p>
+          <Link to={`/datasets/${node.data.name}`}>Open in the catalogue</Link>
+        </p>
+      )}
+      <button type="button" onClick={() => onExplore(node.id)}>
+        Explore from here
+      </button>
+      {node.type === 'DATASET' && (node.data.fields?.length ?? 0) > 0 && (
+        <p>
+          Columns:{' '}
+          {node.data.fields?.map((f) => `${f.name}${f.type ? ` (${f.type})` : ''}`).join(', ')}
+        </p>
+      )}
+      <p>Facets: {facets.length > 0 ? facets.join(', ') : 'none'}</p>
+      {node.type === 'JOB' && node.data.latestRun && (
+        <p>
+          Latest run: {node.data.latestRun.state.toLowerCase()},{' '}
+          {duration(node.data.latestRun.durationMs)}
+        </p>
+      )}
+      {node.type === 'JOB' && <RunHistory job={node.data} />}
+    </section>
+  )
+}
+
+/**
+ * Where data comes from and goes: the graph around one dataset or job, with a depth to widen
+ * it, a node's facets and run history when clicked, and, for a chosen column, the columns it is
+ * made from highlighted, with how each is used.
+ */
+export function LineageExplorer({
+  nodeId,
+  onExplore,
+}: {
+  nodeId: string
+  onExplore: (id: string) => void
+}) {
+  const [depth, setDepth] = useState(2)
+  const [selected, setSelected] = useState<LineageNode | undefined>(undefined)
+  const [column, setColumn] = useState('')
+  const graph = useLineageGraph(nodeId, depth)
+  const focusNode = graph.data?.graph.find((n) => n.id === nodeId)
+  const datasetName =
+    focusNode?.type === 'DATASET' ? `${focusNode.data.namespace}:${focusNode.data.name}` : undefined
+  const columns = useColumnLineage(
+    column && datasetName ? `datasetField:${datasetName}:${column}` : undefined,
+  )
+
+  if (graph.isPending) return <Loading label="Tracing lineage…" />
+  if (graph.isError)
+    return graph.error instanceof ApiError && graph.error.status === 404 ? (
+      <EmptyState title="No lineage yet">
+        No run has reported reading or writing this yet.
+      </EmptyState>
+    ) : (
+      <ErrorState title="Lineage could not be loaded" error={graph.error} />
+    )
+
+  // The datasets a chosen column flows through, and the jobs between them.
+  const highlighted = new Set<string>()
+  const sources = columns.data?.graph.flatMap((n) => n.data.inputFields) ?? []
+  if (columns.data && datasetName) {
+    const touched = new Set([datasetName, ...sources.map((s) => `${s.namespace}:${s.dataset}`)])
+    for (const node of graph.data.graph)
+      if (node.type === 'DATASET' && touched.has(`${node.data.namespace}:${node.data.name}`))
+        highlighted.add(node.id)
+    for (const node of graph.data.graph)
+      if (
+        node.type === 'JOB' &&
+        node.inEdges.some((e) => highlighted.has(e.origin)) &&
+        node.outEdges.some((e) => highlighted.has(e.destination))
+      )
+        highlighted.add(node.id)
+  }
+
+  return (
+    <div className="lineage-explorer">
+      <div className="lineage-controls">
+        <label>
+          Depth{' '}
+          <select value={depth} onChange={(event) => setDepth(Number(event.target.value))}>
+            {[1, 2, 3, 4, 5, 6, 8, 10].map((d) => (
+              <option key={d} value={d}>
+                {d} {d === 1 ? 'step' : 'steps'}
+              </option>
+            ))}
+          </select>
+        </label>
+        {focusNode?.type === 'DATASET' && (focusNode.data.fields?.length ?? 0) > 0 && (
+          <label>
+            Trace a column{' '}
+            <select value={column} onChange={(event) => setColumn(event.target.value)}>
+              <option value="">(all)</option>
+              {focusNode.data.fields?.map((f) => (
+                <option key={f.name} value={f.name}>
+                  {f.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+      </div>
+      <LineageGraph
+        nodes={graph.data.graph}
+        focus={nodeId}
+        selected={selected?.id}
+        highlighted={highlighted}
+        onSelect={setSelected}
+      />
+      {column && columns.isPending && <Loading label="Tracing the column…" />}
+      {column && columns.data && (
+        <section aria-label={`Where ${column} comes from`}>
+          <h3>Where {column} comes from</h3>
+          {sources.length === 0 ? (
+            <p className="note">No column lineage reported for this column.</p>
+          ) : (
+            <ul>
+              {sources.map((s) => (
+                <li
+                  key={`${s.namespace}:${s.dataset}:${s.field}:${s.transformations.map((t) => t.subtype).join()}`}
+                >
+                  {s.dataset}.{s.field}:{' '}
+                  {s.transformations
+                    .map(
+                      (t) =>
+                        `${t.type.toLowerCase()} ${t.subtype.toLowerCase()}${t.masking ? ' (masked)' : ''}`,
+                    )
+                    .join(', ')}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+      {selected && <NodeDetails node={selected} onExplore={onExplore} />}
+    </div>
+  )
+}
+
+/** The lineage tab of a dataset page: its graph, with a link to explore further. */
+export function DatasetLineage({ slug }: { slug: string }) {
+  const navigate = useNavigate()
+  return (
+    <section aria-labelledby="lineage-heading">
+      <h2 id="lineage-heading">Lineage</h2>
+      <p className="note">
+        <Link to={`/lineage?node=${encodeURIComponent(`dataset:${OUR_NAMESPACE}:${slug}`)}`}>
+          Open the lineage explorer
+        </Link>
+      </p>
+      <LineageExplorer
+        nodeId={`dataset:${OUR_NAMESPACE}:${slug}`}
+        onExplore={(id) => navigate(`/lineage?node=${encodeURIComponent(id)}`)}
+      />
+    </section>
+  )
+}
+
+/** The lineage explorer page: any dataset or job, by its node id in the address. */
+export function LineagePage() {
+  const [params, setParams] = useSearchParams()
+  const node = params.get('node')
+  return (
+    <main>
+      <h1>Lineage explorer</h1>
+      {node ? (
+        <LineageExplorer key={node} nodeId={node} onExplore={(id) => setParams({ node: id })} />
+      ) : (
+        <EmptyState title="Choose a dataset">
+          Open a dataset from the <Link to="/">catalogue</Link> and follow its lineage from there.
+        </EmptyState>
+      )}
+    </main>
+  )
+}
