@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemAbility } from '../core/index.js'
+import { runEvent } from '../lineage/index.js'
 import { type RunningServer, serveApp } from './serve-app.js'
 import { openTestRuntime, type TestRuntime } from './test-runtime.js'
 
@@ -145,6 +146,32 @@ describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
     await page.getByRole('table', { name: 'Runs of fuse.person_address_pa' }).waitFor()
     await graph.scrollIntoViewIfNeeded()
     await page.screenshot({ path: join('test-results', 'portal-lineage.png'), fullPage: true })
+
+    // A large graph (201 nodes: a hub read by 100 jobs) opens legible around its focus.
+    for (let n = 0; n < 100; n++)
+      await runtime.lineage.store.record(
+        runEvent({
+          eventType: 'COMPLETE',
+          eventTime: new Date(Date.UTC(2026, 10, 1, 0, n)),
+          runId: `browser-hub-${n}`,
+          job: { name: `reader${n}.copy`, type: 'TASK' },
+          inputs: [{ namespace: 'gov-data-portal.bench', name: 'hub' }],
+          outputs: [{ namespace: 'gov-data-portal.bench', name: `copy${n}` }],
+        }),
+      )
+    await page.goto(
+      `${server.url}/lineage?node=${encodeURIComponent('dataset:gov-data-portal.bench:hub')}`,
+    )
+    const large = page.getByRole('group', { name: 'Lineage graph' })
+    await large.waitFor()
+    expect(await page.getByText('101 datasets, 100 jobs').count()).toBe(1)
+    const hub = large.getByRole('button', { name: 'Dataset hub in gov-data-portal.bench' })
+    // Node boxes at about the size they are drawn at 1:1, so their names read as text does.
+    expect((await hub.boundingBox())?.height ?? 0).toBeGreaterThan(36)
+    await page.screenshot({
+      path: join('test-results', 'portal-lineage-large.png'),
+      fullPage: true,
+    })
 
     // The API reference is a page of its own, served by the API, within the same security headers.
     await page

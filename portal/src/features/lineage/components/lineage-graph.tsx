@@ -6,6 +6,9 @@ const NODE_WIDTH = 220
 const NODE_HEIGHT = 46
 const VIEW_WIDTH = 960
 const VIEW_HEIGHT = 480
+/** Below this scale names are too small to read; large graphs open at LEGIBLE instead. */
+const MIN_LEGIBLE = 0.6
+const LEGIBLE = 0.85
 
 interface Placed {
   node: LineageNode
@@ -55,16 +58,26 @@ export function LineageGraph({
   onSelect: (node: LineageNode) => void
 }) {
   const { placed, edges, width, height } = useMemo(() => layout(nodes), [nodes])
-  // Fit the whole graph at first; people zoom in from there.
   const fit = useMemo(() => {
     const k = Math.min(1, VIEW_WIDTH / width, VIEW_HEIGHT / height)
     return { k, x: (VIEW_WIDTH - width * k) / 2, y: (VIEW_HEIGHT - height * k) / 2 }
   }, [width, height])
-  const [view, setView] = useState(fit)
-  const [lastFit, setLastFit] = useState(fit)
-  if (lastFit !== fit) {
-    setLastFit(fit)
-    setView(fit)
+  // The whole graph when it fits legibly; a large one opens legible around its focus node
+  // (Fit shows all of it, the wheel and drag go anywhere).
+  const start = useMemo(() => {
+    const center = placed.get(focus)
+    if (fit.k >= MIN_LEGIBLE || !center) return fit
+    return {
+      k: LEGIBLE,
+      x: VIEW_WIDTH / 2 - center.x * LEGIBLE,
+      y: VIEW_HEIGHT / 2 - center.y * LEGIBLE,
+    }
+  }, [fit, placed, focus])
+  const [view, setView] = useState(start)
+  const [lastStart, setLastStart] = useState(start)
+  if (lastStart !== start) {
+    setLastStart(start)
+    setView(start)
   }
   const drag = useRef<{ x: number; y: number } | undefined>(undefined)
   const zoom = (factor: number, cx = VIEW_WIDTH / 2, cy = VIEW_HEIGHT / 2) =>
