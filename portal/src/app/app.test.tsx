@@ -318,6 +318,17 @@ describe('the portal', () => {
     // What the column flows through stays lit; the rest fades.
     expect(staged('dos_persons').getAttribute('opacity')).toBe('1')
     expect(staged('sla_addresses').getAttribute('opacity')).toBe('0.35')
+    // The feed's own upstream is beyond two steps: expanding the node brings it in.
+    expect(
+      within(graph).queryByRole('button', { name: 'Job ingest.dos_persons in gov-data-portal' }),
+    ).toBeNull()
+    await user.click(staged('dos_persons'))
+    await user.click(within(section).getByRole('button', { name: 'Expand upstream' }))
+    expect(
+      await within(graph).findByRole('button', {
+        name: 'Job ingest.dos_persons in gov-data-portal',
+      }),
+    ).toBeTruthy()
     await user.click(within(section).getByRole('button', { name: 'Explore from here' }))
     expect(router.state.location.pathname).toBe('/lineage')
     expect(await screen.findByRole('heading', { level: 1, name: 'Lineage explorer' })).toBeTruthy()

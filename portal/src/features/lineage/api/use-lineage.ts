@@ -48,7 +48,7 @@ export interface ColumnNode {
 }
 
 /** Lineage answers are Marquez-shaped (no envelope); failures carry the usual error body. */
-async function read<T>(response: Response): Promise<T> {
+export async function readLineage<T>(response: Response): Promise<T> {
   const body = (await response.json().catch(() => undefined)) as
     | (T & { ok?: undefined })
     | { ok: false; error: { code: string; message: string } }
@@ -67,7 +67,7 @@ export function useLineageGraph(nodeId: string, depth: number) {
   return useQuery({
     queryKey: ['lineage', 'graph', nodeId, depth],
     queryFn: async () =>
-      read<{ graph: LineageNode[] }>(
+      readLineage<{ graph: LineageNode[] }>(
         await api.api.v1.lineage.$get({ query: { nodeId, depth: String(depth) } }),
       ),
   })
@@ -80,7 +80,7 @@ export function useColumnLineage(nodeId: string | undefined) {
     queryKey: ['lineage', 'columns', nodeId],
     enabled: nodeId !== undefined,
     queryFn: async () =>
-      read<{ graph: ColumnNode[] }>(
+      readLineage<{ graph: ColumnNode[] }>(
         await api.api.v1['column-lineage'].$get({ query: { nodeId: nodeId ?? '' } }),
       ),
   })
@@ -92,7 +92,7 @@ export function useJobRuns(job: { namespace: string; name: string } | undefined)
     queryKey: ['lineage', 'runs', job?.namespace, job?.name],
     enabled: job !== undefined,
     queryFn: async () =>
-      read<{ runs: RunSummary[]; totalCount: number }>(
+      readLineage<{ runs: RunSummary[]; totalCount: number }>(
         await api.api.v1.namespaces[':namespace'].jobs[':job'].runs.$get({
           param: { namespace: job?.namespace ?? '', job: job?.name ?? '' },
           query: { limit: '20' },

@@ -1,9 +1,12 @@
+import { useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router'
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { ApiError } from '../../../lib/api-client.js'
+import { useApi } from '../../../lib/api-context.js'
 import {
   type LineageNode,
+  readLineage,
   useColumnLineage,
   useJobRuns,
   useLineageGraph,
@@ -11,6 +14,45 @@ import {
 import { LineageGraph } from './lineage-graph.js'
 
 const OUR_NAMESPACE = 'gov-data-portal'
+
+/** Graphs merged by node id, each node keeping every edge any of them knows. */
+function mergeGraphs(graphs: LineageNode[][]): LineageNode[] {
+  const merged = new Map<string, LineageNode>()
+  const key = (e: { origin: string; destination: string }) => `${e.origin}→${e.destination}`
+  for (const node of graphs.flat()) {
+    const found = merged.get(node.id)
+    if (!found) {
+      merged.set(node.id, { ...node, inEdges: [...node.inEdges], outEdges: [...node.outEdges] })
+      continue
+    }
+    for (const [list, more] of [
+      [found.inEdges, node.inEdges],
+      [found.outEdges, node.outEdges],
+    ] as const)
+      for (const edge of more) if (!list.some((e) => key(e) === key(edge))) list.push(edge)
+  }
+  return [...merged.values()]
+}
+
+/** The nodes reached from `start` by walking only one way (upstream or downstream). */
+function oneWay(nodes: LineageNode[], start: string, direction: 'upstream' | 'downstream') {
+  const byId = new Map(nodes.map((n) => [n.id, n]))
+  const reached = new Set([start])
+  const queue = [start]
+  for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+    const node = byId.get(id)
+    const next =
+      direction === 'upstream'
+        ? (node?.inEdges ?? []).map((e) => e.origin)
+        : (node?.outEdges ?? []).map((e) => e.destination)
+    for (const n of next)
+      if (!reached.has(n) && byId.has(n)) {
+        reached.add(n)
+        queue.push(n)
+      }
+  }
+  return nodes.filter((n) => reached.has(n.id))
+}
 
 const duration = (ms: number | null) =>
   ms === null
@@ -58,7 +100,15 @@ function RunHistory({ job }: { job: { namespace: string; name: string } }) {
   )
 }
 
-function NodeDetails({ node, onExplore }: { node: LineageNode; onExplore: (id: string) => void }) {
+function NodeDetails({
+  node,
+  onExplore,
+  onExpand,
+}: {
+  node: LineageNode
+  onExplore: (id: string) => void
+  onExpand: (id: string, direction: 'upstream' | 'downstream') => void
+}) {
   const facets = Object.keys(node.data.facets)
   return (
     <section className="lineage-details" aria-label={`Details of ${node.data.name}`}>
@@ -71,9 +121,17 @@ function NodeDetails({ node, onExplore }: { node: LineageNode; onExplore: (id: s
           <Link to={`/datasets/${node.data.name}`}>Open in the catalogue</Link>
         </p>
       )}
-      <button type="button" onClick={() => onExplore(node.id)}>
-        Explore from here
-      </button>
+      <div className="lineage-graph-tools">
+        <button type="button" onClick={() => onExpand(node.id, 'upstream')}>
+          Expand upstream
+        </button>
+        <button type="button" onClick={() => onExpand(node.id, 'downstream')}>
+          Expand downstream
+        </button>
+        <button type="button" onClick={() => onExplore(node.id)}>
+          Explore from here
+        </button>
+      </div>
       {node.type === 'DATASET' && (node.data.fields?.length ?? 0) > 0 && (
         <p>
           Columns:{' '}
@@ -108,6 +166,25 @@ export function LineageExplorer({
   const [selected, setSelected] = useState<LineageNode | undefined>(undefined)
   const [column, setColumn] = useState('')
   const graph = useLineageGraph(nodeId, depth)
+  const api = useApi()
+  const queryClient = useQueryClient()
+  const [expanded, setExpanded] = useState<LineageNode[][]>([])
+  const [expandError, setExpandError] = useState<Error | undefined>(undefined)
+  const expand = async (id: string, direction: 'upstream' | 'downstream') => {
+    setExpandError(undefined)
+    try {
+      const around = await queryClient.fetchQuery({
+        queryKey: ['lineage', 'graph', id, 2],
+        queryFn: async () =>
+          readLineage<{ graph: LineageNode[] }>(
+            await api.api.v1.lineage.$get({ query: { nodeId: id, depth: '2' } }),
+          ),
+      })
+      setExpanded((graphs) => [...graphs, oneWay(around.graph, id, direction)])
+    } catch (error) {
+      setExpandError(error instanceof Error ? error : new Error(String(error)))
+    }
+  }
   const focusNode = graph.data?.graph.find((n) => n.id === nodeId)
   const datasetName =
     focusNode?.type === 'DATASET' ? `${focusNode.data.namespace}:${focusNode.data.name}` : undefined
@@ -125,15 +202,16 @@ export function LineageExplorer({
       <ErrorState title="Lineage could not be loaded" error={graph.error} />
     )
 
+  const nodes = mergeGraphs([graph.data.graph, ...expanded])
   // The datasets a chosen column flows through, and the jobs between them.
   const highlighted = new Set<string>()
   const sources = columns.data?.graph.flatMap((n) => n.data.inputFields) ?? []
   if (columns.data && datasetName) {
     const touched = new Set([datasetName, ...sources.map((s) => `${s.namespace}:${s.dataset}`)])
-    for (const node of graph.data.graph)
+    for (const node of nodes)
       if (node.type === 'DATASET' && touched.has(`${node.data.namespace}:${node.data.name}`))
         highlighted.add(node.id)
-    for (const node of graph.data.graph)
+    for (const node of nodes)
       if (
         node.type === 'JOB' &&
         node.inEdges.some((e) => highlighted.has(e.origin)) &&
@@ -170,7 +248,7 @@ export function LineageExplorer({
         )}
       </div>
       <LineageGraph
-        nodes={graph.data.graph}
+        nodes={nodes}
         focus={nodeId}
         selected={selected?.id}
         highlighted={highlighted}
@@ -201,7 +279,14 @@ export function LineageExplorer({
           )}
         </section>
       )}
-      {selected && <NodeDetails node={selected} onExplore={onExplore} />}
+      {expandError && <ErrorState title="That node could not be expanded" error={expandError} />}
+      {selected && (
+        <NodeDetails
+          node={nodes.find((n) => n.id === selected.id) ?? selected}
+          onExplore={onExplore}
+          onExpand={(id, direction) => void expand(id, direction)}
+        />
+      )}
     </div>
   )
 }
