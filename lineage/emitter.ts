@@ -1,6 +1,6 @@
 import { appendFile } from 'node:fs/promises'
 import type { Logger } from '../core/index.js'
-import { isRunEvent, type LineageEvent } from './events.js'
+import type { LineageEvent } from './events.js'
 import type { LineageStore } from './lineage-store.js'
 import type { EventValidator } from './validate-event.js'
 
@@ -35,8 +35,6 @@ export interface LineageEmitter {
   emit(event: LineageEvent): Promise<void>
   /** Each transport's health and backlog. */
   status(): TransportStatus[]
-  /** Whether every transport has delivered a run's events (for run status). */
-  runDelivery(lineageRunId: string): 'delivered' | 'pending'
   /** Resolves when everything pending has been delivered or `timeoutMs` passed; true if all went. */
   flush(timeoutMs?: number): Promise<boolean>
   close(): void
@@ -162,11 +160,6 @@ export function createLineageEmitter(options: EmitterOptions): LineageEmitter {
       await Promise.all(queues.filter((q) => q.transport.inline).map((q) => q.draining))
     },
     status: () => queues.map((q) => ({ ...q.status, pending: q.events.length })),
-    runDelivery(lineageRunId) {
-      return queues.some((q) => q.events.some((e) => isRunEvent(e) && e.run.runId === lineageRunId))
-        ? 'pending'
-        : 'delivered'
-    },
     async flush(timeoutMs = 30_000) {
       const until = Date.now() + timeoutMs
       while (Date.now() < until) {

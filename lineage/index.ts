@@ -47,6 +47,7 @@ export type { LineageTables } from './lineage-tables.js'
 export { lineageMigrations } from './migrations.js'
 export { PORTAL_NAMESPACE, PRODUCER } from './producer.js'
 export {
+  type CatalogueView,
   columnLineageQuery,
   graphQuery,
   type LineageRouteDeps,

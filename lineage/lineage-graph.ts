@@ -77,6 +77,29 @@ export const datasetNodeId = (e: EntityId) => `dataset:${e.namespace}:${e.name}`
 export const jobNodeId = (e: EntityId) => `job:${e.namespace}:${e.name}`
 const fieldNodeId = (e: EntityId, field: string) => `datasetField:${e.namespace}:${e.name}:${field}`
 
+/** The columns a dataset's `schema` facet lists (none without one). */
+function schemaFields(facets: Facets): DatasetNodeData['fields'] {
+  const schema = facets.schema as { fields?: DatasetNodeData['fields'] } | undefined
+  return (schema?.fields ?? []).map((f) => ({
+    name: f.name,
+    type: f.type,
+    description: f.description,
+  }))
+}
+
+/** What every answer says of a dataset, from its stored row. */
+function datasetData(row: Selectable<LineageTables['lineage_datasets']>) {
+  const id = { namespace: row.namespace, name: row.name }
+  return {
+    id,
+    ...id,
+    fields: schemaFields(row.facets),
+    facets: row.facets,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+}
+
 function newestPerDataset<T extends EntityId>(entries: readonly T[]): T[] {
   return [...new Map(entries.map((e) => [JSON.stringify([e.namespace, e.name]), e])).values()]
 }
@@ -250,23 +273,10 @@ export function createLineageGraph(db: Kysely<LineageTables>) {
       const graph: GraphNode[] = [
         ...datasetRows.map((row): GraphNode => {
           const id = { namespace: row.namespace, name: row.name }
-          const schema = row.facets.schema as { fields?: DatasetNodeData['fields'] } | undefined
           return {
             id: datasetNodeId(id),
             type: 'DATASET',
-            data: {
-              id,
-              ...id,
-              type: 'DATASET',
-              fields: (schema?.fields ?? []).map((f) => ({
-                name: f.name,
-                type: f.type,
-                description: f.description,
-              })),
-              facets: row.facets,
-              createdAt: row.created_at,
-              updatedAt: row.updated_at,
-            },
+            data: { ...datasetData(row), type: 'DATASET' },
             ...edgesOf(datasetNodeId(id)),
           }
         }),
@@ -310,9 +320,7 @@ export function createLineageGraph(db: Kysely<LineageTables>) {
             .where('namespace', '=', d.namespace)
             .where('name', '=', d.name)
             .executeTakeFirst()
-          const fields =
-            (row?.facets.schema as { fields?: { name: string; type?: string }[] } | undefined)
-              ?.fields ?? []
+          const fields = row ? schemaFields(row.facets) : []
           fieldTypes.set(key(d), new Map(fields.map((f) => [f.name, f.type ?? ''])))
         }
         return fieldTypes.get(key(d))?.get(field) || null
@@ -411,18 +419,8 @@ export function createLineageGraph(db: Kysely<LineageTables>) {
       ])
       const symlinks =
         (row.facets.symlinks as { identifiers?: EntityId[] } | undefined)?.identifiers ?? []
-      const schema = row.facets.schema as { fields?: DatasetNodeData['fields'] } | undefined
       return {
-        id,
-        ...id,
-        fields: (schema?.fields ?? []).map((f) => ({
-          name: f.name,
-          type: f.type,
-          description: f.description,
-        })),
-        facets: row.facets,
-        createdAt: row.created_at,
-        updatedAt: row.updated_at,
+        ...datasetData(row),
         versions: versions.map((v) => ({
           version: v.version,
           runId: v.run_id,

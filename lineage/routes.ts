@@ -10,16 +10,22 @@ import { type DatasetVisibility, type LineageGraph, MAX_DEPTH } from './lineage-
 import type { LineageStore } from './lineage-store.js'
 import type { EventValidator } from './validate-event.js'
 
+/** What a caller may see of datasets, from the catalogue's read rules. */
+export interface CatalogueView {
+  /** Catalogue datasets they may not discover are hidden; every other dataset is visible. */
+  visible: DatasetVisibility
+  /** Whether a catalogue dataset (by slug) exists and they may open it, to link lineage to it. */
+  opens: (slug: string) => boolean
+}
+
 export interface LineageRouteDeps {
   store: LineageStore
   graph: LineageGraph
   validator: EventValidator
-  /** The caller's view of datasets (catalogue datasets they may not discover are hidden). */
-  visibility: (c: Context<RouteEnv>) => Promise<DatasetVisibility>
+  /** The caller's view of our catalogue, read once per request. */
+  catalogue: (c: Context<RouteEnv>) => Promise<CatalogueView>
   /** Where our own events go and how that is going. */
   transports: () => TransportStatus[]
-  /** Which of our catalogue's datasets (by slug) the caller may open, to link lineage to them. */
-  catalogued: (c: Context<RouteEnv>) => Promise<(slug: string) => boolean>
   /** The namespace of datasets published in our catalogue (their names are the slugs). */
   catalogueNamespace: string
 }
@@ -149,14 +155,15 @@ export function lineageRoutes(deps: LineageRouteDeps) {
     .get('/lineage', validate('query', graphQuery), async (c) => {
       assertCan(c.get('ability'), 'read', 'LineageEvent')
       const { nodeId, depth } = c.req.valid('query')
-      const graph = await deps.graph.graph(nodeId, { depth, visible: await deps.visibility(c) })
+      const { visible } = await deps.catalogue(c)
+      const graph = await deps.graph.graph(nodeId, { depth, visible })
       if (!graph) throw new NotFoundError(`No lineage node ${nodeId}`)
       return c.json(graph)
     })
     .get('/column-lineage', validate('query', columnLineageQuery), async (c) => {
       assertCan(c.get('ability'), 'read', 'LineageEvent')
       const { nodeId, depth } = c.req.valid('query')
-      const visible = await deps.visibility(c)
+      const { visible } = await deps.catalogue(c)
       let target: { dataset: { namespace: string; name: string }; field?: string } | undefined
       if (nodeId.startsWith('dataset:')) {
         const node = await deps.graph.resolveNode(nodeId)
@@ -176,11 +183,10 @@ export function lineageRoutes(deps: LineageRouteDeps) {
     .get('/namespaces/:namespace/datasets/:name', async (c) => {
       assertCan(c.get('ability'), 'read', 'LineageEvent')
       const id = { namespace: c.req.param('namespace'), name: c.req.param('name') }
-      const visible = await deps.visibility(c)
+      const { visible, opens } = await deps.catalogue(c)
       const dataset = visible(id) ? await deps.graph.dataset(id) : undefined
       if (!dataset) throw new NotFoundError(`No dataset ${id.name} in namespace ${id.namespace}`)
       // Linked to our catalogue where it is one of ours, or names one of ours among its aliases.
-      const opens = await deps.catalogued(c)
       const ours = [id, ...dataset.aliases].find(
         (d) => d.namespace === deps.catalogueNamespace && opens(d.name),
       )

@@ -174,13 +174,8 @@ export async function columnLineageOfSql(
     if (names.length === 1 && shadow.has(first)) return []
     if (second !== undefined) {
       const entry = scope.find((e) => e.alias === first)
-      if (entry) {
-        const found = entry.relation.columns.get(second)
-        if (found) return found
-        // A qualified column of a table whose columns we were not told: still that table's.
-        if (tables[first] || entry.alias in tables) return []
-        return []
-      }
+      // `alias.column`: that relation's column (nothing, for a column it does not have).
+      if (entry) return entry.relation.columns.get(second) ?? []
     }
     // A bare name (or a struct field of one): the first relation in scope that has it.
     for (const entry of scope) {

@@ -102,7 +102,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 /** By shape, as the core schema's oneOf decides: run and job, else dataset, else job alone. */
 function kindOf(event: Record<string, unknown>): EventKind | undefined {
   if ('run' in event && 'job' in event) return 'RunEvent'
-  if ('dataset' in event && !('run' in event && 'job' in event)) return 'DatasetEvent'
+  if ('dataset' in event) return 'DatasetEvent'
   if ('job' in event && !('run' in event)) return 'JobEvent'
   return undefined
 }

@@ -151,9 +151,8 @@ try {
         store,
         graph,
         validator,
-        visibility: async () => () => true,
+        catalogue: async () => ({ visible: () => true, opens: () => false }),
         transports: () => [],
-        catalogued: async () => () => false,
         catalogueNamespace: 'gov-data-portal',
       }) as never,
     )

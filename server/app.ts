@@ -27,7 +27,7 @@ import {
   type User,
 } from '../core/index.js'
 import {
-  type DatasetVisibility,
+  type CatalogueView,
   type LineageRouteDeps,
   lineageRoutes,
   PORTAL_NAMESPACE,
@@ -144,13 +144,7 @@ export function createApp(deps: AppDeps) {
       lineageRoutes({
         ...deps.lineage,
         transports: () => deps.lineage.emitter.status(),
-        visibility: (c) => datasetVisibility(deps.catalog, c.get('ability')),
-        catalogued: async (c) => {
-          const readable = new Set(
-            (await deps.catalog.listDatasets(c.get('ability'))).map((d) => d.slug),
-          )
-          return (slug) => readable.has(slug)
-        },
+        catalogue: (c) => catalogueView(deps.catalog, c.get('ability')),
         catalogueNamespace: PORTAL_NAMESPACE,
       }),
     )
@@ -202,18 +196,19 @@ export function createApp(deps: AppDeps) {
 export type AppType = ReturnType<typeof createApp>
 
 /**
- * Which lineage datasets a caller may see: every dataset outside the catalogue, and the
- * catalogue's own only where they may discover them (the same read rules as everywhere).
+ * What a caller may see of the catalogue in lineage: every dataset outside it, and the
+ * catalogue's own only where they may discover them (the same read rules as everywhere); and
+ * which catalogue entries they may open, for links.
  */
-async function datasetVisibility(
-  catalog: DatasetStore,
-  ability: AppAbility,
-): Promise<DatasetVisibility> {
+async function catalogueView(catalog: DatasetStore, ability: AppAbility): Promise<CatalogueView> {
   const [all, readable] = await Promise.all([
     catalog.listDatasets(systemAbility()),
     catalog.listDatasets(ability),
   ])
-  const hidden = new Set(all.map((d) => d.slug))
-  for (const d of readable) hidden.delete(d.slug)
-  return (dataset) => !(dataset.namespace === PORTAL_NAMESPACE && hidden.has(dataset.name))
+  const opens = new Set(readable.map((d) => d.slug))
+  const hidden = new Set(all.map((d) => d.slug).filter((slug) => !opens.has(slug)))
+  return {
+    visible: (dataset) => !(dataset.namespace === PORTAL_NAMESPACE && hidden.has(dataset.name)),
+    opens: (slug) => opens.has(slug),
+  }
 }
