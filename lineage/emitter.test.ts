@@ -87,7 +87,7 @@ describe('lineage emitter', () => {
     await close(first.server)
     for (let n = 5; n < 40; n++) await emitter.emit(event(n))
     await new Promise((resolve) => setTimeout(resolve, 300))
-    const down = emitter.status()[0]
+    const down = (await emitter.status())[0]
     expect(down?.pending).toBe(35)
     expect(down?.failures).toBeGreaterThan(1)
     expect(down?.lastError).toMatch(/fetch failed|ECONNREFUSED/)
@@ -99,7 +99,7 @@ describe('lineage emitter', () => {
     expect(second.received.map((r) => r.runId)).toEqual(
       Array.from({ length: 35 }, (_, i) => event(i + 5).run.runId),
     )
-    expect(emitter.status()[0]).toMatchObject({ pending: 0, delivered: 40, retryAt: null })
+    expect((await emitter.status())[0]).toMatchObject({ pending: 0, delivered: 40, retryAt: null })
   })
 
   it('falls back to one POST per event where the consumer has no batch endpoint', async () => {
@@ -143,7 +143,7 @@ describe('lineage emitter', () => {
     expect(lines.map((l) => (JSON.parse(l) as { run: { runId: string } }).run.runId)).toEqual(
       [0, 1, 2, 3].map((n) => event(n).run.runId),
     )
-    expect(emitter.status().map((s) => [s.name, s.pending])).toEqual([
+    expect((await emitter.status()).map((s) => [s.name, s.pending])).toEqual([
       ['broken', 4],
       [`file:${join(dir, 'events.jsonl')}`, 0],
     ])

@@ -1,5 +1,6 @@
 import { appendFile } from 'node:fs/promises'
 import type { Logger } from '../core/index.js'
+import { type LineageBacklog, memoryBacklog } from './backlog.js'
 import type { LineageEvent } from './events.js'
 import type { LineageStore } from './lineage-store.js'
 import type { EventValidator } from './validate-event.js'
@@ -17,8 +18,12 @@ export interface LineageTransport {
 
 export interface TransportStatus {
   name: string
+  /** Its backlog survives a restart (the outbox table). */
+  durable: boolean
   /** Events waiting to be delivered (after a failure, until the transport answers again). */
   pending: number
+  oldestPendingAt: Date | null
+  /** Counted by this process since it started. */
   delivered: number
   failures: number
   lastError: string | null
@@ -29,12 +34,13 @@ export interface TransportStatus {
 
 export interface LineageEmitter {
   /**
-   * Hands an event to every transport and returns at once: a transport that fails never fails
-   * the pipeline. Events wait in order and are retried with backoff; failures are logged.
+   * Hands an event to every transport and returns once our own store has it: a transport that
+   * fails never fails the pipeline. Events wait in order and are retried with backoff; failures
+   * are logged.
    */
   emit(event: LineageEvent): Promise<void>
   /** Each transport's health and backlog. */
-  status(): TransportStatus[]
+  status(): Promise<TransportStatus[]>
   /** Resolves when everything pending has been delivered or `timeoutMs` passed; true if all went. */
   flush(timeoutMs?: number): Promise<boolean>
   close(): void
@@ -45,48 +51,95 @@ export interface EmitterOptions {
   log: Logger
   /** Checks our own events strictly (formats included): a violation is a bug, logged loudly. */
   validator?: EventValidator
+  /**
+   * Where events for the transports that are not inline wait: the outbox table on a server (so a
+   * restart loses none), memory by default. Inline transports always wait in memory.
+   */
+  backlog?: LineageBacklog
   /** First retry after this long, doubling up to `maxRetryMs`. */
   retryMs?: number
   maxRetryMs?: number
-  /** Events kept per transport while it is down; beyond it the oldest are dropped and logged. */
+  /** Events kept in memory per transport while it is down; beyond it the oldest are dropped. */
   maxPending?: number
+  now?: () => Date
 }
 
 /** Never let a transport hang the queue: each send has this long. */
 const SEND_TIMEOUT_MS = 10_000
+/** A claimed batch is not handed to another sender for this long. */
+const LEASE_MS = SEND_TIMEOUT_MS + 30_000
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
 /**
- * The lineage emitter: one ordered queue per transport, drained in batches; a failing transport
- * keeps its events and is retried with exponential backoff while the others carry on.
+ * The lineage emitter: one ordered queue per transport, drained in batches from its backlog; a
+ * failing transport keeps its events and is retried with exponential backoff while the others
+ * carry on. On start, whatever a previous process left in a durable backlog is sent.
  */
 export function createLineageEmitter(options: EmitterOptions): LineageEmitter {
   const retryMs = options.retryMs ?? 1_000
   const maxRetryMs = options.maxRetryMs ?? 60_000
-  const maxPending = options.maxPending ?? 100_000
+  const now = options.now ?? (() => new Date())
+  const names = options.transports.map((t) => t.name)
+  if (new Set(names).size !== names.length)
+    throw new Error(`lineage transports need distinct names: ${names.join(', ')}`)
+  const memory = memoryBacklog({
+    maxPending: options.maxPending,
+    onDrop: (transport) =>
+      options.log.error({ transport }, 'lineage backlog full: oldest event dropped'),
+  })
+  const external = options.backlog ?? memory
   const queues = options.transports.map((transport) => ({
     transport,
-    events: [] as LineageEvent[],
-    status: {
-      name: transport.name,
-      pending: 0,
+    backlog: transport.inline ? memory : external,
+    stats: {
       delivered: 0,
       failures: 0,
-      lastError: null,
-      lastDeliveredAt: null,
-      retryAt: null,
-    } as TransportStatus,
+      lastError: null as string | null,
+      lastDeliveredAt: null as Date | null,
+      retryAt: null as Date | null,
+    },
     draining: undefined as Promise<void> | undefined,
+    again: false,
     timer: undefined as NodeJS.Timeout | undefined,
-    delay: retryMs,
   }))
+  type Queue = (typeof queues)[number]
   let closed = false
 
-  async function drain(queue: (typeof queues)[number]): Promise<void> {
-    while (queue.events.length > 0 && !closed) {
-      const batch = queue.events.slice(0, queue.transport.batchSize)
+  function retryLater(queue: Queue, ms: number) {
+    if (closed) return
+    if (queue.timer) clearTimeout(queue.timer)
+    queue.timer = setTimeout(
+      () => {
+        queue.timer = undefined
+        start(queue)
+      },
+      Math.max(ms, 0),
+    )
+    queue.timer.unref()
+  }
+
+  async function drain(queue: Queue): Promise<void> {
+    const { transport, backlog, stats } = queue
+    while (!closed) {
+      let claimed: Awaited<ReturnType<LineageBacklog['claim']>>
+      try {
+        claimed = await backlog.claim(transport.name, transport.batchSize, now(), LEASE_MS)
+      } catch (error) {
+        options.log.error(
+          { transport: transport.name, error: messageOf(error) },
+          'lineage backlog unreadable; trying again',
+        )
+        return retryLater(queue, maxRetryMs)
+      }
+      const batch = claimed.batch
+      if (!batch) {
+        if (claimed.dueAt) retryLater(queue, claimed.dueAt.getTime() - now().getTime())
+        return
+      }
       try {
         await Promise.race([
-          queue.transport.send(batch),
+          transport.send(batch.events),
           new Promise((_, reject) =>
             setTimeout(
               () => reject(new Error(`no answer within ${SEND_TIMEOUT_MS / 1000} s`)),
@@ -95,44 +148,68 @@ export function createLineageEmitter(options: EmitterOptions): LineageEmitter {
           ),
         ])
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error)
-        queue.status.failures++
-        queue.status.lastError = message
-        queue.status.retryAt = new Date(Date.now() + queue.delay)
+        const message = messageOf(error)
+        const delay = Math.min(retryMs * 2 ** batch.attempts, maxRetryMs)
+        stats.failures++
+        stats.lastError = message
+        stats.retryAt = new Date(now().getTime() + delay)
         options.log.warn(
           {
-            transport: queue.transport.name,
-            pending: queue.events.length,
-            retryInMs: queue.delay,
+            transport: transport.name,
+            events: batch.events.length,
+            retryInMs: delay,
             error: message,
           },
           'lineage transport failed; events kept for retry',
         )
-        queue.timer = setTimeout(() => {
-          queue.timer = undefined
-          start(queue)
-        }, queue.delay)
-        queue.timer.unref()
-        queue.delay = Math.min(queue.delay * 2, maxRetryMs)
-        return
+        await backlog
+          .failed(transport.name, batch, message, stats.retryAt)
+          .catch((cause) =>
+            options.log.error(
+              { transport: transport.name, error: messageOf(cause) },
+              'lineage backlog: failure not recorded (the claim expires and the events are sent again)',
+            ),
+          )
+        return retryLater(queue, delay)
       }
-      queue.events.splice(0, batch.length)
-      queue.status.pending = queue.events.length
-      queue.status.delivered += batch.length
-      queue.status.lastDeliveredAt = new Date()
-      queue.status.retryAt = null
-      queue.delay = retryMs
+      try {
+        await backlog.delivered(transport.name, batch, now())
+      } catch (error) {
+        // The claim expires and the batch goes again: at least once, never lost.
+        options.log.error(
+          { transport: transport.name, error: messageOf(error) },
+          'lineage backlog: delivery not recorded',
+        )
+        return retryLater(queue, LEASE_MS)
+      }
+      stats.delivered += batch.events.length
+      stats.lastDeliveredAt = now()
+      stats.retryAt = null
     }
   }
 
-  function start(queue: (typeof queues)[number]) {
-    if (queue.draining || queue.timer || closed) return
+  function start(queue: Queue) {
+    if (closed) return
+    if (queue.draining) {
+      queue.again = true
+      return
+    }
+    if (queue.timer) return
     queue.draining = drain(queue).finally(() => {
       queue.draining = undefined
-      // Events that arrived while the last batch was in flight.
-      if (queue.events.length > 0 && !queue.timer) start(queue)
+      if (queue.again) {
+        queue.again = false
+        start(queue)
+      }
     })
   }
+
+  const groups = [...new Set(queues.map((q) => q.backlog))].map((backlog) => ({
+    backlog,
+    transports: queues.filter((q) => q.backlog === backlog).map((q) => q.transport.name),
+  }))
+  // What a previous process left undelivered goes first.
+  if (external.durable) for (const queue of queues) if (queue.backlog === external) start(queue)
 
   return {
     async emit(event) {
@@ -144,29 +221,42 @@ export function createLineageEmitter(options: EmitterOptions): LineageEmitter {
             'we produced an OpenLineage event the official schemas refuse',
           )
       }
-      for (const queue of queues) {
-        queue.events.push(event)
-        if (queue.events.length > maxPending) {
-          queue.events.shift()
+      const at = now()
+      for (const group of groups) {
+        try {
+          await group.backlog.add(event, group.transports, at)
+        } catch (error) {
           options.log.error(
-            { transport: queue.transport.name, maxPending },
-            'lineage backlog full: oldest event dropped',
+            { transports: group.transports, error: messageOf(error) },
+            'lineage event could not be queued for these transports',
           )
         }
-        queue.status.pending = queue.events.length
-        start(queue)
       }
+      for (const queue of queues) start(queue)
       // A failure is caught and logged by the drain, never thrown to the pipeline.
-      await Promise.all(queues.filter((q) => q.transport.inline).map((q) => q.draining))
+      for (const queue of queues.filter((q) => q.transport.inline))
+        while (queue.draining) await queue.draining
     },
-    status: () => queues.map((q) => ({ ...q.status, pending: q.events.length })),
+    status: () =>
+      Promise.all(
+        queues.map(async ({ transport, backlog, stats }) => ({
+          name: transport.name,
+          durable: backlog.durable,
+          ...(await backlog.counts(transport.name)),
+          ...stats,
+        })),
+      ),
     async flush(timeoutMs = 30_000) {
       const until = Date.now() + timeoutMs
+      const done = async () => {
+        const counts = await Promise.all(queues.map((q) => q.backlog.counts(q.transport.name)))
+        return counts.every((c) => c.pending === 0)
+      }
       while (Date.now() < until) {
-        if (queues.every((q) => q.events.length === 0)) return true
+        if (await done()) return true
         await new Promise((resolve) => setTimeout(resolve, 20))
       }
-      return queues.every((q) => q.events.length === 0)
+      return done()
     },
     close() {
       closed = true

@@ -6,6 +6,12 @@
  */
 
 export {
+  type BacklogBatch,
+  type BacklogCounts,
+  type LineageBacklog,
+  memoryBacklog,
+} from './backlog.js'
+export {
   createLineageEmitter,
   type EmitterOptions,
   fileTransport,
@@ -41,10 +47,12 @@ export {
   type DatasetVisibility,
   type GraphNode,
   type LineageGraph,
+  type RunDelivery,
 } from './lineage-graph.js'
 export { createLineageStore, type LineageStore } from './lineage-store.js'
 export type { LineageTables } from './lineage-tables.js'
 export { lineageMigrations } from './migrations.js'
+export { tableBacklog } from './outbox.js'
 export { PORTAL_NAMESPACE, PRODUCER } from './producer.js'
 export {
   type CatalogueView,
@@ -52,6 +60,7 @@ export {
   graphQuery,
   type LineageRouteDeps,
   lineageRoutes,
+  lineageSearchQuery,
   runsQuery,
 } from './routes.js'
 export { type EmittedRunEvent, lineageRunId, runEvent } from './run-event.js'

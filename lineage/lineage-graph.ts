@@ -34,6 +34,16 @@ export interface RunSummary {
   facets: Facets
 }
 
+/** Where a run's events stand with one external transport (HTTP, file). */
+export interface RunDelivery {
+  transport: string
+  delivered: number
+  pending: number
+  /** Why the last attempt failed, while events are pending. */
+  lastError: string | null
+  nextAttemptAt: Date | null
+}
+
 export interface JobNodeData {
   id: EntityId
   namespace: string
@@ -194,8 +204,75 @@ export function createLineageGraph(db: Kysely<LineageTables>) {
     return latest
   }
 
+  /**
+   * Each dataset's other names: the `symlinks` it lists and the datasets whose `symlinks` list it
+   * (how another tool's name for a file or table links to our catalogue entry), either way.
+   */
+  async function aliasesOf(ids: readonly EntityId[]) {
+    const aliases = new Map<string, EntityId[]>(ids.map((id) => [key(id), []]))
+    if (ids.length === 0) return aliases
+    const listed = (facets: Facets) =>
+      ((facets.symlinks as { identifiers?: EntityId[] } | undefined)?.identifiers ?? []).map(
+        (s) => ({ namespace: s.namespace, name: s.name }),
+      )
+    const [own, listing] = await Promise.all([
+      entityRows('lineage_datasets', [...ids]),
+      db
+        .selectFrom('lineage_datasets')
+        .select(['namespace', 'name', 'facets'])
+        .where((eb) =>
+          eb.or(
+            ids.map(
+              (id) =>
+                sql<boolean>`facets -> 'symlinks' -> 'identifiers' @> ${JSON.stringify([{ namespace: id.namespace, name: id.name }])}::jsonb`,
+            ),
+          ),
+        )
+        .execute(),
+    ])
+    for (const row of own) aliases.get(key(row))?.push(...listed(row.facets))
+    for (const row of listing)
+      for (const alias of listed(row.facets))
+        aliases.get(key(alias))?.push({ namespace: row.namespace, name: row.name })
+    return aliases
+  }
+
+  /** Per run, how its events fare with each external transport (from the outbox). */
+  async function deliveryOfRuns(runIds: string[]) {
+    const byRun = new Map<string, RunDelivery[]>()
+    if (runIds.length === 0) return byRun
+    const rows = await db
+      .selectFrom('lineage_outbox')
+      .select((eb) => [
+        'run_id',
+        'transport',
+        eb.fn.countAll<string>().filterWhere('delivered_at', 'is not', null).as('delivered'),
+        eb.fn.countAll<string>().filterWhere('delivered_at', 'is', null).as('pending'),
+        eb.fn.max('last_error').filterWhere('delivered_at', 'is', null).as('last_error'),
+        eb.fn.min('next_attempt_at').filterWhere('delivered_at', 'is', null).as('next_attempt_at'),
+      ])
+      .where('run_id', 'in', runIds)
+      .groupBy(['run_id', 'transport'])
+      .orderBy('transport')
+      .execute()
+    for (const row of rows) {
+      const pending = Number(row.pending)
+      const list = byRun.get(row.run_id as string) ?? []
+      list.push({
+        transport: row.transport,
+        delivered: Number(row.delivered),
+        pending,
+        lastError: row.last_error ?? null,
+        nextAttemptAt: pending > 0 ? (row.next_attempt_at ?? null) : null,
+      })
+      byRun.set(row.run_id as string, list)
+    }
+    return byRun
+  }
+
   return {
     resolveNode,
+    deliveryOfRuns,
 
     /**
      * The graph around a dataset or job, `depth` steps out (a step is one edge: dataset to job
@@ -394,7 +471,7 @@ export function createLineageGraph(db: Kysely<LineageTables>) {
         .where('name', '=', id.name)
         .executeTakeFirst()
       if (!row) return undefined
-      const [versions, edges, aliasedBy] = await Promise.all([
+      const [versions, edges, aliases] = await Promise.all([
         db
           .selectFrom('lineage_dataset_versions')
           .select(['version', 'run_id', 'created_at'])
@@ -409,16 +486,8 @@ export function createLineageGraph(db: Kysely<LineageTables>) {
           .where('dataset_namespace', '=', id.namespace)
           .where('dataset_name', '=', id.name)
           .execute(),
-        db
-          .selectFrom('lineage_datasets')
-          .select(['namespace', 'name'])
-          .where(
-            sql<boolean>`facets -> 'symlinks' -> 'identifiers' @> ${JSON.stringify([{ namespace: id.namespace, name: id.name }])}::jsonb`,
-          )
-          .execute(),
+        aliasesOf([id]),
       ])
-      const symlinks =
-        (row.facets.symlinks as { identifiers?: EntityId[] } | undefined)?.identifiers ?? []
       return {
         ...datasetData(row),
         versions: versions.map((v) => ({
@@ -432,10 +501,60 @@ export function createLineageGraph(db: Kysely<LineageTables>) {
         readBy: edges
           .filter((e) => e.direction === 'input')
           .map((e) => ({ namespace: e.job_namespace, name: e.job_name })),
-        aliases: [
-          ...symlinks.map((s) => ({ namespace: s.namespace, name: s.name })),
-          ...aliasedBy.map((a) => ({ namespace: a.namespace, name: a.name })),
-        ],
+        aliases: aliases.get(key(id)) ?? [],
+      }
+    },
+
+    /**
+     * Datasets and jobs whose name or namespace holds `q` (any case), as Marquez's
+     * `GET /api/v1/search`: names starting with it first, then the most recently updated. The
+     * caller's hidden catalogue datasets are left out in the query, so counts hide them too.
+     * Datasets come with their aliases, to link them to the catalogue.
+     */
+    async search(
+      q: string,
+      options: {
+        filter?: 'DATASET' | 'JOB'
+        limit: number
+        hidden: { namespace: string; names: readonly string[] }
+      },
+    ) {
+      const escaped = q.replace(/[\\%_]/g, (c) => `\\${c}`)
+      const like = `%${escaped}%`
+      const prefix = `${escaped}%`
+      const hiddenNames = options.hidden.names.length > 0 ? [...options.hidden.names] : ['']
+      const datasets = sql`select 'DATASET' as type, namespace, name, updated_at from lineage_datasets
+        where (name ilike ${like} or namespace ilike ${like})
+          and not (namespace = ${options.hidden.namespace} and name = any(${hiddenNames}::text[]))`
+      const jobs = sql`select 'JOB' as type, namespace, name, updated_at from lineage_jobs
+        where (name ilike ${like} or namespace ilike ${like})`
+      const matches =
+        options.filter === 'DATASET'
+          ? datasets
+          : options.filter === 'JOB'
+            ? jobs
+            : sql`${datasets} union all ${jobs}`
+      const [found, total] = await Promise.all([
+        sql<{ type: 'DATASET' | 'JOB'; namespace: string; name: string; updated_at: Date }>`
+          select * from (${matches}) m
+          order by (name ilike ${prefix}) desc, updated_at desc, name
+          limit ${options.limit}`.execute(db),
+        sql<{ n: string }>`select count(*) as n from (${matches}) m`.execute(db),
+      ])
+      const aliases = await aliasesOf(found.rows.filter((r) => r.type === 'DATASET'))
+      return {
+        totalCount: Number(total.rows[0]?.n ?? 0),
+        results: found.rows.map((row) => {
+          const id = { namespace: row.namespace, name: row.name }
+          return {
+            type: row.type,
+            namespace: row.namespace,
+            name: row.name,
+            updatedAt: new Date(row.updated_at),
+            nodeId: row.type === 'DATASET' ? datasetNodeId(id) : jobNodeId(id),
+            aliases: aliases.get(key(id)) ?? [],
+          }
+        }),
       }
     },
 
@@ -458,7 +577,11 @@ export function createLineageGraph(db: Kysely<LineageTables>) {
           .where('job_name', '=', job.name)
           .executeTakeFirstOrThrow(),
       ])
-      return { runs: rows.map(runSummary), totalCount: Number(total.n) }
+      const delivery = await deliveryOfRuns(rows.map((r) => r.run_id))
+      return {
+        runs: rows.map((row) => ({ ...runSummary(row), delivery: delivery.get(row.run_id) ?? [] })),
+        totalCount: Number(total.n),
+      }
     },
   }
 }

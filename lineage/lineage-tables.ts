@@ -74,6 +74,19 @@ export interface LineageTables {
     created_at: Date
     facets: Json<Facets>
   }
+  /** Events waiting for, or delivered to, an external transport (HTTP, file). */
+  lineage_outbox: {
+    id: Generated<string>
+    transport: string
+    run_id: string | null
+    payload: ColumnType<LineageEvent, string, string>
+    created_at: Date
+    attempts: Generated<number>
+    next_attempt_at: Date
+    delivered_at: Date | null
+    last_error: string | null
+    claim_token: string | null
+  }
   lineage_column_edges: {
     namespace: string
     name: string

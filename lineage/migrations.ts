@@ -143,5 +143,28 @@ export const lineageMigrations: MigrationSet = {
           .execute()
       },
     },
+    '20261122-17-lineage-outbox': {
+      // Events for external transports wait here, so a restart loses none, and a run can show
+      // whether its events reached each consumer.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('lineage_outbox')
+          .addColumn('id', 'bigserial', (c) => c.primaryKey())
+          .addColumn('transport', 'text', (c) => c.notNull())
+          .addColumn('run_id', 'text')
+          .addColumn('payload', 'jsonb', (c) => c.notNull())
+          .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('next_attempt_at', 'timestamptz', (c) => c.notNull())
+          .addColumn('delivered_at', 'timestamptz')
+          .addColumn('last_error', 'text')
+          .addColumn('claim_token', 'text')
+          .execute()
+        await sql`create index lineage_outbox_pending on lineage_outbox (transport, id)
+          where delivered_at is null`.execute(db)
+        await sql`create index lineage_outbox_run on lineage_outbox (run_id)
+          where run_id is not null`.execute(db)
+      },
+    },
   },
 }

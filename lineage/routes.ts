@@ -16,6 +16,8 @@ export interface CatalogueView {
   visible: DatasetVisibility
   /** Whether a catalogue dataset (by slug) exists and they may open it, to link lineage to it. */
   opens: (slug: string) => boolean
+  /** The catalogue datasets (slugs) they may not discover, to leave out in queries. */
+  hidden: readonly string[]
 }
 
 export interface LineageRouteDeps {
@@ -25,7 +27,7 @@ export interface LineageRouteDeps {
   /** The caller's view of our catalogue, read once per request. */
   catalogue: (c: Context<RouteEnv>) => Promise<CatalogueView>
   /** Where our own events go and how that is going. */
-  transports: () => TransportStatus[]
+  transports: () => Promise<TransportStatus[]>
   /** The namespace of datasets published in our catalogue (their names are the slugs). */
   catalogueNamespace: string
 }
@@ -63,6 +65,20 @@ export const columnLineageQuery = z.strictObject({
   depth: z.coerce.number().int().min(1).max(MAX_DEPTH).default(MAX_DEPTH),
 })
 
+export const lineageSearchQuery = z.strictObject({
+  q: z
+    .string()
+    .trim()
+    .min(1, 'q: say what to look for')
+    .max(200, 'q: at most 200 characters')
+    .describe('Part of a dataset or job name or namespace, any case'),
+  filter: z
+    .enum(['DATASET', 'JOB'], 'filter: DATASET or JOB')
+    .optional()
+    .describe('Only datasets, or only jobs'),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+})
+
 export const runsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),
@@ -90,6 +106,21 @@ const tooLarge = (limit: number) =>
       )
     },
   })
+
+/**
+ * How a lineage dataset relates to our catalogue: linked where it is one of ours, or names one of
+ * ours among its aliases (a `symlinks` entry, either way); otherwise a lineage-only entry.
+ */
+function catalogueLink(
+  catalogue: { namespace: string; opens: CatalogueView['opens'] },
+  id: { namespace: string; name: string },
+  aliases: readonly { namespace: string; name: string }[],
+) {
+  const ours = [id, ...aliases].find(
+    (d) => d.namespace === catalogue.namespace && catalogue.opens(d.name),
+  )
+  return { catalogue: ours ? { slug: ours.name } : null, lineageOnly: !ours }
+}
 
 /**
  * OpenLineage's HTTP transport contract and Marquez's read API, mounted under /api/v1: external
@@ -147,10 +178,10 @@ export function lineageRoutes(deps: LineageRouteDeps) {
         ...(failed.length > 0 ? { failed_events: failed } : {}),
       })
     })
-    .get('/lineage/transports', (c) => {
+    .get('/lineage/transports', async (c) => {
       // For those who run producers: whether our own events are reaching their consumers.
       assertCan(c.get('ability'), 'create', 'LineageEvent')
-      return c.json({ ok: true as const, data: deps.transports() })
+      return c.json({ ok: true as const, data: await deps.transports() })
     })
     .get('/lineage', validate('query', graphQuery), async (c) => {
       assertCan(c.get('ability'), 'read', 'LineageEvent')
@@ -180,21 +211,38 @@ export function lineageRoutes(deps: LineageRouteDeps) {
         await deps.graph.columnLineage(target.dataset, { field: target.field, depth, visible }),
       )
     })
+    .get('/search', validate('query', lineageSearchQuery), async (c) => {
+      assertCan(c.get('ability'), 'read', 'LineageEvent')
+      const { q, filter, limit } = c.req.valid('query')
+      const view = await deps.catalogue(c)
+      const found = await deps.graph.search(q, {
+        filter,
+        limit,
+        hidden: { namespace: deps.catalogueNamespace, names: view.hidden },
+      })
+      return c.json({
+        totalCount: found.totalCount,
+        results: found.results.map(({ aliases, ...result }) => {
+          if (result.type !== 'DATASET') return result
+          const link = catalogueLink(
+            { namespace: deps.catalogueNamespace, opens: view.opens },
+            result,
+            aliases,
+          )
+          return { ...result, ...link }
+        }),
+      })
+    })
     .get('/namespaces/:namespace/datasets/:name', async (c) => {
       assertCan(c.get('ability'), 'read', 'LineageEvent')
       const id = { namespace: c.req.param('namespace'), name: c.req.param('name') }
       const { visible, opens } = await deps.catalogue(c)
       const dataset = visible(id) ? await deps.graph.dataset(id) : undefined
       if (!dataset) throw new NotFoundError(`No dataset ${id.name} in namespace ${id.namespace}`)
-      // Linked to our catalogue where it is one of ours, or names one of ours among its aliases.
-      const ours = [id, ...dataset.aliases].find(
-        (d) => d.namespace === deps.catalogueNamespace && opens(d.name),
-      )
       return c.json({
         ...dataset,
         aliases: dataset.aliases.filter(visible),
-        catalogue: ours ? { slug: ours.name } : null,
-        lineageOnly: !ours,
+        ...catalogueLink({ namespace: deps.catalogueNamespace, opens }, id, dataset.aliases),
       })
     })
     .get('/namespaces/:namespace/jobs/:job/runs', validate('query', runsQuery), async (c) => {

@@ -151,8 +151,8 @@ try {
         store,
         graph,
         validator,
-        catalogue: async () => ({ visible: () => true, opens: () => false }),
-        transports: () => [],
+        catalogue: async () => ({ visible: () => true, opens: () => false, hidden: [] }),
+        transports: async () => [],
         catalogueNamespace: 'gov-data-portal',
       }) as never,
     )

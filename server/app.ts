@@ -58,7 +58,7 @@ export interface AppDeps {
   allowPrivateWebhooks: boolean
   query: QueryService
   lineage: Pick<LineageRouteDeps, 'store' | 'graph' | 'validator'> & {
-    emitter: { status(): TransportStatus[] }
+    emitter: { status(): Promise<TransportStatus[]> }
   }
   /** What a person may read right now: the query service's view of grants. */
   entitlements: (user: User, ability: AppAbility, now: Date) => Promise<Entitlement[]>
@@ -210,5 +210,6 @@ async function catalogueView(catalog: DatasetStore, ability: AppAbility): Promis
   return {
     visible: (dataset) => !(dataset.namespace === PORTAL_NAMESPACE && hidden.has(dataset.name)),
     opens: (slug) => opens.has(slug),
+    hidden: [...hidden],
   }
 }

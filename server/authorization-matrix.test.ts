@@ -133,6 +133,17 @@ describe('authorization matrix', () => {
       ...published.slice(1),
     ])
     expect((await runtime.catalog.listDatasets(systemAbility())).length).toBe(5)
+    // Lineage search: the hidden dataset is left out of the results and of the count alike.
+    const lineageHits = async (caller: CallerName) => {
+      const res = await app.request(
+        `/api/v1/search?filter=DATASET&q=${encodeURIComponent(HIDDEN_DATASET.slice(0, 6))}`,
+        { headers: headers.get(caller) },
+      )
+      const body = (await res.json()) as { totalCount: number; results: { name: string }[] }
+      return { count: body.totalCount, names: body.results.map((r) => r.name) }
+    }
+    expect(await lineageHits('officer.moh')).toMatchObject({ names: [HIDDEN_DATASET] })
+    expect(await lineageHits('officer.moe')).toEqual({ count: 0, names: [] })
   })
 
   it('answers every refusal with the canonical error body', async () => {

@@ -292,6 +292,8 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
     anonymous: 401,
     except: { 'officer.moe': 404, 'steward.dos': 404, 'leader.mddi': 404 },
   },
+  { method: 'GET', path: '/api/v1/search?q=person', signedIn: 200, anonymous: 401 },
+  { method: 'GET', path: '/api/v1/search', signedIn: 400, anonymous: 401 },
   {
     method: 'GET',
     path: '/api/v1/namespaces/gov-data-portal/jobs/fuse.person_address_pa/runs',

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process'
+import { mkdtemp, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -64,8 +66,15 @@ describe('start-up errors', () => {
 
 describe('CLI commands', () => {
   let runtime: TestRuntime
+  let lineageFile: string
   beforeAll(async () => {
-    runtime = await openTestRuntime({ backend: 'postgres', postgresUrl: inject('postgresUrl') })
+    lineageFile = join(await mkdtemp(join(tmpdir(), 'cli-lineage-')), 'events.jsonl')
+    runtime = await openTestRuntime({
+      backend: 'postgres',
+      postgresUrl: inject('postgresUrl'),
+      // Lineage also goes to a file, so runs have an external delivery to show.
+      env: { LINEAGE_FILE: lineageFile },
+    })
   })
   afterAll(() => runtime.dispose())
 
@@ -89,6 +98,25 @@ describe('CLI commands', () => {
     )
     return { code, out, err }
   }
+
+  it("shows whether each run's lineage reached the external consumers", async () => {
+    expect(await runtime.lineage.emitter.flush(10_000)).toBe(true)
+    const runs = JSON.parse((await cli('runs', '--json')).out) as {
+      kind: string
+      lineageDelivery: { transport: string; delivered: number; pending: number }[]
+    }[]
+    const fuse = runs.filter((r) => r.kind === 'fuse')
+    expect(fuse.length).toBeGreaterThan(0)
+    for (const run of fuse)
+      expect(run.lineageDelivery).toEqual([
+        expect.objectContaining({ transport: `file:${lineageFile}`, delivered: 2, pending: 0 }),
+      ])
+    const lines = (await readFile(lineageFile, 'utf8')).trim().split('\n')
+    expect(lines.length).toBeGreaterThanOrEqual(runs.length * 2)
+    const table = (await cli('runs')).out.split('\n')
+    expect(table[0]).toMatch(/lineage out/)
+    expect(table.filter((line) => / fuse .* sent /.test(line))).toHaveLength(fuse.length)
+  })
 
   it('lists runs as JSON for scripts', async () => {
     const { code, out } = await cli('runs', '--json')

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { AppError, type Config, createLogger, loadConfig } from '../core/index.js'
+import { lineageRunId, type RunDelivery } from '../lineage/index.js'
 import type { ProgressListener } from '../trusted-centre/index.js'
 import { loadData } from './load-data.js'
 import { openRuntime, type Runtime } from './runtime.js'
@@ -90,7 +91,16 @@ export async function runCli(
       }
       case 'runs': {
         const runs = await runtime.trustedCentre.listRuns({ limit })
-        out(json ? `${JSON.stringify(runs.map(runToJson))}\n` : formatRuns(runs))
+        // Whether each run's lineage reached the external consumers (HTTP, file), if any.
+        const delivery = await runtime.lineage.graph.deliveryOfRuns(
+          runs.map((r) => lineageRunId(r.id)),
+        )
+        const lineageOf = (run: RunOf) => delivery.get(lineageRunId(run.id)) ?? []
+        out(
+          json
+            ? `${JSON.stringify(runs.map((r) => ({ ...runToJson(r), lineageDelivery: lineageOf(r) })))}\n`
+            : formatRuns(runs, lineageOf),
+        )
         return 0
       }
       case 'quarantine': {
@@ -205,7 +215,14 @@ function parse(argv: readonly string[]) {
   }
 }
 
-function formatRuns(runs: RunOf[]): string {
+/** A run's lineage delivery in a word or two: 'sent', '3 waiting', or '' without consumers. */
+function deliveryWord(delivery: readonly RunDelivery[]): string {
+  const pending = delivery.reduce((n, d) => n + d.pending, 0)
+  if (delivery.length === 0) return ''
+  return pending === 0 ? 'sent' : `${pending} waiting`
+}
+
+function formatRuns(runs: RunOf[], lineageOf: (run: RunOf) => readonly RunDelivery[]): string {
   if (runs.length === 0) return 'No runs yet.\n'
   const header = [
     'started',
@@ -215,6 +232,7 @@ function formatRuns(runs: RunOf[]): string {
     'rows in',
     'accepted',
     'quarantined',
+    'lineage out',
     'run',
   ]
   const rows = runs.map((r) => [
@@ -225,6 +243,7 @@ function formatRuns(runs: RunOf[]): string {
     String(r.rowsIn ?? ''),
     String(r.accepted ?? ''),
     String(r.quarantined ?? ''),
+    deliveryWord(lineageOf(r)),
     r.id,
   ])
   const widths = header.map((h, i) =>

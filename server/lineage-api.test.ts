@@ -268,6 +268,58 @@ describe('lineage through the API', () => {
       name: 'export_to_s3.copy',
     })
     expect(ours.body.versions.length).toBeGreaterThan(0)
+
+    // Lineage search lists both exports: one linked to our catalogue entry, one lineage-only.
+    const found = await get<{
+      totalCount: number
+      results: { nodeId: string; catalogue: { slug: string } | null; lineageOnly: boolean }[]
+    }>('/api/v1/search?q=EXPORTS/&filter=DATASET')
+    expect(found.body.totalCount).toBe(2)
+    expect(found.body.results).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          nodeId: `dataset:${landing.namespace}:${landing.name}`,
+          catalogue: { slug: 'person-address-pa' },
+          lineageOnly: false,
+        }),
+        expect.objectContaining({
+          nodeId: 'dataset:s3://landing-bucket:exports/other.csv',
+          catalogue: null,
+          lineageOnly: true,
+        }),
+      ]),
+    )
+    // Our fusion names its published file as an alias (`file` + path, the spec's naming): a
+    // Spark job reading that file is linked back to the catalogue entry.
+    const symlinks = (
+      ours.body as unknown as {
+        facets: { symlinks: { identifiers: { namespace: string; name: string }[] } }
+      }
+    ).facets.symlinks.identifiers
+    expect(symlinks).toEqual([
+      expect.objectContaining({
+        namespace: 'file',
+        name: expect.stringMatching(/\/tc\/person-address-pa\/v\d+\.parquet$/),
+      }),
+    ])
+    const file = { namespace: 'file', name: symlinks[0]?.name as string }
+    const spark = {
+      ...event,
+      producer: 'https://github.com/OpenLineage/OpenLineage/tree/1.40.0/integration/spark',
+      run: { runId: '0193f3a4-8c1e-7d2a-9b1c-3f2e1d0c9b02' },
+      job: { namespace: 'spark://moh-analytics', name: 'chronic_by_area.execute_insert' },
+      inputs: [file],
+      outputs: [],
+    }
+    expect(
+      (await post('/api/v1/lineage', spark, { authorization: `Bearer ${token}` })).status,
+    ).toBe(201)
+    expect((await get<{ catalogue: unknown }>(at(file))).body.catalogue).toEqual({
+      slug: 'person-address-pa',
+    })
+
+    // Wildcards in the text are taken literally.
+    expect((await get<{ totalCount: number }>('/api/v1/search?q=%25')).body.totalCount).toBe(0)
   })
 
   it('takes batches, keeping the valid events of a partly invalid one', async () => {

@@ -16,7 +16,7 @@ import {
   webhookBody,
   withdrawBody,
 } from '../catalog/index.js'
-import { columnLineageQuery, graphQuery, runsQuery } from '../lineage/index.js'
+import { columnLineageQuery, graphQuery, lineageSearchQuery, runsQuery } from '../lineage/index.js'
 import { extractQuery, queryBody } from '../query-service/index.js'
 import { auditListQuery } from './audit-routes.js'
 import { devSignInBody } from './auth-routes.js'
@@ -483,6 +483,16 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     method: 'get',
+    path: '/api/v1/search',
+    tag: 'Lineage',
+    summary: 'Find datasets and jobs in lineage by name, as Marquez searches',
+    description:
+      '`{ totalCount, results: [{ type, namespace, name, nodeId, updatedAt, catalogue?, lineageOnly? }] }`: names starting with the text first, then the most recently updated. Datasets other tools report are lineage-only entries; one that is, or names among its `symlinks` (either way), a catalogue dataset you may open carries `catalogue: { slug }`. Catalogue datasets you may not discover are left out, of the count too.',
+    access: 'signed-in',
+    query: lineageSearchQuery,
+  },
+  {
+    method: 'get',
     path: '/api/v1/namespaces/{namespace}/jobs/{job}/runs',
     pathParams: {
       namespace: "The job's namespace, URL-encoded (e.g. `gov-data-portal`).",
@@ -490,6 +500,8 @@ export const OPERATIONS: readonly Operation[] = [
     },
     tag: 'Lineage',
     summary: "A job's runs, newest first: state, duration, rows written, quality",
+    description:
+      "`{ runs: [{ id, state, startedAt, endedAt, durationMs, outputs, quality, facets, delivery }], totalCount }`: `delivery` lists, per external consumer our events go to (HTTP, file), how many of the run's events it has taken, how many wait, the last error and the next attempt.",
     access: 'signed-in',
     query: runsQuery,
   },

@@ -38,6 +38,7 @@ import {
   type LineageGraph,
   type LineageStore,
   storeTransport,
+  tableBacklog,
 } from '../lineage/index.js'
 import { createQueryPool, createQueryService, type QueryService } from '../query-service/index.js'
 import { createTrustedCentre, type TrustedCentre } from '../trusted-centre/index.js'
@@ -98,6 +99,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       ],
       log,
       validator,
+      backlog: tableBacklog(db),
     })
     const lineage = { store, graph: createLineageGraph(db), validator, emitter }
     const trustedCentre = createTrustedCentre({

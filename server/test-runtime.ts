@@ -30,6 +30,8 @@ export async function openTestRuntime(options: {
   postgresUrl?: string
   scale?: number
   dataDir?: string
+  /** More configuration, as environment variables would give it. */
+  env?: Record<string, string>
 }): Promise<TestRuntime> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'portal-runtime-')))
   const database =
@@ -44,6 +46,7 @@ export async function openTestRuntime(options: {
     // The webhook tests deliver to a receiver on 127.0.0.1.
     WEBHOOK_ALLOW_PRIVATE: 'true',
     ...(database ? { DATABASE_URL: database.url } : {}),
+    ...options.env,
   })
   const cleanup = async () => {
     await database?.drop()

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { DatasetStore, PublishResult, QualitySummary } from '../catalog/index.js'
 import type { DuckDBConnection, DuckDBInstance } from '../core/index.js'
 import { dataLayout } from './data-layout.js'
@@ -134,6 +134,13 @@ export async function runPipeline(deps: FuseDeps, pipeline: Pipeline): Promise<F
         columnLineage: measured.columnLineage,
         rowCount: content.rowCount,
         bytes: content.byteSize,
+        published: {
+          version: publication.version,
+          file: resolve(
+            deps.dataDir,
+            dataLayout.version(pipeline.dataset.slug, publication.version),
+          ),
+        },
       }),
     )
     for (const event of qualityEvents(pipeline, run)) await deps.lineage?.record(event)

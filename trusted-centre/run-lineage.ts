@@ -106,6 +106,8 @@ export function fuseEvent(
     bytes?: number
     error?: string
     columnLineage?: SqlColumnLineage
+    /** The published version, and the absolute path of its file (its name to other tools). */
+    published?: { version: number; file: string }
   } = {},
 ): EmittedRunEvent {
   const descriptions = new Map(pipeline.dataset.columns.map((c) => [c.name, c.description]))
@@ -119,6 +121,16 @@ export function fuseEvent(
               details.columnLineage.fields,
               details.columnLineage.dataset,
             ),
+          }
+        : {}),
+      ...(details.published
+        ? {
+            version: lineageFacets.datasetVersion(String(details.published.version)),
+            // Spark, DuckDB or pandas reading the file name it `file` + its path (the spec's
+            // naming); the alias links what they report back to this catalogue entry.
+            symlinks: lineageFacets.symlinks([
+              { namespace: 'file', name: details.published.file, type: 'FILE' },
+            ]),
           }
         : {}),
       ...(details.schema
