@@ -164,12 +164,43 @@ describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
     )
     const large = page.getByRole('group', { name: 'Lineage graph' })
     await large.waitFor()
-    expect(await page.getByText('101 datasets, 100 jobs').count()).toBe(1)
+    // The wide fan opens folded: five readers and one group node, the whole graph legible.
+    expect(await page.getByText('101 datasets, 100 jobs (190 folded into 1 group)').count()).toBe(1)
     const hub = large.getByRole('button', { name: 'Dataset hub in gov-data-portal.bench' })
     // Node boxes at about the size they are drawn at 1:1, so their names read as text does.
     expect((await hub.boundingBox())?.height ?? 0).toBeGreaterThan(36)
+    expect(await large.getByRole('button', { name: /^Job reader/ }).count()).toBe(5)
+    await large
+      .getByRole('button', { name: /^Show 95 jobs and 95 datasets more downstream/ })
+      .waitFor()
     await page.screenshot({
       path: join('test-results', 'portal-lineage-large.png'),
+      fullPage: true,
+    })
+    // All 201 nodes: legible around the focus, with an overview to move around in.
+    await page.getByRole('button', { name: 'Show all' }).click()
+    expect(await large.getByRole('button', { name: /^Job reader/ }).count()).toBe(100)
+    expect((await hub.boundingBox())?.height ?? 0).toBeGreaterThan(36)
+    const overview = page.getByLabel('Overview of the whole graph')
+    const inView = page.getByTestId('minimap-viewport')
+    const before = Number(await inView.getAttribute('y'))
+    const map = await overview.boundingBox()
+    if (!map) throw new Error('the overview is not drawn')
+    await page.mouse.click(map.x + map.width / 2, map.y + map.height - 4)
+    expect(Number(await inView.getAttribute('y'))).toBeGreaterThan(before)
+    // Find goes to a node by name, wherever it is, and selects it.
+    await page.getByLabel('Find a node in the graph').fill('reader42.copy')
+    await page.getByRole('button', { name: 'Find in the graph' }).click()
+    await page.getByRole('region', { name: 'Details of reader42.copy' }).waitFor()
+    const found = await large
+      .getByRole('button', { name: 'Job reader42.copy in gov-data-portal' })
+      .boundingBox()
+    const canvas = await large.boundingBox()
+    expect(
+      found && canvas && found.y > canvas.y && found.y + found.height < canvas.y + canvas.height,
+    ).toBe(true)
+    await page.screenshot({
+      path: join('test-results', 'portal-lineage-large-all.png'),
       fullPage: true,
     })
 

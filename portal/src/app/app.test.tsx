@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { cleanup, render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { createMemoryRouter } from 'react-router'
@@ -16,6 +19,7 @@ import { routes } from './routes.js'
 // with a cookie jar standing in for the browser's.
 let runtime: TestRuntime
 let app: ReturnType<typeof createTestApp>
+let lineageFile: string
 const jar = new Map<string, string>()
 
 async function browserFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
@@ -32,8 +36,11 @@ async function browserFetch(input: RequestInfo | URL, init?: RequestInit): Promi
 }
 
 beforeAll(async () => {
-  runtime = await openTestRuntime({ backend: 'pglite' })
+  lineageFile = join(await mkdtemp(join(tmpdir(), 'portal-lineage-')), 'events.jsonl')
+  // Lineage also goes to a file, so job runs show where their events were sent.
+  runtime = await openTestRuntime({ backend: 'pglite', env: { LINEAGE_FILE: lineageFile } })
   app = createTestApp(runtime)
+  await runtime.lineage.emitter.flush()
 })
 afterAll(() => runtime.dispose())
 afterEach(cleanup)
@@ -308,6 +315,13 @@ describe('the portal', () => {
       name: 'Runs of fuse.person_address_pa',
     })
     expect(within(runs).getAllByText('completed').length).toBeGreaterThan(0)
+    expect(within(runs).getAllByText(`file:${lineageFile}: sent`).length).toBeGreaterThan(0)
+    // Facets open one by one: the job's SQL is there in full.
+    const details = within(section).getByRole('region', {
+      name: 'Details of fuse.person_address_pa',
+    })
+    await user.click(within(details).getByText('sql'))
+    expect(within(details).getByText(/"dialect": "duckdb"/)).toBeTruthy()
     await user.selectOptions(within(section).getByLabelText('Trace a column'), 'person_key')
     const where = await within(section).findByRole('region', {
       name: 'Where person_key comes from',
@@ -333,6 +347,62 @@ describe('the portal', () => {
     expect(router.state.location.pathname).toBe('/lineage')
     expect(await screen.findByRole('heading', { level: 1, name: 'Lineage explorer' })).toBeTruthy()
     expect(await screen.findByRole('group', { name: 'Lineage graph' })).toBeTruthy()
+  })
+
+  it('keeps a 61-node fan readable, finds a folded node, and lists lineage-only datasets in search', async () => {
+    // Another tool's dataset read by 30 jobs, each writing its own output.
+    const hub = { namespace: 's3://wide-bucket', name: 'landing/hub.parquet' }
+    const events = Array.from({ length: 30 }, (_, n) => ({
+      eventType: 'COMPLETE',
+      eventTime: new Date(Date.UTC(2026, 10, 20, 0, n)).toISOString(),
+      producer: 'https://github.com/apache/airflow',
+      schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
+      run: { runId: `0193f3a4-8c1e-7d2a-9b1c-${String(n).padStart(12, '0')}` },
+      job: { namespace: 'airflow://wide', name: `wide.reader_${String(n).padStart(2, '0')}` },
+      inputs: [hub],
+      outputs: [{ namespace: 's3://wide-bucket', name: `out/${n}.parquet` }],
+    }))
+    const posted = await app.request('/api/v1/lineage/batch', {
+      method: 'POST',
+      headers: { ...(await signInAs(app, 'admin')), 'content-type': 'application/json' },
+      body: JSON.stringify(events),
+    })
+    expect(await posted.json()).toMatchObject({ status: 'success' })
+    jar.clear()
+    const user = userEvent.setup()
+    renderAt('/sign-in?returnTo=%2Flineage')
+    await user.click(await screen.findByRole('button', { name: /^officer\.moh/ }))
+    await user.type(await screen.findByLabelText('Find a dataset or job'), 'hub.parquet')
+    await user.click(screen.getByRole('button', { name: 'Find' }))
+    const result = await screen.findByRole('link', { name: 'landing/hub.parquet' })
+    expect(within(result.closest('li') as HTMLElement).getByText('lineage only')).toBeTruthy()
+    await user.click(result)
+    const graph = await screen.findByRole('group', { name: 'Lineage graph' })
+    // Five readers in view, the other 25 with their outputs folded into one node.
+    expect(within(graph).getAllByRole('button', { name: /^Job wide\.reader_/ })).toHaveLength(5)
+    expect(
+      within(graph).getByRole('button', {
+        name: 'Show 25 jobs and 25 datasets more downstream of landing/hub.parquet',
+      }),
+    ).toBeTruthy()
+    // It fits the view folded: no overview needed yet.
+    expect(screen.queryByLabelText('Overview of the whole graph')).toBeNull()
+    // Finding a folded node opens its group and selects it.
+    await user.type(screen.getByLabelText('Find a node in the graph'), 'reader_27')
+    await user.click(screen.getByRole('button', { name: 'Find in the graph' }))
+    expect(
+      await within(graph).findByRole('button', { name: 'Job wide.reader_27 in airflow://wide' }),
+    ).toBeTruthy()
+    expect(await screen.findByRole('region', { name: 'Details of wide.reader_27' })).toBeTruthy()
+    expect(within(graph).getAllByRole('button', { name: /^Job wide\.reader_/ })).toHaveLength(30)
+    // Unfolded it is taller than the view: the overview shows where the view is.
+    expect(screen.getByLabelText('Overview of the whole graph')).toBeTruthy()
+
+    // The catalogue search lists it apart, as lineage-only.
+    cleanup()
+    renderAt('/?q=hub')
+    const also = await screen.findByRole('region', { name: 'Also seen in lineage' })
+    expect(within(also).getByRole('link', { name: 'landing/hub.parquet' })).toBeTruthy()
   })
 
   it('shows auditors the trail with its verification status', async () => {

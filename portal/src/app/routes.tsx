@@ -7,6 +7,7 @@ import { DatasetPage } from '../features/datasets/components/dataset-page.js'
 import { FeedsPage } from '../features/feeds/components/feeds-page.js'
 import { GlossaryPage } from '../features/glossary/components/glossary-page.js'
 import { DatasetLineage, LineagePage } from '../features/lineage/components/lineage-explorer.js'
+import { LineageOnlyMatches } from '../features/lineage/components/lineage-search.js'
 import { NotificationsPage } from '../features/notifications/components/notifications-page.js'
 import { DatasetData } from '../features/query/components/dataset-data.js'
 import { DatasetAccess } from '../features/requests/components/dataset-access.js'
@@ -31,7 +32,7 @@ export const routes: RouteObject[] = [
   {
     element: <Layout />,
     children: [
-      { index: true, element: <SearchPage /> },
+      { index: true, element: <SearchPage alsoFound={(q) => <LineageOnlyMatches q={q} />} /> },
       {
         path: 'datasets/:slug',
         element: (

@@ -15,6 +15,25 @@ export interface RunSummary {
   durationMs: number | null
   outputs: { namespace: string; name: string; rowCount?: number }[]
   quality: { namespace: string; name: string; passed: number; failed: number }[]
+  /** Per external consumer of our events (HTTP, file): taken, waiting, why not yet. */
+  delivery?: {
+    transport: string
+    delivered: number
+    pending: number
+    lastError: string | null
+    nextAttemptAt: string | null
+  }[]
+}
+
+export interface LineageSearchResult {
+  type: 'DATASET' | 'JOB'
+  namespace: string
+  name: string
+  nodeId: string
+  updatedAt: string
+  /** Datasets: the catalogue entry it is (or is an alias of), if the caller may open it. */
+  catalogue?: { slug: string } | null
+  lineageOnly?: boolean
 }
 
 export interface LineageNode {
@@ -96,6 +115,28 @@ export function useJobRuns(job: { namespace: string; name: string } | undefined)
         await api.api.v1.namespaces[':namespace'].jobs[':job'].runs.$get({
           param: { namespace: job?.namespace ?? '', job: job?.name ?? '' },
           query: { limit: '20' },
+        }),
+      ),
+  })
+}
+
+/** Datasets and jobs lineage knows whose name or namespace holds `q` (nothing without `q`). */
+export function useLineageSearch(
+  q: string,
+  options: { filter?: 'DATASET' | 'JOB'; limit?: number },
+) {
+  const api = useApi()
+  return useQuery({
+    queryKey: ['lineage', 'search', q, options.filter, options.limit],
+    enabled: q.trim().length > 0,
+    queryFn: async () =>
+      readLineage<{ totalCount: number; results: LineageSearchResult[] }>(
+        await api.api.v1.search.$get({
+          query: {
+            q,
+            ...(options.filter ? { filter: options.filter } : {}),
+            limit: String(options.limit ?? 20),
+          },
         }),
       ),
   })

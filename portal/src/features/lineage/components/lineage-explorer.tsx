@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query'
-import { useState } from 'react'
+import { useMemo, useState } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router'
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { ApiError } from '../../../lib/api-client.js'
@@ -11,7 +11,9 @@ import {
   useJobRuns,
   useLineageGraph,
 } from '../api/use-lineage.js'
+import { FacetList } from './facet-list.js'
 import { LineageGraph } from './lineage-graph.js'
+import { LineageSearch } from './lineage-search.js'
 
 const OUR_NAMESPACE = 'gov-data-portal'
 
@@ -68,6 +70,8 @@ function RunHistory({ job }: { job: { namespace: string; name: string } }) {
   if (runs.isPending) return <Loading label="Loading runs…" />
   if (runs.isError) return <ErrorState title="Runs could not be loaded" error={runs.error} />
   if (runs.data.runs.length === 0) return <p className="note">No runs reported yet.</p>
+  // Only where our events also go to another consumer (HTTP, a file).
+  const delivers = runs.data.runs.some((run) => (run.delivery?.length ?? 0) > 0)
   return (
     <table aria-label={`Runs of ${job.name}`}>
       <thead>
@@ -77,6 +81,7 @@ function RunHistory({ job }: { job: { namespace: string; name: string } }) {
           <th scope="col">Duration</th>
           <th scope="col">Rows written</th>
           <th scope="col">Quality</th>
+          {delivers && <th scope="col">Sent on</th>}
         </tr>
       </thead>
       <tbody>
@@ -93,6 +98,18 @@ function RunHistory({ job }: { job: { namespace: string; name: string } }) {
                 ? '—'
                 : run.quality.map((q) => `${q.passed} passed, ${q.failed} failed`).join('; ')}
             </td>
+            {delivers && (
+              <td>
+                {(run.delivery ?? []).map((d) => (
+                  <div key={d.transport} title={d.lastError ?? undefined}>
+                    {d.transport}:{' '}
+                    {d.pending === 0
+                      ? 'sent'
+                      : `${d.pending} waiting${d.lastError ? ` (${d.lastError.slice(0, 60)})` : ''}`}
+                  </div>
+                ))}
+              </td>
+            )}
           </tr>
         ))}
       </tbody>
@@ -109,7 +126,6 @@ function NodeDetails({
   onExplore: (id: string) => void
   onExpand: (id: string, direction: 'upstream' | 'downstream') => void
 }) {
-  const facets = Object.keys(node.data.facets)
   return (
     <section className="lineage-details" aria-label={`Details of ${node.data.name}`}>
       <h3>
@@ -138,13 +154,13 @@ function NodeDetails({
           {node.data.fields?.map((f) => `${f.name}${f.type ? ` (${f.type})` : ''}`).join(', ')}
         </p>
       )}
-      <p>Facets: {facets.length > 0 ? facets.join(', ') : 'none'}</p>
       {node.type === 'JOB' && node.data.latestRun && (
         <p>
           Latest run: {node.data.latestRun.state.toLowerCase()},{' '}
           {duration(node.data.latestRun.durationMs)}
         </p>
       )}
+      <FacetList facets={node.data.facets} />
       {node.type === 'JOB' && <RunHistory job={node.data} />}
     </section>
   )
@@ -192,6 +208,33 @@ export function LineageExplorer({
     column && datasetName ? `datasetField:${datasetName}:${column}` : undefined,
   )
 
+  // Stable between renders, so selecting a node does not lay the graph out again.
+  const nodes = useMemo(
+    () => (graph.data ? mergeGraphs([graph.data.graph, ...expanded]) : []),
+    [graph.data, expanded],
+  )
+  const sources = useMemo(
+    () => columns.data?.graph.flatMap((n) => n.data.inputFields) ?? [],
+    [columns.data],
+  )
+  // The datasets a chosen column flows through, and the jobs between them.
+  const highlighted = useMemo(() => {
+    const lit = new Set<string>()
+    if (!columns.data || !datasetName) return lit
+    const touched = new Set([datasetName, ...sources.map((s) => `${s.namespace}:${s.dataset}`)])
+    for (const node of nodes)
+      if (node.type === 'DATASET' && touched.has(`${node.data.namespace}:${node.data.name}`))
+        lit.add(node.id)
+    for (const node of nodes)
+      if (
+        node.type === 'JOB' &&
+        node.inEdges.some((e) => lit.has(e.origin)) &&
+        node.outEdges.some((e) => lit.has(e.destination))
+      )
+        lit.add(node.id)
+    return lit
+  }, [nodes, sources, columns.data, datasetName])
+
   if (graph.isPending) return <Loading label="Tracing lineage…" />
   if (graph.isError)
     return graph.error instanceof ApiError && graph.error.status === 404 ? (
@@ -201,24 +244,6 @@ export function LineageExplorer({
     ) : (
       <ErrorState title="Lineage could not be loaded" error={graph.error} />
     )
-
-  const nodes = mergeGraphs([graph.data.graph, ...expanded])
-  // The datasets a chosen column flows through, and the jobs between them.
-  const highlighted = new Set<string>()
-  const sources = columns.data?.graph.flatMap((n) => n.data.inputFields) ?? []
-  if (columns.data && datasetName) {
-    const touched = new Set([datasetName, ...sources.map((s) => `${s.namespace}:${s.dataset}`)])
-    for (const node of nodes)
-      if (node.type === 'DATASET' && touched.has(`${node.data.namespace}:${node.data.name}`))
-        highlighted.add(node.id)
-    for (const node of nodes)
-      if (
-        node.type === 'JOB' &&
-        node.inEdges.some((e) => highlighted.has(e.origin)) &&
-        node.outEdges.some((e) => highlighted.has(e.destination))
-      )
-        highlighted.add(node.id)
-  }
 
   return (
     <div className="lineage-explorer">
@@ -317,11 +342,13 @@ export function LineagePage() {
   return (
     <main>
       <h1>Lineage explorer</h1>
+      <LineageSearch />
       {node ? (
         <LineageExplorer key={node} nodeId={node} onExplore={(id) => setParams({ node: id })} />
       ) : (
-        <EmptyState title="Choose a dataset">
-          Open a dataset from the <Link to="/">catalogue</Link> and follow its lineage from there.
+        <EmptyState title="Choose a dataset or job">
+          Find one above, or open a dataset from the <Link to="/">catalogue</Link> and follow its
+          lineage from there.
         </EmptyState>
       )}
     </main>

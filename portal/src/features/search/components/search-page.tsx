@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useId, useState } from 'react'
+import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react'
 import { Link, useSearchParams } from 'react-router'
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { formatCount, formatDateTime } from '../../../lib/format.js'
@@ -46,8 +46,11 @@ function writeState(state: SearchState): URLSearchParams {
   return params
 }
 
-/** Find datasets by the words people use, narrowed by facets; the URL holds the whole search. */
-export function SearchPage() {
+/**
+ * Find datasets by the words people use, narrowed by facets; the URL holds the whole search.
+ * `alsoFound` shows what other parts of the portal know by the same words (lineage-only datasets).
+ */
+export function SearchPage({ alsoFound }: { alsoFound?: (q: string) => ReactNode } = {}) {
   const [params, setParams] = useSearchParams()
   const state = readState(params)
   const search = useSearch(state)
@@ -147,6 +150,7 @@ export function SearchPage() {
               />
             </>
           )}
+          {state.q && alsoFound?.(state.q)}
         </div>
       </div>
     </section>
