@@ -35,6 +35,7 @@ export {
   type RequestFilter,
 } from './access-store.js'
 export type { CatalogTables } from './catalog-tables.js'
+export { type CoreFieldAvailability, coreFieldAvailability } from './core-field-availability.js'
 export {
   type Classification,
   classificationLabel,
@@ -84,7 +85,7 @@ export {
   webhookBody,
   webhookRoutes,
 } from './notification-routes.js'
-export { inbox, type Notification, type NotificationKind } from './notifications.js'
+export { inbox, markRead, type Notification, type NotificationKind } from './notifications.js'
 export {
   allowedActions,
   type GrantStatus,
@@ -105,6 +106,7 @@ export {
 } from './routes.js'
 export { type ServiceLevel, SHARING_LIMIT_WORKING_DAYS, serviceLevel } from './service-level.js'
 export { type SharingRecord, sharingRecords } from './sharing-records.js'
+export { type CurrentVersionFile, currentVersionFiles } from './version-files.js'
 export {
   type Delivery,
   deliverDue,

@@ -18,6 +18,8 @@ export interface SharingRecord {
   decisionWorkingDays: number
   /** Undefined when rejected. */
   grantWorkingDays: number | undefined
+  /** The cross-agency project the data is for, when the requester named one. */
+  project: string | undefined
 }
 
 /** The requests decided in [from, to), oldest decision first. */
@@ -40,6 +42,7 @@ export async function sharingRecords(
       'r.state',
       'r.decision_working_days',
       'g.grant_working_days',
+      'r.project',
     ])
     .where('r.state', 'in', ['approved', 'rejected'])
     .where('r.decided_at', '>=', range.from)
@@ -57,5 +60,6 @@ export async function sharingRecords(
     outcome: r.state as SharingRecord['outcome'],
     decisionWorkingDays: r.decision_working_days ?? 0,
     grantWorkingDays: r.grant_working_days ?? undefined,
+    project: r.project?.name ?? undefined,
   }))
 }

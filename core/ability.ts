@@ -36,6 +36,10 @@ export interface Subjects {
   User: { id: string; agency: string }
   /** OpenLineage events and the lineage graph made from them. */
   LineageEvent: Record<string, never>
+  /** The Blueprint KPIs: reading the dashboard, recomputing on demand. */
+  Kpi: Record<string, never>
+  /** Data sharing across agencies in aggregate (KPIs 12 and 14 by Ministry family). */
+  SharingStatistics: Record<string, never>
 }
 export type SubjectType = keyof Subjects
 
@@ -74,6 +78,7 @@ export function defineAbilityFor(user: User | undefined): AppAbility {
   can('read', 'Grant', { granteeId: user.id })
   // Lineage is metadata: anyone signed in reads it (minus datasets hidden from them).
   can('read', 'LineageEvent')
+  can('read', 'Kpi')
 
   if (user.roles.includes('steward')) {
     can('update', 'Dataset', { agency })
@@ -84,6 +89,10 @@ export function defineAbilityFor(user: User | undefined): AppAbility {
     can(['read', 'create'], 'Webhook', { agency })
     // Stewards (and their API tokens) send OpenLineage events from their agencies' tools.
     can('create', 'LineageEvent')
+    can('update', 'Kpi')
+  }
+  if (user.roles.includes('leader')) {
+    can('read', 'SharingStatistics')
   }
   if (user.roles.includes('admin')) {
     can('read', 'Dataset')
@@ -94,12 +103,15 @@ export function defineAbilityFor(user: User | undefined): AppAbility {
     can(['read', 'create'], 'Webhook')
     can('create', 'LineageEvent')
     can('verify', 'AuditLog')
+    can('update', 'Kpi')
+    can('read', 'SharingStatistics')
   }
   if (user.roles.includes('auditor')) {
     can('read', 'Dataset')
     can('read', 'User')
     can('read', ['AccessRequest', 'Grant'])
     can(['read', 'verify', 'export'], 'AuditLog')
+    can('read', 'SharingStatistics')
   }
   return build()
 }

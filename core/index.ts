@@ -49,6 +49,7 @@ export {
   type DuckDbOptions,
   openDuckDb,
 } from './duckdb.js'
+export { quoteIdent, quoteLiteral, readRows, withConnection } from './duckdb-sql.js'
 export {
   AppError,
   ConfigError,
@@ -60,6 +61,7 @@ export {
   NotFoundError,
   UnavailableError,
 } from './errors.js'
+export { sha256File } from './file-hash.js'
 export type { CoreTables } from './identity-tables.js'
 export { createLogger, type Logger } from './logger.js'
 export {
@@ -69,6 +71,7 @@ export {
   type MigrationSet,
   migrateToLatest,
 } from './migrations.js'
+export { MINISTRY_FAMILIES, ministryFamilyOf } from './ministry-families.js'
 export { isValidUinfin, maskUinfin, type UinfinPrefix, uinfinCheckLetter } from './nric.js'
 export {
   findPlanningArea,

@@ -24,6 +24,18 @@ export interface KpiDefinition {
   target: KpiTarget
   /** Measured from the platform's own records, or computed from a Trusted Centre dataset. */
   source: 'platform' | 'trusted-centre'
+  /** Whether a higher value is better (every KPI but the time to share data). */
+  direction: 'up' | 'down'
+  /** Each value covers a calendar year (Singapore time). */
+  period: 'year'
+  /** The dimensions each value is also given by. */
+  breakdowns: readonly 'ministry-family'[]
+  /** How the value is measured, in words a leader can check. */
+  measurement: string
+  /** The catalogue datasets (slugs) it is computed from; platform KPIs name the records they read. */
+  datasets: readonly string[]
+  /** A target each Ministry family's value must reach too, where the Blueprint sets one. */
+  familyTarget?: KpiTarget
 }
 
 /** The 15 KPIs of the Digital Government Blueprint (Dec 2020 edition) with their 2023 targets. */
@@ -36,6 +48,12 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: '75–80% rate "very satisfied"',
     target: { kind: 'band', low: 75, high: 80 },
     source: 'trusted-centre',
+    direction: 'up',
+    period: 'year',
+    breakdowns: ['ministry-family'],
+    measurement:
+      'Share of citizen survey responses rating 5 or 6 on the 6-point scale, per survey year; by the Ministry family of the agency whose service was rated.',
+    datasets: ['digital-services-satisfaction-survey'],
   },
   {
     number: 2,
@@ -45,6 +63,12 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: '75–80% rate "very satisfied"',
     target: { kind: 'band', low: 75, high: 80 },
     source: 'trusted-centre',
+    direction: 'up',
+    period: 'year',
+    breakdowns: ['ministry-family'],
+    measurement:
+      'Share of business survey responses rating 5 or 6 on the 6-point scale, per survey year; by the Ministry family of the agency whose service was rated.',
+    datasets: ['digital-services-satisfaction-survey'],
   },
   {
     number: 3,
@@ -54,6 +78,11 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: '100%',
     target: { kind: 'at-least', value: 100 },
     source: 'trusted-centre',
+    direction: 'up',
+    period: 'year',
+    breakdowns: ['ministry-family'],
+    measurement: 'Share of the services running in the year that offer e-payment options.',
+    datasets: ['digital-services-register'],
   },
   {
     number: 4,
@@ -63,6 +92,12 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: '100%',
     target: { kind: 'at-least', value: 100 },
     source: 'trusted-centre',
+    direction: 'up',
+    period: 'year',
+    breakdowns: ['ministry-family'],
+    measurement:
+      'Share of the services running in the year that pre-fill with Government-verified data.',
+    datasets: ['digital-services-register'],
   },
   {
     number: 5,
@@ -72,6 +107,12 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: '100%*',
     target: { kind: 'at-least', value: 100 },
     source: 'trusted-centre',
+    direction: 'up',
+    period: 'year',
+    breakdowns: ['ministry-family'],
+    measurement:
+      'Share of the services running in the year that offer a digital option for wet-ink signatures, excluding services exempt for valid reasons (legislation, population segments).',
+    datasets: ['digital-services-register'],
   },
   {
     number: 6,
@@ -81,6 +122,12 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: '90–95%*',
     target: { kind: 'band', low: 90, high: 95 },
     source: 'trusted-centre',
+    direction: 'up',
+    period: 'year',
+    breakdowns: ['ministry-family'],
+    measurement:
+      'Transactions completed digitally from end to end over all transactions in the year, excluding exempt services.',
+    datasets: ['digital-services-register'],
   },
   {
     number: 7,
@@ -90,6 +137,12 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: '100%*',
     target: { kind: 'at-least', value: 100 },
     source: 'trusted-centre',
+    direction: 'up',
+    period: 'year',
+    breakdowns: ['ministry-family'],
+    measurement:
+      'Payments completed via e-payment over all payments in the year, excluding exempt services.',
+    datasets: ['digital-services-register'],
   },
   {
     number: 8,
@@ -99,6 +152,12 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: '20,000',
     target: { kind: 'at-least', value: 20_000 },
     source: 'trusted-centre',
+    direction: 'up',
+    period: 'year',
+    breakdowns: ['ministry-family'],
+    measurement:
+      'Officers in service at the end of the year who have been trained in data analytics or data science.',
+    datasets: ['officer-training-records'],
   },
   {
     number: 9,
@@ -108,6 +167,11 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: 'all public officers',
     target: { kind: 'at-least', value: 100 },
     source: 'trusted-centre',
+    direction: 'up',
+    period: 'year',
+    breakdowns: ['ministry-family'],
+    measurement: 'Share of officers in service at the end of the year with basic digital literacy.',
+    datasets: ['officer-training-records'],
   },
   {
     number: 10,
@@ -117,6 +181,12 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: '30–50 projects',
     target: { kind: 'band', low: 30, high: 50 },
     source: 'trusted-centre',
+    direction: 'up',
+    period: 'year',
+    breakdowns: ['ministry-family'],
+    measurement:
+      'Transformative digital projects started by the end of the year and not cancelled by then.',
+    datasets: ['digital-projects-register'],
   },
   {
     number: 11,
@@ -126,6 +196,12 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: 'every Ministry family has at least one AI project',
     target: { kind: 'at-least', value: 100 },
     source: 'trusted-centre',
+    direction: 'up',
+    period: 'year',
+    breakdowns: ['ministry-family'],
+    measurement:
+      "Share of the 16 Ministry families with at least one AI project running at the end of the year; a family's breakdown is 100 when it has one.",
+    datasets: ['ai-projects-register'],
   },
   {
     number: 12,
@@ -134,7 +210,14 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     unit: 'count',
     targetText: '10 cross-agency projects a year, and 2 projects per Ministry family a year',
     target: { kind: 'at-least', value: 10 },
+    familyTarget: { kind: 'at-least', value: 2 },
     source: 'platform',
+    direction: 'up',
+    period: 'year',
+    breakdowns: ['ministry-family'],
+    measurement:
+      "Distinct projects with at least one approved cross-agency data request decided in the year (the access workflow); by the requesting agency's Ministry family. The target also asks 2 projects per Ministry family a year.",
+    datasets: [],
   },
   {
     number: 13,
@@ -144,6 +227,12 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: '90–100%',
     target: { kind: 'band', low: 90, high: 100 },
     source: 'platform',
+    direction: 'up',
+    period: 'year',
+    breakdowns: ['ministry-family'],
+    measurement:
+      "Share of the core data fields declared in the catalogue that are machine-readable (in the current published version's typed schema) and transmittable by API (the query service serves the dataset: Official (Open), or covered by an approved grant) at the end of the year.",
+    datasets: [],
   },
   {
     number: 14,
@@ -153,6 +242,12 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: 'no more than 7 working days',
     target: { kind: 'at-most', value: 7 },
     source: 'platform',
+    direction: 'down',
+    period: 'year',
+    breakdowns: ['ministry-family'],
+    measurement:
+      'Median working days (Singapore calendar, submission day = day 0) from submission to grant of approved cross-agency requests decided in the year; the share within 7 working days is the numerator over the denominator.',
+    datasets: [],
   },
   {
     number: 15,
@@ -162,5 +257,11 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: '70%',
     target: { kind: 'at-least', value: 70 },
     source: 'trusted-centre',
+    direction: 'up',
+    period: 'year',
+    breakdowns: ['ministry-family'],
+    measurement:
+      'Share of cloud-eligible systems (data classification allows commercial cloud) in operation at the end of the year that run on commercial cloud.',
+    datasets: ['government-systems-register'],
   },
 ]

@@ -5,6 +5,7 @@ import type { DatasetStore } from '../catalog/index.js'
 import { systemAbility } from '../core/index.js'
 import { FIXTURE_USERS, TEST_BACKENDS } from '../fixtures/index.js'
 import { createLineageStore } from '../lineage/index.js'
+import { PIPELINES } from '../trusted-centre/index.js'
 import { createApp } from './app.js'
 import { loadData } from './load-data.js'
 import { appDepsOf } from './runtime.js'
@@ -37,12 +38,21 @@ describe.each(TEST_BACKENDS)('the product on %s', (backend) => {
       columns: { name: string }[]
       currentVersion: { version: number; rowCount: number }
     }[]
-    // Sorted by title: business counts, hourly weather, persons, postal geocodes.
+    // Sorted by title: AI projects, business counts, Blueprint KPIs, digital projects, ICT
+    // systems, digital services, hourly weather, persons, postal geocodes, officer training,
+    // satisfaction survey.
     expect(data.map((d) => d.slug)).toEqual([
+      'ai-projects-register',
       'business-by-planning-area',
+      'blueprint-kpi-history',
+      'digital-projects-register',
+      'government-systems-register',
+      'digital-services-register',
       'sensor-hourly-by-planning-area',
       'person-address-pa',
       'postal-geocode-reference',
+      'officer-training-records',
+      'digital-services-satisfaction-survey',
     ])
     const persons = data.find((d) => d.slug === 'person-address-pa')
     expect(persons).toMatchObject({
@@ -137,7 +147,8 @@ describe.each(TEST_BACKENDS)('the product on %s', (backend) => {
     await loadData(runtime)
     const after = await runtime.catalog.findDataset('person-address-pa', systemAbility())
     expect(after?.versions).toEqual(before?.versions)
-    expect((await runtime.catalog.listDatasets(systemAbility())).length).toBe(4)
+    // The fused datasets and the KPI history, each once.
+    expect((await runtime.catalog.listDatasets(systemAbility())).length).toBe(PIPELINES.length + 1)
     expect(await readdir(join(runtime.dataDir, 'tc', 'person-address-pa'))).toEqual(['v1.parquet'])
     const ingests = (await runtime.trustedCentre.listRuns()).filter((r) => r.kind === 'ingest')
     expect(ingests.map((r) => r.subject).sort()).toEqual([
@@ -145,7 +156,13 @@ describe.each(TEST_BACKENDS)('the product on %s', (backend) => {
       'dos_persons',
       'govtech_sensor_readings',
       'govtech_sensor_stations',
+      'govtech_systems_register',
+      'mddi_ai_projects',
+      'mddi_digital_services',
+      'mddi_satisfaction_survey',
+      'mddi_transformative_projects',
       'moh_chronic_registry',
+      'psd_officer_training',
       'sla_addresses',
     ])
     expect((await runtime.auth.users.listUsers()).length).toBe(FIXTURE_USERS.length)

@@ -26,6 +26,7 @@ import {
   systemAbility,
   type User,
 } from '../core/index.js'
+import { type KpiRouteDeps, kpiRoutes } from '../kpi/index.js'
 import {
   type CatalogueView,
   type LineageRouteDeps,
@@ -60,6 +61,8 @@ export interface AppDeps {
   lineage: Pick<LineageRouteDeps, 'store' | 'graph' | 'validator'> & {
     emitter: { status(): Promise<TransportStatus[]> }
   }
+  /** The Blueprint KPIs: computed values and the engine that recomputes them. */
+  kpi: Pick<KpiRouteDeps, 'engine' | 'reads'>
   /** What a person may read right now: the query service's view of grants. */
   entitlements: (user: User, ability: AppAbility, now: Date) => Promise<Entitlement[]>
   auth: AuthDeps
@@ -138,6 +141,40 @@ export function createApp(deps: AppDeps) {
     .route('/query', queryRoutes(deps.query))
     .route('/datasets', extractRoutes(deps.query))
     .route('/feeds', feedRoutes())
+    .route(
+      '/kpis',
+      kpiRoutes({
+        ...deps.kpi,
+        audit: deps.auth.audit,
+        now: deps.auth.now,
+        breakdownAccess: async (c, definition) => {
+          const ability = c.get('ability')
+          const caller = c.get('caller')
+          if (definition.source === 'platform')
+            // KPI 13 reads catalogue metadata any officer may see; 12 and 14 the sharing records.
+            return definition.number === 13 || ability.can('read', 'SharingStatistics')
+              ? { visible: true }
+              : {
+                  visible: false,
+                  reason:
+                    'Breakdowns of data sharing by Ministry family are for leaders, administrators and auditors',
+                }
+          const entitled = caller
+            ? await deps.entitlements(caller.user, ability, deps.auth.now())
+            : []
+          const full = new Set(
+            entitled.filter((e) => e.scope === 'full').map((e) => e.dataset.slug),
+          )
+          const missing = definition.datasets.filter((slug) => !full.has(slug))
+          return missing.length === 0
+            ? { visible: true }
+            : {
+                visible: false,
+                reason: `Breakdowns follow the access rules of the data behind them: you may not read ${missing.join(', ')} in full`,
+              }
+        },
+      }),
+    )
     // OpenLineage's HTTP transport and Marquez-shaped reads: /api/v1/lineage and friends.
     .route(
       '/v1',

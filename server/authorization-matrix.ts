@@ -300,6 +300,22 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
     signedIn: 200,
     anonymous: 401,
   },
+  { method: 'GET', path: '/api/kpis', signedIn: 200, anonymous: 401 },
+  { method: 'GET', path: '/api/kpis?format=csv', signedIn: 200, anonymous: 401 },
+  { method: 'GET', path: '/api/kpis/14', signedIn: 200, anonymous: 401 },
+  { method: 'GET', path: '/api/kpis/16', signedIn: 400, anonymous: 401 },
+  // Recomputing on demand: stewards and administrators.
+  {
+    method: 'POST',
+    path: '/api/kpis/recompute',
+    signedIn: 403,
+    anonymous: 401,
+    except: {
+      'steward.dos': 201,
+      'steward.moh': 201,
+      admin: 201,
+    },
+  },
   { method: 'GET', path: '/api/feeds', signedIn: 200, anonymous: 401 },
   { method: 'GET', path: '/api/feeds/dos_persons', signedIn: 200, anonymous: 401 },
   { method: 'GET', path: '/api/feeds/no_such_feed', signedIn: 404, anonymous: 401 },

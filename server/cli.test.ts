@@ -128,7 +128,13 @@ describe('CLI commands', () => {
       'dos_persons',
       'govtech_sensor_readings',
       'govtech_sensor_stations',
+      'govtech_systems_register',
+      'mddi_ai_projects',
+      'mddi_digital_services',
+      'mddi_satisfaction_survey',
+      'mddi_transformative_projects',
       'moh_chronic_registry',
+      'psd_officer_training',
       'sla_addresses',
     ])
     for (const run of ingests) {
@@ -147,10 +153,16 @@ describe('CLI commands', () => {
         .map((r) => r.pipeline)
         .sort(),
     ).toEqual([
+      'ai_projects',
       'business_by_planning_area',
+      'digital_services',
+      'officer_training',
       'person_address_pa',
       'postal_geocode_reference',
+      'satisfaction_survey',
       'sensor_hourly_by_planning_area',
+      'systems_register',
+      'transformative_projects',
     ])
   })
 
@@ -167,7 +179,7 @@ describe('CLI commands', () => {
     const unknown = await cli('ingest', 'dos_pets', 'x.csv')
     expect(unknown).toMatchObject({
       code: 1,
-      err: "Unknown feed 'dos_pets': expected one of dos_persons, sla_addresses, dos_businesses, govtech_sensor_stations, govtech_sensor_readings, moh_chronic_registry\n",
+      err: "Unknown feed 'dos_pets': expected one of dos_persons, sla_addresses, dos_businesses, govtech_sensor_stations, govtech_sensor_readings, moh_chronic_registry, mddi_digital_services, mddi_satisfaction_survey, psd_officer_training, mddi_transformative_projects, mddi_ai_projects, govtech_systems_register\n",
     })
     const usage = await cli('ingest')
     expect(usage.code).toBe(2)
@@ -209,6 +221,12 @@ describe('CLI commands', () => {
         'person_address_pa: Unchanged: person-address-pa v1 is current',
         'business_by_planning_area: Unchanged: business-by-planning-area v1 is current',
         'sensor_hourly_by_planning_area: Unchanged: sensor-hourly-by-planning-area v1 is current',
+        'digital_services: Unchanged: digital-services-register v1 is current',
+        'satisfaction_survey: Unchanged: digital-services-satisfaction-survey v1 is current',
+        'officer_training: Unchanged: officer-training-records v1 is current',
+        'transformative_projects: Unchanged: digital-projects-register v1 is current',
+        'ai_projects: Unchanged: ai-projects-register v1 is current',
+        'systems_register: Unchanged: government-systems-register v1 is current',
         '',
       ].join('\n'),
     )

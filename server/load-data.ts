@@ -1,13 +1,17 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { systemAbility } from '../core/index.js'
+import { markRead } from '../catalog/index.js'
+import { defineAbilityFor, systemAbility, type User } from '../core/index.js'
 import {
   FIXTURE_AGENCIES,
   FIXTURE_GLOSSARY,
   FIXTURE_GLOSSARY_LINKS,
   FIXTURE_USERS,
+  GRANT_DAYS,
   generateFixtures,
+  HISTORY_PURPOSE_PREFIX,
   MANIFEST_FILE,
+  sharingHistory,
 } from '../fixtures/index.js'
 import { dataLayout } from '../trusted-centre/index.js'
 import type { Runtime } from './runtime.js'
@@ -66,7 +70,64 @@ export async function loadData(runtime: Runtime): Promise<void> {
     if (publication) log.info(facts, run.message ?? 'fused')
     else log.warn(facts, run.message ?? 'not published')
   }
-  if (config.SEED_FIXTURES) await seedGlossary(runtime)
+  if (config.SEED_FIXTURES) {
+    await seedGlossary(runtime)
+    // KPIs 12 and 14 read the access workflow: its history goes in once, then they are recomputed.
+    if (await seedSharingHistory(runtime))
+      await runtime.kpi.engine.compute({ kind: 'start', actor: 'system' })
+  }
+}
+
+/**
+ * The access workflow's history since 2023 (fixtures/sharing-history.ts), carried out through the
+ * access store at the dates it happened, so each record is what the workflow itself would have
+ * kept. Once: a data directory that has it keeps it. Returns whether it seeded anything.
+ */
+async function seedSharingHistory(runtime: Runtime): Promise<boolean> {
+  const seeded = await runtime.db
+    .selectFrom('access_requests')
+    .select('id')
+    .where('purpose', 'like', `${HISTORY_PURPOSE_PREFIX}%`)
+    .limit(1)
+    .executeTakeFirst()
+  if (seeded) return false
+  const now = new Date()
+  const people = new Map<string, User>()
+  const person = async (username: string) => {
+    const found = people.get(username) ?? (await runtime.auth.users.findUserByUsername(username))
+    if (!found) throw new Error(`The sharing history names ${username}, who is not in the roster`)
+    people.set(username, found)
+    return found
+  }
+  const plan = sharingHistory(runtime.config.FIXTURE_SEED, now)
+  for (const step of plan) {
+    const requester = await person(step.requester)
+    const steward = await person(step.steward)
+    const request = await runtime.access.submit(
+      {
+        dataset: step.dataset,
+        purpose: step.purpose,
+        legalBasis: 'Public Sector (Governance) Act 2018, s. 25',
+        durationDays: GRANT_DAYS,
+        project: step.project,
+      },
+      requester,
+      defineAbilityFor(requester),
+      step.submittedAt,
+    )
+    await runtime.access.act(
+      request.id,
+      step.outcome === 'approved' ? 'approve' : 'reject',
+      step.outcome === 'approved' ? {} : { reason: 'Purpose does not need person-level data' },
+      steward,
+      defineAbilityFor(steward),
+      step.decidedAt,
+    )
+  }
+  // What happened long ago is not news: the history's notifications are read.
+  for (const user of people.values()) await markRead(runtime.db, user.id, undefined, now)
+  runtime.log.info({ requests: plan.length }, 'access workflow history seeded')
+  return plan.length > 0
 }
 
 /** The starter glossary, linked to the fixture datasets' columns (links are set, not added twice). */

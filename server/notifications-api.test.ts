@@ -57,7 +57,16 @@ describe('notifications and webhooks', () => {
     })
     return { status: res.status, body: (await res.json()) as Answer<T> }
   }
-  type Inbox = { unread: number; notifications: { kind: string; title: string; link: string }[] }
+  type Inbox = {
+    unread: number
+    notifications: {
+      kind: string
+      title: string
+      link: string
+      subjectId: string
+      readAt?: string
+    }[]
+  }
 
   beforeAll(async () => {
     runtime = await openTestRuntime({ backend: 'pglite' })
@@ -106,18 +115,21 @@ describe('notifications and webhooks', () => {
       title: 'officer.moh (MOH) requests Persons by residential planning area',
       link: `/requests/${id}`,
     })
-    // Nobody is told of their own step.
+    // Nobody is told of their own step (the seeded history's notices are all read).
     const officerInbox = await call<Inbox>('GET', '/api/notifications', 'officer.moh')
-    expect(officerInbox.body.data.notifications).toEqual([])
+    expect(officerInbox.body.data.notifications.filter((n) => n.subjectId === id)).toEqual([])
+    expect(officerInbox.body.data.notifications.filter((n) => !n.readAt)).toEqual([])
 
     await call('POST', `/api/requests/${id}/approve`, 'steward.dos', {
       expiresAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
     })
     const told = await call<Inbox>('GET', '/api/notifications', 'officer.moh')
-    expect(told.body.data).toMatchObject({
-      unread: 1,
-      notifications: [{ kind: 'request.approved' }],
+    expect(told.body.data.unread).toBe(1)
+    expect(told.body.data.notifications[0]).toMatchObject({
+      kind: 'request.approved',
+      subjectId: id,
     })
+    expect(told.body.data.notifications[0]?.readAt).toBeUndefined()
     const marked = await call<{ marked: number }>(
       'POST',
       '/api/notifications/read',

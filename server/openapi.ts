@@ -16,6 +16,7 @@ import {
   webhookBody,
   withdrawBody,
 } from '../catalog/index.js'
+import { kpiListQuery } from '../kpi/index.js'
 import { columnLineageQuery, graphQuery, lineageSearchQuery, runsQuery } from '../lineage/index.js'
 import { extractQuery, queryBody } from '../query-service/index.js'
 import { auditListQuery } from './audit-routes.js'
@@ -504,6 +505,37 @@ export const OPERATIONS: readonly Operation[] = [
       "`{ runs: [{ id, state, startedAt, endedAt, durationMs, outputs, quality, facets, delivery }], totalCount }`: `delivery` lists, per external consumer our events go to (HTTP, file), how many of the run's events it has taken, how many wait, the last error and the next attempt.",
     access: 'signed-in',
     query: runsQuery,
+  },
+  {
+    method: 'get',
+    path: '/api/kpis',
+    tag: 'KPIs',
+    summary: 'The 15 Digital Government Blueprint KPIs: latest value, target, status, trend',
+    description:
+      '`{ computedAt, computationId, statusRule, kpis: [{ number, category, wording, unit, targetText, target, direction, source, latest: { year, value, status }, trend: [{ year, value, status }] }] }`. `?format=csv` gives every KPI by year as a spreadsheet.',
+    access: 'signed-in',
+    query: kpiListQuery,
+    produces: 'text/csv',
+  },
+  {
+    method: 'get',
+    path: '/api/kpis/{number}',
+    pathParams: { number: 'The KPI number, 1 to 15.' },
+    tag: 'KPIs',
+    summary: 'One KPI with its history, breakdowns and where its numbers come from',
+    description:
+      '`{ …summary, measurement, familyTarget, statusRule, history: [{ year, value, numerator, denominator, target, status, closed }], breakdowns: { visible, by, rows | reason }, provenance: { computationId, computedAt, trigger, actor, inputs: [{ slug, title, version, runId, publishedAt, contentSha256, lineageNodeId }], platformRecords, sql, lineageNodeId, historyDataset } }`. Breakdowns by Ministry family follow the access rules of the data behind them: full read of every input dataset, or for KPIs 12 and 14 (the sharing records) leaders, administrators and auditors.',
+    access: 'signed-in',
+  },
+  {
+    method: 'post',
+    path: '/api/kpis/recompute',
+    tag: 'KPIs',
+    summary: 'Recompute every KPI now from the current dataset versions and records',
+    description:
+      'Stewards and administrators. Answers 201 with `{ computationId, computedAt, historyVersion }`; audited as `kpi.recompute`. KPIs are also recomputed after every Trusted Centre fusion run.',
+    access: 'steward',
+    responses: { '201': 'Computed' },
   },
   {
     method: 'get',

@@ -204,6 +204,27 @@ describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
       fullPage: true,
     })
 
+    // The KPI dashboard: all 15 KPIs render, each with its status in words; one KPI's page
+    // charts its trend against the target band; the print view drops the navigation.
+    await page.goto(`${server.url}/kpis`)
+    await page
+      .getByRole('heading', { level: 1, name: 'Digital Government Blueprint KPIs' })
+      .waitFor()
+    const kpiCards = page.getByRole('link', { name: /^\d+\. / })
+    expect(await kpiCards.count()).toBe(15)
+    expect(await page.locator('.kpi-card .badge').count()).toBe(15)
+    expect(await page.locator('.kpi-card svg.sparkline').count()).toBe(15)
+    await page.screenshot({ path: join('test-results', 'portal-kpis.png'), fullPage: true })
+    await page.emulateMedia({ media: 'print' })
+    expect(await page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(false)
+    await page.screenshot({ path: join('test-results', 'portal-kpis-print.png'), fullPage: true })
+    await page.emulateMedia({ media: 'screen' })
+    await page.getByRole('link', { name: /^15\. / }).click()
+    const chart = page.getByRole('img', { name: 'KPI 15 by year against its target' })
+    await chart.waitFor()
+    expect((await chart.boundingBox())?.width ?? 0).toBeGreaterThan(300)
+    await page.screenshot({ path: join('test-results', 'portal-kpi.png'), fullPage: true })
+
     // The API reference is a page of its own, served by the API, within the same security headers.
     await page
       .getByRole('navigation', { name: 'Main' })

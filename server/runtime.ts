@@ -26,6 +26,7 @@ import {
   openDatabase,
   openDuckDb,
 } from '../core/index.js'
+import { createKpiEngine, createKpiReads, type KpiEngine, type KpiReads } from '../kpi/index.js'
 import {
   createEventValidator,
   createLineageEmitter,
@@ -59,6 +60,8 @@ export interface Runtime {
   /** Sandboxed SQL over what each caller is entitled to. */
   query: QueryService
   trustedCentre: TrustedCentre
+  /** The Blueprint KPIs: computed after every fusion and on demand, and read for the dashboard. */
+  kpi: { engine: KpiEngine; reads: KpiReads }
   /** OpenLineage events (ours and other tools'), the graph made from them, their validator. */
   lineage: {
     store: LineageStore
@@ -102,6 +105,15 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       backlog: tableBacklog(db),
     })
     const lineage = { store, graph: createLineageGraph(db), validator, emitter }
+    const kpiEngine = createKpiEngine({
+      db,
+      catalog,
+      duckdb,
+      dataDir: config.DATA_DIR,
+      log,
+      now: () => new Date(),
+      lineage: { record: (event) => emitter.emit(event) },
+    })
     const trustedCentre = createTrustedCentre({
       db,
       catalog,
@@ -110,6 +122,18 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       pseudonymKey: config.PSEUDONYM_KEY,
       sampleK: config.SAMPLE_K,
       lineage: { record: (event) => emitter.emit(event) },
+      // New versions may change the KPIs: they are recomputed after every fusion. A failure is
+      // logged and never fails the fusion (the last values stay, and "recompute" retries).
+      afterFuse: async () => {
+        await kpiEngine
+          .compute({ kind: 'fusion', actor: 'system' })
+          .catch((error: unknown) =>
+            log.error(
+              { error: error instanceof Error ? error.message : String(error) },
+              'KPI computation failed',
+            ),
+          )
+      },
     })
     return {
       config,
@@ -142,6 +166,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
         now: () => new Date(),
       }),
       trustedCentre,
+      kpi: { engine: kpiEngine, reads: createKpiReads(db) },
       lineage,
       auth: authDeps(config, db),
       portalDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'portal', 'dist'),
@@ -194,6 +219,7 @@ export function appDepsOf(runtime: Runtime): AppDeps {
     allowPrivateWebhooks: runtime.config.WEBHOOK_ALLOW_PRIVATE,
     query: runtime.query,
     lineage: runtime.lineage,
+    kpi: runtime.kpi,
     entitlements: (user, ability, now) => entitlementsFor(runtime.db, user, ability, now),
     auth: runtime.auth,
     pingDatabase: () => pingDatabase(runtime.db),

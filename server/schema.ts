@@ -1,6 +1,7 @@
 import type { CatalogTables } from '../catalog/index.js'
 import { catalogMigrations } from '../catalog/index.js'
 import { type CoreTables, coreMigrations, type MigrationSet } from '../core/index.js'
+import { type KpiTables, kpiMigrations } from '../kpi/index.js'
 import { type LineageTables, lineageMigrations } from '../lineage/index.js'
 import { type QueryServiceTables, queryServiceMigrations } from '../query-service/index.js'
 import type { TrustedCentreTables } from '../trusted-centre/index.js'
@@ -11,7 +12,8 @@ export type Tables = CoreTables &
   LineageTables &
   CatalogTables &
   TrustedCentreTables &
-  QueryServiceTables
+  QueryServiceTables &
+  KpiTables
 
 /** Every module's migrations; the runner orders them by their dated names. */
 export const MIGRATIONS: readonly MigrationSet[] = [
@@ -20,4 +22,5 @@ export const MIGRATIONS: readonly MigrationSet[] = [
   catalogMigrations,
   trustedCentreMigrations,
   queryServiceMigrations,
+  kpiMigrations,
 ]

@@ -1,23 +1,7 @@
 import { InvalidInputError } from '../core/index.js'
 import type { FeedColumn, FeedContract } from './feed-contract.js'
-
-const provenance: FeedColumn[] = [
-  {
-    name: 'synthetic',
-    type: 'BOOLEAN',
-    required: true,
-    description: 'Always true: fixture data',
-    personalData: 'none',
-  },
-  {
-    name: 'feed_version',
-    type: 'VARCHAR',
-    required: true,
-    normalize: 'trim',
-    description: 'Label of the delivery',
-    personalData: 'none',
-  },
-]
+import { provenance } from './feed-provenance.js'
+import { KPI_FEED_CONTRACTS } from './kpi-feed-contracts.js'
 
 /** ICA's register of persons, delivered to the DoS Trusted Centre as full snapshots. */
 export const DOS_PERSONS: FeedContract = {
@@ -633,6 +617,7 @@ export const FEED_CONTRACTS: readonly FeedContract[] = [
   GOVTECH_SENSOR_STATIONS,
   GOVTECH_SENSOR_READINGS,
   MOH_CHRONIC_REGISTRY,
+  ...KPI_FEED_CONTRACTS,
 ]
 
 /** The contract of a feed id, or an {@link InvalidInputError} listing the known feeds. */

@@ -1,6 +1,6 @@
 import type { DatasetRegistration } from '../catalog/index.js'
 import type { DuckDBConnection } from '../core/index.js'
-import { quoteIdent, quoteLiteral, readRows } from './duckdb-sql.js'
+import { quoteIdent, quoteLiteral, readRows } from '../core/index.js'
 
 /** How a pipeline's samples are drawn and de-identified. */
 export interface SamplePolicy {

@@ -2,6 +2,7 @@ import { DuckDBInstance } from '@duckdb/node-api'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { DuckDBConnection } from '../core/index.js'
 import type { SqlColumnLineage } from '../lineage/index.js'
+import { KPI_REGISTER_PIPELINES } from './kpi-register-pipelines.js'
 import type { Pipeline } from './pipeline.js'
 import { PIPELINES } from './pipelines.js'
 import { pipelineColumnLineage } from './run-lineage.js'
@@ -136,5 +137,27 @@ describe('column lineage of the fusion pipelines, from their SQL', () => {
         'sla_addresses.planning_area_code INDIRECT/JOIN',
       ]),
     )
+  })
+
+  it('the KPI registers: each column copied from its feed, the newest row per key', async () => {
+    for (const pipeline of KPI_REGISTER_PIPELINES) {
+      const feed = pipeline.inputs[0]?.id as string
+      const l = await lineageOf(pipeline.id)
+      for (const column of pipeline.dataset.columns.filter((c) => c.name !== 'source_record'))
+        expect(l.field(column.name), `${pipeline.id}.${column.name}`).toEqual([
+          `${feed}.${column.name} DIRECT/IDENTITY`,
+        ])
+      expect(l.field('source_record')).toEqual([
+        `${feed}._row DIRECT/TRANSFORMATION`,
+        `${feed}._run DIRECT/TRANSFORMATION`,
+      ])
+      // Deduplication by key in QUALIFY: a filter on a window over the key, newest row first.
+      expect(l.dataset).toEqual(
+        [
+          ...pipeline.key.map((k) => `${feed}.${k} INDIRECT/FILTER`),
+          `${feed}._row INDIRECT/FILTER`,
+        ].sort(),
+      )
+    }
   })
 })

@@ -1,4 +1,5 @@
 import { BUSINESS_PIPELINE } from './business-pipeline.js'
+import { KPI_REGISTER_PIPELINES } from './kpi-register-pipelines.js'
 import { PERSON_ADDRESS_PIPELINE } from './person-address-pipeline.js'
 import type { Pipeline } from './pipeline.js'
 import { POSTAL_GEOCODE_PIPELINE } from './postal-geocode-pipeline.js'
@@ -10,4 +11,5 @@ export const PIPELINES: readonly Pipeline[] = [
   PERSON_ADDRESS_PIPELINE,
   BUSINESS_PIPELINE,
   SENSOR_PIPELINE,
+  ...KPI_REGISTER_PIPELINES,
 ]

@@ -1,5 +1,5 @@
 import type { QualityResult, QualitySummary } from '../catalog/index.js'
-import { quoteIdent } from './duckdb-sql.js'
+import { quoteIdent } from '../core/index.js'
 
 /** Whether a failed assertion stops publication or is published with the version as a warning. */
 export type Severity = 'blocking' | 'warning'

@@ -1,6 +1,5 @@
 import type { DuckDBConnection } from '../core/index.js'
-import { PLANNING_AREAS, POSTAL_SECTORS, SSIC_SECTIONS } from '../core/index.js'
-import { quoteLiteral } from './duckdb-sql.js'
+import { PLANNING_AREAS, POSTAL_SECTORS, quoteLiteral, SSIC_SECTIONS } from '../core/index.js'
 
 /** The reference tables pipelines may join with, and their columns (also for column lineage). */
 export const REFERENCE_TABLES = {

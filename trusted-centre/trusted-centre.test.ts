@@ -8,7 +8,13 @@ import {
   createDatasetStore,
   type DatasetStore,
 } from '../catalog/index.js'
-import { type DuckDBInstance, openDuckDb, systemAbility } from '../core/index.js'
+import {
+  type DuckDBInstance,
+  openDuckDb,
+  readRows,
+  systemAbility,
+  withConnection,
+} from '../core/index.js'
 import {
   DEFECT_TREATMENTS,
   type FixtureManifest,
@@ -17,7 +23,6 @@ import {
   TEST_BACKENDS,
   type TestDatabase,
 } from '../fixtures/index.js'
-import { readRows, withConnection } from './duckdb-sql.js'
 import { MOH_CHRONIC_REGISTRY } from './feed-contracts.js'
 import { runPipeline } from './fuse.js'
 import { trustedCentreMigrations } from './migrations.js'
@@ -46,6 +51,12 @@ const EXPECTED_REASONS: Record<string, RegExp> = {
     /^primary_ssic_code: '\d{5}' is not a five-digit SSIC code of a known division$/,
   'moh_chronic_registry:bad_checksum':
     /^uinfin: '[STFGM]\d{7}[A-Z]' is not an NRIC\/FIN with a valid check letter$/,
+  'mddi_digital_services:digital_exceeds_total':
+    /^transactions_digital: more digital transactions than transactions$/,
+  'mddi_satisfaction_survey:rating_out_of_scale': /^rating: '[07]' is outside 1..6$/,
+  'psd_officer_training:unknown_ministry_family': /^ministry_family: 'MOX' is not one of MCCY, /,
+  'govtech_systems_register:unknown_hosting':
+    /^hosting: 'mainframe-x' is not one of commercial-cloud, government-data-centre$/,
 }
 
 /** How each normalised defect must look once accepted: a SQL expression over the staged row that must be true. */

@@ -2,8 +2,14 @@ import { readdir } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
 import type { Kysely } from 'kysely'
 import type { DatasetStore } from '../catalog/index.js'
-import { type DuckDBInstance, InvalidInputError, NotFoundError } from '../core/index.js'
-import { quoteLiteral, readRows, withConnection } from './duckdb-sql.js'
+import {
+  type DuckDBInstance,
+  InvalidInputError,
+  NotFoundError,
+  quoteLiteral,
+  readRows,
+  withConnection,
+} from '../core/index.js'
 import { findFeedContract } from './feed-contracts.js'
 import { type FuseResult, runPipeline } from './fuse.js'
 import { type IngestResult, ingestDelivery } from './ingest.js'
@@ -23,6 +29,8 @@ export interface TrustedCentreDeps {
   lineage?: LineageSink
   /** k of k-anonymity for published samples (default 5). */
   sampleK?: number
+  /** Told after every fusion call, with its results (e.g. to recompute the KPIs). */
+  afterFuse?: (results: readonly FuseResult[]) => Promise<void>
   now?: () => Date
 }
 
@@ -105,6 +113,7 @@ export function createTrustedCentre(deps: TrustedCentreDeps): TrustedCentre {
         onProgress?.({ phase: 'done', step: 'fuse', subject: pipeline.id, run: result.run })
         results.push(result)
       }
+      await deps.afterFuse?.(results)
       return results
     },
 

@@ -1,5 +1,4 @@
-import { POSTAL_SECTORS, SSIC_SECTIONS, UEN_ENTITY_TYPES } from '../core/index.js'
-import { quoteLiteral } from './duckdb-sql.js'
+import { POSTAL_SECTORS, quoteLiteral, SSIC_SECTIONS, UEN_ENTITY_TYPES } from '../core/index.js'
 import type { ValueRule } from './feed-contract.js'
 
 const SECTORS = POSTAL_SECTORS.map((s) => quoteLiteral(s.sector)).join(', ')

@@ -253,10 +253,12 @@ describe('the portal', () => {
     jar.clear()
     renderAt('/sign-in?returnTo=%2Fnotifications')
     await user.click(await screen.findByRole('button', { name: /^officer\.moh/ }))
-    expect(
-      await screen.findByRole('link', { name: /^Your request for .* is approved$/ }),
-    ).toBeTruthy()
-    expect(screen.getByRole('link', { name: /^Inbox, \d+ unread$/ })).toBeTruthy()
+    // The newest notice is this approval (older ones, from the seeded history, are read).
+    const approvals = await screen.findAllByRole('link', {
+      name: 'Your request for Business entities by planning area and industry is approved',
+    })
+    expect(approvals.length).toBeGreaterThan(0)
+    expect(screen.getByRole('link', { name: 'Inbox, 1 unread' })).toBeTruthy()
     await user.click(screen.getByRole('button', { name: /^Mark all \d+ read$/ }))
     expect(await screen.findByRole('link', { name: 'Inbox' })).toBeTruthy()
   })
@@ -403,6 +405,69 @@ describe('the portal', () => {
     renderAt('/?q=hub')
     const also = await screen.findByRole('region', { name: 'Also seen in lineage' })
     expect(within(also).getByRole('link', { name: 'landing/hub.parquet' })).toBeTruthy()
+  })
+
+  it('shows leaders the 15 KPIs by category, and one KPI with its trend, breakdown and sources', async () => {
+    jar.clear()
+    const user = userEvent.setup()
+    renderAt('/sign-in?returnTo=%2Fkpis')
+    await user.click(await screen.findByRole('button', { name: /^leader\.mddi/ }))
+    expect(
+      await screen.findByRole('heading', { level: 1, name: 'Digital Government Blueprint KPIs' }),
+    ).toBeTruthy()
+    expect(screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent)).toEqual([
+      'Stakeholder satisfaction',
+      'End-to-end digital options',
+      'End-to-end digital transactions',
+      'Digital capabilities',
+      'Transformative digital projects',
+      'AI, data and data analytics',
+      'Commercial cloud migration',
+    ])
+    const cards = screen.getAllByRole('link', { name: /^\d+\. / })
+    expect(cards.map((c) => c.textContent?.split('.')[0])).toEqual(
+      Array.from({ length: 15 }, (_, i) => String(i + 1)),
+    )
+    // Every card says its status in words, not only in colour.
+    for (const card of cards)
+      expect(
+        within(card.closest('li') as HTMLElement).getByText(/^(met|on track|at risk|missed)$/),
+      ).toBeTruthy()
+    expect(screen.getByRole('link', { name: 'Download CSV' }).getAttribute('href')).toBe(
+      '/api/kpis?format=csv',
+    )
+    // Leaders read; they do not recompute.
+    expect(screen.queryByRole('button', { name: 'Recompute now' })).toBeNull()
+
+    await user.click(screen.getByRole('link', { name: /^14\. Time required to share data/ }))
+    expect(
+      await screen.findByRole('heading', {
+        level: 1,
+        name: 'KPI 14: Time required to share data for cross-agency projects',
+      }),
+    ).toBeTruthy()
+    expect(screen.getByRole('img', { name: 'KPI 14 by year against its target' })).toBeTruthy()
+    const years = screen.getByRole('table', { name: 'Values by year' })
+    expect(within(years).getAllByRole('row').length).toBeGreaterThan(2)
+    expect(screen.getByRole('table', { name: /^By Ministry family, \d{4}$/ })).toBeTruthy()
+    expect(
+      screen.getByText(/^Measured by the platform from its own records: \d+ sharing records\.$/),
+    ).toBeTruthy()
+    cleanup()
+
+    // An officer sees KPI 8 but not its breakdown of restricted training records; its sources link out.
+    jar.clear()
+    renderAt('/sign-in?returnTo=%2Fkpis%2F8')
+    await user.click(await screen.findByRole('button', { name: /^officer\.moh/ }))
+    expect(await screen.findByRole('note')).toHaveProperty(
+      'textContent',
+      expect.stringContaining('you may not read officer-training-records in full'),
+    )
+    expect(
+      screen
+        .getByRole('link', { name: 'Public officer digital training records' })
+        .getAttribute('href'),
+    ).toBe('/datasets/officer-training-records')
   })
 
   it('shows auditors the trail with its verification status', async () => {

@@ -1,7 +1,8 @@
 import { Link, Outlet } from 'react-router'
 import { RequireSignIn } from '../features/auth/components/require-sign-in.js'
-import { UserMenu, useHasRole } from '../features/auth/components/user-menu.js'
+import { UserMenu } from '../features/auth/components/user-menu.js'
 import { InboxLink } from '../features/notifications/components/notifications-page.js'
+import { useHasRole } from '../lib/use-me.js'
 
 function Navigation() {
   const isAuditor = useHasRole('auditor')
@@ -9,6 +10,7 @@ function Navigation() {
     <nav aria-label="Main">
       <Link to="/">Datasets</Link>
       <Link to="/glossary">Glossary</Link>
+      <Link to="/kpis">KPIs</Link>
       <Link to="/query">Query</Link>
       <Link to="/requests">Data requests</Link>
       <InboxLink />

@@ -6,6 +6,8 @@ import { SignInPage } from '../features/auth/components/sign-in-page.js'
 import { DatasetPage } from '../features/datasets/components/dataset-page.js'
 import { FeedsPage } from '../features/feeds/components/feeds-page.js'
 import { GlossaryPage } from '../features/glossary/components/glossary-page.js'
+import { KpiDashboardPage } from '../features/kpi/components/kpi-dashboard.js'
+import { KpiPage } from '../features/kpi/components/kpi-page.js'
 import { DatasetLineage, LineagePage } from '../features/lineage/components/lineage-explorer.js'
 import { LineageOnlyMatches } from '../features/lineage/components/lineage-search.js'
 import { NotificationsPage } from '../features/notifications/components/notifications-page.js'
@@ -45,6 +47,8 @@ export const routes: RouteObject[] = [
         ),
       },
       { path: 'lineage', element: <LineagePage /> },
+      { path: 'kpis', element: <KpiDashboardPage /> },
+      { path: 'kpis/:number', element: <KpiPage /> },
       { path: 'feeds', element: <FeedsPage /> },
       { path: 'glossary', element: <GlossaryPage /> },
       { path: 'requests', element: <RequestsPage /> },

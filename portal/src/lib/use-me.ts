@@ -21,3 +21,9 @@ export function useMe() {
     staleTime: 60_000,
   })
 }
+
+/** Whether the signed-in person holds a role; for showing navigation, never for access. */
+export function useHasRole(role: string): boolean {
+  const me = useMe()
+  return me.data?.user.roles.includes(role as never) ?? false
+}

@@ -26,9 +26,3 @@ export function UserMenu() {
     </div>
   )
 }
-
-/** Whether the signed-in person holds a role; for showing navigation, never for access. */
-export function useHasRole(role: string): boolean {
-  const me = useMe()
-  return me.data?.user.roles.includes(role as never) ?? false
-}

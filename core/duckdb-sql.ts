@@ -1,4 +1,4 @@
-import type { DuckDBConnection } from '../core/index.js'
+import type { DuckDBConnection } from '@duckdb/node-api'
 
 /** A SQL string literal. */
 export function quoteLiteral(value: string): string {

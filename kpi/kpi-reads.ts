@@ -1,0 +1,68 @@
+import type { Kysely } from 'kysely'
+import type { KpiTarget } from './kpi-definition.js'
+import type { KpiRow } from './kpi-row.js'
+import type { KpiInput, KpiTables } from './kpi-tables.js'
+
+export interface StoredKpiValue extends KpiRow {
+  number: number
+  target: KpiTarget
+  status: string
+  closed: boolean
+}
+
+export interface StoredComputation {
+  id: string
+  computedAt: Date
+  trigger: string
+  actor: string
+  inputs: KpiInput[]
+  platformRecords: Record<string, number>
+  historyVersion: number | undefined
+}
+
+/** Reads of kept KPI computations: the newest, and its values. */
+export function createKpiReads(db: Kysely<KpiTables>) {
+  return {
+    async latestComputation(): Promise<StoredComputation | undefined> {
+      const row = await db
+        .selectFrom('kpi_computations')
+        .selectAll()
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst()
+      if (!row) return undefined
+      return {
+        id: row.id,
+        computedAt: row.computed_at,
+        trigger: row.trigger,
+        actor: row.actor,
+        inputs: row.inputs,
+        platformRecords: row.platform_records,
+        historyVersion: row.history_version ?? undefined,
+      }
+    },
+
+    /** A computation's values, of one KPI or all, by KPI, year and family. */
+    async values(computationId: string, number?: number): Promise<StoredKpiValue[]> {
+      let query = db
+        .selectFrom('kpi_values')
+        .selectAll()
+        .where('computation_id', '=', computationId)
+      if (number !== undefined) query = query.where('number', '=', number)
+      const rows = await query.orderBy('number').orderBy('year').orderBy('family').execute()
+      return rows.map((r) => ({
+        number: r.number,
+        year: r.year,
+        family: r.family,
+        value: r.value,
+        numerator: r.numerator,
+        denominator: r.denominator,
+        target: r.target,
+        status: r.status,
+        closed: r.closed,
+      }))
+    },
+  }
+}
+
+export type KpiReads = ReturnType<typeof createKpiReads>

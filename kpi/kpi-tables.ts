@@ -1,0 +1,46 @@
+import type { ColumnType, Generated } from 'kysely'
+import type { KpiTarget } from './kpi-definition.js'
+
+type Json<T> = ColumnType<T, string, string>
+
+/** A dataset version a computation read. */
+export interface KpiInput {
+  slug: string
+  datasetId: string
+  title: string
+  version: number
+  contentSha256: string
+  /** The Trusted Centre run that published the version. */
+  runId: string | undefined
+  publishedAt: string
+}
+
+/** Rows of the kpi module's tables. */
+export interface KpiTables {
+  /** One computation of all 15 KPIs: when, why, from which dataset versions and records. */
+  kpi_computations: {
+    id: string
+    seq: Generated<string>
+    computed_at: Date
+    trigger: string
+    actor: string
+    inputs: Json<KpiInput[]>
+    /** How many platform records the platform-measured KPIs read. */
+    platform_records: Json<Record<string, number>>
+    /** The version of the KPI history dataset it published (or found unchanged). */
+    history_version: number | null
+  }
+  /** Each KPI's value per year, for all ('' family) and per Ministry family. */
+  kpi_values: {
+    computation_id: string
+    number: number
+    year: number
+    family: string
+    value: number
+    numerator: number
+    denominator: number
+    target: Json<KpiTarget>
+    status: string
+    closed: boolean
+  }
+}

@@ -1,0 +1,107 @@
+import type { CoreFieldAvailability, SharingRecord } from '../catalog/index.js'
+import { ministryFamilyOf, singaporeDay } from '../core/index.js'
+import type { KpiRow } from './kpi-row.js'
+
+/** The Singapore calendar year of an instant. */
+export const yearOf = (at: Date) => Number(singaporeDay(at).slice(0, 4))
+/** The first instant after a Singapore calendar year. */
+export const endOfYear = (year: number) => new Date(`${year + 1}-01-01T00:00:00+08:00`)
+
+const familyOf = (agency: string) => ministryFamilyOf(agency) ?? 'OTHER'
+
+/** Rows for every year, for all and for each Ministry family, from items grouped by key. */
+function perYearAndFamily<T>(
+  items: readonly T[],
+  year: (item: T) => number,
+  family: (item: T) => string,
+  measure: (items: readonly T[]) => Omit<KpiRow, 'year' | 'family'> | undefined,
+): KpiRow[] {
+  const groups = new Map<string, { year: number; family: string; items: T[] }>()
+  for (const item of items)
+    for (const f of ['', family(item)]) {
+      const key = `${year(item)}|${f}`
+      const group = groups.get(key) ?? { year: year(item), family: f, items: [] }
+      group.items.push(item)
+      groups.set(key, group)
+    }
+  return [...groups.values()].flatMap((g) => {
+    const measured = measure(g.items)
+    return measured ? [{ year: g.year, family: g.family, ...measured }] : []
+  })
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
+}
+
+/** Approved cross-agency requests: what KPIs 12 and 14 count. */
+const approvedCrossAgency = (records: readonly SharingRecord[]) =>
+  records.filter((r) => r.crossAgency && r.outcome === 'approved')
+
+/**
+ * KPI 12: distinct projects with an approved cross-agency request decided in the year, by the
+ * requesting agency's Ministry family. The denominator is the number of such requests.
+ */
+export function highImpactProjects(records: readonly SharingRecord[]): KpiRow[] {
+  return perYearAndFamily(
+    approvedCrossAgency(records),
+    (r) => yearOf(r.decidedAt),
+    (r) => familyOf(r.requesterAgency),
+    (group) => {
+      const projects = new Set(group.flatMap((r) => (r.project ? [r.project] : [])))
+      return { value: projects.size, numerator: projects.size, denominator: group.length }
+    },
+  )
+}
+
+/**
+ * KPI 14: median working days from submission to grant of approved cross-agency requests
+ * decided in the year; the numerator counts those granted within 7 working days.
+ */
+export function timeToShare(records: readonly SharingRecord[]): KpiRow[] {
+  return perYearAndFamily(
+    approvedCrossAgency(records).filter((r) => r.grantWorkingDays !== undefined),
+    (r) => yearOf(r.decidedAt),
+    (r) => familyOf(r.requesterAgency),
+    (group) => {
+      const days = group.map((r) => r.grantWorkingDays as number)
+      return {
+        value: median(days),
+        numerator: days.filter((d) => d <= 7).length,
+        denominator: days.length,
+      }
+    },
+  )
+}
+
+/**
+ * KPI 13: of the core data fields declared in the catalogue by the end of each year, the share
+ * machine-readable and transmittable by API by then; by the owning agency's Ministry family.
+ */
+export function coreFieldsByApi(
+  fields: readonly CoreFieldAvailability[],
+  years: readonly number[],
+): KpiRow[] {
+  const perYear = years.flatMap((year) =>
+    fields
+      .filter((f) => f.declaredAt < endOfYear(year))
+      .map((f) => ({
+        year,
+        family: familyOf(f.agency),
+        ready: f.transmittableAt !== undefined && f.transmittableAt < endOfYear(year),
+      })),
+  )
+  return perYearAndFamily(
+    perYear,
+    (f) => f.year,
+    (f) => f.family,
+    (group) => {
+      const ready = group.filter((f) => f.ready).length
+      return { value: (100 * ready) / group.length, numerator: ready, denominator: group.length }
+    },
+  )
+}

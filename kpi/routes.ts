@@ -1,0 +1,194 @@
+import { type Context, Hono } from 'hono'
+import { z } from 'zod'
+import { type AuditLog, assertCan, NotFoundError } from '../core/index.js'
+import { PORTAL_NAMESPACE } from '../lineage/index.js'
+import { actorOf, type RouteEnv, validate } from '../routing/index.js'
+import type { KpiEngine } from './compute-kpis.js'
+import { KPI_DEFINITIONS, type KpiDefinition } from './kpi-definition.js'
+import { KPI_HISTORY_DATASET } from './kpi-history-dataset.js'
+import type { KpiReads, StoredKpiValue } from './kpi-reads.js'
+import { STATUS_RULE } from './kpi-status.js'
+import { REGISTER_KPI_SQL } from './register-kpi-sql.js'
+
+export interface KpiRouteDeps {
+  reads: KpiReads
+  engine: KpiEngine
+  audit: Pick<AuditLog, 'append'>
+  now: () => Date
+  /**
+   * Whether the caller may see a KPI's breakdowns: the access rules of the data behind it (read
+   * in full for a dataset, sharing statistics for the access workflow); why not, otherwise.
+   */
+  breakdownAccess: (
+    c: Context<RouteEnv>,
+    definition: KpiDefinition,
+  ) => Promise<{ visible: true } | { visible: false; reason: string }>
+}
+
+export const kpiListQuery = z.strictObject({
+  format: z
+    .enum(['json', 'csv'], 'format: json or csv')
+    .default('json')
+    .describe('`csv` for a spreadsheet of every KPI by year'),
+})
+
+export const kpiNumberParam = z.strictObject({
+  number: z.coerce
+    .number('number: a KPI number from 1 to 15')
+    .int('number: a KPI number from 1 to 15')
+    .min(1, 'number: a KPI number from 1 to 15')
+    .max(15, 'number: a KPI number from 1 to 15'),
+})
+
+/** Which platform records each platform-measured KPI reads, and how many it read. */
+const PLATFORM_RECORDS: Readonly<Record<number, string>> = {
+  12: 'sharingRecords',
+  13: 'coreFields',
+  14: 'sharingRecords',
+}
+function platformRecordsOf(number: number, counts: Record<string, number>) {
+  const kind = PLATFORM_RECORDS[number]
+  return kind ? { [kind]: counts[kind] ?? 0 } : null
+}
+
+const csvField = (value: string | number) => {
+  const text = String(value)
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
+}
+
+/** What every answer says of a KPI: its definition and its whole-of-government trend. */
+function summary(definition: KpiDefinition, totals: StoredKpiValue[]) {
+  const latest = totals.at(-1)
+  return {
+    number: definition.number,
+    category: definition.category,
+    wording: definition.wording,
+    unit: definition.unit,
+    targetText: definition.targetText,
+    target: definition.target,
+    direction: definition.direction,
+    source: definition.source,
+    latest: latest ? { year: latest.year, value: latest.value, status: latest.status } : null,
+    trend: totals.map((v) => ({ year: v.year, value: v.value, status: v.status })),
+  }
+}
+
+/** The KPI dashboard's API, mounted under /api/kpis. */
+export const kpiRoutes = (deps: KpiRouteDeps) =>
+  new Hono<RouteEnv>()
+    .get('/', validate('query', kpiListQuery), async (c) => {
+      assertCan(c.get('ability'), 'read', 'Kpi')
+      const computation = await deps.reads.latestComputation()
+      const values = computation ? await deps.reads.values(computation.id) : []
+      const totals = (n: number) => values.filter((v) => v.number === n && v.family === '')
+      if (c.req.valid('query').format === 'csv') {
+        const lines = [
+          'number,category,wording,year,value,unit,target,status,numerator,denominator',
+          ...KPI_DEFINITIONS.flatMap((d) =>
+            totals(d.number).map((v) =>
+              [
+                d.number,
+                d.category,
+                d.wording,
+                v.year,
+                Number(v.value.toFixed(4)),
+                d.unit,
+                d.targetText,
+                v.status,
+                v.numerator,
+                v.denominator,
+              ]
+                .map(csvField)
+                .join(','),
+            ),
+          ),
+        ]
+        return c.body(`${lines.join('\r\n')}\r\n`, 200, {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': 'attachment; filename="blueprint-kpis.csv"',
+        })
+      }
+      return c.json({
+        ok: true as const,
+        data: {
+          computedAt: computation?.computedAt ?? null,
+          computationId: computation?.id ?? null,
+          statusRule: STATUS_RULE,
+          kpis: KPI_DEFINITIONS.map((d) => summary(d, totals(d.number))),
+        },
+      })
+    })
+    .post('/recompute', async (c) => {
+      assertCan(c.get('ability'), 'update', 'Kpi')
+      const actor = actorOf(c.get('caller'))
+      const computation = await deps.engine.compute({ kind: 'on demand', actor: actor.name })
+      await deps.audit.append(
+        {
+          actor,
+          action: 'kpi.recompute',
+          outcome: 'succeeded',
+          subject: { type: 'Kpi', id: computation.id },
+          details: { historyVersion: computation.historyVersion ?? null },
+          requestId: c.get('requestId'),
+        },
+        deps.now(),
+      )
+      return c.json(
+        {
+          ok: true as const,
+          data: {
+            computationId: computation.id,
+            computedAt: computation.computedAt,
+            historyVersion: computation.historyVersion ?? null,
+          },
+        },
+        201,
+      )
+    })
+    .get('/:number', validate('param', kpiNumberParam), async (c) => {
+      assertCan(c.get('ability'), 'read', 'Kpi')
+      const { number } = c.req.valid('param')
+      const definition = KPI_DEFINITIONS.find((d) => d.number === number)
+      if (!definition) throw new NotFoundError(`No KPI ${number}`)
+      const computation = await deps.reads.latestComputation()
+      const values = computation ? await deps.reads.values(computation.id, number) : []
+      const totals = values.filter((v) => v.family === '')
+      const access = await deps.breakdownAccess(c, definition)
+      const inputs = (computation?.inputs ?? []).filter((i) => definition.datasets.includes(i.slug))
+      return c.json({
+        ok: true as const,
+        data: {
+          ...summary(definition, totals),
+          measurement: definition.measurement,
+          familyTarget: definition.familyTarget ?? null,
+          statusRule: STATUS_RULE,
+          history: totals.map(({ family: _, number: __, ...v }) => v),
+          breakdowns: access.visible
+            ? {
+                visible: true as const,
+                by: 'ministry-family' as const,
+                rows: values.filter((v) => v.family !== '').map(({ number: _, ...v }) => v),
+              }
+            : { visible: false as const, by: 'ministry-family' as const, reason: access.reason },
+          provenance: computation
+            ? {
+                computationId: computation.id,
+                computedAt: computation.computedAt,
+                trigger: computation.trigger,
+                actor: computation.actor,
+                inputs: inputs.map((i) => ({
+                  ...i,
+                  lineageNodeId: `dataset:${PORTAL_NAMESPACE}:${i.slug}`,
+                })),
+                platformRecords: platformRecordsOf(number, computation.platformRecords),
+                sql: REGISTER_KPI_SQL[number]?.trim() ?? null,
+                lineageNodeId: `job:${PORTAL_NAMESPACE}:kpi.compute`,
+                historyDataset: {
+                  slug: KPI_HISTORY_DATASET.slug,
+                  version: computation.historyVersion ?? null,
+                },
+              }
+            : null,
+        },
+      })
+    })

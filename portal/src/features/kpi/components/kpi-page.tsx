@@ -1,0 +1,160 @@
+import { Link, useParams } from 'react-router'
+import { EmptyState, ErrorState, Loading } from '../../../components/ui/page-state.js'
+import { formatDateTime } from '../../../lib/format.js'
+import { type KpiDetail, useKpi } from '../api/use-kpis.js'
+import { formatKpiValue } from './kpi-format.js'
+import { KpiStatusBadge } from './kpi-status-badge.js'
+import { TrendChart } from './trend-chart.js'
+
+function Breakdown({ kpi }: { kpi: KpiDetail }) {
+  const { breakdowns } = kpi
+  if (!breakdowns.visible)
+    return (
+      <p className="note" role="note">
+        {breakdowns.reason}
+      </p>
+    )
+  const latestYear = kpi.latest?.year
+  const rows = breakdowns.rows.filter((r) => r.year === latestYear)
+  if (rows.length === 0) return <p className="note">No breakdown for {latestYear}.</p>
+  return (
+    <table aria-label={`By Ministry family, ${latestYear}`}>
+      <thead>
+        <tr>
+          <th scope="col">Ministry family</th>
+          <th scope="col">Value</th>
+          <th scope="col">Counted</th>
+          <th scope="col">Status</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.family}>
+            <th scope="row">{r.family}</th>
+            <td>{formatKpiValue(r.value, kpi.unit)}</td>
+            <td>
+              {r.numerator.toLocaleString('en-SG')} of {r.denominator.toLocaleString('en-SG')}
+            </td>
+            <td>
+              <KpiStatusBadge status={r.status} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}
+
+function Provenance({ kpi }: { kpi: KpiDetail }) {
+  const p = kpi.provenance
+  if (!p) return <p className="note">Not computed yet.</p>
+  return (
+    <>
+      <p>{kpi.measurement}</p>
+      {p.inputs.length > 0 ? (
+        <ul>
+          {p.inputs.map((input) => (
+            <li key={input.slug}>
+              <Link to={`/datasets/${input.slug}`}>{input.title}</Link> version {input.version},
+              published {formatDateTime(input.publishedAt)}
+              {input.runId ? ` by Trusted Centre run ${input.runId}` : ''} ·{' '}
+              <Link to={`/lineage?node=${encodeURIComponent(input.lineageNodeId)}`}>lineage</Link>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>
+          Measured by the platform from its own records
+          {p.platformRecords
+            ? `: ${Object.entries(p.platformRecords)
+                .map(([k, v]) => `${v} ${k.replace(/([A-Z])/g, ' $1').toLowerCase()}`)
+                .join(', ')}`
+            : ''}
+          .
+        </p>
+      )}
+      <p className="note">
+        Computation {p.computationId}, {formatDateTime(p.computedAt)} ({p.trigger}, by {p.actor}) ·{' '}
+        <Link to={`/lineage?node=${encodeURIComponent(p.lineageNodeId)}`}>its lineage</Link> ·{' '}
+        published in <Link to={`/datasets/${p.historyDataset.slug}`}>the KPI history dataset</Link>
+        {p.historyDataset.version ? ` v${p.historyDataset.version}` : ''}
+      </p>
+      {p.sql && (
+        <details>
+          <summary>The SQL</summary>
+          <pre>{p.sql}</pre>
+        </details>
+      )}
+    </>
+  )
+}
+
+/** One KPI: its trend against the target band, breakdown, and where the number comes from. */
+export function KpiPage() {
+  const number = Number(useParams().number)
+  const kpi = useKpi(number)
+  if (!Number.isInteger(number) || number < 1 || number > 15)
+    return <EmptyState title="No such KPI">The Blueprint has KPIs 1 to 15.</EmptyState>
+  if (kpi.isPending) return <Loading label="Loading the KPI…" />
+  if (kpi.isError) return <ErrorState title="The KPI could not be loaded" error={kpi.error} />
+  const k = kpi.data
+  return (
+    <section aria-labelledby="kpi-title" className="kpi-page">
+      <p className="no-print">
+        <Link to="/kpis">All KPIs</Link>
+      </p>
+      <h1 id="kpi-title">
+        KPI {k.number}: {k.wording}
+      </h1>
+      <p className="note">{k.category}</p>
+      {k.latest ? (
+        <p className="kpi-value">
+          {formatKpiValue(k.latest.value, k.unit)} in {k.latest.year}{' '}
+          <KpiStatusBadge status={k.latest.status} />
+        </p>
+      ) : (
+        <p className="note">Not measured yet.</p>
+      )}
+      <p>
+        Target: {k.targetText}
+        {k.direction === 'down' ? ' (lower is better)' : ''}
+      </p>
+      <h2>Trend</h2>
+      <TrendChart
+        points={k.history}
+        target={k.target}
+        unit={k.unit}
+        label={`KPI ${k.number} by year against its target`}
+      />
+      <table aria-label="Values by year">
+        <thead>
+          <tr>
+            <th scope="col">Year</th>
+            <th scope="col">Value</th>
+            <th scope="col">Counted</th>
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {k.history.map((h) => (
+            <tr key={h.year}>
+              <th scope="row">{h.year}</th>
+              <td>{formatKpiValue(h.value, k.unit)}</td>
+              <td>
+                {h.numerator.toLocaleString('en-SG')} of {h.denominator.toLocaleString('en-SG')}
+              </td>
+              <td>
+                <KpiStatusBadge status={h.status} />
+                {h.closed ? '' : ' (year running)'}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>By Ministry family</h2>
+      <Breakdown kpi={k} />
+      <h2>Where does this number come from?</h2>
+      <Provenance kpi={k} />
+    </section>
+  )
+}
