@@ -100,7 +100,8 @@ export function createKpiEngine(deps: KpiEngineDeps) {
           if (!definition.datasets.every((slug) => have.has(slug))) continue
           const rows = await readRows<{
             year: number
-            family: string
+            by: KpiRow['by']
+            group: string
             value: number
             numerator: number | string
             denominator: number | string
@@ -110,7 +111,8 @@ export function createKpiEngine(deps: KpiEngineDeps) {
             rows
               .map((r) => ({
                 year: Number(r.year),
-                family: r.family,
+                by: r.by,
+                group: r.group,
                 value: Number(r.value),
                 numerator: Number(r.numerator),
                 denominator: Number(r.denominator),
@@ -206,41 +208,42 @@ export function createKpiEngine(deps: KpiEngineDeps) {
 
     const history: Record<string, unknown>[] = []
     const valueRows = KPI_DEFINITIONS.flatMap((definition) =>
-      (values.get(definition.number) ?? []).map((row) => {
-        const closed = endOfYear(row.year) <= now
-        const target = row.family
-          ? (definition.familyTarget ?? definition.target)
-          : definition.target
-        const status = kpiStatus(definition, row.value, closed, target)
-        if (!row.family)
-          history.push({
+      (values.get(definition.number) ?? [])
+        .filter((row) => row.by === '' || definition.breakdowns.includes(row.by))
+        .map((row) => {
+          const closed = endOfYear(row.year) <= now
+          const target = row.by ? definition.groupTarget : definition.target
+          const status = target ? kpiStatus(definition, row.value, closed, target) : ''
+          if (!row.by)
+            history.push({
+              number: definition.number,
+              wording: definition.wording,
+              year: row.year,
+              value: row.value,
+              unit: definition.unit,
+              target: definition.targetText,
+              status,
+              numerator: row.numerator,
+              denominator: row.denominator,
+              inputs: inputs
+                .filter((i) => definition.datasets.includes(i.slug))
+                .map((i) => `${i.slug}@v${i.version}`)
+                .join(' '),
+            })
+          return {
+            computation_id: id,
             number: definition.number,
-            wording: definition.wording,
             year: row.year,
+            breakdown: row.by,
+            member: row.group,
             value: row.value,
-            unit: definition.unit,
-            target: definition.targetText,
-            status,
             numerator: row.numerator,
             denominator: row.denominator,
-            inputs: inputs
-              .filter((i) => definition.datasets.includes(i.slug))
-              .map((i) => `${i.slug}@v${i.version}`)
-              .join(' '),
-          })
-        return {
-          computation_id: id,
-          number: definition.number,
-          year: row.year,
-          family: row.family,
-          value: row.value,
-          numerator: row.numerator,
-          denominator: row.denominator,
-          target: JSON.stringify(target),
-          status,
-          closed,
-        }
-      }),
+            target: target ? JSON.stringify(target) : null,
+            status,
+            closed,
+          }
+        }),
     )
     const platformRecords = {
       sharingRecords: records.length,

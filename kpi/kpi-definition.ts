@@ -29,13 +29,17 @@ export interface KpiDefinition {
   /** Each value covers a calendar year (Singapore time). */
   period: 'year'
   /** The dimensions each value is also given by. */
-  breakdowns: readonly 'ministry-family'[]
+  breakdowns: readonly ('ministry-family' | 'agency')[]
   /** How the value is measured, in words a leader can check. */
   measurement: string
   /** The catalogue datasets (slugs) it is computed from; platform KPIs name the records they read. */
   datasets: readonly string[]
-  /** A target each Ministry family's value must reach too, where the Blueprint sets one. */
-  familyTarget?: KpiTarget
+  /**
+   * The target each Ministry family's or agency's value is held to: the KPI's own for shares and
+   * times, the Blueprint's per-family figure for KPI 12; none for counts (a share of 20,000
+   * officers has no target of its own), whose breakdowns then carry no status.
+   */
+  groupTarget?: KpiTarget
 }
 
 /** The 15 KPIs of the Digital Government Blueprint (Dec 2020 edition) with their 2023 targets. */
@@ -48,9 +52,10 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: '75–80% rate "very satisfied"',
     target: { kind: 'band', low: 75, high: 80 },
     source: 'trusted-centre',
+    groupTarget: { kind: 'band', low: 75, high: 80 },
     direction: 'up',
     period: 'year',
-    breakdowns: ['ministry-family'],
+    breakdowns: ['ministry-family', 'agency'],
     measurement:
       'Share of citizen survey responses rating 5 or 6 on the 6-point scale, per survey year; by the Ministry family of the agency whose service was rated.',
     datasets: ['digital-services-satisfaction-survey'],
@@ -63,9 +68,10 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: '75–80% rate "very satisfied"',
     target: { kind: 'band', low: 75, high: 80 },
     source: 'trusted-centre',
+    groupTarget: { kind: 'band', low: 75, high: 80 },
     direction: 'up',
     period: 'year',
-    breakdowns: ['ministry-family'],
+    breakdowns: ['ministry-family', 'agency'],
     measurement:
       'Share of business survey responses rating 5 or 6 on the 6-point scale, per survey year; by the Ministry family of the agency whose service was rated.',
     datasets: ['digital-services-satisfaction-survey'],
@@ -78,9 +84,10 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: '100%',
     target: { kind: 'at-least', value: 100 },
     source: 'trusted-centre',
+    groupTarget: { kind: 'at-least', value: 100 },
     direction: 'up',
     period: 'year',
-    breakdowns: ['ministry-family'],
+    breakdowns: ['ministry-family', 'agency'],
     measurement: 'Share of the services running in the year that offer e-payment options.',
     datasets: ['digital-services-register'],
   },
@@ -92,9 +99,10 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: '100%',
     target: { kind: 'at-least', value: 100 },
     source: 'trusted-centre',
+    groupTarget: { kind: 'at-least', value: 100 },
     direction: 'up',
     period: 'year',
-    breakdowns: ['ministry-family'],
+    breakdowns: ['ministry-family', 'agency'],
     measurement:
       'Share of the services running in the year that pre-fill with Government-verified data.',
     datasets: ['digital-services-register'],
@@ -107,9 +115,10 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: '100%*',
     target: { kind: 'at-least', value: 100 },
     source: 'trusted-centre',
+    groupTarget: { kind: 'at-least', value: 100 },
     direction: 'up',
     period: 'year',
-    breakdowns: ['ministry-family'],
+    breakdowns: ['ministry-family', 'agency'],
     measurement:
       'Share of the services running in the year that offer a digital option for wet-ink signatures, excluding services exempt for valid reasons (legislation, population segments).',
     datasets: ['digital-services-register'],
@@ -122,9 +131,10 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: '90–95%*',
     target: { kind: 'band', low: 90, high: 95 },
     source: 'trusted-centre',
+    groupTarget: { kind: 'band', low: 90, high: 95 },
     direction: 'up',
     period: 'year',
-    breakdowns: ['ministry-family'],
+    breakdowns: ['ministry-family', 'agency'],
     measurement:
       'Transactions completed digitally from end to end over all transactions in the year, excluding exempt services.',
     datasets: ['digital-services-register'],
@@ -137,9 +147,10 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: '100%*',
     target: { kind: 'at-least', value: 100 },
     source: 'trusted-centre',
+    groupTarget: { kind: 'at-least', value: 100 },
     direction: 'up',
     period: 'year',
-    breakdowns: ['ministry-family'],
+    breakdowns: ['ministry-family', 'agency'],
     measurement:
       'Payments completed via e-payment over all payments in the year, excluding exempt services.',
     datasets: ['digital-services-register'],
@@ -154,7 +165,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     source: 'trusted-centre',
     direction: 'up',
     period: 'year',
-    breakdowns: ['ministry-family'],
+    breakdowns: ['ministry-family', 'agency'],
     measurement:
       'Officers in service at the end of the year who have been trained in data analytics or data science.',
     datasets: ['officer-training-records'],
@@ -167,9 +178,10 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: 'all public officers',
     target: { kind: 'at-least', value: 100 },
     source: 'trusted-centre',
+    groupTarget: { kind: 'at-least', value: 100 },
     direction: 'up',
     period: 'year',
-    breakdowns: ['ministry-family'],
+    breakdowns: ['ministry-family', 'agency'],
     measurement: 'Share of officers in service at the end of the year with basic digital literacy.',
     datasets: ['officer-training-records'],
   },
@@ -183,7 +195,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     source: 'trusted-centre',
     direction: 'up',
     period: 'year',
-    breakdowns: ['ministry-family'],
+    breakdowns: ['ministry-family', 'agency'],
     measurement:
       'Transformative digital projects started by the end of the year and not cancelled by then.',
     datasets: ['digital-projects-register'],
@@ -196,6 +208,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: 'every Ministry family has at least one AI project',
     target: { kind: 'at-least', value: 100 },
     source: 'trusted-centre',
+    groupTarget: { kind: 'at-least', value: 100 },
     direction: 'up',
     period: 'year',
     breakdowns: ['ministry-family'],
@@ -210,8 +223,8 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     unit: 'count',
     targetText: '10 cross-agency projects a year, and 2 projects per Ministry family a year',
     target: { kind: 'at-least', value: 10 },
-    familyTarget: { kind: 'at-least', value: 2 },
     source: 'platform',
+    groupTarget: { kind: 'at-least', value: 2 },
     direction: 'up',
     period: 'year',
     breakdowns: ['ministry-family'],
@@ -227,9 +240,10 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: '90–100%',
     target: { kind: 'band', low: 90, high: 100 },
     source: 'platform',
+    groupTarget: { kind: 'band', low: 90, high: 100 },
     direction: 'up',
     period: 'year',
-    breakdowns: ['ministry-family'],
+    breakdowns: ['ministry-family', 'agency'],
     measurement:
       "Share of the core data fields declared in the catalogue that are machine-readable (in the current published version's typed schema) and transmittable by API (the query service serves the dataset: Official (Open), or covered by an approved grant) at the end of the year.",
     datasets: [],
@@ -242,9 +256,10 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: 'no more than 7 working days',
     target: { kind: 'at-most', value: 7 },
     source: 'platform',
+    groupTarget: { kind: 'at-most', value: 7 },
     direction: 'down',
     period: 'year',
-    breakdowns: ['ministry-family'],
+    breakdowns: ['ministry-family', 'agency'],
     measurement:
       'Median working days (Singapore calendar, submission day = day 0) from submission to grant of approved cross-agency requests decided in the year; the share within 7 working days is the numerator over the denominator.',
     datasets: [],
@@ -257,9 +272,10 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     targetText: '70%',
     target: { kind: 'at-least', value: 70 },
     source: 'trusted-centre',
+    groupTarget: { kind: 'at-least', value: 70 },
     direction: 'up',
     period: 'year',
-    breakdowns: ['ministry-family'],
+    breakdowns: ['ministry-family', 'agency'],
     measurement:
       'Share of cloud-eligible systems (data classification allows commercial cloud) in operation at the end of the year that run on commercial cloud.',
     datasets: ['government-systems-register'],

@@ -5,8 +5,9 @@ import type { KpiInput, KpiTables } from './kpi-tables.js'
 
 export interface StoredKpiValue extends KpiRow {
   number: number
-  target: KpiTarget
-  status: string
+  target: KpiTarget | null
+  /** null: no target for this breakdown. */
+  status: string | null
   closed: boolean
 }
 
@@ -42,23 +43,29 @@ export function createKpiReads(db: Kysely<KpiTables>) {
       }
     },
 
-    /** A computation's values, of one KPI or all, by KPI, year and family. */
+    /** A computation's values, of one KPI or all, by KPI, year and breakdown. */
     async values(computationId: string, number?: number): Promise<StoredKpiValue[]> {
       let query = db
         .selectFrom('kpi_values')
         .selectAll()
         .where('computation_id', '=', computationId)
       if (number !== undefined) query = query.where('number', '=', number)
-      const rows = await query.orderBy('number').orderBy('year').orderBy('family').execute()
+      const rows = await query
+        .orderBy('number')
+        .orderBy('year')
+        .orderBy('breakdown')
+        .orderBy('member')
+        .execute()
       return rows.map((r) => ({
         number: r.number,
         year: r.year,
-        family: r.family,
+        by: r.breakdown as StoredKpiValue['by'],
+        group: r.member,
         value: r.value,
         numerator: r.numerator,
         denominator: r.denominator,
         target: r.target,
-        status: r.status,
+        status: r.status || null,
         closed: r.closed,
       }))
     },

@@ -30,16 +30,19 @@ export interface KpiTables {
     /** The version of the KPI history dataset it published (or found unchanged). */
     history_version: number | null
   }
-  /** Each KPI's value per year, for all ('' family) and per Ministry family. */
+  /** Each KPI's value per year: whole government ('' breakdown), per Ministry family, per agency. */
   kpi_values: {
     computation_id: string
     number: number
     year: number
-    family: string
+    breakdown: string
+    member: string
     value: number
     numerator: number
     denominator: number
-    target: Json<KpiTarget>
+    /** Null: a breakdown of a count, which has no target of its own. */
+    target: ColumnType<KpiTarget | null, string | null, string | null>
+    /** '' where there is no target. */
     status: string
     closed: boolean
   }

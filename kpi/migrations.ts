@@ -24,14 +24,21 @@ export const kpiMigrations: MigrationSet = {
           .addColumn('computation_id', 'text', (c) => c.notNull().references('kpi_computations.id'))
           .addColumn('number', 'integer', (c) => c.notNull())
           .addColumn('year', 'integer', (c) => c.notNull())
-          .addColumn('family', 'text', (c) => c.notNull())
+          .addColumn('breakdown', 'text', (c) => c.notNull())
+          .addColumn('member', 'text', (c) => c.notNull())
           .addColumn('value', 'double precision', (c) => c.notNull())
           .addColumn('numerator', 'double precision', (c) => c.notNull())
           .addColumn('denominator', 'double precision', (c) => c.notNull())
-          .addColumn('target', 'jsonb', (c) => c.notNull())
+          .addColumn('target', 'jsonb')
           .addColumn('status', 'text', (c) => c.notNull())
           .addColumn('closed', 'boolean', (c) => c.notNull())
-          .addPrimaryKeyConstraint('kpi_values_pk', ['computation_id', 'number', 'year', 'family'])
+          .addPrimaryKeyConstraint('kpi_values_pk', [
+            'computation_id',
+            'number',
+            'year',
+            'breakdown',
+            'member',
+          ])
           .execute()
       },
     },

@@ -1,6 +1,6 @@
 import type { CoreFieldAvailability, SharingRecord } from '../catalog/index.js'
 import { ministryFamilyOf, singaporeDay } from '../core/index.js'
-import type { KpiRow } from './kpi-row.js'
+import type { KpiBreakdown, KpiRow } from './kpi-row.js'
 
 /** The Singapore calendar year of an instant. */
 export const yearOf = (at: Date) => Number(singaporeDay(at).slice(0, 4))
@@ -9,24 +9,33 @@ export const endOfYear = (year: number) => new Date(`${year + 1}-01-01T00:00:00+
 
 const familyOf = (agency: string) => ministryFamilyOf(agency) ?? 'OTHER'
 
-/** Rows for every year, for all and for each Ministry family, from items grouped by key. */
-function perYearAndFamily<T>(
+/**
+ * Rows for every year: for the whole government, and per Ministry family and per agency, of the
+ * items each group holds.
+ */
+function perYearAndGroup<T>(
   items: readonly T[],
   year: (item: T) => number,
-  family: (item: T) => string,
-  measure: (items: readonly T[]) => Omit<KpiRow, 'year' | 'family'> | undefined,
+  agency: (item: T) => string,
+  measure: (items: readonly T[]) => Omit<KpiRow, 'year' | 'by' | 'group'> | undefined,
 ): KpiRow[] {
-  const groups = new Map<string, { year: number; family: string; items: T[] }>()
-  for (const item of items)
-    for (const f of ['', family(item)]) {
-      const key = `${year(item)}|${f}`
-      const group = groups.get(key) ?? { year: year(item), family: f, items: [] }
-      group.items.push(item)
-      groups.set(key, group)
+  const groups = new Map<string, { year: number; by: KpiBreakdown; group: string; items: T[] }>()
+  for (const item of items) {
+    const keys: [KpiBreakdown, string][] = [
+      ['', ''],
+      ['ministry-family', familyOf(agency(item))],
+      ['agency', agency(item)],
+    ]
+    for (const [by, group] of keys) {
+      const key = `${year(item)}|${by}|${group}`
+      const found = groups.get(key) ?? { year: year(item), by, group, items: [] }
+      found.items.push(item)
+      groups.set(key, found)
     }
+  }
   return [...groups.values()].flatMap((g) => {
     const measured = measure(g.items)
-    return measured ? [{ year: g.year, family: g.family, ...measured }] : []
+    return measured ? [{ year: g.year, by: g.by, group: g.group, ...measured }] : []
   })
 }
 
@@ -44,13 +53,13 @@ const approvedCrossAgency = (records: readonly SharingRecord[]) =>
 
 /**
  * KPI 12: distinct projects with an approved cross-agency request decided in the year, by the
- * requesting agency's Ministry family. The denominator is the number of such requests.
+ * requesting agency and its Ministry family. The denominator is the number of such requests.
  */
 export function highImpactProjects(records: readonly SharingRecord[]): KpiRow[] {
-  return perYearAndFamily(
+  return perYearAndGroup(
     approvedCrossAgency(records),
     (r) => yearOf(r.decidedAt),
-    (r) => familyOf(r.requesterAgency),
+    (r) => r.requesterAgency,
     (group) => {
       const projects = new Set(group.flatMap((r) => (r.project ? [r.project] : [])))
       return { value: projects.size, numerator: projects.size, denominator: group.length }
@@ -63,10 +72,10 @@ export function highImpactProjects(records: readonly SharingRecord[]): KpiRow[] 
  * decided in the year; the numerator counts those granted within 7 working days.
  */
 export function timeToShare(records: readonly SharingRecord[]): KpiRow[] {
-  return perYearAndFamily(
+  return perYearAndGroup(
     approvedCrossAgency(records).filter((r) => r.grantWorkingDays !== undefined),
     (r) => yearOf(r.decidedAt),
-    (r) => familyOf(r.requesterAgency),
+    (r) => r.requesterAgency,
     (group) => {
       const days = group.map((r) => r.grantWorkingDays as number)
       return {
@@ -80,7 +89,7 @@ export function timeToShare(records: readonly SharingRecord[]): KpiRow[] {
 
 /**
  * KPI 13: of the core data fields declared in the catalogue by the end of each year, the share
- * machine-readable and transmittable by API by then; by the owning agency's Ministry family.
+ * machine-readable and transmittable by API by then; by the owning agency and its Ministry family.
  */
 export function coreFieldsByApi(
   fields: readonly CoreFieldAvailability[],
@@ -91,14 +100,14 @@ export function coreFieldsByApi(
       .filter((f) => f.declaredAt < endOfYear(year))
       .map((f) => ({
         year,
-        family: familyOf(f.agency),
+        agency: f.agency,
         ready: f.transmittableAt !== undefined && f.transmittableAt < endOfYear(year),
       })),
   )
-  return perYearAndFamily(
+  return perYearAndGroup(
     perYear,
     (f) => f.year,
-    (f) => f.family,
+    (f) => f.agency,
     (group) => {
       const ready = group.filter((f) => f.ready).length
       return { value: (100 * ready) / group.length, numerator: ready, denominator: group.length }

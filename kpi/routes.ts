@@ -80,7 +80,7 @@ export const kpiRoutes = (deps: KpiRouteDeps) =>
       assertCan(c.get('ability'), 'read', 'Kpi')
       const computation = await deps.reads.latestComputation()
       const values = computation ? await deps.reads.values(computation.id) : []
-      const totals = (n: number) => values.filter((v) => v.number === n && v.family === '')
+      const totals = (n: number) => values.filter((v) => v.number === n && v.by === '')
       if (c.req.valid('query').format === 'csv') {
         const lines = [
           'number,category,wording,year,value,unit,target,status,numerator,denominator',
@@ -94,7 +94,7 @@ export const kpiRoutes = (deps: KpiRouteDeps) =>
                 Number(v.value.toFixed(4)),
                 d.unit,
                 d.targetText,
-                v.status,
+                v.status ?? '',
                 v.numerator,
                 v.denominator,
               ]
@@ -152,7 +152,7 @@ export const kpiRoutes = (deps: KpiRouteDeps) =>
       if (!definition) throw new NotFoundError(`No KPI ${number}`)
       const computation = await deps.reads.latestComputation()
       const values = computation ? await deps.reads.values(computation.id, number) : []
-      const totals = values.filter((v) => v.family === '')
+      const totals = values.filter((v) => v.by === '')
       const access = await deps.breakdownAccess(c, definition)
       const inputs = (computation?.inputs ?? []).filter((i) => definition.datasets.includes(i.slug))
       return c.json({
@@ -160,16 +160,16 @@ export const kpiRoutes = (deps: KpiRouteDeps) =>
         data: {
           ...summary(definition, totals),
           measurement: definition.measurement,
-          familyTarget: definition.familyTarget ?? null,
+          groupTarget: definition.groupTarget ?? null,
           statusRule: STATUS_RULE,
-          history: totals.map(({ family: _, number: __, ...v }) => v),
+          history: totals.map(({ by: _, group: __, number: ___, ...v }) => v),
           breakdowns: access.visible
             ? {
                 visible: true as const,
-                by: 'ministry-family' as const,
-                rows: values.filter((v) => v.family !== '').map(({ number: _, ...v }) => v),
+                by: definition.breakdowns,
+                rows: values.filter((v) => v.by !== '').map(({ number: _, ...v }) => v),
               }
-            : { visible: false as const, by: 'ministry-family' as const, reason: access.reason },
+            : { visible: false as const, by: definition.breakdowns, reason: access.reason },
           provenance: computation
             ? {
                 computationId: computation.id,

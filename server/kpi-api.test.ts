@@ -307,20 +307,44 @@ describe('KPIs', () => {
     expect(list.body.data.statusRule).toMatch(/^Met: /)
 
     type Detail = {
-      breakdowns: { visible: boolean; rows?: { family: string }[]; reason?: string }
+      breakdowns: {
+        visible: boolean
+        rows?: { by: string; group: string; year: number; value: number; status: string | null }[]
+        reason?: string
+      }
       history: { year: number; status: string; closed: boolean }[]
     }
-    // Open data: anyone's breakdown. Officer training (Restricted): not for an officer without a grant.
-    expect((await get<Detail>('/api/kpis/3', 'officer.moh')).body.data.breakdowns.visible).toBe(
-      true,
-    )
+    // Open data: anyone's breakdown, by Ministry family and by agency, each as computed here.
+    const services = (await get<Detail>('/api/kpis/3', 'officer.moh')).body.data.breakdowns
+    expect(services.visible).toBe(true)
+    const rows2024 = (feeds.mddi_digital_services ?? []).filter((r) => r.year === '2024')
+    for (const by of ['ministry-family', 'agency'] as const) {
+      const column = by === 'agency' ? 'agency' : 'ministry_family'
+      const groups = [...new Set(rows2024.map((r) => r[column] as string))].sort()
+      expect(
+        services.rows
+          ?.filter((r) => r.by === by && r.year === 2024)
+          .map((r) => [r.group, Number(r.value.toFixed(9))]),
+      ).toEqual(
+        groups.map((g) => {
+          const mine = rows2024.filter((r) => r[column] === g)
+          const share = pct(mine.filter((r) => r.offers_epayment === 'true').length, mine.length)
+          return [g, Number(share.toFixed(9))]
+        }),
+      )
+    }
+    // A count's breakdown has no target of its own, so no status.
+    const projectsBy = (await get<Detail>('/api/kpis/10', 'officer.moh')).body.data.breakdowns.rows
+    expect(projectsBy?.length).toBeGreaterThan(0)
+    expect(projectsBy?.every((r) => r.status === null)).toBe(true)
+    // Officer training (Restricted): no breakdown for an officer without a grant.
     const training = await get<Detail>('/api/kpis/8', 'officer.moh')
     expect(training.body.data.breakdowns).toEqual({
       visible: false,
-      by: 'ministry-family',
+      by: ['ministry-family', 'agency'],
       reason: expect.stringContaining('officer-training-records'),
     })
-    expect(JSON.stringify(training.body)).not.toContain('"family"')
+    expect(JSON.stringify(training.body)).not.toContain('"rows"')
     // Sharing across agencies by Ministry family: leaders yes, officers no.
     expect((await get<Detail>('/api/kpis/14', 'officer.moh')).body.data.breakdowns.visible).toBe(
       false,
@@ -405,5 +429,10 @@ describe('KPIs', () => {
       { headers: headers.get('leader.mddi') },
     )
     expect(((await runs.json()) as { runs: { state: string }[] }).runs[0]?.state).toBe('COMPLETED')
+    // Its events are as valid as every other event we emit.
+    const events = await runtime.lineage.store.eventsOfJob('kpi.compute', { limit: 4 })
+    expect(events.length).toBeGreaterThan(0)
+    for (const event of events)
+      expect(runtime.lineage.validator.check(event)).toMatchObject({ errors: [], warnings: [] })
   })
 })

@@ -450,6 +450,12 @@ describe('the portal', () => {
     const years = screen.getByRole('table', { name: 'Values by year' })
     expect(within(years).getAllByRole('row').length).toBeGreaterThan(2)
     expect(screen.getByRole('table', { name: /^By Ministry family, \d{4}$/ })).toBeTruthy()
+    const byAgency = screen.getByRole('table', { name: /^By agency, \d{4}$/ })
+    expect(
+      within(byAgency)
+        .getAllByRole('rowheader')
+        .map((h) => h.textContent),
+    ).toContain('MOE')
     expect(
       screen.getByText(/^Measured by the platform from its own records: \d+ sharing records\.$/),
     ).toBeTruthy()

@@ -22,7 +22,7 @@ function KpiCard({ kpi }: { kpi: KpiSummary }) {
             <span className="note">in {kpi.latest.year}</span>
           </p>
           <p>
-            <KpiStatusBadge status={kpi.latest.status} />{' '}
+            {kpi.latest.status && <KpiStatusBadge status={kpi.latest.status} />}{' '}
             <span className="note">Target {kpi.targetText}</span>
           </p>
           <Sparkline points={kpi.trend} target={targetLine(kpi.target)} />

@@ -6,6 +6,11 @@ import { formatKpiValue } from './kpi-format.js'
 import { KpiStatusBadge } from './kpi-status-badge.js'
 import { TrendChart } from './trend-chart.js'
 
+const BREAKDOWN_TITLES: Record<string, [string, string]> = {
+  'ministry-family': ['By Ministry family', 'Ministry family'],
+  agency: ['By agency', 'Agency'],
+}
+
 function Breakdown({ kpi }: { kpi: KpiDetail }) {
   const { breakdowns } = kpi
   if (!breakdowns.visible)
@@ -15,33 +20,49 @@ function Breakdown({ kpi }: { kpi: KpiDetail }) {
       </p>
     )
   const latestYear = kpi.latest?.year
-  const rows = breakdowns.rows.filter((r) => r.year === latestYear)
-  if (rows.length === 0) return <p className="note">No breakdown for {latestYear}.</p>
   return (
-    <table aria-label={`By Ministry family, ${latestYear}`}>
-      <thead>
-        <tr>
-          <th scope="col">Ministry family</th>
-          <th scope="col">Value</th>
-          <th scope="col">Counted</th>
-          <th scope="col">Status</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.family}>
-            <th scope="row">{r.family}</th>
-            <td>{formatKpiValue(r.value, kpi.unit)}</td>
-            <td>
-              {r.numerator.toLocaleString('en-SG')} of {r.denominator.toLocaleString('en-SG')}
-            </td>
-            <td>
-              <KpiStatusBadge status={r.status} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <>
+      {breakdowns.by.map((by) => {
+        const [title, header] = BREAKDOWN_TITLES[by] ?? [by, by]
+        const rows = breakdowns.rows.filter((r) => r.by === by && r.year === latestYear)
+        return (
+          <section key={by} aria-label={`${title}, ${latestYear}`}>
+            <h3>
+              {title}, {latestYear}
+            </h3>
+            {rows.length === 0 ? (
+              <p className="note">No breakdown for {latestYear}.</p>
+            ) : (
+              <table aria-label={`${title}, ${latestYear}`}>
+                <thead>
+                  <tr>
+                    <th scope="col">{header}</th>
+                    <th scope="col">Value</th>
+                    <th scope="col">Counted</th>
+                    <th scope="col">Status</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((r) => (
+                    <tr key={r.group}>
+                      <th scope="row">{r.group}</th>
+                      <td>{formatKpiValue(r.value, kpi.unit)}</td>
+                      <td>
+                        {r.numerator.toLocaleString('en-SG')} of{' '}
+                        {r.denominator.toLocaleString('en-SG')}
+                      </td>
+                      <td>
+                        {r.status ? <KpiStatusBadge status={r.status} /> : 'no target of its own'}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+        )
+      })}
+    </>
   )
 }
 
@@ -110,7 +131,7 @@ export function KpiPage() {
       {k.latest ? (
         <p className="kpi-value">
           {formatKpiValue(k.latest.value, k.unit)} in {k.latest.year}{' '}
-          <KpiStatusBadge status={k.latest.status} />
+          {k.latest.status && <KpiStatusBadge status={k.latest.status} />}
         </p>
       ) : (
         <p className="note">Not measured yet.</p>
@@ -144,14 +165,14 @@ export function KpiPage() {
                 {h.numerator.toLocaleString('en-SG')} of {h.denominator.toLocaleString('en-SG')}
               </td>
               <td>
-                <KpiStatusBadge status={h.status} />
+                {h.status && <KpiStatusBadge status={h.status} />}
                 {h.closed ? '' : ' (year running)'}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      <h2>By Ministry family</h2>
+      <h2>Breakdowns</h2>
       <Breakdown kpi={k} />
       <h2>Where does this number come from?</h2>
       <Provenance kpi={k} />

@@ -16,7 +16,7 @@ export function TrendChart({
   unit,
   label,
 }: {
-  points: readonly { year: number; value: number; status: string }[]
+  points: readonly { year: number; value: number; status: string | null }[]
   target: Target
   unit: string
   label: string
@@ -80,7 +80,7 @@ export function TrendChart({
       {points.map((p, i) => (
         <g key={p.year}>
           <circle cx={x(i)} cy={y(p.value)} r={4.5} fill="#0b4f8a">
-            <title>{`${p.year}: ${formatKpiValue(p.value, unit)} (${p.status})`}</title>
+            <title>{`${p.year}: ${formatKpiValue(p.value, unit)}${p.status ? ` (${p.status})` : ''}`}</title>
           </circle>
           <text x={x(i)} y={HEIGHT - 10} fontSize={11} textAnchor="middle" fill="#4a555e">
             {p.year}
