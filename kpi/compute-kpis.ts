@@ -23,11 +23,12 @@ import {
 import { PORTAL_NAMESPACE, runEvent } from '../lineage/index.js'
 import { KPI_DEFINITIONS } from './kpi-definition.js'
 import { KPI_HISTORY_DATASET } from './kpi-history-dataset.js'
-import type { KpiRow } from './kpi-row.js'
+import { type KpiRow, periodLabel } from './kpi-row.js'
 import { kpiStatus } from './kpi-status.js'
 import type { KpiInput, KpiTables } from './kpi-tables.js'
 import {
   coreFieldsByApi,
+  endOfPeriod,
   endOfYear,
   highImpactProjects,
   timeToShare,
@@ -111,6 +112,7 @@ export function createKpiEngine(deps: KpiEngineDeps) {
             rows
               .map((r) => ({
                 year: Number(r.year),
+                quarter: 0,
                 by: r.by,
                 group: r.group,
                 value: Number(r.value),
@@ -136,7 +138,7 @@ export function createKpiEngine(deps: KpiEngineDeps) {
         () => deps.duckdb.connect(),
         async (conn) => {
           await conn.run(
-            `COPY (SELECT * FROM read_json(${quoteLiteral(json)}, format = 'newline_delimited', columns = {number: 'INTEGER', wording: 'VARCHAR', year: 'INTEGER', value: 'DOUBLE', unit: 'VARCHAR', target: 'VARCHAR', status: 'VARCHAR', numerator: 'DOUBLE', denominator: 'DOUBLE', inputs: 'VARCHAR'}) ORDER BY number, year) TO ${quoteLiteral(pending)} (FORMAT parquet)`,
+            `COPY (SELECT * FROM read_json(${quoteLiteral(json)}, format = 'newline_delimited', columns = {number: 'INTEGER', wording: 'VARCHAR', year: 'INTEGER', period: 'VARCHAR', value: 'DOUBLE', unit: 'VARCHAR', target: 'VARCHAR', status: 'VARCHAR', numerator: 'DOUBLE', denominator: 'DOUBLE', inputs: 'VARCHAR'}) ORDER BY number, period) TO ${quoteLiteral(pending)} (FORMAT parquet)`,
           )
           return readRows<{ column_name: string; column_type: string }>(
             conn,
@@ -211,7 +213,7 @@ export function createKpiEngine(deps: KpiEngineDeps) {
       (values.get(definition.number) ?? [])
         .filter((row) => row.by === '' || definition.breakdowns.includes(row.by))
         .map((row) => {
-          const closed = endOfYear(row.year) <= now
+          const closed = endOfPeriod(row.year, row.quarter) <= now
           const target = row.by ? definition.groupTarget : definition.target
           const status = target ? kpiStatus(definition, row.value, closed, target) : ''
           if (!row.by)
@@ -219,6 +221,7 @@ export function createKpiEngine(deps: KpiEngineDeps) {
               number: definition.number,
               wording: definition.wording,
               year: row.year,
+              period: periodLabel(row.year, row.quarter),
               value: row.value,
               unit: definition.unit,
               target: definition.targetText,
@@ -234,6 +237,7 @@ export function createKpiEngine(deps: KpiEngineDeps) {
             computation_id: id,
             number: definition.number,
             year: row.year,
+            quarter: row.quarter,
             breakdown: row.by,
             member: row.group,
             value: row.value,

@@ -22,7 +22,7 @@ export {
 } from './kpi-definition.js'
 export { KPI_HISTORY_DATASET } from './kpi-history-dataset.js'
 export { createKpiReads, type KpiReads, type StoredKpiValue } from './kpi-reads.js'
-export type { KpiRow } from './kpi-row.js'
+export { type KpiBreakdown, type KpiRow, periodLabel } from './kpi-row.js'
 export { KPI_STATUSES, type KpiStatus, kpiStatus, STATUS_RULE } from './kpi-status.js'
 export type { KpiInput, KpiTables } from './kpi-tables.js'
 export { kpiMigrations } from './migrations.js'

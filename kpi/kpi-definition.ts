@@ -26,8 +26,8 @@ export interface KpiDefinition {
   source: 'platform' | 'trusted-centre'
   /** Whether a higher value is better (every KPI but the time to share data). */
   direction: 'up' | 'down'
-  /** Each value covers a calendar year (Singapore time). */
-  period: 'year'
+  /** Each value covers a calendar year, or a quarter of one (Singapore time). */
+  period: 'year' | 'quarter'
   /** The dimensions each value is also given by. */
   breakdowns: readonly ('ministry-family' | 'agency')[]
   /** How the value is measured, in words a leader can check. */
@@ -258,10 +258,10 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     source: 'platform',
     groupTarget: { kind: 'at-most', value: 7 },
     direction: 'down',
-    period: 'year',
+    period: 'quarter',
     breakdowns: ['ministry-family', 'agency'],
     measurement:
-      'Median working days (Singapore calendar, submission day = day 0) from submission to grant of approved cross-agency requests decided in the year; the share within 7 working days is the numerator over the denominator.',
+      'Median working days (Singapore calendar, submission day = day 0) from submission to grant of approved cross-agency requests decided in the quarter; the share within 7 working days is the numerator over the denominator. Quarterly, as the sharing service is run.',
     datasets: [],
   },
   {

@@ -9,7 +9,7 @@ export const KPI_HISTORY_DATASET: DatasetRegistration = {
   slug: 'blueprint-kpi-history',
   title: 'Digital Government Blueprint KPIs: yearly values',
   description:
-    'The 15 Digital Government Blueprint KPIs, one row per KPI and year from 2019, with the ' +
+    'The 15 Digital Government Blueprint KPIs, one row per KPI and year (or quarter) from 2019, with the ' +
     'target, the status (met, on track, at risk, missed), the numerator and denominator, and the ' +
     'catalogue dataset versions each value was computed from. Recomputed by the platform after ' +
     'every Trusted Centre fusion run and on demand.',
@@ -24,6 +24,11 @@ export const KPI_HISTORY_DATASET: DatasetRegistration = {
     { name: 'number', description: 'KPI number (1–15)', personalData: 'none' },
     { name: 'wording', description: 'The KPI as the Blueprint words it', personalData: 'none' },
     { name: 'year', description: 'Calendar year of the value', personalData: 'none' },
+    {
+      name: 'period',
+      description: 'The year, or the quarter (e.g. 2025 Q3) for quarterly KPIs',
+      personalData: 'none',
+    },
     { name: 'value', description: 'The value, in the unit', personalData: 'none' },
     {
       name: 'unit',

@@ -53,12 +53,14 @@ export function createKpiReads(db: Kysely<KpiTables>) {
       const rows = await query
         .orderBy('number')
         .orderBy('year')
+        .orderBy('quarter')
         .orderBy('breakdown')
         .orderBy('member')
         .execute()
       return rows.map((r) => ({
         number: r.number,
         year: r.year,
+        quarter: r.quarter,
         by: r.breakdown as StoredKpiValue['by'],
         group: r.member,
         value: r.value,

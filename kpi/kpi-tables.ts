@@ -35,6 +35,8 @@ export interface KpiTables {
     computation_id: string
     number: number
     year: number
+    /** 1–4 for a quarterly KPI, 0 for a whole year. */
+    quarter: number
     breakdown: string
     member: string
     value: number

@@ -24,6 +24,7 @@ export const kpiMigrations: MigrationSet = {
           .addColumn('computation_id', 'text', (c) => c.notNull().references('kpi_computations.id'))
           .addColumn('number', 'integer', (c) => c.notNull())
           .addColumn('year', 'integer', (c) => c.notNull())
+          .addColumn('quarter', 'integer', (c) => c.notNull().defaultTo(0))
           .addColumn('breakdown', 'text', (c) => c.notNull())
           .addColumn('member', 'text', (c) => c.notNull())
           .addColumn('value', 'double precision', (c) => c.notNull())
@@ -36,6 +37,7 @@ export const kpiMigrations: MigrationSet = {
             'computation_id',
             'number',
             'year',
+            'quarter',
             'breakdown',
             'member',
           ])

@@ -6,6 +6,13 @@ import type { KpiBreakdown, KpiRow } from './kpi-row.js'
 export const yearOf = (at: Date) => Number(singaporeDay(at).slice(0, 4))
 /** The first instant after a Singapore calendar year. */
 export const endOfYear = (year: number) => new Date(`${year + 1}-01-01T00:00:00+08:00`)
+/** The first instant after a period: a Singapore calendar year, or one of its quarters. */
+export const endOfPeriod = (year: number, quarter: number) =>
+  quarter === 0 || quarter === 4
+    ? endOfYear(year)
+    : new Date(`${year}-${String(quarter * 3 + 1).padStart(2, '0')}-01T00:00:00+08:00`)
+/** The Singapore quarter (1–4) of an instant. */
+export const quarterOf = (at: Date) => Math.ceil(Number(singaporeDay(at).slice(5, 7)) / 3)
 
 const familyOf = (agency: string) => ministryFamilyOf(agency) ?? 'OTHER'
 
@@ -15,27 +22,33 @@ const familyOf = (agency: string) => ministryFamilyOf(agency) ?? 'OTHER'
  */
 function perYearAndGroup<T>(
   items: readonly T[],
-  year: (item: T) => number,
+  period: (item: T) => { year: number; quarter: number },
   agency: (item: T) => string,
-  measure: (items: readonly T[]) => Omit<KpiRow, 'year' | 'by' | 'group'> | undefined,
+  measure: (items: readonly T[]) => Omit<KpiRow, 'year' | 'quarter' | 'by' | 'group'> | undefined,
 ): KpiRow[] {
-  const groups = new Map<string, { year: number; by: KpiBreakdown; group: string; items: T[] }>()
+  const groups = new Map<
+    string,
+    { year: number; quarter: number; by: KpiBreakdown; group: string; items: T[] }
+  >()
   for (const item of items) {
+    const { year, quarter } = period(item)
     const keys: [KpiBreakdown, string][] = [
       ['', ''],
       ['ministry-family', familyOf(agency(item))],
       ['agency', agency(item)],
     ]
     for (const [by, group] of keys) {
-      const key = `${year(item)}|${by}|${group}`
-      const found = groups.get(key) ?? { year: year(item), by, group, items: [] }
+      const key = `${year}|${quarter}|${by}|${group}`
+      const found = groups.get(key) ?? { year, quarter, by, group, items: [] }
       found.items.push(item)
       groups.set(key, found)
     }
   }
   return [...groups.values()].flatMap((g) => {
     const measured = measure(g.items)
-    return measured ? [{ year: g.year, by: g.by, group: g.group, ...measured }] : []
+    return measured
+      ? [{ year: g.year, quarter: g.quarter, by: g.by, group: g.group, ...measured }]
+      : []
   })
 }
 
@@ -58,7 +71,7 @@ const approvedCrossAgency = (records: readonly SharingRecord[]) =>
 export function highImpactProjects(records: readonly SharingRecord[]): KpiRow[] {
   return perYearAndGroup(
     approvedCrossAgency(records),
-    (r) => yearOf(r.decidedAt),
+    (r) => ({ year: yearOf(r.decidedAt), quarter: 0 }),
     (r) => r.requesterAgency,
     (group) => {
       const projects = new Set(group.flatMap((r) => (r.project ? [r.project] : [])))
@@ -69,12 +82,12 @@ export function highImpactProjects(records: readonly SharingRecord[]): KpiRow[] 
 
 /**
  * KPI 14: median working days from submission to grant of approved cross-agency requests
- * decided in the year; the numerator counts those granted within 7 working days.
+ * decided in each quarter; the numerator counts those granted within 7 working days.
  */
 export function timeToShare(records: readonly SharingRecord[]): KpiRow[] {
   return perYearAndGroup(
     approvedCrossAgency(records).filter((r) => r.grantWorkingDays !== undefined),
-    (r) => yearOf(r.decidedAt),
+    (r) => ({ year: yearOf(r.decidedAt), quarter: quarterOf(r.decidedAt) }),
     (r) => r.requesterAgency,
     (group) => {
       const days = group.map((r) => r.grantWorkingDays as number)
@@ -106,7 +119,7 @@ export function coreFieldsByApi(
   )
   return perYearAndGroup(
     perYear,
-    (f) => f.year,
+    (f) => ({ year: f.year, quarter: 0 }),
     (f) => f.agency,
     (group) => {
       const ready = group.filter((f) => f.ready).length

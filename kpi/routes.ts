@@ -7,6 +7,7 @@ import type { KpiEngine } from './compute-kpis.js'
 import { KPI_DEFINITIONS, type KpiDefinition } from './kpi-definition.js'
 import { KPI_HISTORY_DATASET } from './kpi-history-dataset.js'
 import type { KpiReads, StoredKpiValue } from './kpi-reads.js'
+import { periodLabel } from './kpi-row.js'
 import { STATUS_RULE } from './kpi-status.js'
 import { REGISTER_KPI_SQL } from './register-kpi-sql.js'
 
@@ -29,7 +30,7 @@ export const kpiListQuery = z.strictObject({
   format: z
     .enum(['json', 'csv'], 'format: json or csv')
     .default('json')
-    .describe('`csv` for a spreadsheet of every KPI by year'),
+    .describe('`csv` for a spreadsheet of every KPI by period'),
 })
 
 export const kpiNumberParam = z.strictObject({
@@ -68,8 +69,21 @@ function summary(definition: KpiDefinition, totals: StoredKpiValue[]) {
     target: definition.target,
     direction: definition.direction,
     source: definition.source,
-    latest: latest ? { year: latest.year, value: latest.value, status: latest.status } : null,
-    trend: totals.map((v) => ({ year: v.year, value: v.value, status: v.status })),
+    period: definition.period,
+    latest: latest
+      ? {
+          year: latest.year,
+          period: periodLabel(latest.year, latest.quarter),
+          value: latest.value,
+          status: latest.status,
+        }
+      : null,
+    trend: totals.map((v) => ({
+      year: v.year,
+      period: periodLabel(v.year, v.quarter),
+      value: v.value,
+      status: v.status,
+    })),
   }
 }
 
@@ -83,14 +97,14 @@ export const kpiRoutes = (deps: KpiRouteDeps) =>
       const totals = (n: number) => values.filter((v) => v.number === n && v.by === '')
       if (c.req.valid('query').format === 'csv') {
         const lines = [
-          'number,category,wording,year,value,unit,target,status,numerator,denominator',
+          'number,category,wording,period,value,unit,target,status,numerator,denominator',
           ...KPI_DEFINITIONS.flatMap((d) =>
             totals(d.number).map((v) =>
               [
                 d.number,
                 d.category,
                 d.wording,
-                v.year,
+                periodLabel(v.year, v.quarter),
                 Number(v.value.toFixed(4)),
                 d.unit,
                 d.targetText,
@@ -162,12 +176,17 @@ export const kpiRoutes = (deps: KpiRouteDeps) =>
           measurement: definition.measurement,
           groupTarget: definition.groupTarget ?? null,
           statusRule: STATUS_RULE,
-          history: totals.map(({ by: _, group: __, number: ___, ...v }) => v),
+          history: totals.map(({ by: _, group: __, number: ___, ...v }) => ({
+            ...v,
+            period: periodLabel(v.year, v.quarter),
+          })),
           breakdowns: access.visible
             ? {
                 visible: true as const,
                 by: definition.breakdowns,
-                rows: values.filter((v) => v.by !== '').map(({ number: _, ...v }) => v),
+                rows: values
+                  .filter((v) => v.by !== '')
+                  .map(({ number: _, ...v }) => ({ ...v, period: periodLabel(v.year, v.quarter) })),
               }
             : { visible: false as const, by: definition.breakdowns, reason: access.reason },
           provenance: computation

@@ -237,14 +237,19 @@ describe('KPIs', () => {
     const plan = sharingHistory(runtime.config.FIXTURE_SEED, new Date()).filter(
       (p) => p.outcome === 'approved',
     )
+    // Decisions are at 16:00 Singapore time, so the UTC date is the Singapore date.
+    const quarterOfDay = (day: string) =>
+      `${day.slice(0, 4)} Q${Math.ceil(Number(day.slice(5, 7)) / 3)}`
     const decided = [
       ...plan.map((p) => ({
         year: Number(p.decidedAt.toISOString().slice(0, 4)),
+        quarter: quarterOfDay(p.decidedAt.toISOString().slice(0, 10)),
         days: p.workingDays,
         project: p.project.name,
       })),
       ...examples.map(([, granted]) => ({
         year: yearOfDate(granted),
+        quarter: quarterOfDay(granted),
         days: 7,
         project: 'Working-day examples',
       })),
@@ -255,14 +260,15 @@ describe('KPIs', () => {
       return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2
     }
     const years = [...new Set(decided.map((d) => d.year))].sort()
+    const quarters = [...new Set(decided.map((d) => d.quarter))].sort()
     const detail = await get<{
-      history: { year: number; value: number; numerator: number; denominator: number }[]
+      history: { period: string; value: number; numerator: number; denominator: number }[]
     }>('/api/kpis/14')
     expect(detail.body.data.history).toEqual(
-      years.map((year) => {
-        const days = decided.filter((d) => d.year === year).map((d) => d.days)
+      quarters.map((period) => {
+        const days = decided.filter((d) => d.quarter === period).map((d) => d.days)
         return expect.objectContaining({
-          year,
+          period,
           value: median(days),
           numerator: days.filter((d) => d <= 7).length,
           denominator: days.length,
@@ -361,7 +367,7 @@ describe('KPIs', () => {
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/)
     const lines = (await csv.text()).trim().split('\r\n')
     expect(lines[0]).toBe(
-      'number,category,wording,year,value,unit,target,status,numerator,denominator',
+      'number,category,wording,period,value,unit,target,status,numerator,denominator',
     )
     expect(new Set(lines.slice(1).map((l) => l.split(',')[0]))).toEqual(
       new Set(KPI_DEFINITIONS.map((d) => String(d.number))),

@@ -446,11 +446,13 @@ describe('the portal', () => {
         name: 'KPI 14: Time required to share data for cross-agency projects',
       }),
     ).toBeTruthy()
-    expect(screen.getByRole('img', { name: 'KPI 14 by year against its target' })).toBeTruthy()
-    const years = screen.getByRole('table', { name: 'Values by year' })
+    // Time to share is tracked by quarter.
+    expect(screen.getByRole('img', { name: 'KPI 14 by quarter against its target' })).toBeTruthy()
+    const years = screen.getByRole('table', { name: 'Values by quarter' })
+    expect(within(years).getAllByRole('rowheader')[0]?.textContent).toMatch(/^\d{4} Q[1-4]$/)
     expect(within(years).getAllByRole('row').length).toBeGreaterThan(2)
-    expect(screen.getByRole('table', { name: /^By Ministry family, \d{4}$/ })).toBeTruthy()
-    const byAgency = screen.getByRole('table', { name: /^By agency, \d{4}$/ })
+    expect(screen.getByRole('table', { name: /^By Ministry family, \d{4} Q[1-4]$/ })).toBeTruthy()
+    const byAgency = screen.getByRole('table', { name: /^By agency, \d{4} Q[1-4]$/ })
     expect(
       within(byAgency)
         .getAllByRole('rowheader')

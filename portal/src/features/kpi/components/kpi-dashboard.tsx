@@ -19,7 +19,7 @@ function KpiCard({ kpi }: { kpi: KpiSummary }) {
         <>
           <p className="kpi-value">
             {formatKpiValue(kpi.latest.value, kpi.unit)}{' '}
-            <span className="note">in {kpi.latest.year}</span>
+            <span className="note">in {kpi.latest.period}</span>
           </p>
           <p>
             {kpi.latest.status && <KpiStatusBadge status={kpi.latest.status} />}{' '}
@@ -28,7 +28,7 @@ function KpiCard({ kpi }: { kpi: KpiSummary }) {
           <Sparkline points={kpi.trend} target={targetLine(kpi.target)} />
           <p className="visually-hidden">
             Trend:{' '}
-            {kpi.trend.map((t) => `${t.year} ${formatKpiValue(t.value, kpi.unit)}`).join(', ')}
+            {kpi.trend.map((t) => `${t.period} ${formatKpiValue(t.value, kpi.unit)}`).join(', ')}
           </p>
         </>
       ) : (

@@ -19,21 +19,21 @@ function Breakdown({ kpi }: { kpi: KpiDetail }) {
         {breakdowns.reason}
       </p>
     )
-  const latestYear = kpi.latest?.year
+  const latest = kpi.latest?.period
   return (
     <>
       {breakdowns.by.map((by) => {
         const [title, header] = BREAKDOWN_TITLES[by] ?? [by, by]
-        const rows = breakdowns.rows.filter((r) => r.by === by && r.year === latestYear)
+        const rows = breakdowns.rows.filter((r) => r.by === by && r.period === latest)
         return (
-          <section key={by} aria-label={`${title}, ${latestYear}`}>
+          <section key={by} aria-label={`${title}, ${latest}`}>
             <h3>
-              {title}, {latestYear}
+              {title}, {latest}
             </h3>
             {rows.length === 0 ? (
-              <p className="note">No breakdown for {latestYear}.</p>
+              <p className="note">No breakdown for {latest}.</p>
             ) : (
-              <table aria-label={`${title}, ${latestYear}`}>
+              <table aria-label={`${title}, ${latest}`}>
                 <thead>
                   <tr>
                     <th scope="col">{header}</th>
@@ -130,7 +130,7 @@ export function KpiPage() {
       <p className="note">{k.category}</p>
       {k.latest ? (
         <p className="kpi-value">
-          {formatKpiValue(k.latest.value, k.unit)} in {k.latest.year}{' '}
+          {formatKpiValue(k.latest.value, k.unit)} in {k.latest.period}{' '}
           {k.latest.status && <KpiStatusBadge status={k.latest.status} />}
         </p>
       ) : (
@@ -145,12 +145,12 @@ export function KpiPage() {
         points={k.history}
         target={k.target}
         unit={k.unit}
-        label={`KPI ${k.number} by year against its target`}
+        label={`KPI ${k.number} by ${k.period} against its target`}
       />
-      <table aria-label="Values by year">
+      <table aria-label={`Values by ${k.period}`}>
         <thead>
           <tr>
-            <th scope="col">Year</th>
+            <th scope="col">{k.period === 'quarter' ? 'Quarter' : 'Year'}</th>
             <th scope="col">Value</th>
             <th scope="col">Counted</th>
             <th scope="col">Status</th>
@@ -158,15 +158,15 @@ export function KpiPage() {
         </thead>
         <tbody>
           {k.history.map((h) => (
-            <tr key={h.year}>
-              <th scope="row">{h.year}</th>
+            <tr key={h.period}>
+              <th scope="row">{h.period}</th>
               <td>{formatKpiValue(h.value, k.unit)}</td>
               <td>
                 {h.numerator.toLocaleString('en-SG')} of {h.denominator.toLocaleString('en-SG')}
               </td>
               <td>
                 {h.status && <KpiStatusBadge status={h.status} />}
-                {h.closed ? '' : ' (year running)'}
+                {h.closed ? '' : ` (${k.period} running)`}
               </td>
             </tr>
           ))}

@@ -16,7 +16,7 @@ export function TrendChart({
   unit,
   label,
 }: {
-  points: readonly { year: number; value: number; status: string | null }[]
+  points: readonly { period: string; value: number; status: string | null }[]
   target: Target
   unit: string
   label: string
@@ -78,13 +78,16 @@ export function TrendChart({
         strokeWidth={2.5}
       />
       {points.map((p, i) => (
-        <g key={p.year}>
+        <g key={p.period}>
           <circle cx={x(i)} cy={y(p.value)} r={4.5} fill="#0b4f8a">
-            <title>{`${p.year}: ${formatKpiValue(p.value, unit)}${p.status ? ` (${p.status})` : ''}`}</title>
+            <title>{`${p.period}: ${formatKpiValue(p.value, unit)}${p.status ? ` (${p.status})` : ''}`}</title>
           </circle>
-          <text x={x(i)} y={HEIGHT - 10} fontSize={11} textAnchor="middle" fill="#4a555e">
-            {p.year}
-          </text>
+          {/* Quarterly series label every fourth point, so the axis stays readable. */}
+          {(points.length <= 12 || i % 4 === 0 || i === points.length - 1) && (
+            <text x={x(i)} y={HEIGHT - 10} fontSize={11} textAnchor="middle" fill="#4a555e">
+              {p.period}
+            </text>
+          )}
         </g>
       ))}
     </svg>
