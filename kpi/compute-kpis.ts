@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import type { Kysely } from 'kysely'
@@ -12,6 +12,7 @@ import {
   sharingRecords,
 } from '../catalog/index.js'
 import {
+  canonicalJson,
   type DuckDBInstance,
   type Logger,
   quoteIdent,
@@ -253,6 +254,61 @@ export function createKpiEngine(deps: KpiEngineDeps) {
       sharingRecords: records.length,
       coreFields: fields.length,
     }
+    const contentSha256 = createHash('sha256')
+      .update(
+        canonicalJson({
+          inputs: inputs.map(({ slug, version, contentSha256 }) => ({
+            slug,
+            version,
+            contentSha256,
+          })),
+          platformRecords,
+          // In a fixed order: DuckDB returns grouping sets in whatever order its threads finish.
+          values: valueRows
+            .map(({ computation_id: _, ...row }) => row)
+            .sort((a, b) =>
+              `${a.number}|${a.year}|${a.quarter}|${a.breakdown}|${a.member}`.localeCompare(
+                `${b.number}|${b.year}|${b.quarter}|${b.breakdown}|${b.member}`,
+              ),
+            ),
+        }),
+      )
+      .digest('hex')
+    const latest = await deps.db
+      .selectFrom('kpi_computations')
+      .select(['id', 'computed_at', 'content_sha256', 'history_version'])
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+    if (latest?.content_sha256 === contentSha256) {
+      // The same inputs gave the same values: the kept computation stands, checked again now.
+      await deps.db
+        .updateTable('kpi_computations')
+        .set({ checked_at: now })
+        .where('id', '=', latest.id)
+        .execute()
+      await deps.lineage?.record(
+        runEvent({
+          eventType: 'COMPLETE',
+          eventTime: deps.now(),
+          runId: id,
+          job: { name: 'kpi.compute', type: 'KPI' },
+          inputs: inputs.map((i) => ({ namespace: PORTAL_NAMESPACE, name: i.slug })),
+          outputs: [],
+        }),
+      )
+      deps.log.info({ computation: latest.id, trigger: trigger.kind }, 'KPIs unchanged')
+      return {
+        id: latest.id,
+        computedAt: latest.computed_at,
+        trigger: trigger.kind,
+        actor: trigger.actor,
+        inputs,
+        platformRecords,
+        historyVersion: latest.history_version ?? undefined,
+        values,
+      }
+    }
     await deps.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('kpi_computations')
@@ -264,6 +320,8 @@ export function createKpiEngine(deps: KpiEngineDeps) {
           inputs: JSON.stringify(inputs),
           platform_records: JSON.stringify(platformRecords),
           history_version: null,
+          content_sha256: contentSha256,
+          checked_at: now,
         })
         .execute()
       for (let i = 0; i < valueRows.length; i += 500)

@@ -19,6 +19,8 @@ export interface StoredComputation {
   inputs: KpiInput[]
   platformRecords: Record<string, number>
   historyVersion: number | undefined
+  /** When a recomputation last found the same values. */
+  checkedAt: Date
 }
 
 /** Reads of kept KPI computations: the newest, and its values. */
@@ -40,6 +42,7 @@ export function createKpiReads(db: Kysely<KpiTables>) {
         inputs: row.inputs,
         platformRecords: row.platform_records,
         historyVersion: row.history_version ?? undefined,
+        checkedAt: row.checked_at,
       }
     },
 

@@ -29,6 +29,10 @@ export interface KpiTables {
     platform_records: Json<Record<string, number>>
     /** The version of the KPI history dataset it published (or found unchanged). */
     history_version: number | null
+    /** Of its inputs, platform record counts and values: equal means nothing changed. */
+    content_sha256: string
+    /** When a recomputation last found the same (its computed_at, until one does). */
+    checked_at: Date
   }
   /** Each KPI's value per year: whole government ('' breakdown), per Ministry family, per agency. */
   kpi_values: {

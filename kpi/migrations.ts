@@ -18,6 +18,9 @@ export const kpiMigrations: MigrationSet = {
           .addColumn('inputs', 'jsonb', (c) => c.notNull())
           .addColumn('platform_records', 'jsonb', (c) => c.notNull())
           .addColumn('history_version', 'integer')
+          // What it found: a recomputation that finds the same is not kept twice.
+          .addColumn('content_sha256', 'text', (c) => c.notNull())
+          .addColumn('checked_at', 'timestamptz', (c) => c.notNull())
           .execute()
         await db.schema
           .createTable('kpi_values')

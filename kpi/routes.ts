@@ -126,6 +126,7 @@ export const kpiRoutes = (deps: KpiRouteDeps) =>
         ok: true as const,
         data: {
           computedAt: computation?.computedAt ?? null,
+          checkedAt: computation?.checkedAt ?? null,
           computationId: computation?.id ?? null,
           statusRule: STATUS_RULE,
           kpis: KPI_DEFINITIONS.map((d) => summary(d, totals(d.number))),

@@ -303,6 +303,26 @@ describe('KPIs', () => {
     expect(trend.at(-1)?.value).toBeCloseTo(pct(core.filter(Boolean).length, core.length), 9)
   })
 
+  it('keeps one computation while nothing changes, and says when it was last checked', async () => {
+    const recompute = async () => {
+      const res = await app.request('/api/kpis/recompute', {
+        method: 'POST',
+        headers: headers.get('steward.dos'),
+      })
+      expect(res.status).toBe(201)
+      return ((await res.json()) as { data: { computationId: string } }).data.computationId
+    }
+    const first = await recompute()
+    expect(await recompute()).toBe(first)
+    const list = await get<{ computationId: string; computedAt: string; checkedAt: string }>(
+      '/api/kpis',
+    )
+    expect(list.body.data.computationId).toBe(first)
+    expect(Date.parse(list.body.data.checkedAt)).toBeGreaterThanOrEqual(
+      Date.parse(list.body.data.computedAt),
+    )
+  })
+
   it('gives each KPI its definition, status by the written rule, and breakdowns only to those who may read the data behind', async () => {
     const list = await get<{
       statusRule: string

@@ -50,7 +50,7 @@ export function KpiDashboardPage() {
   const mayRecompute = isSteward || isAdmin
   if (kpis.isPending) return <Loading label="Loading the KPIs…" />
   if (kpis.isError) return <ErrorState title="The KPIs could not be loaded" error={kpis.error} />
-  const { computedAt, statusRule } = kpis.data
+  const { computedAt, checkedAt, statusRule } = kpis.data
   const categories = [...new Set(kpis.data.kpis.map((k) => k.category))]
   return (
     <section aria-labelledby="kpi-heading" className="kpi-dashboard">
@@ -58,7 +58,11 @@ export function KpiDashboardPage() {
       {computedAt ? (
         <p className="note">
           Computed {formatDateTime(computedAt)} from the catalogue's datasets and the platform's own
-          records.
+          records
+          {checkedAt && checkedAt !== computedAt
+            ? `; unchanged when checked ${formatDateTime(checkedAt)}`
+            : ''}
+          .
         </p>
       ) : (
         <EmptyState title="Not computed yet">
