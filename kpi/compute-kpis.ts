@@ -24,6 +24,7 @@ import {
 import { PORTAL_NAMESPACE, runEvent } from '../lineage/index.js'
 import { KPI_DEFINITIONS } from './kpi-definition.js'
 import { KPI_HISTORY_DATASET } from './kpi-history-dataset.js'
+import type { StoredComputation } from './kpi-reads.js'
 import { type KpiRow, periodLabel } from './kpi-row.js'
 import { kpiStatus } from './kpi-status.js'
 import type { KpiInput, KpiTables } from './kpi-tables.js'
@@ -57,15 +58,8 @@ export interface KpiTrigger {
   actor: string
 }
 
-export interface KpiComputation {
-  id: string
-  computedAt: Date
-  trigger: string
-  actor: string
-  inputs: KpiInput[]
-  platformRecords: Record<string, number>
-  historyVersion: number | undefined
-  /** Values, per KPI number. */
+/** A computation as it ran: what it read, and its values per KPI number. */
+export type KpiComputation = Omit<StoredComputation, 'checkedAt'> & {
   values: Map<number, KpiRow[]>
 }
 
@@ -190,14 +184,19 @@ export function createKpiEngine(deps: KpiEngineDeps) {
       publishedAt: f.publishedAt.toISOString(),
     }))
     const paths = new Map(files.map((f) => [f.slug, resolve(deps.dataDir, f.path)]))
-    const started = runEvent({
-      eventType: 'START',
-      eventTime: now,
-      runId: id,
-      job: { name: 'kpi.compute', type: 'KPI' },
-      inputs: inputs.map((i) => ({ namespace: PORTAL_NAMESPACE, name: i.slug })),
-    })
-    await deps.lineage?.record(started)
+    /** This computation as a lineage run: it reads the KPI datasets, and may write the history. */
+    const lineageEvent = (eventType: 'START' | 'COMPLETE', outputs: string[] = []) =>
+      deps.lineage?.record(
+        runEvent({
+          eventType,
+          eventTime: eventType === 'START' ? now : deps.now(),
+          runId: id,
+          job: { name: 'kpi.compute', type: 'KPI' },
+          inputs: inputs.map((i) => ({ namespace: PORTAL_NAMESPACE, name: i.slug })),
+          outputs: outputs.map((name) => ({ namespace: PORTAL_NAMESPACE, name })),
+        }),
+      )
+    await lineageEvent('START')
 
     const values = await registerRows(inputs, paths, years)
     const records: SharingRecord[] = await sharingRecords(deps.db, {
@@ -287,16 +286,7 @@ export function createKpiEngine(deps: KpiEngineDeps) {
         .set({ checked_at: now })
         .where('id', '=', latest.id)
         .execute()
-      await deps.lineage?.record(
-        runEvent({
-          eventType: 'COMPLETE',
-          eventTime: deps.now(),
-          runId: id,
-          job: { name: 'kpi.compute', type: 'KPI' },
-          inputs: inputs.map((i) => ({ namespace: PORTAL_NAMESPACE, name: i.slug })),
-          outputs: [],
-        }),
-      )
+      await lineageEvent('COMPLETE')
       deps.log.info({ computation: latest.id, trigger: trigger.kind }, 'KPIs unchanged')
       return {
         id: latest.id,
@@ -338,16 +328,7 @@ export function createKpiEngine(deps: KpiEngineDeps) {
       .set({ history_version: publication.version })
       .where('id', '=', id)
       .execute()
-    await deps.lineage?.record(
-      runEvent({
-        eventType: 'COMPLETE',
-        eventTime: deps.now(),
-        runId: id,
-        job: { name: 'kpi.compute', type: 'KPI' },
-        inputs: inputs.map((i) => ({ namespace: PORTAL_NAMESPACE, name: i.slug })),
-        outputs: [{ namespace: PORTAL_NAMESPACE, name: KPI_HISTORY_DATASET.slug }],
-      }),
-    )
+    await lineageEvent('COMPLETE', [KPI_HISTORY_DATASET.slug])
     deps.log.info(
       {
         computation: id,

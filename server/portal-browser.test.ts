@@ -224,6 +224,13 @@ describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
     await chart.waitFor()
     expect((await chart.boundingBox())?.width ?? 0).toBeGreaterThan(300)
     await page.screenshot({ path: join('test-results', 'portal-kpi.png'), fullPage: true })
+    // A quarterly KPI: its axis names quarters.
+    await page.goto(`${server.url}/kpis/14`)
+    await page.getByRole('img', { name: 'KPI 14 by quarter against its target' }).waitFor()
+    await page.screenshot({
+      path: join('test-results', 'portal-kpi-quarterly.png'),
+      fullPage: true,
+    })
 
     // The API reference is a page of its own, served by the API, within the same security headers.
     await page

@@ -1,3 +1,4 @@
+import { SECURITY_CLASSIFICATIONS } from '../catalog/index.js'
 import { MINISTRY_FAMILIES } from '../core/index.js'
 import type { FeedColumn, FeedContract } from './feed-contract.js'
 import { provenance } from './feed-provenance.js'
@@ -199,17 +200,7 @@ export const GOVTECH_SYSTEMS_REGISTER: FeedContract = {
     agency,
     ministryFamily,
     text('security_classification', 'Security classification of its data', {
-      rule: {
-        kind: 'one-of',
-        values: [
-          'official-open',
-          'official-closed',
-          'restricted',
-          'confidential-cloud-eligible',
-          'confidential',
-          'secret',
-        ],
-      },
+      rule: { kind: 'one-of', values: SECURITY_CLASSIFICATIONS },
     }),
     flag('cloud_eligible', 'Its classification allows commercial cloud'),
     text('hosting', 'Where it runs now', {

@@ -83,7 +83,7 @@ export function TrendChart({
             <title>{`${p.period}: ${formatKpiValue(p.value, unit)}${p.status ? ` (${p.status})` : ''}`}</title>
           </circle>
           {/* Quarterly series label every fourth point, so the axis stays readable. */}
-          {(points.length <= 12 || i % 4 === 0 || i === points.length - 1) && (
+          {(points.length <= 12 || i % 4 === 0 || (i === points.length - 1 && i % 4 >= 2)) && (
             <text x={x(i)} y={HEIGHT - 10} fontSize={11} textAnchor="middle" fill="#4a555e">
               {p.period}
             </text>
