@@ -37,6 +37,7 @@ export {
 export { canonicalJson } from './canonical-json.js'
 export { CONFIG_KEYS, type Config, loadConfig } from './config.js'
 export { coreMigrations } from './core-migrations.js'
+export { csvField } from './csv-field.js'
 export {
   type DatabaseTarget,
   databaseTarget,

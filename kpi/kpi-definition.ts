@@ -32,8 +32,14 @@ export interface KpiDefinition {
   breakdowns: readonly ('ministry-family' | 'agency')[]
   /** How the value is measured, in words a leader can check. */
   measurement: string
-  /** The catalogue datasets (slugs) it is computed from; platform KPIs name the records they read. */
+  /** The catalogue datasets (slugs) it is computed from (none for platform-measured KPIs). */
   datasets: readonly string[]
+  /**
+   * The platform records a platform-measured KPI reads: the access workflow's decided requests
+   * (whose breakdowns are sharing statistics), or the catalogue's core data fields (metadata any
+   * officer may discover).
+   */
+  records?: 'sharingRecords' | 'coreFields'
   /**
    * The target each Ministry family's or agency's value is held to: the KPI's own for shares and
    * times, the Blueprint's per-family figure for KPI 12; none for counts (a share of 20,000
@@ -231,6 +237,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     measurement:
       "Distinct projects with at least one approved cross-agency data request decided in the year (the access workflow); by the requesting agency's Ministry family. The target also asks 2 projects per Ministry family a year.",
     datasets: [],
+    records: 'sharingRecords',
   },
   {
     number: 13,
@@ -247,6 +254,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     measurement:
       "Share of the core data fields declared in the catalogue that are machine-readable (in the current published version's typed schema) and transmittable by API (the query service serves the dataset: Official (Open), or covered by an approved grant) at the end of the year.",
     datasets: [],
+    records: 'coreFields',
   },
   {
     number: 14,
@@ -263,6 +271,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     measurement:
       'Median working days (Singapore calendar, submission day = day 0) from submission to grant of approved cross-agency requests decided in the quarter; the share within 7 working days is the numerator over the denominator. Quarterly, as the sharing service is run.',
     datasets: [],
+    records: 'sharingRecords',
   },
   {
     number: 15,

@@ -1,6 +1,6 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import { type AuditLog, assertCan, NotFoundError } from '../core/index.js'
+import { type AuditLog, assertCan, csvField, NotFoundError } from '../core/index.js'
 import { PORTAL_NAMESPACE } from '../lineage/index.js'
 import { actorOf, type RouteEnv, validate } from '../routing/index.js'
 import type { KpiEngine } from './compute-kpis.js'
@@ -40,22 +40,6 @@ export const kpiNumberParam = z.strictObject({
     .min(1, 'number: a KPI number from 1 to 15')
     .max(15, 'number: a KPI number from 1 to 15'),
 })
-
-/** Which platform records each platform-measured KPI reads, and how many it read. */
-const PLATFORM_RECORDS: Readonly<Record<number, string>> = {
-  12: 'sharingRecords',
-  13: 'coreFields',
-  14: 'sharingRecords',
-}
-function platformRecordsOf(number: number, counts: Record<string, number>) {
-  const kind = PLATFORM_RECORDS[number]
-  return kind ? { [kind]: counts[kind] ?? 0 } : null
-}
-
-const csvField = (value: string | number) => {
-  const text = String(value)
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
-}
 
 /** What every answer says of a KPI: its definition and its whole-of-government trend. */
 function summary(definition: KpiDefinition, totals: StoredKpiValue[]) {
@@ -112,7 +96,7 @@ export const kpiRoutes = (deps: KpiRouteDeps) =>
                 v.numerator,
                 v.denominator,
               ]
-                .map(csvField)
+                .map((field) => csvField(String(field)))
                 .join(','),
             ),
           ),
@@ -200,7 +184,9 @@ export const kpiRoutes = (deps: KpiRouteDeps) =>
                   ...i,
                   lineageNodeId: `dataset:${PORTAL_NAMESPACE}:${i.slug}`,
                 })),
-                platformRecords: platformRecordsOf(number, computation.platformRecords),
+                platformRecords: definition.records
+                  ? { [definition.records]: computation.platformRecords[definition.records] ?? 0 }
+                  : null,
                 sql: REGISTER_KPI_SQL[number]?.trim() ?? null,
                 lineageNodeId: `job:${PORTAL_NAMESPACE}:kpi.compute`,
                 historyDataset: {

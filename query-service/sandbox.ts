@@ -1,7 +1,7 @@
 import { dirname, isAbsolute, join, normalize } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import type { Entitlement, RowCondition } from '../catalog/index.js'
-import type { DuckDBConnection } from '../core/index.js'
+import { type DuckDBConnection, quoteIdent, quoteLiteral } from '../core/index.js'
 
 const STREAMING_BUFFER = '64MB'
 
@@ -61,11 +61,11 @@ export async function openSandbox(
   })
   const connection = await instance.connect()
   try {
-    await connection.run(`SET allowed_paths = [${files.map(literal).join(', ')}]`)
+    await connection.run(`SET allowed_paths = [${files.map(quoteLiteral).join(', ')}]`)
     // DuckDB writes through a temporary name beside the target: the whole private directory.
     if (options.writablePath)
       await connection.run(
-        `SET allowed_directories = [${literal(`${dirname(options.writablePath)}/`)}]`,
+        `SET allowed_directories = [${quoteLiteral(`${dirname(options.writablePath)}/`)}]`,
       )
     for (const [i, view] of views.entries())
       await connection.run(viewSql(view, files[i] ?? '', options.maskKey))
@@ -129,33 +129,25 @@ function fileOf(dataDir: string, entitlement: Entitlement): string {
 function viewSql(view: SandboxView, file: string, maskKey: string): string {
   // A sample is de-identified by the Trusted Centre already: shown as published.
   if (view.entitlement.scope === 'sample')
-    return `CREATE VIEW ${identifier(view.name)} AS SELECT * FROM read_parquet(${literal(file)})`
+    return `CREATE VIEW ${quoteIdent(view.name)} AS SELECT * FROM read_parquet(${quoteLiteral(file)})`
   const select = view.columns.map((c) =>
     c.masked
-      ? `CASE WHEN ${identifier(c.name)} IS NULL THEN NULL ELSE 'masked-' || left(sha256(${literal(maskKey)} || ${identifier(c.name)}::VARCHAR), 16) END AS ${identifier(c.name)}`
-      : identifier(c.name),
+      ? `CASE WHEN ${quoteIdent(c.name)} IS NULL THEN NULL ELSE 'masked-' || left(sha256(${quoteLiteral(maskKey)} || ${quoteIdent(c.name)}::VARCHAR), 16) END AS ${quoteIdent(c.name)}`
+      : quoteIdent(c.name),
   )
   const where = view.entitlement.rowFilter.map(conditionSql)
-  return `CREATE VIEW ${identifier(view.name)} AS SELECT ${select.join(', ') || 'NULL AS no_columns'} FROM read_parquet(${literal(file)})${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`
+  return `CREATE VIEW ${quoteIdent(view.name)} AS SELECT ${select.join(', ') || 'NULL AS no_columns'} FROM read_parquet(${quoteLiteral(file)})${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`
 }
 
 const OPERATORS = { eq: '=', ne: '<>', lt: '<', lte: '<=', gt: '>', gte: '>=' } as const
 
 /** A grant's row condition as SQL; values are literals, never spliced text. */
 export function conditionSql(condition: RowCondition): string {
-  const column = identifier(condition.column)
+  const column = quoteIdent(condition.column)
   if (condition.op === 'in')
-    return `${column}::VARCHAR IN (${condition.values.map((v) => literal(String(v))).join(', ')})`
+    return `${column}::VARCHAR IN (${condition.values.map((v) => quoteLiteral(String(v))).join(', ')})`
   const op = OPERATORS[condition.op]
   return typeof condition.value === 'number' && Number.isFinite(condition.value)
     ? `${column} ${op} ${condition.value}`
-    : `${column}::VARCHAR ${op} ${literal(String(condition.value))}`
-}
-
-function identifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`
-}
-
-function literal(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`
+    : `${column}::VARCHAR ${op} ${quoteLiteral(String(condition.value))}`
 }

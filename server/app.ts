@@ -150,15 +150,17 @@ export function createApp(deps: AppDeps) {
         breakdownAccess: async (c, definition) => {
           const ability = c.get('ability')
           const caller = c.get('caller')
-          if (definition.source === 'platform')
-            // KPI 13 reads catalogue metadata any officer may see; 12 and 14 the sharing records.
-            return definition.number === 13 || ability.can('read', 'SharingStatistics')
+          // The sharing records are read in aggregate by those who may see sharing statistics;
+          // the catalogue's core fields are metadata any officer may discover.
+          if (definition.records === 'sharingRecords')
+            return ability.can('read', 'SharingStatistics')
               ? { visible: true }
               : {
                   visible: false,
                   reason:
                     'Breakdowns of data sharing by Ministry family are for leaders, administrators and auditors',
                 }
+          if (definition.records === 'coreFields') return { visible: true }
           const entitled = caller
             ? await deps.entitlements(caller.user, ability, deps.auth.now())
             : []
