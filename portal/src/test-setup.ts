@@ -6,3 +6,25 @@ if (typeof Range !== 'undefined' && !Range.prototype.getClientRects) {
     Object.assign([], { item: () => null }) as unknown as DOMRectList
   Range.prototype.getBoundingClientRect = () => ({ ...empty, toJSON: () => empty }) as DOMRect
 }
+
+// Mantine asks the window about media queries and element sizes; jsdom has neither. A page that is
+// never drawn matches no media query and has no size.
+if (typeof window !== 'undefined') {
+  window.matchMedia ??= (query: string) =>
+    ({
+      matches: false,
+      media: query,
+      onchange: null,
+      addListener: () => {},
+      removeListener: () => {},
+      addEventListener: () => {},
+      removeEventListener: () => {},
+      dispatchEvent: () => false,
+    }) as MediaQueryList
+  globalThis.ResizeObserver ??= class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  }
+  Element.prototype.scrollIntoView ??= () => {}
+}

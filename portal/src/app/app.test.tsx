@@ -67,9 +67,13 @@ describe('the portal', () => {
       }),
     ).toBeTruthy()
     const banner = screen.getByRole('banner')
-    expect(within(banner).getByText('Nur Aisyah (MOH officer)')).toBeTruthy()
+    expect(
+      within(banner).getByRole('button', { name: 'Account: Nur Aisyah (MOH officer)' }),
+    ).toBeTruthy()
     expect(within(banner).getByText('MOH · officer')).toBeTruthy()
-    expect(within(banner).queryByRole('link', { name: 'Audit trail' })).toBeNull()
+    const nav = screen.getByRole('navigation', { name: 'Main' })
+    expect(within(nav).getByRole('link', { name: 'Data requests' })).toBeTruthy()
+    expect(within(nav).queryByRole('link', { name: 'Audit trail' })).toBeNull()
   })
 
   it('lists the published datasets and opens one', async () => {
@@ -215,7 +219,7 @@ describe('the portal', () => {
     renderAt('/sign-in?returnTo=%2Fdatasets%2Fbusiness-by-planning-area')
     await user.click(await screen.findByRole('button', { name: /^officer\.moh/ }))
     await user.click(await screen.findByRole('button', { name: 'Request access' }))
-    const form = screen.getByRole('form', { name: 'Request access' })
+    const form = await screen.findByRole('form', { name: 'Request access' })
     // Ask for fewer columns than the dataset has.
     const boxes = within(form).getAllByRole('checkbox')
     await user.click(boxes[boxes.length - 1] as HTMLElement)
@@ -487,7 +491,9 @@ describe('the portal', () => {
     const table = screen.getByRole('table', { name: 'Newest first' })
     expect(within(table).getAllByText('auth.sign-in').length).toBeGreaterThan(0)
     expect(
-      within(screen.getByRole('banner')).getByRole('link', { name: 'Audit trail' }),
+      within(screen.getByRole('navigation', { name: 'Main' })).getByRole('link', {
+        name: 'Audit trail',
+      }),
     ).toBeTruthy()
   })
 

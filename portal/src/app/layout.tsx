@@ -1,61 +1,204 @@
-import { Link, Outlet } from 'react-router'
+import {
+  Anchor,
+  AppShell,
+  Burger,
+  Group,
+  NavLink,
+  ScrollArea,
+  Text,
+  TextInput,
+} from '@mantine/core'
+import { useDisclosure } from '@mantine/hooks'
+import { type FormEvent, useEffect, useState } from 'react'
+import { Link, Outlet, useLocation, useNavigate, useSearchParams } from 'react-router'
 import { RequireSignIn } from '../features/auth/components/require-sign-in.js'
 import { UserMenu } from '../features/auth/components/user-menu.js'
-import { InboxLink } from '../features/notifications/components/notifications-page.js'
-import { useHasRole } from '../lib/use-me.js'
+import { InboxLink } from '../features/notifications/components/inbox-link.js'
+import { useMe } from '../lib/use-me.js'
 
-function Navigation() {
-  const isAuditor = useHasRole('auditor')
+interface NavItem {
+  to: string
+  label: string
+  /** Roles that see the link; everyone signed in when absent. */
+  roles?: readonly string[]
+  /** Served by the API itself, outside the single-page app. */
+  external?: boolean
+}
+
+/** Navigation by what people come to do; a link shows only to the roles whose work it is. */
+const SECTIONS: readonly { title: string; items: readonly NavItem[] }[] = [
+  {
+    title: 'Find data',
+    items: [
+      { to: '/', label: 'Datasets' },
+      { to: '/lineage', label: 'Lineage' },
+      { to: '/glossary', label: 'Glossary' },
+    ],
+  },
+  {
+    title: 'Use data',
+    items: [
+      { to: '/query', label: 'Query' },
+      { to: '/requests', label: 'Data requests' },
+    ],
+  },
+  {
+    title: 'Measure',
+    items: [{ to: '/kpis', label: 'KPIs' }],
+  },
+  {
+    title: 'Govern',
+    items: [
+      { to: '/feeds', label: 'Feed contracts' },
+      { to: '/audit', label: 'Audit trail', roles: ['auditor'] },
+    ],
+  },
+  {
+    title: 'Developers',
+    items: [
+      { to: '/tokens', label: 'API tokens' },
+      { to: '/api/docs', label: 'API reference', external: true },
+    ],
+  },
+]
+
+function isCurrent(pathname: string, to: string): boolean {
+  if (to === '/') return pathname === '/' || pathname.startsWith('/datasets/')
+  return pathname === to || pathname.startsWith(`${to}/`)
+}
+
+function Navigation({ onNavigate }: { onNavigate: () => void }) {
+  const me = useMe()
+  const roles = me.data?.user.roles ?? []
+  const { pathname } = useLocation()
   return (
     <nav aria-label="Main">
-      <Link to="/">Datasets</Link>
-      <Link to="/glossary">Glossary</Link>
-      <Link to="/kpis">KPIs</Link>
-      <Link to="/query">Query</Link>
-      <Link to="/requests">Data requests</Link>
-      <InboxLink />
-      <Link to="/feeds">Feed contracts</Link>
-      <Link to="/tokens">API tokens</Link>
-      {isAuditor && <Link to="/audit">Audit trail</Link>}
-      {/* Served by the API itself, outside the single-page app. */}
-      <a href="/api/docs">API reference</a>
+      {SECTIONS.map((section) => {
+        const items = section.items.filter(
+          (item) => !item.roles || item.roles.some((role) => roles.includes(role as never)),
+        )
+        if (items.length === 0) return null
+        return (
+          <div key={section.title}>
+            <Text size="xs" fw={700} tt="uppercase" c="dimmed" px="sm" pt="md" pb={4}>
+              {section.title}
+            </Text>
+            {items.map((item) =>
+              item.external ? (
+                <NavLink key={item.to} href={item.to} label={item.label} />
+              ) : (
+                <NavLink
+                  key={item.to}
+                  component={Link}
+                  to={item.to}
+                  label={item.label}
+                  active={isCurrent(pathname, item.to)}
+                  aria-current={isCurrent(pathname, item.to) ? 'page' : undefined}
+                  onClick={onNavigate}
+                />
+              ),
+            )}
+          </div>
+        )
+      })}
     </nav>
   )
 }
 
-/** The frame of every signed-in page: header with navigation and the signed-in person. */
-export function Layout() {
+/** The header's search: from any page, straight to the catalogue's results. */
+function HeaderSearch() {
+  const navigate = useNavigate()
+  const { pathname } = useLocation()
+  const [params] = useSearchParams()
+  const current = pathname === '/' ? (params.get('q') ?? '') : ''
+  const [text, setText] = useState(current)
+  useEffect(() => setText(current), [current])
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    void navigate(text.trim() ? `/?q=${encodeURIComponent(text.trim())}` : '/')
+  }
   return (
-    <>
+    <search aria-label="Whole catalogue" style={{ flex: 1, maxWidth: 420 }}>
+      <form onSubmit={submit}>
+        <TextInput
+          aria-label="Search all datasets"
+          placeholder="Search all datasets"
+          value={text}
+          onChange={(event) => setText(event.currentTarget.value)}
+          type="search"
+        />
+      </form>
+    </search>
+  )
+}
+
+/**
+ * The frame of every signed-in page: a header with the catalogue search, the inbox and the
+ * signed-in person; navigation by role at the side, behind a menu button on a phone.
+ */
+export function Layout() {
+  const [opened, { toggle, close }] = useDisclosure(false)
+  return (
+    <AppShell
+      header={{ height: 64 }}
+      navbar={{ width: 230, breakpoint: 'md', collapsed: { mobile: !opened } }}
+      padding="md"
+    >
       <a className="skip" href="#main">
         Skip to content
       </a>
-      <header className="site-header">
-        <Link to="/" className="brand">
-          Government Data Portal
-        </Link>
-        <Navigation />
-        <UserMenu />
-      </header>
-      <main id="main">
-        <RequireSignIn>
-          <Outlet />
-        </RequireSignIn>
-      </main>
-    </>
+      <AppShell.Header>
+        <Group h="100%" px="md" gap="sm" wrap="nowrap">
+          <Burger
+            opened={opened}
+            onClick={toggle}
+            hiddenFrom="md"
+            size="sm"
+            aria-label={opened ? 'Close navigation' : 'Open navigation'}
+            aria-expanded={opened}
+          />
+          <Anchor component={Link} to="/" fw={700} c="govBlue.7" underline="never" visibleFrom="xs">
+            Government Data Portal
+          </Anchor>
+          <HeaderSearch />
+          <Group gap="xs" wrap="nowrap" ml="auto">
+            <InboxLink />
+            <UserMenu />
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs">
+        <ScrollArea>
+          <Navigation onNavigate={close} />
+        </ScrollArea>
+      </AppShell.Navbar>
+      <AppShell.Main id="main" tabIndex={-1}>
+        <div style={{ maxWidth: '80rem', margin: '0 auto' }}>
+          <RequireSignIn>
+            <Outlet />
+          </RequireSignIn>
+        </div>
+      </AppShell.Main>
+    </AppShell>
   )
 }
 
 /** The frame of the sign-in page: no navigation until the person is signed in. */
 export function PublicLayout() {
   return (
-    <>
-      <header className="site-header">
-        <span className="brand">Government Data Portal</span>
-      </header>
-      <main id="main">
-        <Outlet />
-      </main>
-    </>
+    <AppShell header={{ height: 64 }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md">
+          <Text fw={700} c="govBlue.7">
+            Government Data Portal
+          </Text>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Main id="main">
+        <div style={{ maxWidth: '40rem', margin: '0 auto' }}>
+          <Outlet />
+        </div>
+      </AppShell.Main>
+    </AppShell>
   )
 }

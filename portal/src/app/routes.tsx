@@ -1,23 +1,7 @@
+import { type ComponentType, lazy, type ReactNode, Suspense } from 'react'
 import type { RouteObject } from 'react-router'
 import { Link } from 'react-router'
 import { EmptyState, Loading } from '../components/ui/page-state.js'
-import { AuditPage } from '../features/audit/components/audit-page.js'
-import { SignInPage } from '../features/auth/components/sign-in-page.js'
-import { DatasetPage } from '../features/datasets/components/dataset-page.js'
-import { FeedsPage } from '../features/feeds/components/feeds-page.js'
-import { GlossaryPage } from '../features/glossary/components/glossary-page.js'
-import { KpiDashboardPage } from '../features/kpi/components/kpi-dashboard.js'
-import { KpiPage } from '../features/kpi/components/kpi-page.js'
-import { DatasetLineage, LineagePage } from '../features/lineage/components/lineage-explorer.js'
-import { LineageOnlyMatches } from '../features/lineage/components/lineage-search.js'
-import { NotificationsPage } from '../features/notifications/components/notifications-page.js'
-import { DatasetData } from '../features/query/components/dataset-data.js'
-import { DatasetAccess } from '../features/requests/components/dataset-access.js'
-import { RequestForm } from '../features/requests/components/request-form.js'
-import { RequestPage } from '../features/requests/components/request-page.js'
-import { RequestsPage } from '../features/requests/components/requests-page.js'
-import { SearchPage } from '../features/search/components/search-page.js'
-import { TokensPage } from '../features/tokens/components/tokens-page.js'
 import { Layout, PublicLayout } from './layout.js'
 
 function NotFoundPage() {
@@ -28,42 +12,157 @@ function NotFoundPage() {
   )
 }
 
+/**
+ * A page loaded when first opened, not with the portal: each route is its own chunk, so the first
+ * visit downloads the frame and the page it opens, nothing else.
+ */
+function page(
+  load: () => Promise<ComponentType>,
+): Pick<RouteObject, 'lazy' | 'hydrateFallbackElement'> {
+  return {
+    hydrateFallbackElement: <Loading label="Loading the page…" />,
+    lazy: async () => ({ Component: await load() }),
+  }
+}
+
+/** A part of a page loaded after the page itself (a graph, a preview), with its own placeholder. */
+function part<P extends object>(
+  label: string,
+  load: () => Promise<ComponentType<P>>,
+): (props: P) => ReactNode {
+  const Part = lazy(async () => ({ default: await load() }))
+  return (props: P) => (
+    <Suspense fallback={<Loading label={label} />}>
+      <Part {...props} />
+    </Suspense>
+  )
+}
+
+const RequestForm = part(
+  'Loading the request form…',
+  async () => (await import('../features/requests/components/request-form.js')).RequestForm,
+)
+const DatasetAccess = part(
+  'Loading who holds access…',
+  async () => (await import('../features/requests/components/dataset-access.js')).DatasetAccess,
+)
+const DatasetData = part(
+  'Loading the sample…',
+  async () => (await import('../features/query/components/dataset-data.js')).DatasetData,
+)
+const DatasetLineage = part(
+  'Loading lineage…',
+  async () => (await import('../features/lineage/components/lineage-explorer.js')).DatasetLineage,
+)
+const LineageOnlyMatches = part(
+  'Looking in lineage…',
+  async () => (await import('../features/lineage/components/lineage-search.js')).LineageOnlyMatches,
+)
+
 /** Every page of the portal, composed from the features. */
 export const routes: RouteObject[] = [
-  { element: <PublicLayout />, children: [{ path: 'sign-in', element: <SignInPage /> }] },
+  {
+    element: <PublicLayout />,
+    children: [
+      {
+        path: 'sign-in',
+        ...page(
+          async () => (await import('../features/auth/components/sign-in-page.js')).SignInPage,
+        ),
+      },
+    ],
+  },
   {
     element: <Layout />,
     children: [
-      { index: true, element: <SearchPage alsoFound={(q) => <LineageOnlyMatches q={q} />} /> },
       {
-        path: 'datasets/:slug',
-        element: (
-          <DatasetPage
-            requestForm={(dataset, onDone) => <RequestForm dataset={dataset} onDone={onDone} />}
-            holders={(slug) => <DatasetAccess slug={slug} />}
-            data={(slug) => <DatasetData slug={slug} />}
-            lineage={(slug) => <DatasetLineage slug={slug} />}
-          />
-        ),
-      },
-      { path: 'lineage', element: <LineagePage /> },
-      { path: 'kpis', element: <KpiDashboardPage /> },
-      { path: 'kpis/:number', element: <KpiPage /> },
-      { path: 'feeds', element: <FeedsPage /> },
-      { path: 'glossary', element: <GlossaryPage /> },
-      { path: 'requests', element: <RequestsPage /> },
-      { path: 'requests/:id', element: <RequestPage /> },
-      { path: 'notifications', element: <NotificationsPage /> },
-      {
-        path: 'query',
-        // The SQL editor is the heaviest page: loaded when first opened, not with the portal.
-        hydrateFallbackElement: <Loading label="Loading the workbench…" />,
-        lazy: async () => ({
-          Component: (await import('../features/query/components/workbench-page.js')).WorkbenchPage,
+        index: true,
+        ...page(async () => {
+          const { SearchPage } = await import('../features/search/components/search-page.js')
+          return () => <SearchPage alsoFound={(q) => <LineageOnlyMatches q={q} />} />
         }),
       },
-      { path: 'tokens', element: <TokensPage /> },
-      { path: 'audit', element: <AuditPage /> },
+      {
+        path: 'datasets/:slug',
+        ...page(async () => {
+          const { DatasetPage } = await import('../features/datasets/components/dataset-page.js')
+          return () => (
+            <DatasetPage
+              requestForm={(dataset, onDone) => <RequestForm dataset={dataset} onDone={onDone} />}
+              holders={(slug) => <DatasetAccess slug={slug} />}
+              data={(slug) => <DatasetData slug={slug} />}
+              lineage={(slug) => <DatasetLineage slug={slug} />}
+            />
+          )
+        }),
+      },
+      {
+        path: 'lineage',
+        ...page(
+          async () =>
+            (await import('../features/lineage/components/lineage-explorer.js')).LineagePage,
+        ),
+      },
+      {
+        path: 'kpis',
+        ...page(
+          async () =>
+            (await import('../features/kpi/components/kpi-dashboard.js')).KpiDashboardPage,
+        ),
+      },
+      {
+        path: 'kpis/:number',
+        ...page(async () => (await import('../features/kpi/components/kpi-page.js')).KpiPage),
+      },
+      {
+        path: 'feeds',
+        ...page(async () => (await import('../features/feeds/components/feeds-page.js')).FeedsPage),
+      },
+      {
+        path: 'glossary',
+        ...page(
+          async () =>
+            (await import('../features/glossary/components/glossary-page.js')).GlossaryPage,
+        ),
+      },
+      {
+        path: 'requests',
+        ...page(
+          async () =>
+            (await import('../features/requests/components/requests-page.js')).RequestsPage,
+        ),
+      },
+      {
+        path: 'requests/:id',
+        ...page(
+          async () => (await import('../features/requests/components/request-page.js')).RequestPage,
+        ),
+      },
+      {
+        path: 'notifications',
+        ...page(
+          async () =>
+            (await import('../features/notifications/components/notifications-page.js'))
+              .NotificationsPage,
+        ),
+      },
+      {
+        path: 'query',
+        ...page(
+          async () =>
+            (await import('../features/query/components/workbench-page.js')).WorkbenchPage,
+        ),
+      },
+      {
+        path: 'tokens',
+        ...page(
+          async () => (await import('../features/tokens/components/tokens-page.js')).TokensPage,
+        ),
+      },
+      {
+        path: 'audit',
+        ...page(async () => (await import('../features/audit/components/audit-page.js')).AuditPage),
+      },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

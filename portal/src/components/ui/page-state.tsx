@@ -1,11 +1,15 @@
+import { Alert, Center, Loader, Stack, Text, Title } from '@mantine/core'
 import type { ReactNode } from 'react'
 
 /** A loading placeholder that screen readers announce. */
 export function Loading({ label }: { label: string }) {
   return (
-    <p className="state state-loading" role="status" aria-live="polite">
-      {label}
-    </p>
+    <Center py="xl" role="status" aria-live="polite">
+      <Stack align="center" gap="xs">
+        <Loader size="sm" aria-hidden />
+        <Text c="dimmed">{label}</Text>
+      </Stack>
+    </Center>
   )
 }
 
@@ -21,19 +25,24 @@ export function ErrorState({
 }) {
   const message = error instanceof Error ? error.message : 'Something went wrong.'
   return (
-    <div className="state state-error" role="alert">
-      <h2>{title}</h2>
-      <p>{message}</p>
-      {action}
-    </div>
+    <Alert color="red" variant="light" role="alert" my="md">
+      <Title order={2} size="h4" mb={4}>
+        {title}
+      </Title>
+      <Text>{message}</Text>
+      {action && <div style={{ marginTop: 8 }}>{action}</div>}
+    </Alert>
   )
 }
 
+/** Nothing to show yet: says so, and what would change it. */
 export function EmptyState({ title, children }: { title: string; children: ReactNode }) {
   return (
-    <div className="state state-empty">
-      <h2>{title}</h2>
-      <p>{children}</p>
-    </div>
+    <Stack gap={4} py="lg" px="md" className="state-empty">
+      <Title order={2} size="h4">
+        {title}
+      </Title>
+      <Text c="dimmed">{children}</Text>
+    </Stack>
   )
 }

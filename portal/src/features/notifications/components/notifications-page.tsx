@@ -1,7 +1,6 @@
 import { Link } from 'react-router'
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { formatDateTime } from '../../../lib/format.js'
-import { useMe } from '../../../lib/use-me.js'
 import { useMarkAllRead, useNotifications } from '../api/use-notifications.js'
 
 /** The inbox: requests to decide, questions, decisions and access about to end. */
@@ -41,18 +40,5 @@ export function NotificationsPage() {
         </>
       )}
     </section>
-  )
-}
-
-/** The header's way to the inbox, with the unread count. */
-export function InboxLink() {
-  // Asked only once someone is signed in: a visitor on the way to sign in has no inbox.
-  const me = useMe()
-  const inbox = useNotifications(Boolean(me.data))
-  const unread = inbox.data?.unread ?? 0
-  return (
-    <Link to="/notifications" aria-label={unread > 0 ? `Inbox, ${unread} unread` : 'Inbox'}>
-      Inbox{unread > 0 && <span className="count">{unread}</span>}
-    </Link>
   )
 }
