@@ -1,22 +1,14 @@
 import { existsSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type Browser, chromium } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemAbility } from '../core/index.js'
 import { runEvent } from '../lineage/index.js'
 import { type RunningServer, serveApp } from './serve-app.js'
+import { browserTestsRun, launchChromium, screenshot, watchProblems } from './test-browser.js'
 import { openTestRuntime, type TestRuntime } from './test-runtime.js'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const hasChromium = existsSync(CHROMIUM)
-// CI installs Chromium and must run this test; a laptop without it skips, saying so.
-const required = process.env.CI === 'true' || process.env.CI === '1'
-if (!hasChromium && !required) {
-  process.stderr.write(`Browser test skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)\n`)
-}
-
-describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
+describe.skipIf(!browserTestsRun())('the portal in Chromium', () => {
   let runtime: TestRuntime
   let server: RunningServer
   let browser: Browser
@@ -27,19 +19,7 @@ describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
       throw new Error('The portal is not built: run `npm run build:portal` (npm test does) first')
     }
     server = await serveApp(runtime, 0)
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
+    browser = await launchChromium()
   })
   afterAll(async () => {
     await browser?.close()
@@ -49,25 +29,20 @@ describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
 
   it('signs an officer in, lists the fused dataset and shows its schema', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
-    const problems: string[] = []
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text())
-    })
-    page.on('pageerror', (error) => problems.push(error.message))
+    const problems = watchProblems(page)
 
     await page.goto(server.url)
     // A visitor is sent to sign in first; the development picker is clearly marked.
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor()
     await page.getByText('For development and demonstrations only').waitFor()
-    await mkdir('test-results', { recursive: true })
-    await page.screenshot({ path: join('test-results', 'portal-sign-in.png'), fullPage: true })
+    await screenshot(page, 'portal-sign-in')
     await page.getByRole('button', { name: /^officer\.moh/ }).click()
     const link = page.getByRole('link', { name: 'Persons by residential planning area' })
     await link.waitFor()
-    await page.screenshot({ path: join('test-results', 'portal-search.png'), fullPage: true })
+    await screenshot(page, 'portal-search')
     const dataset = await runtime.catalog.findDataset('person-address-pa', systemAbility())
     const rows = new Intl.NumberFormat('en-SG').format(dataset?.currentVersion?.rowCount ?? -1)
-    expect(await page.locator('.card', { has: link }).textContent()).toContain(rows)
+    expect(await page.getByRole('listitem').filter({ has: link }).textContent()).toContain(rows)
 
     await link.click()
     await page
@@ -76,7 +51,7 @@ describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
     expect(new URL(page.url()).pathname).toBe('/datasets/person-address-pa')
     const schema = page.getByRole('table', { name: '16 columns of the current version' })
     expect(await schema.getByRole('row').count()).toBe(17)
-    await page.screenshot({ path: join('test-results', 'portal-dataset-page.png'), fullPage: true })
+    await screenshot(page, 'portal-dataset-page')
 
     // A deep link loads directly, as after a refresh or a shared URL.
     await page.goto(`${server.url}/datasets/person-address-pa`)
@@ -91,7 +66,7 @@ describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
       .click()
     const uses = page.getByRole('list', { name: 'Columns described by Planning area' })
     await uses.getByRole('link', { name: 'person-address-pa' }).waitFor()
-    await page.screenshot({ path: join('test-results', 'portal-glossary.png'), fullPage: true })
+    await screenshot(page, 'portal-glossary')
 
     // An officer asks for the data; the request page shows its working-day clock.
     await page.goto(`${server.url}/datasets/person-address-pa`)
@@ -105,13 +80,13 @@ describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
     await form.getByRole('button', { name: 'Send request' }).click()
     await page.getByRole('heading', { level: 1, name: /^Request for / }).waitFor()
     await page.getByText(/^Working day 0 of 7/).waitFor()
-    await page.screenshot({ path: join('test-results', 'portal-request.png'), fullPage: true })
+    await screenshot(page, 'portal-request')
     await page
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Data requests' })
       .click()
     await page.getByRole('table', { name: 'Requests you made, newest first' }).waitFor()
-    await page.screenshot({ path: join('test-results', 'portal-requests.png'), fullPage: true })
+    await screenshot(page, 'portal-requests')
 
     // The workbench: type SQL into the editor, run it with the keyboard, see typed results.
     await page
@@ -131,7 +106,7 @@ describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
       .filter({ hasText: /rows?$/ })
       .waitFor()
     expect(await page.getByRole('columnheader', { name: /^n / }).count()).toBe(1)
-    await page.screenshot({ path: join('test-results', 'portal-workbench.png'), fullPage: true })
+    await screenshot(page, 'portal-workbench')
 
     // Lineage: the graph on the dataset page, laid out in a real browser; zoom, then a job's runs.
     await page.goto(`${server.url}/datasets/person-address-pa`)
@@ -145,7 +120,7 @@ describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
     await job.click()
     await page.getByRole('table', { name: 'Runs of fuse.person_address_pa' }).waitFor()
     await graph.scrollIntoViewIfNeeded()
-    await page.screenshot({ path: join('test-results', 'portal-lineage.png'), fullPage: true })
+    await screenshot(page, 'portal-lineage')
 
     // A large graph (201 nodes: a hub read by 100 jobs) opens legible around its focus.
     for (let n = 0; n < 100; n++)
@@ -173,21 +148,18 @@ describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
     await large
       .getByRole('button', { name: /^Show 95 jobs and 95 datasets more downstream/ })
       .waitFor()
-    await page.screenshot({
-      path: join('test-results', 'portal-lineage-large.png'),
-      fullPage: true,
-    })
+    await screenshot(page, 'portal-lineage-large')
     // All 201 nodes: legible around the focus, with an overview to move around in.
     await page.getByRole('button', { name: 'Show all' }).click()
     expect(await large.getByRole('button', { name: /^Job reader/ }).count()).toBe(100)
     expect((await hub.boundingBox())?.height ?? 0).toBeGreaterThan(36)
     const overview = page.getByLabel('Overview of the whole graph')
-    const inView = page.getByTestId('minimap-viewport')
-    const before = Number(await inView.getAttribute('y'))
+    // A click low on the overview moves the view down the graph: the hub moves up.
+    const before = (await hub.boundingBox())?.y ?? 0
     const map = await overview.boundingBox()
     if (!map) throw new Error('the overview is not drawn')
     await page.mouse.click(map.x + map.width / 2, map.y + map.height - 4)
-    expect(Number(await inView.getAttribute('y'))).toBeGreaterThan(before)
+    await expect.poll(async () => (await hub.boundingBox())?.y ?? 0).toBeLessThan(before)
     // Find goes to a node by name, wherever it is, and selects it.
     await page.getByLabel('Find a node in the graph').fill('reader42.copy')
     await page.getByRole('button', { name: 'Find in the graph' }).click()
@@ -199,10 +171,7 @@ describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
     expect(
       found && canvas && found.y > canvas.y && found.y + found.height < canvas.y + canvas.height,
     ).toBe(true)
-    await page.screenshot({
-      path: join('test-results', 'portal-lineage-large-all.png'),
-      fullPage: true,
-    })
+    await screenshot(page, 'portal-lineage-large-all')
 
     // The KPI dashboard: all 15 KPIs render, each with its status in words; one KPI's page
     // charts its trend against the target band; the print view drops the navigation.
@@ -212,25 +181,23 @@ describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
       .waitFor()
     const kpiCards = page.getByRole('link', { name: /^\d+\. / })
     expect(await kpiCards.count()).toBe(15)
-    expect(await page.locator('.kpi-card .badge').count()).toBe(15)
-    expect(await page.locator('.kpi-card svg.sparkline').count()).toBe(15)
-    await page.screenshot({ path: join('test-results', 'portal-kpis.png'), fullPage: true })
+    expect(await page.locator('.kpi-card .mantine-Badge-root').count()).toBe(15)
+    // Each sparkline is drawn once its box is measured.
+    await page.locator('.kpi-card .sparkline svg').nth(14).waitFor()
+    await screenshot(page, 'portal-kpis')
     await page.emulateMedia({ media: 'print' })
     expect(await page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(false)
-    await page.screenshot({ path: join('test-results', 'portal-kpis-print.png'), fullPage: true })
+    await screenshot(page, 'portal-kpis-print')
     await page.emulateMedia({ media: 'screen' })
     await page.getByRole('link', { name: /^15\. / }).click()
     const chart = page.getByRole('img', { name: 'KPI 15 by year against its target' })
     await chart.waitFor()
     expect((await chart.boundingBox())?.width ?? 0).toBeGreaterThan(300)
-    await page.screenshot({ path: join('test-results', 'portal-kpi.png'), fullPage: true })
+    await screenshot(page, 'portal-kpi')
     // A quarterly KPI: its axis names quarters.
     await page.goto(`${server.url}/kpis/14`)
     await page.getByRole('img', { name: 'KPI 14 by quarter against its target' }).waitFor()
-    await page.screenshot({
-      path: join('test-results', 'portal-kpi-quarterly.png'),
-      fullPage: true,
-    })
+    await screenshot(page, 'portal-kpi-quarterly')
 
     // The API reference is a page of its own, served by the API, within the same security headers.
     await page
@@ -239,7 +206,7 @@ describe.skipIf(!hasChromium && !required)('the portal in Chromium', () => {
       .click()
     await page.getByRole('heading', { level: 1, name: 'Government Data Portal API' }).waitFor()
     expect(await page.getByRole('heading', { level: 2, name: 'Catalogue' }).count()).toBe(1)
-    await page.screenshot({ path: join('test-results', 'api-reference.png'), fullPage: true })
+    await screenshot(page, 'api-reference')
     expect(problems).toEqual([])
   })
 })

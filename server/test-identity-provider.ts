@@ -1,6 +1,7 @@
-import { type AddressInfo, createServer, type Server } from 'node:net'
+import type { Server } from 'node:net'
 import { exportJWK, generateKeyPair } from 'jose'
 import Provider from 'oidc-provider'
+import { freePort } from '../fixtures/index.js'
 
 /** A person the local identity provider knows, with the claims the portal reads. */
 export interface IdpAccount {
@@ -141,15 +142,4 @@ export async function startIdentityProvider(options: {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo
-      probe.close(() => resolve(port))
-    })
-  })
 }

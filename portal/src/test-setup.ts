@@ -28,3 +28,10 @@ if (typeof window !== 'undefined') {
   }
   Element.prototype.scrollIntoView ??= () => {}
 }
+
+// Pages are loaded on first visit (route-level code splitting), and on a busy two-core machine
+// the first import of a page in a test can take longer than testing-library's default of 1 s.
+// Waiting longer makes no test pass that should fail: a missing element still fails, later.
+import { configure } from '@testing-library/dom'
+
+configure({ asyncUtilTimeout: 5_000 })

@@ -68,7 +68,7 @@ describe('the portal', () => {
     ).toBeTruthy()
     const banner = screen.getByRole('banner')
     expect(
-      within(banner).getByRole('button', { name: 'Account: Nur Aisyah (MOH officer)' }),
+      within(banner).getByRole('button', { name: /^Account: ?Nur Aisyah \(MOH officer\)/ }),
     ).toBeTruthy()
     expect(within(banner).getByText('MOH · officer')).toBeTruthy()
     const nav = screen.getByRole('navigation', { name: 'Main' })
@@ -109,7 +109,9 @@ describe('the portal', () => {
     expect(await screen.findByText('3 datasets for "geocde"')).toBeTruthy()
     const best = screen.getByRole('link', { name: 'Postal code geocode reference' }).closest('li')
     expect(best?.parentElement?.firstElementChild).toBe(best)
-    expect(best?.querySelector('.why')?.textContent).toMatch(/^Matched on title, .*a similar word$/)
+    expect(within(best as HTMLElement).getByText(/^Matched on /).textContent).toMatch(
+      /^Matched on title, .*a similar word$/,
+    )
     expect(router.state.location.search).toBe('?q=geocde')
 
     await user.clear(screen.getByLabelText('Search datasets'))
@@ -239,7 +241,9 @@ describe('the portal', () => {
     await user.click(await screen.findByRole('button', { name: /^steward\.dos/ }))
     const queue = await screen.findByRole('table', { name: 'Waiting for your agency' })
     await user.click(within(queue).getAllByRole('link')[0] as HTMLElement)
-    const approve = await screen.findByRole('form', { name: 'Approve' })
+    await user.click(await screen.findByRole('button', { name: 'Approve…' }))
+    const dialog = await screen.findByRole('dialog', { name: 'Approve this request' })
+    const approve = within(dialog).getByRole('form', { name: 'Approve' })
     await user.selectOptions(
       within(approve).getByLabelText('Only rows whose'),
       'planning_area_code',
@@ -251,7 +255,8 @@ describe('the portal', () => {
     await user.click(within(approve).getByRole('button', { name: 'Approve' }))
     expect(await screen.findByRole('heading', { name: 'Access granted' })).toBeTruthy()
     expect(screen.getByText(/rows where planning_area_code is one of BEDOK, TAMPINES/)).toBeTruthy()
-    expect(screen.getByText('Access granted', { selector: '.badge' })).toBeTruthy()
+    const standing = screen.getByRole('group', { name: 'Where this request stands' })
+    expect(within(standing).getByText('Access granted')).toBeTruthy()
     cleanup()
 
     jar.clear()
@@ -309,7 +314,8 @@ describe('the portal', () => {
   it("traces a dataset's lineage on its page: graph, a job's runs, where a column comes from", async () => {
     const user = userEvent.setup()
     const router = renderAt('/datasets/person-address-pa')
-    const section = await screen.findByRole('region', { name: 'Lineage' })
+    // The lineage part loads on its own (React Flow with it): give it time on a busy machine.
+    const section = await screen.findByRole('region', { name: 'Lineage' }, { timeout: 5000 })
     const graph = await within(section).findByRole('group', { name: 'Lineage graph' })
     const staged = (feed: string) =>
       within(graph).getByRole('button', { name: `Dataset ${feed} in gov-data-portal.staging` })
@@ -336,8 +342,8 @@ describe('the portal', () => {
       within(where).getByText('dos_persons.uinfin: direct transformation (masked)'),
     ).toBeTruthy()
     // What the column flows through stays lit; the rest fades.
-    expect(staged('dos_persons').getAttribute('opacity')).toBe('1')
-    expect(staged('sla_addresses').getAttribute('opacity')).toBe('0.35')
+    expect(staged('dos_persons').dataset.faded).toBe('false')
+    expect(staged('sla_addresses').dataset.faded).toBe('true')
     // The feed's own upstream is beyond two steps: expanding the node brings it in.
     expect(
       within(graph).queryByRole('button', { name: 'Job ingest.dos_persons in gov-data-portal' }),
@@ -457,11 +463,7 @@ describe('the portal', () => {
     expect(within(years).getAllByRole('row').length).toBeGreaterThan(2)
     expect(screen.getByRole('table', { name: /^By Ministry family, \d{4} Q[1-4]$/ })).toBeTruthy()
     const byAgency = screen.getByRole('table', { name: /^By agency, \d{4} Q[1-4]$/ })
-    expect(
-      within(byAgency)
-        .getAllByRole('rowheader')
-        .map((h) => h.textContent),
-    ).toContain('MOE')
+    expect(within(byAgency).getByRole('rowheader', { name: 'MOE' })).toBeTruthy()
     expect(
       screen.getByText(/^Measured by the platform from its own records: \d+ sharing records\.$/),
     ).toBeTruthy()
@@ -471,10 +473,8 @@ describe('the portal', () => {
     jar.clear()
     renderAt('/sign-in?returnTo=%2Fkpis%2F8')
     await user.click(await screen.findByRole('button', { name: /^officer\.moh/ }))
-    expect(await screen.findByRole('note')).toHaveProperty(
-      'textContent',
-      expect.stringContaining('you may not read officer-training-records in full'),
-    )
+    const withheld = await screen.findByText(/you may not read officer-training-records in full/)
+    expect(withheld.closest('[role="note"]')).not.toBeNull()
     expect(
       screen
         .getByRole('link', { name: 'Public officer digital training records' })

@@ -49,7 +49,8 @@ const SECTIONS: readonly { title: string; items: readonly NavItem[] }[] = [
   {
     title: 'Govern',
     items: [
-      { to: '/feeds', label: 'Feed contracts' },
+      // Every officer may read the contracts; they are the stewards' and administrators' work.
+      { to: '/feeds', label: 'Feed contracts', roles: ['steward', 'admin'] },
       { to: '/audit', label: 'Audit trail', roles: ['auditor'] },
     ],
   },
@@ -71,9 +72,13 @@ function Navigation({ onNavigate }: { onNavigate: () => void }) {
   const me = useMe()
   const roles = me.data?.user.roles ?? []
   const { pathname } = useLocation()
+  // Leaders come for the measures: theirs come first.
+  const sections = roles.includes('leader')
+    ? [...SECTIONS].sort((a, b) => Number(b.title === 'Measure') - Number(a.title === 'Measure'))
+    : SECTIONS
   return (
     <nav aria-label="Main">
-      {SECTIONS.map((section) => {
+      {sections.map((section) => {
         const items = section.items.filter(
           (item) => !item.roles || item.roles.some((role) => roles.includes(role as never)),
         )

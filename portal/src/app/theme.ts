@@ -27,6 +27,8 @@ export const theme = createTheme({
   defaultRadius: 'sm',
   focusRing: 'auto',
   components: {
+    // Links are underlined, so they stand out from text by more than colour (WCAG 1.4.1).
+    Anchor: { defaultProps: { underline: 'always' } },
     Table: { defaultProps: { verticalSpacing: 'xs', striped: false, highlightOnHover: true } },
   },
   other: { dimmedText: '#55606e' },

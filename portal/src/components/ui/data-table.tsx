@@ -10,7 +10,7 @@ import {
   tableFeatures,
   useTable,
 } from '@tanstack/react-table'
-import { type ReactNode, useMemo, useState } from 'react'
+import { type ReactNode, useCallback, useMemo, useState } from 'react'
 
 /** A column of a {@link DataTable}: what its header says and how a row fills its cell. */
 export interface DataColumn<Row> {
@@ -23,6 +23,8 @@ export interface DataColumn<Row> {
   align?: 'left' | 'right'
   /** A header shown only to screen readers (e.g. a column of action buttons). */
   headerHidden?: boolean
+  /** The cell that names its row (a `th scope="row"`), read out with every other cell. */
+  rowHeader?: boolean
 }
 
 const features = tableFeatures({
@@ -83,8 +85,19 @@ export function DataTable<Row extends RowData>({
   })
   const byId = new Map(columns.map((c) => [c.id, c]))
 
+  const scrolls = useScrollsSideways()
   return (
-    <Table.ScrollContainer minWidth={0} type="native">
+    // A table wider than the screen scrolls inside its box; the box then takes focus so keyboard
+    // users can scroll it too (WCAG 2.1.1), and says what it holds.
+    <Table.ScrollContainer
+      minWidth={0}
+      type="native"
+      ref={scrolls.ref}
+      // Contains what is positioned inside (screen-reader-only text), which would otherwise
+      // widen the whole page from a cell scrolled out of view.
+      pos="relative"
+      {...(scrolls.overflowing && { tabIndex: 0, role: 'region', 'aria-label': caption })}
+    >
       <Table>
         <Table.Caption style={{ captionSide: 'top', textAlign: 'left' }}>
           {captionHidden ? <VisuallyHidden>{caption}</VisuallyHidden> : caption}
@@ -138,9 +151,16 @@ export function DataTable<Row extends RowData>({
               {row.getAllCells().map((cell) => {
                 const column = byId.get(cell.column.id)
                 if (!column) return null
-                return (
+                const content = column.cell
+                  ? column.cell(row.original)
+                  : String(cell.getValue() ?? '')
+                return column.rowHeader ? (
+                  <Table.Th key={cell.id} scope="row" ta={column.align} fw={600}>
+                    {content}
+                  </Table.Th>
+                ) : (
                   <Table.Td key={cell.id} ta={column.align}>
-                    {column.cell ? column.cell(row.original) : String(cell.getValue() ?? '')}
+                    {content}
                   </Table.Td>
                 )
               })}
@@ -150,4 +170,22 @@ export function DataTable<Row extends RowData>({
       </Table>
     </Table.ScrollContainer>
   )
+}
+
+/** Whether an element is wider inside than out, kept up to date as it or its table resizes. */
+function useScrollsSideways() {
+  const [overflowing, setOverflowing] = useState(false)
+  const ref = useCallback((element: HTMLDivElement | null) => {
+    if (!element) return
+    const measure = () => setOverflowing(element.scrollWidth > element.clientWidth + 1)
+    measure()
+    if (typeof ResizeObserver === 'undefined') return
+    const observer = new ResizeObserver(measure)
+    observer.observe(element)
+    const table = element.querySelector('table')
+    if (table) observer.observe(table)
+    // React 19 calls this when the element goes away.
+    return () => observer.disconnect()
+  }, [])
+  return { ref, overflowing }
 }

@@ -38,7 +38,7 @@ export function ErrorState({
 /** Nothing to show yet: says so, and what would change it. */
 export function EmptyState({ title, children }: { title: string; children: ReactNode }) {
   return (
-    <Stack gap={4} py="lg" px="md" className="state-empty">
+    <Stack gap={4} py="lg" px="md">
       <Title order={2} size="h4">
         {title}
       </Title>

@@ -1,80 +1,87 @@
-import { ErrorState, Loading } from '../../../components/ui/page-state.js'
+import { Alert, Anchor, Button, Code, Group, Stack, Text, Title } from '@mantine/core'
+import { type DataColumn, DataTable } from '../../../components/ui/data-table.js'
+import { EmptyState, ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { formatDateTime } from '../../../lib/format.js'
-import { useAuditEntries, useAuditVerification } from '../api/use-audit.js'
+import { type AuditEntryInfo, useAuditEntries, useAuditVerification } from '../api/use-audit.js'
+
+const COLUMNS: readonly DataColumn<AuditEntryInfo>[] = [
+  { id: 'seq', header: '#', cell: (e) => e.seq, align: 'right', rowHeader: true },
+  { id: 'when', header: 'When', cell: (e) => formatDateTime(e.occurredAt) },
+  { id: 'who', header: 'Who', cell: (e) => e.actor },
+  { id: 'action', header: 'Action', cell: (e) => <Code>{e.action}</Code> },
+  { id: 'outcome', header: 'Outcome', cell: (e) => e.outcome },
+  {
+    id: 'subject',
+    header: 'Subject',
+    cell: (e) => (e.subjectType ? `${e.subjectType} ${e.subjectId}` : ''),
+  },
+]
 
 /** The audit trail for auditors, with the hash chain's verification status and an export. */
 export function AuditPage() {
   const verification = useAuditVerification()
   const entries = useAuditEntries()
   return (
-    <section aria-labelledby="audit-heading">
-      <h1 id="audit-heading">Audit trail</h1>
-      <p className="lede">
-        Every sign-in, token use and decision, in order. Each entry carries the hash of the one
-        before, so any change to a past entry is detected.
-      </p>
+    <Stack component="section" aria-labelledby="audit-heading" gap="md">
+      <div>
+        <Title order={1} id="audit-heading">
+          Audit trail
+        </Title>
+        <Text c="dimmed" maw="48rem">
+          Every sign-in, token use and decision, in order. Each entry carries the hash of the one
+          before, so any change to a past entry is detected.
+        </Text>
+      </div>
       {verification.isPending ? (
         <Loading label="Verifying the hash chain…" />
       ) : verification.isError ? (
         <ErrorState title="The chain could not be verified" error={verification.error} />
       ) : verification.data.ok ? (
-        <p className="notice notice-success" role="status">
-          Chain verified: {verification.data.entries} entries intact.
-        </p>
+        <Alert color="green" variant="light" role="status">
+          <Text>Chain verified: {verification.data.entries} entries intact.</Text>
+        </Alert>
       ) : (
-        <p className="notice notice-error" role="alert">
-          Chain broken at entry {verification.data.firstBadSeq}: {verification.data.problem}
-        </p>
+        <Alert color="red" variant="light" role="alert">
+          <Text fw={700}>
+            Chain broken at entry {verification.data.firstBadSeq}: {verification.data.problem}
+          </Text>
+        </Alert>
       )}
-      <p>
-        <a href="/api/audit/export" download>
+      <Group>
+        <Anchor href="/api/audit/export" download>
           Export the whole trail (NDJSON)
-        </a>
-      </p>
+        </Anchor>
+      </Group>
       {entries.isPending ? (
         <Loading label="Loading entries…" />
       ) : entries.isError ? (
         <ErrorState title="The trail could not be loaded" error={entries.error} />
+      ) : entries.data.pages[0]?.length === 0 ? (
+        <EmptyState title="No entries yet">
+          Entries appear as people sign in, use tokens and decide requests.
+        </EmptyState>
       ) : (
-        <>
-          <table>
-            <caption>Newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">Action</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Subject</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.data.pages.flat().map((entry) => (
-                <tr key={entry.seq}>
-                  <th scope="row">{entry.seq}</th>
-                  <td>{formatDateTime(entry.occurredAt)}</td>
-                  <td>{entry.actor}</td>
-                  <td>
-                    <code>{entry.action}</code>
-                  </td>
-                  <td>{entry.outcome}</td>
-                  <td>{entry.subjectType ? `${entry.subjectType} ${entry.subjectId}` : ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <Stack gap="sm">
+          <DataTable
+            caption="Newest first"
+            columns={COLUMNS}
+            rows={entries.data.pages.flat()}
+            rowKey={(e) => String(e.seq)}
+          />
           {entries.hasNextPage && (
-            <button
-              type="button"
-              onClick={() => entries.fetchNextPage()}
-              disabled={entries.isFetchingNextPage}
-            >
-              Load older entries
-            </button>
+            <Group>
+              <Button
+                type="button"
+                variant="default"
+                onClick={() => entries.fetchNextPage()}
+                loading={entries.isFetchingNextPage}
+              >
+                Load older entries
+              </Button>
+            </Group>
           )}
-        </>
+        </Stack>
       )}
-    </section>
+    </Stack>
   )
 }

@@ -1,3 +1,4 @@
+import { Alert, Button, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core'
 import { useNavigate, useSearchParams } from 'react-router'
 import { ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { useDevSignIn, useDevUsers, useSignInMethods } from '../api/use-auth.js'
@@ -18,70 +19,98 @@ export function SignInPage() {
   const navigate = useNavigate()
 
   return (
-    <section className="sign-in" aria-labelledby="sign-in-heading">
-      <h1 id="sign-in-heading">Sign in</h1>
-      <p className="lede">
-        Sign in with your government account to find data, preview samples and request access.
-      </p>
-      {error && (
-        <p className="notice notice-error" role="alert">
-          Sign-in did not complete: {error}
-        </p>
-      )}
-      {methods.isPending ? (
-        <Loading label="Loading sign-in options…" />
-      ) : methods.isError ? (
-        <ErrorState title="Sign-in options could not be loaded" error={methods.error} />
-      ) : (
-        <>
-          {methods.data.oidc ? (
-            <a
-              className="button"
-              href={`/api/auth/oidc/start?returnTo=${encodeURIComponent(returnTo)}`}
-            >
-              Sign in with your government account
-            </a>
-          ) : (
-            !methods.data.dev && (
-              <p>No sign-in method is configured on this server. Ask the platform administrator.</p>
-            )
-          )}
-          {methods.data.dev && (
-            <section className="dev-sign-in" aria-labelledby="dev-heading">
-              <h2 id="dev-heading">Development sign-in</h2>
-              <p className="notice notice-warning">
-                For development and demonstrations only: anyone can sign in as any of these
-                synthetic users.
-              </p>
-              {devUsers.isPending ? (
-                <Loading label="Loading users…" />
-              ) : devUsers.isError ? (
-                <ErrorState title="Users could not be loaded" error={devUsers.error} />
-              ) : (
-                <ul className="user-picker">
-                  {devUsers.data.map((user) => (
-                    <li key={user.id}>
-                      <button
+    <Paper
+      component="section"
+      aria-labelledby="sign-in-heading"
+      withBorder
+      p={{ base: 'md', sm: 'xl' }}
+      mt="md"
+    >
+      <Stack gap="md">
+        <div>
+          <Title order={1} id="sign-in-heading">
+            Sign in
+          </Title>
+          <Text c="dimmed">
+            Sign in with your government account to find data, preview samples and request access.
+          </Text>
+        </div>
+        {error && (
+          <Alert color="red" variant="light" role="alert">
+            <Text>Sign-in did not complete: {error}</Text>
+          </Alert>
+        )}
+        {methods.isPending ? (
+          <Loading label="Loading sign-in options…" />
+        ) : methods.isError ? (
+          <ErrorState title="Sign-in options could not be loaded" error={methods.error} />
+        ) : (
+          <>
+            {methods.data.oidc ? (
+              <Button
+                component="a"
+                href={`/api/auth/oidc/start?returnTo=${encodeURIComponent(returnTo)}`}
+                size="md"
+                fullWidth
+              >
+                Sign in with your government account
+              </Button>
+            ) : (
+              !methods.data.dev && (
+                <Text>
+                  No sign-in method is configured on this server. Ask the platform administrator.
+                </Text>
+              )
+            )}
+            {methods.data.dev && (
+              <Stack component="section" aria-labelledby="dev-heading" gap="sm">
+                <Title order={2} size="h3" id="dev-heading">
+                  Development sign-in
+                </Title>
+                <Alert color="yellow" variant="light" role="note">
+                  <Text>
+                    For development and demonstrations only: anyone can sign in as any of these
+                    synthetic users.
+                  </Text>
+                </Alert>
+                {devUsers.isPending ? (
+                  <Loading label="Loading users…" />
+                ) : devUsers.isError ? (
+                  <ErrorState title="Users could not be loaded" error={devUsers.error} />
+                ) : (
+                  <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs">
+                    {devUsers.data.map((user) => (
+                      <Button
+                        key={user.id}
                         type="button"
+                        variant="default"
+                        h="auto"
+                        py="xs"
+                        justify="flex-start"
                         disabled={devSignIn.isPending}
                         onClick={() =>
                           devSignIn.mutate(user.username, { onSuccess: () => navigate(returnTo) })
                         }
+                        styles={{ label: { whiteSpace: 'normal', textAlign: 'start' } }}
                       >
-                        <span className="user-name">{user.username}</span>
-                        <span className="user-meta">
-                          {user.displayName} · {user.agency.code} · {user.roles.join(', ')}
-                        </span>
-                      </button>
-                    </li>
-                  ))}
-                </ul>
-              )}
-              {devSignIn.isError && <ErrorState title="Sign-in failed" error={devSignIn.error} />}
-            </section>
-          )}
-        </>
-      )}
-    </section>
+                        <Stack component="span" gap={2} align="flex-start">
+                          <Text span fw={700} size="sm">
+                            {user.username}
+                          </Text>
+                          <Text span size="xs" c="dimmed">
+                            {user.displayName} · {user.agency.code} · {user.roles.join(', ')}
+                          </Text>
+                        </Stack>
+                      </Button>
+                    ))}
+                  </SimpleGrid>
+                )}
+                {devSignIn.isError && <ErrorState title="Sign-in failed" error={devSignIn.error} />}
+              </Stack>
+            )}
+          </>
+        )}
+      </Stack>
+    </Paper>
   )
 }

@@ -1,4 +1,4 @@
-import { Avatar, Group, Menu, Text, UnstyledButton } from '@mantine/core'
+import { Avatar, Group, Menu, Text, UnstyledButton, VisuallyHidden } from '@mantine/core'
 import { useNavigate } from 'react-router'
 import { useMe } from '../../../lib/use-me.js'
 import { useSignOut } from '../api/use-auth.js'
@@ -22,9 +22,13 @@ export function UserMenu() {
   return (
     <Menu position="bottom-end" withArrow>
       <Menu.Target>
-        <UnstyledButton aria-label={`Account: ${user.displayName}`}>
+        {/* Named by what it shows (WCAG 2.5.3); on a phone only the initials show, and the name
+            is there for screen readers alone. */}
+        <UnstyledButton>
           <Group gap="xs" wrap="nowrap">
-            <Avatar color="govBlue" radius="xl" size="md">
+            <VisuallyHidden>Account:</VisuallyHidden>{' '}
+            <VisuallyHidden className="user-summary-phone">{user.displayName}</VisuallyHidden>
+            <Avatar color="govBlue" radius="xl" size="md" aria-hidden>
               {initialsOf(user.displayName)}
             </Avatar>
             <div className="user-summary">

@@ -1,4 +1,16 @@
-import { type FormEvent, useId, useState } from 'react'
+import {
+  Button,
+  Code,
+  Fieldset,
+  Group,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core'
+import { type FormEvent, useState } from 'react'
 import { ErrorState } from '../../../components/ui/page-state.js'
 import type { DatasetDetail } from '../api/use-datasets.js'
 import { useEditDataset } from '../api/use-edit-dataset.js'
@@ -35,11 +47,10 @@ export function DatasetEditor({ dataset, onDone }: { dataset: DatasetDetail; onD
       ]),
     ),
   )
-  const ids = useId()
   const field = (name: keyof typeof form) => ({
-    id: `${ids}-${name}`,
     value: form[name],
-    onChange: (e: { target: { value: string } }) => setForm({ ...form, [name]: e.target.value }),
+    onChange: (e: { currentTarget: { value: string } }) =>
+      setForm({ ...form, [name]: e.currentTarget.value }),
   })
   const setColumn = (name: string, change: Partial<{ description: string; terms: string }>) =>
     setColumns({ ...columns, [name]: { description: '', terms: '', ...columns[name], ...change } })
@@ -75,54 +86,81 @@ export function DatasetEditor({ dataset, onDone }: { dataset: DatasetDetail; onD
   }
 
   // A licence or contact once stated can be changed but not blanked (the API keeps one), so the
-  // browser refuses an empty field rather than the form silently keeping the old value.
+  // browser refuses an empty field rather than the form silently keeping the old value. Fields are
+  // not starred: most are required, so the optional ones say so instead.
   return (
-    <form className="panel editor" onSubmit={submit} aria-label="Edit metadata">
-      <h2>Edit metadata</h2>
-      <label htmlFor={`${ids}-title`}>Title</label>
-      <input {...field('title')} required minLength={3} />
-      <label htmlFor={`${ids}-description`}>Description</label>
-      <textarea {...field('description')} rows={4} required minLength={10} />
-      <label htmlFor={`${ids}-tags`}>Tags (comma-separated)</label>
-      <input {...field('tags')} />
-      <label htmlFor={`${ids}-licence`}>Licence / terms of use</label>
-      <input {...field('licence')} minLength={3} required={Boolean(dataset.licence)} />
-      <label htmlFor={`${ids}-contactEmail`}>Contact email</label>
-      <input {...field('contactEmail')} type="email" required={Boolean(dataset.contactEmail)} />
-      <fieldset>
-        <legend>Coverage period</legend>
-        <label htmlFor={`${ids}-coverageStart`}>From</label>
-        <input {...field('coverageStart')} type="date" />
-        <label htmlFor={`${ids}-coverageEnd`}>To</label>
-        <input {...field('coverageEnd')} type="date" />
-      </fieldset>
-      <fieldset>
-        <legend>Columns: description and glossary terms (comma-separated)</legend>
-        {dataset.columns.map((c) => (
-          <div key={c.name} className="column-edit">
-            <code>{c.name}</code>
-            <input
-              value={columns[c.name]?.description ?? ''}
-              onChange={(e) => setColumn(c.name, { description: e.target.value })}
-              aria-label={`Description of ${c.name}`}
-            />
-            <input
-              value={columns[c.name]?.terms ?? ''}
-              onChange={(e) => setColumn(c.name, { terms: e.target.value })}
-              aria-label={`Glossary terms of ${c.name}`}
-            />
-          </div>
-        ))}
-      </fieldset>
-      <div className="actions">
-        <button type="submit" disabled={edit.isPending}>
-          Save changes
-        </button>
-        <button type="button" className="secondary" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
-      {edit.isError && <ErrorState title="The changes were not saved" error={edit.error} />}
-    </form>
+    <Paper component="form" withBorder p="md" onSubmit={submit} aria-label="Edit metadata">
+      <Stack gap="sm">
+        <Title order={2} size="h3">
+          Edit metadata
+        </Title>
+        <TextInput label="Title" {...field('title')} required withAsterisk={false} minLength={3} />
+        <Textarea
+          label="Description"
+          {...field('description')}
+          rows={4}
+          required
+          withAsterisk={false}
+          minLength={10}
+        />
+        <TextInput
+          label="Tags (comma-separated)"
+          description="Optional. Words people search by, e.g. population, address"
+          {...field('tags')}
+        />
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+          <TextInput
+            label="Licence / terms of use"
+            {...field('licence')}
+            minLength={3}
+            required={Boolean(dataset.licence)}
+            withAsterisk={false}
+          />
+          <TextInput
+            label="Contact email"
+            {...field('contactEmail')}
+            type="email"
+            required={Boolean(dataset.contactEmail)}
+            withAsterisk={false}
+          />
+        </SimpleGrid>
+        <Fieldset legend="Coverage period (optional)">
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <TextInput label="From" {...field('coverageStart')} type="date" />
+            <TextInput label="To" {...field('coverageEnd')} type="date" />
+          </SimpleGrid>
+        </Fieldset>
+        <Fieldset legend="Columns: description and glossary terms (comma-separated)">
+          <Stack gap="xs">
+            {dataset.columns.map((c) => (
+              <SimpleGrid key={c.name} cols={{ base: 1, sm: 3 }} spacing="xs" verticalSpacing={4}>
+                <Code style={{ alignSelf: 'center', justifySelf: 'start' }}>{c.name}</Code>
+                <TextInput
+                  value={columns[c.name]?.description ?? ''}
+                  onChange={(e) => setColumn(c.name, { description: e.currentTarget.value })}
+                  aria-label={`Description of ${c.name}`}
+                  placeholder="Description"
+                />
+                <TextInput
+                  value={columns[c.name]?.terms ?? ''}
+                  onChange={(e) => setColumn(c.name, { terms: e.currentTarget.value })}
+                  aria-label={`Glossary terms of ${c.name}`}
+                  placeholder="Glossary terms"
+                />
+              </SimpleGrid>
+            ))}
+          </Stack>
+        </Fieldset>
+        <Group gap="sm">
+          <Button type="submit" loading={edit.isPending}>
+            Save changes
+          </Button>
+          <Button type="button" variant="default" onClick={onDone}>
+            Cancel
+          </Button>
+        </Group>
+        {edit.isError && <ErrorState title="The changes were not saved" error={edit.error} />}
+      </Stack>
+    </Paper>
   )
 }

@@ -1,11 +1,26 @@
+import {
+  Anchor,
+  Badge,
+  Box,
+  Breadcrumbs,
+  Button,
+  Code,
+  Group,
+  SimpleGrid,
+  Stack,
+  Text,
+  Title,
+  Tooltip,
+} from '@mantine/core'
 import { type ReactNode, useState } from 'react'
 import { Link, useParams } from 'react-router'
+import { ClassificationBadge } from '../../../components/ui/classification-badge.js'
+import { type DataColumn, DataTable } from '../../../components/ui/data-table.js'
 import { ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { PersonalDataBadge } from '../../../components/ui/personal-data-badge.js'
 import { formatBytes, formatCount, formatDateTime } from '../../../lib/format.js'
 import { useMe } from '../../../lib/use-me.js'
 import { type DatasetDetail, useDataset } from '../api/use-datasets.js'
-import { ClassificationBadge } from './classification-badge.js'
 import { DatasetEditor } from './dataset-editor.js'
 import { QualityNote } from './quality-note.js'
 
@@ -30,153 +45,219 @@ export function DatasetPage({ requestForm, holders, data, lineage }: DatasetPage
   const me = useMe()
   if (dataset.isPending) return <Loading label="Loading dataset…" />
   if (dataset.isError) {
+    // The page still names what was asked for, as its one h1.
     return (
-      <ErrorState
-        title="This dataset could not be shown"
-        error={dataset.error}
-        action={<Link to="/">Back to all datasets</Link>}
-      />
+      <Stack gap="xs">
+        <Breadcrumb slug={slug} />
+        <Title order={1}>{slug}</Title>
+        <ErrorState
+          title="This dataset could not be shown"
+          error={dataset.error}
+          action={
+            <Anchor component={Link} to="/">
+              Back to all datasets
+            </Anchor>
+          }
+        />
+      </Stack>
     )
   }
   const d = dataset.data
+  const editable = canEdit(me.data?.user, d.agency)
+  const open = d.classification.security === 'official-open'
+  const schema: SchemaRow[] = d.columns.map((column) => ({
+    ...column,
+    terms: d.glossary[column.name] ?? [],
+  }))
+
   return (
-    <article aria-labelledby="dataset-heading">
-      <p className="crumbs">
-        <Link to="/">Datasets</Link> / {d.slug}
-      </p>
-      <h1 id="dataset-heading">{d.title}</h1>
-      {canEdit(me.data?.user, d.agency) && !editing && (
-        <button type="button" className="secondary" onClick={() => setEditing(true)}>
-          Edit metadata
-        </button>
-      )}
-      {editing && <DatasetEditor dataset={d} onDone={() => setEditing(false)} />}
-      {d.classification.security === 'official-open' ? (
-        <p className="note">Official (Open): anyone may use the full data, no request needed.</p>
-      ) : (
-        !requesting && (
-          <button type="button" onClick={() => setRequesting(true)}>
+    <Stack component="article" aria-labelledby="dataset-heading" gap="lg">
+      <Stack gap="xs">
+        <Breadcrumb slug={d.slug} />
+        <Title order={1} id="dataset-heading">
+          {d.title}
+        </Title>
+        <Group gap="xs" wrap="wrap">
+          <ClassificationBadge classification={d.classification} />
+          <PersonalDataSummary columns={d.columns} />
+        </Group>
+        <Text size="lg">{d.description}</Text>
+      </Stack>
+
+      <Group gap="sm" wrap="wrap">
+        {!open && !requesting && (
+          <Button type="button" onClick={() => setRequesting(true)}>
             Request access
-          </button>
-        )
-      )}
+          </Button>
+        )}
+        {editable && !editing && (
+          <Button type="button" variant="default" onClick={() => setEditing(true)}>
+            Edit metadata
+          </Button>
+        )}
+        {open && <Text>Official (Open): anyone may use the full data, no request needed.</Text>}
+      </Group>
+      {editing && <DatasetEditor dataset={d} onDone={() => setEditing(false)} />}
       {requesting && requestForm(d, () => setRequesting(false))}
-      <p className="meta">
-        <ClassificationBadge classification={d.classification} />
-      </p>
-      <p className="lede">{d.description}</p>
-      <dl className="facts">
-        <div>
-          <dt>Owning agency</dt>
-          <dd>{d.agency}</dd>
-        </div>
-        <div>
-          <dt>Trusted Centre</dt>
-          <dd>{d.trustedCentre}</dd>
-        </div>
-        <div>
-          <dt>Sources of truth</dt>
-          <dd>{d.sourceSsots.map((s) => s.toUpperCase()).join(', ')}</dd>
-        </div>
-        <div>
-          <dt>Update frequency</dt>
-          <dd>{d.updateFrequency}</dd>
-        </div>
-        <div>
-          <dt>Rows</dt>
-          <dd>{d.currentVersion ? formatCount(d.currentVersion.rowCount) : 'Not published'}</dd>
-        </div>
-        <div>
-          <dt>Sample</dt>
-          <dd>{sampleText(d.currentVersion?.sample ?? null)}</dd>
-        </div>
-        <div>
-          <dt>Coverage</dt>
-          <dd>{coverageText(d.coverage)}</dd>
-        </div>
-        <div>
-          <dt>Licence</dt>
-          <dd>{d.licence || 'Not stated'}</dd>
-        </div>
-        <div>
-          <dt>Contact</dt>
-          <dd>
-            {d.contactEmail ? (
-              <a href={`mailto:${d.contactEmail}`}>{d.contactEmail}</a>
-            ) : (
-              'Not stated'
-            )}
-          </dd>
-        </div>
-      </dl>
+
+      <Facts dataset={d} />
 
       {data(d.slug)}
       {lineage(d.slug)}
 
-      <h2>Schema</h2>
-      <table>
-        <caption>{d.columns.length} columns of the current version</caption>
-        <thead>
-          <tr>
-            <th scope="col">Column</th>
-            <th scope="col">Type</th>
-            <th scope="col">Personal data</th>
-            <th scope="col">Description</th>
-            <th scope="col">Glossary</th>
-          </tr>
-        </thead>
-        <tbody>
-          {d.columns.map((column) => (
-            <tr key={column.name}>
-              <th scope="row">
-                <code>{column.name}</code>
-              </th>
-              <td>{column.type}</td>
-              <td>
-                <PersonalDataBadge kind={column.personalData} />
-              </td>
-              <td>{column.description}</td>
-              <td>
-                {(d.glossary[column.name] ?? []).map((t) => (
-                  <abbr key={t.term} title={t.definition} className="term">
-                    {t.term}
-                  </abbr>
-                ))}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Stack gap="xs">
+        <Title order={2}>Schema</Title>
+        <DataTable
+          caption={`${d.columns.length} columns of the current version`}
+          columns={SCHEMA_COLUMNS}
+          rows={schema}
+          rowKey={(column) => column.name}
+        />
+      </Stack>
 
-      {canEdit(me.data?.user, d.agency) && holders(d.slug)}
+      {editable && holders(d.slug)}
 
-      <h2>Versions</h2>
-      <table>
-        <caption>Every published version; each is immutable</caption>
-        <thead>
-          <tr>
-            <th scope="col">Version</th>
-            <th scope="col">Published</th>
-            <th scope="col">Rows</th>
-            <th scope="col">Size</th>
-            <th scope="col">Quality</th>
-          </tr>
-        </thead>
-        <tbody>
-          {d.versions.map((v) => (
-            <tr key={v.version}>
-              <th scope="row">v{v.version}</th>
-              <td>{formatDateTime(v.createdAt)}</td>
-              <td>{formatCount(v.rowCount)}</td>
-              <td>{formatBytes(v.byteSize)}</td>
-              <td>
-                <QualityNote quality={v.quality} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </article>
+      <Stack gap="xs">
+        <Title order={2}>Versions</Title>
+        <DataTable
+          caption="Every published version; each is immutable"
+          columns={VERSION_COLUMNS}
+          rows={d.versions}
+          rowKey={(v) => String(v.version)}
+        />
+      </Stack>
+    </Stack>
+  )
+}
+
+type SchemaRow = DatasetDetail['columns'][number] & {
+  terms: readonly { term: string; definition: string }[]
+}
+
+const SCHEMA_COLUMNS: readonly DataColumn<SchemaRow>[] = [
+  { id: 'name', header: 'Column', cell: (c) => <Code>{c.name}</Code>, rowHeader: true },
+  { id: 'type', header: 'Type', sortValue: (c) => c.type },
+  {
+    id: 'personal',
+    header: 'Personal data',
+    cell: (c) => <PersonalDataBadge kind={c.personalData} />,
+  },
+  { id: 'description', header: 'Description', cell: (c) => c.description },
+  {
+    id: 'glossary',
+    header: 'Glossary',
+    cell: (c) => (
+      <Group gap={6} wrap="wrap">
+        {c.terms.map((t) => (
+          <Tooltip key={t.term} label={t.definition} multiline maw={280} withArrow>
+            <Anchor component={Link} to={`/glossary?q=${encodeURIComponent(t.term)}`} size="sm">
+              {t.term}
+            </Anchor>
+          </Tooltip>
+        ))}
+      </Group>
+    ),
+  },
+]
+
+type Version = DatasetDetail['versions'][number]
+
+const VERSION_COLUMNS: readonly DataColumn<Version>[] = [
+  {
+    id: 'version',
+    header: 'Version',
+    cell: (v) => `v${v.version}`,
+    sortValue: (v) => v.version,
+    rowHeader: true,
+  },
+  {
+    id: 'published',
+    header: 'Published',
+    cell: (v) => formatDateTime(v.createdAt),
+    sortValue: (v) => v.createdAt,
+  },
+  {
+    id: 'rows',
+    header: 'Rows',
+    cell: (v) => formatCount(v.rowCount),
+    sortValue: (v) => v.rowCount,
+    align: 'right',
+  },
+  {
+    id: 'size',
+    header: 'Size',
+    cell: (v) => formatBytes(v.byteSize),
+    sortValue: (v) => v.byteSize,
+    align: 'right',
+  },
+  { id: 'quality', header: 'Quality', cell: (v) => <QualityNote quality={v.quality} /> },
+]
+
+function Breadcrumb({ slug }: { slug: string }) {
+  return (
+    <Box component="nav" aria-label="Breadcrumb">
+      <Breadcrumbs separator="/">
+        <Anchor component={Link} to="/">
+          Datasets
+        </Anchor>
+        <Text span c="dimmed" aria-current="page">
+          {slug}
+        </Text>
+      </Breadcrumbs>
+    </Box>
+  )
+}
+
+/** Whether the dataset says anything about people, in words. */
+function PersonalDataSummary({ columns }: { columns: DatasetDetail['columns'] }) {
+  const personal = columns.filter((c) => c.personalData !== 'none').length
+  return personal === 0 ? (
+    <Badge variant="light" color="gray" tt="none">
+      No personal data
+    </Badge>
+  ) : (
+    <Badge variant="light" color="#6b2d91" tt="none">
+      Personal data in {personal} of {columns.length} columns
+    </Badge>
+  )
+}
+
+function Facts({ dataset: d }: { dataset: DatasetDetail }) {
+  const contact = d.contactEmail ? (
+    <Anchor href={`mailto:${d.contactEmail}`}>{d.contactEmail}</Anchor>
+  ) : (
+    'Not stated'
+  )
+  const facts: [string, ReactNode][] = [
+    ['Owning agency', d.agency],
+    ['Trusted Centre', d.trustedCentre],
+    ['Sources of truth', d.sourceSsots.map((s) => s.toUpperCase()).join(', ')],
+    ['Update frequency', d.updateFrequency],
+    ['Rows', d.currentVersion ? formatCount(d.currentVersion.rowCount) : 'Not published'],
+    ['Sample', sampleText(d.currentVersion?.sample ?? null)],
+    ['Coverage', coverageText(d.coverage)],
+    ['Licence', d.licence || 'Not stated'],
+    ['Contact', contact],
+  ]
+  return (
+    <SimpleGrid
+      component="dl"
+      cols={{ base: 1, sm: 2, md: 3 }}
+      spacing="md"
+      verticalSpacing="sm"
+      m={0}
+    >
+      {facts.map(([label, value]) => (
+        <div key={label}>
+          <Text component="dt" size="sm" fw={600} c="dimmed">
+            {label}
+          </Text>
+          <Text component="dd" m={0}>
+            {value}
+          </Text>
+        </div>
+      ))}
+    </SimpleGrid>
   )
 }
 

@@ -1,22 +1,37 @@
-import { useId, useState } from 'react'
-import { Link } from 'react-router'
+import {
+  Anchor,
+  Button,
+  Code,
+  Group,
+  List,
+  Paper,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core'
+import { useState } from 'react'
+import { Link, useSearchParams } from 'react-router'
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { useMe } from '../../../lib/use-me.js'
-import { useGlossary } from '../api/use-glossary.js'
+import { type GlossaryEntryInfo, useGlossary } from '../api/use-glossary.js'
 import { TermForm } from './term-form.js'
 
 /** `editing` holds the term being edited, or this for a new one. */
 const NEW = '\u0000new'
 
-/** The business glossary: what each term means and which datasets' columns carry it. */
+/**
+ * The business glossary: what each term means and which datasets' columns carry it. `?q=` fills
+ * the filter, so a dataset page can link straight to a term.
+ */
 export function GlossaryPage() {
   const glossary = useGlossary()
   const me = useMe()
+  const [params] = useSearchParams()
   // Shown to those the API lets keep the glossary; the API checks again on every change.
   const curator = ['steward', 'admin'].some((r) => me.data?.user.roles.includes(r as never))
   const [editing, setEditing] = useState<string | undefined>()
-  const [filter, setFilter] = useState('')
-  const filterId = useId()
+  const [filter, setFilter] = useState(params.get('q') ?? '')
   const needle = filter.trim().toLowerCase()
   const terms = (glossary.data ?? []).filter(
     (t) =>
@@ -25,28 +40,32 @@ export function GlossaryPage() {
       t.definition.toLowerCase().includes(needle),
   )
   return (
-    <section aria-labelledby="glossary-heading">
-      <h1 id="glossary-heading">Business glossary</h1>
-      <p className="lede">
-        Shared meanings for the fields agencies exchange. Stewards link terms to their datasets'
-        columns, so the same idea is found under the same word everywhere.
-      </p>
+    <Stack component="section" aria-labelledby="glossary-heading" gap="md">
+      <div>
+        <Title order={1} id="glossary-heading">
+          Business glossary
+        </Title>
+        <Text c="dimmed" maw="48rem">
+          Shared meanings for the fields agencies exchange. Stewards link terms to their datasets'
+          columns, so the same idea is found under the same word everywhere.
+        </Text>
+      </div>
       {curator && editing === NEW && <TermForm onDone={() => setEditing(undefined)} />}
-      <div className="glossary-filter">
-        <label htmlFor={filterId}>Filter terms</label>
-        <input
-          id={filterId}
+      <Group align="flex-end" gap="sm" wrap="wrap">
+        <TextInput
+          label="Filter terms"
           type="search"
           value={filter}
-          onChange={(e) => setFilter(e.target.value)}
+          onChange={(e) => setFilter(e.currentTarget.value)}
           placeholder="e.g. postal"
+          style={{ flex: '1 1 14rem', maxWidth: '24rem' }}
         />
         {curator && editing !== NEW && (
-          <button type="button" onClick={() => setEditing(NEW)}>
+          <Button type="button" onClick={() => setEditing(NEW)}>
             New term
-          </button>
+          </Button>
         )}
-      </div>
+      </Group>
       {glossary.isPending ? (
         <Loading label="Loading the glossary…" />
       ) : glossary.isError ? (
@@ -56,52 +75,60 @@ export function GlossaryPage() {
           {needle ? 'Try a shorter word.' : 'Stewards add terms as they describe their datasets.'}
         </EmptyState>
       ) : (
-        <dl className="glossary">
-          {terms.map((t) =>
-            editing === t.term ? (
-              <div key={t.term}>
-                <dt className="visually-hidden">{t.term}</dt>
-                <dd>
-                  <TermForm term={t} onDone={() => setEditing(undefined)} />
-                </dd>
-              </div>
-            ) : (
-              <div key={t.term} className="panel">
-                <dt>
-                  <strong>{t.term}</strong>
-                </dt>
-                <dd>{t.definition}</dd>
-                <dd>
-                  {t.columns.length === 0 ? (
-                    'Not linked to any dataset you can see.'
-                  ) : (
-                    <ul aria-label={`Columns described by ${t.term}`}>
-                      {t.columns.map((col) => (
-                        <li key={`${col.dataset}.${col.column}`}>
-                          <Link to={`/datasets/${col.dataset}`}>{col.dataset}</Link>{' '}
-                          <code>{col.column}</code>
-                        </li>
-                      ))}
-                    </ul>
-                  )}
-                </dd>
-                {curator && (
-                  <dd>
-                    <button
-                      type="button"
-                      className="secondary"
-                      onClick={() => setEditing(t.term)}
-                      aria-label={`Edit ${t.term}`}
-                    >
-                      Edit
-                    </button>
-                  </dd>
-                )}
-              </div>
-            ),
-          )}
-        </dl>
+        <Stack component="ul" gap="sm" p={0} m={0} style={{ listStyle: 'none' }}>
+          {terms.map((t) => (
+            <li key={t.term}>
+              {editing === t.term ? (
+                <TermForm term={t} onDone={() => setEditing(undefined)} />
+              ) : (
+                <Term term={t} onEdit={curator ? () => setEditing(t.term) : undefined} />
+              )}
+            </li>
+          ))}
+        </Stack>
       )}
-    </section>
+    </Stack>
+  )
+}
+
+function Term({ term: t, onEdit }: { term: GlossaryEntryInfo; onEdit?: () => void }) {
+  return (
+    <Paper withBorder p="md">
+      <Stack gap={6}>
+        <Group justify="space-between" align="flex-start" gap="sm" wrap="nowrap">
+          <Title order={2} size="h4">
+            {t.term}
+          </Title>
+          {onEdit && (
+            <Button
+              type="button"
+              variant="default"
+              size="xs"
+              onClick={onEdit}
+              aria-label={`Edit ${t.term}`}
+            >
+              Edit
+            </Button>
+          )}
+        </Group>
+        <Text>{t.definition}</Text>
+        {t.columns.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            Not linked to any dataset you can see.
+          </Text>
+        ) : (
+          <List size="sm" spacing={2} aria-label={`Columns described by ${t.term}`}>
+            {t.columns.map((col) => (
+              <List.Item key={`${col.dataset}.${col.column}`}>
+                <Anchor component={Link} to={`/datasets/${col.dataset}`}>
+                  {col.dataset}
+                </Anchor>{' '}
+                <Code>{col.column}</Code>
+              </List.Item>
+            ))}
+          </List>
+        )}
+      </Stack>
+    </Paper>
   )
 }

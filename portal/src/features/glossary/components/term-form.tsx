@@ -1,4 +1,5 @@
-import { type FormEvent, useId, useState } from 'react'
+import { Button, Group, Paper, Stack, Textarea, TextInput, Title } from '@mantine/core'
+import { type FormEvent, useState } from 'react'
 import { ErrorState } from '../../../components/ui/page-state.js'
 import { type TermInput, useDefineTerm, useRedefineTerm } from '../api/use-glossary.js'
 
@@ -7,7 +8,6 @@ import { type TermInput, useDefineTerm, useRedefineTerm } from '../api/use-gloss
  * the API does; the API's message is shown for anything else (a name already taken, say).
  */
 export function TermForm({ term, onDone }: { term?: TermInput; onDone: () => void }) {
-  const ids = useId()
   const define = useDefineTerm()
   const redefine = useRedefineTerm(term?.term ?? '')
   const save = term ? redefine : define
@@ -29,37 +29,42 @@ export function TermForm({ term, onDone }: { term?: TermInput; onDone: () => voi
     else redefine.mutate(patch, { onSuccess: onDone })
   }
 
+  // Both fields are required, so neither is starred.
   return (
-    <form className="panel editor" onSubmit={submit} aria-label={label}>
-      <h2>{label}</h2>
-      <label htmlFor={`${ids}-term`}>Term</label>
-      <input
-        id={`${ids}-term`}
-        value={form.term}
-        onChange={(e) => setForm({ ...form, term: e.target.value })}
-        required
-        minLength={2}
-        maxLength={100}
-      />
-      <label htmlFor={`${ids}-definition`}>Definition</label>
-      <textarea
-        id={`${ids}-definition`}
-        value={form.definition}
-        onChange={(e) => setForm({ ...form, definition: e.target.value })}
-        rows={3}
-        required
-        minLength={10}
-        maxLength={2000}
-      />
-      <div className="actions">
-        <button type="submit" disabled={save.isPending}>
-          {term ? 'Save term' : 'Add term'}
-        </button>
-        <button type="button" className="secondary" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
-      {save.isError && <ErrorState title="The term was not saved" error={save.error} />}
-    </form>
+    <Paper component="form" withBorder p="md" onSubmit={submit} aria-label={label}>
+      <Stack gap="sm">
+        <Title order={2} size="h3">
+          {label}
+        </Title>
+        <TextInput
+          label="Term"
+          value={form.term}
+          onChange={(e) => setForm({ ...form, term: e.currentTarget.value })}
+          required
+          withAsterisk={false}
+          minLength={2}
+          maxLength={100}
+        />
+        <Textarea
+          label="Definition"
+          value={form.definition}
+          onChange={(e) => setForm({ ...form, definition: e.currentTarget.value })}
+          rows={3}
+          required
+          withAsterisk={false}
+          minLength={10}
+          maxLength={2000}
+        />
+        <Group gap="sm">
+          <Button type="submit" loading={save.isPending}>
+            {term ? 'Save term' : 'Add term'}
+          </Button>
+          <Button type="button" variant="default" onClick={onDone}>
+            Cancel
+          </Button>
+        </Group>
+        {save.isError && <ErrorState title="The term was not saved" error={save.error} />}
+      </Stack>
+    </Paper>
   )
 }

@@ -1,40 +1,27 @@
-import { Link } from 'react-router'
+import { Accordion, Button, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core'
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { formatDateTime } from '../../../lib/format.js'
 import { useHasRole } from '../../../lib/use-me.js'
-import { type KpiSummary, useKpis, useRecomputeKpis } from '../api/use-kpis.js'
-import { formatKpiValue, targetLine } from './kpi-format.js'
-import { KpiStatusBadge } from './kpi-status-badge.js'
-import { Sparkline } from './sparkline.js'
+import { type KpiList, useKpis, useRecomputeKpis } from '../api/use-kpis.js'
+import { KpiCard } from './kpi-card.js'
 
-function KpiCard({ kpi }: { kpi: KpiSummary }) {
+function ComputedNote({ data }: { data: KpiList }) {
+  const { computedAt, checkedAt } = data
+  if (!computedAt)
+    return (
+      <EmptyState title="Not computed yet">
+        The KPIs are computed after the first Trusted Centre fusion run.
+      </EmptyState>
+    )
   return (
-    <li className="card kpi-card">
-      <h3>
-        <Link to={`/kpis/${kpi.number}`}>
-          {kpi.number}. {kpi.wording}
-        </Link>
-      </h3>
-      {kpi.latest ? (
-        <>
-          <p className="kpi-value">
-            {formatKpiValue(kpi.latest.value, kpi.unit)}{' '}
-            <span className="note">in {kpi.latest.period}</span>
-          </p>
-          <p>
-            {kpi.latest.status && <KpiStatusBadge status={kpi.latest.status} />}{' '}
-            <span className="note">Target {kpi.targetText}</span>
-          </p>
-          <Sparkline points={kpi.trend} target={targetLine(kpi.target)} />
-          <p className="visually-hidden">
-            Trend:{' '}
-            {kpi.trend.map((t) => `${t.period} ${formatKpiValue(t.value, kpi.unit)}`).join(', ')}
-          </p>
-        </>
-      ) : (
-        <p className="note">Not measured yet: its data has not been published.</p>
-      )}
-    </li>
+    <Text c="dimmed">
+      Computed {formatDateTime(computedAt)} from the catalogue's datasets and the platform's own
+      records
+      {checkedAt && checkedAt !== computedAt
+        ? `; unchanged when checked ${formatDateTime(checkedAt)}`
+        : ''}
+      .
+    </Text>
   )
 }
 
@@ -48,59 +35,70 @@ export function KpiDashboardPage() {
   const isSteward = useHasRole('steward')
   const isAdmin = useHasRole('admin')
   const mayRecompute = isSteward || isAdmin
+  const heading = (
+    <Title order={1} id="kpi-heading">
+      Digital Government Blueprint KPIs
+    </Title>
+  )
   if (kpis.isPending) return <Loading label="Loading the KPIs…" />
-  if (kpis.isError) return <ErrorState title="The KPIs could not be loaded" error={kpis.error} />
-  const { computedAt, checkedAt, statusRule } = kpis.data
+  if (kpis.isError)
+    return (
+      <Stack gap="sm">
+        {heading}
+        <ErrorState title="The KPIs could not be loaded" error={kpis.error} />
+      </Stack>
+    )
   const categories = [...new Set(kpis.data.kpis.map((k) => k.category))]
   return (
-    <section aria-labelledby="kpi-heading" className="kpi-dashboard">
-      <h1 id="kpi-heading">Digital Government Blueprint KPIs</h1>
-      {computedAt ? (
-        <p className="note">
-          Computed {formatDateTime(computedAt)} from the catalogue's datasets and the platform's own
-          records
-          {checkedAt && checkedAt !== computedAt
-            ? `; unchanged when checked ${formatDateTime(checkedAt)}`
-            : ''}
-          .
-        </p>
-      ) : (
-        <EmptyState title="Not computed yet">
-          The KPIs are computed after the first Trusted Centre fusion run.
-        </EmptyState>
-      )}
-      <div className="kpi-actions no-print">
-        <a href="/api/kpis?format=csv" download>
-          Download CSV
-        </a>
-        <button type="button" onClick={() => window.print()}>
-          Print
-        </button>
-        {mayRecompute && (
-          <button type="button" onClick={() => recompute.mutate()} disabled={recompute.isPending}>
-            {recompute.isPending ? 'Recomputing…' : 'Recompute now'}
-          </button>
-        )}
+    <Stack component="section" gap="md" aria-labelledby="kpi-heading">
+      <div>
+        {heading}
+        <ComputedNote data={kpis.data} />
       </div>
+      <Group gap="sm" wrap="wrap" className="no-print">
+        <Button component="a" href="/api/kpis?format=csv" download variant="default">
+          Download CSV
+        </Button>
+        <Button variant="default" onClick={() => window.print()}>
+          Print
+        </Button>
+        {mayRecompute && (
+          <Button onClick={() => recompute.mutate()} disabled={recompute.isPending}>
+            {recompute.isPending ? 'Recomputing…' : 'Recompute now'}
+          </Button>
+        )}
+      </Group>
       {recompute.isError && (
         <ErrorState title="The KPIs could not be recomputed" error={recompute.error} />
       )}
-      <details className="note">
-        <summary>How a status is decided</summary>
-        <p>{statusRule}</p>
-      </details>
-      {categories.map((category) => (
-        <section key={category} aria-labelledby={`kpi-${category}`}>
-          <h2 id={`kpi-${category}`}>{category}</h2>
-          <ul className="cards kpi-cards">
+      <Accordion variant="contained" className="no-print">
+        <Accordion.Item value="status-rule">
+          <Accordion.Control>How a status is decided</Accordion.Control>
+          <Accordion.Panel>{kpis.data.statusRule}</Accordion.Panel>
+        </Accordion.Item>
+      </Accordion>
+      {categories.map((category, index) => (
+        <section key={category} aria-labelledby={`kpi-category-${index}`}>
+          <Title order={2} size="h3" id={`kpi-category-${index}`} mb="sm">
+            {category}
+          </Title>
+          <SimpleGrid
+            component="ul"
+            cols={{ base: 1, sm: 2, md: 3 }}
+            spacing="md"
+            className="kpi-cards"
+            p={0}
+            m={0}
+            style={{ listStyle: 'none' }}
+          >
             {kpis.data.kpis
               .filter((k) => k.category === category)
               .map((kpi) => (
                 <KpiCard key={kpi.number} kpi={kpi} />
               ))}
-          </ul>
+          </SimpleGrid>
         </section>
       ))}
-    </section>
+    </Stack>
   )
 }

@@ -1,44 +1,26 @@
-const WIDTH = 120
-const HEIGHT = 32
+import { Sparkline as MantineSparkline } from '@mantine/charts'
+import { Box } from '@mantine/core'
 
 /**
- * A small trend line with the target as a dashed rule: the shape of the years at a glance.
- * Decorative for screen readers: the card states the values in words.
+ * A small trend line: the shape of the periods at a glance. Hidden from screen readers, and inert
+ * because recharts makes its chart focusable: the card states the values in words.
  */
-export function Sparkline({
-  points,
-  target,
-}: {
-  points: readonly { year: number; value: number }[]
-  target: number
-}) {
+export function Sparkline({ points }: { points: readonly { value: number }[] }) {
   if (points.length === 0) return null
-  const values = [...points.map((p) => p.value), target]
+  // The chart's axis starts at zero; rescaled to its own range, the line shows its shape.
+  const values = points.map((p) => p.value)
   const low = Math.min(...values)
-  const high = Math.max(...values)
-  const y = (v: number) => HEIGHT - 3 - ((v - low) / (high - low || 1)) * (HEIGHT - 6)
-  const x = (i: number) =>
-    points.length === 1 ? WIDTH / 2 : 3 + (i * (WIDTH - 6)) / (points.length - 1)
-  const line = points.map((p, i) => `${x(i).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ')
-  const last = points.length - 1
+  const span = Math.max(...values) - low || 1
   return (
-    <svg
-      className="sparkline"
-      width={WIDTH}
-      height={HEIGHT}
-      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-      aria-hidden="true"
-    >
-      <line
-        x1={0}
-        x2={WIDTH}
-        y1={y(target)}
-        y2={y(target)}
-        stroke="#8a959e"
-        strokeDasharray="3 3"
+    <Box className="sparkline" aria-hidden="true" inert>
+      <MantineSparkline
+        h={40}
+        w="100%"
+        data={values.map((v) => 0.15 + (0.85 * (v - low)) / span)}
+        color="govBlue.7"
+        curveType="monotone"
+        fillOpacity={0.25}
       />
-      <polyline points={line} fill="none" stroke="#0b4f8a" strokeWidth={2} />
-      <circle cx={x(last)} cy={y(points[last]?.value ?? 0)} r={3} fill="#0b4f8a" />
-    </svg>
+    </Box>
   )
 }

@@ -1,3 +1,5 @@
+import { Accordion, Anchor, Code, Text, Title } from '@mantine/core'
+
 /** What a facet says in a few words, for the ones people look at most. */
 function gist(key: string, facet: Record<string, unknown>): string | undefined {
   const list = (name: string) => (Array.isArray(facet[name]) ? (facet[name] as unknown[]) : [])
@@ -34,40 +36,61 @@ function gist(key: string, facet: Record<string, unknown>): string | undefined {
  * A node's OpenLineage facets, one disclosure each: a few words up front, the whole facet on
  * opening, and who produced it against which schema.
  */
-export function FacetList({ facets }: { facets: Record<string, unknown> }) {
+export function FacetList({
+  facets,
+  level,
+}: {
+  facets: Record<string, unknown>
+  /** The level of the "Facets" heading. */
+  level: 3 | 4
+}) {
   const entries = Object.entries(facets).filter(
     (entry): entry is [string, Record<string, unknown>] =>
       typeof entry[1] === 'object' && entry[1] !== null,
   )
-  if (entries.length === 0) return <p className="note">No facets reported.</p>
+  if (entries.length === 0) return <Text c="dimmed">No facets reported.</Text>
   return (
-    <div className="facet-list">
-      <h4>Facets</h4>
-      {entries.map(([key, facet]) => {
-        const { _producer, _schemaURL, ...content } = facet
-        const summary = gist(key, facet)
-        return (
-          <details key={key}>
-            <summary>
-              {key}
-              {summary ? <span className="note"> · {summary}</span> : null}
-            </summary>
-            <pre>{JSON.stringify(content, null, 2)}</pre>
-            <p className="note">
-              {typeof _producer === 'string' ? `From ${_producer}` : 'Producer not given'}
-              {/* Facets come from any producer: only a web address becomes a link. */}
-              {typeof _schemaURL === 'string' && /^https?:\/\//i.test(_schemaURL) ? (
-                <>
-                  {' · '}
-                  <a href={_schemaURL} rel="noreferrer" target="_blank">
-                    schema
-                  </a>
-                </>
-              ) : null}
-            </p>
-          </details>
-        )
-      })}
+    <div>
+      <Title order={level} size="h5" mb={4}>
+        Facets
+      </Title>
+      <Accordion multiple variant="contained" chevronPosition="left">
+        {entries.map(([key, facet]) => {
+          const { _producer, _schemaURL, ...content } = facet
+          const summary = gist(key, facet)
+          return (
+            <Accordion.Item key={key} value={key}>
+              <Accordion.Control>
+                <Text span fw={600} size="sm">
+                  {key}
+                </Text>
+                {summary ? (
+                  <Text span c="dimmed" size="sm">
+                    {` · ${summary}`}
+                  </Text>
+                ) : null}
+              </Accordion.Control>
+              <Accordion.Panel>
+                <Code block style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+                  {JSON.stringify(content, null, 2)}
+                </Code>
+                <Text size="sm" c="dimmed" mt={4}>
+                  {typeof _producer === 'string' ? `From ${_producer}` : 'Producer not given'}
+                  {/* Facets come from any producer: only a web address becomes a link. */}
+                  {typeof _schemaURL === 'string' && /^https?:\/\//i.test(_schemaURL) ? (
+                    <>
+                      {' · '}
+                      <Anchor href={_schemaURL} rel="noreferrer" target="_blank" size="sm">
+                        schema
+                      </Anchor>
+                    </>
+                  ) : null}
+                </Text>
+              </Accordion.Panel>
+            </Accordion.Item>
+          )
+        })}
+      </Accordion>
     </div>
   )
 }

@@ -1,3 +1,4 @@
+import { Anchor, Group, List, NativeSelect, Paper, Stack, Text, Title } from '@mantine/core'
 import { useQueryClient } from '@tanstack/react-query'
 import { useMemo, useState } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router'
@@ -8,14 +9,11 @@ import {
   type LineageNode,
   readLineage,
   useColumnLineage,
-  useJobRuns,
   useLineageGraph,
 } from '../api/use-lineage.js'
-import { FacetList } from './facet-list.js'
 import { LineageGraph } from './lineage-graph.js'
 import { LineageSearch } from './lineage-search.js'
-
-const OUR_NAMESPACE = 'gov-data-portal'
+import { type HeadingLevel, NodeDetails, OUR_NAMESPACE } from './node-details.js'
 
 /** Graphs merged by node id, each node keeping every edge any of them knows. */
 function mergeGraphs(graphs: LineageNode[][]): LineageNode[] {
@@ -56,116 +54,6 @@ function oneWay(nodes: LineageNode[], start: string, direction: 'upstream' | 'do
   return nodes.filter((n) => reached.has(n.id))
 }
 
-const duration = (ms: number | null) =>
-  ms === null
-    ? '—'
-    : ms < 1000
-      ? `${ms} ms`
-      : ms < 60_000
-        ? `${(ms / 1000).toFixed(1)} s`
-        : `${Math.round(ms / 60_000)} min`
-
-function RunHistory({ job }: { job: { namespace: string; name: string } }) {
-  const runs = useJobRuns(job)
-  if (runs.isPending) return <Loading label="Loading runs…" />
-  if (runs.isError) return <ErrorState title="Runs could not be loaded" error={runs.error} />
-  if (runs.data.runs.length === 0) return <p className="note">No runs reported yet.</p>
-  // Only where our events also go to another consumer (HTTP, a file).
-  const delivers = runs.data.runs.some((run) => (run.delivery?.length ?? 0) > 0)
-  return (
-    <table aria-label={`Runs of ${job.name}`}>
-      <thead>
-        <tr>
-          <th scope="col">Started</th>
-          <th scope="col">State</th>
-          <th scope="col">Duration</th>
-          <th scope="col">Rows written</th>
-          <th scope="col">Quality</th>
-          {delivers && <th scope="col">Sent on</th>}
-        </tr>
-      </thead>
-      <tbody>
-        {runs.data.runs.map((run) => (
-          <tr key={run.id}>
-            <td>{run.startedAt ? new Date(run.startedAt).toLocaleString('en-SG') : '—'}</td>
-            <td>{run.state.toLowerCase()}</td>
-            <td>{duration(run.durationMs)}</td>
-            <td>
-              {run.outputs.map((o) => o.rowCount?.toLocaleString('en') ?? '—').join(', ') || '—'}
-            </td>
-            <td>
-              {run.quality.length === 0
-                ? '—'
-                : run.quality.map((q) => `${q.passed} passed, ${q.failed} failed`).join('; ')}
-            </td>
-            {delivers && (
-              <td>
-                {(run.delivery ?? []).map((d) => (
-                  <div key={d.transport} title={d.lastError ?? undefined}>
-                    {d.transport}:{' '}
-                    {d.pending === 0
-                      ? 'sent'
-                      : `${d.pending} waiting${d.lastError ? ` (${d.lastError.slice(0, 60)})` : ''}`}
-                  </div>
-                ))}
-              </td>
-            )}
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  )
-}
-
-function NodeDetails({
-  node,
-  onExplore,
-  onExpand,
-}: {
-  node: LineageNode
-  onExplore: (id: string) => void
-  onExpand: (id: string, direction: 'upstream' | 'downstream') => void
-}) {
-  return (
-    <section className="lineage-details" aria-label={`Details of ${node.data.name}`}>
-      <h3>
-        {node.type === 'JOB' ? 'Job' : 'Dataset'} {node.data.name}
-      </h3>
-      <p className="note">Namespace {node.data.namespace}</p>
-      {node.type === 'DATASET' && node.data.namespace === OUR_NAMESPACE && (
-        <p>
-          <Link to={`/datasets/${node.data.name}`}>Open in the catalogue</Link>
-        </p>
-      )}
-      <div className="lineage-graph-tools">
-        <button type="button" onClick={() => onExpand(node.id, 'upstream')}>
-          Expand upstream
-        </button>
-        <button type="button" onClick={() => onExpand(node.id, 'downstream')}>
-          Expand downstream
-        </button>
-        <button type="button" onClick={() => onExplore(node.id)}>
-          Explore from here
-        </button>
-      </div>
-      {node.type === 'DATASET' && (node.data.fields?.length ?? 0) > 0 && (
-        <p>
-          Columns:{' '}
-          {node.data.fields?.map((f) => `${f.name}${f.type ? ` (${f.type})` : ''}`).join(', ')}
-        </p>
-      )}
-      {node.type === 'JOB' && node.data.latestRun && (
-        <p>
-          Latest run: {node.data.latestRun.state.toLowerCase()},{' '}
-          {duration(node.data.latestRun.durationMs)}
-        </p>
-      )}
-      <FacetList facets={node.data.facets} />
-      {node.type === 'JOB' && <RunHistory job={node.data} />}
-    </section>
-  )
-}
-
 /**
  * Where data comes from and goes: the graph around one dataset or job, with a depth to widen
  * it, a node's facets and run history when clicked, and, for a chosen column, the columns it is
@@ -173,9 +61,12 @@ function NodeDetails({
  */
 export function LineageExplorer({
   nodeId,
+  level,
   onExplore,
 }: {
   nodeId: string
+  /** The level of the explorer's own headings. */
+  level: HeadingLevel
   onExplore: (id: string) => void
 }) {
   const [depth, setDepth] = useState(2)
@@ -245,33 +136,33 @@ export function LineageExplorer({
       <ErrorState title="Lineage could not be loaded" error={graph.error} />
     )
 
+  const fields = focusNode?.type === 'DATASET' ? (focusNode.data.fields ?? []) : []
   return (
-    <div className="lineage-explorer">
-      <div className="lineage-controls">
-        <label>
-          Depth{' '}
-          <select value={depth} onChange={(event) => setDepth(Number(event.target.value))}>
-            {[1, 2, 3, 4, 5, 6, 8, 10].map((d) => (
-              <option key={d} value={d}>
-                {d} {d === 1 ? 'step' : 'steps'}
-              </option>
-            ))}
-          </select>
-        </label>
-        {focusNode?.type === 'DATASET' && (focusNode.data.fields?.length ?? 0) > 0 && (
-          <label>
-            Trace a column{' '}
-            <select value={column} onChange={(event) => setColumn(event.target.value)}>
-              <option value="">(all)</option>
-              {focusNode.data.fields?.map((f) => (
-                <option key={f.name} value={f.name}>
-                  {f.name}
-                </option>
-              ))}
-            </select>
-          </label>
+    <Stack gap="md">
+      <Group gap="md" wrap="wrap" align="flex-end">
+        <NativeSelect
+          label="Depth"
+          description="How many steps away to show"
+          value={String(depth)}
+          onChange={(event) => setDepth(Number(event.currentTarget.value))}
+          data={[1, 2, 3, 4, 5, 6, 8, 10].map((d) => ({
+            value: String(d),
+            label: `${d} ${d === 1 ? 'step' : 'steps'}`,
+          }))}
+        />
+        {fields.length > 0 && (
+          <NativeSelect
+            label="Trace a column"
+            description="Highlight where it comes from"
+            value={column}
+            onChange={(event) => setColumn(event.currentTarget.value)}
+            data={[
+              { value: '', label: '(all)' },
+              ...fields.map((f) => ({ value: f.name, label: f.name })),
+            ]}
+          />
         )}
-      </div>
+      </Group>
       <LineageGraph
         nodes={nodes}
         focus={nodeId}
@@ -281,57 +172,65 @@ export function LineageExplorer({
       />
       {column && columns.isPending && <Loading label="Tracing the column…" />}
       {column && columns.data && (
-        <section aria-label={`Where ${column} comes from`}>
-          <h3>Where {column} comes from</h3>
+        <Paper component="section" aria-label={`Where ${column} comes from`} withBorder p="md">
+          <Title order={level} size="h4" mb="xs">
+            Where {column} comes from
+          </Title>
           {sources.length === 0 ? (
-            <p className="note">No column lineage reported for this column.</p>
+            <Text c="dimmed">No column lineage reported for this column.</Text>
           ) : (
-            <ul>
+            <List spacing={4}>
               {sources.map((s) => (
-                <li
+                <List.Item
                   key={`${s.namespace}:${s.dataset}:${s.field}:${s.transformations.map((t) => t.subtype).join()}`}
                 >
-                  {s.dataset}.{s.field}:{' '}
-                  {s.transformations
+                  {`${s.dataset}.${s.field}: ${s.transformations
                     .map(
                       (t) =>
                         `${t.type.toLowerCase()} ${t.subtype.toLowerCase()}${t.masking ? ' (masked)' : ''}`,
                     )
-                    .join(', ')}
-                </li>
+                    .join(', ')}`}
+                </List.Item>
               ))}
-            </ul>
+            </List>
           )}
-        </section>
+        </Paper>
       )}
       {expandError && <ErrorState title="That node could not be expanded" error={expandError} />}
       {selected && (
         <NodeDetails
           node={nodes.find((n) => n.id === selected.id) ?? selected}
+          level={level}
           onExplore={onExplore}
           onExpand={(id, direction) => void expand(id, direction)}
         />
       )}
-    </div>
+    </Stack>
   )
 }
 
 /** The lineage tab of a dataset page: its graph, with a link to explore further. */
 export function DatasetLineage({ slug }: { slug: string }) {
   const navigate = useNavigate()
+  const nodeId = `dataset:${OUR_NAMESPACE}:${slug}`
   return (
-    <section aria-labelledby="lineage-heading">
-      <h2 id="lineage-heading">Lineage</h2>
-      <p className="note">
-        <Link to={`/lineage?node=${encodeURIComponent(`dataset:${OUR_NAMESPACE}:${slug}`)}`}>
+    <Stack component="section" aria-labelledby="lineage-heading" gap="sm">
+      <Title order={2} id="lineage-heading">
+        Lineage
+      </Title>
+      <Text c="dimmed">
+        Where this dataset's data comes from and where it goes. Select a dataset or job to see its
+        details.{' '}
+        <Anchor component={Link} to={`/lineage?node=${encodeURIComponent(nodeId)}`}>
           Open the lineage explorer
-        </Link>
-      </p>
+        </Anchor>
+      </Text>
       <LineageExplorer
-        nodeId={`dataset:${OUR_NAMESPACE}:${slug}`}
+        nodeId={nodeId}
+        level={3}
         onExplore={(id) => navigate(`/lineage?node=${encodeURIComponent(id)}`)}
       />
-    </section>
+    </Stack>
   )
 }
 
@@ -340,17 +239,29 @@ export function LineagePage() {
   const [params, setParams] = useSearchParams()
   const node = params.get('node')
   return (
-    <main>
-      <h1>Lineage explorer</h1>
+    <Stack gap="md">
+      <Title order={1}>Lineage explorer</Title>
+      <Text c="dimmed">
+        Follow data from where it starts to where it is used, across our catalogue and other systems
+        that report lineage.
+      </Text>
       <LineageSearch />
       {node ? (
-        <LineageExplorer key={node} nodeId={node} onExplore={(id) => setParams({ node: id })} />
+        <LineageExplorer
+          key={node}
+          nodeId={node}
+          level={2}
+          onExplore={(id) => setParams({ node: id })}
+        />
       ) : (
         <EmptyState title="Choose a dataset or job">
-          Find one above, or open a dataset from the <Link to="/">catalogue</Link> and follow its
-          lineage from there.
+          Find one above, or open a dataset from the{' '}
+          <Anchor component={Link} to="/">
+            catalogue
+          </Anchor>{' '}
+          and follow its lineage from there.
         </EmptyState>
       )}
-    </main>
+    </Stack>
   )
 }

@@ -1,41 +1,36 @@
-import dagre from '@dagrejs/dagre'
+import '@xyflow/react/dist/style.css'
+import './lineage-graph.css'
+import { Box, Button, Group, Stack, Text, TextInput } from '@mantine/core'
+import { useElementSize } from '@mantine/hooks'
 import {
-  type FormEvent,
-  type PointerEvent,
-  useMemo,
-  useRef,
-  useState,
-  type WheelEvent,
-} from 'react'
-import type { LineageEdge, LineageNode } from '../api/use-lineage.js'
+  Background,
+  Controls,
+  type Edge,
+  MarkerType,
+  MiniMap,
+  ReactFlow,
+  ReactFlowProvider,
+  type Viewport,
+} from '@xyflow/react'
+import { type FormEvent, useCallback, useMemo, useState } from 'react'
+import type { LineageNode } from '../api/use-lineage.js'
 import { type CollapsedGraph, collapseWide, type NodeGroup } from './collapse-groups.js'
-import { GraphMinimap } from './graph-minimap.js'
+import { layoutGraph, NODE_HEIGHT, NODE_WIDTH } from './graph-layout.js'
+import { type LineageFlowNode, nodeTypes } from './graph-nodes.js'
 
-const NODE_WIDTH = 220
-const NODE_HEIGHT = 46
+/** The view's size until React Flow has measured it (never, in a page that is not drawn). */
 const VIEW_WIDTH = 960
 const VIEW_HEIGHT = 480
 /** Below this scale names are too small to read; large graphs open at LEGIBLE instead. */
 const MIN_LEGIBLE = 0.6
 const LEGIBLE = 0.85
 
-/** Left-to-right layers (sources on the left), laid out by dagre. */
-function layout(ids: readonly string[], links: readonly LineageEdge[]) {
-  const g = new dagre.graphlib.Graph()
-  g.setGraph({ rankdir: 'LR', nodesep: 18, ranksep: 70, marginx: 20, marginy: 20 })
-  g.setDefaultEdgeLabel(() => ({}))
-  for (const id of ids) g.setNode(id, { width: NODE_WIDTH, height: NODE_HEIGHT })
-  const known = new Set(ids)
-  const edges = links.filter((e) => known.has(e.origin) && known.has(e.destination))
-  for (const edge of edges) g.setEdge(edge.origin, edge.destination)
-  dagre.layout(g)
-  const at = new Map<string, { x: number; y: number }>()
-  for (const id of ids) {
-    const { x, y } = g.node(id)
-    at.set(id, { x, y })
-  }
-  const { width = VIEW_WIDTH, height = VIEW_HEIGHT } = g.graph()
-  return { at, edges, width, height }
+const ARIA_LABELS = {
+  'controls.ariaLabel': 'Zoom',
+  'controls.zoomIn.ariaLabel': 'Zoom in',
+  'controls.zoomOut.ariaLabel': 'Zoom out',
+  'controls.fitView.ariaLabel': 'Fit the whole graph in view',
+  'minimap.ariaLabel': 'Overview of the whole graph',
 }
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`
@@ -47,38 +42,36 @@ const groupLabel = (group: NodeGroup) =>
     .filter(Boolean)
     .join(' and ')
 
-const short = (text: string, max = 28) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
-
-/**
- * The lineage graph as SVG: datasets (rounded) and jobs (square) in layers from sources to
- * consumers. Drag to pan, wheel or the buttons to zoom; click a node to select it (Enter too).
- * `highlighted` marks the nodes a selected column flows through. Wide fan-outs fold into group
- * nodes that open on click; a graph too big for the view gets an overview to move around in, and
- * "Find" goes to a node by name, opening its group if it is folded.
- */
-export function LineageGraph({
-  nodes,
-  focus,
-  selected,
-  highlighted,
-  onSelect,
-}: {
+interface GraphProps {
   nodes: LineageNode[]
   focus: string
   selected: string | undefined
   highlighted: ReadonlySet<string>
   onSelect: (node: LineageNode) => void
-}) {
+}
+
+/**
+ * The lineage graph on React Flow, laid out by dagre: datasets (rounded) and jobs (square) in
+ * layers from sources to consumers. Drag to pan, wheel or the buttons to zoom; click a node to
+ * select it (Enter or Space too). `highlighted` marks the nodes a selected column flows through.
+ * Wide fan-outs fold into group nodes that open on click; a graph too big for the view gets an
+ * overview to move around in, and "Find" goes to a node by name, opening its group if it is folded.
+ */
+export function LineageGraph(props: GraphProps) {
+  return (
+    <ReactFlowProvider>
+      <LineageCanvas {...props} />
+    </ReactFlowProvider>
+  )
+}
+
+function LineageCanvas({ nodes, focus, selected, highlighted, onSelect }: GraphProps) {
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set())
   const [showAll, setShowAll] = useState(false)
   const collapsed: CollapsedGraph = useMemo(
     () =>
       showAll
-        ? {
-            nodes,
-            groups: [],
-            edges: nodes.flatMap((n) => n.outEdges),
-          }
+        ? { nodes, groups: [], edges: nodes.flatMap((n) => n.outEdges) }
         : collapseWide(nodes, { keep: new Set([focus, ...highlighted]), expanded }),
     [nodes, focus, highlighted, expanded, showAll],
   )
@@ -86,38 +79,55 @@ export function LineageGraph({
     () => new Map(collapsed.groups.flatMap((g) => g.members.map((m) => [m, g] as const))),
     [collapsed],
   )
-  const { at, edges, width, height } = useMemo(
+  const layout = useMemo(
     () =>
-      layout(
+      layoutGraph(
         [...collapsed.nodes.map((n) => n.id), ...collapsed.groups.map((g) => g.id)],
         collapsed.edges,
       ),
     [collapsed],
   )
-  const fit = useMemo(() => {
-    const k = Math.min(1, VIEW_WIDTH / width, VIEW_HEIGHT / height)
-    return { k, x: (VIEW_WIDTH - width * k) / 2, y: (VIEW_HEIGHT - height * k) / 2 }
-  }, [width, height])
-  const centred = (point: { x: number; y: number }, k: number) => ({
-    k,
-    x: VIEW_WIDTH / 2 - point.x * k,
-    y: VIEW_HEIGHT / 2 - point.y * k,
-  })
+
+  // React Flow takes an unmeasured view for 500 × 500; ours stays 0 until it is drawn.
+  const { ref: stage, width: measuredWidth, height: measuredHeight } = useElementSize()
+  const measured = measuredWidth > 0 && measuredHeight > 0
+  const viewWidth = measured ? measuredWidth : VIEW_WIDTH
+  const viewHeight = measured ? measuredHeight : VIEW_HEIGHT
+  const fit: Viewport = useMemo(() => {
+    const zoom = Math.min(1, viewWidth / layout.width, viewHeight / layout.height)
+    return {
+      zoom,
+      x: (viewWidth - layout.width * zoom) / 2,
+      y: (viewHeight - layout.height * zoom) / 2,
+    }
+  }, [layout, viewWidth, viewHeight])
+  const centred = useCallback(
+    (point: { x: number; y: number }, zoom: number): Viewport => ({
+      zoom,
+      x: viewWidth / 2 - point.x * zoom,
+      y: viewHeight / 2 - point.y * zoom,
+    }),
+    [viewWidth, viewHeight],
+  )
+
   // A new graph opens whole when that is legible, else legible around its focus node (Fit
-  // shows all of it). Opening a group keeps the view where it is.
-  const [opened, setOpened] = useState<{ nodes: LineageNode[]; focus: string } | undefined>()
-  const [view, setView] = useState(fit)
-  if (opened?.nodes !== nodes || opened.focus !== focus) {
-    setOpened({ nodes, focus })
-    const point = at.get(focus)
-    setView(fit.k >= MIN_LEGIBLE || !point ? fit : centred(point, LEGIBLE))
+  // shows all of it); again once React Flow knows the view's real size. Opening a group keeps
+  // the view where it is.
+  const [opened, setOpened] = useState<
+    { nodes: LineageNode[]; focus: string; measured: boolean } | undefined
+  >()
+  const [view, setView] = useState<Viewport>(fit)
+  if (opened?.nodes !== nodes || opened.focus !== focus || opened.measured !== measured) {
+    setOpened({ nodes, focus, measured })
+    const point = layout.at.get(focus)
+    setView(fit.zoom >= MIN_LEGIBLE || !point ? fit : centred(point, LEGIBLE))
   }
   // Where to move the view once the next layout has placed it (a found node, an opened group).
   const [centreOn, setCentreOn] = useState<string | undefined>()
-  if (centreOn && at.has(centreOn)) {
-    const point = at.get(centreOn) as { x: number; y: number }
+  const centrePoint = centreOn ? layout.at.get(centreOn) : undefined
+  if (centrePoint) {
     setCentreOn(undefined)
-    setView((v) => centred(point, v.k < MIN_LEGIBLE ? LEGIBLE : v.k))
+    setView((v) => centred(centrePoint, v.zoom < MIN_LEGIBLE ? LEGIBLE : v.zoom))
   }
 
   const [find, setFind] = useState('')
@@ -129,7 +139,7 @@ export function LineageGraph({
       .filter((n) => `${n.data.namespace} ${n.data.name}`.toLowerCase().includes(text))
       .sort((a, b) => a.data.name.localeCompare(b.data.name))
   }, [nodes, find])
-  const matched = new Set(matches.map((m) => m.id))
+  const matched = useMemo(() => new Set(matches.map((m) => m.id)), [matches])
   const goToNext = (event: FormEvent) => {
     event.preventDefault()
     if (matches.length === 0) return
@@ -141,109 +151,169 @@ export function LineageGraph({
     setCentreOn(target.id)
     onSelect(target)
   }
-  const openGroup = (group: NodeGroup) => {
-    setExpanded((open) => new Set([...open, group.id]))
-    setCentreOn(group.anchor)
-  }
 
-  const drag = useRef<{ x: number; y: number } | undefined>(undefined)
-  const zoom = (factor: number, cx = VIEW_WIDTH / 2, cy = VIEW_HEIGHT / 2) =>
-    setView((v) => {
-      const k = Math.min(4, Math.max(0.1, v.k * factor))
-      return { k, x: cx - ((cx - v.x) * k) / v.k, y: cy - ((cy - v.y) * k) / v.k }
-    })
-  const onWheel = (event: WheelEvent<SVGSVGElement>) => {
-    const box = event.currentTarget.getBoundingClientRect()
-    const scale = VIEW_WIDTH / (box.width || VIEW_WIDTH)
-    zoom(
-      event.deltaY < 0 ? 1.15 : 1 / 1.15,
-      (event.clientX - box.left) * scale,
-      (event.clientY - box.top) * scale,
-    )
-  }
-  const onPointerDown = (event: PointerEvent<SVGSVGElement>) => {
-    if ((event.target as Element).closest('[data-node]')) return
-    drag.current = { x: event.clientX, y: event.clientY }
-    event.currentTarget.setPointerCapture?.(event.pointerId)
-  }
-  const onPointerMove = (event: PointerEvent<SVGSVGElement>) => {
-    const from = drag.current
-    if (!from) return
-    drag.current = { x: event.clientX, y: event.clientY }
-    setView((v) => ({ ...v, x: v.x + event.clientX - from.x, y: v.y + event.clientY - from.y }))
-  }
-  const lit = (id: string) =>
-    highlighted.size === 0 ||
-    highlighted.has(id) ||
-    (id.startsWith('group:') &&
-      collapsed.groups.some((g) => g.id === id && highlighted.has(g.anchor)))
-  const folded = collapsed.groups.reduce((n, g) => n + g.members.length, 0)
-  const activate = (action: () => void) => (event: { key: string; preventDefault(): void }) => {
-    if (event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault()
-      action()
+  const flowNodes = useMemo((): LineageFlowNode[] => {
+    const lit = (id: string) => highlighted.size === 0 || highlighted.has(id)
+    const place = (id: string) => {
+      const point = layout.at.get(id) ?? { x: 0, y: 0 }
+      // The keyboard can reach a node outside the view: bring it in.
+      const onReveal = () =>
+        setView((v) => {
+          const left = (point.x - NODE_WIDTH / 2) * v.zoom + v.x
+          const top = (point.y - NODE_HEIGHT / 2) * v.zoom + v.y
+          const inside =
+            left >= 0 &&
+            top >= 0 &&
+            left + NODE_WIDTH * v.zoom <= viewWidth &&
+            top + NODE_HEIGHT * v.zoom <= viewHeight
+          return inside ? v : centred(point, v.zoom)
+        })
+      return {
+        id,
+        position: { x: point.x - NODE_WIDTH / 2, y: point.y - NODE_HEIGHT / 2 },
+        // Known sizes let React Flow draw nodes before (or without) measuring them.
+        width: NODE_WIDTH,
+        height: NODE_HEIGHT,
+        // The button inside is what takes focus and has a role; the wrapper stays plain.
+        domAttributes: { 'aria-roledescription': undefined },
+        onReveal,
+      }
     }
-  }
+    return [
+      ...collapsed.groups.map((group): LineageFlowNode => {
+        const anchor = nodes.find((n) => n.id === group.anchor)
+        const { onReveal, ...at } = place(group.id)
+        return {
+          ...at,
+          type: 'fold',
+          data: {
+            label: `Show ${groupLabel(group)} more ${group.direction} of ${anchor?.data.name ?? group.anchor}`,
+            summary: groupLabel(group),
+            more: `more ${group.direction} of ${anchor?.data.name ?? group.anchor}`,
+            faded: !lit(group.anchor),
+            onActivate: () => {
+              setExpanded((open) => new Set([...open, group.id]))
+              setCentreOn(group.anchor)
+            },
+            onReveal,
+          },
+        }
+      }),
+      ...collapsed.nodes.map((node): LineageFlowNode => {
+        const { onReveal, ...at } = place(node.id)
+        return {
+          ...at,
+          type: 'entity',
+          data: {
+            kind: node.type,
+            name: node.data.name,
+            namespace: node.data.namespace,
+            title: `${node.data.namespace} · ${node.data.name}`,
+            detail:
+              node.type === 'JOB'
+                ? `${node.data.type.toLowerCase()} · ${node.data.latestRun?.state.toLowerCase() ?? 'no run'}`
+                : node.data.namespace,
+            selected: node.id === selected,
+            focus: node.id === focus,
+            matched: matched.has(node.id),
+            faded: !lit(node.id),
+            onActivate: () => onSelect(node),
+            onReveal,
+          },
+        }
+      }),
+    ]
+  }, [
+    collapsed,
+    layout,
+    nodes,
+    selected,
+    focus,
+    matched,
+    highlighted,
+    onSelect,
+    centred,
+    viewWidth,
+    viewHeight,
+  ])
+
+  const flowEdges = useMemo((): Edge[] => {
+    const names = new Map<string, string>(nodes.map((n) => [n.id, n.data.name]))
+    const anchors = new Map(collapsed.groups.map((g) => [g.id, g.anchor]))
+    const lit = (id: string) => highlighted.size === 0 || highlighted.has(anchors.get(id) ?? id)
+    return layout.edges.map((edge) => {
+      const strong = lit(edge.origin) && lit(edge.destination)
+      const colour = strong ? '#5b6770' : '#d5dade'
+      return {
+        id: `${edge.origin}→${edge.destination}`,
+        source: edge.origin,
+        target: edge.destination,
+        ariaLabel: `From ${names.get(edge.origin) ?? 'folded nodes'} to ${names.get(edge.destination) ?? 'folded nodes'}`,
+        markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 16, height: 16 },
+        style: { stroke: colour, strokeWidth: highlighted.size > 0 && strong ? 2.5 : 1.5 },
+      }
+    })
+  }, [layout, nodes, highlighted, collapsed])
+
+  const folded = collapsed.groups.reduce((n, g) => n + g.members.length, 0)
+  const datasets = nodes.filter((n) => n.type === 'DATASET').length
+  const jobs = nodes.filter((n) => n.type === 'JOB').length
 
   return (
-    <div className="lineage-graph">
-      <div className="lineage-graph-tools" role="toolbar" aria-label="Graph view">
-        <button type="button" onClick={() => zoom(1.25)} aria-label="Zoom in">
-          +
-        </button>
-        <button type="button" onClick={() => zoom(1 / 1.25)} aria-label="Zoom out">
-          −
-        </button>
-        <button type="button" onClick={() => setView(fit)}>
-          Fit
-        </button>
-        <form className="lineage-find" onSubmit={goToNext}>
-          <input
-            type="search"
-            aria-label="Find a node in the graph"
-            placeholder="Find in graph"
-            value={find}
-            onChange={(event) => {
-              setFind(event.target.value)
-              setFoundAt(-1)
-            }}
-          />
-          <button
-            type="submit"
-            disabled={matches.length === 0}
-            aria-label={foundAt >= 0 ? 'Next match in the graph' : 'Find in the graph'}
-          >
-            {foundAt >= 0 ? 'Next' : 'Find'}
-          </button>
-          {find.trim() && (
-            <span className="note" aria-live="polite">
-              {matches.length === 0
-                ? 'no match'
-                : foundAt >= 0
-                  ? `${foundAt + 1} of ${matches.length}`
-                  : `${matches.length} ${matches.length === 1 ? 'match' : 'matches'}`}
-            </span>
-          )}
+    <Stack gap="xs">
+      <Group gap="sm" wrap="wrap" align="center">
+        <form onSubmit={goToNext}>
+          <Group gap={6} wrap="nowrap">
+            <TextInput
+              type="search"
+              size="sm"
+              aria-label="Find a node in the graph"
+              placeholder="Find in graph"
+              value={find}
+              onChange={(event) => {
+                setFind(event.currentTarget.value)
+                setFoundAt(-1)
+              }}
+            />
+            <Button
+              type="submit"
+              size="sm"
+              variant="default"
+              disabled={matches.length === 0}
+              aria-label={foundAt >= 0 ? 'Next match in the graph' : 'Find in the graph'}
+            >
+              {foundAt >= 0 ? 'Next' : 'Find'}
+            </Button>
+          </Group>
         </form>
-        <span className="note">
-          {nodes.filter((n) => n.type === 'DATASET').length} datasets,{' '}
-          {nodes.filter((n) => n.type === 'JOB').length} jobs
-          {folded > 0 && ` (${folded} folded into ${plural(collapsed.groups.length, 'group')})`}
-        </span>
+        <Text size="sm" c="dimmed" aria-live="polite">
+          {!find.trim()
+            ? ''
+            : matches.length === 0
+              ? 'no match'
+              : foundAt >= 0
+                ? `${foundAt + 1} of ${matches.length}`
+                : `${matches.length} ${matches.length === 1 ? 'match' : 'matches'}`}
+        </Text>
+        <Text size="sm" c="dimmed">
+          {`${plural(datasets, 'dataset')}, ${plural(jobs, 'job')}${folded > 0 ? ` (${folded} folded into ${plural(collapsed.groups.length, 'group')})` : ''}`}
+        </Text>
         {folded > 0 && (
-          <button
-            type="button"
+          <Button
+            size="sm"
+            variant="light"
             onClick={() => {
               setShowAll(true)
               setCentreOn(focus)
             }}
           >
             Show all
-          </button>
+          </Button>
         )}
         {(showAll || expanded.size > 0) && (
-          <button
-            type="button"
+          <Button
+            size="sm"
+            variant="light"
             onClick={() => {
               setShowAll(false)
               setExpanded(new Set())
@@ -251,174 +321,60 @@ export function LineageGraph({
             }}
           >
             Fold wide fans
-          </button>
+          </Button>
         )}
-      </div>
-      <div className="lineage-stage">
-        {/* biome-ignore lint/a11y/useSemanticElements: an SVG canvas cannot be a fieldset; it groups the node buttons. */}
-        <svg
-          role="group"
-          aria-label="Lineage graph"
-          viewBox={`0 0 ${VIEW_WIDTH} ${VIEW_HEIGHT}`}
-          className="lineage-canvas"
-          onWheel={onWheel}
-          onPointerDown={onPointerDown}
-          onPointerMove={onPointerMove}
-          onPointerUp={() => {
-            drag.current = undefined
-          }}
+      </Group>
+      <Box
+        ref={stage}
+        role="group"
+        aria-label="Lineage graph"
+        h={{ base: 420, sm: 520 }}
+        bd="1px solid var(--mantine-color-gray-4)"
+        bg="white"
+        style={{ borderRadius: 'var(--mantine-radius-sm)', overflow: 'hidden' }}
+      >
+        <ReactFlow
+          className="lineage-flow"
+          nodes={flowNodes}
+          edges={flowEdges}
+          nodeTypes={nodeTypes}
+          viewport={view}
+          onViewportChange={setView}
+          minZoom={0.1}
+          maxZoom={4}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          nodesFocusable={false}
+          edgesFocusable={false}
+          elementsSelectable={false}
+          // The node buttons take the keyboard themselves; React Flow's node keys would not select.
+          disableKeyboardA11y
+          ariaLabelConfig={ARIA_LABELS}
+          attributionPosition="top-right"
         >
-          <defs>
-            <marker
-              id="lineage-arrow"
-              viewBox="0 0 10 10"
-              refX="10"
-              refY="5"
-              markerWidth="7"
-              markerHeight="7"
-              orient="auto"
-            >
-              <path d="M0,0 L10,5 L0,10 z" fill="#5b6770" />
-            </marker>
-          </defs>
-          <g transform={`translate(${view.x} ${view.y}) scale(${view.k})`}>
-            {edges.map((edge) => {
-              const from = at.get(edge.origin)
-              const to = at.get(edge.destination)
-              if (!from || !to) return null
-              const x1 = from.x + NODE_WIDTH / 2
-              const x2 = to.x - NODE_WIDTH / 2
-              const mid = (x1 + x2) / 2
-              const strong = lit(edge.origin) && lit(edge.destination)
-              return (
-                <path
-                  key={`${edge.origin}→${edge.destination}`}
-                  d={`M${x1},${from.y} C${mid},${from.y} ${mid},${to.y} ${x2},${to.y}`}
-                  fill="none"
-                  stroke={strong ? '#5b6770' : '#d5dade'}
-                  strokeWidth={highlighted.size > 0 && strong ? 2.5 : 1.5}
-                  markerEnd="url(#lineage-arrow)"
-                />
-              )
-            })}
-            {collapsed.groups.map((group) => {
-              const point = at.get(group.id)
-              if (!point) return null
-              const anchor = nodes.find((n) => n.id === group.anchor)
-              const label = `Show ${groupLabel(group)} more ${group.direction} of ${anchor?.data.name ?? group.anchor}`
-              return (
-                // biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; the group acts as one, keyboard included.
-                <g
-                  key={group.id}
-                  data-node={group.id}
-                  role="button"
-                  tabIndex={0}
-                  aria-label={label}
-                  transform={`translate(${point.x - NODE_WIDTH / 2} ${point.y - NODE_HEIGHT / 2})`}
-                  opacity={lit(group.id) ? 1 : 0.35}
-                  onClick={() => openGroup(group)}
-                  onKeyDown={activate(() => openGroup(group))}
-                  className="lineage-node lineage-group"
-                >
-                  <title>{label}</title>
-                  <rect
-                    width={NODE_WIDTH}
-                    height={NODE_HEIGHT}
-                    rx={8}
-                    fill="#f3f4f6"
-                    stroke="#8a959e"
-                    strokeDasharray="5 4"
-                  />
-                  <text x={10} y={18} fontSize={13} fontWeight={600}>
-                    + {groupLabel(group)}
-                  </text>
-                  <text x={10} y={35} fontSize={11} fill="#4a555e">
-                    folded · click to show
-                  </text>
-                </g>
-              )
-            })}
-            {collapsed.nodes.map((node) => {
-              const point = at.get(node.id)
-              if (!point) return null
-              const isSelected = node.id === selected
-              const isFocus = node.id === focus
-              return (
-                // biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; the group acts as one, keyboard included.
-                <g
-                  key={node.id}
-                  data-node={node.id}
-                  role="button"
-                  tabIndex={0}
-                  aria-pressed={isSelected}
-                  aria-label={`${node.type === 'JOB' ? 'Job' : 'Dataset'} ${node.data.name} in ${node.data.namespace}`}
-                  transform={`translate(${point.x - NODE_WIDTH / 2} ${point.y - NODE_HEIGHT / 2})`}
-                  opacity={lit(node.id) ? 1 : 0.35}
-                  onClick={() => onSelect(node)}
-                  onKeyDown={activate(() => onSelect(node))}
-                  className={`lineage-node${matched.has(node.id) ? ' lineage-match' : ''}`}
-                >
-                  <title>{`${node.data.namespace} · ${node.data.name}`}</title>
-                  <rect
-                    width={NODE_WIDTH}
-                    height={NODE_HEIGHT}
-                    rx={node.type === 'DATASET' ? 14 : 3}
-                    fill={node.type === 'DATASET' ? '#e8f1f8' : '#fff6e0'}
-                    stroke={
-                      isSelected
-                        ? '#0b4f8a'
-                        : isFocus
-                          ? '#1a7f37'
-                          : matched.has(node.id)
-                            ? '#bf5700'
-                            : '#8a959e'
-                    }
-                    strokeWidth={isSelected || isFocus || matched.has(node.id) ? 3 : 1}
-                  />
-                  <text x={10} y={18} fontSize={13} fontWeight={600}>
-                    {short(node.data.name)}
-                  </text>
-                  <text x={10} y={35} fontSize={11} fill="#4a555e">
-                    {node.type === 'JOB'
-                      ? `${node.data.type.toLowerCase()} · ${node.data.latestRun?.state.toLowerCase() ?? 'no run'}`
-                      : short(node.data.namespace, 32)}
-                  </text>
-                </g>
-              )
-            })}
-          </g>
-        </svg>
-        {fit.k < 1 && (
-          <GraphMinimap
-            boxes={[
-              ...collapsed.nodes.map((n) => ({
-                id: n.id,
-                ...(at.get(n.id) ?? { x: 0, y: 0 }),
-                kind: n.type,
-                marked:
-                  n.id === focus ||
-                  n.id === selected ||
-                  matched.has(n.id) ||
-                  (highlighted.size > 0 && highlighted.has(n.id)),
-              })),
-              ...collapsed.groups.map((g) => ({
-                id: g.id,
-                ...(at.get(g.id) ?? { x: 0, y: 0 }),
-                kind: 'GROUP' as const,
-                marked: false,
-              })),
-            ]}
-            boxWidth={NODE_WIDTH}
-            boxHeight={NODE_HEIGHT}
-            width={width}
-            height={height}
-            view={view}
-            viewWidth={VIEW_WIDTH}
-            viewHeight={VIEW_HEIGHT}
-            onCentre={(x, y) => setView((v) => centred({ x, y }, v.k))}
-          />
-        )}
-      </div>
-    </div>
+          <Background gap={24} />
+          <Controls showInteractive={false} fitViewOptions={{ maxZoom: 1, padding: 0.05 }} />
+          {fit.zoom < 1 && (
+            <MiniMap
+              ariaLabel="Overview of the whole graph"
+              // Smaller on a phone, where the full size would cover most of the view.
+              style={viewWidth < 600 ? { width: 120, height: 90 } : undefined}
+              pannable
+              zoomable
+              onClick={(_, position) => setView((v) => centred(position, v.zoom))}
+              nodeColor={(node: LineageFlowNode) =>
+                node.type === 'fold'
+                  ? '#c9d1d9'
+                  : node.data.selected || node.data.focus || node.data.matched
+                    ? '#0b4f8a'
+                    : node.data.kind === 'DATASET'
+                      ? '#9cc3e4'
+                      : '#f2c46d'
+              }
+            />
+          )}
+        </ReactFlow>
+      </Box>
+    </Stack>
   )
 }

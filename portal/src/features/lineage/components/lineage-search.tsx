@@ -1,4 +1,5 @@
-import { type FormEvent, useId, useState } from 'react'
+import { Anchor, Badge, Button, Group, List, Stack, Text, TextInput, Title } from '@mantine/core'
+import { type FormEvent, useState } from 'react'
 import { Link } from 'react-router'
 import { ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { formatCount } from '../../../lib/format.js'
@@ -8,21 +9,30 @@ const lineageLink = (nodeId: string) => `/lineage?node=${encodeURIComponent(node
 
 function ResultItem({ result }: { result: LineageSearchResult }) {
   return (
-    <li>
-      <Link to={lineageLink(result.nodeId)}>{result.name}</Link>{' '}
-      <span className="note">
-        {result.type === 'JOB' ? 'job' : 'dataset'} in {result.namespace}
-      </span>
-      {result.type === 'DATASET' &&
-        (result.catalogue ? (
-          <>
-            {' · '}
-            <Link to={`/datasets/${result.catalogue.slug}`}>our catalogue entry</Link>
-          </>
-        ) : (
-          <span className="badge">lineage only</span>
-        ))}
-    </li>
+    <List.Item>
+      <Group gap={6} wrap="wrap">
+        <Anchor
+          component={Link}
+          to={lineageLink(result.nodeId)}
+          style={{ overflowWrap: 'anywhere' }}
+        >
+          {result.name}
+        </Anchor>
+        <Text span size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+          {result.type === 'JOB' ? 'job' : 'dataset'} in {result.namespace}
+        </Text>
+        {result.type === 'DATASET' &&
+          (result.catalogue ? (
+            <Anchor component={Link} to={`/datasets/${result.catalogue.slug}`} size="sm">
+              our catalogue entry
+            </Anchor>
+          ) : (
+            <Badge variant="light" color="gray.8" tt="none">
+              lineage only
+            </Badge>
+          ))}
+      </Group>
+    </List.Item>
   )
 }
 
@@ -31,24 +41,25 @@ export function LineageSearch() {
   const [text, setText] = useState('')
   const [q, setQ] = useState('')
   const found = useLineageSearch(q, {})
-  const inputId = useId()
   const submit = (event: FormEvent) => {
     event.preventDefault()
     setQ(text.trim())
   }
   return (
-    <section aria-label="Find in lineage">
+    <Stack component="section" aria-label="Find in lineage" gap="sm">
       <search>
-        <form className="search-form" onSubmit={submit}>
-          <label htmlFor={inputId}>Find a dataset or job</label>
-          <input
-            id={inputId}
-            type="search"
-            value={text}
-            onChange={(event) => setText(event.target.value)}
-            placeholder="e.g. person_address, s3://, airflow"
-          />
-          <button type="submit">Find</button>
+        <form onSubmit={submit}>
+          <Group gap="sm" align="flex-end" wrap="wrap">
+            <TextInput
+              type="search"
+              label="Find a dataset or job"
+              value={text}
+              onChange={(event) => setText(event.currentTarget.value)}
+              placeholder="e.g. person_address, s3://, airflow"
+              style={{ flex: '1 1 16rem' }}
+            />
+            <Button type="submit">Find</Button>
+          </Group>
         </form>
       </search>
       {q &&
@@ -57,20 +68,20 @@ export function LineageSearch() {
         ) : found.isError ? (
           <ErrorState title="The lineage search failed" error={found.error} />
         ) : found.data.results.length === 0 ? (
-          <p className="note">Nothing in lineage is named like "{q}".</p>
+          <Text c="dimmed">Nothing in lineage is named like "{q}".</Text>
         ) : (
           <>
-            <p aria-live="polite">
+            <Text aria-live="polite">
               {formatCount(found.data.totalCount)} in lineage for "{q}"
-            </p>
-            <ul className="lineage-results">
+            </Text>
+            <List spacing={6} listStyleType="none" ml={0} pl={0}>
               {found.data.results.map((r) => (
                 <ResultItem key={r.nodeId} result={r} />
               ))}
-            </ul>
+            </List>
           </>
         ))}
-    </section>
+    </Stack>
   )
 }
 
@@ -84,16 +95,18 @@ export function LineageOnlyMatches({ q }: { q: string }) {
   const lineageOnly = found.data.results.filter((r) => r.lineageOnly)
   if (lineageOnly.length === 0) return null
   return (
-    <section aria-labelledby="lineage-only-heading" className="lineage-only">
-      <h2 id="lineage-only-heading">Also seen in lineage</h2>
-      <p className="note">
+    <Stack component="section" aria-labelledby="lineage-only-heading" gap="xs" mt="lg">
+      <Title order={2} size="h3" id="lineage-only-heading">
+        Also seen in lineage
+      </Title>
+      <Text c="dimmed">
         Datasets other systems report reading or writing, not published in this catalogue.
-      </p>
-      <ul className="lineage-results">
+      </Text>
+      <List spacing={6} listStyleType="none">
         {lineageOnly.map((r) => (
           <ResultItem key={r.nodeId} result={r} />
         ))}
-      </ul>
-    </section>
+      </List>
+    </Stack>
   )
 }

@@ -1,9 +1,12 @@
+import { Anchor, Box, Button, Group, Paper, Stack, Text, Title } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
+import { useId } from 'react'
 import { Link } from 'react-router'
 import { ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { unwrap } from '../../../lib/api-client.js'
 import { useApi } from '../../../lib/api-context.js'
 import { type QueryAnswer, useViews } from '../api/use-query.js'
+import { AnswerTable } from './query-results.js'
 
 const FORMATS = [
   ['csv', 'CSV'],
@@ -19,15 +22,40 @@ const FORMATS = [
  */
 export function DatasetData({ slug }: { slug: string }) {
   const views = useViews()
-  if (views.isPending) return <Loading label="Checking what you may download…" />
-  if (views.isError)
-    return <ErrorState title="Downloads could not be checked" error={views.error} />
-  const mine = views.data.filter((v) => v.dataset.slug === slug)
+  return (
+    <Box component="section" aria-labelledby="data-heading" my="lg">
+      <Title order={2} id="data-heading" mb="xs">
+        Data
+      </Title>
+      {views.isPending ? (
+        <Loading label="Checking what you may download…" />
+      ) : views.isError ? (
+        <ErrorState title="Downloads could not be checked" error={views.error} />
+      ) : (
+        <DataChoices slug={slug} views={views.data} />
+      )}
+    </Box>
+  )
+}
+
+function DataChoices({
+  slug,
+  views,
+}: {
+  slug: string
+  views: NonNullable<ReturnType<typeof useViews>['data']>
+}) {
+  const mine = views.filter((v) => v.dataset.slug === slug)
   const full = mine.find((v) => v.scope === 'full')
   const sample = mine.find((v) => v.scope === 'sample')
+  if (!full && !sample)
+    return (
+      <Text c="dimmed">
+        No sample of this dataset is published for you. Use “Request access” to ask for the data.
+      </Text>
+    )
   return (
-    <section aria-labelledby="data-heading">
-      <h2 id="data-heading">Data</h2>
+    <Stack gap="md">
       {full && (
         <Downloads
           title={full.basis === 'grant' ? 'Full data (your grant)' : 'Full data (Official (Open))'}
@@ -49,15 +77,11 @@ export function DatasetData({ slug }: { slug: string }) {
           <SamplePreview view={sample.name} />
         </>
       )}
-      {!full && !sample && (
-        <p className="note">
-          No sample of this dataset is published for you. Use “Request access” to ask for the data.
-        </p>
-      )}
-    </section>
+    </Stack>
   )
 }
 
+/** One version of the data: a download per file format, and a way into the workbench. */
 function Downloads({
   title,
   href,
@@ -67,18 +91,34 @@ function Downloads({
   href: (format: string) => string
   view: string
 }) {
+  const id = useId()
   return (
-    <p>
-      <strong>{title}:</strong>{' '}
-      {FORMATS.map(([format, label]) => (
-        <a key={format} className="button secondary" href={href(format)} download>
-          {label}
-        </a>
-      ))}{' '}
-      <Link to={`/query?sql=${encodeURIComponent(`SELECT * FROM ${view} LIMIT 100`)}`}>
-        Open in the workbench
-      </Link>
-    </p>
+    <Paper withBorder p="sm">
+      <Group gap="sm" wrap="wrap" role="group" aria-labelledby={id}>
+        <Text id={id} fw={700}>
+          {title}:
+        </Text>
+        {FORMATS.map(([format, label]) => (
+          <Button
+            key={format}
+            component="a"
+            href={href(format)}
+            download
+            variant="default"
+            size="xs"
+          >
+            {label}
+          </Button>
+        ))}
+        <Anchor
+          component={Link}
+          to={`/query?sql=${encodeURIComponent(`SELECT * FROM ${view} LIMIT 100`)}`}
+          size="sm"
+        >
+          Open in the workbench
+        </Anchor>
+      </Group>
+    </Paper>
   )
 }
 
@@ -97,30 +137,9 @@ function SamplePreview({ view }: { view: string }) {
   if (preview.isError)
     return <ErrorState title="The sample could not be shown" error={preview.error} />
   return (
-    <div className="scroll">
-      <table>
-        <caption>First {preview.data.rowCount} rows of the sample</caption>
-        <thead>
-          <tr>
-            {preview.data.columns.map((c) => (
-              <th key={c.name} scope="col">
-                {c.name}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {preview.data.rows.map((row, r) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: sample rows have no identity of their own
-            <tr key={r}>
-              {row.map((value, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: see above
-                <td key={i}>{value === null ? '' : String(value)}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <AnswerTable
+      answer={preview.data}
+      caption={`First ${preview.data.rowCount} rows of the sample`}
+    />
   )
 }

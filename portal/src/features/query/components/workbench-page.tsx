@@ -1,10 +1,11 @@
 import { sql as sqlLanguage } from '@codemirror/lang-sql'
-import CodeMirror, { keymap, Prec } from '@uiw/react-codemirror'
-import { useMemo, useState } from 'react'
+import { Box, Button, Grid, Group, Paper, Stack, Text, Title } from '@mantine/core'
+import CodeMirror, { EditorView, keymap, Prec } from '@uiw/react-codemirror'
+import { useId, useMemo, useState } from 'react'
 import { useSearchParams } from 'react-router'
-import { EmptyState, ErrorState, Loading } from '../../../components/ui/page-state.js'
+import { ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { useApi } from '../../../lib/api-context.js'
-import { formatCount, formatDateTime } from '../../../lib/format.js'
+import { formatCount } from '../../../lib/format.js'
 import {
   downloadQuery,
   type FileFormat,
@@ -14,8 +15,16 @@ import {
   useRunQuery,
   useViews,
 } from '../api/use-query.js'
+import { QueryHistory } from './query-history.js'
+import { AnswerTable } from './query-results.js'
+import { ViewList } from './view-list.js'
 
-const FORMATS: FileFormat[] = ['csv', 'parquet', 'arrow', 'ndjson']
+const FORMATS: readonly (readonly [FileFormat, string])[] = [
+  ['csv', 'CSV'],
+  ['parquet', 'Parquet'],
+  ['arrow', 'Arrow'],
+  ['ndjson', 'NDJSON'],
+]
 
 /**
  * The query workbench: the caller's views, an SQL editor that completes their names and columns,
@@ -23,6 +32,7 @@ const FORMATS: FileFormat[] = ['csv', 'parquet', 'arrow', 'ndjson']
  * shared or bookmarked.
  */
 export function WorkbenchPage() {
+  const ids = useId()
   const [params, setParams] = useSearchParams()
   const [text, setText] = useState(params.get('sql') ?? '')
   const views = useViews()
@@ -31,6 +41,7 @@ export function WorkbenchPage() {
   const cancel = useCancelQuery()
   const api = useApi()
   const [runningId, setRunningId] = useState<string | undefined>()
+  const [downloading, setDownloading] = useState<FileFormat | undefined>()
   const [downloadError, setDownloadError] = useState<unknown>()
   const schema = useMemo(
     () => Object.fromEntries((views.data ?? []).map((v) => [v.name, v.columns.map((c) => c.name)])),
@@ -44,6 +55,13 @@ export function WorkbenchPage() {
     setParams({ sql }, { replace: true })
     run.mutate({ sql, id }, { onSettled: () => setRunningId(undefined) })
   }
+  const download = (format: FileFormat) => {
+    setDownloadError(undefined)
+    setDownloading(format)
+    downloadQuery(api, text, format)
+      .catch(setDownloadError)
+      .finally(() => setDownloading(undefined))
+  }
   const runKey = Prec.highest(
     keymap.of([
       {
@@ -55,163 +73,113 @@ export function WorkbenchPage() {
       },
     ]),
   )
+  // The editable area is a contenteditable, which a <label> cannot name: it points at the label.
+  // An explicit tab stop, so the scrolling region around it counts as keyboard-reachable.
+  const labelled = EditorView.contentAttributes.of({
+    tabindex: '0',
+    'aria-labelledby': `${ids}-label`,
+    'aria-describedby': `${ids}-hint`,
+  })
 
   return (
-    <section aria-labelledby="workbench-heading" className="workbench">
-      <h1 id="workbench-heading">Query workbench</h1>
-      <p className="lede">
-        SQL over the data you may read: Official (Open) datasets in full, samples of others, and
-        what your approved requests grant. Direct identifiers are masked unless a grant shows them.
-      </p>
-      <div className="workbench-grid">
-        <aside aria-label="Your views">
-          <h2>Your views</h2>
-          {views.isPending ? (
-            <Loading label="Loading your views…" />
-          ) : views.isError ? (
-            <ErrorState title="Your views could not be loaded" error={views.error} />
-          ) : views.data.length === 0 ? (
-            <EmptyState title="No views yet">Nothing you may query has been published.</EmptyState>
-          ) : (
-            <ul className="views">
-              {views.data.map((v) => (
-                <li key={v.name}>
-                  <button
-                    type="button"
-                    className="link"
-                    onClick={() => setText(`SELECT * FROM ${v.name} LIMIT 100`)}
-                  >
-                    {v.name}
-                  </button>{' '}
-                  <small>
-                    {v.scope === 'sample' ? 'sample' : v.basis === 'grant' ? 'granted' : 'open'}
-                  </small>
-                  <ul aria-label={`Columns of ${v.name}`}>
-                    {v.columns.map((c) => (
-                      <li key={c.name}>
-                        <code>{c.name}</code> <small>{c.type}</small>
-                        {c.masked && (
-                          <span className="badge badge-pd-direct-identifier">masked</span>
-                        )}
-                      </li>
-                    ))}
-                  </ul>
-                </li>
-              ))}
-            </ul>
-          )}
-        </aside>
-        <div>
-          <div className="editor-box">
-            <CodeMirror
-              value={text}
-              height="10rem"
-              aria-label="SQL"
-              extensions={[sqlLanguage({ schema, upperCaseKeywords: true }), runKey]}
-              onChange={setText}
-            />
-          </div>
-          <div className="actions">
-            <button type="button" onClick={() => execute()} disabled={run.isPending}>
-              Run (Ctrl+Enter)
-            </button>
-            {runningId && (
-              <button type="button" className="secondary" onClick={() => cancel.mutate(runningId)}>
-                Cancel
-              </button>
-            )}
-            {FORMATS.map((format) => (
-              <button
-                key={format}
-                type="button"
-                className="secondary"
-                disabled={!text.trim()}
-                onClick={() => {
-                  setDownloadError(undefined)
-                  downloadQuery(api, text, format).catch(setDownloadError)
-                }}
-              >
-                Download {format.toUpperCase()}
-              </button>
-            ))}
-          </div>
-          {downloadError !== undefined && (
-            <ErrorState title="The download failed" error={downloadError} />
-          )}
-          {run.isPending ? (
-            <Loading label="Running…" />
-          ) : run.isError ? (
-            <QueryError error={run.error} sql={text} />
-          ) : run.data ? (
-            <Results answer={run.data} />
-          ) : null}
-          <h2>History</h2>
-          {history.data && history.data.length > 0 ? (
-            <ol className="history">
-              {history.data.slice(0, 10).map((h) => (
-                <li key={h.id}>
-                  <button type="button" className="link" onClick={() => setText(h.sql)}>
-                    <code>{h.sql.length > 80 ? `${h.sql.slice(0, 80)}…` : h.sql}</code>
-                  </button>{' '}
-                  <small>
-                    {formatDateTime(h.startedAt)} · {h.status}
-                    {h.rows !== null && h.rows !== undefined && ` · ${formatCount(h.rows)} rows`}
-                  </small>
-                </li>
-              ))}
-            </ol>
-          ) : (
-            <p className="note">Your queries will be listed here.</p>
-          )}
-        </div>
+    <Stack gap="lg">
+      <div>
+        <Title order={1}>Query workbench</Title>
+        <Text c="dimmed" mt={4}>
+          SQL over the data you may read: Official (Open) datasets in full, samples of others, and
+          what your approved requests grant. Direct identifiers are masked unless a grant shows
+          them.
+        </Text>
       </div>
-    </section>
+      <Grid gap="lg">
+        <Grid.Col span={{ base: 12, md: 8 }}>
+          <Stack gap="md">
+            <div>
+              <Text id={`${ids}-label`} fw={600} size="sm" mb={4}>
+                SQL
+              </Text>
+              <Paper withBorder style={{ overflow: 'hidden' }}>
+                <CodeMirror
+                  value={text}
+                  height="10rem"
+                  indentWithTab={false}
+                  extensions={[sqlLanguage({ schema, upperCaseKeywords: true }), runKey, labelled]}
+                  onChange={setText}
+                />
+              </Paper>
+              <Text id={`${ids}-hint`} size="xs" c="dimmed" mt={4}>
+                Ctrl+Enter (⌘+Enter on a Mac) runs the query. Names of your views and their columns
+                complete as you type.
+              </Text>
+            </div>
+            <Group gap="sm" wrap="wrap" justify="space-between">
+              <Group gap="sm" wrap="wrap">
+                <Button onClick={() => execute()} disabled={run.isPending}>
+                  Run (Ctrl+Enter)
+                </Button>
+                {runningId && (
+                  <Button variant="outline" color="red.9" onClick={() => cancel.mutate(runningId)}>
+                    Cancel
+                  </Button>
+                )}
+              </Group>
+              <Group gap="xs" wrap="wrap" role="group" aria-label="Download the whole answer">
+                {FORMATS.map(([format, label]) => (
+                  <Button
+                    key={format}
+                    variant="default"
+                    size="sm"
+                    disabled={!text.trim() || (downloading !== undefined && downloading !== format)}
+                    loading={downloading === format}
+                    onClick={() => download(format)}
+                  >
+                    Download {label}
+                  </Button>
+                ))}
+              </Group>
+            </Group>
+            {downloadError !== undefined && (
+              <ErrorState title="The download failed" error={downloadError} />
+            )}
+            {run.isPending ? (
+              <Loading label="Running…" />
+            ) : run.isError ? (
+              <QueryError error={run.error} sql={text} />
+            ) : run.data ? (
+              <Results answer={run.data} />
+            ) : (
+              <Text c="dimmed">
+                Write a query, or pick one of your views, then run it. The answer shows here.
+              </Text>
+            )}
+            <QueryHistory history={history} onPick={setText} />
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 4 }}>
+          <ViewList views={views} onPick={(name) => setText(`SELECT * FROM ${name} LIMIT 100`)} />
+        </Grid.Col>
+      </Grid>
+    </Stack>
   )
 }
 
 function Results({ answer }: { answer: QueryAnswer }) {
   return (
-    <div className="results">
-      <p role="status">
+    <Box component="section" aria-labelledby="results-heading">
+      <Title order={2} id="results-heading" size="h3">
+        Results
+      </Title>
+      {/* The count alone, so the status reads "12 rows" and nothing after it. */}
+      <Text role="status">
         {formatCount(answer.rowCount)} {answer.rowCount === 1 ? 'row' : 'rows'}
-        {answer.truncated && ' (cut at the row limit: download the full answer)'}
-      </p>
-      <div className="scroll">
-        <table>
-          <caption className="visually-hidden">Query results</caption>
-          <thead>
-            <tr>
-              {answer.columns.map((c, i) => (
-                // Columns of an answer may repeat a name; their place is their identity.
-                // biome-ignore lint/suspicious/noArrayIndexKey: see above
-                <th key={i} scope="col">
-                  {c.name} <small>{c.type}</small>
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {answer.rows.map((row, r) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity of their own
-              <tr key={r}>
-                {row.map((value, i) => (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: see above
-                  <td key={i}>
-                    {value === null ? (
-                      <em>null</em>
-                    ) : typeof value === 'object' ? (
-                      JSON.stringify(value)
-                    ) : (
-                      String(value)
-                    )}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </div>
+      </Text>
+      {answer.truncated && (
+        <Text size="sm" c="dimmed">
+          Cut at the row limit: download the full answer.
+        </Text>
+      )}
+      <AnswerTable answer={answer} caption="Query results" captionHidden />
+    </Box>
   )
 }
 

@@ -1,4 +1,18 @@
-import { type FormEvent, useId, useState } from 'react'
+import {
+  Button,
+  Checkbox,
+  Code,
+  Group,
+  NumberInput,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core'
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react'
 import { useNavigate } from 'react-router'
 import { ErrorState } from '../../../components/ui/page-state.js'
 import {
@@ -12,6 +26,42 @@ const listOf = (text: string) =>
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
+
+const LIMITS = { purpose: 20, legalBasis: 5, maxDays: 730 }
+
+interface RequestDraft {
+  columns: string[]
+  purpose: string
+  legalBasis: string
+  durationDays: number | string
+  project: string
+  partners: string
+}
+type Problems = Partial<
+  Record<'columns' | 'purpose' | 'legalBasis' | 'durationDays' | 'project' | 'partners', string>
+>
+
+/** What is missing or wrong, in the order the fields appear, each said as what to do. */
+function problemsOf(draft: RequestDraft): Problems {
+  const problems: Problems = {}
+  if (draft.columns.length === 0) problems.columns = 'Choose at least one column.'
+  const purpose = draft.purpose.trim().length
+  if (purpose < LIMITS.purpose)
+    problems.purpose = `Say what the data is for in at least ${LIMITS.purpose} characters (${purpose} so far).`
+  if (draft.legalBasis.trim().length < LIMITS.legalBasis)
+    problems.legalBasis = 'Name the law or agreement that allows this use.'
+  const days = Number(draft.durationDays)
+  if (!Number.isInteger(days) || days < 1 || days > LIMITS.maxDays)
+    problems.durationDays = `Enter a whole number of days from 1 to ${LIMITS.maxDays}.`
+  const project = draft.project.trim()
+  if (project && project.length < 3)
+    problems.project = 'Give the project a name of at least 3 characters, or leave it empty.'
+  const partners = listOf(draft.partners)
+  if (partners.length > 0 && !project) problems.partners = 'Name the project to list its partners.'
+  else if (partners.some((p) => p.length < 2))
+    problems.partners = 'Write each agency as its code of at least 2 letters, e.g. MOE.'
+  return problems
+}
 
 /**
  * Asks for a dataset: which columns (each shown with its personal-data kind, so an officer asks
@@ -27,34 +77,47 @@ export function RequestForm({
   const ids = useId()
   const create = useCreateRequest()
   const navigate = useNavigate()
-  const [columns, setColumns] = useState<string[]>(dataset.columns.map((c) => c.name))
-  const [form, setForm] = useState({
+  const [draft, setDraft] = useState<RequestDraft>({
+    columns: dataset.columns.map((c) => c.name),
     purpose: '',
     legalBasis: '',
-    durationDays: '90',
+    durationDays: 90,
     project: '',
     partners: '',
   })
-  const field = (name: keyof typeof form) => ({
-    id: `${ids}-${name}`,
-    value: form[name],
-    onChange: (e: { target: { value: string } }) => setForm({ ...form, [name]: e.target.value }),
-  })
-  const toggle = (name: string) =>
-    setColumns(columns.includes(name) ? columns.filter((c) => c !== name) : [...columns, name])
+  // Problems show once the person has tried to send, then update as they type.
+  const [tried, setTried] = useState(false)
+  const problems = problemsOf(draft)
+  const shown = tried ? problems : {}
+  // The button that opened the form is gone: take the keyboard to the form itself.
+  const heading = useRef<HTMLHeadingElement>(null)
+  useEffect(() => heading.current?.focus(), [])
+  const set = <K extends keyof RequestDraft>(key: K, value: RequestDraft[K]) =>
+    setDraft((d) => ({ ...d, [key]: value }))
 
   function submit(event: FormEvent) {
     event.preventDefault()
-    const all = columns.length === dataset.columns.length
+    setTried(true)
+    const first = Object.keys(problems)[0]
+    if (first) {
+      // Columns are a group: focus its first box.
+      const target =
+        first === 'columns'
+          ? document.querySelector<HTMLInputElement>(`[id^="${ids}-column-"]`)
+          : document.getElementById(`${ids}-${first}`)
+      target?.focus()
+      return
+    }
+    const all = draft.columns.length === dataset.columns.length
     create.mutate(
       {
         dataset: dataset.slug,
-        ...(!all && { columns }),
-        purpose: form.purpose.trim(),
-        legalBasis: form.legalBasis.trim(),
-        durationDays: Number(form.durationDays),
-        ...(form.project.trim() && {
-          project: { name: form.project.trim(), partnerAgencies: listOf(form.partners) },
+        ...(!all && { columns: draft.columns }),
+        purpose: draft.purpose.trim(),
+        legalBasis: draft.legalBasis.trim(),
+        durationDays: Number(draft.durationDays),
+        ...(draft.project.trim() && {
+          project: { name: draft.project.trim(), partnerAgencies: listOf(draft.partners) },
         }),
       },
       {
@@ -67,47 +130,123 @@ export function RequestForm({
   }
 
   return (
-    <form className="panel editor" onSubmit={submit} aria-label="Request access">
-      <h2>Request access</h2>
-      <fieldset>
-        <legend>
-          Columns ({columns.length} of {dataset.columns.length})
-        </legend>
-        {dataset.columns.map((c) => (
-          <label key={c.name} className="check">
-            <input
-              type="checkbox"
-              checked={columns.includes(c.name)}
-              onChange={() => toggle(c.name)}
+    <Paper withBorder p={{ base: 'sm', sm: 'lg' }} my="md">
+      <form onSubmit={submit} aria-label="Request access" noValidate>
+        <Stack gap="md">
+          <div>
+            <Title order={2} ref={heading} tabIndex={-1}>
+              Request access
+            </Title>
+            <Text c="dimmed" size="sm">
+              A steward of the owning agency decides within 7 working days. Ask only for the columns
+              your project needs.
+            </Text>
+          </div>
+          <Checkbox.Group
+            label={`Columns (${draft.columns.length} of ${dataset.columns.length} chosen)`}
+            description="Each column says whether it identifies people."
+            value={draft.columns}
+            onChange={(columns) => set('columns', columns)}
+            error={shown.columns}
+          >
+            <Group gap="xs" mt="xs" wrap="wrap">
+              <Button
+                variant="subtle"
+                size="compact-sm"
+                onClick={() =>
+                  set(
+                    'columns',
+                    dataset.columns.map((c) => c.name),
+                  )
+                }
+              >
+                Choose all
+              </Button>
+              <Button variant="subtle" size="compact-sm" onClick={() => set('columns', [])}>
+                Clear
+              </Button>
+            </Group>
+            <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs" mt="xs">
+              {dataset.columns.map((c) => (
+                <Checkbox
+                  key={c.name}
+                  id={`${ids}-column-${c.name}`}
+                  value={c.name}
+                  label={
+                    <>
+                      <Code>{c.name}</Code> <PersonalDataBadge kind={c.personalData} />
+                    </>
+                  }
+                />
+              ))}
+            </SimpleGrid>
+          </Checkbox.Group>
+          <Textarea
+            id={`${ids}-purpose`}
+            label="Purpose"
+            description={`What the data is for and who will use it (at least ${LIMITS.purpose} characters).`}
+            value={draft.purpose}
+            onChange={(e) => set('purpose', e.currentTarget.value)}
+            rows={3}
+            maxLength={2000}
+            required
+            withAsterisk={false}
+            error={shown.purpose}
+          />
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <TextInput
+              id={`${ids}-legalBasis`}
+              label="Legal basis"
+              description="The law or agreement that allows this use."
+              placeholder="e.g. Public Sector (Governance) Act 2018, s. 25"
+              value={draft.legalBasis}
+              onChange={(e) => set('legalBasis', e.currentTarget.value)}
+              required
+              withAsterisk={false}
+              error={shown.legalBasis}
             />
-            <code>{c.name}</code> <PersonalDataBadge kind={c.personalData} />
-          </label>
-        ))}
-      </fieldset>
-      <label htmlFor={`${ids}-purpose`}>Purpose</label>
-      <textarea {...field('purpose')} rows={3} required minLength={20} maxLength={2000} />
-      <label htmlFor={`${ids}-legalBasis`}>Legal basis</label>
-      <input
-        {...field('legalBasis')}
-        required
-        minLength={5}
-        placeholder="e.g. Public Sector (Governance) Act 2018, s. 25"
-      />
-      <label htmlFor={`${ids}-durationDays`}>Duration (days)</label>
-      <input {...field('durationDays')} type="number" min={1} max={730} required />
-      <label htmlFor={`${ids}-project`}>Project (optional)</label>
-      <input {...field('project')} />
-      <label htmlFor={`${ids}-partners`}>Partner agencies (comma-separated, optional)</label>
-      <input {...field('partners')} placeholder="e.g. MOE, HDB" />
-      <div className="actions">
-        <button type="submit" disabled={create.isPending || columns.length === 0}>
-          Send request
-        </button>
-        <button type="button" className="secondary" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
-      {create.isError && <ErrorState title="The request was not sent" error={create.error} />}
-    </form>
+            <NumberInput
+              id={`${ids}-durationDays`}
+              label="Duration (days)"
+              description={`How long you need access, up to ${LIMITS.maxDays} days.`}
+              value={draft.durationDays}
+              onChange={(value) => set('durationDays', value)}
+              min={1}
+              max={LIMITS.maxDays}
+              allowDecimal={false}
+              allowNegative={false}
+              required
+              withAsterisk={false}
+              error={shown.durationDays}
+            />
+            <TextInput
+              id={`${ids}-project`}
+              label="Project (optional)"
+              value={draft.project}
+              onChange={(e) => set('project', e.currentTarget.value)}
+              error={shown.project}
+            />
+            <TextInput
+              id={`${ids}-partners`}
+              label="Partner agencies (optional)"
+              description="Separate agencies with commas."
+              placeholder="e.g. MOE, HDB"
+              value={draft.partners}
+              onChange={(e) => set('partners', e.currentTarget.value)}
+              error={shown.partners}
+            />
+          </SimpleGrid>
+          <Group gap="sm" wrap="wrap">
+            <Button type="submit" loading={create.isPending}>
+              Send request
+            </Button>
+            <Button variant="default" onClick={onDone}>
+              Cancel
+            </Button>
+          </Group>
+          {create.isError && <ErrorState title="The request was not sent" error={create.error} />}
+        </Stack>
+      </form>
+    </Paper>
   )
 }

@@ -1,4 +1,6 @@
+import { Anchor, Box, Stack, Text, Title } from '@mantine/core'
 import { Link } from 'react-router'
+import { type DataColumn, DataTable } from '../../../components/ui/data-table.js'
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { formatDateTime } from '../../../lib/format.js'
 import { useMe } from '../../../lib/use-me.js'
@@ -13,30 +15,44 @@ export function RequestsPage() {
   const queue = useRequests({ status: ['submitted', 'needs-info'] })
   const toDecide = (queue.data ?? []).filter((r) => r.requester.id !== me.data?.user.id)
   return (
-    <section aria-labelledby="requests-heading">
-      <h1 id="requests-heading">Data requests</h1>
+    <Stack gap="xl">
+      <div>
+        <Title order={1}>Data requests</Title>
+        <Text c="dimmed" mt={4}>
+          Ask for datasets you may not read yet, follow each request's clock, and see what you have
+          been granted.
+        </Text>
+      </div>
       {steward && (
-        <>
-          <h2>Steward queue</h2>
-          <p className="lede">
+        <Box component="section" aria-labelledby="queue-heading">
+          <Title order={2} id="queue-heading">
+            Steward queue
+          </Title>
+          <Text c="dimmed" mb="sm">
             Requests for your agency's datasets waiting for a decision, oldest clock first. The
             target is a decision within 7 working days.
-          </p>
+          </Text>
           <RequestTable
             caption="Waiting for your agency"
             query={{ ...queue, data: [...toDecide].sort(byUrgency) }}
-            empty="Nothing waits for a decision."
+            emptyTitle="Nothing to decide"
+            empty="No request for your agency's datasets is waiting for a decision."
             showRequester
           />
-        </>
+        </Box>
       )}
-      <h2>My requests &amp; grants</h2>
-      <RequestTable
-        caption="Requests you made, newest first"
-        query={mine}
-        empty="You have not requested any dataset yet. Find one and use “Request access” on its page."
-      />
-    </section>
+      <Box component="section" aria-labelledby="mine-heading">
+        <Title order={2} id="mine-heading" mb="sm">
+          My requests &amp; grants
+        </Title>
+        <RequestTable
+          caption="Requests you made, newest first"
+          query={mine}
+          emptyTitle="No requests yet"
+          empty="You have not requested any dataset yet. Find one and use “Request access” on its page."
+        />
+      </Box>
+    </Stack>
   )
 }
 
@@ -47,14 +63,57 @@ function byUrgency(a: RequestSummary, b: RequestSummary): number {
   return left(a) - left(b)
 }
 
+function columnsOf(showRequester: boolean): DataColumn<RequestSummary>[] {
+  return [
+    {
+      id: 'dataset',
+      header: 'Dataset',
+      sortValue: (r) => r.dataset.title,
+      cell: (r) => (
+        <Anchor component={Link} to={`/requests/${r.id}`}>
+          {r.dataset.title}
+        </Anchor>
+      ),
+    },
+    ...(showRequester
+      ? [
+          {
+            id: 'requester',
+            header: 'Requester',
+            sortValue: (r: RequestSummary) => `${r.requester.username} (${r.requester.agency})`,
+          },
+        ]
+      : []),
+    {
+      id: 'submitted',
+      header: 'Submitted',
+      sortValue: (r) => r.submittedAt,
+      cell: (r) => formatDateTime(r.submittedAt),
+    },
+    { id: 'status', header: 'Status', cell: (r) => <StatusBadge status={r.status} /> },
+    { id: 'clock', header: 'Clock', cell: (r) => <ServiceLevelBadge level={r.serviceLevel} /> },
+    {
+      id: 'until',
+      header: 'Access until',
+      sortValue: (r) => r.grant?.expiresAt ?? null,
+      cell: (r) => (r.grant ? formatDateTime(r.grant.expiresAt) : '—'),
+    },
+  ]
+}
+
+const QUEUE_COLUMNS = columnsOf(true)
+const MY_COLUMNS = columnsOf(false)
+
 function RequestTable({
   caption,
   query,
+  emptyTitle,
   empty,
   showRequester = false,
 }: {
   caption: string
   query: { isPending: boolean; isError: boolean; error: unknown; data?: RequestSummary[] }
+  emptyTitle: string
   empty: string
   showRequester?: boolean
 }) {
@@ -62,42 +121,13 @@ function RequestTable({
   if (query.isError)
     return <ErrorState title="The requests could not be loaded" error={query.error} />
   const requests = query.data ?? []
-  if (requests.length === 0) return <EmptyState title="No requests">{empty}</EmptyState>
+  if (requests.length === 0) return <EmptyState title={emptyTitle}>{empty}</EmptyState>
   return (
-    <table>
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Dataset</th>
-          {showRequester && <th scope="col">Requester</th>}
-          <th scope="col">Submitted</th>
-          <th scope="col">Status</th>
-          <th scope="col">Clock</th>
-          <th scope="col">Access until</th>
-        </tr>
-      </thead>
-      <tbody>
-        {requests.map((r) => (
-          <tr key={r.id}>
-            <th scope="row">
-              <Link to={`/requests/${r.id}`}>{r.dataset.title}</Link>
-            </th>
-            {showRequester && (
-              <td>
-                {r.requester.username} ({r.requester.agency})
-              </td>
-            )}
-            <td>{formatDateTime(r.submittedAt)}</td>
-            <td>
-              <StatusBadge status={r.status} />
-            </td>
-            <td>
-              <ServiceLevelBadge level={r.serviceLevel} />
-            </td>
-            <td>{r.grant ? formatDateTime(r.grant.expiresAt) : '—'}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      caption={caption}
+      columns={showRequester ? QUEUE_COLUMNS : MY_COLUMNS}
+      rows={requests}
+      rowKey={(r) => r.id}
+    />
   )
 }

@@ -1,30 +1,70 @@
+import { Button, Modal, Stack, Text, Textarea, VisuallyHidden } from '@mantine/core'
+import { useDisclosure } from '@mantine/hooks'
 import { type FormEvent, useId, useState } from 'react'
 import { ErrorState } from '../../../components/ui/page-state.js'
 import { useRevokeGrant } from '../api/use-requests.js'
+import { DialogActions } from './dialog-actions.js'
 
-/** Ends a grant at once, saying why; the grantee is told. */
-export function RevokeGrant({ grantId }: { grantId: string }) {
+const MIN_REASON = 5
+
+/**
+ * Ends a grant at once, saying why; the grantee is told. The button opens a dialog that asks for
+ * the reason, so access is never ended by a stray click.
+ */
+export function RevokeGrant({ grantId, grantee }: { grantId: string; grantee?: string }) {
   const id = useId()
   const revoke = useRevokeGrant()
+  const [opened, { open, close }] = useDisclosure(false)
   const [reason, setReason] = useState('')
+  const [tried, setTried] = useState(false)
+  const error =
+    reason.trim().length < MIN_REASON
+      ? `Give a reason of at least ${MIN_REASON} characters; the grantee will read it.`
+      : undefined
+
   function send(event: FormEvent) {
     event.preventDefault()
-    revoke.mutate({ id: grantId, reason: reason.trim() })
+    setTried(true)
+    if (error) {
+      document.getElementById(`${id}-reason`)?.focus()
+      return
+    }
+    revoke.mutate({ id: grantId, reason: reason.trim() }, { onSuccess: close })
   }
+
   return (
-    <form onSubmit={send} aria-label="Revoke access" className="inline-form">
-      <label htmlFor={id}>Reason to revoke</label>
-      <input
-        id={id}
-        value={reason}
-        onChange={(e) => setReason(e.target.value)}
-        required
-        minLength={5}
-      />
-      <button type="submit" className="secondary" disabled={revoke.isPending}>
-        Revoke
-      </button>
-      {revoke.isError && <ErrorState title="Not revoked" error={revoke.error} />}
-    </form>
+    <>
+      <Button variant="outline" color="red.9" size="xs" onClick={open}>
+        Revoke access{grantee && <VisuallyHidden> of {grantee}</VisuallyHidden>}…
+      </Button>
+      <Modal
+        opened={opened}
+        onClose={close}
+        title="Revoke access"
+        closeButtonProps={{ 'aria-label': 'Close' }}
+      >
+        <form onSubmit={send} aria-label="Revoke access" noValidate>
+          <Stack gap="md">
+            <Text size="sm">
+              Access ends at once{grantee ? ` for ${grantee}` : ''}. They are told, with your
+              reason.
+            </Text>
+            <Textarea
+              id={`${id}-reason`}
+              label="Reason to revoke"
+              value={reason}
+              onChange={(e) => setReason(e.currentTarget.value)}
+              rows={2}
+              required
+              withAsterisk={false}
+              error={tried && error}
+              data-autofocus
+            />
+            <DialogActions submit="Revoke" danger pending={revoke.isPending} onCancel={close} />
+            {revoke.isError && <ErrorState title="Access was not revoked" error={revoke.error} />}
+          </Stack>
+        </form>
+      </Modal>
+    </>
   )
 }

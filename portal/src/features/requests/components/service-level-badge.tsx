@@ -1,4 +1,21 @@
+import { Badge, VisuallyHidden } from '@mantine/core'
 import type { RequestSummary } from '../api/use-requests.js'
+
+/**
+ * Badge tones: dark enough that the text keeps 4.5:1 on the badge's own tint (WCAG AA). The words
+ * always carry the meaning; the colour only repeats it.
+ */
+const TONES = {
+  info: 'govBlue',
+  good: '#1e6b34',
+  warn: '#7a4a00',
+  bad: '#a51d1d',
+  neutral: 'gray',
+} as const
+type Tone = keyof typeof TONES
+
+/** Badges wrap rather than clip their words on a narrow screen. */
+const WRAP = { label: { whiteSpace: 'normal', lineHeight: 1.35 } } as const
 
 const dayFormat = new Intl.DateTimeFormat('en-SG', {
   weekday: 'short',
@@ -8,11 +25,22 @@ const dayFormat = new Intl.DateTimeFormat('en-SG', {
 })
 const formatDay = (day: string) => dayFormat.format(new Date(`${day}T00:00:00Z`))
 
+const SLA_TONES: Record<RequestSummary['serviceLevel']['status'], Tone> = {
+  'on-track': 'info',
+  'due-soon': 'warn',
+  overdue: 'bad',
+  paused: 'neutral',
+  met: 'good',
+  missed: 'bad',
+  closed: 'neutral',
+}
+
 /** The working-day clock of a request, in words, coloured by how close it is to 7 days. */
 export function ServiceLevelBadge({ level }: { level: RequestSummary['serviceLevel'] }) {
+  const due = level.due ? ` · due ${formatDay(level.due)}` : ''
   const text = {
-    'on-track': `Working day ${level.workingDays} of ${level.limit}${level.due ? ` · due ${formatDay(level.due)}` : ''}`,
-    'due-soon': `Due soon: working day ${level.workingDays} of ${level.limit}${level.due ? ` · due ${formatDay(level.due)}` : ''}`,
+    'on-track': `Working day ${level.workingDays} of ${level.limit}${due}`,
+    'due-soon': `Due soon: working day ${level.workingDays} of ${level.limit}${due}`,
     overdue: `Overdue: working day ${level.workingDays} of ${level.limit}`,
     paused: `Clock paused at day ${level.workingDays}: waiting for the requester`,
     met: `Decided in ${level.decisionWorkingDays} working days`,
@@ -20,26 +48,53 @@ export function ServiceLevelBadge({ level }: { level: RequestSummary['serviceLev
     closed: 'Withdrawn',
   }[level.status]
   return (
-    <span
-      className={`badge badge-sla-${level.status}`}
+    <Badge
+      variant="light"
+      color={TONES[SLA_TONES[level.status]]}
+      tt="none"
+      size="lg"
+      fw={600}
+      h="auto"
+      py={4}
+      styles={WRAP}
       title={level.confirmed ? undefined : 'Counted with public holidays not yet confirmed'}
     >
       {text}
-      {level.confirmed ? '' : ' *'}
-    </span>
+      {!level.confirmed && (
+        <>
+          <span aria-hidden> *</span>
+          <VisuallyHidden> (public holidays not yet confirmed)</VisuallyHidden>
+        </>
+      )}
+    </Badge>
   )
 }
 
-const STATUS_LABELS: Record<RequestSummary['status'], string> = {
-  submitted: 'Submitted',
-  'needs-info': 'Needs information',
-  active: 'Access granted',
-  expired: 'Access expired',
-  revoked: 'Access revoked',
-  rejected: 'Rejected',
-  withdrawn: 'Withdrawn',
+const STATUSES: Record<RequestSummary['status'], { label: string; tone: Tone }> = {
+  submitted: { label: 'Submitted', tone: 'info' },
+  'needs-info': { label: 'Needs information', tone: 'warn' },
+  active: { label: 'Access granted', tone: 'good' },
+  expired: { label: 'Access expired', tone: 'neutral' },
+  revoked: { label: 'Access revoked', tone: 'bad' },
+  rejected: { label: 'Rejected', tone: 'bad' },
+  withdrawn: { label: 'Withdrawn', tone: 'neutral' },
 }
 
+/** Where a request (or its grant) stands, in words. */
 export function StatusBadge({ status }: { status: RequestSummary['status'] }) {
-  return <span className={`badge badge-status-${status}`}>{STATUS_LABELS[status]}</span>
+  const { label, tone } = STATUSES[status]
+  return (
+    <Badge
+      variant="light"
+      color={TONES[tone]}
+      tt="none"
+      size="lg"
+      fw={600}
+      h="auto"
+      py={4}
+      styles={WRAP}
+    >
+      {label}
+    </Badge>
+  )
 }

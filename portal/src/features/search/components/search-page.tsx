@@ -1,10 +1,28 @@
-import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react'
+import {
+  Anchor,
+  Box,
+  Button,
+  Card,
+  Checkbox,
+  Grid,
+  Group,
+  NativeSelect,
+  Pagination,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core'
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react'
 import { Link, useSearchParams } from 'react-router'
+import { ClassificationBadge } from '../../../components/ui/classification-badge.js'
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { formatCount, formatDateTime } from '../../../lib/format.js'
 import {
   type FacetName,
   PAGE_SIZE,
+  type SearchData,
   type SearchHitInfo,
   type SearchState,
   useSearch,
@@ -55,7 +73,6 @@ export function SearchPage({ alsoFound }: { alsoFound?: (q: string) => ReactNode
   const state = readState(params)
   const search = useSearch(state)
   const [text, setText] = useState(state.q)
-  const inputId = useId()
   useEffect(() => setText(state.q), [state.q])
   const update = (next: Partial<SearchState>) =>
     setParams(writeState({ ...state, page: 1, ...next }))
@@ -63,97 +80,144 @@ export function SearchPage({ alsoFound }: { alsoFound?: (q: string) => ReactNode
     event.preventDefault()
     update({ q: text.trim() })
   }
-  const toggle = (facet: FacetName, value: string) => {
-    const current = state.filters[facet] ?? []
-    const next = current.includes(value) ? current.filter((v) => v !== value) : [...current, value]
-    update({ filters: { ...state.filters, [facet]: next } })
-  }
+  const total = search.data?.total
+  const pages = total === undefined ? 0 : Math.ceil(total / PAGE_SIZE)
 
   return (
-    <section aria-labelledby="search-heading">
-      <h1 id="search-heading">Find data</h1>
+    <Stack component="section" aria-labelledby="search-heading" gap="md">
+      <div>
+        <Title order={1} id="search-heading">
+          Find data
+        </Title>
+        <Text c="dimmed">
+          Search every dataset the agencies publish, by the words you would use for it.
+        </Text>
+      </div>
       <search>
-        <form className="search-form" onSubmit={submit}>
-          <label htmlFor={inputId}>Search datasets</label>
-          <input
-            id={inputId}
-            type="search"
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-            placeholder="e.g. planning area population, postal code, rainfall"
-          />
-          <button type="submit">Search</button>
+        <form onSubmit={submit}>
+          <Group align="flex-end" gap="sm" wrap="nowrap">
+            <TextInput
+              label="Search datasets"
+              type="search"
+              value={text}
+              onChange={(e) => setText(e.currentTarget.value)}
+              placeholder="e.g. planning area population, postal code, rainfall"
+              style={{ flex: 1, minWidth: 0 }}
+            />
+            <Button type="submit">Search</Button>
+          </Group>
         </form>
       </search>
-      <div className="search-layout">
-        <aside aria-label="Filters" className="facets">
-          {search.data &&
-            FACET_NAMES.map((facet) => {
-              const values = search.data.facets[facet]
-              if (values.length === 0) return null
-              return (
-                <fieldset key={facet}>
-                  <legend>{FACET_TITLES[facet]}</legend>
-                  {values.map(({ value, count }) => (
-                    <label key={value} className="facet-option">
-                      <input
-                        type="checkbox"
-                        checked={state.filters[facet]?.includes(value) ?? false}
-                        onChange={() => toggle(facet, value)}
-                      />
-                      {value} <span className="count">({count})</span>
-                    </label>
-                  ))}
-                </fieldset>
-              )
-            })}
-        </aside>
-        <div className="results">
-          <div className="results-bar">
-            <p aria-live="polite">
-              {search.data
-                ? `${formatCount(search.data.total)} dataset${search.data.total === 1 ? '' : 's'}`
-                : ''}
-              {state.q ? ` for "${state.q}"` : ''}
-            </p>
-            <label>
-              Sort by{' '}
-              <select
-                value={state.sort}
-                onChange={(e) => update({ sort: e.target.value as SearchState['sort'] })}
-              >
-                <option value="relevance">Relevance</option>
-                <option value="updated">Recently updated</option>
-                <option value="popular">Popularity</option>
-              </select>
-            </label>
-          </div>
-          {search.isPending ? (
-            <Loading label="Searching…" />
-          ) : search.isError ? (
-            <ErrorState title="The search failed" error={search.error} />
-          ) : search.data.hits.length === 0 ? (
-            <EmptyState title="No datasets match">
-              Try fewer words, another spelling, or clear some filters.
-            </EmptyState>
-          ) : (
-            <>
-              <ul className="cards">
-                {search.data.hits.map((hit) => (
-                  <ResultCard key={hit.id} hit={hit} />
-                ))}
-              </ul>
-              <Pager
-                total={search.data.total}
-                page={state.page}
-                onPage={(page) => setParams(writeState({ ...state, page }))}
+      <Grid gap="lg">
+        <Grid.Col span={{ base: 12, md: 3 }}>
+          <aside aria-label="Filters">
+            {search.data && (
+              <Facets
+                facets={search.data.facets}
+                selected={state.filters}
+                onChange={(facet, values) =>
+                  update({ filters: { ...state.filters, [facet]: values } })
+                }
               />
-            </>
-          )}
-          {state.q && alsoFound?.(state.q)}
-        </div>
-      </div>
-    </section>
+            )}
+          </aside>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 9 }}>
+          <Stack gap="md">
+            <Group justify="space-between" align="flex-end" gap="sm" wrap="wrap">
+              <Text aria-live="polite" fw={600}>
+                {total === undefined
+                  ? ''
+                  : `${formatCount(total)} dataset${total === 1 ? '' : 's'}${state.q ? ` for "${state.q}"` : ''}`}
+              </Text>
+              <NativeSelect
+                label="Sort by"
+                value={state.sort}
+                onChange={(e) => update({ sort: e.currentTarget.value as SearchState['sort'] })}
+                data={SORTS}
+              />
+            </Group>
+            {search.isPending ? (
+              <Loading label="Searching…" />
+            ) : search.isError ? (
+              <ErrorState title="The search failed" error={search.error} />
+            ) : search.data.hits.length === 0 ? (
+              <EmptyState title="No datasets match">
+                Try fewer words, another spelling, or clear some filters.
+              </EmptyState>
+            ) : (
+              <>
+                <Stack component="ul" gap="sm" p={0} m={0} style={{ listStyle: 'none' }}>
+                  {search.data.hits.map((hit) => (
+                    <ResultCard key={hit.id} hit={hit} />
+                  ))}
+                </Stack>
+                {pages > 1 && (
+                  <Box component="nav" aria-label="Result pages">
+                    <Pagination
+                      total={pages}
+                      value={state.page}
+                      onChange={(page) => setParams(writeState({ ...state, page }))}
+                      getItemProps={(page) => ({ 'aria-label': `Page ${page}` })}
+                      getControlProps={(control) => ({ 'aria-label': CONTROL_NAMES[control] })}
+                    />
+                  </Box>
+                )}
+              </>
+            )}
+            {state.q && alsoFound?.(state.q)}
+          </Stack>
+        </Grid.Col>
+      </Grid>
+    </Stack>
+  )
+}
+
+const SORTS = [
+  { value: 'relevance', label: 'Relevance' },
+  { value: 'updated', label: 'Recently updated' },
+  { value: 'popular', label: 'Popularity' },
+]
+
+const CONTROL_NAMES = {
+  first: 'First page',
+  previous: 'Previous page',
+  next: 'Next page',
+  last: 'Last page',
+} as const
+
+/** One group of checkboxes per facet, each value with how many datasets carry it. */
+function Facets({
+  facets,
+  selected,
+  onChange,
+}: {
+  facets: SearchData['facets']
+  selected: SearchState['filters']
+  onChange: (facet: FacetName, values: string[]) => void
+}) {
+  return (
+    <SimpleGrid cols={{ base: 2, md: 1 }} spacing="md" verticalSpacing="md">
+      {FACET_NAMES.map((facet) => {
+        const values = facets[facet]
+        if (values.length === 0) return null
+        return (
+          <Checkbox.Group
+            key={facet}
+            label={FACET_TITLES[facet]}
+            value={selected[facet] ?? []}
+            onChange={(next) => onChange(facet, next)}
+            styles={{ label: { fontWeight: 700 } }}
+          >
+            <Stack gap={6} mt={6}>
+              {values.map(({ value, count }) => (
+                <Checkbox key={value} value={value} label={`${value} (${count})`} />
+              ))}
+            </Stack>
+          </Checkbox.Group>
+        )
+      })}
+    </SimpleGrid>
   )
 }
 
@@ -165,59 +229,44 @@ function ResultCard({ hit }: { hit: SearchHitInfo }) {
     hit.matched.columns.length > 0 && `columns ${hit.matched.columns.join(', ')}`,
     hit.matched.typo && 'a similar word',
   ].filter(Boolean)
+  const facts: [string, string][] = [
+    ['Rows', hit.rowCount === null ? 'Not published' : formatCount(hit.rowCount)],
+    ['Updated', formatDateTime(hit.updatedAt)],
+    ['Sample', hit.sampleAvailable ? 'Available' : 'None'],
+  ]
   return (
-    <li className="card">
-      <h2>
-        <Link to={`/datasets/${hit.slug}`}>{hit.title}</Link>
-      </h2>
-      <p className="meta">
-        {hit.agency} · {hit.trustedCentre} ·{' '}
-        <span className={`badge badge-${hit.classification.security}`}>
-          {hit.classification.label}
-        </span>
-      </p>
-      <p>{hit.description}</p>
-      <dl className="facts">
-        <div>
-          <dt>Rows</dt>
-          <dd>{hit.rowCount === null ? 'Not published' : formatCount(hit.rowCount)}</dd>
-        </div>
-        <div>
-          <dt>Updated</dt>
-          <dd>{formatDateTime(hit.updatedAt)}</dd>
-        </div>
-        <div>
-          <dt>Sample</dt>
-          <dd>{hit.sampleAvailable ? 'Available' : 'None'}</dd>
-        </div>
-      </dl>
-      {why.length > 0 && <p className="why">Matched on {why.join(', ')}</p>}
-    </li>
-  )
-}
-
-function Pager({
-  total,
-  page,
-  onPage,
-}: {
-  total: number
-  page: number
-  onPage: (page: number) => void
-}) {
-  const pages = Math.ceil(total / PAGE_SIZE)
-  if (pages <= 1) return null
-  return (
-    <nav aria-label="Result pages" className="pager">
-      <button type="button" disabled={page <= 1} onClick={() => onPage(page - 1)}>
-        Previous
-      </button>
-      <span>
-        Page {page} of {pages}
-      </span>
-      <button type="button" disabled={page >= pages} onClick={() => onPage(page + 1)}>
-        Next
-      </button>
-    </nav>
+    <Card component="li" withBorder padding="md">
+      <Stack gap={6}>
+        <Title order={2} size="h4">
+          <Anchor component={Link} to={`/datasets/${hit.slug}`}>
+            {hit.title}
+          </Anchor>
+        </Title>
+        <Group gap="xs" wrap="wrap">
+          <ClassificationBadge classification={hit.classification} />
+          <Text size="sm" c="dimmed">
+            {hit.agency} · {hit.trustedCentre}
+          </Text>
+        </Group>
+        <Text lineClamp={3}>{hit.description}</Text>
+        <Group component="dl" gap="lg" wrap="wrap" m={0}>
+          {facts.map(([label, value]) => (
+            <Group key={label} gap={6} wrap="nowrap">
+              <Text component="dt" size="sm" c="dimmed">
+                {label}
+              </Text>
+              <Text component="dd" size="sm" m={0}>
+                {value}
+              </Text>
+            </Group>
+          ))}
+        </Group>
+        {why.length > 0 && (
+          <Text size="sm" c="dimmed" fs="italic">
+            Matched on {why.join(', ')}
+          </Text>
+        )}
+      </Stack>
+    </Card>
   )
 }

@@ -1,7 +1,28 @@
-import { type FormEvent, useId, useState } from 'react'
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Code,
+  CopyButton,
+  Group,
+  NumberInput,
+  Paper,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core'
+import { type FormEvent, useState } from 'react'
+import { type DataColumn, DataTable } from '../../../components/ui/data-table.js'
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { formatDateTime } from '../../../lib/format.js'
-import { type NewToken, useCreateToken, useRevokeToken, useTokens } from '../api/use-tokens.js'
+import {
+  type ApiTokenInfo,
+  type NewToken,
+  useCreateToken,
+  useRevokeToken,
+  useTokens,
+} from '../api/use-tokens.js'
 
 /** Personal API tokens for scripts: create one (its secret is shown once), see them, revoke them. */
 export function TokensPage() {
@@ -10,121 +31,149 @@ export function TokensPage() {
   const revoke = useRevokeToken()
   const [name, setName] = useState('')
   const [write, setWrite] = useState(false)
-  const [days, setDays] = useState(30)
-  const ids = { name: useId(), days: useId(), write: useId() }
+  const [days, setDays] = useState<number | string>(30)
 
   const submit = (event: FormEvent) => {
     event.preventDefault()
     const request: NewToken = {
       name,
       scopes: write ? ['read', 'write'] : ['read'],
-      expiresInDays: days,
+      expiresInDays: Number(days),
     }
     create.mutate(request, { onSuccess: () => setName('') })
   }
 
-  return (
-    <section aria-labelledby="tokens-heading">
-      <h1 id="tokens-heading">API tokens</h1>
-      <p className="lede">
-        Scripts call the API with <code>Authorization: Bearer &lt;token&gt;</code>. A token acts as
-        you, within the scopes you give it, until it expires or you revoke it.
-      </p>
+  const columns: readonly DataColumn<ApiTokenInfo>[] = [
+    { id: 'name', header: 'Name', cell: (t) => t.name, rowHeader: true },
+    { id: 'scopes', header: 'Scopes', cell: (t) => t.scopes.join(', ') },
+    { id: 'expires', header: 'Expires', cell: (t) => formatDateTime(t.expiresAt) },
+    {
+      id: 'used',
+      header: 'Last used',
+      cell: (t) => (t.lastUsedAt ? formatDateTime(t.lastUsedAt) : 'Never'),
+    },
+    {
+      id: 'status',
+      header: 'Status',
+      cell: (t) =>
+        t.revokedAt ? (
+          `Revoked ${formatDateTime(t.revokedAt)}`
+        ) : (
+          <Button
+            type="button"
+            size="xs"
+            variant="outline"
+            color="red.9"
+            onClick={() => revoke.mutate(t.id)}
+            disabled={revoke.isPending}
+            aria-label={`Revoke ${t.name}`}
+          >
+            Revoke
+          </Button>
+        ),
+    },
+  ]
 
-      <form className="panel" onSubmit={submit} aria-labelledby="new-token-heading">
-        <h2 id="new-token-heading">New token</h2>
-        <label htmlFor={ids.name}>Name</label>
-        <input
-          id={ids.name}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          required
-          maxLength={100}
-          placeholder="e.g. nightly sync"
-        />
-        <label htmlFor={ids.days}>Expires after (days)</label>
-        <input
-          id={ids.days}
-          type="number"
-          min={1}
-          max={365}
-          value={days}
-          onChange={(e) => setDays(Number(e.target.value))}
-          required
-        />
-        <div className="checkbox">
-          <input
-            id={ids.write}
-            type="checkbox"
-            checked={write}
-            onChange={(e) => setWrite(e.target.checked)}
+  return (
+    <Stack component="section" aria-labelledby="tokens-heading" gap="lg">
+      <div>
+        <Title order={1} id="tokens-heading">
+          API tokens
+        </Title>
+        <Text c="dimmed" maw="48rem">
+          Scripts call the API with <Code>Authorization: Bearer &lt;token&gt;</Code>. A token acts
+          as you, within the scopes you give it, until it expires or you revoke it.
+        </Text>
+      </div>
+
+      <Paper
+        component="form"
+        withBorder
+        p="md"
+        onSubmit={submit}
+        aria-labelledby="new-token-heading"
+        maw="36rem"
+      >
+        {/* Every field is required, so none is starred. */}
+        <Stack gap="sm">
+          <Title order={2} size="h3" id="new-token-heading">
+            New token
+          </Title>
+          <TextInput
+            label="Name"
+            description="What the token is for, so you recognise it later"
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            required
+            withAsterisk={false}
+            maxLength={100}
+            placeholder="e.g. nightly sync"
           />
-          <label htmlFor={ids.write}>
-            Allow changes (write scope); without it the token can only read
-          </label>
-        </div>
-        <button type="submit" disabled={create.isPending}>
-          Create token
-        </button>
-        {create.isError && <ErrorState title="The token was not created" error={create.error} />}
-      </form>
+          <NumberInput
+            label="Expires after (days)"
+            min={1}
+            max={365}
+            clampBehavior="strict"
+            allowDecimal={false}
+            value={days}
+            onChange={setDays}
+            required
+            withAsterisk={false}
+            maw="12rem"
+          />
+          <Checkbox
+            label="Allow changes (write scope); without it the token can only read"
+            checked={write}
+            onChange={(e) => setWrite(e.currentTarget.checked)}
+          />
+          <Group>
+            <Button type="submit" loading={create.isPending}>
+              Create token
+            </Button>
+          </Group>
+          {create.isError && <ErrorState title="The token was not created" error={create.error} />}
+        </Stack>
+      </Paper>
 
       {create.data && (
-        <div className="notice notice-success" role="status">
-          <p>
-            <strong>Copy your new token now.</strong> It will not be shown again.
-          </p>
-          <code className="secret">{create.data.token}</code>
-        </div>
+        <Alert color="green" variant="light" role="status" maw="48rem">
+          <Stack gap="xs">
+            <Text fw={700}>Copy your new token now. It will not be shown again.</Text>
+            <Group gap="sm" wrap="nowrap" align="flex-start">
+              <Code block style={{ flex: 1, minWidth: 0, wordBreak: 'break-all' }}>
+                {create.data.token}
+              </Code>
+              <CopyButton value={create.data.token}>
+                {({ copied, copy }) => (
+                  <Button type="button" variant="default" onClick={copy} aria-live="polite">
+                    {copied ? 'Copied' : 'Copy'}
+                  </Button>
+                )}
+              </CopyButton>
+            </Group>
+          </Stack>
+        </Alert>
       )}
 
-      <h2>Your tokens</h2>
-      {tokens.isPending ? (
-        <Loading label="Loading tokens…" />
-      ) : tokens.isError ? (
-        <ErrorState title="Your tokens could not be loaded" error={tokens.error} />
-      ) : tokens.data.length === 0 ? (
-        <EmptyState title="No tokens yet">
-          Create one above to call the API from a script.
-        </EmptyState>
-      ) : (
-        <table>
-          <caption>{tokens.data.length} tokens, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Scopes</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.data.map((token) => (
-              <tr key={token.id}>
-                <th scope="row">{token.name}</th>
-                <td>{token.scopes.join(', ')}</td>
-                <td>{formatDateTime(token.expiresAt)}</td>
-                <td>{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : 'Never'}</td>
-                <td>
-                  {token.revokedAt ? (
-                    `Revoked ${formatDateTime(token.revokedAt)}`
-                  ) : (
-                    <button
-                      type="button"
-                      onClick={() => revoke.mutate(token.id)}
-                      disabled={revoke.isPending}
-                      aria-label={`Revoke ${token.name}`}
-                    >
-                      Revoke
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+      <Stack gap="xs">
+        <Title order={2}>Your tokens</Title>
+        {tokens.isPending ? (
+          <Loading label="Loading tokens…" />
+        ) : tokens.isError ? (
+          <ErrorState title="Your tokens could not be loaded" error={tokens.error} />
+        ) : tokens.data.length === 0 ? (
+          <EmptyState title="No tokens yet">
+            Create one above to call the API from a script.
+          </EmptyState>
+        ) : (
+          <DataTable
+            caption={`${tokens.data.length} token${tokens.data.length === 1 ? '' : 's'}, newest first`}
+            columns={columns}
+            rows={tokens.data}
+            rowKey={(t) => t.id}
+          />
+        )}
+      </Stack>
+    </Stack>
   )
 }

@@ -1,0 +1,170 @@
+import {
+  Alert,
+  Checkbox,
+  Code,
+  Fieldset,
+  NativeSelect,
+  SimpleGrid,
+  Stack,
+  TextInput,
+} from '@mantine/core'
+import { type FormEvent, useId, useState } from 'react'
+import { ErrorState, Loading } from '../../../components/ui/page-state.js'
+import { type RequestDetail, useDatasetColumns, useRequestStep } from '../api/use-requests.js'
+import { DialogActions } from './dialog-actions.js'
+
+const DAY_MS = 86_400_000
+/** A day as `YYYY-MM-DD` in Singapore, the form a date input reads and writes. */
+const isoDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Singapore' })
+const longDay = new Intl.DateTimeFormat('en-SG', { dateStyle: 'long', timeZone: 'UTC' })
+const formatDay = (day: string) => longDay.format(new Date(`${day}T00:00:00Z`))
+
+/**
+ * Approve, narrowing the columns, the rows and the end date if the project needs less. Sits in
+ * the "Approve this request" dialog.
+ */
+export function ApproveForm({ request, onDone }: { request: RequestDetail; onDone: () => void }) {
+  const all = useDatasetColumns(request.dataset.slug, request.columns === null)
+  if (request.columns === null && all.isPending)
+    return <Loading label="Loading the dataset's columns…" />
+  if (request.columns === null && all.isError)
+    return <ErrorState title="The columns could not be loaded" error={all.error} />
+  return (
+    <ApproveFields
+      request={request}
+      requested={request.columns ?? all.data ?? []}
+      onDone={onDone}
+    />
+  )
+}
+
+function ApproveFields({
+  request,
+  requested,
+  onDone,
+}: {
+  request: RequestDetail
+  requested: string[]
+  onDone: () => void
+}) {
+  const ids = useId()
+  const step = useRequestStep(request.id)
+  const [columns, setColumns] = useState<string[]>(requested)
+  const [filterColumn, setFilterColumn] = useState('')
+  const [filterValues, setFilterValues] = useState('')
+  const [until, setUntil] = useState('')
+  const [tried, setTried] = useState(false)
+  const values = filterValues
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean)
+  // The grant may end no later than the duration asked for, counted from now: the last whole day.
+  const now = Date.now()
+  const firstDay = isoDay.format(now)
+  const lastDay = isoDay.format(now + (request.durationDays - 1) * DAY_MS)
+
+  const problems: Partial<Record<'columns' | 'values' | 'until', string>> = {}
+  if (columns.length === 0)
+    problems.columns = 'Share at least one column, or reject the request instead.'
+  if (filterColumn && values.length === 0)
+    problems.values = 'List at least one value, or choose “(all rows)”.'
+  if (until && (until < firstDay || until > lastDay))
+    problems.until = `Choose a day from ${formatDay(firstDay)} to ${formatDay(lastDay)}, or leave it empty.`
+  const shown = tried ? problems : {}
+
+  function send(event: FormEvent) {
+    event.preventDefault()
+    setTried(true)
+    const first = Object.keys(problems)[0]
+    if (first) {
+      const target =
+        first === 'columns'
+          ? document.querySelector<HTMLInputElement>(`[id^="${ids}-column-"]`)
+          : document.getElementById(`${ids}-${first}`)
+      target?.focus()
+      return
+    }
+    step.mutate(
+      {
+        action: 'approve',
+        body: {
+          ...(columns.length < requested.length && { columns }),
+          ...(filterColumn &&
+            values.length > 0 && {
+              rowFilter: [{ column: filterColumn, op: 'in' as const, values }],
+            }),
+          // The end of the chosen day in Singapore.
+          ...(until && { expiresAt: `${until}T23:59:59+08:00` }),
+        },
+      },
+      { onSuccess: onDone },
+    )
+  }
+
+  return (
+    <form onSubmit={send} aria-label="Approve" noValidate>
+      <Stack gap="md">
+        {request.approvalsNeeded > 1 && (
+          <Alert role="note" variant="light" color="govBlue" title="Two stewards must approve">
+            This dataset is Sensitive-High: {request.approvalsNeeded} approvals by different
+            stewards are needed, and the grant takes the narrowest conditions of them.
+          </Alert>
+        )}
+        <Checkbox.Group
+          label="Columns to share"
+          description="Untick any column the project does not need."
+          value={columns}
+          onChange={setColumns}
+          error={shown.columns}
+        >
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs" mt="xs">
+            {requested.map((name) => (
+              <Checkbox
+                key={name}
+                id={`${ids}-column-${name}`}
+                value={name}
+                label={<Code>{name}</Code>}
+              />
+            ))}
+          </SimpleGrid>
+        </Checkbox.Group>
+        <Fieldset legend="Rows to share (optional)" variant="filled">
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <NativeSelect
+              id={`${ids}-column`}
+              label="Only rows whose"
+              value={filterColumn}
+              onChange={(e) => setFilterColumn(e.currentTarget.value)}
+              data={[{ value: '', label: '(all rows)' }, ...requested]}
+            />
+            <TextInput
+              id={`${ids}-values`}
+              label="is one of (comma-separated)"
+              placeholder="e.g. BEDOK, TAMPINES"
+              value={filterValues}
+              onChange={(e) => setFilterValues(e.currentTarget.value)}
+              disabled={!filterColumn}
+              required={Boolean(filterColumn)}
+              withAsterisk={false}
+              error={shown.values}
+            />
+          </SimpleGrid>
+        </Fieldset>
+        <TextInput
+          id={`${ids}-until`}
+          type="date"
+          label="Access ends on"
+          description={`Optional. Leave empty for the full ${request.durationDays} days asked for; the last possible day is ${formatDay(lastDay)}.`}
+          value={until}
+          onChange={(e) => setUntil(e.currentTarget.value)}
+          min={firstDay}
+          max={lastDay}
+          error={shown.until}
+          maw={280}
+        />
+        <DialogActions submit="Approve" pending={step.isPending} onCancel={onDone} />
+        {step.isError && <ErrorState title="The request was not approved" error={step.error} />}
+      </Stack>
+    </form>
+  )
+}

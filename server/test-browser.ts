@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs'
+import { mkdir, readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { type Browser, chromium, type Page } from 'playwright-core'
+
+/** Where Debian installs Chromium; CHROMIUM_PATH points elsewhere. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+/**
+ * Whether a browser test runs: always in CI (which installs Chromium, so a missing browser fails
+ * there), on a laptop only when Chromium is present, saying so when it is not.
+ */
+export function browserTestsRun(): boolean {
+  const present = existsSync(CHROMIUM)
+  const required = process.env.CI === 'true' || process.env.CI === '1'
+  if (!present && !required) {
+    process.stderr.write(`Browser test skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)\n`)
+  }
+  return present || required
+}
+
+/** Debian's Chromium, headless, with nothing reaching out to the network by itself. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+}
+
+/** Saves a full-page screenshot under test-results/ (CI keeps the folder as an artifact). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir('test-results', { recursive: true })
+  await page.screenshot({ path: join('test-results', `${name}.png`), fullPage: true })
+}
+
+/** Collects console errors and uncaught exceptions of a page, to assert there were none. */
+export function watchProblems(page: Page): string[] {
+  const problems: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text())
+  })
+  page.on('pageerror', (error) => problems.push(error.message))
+  return problems
+}
+
+interface AxeViolation {
+  id: string
+  impact: string | null
+  help: string
+  nodes: { target: string[]; failureSummary?: string }[]
+}
+
+let axeSource: string | undefined
+
+/**
+ * Runs axe-core's WCAG 2.1 A and AA rules on the page as it is now and returns the violations,
+ * each as one readable line (rule, what it asks, where), so a failing test says what to fix.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  axeSource ??= await readFile(
+    createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+    'utf8',
+  )
+  // Evaluated in the page, where `window` and `document` exist (this file is compiled for Node).
+  if (!(await page.evaluate<boolean>("'axe' in window")))
+    await page.addScriptTag({ content: axeSource })
+  const violations = await page.evaluate<unknown[]>(`axe
+    .run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    })
+    .then((result) => result.violations)`)
+  return (violations as AxeViolation[]).map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help} at ${v.nodes
+        .slice(0, 5)
+        .map(
+          (n) =>
+            `${n.target.join(' ')}${n.failureSummary ? ` [${n.failureSummary.replace(/\s+/g, ' ')}]` : ''}`,
+        )
+        .join('; ')}`,
+  )
+}
