@@ -112,6 +112,7 @@ describe.skipIf(!browserTestsRun())('the portal as people use it, in Chromium', 
     problems.push(...watchProblems(page))
     await page.goto(server.url)
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor()
+    if (!audited.has('sign-in')) await check(page, 'sign-in')
     await page.getByRole('link', { name: 'Sign in with your government account' }).click()
     // The identity provider's own pages: log in, then consent to the portal.
     await page.locator('input[name="login"]').fill(account.sub)
@@ -125,9 +126,13 @@ describe.skipIf(!browserTestsRun())('the portal as people use it, in Chromium', 
     return page
   }
 
-  /** Axe on the page as it stands, a screenshot of it, and the result kept for the summary. */
+  /**
+   * Axe on the page as it stands, its heading outline (one h1, no level skipped), a screenshot,
+   * and the result kept for the summary.
+   */
   async function check(page: Page, name: string): Promise<void> {
     await screenshot(page, `journey-${name}`)
+    expect(await headingProblems(page), `headings on ${name}`).toEqual([])
     const violations = await axeViolations(page)
     audited.set(name, violations)
     for (const v of violations) process.stderr.write(`axe on ${name}: ${v}\n`)
@@ -219,10 +224,10 @@ describe.skipIf(!browserTestsRun())('the portal as people use it, in Chromium', 
     const page = await signIn(OFFICER)
     officerWithGrant = page
     await page.getByRole('link', { name: /^Inbox, \d+ unread$/ }).click()
-    await page
-      .getByRole('link', { name: `Your request for ${DATASET} is approved` })
-      .first()
-      .click()
+    const approved = page.getByRole('link', { name: `Your request for ${DATASET} is approved` })
+    await approved.first().waitFor()
+    await check(page, 'officer-inbox')
+    await approved.first().click()
     await page.getByText('Access granted').first().waitFor()
     expect(new URL(page.url()).pathname).toBe(requestPath)
 
@@ -336,7 +341,11 @@ describe.skipIf(!browserTestsRun())('the portal as people use it, in Chromium', 
     await tabTo(officer, 'Request access')
     await officer.keyboard.press('Enter')
     await officer.getByRole('form', { name: 'Request access' }).waitFor()
-    await tabTo(officer, 'Purpose')
+    // Sent empty: it says what to fix, and the keyboard lands on the first field to fix.
+    await tabTo(officer, 'Send request')
+    await officer.keyboard.press('Enter')
+    await officer.getByText(/^Say what the data is for in at least 20 characters/).waitFor()
+    expect(await focusedName(officer)).toBe('Purpose')
     await officer.keyboard.type('School catchment planning by planning area, 2027 intake')
     await tabTo(officer, 'Legal basis')
     await officer.keyboard.type('Education Act 1957, s. 8')
@@ -370,6 +379,8 @@ describe.skipIf(!browserTestsRun())('the portal as people use it, in Chromium', 
     await tabTo(steward, 'Approve')
     await steward.keyboard.press('Enter')
     await steward.getByText('Access granted').first().waitFor()
+    // The "Approve…" button is gone with the step: the keyboard is on the request's heading.
+    await expect.poll(() => focusedName(steward)).toBe(`Request for ${DATASET}`)
     expect(await steward.getByText(/^Columns /).textContent()).not.toContain('person_source')
   })
 
@@ -465,5 +476,23 @@ async function tooWide(page: Page): Promise<string[]> {
       .filter((el) => !wide.includes(el.parentElement))
       .slice(0, 5)
       .map((el) => el.tagName.toLowerCase() + '.' + [...el.classList].join('.') + ' ' + Math.round(el.getBoundingClientRect().right) + 'px')
+  })()`)
+}
+
+/** Where the page's heading outline breaks: not exactly one h1, or a level skipped going down. */
+async function headingProblems(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`(() => {
+    const visible = (el) => el.getClientRects().length > 0 || el.closest('[class*="VisuallyHidden"]')
+    const headings = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].filter(visible)
+    const problems = []
+    const ones = headings.filter((h) => h.tagName === 'H1').length
+    if (ones !== 1) problems.push(ones + ' h1 elements')
+    let previous = 0
+    for (const h of headings) {
+      const level = Number(h.tagName[1])
+      if (level > previous + 1) problems.push('h' + level + ' "' + h.textContent.trim() + '" after h' + previous)
+      previous = level
+    }
+    return problems
   })()`)
 }

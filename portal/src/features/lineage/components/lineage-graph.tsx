@@ -1,6 +1,6 @@
 import '@xyflow/react/dist/style.css'
 import './lineage-graph.css'
-import { Box, Button, Group, Stack, Text, TextInput } from '@mantine/core'
+import { Box, Button, Group, Stack, Text } from '@mantine/core'
 import { useElementSize } from '@mantine/hooks'
 import {
   Background,
@@ -12,9 +12,10 @@ import {
   ReactFlowProvider,
   type Viewport,
 } from '@xyflow/react'
-import { type FormEvent, useCallback, useMemo, useState } from 'react'
+import { useCallback, useMemo, useState } from 'react'
 import type { LineageNode } from '../api/use-lineage.js'
 import { type CollapsedGraph, collapseWide, type NodeGroup } from './collapse-groups.js'
+import { FindInGraph, useFindInGraph } from './graph-find.js'
 import { layoutGraph, NODE_HEIGHT, NODE_WIDTH } from './graph-layout.js'
 import { type LineageFlowNode, nodeTypes } from './graph-nodes.js'
 
@@ -130,27 +131,13 @@ function LineageCanvas({ nodes, focus, selected, highlighted, onSelect }: GraphP
     setView((v) => centred(centrePoint, v.zoom < MIN_LEGIBLE ? LEGIBLE : v.zoom))
   }
 
-  const [find, setFind] = useState('')
-  const [foundAt, setFoundAt] = useState(-1)
-  const matches = useMemo(() => {
-    const text = find.trim().toLowerCase()
-    if (!text) return []
-    return nodes
-      .filter((n) => `${n.data.namespace} ${n.data.name}`.toLowerCase().includes(text))
-      .sort((a, b) => a.data.name.localeCompare(b.data.name))
-  }, [nodes, find])
-  const matched = useMemo(() => new Set(matches.map((m) => m.id)), [matches])
-  const goToNext = (event: FormEvent) => {
-    event.preventDefault()
-    if (matches.length === 0) return
-    const index = (foundAt + 1) % matches.length
-    const target = matches[index] as LineageNode
-    setFoundAt(index)
+  const finder = useFindInGraph(nodes, (target) => {
     const group = groupOf.get(target.id)
     if (group) setExpanded((open) => new Set([...open, group.id]))
     setCentreOn(target.id)
     onSelect(target)
-  }
+  })
+  const matched = finder.matched
 
   const flowNodes = useMemo((): LineageFlowNode[] => {
     const lit = (id: string) => highlighted.size === 0 || highlighted.has(id)
@@ -262,39 +249,7 @@ function LineageCanvas({ nodes, focus, selected, highlighted, onSelect }: GraphP
   return (
     <Stack gap="xs">
       <Group gap="sm" wrap="wrap" align="center">
-        <form onSubmit={goToNext}>
-          <Group gap={6} wrap="nowrap">
-            <TextInput
-              type="search"
-              size="sm"
-              aria-label="Find a node in the graph"
-              placeholder="Find in graph"
-              value={find}
-              onChange={(event) => {
-                setFind(event.currentTarget.value)
-                setFoundAt(-1)
-              }}
-            />
-            <Button
-              type="submit"
-              size="sm"
-              variant="default"
-              disabled={matches.length === 0}
-              aria-label={foundAt >= 0 ? 'Next match in the graph' : 'Find in the graph'}
-            >
-              {foundAt >= 0 ? 'Next' : 'Find'}
-            </Button>
-          </Group>
-        </form>
-        <Text size="sm" c="dimmed" aria-live="polite">
-          {!find.trim()
-            ? ''
-            : matches.length === 0
-              ? 'no match'
-              : foundAt >= 0
-                ? `${foundAt + 1} of ${matches.length}`
-                : `${matches.length} ${matches.length === 1 ? 'match' : 'matches'}`}
-        </Text>
+        <FindInGraph finder={finder} />
         <Text size="sm" c="dimmed">
           {`${plural(datasets, 'dataset')}, ${plural(jobs, 'job')}${folded > 0 ? ` (${folded} folded into ${plural(collapsed.groups.length, 'group')})` : ''}`}
         </Text>

@@ -10,6 +10,7 @@ import {
 } from '@mantine/core'
 import { type FormEvent, useId, useState } from 'react'
 import { ErrorState, Loading } from '../../../components/ui/page-state.js'
+import { focusFirstProblem } from '../../../lib/focus-first-problem.js'
 import { type RequestDetail, useDatasetColumns, useRequestStep } from '../api/use-requests.js'
 import { DialogActions } from './dialog-actions.js'
 
@@ -75,15 +76,7 @@ function ApproveFields({
   function send(event: FormEvent) {
     event.preventDefault()
     setTried(true)
-    const first = Object.keys(problems)[0]
-    if (first) {
-      const target =
-        first === 'columns'
-          ? document.querySelector<HTMLInputElement>(`[id^="${ids}-column-"]`)
-          : document.getElementById(`${ids}-${first}`)
-      target?.focus()
-      return
-    }
+    if (focusFirstProblem(ids, problems)) return
     step.mutate(
       {
         action: 'approve',
@@ -121,7 +114,7 @@ function ApproveFields({
             {requested.map((name) => (
               <Checkbox
                 key={name}
-                id={`${ids}-column-${name}`}
+                id={`${ids}-columns-${name}`}
                 value={name}
                 label={<Code>{name}</Code>}
               />

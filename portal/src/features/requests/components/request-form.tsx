@@ -19,6 +19,7 @@ import {
   PersonalDataBadge,
   type PersonalDataKind,
 } from '../../../components/ui/personal-data-badge.js'
+import { focusFirstProblem } from '../../../lib/focus-first-problem.js'
 import { useCreateRequest } from '../api/use-requests.js'
 
 const listOf = (text: string) =>
@@ -98,16 +99,7 @@ export function RequestForm({
   function submit(event: FormEvent) {
     event.preventDefault()
     setTried(true)
-    const first = Object.keys(problems)[0]
-    if (first) {
-      // Columns are a group: focus its first box.
-      const target =
-        first === 'columns'
-          ? document.querySelector<HTMLInputElement>(`[id^="${ids}-column-"]`)
-          : document.getElementById(`${ids}-${first}`)
-      target?.focus()
-      return
-    }
+    if (focusFirstProblem(ids, problems)) return
     const all = draft.columns.length === dataset.columns.length
     create.mutate(
       {
@@ -170,7 +162,7 @@ export function RequestForm({
               {dataset.columns.map((c) => (
                 <Checkbox
                   key={c.name}
-                  id={`${ids}-column-${c.name}`}
+                  id={`${ids}-columns-${c.name}`}
                   value={c.name}
                   label={
                     <>

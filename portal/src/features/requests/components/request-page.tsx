@@ -55,7 +55,7 @@ export function RequestPage() {
               </Text>
             </Breadcrumbs>
           </Box>
-          <Title order={1} id="request-heading">
+          <Title order={1} id="request-heading" tabIndex={-1}>
             Request for {r.dataset.title}
           </Title>
           <Group gap="xs" wrap="wrap" role="group" aria-label="Where this request stands">

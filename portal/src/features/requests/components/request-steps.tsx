@@ -1,6 +1,6 @@
 import { Box, Button, Group, Modal, Stack, Text, Textarea, Title } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
-import { type FormEvent, type ReactNode, useId, useState } from 'react'
+import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react'
 import { ErrorState } from '../../../components/ui/page-state.js'
 import { type RequestDetail, useRequestStep } from '../api/use-requests.js'
 import { ApproveForm } from './approve-form.js'
@@ -71,6 +71,15 @@ function StepDialog({
   children: (close: () => void) => ReactNode
 }) {
   const [opened, { open, close }] = useDisclosure(false)
+  // Once a step is taken, this button goes with the step, and the focus with it: the keyboard
+  // goes to the request's heading, from where the new state reads on, not to the top of the page.
+  useEffect(
+    () => () => {
+      if (!document.activeElement || document.activeElement === document.body)
+        document.getElementById('request-heading')?.focus()
+    },
+    [],
+  )
   return (
     <>
       <Button variant={variant} color={danger ? 'red.9' : undefined} onClick={open}>
