@@ -14,6 +14,8 @@ export interface QueryHistoryRow {
   bytes: number | null
   started_at: Date
   finished_at: Date | null
+  /** Set by a cancel that reached another replica than the one running the query. */
+  cancel_requested_at: Date | null
 }
 
 export interface QueryServiceTables {
@@ -44,6 +46,14 @@ export const queryServiceMigrations: MigrationSet = {
           .createIndex('query_history_user')
           .on('query_history')
           .columns(['user_id', 'seq'])
+          .execute()
+      },
+    },
+    '20261122-19-query-service-cancel-anywhere': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('query_history')
+          .addColumn('cancel_requested_at', 'timestamptz')
           .execute()
       },
     },

@@ -11,6 +11,7 @@ import type { QueryServiceTables } from './migrations.js'
 import { observeStream } from './observed-stream.js'
 import type { QueryPool } from './query-pool.js'
 import { copyQuery, type QueryResult, runQuery, streamChunks } from './run-query.js'
+import { createRunningQueries } from './running-queries.js'
 import { openSandbox, type SandboxLimits, type SandboxView, viewsOf } from './sandbox.js'
 
 export const QUERY_FORMATS = ['json', 'csv', 'ndjson', 'arrow', 'parquet'] as const
@@ -58,7 +59,7 @@ export interface HistoryEntry {
  * the datasets it read.
  */
 export function createQueryService(options: QueryServiceOptions) {
-  const running = new Map<string, { userId: string; cancel: () => void }>()
+  const running = createRunningQueries(options.db, options.now)
 
   /** The run's history row, as running; `finish` records how it ended. */
   const startHistory = (id: string, user: User, request: { sql: string; format: string }) =>
@@ -144,7 +145,7 @@ export function createQueryService(options: QueryServiceOptions) {
       views = viewsOf(entitlements)
       await startHistory(id, user, request)
       recorded = true
-      running.set(id, { userId: user.id, cancel: () => abort.abort() })
+      running.track(id, user.id, () => abort.abort())
       const copyFormat = request.format === 'ndjson' ? 'json' : request.format
       const file = await copyFile(
         (writablePath) =>
@@ -170,7 +171,7 @@ export function createQueryService(options: QueryServiceOptions) {
       )
       // Still cancellable while DuckDB writes what the client is already reading.
       void file.done.then(async ({ rows, bytes, completed, error }) => {
-        running.delete(id)
+        running.untrack(id)
         try {
           await finish(
             id,
@@ -197,7 +198,7 @@ export function createQueryService(options: QueryServiceOptions) {
         body: file.body,
       }
     } catch (error) {
-      running.delete(id)
+      running.untrack(id)
       try {
         if (recorded) await finish(id, user, views, used, failure(error), requestId, request.format)
       } finally {
@@ -255,7 +256,7 @@ export function createQueryService(options: QueryServiceOptions) {
           limits: options.limits,
         })
         await startHistory(id, user, request)
-        running.set(id, { userId: user.id, cancel: () => abort.abort() })
+        running.track(id, user.id, () => abort.abort())
       } catch (error) {
         sandbox?.close()
         release()
@@ -264,7 +265,7 @@ export function createQueryService(options: QueryServiceOptions) {
       const box = sandbox
       const views = box.views
       const done = () => {
-        running.delete(id)
+        running.untrack(id)
         box.close()
         release()
       }
@@ -411,11 +412,8 @@ export function createQueryService(options: QueryServiceOptions) {
     },
 
     /** Stops one of the caller's running queries; false when there is none by that id. */
-    cancel(user: User, id: string): boolean {
-      const query = running.get(id)
-      if (!query || query.userId !== user.id) return false
-      query.cancel()
-      return true
+    cancel(user: User, id: string): Promise<boolean> {
+      return running.cancel(user.id, id)
     },
 
     async history(user: User, limit = 50): Promise<HistoryEntry[]> {

@@ -40,7 +40,7 @@ export const queryRoutes = (service: QueryService) =>
       return c.json({ ok: true as const, data: history })
     })
     .post('/:id/cancel', async (c) => {
-      if (!service.cancel(callerOf(c), c.req.param('id')))
+      if (!(await service.cancel(callerOf(c), c.req.param('id'))))
         throw new NotFoundError(`No running query '${c.req.param('id')}' of yours`)
       return c.json({ ok: true as const, data: { cancelled: true } })
     })

@@ -83,7 +83,8 @@ export function createTestApp(runtime: Runtime) {
 
 /** Headers that make a request as the named fixture user (session cookie plus CSRF token). */
 export async function signInAs(
-  app: ReturnType<typeof createApp>,
+  /** The app in process, or any server over HTTP: something that answers a path. */
+  app: { request(path: string, init?: RequestInit): Response | Promise<Response> },
   username: string,
 ): Promise<Record<string, string>> {
   const res = await app.request('/api/auth/dev/sign-in', {

@@ -1,0 +1,182 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { freePort } from '../fixtures/index.js'
+import { openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+
+/** A server process as operators run it (`main.ts start`), on a port of its own. */
+interface Replica {
+  url: string
+  process: ChildProcess
+  /** Answers a path like the app in process does, over real HTTP. */
+  request(path: string, init?: RequestInit): Promise<Response>
+}
+
+async function startReplica(env: Record<string, string>): Promise<Replica> {
+  const port = await freePort()
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'server', 'main.ts'), 'start'],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  )
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 180_000
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`The replica on ${port} exited (${child.exitCode})`)
+    const healthy = await fetch(`${url}/api/health`).then(
+      (res) => res.ok,
+      () => false,
+    )
+    if (healthy) break
+    if (Date.now() > deadline) throw new Error(`The replica on ${port} never became healthy`)
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  return {
+    url,
+    process: child,
+    request: (path, init) => fetch(`${url}${path}`, init),
+  }
+}
+
+async function stopReplica(replica: Replica | undefined): Promise<void> {
+  if (!replica || replica.process.exitCode !== null) return
+  const exited = once(replica.process, 'exit')
+  replica.process.kill('SIGTERM')
+  await exited
+}
+
+/** A JSON call as a signed-in person (their cookie and CSRF token). */
+async function call<T>(
+  replica: Replica,
+  method: string,
+  path: string,
+  as: Record<string, string>,
+  body?: unknown,
+): Promise<{ status: number; data: T; message?: string }> {
+  const res = await replica.request(path, {
+    method,
+    headers: { ...as, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  const answer = (await res.json()) as { data: T; error?: { message: string } }
+  return { status: res.status, data: answer.data, message: answer.error?.message }
+}
+
+// Two server processes on one PostgreSQL and one data directory, as a load balancer would see
+// them: nothing a request needs may live in one process's memory.
+describe('two replicas on one PostgreSQL database and one data directory', () => {
+  let runtime: TestRuntime
+  let a: Replica
+  let b: Replica
+
+  beforeAll(async () => {
+    // Loads the fixture data once, as the first deployment would; the replicas then start on it.
+    runtime = await openTestRuntime({ backend: 'postgres', postgresUrl: inject('postgresUrl') })
+    const env = {
+      DATA_DIR: runtime.dataDir,
+      DATABASE_URL: runtime.config.DATABASE_URL ?? '',
+      FIXTURE_SCALE: String(runtime.config.FIXTURE_SCALE),
+      DEV_SIGN_IN: 'true',
+      LOG_LEVEL: 'warn',
+    }
+    a = await startReplica(env)
+    b = await startReplica(env)
+  })
+  afterAll(async () => {
+    await Promise.all([stopReplica(a), stopReplica(b)])
+    await runtime?.dispose()
+  })
+
+  it('keeps a session signed in on one replica valid on the other, and signs it out on both', async () => {
+    const officer = await signInAs(a, 'officer.moh')
+    const me = await call<{ user: { username: string } }>(b, 'GET', '/api/auth/me', officer)
+    expect(me.data.user.username).toBe('officer.moh')
+    expect((await call(b, 'POST', '/api/auth/sign-out', officer, {})).status).toBe(200)
+    expect((await call<unknown>(a, 'GET', '/api/auth/me', officer)).data).toBeNull()
+  })
+
+  it('cancels a query running on one replica through the other', async () => {
+    const officer = await signInAs(a, 'officer.moh')
+    const id = 'q_replica-cancel-0001'
+    const runaway = call(a, 'POST', '/api/query', officer, {
+      id,
+      sql: 'WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r',
+      format: 'json',
+    })
+    // The cancel reaches replica B, which does not run the query: it is marked, and A stops it.
+    let cancelled: { status: number } | undefined
+    for (let i = 0; i < 100 && cancelled?.status !== 200; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      cancelled = await call(b, 'POST', `/api/query/${id}/cancel`, officer, {})
+    }
+    expect(cancelled?.status).toBe(200)
+    const answer = await runaway
+    expect(answer.message).toBe('The query was cancelled')
+    const history = await call<{ id: string; status: string }[]>(
+      b,
+      'GET',
+      '/api/query/history',
+      officer,
+    )
+    expect(history.data.find((entry) => entry.id === id)?.status).toBe('cancelled')
+    // Nobody else's query can be cancelled from anywhere.
+    const other = await signInAs(b, 'officer.moe')
+    expect((await call(b, 'POST', `/api/query/${id}/cancel`, other, {})).status).toBe(404)
+  })
+
+  it('grants once when stewards approve one request through both replicas at once, and the other replica enforces it at once', async () => {
+    const officer = await signInAs(b, 'officer.moh')
+    const steward = await signInAs(a, 'steward.dos')
+    const query = (replica: Replica) =>
+      call<{ rows: unknown[][] }>(replica, 'POST', '/api/query', officer, {
+        sql: 'SELECT count(*) AS persons FROM person_address_pa',
+        format: 'json',
+      })
+    // Not granted yet: neither replica lets the officer read the full data.
+    expect((await query(a)).status).toBeGreaterThanOrEqual(400)
+    expect((await query(b)).status).toBeGreaterThanOrEqual(400)
+
+    const created = await call<{ id: string }>(b, 'POST', '/api/requests', officer, {
+      dataset: 'person-address-pa',
+      columns: ['planning_area_code', 'age_band', 'sex'],
+      purpose: 'Plan polyclinic capacity by planning area and age band',
+      legalBasis: 'Public Sector (Governance) Act 2018, s. 25',
+      durationDays: 60,
+    })
+    expect(created.status).toBe(201)
+    const id = created.data.id
+
+    // The same approval through both replicas at the same moment: one wins, the other is told.
+    const [viaA, viaB] = await Promise.all([
+      call(a, 'POST', `/api/requests/${id}/approve`, steward, {}),
+      call(b, 'POST', `/api/requests/${id}/approve`, steward, {}),
+    ])
+    expect([viaA.status, viaB.status].sort()).toEqual([200, 409])
+    const grants = await runtime.db
+      .selectFrom('grants')
+      .select(['id'])
+      .where('request_id', '=', id)
+      .execute()
+    expect(grants).toHaveLength(1)
+
+    // Granted on one replica, readable through the other at once; revoked, gone at once.
+    const granted = await query(a)
+    expect(granted.status).toBe(200)
+    expect((await query(b)).status).toBe(200)
+    const revoked = await call(b, 'POST', `/api/grants/${grants[0]?.id}/revoke`, steward, {
+      reason: 'Project closed early',
+    })
+    expect(revoked.status).toBe(200)
+    expect((await query(a)).status).toBeGreaterThanOrEqual(400)
+    expect((await query(b)).status).toBeGreaterThanOrEqual(400)
+  })
+})
