@@ -148,6 +148,11 @@ export const CONFIG_KEYS = {
       .transform((v) => v.replace(/\/$/, ''))
       .optional(),
   },
+  PROCESS_TIMEOUT_SECONDS: {
+    default: '30',
+    help: 'A server or command silent this long is taken for dead: its unfinished queries and runs are marked failed.',
+    schema: integer(2, 3600),
+  },
   SESSION_TTL_HOURS: {
     default: '12',
     help: 'How long a sign-in lasts before the person must sign in again.',

@@ -103,5 +103,18 @@ export const coreMigrations: MigrationSet = {
           for each statement execute function audit_log_append_only()`.execute(db)
       },
     },
+    '20261122-20-core-processes': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('processes')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('host', 'text', (c) => c.notNull())
+          .addColumn('pid', 'integer', (c) => c.notNull())
+          .addColumn('started_at', 'timestamptz', (c) => c.notNull())
+          .addColumn('heartbeat_at', 'timestamptz', (c) => c.notNull())
+          .execute()
+      },
+    },
   },
 }

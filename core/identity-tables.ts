@@ -8,6 +8,17 @@ export interface CoreTables {
   api_tokens: ApiTokenRow
   auth_flows: AuthFlowRow
   audit_log: AuditRow
+  processes: ProcessRow
+}
+
+/** A server or command process that is alive while it beats (see process-registry.ts). */
+export interface ProcessRow {
+  id: string
+  kind: string
+  host: string
+  pid: number
+  started_at: Date
+  heartbeat_at: Date
 }
 
 export interface AgencyRow {

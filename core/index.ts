@@ -85,6 +85,7 @@ export {
   SINGAPORE_BBOX,
 } from './planning-areas.js'
 export { POSTAL_SECTORS, type PostalSector, postalSectorOf } from './postal-sectors.js'
+export { type ProcessRegistry, registerProcess } from './process-registry.js'
 export { hashSecret, newSecretToken, secretsEqual } from './secret-token.js'
 export {
   type AuthFlow,

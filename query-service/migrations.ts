@@ -16,6 +16,8 @@ export interface QueryHistoryRow {
   finished_at: Date | null
   /** Set by a cancel that reached another replica than the one running the query. */
   cancel_requested_at: Date | null
+  /** The process running it (core's process registry). */
+  process_id: string | null
 }
 
 export interface QueryServiceTables {
@@ -55,6 +57,11 @@ export const queryServiceMigrations: MigrationSet = {
           .alterTable('query_history')
           .addColumn('cancel_requested_at', 'timestamptz')
           .execute()
+      },
+    },
+    '20261122-22-query-service-process': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('query_history').addColumn('process_id', 'text').execute()
       },
     },
   },

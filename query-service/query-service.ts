@@ -28,6 +28,8 @@ export interface QueryServiceOptions {
   recordUse: (datasetId: string, kind: 'queries' | 'downloads') => Promise<void>
   audit: Pick<AuditLog, 'append'>
   now: () => Date
+  /** This process in core's registry, written on every query it runs. */
+  processId?: string
 }
 
 export type QueryAnswer =
@@ -73,6 +75,8 @@ export function createQueryService(options: QueryServiceOptions) {
         views: '[]',
         status: 'running',
         started_at: options.now(),
+        process_id: options.processId ?? null,
+        cancel_requested_at: null,
       })
       .execute()
 
@@ -414,6 +418,23 @@ export function createQueryService(options: QueryServiceOptions) {
     /** Stops one of the caller's running queries; false when there is none by that id. */
     cancel(user: User, id: string): Promise<boolean> {
       return running.cancel(user.id, id)
+    },
+
+    /** Marks the queries left running by processes that died as failed, saying so; how many. */
+    async failInterrupted(processIds: readonly string[]): Promise<number> {
+      if (processIds.length === 0) return 0
+      const failed = await options.db
+        .updateTable('query_history')
+        .set({
+          status: 'failed',
+          error: 'The server running this query stopped before it finished',
+          finished_at: options.now(),
+        })
+        .where('status', '=', 'running')
+        .where('process_id', 'in', [...processIds])
+        .returning('id')
+        .execute()
+      return failed.length
     },
 
     async history(user: User, limit = 50): Promise<HistoryEntry[]> {

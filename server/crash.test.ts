@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { systemAbility } from '../core/index.js'
 import { generateFixtures } from '../fixtures/index.js'
+import { recoverInterrupted } from './recover-interrupted.js'
 import { openTestRuntime, type TestRuntime } from './test-runtime.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -24,7 +25,12 @@ describe('a fusion killed half-way', () => {
   let runtime: TestRuntime
   let bigFeeds: string
   beforeAll(async () => {
-    runtime = await openTestRuntime({ backend: 'postgres', postgresUrl: inject('postgresUrl') })
+    runtime = await openTestRuntime({
+      backend: 'postgres',
+      postgresUrl: inject('postgresUrl'),
+      // Silent for 2 s is dead: the killed command's run is marked failed soon after.
+      env: { PROCESS_TIMEOUT_SECONDS: '2' },
+    })
     bigFeeds = await mkdtemp(join(tmpdir(), 'big-feeds-'))
     // A larger delivery, so the fusion writes for long enough to be killed while writing.
     await generateFixtures({ directory: bigFeeds, seed: 7, scale: 30 })
@@ -48,6 +54,7 @@ describe('a fusion killed half-way', () => {
           DATA_DIR: runtime.dataDir,
           DATABASE_URL: runtime.config.DATABASE_URL,
           LOG_LEVEL: 'silent',
+          PROCESS_TIMEOUT_SECONDS: '2',
         },
         stdio: 'ignore',
       },
@@ -68,6 +75,14 @@ describe('a fusion killed half-way', () => {
       (r) => r.kind === 'fuse' && r.status === 'running',
     )
     expect(killed?.subject).toBe('person_address_pa')
+    // Once its process has been silent past the timeout, it is marked failed, saying why.
+    await new Promise((resolve) => setTimeout(resolve, 2_500))
+    expect(await recoverInterrupted(runtime)).toMatchObject({ runs: 1 })
+    const marked = (await runtime.trustedCentre.listRuns()).find((r) => r.id === killed?.id)
+    expect(marked).toMatchObject({ status: 'failed' })
+    expect(marked?.message).toMatch(/^Interrupted: the process running it stopped/)
+    // Marking again finds nothing: the dead process is forgotten.
+    expect(await recoverInterrupted(runtime)).toEqual({ runs: 0, queries: 0 })
 
     const [next] = await runtime.trustedCentre.fuse('person_address_pa')
     expect(next?.publication).toMatchObject({ version: 2, created: true })

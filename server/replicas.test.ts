@@ -48,7 +48,8 @@ async function startReplica(env: Record<string, string>): Promise<Replica> {
 }
 
 async function stopReplica(replica: Replica | undefined): Promise<void> {
-  if (!replica || replica.process.exitCode !== null) return
+  // Ended already: by itself (exit code) or killed (signal).
+  if (!replica || replica.process.exitCode !== null || replica.process.signalCode !== null) return
   const exited = once(replica.process, 'exit')
   replica.process.kill('SIGTERM')
   await exited
@@ -80,8 +81,14 @@ describe('two replicas on one PostgreSQL database and one data directory', () =>
 
   beforeAll(async () => {
     // Loads the fixture data once, as the first deployment would; the replicas then start on it.
-    runtime = await openTestRuntime({ backend: 'postgres', postgresUrl: inject('postgresUrl') })
+    runtime = await openTestRuntime({
+      backend: 'postgres',
+      postgresUrl: inject('postgresUrl'),
+      env: { PROCESS_TIMEOUT_SECONDS: '2' },
+    })
     const env = {
+      // A replica silent for 2 s is dead; the others look every second.
+      PROCESS_TIMEOUT_SECONDS: '2',
       DATA_DIR: runtime.dataDir,
       DATABASE_URL: runtime.config.DATABASE_URL ?? '',
       FIXTURE_SCALE: String(runtime.config.FIXTURE_SCALE),
@@ -178,5 +185,39 @@ describe('two replicas on one PostgreSQL database and one data directory', () =>
     expect(revoked.status).toBe(200)
     expect((await query(a)).status).toBeGreaterThanOrEqual(400)
     expect((await query(b)).status).toBeGreaterThanOrEqual(400)
+  })
+
+  // Last: it kills replica A.
+  it('marks a query failed, with the reason, when the replica running it is killed', async () => {
+    const officer = await signInAs(a, 'officer.moh')
+    const id = 'q_replica-killed-0001'
+    const runaway = call(a, 'POST', '/api/query', officer, {
+      id,
+      sql: 'WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r',
+      format: 'json',
+    }).catch((error: unknown) => error)
+    const statusOf = async () =>
+      await runtime.db
+        .selectFrom('query_history')
+        .select(['status', 'error'])
+        .where('id', '=', id)
+        .executeTakeFirst()
+    await expect.poll(statusOf, { timeout: 10_000 }).toMatchObject({ status: 'running' })
+    const exited = once(a.process, 'exit')
+    a.process.kill('SIGKILL')
+    await exited
+    expect(await runaway).toBeInstanceOf(Error)
+    // Replica B notices A's silence and marks what A left running as failed, saying why.
+    await expect.poll(statusOf, { timeout: 15_000, interval: 250 }).toEqual({
+      status: 'failed',
+      error: 'The server running this query stopped before it finished',
+    })
+    const history = await call<{ id: string; status: string }[]>(
+      b,
+      'GET',
+      '/api/query/history',
+      officer,
+    )
+    expect(history.data.find((entry) => entry.id === id)?.status).toBe('failed')
   })
 })

@@ -25,6 +25,8 @@ import {
   migrateToLatest,
   openDatabase,
   openDuckDb,
+  type ProcessRegistry,
+  registerProcess,
 } from '../core/index.js'
 import { createKpiEngine, createKpiReads, type KpiEngine, type KpiReads } from '../kpi/index.js'
 import {
@@ -60,6 +62,8 @@ export interface Runtime {
   /** Sandboxed SQL over what each caller is entitled to. */
   query: QueryService
   trustedCentre: TrustedCentre
+  /** This process on record, and the processes that died without signing off. */
+  processes: ProcessRegistry
   /** The Blueprint KPIs: computed after every fusion and on demand, and read for the dashboard. */
   kpi: { engine: KpiEngine; reads: KpiReads }
   /** OpenLineage events (ours and other tools'), the graph made from them, their validator. */
@@ -83,6 +87,11 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   try {
     const applied = await migrateToLatest(db as Kysely<unknown>, MIGRATIONS)
     log.info({ database: target.kind, applied }, 'database ready')
+    // This process on record: what it leaves unfinished if it dies is marked failed by another.
+    const processes = await registerProcess(db, {
+      kind: process.argv.slice(2).join(' ') || 'runtime',
+      timeoutSeconds: config.PROCESS_TIMEOUT_SECONDS,
+    })
     const duckdb = await openDuckDb({
       threads: config.DUCKDB_THREADS,
       memoryLimit: config.DUCKDB_MEMORY_LIMIT,
@@ -121,6 +130,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       dataDir: config.DATA_DIR,
       pseudonymKey: config.PSEUDONYM_KEY,
       sampleK: config.SAMPLE_K,
+      processId: processes.id,
       lineage: { record: (event) => emitter.emit(event) },
       // New versions may change the KPIs: they are recomputed after every fusion. A failure is
       // logged and never fails the fusion (the last values stay, and "recompute" retries).
@@ -164,13 +174,16 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
         recordUse: (datasetId, kind) => catalog.recordUse(datasetId, kind),
         audit: createAuditLog(db),
         now: () => new Date(),
+        processId: processes.id,
       }),
       trustedCentre,
+      processes,
       kpi: { engine: kpiEngine, reads: createKpiReads(db) },
       lineage,
       auth: authDeps(config, db),
       portalDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'portal', 'dist'),
       async close() {
+        await processes.stop()
         emitter.close()
         duckdb.closeSync()
         await db.destroy()

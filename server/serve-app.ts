@@ -2,6 +2,7 @@ import { type ServerType, serve } from '@hono/node-server'
 import { deliverDue, remindExpiringGrants } from '../catalog/index.js'
 import { AppError, createWorkingDayCalendar } from '../core/index.js'
 import { createApp } from './app.js'
+import { recoverInterrupted } from './recover-interrupted.js'
 import { appDepsOf, type Runtime } from './runtime.js'
 
 export interface RunningServer {
@@ -41,9 +42,10 @@ export async function serveApp(
 }
 
 /**
- * What runs beside the requests: webhook deliveries from the outbox every few seconds, and the
- * expiring-grant reminders every minute. Both are safe to run in every replica at once (the
- * outbox is claimed row by row, reminders are sent once). Returns a stop function.
+ * What runs beside the requests: webhook deliveries from the outbox every few seconds, the
+ * expiring-grant reminders every minute, and marking the work of processes that died as failed.
+ * All are safe to run in every replica at once (the outbox is claimed row by row, reminders are
+ * sent once, only rows still running are marked). Returns a stop function.
  */
 function startBackgroundWork(runtime: Runtime): () => Promise<void> {
   const running = new Set<Promise<unknown>>()
@@ -73,6 +75,9 @@ function startBackgroundWork(runtime: Runtime): () => Promise<void> {
     ),
     every(60_000, 'grant reminders', () =>
       remindExpiringGrants(runtime.db, createWorkingDayCalendar(), new Date()),
+    ),
+    every((runtime.config.PROCESS_TIMEOUT_SECONDS * 1000) / 2, 'recovering interrupted work', () =>
+      recoverInterrupted(runtime),
     ),
   ]
   return async () => {

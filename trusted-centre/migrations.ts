@@ -53,5 +53,11 @@ export const trustedCentreMigrations: MigrationSet = {
         await db.schema.alterTable('tc_runs').addColumn('quality', 'jsonb').execute()
       },
     },
+    '20261122-21-trusted-centre-run-process': {
+      async up(db: Kysely<unknown>) {
+        // The process running it: a run whose process died is marked failed, not left running.
+        await db.schema.alterTable('tc_runs').addColumn('process_id', 'text').execute()
+      },
+    },
   },
 }

@@ -35,9 +35,15 @@ export interface RunStore {
   /** Every successful ingest of a feed, oldest first: the deltas that make up its data. */
   acceptedIngests(feed: string): Promise<Run[]>
   listRuns(options?: { limit?: number }): Promise<Run[]>
+  /** Marks the runs left running by processes that died as failed, saying so; how many. */
+  failInterrupted(processIds: readonly string[], at: Date): Promise<number>
 }
 
-export function createRunStore(db: Kysely<TrustedCentreTables>): RunStore {
+export function createRunStore(
+  db: Kysely<TrustedCentreTables>,
+  /** Written on every run this process starts, so a run it leaves behind can be told apart. */
+  processId: string | null = null,
+): RunStore {
   const accepted = (feed: string) =>
     db
       .selectFrom('tc_runs')
@@ -58,6 +64,7 @@ export function createRunStore(db: Kysely<TrustedCentreTables>): RunStore {
           status: 'running',
           started_at: run.startedAt,
           delivery_sha256: run.deliverySha256 ?? null,
+          process_id: processId,
         })
         .execute()
     },
@@ -126,6 +133,23 @@ export function createRunStore(db: Kysely<TrustedCentreTables>): RunStore {
     async acceptedIngests(feed) {
       const rows = await accepted(feed).orderBy('started_at').orderBy('id').execute()
       return rows.map(rowToRun)
+    },
+
+    async failInterrupted(processIds, at) {
+      if (processIds.length === 0) return 0
+      const failed = await db
+        .updateTable('tc_runs')
+        .set({
+          status: 'failed',
+          finished_at: at,
+          message:
+            'Interrupted: the process running it stopped before it finished; nothing was published',
+        })
+        .where('status', '=', 'running')
+        .where('process_id', 'in', [...processIds])
+        .returning('id')
+        .execute()
+      return failed.length
     },
 
     async listRuns(options = {}) {

@@ -27,6 +27,8 @@ export interface RunRow {
   published: boolean | null
   quality: ColumnType<QualitySummary | null, string | null, string | null>
   message: string | null
+  /** The process that ran it (core's process registry); null for runs from before it existed. */
+  process_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface DeliveryRow {

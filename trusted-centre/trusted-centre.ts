@@ -31,6 +31,8 @@ export interface TrustedCentreDeps {
   sampleK?: number
   /** Told after every fusion call, with its results (e.g. to recompute the KPIs). */
   afterFuse?: (results: readonly FuseResult[]) => Promise<void>
+  /** This process in core's registry, written on every run it starts. */
+  processId?: string
   now?: () => Date
 }
 
@@ -62,11 +64,13 @@ export interface TrustedCentre {
   listRuns(options?: { limit?: number }): Promise<Run[]>
   /** The rows an ingest run refused, in row order. */
   quarantine(runId: string, options?: { limit?: number }): Promise<QuarantinedRow[]>
+  /** Marks the runs left running by processes that died as failed, with the reason; how many. */
+  failInterrupted(processIds: readonly string[]): Promise<number>
 }
 
 /** Wires the Trusted Centre's ingest, fusion and run history to its stores and engine. */
 export function createTrustedCentre(deps: TrustedCentreDeps): TrustedCentre {
-  const runs = createRunStore(deps.db)
+  const runs = createRunStore(deps.db, deps.processId ?? null)
   const now = deps.now ?? (() => new Date())
   const ingestDeps = {
     runs,
@@ -83,6 +87,7 @@ export function createTrustedCentre(deps: TrustedCentreDeps): TrustedCentre {
   }
   return {
     ingest: (feed, file) => ingestDelivery(ingestDeps, findFeedContract(feed), file),
+    failInterrupted: (processIds) => runs.failInterrupted(processIds, now()),
 
     async ingestDirectory(directory) {
       const files = (await readdir(directory)).filter((f) => extname(f) === '.csv').sort()
