@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemAbility } from '../core/index.js'
 import { runEvent } from '../lineage/index.js'
 import { type RunningServer, serveApp } from './serve-app.js'
-import { browserTestsRun, launchChromium, screenshot, watchProblems } from './test-browser.js'
+import {
+  browserTestsRun,
+  launchChromium,
+  runInWorkbench,
+  screenshot,
+  watchProblems,
+} from './test-browser.js'
 import { openTestRuntime, type TestRuntime } from './test-runtime.js'
 
 describe.skipIf(!browserTestsRun())('the portal in Chromium', () => {
@@ -89,22 +95,12 @@ describe.skipIf(!browserTestsRun())('the portal in Chromium', () => {
     await screenshot(page, 'portal-requests')
 
     // The workbench: type SQL into the editor, run it with the keyboard, see typed results.
-    await page
-      .getByRole('navigation', { name: 'Main' })
-      .getByRole('link', { name: 'Query' })
-      .click()
-    await page.getByRole('heading', { level: 1, name: 'Query workbench' }).waitFor()
-    await page.getByRole('list', { name: 'Columns of postal_geocode_reference' }).waitFor()
-    const editor = page.locator('.cm-content')
-    await editor.click()
-    await page.keyboard.type(
+    await runInWorkbench(
+      page,
       'SELECT planning_area_code, count(*) AS n FROM postal_geocode_reference GROUP BY 1 ORDER BY 2 DESC',
     )
-    await page.keyboard.press('Control+Enter')
-    await page
-      .getByRole('status')
-      .filter({ hasText: /rows?$/ })
-      .waitFor()
+    // The caller's views are listed beside the editor, with their columns.
+    await page.getByRole('list', { name: 'Columns of postal_geocode_reference' }).waitFor()
     expect(await page.getByRole('columnheader', { name: /^n / }).count()).toBe(1)
     await screenshot(page, 'portal-workbench')
 

@@ -7,6 +7,7 @@ import {
   axeViolations,
   browserTestsRun,
   launchChromium,
+  runInWorkbench,
   screenshot,
   watchProblems,
 } from './test-browser.js'
@@ -231,21 +232,10 @@ describe.skipIf(!browserTestsRun())('the portal as people use it, in Chromium', 
     await page.getByText('Access granted').first().waitFor()
     expect(new URL(page.url()).pathname).toBe(requestPath)
 
-    await page
-      .getByRole('navigation', { name: 'Main' })
-      .getByRole('link', { name: 'Query' })
-      .click()
-    await page.getByRole('heading', { level: 1, name: 'Query workbench' }).waitFor()
-    const editor = page.locator('.cm-content')
-    await editor.click()
-    await page.keyboard.type(
+    await runInWorkbench(
+      page,
       'SELECT planning_area_code, age_band, count(*) AS persons FROM person_address_pa GROUP BY ALL ORDER BY persons DESC',
     )
-    await page.keyboard.press('Control+Enter')
-    await page
-      .getByRole('status')
-      .filter({ hasText: /rows?$/ })
-      .waitFor()
     expect(await page.getByRole('columnheader', { name: /^persons / }).count()).toBe(1)
     await check(page, 'officer-workbench')
     const [result] = await Promise.all([

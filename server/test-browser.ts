@@ -91,3 +91,19 @@ export async function axeViolations(page: Page): Promise<string[]> {
         .join('; ')}`,
   )
 }
+
+/**
+ * Opens the query workbench from the main navigation, types the SQL into the editor as a person
+ * would, runs it with Ctrl+Enter and waits for the row count of its answer.
+ */
+export async function runInWorkbench(page: Page, sql: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Query' }).click()
+  await page.getByRole('heading', { level: 1, name: 'Query workbench' }).waitFor()
+  await page.locator('.cm-content').click()
+  await page.keyboard.type(sql)
+  await page.keyboard.press('Control+Enter')
+  await page
+    .getByRole('status')
+    .filter({ hasText: /rows?$/ })
+    .waitFor()
+}

@@ -14,13 +14,13 @@ import { Link, Outlet, useLocation, useNavigate, useSearchParams } from 'react-r
 import { RequireSignIn } from '../features/auth/components/require-sign-in.js'
 import { UserMenu } from '../features/auth/components/user-menu.js'
 import { InboxLink } from '../features/notifications/components/inbox-link.js'
-import { useMe } from '../lib/use-me.js'
+import { type Role, useMe } from '../lib/use-me.js'
 
 interface NavItem {
   to: string
   label: string
   /** Roles that see the link; everyone signed in when absent. */
-  roles?: readonly string[]
+  roles?: readonly Role[]
   /** Served by the API itself, outside the single-page app. */
   external?: boolean
 }
@@ -80,7 +80,7 @@ function Navigation({ onNavigate }: { onNavigate: () => void }) {
     <nav aria-label="Main">
       {sections.map((section) => {
         const items = section.items.filter(
-          (item) => !item.roles || item.roles.some((role) => roles.includes(role as never)),
+          (item) => !item.roles || item.roles.some((role) => roles.includes(role)),
         )
         if (items.length === 0) return null
         return (

@@ -7,6 +7,8 @@ type MeResponse = InferResponseType<ApiClient['api']['auth']['me']['$get'], 200>
 /** The signed-in person and how they signed in. */
 export type Me = NonNullable<MeResponse['data']>
 export type PortalUser = Me['user']
+/** What a person may do on the platform, as the API names it. */
+export type Role = PortalUser['roles'][number]
 
 /** The signed-in person, or null when nobody is signed in. */
 export function useMe() {
@@ -23,7 +25,7 @@ export function useMe() {
 }
 
 /** Whether the signed-in person holds a role; for showing navigation, never for access. */
-export function useHasRole(role: string): boolean {
+export function useHasRole(role: Role): boolean {
   const me = useMe()
-  return me.data?.user.roles.includes(role as never) ?? false
+  return me.data?.user.roles.includes(role) ?? false
 }
