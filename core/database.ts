@@ -84,8 +84,11 @@ function postgresDialect(target: { url: string; poolSize?: number }) {
           : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
     },
   })
-  // An idle client losing its server must not crash the process; the next query reports it.
+  // A client losing its server (a restart, a failover) must not crash the process: idle ones are
+  // dropped by the pool, and one checked out (between a transaction's statements, say) reports
+  // the loss to its next query, which answers 503 (core/database-unavailable.ts).
   pool.on('error', () => undefined)
+  pool.on('connect', (client) => client.on('error', () => undefined))
   return new PostgresDialect({ pool })
 }
 

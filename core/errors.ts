@@ -57,8 +57,11 @@ export class ConflictError extends AppError {
 
 /** A dependency (database, storage) cannot be reached; callers may retry later. */
 export class UnavailableError extends AppError {
-  constructor(message: string, options?: ErrorOptions) {
+  /** When a retry may succeed, if known: sent as Retry-After. */
+  readonly retryAfterSeconds: number | undefined
+  constructor(message: string, options?: ErrorOptions & { retryAfterSeconds?: number }) {
     super('unavailable', message, options)
+    this.retryAfterSeconds = options?.retryAfterSeconds
   }
 }
 

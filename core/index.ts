@@ -45,6 +45,11 @@ export {
   redactUrl,
 } from './database.js'
 export {
+  DATABASE_RETRY_AFTER_SECONDS,
+  databaseUnavailable,
+  isDatabaseUnavailable,
+} from './database-unavailable.js'
+export {
   type DuckDBConnection,
   type DuckDBInstance,
   type DuckDbOptions,

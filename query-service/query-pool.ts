@@ -9,10 +9,9 @@ export interface PoolLimits {
 
 /** Refused for now: the message says so, and when to retry. */
 export class BusyError extends UnavailableError {
-  readonly retryAfterSeconds: number
+  declare readonly retryAfterSeconds: number
   constructor(message: string, retryAfterSeconds: number) {
-    super(message)
-    this.retryAfterSeconds = retryAfterSeconds
+    super(message, { retryAfterSeconds })
   }
 }
 

@@ -3,7 +3,6 @@ import { z } from 'zod'
 import { InvalidInputError, NotFoundError } from '../core/index.js'
 import { type RouteEnv, signedInUser, validate } from '../routing/index.js'
 import { EXTRACT_FORMATS } from './extract.js'
-import { BusyError } from './query-pool.js'
 import { QUERY_FORMATS, type QueryService } from './query-service.js'
 
 export const queryBody = z.strictObject({
@@ -18,13 +17,6 @@ export const queryBody = z.strictObject({
     .optional()
     .describe('Your own id for the run, so you can cancel it while it runs'),
 })
-
-/** A full pool: 503 with the canonical body and when to retry. */
-function busy(c: Context<RouteEnv>, error: BusyError) {
-  return c.json({ ok: false as const, error: { code: error.code, message: error.message } }, 503, {
-    'retry-after': String(error.retryAfterSeconds),
-  })
-}
 
 const callerOf = (c: Context<RouteEnv>) => signedInUser(c, 'Sign in to run queries')
 
@@ -46,21 +38,16 @@ export const queryRoutes = (service: QueryService) =>
     })
     .post('/', validate('json', queryBody), async (c) => {
       const body = c.req.valid('json')
-      try {
-        const answer = await service.run(callerOf(c), c.get('ability'), body, c.get('requestId'))
-        if (answer.kind === 'json')
-          return c.json({ ok: true as const, data: { id: answer.id, ...answer.result } })
-        return c.body(answer.body, 200, {
-          'content-type': answer.contentType,
-          'content-disposition': `attachment; filename="${answer.id}.${body.format === 'arrow' ? 'arrows' : body.format}"`,
-          'x-query-id': answer.id,
-          'x-row-limit': String(answer.rowLimit),
-          'cache-control': 'no-store',
-        })
-      } catch (error) {
-        if (error instanceof BusyError) return busy(c, error)
-        throw error
-      }
+      const answer = await service.run(callerOf(c), c.get('ability'), body, c.get('requestId'))
+      if (answer.kind === 'json')
+        return c.json({ ok: true as const, data: { id: answer.id, ...answer.result } })
+      return c.body(answer.body, 200, {
+        'content-type': answer.contentType,
+        'content-disposition': `attachment; filename="${answer.id}.${body.format === 'arrow' ? 'arrows' : body.format}"`,
+        'x-query-id': answer.id,
+        'x-row-limit': String(answer.rowLimit),
+        'cache-control': 'no-store',
+      })
     })
 
 export const extractQuery = z.strictObject({
@@ -82,22 +69,17 @@ export const extractRoutes = (service: QueryService) => {
         `version: a version number such as 1, not '${c.req.param('version')}'`,
       )
     const { format } = extractQuery.parse(c.req.query())
-    try {
-      const extract = await service.extract(
-        callerOf(c),
-        c.get('ability'),
-        { dataset: c.req.param('id') ?? '', version, scope, format },
-        c.get('requestId'),
-      )
-      return c.body(extract.body, 200, {
-        'content-type': extract.contentType,
-        'content-disposition': `attachment; filename="${extract.fileName}"`,
-        'cache-control': 'no-store',
-      })
-    } catch (error) {
-      if (error instanceof BusyError) return busy(c, error)
-      throw error
-    }
+    const extract = await service.extract(
+      callerOf(c),
+      c.get('ability'),
+      { dataset: c.req.param('id') ?? '', version, scope, format },
+      c.get('requestId'),
+    )
+    return c.body(extract.body, 200, {
+      'content-type': extract.contentType,
+      'content-disposition': `attachment; filename="${extract.fileName}"`,
+      'cache-control': 'no-store',
+    })
   }
   return new Hono<RouteEnv>()
     .get('/:id/versions/:version/extract', download('full'))

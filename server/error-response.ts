@@ -2,7 +2,15 @@ import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { ZodError } from 'zod'
-import { AppError, type ErrorBody, type ErrorCode, type Logger } from '../core/index.js'
+import {
+  AppError,
+  databaseUnavailable,
+  type ErrorBody,
+  type ErrorCode,
+  isDatabaseUnavailable,
+  type Logger,
+  UnavailableError,
+} from '../core/index.js'
 import type { AppEnv } from './app-env.js'
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
@@ -41,8 +49,15 @@ export function errorBody(code: ErrorCode, message: string): ErrorBody {
 export function errorResponse(rootLog: Logger, options: { onRefused?: RefusalListener } = {}) {
   return async function handleError(error: Error, c: Context<AppEnv>) {
     const log = c.get('log') ?? rootLog
-    const { status, code, message } = describe(error, c.get('requestId'))
-    if (status >= 500) log.error({ err: error, status }, 'request failed')
+    const { status, code, message, retryAfterSeconds } = describe(
+      isDatabaseUnavailable(error) && !(error instanceof AppError)
+        ? databaseUnavailable(error)
+        : error,
+      c.get('requestId'),
+    )
+    if (code === 'unavailable')
+      log.warn({ status, message, cause: errorText(error) }, 'request deferred')
+    else if (status >= 500) log.error({ err: error, status }, 'request failed')
     else log.info({ status, code, message }, 'request refused')
     if ((status === 401 || status === 403) && options.onRefused) {
       // A refused request is evidence for auditors; failing to record it must not hide the answer.
@@ -50,7 +65,9 @@ export function errorResponse(rootLog: Logger, options: { onRefused?: RefusalLis
         .onRefused(c, status, message)
         .catch((e: unknown) => log.error({ err: e }, 'audit of a refusal failed'))
     }
-    return c.json(errorBody(code, message), status)
+    const headers: Record<string, string> =
+      retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) }
+    return c.json(errorBody(code, message), status, headers)
   }
 }
 
@@ -74,7 +91,9 @@ function describe(error: Error, requestId: string | undefined) {
     const status = STATUS[error.code]
     const message =
       status >= 500 && error.code !== 'unavailable' ? internalMessage(requestId) : error.message
-    return { status, code: error.code, message }
+    const retryAfterSeconds =
+      error instanceof UnavailableError ? error.retryAfterSeconds : undefined
+    return { status, code: error.code, message, retryAfterSeconds }
   }
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode
@@ -89,4 +108,11 @@ function describe(error: Error, requestId: string | undefined) {
 
 function internalMessage(requestId: string | undefined) {
   return `Internal server error; quote request id ${requestId ?? 'unknown'} when reporting it`
+}
+
+/** One line for the log: a deferred request needs the reason, not a stack. */
+function errorText(error: Error): string {
+  const cause = error.cause instanceof Error ? error.cause : error
+  const code = (cause as { code?: unknown }).code
+  return typeof code === 'string' ? `${cause.message} (${code})` : cause.message
 }
