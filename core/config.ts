@@ -121,7 +121,7 @@ export const CONFIG_KEYS = {
   },
   QUERY_MAX_PER_USER: {
     default: '2',
-    help: 'Queries one person may run at once, so nobody starves the others.',
+    help: 'Queries and downloads one person may run at once on all replicas together, so nobody starves the others.',
     schema: integer(1, 64),
   },
   QUERY_MAX_WAIT_SECONDS: {

@@ -8,6 +8,7 @@
 export { QueryCancelledError, QueryLimitError, QueryRefusedError } from './errors.js'
 export { EXTRACT_FORMATS, type Extract, type ExtractFormat } from './extract.js'
 export { type QueryServiceTables, queryServiceMigrations } from './migrations.js'
+export { createPersonSlots, type PersonSlots } from './person-slots.js'
 export { BusyError, createQueryPool, type PoolLimits, type QueryPool } from './query-pool.js'
 export {
   createQueryService,

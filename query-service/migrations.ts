@@ -20,8 +20,20 @@ export interface QueryHistoryRow {
   process_id: string | null
 }
 
+/** One of a person's query slots, taken by a running query or extract on any replica. */
+export interface QuerySlotRow {
+  user_id: string
+  /** 0 … QUERY_MAX_PER_USER − 1: the primary key with user_id is what makes the limit global. */
+  slot: number
+  /** Who took it: a release frees only its own slot. */
+  holder: string
+  process_id: string | null
+  taken_at: Date
+}
+
 export interface QueryServiceTables {
   query_history: QueryHistoryRow & { seq: Generated<number> }
+  query_slots: QuerySlotRow
 }
 
 export const queryServiceMigrations: MigrationSet = {
@@ -62,6 +74,24 @@ export const queryServiceMigrations: MigrationSet = {
     '20261122-22-query-service-process': {
       async up(db: Kysely<unknown>) {
         await db.schema.alterTable('query_history').addColumn('process_id', 'text').execute()
+      },
+    },
+    '20261122-23-query-service-person-slots': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('query_slots')
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('slot', 'integer', (c) => c.notNull())
+          .addColumn('holder', 'text', (c) => c.notNull())
+          .addColumn('process_id', 'text')
+          .addColumn('taken_at', 'timestamptz', (c) => c.notNull())
+          .addPrimaryKeyConstraint('query_slots_pk', ['user_id', 'slot'])
+          .execute()
+        await db.schema
+          .createIndex('query_slots_process')
+          .on('query_slots')
+          .column('process_id')
+          .execute()
       },
     },
   },

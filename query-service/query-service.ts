@@ -9,6 +9,7 @@ import { QueryCancelledError } from './errors.js'
 import { type Extract, type ExtractFormat, openExtract } from './extract.js'
 import type { QueryServiceTables } from './migrations.js'
 import { observeStream } from './observed-stream.js'
+import { freeSlotsOf } from './person-slots.js'
 import type { QueryPool } from './query-pool.js'
 import { copyQuery, type QueryResult, runQuery, streamChunks } from './run-query.js'
 import { createRunningQueries } from './running-queries.js'
@@ -423,6 +424,7 @@ export function createQueryService(options: QueryServiceOptions) {
     /** Marks the queries left running by processes that died as failed, saying so; how many. */
     async failInterrupted(processIds: readonly string[]): Promise<number> {
       if (processIds.length === 0) return 0
+      await freeSlotsOf(options.db, processIds)
       const failed = await options.db
         .updateTable('query_history')
         .set({

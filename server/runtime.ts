@@ -43,7 +43,12 @@ import {
   storeTransport,
   tableBacklog,
 } from '../lineage/index.js'
-import { createQueryPool, createQueryService, type QueryService } from '../query-service/index.js'
+import {
+  createPersonSlots,
+  createQueryPool,
+  createQueryService,
+  type QueryService,
+} from '../query-service/index.js'
 import { createTrustedCentre, type TrustedCentre } from '../trusted-centre/index.js'
 import type { AppDeps } from './app.js'
 import type { AuthDeps } from './auth-deps.js'
@@ -165,11 +170,15 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
           maxRows: config.QUERY_MAX_ROWS,
           maxStreamRows: config.QUERY_MAX_STREAM_ROWS,
         },
-        pool: createQueryPool({
-          maxRunning: config.QUERY_MAX_RUNNING,
-          maxPerUser: config.QUERY_MAX_PER_USER,
-          maxWaitMs: config.QUERY_MAX_WAIT_SECONDS * 1000,
-        }),
+        pool: createQueryPool(
+          {
+            maxRunning: config.QUERY_MAX_RUNNING,
+            maxPerUser: config.QUERY_MAX_PER_USER,
+            maxWaitMs: config.QUERY_MAX_WAIT_SECONDS * 1000,
+          },
+          // The per-person limit holds across replicas: slots are rows in the shared database.
+          createPersonSlots(db, { maxPerUser: config.QUERY_MAX_PER_USER, processId: processes.id }),
+        ),
         entitlements: (user, ability, now) => entitlementsFor(db, user, ability, now),
         recordUse: (datasetId, kind) => catalog.recordUse(datasetId, kind),
         audit: createAuditLog(db),
