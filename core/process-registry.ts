@@ -9,6 +9,8 @@ export interface ProcessRegistry {
   readonly id: string
   /** Processes that stopped beating more than the timeout ago, without signing off. */
   deadProcesses(): Promise<string[]>
+  /** Every process on record, alive or not yet forgotten (this one included). */
+  knownProcesses(): Promise<string[]>
   /** Forgets dead processes once what they left unfinished is dealt with. */
   forget(ids: readonly string[]): Promise<void>
   /** Signs off: stops beating and removes this process from the record. */
@@ -59,6 +61,10 @@ export async function registerProcess(
         .where('heartbeat_at', '<', new Date(now().getTime() - options.timeoutSeconds * 1000))
         .where('id', '<>', id)
         .execute()
+      return rows.map((r) => r.id)
+    },
+    async knownProcesses() {
+      const rows = await db.selectFrom('processes').select('id').execute()
       return rows.map((r) => r.id)
     },
     async forget(ids) {

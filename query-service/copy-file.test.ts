@@ -32,7 +32,7 @@ async function copied(select: string, limits = LIMITS, followAfterMs?: number) {
       path = target
       return copySelect(sandbox, select, target, 'csv', limits, signal)
     },
-    followAfterMs,
+    { followAfterMs },
   )
   return { ...file, dir: () => dirname(path) }
 }

@@ -1,6 +1,15 @@
-import { type FileHandle, mkdtemp, open as openFile, rm, stat } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import {
+  type FileHandle,
+  mkdir,
+  mkdtemp,
+  open as openFile,
+  readdir,
+  rm,
+  stat,
+} from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { Sandbox } from './sandbox.js'
 
 /** The file formats DuckDB writes itself, how it writes them, and their media types. */
@@ -29,6 +38,39 @@ export interface CopiedFile {
   done: Promise<CopyEnd>
 }
 
+/**
+ * Where one process's answer files are written: a directory of the OS temp directory for the
+ * deployment (its data directory, hashed) and in it one per process (core's process registry),
+ * so that what a killed process left can be told from what a live one is writing, and removed
+ * (`sweepCopies`) without touching another deployment's files on the same machine.
+ */
+export function copiesDirectory(dataDir: string, processId = 'unregistered'): string {
+  return join(deploymentCopies(dataDir), processId)
+}
+
+const deploymentCopies = (dataDir: string) =>
+  join(
+    tmpdir(),
+    `portal-copies-${createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 12)}`,
+  )
+
+/**
+ * Removes the answer files of this deployment's processes no longer on record (killed, their
+ * work marked failed and forgotten): kill -9 leaves its half-written files behind. Answers how
+ * many processes' files it removed.
+ */
+export async function sweepCopies(
+  dataDir: string,
+  knownProcessIds: readonly string[],
+): Promise<number> {
+  const root = deploymentCopies(dataDir)
+  const known = new Set(knownProcessIds)
+  const names = await readdir(root).catch(() => [] as string[])
+  const orphaned = names.filter((name) => name.startsWith('proc_') && !known.has(name))
+  await Promise.all(orphaned.map((name) => rm(join(root, name), { recursive: true, force: true })))
+  return orphaned.length
+}
+
 const PIECE = 1 << 20
 /** How often a reader that has caught up with DuckDB looks for more. */
 const FOLLOW_MS = 5
@@ -53,9 +95,12 @@ const FOLLOW_AFTER_MS = 2_000
 export async function copyFile(
   open: (writablePath: string) => Promise<Sandbox>,
   write: (sandbox: Sandbox, path: string, signal: AbortSignal) => Promise<number>,
-  followAfterMs = FOLLOW_AFTER_MS,
+  options: { directory?: string; followAfterMs?: number } = {},
 ): Promise<CopiedFile> {
-  const dir = await mkdtemp(join(tmpdir(), 'portal-copy-'))
+  const root = options.directory ?? join(tmpdir(), 'portal-copies')
+  const followAfterMs = options.followAfterMs ?? FOLLOW_AFTER_MS
+  await mkdir(root, { recursive: true })
+  const dir = await mkdtemp(join(root, 'copy-'))
   const path = join(dir, 'answer')
   const removeDir = () => rm(dir, { recursive: true, force: true })
   let sandbox: Sandbox

@@ -42,7 +42,7 @@ export async function openExtract(
   entitlement: Entitlement,
   version: number,
   format: ExtractFormat,
-  options: { dataDir: string; maskKey: string; limits: SandboxLimits },
+  options: { dataDir: string; maskKey: string; limits: SandboxLimits; copies?: string },
 ): Promise<Extract> {
   const file = entitlement.files.find((f) => f.version === version)
   if (!file)
@@ -95,11 +95,17 @@ async function copyExtract(
   entitlement: Entitlement,
   fileName: string,
   format: Exclude<ExtractFormat, 'arrow'>,
-  options: { dataDir: string; maskKey: string },
+  options: { dataDir: string; maskKey: string; copies?: string },
   limits: SandboxLimits,
 ): Promise<Extract> {
   const file = await copyFile(
-    (writablePath) => openSandbox([entitlement], { ...options, limits, writablePath }),
+    (writablePath) =>
+      openSandbox([entitlement], {
+        dataDir: options.dataDir,
+        maskKey: options.maskKey,
+        limits,
+        writablePath,
+      }),
     (sandbox, path, signal) =>
       copySelect(
         sandbox,
@@ -109,6 +115,7 @@ async function copyExtract(
         limits,
         signal,
       ),
+    { directory: options.copies },
   )
   return {
     fileName,

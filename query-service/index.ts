@@ -5,6 +5,7 @@
  * SQL gate, with time, memory and row limits, a bounded pool, history and audit.
  */
 
+export { copiesDirectory } from './copy-file.js'
 export { QueryCancelledError, QueryLimitError, QueryRefusedError } from './errors.js'
 export { EXTRACT_FORMATS, type Extract, type ExtractFormat } from './extract.js'
 export { type QueryServiceTables, queryServiceMigrations } from './migrations.js'

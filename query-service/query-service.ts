@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely'
 import type { Entitlement } from '../catalog/index.js'
 import { type AppAbility, type AuditLog, NotFoundError, type User } from '../core/index.js'
 import { ARROW_MEDIA_TYPE, arrowStream } from './arrow-ipc.js'
-import { COPY_FORMATS, copyFile } from './copy-file.js'
+import { COPY_FORMATS, copiesDirectory, copyFile, sweepCopies } from './copy-file.js'
 import { QueryCancelledError } from './errors.js'
 import { type Extract, type ExtractFormat, openExtract } from './extract.js'
 import type { QueryServiceTables } from './migrations.js'
@@ -65,6 +65,8 @@ export function createQueryService(options: QueryServiceOptions) {
   const running = createRunningQueries(options.db, options.now)
 
   /** The run's history row, as running; `finish` records how it ended. */
+  // This process's answer files, apart from other processes' (see sweepCopies).
+  const copies = copiesDirectory(options.dataDir, options.processId)
   const startHistory = (id: string, user: User, request: { sql: string; format: string }) =>
     options.db
       .insertInto('query_history')
@@ -173,6 +175,7 @@ export function createQueryService(options: QueryServiceOptions) {
           used = copied.views
           return copied.rows
         },
+        { directory: copies },
       )
       // Still cancellable while DuckDB writes what the client is already reading.
       void file.done.then(async ({ rows, bytes, completed, error }) => {
@@ -385,7 +388,10 @@ export function createQueryService(options: QueryServiceOptions) {
       const release = await options.pool.acquire(user.id)
       let extract: Extract
       try {
-        extract = await openExtract(entitlement, request.version, request.format, options)
+        extract = await openExtract(entitlement, request.version, request.format, {
+          ...options,
+          copies,
+        })
       } catch (error) {
         release()
         throw error
@@ -422,6 +428,10 @@ export function createQueryService(options: QueryServiceOptions) {
     },
 
     /** Marks the queries left running by processes that died as failed, saying so; how many. */
+    /** Removes answer files that processes no longer on record left on this machine. */
+    sweepOrphanedFiles: (knownProcessIds: readonly string[]) =>
+      sweepCopies(options.dataDir, knownProcessIds),
+
     async failInterrupted(processIds: readonly string[]): Promise<number> {
       if (processIds.length === 0) return 0
       await freeSlotsOf(options.db, processIds)

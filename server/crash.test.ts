@@ -82,7 +82,7 @@ describe('a fusion killed half-way', () => {
     expect(marked).toMatchObject({ status: 'failed' })
     expect(marked?.message).toMatch(/^Interrupted: the process running it stopped/)
     // Marking again finds nothing: the dead process is forgotten.
-    expect(await recoverInterrupted(runtime)).toEqual({ runs: 0, queries: 0 })
+    expect(await recoverInterrupted(runtime)).toEqual({ runs: 0, queries: 0, files: 0 })
 
     const [next] = await runtime.trustedCentre.fuse('person_address_pa')
     expect(next?.publication).toMatchObject({ version: 2, created: true })

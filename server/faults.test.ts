@@ -1,6 +1,9 @@
 import { once } from 'node:events'
+import { existsSync } from 'node:fs'
+import { readdir } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { systemAbility } from '../core/index.js'
+import { copiesDirectory } from '../query-service/index.js'
 import { recoverInterrupted } from './recover-interrupted.js'
 import { call, type Replica, startReplica, stopReplica } from './test-replica.js'
 import { openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
@@ -193,8 +196,18 @@ describe('a replica killed mid-work', () => {
       })(),
     ).rejects.toThrow()
 
+    // What it was writing is still in its temp directory …
+    const killed = await runtime.db
+      .selectFrom('query_history')
+      .select('process_id')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
+    const leftBehind = copiesDirectory(runtime.dataDir, killed.process_id ?? '')
+    expect(await readdir(leftBehind)).toHaveLength(1)
     await new Promise((resolve) => setTimeout(resolve, 2_500))
-    expect(await recoverInterrupted(runtime)).toMatchObject({ queries: 1 })
+    expect(await recoverInterrupted(runtime)).toMatchObject({ queries: 1, files: 1 })
+    // … until the process is seen dead: then it is removed.
+    expect(existsSync(leftBehind)).toBe(false)
     expect(
       await runtime.db
         .selectFrom('query_history')
