@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -8,8 +8,9 @@ import { generateFixtures } from '../fixtures/index.js'
 import { MIGRATIONS, type Tables } from '../server/index.js'
 import { createTrustedCentre } from '../trusted-centre/index.js'
 import { barChart } from './bar-chart.js'
+import { emitSection } from './bench-section.js'
 
-// `npm run bench [-- --scale 200 --repeat 3]`: the Trusted Centre at a million persons. Fusion of
+// `npm run bench:fusion [-- --scale 200 --repeat 3]`: the Trusted Centre at a million persons. Fusion of
 // persons × addresses through the pipeline (DuckDB SQL, quality checks, publication and sample)
 // against the same joins written as one hand-written DuckDB statement, in the same process.
 const { values } = parseArgs({
@@ -99,13 +100,16 @@ try {
     await rm(join(dir, 'samples'), { recursive: true, force: true })
   }
   const ratio = median(pipelineTimes) / median(baselineTimes)
+  const ingestRate = Math.round(persons / (ingest / 1000))
+  const peakRss = peakRssMb()
+  const versionMb = (await stat(join(dir, 'hand-written.parquet'))).size / 1e6
   const rows = [
     ['persons delivered', persons.toLocaleString('en'), ''],
     ['fixture generation', `${seconds(generation)} s`, ''],
     [
       'ingest persons + addresses (quarantine checks)',
       `${seconds(ingest)} s`,
-      `${Math.round(persons / (ingest / 1000)).toLocaleString('en')} rows/s`,
+      `${ingestRate.toLocaleString('en')} rows/s`,
     ],
     ['hand-written DuckDB fusion (median)', `${seconds(median(baselineTimes))} s`, 'baseline'],
     [
@@ -118,27 +122,87 @@ try {
       `${seconds(median(sampleTimes))} s`,
       'after publication',
     ],
-    ['peak memory of the process (RSS)', `${peakRssMb()} MB`, ''],
-    [
-      'published version size',
-      `${((await stat(join(dir, 'hand-written.parquet'))).size / 1e6).toFixed(1)} MB (hand-written)`,
-      '',
-    ],
+    ['peak memory of the process (RSS)', `${peakRss} MB`, ''],
+    ['published version size', `${versionMb.toFixed(1)} MB (hand-written)`, ''],
   ]
   const table = [
     '| measure | value | note |',
     '| --- | --- | --- |',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n')
-  process.stdout.write(`\n## Trusted Centre fusion at scale ${scale}\n\n${table}\n\n`)
-  await writeFile(
-    join(process.cwd(), 'bench-results.svg'),
-    barChart('Fusion of persons × addresses (median seconds)', [
-      ['hand-written SQL', median(baselineTimes) / 1000],
-      ['pipeline', median(pipelineTimes) / 1000],
-    ]),
-  )
-  process.stdout.write('Chart: bench-results.svg\n')
+  const inSeconds = (ms: number) => Number((ms / 1000).toFixed(3))
+  await emitSection({
+    id: 'fusion',
+    title: `Trusted Centre fusion at scale ${scale}`,
+    markdown: table,
+    figures: [
+      {
+        key: 'fusion.persons',
+        label: 'fusion: persons delivered',
+        value: persons,
+        unit: 'rows',
+        better: 'none',
+      },
+      {
+        key: 'fusion.ingest.seconds',
+        label: 'fusion: ingest persons + addresses',
+        value: inSeconds(ingest),
+        unit: 's',
+        better: 'lower',
+      },
+      {
+        key: 'fusion.ingest.rows_per_second',
+        label: 'fusion: ingest rate',
+        value: ingestRate,
+        unit: 'rows/s',
+        better: 'higher',
+      },
+      {
+        key: 'fusion.baseline.seconds',
+        label: 'fusion: hand-written DuckDB (median)',
+        value: inSeconds(median(baselineTimes)),
+        unit: 's',
+        better: 'lower',
+      },
+      {
+        key: 'fusion.pipeline.seconds',
+        label: 'fusion: pipeline (median)',
+        value: inSeconds(median(pipelineTimes)),
+        unit: 's',
+        better: 'lower',
+      },
+      {
+        key: 'fusion.ratio',
+        label: 'fusion: pipeline ÷ hand-written',
+        value: Number(ratio.toFixed(3)),
+        unit: '×',
+        better: 'lower',
+      },
+      {
+        key: 'fusion.sample.seconds',
+        label: 'fusion: k-anonymous sample (median)',
+        value: inSeconds(median(sampleTimes)),
+        unit: 's',
+        better: 'lower',
+      },
+      {
+        key: 'fusion.peak_rss_mb',
+        label: 'fusion: peak memory (RSS)',
+        value: peakRss,
+        unit: 'MB',
+        better: 'lower',
+      },
+    ],
+    charts: [
+      {
+        title: 'Fusion of persons × addresses (median seconds)',
+        svg: barChart('Fusion of persons × addresses (median seconds)', [
+          ['hand-written SQL', median(baselineTimes) / 1000],
+          ['pipeline', median(pipelineTimes) / 1000],
+        ]),
+      },
+    ],
+  })
   await db.destroy()
   duckdb.closeSync()
 } finally {

@@ -1,6 +1,4 @@
-import { writeFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
-import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
@@ -26,6 +24,7 @@ import {
   runEvent,
 } from '../lineage/index.js'
 import { barChart } from './bar-chart.js'
+import { emitSection } from './bench-section.js'
 
 // `npm run bench:lineage [-- --events 100000 --clients 8 --queries 200 --backend pglite|postgres]`:
 // OpenLineage events through real HTTP into the receiver (validated, stored, folded into the
@@ -214,9 +213,13 @@ try {
   server.close()
 
   const row = (cells: string[]) => `| ${cells.join(' | ')} |`
-  process.stdout.write(
-    [
-      `\n## Lineage on ${values.backend}: ${EVENTS.toLocaleString('en')} OpenLineage events\n`,
+  const p50 = percentile(latencies, 0.5)
+  const p95 = percentile(latencies, 0.95)
+  const chartTitle = `Lineage ingest (events/s, ${values.backend})`
+  await emitSection({
+    id: 'lineage',
+    title: `Lineage on ${values.backend}: ${EVENTS.toLocaleString('en')} OpenLineage events`,
+    markdown: [
       row(['measure', 'result', 'baseline (store alone, same process)', 'ratio']),
       row(['---', '---', '---', '---']),
       row([
@@ -227,25 +230,76 @@ try {
       ]),
       row([
         `depth-5 graph query (${QUERIES} queries, ${Math.round(nodes / QUERIES)} nodes on average)`,
-        `p50 ${percentile(latencies, 0.5).toFixed(0)} ms, **p95 ${percentile(latencies, 0.95).toFixed(0)} ms**`,
+        `p50 ${p50.toFixed(0)} ms, **p95 ${p95.toFixed(0)} ms**`,
         '',
         '',
       ]),
-      '',
     ].join('\n'),
-  )
-  await writeFile(
-    join(process.cwd(), 'bench-lineage.svg'),
-    barChart(
-      `Lineage ingest (events/s, ${values.backend})`,
-      [
-        ['store alone', baselineRate],
-        [`HTTP, ${CLIENTS} clients`, rate],
-      ],
-      'events/s',
-    ),
-  )
-  process.stdout.write('Chart: bench-lineage.svg\n')
+    figures: [
+      {
+        key: 'lineage.ingest.events_per_second',
+        label: `lineage: ingest through HTTP, ${CLIENTS} clients`,
+        value: Math.round(rate),
+        unit: 'events/s',
+        better: 'higher',
+      },
+      {
+        key: 'lineage.baseline.events_per_second',
+        label: 'lineage: store alone',
+        value: Math.round(baselineRate),
+        unit: 'events/s',
+        better: 'higher',
+      },
+      {
+        key: 'lineage.ingest.ratio',
+        label: 'lineage: HTTP ingest ÷ store alone',
+        value: Number((rate / baselineRate).toFixed(3)),
+        unit: '×',
+        better: 'higher',
+      },
+      {
+        key: 'lineage.ingest.failed',
+        label: 'lineage: events refused',
+        value: failed,
+        unit: '',
+        better: 'lower',
+      },
+      {
+        key: 'lineage.graph.p50',
+        label: 'lineage: depth-5 graph query, p50',
+        value: Math.round(p50),
+        unit: 'ms',
+        better: 'lower',
+      },
+      {
+        key: 'lineage.graph.p95',
+        label: 'lineage: depth-5 graph query, p95',
+        value: Math.round(p95),
+        unit: 'ms',
+        better: 'lower',
+      },
+      {
+        key: 'lineage.peak_rss_mb',
+        label: 'lineage: peak memory of the bench process (RSS)',
+        value: Math.round(process.resourceUsage().maxRSS / 1024),
+        unit: 'MB',
+        better: 'lower',
+      },
+    ],
+    charts: [
+      {
+        title: chartTitle,
+        svg: barChart(
+          chartTitle,
+          [
+            ['store alone', baselineRate],
+            [`HTTP, ${CLIENTS} clients`, rate],
+          ],
+          'events/s',
+        ),
+      },
+    ],
+  })
 } finally {
   await db.destroy()
   await stop()

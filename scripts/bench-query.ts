@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -23,6 +23,7 @@ import {
   queryServiceMigrations,
 } from '../query-service/index.js'
 import { barChart } from './bar-chart.js'
+import { type BenchFigure, emitSection } from './bench-section.js'
 
 // `npm run bench:query [-- --rows 5000000 --clients 50 --seconds 30 --rounds 5]`: the query service through
 // real HTTP. A full extract as Parquet and CSV against DuckDB's own COPY of the same view in the
@@ -286,20 +287,86 @@ try {
       String(errors),
     ]),
   ].join('\n')
-  process.stdout.write(
-    `\n## Query service: extracts of ${ROWS.toLocaleString('en')} rows through HTTP\n\n${table}\n\n## ${CLIENTS} concurrent clients, sample queries, ${SECONDS} s\n\n${load}\n\n`,
-  )
-  await writeFile(
-    join(process.cwd(), 'bench-query.svg'),
-    barChart(`Full extract of ${ROWS.toLocaleString('en')} rows (seconds)`, [
-      ...results.flatMap((r): [string, number][] => [
-        [`COPY ${r.format}`, r.copy / 1000],
-        [`API ${r.format}`, r.api / 1000],
-      ]),
-      ['API Arrow IPC', arrow / 1000],
+  const round = (value: number, digits = 3) => Number(value.toFixed(digits))
+  const figures: BenchFigure[] = [
+    ...results.flatMap((r): BenchFigure[] => [
+      {
+        key: `query.${r.format}.seconds`,
+        label: `query: full extract as ${r.format} through the API (median)`,
+        value: round(r.api / 1000),
+        unit: 's',
+        better: 'lower',
+      },
+      {
+        key: `query.${r.format}.ratio`,
+        label: `query: ${r.format} extract ÷ DuckDB's COPY`,
+        value: round(r.api / r.copy),
+        unit: '×',
+        better: 'lower',
+      },
+      {
+        key: `query.${r.format}.peak_rss_mb`,
+        label: `query: peak memory during ${r.format} extracts (RSS)`,
+        value: r.rss,
+        unit: 'MB',
+        better: 'lower',
+      },
     ]),
-  )
-  process.stdout.write('Chart: bench-query.svg\n')
+    {
+      key: 'query.arrow.rows_per_second',
+      label: 'query: Arrow IPC extract rate',
+      value: Math.round(ROWS / (arrow / 1000)),
+      unit: 'rows/s',
+      better: 'higher',
+    },
+    {
+      key: 'query.arrow.peak_rss_mb',
+      label: 'query: peak memory during Arrow IPC extracts (RSS)',
+      value: arrowRss,
+      unit: 'MB',
+      better: 'lower',
+    },
+    {
+      key: 'query.concurrent.queries_per_second',
+      label: `query: ${CLIENTS} concurrent clients, throughput`,
+      value: round(latencies.length / SECONDS, 1),
+      unit: 'queries/s',
+      better: 'higher',
+    },
+    {
+      key: 'query.concurrent.p99',
+      label: `query: ${CLIENTS} concurrent clients, p99 latency`,
+      value: Math.round(percentile(latencies, 0.99)),
+      unit: 'ms',
+      better: 'lower',
+    },
+    {
+      key: 'query.concurrent.errors',
+      label: `query: ${CLIENTS} concurrent clients, errors`,
+      value: errors,
+      unit: '',
+      better: 'lower',
+    },
+  ]
+  const chartTitle = `Full extract of ${ROWS.toLocaleString('en')} rows (seconds)`
+  await emitSection({
+    id: 'query',
+    title: `Query service: extracts of ${ROWS.toLocaleString('en')} rows through HTTP`,
+    markdown: `${table}\n\n### ${CLIENTS} concurrent clients, sample queries, ${SECONDS} s\n\n${load}`,
+    figures,
+    charts: [
+      {
+        title: chartTitle,
+        svg: barChart(chartTitle, [
+          ...results.flatMap((r): [string, number][] => [
+            [`COPY ${r.format}`, r.copy / 1000],
+            [`API ${r.format}`, r.api / 1000],
+          ]),
+          ['API Arrow IPC', arrow / 1000],
+        ]),
+      },
+    ],
+  })
 } finally {
   await rm(dir, { recursive: true, force: true })
 }

@@ -17,6 +17,7 @@ import {
   startThrowawayPostgres,
 } from '../fixtures/index.js'
 import { MIGRATIONS, type Tables } from '../server/index.js'
+import { type BenchFigure, emitSection } from './bench-section.js'
 
 // `npm run bench:search [-- --sizes 10000,100000 --queries 200]`: catalogue search latency over
 // synthetic catalogues on PGlite and PostgreSQL, against the bare full-text query it issues.
@@ -114,6 +115,7 @@ async function measure(db: Kysely<Tables>) {
 }
 
 const rows: string[] = []
+const figures: BenchFigure[] = []
 const postgres = process.env.BENCH_DATABASE_URL ? undefined : await startThrowawayPostgres()
 try {
   for (const backend of ['pglite', 'postgres'] as const) {
@@ -145,8 +147,34 @@ try {
       const { search, bare } = await measure(db)
       const p50 = percentile(search, 0.5)
       const p95 = percentile(search, 0.95)
+      const ratio = p50 / percentile(bare, 0.5)
       rows.push(
-        `| ${backend} | ${size.toLocaleString('en')} | ${p50.toFixed(1)} | ${p95.toFixed(1)} | ${percentile(bare, 0.5).toFixed(1)} | ${percentile(bare, 0.95).toFixed(1)} | ${(p50 / percentile(bare, 0.5)).toFixed(1)}× |`,
+        `| ${backend} | ${size.toLocaleString('en')} | ${p50.toFixed(1)} | ${p95.toFixed(1)} | ${percentile(bare, 0.5).toFixed(1)} | ${percentile(bare, 0.95).toFixed(1)} | ${ratio.toFixed(1)}× |`,
+      )
+      const label = `search, ${backend}, ${size.toLocaleString('en')} datasets`
+      const key = `search.${backend}.${size}`
+      figures.push(
+        {
+          key: `${key}.p50`,
+          label: `${label}: p50`,
+          value: round(p50),
+          unit: 'ms',
+          better: 'lower',
+        },
+        {
+          key: `${key}.p95`,
+          label: `${label}: p95`,
+          value: round(p95),
+          unit: 'ms',
+          better: 'lower',
+        },
+        {
+          key: `${key}.ratio`,
+          label: `${label}: p50 ÷ bare full-text p50`,
+          value: round(ratio),
+          unit: '×',
+          better: 'lower',
+        },
       )
       await db.destroy()
       await dropDatabase?.()
@@ -155,14 +183,25 @@ try {
 } finally {
   await postgres?.stop()
 }
-process.stdout.write(
-  [
-    '',
-    '## Catalogue search latency (ms; hits + total + 8 facet counts, caller rules applied)',
-    '',
+figures.push({
+  key: 'search.peak_rss_mb',
+  label: 'search: peak memory of the bench process (RSS; PostgreSQL runs apart)',
+  value: Math.round(process.resourceUsage().maxRSS / 1024),
+  unit: 'MB',
+  better: 'lower',
+})
+await emitSection({
+  id: 'search',
+  title: 'Catalogue search latency (ms; hits + total + 8 facet counts, caller rules applied)',
+  markdown: [
     '| backend | datasets | search p50 | search p95 | bare full-text p50 | bare p95 | ratio (p50) |',
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
-    '',
   ].join('\n'),
-)
+  figures,
+  charts: [],
+})
+
+function round(value: number) {
+  return Number(value.toFixed(2))
+}
