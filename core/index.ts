@@ -67,6 +67,7 @@ export {
   NotFoundError,
   UnavailableError,
 } from './errors.js'
+export { exclusively } from './exclusively.js'
 export { sha256File } from './file-hash.js'
 export type { CoreTables } from './identity-tables.js'
 export { createLogger, type Logger } from './logger.js'

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import type { Kysely } from 'kysely'
 import { markRead } from '../catalog/index.js'
-import { defineAbilityFor, systemAbility, type User } from '../core/index.js'
+import { defineAbilityFor, exclusively, systemAbility, type User } from '../core/index.js'
 import {
   FIXTURE_AGENCIES,
   FIXTURE_GLOSSARY,
@@ -22,6 +23,14 @@ import type { Runtime } from './runtime.js'
  * (unchanged results publish nothing). Running it twice changes nothing the second time.
  */
 export async function loadData(runtime: Runtime): Promise<void> {
+  // Replicas starting together on one PostgreSQL take turns: the first loads, the others then
+  // find the feeds generated, ingested and fused, and change nothing.
+  if (runtime.config.DATABASE_URL)
+    return exclusively(runtime.db as Kysely<unknown>, 'portal:load-data', () => load(runtime))
+  return load(runtime)
+}
+
+async function load(runtime: Runtime): Promise<void> {
   const { config, log, trustedCentre } = runtime
   const inbox = join(config.DATA_DIR, dataLayout.inbox())
   if (config.SEED_FIXTURES || config.DEV_SIGN_IN) {
