@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto'
 import type { DuckDBType } from '@duckdb/node-api'
 import type { Kysely } from 'kysely'
 import type { Entitlement } from '../catalog/index.js'
-import { type AppAbility, type AuditLog, NotFoundError, type User } from '../core/index.js'
+import {
+  type AppAbility,
+  type AuditLog,
+  type Logger,
+  NotFoundError,
+  type User,
+} from '../core/index.js'
 import { ARROW_MEDIA_TYPE, arrowStream } from './arrow-ipc.js'
 import { COPY_FORMATS, copiesDirectory, copyFile, sweepCopies } from './copy-file.js'
 import { QueryCancelledError } from './errors.js'
@@ -31,6 +37,8 @@ export interface QueryServiceOptions {
   now: () => Date
   /** This process in core's registry, written on every query it runs. */
   processId?: string
+  /** Where failures of work done after an answer was sent (history, audit, usage) are told. */
+  log?: Pick<Logger, 'error'>
 }
 
 export type QueryAnswer =
@@ -65,6 +73,10 @@ export function createQueryService(options: QueryServiceOptions) {
   const running = createRunningQueries(options.db, options.now)
 
   /** The run's history row, as running; `finish` records how it ended. */
+  // Work left to do once an answer is on its way (history, usage, audit) must never take the
+  // process down: a failure there (the database away, say) is logged, and the answer stands.
+  const inBackground = (work: Promise<unknown>, what: string) =>
+    void work.catch((error: unknown) => options.log?.error({ err: error }, `${what} failed`))
   // This process's answer files, apart from other processes' (see sweepCopies).
   const copies = copiesDirectory(options.dataDir, options.processId)
   const startHistory = (id: string, user: User, request: { sql: string; format: string }) =>
@@ -178,9 +190,11 @@ export function createQueryService(options: QueryServiceOptions) {
         { directory: copies },
       )
       // Still cancellable while DuckDB writes what the client is already reading.
-      void file.done.then(async ({ rows, bytes, completed, error }) => {
-        running.untrack(id)
-        try {
+      inBackground(
+        file.done.then(async ({ rows, bytes, completed, error }) => {
+          running.untrack(id)
+          // The slots are free while the run is recorded.
+          release()
           await finish(
             id,
             user,
@@ -194,10 +208,9 @@ export function createQueryService(options: QueryServiceOptions) {
             requestId,
             request.format,
           )
-        } finally {
-          release()
-        }
-      })
+        }),
+        'recording a query answered as a file',
+      )
       return {
         id,
         kind: 'stream',
@@ -278,38 +291,41 @@ export function createQueryService(options: QueryServiceOptions) {
         release()
       }
       if (request.format === 'json') {
+        let result: QueryResult
         try {
-          const result = await runQuery(box, request.sql, options.limits, abort.signal)
-          await finish(
-            id,
-            user,
-            views,
-            result.views,
-            {
-              status: 'succeeded',
-              rows: result.rowCount,
-              bytes: JSON.stringify(result.rows).length,
-            },
-            requestId,
-            request.format,
-          )
-          return { id, kind: 'json', result }
+          result = await runQuery(box, request.sql, options.limits, abort.signal)
         } catch (error) {
-          await finish(id, user, views, [], failure(error), requestId, request.format)
-          throw error
-        } finally {
           done()
+          // The query's own error is the answer; failing to record it must not replace it.
+          await finish(id, user, views, [], failure(error), requestId, request.format).catch(
+            (e: unknown) => options.log?.error({ err: e }, 'recording a failed query failed'),
+          )
+          throw error
         }
+        // The slots are free while the run is recorded: nobody waits on history and audit.
+        done()
+        await finish(
+          id,
+          user,
+          views,
+          result.views,
+          {
+            status: 'succeeded',
+            rows: result.rowCount,
+            bytes: JSON.stringify(result.rows).length,
+          },
+          requestId,
+          request.format,
+        )
+        return { id, kind: 'json', result }
       }
       const report = async (
         outcome: { status: HistoryEntry['status']; error?: string; rows?: number; bytes?: number },
         used: string[],
       ) => {
-        try {
-          await finish(id, user, views, used, outcome, requestId, request.format)
-        } finally {
-          done()
-        }
+        // The slots are free while the run is recorded.
+        done()
+        await finish(id, user, views, used, outcome, requestId, request.format)
       }
       if (request.format === 'arrow') {
         let used: string[] = []
@@ -345,11 +361,14 @@ export function createQueryService(options: QueryServiceOptions) {
           body: observeStream(
             arrowStream(capped(), () => ({ names, types })),
             ({ completed, bytes, error }) =>
-              report(
-                completed
-                  ? { status: 'succeeded', rows, bytes }
-                  : { ...(error ? failure(error) : { status: 'cancelled' }), rows, bytes },
-                used,
+              inBackground(
+                report(
+                  completed
+                    ? { status: 'succeeded', rows, bytes }
+                    : { ...(error ? failure(error) : { status: 'cancelled' }), rows, bytes },
+                  used,
+                ),
+                'recording an Arrow answer',
               ),
           ),
         }
@@ -396,29 +415,32 @@ export function createQueryService(options: QueryServiceOptions) {
         release()
         throw error
       }
-      void extract.done.then(async ({ rows, bytes, completed }) => {
-        release()
-        if (completed) await options.recordUse(entitlement.dataset.id, 'downloads')
-        await options.audit.append(
-          {
-            actor: { id: user.id, name: user.username },
-            action: 'dataset.download',
-            outcome: completed ? 'succeeded' : 'failed',
-            subject: { type: 'Dataset', id: entitlement.dataset.id },
-            details: {
-              version: request.version,
-              scope: request.scope,
-              basis: entitlement.basis,
-              format: request.format,
-              rows,
-              bytes,
-              ...(!completed && { error: 'The download stopped before the end' }),
+      inBackground(
+        extract.done.then(async ({ rows, bytes, completed }) => {
+          release()
+          if (completed) await options.recordUse(entitlement.dataset.id, 'downloads')
+          await options.audit.append(
+            {
+              actor: { id: user.id, name: user.username },
+              action: 'dataset.download',
+              outcome: completed ? 'succeeded' : 'failed',
+              subject: { type: 'Dataset', id: entitlement.dataset.id },
+              details: {
+                version: request.version,
+                scope: request.scope,
+                basis: entitlement.basis,
+                format: request.format,
+                rows,
+                bytes,
+                ...(!completed && { error: 'The download stopped before the end' }),
+              },
+              ...(requestId && { requestId }),
             },
-            ...(requestId && { requestId }),
-          },
-          options.now(),
-        )
-      })
+            options.now(),
+          )
+        }),
+        'recording a download',
+      )
       return extract
     },
 

@@ -184,6 +184,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
         audit: createAuditLog(db),
         now: () => new Date(),
         processId: processes.id,
+        log,
       }),
       trustedCentre,
       processes,
