@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { openSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../fixtures/index.js'
@@ -8,49 +9,69 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
 /** A server process as operators run it (`main.ts start`), on a port of its own. */
 export interface Replica {
+  /** A short name for reports ("a", "b"). */
+  name: string
   url: string
   process: ChildProcess
   /** Answers a path like the app in process does, over real HTTP. */
   request(path: string, init?: RequestInit): Promise<Response>
 }
 
-export async function startReplica(env: Record<string, string>): Promise<Replica> {
+/**
+ * Starts `server/main.ts start` on 127.0.0.1 with `env` and waits until it answers health (for
+ * tests and the load bench). Its stderr is passed through, or both outputs go to `logFile`.
+ */
+export async function startReplica(
+  env: Record<string, string>,
+  options: { name?: string; logFile?: string } = {},
+): Promise<Replica> {
   const port = await freePort()
+  const log = options.logFile ? openSync(options.logFile, 'a') : undefined
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(ROOT, 'server', 'main.ts'), 'start'],
     {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: log === undefined ? ['ignore', 'ignore', 'inherit'] : ['ignore', log, log],
     },
   )
+  const name = options.name ?? String(port)
   const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 180_000
-  for (;;) {
-    if (child.exitCode !== null)
-      throw new Error(`The replica on ${port} exited (${child.exitCode})`)
-    const healthy = await fetch(`${url}/api/health`).then(
-      (res) => res.ok,
-      () => false,
-    )
-    if (healthy) break
-    if (Date.now() > deadline) throw new Error(`The replica on ${port} never became healthy`)
-    await new Promise((resolve) => setTimeout(resolve, 250))
-  }
-  return {
+  const replica: Replica = {
+    name,
     url,
     process: child,
     request: (path, init) => fetch(`${url}${path}`, init),
   }
+  const seeLog = options.logFile ? `: see ${options.logFile}` : ''
+  const deadline = Date.now() + 180_000
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`Replica ${name} exited (${child.exitCode}) while starting${seeLog}`)
+    const healthy = await fetch(`${url}/api/health`).then(
+      (res) => res.ok,
+      () => false,
+    )
+    if (healthy) return replica
+    if (Date.now() > deadline) {
+      await stopReplica(replica)
+      throw new Error(`Replica ${name} never became healthy${seeLog}`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
 }
 
+/** Stops a replica as an operator would (SIGTERM), and kills it if it has not ended in 15 s. */
 export async function stopReplica(replica: Replica | undefined): Promise<void> {
+  const child = replica?.process
   // Ended already: by itself (exit code) or killed (signal).
-  if (!replica || replica.process.exitCode !== null || replica.process.signalCode !== null) return
-  const exited = once(replica.process, 'exit')
-  replica.process.kill('SIGTERM')
+  if (!child || child.exitCode !== null || child.signalCode !== null) return
+  const exited = once(child, 'exit')
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
   await exited
+  clearTimeout(timer)
 }
 
 /** A JSON call as a signed-in person (their cookie and CSRF token). */
