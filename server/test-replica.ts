@@ -5,7 +5,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../fixtures/index.js'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
+// Resolved when a replica starts: this module is also loaded in the portal's jsdom tests (through
+// server/index.ts), where import.meta.url is not a file URL.
+const root = () => fileURLToPath(new URL('..', import.meta.url))
 
 /** A server process as operators run it (`main.ts start`), on a port of its own. */
 export interface Replica {
@@ -29,9 +31,9 @@ export async function startReplica(
   const log = options.logFile ? openSync(options.logFile, 'a') : undefined
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'server', 'main.ts'), 'start'],
+    ['--import', 'tsx', join(root(), 'server', 'main.ts'), 'start'],
     {
-      cwd: ROOT,
+      cwd: root(),
       env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
       stdio: log === undefined ? ['ignore', 'ignore', 'inherit'] : ['ignore', log, log],
     },
