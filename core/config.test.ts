@@ -14,7 +14,7 @@ describe('loadConfig', () => {
       DATABASE_POOL_SIZE: 10,
       LOG_LEVEL: 'info',
       DUCKDB_THREADS: 2,
-      DUCKDB_MEMORY_LIMIT: '2GB',
+      DUCKDB_MEMORY_LIMIT: '4GB',
       QUERY_TIMEOUT_SECONDS: 30,
       QUERY_MEMORY_LIMIT: '512MB',
       QUERY_THREADS: 1,
