@@ -60,9 +60,16 @@ export function createQueryPool(
     if (mayRun(user) && !waiting.some((w) => mayRun(w.user))) take(user)
     else
       await new Promise<void>((resolve, reject) => {
-        const entry = { user, grant: resolve }
+        // Granted in turn (the timer goes, so it keeps nothing alive) or refused at the deadline.
+        const entry = {
+          user,
+          grant: () => {
+            clearTimeout(deadline)
+            resolve()
+          },
+        }
         waiting.push(entry)
-        setTimeout(() => {
+        const deadline = setTimeout(() => {
           const at = waiting.indexOf(entry)
           if (at < 0) return
           waiting.splice(at, 1)
