@@ -118,6 +118,43 @@ describe('two replicas on one PostgreSQL database and one data directory', () =>
     expect((await query(b)).status).toBeGreaterThanOrEqual(400)
   })
 
+  it("counts a person's queries on every replica against their one limit", async () => {
+    const officer = await signInAs(a, 'officer.moe')
+    const runaway = (replica: Replica, id: string) =>
+      call(replica, 'POST', '/api/query', officer, {
+        id,
+        sql: 'WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r',
+        format: 'json',
+      })
+    const ids = ['q_limit-across-0001', 'q_limit-across-0002']
+    // Two running on A (QUERY_MAX_PER_USER is 2) …
+    const running = ids.map((id) => runaway(a, id))
+    const statuses = async () =>
+      (
+        await runtime.db
+          .selectFrom('query_history')
+          .select('status')
+          .where('id', 'in', ids)
+          .execute()
+      ).map((r) => r.status)
+    await expect.poll(statuses, { timeout: 10_000 }).toEqual(['running', 'running'])
+    // … so a third through B waits its turn, then is refused, saying why.
+    const third = await runaway(b, 'q_limit-across-0003')
+    expect(third.status).toBe(503)
+    expect(third.message).toMatch(/already have 2 queries or downloads running/)
+    for (const id of ids) await call(b, 'POST', `/api/query/${id}/cancel`, officer, {})
+    expect((await Promise.all(running)).map((r) => r.message)).toEqual([
+      'The query was cancelled',
+      'The query was cancelled',
+    ])
+    // Their slots are free again: the next query runs.
+    const next = await call(b, 'POST', '/api/query', officer, {
+      sql: 'SELECT 1 AS one',
+      format: 'json',
+    })
+    expect(next.status).toBe(200)
+  })
+
   // Last: it kills replica A.
   it('marks a query failed, with the reason, when the replica running it is killed', async () => {
     const officer = await signInAs(a, 'officer.moh')
