@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       QUERY_MAX_WAIT_SECONDS: 5,
       PSEUDONYM_KEY: 'development-only-pseudonym-key',
       PUBLIC_URL: undefined,
+      RATE_LIMIT_PER_MINUTE: 120,
       PROCESS_TIMEOUT_SECONDS: 30,
       SESSION_TTL_HOURS: 12,
       DEV_SIGN_IN: false,

@@ -149,6 +149,11 @@ export const CONFIG_KEYS = {
       .transform((v) => v.replace(/\/$/, ''))
       .optional(),
   },
+  RATE_LIMIT_PER_MINUTE: {
+    default: '120',
+    help: 'Requests other than reads (POST, PUT, PATCH, DELETE) one signed-in person may send a minute, on all replicas together; more get 429 with Retry-After. 0 turns the limit off.',
+    schema: integer(0, 1_000_000),
+  },
   PROCESS_TIMEOUT_SECONDS: {
     default: '30',
     help: 'A server or command silent this long is taken for dead: its unfinished queries and runs are marked failed.',

@@ -116,5 +116,16 @@ export const coreMigrations: MigrationSet = {
           .execute()
       },
     },
+    '20261122-24-core-rate-limits': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('rate_limits')
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('window_start', 'timestamptz', (c) => c.notNull())
+          .addColumn('hits', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('rate_limits_pk', ['key', 'window_start'])
+          .execute()
+      },
+    },
   },
 }

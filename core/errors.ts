@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'conflict'
   | 'query_refused'
   | 'limit_exceeded'
+  | 'rate_limited'
   | 'unavailable'
   | 'internal'
 
@@ -20,10 +21,17 @@ export interface ErrorBody {
 /** The base of every domain error: a machine-readable code and a message for people. */
 export class AppError extends Error {
   readonly code: ErrorCode
-  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+  /** When a retry may succeed, if known: sent as Retry-After. */
+  readonly retryAfterSeconds: number | undefined
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: ErrorOptions & { retryAfterSeconds?: number },
+  ) {
     super(message, options)
     this.name = new.target.name
     this.code = code
+    this.retryAfterSeconds = options?.retryAfterSeconds
   }
 }
 
@@ -57,11 +65,16 @@ export class ConflictError extends AppError {
 
 /** A dependency (database, storage) cannot be reached; callers may retry later. */
 export class UnavailableError extends AppError {
-  /** When a retry may succeed, if known: sent as Retry-After. */
-  readonly retryAfterSeconds: number | undefined
   constructor(message: string, options?: ErrorOptions & { retryAfterSeconds?: number }) {
     super('unavailable', message, options)
-    this.retryAfterSeconds = options?.retryAfterSeconds
+  }
+}
+
+/** The caller sent more than their share in a short time; the message says when to come back. */
+export class RateLimitedError extends AppError {
+  declare readonly retryAfterSeconds: number
+  constructor(message: string, retryAfterSeconds: number) {
+    super('rate_limited', message, { retryAfterSeconds })
   }
 }
 

@@ -9,6 +9,14 @@ export interface CoreTables {
   auth_flows: AuthFlowRow
   audit_log: AuditRow
   processes: ProcessRow
+  rate_limits: RateLimitRow
+}
+
+/** Requests counted for one key (a person's changes) in one minute, shared by every replica. */
+export interface RateLimitRow {
+  key: string
+  window_start: Date
+  hits: number
 }
 
 /** A server or command process that is alive while it beats (see process-registry.ts). */

@@ -65,6 +65,7 @@ export {
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
+  RateLimitedError,
   UnavailableError,
 } from './errors.js'
 export { exclusively } from './exclusively.js'
@@ -92,6 +93,7 @@ export {
 } from './planning-areas.js'
 export { POSTAL_SECTORS, type PostalSector, postalSectorOf } from './postal-sectors.js'
 export { type ProcessRegistry, registerProcess } from './process-registry.js'
+export { createRateLimiter, type RateDecision, type RateLimiter } from './rate-limiter.js'
 export { hashSecret, newSecretToken, secretsEqual } from './secret-token.js'
 export {
   type AuthFlow,
