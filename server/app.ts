@@ -23,6 +23,7 @@ import {
   type AppAbility,
   type Logger,
   publicAbility,
+  type RateLimiter,
   systemAbility,
   type User,
 } from '../core/index.js'
@@ -43,6 +44,7 @@ import { type AuthDeps, actorOf } from './auth-deps.js'
 import { authRoutes } from './auth-routes.js'
 import { authenticate, csrfProtection, requireSignIn } from './authenticate.js'
 import { errorBody, errorResponse } from './error-response.js'
+import { limitChanges } from './limit-changes.js'
 import { openApiDocument } from './openapi.js'
 import { requestLogger } from './request-logger.js'
 import { staticPortal } from './static-portal.js'
@@ -70,6 +72,8 @@ export interface AppDeps {
   pingDatabase: () => Promise<void>
   /** Directory of the built portal (`portal/dist`). */
   portalDir: string
+  /** Each person's share of changes a minute, across replicas; none means no limit. */
+  changeLimiter?: RateLimiter
 }
 
 /** The whole HTTP surface: every module's routes under /api, and the portal for the rest. */
@@ -119,6 +123,7 @@ export function createApp(deps: AppDeps) {
       })
     })
     .use(requireSignIn)
+    .use(limitChanges(deps.changeLimiter))
     .route(
       '/datasets',
       catalogRoutes({

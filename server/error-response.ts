@@ -9,7 +9,6 @@ import {
   type ErrorCode,
   isDatabaseUnavailable,
   type Logger,
-  UnavailableError,
 } from '../core/index.js'
 import type { AppEnv } from './app-env.js'
 
@@ -23,6 +22,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   query_refused: 400,
   // A query that ran into a limit: time, memory or rows; the message names it.
   limit_exceeded: 422,
+  rate_limited: 429,
   unavailable: 503,
   invalid_config: 500,
   internal: 500,
@@ -91,9 +91,7 @@ function describe(error: Error, requestId: string | undefined) {
     const status = STATUS[error.code]
     const message =
       status >= 500 && error.code !== 'unavailable' ? internalMessage(requestId) : error.message
-    const retryAfterSeconds =
-      error instanceof UnavailableError ? error.retryAfterSeconds : undefined
-    return { status, code: error.code, message, retryAfterSeconds }
+    return { status, code: error.code, message, retryAfterSeconds: error.retryAfterSeconds }
   }
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode

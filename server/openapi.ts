@@ -694,7 +694,7 @@ export function openApiDocument(serverUrl: string) {
       title: 'Government Data Portal API',
       version: '0.1.0',
       description:
-        'Find datasets across agencies, read their metadata, and manage access. Every answer is `{"ok": true, "data": …}` or `{"ok": false, "error": {"code", "message"}}`. State-changing requests from a browser session need the `x-csrf-token` header (its value is in `/api/auth/me`); scripts send `Authorization: Bearer <token>`.',
+        'Find datasets across agencies, read their metadata, and manage access. Every answer is `{"ok": true, "data": …}` or `{"ok": false, "error": {"code", "message"}}`. State-changing requests from a browser session need the `x-csrf-token` header (its value is in `/api/auth/me`); scripts send `Authorization: Bearer <token>`. A signed-in person may send a limited number of changes and queries a minute (RATE_LIMIT_PER_MINUTE, on all servers together): beyond it, 429 `rate_limited` with Retry-After. While the metadata database cannot be reached every request gets 503 `unavailable` with Retry-After.',
     },
     servers: [{ url: serverUrl }],
     tags: [...new Set(OPERATIONS.map((op) => op.tag))].map((name) => ({ name })),

@@ -16,6 +16,7 @@ import {
   type Config,
   createApiTokenStore,
   createAuditLog,
+  createRateLimiter,
   createSessionStore,
   createUserStore,
   createWorkingDayCalendar,
@@ -26,6 +27,7 @@ import {
   openDatabase,
   openDuckDb,
   type ProcessRegistry,
+  type RateLimiter,
   registerProcess,
 } from '../core/index.js'
 import { createKpiEngine, createKpiReads, type KpiEngine, type KpiReads } from '../kpi/index.js'
@@ -69,6 +71,8 @@ export interface Runtime {
   trustedCentre: TrustedCentre
   /** This process on record, and the processes that died without signing off. */
   processes: ProcessRegistry
+  /** Each person's share of changes a minute (RATE_LIMIT_PER_MINUTE), across replicas. */
+  changeLimiter: RateLimiter
   /** The Blueprint KPIs: computed after every fusion and on demand, and read for the dashboard. */
   kpi: { engine: KpiEngine; reads: KpiReads }
   /** OpenLineage events (ours and other tools'), the graph made from them, their validator. */
@@ -188,6 +192,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       }),
       trustedCentre,
       processes,
+      changeLimiter: createRateLimiter(db, { perMinute: config.RATE_LIMIT_PER_MINUTE }),
       kpi: { engine: kpiEngine, reads: createKpiReads(db) },
       lineage,
       auth: authDeps(config, db),
@@ -247,6 +252,7 @@ export function appDepsOf(runtime: Runtime): AppDeps {
     auth: runtime.auth,
     pingDatabase: () => pingDatabase(runtime.db),
     portalDir: runtime.portalDir,
+    changeLimiter: runtime.changeLimiter,
   }
 }
 

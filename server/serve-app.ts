@@ -73,6 +73,7 @@ function startBackgroundWork(runtime: Runtime): () => Promise<void> {
         allowPrivate: runtime.config.WEBHOOK_ALLOW_PRIVATE,
       }),
     ),
+    every(60_000, 'pruning rate-limit windows', () => runtime.changeLimiter.prune()),
     every(60_000, 'grant reminders', () =>
       remindExpiringGrants(runtime.db, createWorkingDayCalendar(), new Date()),
     ),
