@@ -9,6 +9,8 @@ import { MIGRATIONS, type Tables } from '../server/index.js'
 import { createTrustedCentre } from '../trusted-centre/index.js'
 import { barChart } from './bar-chart.js'
 import { emitSection } from './bench-section.js'
+import { median } from './percentile.js'
+import { maxRssMb } from './process-memory.js'
 
 // `npm run bench:fusion [-- --scale 200 --repeat 3]`: the Trusted Centre at a million persons. Fusion of
 // persons × addresses through the pipeline (DuckDB SQL, quality checks, publication and sample)
@@ -21,8 +23,6 @@ const repeat = Number(values.repeat)
 const dir = await mkdtemp(join(tmpdir(), 'portal-bench-'))
 const say = (text: string) => process.stderr.write(`${text}\n`)
 const seconds = (ms: number) => (ms / 1000).toFixed(2)
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
-const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024)
 
 try {
   say(`Generating fixtures at scale ${scale} …`)
@@ -101,7 +101,7 @@ try {
   }
   const ratio = median(pipelineTimes) / median(baselineTimes)
   const ingestRate = Math.round(persons / (ingest / 1000))
-  const peakRss = peakRssMb()
+  const peakRss = maxRssMb()
   const versionMb = (await stat(join(dir, 'hand-written.parquet'))).size / 1e6
   const rows = [
     ['persons delivered', persons.toLocaleString('en'), ''],

@@ -25,6 +25,8 @@ import {
 } from '../lineage/index.js'
 import { barChart } from './bar-chart.js'
 import { emitSection } from './bench-section.js'
+import { percentile } from './percentile.js'
+import { maxRssMb } from './process-memory.js'
 
 // `npm run bench:lineage [-- --events 100000 --clients 8 --queries 200 --backend pglite|postgres]`:
 // OpenLineage events through real HTTP into the receiver (validated, stored, folded into the
@@ -42,8 +44,6 @@ const EVENTS = Number(values.events)
 const CLIENTS = Number(values.clients)
 const QUERIES = Number(values.queries)
 const say = (text: string) => process.stderr.write(`${text}\n`)
-const percentile = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? 0
 
 /**
  * A synthetic estate: jobs in layers, each reading two datasets of the layer before and writing
@@ -281,7 +281,7 @@ try {
       {
         key: 'lineage.peak_rss_mb',
         label: 'lineage: peak memory of the bench process (RSS)',
-        value: Math.round(process.resourceUsage().maxRSS / 1024),
+        value: maxRssMb(),
         unit: 'MB',
         better: 'lower',
       },

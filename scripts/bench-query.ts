@@ -24,6 +24,8 @@ import {
 } from '../query-service/index.js'
 import { barChart } from './bar-chart.js'
 import { type BenchFigure, emitSection } from './bench-section.js'
+import { median, percentile } from './percentile.js'
+import { peakMbDuring } from './process-memory.js'
 
 // `npm run bench:query [-- --rows 5000000 --clients 50 --seconds 30 --rounds 5]`: the query service through
 // real HTTP. A full extract as Parquet and CSV against DuckDB's own COPY of the same view in the
@@ -41,21 +43,6 @@ const CLIENTS = Number(values.clients)
 const SECONDS = Number(values.seconds)
 const ROUNDS = Number(values.rounds)
 const say = (text: string) => process.stderr.write(`${text}\n`)
-/** The process's largest resident memory while `work` runs (sampled every 20 ms), in MB. */
-async function peakMbDuring<T>(work: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
-  let peak = process.memoryUsage.rss()
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss())
-  }, 20)
-  try {
-    const value = await work()
-    return { value, peakMb: Math.round(Math.max(peak, process.memoryUsage.rss()) / 2 ** 20) }
-  } finally {
-    clearInterval(timer)
-  }
-}
-const percentile = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? 0
 
 const dir = await mkdtemp(join(tmpdir(), 'portal-bench-query-'))
 try {
@@ -175,7 +162,6 @@ try {
   ).connect()
   const results: { format: string; api: number; copy: number; bytes: number; rss: number }[] = []
   // The machine is shared and noisy: COPY and the API take turns, and the medians are compared.
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
   for (const format of ['parquet', 'csv'] as const) {
     say(`Extract as ${format}, ${ROUNDS} rounds …`)
     const copies: number[] = []
@@ -190,11 +176,15 @@ try {
           ),
         ),
       )
-      const api = await peakMbDuring(() =>
-        time(async () => {
-          const res = await fetch(`${base}/api/datasets/bench/versions/1/extract?format=${format}`)
-          bytes = await drain(res)
-        }),
+      const api = await peakMbDuring(
+        () =>
+          time(async () => {
+            const res = await fetch(
+              `${base}/api/datasets/bench/versions/1/extract?format=${format}`,
+            )
+            bytes = await drain(res)
+          }),
+        20,
       )
       apis.push(api.value)
       rss = Math.max(rss, api.peakMb)
@@ -209,11 +199,13 @@ try {
   let arrowRss = 0
   const arrows: number[] = []
   for (let round = 0; round < ROUNDS; round++) {
-    const run = await peakMbDuring(() =>
-      time(async () => {
-        const res = await fetch(`${base}/api/datasets/bench/versions/1/extract?format=arrow`)
-        arrowBytes = await drain(res)
-      }),
+    const run = await peakMbDuring(
+      () =>
+        time(async () => {
+          const res = await fetch(`${base}/api/datasets/bench/versions/1/extract?format=arrow`)
+          arrowBytes = await drain(res)
+        }),
+      20,
     )
     arrows.push(run.value)
     arrowRss = Math.max(arrowRss, run.peakMb)

@@ -1,4 +1,5 @@
 import { LOAD_KINDS, type LoadKind } from './load-mix.js'
+import { nearestRankPercentile } from './percentile.js'
 
 /** How one HTTP call of the load bench ended. */
 export interface CallOutcome {
@@ -42,21 +43,15 @@ export interface CallSummary {
   perSecond: number[]
 }
 
-/** Nearest-rank percentile of sorted values (0 for none). */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0
-}
-
 /** Latency percentiles (of every call, failed ones included: a user waited for those too). */
 export function summariseLatency(outcomes: readonly CallOutcome[]): LatencySummary {
   const sorted = outcomes.map((o) => o.endMs - o.startMs).sort((a, b) => a - b)
   return {
     count: outcomes.length,
     errors: outcomes.filter((o) => !o.ok).length,
-    p50: percentile(sorted, 0.5),
-    p95: percentile(sorted, 0.95),
-    p99: percentile(sorted, 0.99),
+    p50: nearestRankPercentile(sorted, 0.5),
+    p95: nearestRankPercentile(sorted, 0.95),
+    p99: nearestRankPercentile(sorted, 0.99),
   }
 }
 

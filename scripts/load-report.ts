@@ -3,8 +3,9 @@ import type { BenchFigure, BenchSection } from './bench-section.js'
 import { lineChart } from './line-chart.js'
 import type { DatabaseSample, LevelResult } from './load-level.js'
 import { LOAD_KINDS, LOAD_MIX } from './load-mix.js'
-import { type CallSummary, percentile, summariseCalls } from './load-outcome.js'
+import { type CallSummary, summariseCalls } from './load-outcome.js'
 import { busyCores, type ReportedLevel, whatBreaksFirst } from './load-verdict.js'
+import { nearestRankPercentile } from './percentile.js'
 
 /** How the levels were run, for the report's first paragraph. */
 export interface LoadSetup {
@@ -152,7 +153,7 @@ function levelTables(level: ReportedLevel, s: CallSummary): string {
   if (run.length > 0)
     lines.push(
       '',
-      `Inside the query service, ${run.length} queries ran (query history, from a ready sandbox to the answer) in p50 ${ms(percentile(run, 0.5))} ms, p95 ${ms(percentile(run, 0.95))} ms, p99 ${ms(percentile(run, 0.99))} ms; the rest of a query call's latency (p50 ${calls.map((k) => ms(k?.p50 ?? 0)).join(' and ')} ms for query and sample-preview) is spent around the query: a pool slot when all are taken, the caller's entitlements, a fresh DuckDB sandbox with its views, the history and audit entries, and CPU when it is busy.`,
+      `Inside the query service, ${run.length} queries ran (query history, from a ready sandbox to the answer) in p50 ${ms(nearestRankPercentile(run, 0.5))} ms, p95 ${ms(nearestRankPercentile(run, 0.95))} ms, p99 ${ms(nearestRankPercentile(run, 0.99))} ms; the rest of a query call's latency (p50 ${calls.map((k) => ms(k?.p50 ?? 0)).join(' and ')} ms for query and sample-preview) is spent around the query: a pool slot when all are taken, the caller's entitlements, a fresh DuckDB sandbox with its views, the history and audit entries, and CPU when it is busy.`,
     )
   if (s.errorGroups.length > 0)
     lines.push(

@@ -1,5 +1,6 @@
 import type { LevelResult } from './load-level.js'
-import { type CallSummary, percentile } from './load-outcome.js'
+import type { CallSummary } from './load-outcome.js'
+import { nearestRankPercentile } from './percentile.js'
 
 /** A level's measurements with what the query history says about its queries. */
 export interface ReportedLevel extends LevelResult {
@@ -73,7 +74,7 @@ export function whatBreaksFirst(
   const run = [...high.queryRunMs].sort((a, b) => a - b)
   if (queryCall && run.length > 0)
     sentences.push(
-      `A workbench query took p50 ${ms(queryCall.p50)} ms end to end at ${high.users} users, of which the query itself ran p50 ${ms(percentile(run, 0.5))} ms: the rest is spent around it (waiting for a slot of the query pool, \`QUERY_MAX_RUNNING\` per replica, and for CPU; entitlements, a fresh sandbox, history and audit).`,
+      `A workbench query took p50 ${ms(queryCall.p50)} ms end to end at ${high.users} users, of which the query itself ran p50 ${ms(nearestRankPercentile(run, 0.5))} ms: the rest is spent around it (waiting for a slot of the query pool, \`QUERY_MAX_RUNNING\` per replica, and for CPU; entitlements, a fresh sandbox, history and audit).`,
     )
   return sentences.join(' ')
 }

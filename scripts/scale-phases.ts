@@ -19,6 +19,7 @@ import {
 } from '../query-service/index.js'
 import { MIGRATIONS, type Tables } from '../server/index.js'
 import { createTrustedCentre, PIPELINES, type TrustedCentre } from '../trusted-centre/index.js'
+import { maxRssMb, peakMbDuring, rssMb } from './process-memory.js'
 import {
   count,
   EXTRACT_FORMATS,
@@ -296,30 +297,16 @@ export async function extractPhase(
  * `work` runs; its error becomes a {@link StepFailedError} naming the step.
  */
 export async function measured<T>(step: string, work: () => Promise<T>) {
-  let peak = process.memoryUsage.rss()
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss())
-  }, 25)
-  const t = performance.now()
+  let seconds = 0
   try {
-    const value = await work()
-    const seconds = (performance.now() - t) / 1000
-    return {
-      value,
-      seconds,
-      peakMb: Math.round(Math.max(peak, process.memoryUsage.rss()) / 2 ** 20),
-    }
+    const { value, peakMb } = await peakMbDuring(async () => {
+      const t = performance.now()
+      const value = await work()
+      seconds = (performance.now() - t) / 1000
+      return value
+    }, 25)
+    return { value, seconds, peakMb }
   } catch (error) {
     throw new StepFailedError(step, error)
-  } finally {
-    clearInterval(timer)
   }
-}
-
-export function rssMb() {
-  return Math.round(process.memoryUsage.rss() / 2 ** 20)
-}
-
-export function maxRssMb() {
-  return Math.round(process.resourceUsage().maxRSS / 1024)
 }

@@ -104,8 +104,6 @@ export interface PointResult {
   search?: SearchResult
   failures: StepFailure[]
 }
-export const percentile = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? 0
 
 /**
  * The exponent b of y ∝ x^b, least squares on log-log over every point; undefined below two.
