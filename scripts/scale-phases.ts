@@ -17,7 +17,7 @@ import {
   createQueryService,
   queryServiceMigrations,
 } from '../query-service/index.js'
-import { MIGRATIONS, type Tables } from '../server/index.js'
+import { MIGRATIONS, poolLimitsOf, queryLimitsOf, type Tables } from '../server/index.js'
 import { createTrustedCentre, PIPELINES, type TrustedCentre } from '../trusted-centre/index.js'
 import { maxRssMb, peakMbDuring, rssMb } from './process-memory.js'
 import {
@@ -238,18 +238,8 @@ export async function extractPhase(
     db: db as never,
     dataDir: join(dir, 'data'),
     maskKey: 'bench-mask-key',
-    limits: {
-      timeoutMs: config.QUERY_TIMEOUT_SECONDS * 1000,
-      memoryLimit: config.QUERY_MEMORY_LIMIT,
-      threads: config.QUERY_THREADS,
-      maxRows: config.QUERY_MAX_ROWS,
-      maxStreamRows: config.QUERY_MAX_STREAM_ROWS,
-    },
-    pool: createQueryPool({
-      maxRunning: config.QUERY_MAX_RUNNING,
-      maxPerUser: config.QUERY_MAX_PER_USER,
-      maxWaitMs: config.QUERY_MAX_WAIT_SECONDS * 1000,
-    }),
+    limits: queryLimitsOf(config),
+    pool: createQueryPool(poolLimitsOf(config)),
     entitlements: async () => [largest.entitlement],
     recordUse: async () => undefined,
     audit: { append: async () => ({}) as never },

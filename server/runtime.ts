@@ -167,19 +167,9 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
         dataDir: config.DATA_DIR,
         // Masked values are keyed, so they join within the platform but reveal nothing.
         maskKey: createHash('sha256').update(`mask:${config.PSEUDONYM_KEY}`).digest('hex'),
-        limits: {
-          timeoutMs: config.QUERY_TIMEOUT_SECONDS * 1000,
-          memoryLimit: config.QUERY_MEMORY_LIMIT,
-          threads: config.QUERY_THREADS,
-          maxRows: config.QUERY_MAX_ROWS,
-          maxStreamRows: config.QUERY_MAX_STREAM_ROWS,
-        },
+        limits: queryLimitsOf(config),
         pool: createQueryPool(
-          {
-            maxRunning: config.QUERY_MAX_RUNNING,
-            maxPerUser: config.QUERY_MAX_PER_USER,
-            maxWaitMs: config.QUERY_MAX_WAIT_SECONDS * 1000,
-          },
+          poolLimitsOf(config),
           // The per-person limit holds across replicas: slots are rows in the shared database.
           createPersonSlots(db, { maxPerUser: config.QUERY_MAX_PER_USER, processId: processes.id }),
         ),
@@ -253,6 +243,26 @@ export function appDepsOf(runtime: Runtime): AppDeps {
     pingDatabase: () => pingDatabase(runtime.db),
     portalDir: runtime.portalDir,
     changeLimiter: runtime.changeLimiter,
+  }
+}
+
+/** The query sandbox's limits as configured (QUERY_*). */
+export function queryLimitsOf(config: Config) {
+  return {
+    timeoutMs: config.QUERY_TIMEOUT_SECONDS * 1000,
+    memoryLimit: config.QUERY_MEMORY_LIMIT,
+    threads: config.QUERY_THREADS,
+    maxRows: config.QUERY_MAX_ROWS,
+    maxStreamRows: config.QUERY_MAX_STREAM_ROWS,
+  }
+}
+
+/** The query pool's limits as configured (QUERY_MAX_*). */
+export function poolLimitsOf(config: Config) {
+  return {
+    maxRunning: config.QUERY_MAX_RUNNING,
+    maxPerUser: config.QUERY_MAX_PER_USER,
+    maxWaitMs: config.QUERY_MAX_WAIT_SECONDS * 1000,
   }
 }
 
