@@ -18,8 +18,8 @@ const UNAVAILABLE_CODES = new Set([
 const UNAVAILABLE_MESSAGES = [
   /^Connection terminated/,
   /^timeout exceeded when trying to connect/,
+  // "Client has encountered a connection error and is not queryable", "Client was closed …"
   /not queryable/,
-  /^Client was closed and is not queryable/,
 ]
 
 /**
