@@ -12,6 +12,31 @@ const integer = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
 
+const UNITS: Record<string, number> = {
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+}
+
+/** Bytes in a size as DuckDB writes them (MB = 1000², MiB = 1024²); NaN for anything else. */
+export function bytesOf(size: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([KMGT]i?B)$/i.exec(size.trim())
+  const unit = match ? UNITS[String(match[2]).toLowerCase()] : undefined
+  return match && unit ? Math.round(Number(match[1]) * unit) : Number.NaN
+}
+
+/** A size such as 512MB or 4GB, kept as written (DuckDB reads it); bytesOf gives its bytes. */
+const size = () =>
+  z
+    .string()
+    .trim()
+    .refine((v) => bytesOf(v) > 0, 'must be a size such as 512MB or 4GB')
+
 const boolean = () =>
   z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true')
 
@@ -76,13 +101,7 @@ export const CONFIG_KEYS = {
     // A country's persons (6M) sort their fused output in about 3GB (npm run bench:scale).
     default: '4GB',
     help: 'Memory DuckDB may use before spilling to disk, e.g. 512MB or 8GB.',
-    schema: z
-      .string()
-      .trim()
-      .regex(
-        /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i,
-        'must be a size such as 512MB or 4GB',
-      ),
+    schema: size(),
   },
   QUERY_TIMEOUT_SECONDS: {
     default: '30',
@@ -91,14 +110,8 @@ export const CONFIG_KEYS = {
   },
   QUERY_MEMORY_LIMIT: {
     default: '512MB',
-    help: 'Memory each query sandbox may use (nothing spills to disk), e.g. 256MB or 2GB.',
-    schema: z
-      .string()
-      .trim()
-      .regex(
-        /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i,
-        'must be a size such as 512MB or 4GB',
-      ),
+    help: "Memory each query's DuckDB may use (nothing spills to disk); the OS caps its worker process at this plus 512MB.",
+    schema: size(),
   },
   QUERY_THREADS: {
     default: '1',
@@ -114,6 +127,16 @@ export const CONFIG_KEYS = {
     default: '1000000',
     help: 'Rows a CSV or NDJSON query answer streams at most.',
     schema: integer(1, 100_000_000),
+  },
+  QUERY_MAX_JSON_BYTES: {
+    default: '16MB',
+    help: 'Bytes a JSON query answer may hold; a larger one is refused with a message naming this limit (ask for CSV, Parquet or Arrow instead).',
+    schema: size(),
+  },
+  QUERY_MAX_STREAM_BYTES: {
+    default: '4GB',
+    help: 'Bytes a streamed query answer or extract (CSV, NDJSON, Arrow, Parquet) may hold; the OS stops the worker writing past it and the transfer breaks off.',
+    schema: size(),
   },
   QUERY_MAX_RUNNING: {
     default: '4',

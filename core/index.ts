@@ -35,7 +35,7 @@ export {
   createAuditLog,
 } from './audit-log.js'
 export { canonicalJson } from './canonical-json.js'
-export { CONFIG_KEYS, type Config, loadConfig } from './config.js'
+export { bytesOf, CONFIG_KEYS, type Config, loadConfig } from './config.js'
 export { coreMigrations } from './core-migrations.js'
 export { csvField } from './csv-field.js'
 export {
@@ -93,6 +93,18 @@ export {
 } from './planning-areas.js'
 export { POSTAL_SECTORS, type PostalSector, postalSectorOf } from './postal-sectors.js'
 export { type ProcessRegistry, registerProcess } from './process-registry.js'
+export {
+  bindHmacKey,
+  derivePseudonymKeys,
+  grantPseudonymScope,
+  hmacHex,
+  hmacSql,
+  keyFingerprint,
+  PSEUDONYM_SECRET_BYTES,
+  type PseudonymKeys,
+  type PseudonymScope,
+  parsePseudonymSecret,
+} from './pseudonyms.js'
 export { createRateLimiter, type RateDecision, type RateLimiter } from './rate-limiter.js'
 export { hashSecret, newSecretToken, secretsEqual } from './secret-token.js'
 export {

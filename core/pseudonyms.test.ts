@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto'
+import { DuckDBInstance } from '@duckdb/node-api'
+import { describe, expect, it } from 'vitest'
+import {
+  bindHmacKey,
+  derivePseudonymKeys,
+  grantPseudonymScope,
+  hmacHex,
+  hmacSql,
+  keyFingerprint,
+  parsePseudonymSecret,
+} from './pseudonyms.js'
+
+describe('pseudonyms', () => {
+  const secret = randomBytes(32)
+  const keys = derivePseudonymKeys(secret)
+
+  it('accepts a secret of at least 32 bytes as base64 or hex, nothing weaker', () => {
+    expect(parsePseudonymSecret(secret.toString('base64'))).toEqual(secret)
+    expect(parsePseudonymSecret(secret.toString('hex'))).toEqual(secret)
+    expect(parsePseudonymSecret(secret.toString('base64url'))).toEqual(secret)
+    expect(parsePseudonymSecret(randomBytes(31).toString('base64'))).toBeUndefined()
+    expect(parsePseudonymSecret('development-only-pseudonym-key')).toBeUndefined()
+    expect(parsePseudonymSecret('correct horse battery staple and more words')).toBeUndefined()
+  })
+
+  it('gives every scope a key of its own, stable for the same secret', () => {
+    const scopes = ['person', 'sample', 'project:a', 'project:b', 'grant:g_1'] as const
+    const hex = scopes.map((s) => keys.keyOf(s).toString('hex'))
+    expect(new Set(hex).size).toBe(scopes.length)
+    expect(derivePseudonymKeys(secret).keyOf('project:a')).toEqual(keys.keyOf('project:a'))
+    expect(derivePseudonymKeys(randomBytes(32)).keyOf('project:a')).not.toEqual(
+      keys.keyOf('project:a'),
+    )
+    expect(keys.keyOf('person').includes(secret)).toBe(false)
+    expect(keyFingerprint(keys.keyOf('sample'))).toMatch(/^[0-9a-f]{12}$/)
+  })
+
+  it('names a project the same whatever its case and spacing, and a grant without one by itself', () => {
+    expect(grantPseudonymScope('g_1', '  Polyclinic   Capacity ')).toBe(
+      'project:polyclinic capacity',
+    )
+    expect(grantPseudonymScope('g_1', undefined)).toBe('grant:g_1')
+    expect(grantPseudonymScope('g_1', '   ')).toBe('grant:g_1')
+  })
+
+  it('computes HMAC-SHA-256 in DuckDB exactly as Node does, without the key in the SQL', async () => {
+    const connection = await (await DuckDBInstance.create(':memory:')).connect()
+    const key = keys.keyOf('project:a')
+    await bindHmacKey(connection, 'project_key', key)
+    const text = hmacSql('project_key', 'v')
+    expect(text).not.toContain(key.toString('hex'))
+    const reader = await connection.runAndReadAll(
+      `SELECT v, ${text} FROM (VALUES ('S1234567D'), ('ünïcode'), (''), (NULL)) t(v)`,
+    )
+    for (const [value, mac] of reader.getRows())
+      expect(mac).toBe(value === null ? null : hmacHex(key, String(value)))
+    connection.closeSync()
+  })
+})

@@ -1,0 +1,109 @@
+import { createHash, createHmac, hkdfSync } from 'node:crypto'
+import type { DuckDBConnection } from '@duckdb/node-api'
+
+/** Bytes of randomness the pseudonym secret must hold at least. */
+export const PSEUDONYM_SECRET_BYTES = 32
+
+/**
+ * The pseudonym secret as configured: base64 (e.g. `openssl rand -base64 32`) or hex, holding at
+ * least 32 bytes. Undefined when the text is neither, or too short.
+ */
+export function parsePseudonymSecret(text: string): Buffer | undefined {
+  const trimmed = text.trim()
+  const bytes = /^(?:[0-9a-f]{2})+$/i.test(trimmed)
+    ? Buffer.from(trimmed, 'hex')
+    : /^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)
+      ? Buffer.from(
+          trimmed,
+          trimmed.includes('-') || trimmed.includes('_') ? 'base64url' : 'base64',
+        )
+      : undefined
+  return bytes && bytes.length >= PSEUDONYM_SECRET_BYTES ? bytes : undefined
+}
+
+/**
+ * Who a set of pseudonyms belongs to. Each scope has a key of its own, so pseudonyms of one scope
+ * cannot be joined with another's: `person` keys the Trusted Centres' `person_key`, `sample` the
+ * direct identifiers of every sample, `project:<name>` those of every grant made for one project
+ * (the same person keeps one pseudonym across its datasets and versions), `grant:<id>` those of a
+ * grant whose request names no project.
+ */
+export type PseudonymScope = 'person' | 'sample' | `project:${string}` | `grant:${string}`
+
+/** The scope of a grant's pseudonyms: its request's project (case and spacing aside), or itself. */
+export function grantPseudonymScope(grantId: string, project: string | undefined): PseudonymScope {
+  const name = project?.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase()
+  return name ? `project:${name}` : `grant:${grantId}`
+}
+
+/**
+ * Keys of each pseudonym scope, derived from the one secret with HKDF-SHA-256; the secret itself
+ * is never used directly, so no derived key reveals it or another scope's key.
+ */
+export interface PseudonymKeys {
+  keyOf(scope: PseudonymScope): Buffer
+}
+
+export function derivePseudonymKeys(secret: Buffer): PseudonymKeys {
+  if (secret.length < PSEUDONYM_SECRET_BYTES)
+    throw new Error(`The pseudonym secret needs at least ${PSEUDONYM_SECRET_BYTES} bytes`)
+  const cache = new Map<string, Buffer>()
+  return {
+    keyOf(scope) {
+      let key = cache.get(scope)
+      if (!key) {
+        key = Buffer.from(hkdfSync('sha256', secret, 'gov-data-portal', `pseudonym:${scope}`, 32))
+        cache.set(scope, key)
+      }
+      return key
+    },
+  }
+}
+
+/** HMAC-SHA-256 of a value under a key, as hex: the reference the SQL form is tested against. */
+export function hmacHex(key: Buffer, value: string): string {
+  return createHmac('sha256', key).update(value, 'utf8').digest('hex')
+}
+
+/**
+ * A short fingerprint of a key, safe to show or put in a file name (a hash of the key, never the
+ * key): files made with one key are told apart from files made with another.
+ */
+export function keyFingerprint(key: Buffer): string {
+  return createHash('sha256').update('fingerprint:').update(key).digest('hex').slice(0, 12)
+}
+
+const BLOCK = 64
+
+/**
+ * Binds a key as DuckDB variables `<name>_ipad` and `<name>_opad` on this connection (HMAC's
+ * inner and outer padded keys), through parameters: the key never appears in SQL text. Pair with
+ * {@link hmacSql}.
+ */
+export async function bindHmacKey(
+  connection: DuckDBConnection,
+  name: string,
+  key: Buffer,
+): Promise<void> {
+  if (!/^[a-z_]+$/.test(name)) throw new Error(`Bad HMAC variable name '${name}'`)
+  const block = Buffer.alloc(BLOCK)
+  ;(key.length > BLOCK ? createHash('sha256').update(key).digest() : key).copy(block)
+  for (const [suffix, pad] of [
+    ['ipad', 0x36],
+    ['opad', 0x5c],
+  ] as const) {
+    const statement = await connection.prepare(`SET VARIABLE ${name}_${suffix} = $1::BLOB`)
+    statement.bindBlob(1, Buffer.from(block.map((b) => b ^ pad)))
+    await statement.run()
+  }
+}
+
+/**
+ * HMAC-SHA-256 (RFC 2104) of a SQL expression's text, as 64 hex digits, under the key bound by
+ * {@link bindHmacKey} with the same name. NULL stays NULL.
+ * @example `left(${hmacSql('project_key', '"person_key"')}, 32)`
+ */
+export function hmacSql(name: string, valueSql: string): string {
+  if (!/^[a-z_]+$/.test(name)) throw new Error(`Bad HMAC variable name '${name}'`)
+  return `sha256(getvariable('${name}_opad') || unhex(sha256(getvariable('${name}_ipad') || encode((${valueSql})::VARCHAR))))`
+}
