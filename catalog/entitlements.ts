@@ -1,5 +1,11 @@
 import { type Kysely, type SqlBool, sql } from 'kysely'
-import { type AppAbility, accessibleWhere, type User } from '../core/index.js'
+import {
+  type AppAbility,
+  accessibleWhere,
+  grantPseudonymScope,
+  type PseudonymScope,
+  type User,
+} from '../core/index.js'
 import type { RowCondition } from './access-request.js'
 import type { CatalogTables } from './catalog-tables.js'
 
@@ -27,6 +33,11 @@ export interface Entitlement {
   schema: { name: string; type: string; personalData: string }[]
   /** Undefined: no end. */
   expiresAt: Date | undefined
+  /**
+   * Whose key masks the direct identifiers it shows: a grant's project (or the grant itself),
+   * so that two projects cannot join their extracts; `sample` for everything else.
+   */
+  pseudonymScope: PseudonymScope
 }
 
 /** Security levels whose datasets offer a de-identified sample (Official (Open) is open in full). */
@@ -53,6 +64,8 @@ export async function entitlementsFor(
   const grants = await db
     .selectFrom('grants as g')
     .innerJoin('datasets as d', 'd.id', 'g.dataset_id')
+    .innerJoin('access_requests as r', 'r.id', 'g.request_id')
+    .select('r.project')
     .select([
       'g.id',
       'g.columns',
@@ -116,6 +129,7 @@ export async function entitlementsFor(
         inClear: [],
         schema: schemaOf(d.id),
         expiresAt: undefined,
+        pseudonymScope: 'sample',
       })
       continue
     }
@@ -138,6 +152,7 @@ export async function entitlementsFor(
         inClear: [],
         schema: schemaOf(d.id),
         expiresAt: undefined,
+        pseudonymScope: 'sample',
       })
   }
   for (const g of grants)
@@ -152,6 +167,18 @@ export async function entitlementsFor(
       inClear: g.in_clear,
       schema: schemaOf(g.dataset_id),
       expiresAt: g.expires_at,
+      pseudonymScope: grantPseudonymScope(g.id, g.project?.name),
     })
   return entitlements
+}
+
+/** The grants in force now (neither revoked nor expired): what may still have projections. */
+export async function liveGrantIds(db: Kysely<CatalogTables>, now: Date): Promise<string[]> {
+  const rows = await db
+    .selectFrom('grants')
+    .select('id')
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .execute()
+  return rows.map((r) => r.id)
 }

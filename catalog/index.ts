@@ -72,7 +72,7 @@ export {
   type VersionContent,
 } from './dataset-store.js'
 export { DCAT_CATALOG_PATH, type DcatCatalogInput, dcatCatalog, isPublic } from './dcat-export.js'
-export { type Entitlement, entitlementsFor } from './entitlements.js'
+export { type Entitlement, entitlementsFor, liveGrantIds } from './entitlements.js'
 export { DatasetNotFoundError } from './errors.js'
 export type { GlossaryEntry, GlossaryTerm, TermPatch } from './glossary.js'
 export { EXPIRY_NOTICE_WORKING_DAYS, remindExpiringGrants } from './grant-reminders.js'

@@ -1,11 +1,26 @@
+import { randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from './config.js'
 import { ConfigError } from './errors.js'
 
+// Made for each run, never a fixed value: a key printed anywhere is a key everyone knows.
+const KEY = randomBytes(32).toString('base64')
+
+/** The problems loadConfig names for an environment (none when it is accepted). */
+function problemsOf(env: Readonly<Record<string, string | undefined>>): readonly string[] {
+  try {
+    loadConfig(env)
+    return []
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems
+    throw error
+  }
+}
+
 describe('loadConfig', () => {
-  it('fills every key from its default when the environment is empty', () => {
-    const config = loadConfig({})
+  it('fills every key from its default in development mode', () => {
+    const config = loadConfig({ DEV_SIGN_IN: 'true' })
     expect(config).toEqual({
       PORT: 8080,
       HOST: '127.0.0.1',
@@ -25,12 +40,12 @@ describe('loadConfig', () => {
       QUERY_MAX_RUNNING: 4,
       QUERY_MAX_PER_USER: 2,
       QUERY_MAX_WAIT_SECONDS: 5,
-      PSEUDONYM_KEY: 'development-only-pseudonym-key',
+      PSEUDONYM_KEY: undefined,
       PUBLIC_URL: undefined,
       RATE_LIMIT_PER_MINUTE: 120,
       PROCESS_TIMEOUT_SECONDS: 30,
       SESSION_TTL_HOURS: 12,
-      DEV_SIGN_IN: false,
+      DEV_SIGN_IN: true,
       WEBHOOK_ALLOW_PRIVATE: false,
       OIDC_ISSUER: undefined,
       OIDC_CLIENT_ID: undefined,
@@ -46,6 +61,7 @@ describe('loadConfig', () => {
 
   it('parses the values it is given', () => {
     const config = loadConfig({
+      PSEUDONYM_KEY: KEY,
       PORT: '9000',
       DATABASE_URL: 'postgresql://app:pw@db.internal:5432/portal',
       FIXTURE_SCALE: '0.2',
@@ -55,6 +71,7 @@ describe('loadConfig', () => {
     expect(config.DATABASE_URL).toBe('postgresql://app:pw@db.internal:5432/portal')
     expect(config.FIXTURE_SCALE).toBe(0.2)
     expect(config.LOG_LEVEL).toBe('debug')
+    expect(config.PSEUDONYM_KEY).toBe(KEY)
   })
 
   it('names every bad variable at once and never echoes a secret', () => {
@@ -76,13 +93,14 @@ describe('loadConfig', () => {
       'DATABASE_URL: must be a URL like postgres://user:password@host:5432/database',
       'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
       'FIXTURE_SCALE: must be a positive number such as 0.2, 1 or 200 (got "-1")',
+      'PSEUDONYM_KEY: required outside development mode (DEV_SIGN_IN=true); generate one with openssl rand -base64 32',
     ])
     expect((error as Error).message).not.toContain('hunter2')
     expect((error as Error).message.split('\n')[0]).toBe('Invalid configuration:')
   })
 
   it('needs the client credentials whenever an OIDC issuer is set', () => {
-    expect(() => loadConfig({ OIDC_ISSUER: 'https://id.gov.example' })).toThrow(
+    expect(() => loadConfig({ PSEUDONYM_KEY: KEY, OIDC_ISSUER: 'https://id.gov.example' })).toThrow(
       'OIDC_ISSUER: needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET as well',
     )
   })
@@ -90,5 +108,52 @@ describe('loadConfig', () => {
   it('refuses a port outside the TCP range', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow('PORT: must be at most 65535 (got "70000")')
     expect(() => loadConfig({ PORT: '0' })).toThrow('PORT: must be at least 1 (got "0")')
+  })
+
+  it('refuses to start without a pseudonym key outside development mode', () => {
+    for (const env of [{}, { PSEUDONYM_KEY: '' }, { DEV_SIGN_IN: 'false' }]) {
+      expect(problemsOf(env)).toEqual([
+        'PSEUDONYM_KEY: required outside development mode (DEV_SIGN_IN=true); generate one with openssl rand -base64 32',
+      ])
+    }
+  })
+
+  it('accepts a missing pseudonym key in development mode, where one is generated', () => {
+    expect(loadConfig({ DEV_SIGN_IN: 'true' }).PSEUDONYM_KEY).toBeUndefined()
+  })
+
+  it('accepts a key of 32 random bytes or more, as base64, base64url or hex', () => {
+    const bytes = randomBytes(48)
+    for (const key of [
+      KEY,
+      bytes.toString('base64'),
+      bytes.toString('base64url'),
+      bytes.toString('hex'),
+    ]) {
+      expect(loadConfig({ PSEUDONYM_KEY: key }).PSEUDONYM_KEY).toBe(key)
+    }
+  })
+
+  it('refuses weak or short pseudonym keys, in development mode too, without echoing them', () => {
+    for (const weak of [
+      'development-only-secret',
+      'correct horse battery staple and more words',
+      randomBytes(31).toString('base64'),
+      randomBytes(16).toString('hex'),
+    ]) {
+      for (const env of [{ PSEUDONYM_KEY: weak }, { PSEUDONYM_KEY: weak, DEV_SIGN_IN: 'true' }]) {
+        const problems = problemsOf(env)
+        expect(problems).toEqual([
+          'PSEUDONYM_KEY: must hold at least 32 random bytes as base64 or hex, e.g. openssl rand -base64 32',
+        ])
+        expect(problems.join('\n')).not.toContain(weak)
+      }
+    }
+  })
+
+  it('never echoes a valid pseudonym key next to other problems', () => {
+    const problems = problemsOf({ PSEUDONYM_KEY: KEY, PORT: 'eighty' })
+    expect(problems).toEqual(['PORT: must be a whole number between 1 and 65535 (got "eighty")'])
+    expect(problems.join('\n')).not.toContain(KEY)
   })
 })

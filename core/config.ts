@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { z } from 'zod'
 import { ConfigError } from './errors.js'
+import { parsePseudonymSecret } from './pseudonyms.js'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
@@ -110,7 +111,7 @@ export const CONFIG_KEYS = {
   },
   QUERY_MEMORY_LIMIT: {
     default: '512MB',
-    help: "Memory each query's DuckDB may use (nothing spills to disk); the OS caps its worker process at this plus 512MB.",
+    help: "Memory each query's DuckDB may use (nothing spills to disk); the OS caps its worker process at this plus 1GB.",
     schema: size(),
   },
   QUERY_THREADS: {
@@ -154,10 +155,17 @@ export const CONFIG_KEYS = {
     schema: integer(0, 300),
   },
   PSEUDONYM_KEY: {
-    default: 'development-only-pseudonym-key',
-    help: 'Secret key for pseudonymous person keys in Trusted Centre datasets; set your own in production.',
+    default: undefined,
+    help: 'Secret that keys every pseudonym (person keys in Trusted Centre datasets, masked identifiers in samples): at least 32 random bytes as base64 or hex, e.g. from openssl rand -base64 32. Required unless DEV_SIGN_IN=true, where an unset key is generated once into DATA_DIR/secrets/pseudonym-key.',
     secret: true,
-    schema: z.string().min(16, 'must be at least 16 characters'),
+    schema: z
+      .string()
+      .trim()
+      .refine(
+        (v) => parsePseudonymSecret(v) !== undefined,
+        'must hold at least 32 random bytes as base64 or hex, e.g. openssl rand -base64 32',
+      )
+      .optional(),
   },
   PUBLIC_URL: {
     default: undefined,
@@ -286,6 +294,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     const reason = parsed.error.issues.map((issue) => issue.message).join('; ')
     const shown = 'secret' in key && key.secret ? '' : ` (got ${JSON.stringify(raw)})`
     problems.push(`${name}: ${reason}${shown}`)
+  }
+  // A default secret would be a published one: outside development mode it must be given.
+  const hasPseudonymKey = env.PSEUDONYM_KEY !== undefined && env.PSEUDONYM_KEY !== ''
+  if (!hasPseudonymKey && values.DEV_SIGN_IN !== true) {
+    problems.push(
+      'PSEUDONYM_KEY: required outside development mode (DEV_SIGN_IN=true); generate one with openssl rand -base64 32',
+    )
   }
   if (values.OIDC_ISSUER && (!values.OIDC_CLIENT_ID || !values.OIDC_CLIENT_SECRET)) {
     problems.push('OIDC_ISSUER: needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET as well')

@@ -104,6 +104,8 @@ export {
   type PseudonymKeys,
   type PseudonymScope,
   parsePseudonymSecret,
+  pseudonymOf,
+  pseudonymSql,
 } from './pseudonyms.js'
 export { createRateLimiter, type RateDecision, type RateLimiter } from './rate-limiter.js'
 export { hashSecret, newSecretToken, secretsEqual } from './secret-token.js'

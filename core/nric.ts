@@ -28,7 +28,7 @@ export function isValidUinfin(value: string): boolean {
   return uinfinCheckLetter(prefix as UinfinPrefix, digits as string) === letter
 }
 
-/** The MyInfo-style partial form shown in samples: `S1234567D` → `*****567D`. */
+/** The MyInfo-style partial form, `S1234567D` → `*****567D` (samples never show it). */
 export function maskUinfin(value: string): string {
   return `*****${value.slice(-4)}`
 }

@@ -20,7 +20,7 @@ describe('pseudonyms', () => {
     expect(parsePseudonymSecret(secret.toString('hex'))).toEqual(secret)
     expect(parsePseudonymSecret(secret.toString('base64url'))).toEqual(secret)
     expect(parsePseudonymSecret(randomBytes(31).toString('base64'))).toBeUndefined()
-    expect(parsePseudonymSecret('development-only-pseudonym-key')).toBeUndefined()
+    expect(parsePseudonymSecret('a-readable-pseudonym-phrase')).toBeUndefined()
     expect(parsePseudonymSecret('correct horse battery staple and more words')).toBeUndefined()
   })
 

@@ -107,3 +107,16 @@ export function hmacSql(name: string, valueSql: string): string {
   if (!/^[a-z_]+$/.test(name)) throw new Error(`Bad HMAC variable name '${name}'`)
   return `sha256(getvariable('${name}_opad') || unhex(sha256(getvariable('${name}_ipad') || encode((${valueSql})::VARCHAR))))`
 }
+
+/**
+ * The pseudonym the platform shows for a direct identifier: `masked-` and the first 16 hex
+ * digits (64 bits) of its HMAC under the key bound as `name`; NULL stays NULL. Samples and
+ * grants' projections write them alike, each with its own scope's key.
+ */
+export function pseudonymSql(name: string, valueSql: string): string {
+  return `('masked-' || left(${hmacSql(name, valueSql)}, 16))`
+}
+
+/** The same pseudonym computed in Node, for tracing a file back to the key that made it. */
+export const pseudonymOf = (key: Buffer, value: string): string =>
+  `masked-${hmacHex(key, value).slice(0, 16)}`

@@ -1,4 +1,5 @@
-import { AppError } from '../core/index.js'
+import { AppError, InvalidInputError } from '../core/index.js'
+import type { JobFailure } from './worker-protocol.js'
 
 /** SQL the sandbox will not run; the message says why, and where when DuckDB knows. */
 export class QueryRefusedError extends AppError {
@@ -11,8 +12,8 @@ export class QueryRefusedError extends AppError {
 
 /** A query stopped by one of its limits; the message names the limit and its value. */
 export class QueryLimitError extends AppError {
-  readonly limit: 'time' | 'memory' | 'rows'
-  constructor(limit: 'time' | 'memory' | 'rows', message: string) {
+  readonly limit: NonNullable<JobFailure['limit']>
+  constructor(limit: NonNullable<JobFailure['limit']>, message: string) {
     super('limit_exceeded', message)
     this.limit = limit
   }
@@ -22,5 +23,22 @@ export class QueryLimitError extends AppError {
 export class QueryCancelledError extends AppError {
   constructor() {
     super('conflict', 'The query was cancelled')
+  }
+}
+
+/** The error a caller gets for a job that ended without an answer. */
+export function errorOfFailure(failure: JobFailure): Error {
+  switch (failure.kind) {
+    case 'refused':
+      return new QueryRefusedError(failure.message, failure.position)
+    case 'invalid':
+      return new InvalidInputError(failure.message)
+    case 'limit':
+      return new QueryLimitError(failure.limit ?? 'memory', failure.message)
+    case 'cancelled':
+      return new QueryCancelledError()
+    default:
+      // DuckDB failed in a way we did not foresee: a 500 for the caller, the words in history.
+      return new Error(failure.message)
   }
 }

@@ -1,26 +1,30 @@
-import type { DuckDBType } from '@duckdb/node-api'
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { Readable } from 'node:stream'
 import type { Entitlement } from '../catalog/index.js'
 import { NotFoundError } from '../core/index.js'
-import { ARROW_MEDIA_TYPE, arrowStream } from './arrow-ipc.js'
-import { COPY_FORMATS, copyFile } from './copy-file.js'
+import { AnswerTooLargeError, streamAnswerFile } from './answer-file.js'
+import {
+  EXTRACT_FORMATS,
+  type ExtractFormat,
+  FILE_FORMATS,
+  fileFormatOf,
+} from './answer-formats.js'
+import { viewsOf } from './caller-views.js'
+import { errorOfFailure } from './errors.js'
 import { observeStream } from './observed-stream.js'
-import { copySelect, streamChunks } from './run-query.js'
-import { openSandbox, type Sandbox, type SandboxLimits } from './sandbox.js'
+import type { Projections } from './projections.js'
+import type { QueryLimits } from './query-limits.js'
+import type { QueryWorkers } from './query-workers.js'
+import { JobError } from './worker-protocol.js'
 
-export const EXTRACT_FORMATS = ['csv', 'parquet', 'arrow', 'json'] as const
-export type ExtractFormat = (typeof EXTRACT_FORMATS)[number]
+export { EXTRACT_FORMATS, type ExtractFormat }
 
-const MEDIA: Record<ExtractFormat, string> = {
-  csv: 'text/csv; charset=utf-8',
-  parquet: COPY_FORMATS.parquet.media,
-  arrow: ARROW_MEDIA_TYPE,
-  json: 'application/x-ndjson; charset=utf-8',
-}
-const EXTENSION: Record<ExtractFormat, string> = {
-  csv: 'csv',
-  parquet: 'parquet',
-  arrow: 'arrows',
-  json: 'ndjson',
+export interface ExtractRequest {
+  dataset: string
+  version: number
+  scope: 'full' | 'sample'
+  format: ExtractFormat
 }
 
 export interface Extract {
@@ -31,96 +35,144 @@ export interface Extract {
   done: Promise<{ rows: number; bytes: number; completed: boolean }>
 }
 
+/** How a download ended, for its audit entry and the dataset's popularity. */
+export interface ExtractEnd {
+  dataset: Entitlement['dataset']
+  basis: Entitlement['basis']
+  rows: number
+  bytes: number
+  completed: boolean
+  error?: string
+}
+
+/** An extract is a full read: generous time, however many rows the version has. */
+const EXTRACT_TIMEOUT_MS = 600_000
+
 /**
- * One version of a dataset as a file, through the same views as queries (columns granted,
- * direct identifiers masked, row filter applied): the full data for a full entitlement, the
- * de-identified sample for a sample one. Never held whole in memory: CSV, NDJSON and Parquet are
- * written by DuckDB's own COPY (its fastest path) to a private temporary file that is streamed
- * and then deleted; Arrow IPC is converted by us chunk by chunk as the client reads.
+ * One version of a dataset as a file, read from the caller's projection of it (columns granted,
+ * direct identifiers as the project's pseudonyms, row filter applied) or the published sample.
+ * Parquet is the projection itself, streamed as it is; CSV, NDJSON and Arrow are converted by a
+ * worker into a private temporary file streamed as it is written. Never held whole in memory.
  */
 export async function openExtract(
-  entitlement: Entitlement,
-  version: number,
-  format: ExtractFormat,
-  options: { dataDir: string; maskKey: string; limits: SandboxLimits; copies?: string },
+  entitlements: readonly Entitlement[],
+  request: ExtractRequest,
+  deps: {
+    acquire: () => Promise<() => void>
+    projections: Projections
+    workers: QueryWorkers
+    /** This process's answer directory. */
+    copies: string
+    limits: QueryLimits
+    recordEnd: (end: ExtractEnd) => void
+  },
 ): Promise<Extract> {
-  const file = entitlement.files.find((f) => f.version === version)
-  if (!file)
+  const entitlement = entitlements.find(
+    (e) =>
+      (e.dataset.slug === request.dataset || e.dataset.id === request.dataset) &&
+      e.scope === request.scope,
+  )
+  if (!entitlement)
     throw new NotFoundError(
-      `No ${entitlement.scope === 'sample' ? 'sample' : 'version'} ${version} of '${entitlement.dataset.slug}' for you: ${entitlement.files.map((f) => `v${f.version}`).join(', ') || 'none'} available`,
+      request.scope === 'full'
+        ? `No full extract of '${request.dataset}' for you: Official (Open) data and granted requests only (POST /api/requests asks for access)`
+        : `No sample of '${request.dataset}' for you`,
     )
-  const scoped: Entitlement = { ...entitlement, files: [file] }
-  const fileName = `${entitlement.dataset.slug}-v${version}${entitlement.scope === 'sample' ? '-sample' : ''}.${EXTENSION[format]}`
-  // Extracts have no row limit; time is generous but still bounded.
-  const limits = { ...options.limits, timeoutMs: Math.max(options.limits.timeoutMs, 600_000) }
-  // DuckDB writes the formats it knows fastest itself; Arrow is converted by us as rows come.
-  if (format !== 'arrow') return copyExtract(scoped, fileName, format, options, limits)
-  const sandbox = await openSandbox([scoped], { ...options, limits })
-  return arrowExtract(sandbox, sandbox.views[0]?.name ?? '', fileName, limits)
+  if (!entitlement.files.some((f) => f.version === request.version))
+    throw new NotFoundError(
+      `No ${entitlement.scope === 'sample' ? 'sample' : 'version'} ${request.version} of '${entitlement.dataset.slug}' for you: ${entitlement.files.map((f) => `v${f.version}`).join(', ') || 'none'} available`,
+    )
+  const [view] = viewsOf([entitlement])
+  if (!view) throw new NotFoundError(`No file of '${entitlement.dataset.slug}' for you`)
+  const format = fileFormatOf(request.format)
+  const fileName = `${entitlement.dataset.slug}-v${request.version}${entitlement.scope === 'sample' ? '-sample' : ''}.${FILE_FORMATS[format].extension}`
+  const release = await deps.acquire()
+  try {
+    const file = await deps.projections.file(view, request.version)
+    const streamed =
+      format === 'parquet'
+        ? await streamProjection(file, deps.limits.maxStreamBytes, () =>
+            deps.projections.rowCount(file),
+          )
+        : await streamAnswerFile(
+            (answerPath) => {
+              const converting = deps.workers.lease().then((lease) => {
+                const job = lease.run({
+                  sql: `SELECT * FROM "${view.name}"`,
+                  views: [{ name: view.name, file }],
+                  format,
+                  answerPath,
+                  timeoutMs: Math.max(deps.limits.timeoutMs, EXTRACT_TIMEOUT_MS),
+                  maxRows: Number.MAX_SAFE_INTEGER,
+                  maxJsonBytes: deps.limits.maxJsonBytes,
+                })
+                return { job, lease }
+              })
+              const rows = converting
+                .then(({ job }) => job.result)
+                .then((result) => result.rows)
+                .catch((error: unknown) => {
+                  throw error instanceof JobError ? errorOfFailure(error.failure) : error
+                })
+                .finally(() =>
+                  converting.then(
+                    ({ lease }) => lease.release(),
+                    () => undefined,
+                  ),
+                )
+              return {
+                rows,
+                stop: () =>
+                  void converting.then(
+                    ({ job }) => job.stop(),
+                    () => undefined,
+                  ),
+              }
+            },
+            { directory: deps.copies, maxBytes: deps.limits.maxStreamBytes },
+          )
+    const done = streamed.done.then((end) => {
+      release()
+      deps.recordEnd({
+        dataset: entitlement.dataset,
+        basis: entitlement.basis,
+        rows: end.rows,
+        bytes: end.bytes,
+        completed: end.completed,
+        ...(end.error !== undefined && {
+          error: String((end.error as Error).message ?? end.error),
+        }),
+      })
+      return { rows: end.rows, bytes: end.bytes, completed: end.completed }
+    })
+    return { fileName, contentType: FILE_FORMATS[format].media, body: streamed.body, done }
+  } catch (error) {
+    release()
+    throw error
+  }
 }
 
-function arrowExtract(
-  sandbox: Sandbox,
-  view: string,
-  fileName: string,
-  limits: SandboxLimits,
-): Extract {
-  let names: string[] = []
-  let types: DuckDBType[] = []
-  let rows = 0
-  let resolveDone: (value: { rows: number; bytes: number; completed: boolean }) => void = () => {}
-  const done = new Promise<{ rows: number; bytes: number; completed: boolean }>((resolve) => {
-    resolveDone = resolve
-  })
-  async function* counted() {
-    for await (const chunk of streamChunks(sandbox, `SELECT * FROM "${view}"`, limits, (info) => {
-      names = info.columns.map((c) => c.name)
-      types = info.types
-    })) {
-      rows += chunk.rowCount
-      yield chunk
-    }
-  }
-  const body = observeStream(
-    arrowStream(counted(), () => ({ names, types })),
-    (end) => {
-      sandbox.close()
-      resolveDone({ rows, bytes: end.bytes, completed: end.completed })
+/** A projection file streamed as it is (it is never changed or removed while read: an open file stays readable). */
+async function streamProjection(path: string, maxBytes: number, rowCount: () => Promise<number>) {
+  const { size } = await stat(path)
+  if (size > maxBytes) throw new AnswerTooLargeError(maxBytes)
+  let resolveDone: (end: {
+    rows: number
+    bytes: number
+    completed: boolean
+    error?: unknown
+  }) => void = () => {}
+  const done = new Promise<{ rows: number; bytes: number; completed: boolean; error?: unknown }>(
+    (resolve) => {
+      resolveDone = resolve
     },
   )
-  return { fileName, contentType: ARROW_MEDIA_TYPE, body, done }
-}
-
-async function copyExtract(
-  entitlement: Entitlement,
-  fileName: string,
-  format: Exclude<ExtractFormat, 'arrow'>,
-  options: { dataDir: string; maskKey: string; copies?: string },
-  limits: SandboxLimits,
-): Promise<Extract> {
-  const file = await copyFile(
-    (writablePath) =>
-      openSandbox([entitlement], {
-        dataDir: options.dataDir,
-        maskKey: options.maskKey,
-        limits,
-        writablePath,
-      }),
-    (sandbox, path, signal) =>
-      copySelect(
-        sandbox,
-        `SELECT * FROM "${sandbox.views[0]?.name ?? ''}"`,
-        path,
-        format,
-        limits,
-        signal,
-      ),
-    { directory: options.copies },
+  const body = observeStream(
+    Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>,
+    async (end) => {
+      const rows = end.completed ? await rowCount().catch(() => 0) : 0
+      resolveDone({ rows, bytes: end.bytes, completed: end.completed, error: end.error })
+    },
   )
-  return {
-    fileName,
-    contentType: MEDIA[format],
-    body: file.body,
-    done: file.done,
-  }
+  return { body, done }
 }

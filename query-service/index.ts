@@ -1,23 +1,25 @@
 /**
  * @module query-service
- * Sandboxed DuckDB queries over what each caller is entitled to: a DuckDB instance per query,
- * exposing only views (columns granted, direct identifiers masked, row filters applied) behind a
- * SQL gate, with time, memory and row limits, a bounded pool, history and audit.
+ * Callers' SQL over what they are entitled to, safe by construction: each query runs in a worker
+ * process (OS memory and file-size caps, killed at its deadline) over projection files that hold
+ * only what the caller's grants and samples show, behind a scope-correct SQL gate, with time,
+ * memory, row and byte limits, a fair pool, history and audit.
  */
 
-export { copiesDirectory } from './copy-file.js'
+export { copiesDirectory } from './answer-file.js'
+export {
+  EXTRACT_FORMATS,
+  type ExtractFormat,
+  QUERY_FORMATS,
+  type QueryFormat,
+} from './answer-formats.js'
+export { type CallerView, viewsOf } from './caller-views.js'
 export { QueryCancelledError, QueryLimitError, QueryRefusedError } from './errors.js'
-export { EXTRACT_FORMATS, type Extract, type ExtractFormat } from './extract.js'
+export type { Extract } from './extract.js'
 export { type QueryServiceTables, queryServiceMigrations } from './migrations.js'
 export { createPersonSlots, type PersonSlots } from './person-slots.js'
+export type { HistoryEntry } from './query-history.js'
+export type { QueryLimits } from './query-limits.js'
 export { BusyError, createQueryPool, type PoolLimits, type QueryPool } from './query-pool.js'
-export {
-  createQueryService,
-  type HistoryEntry,
-  QUERY_FORMATS,
-  type QueryAnswer,
-  type QueryFormat,
-  type QueryService,
-} from './query-service.js'
+export { createQueryService, type QueryAnswer, type QueryService } from './query-service.js'
 export { extractQuery, extractRoutes, queryBody, queryRoutes } from './routes.js'
-export { openSandbox, type SandboxLimits, type SandboxView, viewsOf } from './sandbox.js'

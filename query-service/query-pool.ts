@@ -16,10 +16,21 @@ export class BusyError extends UnavailableError {
   }
 }
 
+/** Waiting queries beyond this many per running slot are refused at once, not queued. */
+const QUEUE_PER_SLOT = 8
+
+interface Waiter {
+  user: string
+  grant: () => void
+}
+
 /**
- * A bounded pool of query slots. Excess queries wait their turn in arrival order for a short
- * while and are then refused (503 with Retry-After) rather than piling up in memory; nobody holds
- * more than `maxPerUser` slots, so one person's burst cannot starve the others.
+ * The fair share of a replica's query slots. Nobody holds more than `maxPerUser`, and the more
+ * slots a person holds the more must stay free for others: a person holding k slots takes another
+ * only while more than k are free, so two people running long queries still leave room for the
+ * rest. Waiting queries are served round robin by person (one of each waiting person in turn,
+ * each person's own in arrival order), for a short while, and are then refused with a 503 and
+ * Retry-After rather than left hanging; so is anyone arriving to a full queue.
  */
 export function createQueryPool(
   limits: PoolLimits,
@@ -27,66 +38,85 @@ export function createQueryPool(
   shared?: Pick<PersonSlots, 'claim'>,
 ) {
   let running = 0
-  const perUser = new Map<string, number>()
-  const waiting: { user: string; grant: () => void }[] = []
+  const held = new Map<string, number>()
+  // Each waiting person's queue, in the order persons take turns: whoever is served goes last.
+  const queues = new Map<string, Waiter[]>()
+  const waitingCount = () => [...queues.values()].reduce((n, q) => n + q.length, 0)
+  const retryAfter = Math.ceil(limits.maxWaitMs / 1000) + 1
 
-  const mayRun = (user: string) =>
-    running < limits.maxRunning && (perUser.get(user) ?? 0) < limits.maxPerUser
+  const mayRun = (user: string) => {
+    const mine = held.get(user) ?? 0
+    return mine < limits.maxPerUser && limits.maxRunning - running > mine
+  }
   const take = (user: string) => {
     running++
-    perUser.set(user, (perUser.get(user) ?? 0) + 1)
+    held.set(user, (held.get(user) ?? 0) + 1)
   }
+  /** Grants free slots to waiting persons in turn, skipping those who may not take one now. */
   const wake = () => {
-    for (let i = 0; i < waiting.length; i++) {
-      const next = waiting[i]
-      if (next && mayRun(next.user)) {
-        waiting.splice(i, 1)
-        take(next.user)
-        next.grant()
-        i--
-      }
+    for (;;) {
+      const user = [...queues.keys()].find(mayRun)
+      const queue = user === undefined ? undefined : queues.get(user)
+      const next = queue?.shift()
+      if (user === undefined || !queue || !next) return
+      queues.delete(user)
+      if (queue.length > 0) queues.set(user, queue)
+      take(user)
+      next.grant()
     }
+  }
+  const leave = (waiter: Waiter) => {
+    const queue = queues.get(waiter.user) ?? []
+    const at = queue.indexOf(waiter)
+    if (at < 0) return false
+    queue.splice(at, 1)
+    if (queue.length === 0) queues.delete(waiter.user)
+    return true
   }
 
   /** A slot in this process: the process's own limit, and the person's within it. */
   async function acquireHere(user: string): Promise<() => void> {
-    if ((perUser.get(user) ?? 0) >= limits.maxPerUser && waiting.some((w) => w.user === user))
+    if ((held.get(user) ?? 0) >= limits.maxPerUser && queues.has(user))
       throw new BusyError(
         `You already have ${limits.maxPerUser} queries running and one waiting: wait for them, or cancel one`,
         2,
       )
-    // Runs at once unless someone who arrived earlier could use the free slot: a person held
-    // back by their own per-person limit does not hold back anyone else.
-    if (mayRun(user) && !waiting.some((w) => mayRun(w.user))) take(user)
-    else
+    if (queues.size === 0 && mayRun(user)) take(user)
+    else {
+      if (waitingCount() >= limits.maxRunning * QUEUE_PER_SLOT)
+        throw new BusyError(
+          `The query service is full (${running} queries running, ${waitingCount()} waiting): try again in a few seconds`,
+          retryAfter,
+        )
       await new Promise<void>((resolve, reject) => {
-        // Granted in turn (the timer goes, so it keeps nothing alive) or refused at the deadline.
-        const entry = {
+        // Granted in its turn (the timer goes, so it keeps nothing alive) or refused at the deadline.
+        const waiter: Waiter = {
           user,
           grant: () => {
             clearTimeout(deadline)
             resolve()
           },
         }
-        waiting.push(entry)
+        queues.set(user, [...(queues.get(user) ?? []), waiter])
         const deadline = setTimeout(() => {
-          const at = waiting.indexOf(entry)
-          if (at < 0) return
-          waiting.splice(at, 1)
+          if (!leave(waiter)) return
           reject(
             new BusyError(
               `The query service is busy (${running} queries running): try again in a few seconds`,
-              Math.ceil(limits.maxWaitMs / 1000) + 1,
+              retryAfter,
             ),
           )
         }, limits.maxWaitMs)
+        wake()
       })
+    }
     let released = false
     return () => {
       if (released) return
       released = true
       running--
-      perUser.set(user, (perUser.get(user) ?? 1) - 1)
+      held.set(user, (held.get(user) ?? 1) - 1)
+      if (held.get(user) === 0) held.delete(user)
       wake()
     }
   }
@@ -125,7 +155,7 @@ export function createQueryPool(
         await new Promise((resolve) => setTimeout(resolve, 250))
       }
     },
-    stats: () => ({ running, waiting: waiting.length }),
+    stats: () => ({ running, waiting: waitingCount() }),
   }
 }
 

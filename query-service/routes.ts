@@ -2,15 +2,17 @@ import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { InvalidInputError, NotFoundError } from '../core/index.js'
 import { type RouteEnv, signedInUser, validate } from '../routing/index.js'
-import { EXTRACT_FORMATS } from './extract.js'
-import { QUERY_FORMATS, type QueryService } from './query-service.js'
+import { EXTRACT_FORMATS, FILE_FORMATS, QUERY_FORMATS } from './answer-formats.js'
+import type { QueryService } from './query-service.js'
 
 export const queryBody = z.strictObject({
   sql: z.string().min(1, 'sql: write a SELECT over your views').max(100_000),
   format: z
     .enum(QUERY_FORMATS)
     .default('json')
-    .describe('json (rows with column names and types), csv or ndjson'),
+    .describe(
+      'json (rows with column names and types), csv, ndjson, arrow (IPC stream) or parquet',
+    ),
   id: z
     .string()
     .regex(/^q_[A-Za-z0-9-]{8,64}$/, 'id: q_ followed by 8 to 64 letters, digits or dashes')
@@ -39,11 +41,15 @@ export const queryRoutes = (service: QueryService) =>
     .post('/', validate('json', queryBody), async (c) => {
       const body = c.req.valid('json')
       const answer = await service.run(callerOf(c), c.get('ability'), body, c.get('requestId'))
-      if (answer.kind === 'json')
-        return c.json({ ok: true as const, data: { id: answer.id, ...answer.result } })
+      if (body.format === 'json')
+        return c.body(answer.body, 200, {
+          'content-type': answer.contentType,
+          'x-query-id': answer.id,
+          'cache-control': 'no-store',
+        })
       return c.body(answer.body, 200, {
         'content-type': answer.contentType,
-        'content-disposition': `attachment; filename="${answer.id}.${body.format === 'arrow' ? 'arrows' : body.format}"`,
+        'content-disposition': `attachment; filename="${answer.id}.${FILE_FORMATS[body.format].extension}"`,
         'x-query-id': answer.id,
         'x-row-limit': String(answer.rowLimit),
         'cache-control': 'no-store',

@@ -44,7 +44,9 @@ const { values } = parseArgs({
     json: { type: 'string' },
   },
 })
-const config = loadConfig(process.env)
+// Limits and engine settings as configured; its Trusted Centre uses a fixed test secret, so it
+// needs no PSEUDONYM_KEY and runs in development mode unless the environment says otherwise.
+const config = loadConfig({ DEV_SIGN_IN: 'true', ...process.env })
 
 async function runPhase(phase: string) {
   const point = Number(values.point)

@@ -5,6 +5,7 @@ import { createDatasetStore, type Entitlement } from '../catalog/index.js'
 import {
   type Config,
   defineAbilityFor,
+  derivePseudonymKeys,
   migrateToLatest,
   openDatabase,
   openDuckDb,
@@ -20,6 +21,10 @@ import {
 import { MIGRATIONS, poolLimitsOf, queryLimitsOf, type Tables } from '../server/index.js'
 import { createTrustedCentre, PIPELINES, type TrustedCentre } from '../trusted-centre/index.js'
 import { maxRssMb, peakMbDuring, rssMb } from './process-memory.js'
+
+/** The pseudonym secret of the benches: fixed, so runs compare, and never a real key. */
+const BENCH_SECRET = Buffer.alloc(32, 7)
+
 import {
   count,
   EXTRACT_FORMATS,
@@ -101,7 +106,8 @@ export async function trustedCentrePhase(
     catalog: createDatasetStore(db),
     duckdb,
     dataDir,
-    pseudonymKey: 'bench-pseudonym-key-000',
+    // A fixed test secret: the bench's pseudonyms mean nothing outside it.
+    pseudonyms: derivePseudonymKeys(BENCH_SECRET),
   })
   const startRssMb = rssMb()
   const ingests: IngestStep[] = []
@@ -220,6 +226,7 @@ async function grantedEntitlement(db: Kysely<Tables>, slug: string): Promise<Ent
     inClear: [],
     schema: columns.map((c) => ({ name: c.name, type: c.type, personalData: c.personal_data })),
     expiresAt: undefined,
+    pseudonymScope: 'grant:g_bench_scale',
   }
 }
 
@@ -234,13 +241,20 @@ export async function extractPhase(
   if (!largest) throw new Error('The Trusted Centre published nothing to extract')
   const db = await openDatabase({ kind: 'pglite' })
   await migrateToLatest(db, [queryServiceMigrations])
+  const engine = await openDuckDb({
+    threads: config.DUCKDB_THREADS,
+    memoryLimit: config.DUCKDB_MEMORY_LIMIT,
+  })
   const service = createQueryService({
     db: db as never,
     dataDir: join(dir, 'data'),
-    maskKey: 'bench-mask-key',
+    engine,
+    pseudonyms: derivePseudonymKeys(BENCH_SECRET),
     limits: queryLimitsOf(config),
     pool: createQueryPool(poolLimitsOf(config)),
+    workers: config.QUERY_MAX_RUNNING,
     entitlements: async () => [largest.entitlement],
+    liveGrants: async () => [largest.entitlement.grantId ?? ''],
     recordUse: async () => undefined,
     audit: { append: async () => ({}) as never },
     now: () => new Date(),
@@ -253,31 +267,37 @@ export async function extractPhase(
     peakRssMb: maxRssMb(),
   }
   for (const format of EXTRACT_FORMATS) {
-    const { value, seconds, peakMb } = await measured(`extract ${format}`, async () => {
-      const extract = await service.extract(grantee, defineAbilityFor(grantee), {
-        dataset: largest.entitlement.dataset.slug,
-        version: largest.entitlement.files[0]?.version ?? 1,
-        scope: 'full',
-        format,
-      })
-      // Read to the end and counted, as a client saving the file would.
-      let bytes = 0
-      const reader = extract.body.getReader()
-      for (;;) {
-        const next = await reader.read()
-        if (next.done) break
-        bytes += next.value.byteLength
-      }
-      const done = await extract.done
-      if (!done.completed) throw new Error(`The ${format} extract stopped before the end`)
-      return { rows: done.rows, bytes }
-    })
+    const { value, seconds, peakMb } = await measured(
+      `extract ${format}`,
+      async () => {
+        const extract = await service.extract(grantee, defineAbilityFor(grantee), {
+          dataset: largest.entitlement.dataset.slug,
+          version: largest.entitlement.files[0]?.version ?? 1,
+          scope: 'full',
+          format,
+        })
+        // Read to the end and counted, as a client saving the file would.
+        let bytes = 0
+        const reader = extract.body.getReader()
+        for (;;) {
+          const next = await reader.read()
+          if (next.done) break
+          bytes += next.value.byteLength
+        }
+        const done = await extract.done
+        if (!done.completed) throw new Error(`The ${format} extract stopped before the end`)
+        return { rows: done.rows, bytes }
+      },
+      () => service.workers().pids,
+    )
     formats.push({ format, ...value, seconds, peakRssMb: peakMb })
     say(
       `    extract ${largest.entitlement.dataset.slug} as ${format}: ${count(value.rows)} rows, ${mb(value.bytes)} MB in ${seconds.toFixed(1)} s (peak RSS ${peakMb} MB)`,
     )
     await save({ ...result, peakRssMb: maxRssMb() })
   }
+  await service.close()
+  engine.closeSync()
   await db.destroy()
   return { ...result, peakRssMb: maxRssMb() }
 }
@@ -286,15 +306,24 @@ export async function extractPhase(
  * Wall time and the process's largest resident memory (sampled every 25 ms) while one step's
  * `work` runs; its error becomes a {@link StepFailedError} naming the step.
  */
-export async function measured<T>(step: string, work: () => Promise<T>) {
+export async function measured<T>(
+  step: string,
+  work: () => Promise<T>,
+  /** Processes doing the work beside this one (query workers), counted in its peak. */
+  children?: () => readonly number[],
+) {
   let seconds = 0
   try {
-    const { value, peakMb } = await peakMbDuring(async () => {
-      const t = performance.now()
-      const value = await work()
-      seconds = (performance.now() - t) / 1000
-      return value
-    }, 25)
+    const { value, peakMb } = await peakMbDuring(
+      async () => {
+        const t = performance.now()
+        const value = await work()
+        seconds = (performance.now() - t) / 1000
+        return value
+      },
+      25,
+      children,
+    )
     return { value, seconds, peakMb }
   } catch (error) {
     throw new StepFailedError(step, error)

@@ -43,6 +43,7 @@ import { auditRoutes } from './audit-routes.js'
 import { type AuthDeps, actorOf } from './auth-deps.js'
 import { authRoutes } from './auth-routes.js'
 import { authenticate, csrfProtection, requireSignIn } from './authenticate.js'
+import { decideBreakdownAccess } from './breakdown-access.js'
 import { errorBody, errorResponse } from './error-response.js'
 import { limitChanges } from './limit-changes.js'
 import { openApiDocument } from './openapi.js'
@@ -169,16 +170,7 @@ export function createApp(deps: AppDeps) {
           const entitled = caller
             ? await deps.entitlements(caller.user, ability, deps.auth.now())
             : []
-          const full = new Set(
-            entitled.filter((e) => e.scope === 'full').map((e) => e.dataset.slug),
-          )
-          const missing = definition.datasets.filter((slug) => !full.has(slug))
-          return missing.length === 0
-            ? { visible: true }
-            : {
-                visible: false,
-                reason: `Breakdowns follow the access rules of the data behind them: you may not read ${missing.join(', ')} in full`,
-              }
+          return decideBreakdownAccess(entitled, definition.datasets)
         },
       }),
     )

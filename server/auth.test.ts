@@ -231,7 +231,8 @@ describe('sign-in, sessions and API tokens', () => {
     let out = ''
     const code = await runCli(
       ['verify-audit'],
-      { DATA_DIR: runtime.dataDir, LOG_LEVEL: 'silent' },
+      // Development mode, as the runtime: the pseudonym key is the one in its data directory.
+      { DATA_DIR: runtime.dataDir, LOG_LEVEL: 'silent', DEV_SIGN_IN: 'true' },
       (t) => {
         out += t
       },

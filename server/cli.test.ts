@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -45,6 +46,7 @@ describe('start-up errors', () => {
         'Invalid configuration:',
         '  - PORT: must be a whole number between 1 and 65535 (got "eighty")',
         '  - DATABASE_URL: must be a URL like postgres://user:password@host:5432/database',
+        '  - PSEUDONYM_KEY: required outside development mode (DEV_SIGN_IN=true); generate one with openssl rand -base64 32',
         '',
       ].join('\n'),
     )
@@ -52,8 +54,10 @@ describe('start-up errors', () => {
   })
 
   it('says which PostgreSQL it could not reach, without its password', async () => {
+    const key = randomBytes(32).toString('base64')
     const result = await runMain(['start'], {
       DATABASE_URL: 'postgres://portal:hunter2@127.0.0.1:9/portal',
+      PSEUDONYM_KEY: key,
       LOG_LEVEL: 'silent',
     })
     expect(result.code).toBe(1)
@@ -61,6 +65,20 @@ describe('start-up errors', () => {
       /^Cannot connect to PostgreSQL at postgres:\/\/portal:\*\*\*@127\.0\.0\.1:9\/portal: .*ECONNREFUSED/,
     )
     expect(result.stderr).not.toContain('hunter2')
+    expect(result.stderr).not.toContain(key)
+  })
+
+  it('never echoes a pseudonym key it refuses', async () => {
+    const weak = 'my-short-pseudonym-key'
+    const result = await runMain(['start'], { PSEUDONYM_KEY: weak })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toBe(
+      [
+        'Invalid configuration:',
+        '  - PSEUDONYM_KEY: must hold at least 32 random bytes as base64 or hex, e.g. openssl rand -base64 32',
+        '',
+      ].join('\n'),
+    )
   })
 })
 
@@ -85,6 +103,8 @@ describe('CLI commands', () => {
       DATA_DIR: runtime.dataDir,
       DATABASE_URL: runtime.config.DATABASE_URL,
       LOG_LEVEL: 'silent',
+      // Development mode, as the runtime: both read the pseudonym key kept in the data directory.
+      DEV_SIGN_IN: 'true',
     }
     const code = await runCli(
       argv,

@@ -55,6 +55,8 @@ describe('a fusion killed half-way', () => {
           DATABASE_URL: runtime.config.DATABASE_URL,
           LOG_LEVEL: 'silent',
           PROCESS_TIMEOUT_SECONDS: '2',
+          // Development mode, as the runtime: the same pseudonym key, from the data directory.
+          DEV_SIGN_IN: 'true',
         },
         stdio: 'ignore',
       },

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
@@ -62,5 +62,10 @@ describe('two replicas starting together on nothing', () => {
       const res = await replica.request('/api/search?q=population', { headers: officer })
       expect(res.status).toBe(200)
     }
+  })
+
+  it('generates one development pseudonym key, readable by its owner only', async () => {
+    expect((await stat(join(dataDir, 'secrets'))).mode & 0o777).toBe(0o700)
+    expect((await stat(join(dataDir, 'secrets', 'pseudonym-key'))).mode & 0o777).toBe(0o600)
   })
 })

@@ -73,7 +73,15 @@ describe('KPIs', () => {
   beforeAll(async () => {
     runtime = await openTestRuntime({ backend: 'pglite' })
     app = createTestApp(runtime)
-    for (const who of ['leader.mddi', 'officer.moh', 'admin', 'steward.dos'])
+    for (const who of [
+      'leader.mddi',
+      'officer.moh',
+      'officer.moe',
+      'admin',
+      'steward.dos',
+      'steward.sla',
+      'steward.govtech',
+    ])
       headers.set(who, await signInAs(app, who))
     const inbox = join(runtime.dataDir, 'feeds', 'inbox')
     const manifest = JSON.parse(
@@ -460,5 +468,76 @@ describe('KPIs', () => {
     expect(events.length).toBeGreaterThan(0)
     for (const event of events)
       expect(runtime.lineage.validator.check(event)).toMatchObject({ errors: [], warnings: [] })
+  })
+
+  it('shows a breakdown only to those whose access covers every row and column of the data behind it', async () => {
+    // KPI 15 is computed from the GovTech systems register (Restricted): only a grant opens it.
+    // Last in this file: its approvals would change the sharing KPIs the tests above check.
+    const slug = 'government-systems-register'
+    expect(KPI_DEFINITIONS.find((d) => d.number === 15)?.datasets).toEqual([slug])
+    const every = PIPELINES.find((p) => p.dataset.slug === slug)?.dataset.columns.map((c) => c.name)
+    const post = async (path: string, who: string, body: unknown) => {
+      const res = await app.request(path, {
+        method: 'POST',
+        headers: { ...headers.get(who), 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+      return { status: res.status, body: (await res.json()) as { data: { id: string } } }
+    }
+    const grant = async (who: string, conditions: Record<string, unknown>) => {
+      const created = await post('/api/requests', who, {
+        dataset: slug,
+        purpose: 'Compare cloud migration across Ministry families',
+        legalBasis: 'Public Sector (Governance) Act 2018, s. 25',
+        durationDays: 30,
+        project: { name: 'Cloud migration roadmap', partnerAgencies: [] },
+      })
+      expect(created.status).toBe(201)
+      const approved = await post(
+        `/api/requests/${created.body.data.id}/approve`,
+        'steward.govtech',
+        conditions,
+      )
+      expect(approved.status).toBe(200)
+    }
+    type Breakdowns = { visible: boolean; by: string[]; rows?: unknown[]; reason?: string }
+    const breakdownsOf = async (who: string) =>
+      (await get<{ breakdowns: Breakdowns }>('/api/kpis/15', who)).body.data.breakdowns
+    const refused = (gap: string) => ({
+      visible: false,
+      by: ['ministry-family', 'agency'],
+      reason: `Breakdowns follow the access rules of the data behind them: ${gap} — request it in full, or ask a leader`,
+    })
+
+    expect(await breakdownsOf('officer.moh')).toEqual(refused(`you may not read ${slug} in full`))
+    // One Ministry family's rows and three columns: a full grant, but not of what the
+    // breakdown by every agency is computed from.
+    const mohOnly = [{ column: 'ministry_family', op: 'in', values: ['MOH'] }]
+    await grant('officer.moh', {
+      columns: ['ministry_family', 'cloud_eligible', 'migrated_year'],
+      rowFilter: mohOnly,
+    })
+    const entitled = await get<{ dataset: { slug: string }; scope: string }[]>(
+      '/api/entitlements',
+      'officer.moh',
+    )
+    expect(entitled.body.data.filter((e) => e.dataset.slug === slug).map((e) => e.scope)).toContain(
+      'full',
+    )
+    expect(await breakdownsOf('officer.moh')).toEqual(
+      refused(
+        `your access to ${slug} covers only some of its rows (a row filter) and some of its columns (3 of ${every?.length})`,
+      ),
+    )
+    // Every column listed, one Ministry family's rows: still short of the whole.
+    await grant('steward.sla', { columns: every, rowFilter: mohOnly })
+    expect(await breakdownsOf('steward.sla')).toEqual(
+      refused(`your access to ${slug} covers only some of its rows (a row filter)`),
+    )
+    // The whole dataset: every column, no row filter.
+    await grant('officer.moe', {})
+    const full = await breakdownsOf('officer.moe')
+    expect(full).toMatchObject({ visible: true, by: ['ministry-family', 'agency'] })
+    expect(full.rows?.length).toBeGreaterThan(0)
   })
 })

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -79,6 +80,8 @@ describe.skipIf(!browserTestsRun())('the portal as people use it, in Chromium', 
         HOST: '127.0.0.1',
         PUBLIC_URL: publicUrl,
         DEV_SIGN_IN: 'false',
+        // As in production: no development mode, so the pseudonym key is configured.
+        PSEUDONYM_KEY: randomBytes(32).toString('base64'),
         OIDC_ISSUER: idp.issuer,
         OIDC_CLIENT_ID: IDP_CLIENT.id,
         OIDC_CLIENT_SECRET: IDP_CLIENT.secret,

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -10,9 +9,11 @@ import {
   createDatasetStore,
   type DatasetStore,
   entitlementsFor,
+  liveGrantIds,
   searchDatasets,
 } from '../catalog/index.js'
 import {
+  bytesOf,
   type Config,
   createApiTokenStore,
   createAuditLog,
@@ -22,11 +23,13 @@ import {
   createWorkingDayCalendar,
   type DuckDBInstance,
   databaseTarget,
+  derivePseudonymKeys,
   type Logger,
   migrateToLatest,
   openDatabase,
   openDuckDb,
   type ProcessRegistry,
+  type PseudonymKeys,
   type RateLimiter,
   registerProcess,
 } from '../core/index.js'
@@ -55,6 +58,7 @@ import { createTrustedCentre, type TrustedCentre } from '../trusted-centre/index
 import type { AppDeps } from './app.js'
 import type { AuthDeps } from './auth-deps.js'
 import { createOidc } from './oidc.js'
+import { pseudonymSecretOf } from './pseudonym-secret.js'
 import { MIGRATIONS, type Tables } from './schema.js'
 
 /** Everything a running process holds: the one place that opens databases and engines. */
@@ -63,6 +67,8 @@ export interface Runtime {
   log: Logger
   db: Kysely<Tables>
   duckdb: DuckDBInstance
+  /** The key of each pseudonym scope, derived from PSEUDONYM_KEY (or development's own key). */
+  pseudonyms: PseudonymKeys
   catalog: DatasetStore
   /** Access requests, grants and their working-day clock. */
   access: AccessStore
@@ -91,6 +97,7 @@ export interface Runtime {
 /** Opens the metadata database (migrated to the latest schema) and the DuckDB engine. */
 export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
   await mkdir(config.DATA_DIR, { recursive: true })
+  const pseudonyms = derivePseudonymKeys(await pseudonymSecretOf(config))
   const target = databaseTarget(config)
   const db = await openDatabase<Tables>(target, { log })
   try {
@@ -137,7 +144,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       catalog,
       duckdb,
       dataDir: config.DATA_DIR,
-      pseudonymKey: config.PSEUDONYM_KEY,
+      pseudonyms,
       sampleK: config.SAMPLE_K,
       processId: processes.id,
       lineage: { record: (event) => emitter.emit(event) },
@@ -154,32 +161,37 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
           )
       },
     })
+    const query = createQueryService({
+      db,
+      dataDir: config.DATA_DIR,
+      // Projections are made by this process's DuckDB, which alone holds the keys.
+      engine: duckdb,
+      pseudonyms,
+      limits: queryLimitsOf(config),
+      pool: createQueryPool(
+        poolLimitsOf(config),
+        // The per-person limit holds across replicas: slots are rows in the shared database.
+        createPersonSlots(db, { maxPerUser: config.QUERY_MAX_PER_USER, processId: processes.id }),
+      ),
+      workers: config.QUERY_MAX_RUNNING,
+      entitlements: (user, ability, now) => entitlementsFor(db, user, ability, now),
+      liveGrants: () => liveGrantIds(db, new Date()),
+      recordUse: (datasetId, kind) => catalog.recordUse(datasetId, kind),
+      audit: createAuditLog(db),
+      now: () => new Date(),
+      processId: processes.id,
+      log,
+    })
     return {
       config,
       log,
       db,
       duckdb,
+      pseudonyms,
       catalog,
       // Every step of the sharing workflow is audited inside its own transaction.
       access: createAccessStore(db, createWorkingDayCalendar(), createAuditLog(db)),
-      query: createQueryService({
-        db,
-        dataDir: config.DATA_DIR,
-        // Masked values are keyed, so they join within the platform but reveal nothing.
-        maskKey: createHash('sha256').update(`mask:${config.PSEUDONYM_KEY}`).digest('hex'),
-        limits: queryLimitsOf(config),
-        pool: createQueryPool(
-          poolLimitsOf(config),
-          // The per-person limit holds across replicas: slots are rows in the shared database.
-          createPersonSlots(db, { maxPerUser: config.QUERY_MAX_PER_USER, processId: processes.id }),
-        ),
-        entitlements: (user, ability, now) => entitlementsFor(db, user, ability, now),
-        recordUse: (datasetId, kind) => catalog.recordUse(datasetId, kind),
-        audit: createAuditLog(db),
-        now: () => new Date(),
-        processId: processes.id,
-        log,
-      }),
+      query,
       trustedCentre,
       processes,
       changeLimiter: createRateLimiter(db, { perMinute: config.RATE_LIMIT_PER_MINUTE }),
@@ -188,6 +200,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       auth: authDeps(config, db),
       portalDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'portal', 'dist'),
       async close() {
+        await query.close()
         await processes.stop()
         emitter.close()
         duckdb.closeSync()
@@ -254,6 +267,8 @@ export function queryLimitsOf(config: Config) {
     threads: config.QUERY_THREADS,
     maxRows: config.QUERY_MAX_ROWS,
     maxStreamRows: config.QUERY_MAX_STREAM_ROWS,
+    maxJsonBytes: bytesOf(config.QUERY_MAX_JSON_BYTES),
+    maxStreamBytes: bytesOf(config.QUERY_MAX_STREAM_BYTES),
   }
 }
 

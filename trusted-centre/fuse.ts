@@ -1,8 +1,15 @@
 import { stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { DatasetStore, PublishResult, QualitySummary } from '../catalog/index.js'
-import type { DuckDBConnection, DuckDBInstance } from '../core/index.js'
-import { quoteIdent, quoteLiteral, readRows, sha256File, withConnection } from '../core/index.js'
+import type { DuckDBConnection, DuckDBInstance, PseudonymKeys } from '../core/index.js'
+import {
+  bindHmacKey,
+  quoteIdent,
+  quoteLiteral,
+  readRows,
+  sha256File,
+  withConnection,
+} from '../core/index.js'
 import { dataLayout } from './data-layout.js'
 import { mkdirFor, moveIntoPlace, removeIfPresent } from './files.js'
 import { makeSample } from './make-sample.js'
@@ -20,7 +27,8 @@ export interface FuseDeps {
   catalog: DatasetStore
   duckdb: DuckDBInstance
   dataDir: string
-  pseudonymKey: string
+  /** Keys of the pseudonyms it writes: `person` in the pipelines' SQL, `sample` in samples. */
+  pseudonyms: PseudonymKeys
   /** k of k-anonymity for published samples. */
   sampleK: number
   now: () => Date
@@ -183,9 +191,8 @@ async function prepareInputs(
 ) {
   // Dates derived from timestamps follow Singapore time, whatever the server's zone.
   await conn.run(`SET TimeZone = 'Asia/Singapore'`)
-  const secret = await conn.prepare('SET VARIABLE pseudonym_key = $1')
-  secret.bindVarchar(1, deps.pseudonymKey)
-  await secret.run()
+  // The person key reaches the SQL only as bound variables (see hmacSql), never in its text.
+  await bindHmacKey(conn, 'person_key', deps.pseudonyms.keyOf('person'))
   await createReferenceTables(conn)
   for (const input of inputs) {
     await conn.run(
@@ -228,6 +235,7 @@ async function publishSample(
         key: pipeline.key,
         policy: pipeline.sample ?? { size: 1000 },
         k,
+        sampleKey: deps.pseudonyms.keyOf('sample'),
       }),
   )
   if (outcome.status === 'refused') {

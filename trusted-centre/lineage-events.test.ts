@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type CatalogTables, catalogMigrations, createDatasetStore } from '../catalog/index.js'
-import { type DuckDBInstance, openDuckDb } from '../core/index.js'
+import { type DuckDBInstance, derivePseudonymKeys, openDuckDb } from '../core/index.js'
 import { generateFixtures, openTestDatabase, type TestDatabase } from '../fixtures/index.js'
 import { createEventValidator, type RunEvent } from '../lineage/index.js'
 import { trustedCentreMigrations } from './migrations.js'
@@ -29,7 +29,7 @@ describe('OpenLineage events of Trusted Centre runs', () => {
       catalog: createDatasetStore(test.db),
       duckdb,
       dataDir,
-      pseudonymKey: 'test-pseudonym-key-0001',
+      pseudonyms: derivePseudonymKeys(Buffer.alloc(32, 7)),
       lineage: { record: async (event) => void events.push(event) },
     })
     await tc.ingestDirectory(join(dataDir, 'inbox'))

@@ -1,6 +1,6 @@
 import type { DatasetRegistration } from '../catalog/index.js'
 import type { DuckDBConnection } from '../core/index.js'
-import { quoteIdent, quoteLiteral, readRows } from '../core/index.js'
+import { bindHmacKey, pseudonymSql, quoteIdent, quoteLiteral, readRows } from '../core/index.js'
 
 /** How a pipeline's samples are drawn and de-identified. */
 export interface SamplePolicy {
@@ -28,11 +28,13 @@ export type SampleOutcome =
 const MAX_SUPPRESSED_SHARE = 0.02
 
 /**
- * Writes a sample of `source` to `target`: direct identifiers masked (NRIC/FIN as `*****567A`,
- * anything else as a pseudonym consistent within the sample), quasi-identifiers generalised one
- * step at a time (the column with the most distinct values first) until every combination occurs
- * at least k times, dropping a last few rare rows if that finishes it. If no generalisation
- * reaches k the sample is refused and nothing is written.
+ * Writes a sample of `source` to `target`: every direct identifier replaced by `masked-` and the
+ * first 16 hex digits of its HMAC-SHA-256 under `sampleKey`, the `sample` pseudonym key (NULL
+ * stays NULL), so no part of an identifier shows and a sample joins with no full dataset or
+ * grant, whose pseudonyms have keys of their own; quasi-identifiers generalised one step at a
+ * time (the column with the most distinct values first) until every combination occurs at least
+ * k times, dropping a last few rare rows if that finishes it. If no generalisation reaches k the
+ * sample is refused and nothing is written.
  */
 export async function makeSample(
   conn: DuckDBConnection,
@@ -43,6 +45,8 @@ export async function makeSample(
     key: readonly string[]
     policy: SamplePolicy
     k: number
+    /** The `sample` pseudonym key that masks direct identifiers. */
+    sampleKey: Buffer
   },
 ): Promise<SampleOutcome> {
   const { dataset, policy, k } = options
@@ -63,13 +67,13 @@ export async function makeSample(
   const size = Number(n)
   if (size < k)
     return { status: 'refused', k, reason: `The version has ${size} rows, fewer than k = ${k}` }
+  await bindHmacKey(conn, 'sample_key', options.sampleKey)
 
   for (;;) {
     const select = columns.map((c) => {
       const name = quoteIdent(c.name)
       if (c.personalData === 'direct-identifier') {
-        return `CASE WHEN regexp_full_match(${name}::VARCHAR, '[STFGM][0-9]{7}[A-Z]') THEN '*****' || right(${name}::VARCHAR, 4)
-          ELSE 'id-' || lpad(dense_rank() OVER (ORDER BY ${name})::VARCHAR, 6, '0') END AS ${name}`
+        return `${pseudonymSql('sample_key', name)} AS ${name}`
       }
       const ladder = ladders.get(c.name)
       return ladder ? `(${ladder[levels[c.name] ?? 0]})::VARCHAR AS ${name}` : name

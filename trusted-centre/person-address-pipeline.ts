@@ -1,10 +1,12 @@
+import { hmacSql } from '../core/index.js'
 import { DOS_PERSONS, SLA_ADDRESSES } from './feed-contracts.js'
 import type { Pipeline } from './pipeline.js'
 
 /**
  * TC-DoS `person_address_pa` (DOMAIN.md §8.3): one row per person, deduplicated by NRIC/FIN
  * (latest record wins), placed in the planning area of their registered postal code through
- * SLA's geocoded postal points. The identifier leaves the Trusted Centre only as a keyed hash.
+ * SLA's geocoded postal points. The identifier leaves the Trusted Centre only as a keyed hash
+ * (HMAC-SHA-256 under the `person` pseudonym key).
  */
 export const PERSON_ADDRESS_PIPELINE: Pipeline = {
   id: 'person_address_pa',
@@ -27,7 +29,7 @@ as_of AS (
   SELECT max(record_updated_at)::DATE AS day FROM dos_persons
 )
 SELECT
-  substr(sha256(getvariable('pseudonym_key') || '|' || p.uinfin), 1, 32) AS person_key,
+  left(${hmacSql('person_key', 'p.uinfin')}, 32) AS person_key,
   CASE
     WHEN date_part('year', age(as_of.day, p.dob)) < 18 THEN '0-17'
     WHEN date_part('year', age(as_of.day, p.dob)) < 35 THEN '18-34'

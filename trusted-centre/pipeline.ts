@@ -11,7 +11,10 @@ import type { QualityAssertion } from './quality.js'
 export interface Pipeline {
   id: string
   inputs: readonly FeedContract[]
-  /** A single SELECT. `getvariable('pseudonym_key')` gives the secret for pseudonymous keys. */
+  /**
+   * A single SELECT. Pseudonymous keys are `left(${hmacSql('person_key', <value>)}, 32)`: the
+   * `person` key is bound as the `person_key` HMAC variables, and no secret is otherwise visible.
+   */
   sql: string
   /** Unique key of an output row; also the order of the written file, so output is reproducible. */
   key: readonly string[]

@@ -10,6 +10,8 @@ import {
 } from '../catalog/index.js'
 import {
   type DuckDBInstance,
+  derivePseudonymKeys,
+  hmacHex,
   openDuckDb,
   readRows,
   systemAbility,
@@ -30,6 +32,9 @@ import { PERSON_ADDRESS_PIPELINE } from './person-address-pipeline.js'
 import { createRunStore } from './run-store.js'
 import type { TrustedCentreTables } from './tc-tables.js'
 import { createTrustedCentre, type TrustedCentre } from './trusted-centre.js'
+
+// A fixed test secret: pseudonyms are the same on every run, and no real key is ever in a test.
+const pseudonyms = derivePseudonymKeys(Buffer.alloc(32, 7))
 
 /** The reason each quarantined defect kind must carry. */
 const EXPECTED_REASONS: Record<string, RegExp> = {
@@ -103,7 +108,7 @@ describe.each(TEST_BACKENDS)('trusted centre on %s', (backend) => {
       catalog,
       duckdb,
       dataDir,
-      pseudonymKey: 'test-pseudonym-key-0001',
+      pseudonyms,
     })
   })
   afterAll(async () => {
@@ -255,7 +260,7 @@ describe.each(TEST_BACKENDS)('trusted centre on %s', (backend) => {
       catalog,
       duckdb,
       dataDir,
-      pseudonymKey: 'test-pseudonym-key-0001',
+      pseudonyms,
       sampleK: 5,
       now: () => new Date(),
     }
@@ -296,14 +301,25 @@ describe.each(TEST_BACKENDS)('trusted centre on %s', (backend) => {
         ),
     )
     expect(Number(rarest?.smallest)).toBeGreaterThanOrEqual(5)
+    // Each direct identifier is masked- and 16 hex digits of its HMAC under the sample key: the
+    // sample's row is found in the version by its masked person_key, and every other matches.
     const direct =
       dataset?.columns.filter((c) => c.personalData === 'direct-identifier').map((c) => c.name) ??
       []
+    expect(direct).toEqual(['person_key', 'person_source', 'address_source_record'])
+    const mask = (value: unknown) =>
+      value === null
+        ? null
+        : `masked-${hmacHex(pseudonyms.keyOf('sample'), String(value)).slice(0, 16)}`
+    const version = await parquetRows<Record<string, unknown>>('tc/person-address-pa/v1.parquet')
+    const byMaskedKey = new Map(version.map((row) => [mask(row.person_key), row]))
     for (const row of rows) {
-      for (const column of direct)
-        expect(String(row[column])).toMatch(/^(id-\d{6}|\*{5}\d{3}[A-Z])$/)
+      const original = byMaskedKey.get(row.person_key as string)
+      expect(original, String(row.person_key)).toBeDefined()
+      expect(Object.fromEntries(direct.map((c) => [c, row[c]]))).toEqual(
+        Object.fromEntries(direct.map((c) => [c, mask(original?.[c])])),
+      )
     }
-    expect(JSON.stringify(rows)).not.toMatch(/[STFGM]\d{7}[A-Z]/)
   })
 
   it('refuses samples of Sensitive-High data, and samples that cannot reach k', async () => {
@@ -312,7 +328,7 @@ describe.each(TEST_BACKENDS)('trusted centre on %s', (backend) => {
       catalog,
       duckdb,
       dataDir,
-      pseudonymKey: 'test-pseudonym-key-0001',
+      pseudonyms,
       sampleK: 5,
       now: () => new Date(),
     }
@@ -430,6 +446,18 @@ describe.each(TEST_BACKENDS)('trusted centre on %s', (backend) => {
     )
     expect(published).toEqual(staged)
   })
+  it('leaves no NRIC/FIN, whole or in part, in any sample', async () => {
+    const samples = (await readdir(join(dataDir, 'samples'), { recursive: true }))
+      .filter((file) => file.endsWith('.parquet'))
+      .sort()
+    expect(samples.length).toBeGreaterThan(1)
+    for (const file of samples) {
+      const rows = await parquetRows<Record<string, unknown>>(join('samples', file))
+      const text = JSON.stringify(rows, (_, v) => (typeof v === 'bigint' ? String(v) : v))
+      expect(text, file).not.toMatch(/[STFGM]\d{7}[A-Z]|\*{5}/)
+    }
+  })
+
   // Last: this delivery becomes the current SLA snapshot.
   it('numbers rows correctly around structural faults', async () => {
     const lines = (await readFile(join(inbox, 'sla_addresses.csv'), 'utf8')).trimEnd().split('\n')

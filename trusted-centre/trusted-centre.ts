@@ -6,6 +6,7 @@ import {
   type DuckDBInstance,
   InvalidInputError,
   NotFoundError,
+  type PseudonymKeys,
   quoteLiteral,
   readRows,
   withConnection,
@@ -24,7 +25,8 @@ export interface TrustedCentreDeps {
   catalog: DatasetStore
   duckdb: DuckDBInstance
   dataDir: string
-  pseudonymKey: string
+  /** Keys of the pseudonyms in fused datasets (`person`) and their samples (`sample`). */
+  pseudonyms: PseudonymKeys
   /** Receives the OpenLineage events of every run (the lineage store in production). */
   lineage?: LineageSink
   /** k of k-anonymity for published samples (default 5). */
@@ -82,7 +84,7 @@ export function createTrustedCentre(deps: TrustedCentreDeps): TrustedCentre {
   const fuseDeps = {
     ...ingestDeps,
     catalog: deps.catalog,
-    pseudonymKey: deps.pseudonymKey,
+    pseudonyms: deps.pseudonyms,
     sampleK: deps.sampleK ?? 5,
   }
   return {

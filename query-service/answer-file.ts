@@ -10,16 +10,7 @@ import {
 } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { Sandbox } from './sandbox.js'
-
-/** The file formats DuckDB writes itself, how it writes them, and their media types. */
-export const COPY_FORMATS = {
-  parquet: { options: 'FORMAT parquet, COMPRESSION zstd', media: 'application/vnd.apache.parquet' },
-  csv: { options: 'FORMAT csv, HEADER true', media: 'text/csv; charset=utf-8' },
-  // Newline-delimited JSON: one object per row.
-  json: { options: 'FORMAT json', media: 'application/x-ndjson; charset=utf-8' },
-} as const
-export type CopyFormat = keyof typeof COPY_FORMATS
+import { QueryLimitError } from './errors.js'
 
 /** How a copied file's delivery ended. */
 export interface CopyEnd {
@@ -81,47 +72,50 @@ const FOLLOW_MS = 5
  */
 const FOLLOW_AFTER_MS = 2_000
 
+/** The writing of an answer file by a worker: its row count when done, and how to stop it. */
+export interface AnswerWriter {
+  rows: Promise<number>
+  stop(): void
+}
+
 /**
- * A file answer (Parquet, CSV or NDJSON): DuckDB writes it (`write` runs the COPY and returns
- * its row count) into a temporary directory private to this request, the only place the sandbox
- * may write, and the file is streamed in 1 MiB pieces. A quick answer is sent once written, so
- * a query refused at once (a limit, a bad reference) still gets its proper error; a long one
- * starts after `followAfterMs` and flows *while* DuckDB writes it (DuckDB writes these formats
- * front to back), so a large extract does not keep its client waiting for the whole COPY. A
- * failure after the answer began ends the body with an error, so the client sees a broken
- * transfer rather than a short file. A client that
- * stops reading stops DuckDB too (`signal`). The file is deleted however the reading ends.
+ * A file answer (Parquet, CSV, NDJSON or Arrow): a worker writes it (`write` starts the job on
+ * the path it is given) into a temporary directory private to this request, the only place the
+ * worker may write, and the file is streamed in 1 MiB pieces. A quick answer is sent once
+ * written, so a query refused at once (a limit, a bad reference) still gets its proper error; a
+ * long one starts after `followAfterMs` and flows *while* it is written (every format is written
+ * front to back), so a large extract does not keep its client waiting. A failure after the answer
+ * began ends the body with an error, so the client sees a broken transfer rather than a short
+ * file; so does an answer past `maxBytes`. A client that stops reading stops the worker too. The
+ * file is deleted however the reading ends.
  */
-export async function copyFile(
-  open: (writablePath: string) => Promise<Sandbox>,
-  write: (sandbox: Sandbox, path: string, signal: AbortSignal) => Promise<number>,
-  options: { directory?: string; followAfterMs?: number } = {},
+export async function streamAnswerFile(
+  write: (path: string) => AnswerWriter,
+  options: { directory: string; followAfterMs?: number; maxBytes?: number },
 ): Promise<CopiedFile> {
-  const root = options.directory ?? join(tmpdir(), 'portal-copies')
   const followAfterMs = options.followAfterMs ?? FOLLOW_AFTER_MS
-  await mkdir(root, { recursive: true })
-  const dir = await mkdtemp(join(root, 'copy-'))
+  const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY
+  await mkdir(options.directory, { recursive: true, mode: 0o700 })
+  const dir = await mkdtemp(join(options.directory, 'copy-'))
   const path = join(dir, 'answer')
   const removeDir = () => rm(dir, { recursive: true, force: true })
-  let sandbox: Sandbox
+  let writer: AnswerWriter
   try {
-    sandbox = await open(path)
+    writer = write(path)
   } catch (error) {
     await removeDir()
     throw error
   }
-  const stop = new AbortController()
+  let stopped = false
   let outcome: { rows: number } | { error: unknown } | undefined
-  const writing = write(sandbox, path, stop.signal)
-    .then(
-      (rows) => {
-        outcome = { rows }
-      },
-      (error: unknown) => {
-        outcome = { error }
-      },
-    )
-    .finally(() => sandbox.close())
+  const writing = writer.rows.then(
+    (rows) => {
+      outcome = { rows }
+    },
+    (error: unknown) => {
+      outcome = { error }
+    },
+  )
   const caughtUp = () =>
     Promise.race([writing, new Promise((resolve) => setTimeout(resolve, FOLLOW_MS))])
 
@@ -143,7 +137,8 @@ export async function copyFile(
   })
   const finish = async (completed: boolean) => {
     if (!outcome) {
-      stop.abort()
+      stopped = true
+      writer.stop()
       await writing
     }
     await handle?.close().catch(() => undefined)
@@ -154,9 +149,7 @@ export async function copyFile(
       rows: 'rows' in end ? end.rows : 0,
       bytes: position,
       completed,
-      ...('error' in end && completed === false && !stop.signal.aborted
-        ? { error: end.error }
-        : {}),
+      ...('error' in end && completed === false && !stopped ? { error: end.error } : {}),
     })
   }
   const body = new ReadableStream<Uint8Array>({
@@ -170,6 +163,7 @@ export async function copyFile(
           const { bytesRead } = await handle.read(piece, 0, PIECE, position)
           if (bytesRead > 0) {
             position += bytesRead
+            if (position > maxBytes) throw new AnswerTooLargeError(maxBytes)
             controller.enqueue(piece.subarray(0, bytesRead))
             // A short read of a finished file is its end: close now, not on a later read that an
             // idle client might never ask for.
@@ -199,7 +193,12 @@ export async function copyFile(
   return { body, done }
 }
 
-/** SQL text as a path literal for COPY. */
-export function pathLiteral(path: string): string {
-  return `'${path.replaceAll("'", "''")}'`
+/** An answer that grew past its byte limit while it streamed. */
+export class AnswerTooLargeError extends QueryLimitError {
+  constructor(maxBytes: number) {
+    super(
+      'bytes',
+      `The answer grew past the limit of ${(maxBytes / 1e9).toFixed(1)} GB a streamed answer may hold and was stopped: select fewer rows or columns, or aggregate`,
+    )
+  }
 }

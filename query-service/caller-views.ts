@@ -1,0 +1,37 @@
+import type { Entitlement } from '../catalog/index.js'
+
+/** One of the caller's views: what it is called, what it reads, what it shows. */
+export interface CallerView {
+  name: string
+  entitlement: Entitlement
+  /** The columns it shows, and which of them are masked. */
+  columns: { name: string; type: string; masked: boolean }[]
+}
+
+/**
+ * One view per entitlement, named after the dataset (`person_address_pa`; its sample
+ * `person_address_pa_sample`; a second grant on the same dataset `…_2`).
+ */
+export function viewsOf(entitlements: readonly Entitlement[]): CallerView[] {
+  const taken = new Set<string>()
+  return entitlements
+    .filter((e) => e.files.length > 0)
+    .map((entitlement) => {
+      const base = `${entitlement.dataset.slug.replace(/[^a-z0-9]+/g, '_')}${entitlement.scope === 'sample' ? '_sample' : ''}`
+      let name = base
+      for (let n = 2; taken.has(name); n++) name = `${base}_${n}`
+      taken.add(name)
+      const granted = entitlement.columns ? new Set(entitlement.columns) : undefined
+      const columns = entitlement.schema
+        .filter((c) => !granted || granted.has(c.name))
+        .map((c) => ({
+          name: c.name,
+          type: c.type,
+          // Samples come masked from the Trusted Centre; full data is masked by its projection.
+          masked:
+            c.personalData === 'direct-identifier' &&
+            (entitlement.scope === 'sample' || !entitlement.inClear.includes(c.name)),
+        }))
+      return { name, entitlement, columns }
+    })
+}

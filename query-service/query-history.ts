@@ -1,0 +1,114 @@
+import type { Kysely } from 'kysely'
+import { ConflictError, type User } from '../core/index.js'
+import type { QueryServiceTables } from './migrations.js'
+
+export interface HistoryEntry {
+  id: string
+  sql: string
+  format: string
+  views: string[]
+  status: 'running' | 'succeeded' | 'failed' | 'cancelled'
+  error: string | undefined
+  rows: number | undefined
+  bytes: number | undefined
+  startedAt: Date
+  finishedAt: Date | undefined
+}
+
+/** How a run ended, as its history row and audit entry keep it. */
+export interface RunOutcome {
+  status: Exclude<HistoryEntry['status'], 'running'>
+  error?: string
+  rows?: number
+  bytes?: number
+}
+
+/** Every query a person ran, from the moment it starts: what, over which views, how it ended. */
+export function createQueryHistory(
+  db: Kysely<QueryServiceTables>,
+  options: { now: () => Date; processId?: string },
+) {
+  return {
+    /** The run's row, as running; an id already taken (by anyone) is a conflict. */
+    async start(id: string, user: User, request: { sql: string; format: string }) {
+      try {
+        await db
+          .insertInto('query_history')
+          .values({
+            id,
+            user_id: user.id,
+            sql: request.sql,
+            format: request.format,
+            views: '[]',
+            status: 'running',
+            started_at: options.now(),
+            process_id: options.processId ?? null,
+            cancel_requested_at: null,
+          })
+          .execute()
+      } catch (error) {
+        if ((error as { code?: string }).code === '23505')
+          throw new ConflictError(
+            `id: the query id '${id}' has been used already; choose a new one (or leave it out)`,
+          )
+        throw error
+      }
+    },
+
+    async finish(id: string, outcome: RunOutcome, views: readonly string[]) {
+      await db
+        .updateTable('query_history')
+        .set({
+          status: outcome.status,
+          error: outcome.error ?? null,
+          rows: outcome.rows ?? null,
+          bytes: outcome.bytes ?? null,
+          finished_at: options.now(),
+          views: JSON.stringify(views),
+        })
+        .where('id', '=', id)
+        .execute()
+    },
+
+    async list(user: User, limit = 50): Promise<HistoryEntry[]> {
+      const rows = await db
+        .selectFrom('query_history')
+        .selectAll()
+        .where('user_id', '=', user.id)
+        .orderBy('seq', 'desc')
+        .limit(limit)
+        .execute()
+      return rows.map((r) => ({
+        id: r.id,
+        sql: r.sql,
+        format: r.format,
+        views: r.views,
+        status: r.status as HistoryEntry['status'],
+        error: r.error ?? undefined,
+        rows: r.rows === null ? undefined : Number(r.rows),
+        bytes: r.bytes === null ? undefined : Number(r.bytes),
+        startedAt: r.started_at,
+        finishedAt: r.finished_at ?? undefined,
+      }))
+    },
+
+    /** Marks the runs left running by processes that died as failed, saying so; how many. */
+    async failInterrupted(processIds: readonly string[]): Promise<number> {
+      if (processIds.length === 0) return 0
+      const failed = await db
+        .updateTable('query_history')
+        .set({
+          status: 'failed',
+          error: 'The server running this query stopped before it finished',
+          finished_at: options.now(),
+        })
+        .where('status', '=', 'running')
+        .where('process_id', 'in', [...processIds])
+        .returning('id')
+        .execute()
+      return failed.length
+    },
+  }
+}
+
+export type QueryHistory = ReturnType<typeof createQueryHistory>

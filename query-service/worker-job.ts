@@ -1,0 +1,287 @@
+import { type FileHandle, open } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import {
+  type DuckDBConnection,
+  type DuckDBDataChunk,
+  DuckDBInstance,
+  type DuckDBType,
+  JsonDuckDBValueConverter,
+} from '@duckdb/node-api'
+import { FILE_FORMATS, sqlString } from './answer-formats.js'
+import { arrowStream } from './arrow-ipc.js'
+import { type GateVerdict, judgeSql, PARSE_SQL, precheckSql } from './sql-gate.js'
+import {
+  JobError,
+  type JobFailure,
+  type JobResult,
+  timeLimitFailure,
+  type WorkerJob,
+  type WorkerSettings,
+} from './worker-protocol.js'
+
+// What runs inside a query worker process. This file and what it imports must stay free of the
+// rest of the product (no core, no database): the worker holds nothing but one job's files.
+
+/** Lets DuckDB compute ahead of a streaming reader; its default of under 1 MB leaves it idle. */
+const STREAMING_BUFFER = '64MB'
+
+/**
+ * A fresh DuckDB instance for the next job, made ahead of it (it costs ~9 ms): in memory,
+ * nothing spilled to disk, no extension installed or loaded behind our back.
+ */
+export function newInstance(settings: WorkerSettings): Promise<DuckDBInstance> {
+  return DuckDBInstance.create(':memory:', {
+    threads: String(settings.threads),
+    memory_limit: settings.memoryLimit,
+    max_temp_directory_size: '0B',
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+  })
+}
+
+/** The gate's verdict on a text, parsed by DuckDB's own parser (nothing is run). */
+export async function judge(
+  connection: DuckDBConnection,
+  sql: string,
+  views: ReadonlySet<string>,
+): Promise<GateVerdict> {
+  const early = precheckSql(sql)
+  if (early) return early
+  const reader = await connection.runAndReadAll(PARSE_SQL, [sql])
+  return judgeSql(sql, String(reader.getRows()[0]?.[0] ?? ''), views)
+}
+
+/**
+ * Runs one job on a fresh instance: the sandbox is built from the job's views alone (each reads
+ * its projection file, the only files DuckDB may open), locked, the SQL judged again against
+ * those views, then run within the time limit, its answer written to the job's file. Throws a
+ * JobError saying why when there is no answer. `stop` interrupts it (cancel, client gone).
+ */
+export async function runJob(
+  instance: DuckDBInstance,
+  job: WorkerJob,
+  stop: AbortSignal,
+): Promise<JobResult> {
+  const connection = await instance.connect()
+  const watch = watchJob(connection, job.timeoutMs, stop)
+  try {
+    await openSandbox(connection, job)
+    const verdict = await judge(connection, job.sql, new Set(job.views.map((v) => v.name)))
+    if (!verdict.ok)
+      throw new JobError({ kind: 'refused', message: verdict.message, position: verdict.position })
+    const answer = await writeAnswer(connection, job, watch)
+    if (watch.state.cancelled) throw new JobError({ kind: 'cancelled', message: 'cancelled' })
+    if (watch.state.timedOut) throw timeLimit(job)
+    return { ...answer, views: verdict.views }
+  } catch (error) {
+    throw new JobError(failureOf(error, job, watch.state))
+  } finally {
+    watch.stop()
+    connection.closeSync()
+  }
+}
+
+/**
+ * The sandbox on a fresh connection: views over the job's projection files (the only files it may
+ * read; the job's answer directory the only place it may write), then the configuration locked for
+ * good. The caller's SQL is judged only after this, so even SQL the gate wrongly let through finds
+ * nothing here but what the caller may see.
+ */
+export async function openSandbox(connection: DuckDBConnection, job: WorkerJob): Promise<void> {
+  await connection.run(
+    `SET allowed_paths = [${job.views.map((v) => sqlString(v.file)).join(', ')}]`,
+  )
+  // DuckDB writes through a temporary name beside the target: the job's private directory.
+  if (FILE_FORMATS[job.format as keyof typeof FILE_FORMATS]?.copy)
+    await connection.run(`SET allowed_directories = [${sqlString(`${dirname(job.answerPath)}/`)}]`)
+  for (const view of job.views) {
+    if (!/^[a-z0-9_]+$/.test(view.name)) throw new Error(`Bad view name '${view.name}'`)
+    await connection.run(
+      `CREATE VIEW "${view.name}" AS SELECT * FROM read_parquet(${sqlString(view.file)})`,
+    )
+  }
+  await connection.run(`SET streaming_buffer_size = '${STREAMING_BUFFER}'`)
+  await connection.run('SET enable_external_access = false')
+  await connection.run('SET lock_configuration = true')
+}
+
+type Watch = ReturnType<typeof watchJob>
+
+/** Interrupts DuckDB at the deadline or on stop, and remembers which (DuckDB says neither). */
+function watchJob(connection: DuckDBConnection, timeoutMs: number, stop: AbortSignal) {
+  const state = { timedOut: false, cancelled: false }
+  const timer = setTimeout(() => {
+    state.timedOut = true
+    connection.interrupt()
+  }, timeoutMs)
+  const onStop = () => {
+    state.cancelled = true
+    connection.interrupt()
+  }
+  if (stop.aborted) onStop()
+  stop.addEventListener('abort', onStop)
+  return {
+    state,
+    // An interrupted stream ends quietly with an empty chunk: the flags tell it apart.
+    get interrupted() {
+      return state.timedOut || state.cancelled
+    },
+    stop() {
+      clearTimeout(timer)
+      stop.removeEventListener('abort', onStop)
+    },
+  }
+}
+
+type Answer = Omit<JobResult, 'views'>
+
+function writeAnswer(connection: DuckDBConnection, job: WorkerJob, watch: Watch): Promise<Answer> {
+  if (job.format === 'json') return writeJson(connection, job, watch)
+  if (job.format === 'arrow') return writeArrow(connection, job, watch)
+  return writeCopy(connection, job)
+}
+
+/** Rows as a JSON array of arrays (lossless values), cut at maxRows, refused past maxJsonBytes. */
+async function writeJson(connection: DuckDBConnection, job: WorkerJob, watch: Watch) {
+  const result = await connection.stream(job.sql)
+  const columns = columnsOf(result.columnNames(), result.columnTypes())
+  return withFile(job.answerPath, async (file) => {
+    let rows = 0
+    let bytes = 1
+    let truncated = false
+    await file.write('[')
+    for await (const chunk of result) {
+      if (watch.interrupted) break
+      const texts: string[] = []
+      for (let i = 0; i < chunk.rowCount; i++) {
+        if (rows >= job.maxRows) {
+          truncated = true
+          break
+        }
+        // Row by row, so one huge chunk is never turned into JS values all at once.
+        const text = `${rows > 0 ? ',' : ''}${JSON.stringify(chunk.convertRowValues(i, JsonDuckDBValueConverter))}`
+        bytes += Buffer.byteLength(text)
+        if (bytes + 1 > job.maxJsonBytes) throw jsonLimit(job)
+        texts.push(text)
+        rows++
+      }
+      await file.write(texts.join(''))
+      if (truncated) break
+    }
+    await file.write(']')
+    return { columns, rows, bytes: bytes + 1, truncated }
+  })
+}
+
+/** Arrow IPC, converted chunk by chunk as DuckDB makes them, at most maxRows rows. */
+async function writeArrow(connection: DuckDBConnection, job: WorkerJob, watch: Watch) {
+  const result = await connection.stream(
+    `SELECT * FROM (\n${bodyOf(job.sql)}\n) LIMIT ${job.maxRows}`,
+  )
+  const names = result.columnNames()
+  const types = result.columnTypes()
+  let rows = 0
+  async function* chunks(): AsyncGenerator<DuckDBDataChunk> {
+    for await (const chunk of result) {
+      if (watch.interrupted) return
+      rows += chunk.rowCount
+      if (chunk.rowCount > 0) yield chunk
+    }
+  }
+  return withFile(job.answerPath, async (file) => {
+    let bytes = 0
+    for await (const piece of arrowStream(chunks(), () => ({ names, types }))) {
+      await file.write(piece)
+      bytes += piece.byteLength
+    }
+    return { columns: columnsOf(names, types), rows, bytes, truncated: false }
+  })
+}
+
+/** Parquet, CSV or NDJSON by DuckDB's own COPY (its fastest path), at most maxRows rows. */
+async function writeCopy(connection: DuckDBConnection, job: WorkerJob) {
+  const options = FILE_FORMATS[job.format as keyof typeof FILE_FORMATS]?.copy
+  const copied = await connection.runAndReadAll(
+    `COPY (SELECT * FROM (\n${bodyOf(job.sql)}\n) LIMIT ${job.maxRows}) TO ${sqlString(job.answerPath)} (${options})`,
+  )
+  const rows = Number(copied.getRows()[0]?.[0] ?? 0)
+  const handle = await open(job.answerPath, 'r')
+  const { size } = await handle.stat().finally(() => handle.close())
+  return { columns: [], rows, bytes: size, truncated: false }
+}
+
+/**
+ * The checked text, wrapped on lines of its own so that a trailing comment cannot reach the
+ * wrapping, without a trailing semicolon.
+ */
+const bodyOf = (sql: string) => sql.trim().replace(/;+\s*$/, '')
+
+async function withFile<T>(path: string, work: (file: FileHandle) => Promise<T>): Promise<T> {
+  const file = await open(path, 'w', 0o600)
+  try {
+    return await work(file)
+  } finally {
+    await file.close()
+  }
+}
+
+const columnsOf = (names: string[], types: DuckDBType[]) =>
+  names.map((name, i) => ({ name, type: String(types[i]) }))
+
+const timeLimit = (job: WorkerJob) => new JobError(timeLimitFailure(job.timeoutMs))
+
+function jsonLimit(job: WorkerJob): JobError {
+  return new JobError({
+    kind: 'limit',
+    limit: 'bytes',
+    message: `The answer is larger than the ${megabytes(job.maxJsonBytes)} a JSON answer may hold: select fewer rows or columns, or ask for CSV, Parquet or Arrow, which stream`,
+  })
+}
+
+const megabytes = (bytes: number) => `${Number((bytes / 1e6).toFixed(1))} MB`
+
+/** What the caller is told of an error: its kind, in words about their query, with no path. */
+function failureOf(
+  error: unknown,
+  job: WorkerJob,
+  state: { timedOut: boolean; cancelled: boolean },
+): JobFailure {
+  if (error instanceof JobError) return error.failure
+  if (state.cancelled) return { kind: 'cancelled', message: 'cancelled' }
+  const message = withoutPaths(error instanceof Error ? error.message : String(error), job)
+  if (state.timedOut || /INTERRUPT/i.test(message)) return timeLimit(job).failure
+  if (/Out of Memory|bad allocation|bad_alloc|Cannot allocate|heap out of memory/i.test(message))
+    return {
+      kind: 'limit',
+      limit: 'memory',
+      message:
+        'The query needed more memory than it may use: aggregate or filter before joining or sorting, or build smaller lists and strings',
+    }
+  if (/File too large|EFBIG/i.test(message))
+    return {
+      kind: 'limit',
+      limit: 'bytes',
+      message:
+        'The answer grew past the largest file a query may write: select fewer rows or columns, or aggregate',
+    }
+  if (error instanceof RangeError && /string length/i.test(message)) return jsonLimit(job).failure
+  if (/^Permission Error/i.test(message))
+    return {
+      kind: 'refused',
+      message: 'That reads something outside your views, which is not allowed',
+    }
+  if (
+    /^(Binder|Parser|Conversion|Catalog|Invalid Input|Constraint|Out of Range|Not implemented) Error/i.test(
+      message,
+    )
+  )
+    return { kind: 'invalid', message }
+  return { kind: 'failed', message }
+}
+
+/** DuckDB's message with the job's files named as the views they stand for. */
+function withoutPaths(message: string, job: WorkerJob): string {
+  let text = message
+  for (const view of job.views) text = text.replaceAll(view.file, view.name)
+  return text.replaceAll(job.answerPath, 'the answer').replaceAll(dirname(job.answerPath), '…')
+}

@@ -1,0 +1,84 @@
+import type { QueryFormat } from './answer-formats.js'
+
+/**
+ * The messages between the server and a query worker process (over Node's IPC channel). The
+ * worker is told only what one job needs: the caller's SQL, the projection files behind the views
+ * it may read, where to write the answer and its limits. It never sees a key, a raw version file,
+ * a database URL or another caller's views.
+ */
+
+/** What every job of a worker may use; fixed when the worker starts. */
+export interface WorkerSettings {
+  /** DuckDB's memory limit, e.g. '512MB' (the OS caps the whole process above it). */
+  memoryLimit: string
+  threads: number
+}
+
+/** One view of the sandbox: its name and the projection file it reads. */
+export interface JobView {
+  name: string
+  file: string
+}
+
+export interface WorkerJob {
+  sql: string
+  /** The only views the sandbox will hold (and the only files it may read). */
+  views: JobView[]
+  format: QueryFormat
+  /** The answer's file, in a directory private to this job (the only place it may write). */
+  answerPath: string
+  timeoutMs: number
+  /** Rows the answer holds at most: a JSON answer says it was cut, a file answer just stops. */
+  maxRows: number
+  /** Bytes a JSON answer may hold; past it the job fails (file answers are capped by the OS). */
+  maxJsonBytes: number
+}
+
+export type ToWorker =
+  | { type: 'check'; sql: string; views: string[] }
+  | { type: 'run'; job: WorkerJob }
+  /** Interrupt the running job: the caller cancelled or went away. */
+  | { type: 'stop' }
+
+/** How a job failed, as the server will tell the caller. */
+export interface JobFailure {
+  kind: 'refused' | 'invalid' | 'limit' | 'cancelled' | 'failed'
+  limit?: 'time' | 'memory' | 'rows' | 'bytes'
+  message: string
+  /** Where in the SQL, when known (0-based). */
+  position?: number
+}
+
+export interface JobResult {
+  columns: { name: string; type: string }[]
+  rows: number
+  /** Bytes of the answer file. */
+  bytes: number
+  /** A JSON answer cut at maxRows. */
+  truncated: boolean
+  /** The caller's views the statement read, as the gate found them. */
+  views: string[]
+}
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'checked'; ok: true; views: string[] }
+  | { type: 'checked'; ok: false; message: string; position?: number }
+  | { type: 'done'; result: JobResult; rssBytes: number }
+  | { type: 'failed'; failure: JobFailure; rssBytes: number }
+
+/** A job that ended short of an answer, with what the caller will be told. */
+export class JobError extends Error {
+  readonly failure: JobFailure
+  constructor(failure: JobFailure) {
+    super(failure.message)
+    this.failure = failure
+  }
+}
+
+/** The failure of a job stopped at its time limit. */
+export const timeLimitFailure = (timeoutMs: number): JobFailure => ({
+  kind: 'limit',
+  limit: 'time',
+  message: `The query ran past the time limit of ${timeoutMs / 1000} s and was stopped: narrow it (filter, aggregate, LIMIT) and try again`,
+})
