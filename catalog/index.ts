@@ -76,6 +76,7 @@ export { type Entitlement, entitlementsFor, liveGrantIds } from './entitlements.
 export { DatasetNotFoundError } from './errors.js'
 export type { GlossaryEntry, GlossaryTerm, TermPatch } from './glossary.js'
 export { EXPIRY_NOTICE_WORKING_DAYS, remindExpiringGrants } from './grant-reminders.js'
+export { type DatasetOnRecord, type GrantOnRecord, grantsOnRecord } from './grants-on-record.js'
 export type { MetadataChange, MetadataPatch } from './metadata-edit.js'
 export { catalogMigrations } from './migrations.js'
 export {

@@ -96,7 +96,6 @@ export function createQueryService(options: QueryServiceOptions) {
     fileCapBytes: limits.maxStreamBytes,
     log: options.log,
   })
-  workers.warm()
 
   // Work left to do once an answer is on its way (history, usage, audit) must never take the
   // process down: a failure there (the database away, say) is logged, and the answer stands.
@@ -319,6 +318,9 @@ export function createQueryService(options: QueryServiceOptions) {
 
     /** Removes the projections of grants that have ended; how many folders and files. */
     sweepProjections: async () => projections.sweep(await options.liveGrants()),
+
+    /** Starts the warm workers in the background, so that the first queries need not wait. */
+    warm: () => workers.warm(),
 
     /** The worker processes' state, for health and tests. */
     workers: () => ({ ...workers.stats(), pids: workers.pids() }),

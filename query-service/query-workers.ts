@@ -2,8 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { delimiter, extname, join } from 'node:path'
+import { delimiter, dirname, extname, join, relative, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { UnavailableError } from '../core/index.js'
 import type { GateVerdict } from './sql-gate.js'
 import {
   type FromWorker,
@@ -58,8 +59,15 @@ interface Worker {
 }
 
 const CHECK_TIMEOUT_MS = 10_000
-const WORKER_FILE = fileURLToPath(
-  new URL(`./query-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
+/**
+ * The worker's entry beside this file. Some test runners (the portal's jsdom) give modules a
+ * root-relative URL; then it is found under the working directory, the project's root.
+ */
+const WORKER_FILE = ((here) =>
+  [here, join(process.cwd(), relative(sep, here))]
+    .map((path) => join(dirname(path), `query-worker${extname(path)}`))
+    .find((path) => existsSync(path)) ?? join(dirname(here), `query-worker${extname(here)}`))(
+  fileURLToPath(import.meta.url),
 )
 
 /**
@@ -280,7 +288,11 @@ export function createQueryWorkers(options: QueryWorkersOptions) {
       } catch (error) {
         worker.leased = false
         kill(worker, 'retired')
-        throw error
+        options.log?.warn({ err: error }, 'a query worker failed to start')
+        throw new UnavailableError(
+          'Queries cannot run just now: a query worker process failed to start. Try again shortly; if it persists, tell the platform team',
+          { cause: error, retryAfterSeconds: 5 },
+        )
       }
       return leaseOf(worker)
     },
@@ -314,7 +326,7 @@ function workerCommand(options: QueryWorkersOptions): {
     // V8's own heap stays well inside the OS cap, so running out of it is an orderly crash.
     '--max-old-space-size=256',
     ...(WORKER_FILE.endsWith('.ts')
-      ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href]
+      ? ['--import', pathToFileURL(createRequire(WORKER_FILE).resolve('tsx')).href]
       : []),
     WORKER_FILE,
   ]

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util'
+import { grantsOnRecord } from '../catalog/index.js'
 import { AppError, type Config, createLogger, loadConfig } from '../core/index.js'
 import { lineageRunId, type RunDelivery } from '../lineage/index.js'
+import { type ExtractTrace, traceExtract } from '../query-service/index.js'
 import type { ProgressListener } from '../trusted-centre/index.js'
 import { loadData } from './load-data.js'
 import { openRuntime, type Runtime } from './runtime.js'
@@ -16,6 +18,8 @@ Commands:
   runs [--limit N]         show the Trusted Centre's run history
   quarantine <run> [--limit N]  show the rows an ingest run refused, with row, reason and raw text
   verify-audit             check the audit log's hash chain; exits 1 naming the first bad entry
+  trace-extract <file>     name the grant a downloaded file (CSV, NDJSON, Parquet, Arrow) was
+                           made for, from its pseudonyms; exits 1 when none matches
 
 Options:
   --json                   print machine-readable JSON instead of text
@@ -119,6 +123,17 @@ export async function runCli(
           out(`Audit log intact: ${result.entries} entries, head ${result.headHash}\n`)
         else out(`Audit log BROKEN at entry ${result.firstBadSeq}: ${result.problem}\n`)
         return result.ok ? 0 : 1
+      }
+      case 'trace-extract': {
+        const [file] = args
+        if (!file) throw new UsageError('trace-extract needs a file: trace-extract <file>')
+        const trace = await traceExtract(file, {
+          dataDir: runtime.config.DATA_DIR,
+          keys: runtime.pseudonyms,
+          ...(await grantsOnRecord(runtime.db)),
+        })
+        out(json ? `${JSON.stringify(trace)}\n` : formatTrace(file, trace))
+        return trace.matches.some((m) => m.matched === m.sampled) ? 0 : 1
       }
       default:
         throw new UsageError(`Unknown command '${command}'`)
@@ -256,3 +271,38 @@ function formatRuns(runs: RunOf[], lineageOf: (run: RunOf) => readonly RunDelive
       .trimEnd()
   return `${[line(header), ...rows.map(line)].join('\n')}\n`
 }
+
+/** A trace for people: which key made the file's pseudonyms, and the grants made under it. */
+function formatTrace(file: string, trace: ExtractTrace): string {
+  if (trace.pseudonymColumns.length === 0)
+    return `${file}: no pseudonyms (masked-…) in its columns ${trace.columns.join(', ')}: nothing to trace.\n`
+  const lines = [
+    `${file}: pseudonyms in ${trace.pseudonymColumns.map((c) => `${c.column} (${c.sampled} sampled)`).join(', ')}`,
+  ]
+  const whole = trace.matches.filter((m) => m.matched === m.sampled)
+  if (whole.length === 0) lines.push('No key the platform ever used makes these pseudonyms.')
+  for (const m of whole) {
+    const whose =
+      m.scope === 'sample'
+        ? 'a de-identified sample (open to anyone who may discover the dataset)'
+        : m.scope.startsWith('project:')
+          ? `project '${m.scope.slice('project:'.length)}'`
+          : `grant ${m.scope.slice('grant:'.length)} (its request named no project)`
+    lines.push(
+      `Made for ${whose}: ${m.dataset}.${m.column}, ${m.matched} of ${m.sampled} pseudonyms match`,
+    )
+    for (const g of m.grants) {
+      const state = g.revokedAt
+        ? `revoked ${day(g.revokedAt)}`
+        : g.expiresAt < new Date()
+          ? `expired ${day(g.expiresAt)}`
+          : `active until ${day(g.expiresAt)}`
+      lines.push(
+        `  grant ${g.id}  ${g.grantee.username} (${g.grantee.agency})  granted ${day(g.grantedAt)}, ${state}${g.sameColumns ? '  (exactly these columns)' : ''}`,
+      )
+    }
+  }
+  return `${lines.join('\n')}\n`
+}
+
+const day = (date: Date) => date.toISOString().slice(0, 10)

@@ -5,6 +5,8 @@ import { createApp } from './app.js'
 import { recoverInterrupted } from './recover-interrupted.js'
 import { appDepsOf, type Runtime } from './runtime.js'
 
+const PROJECTION_SWEEP_MS = 15_000
+
 export interface RunningServer {
   url: string
   close(): Promise<void>
@@ -28,6 +30,7 @@ export async function serveApp(
       reject(new AppError('invalid_config', reason, { cause: error }))
     })
   })
+  runtime.query.warm()
   const stopWork = startBackgroundWork(runtime)
   const address = server.address()
   const actualPort = typeof address === 'object' && address ? address.port : port
@@ -43,7 +46,8 @@ export async function serveApp(
 
 /**
  * What runs beside the requests: webhook deliveries from the outbox every few seconds, the
- * expiring-grant reminders every minute, and marking the work of processes that died as failed.
+ * expiring-grant reminders every minute, marking the work of processes that died as failed, and
+ * removing the projection files of grants that ended.
  * All are safe to run in every replica at once (the outbox is claimed row by row, reminders are
  * sent once, only rows still running are marked). Returns a stop function.
  */
@@ -79,6 +83,10 @@ function startBackgroundWork(runtime: Runtime): () => Promise<void> {
     ),
     every((runtime.config.PROCESS_TIMEOUT_SECONDS * 1000) / 2, 'recovering interrupted work', () =>
       recoverInterrupted(runtime),
+    ),
+    // A grant that ended (revoked or expired) keeps no projection file for long.
+    every(PROJECTION_SWEEP_MS, "removing ended grants' projections", () =>
+      runtime.query.sweepProjections(),
     ),
   ]
   return async () => {

@@ -68,6 +68,8 @@ export async function openTestRuntime(options: {
   })
   const runtime = await openRuntime(config, createLogger({ level: 'silent' }))
   await loadData(runtime)
+  // As serveApp does: query workers start in the background, ready before most tests query.
+  runtime.query.warm()
   return wrap(runtime)
 }
 
