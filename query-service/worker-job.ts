@@ -254,8 +254,7 @@ function failureOf(
     return {
       kind: 'limit',
       limit: 'memory',
-      message:
-        'The query needed more memory than it may use: aggregate or filter before joining or sorting, or build smaller lists and strings',
+      message: `The query needed more memory than it may use: aggregate or filter before joining or sorting, or build smaller lists and strings${job.format === 'json' ? ` (and a JSON answer holds at most ${megabytes(job.maxJsonBytes)} anyway)` : ''}`,
     }
   if (/File too large|EFBIG/i.test(message))
     return {

@@ -1,0 +1,150 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { grantsOnRecord } from '../catalog/index.js'
+import { systemAbility } from '../core/index.js'
+import { traceExtract } from '../query-service/index.js'
+import { runCli } from './cli.js'
+import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
+
+// Each project sees its own pseudonyms: two projects' extracts of one dataset cannot be joined on
+// them, and a file that leaks names the grant it was made for.
+describe('pseudonyms per project', () => {
+  let runtime: TestRuntime
+  let app: ReturnType<typeof createTestApp>
+  let dir: string
+  const grants: Record<string, string> = {}
+  const as: Record<string, Record<string, string>> = {}
+
+  const post = async (who: string, path: string, body: unknown) => {
+    const res = await app.request(path, {
+      method: 'POST',
+      headers: { ...as[who], 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    return (await res.json()) as { data: { id: string; grant?: { id: string } } }
+  }
+  /** A grant of three columns of the fused persons, for the requester's project. */
+  const grant = async (who: string, project: string | undefined) => {
+    const request = await post(who, '/api/requests', {
+      dataset: 'person-address-pa',
+      columns: ['person_key', 'sex', 'age_band'],
+      purpose: 'Plan services by age band and sex across planning areas',
+      legalBasis: 'PSGA 2018 s. 25',
+      durationDays: 30,
+      ...(project && { project: { name: project } }),
+    })
+    const approved = await post('steward.dos', `/api/requests/${request.data.id}/approve`, {})
+    grants[who] = approved.data.grant?.id ?? ''
+  }
+  /** The caller's extract as CSV: its file, and person_key by row. */
+  const extract = async (who: string, path = 'extract') => {
+    const dataset = await runtime.catalog.findDataset('person-address-pa', systemAbility())
+    const version = dataset?.currentVersion?.version ?? 1
+    const res = await app.request(
+      `/api/datasets/person-address-pa/versions/${version}/${path}?format=csv`,
+      { headers: as[who] },
+    )
+    expect(res.status).toBe(200)
+    const text = await res.text()
+    const file = join(dir, `${who}-${path}.csv`)
+    await writeFile(file, text)
+    const keys = text
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(',')[0] ?? '')
+    return { file, keys }
+  }
+
+  beforeAll(async () => {
+    runtime = await openTestRuntime({ backend: 'postgres', postgresUrl: inject('postgresUrl') })
+    app = createTestApp(runtime)
+    dir = await mkdtemp(join(tmpdir(), 'pseudonyms-'))
+    for (const who of ['officer.moh', 'officer.moe', 'steward.sla', 'steward.dos'])
+      as[who] = await signInAs(app, who)
+    await grant('officer.moh', 'Polyclinic capacity')
+    await grant('steward.sla', '  polyclinic   CAPACITY')
+    await grant('officer.moe', 'Road safety')
+  })
+  afterAll(async () => {
+    await runtime?.dispose()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('gives one project one pseudonym per person, and another project others', async () => {
+    const moh = await extract('officer.moh')
+    const sameProject = await extract('steward.sla')
+    const otherProject = await extract('officer.moe')
+    expect(moh.keys.length).toBeGreaterThan(500)
+    expect(moh.keys.every((k) => /^masked-[0-9a-f]{16}$/.test(k))).toBe(true)
+    expect(sameProject.keys).toEqual(moh.keys)
+    const theirs = new Set(otherProject.keys)
+    expect(theirs.size).toBe(moh.keys.length)
+    expect(moh.keys.filter((k) => theirs.has(k))).toEqual([])
+    // The sample has a key of its own too.
+    const sample = await extract('officer.moh', 'sample')
+    expect(sample.keys.filter((k) => theirs.has(k) || moh.keys.includes(k))).toEqual([])
+  })
+
+  it('traces a leaked file to the grants of its project', async () => {
+    const leaked = await extract('officer.moe')
+    const trace = await traceExtract(leaked.file, {
+      dataDir: runtime.dataDir,
+      keys: runtime.pseudonyms,
+      ...(await grantsOnRecord(runtime.db)),
+    })
+    expect(trace.pseudonymColumns).toEqual([{ column: 'person_key', sampled: 200 }])
+    expect(trace.matches).toEqual([
+      expect.objectContaining({
+        column: 'person_key',
+        dataset: 'person-address-pa',
+        scope: 'project:road safety',
+        matched: 200,
+        sampled: 200,
+        grants: [
+          expect.objectContaining({
+            id: grants['officer.moe'],
+            grantee: { username: 'officer.moe', agency: 'MOE' },
+            sameColumns: true,
+          }),
+        ],
+      }),
+    ])
+    // The command operators run, on the same database and data directory.
+    let out = ''
+    const code = await runCli(
+      ['trace-extract', leaked.file],
+      {
+        DATA_DIR: runtime.dataDir,
+        DATABASE_URL: runtime.config.DATABASE_URL,
+        LOG_LEVEL: 'silent',
+        DEV_SIGN_IN: 'true',
+      },
+      (text) => {
+        out += text
+      },
+      () => {},
+    )
+    expect(code).toBe(0)
+    expect(out).toContain(
+      "Made for project 'road safety': person-address-pa.person_key, 200 of 200",
+    )
+    expect(out).toContain(`grant ${grants['officer.moe']}  officer.moe (MOE)`)
+    // A sample traces to the samples' key, not to anyone's grant.
+    const sample = await extract('officer.moe', 'sample')
+    const sampleTrace = await traceExtract(sample.file, {
+      dataDir: runtime.dataDir,
+      keys: runtime.pseudonyms,
+      ...(await grantsOnRecord(runtime.db)),
+    })
+    expect(sampleTrace.matches.map((m) => [m.column, m.scope, m.matched, m.grants.length])).toEqual(
+      [
+        ['person_key', 'sample', 200, 0],
+        ['person_source', 'sample', 200, 0],
+        ['address_source_record', 'sample', 200, 0],
+      ],
+    )
+  })
+})

@@ -1,0 +1,139 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { call, type Replica, startReplica, stopReplica } from './test-replica.js'
+import { openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
+
+/** Resident memory of a process in MB, or undefined once it has ended. */
+function rssMb(pid: number): number | undefined {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024
+  } catch {
+    return undefined
+  }
+}
+
+/** The processes whose parent is `pid` (a server's query workers). */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        return (
+          readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]?.split(' ')[1] === String(pid)
+        )
+      } catch {
+        return false
+      }
+    })
+    .map(Number)
+}
+
+const alive = (pid: number) => rssMb(pid) !== undefined
+
+// A server process as operators run it: what a caller's query can cost it is bounded.
+describe('a replica under hostile queries', () => {
+  let runtime: TestRuntime
+  let replica: Replica
+  const env = () => ({
+    DATA_DIR: runtime.dataDir,
+    DATABASE_URL: runtime.config.DATABASE_URL ?? '',
+    FIXTURE_SCALE: String(runtime.config.FIXTURE_SCALE),
+    DEV_SIGN_IN: 'true',
+    LOG_LEVEL: 'warn',
+    QUERY_TIMEOUT_SECONDS: '10',
+  })
+
+  beforeAll(async () => {
+    runtime = await openTestRuntime({ backend: 'postgres', postgresUrl: inject('postgresUrl') })
+    replica = await startReplica(env())
+  })
+  afterAll(async () => {
+    await stopReplica(replica)
+    await runtime?.dispose()
+  })
+
+  it('ends list blow-ups within the deadline, its own memory flat and health answering', async () => {
+    const pid = replica.process.pid ?? 0
+    const callers = await Promise.all(
+      ['officer.moe', 'officer.moh'].map((who) => signInAs(replica, who)),
+    )
+    // Warm: the workers are started and the server has answered a query.
+    await call(replica, 'POST', '/api/query', callers[0] ?? {}, { sql: 'SELECT 1' })
+    const before = rssMb(pid) ?? 0
+    let peak = before
+    let slowestHealth = 0
+    let watching = true
+    const watch = (async () => {
+      while (watching) {
+        const started = performance.now()
+        const res = await replica.request('/api/health')
+        await res.arrayBuffer()
+        slowestHealth = Math.max(slowestHealth, performance.now() - started)
+        peak = Math.max(peak, rssMb(pid) ?? 0)
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    })()
+    const started = performance.now()
+    const answers = await Promise.all(
+      callers.map((who) =>
+        call(replica, 'POST', '/api/query', who, {
+          sql: 'SELECT length(list_concat(generate_series(1, 100000000), generate_series(1, 100000000)))',
+        }),
+      ),
+    )
+    const seconds = (performance.now() - started) / 1000
+    watching = false
+    await watch
+    for (const answer of answers) {
+      expect(answer.status).toBe(422)
+      expect(answer.message).toMatch(/memory/)
+    }
+    expect(seconds).toBeLessThan(10 + 5)
+    expect(peak - before).toBeLessThan(200)
+    expect(slowestHealth).toBeLessThan(1_000)
+  })
+
+  it('refuses a JSON answer past its byte limit, naming the limit, and audits it', async () => {
+    const officer = await signInAs(replica, 'officer.moe')
+    const answer = await call(replica, 'POST', '/api/query', officer, {
+      id: 'q_too-large-0001',
+      // About a thousand rows of 1 MB each (the sample's rows).
+      sql: "SELECT repeat('x', 1000000) AS s FROM person_address_pa_sample",
+    })
+    expect(answer.status).toBe(422)
+    expect(answer.message).toBe(
+      'The answer is larger than the 16 MB a JSON answer may hold: select fewer rows or columns, or ask for CSV, Parquet or Arrow, which stream',
+    )
+    const auditor = await signInAs(replica, 'auditor')
+    const trail = await call<
+      { action: string; subjectId: string; outcome: string; details: Record<string, unknown> }[]
+    >(replica, 'GET', '/api/audit?limit=50', auditor)
+    const entry = trail.data.find(
+      (e) => e.action === 'query.run' && e.subjectId === 'q_too-large-0001',
+    )
+    expect(entry).toMatchObject({
+      outcome: 'failed',
+      details: { views: ['person_address_pa_sample'], error: answer.message },
+    })
+    expect((entry?.details.datasets as string[]).length).toBe(1)
+  })
+
+  it('leaves no worker behind when the server is killed', async () => {
+    const officer = await signInAs(replica, 'officer.moh')
+    await call(replica, 'POST', '/api/query', officer, { sql: 'SELECT 1' })
+    const workers = childrenOf(replica.process.pid ?? 0)
+    expect(workers.length).toBeGreaterThan(0)
+    replica.process.kill('SIGKILL')
+    const deadline = Date.now() + 5_000
+    while (workers.some(alive) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(workers.filter(alive)).toEqual([])
+    // …and stops them when it is stopped as operators do.
+    replica = await startReplica(env())
+    await call(replica, 'POST', '/api/query', officer, { sql: 'SELECT 1' })
+    const next = childrenOf(replica.process.pid ?? 0)
+    expect(next.length).toBeGreaterThan(0)
+    await stopReplica(replica)
+    expect(next.filter(alive)).toEqual([])
+  })
+})
