@@ -369,13 +369,14 @@ export const OPERATIONS: readonly Operation[] = [
     method: 'post',
     path: '/api/query',
     tag: 'Query',
-    summary: 'Run one SELECT over your views, in a sandbox of its own',
+    summary: 'Run one SELECT over your views, in a worker process of its own',
     description:
-      'json answers `{ columns: [{ name, type }], rows: [[…]], rowCount, truncated, views }` (up to the row limit); csv and ndjson stream (header `x-query-id`, at most `x-row-limit` rows). Only a single SELECT over your views runs (CTEs, unions, subqueries fine): table functions, other schemas, files, and every other statement are refused (400 `query_refused`); a query over the time or memory limit gets 422 `limit_exceeded` naming the limit; a busy service answers 503 with Retry-After.',
+      'json answers `{ id, columns: [{ name, type }], rows: [[…]], rowCount, truncated, views }` (up to the row limit and QUERY_MAX_JSON_BYTES; a larger answer is refused, naming the byte limit); csv, ndjson, arrow and parquet stream (header `x-query-id`, at most `x-row-limit` rows and QUERY_MAX_STREAM_BYTES). Your views hold only what your grants and samples show (granted columns, row filter applied, direct identifiers as your project\'s pseudonyms). Only a single SELECT over your views runs (CTEs, unions, subqueries fine): table functions, the engine\'s catalogs and settings, other schemas, files, and every other statement are refused (400 `query_refused`); a query over the time, memory or byte limit gets 422 `limit_exceeded` naming the limit; an `id` used before gets 409; a busy service answers 503 with Retry-After.',
     access: 'signed-in',
     body: queryBody,
     responses: {
-      '422': 'Stopped by a limit (time, memory); the message names it',
+      '409': 'The `id` sent has been used already',
+      '422': 'Stopped by a limit (time, memory, bytes); the message names it',
       '503': 'Too many queries at once: retry after the seconds in Retry-After',
     },
   },
@@ -524,7 +525,7 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'KPIs',
     summary: 'One KPI with its history, breakdowns and where its numbers come from',
     description:
-      '`{ …summary, measurement, familyTarget, statusRule, history: [{ year, value, numerator, denominator, target, status, closed }], breakdowns: { visible, by, rows | reason }, provenance: { computationId, computedAt, trigger, actor, inputs: [{ slug, title, version, runId, publishedAt, contentSha256, lineageNodeId }], platformRecords, sql, lineageNodeId, historyDataset } }`. Breakdowns by Ministry family follow the access rules of the data behind them: full read of every input dataset, or for KPIs 12 and 14 (the sharing records) leaders, administrators and auditors.',
+      '`{ …summary, measurement, familyTarget, statusRule, history: [{ year, value, numerator, denominator, target, status, closed }], breakdowns: { visible, by, rows | reason }, provenance: { computationId, computedAt, trigger, actor, inputs: [{ slug, title, version, runId, publishedAt, contentSha256, lineageNodeId }], platformRecords, sql, lineageNodeId, historyDataset } }`. Breakdowns by Ministry family follow the access rules of the data behind them: access to every row and column of every input dataset (Official (Open) data, or a grant with every column and no row filter), or for KPIs 12 and 14 (the sharing records) leaders, administrators and auditors.',
     access: 'signed-in',
   },
   {

@@ -287,4 +287,55 @@ describe('the query service through the API', () => {
       join datasets d on d.id = s.dataset_id where d.slug = 'person-address-pa'`.execute(runtime.db)
     expect(Number(stats.rows[0]?.queries)).toBeGreaterThanOrEqual(3)
   })
+
+  it('answers 409 to an id used before, by anyone', async () => {
+    const first = await query('officer.moh', { id: 'q_reused-id-0001', sql: 'SELECT 1 AS one' })
+    expect(first.status).toBe(200)
+    for (const who of ['officer.moh', 'officer.moe']) {
+      const again = await query(who, { id: 'q_reused-id-0001', sql: 'SELECT 2 AS two' })
+      expect(again.status).toBe(409)
+      expect(again.body.error.message).toMatch(/the query id 'q_reused-id-0001' has been used/)
+    }
+  })
+
+  it('records a query whose worker process dies as failed, saying why, and runs the next one', async () => {
+    const id = 'q_worker-killed-0001'
+    // A worker is up and warm, so the kill below meets the query running, not a worker starting.
+    expect((await query('officer.moh', { sql: 'SELECT 1' })).status).toBe(200)
+    const running = query('officer.moh', {
+      id,
+      sql: "SELECT count(*) FROM person_address_pa a, person_address_pa b, person_address_pa c, person_address_pa d WHERE a.person_key || b.sex || c.sex || d.sex = 'x'",
+    })
+    const status = async () =>
+      (
+        await runtime.db
+          .selectFrom('query_history')
+          .select('status')
+          .where('id', '=', id)
+          .executeTakeFirst()
+      )?.status
+    for (let i = 0; i < 100 && (await status()) !== 'running'; i++)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    // Past its gate and into DuckDB (which takes milliseconds; a second is a wide margin).
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    const busy = runtime.query.workers().pids
+    for (const pid of busy) process.kill(pid, 'SIGKILL')
+    const answer = await running
+    expect(answer.status).toBe(422)
+    expect(answer.body.error.message).toMatch(/^The query's process stopped \(SIGKILL\)/)
+    const row = await runtime.db
+      .selectFrom('query_history')
+      .select(['status', 'error'])
+      .where('id', '=', id)
+      .executeTakeFirst()
+    expect(row).toEqual({ status: 'failed', error: answer.body.error.message })
+    const audit = await runtime.auth.audit.list({ limit: 20 })
+    expect(audit.find((e) => e.subjectId === id)).toMatchObject({
+      outcome: 'failed',
+      details: { views: ['person_address_pa'], error: answer.body.error.message },
+    })
+    expect(
+      (await query('officer.moh', { sql: 'SELECT count(*) FROM person_address_pa' })).status,
+    ).toBe(200)
+  })
 })
