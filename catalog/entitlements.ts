@@ -34,7 +34,7 @@ export interface Entitlement {
   /** Undefined: no end. */
   expiresAt: Date | undefined
   /**
-   * Whose key masks the direct identifiers it shows: a grant's project (or the grant itself),
+   * Whose key masks the direct identifiers it shows: the grantee's project (or the grant itself),
    * so that two projects cannot join their extracts; `sample` for everything else.
    */
   pseudonymScope: PseudonymScope
@@ -167,7 +167,11 @@ export async function entitlementsFor(
       inClear: g.in_clear,
       schema: schemaOf(g.dataset_id),
       expiresAt: g.expires_at,
-      pseudonymScope: grantPseudonymScope(g.id, g.project?.name),
+      pseudonymScope: grantPseudonymScope({
+        id: g.id,
+        granteeId: user.id,
+        project: g.project?.name,
+      }),
     })
   return entitlements
 }

@@ -5,7 +5,7 @@ import type { CatalogTables } from './catalog-tables.js'
 export interface GrantOnRecord {
   id: string
   dataset: { id: string; slug: string }
-  grantee: { username: string; agency: string }
+  grantee: { id: string; username: string; agency: string }
   /** The project its request named, as written. */
   project: string | undefined
   /** Undefined: every column. */
@@ -42,6 +42,7 @@ export async function grantsOnRecord(
         'g.id',
         'g.dataset_id',
         'd.slug',
+        'g.grantee_id',
         'g.grantee',
         'g.grantee_agency',
         'r.project',
@@ -82,7 +83,7 @@ export async function grantsOnRecord(
     grants: grants.map((g) => ({
       id: g.id,
       dataset: { id: g.dataset_id, slug: g.slug },
-      grantee: { username: g.grantee, agency: g.grantee_agency },
+      grantee: { id: g.grantee_id, username: g.grantee, agency: g.grantee_agency },
       project: g.project?.name,
       columns: g.columns ?? undefined,
       inClear: g.in_clear,

@@ -111,7 +111,7 @@ export const CONFIG_KEYS = {
   },
   QUERY_MEMORY_LIMIT: {
     default: '512MB',
-    help: "Memory each query's DuckDB may use (nothing spills to disk); the OS caps its worker process at this plus 1GB.",
+    help: "Memory each query's DuckDB may use (nothing spills to disk); the OS caps its worker process at this plus 2GB (size a replica for QUERY_MAX_RUNNING of those).",
     schema: size(),
   },
   QUERY_THREADS: {

@@ -36,12 +36,17 @@ describe('pseudonyms', () => {
     expect(keyFingerprint(keys.keyOf('sample'))).toMatch(/^[0-9a-f]{12}$/)
   })
 
-  it('names a project the same whatever its case and spacing, and a grant without one by itself', () => {
-    expect(grantPseudonymScope('g_1', '  Polyclinic   Capacity ')).toBe(
-      'project:polyclinic capacity',
+  it('names a grantee’s project the same whatever its case and spacing, and a grant without one by itself', () => {
+    const grant = { id: 'g_1', granteeId: 'u_1' }
+    expect(grantPseudonymScope({ ...grant, project: '  Polyclinic   Capacity ' })).toBe(
+      'project:u_1/polyclinic capacity',
     )
-    expect(grantPseudonymScope('g_1', undefined)).toBe('grant:g_1')
-    expect(grantPseudonymScope('g_1', '   ')).toBe('grant:g_1')
+    expect(grantPseudonymScope({ ...grant, project: undefined })).toBe('grant:g_1')
+    expect(grantPseudonymScope({ ...grant, project: '   ' })).toBe('grant:g_1')
+    // The same name written by someone else is their project, not this one.
+    expect(
+      grantPseudonymScope({ id: 'g_2', granteeId: 'u_2', project: 'Polyclinic capacity' }),
+    ).toBe('project:u_2/polyclinic capacity')
   })
 
   it('computes HMAC-SHA-256 in DuckDB exactly as Node does, without the key in the SQL', async () => {

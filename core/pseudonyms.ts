@@ -24,16 +24,24 @@ export function parsePseudonymSecret(text: string): Buffer | undefined {
 /**
  * Who a set of pseudonyms belongs to. Each scope has a key of its own, so pseudonyms of one scope
  * cannot be joined with another's: `person` keys the Trusted Centres' `person_key`, `sample` the
- * direct identifiers of every sample, `project:<name>` those of every grant made for one project
- * (the same person keeps one pseudonym across its datasets and versions), `grant:<id>` those of a
- * grant whose request names no project.
+ * direct identifiers of every sample, `project:<grantee>/<name>` those of every grant one person
+ * holds for one project (they keep one pseudonym per person across its datasets and versions),
+ * `grant:<id>` those of a grant whose request names no project.
  */
 export type PseudonymScope = 'person' | 'sample' | `project:${string}` | `grant:${string}`
 
-/** The scope of a grant's pseudonyms: its request's project (case and spacing aside), or itself. */
-export function grantPseudonymScope(grantId: string, project: string | undefined): PseudonymScope {
-  const name = project?.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase()
-  return name ? `project:${name}` : `grant:${grantId}`
+/**
+ * The scope of a grant's pseudonyms: the project its request names (case and spacing aside) as
+ * that grantee's, or the grant itself. A project name is free text that anyone may write, so it
+ * never reaches across people: naming someone else's project links nothing with theirs.
+ */
+export function grantPseudonymScope(grant: {
+  id: string
+  granteeId: string
+  project: string | undefined
+}): PseudonymScope {
+  const name = grant.project?.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase()
+  return name ? `project:${grant.granteeId}/${name}` : `grant:${grant.id}`
 }
 
 /**

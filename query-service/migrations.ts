@@ -76,6 +76,18 @@ export const queryServiceMigrations: MigrationSet = {
         await db.schema.alterTable('query_history').addColumn('process_id', 'text').execute()
       },
     },
+    // A query's id is the person's own: another person's ids neither clash with nor reveal theirs.
+    '20261206-01-query-service-ids-per-person': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('query_history').dropConstraint('query_history_id_key').execute()
+        await db.schema
+          .createIndex('query_history_user_id')
+          .on('query_history')
+          .columns(['user_id', 'id'])
+          .unique()
+          .execute()
+      },
+    },
     '20261122-23-query-service-person-slots': {
       async up(db: Kysely<unknown>) {
         await db.schema

@@ -31,7 +31,11 @@ const grant = (over: Partial<Entitlement> = {}): Entitlement => ({
   inClear: [],
   schema,
   expiresAt: undefined,
-  pseudonymScope: grantPseudonymScope('g_1', 'Polyclinic capacity'),
+  pseudonymScope: grantPseudonymScope({
+    id: 'g_1',
+    granteeId: 'u_1',
+    project: 'Polyclinic capacity',
+  }),
   ...over,
 })
 
@@ -106,7 +110,7 @@ describe('projections', () => {
       `SELECT count(*), list(DISTINCT planning_area) FROM '${file}'`,
     )) as [[string, string[]]]
     expect([Number(count), areas]).toEqual([1000, ['BEDOK']])
-    const projectKey = keys.keyOf('project:polyclinic capacity')
+    const projectKey = keys.keyOf('project:u_1/polyclinic capacity')
     const pairs = (await rows(`SELECT p.person_key, v.person_key
       FROM '${file}' p POSITIONAL JOIN (SELECT person_key FROM '${join(dir, 'tc/persons/v2.parquet')}'
         WHERE planning_area = 'BEDOK') v LIMIT 50`)) as [string, string][]
@@ -114,7 +118,7 @@ describe('projections', () => {
     expect(await projections.rowCount(file)).toBe(1000)
   })
 
-  it('gives a person one pseudonym within a project and another in every other project', async () => {
+  it('gives a person one pseudonym within a grantee’s project and another in every other', async () => {
     const pseudonymsOf = async (entitlement: Entitlement, version: number) => {
       const [view] = viewsOf([entitlement])
       if (!view) throw new Error('no view')
@@ -129,7 +133,11 @@ describe('projections', () => {
     // holds every person of the first and more) each person keeps theirs.
     const sameProject = grant({
       grantId: 'g_2',
-      pseudonymScope: grantPseudonymScope('g_2', ' POLYCLINIC  Capacity'),
+      pseudonymScope: grantPseudonymScope({
+        id: 'g_2',
+        granteeId: 'u_1',
+        project: ' POLYCLINIC  Capacity',
+      }),
     })
     expect(await pseudonymsOf(sameProject, 1)).toEqual(first)
     const v2 = new Set(await pseudonymsOf(sameProject, 2))
@@ -137,8 +145,27 @@ describe('projections', () => {
     expect(first.filter((p) => !v2.has(p))).toEqual([])
     // A grant for another project, and one naming none: nothing in common.
     for (const other of [
-      grant({ grantId: 'g_3', pseudonymScope: grantPseudonymScope('g_3', 'Road safety') }),
-      grant({ grantId: 'g_4', pseudonymScope: grantPseudonymScope('g_4', undefined) }),
+      grant({
+        grantId: 'g_3',
+        pseudonymScope: grantPseudonymScope({
+          id: 'g_3',
+          granteeId: 'u_1',
+          project: 'Road safety',
+        }),
+      }),
+      grant({
+        grantId: 'g_4',
+        pseudonymScope: grantPseudonymScope({ id: 'g_4', granteeId: 'u_1', project: undefined }),
+      }),
+      // Someone else naming the same project: theirs, not the first grantee's.
+      grant({
+        grantId: 'g_5',
+        pseudonymScope: grantPseudonymScope({
+          id: 'g_5',
+          granteeId: 'u_2',
+          project: 'Polyclinic capacity',
+        }),
+      }),
     ]) {
       const theirs = new Set(await pseudonymsOf(other, 1))
       expect(theirs.size).toBe(500)
@@ -153,8 +180,9 @@ describe('projections', () => {
       'grant-g_2',
       'grant-g_3',
       'grant-g_4',
+      'grant-g_5',
     ])
-    expect(await projections.sweep(['g_1', 'g_3'])).toBe(2)
+    expect(await projections.sweep(['g_1', 'g_3'])).toBe(3)
     expect((await readdir(root)).sort()).toEqual(['grant-g_1', 'grant-g_3'])
   })
 

@@ -18,7 +18,10 @@ export interface HistoryEntry {
 /** How a run ended, as its history row and audit entry keep it. */
 export interface RunOutcome {
   status: Exclude<HistoryEntry['status'], 'running'>
+  /** Why it failed, for the caller's own history (DuckDB's words may quote their data). */
   error?: string
+  /** Why it failed, for the audit trail, which people without the caller's access read. */
+  auditedError?: string
   rows?: number
   bytes?: number
 }
@@ -29,7 +32,7 @@ export function createQueryHistory(
   options: { now: () => Date; processId?: string },
 ) {
   return {
-    /** The run's row, as running; an id already taken (by anyone) is a conflict. */
+    /** The run's row, as running; an id the person has used already is a conflict. */
     async start(id: string, user: User, request: { sql: string; format: string }) {
       try {
         await db
@@ -49,13 +52,13 @@ export function createQueryHistory(
       } catch (error) {
         if ((error as { code?: string }).code === '23505')
           throw new ConflictError(
-            `id: the query id '${id}' has been used already; choose a new one (or leave it out)`,
+            `id: you have used the query id '${id}' already; choose a new one (or leave it out)`,
           )
         throw error
       }
     },
 
-    async finish(id: string, outcome: RunOutcome, views: readonly string[]) {
+    async finish(id: string, user: User, outcome: RunOutcome, views: readonly string[]) {
       await db
         .updateTable('query_history')
         .set({
@@ -66,6 +69,7 @@ export function createQueryHistory(
           finished_at: options.now(),
           views: JSON.stringify(views),
         })
+        .where('user_id', '=', user.id)
         .where('id', '=', id)
         .execute()
     },

@@ -1,7 +1,7 @@
 /** What one query may use: time, the worker's memory and threads, rows and bytes of its answer. */
 export interface QueryLimits {
   timeoutMs: number
-  /** DuckDB's memory limit in each worker, e.g. '512MB'; the OS caps the worker 1 GB above it. */
+  /** DuckDB's memory limit in each worker, e.g. '512MB'; the OS caps the worker 2 GB above it. */
   memoryLimit: string
   threads: number
   /** Rows of a JSON answer (cut, and it says so). */

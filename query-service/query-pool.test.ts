@@ -63,10 +63,10 @@ describe('query pool', () => {
   it('refuses at once when its queue is full', async () => {
     const pool = createQueryPool({ maxRunning: 1, maxPerUser: 1, maxWaitMs: 5_000 })
     const release = await pool.acquire('someone')
-    const queued = Array.from({ length: 8 }, (_, i) => pool.acquire(`user${i}`))
+    const queued = Array.from({ length: 32 }, (_, i) => pool.acquire(`user${i}`))
     const refusal = await pool.acquire('late').catch((e: unknown) => e)
     expect(refusal).toBeInstanceOf(BusyError)
-    expect((refusal as Error).message).toMatch(/full \(1 queries running, 8 waiting\)/)
+    expect((refusal as Error).message).toMatch(/full \(1 queries running, 32 waiting\)/)
     release()
     for (const next of queued) (await next)()
   })

@@ -17,7 +17,7 @@ export class BusyError extends UnavailableError {
 }
 
 /** Waiting queries beyond this many per running slot are refused at once, not queued. */
-const QUEUE_PER_SLOT = 8
+const QUEUE_PER_SLOT = 32
 
 interface Waiter {
   user: string

@@ -5,9 +5,11 @@ import type { Kysely } from 'kysely'
 import type { Entitlement } from '../catalog/index.js'
 import {
   type AppAbility,
+  AppError,
   type AuditLog,
   bytesOf,
   type DuckDBInstance,
+  InvalidInputError,
   type Logger,
   type PseudonymKeys,
   type User,
@@ -19,6 +21,7 @@ import { errorOfFailure, QueryCancelledError, QueryRefusedError } from './errors
 import { type Extract, type ExtractRequest, openExtract } from './extract.js'
 import { jsonAnswerBody } from './json-answer.js'
 import type { QueryServiceTables } from './migrations.js'
+import { observeStream } from './observed-stream.js'
 import { freeSlotsOf } from './person-slots.js'
 import { createProjections } from './projections.js'
 import { createQueryHistory, type RunOutcome } from './query-history.js'
@@ -50,6 +53,8 @@ export interface QueryServiceOptions {
   processId?: string
   /** Where failures of work done after an answer was sent (history, audit, usage) are told. */
   log?: Pick<Logger, 'error' | 'warn'>
+  /** An answer whose client reads nothing for this long is ended (default 30 s). */
+  stallMs?: number
 }
 
 export type QueryAnswer = {
@@ -59,6 +64,14 @@ export type QueryAnswer = {
   rowLimit: number
   body: ReadableStream<Uint8Array>
 }
+
+/**
+ * What the OS lets a worker allocate beyond DuckDB's memory limit. DuckDB's limit counts its
+ * buffers, not every allocation: a chunk of 2,048 rows of long strings or lists is made whole,
+ * and copied into Node to be written out. Two gigabytes hold a thousand 1 MB rows, so that such an
+ * answer meets its byte limit (and says so) rather than the process's end.
+ */
+const WORKER_HEADROOM_BYTES = 2e9
 
 /** The run of one query: who, what, and how its ending is recorded (exactly once). */
 interface Run {
@@ -79,6 +92,10 @@ interface Run {
  */
 export function createQueryService(options: QueryServiceOptions) {
   const { limits } = options
+  // A client that stops reading but keeps its connection must not hold a slot, a worker or disk.
+  const stallMs = options.stallMs ?? 30_000
+  const unlessStalled = (body: ReadableStream<Uint8Array>, onEnd: () => void = () => {}) =>
+    observeStream(body, onEnd, { stallMs })
   const running = createRunningQueries(options.db, options.now)
   const history = createQueryHistory(options.db, options)
   // This process's answer files, apart from other processes' (see sweepCopies).
@@ -92,7 +109,7 @@ export function createQueryService(options: QueryServiceOptions) {
     size: options.workers,
     warm: options.warmWorkers ?? 1,
     settings: { memoryLimit: limits.memoryLimit, threads: limits.threads },
-    memoryCapBytes: bytesOf(limits.memoryLimit) + 1e9,
+    memoryCapBytes: bytesOf(limits.memoryLimit) + WORKER_HEADROOM_BYTES,
     fileCapBytes: limits.maxStreamBytes,
     log: options.log,
   })
@@ -104,7 +121,7 @@ export function createQueryService(options: QueryServiceOptions) {
 
   /** History and audit of one finished run; usage counted for each dataset it read. */
   async function record(run: Run, outcome: RunOutcome, used: readonly string[]) {
-    await history.finish(run.id, outcome, used)
+    await history.finish(run.id, run.user, outcome, used)
     const datasets = [
       ...new Set(
         run.views.filter((v) => used.includes(v.name)).map((v) => v.entitlement.dataset.id),
@@ -124,7 +141,7 @@ export function createQueryService(options: QueryServiceOptions) {
           datasets,
           rows: outcome.rows ?? 0,
           bytes: outcome.bytes ?? 0,
-          ...(outcome.error && { error: outcome.error }),
+          ...(outcome.error && { error: outcome.auditedError ?? outcome.error }),
         },
         ...(run.requestId && { requestId: run.requestId }),
       },
@@ -169,7 +186,7 @@ export function createQueryService(options: QueryServiceOptions) {
       await rm(directory, { recursive: true, force: true })
       throw error
     } finally {
-      running.untrack(run.id)
+      running.untrack(run.id, run.user.id)
     }
     return { result, directory }
   }
@@ -209,30 +226,33 @@ export function createQueryService(options: QueryServiceOptions) {
         views,
         requestId,
       }
-      const release = await options.pool.acquire(user.id)
+      // On record from the start: a query refused for want of a slot is in the history too.
+      await history.start(run.id, user, request)
+      let release = () => {}
       let lease: WorkerLease | undefined
-      let started = false
       let used: string[] = []
       try {
-        await history.start(run.id, user, request)
-        started = true
+        release = await options.pool.acquire(user.id)
         lease = await workers.lease()
         const jobViews = await prepare(run, lease)
         used = jobViews.map((v) => v.name)
         if (request.format === 'json') {
           const { result, directory } = await answerJson(run, lease, jobViews)
           lease.release()
-          release()
           await record(run, { status: 'succeeded', rows: result.rows, bytes: result.bytes }, used)
           return {
             id: run.id,
             contentType: 'application/json; charset=utf-8',
             rowLimit: limits.maxRows,
-            body: jsonAnswerBody(
-              join(directory, 'answer'),
-              directory,
-              { id: run.id, columns: result.columns },
-              { rowCount: result.rows, truncated: result.truncated, views: used },
+            // The person's slot is held until the answer is read: unread answers cannot pile up.
+            body: unlessStalled(
+              jsonAnswerBody(
+                join(directory, 'answer'),
+                directory,
+                { id: run.id, columns: result.columns },
+                { rowCount: result.rows, truncated: result.truncated, views: used },
+              ),
+              release,
             ),
           }
         }
@@ -241,10 +261,9 @@ export function createQueryService(options: QueryServiceOptions) {
         lease?.release()
         release()
         const failure = error instanceof JobError ? errorOfFailure(error.failure) : error
-        if (started)
-          await record(run, outcomeOf(failure), used).catch((e: unknown) =>
-            options.log?.error({ err: e }, 'recording a failed query failed'),
-          )
+        await record(run, outcomeOf(failure), used).catch((e: unknown) =>
+          options.log?.error({ err: e }, 'recording a failed query failed'),
+        )
         throw failure
       }
     },
@@ -261,7 +280,7 @@ export function createQueryService(options: QueryServiceOptions) {
       requestId?: string,
     ): Promise<Extract> {
       const entitlements = await options.entitlements(user, ability, options.now())
-      return openExtract(entitlements, request, {
+      const extract = await openExtract(entitlements, request, {
         acquire: () => options.pool.acquire(user.id),
         projections,
         workers,
@@ -296,6 +315,7 @@ export function createQueryService(options: QueryServiceOptions) {
             'recording a download',
           ),
       })
+      return { ...extract, body: unlessStalled(extract.body) }
     },
 
     /** Stops one of the caller's running queries; false when there is none by that id. */
@@ -356,7 +376,7 @@ export function createQueryService(options: QueryServiceOptions) {
             throw error instanceof JobError ? errorOfFailure(error.failure) : error
           })
           .finally(() => {
-            running.untrack(run.id)
+            running.untrack(run.id, run.user.id)
             lease.release()
           })
         return { rows, stop: () => job.stop() }
@@ -384,7 +404,7 @@ export function createQueryService(options: QueryServiceOptions) {
       id: run.id,
       contentType: FILE_FORMATS[format].media,
       rowLimit: limits.maxStreamRows,
-      body: file.body,
+      body: unlessStalled(file.body),
     }
   }
 }
@@ -392,8 +412,16 @@ export function createQueryService(options: QueryServiceOptions) {
 export type QueryService = ReturnType<typeof createQueryService>
 
 function outcomeOf(error: unknown): RunOutcome {
+  const message = error instanceof Error ? error.message : String(error)
   return {
     status: error instanceof QueryCancelledError ? 'cancelled' : 'failed',
-    error: error instanceof Error ? error.message : String(error),
+    error: message,
+    // DuckDB's own messages (a bad cast, error()) can quote the caller's data, which auditors may
+    // not hold: the trail keeps their kind; ours (refusals, limits, busy) are kept whole.
+    ...(!(error instanceof AppError) || error instanceof InvalidInputError
+      ? {
+          auditedError: `${/^[A-Za-z ]+ Error/.exec(message)?.[0] ?? 'Query error'} (its words are in the caller's query history)`,
+        }
+      : {}),
   }
 }

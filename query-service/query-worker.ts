@@ -1,13 +1,29 @@
 import type { DuckDBInstance } from '@duckdb/node-api'
 import { judge, newInstance, runJob } from './worker-job.js'
-import { type FromWorker, JobError, type ToWorker, type WorkerSettings } from './worker-protocol.js'
+import {
+  boundedMessage,
+  type FromWorker,
+  JobError,
+  type ToWorker,
+  type WorkerSettings,
+} from './worker-protocol.js'
 
 // The query worker process: started by the server (query-service/query-workers.ts) under an OS
 // memory and file-size cap, with an environment holding no secret. It runs one job at a time
 // and keeps the next DuckDB instance ready, so a job starts at once.
 
 const settings = JSON.parse(process.env.QUERY_WORKER_SETTINGS ?? '{}') as WorkerSettings
-const send = (message: FromWorker) => process.send?.(message)
+const send = (message: FromWorker) => process.send?.(bounded(message))
+/** Failures carry their messages cut short: DuckDB's errors can quote any amount of data. */
+const bounded = (message: FromWorker): FromWorker =>
+  message.type === 'failed'
+    ? {
+        ...message,
+        failure: { ...message.failure, message: boundedMessage(message.failure.message) },
+      }
+    : message.type === 'checked' && !message.ok
+      ? { ...message, message: boundedMessage(message.message) }
+      : message
 const rss = () => process.memoryUsage.rss()
 
 // Our parent gone (killed, crashed) means nobody can use what we make: stop at once, even if

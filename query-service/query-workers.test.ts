@@ -47,7 +47,7 @@ describe('query workers', () => {
     workers = createQueryWorkers({
       size: 2,
       settings: { memoryLimit: '512MB', threads: 1 },
-      memoryCapBytes: 1.5e9,
+      memoryCapBytes: 2.5e9,
       fileCapBytes: 1e6,
       killGraceMs: 500,
     })
@@ -75,7 +75,7 @@ describe('query workers', () => {
         expect.not.arrayContaining(['PSEUDONYM_KEY_FOR_THIS_TEST', 'DATABASE_URL']),
       )
       const limits = await readFile(`/proc/${pid}/limits`, 'utf8')
-      expect(limits).toMatch(/Max data size +1500000000 +1500000000 +bytes/)
+      expect(limits).toMatch(/Max data size +2500000000 +2500000000 +bytes/)
       expect(limits).toMatch(/Max file size +1000000 +1000000 +bytes/)
     }
   })
@@ -156,6 +156,29 @@ describe('query workers', () => {
     expect(performance.now() - started).toBeLessThan(300 + 500 + 2_000)
     expect((await run({})).result?.rows).toBe(1)
     expect(workers.pids()).not.toContain(pid)
+  })
+
+  it('replaces a worker that grew, the next lease waiting for its replacement', async () => {
+    // One worker, replaced after every job: each lease waits for the last one's successor.
+    const single = createQueryWorkers({
+      size: 1,
+      settings: { memoryLimit: '256MB', threads: 1 },
+      memoryCapBytes: 2e9,
+      fileCapBytes: 1e6,
+      retireAboveBytes: 1,
+    })
+    try {
+      const pids: number[] = []
+      for (let i = 0; i < 3; i++) {
+        const lease = await single.lease()
+        pids.push(...single.pids())
+        expect((await lease.run(job({})).result).rows).toBe(1)
+        lease.release()
+      }
+      expect(new Set(pids).size).toBe(3)
+    } finally {
+      await single.close()
+    }
   })
 
   it('stops a running job when asked', async () => {

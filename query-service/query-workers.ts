@@ -29,6 +29,12 @@ export interface QueryWorkersOptions {
   warm?: number
   /** How long a worker asked to stop, or past its deadline, has before it is killed. */
   killGraceMs?: number
+  /**
+   * A worker resident above this after a job is replaced (default: a quarter of its cap): memory
+   * freed by a large job is not all given back to the OS, and what the OS still counts would be
+   * missing from the next job's cap.
+   */
+  retireAboveBytes?: number
   log?: { warn(details: object, message: string): void }
 }
 
@@ -79,8 +85,15 @@ const WORKER_FILE = ((here) =>
  */
 export function createQueryWorkers(options: QueryWorkersOptions) {
   const workers = new Set<Worker>()
-  const waiting: ((worker: Worker) => void)[] = []
+  // Leases waiting for a worker to be free or to be startable: told of every change, they look again.
+  let waiting: (() => void)[] = []
+  const changed = () => {
+    const woken = waiting
+    waiting = []
+    for (const wake of woken) wake()
+  }
   const grace = options.killGraceMs ?? 2_000
+  const retireAbove = options.retireAboveBytes ?? options.memoryCapBytes / 4
   const command = workerCommand(options)
   let closed = false
   if (!command.capped)
@@ -138,6 +151,7 @@ export function createQueryWorkers(options: QueryWorkersOptions) {
           'query worker died during a job',
         )
       keepWarm()
+      changed()
     })
     workers.add(worker)
     return worker
@@ -147,10 +161,17 @@ export function createQueryWorkers(options: QueryWorkersOptions) {
     if (worker.killedFor === 'stop' || worker.killedFor === 'closing')
       return { kind: 'cancelled', message: 'cancelled' }
     if (worker.killedFor === 'deadline') return { kind: 'limit', limit: 'time', message: '' }
+    const cap = `${(options.memoryCapBytes / 1e9).toFixed(1)} GB`
+    if (signal === 'SIGKILL')
+      return {
+        kind: 'limit',
+        limit: 'memory',
+        message: `The query's process was killed (SIGKILL) from outside it: by the machine running out of memory, or by an operator. Try again; if it happens again, narrow the query (it may use ${cap})`,
+      }
     return {
       kind: 'limit',
       limit: 'memory',
-      message: `The query's process stopped (${signal ?? `exit ${code}`}), most likely because it needed more than the ${(options.memoryCapBytes / 1e9).toFixed(1)} GB a query may use: aggregate or filter before joining or sorting, or build smaller lists and strings`,
+      message: `The query's process stopped (${signal ?? `exit ${code}`}), most likely because it needed more than the ${cap} a query may use: aggregate or filter before joining or sorting, or build smaller lists and strings`,
     }
   }
 
@@ -246,34 +267,27 @@ export function createQueryWorkers(options: QueryWorkersOptions) {
         if (released) return
         released = true
         worker.awaiting = undefined
-        // A worker that grew (fragmented memory, caches) is replaced rather than trusted again.
-        if (worker.exited || worker.rssBytes > options.memoryCapBytes / 2) {
-          kill(worker, 'retired')
-          keepWarm()
-          const next = waiting.shift()
-          if (next) void take().then(next)
-          return
-        }
-        worker.leased = false
-        const next = waiting.shift()
-        if (next) {
-          worker.leased = true
-          next(worker)
-        }
+        // A worker that grew (fragmented memory, caches) is replaced rather than trusted again:
+        // it stays out of the idle ones until it has gone, and its end makes room for another.
+        if (worker.exited || worker.rssBytes > retireAbove) kill(worker, 'retired')
+        else worker.leased = false
+        changed()
       },
     }
   }
 
   async function take(): Promise<Worker> {
-    if (closed) throw new Error('The query workers are stopping')
-    const idle = [...workers].find((w) => !w.leased && !w.exited)
-    const worker =
-      idle ??
-      (workers.size < options.size
-        ? spawnWorker()
-        : await new Promise<Worker>((resolve) => waiting.push(resolve)))
-    worker.leased = true
-    return worker
+    for (;;) {
+      if (closed) throw new Error('The query workers are stopping')
+      const worker =
+        [...workers].find((w) => !w.leased && !w.exited) ??
+        (workers.size < options.size ? spawnWorker() : undefined)
+      if (worker) {
+        worker.leased = true
+        return worker
+      }
+      await new Promise<void>((resolve) => waiting.push(resolve))
+    }
   }
 
   return {

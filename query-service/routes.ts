@@ -1,12 +1,21 @@
 import { type Context, Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import { InvalidInputError, NotFoundError } from '../core/index.js'
 import { type RouteEnv, signedInUser, validate } from '../routing/index.js'
 import { EXTRACT_FORMATS, FILE_FORMATS, QUERY_FORMATS } from './answer-formats.js'
 import type { QueryService } from './query-service.js'
+import { MAX_SQL_LENGTH } from './sql-gate.js'
 
 export const queryBody = z.strictObject({
-  sql: z.string().min(1, 'sql: write a SELECT over your views').max(100_000),
+  sql: z
+    .string()
+    .min(1, 'sql: write a SELECT over your views')
+    .max(MAX_SQL_LENGTH, `sql: at most ${MAX_SQL_LENGTH.toLocaleString('en')} characters`)
+    .refine(
+      (sql) => !sql.includes('\u0000'),
+      'sql: remove the NUL character (\\u0000) from the text',
+    ),
   format: z
     .enum(QUERY_FORMATS)
     .default('json')
@@ -21,6 +30,20 @@ export const queryBody = z.strictObject({
 })
 
 const callerOf = (c: Context<RouteEnv>) => signedInUser(c, 'Sign in to run queries')
+
+/** A query's body holds its SQL text and two short fields: read no more than this. */
+const QUERY_BODY_BYTES = 4 * MAX_SQL_LENGTH + 1_000
+
+/** Refuses a body past `maxSize` bytes before it is read whole (nor parsed). */
+const limitBody = (maxSize: number) =>
+  bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new InvalidInputError(
+        `The request body is larger than ${maxSize.toLocaleString('en')} bytes: send the SQL text (at most ${MAX_SQL_LENGTH.toLocaleString('en')} characters) and its format only`,
+      )
+    },
+  })
 
 /** The query service's HTTP face, mounted under /api/query. */
 export const queryRoutes = (service: QueryService) =>
@@ -38,7 +61,7 @@ export const queryRoutes = (service: QueryService) =>
         throw new NotFoundError(`No running query '${c.req.param('id')}' of yours`)
       return c.json({ ok: true as const, data: { cancelled: true } })
     })
-    .post('/', validate('json', queryBody), async (c) => {
+    .post('/', limitBody(QUERY_BODY_BYTES), validate('json', queryBody), async (c) => {
       const body = c.req.valid('json')
       const answer = await service.run(callerOf(c), c.get('ability'), body, c.get('requestId'))
       if (body.format === 'json')

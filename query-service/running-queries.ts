@@ -11,19 +11,21 @@ const CANCEL_POLL_MS = 250
  * its own queries every quarter second while it has any, stops it then.
  */
 export function createRunningQueries(db: Kysely<QueryServiceTables>, now: () => Date) {
-  const running = new Map<string, { userId: string; cancel: () => void }>()
+  // By person and id: a query's id is its person's own.
+  const running = new Map<string, { id: string; userId: string; cancel: () => void }>()
+  const keyOf = (userId: string, id: string) => `${userId} ${id}`
   let timer: NodeJS.Timeout | undefined
 
   async function cancelMarked() {
-    const ids = [...running.keys()]
+    const ids = [...running.values()].map((r) => r.id)
     if (ids.length === 0) return
     const marked = await db
       .selectFrom('query_history')
-      .select('id')
+      .select(['id', 'user_id'])
       .where('id', 'in', ids)
       .where('cancel_requested_at', 'is not', null)
       .execute()
-    for (const { id } of marked) running.get(id)?.cancel()
+    for (const { id, user_id } of marked) running.get(keyOf(user_id, id))?.cancel()
   }
 
   const watch = () => {
@@ -42,11 +44,11 @@ export function createRunningQueries(db: Kysely<QueryServiceTables>, now: () => 
 
   return {
     track(id: string, userId: string, cancel: () => void) {
-      running.set(id, { userId, cancel })
+      running.set(keyOf(userId, id), { id, userId, cancel })
       watch()
     },
-    untrack(id: string) {
-      running.delete(id)
+    untrack(id: string, userId: string) {
+      running.delete(keyOf(userId, id))
       unwatch()
     },
     /**
@@ -54,9 +56,8 @@ export function createRunningQueries(db: Kysely<QueryServiceTables>, now: () => 
      * have none running by that id.
      */
     async cancel(userId: string, id: string): Promise<boolean> {
-      const local = running.get(id)
+      const local = running.get(keyOf(userId, id))
       if (local) {
-        if (local.userId !== userId) return false
         local.cancel()
         return true
       }

@@ -64,10 +64,7 @@ export async function traceExtract(
         const grants = deps.grants.filter(
           (g) => g.dataset.id === dataset.id && !g.inClear.includes(column),
         )
-        const scopes = new Set<PseudonymScope>([
-          'sample',
-          ...grants.map((g) => grantPseudonymScope(g.id, g.project)),
-        ])
+        const scopes = new Set<PseudonymScope>(['sample', ...grants.map(scopeOf)])
         for (const scope of scopes) {
           const matched = await countMade(instance, deps, dataset, column, scope, sampled)
           if (matched === 0) continue
@@ -78,7 +75,7 @@ export async function traceExtract(
             matched,
             sampled: sampled.length,
             grants: grants
-              .filter((g) => grantPseudonymScope(g.id, g.project) === scope)
+              .filter((g) => scopeOf(g) === scope)
               .map((g) => ({ ...g, sameColumns: sameColumns(g, columns) })),
           })
         }
@@ -119,6 +116,9 @@ async function countMade(
     },
   )
 }
+
+const scopeOf = (grant: GrantOnRecord) =>
+  grantPseudonymScope({ id: grant.id, granteeId: grant.grantee.id, project: grant.project })
 
 /** Whether the file has exactly the columns the grant showed (every column: its dataset's). */
 function sameColumns(grant: GrantOnRecord, columns: string[]): boolean {

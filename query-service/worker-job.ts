@@ -74,7 +74,10 @@ export async function runJob(
     if (watch.state.timedOut) throw timeLimit(job)
     return { ...answer, views: verdict.views }
   } catch (error) {
-    throw new JobError(failureOf(error, job, watch.state))
+    const failure = failureOf(error, job, watch.state)
+    if (job.format === 'json' && failure.limit === 'memory' && !watch.interrupted)
+      await probeJsonSize(connection, job, watch)
+    throw new JobError(failure)
   } finally {
     watch.stop()
     connection.closeSync()
@@ -173,6 +176,21 @@ async function writeJson(connection: DuckDBConnection, job: WorkerJob, watch: Wa
   })
 }
 
+/**
+ * After a JSON answer ran out of memory: whether its first rows alone pass the JSON byte limit.
+ * DuckDB makes rows 2,048 at a time, so an answer of a thousand 1 MB rows can run out of memory
+ * before a single row reaches the byte count; its first few, made alone, say which limit it is.
+ * Throws the byte limit's failure if so, and returns otherwise.
+ */
+async function probeJsonSize(connection: DuckDBConnection, job: WorkerJob, watch: Watch) {
+  const probe = { ...job, sql: `SELECT * FROM (\n${bodyOf(job.sql)}\n) LIMIT 64` }
+  try {
+    await writeJson(connection, probe, watch)
+  } catch (error) {
+    if (error instanceof JobError && error.failure.limit === 'bytes') throw error
+  }
+}
+
 /** Arrow IPC, converted chunk by chunk as DuckDB makes them, at most maxRows rows. */
 async function writeArrow(connection: DuckDBConnection, job: WorkerJob, watch: Watch) {
   const result = await connection.stream(
@@ -254,7 +272,7 @@ function failureOf(
     return {
       kind: 'limit',
       limit: 'memory',
-      message: `The query needed more memory than it may use: aggregate or filter before joining or sorting, or build smaller lists and strings${job.format === 'json' ? ` (and a JSON answer holds at most ${megabytes(job.maxJsonBytes)} anyway)` : ''}`,
+      message: `The query needed more memory than it may use: aggregate or filter before joining or sorting, or build smaller lists and strings${job.format === 'json' ? ` (a JSON answer may hold at most ${megabytes(job.maxJsonBytes)} anyway: ask for CSV, Parquet or Arrow for more)` : ''}`,
     }
   if (/File too large|EFBIG/i.test(message))
     return {

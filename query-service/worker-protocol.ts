@@ -82,3 +82,13 @@ export const timeLimitFailure = (timeoutMs: number): JobFailure => ({
   limit: 'time',
   message: `The query ran past the time limit of ${timeoutMs / 1000} s and was stopped: narrow it (filter, aggregate, LIMIT) and try again`,
 })
+
+/** The longest message a failure carries: an error is not a channel for data past the limits. */
+export const MAX_FAILURE_MESSAGE = 1_000
+
+/** A message cut to MAX_FAILURE_MESSAGE characters, saying so. */
+export function boundedMessage(message: string): string {
+  return message.length <= MAX_FAILURE_MESSAGE
+    ? message
+    : `${message.slice(0, MAX_FAILURE_MESSAGE)}… (${message.length - MAX_FAILURE_MESSAGE} more characters cut)`
+}

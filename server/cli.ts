@@ -286,7 +286,7 @@ function formatTrace(file: string, trace: ExtractTrace): string {
       m.scope === 'sample'
         ? 'a de-identified sample (open to anyone who may discover the dataset)'
         : m.scope.startsWith('project:')
-          ? `project '${m.scope.slice('project:'.length)}'`
+          ? `project '${m.grants[0]?.project ?? m.scope}' of ${m.grants[0]?.grantee.username ?? 'its grantee'}`
           : `grant ${m.scope.slice('grant:'.length)} (its request named no project)`
     lines.push(
       `Made for ${whose}: ${m.dataset}.${m.column}, ${m.matched} of ${m.sampled} pseudonyms match`,

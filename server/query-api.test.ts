@@ -288,14 +288,15 @@ describe('the query service through the API', () => {
     expect(Number(stats.rows[0]?.queries)).toBeGreaterThanOrEqual(3)
   })
 
-  it('answers 409 to an id used before, by anyone', async () => {
+  it('answers 409 to an id its person used before; another person’s ids are not theirs', async () => {
     const first = await query('officer.moh', { id: 'q_reused-id-0001', sql: 'SELECT 1 AS one' })
     expect(first.status).toBe(200)
-    for (const who of ['officer.moh', 'officer.moe']) {
-      const again = await query(who, { id: 'q_reused-id-0001', sql: 'SELECT 2 AS two' })
-      expect(again.status).toBe(409)
-      expect(again.body.error.message).toMatch(/the query id 'q_reused-id-0001' has been used/)
-    }
+    const again = await query('officer.moh', { id: 'q_reused-id-0001', sql: 'SELECT 2 AS two' })
+    expect(again.status).toBe(409)
+    expect(again.body.error.message).toMatch(/you have used the query id 'q_reused-id-0001'/)
+    const someoneElse = await query('officer.moe', { id: 'q_reused-id-0001', sql: 'SELECT 3 AS n' })
+    expect(someoneElse.status).toBe(200)
+    expect(someoneElse.body.data.rows).toEqual([[3]])
   })
 
   it('records a query whose worker process dies as failed, saying why, and runs the next one', async () => {
@@ -322,7 +323,9 @@ describe('the query service through the API', () => {
     for (const pid of busy) process.kill(pid, 'SIGKILL')
     const answer = await running
     expect(answer.status).toBe(422)
-    expect(answer.body.error.message).toMatch(/^The query's process stopped \(SIGKILL\)/)
+    expect(answer.body.error.message).toMatch(
+      /^The query's process was killed \(SIGKILL\) from outside it/,
+    )
     const row = await runtime.db
       .selectFrom('query_history')
       .select(['status', 'error'])
@@ -337,5 +340,18 @@ describe('the query service through the API', () => {
     expect(
       (await query('officer.moh', { sql: 'SELECT count(*) FROM person_address_pa' })).status,
     ).toBe(200)
+  })
+
+  it('refuses a NUL character and an oversized body with a 400 saying what to fix', async () => {
+    const nul = await query('officer.moh', { sql: 'SELECT \u0000 1' })
+    expect(nul.status).toBe(400)
+    expect(nul.body.error.message).toMatch(/NUL character/)
+    const huge = await query('officer.moh', {
+      sql: 'SELECT 1',
+      format: 'json',
+      pad: 'x'.repeat(2e6),
+    })
+    expect(huge.status).toBe(400)
+    expect(huge.body.error.message).toMatch(/^The request body is larger than 401,000 bytes/)
   })
 })

@@ -228,7 +228,9 @@ describe('hostile queries through the API', () => {
     )
     const audit = await runtime.auth.audit.list({ limit: 500 })
     const entry = audit.find((e) => e.action === 'query.run' && e.subjectId === answer.data.id)
-    expect((entry?.details.datasets as string[]).sort()).toEqual(ids.sort())
+    expect([...((entry?.details.datasets as string[] | undefined) ?? [])].sort()).toEqual(
+      ids.sort(),
+    )
     // Every refusal is on record; every successful read names a dataset for each view it read.
     const runs = audit.filter((e) => e.action === 'query.run')
     expect(runs.filter((e) => e.outcome === 'failed').length).toBeGreaterThan(90)

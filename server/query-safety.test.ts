@@ -84,9 +84,10 @@ describe('a replica under hostile queries', () => {
     const seconds = (performance.now() - started) / 1000
     watching = false
     await watch
+    // Stopped by the process's memory cap or, building slowly on a busy machine, its deadline.
     for (const answer of answers) {
       expect(answer.status).toBe(422)
-      expect(answer.message).toMatch(/memory/)
+      expect(answer.message).toMatch(/memory|time limit/)
     }
     expect(seconds).toBeLessThan(10 + 5)
     expect(peak - before).toBeLessThan(200)
@@ -95,15 +96,32 @@ describe('a replica under hostile queries', () => {
 
   it('refuses a JSON answer past its byte limit, naming the limit, and audits it', async () => {
     const officer = await signInAs(replica, 'officer.moe')
-    const answer = await call(replica, 'POST', '/api/query', officer, {
-      id: 'q_too-large-0001',
-      // About a thousand rows of 1 MB each (the sample's rows).
-      sql: "SELECT repeat('x', 1000000) AS s FROM person_address_pa_sample",
+    // A thousand rows of 1 MB each, however they are asked for.
+    for (const [id, sql] of [
+      [
+        'q_too-large-0002',
+        "SELECT repeat('x', 1000000) AS s FROM person_address_pa_sample LIMIT 1000",
+      ],
+      ['q_too-large-0001', "SELECT repeat('x', 1000000) AS s FROM person_address_pa_sample"],
+    ]) {
+      const answer = await call(replica, 'POST', '/api/query', officer, { id, sql })
+      expect(answer.status, sql).toBe(422)
+      expect(answer.message, sql).toBe(
+        'The answer is larger than the 16 MB a JSON answer may hold: select fewer rows or columns, or ask for CSV, Parquet or Arrow, which stream',
+      )
+    }
+    // Made row by row, those thousand rows need more than DuckDB's memory limit before any of
+    // them is counted: the refusal names both limits.
+    const perRow = await call(replica, 'POST', '/api/query', officer, {
+      id: 'q_too-large-0003',
+      sql: 'SELECT repeat(sex, 1000000) AS s FROM person_address_pa_sample LIMIT 1000',
     })
-    expect(answer.status).toBe(422)
-    expect(answer.message).toBe(
-      'The answer is larger than the 16 MB a JSON answer may hold: select fewer rows or columns, or ask for CSV, Parquet or Arrow, which stream',
-    )
+    expect(perRow.status).toBe(422)
+    expect(perRow.message).toMatch(/memory.*a JSON answer may hold at most 16 MB/)
+    const answer = {
+      message:
+        'The answer is larger than the 16 MB a JSON answer may hold: select fewer rows or columns, or ask for CSV, Parquet or Arrow, which stream',
+    }
     const auditor = await signInAs(replica, 'auditor')
     const trail = await call<
       { action: string; subjectId: string; outcome: string; details: Record<string, unknown> }[]
@@ -115,7 +133,7 @@ describe('a replica under hostile queries', () => {
       outcome: 'failed',
       details: { views: ['person_address_pa_sample'], error: answer.message },
     })
-    expect((entry?.details.datasets as string[]).length).toBe(1)
+    expect((entry?.details.datasets as string[] | undefined)?.length).toBe(1)
   })
 
   it('leaves no worker behind when the server is killed', async () => {
