@@ -26,7 +26,7 @@ import { freeSlotsOf } from './person-slots.js'
 import { createProjections } from './projections.js'
 import { createQueryHistory, type RunOutcome } from './query-history.js'
 import type { QueryLimits } from './query-limits.js'
-import type { QueryPool } from './query-pool.js'
+import { BusyError, type QueryPool } from './query-pool.js'
 import { createQueryWorkers, type WorkerLease } from './query-workers.js'
 import { createRunningQueries } from './running-queries.js'
 import { JobError, type JobResult, type JobView } from './worker-protocol.js'
@@ -65,6 +65,9 @@ export type QueryAnswer = {
   body: ReadableStream<Uint8Array>
 }
 
+/** JSON answers one person may have written and not yet read, per replica. */
+const MAX_UNREAD_ANSWERS = 4
+
 /**
  * What the OS lets a worker allocate beyond DuckDB's memory limit. DuckDB's limit counts its
  * buffers, not every allocation: a chunk of 2,048 rows of long strings or lists is made whole,
@@ -96,6 +99,14 @@ export function createQueryService(options: QueryServiceOptions) {
   const stallMs = options.stallMs ?? 30_000
   const unlessStalled = (body: ReadableStream<Uint8Array>, onEnd: () => void = () => {}) =>
     observeStream(body, onEnd, { stallMs })
+  // JSON answers written and not yet read, per person: their files are bounded without holding
+  // a slot of the pool (a slow reader must not keep others' queries waiting).
+  const unread = new Map<string, number>()
+  const countUnread = (userId: string, by: number) => {
+    const n = (unread.get(userId) ?? 0) + by
+    if (n > 0) unread.set(userId, n)
+    else unread.delete(userId)
+  }
   const running = createRunningQueries(options.db, options.now)
   const history = createQueryHistory(options.db, options)
   // This process's answer files, apart from other processes' (see sweepCopies).
@@ -232,6 +243,11 @@ export function createQueryService(options: QueryServiceOptions) {
       let lease: WorkerLease | undefined
       let used: string[] = []
       try {
+        if ((unread.get(user.id) ?? 0) >= MAX_UNREAD_ANSWERS)
+          throw new BusyError(
+            `You have ${MAX_UNREAD_ANSWERS} answers not read yet: read them (or close them) first`,
+            2,
+          )
         release = await options.pool.acquire(user.id)
         lease = await workers.lease()
         const jobViews = await prepare(run, lease)
@@ -239,12 +255,14 @@ export function createQueryService(options: QueryServiceOptions) {
         if (request.format === 'json') {
           const { result, directory } = await answerJson(run, lease, jobViews)
           lease.release()
+          // The slot is free while the run is recorded and read: the work is done.
+          release()
           await record(run, { status: 'succeeded', rows: result.rows, bytes: result.bytes }, used)
+          countUnread(user.id, 1)
           return {
             id: run.id,
             contentType: 'application/json; charset=utf-8',
             rowLimit: limits.maxRows,
-            // The person's slot is held until the answer is read: unread answers cannot pile up.
             body: unlessStalled(
               jsonAnswerBody(
                 join(directory, 'answer'),
@@ -252,7 +270,7 @@ export function createQueryService(options: QueryServiceOptions) {
                 { id: run.id, columns: result.columns },
                 { rowCount: result.rows, truncated: result.truncated, views: used },
               ),
-              release,
+              () => countUnread(user.id, -1),
             ),
           }
         }

@@ -354,4 +354,27 @@ describe('the query service through the API', () => {
     expect(huge.status).toBe(400)
     expect(huge.body.error.message).toMatch(/^The request body is larger than 401,000 bytes/)
   })
+
+  it('keeps at most four unread JSON answers a person, without holding the pool for them', async () => {
+    const send = () =>
+      post('/api/query', 'officer.moe', { sql: 'SELECT count(*) FROM person_address_pa_sample' })
+    const unread: Response[] = []
+    for (let i = 0; i < 4; i++) {
+      const res = await send()
+      expect(res.status).toBe(200)
+      unread.push(res)
+    }
+    // Others are not held up by them…
+    expect((await post('/api/query', 'officer.moh', { sql: 'SELECT 1' })).status).toBe(200)
+    // …but a fifth is refused until one is read.
+    const fifth = await send()
+    expect(fifth.status).toBe(503)
+    expect(((await fifth.json()) as Answer<unknown>).error.message).toMatch(
+      /4 answers not read yet/,
+    )
+    await unread[0]?.json()
+    const after = await send()
+    expect(after.status).toBe(200)
+    for (const res of [...unread.slice(1), after]) await res.body?.cancel()
+  })
 })
