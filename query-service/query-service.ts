@@ -5,28 +5,27 @@ import type { Kysely } from 'kysely'
 import type { Entitlement } from '../catalog/index.js'
 import {
   type AppAbility,
-  AppError,
   type AuditLog,
   bytesOf,
   type DuckDBInstance,
-  InvalidInputError,
   type Logger,
   type PseudonymKeys,
   type User,
 } from '../core/index.js'
 import { copiesDirectory, streamAnswerFile, sweepCopies } from './answer-file.js'
 import { FILE_FORMATS, type FileFormat, type QueryFormat } from './answer-formats.js'
-import { type CallerView, viewsOf } from './caller-views.js'
-import { errorOfFailure, QueryCancelledError, QueryRefusedError } from './errors.js'
+import { viewsOf } from './caller-views.js'
+import { errorOfFailure, QueryRefusedError } from './errors.js'
 import { type Extract, type ExtractRequest, openExtract } from './extract.js'
 import { jsonAnswerBody } from './json-answer.js'
 import type { QueryServiceTables } from './migrations.js'
 import { observeStream } from './observed-stream.js'
 import { freeSlotsOf } from './person-slots.js'
 import { createProjections } from './projections.js'
-import { createQueryHistory, type RunOutcome } from './query-history.js'
+import { createQueryHistory } from './query-history.js'
 import type { QueryLimits } from './query-limits.js'
 import { BusyError, type QueryPool } from './query-pool.js'
+import { createQueryRecords, outcomeOf, type Run } from './query-records.js'
 import { createQueryWorkers, type WorkerLease } from './query-workers.js'
 import { createRunningQueries } from './running-queries.js'
 import { JobError, type JobResult, type JobView } from './worker-protocol.js'
@@ -76,16 +75,6 @@ const MAX_UNREAD_ANSWERS = 4
  */
 const WORKER_HEADROOM_BYTES = 2e9
 
-/** The run of one query: who, what, and how its ending is recorded (exactly once). */
-interface Run {
-  id: string
-  user: User
-  sql: string
-  format: QueryFormat
-  views: CallerView[]
-  requestId: string | undefined
-}
-
 /**
  * The query service. A caller's SQL is judged by the gate in a worker process, then run there
  * over projection files holding only what their grants and samples show (made on first use by the
@@ -109,6 +98,8 @@ export function createQueryService(options: QueryServiceOptions) {
   }
   const running = createRunningQueries(options.db, options.now)
   const history = createQueryHistory(options.db, options)
+  const records = createQueryRecords({ ...options, history })
+  const record = records.run
   // This process's answer files, apart from other processes' (see sweepCopies).
   const copies = copiesDirectory(options.dataDir, options.processId)
   const projections = createProjections({
@@ -129,36 +120,6 @@ export function createQueryService(options: QueryServiceOptions) {
   // process down: a failure there (the database away, say) is logged, and the answer stands.
   const inBackground = (work: Promise<unknown>, what: string) =>
     void work.catch((error: unknown) => options.log?.error({ err: error }, `${what} failed`))
-
-  /** History and audit of one finished run; usage counted for each dataset it read. */
-  async function record(run: Run, outcome: RunOutcome, used: readonly string[]) {
-    await history.finish(run.id, run.user, outcome, used)
-    const datasets = [
-      ...new Set(
-        run.views.filter((v) => used.includes(v.name)).map((v) => v.entitlement.dataset.id),
-      ),
-    ]
-    if (outcome.status === 'succeeded')
-      for (const dataset of datasets) await options.recordUse(dataset, 'queries')
-    await options.audit.append(
-      {
-        actor: { id: run.user.id, name: run.user.username },
-        action: 'query.run',
-        outcome: outcome.status === 'succeeded' ? 'succeeded' : 'failed',
-        subject: { type: 'Query', id: run.id },
-        details: {
-          format: run.format,
-          views: used,
-          datasets,
-          rows: outcome.rows ?? 0,
-          bytes: outcome.bytes ?? 0,
-          ...(outcome.error && { error: outcome.auditedError ?? outcome.error }),
-        },
-        ...(run.requestId && { requestId: run.requestId }),
-      },
-      options.now(),
-    )
-  }
 
   /** The gate's verdict in the worker, then the projections of the views it reads. */
   async function prepare(run: Run, lease: WorkerLease): Promise<JobView[]> {
@@ -305,33 +266,7 @@ export function createQueryService(options: QueryServiceOptions) {
         copies,
         limits,
         recordEnd: (end) =>
-          inBackground(
-            (async () => {
-              if (end.completed) await options.recordUse(end.dataset.id, 'downloads')
-              await options.audit.append(
-                {
-                  actor: { id: user.id, name: user.username },
-                  action: 'dataset.download',
-                  outcome: end.completed ? 'succeeded' : 'failed',
-                  subject: { type: 'Dataset', id: end.dataset.id },
-                  details: {
-                    version: request.version,
-                    scope: request.scope,
-                    basis: end.basis,
-                    format: request.format,
-                    rows: end.rows,
-                    bytes: end.bytes,
-                    ...(!end.completed && {
-                      error: end.error ?? 'The download stopped before the end',
-                    }),
-                  },
-                  ...(requestId && { requestId }),
-                },
-                options.now(),
-              )
-            })(),
-            'recording a download',
-          ),
+          inBackground(records.download(user, request, end, requestId), 'recording a download'),
       })
       return { ...extract, body: unlessStalled(extract.body) }
     },
@@ -428,18 +363,3 @@ export function createQueryService(options: QueryServiceOptions) {
 }
 
 export type QueryService = ReturnType<typeof createQueryService>
-
-function outcomeOf(error: unknown): RunOutcome {
-  const message = error instanceof Error ? error.message : String(error)
-  return {
-    status: error instanceof QueryCancelledError ? 'cancelled' : 'failed',
-    error: message,
-    // DuckDB's own messages (a bad cast, error()) can quote the caller's data, which auditors may
-    // not hold: the trail keeps their kind; ours (refusals, limits, busy) are kept whole.
-    ...(!(error instanceof AppError) || error instanceof InvalidInputError
-      ? {
-          auditedError: `${/^[A-Za-z ]+ Error/.exec(message)?.[0] ?? 'Query error'} (its words are in the caller's query history)`,
-        }
-      : {}),
-  }
-}

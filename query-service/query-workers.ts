@@ -1,11 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { delimiter, dirname, extname, join, relative, sep } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import { UnavailableError } from '../core/index.js'
 import type { GateVerdict } from './sql-gate.js'
+import { workerCommand } from './worker-command.js'
 import {
   type FromWorker,
   JobError,
@@ -65,17 +62,6 @@ interface Worker {
 }
 
 const CHECK_TIMEOUT_MS = 10_000
-/**
- * The worker's entry beside this file. Some test runners (the portal's jsdom) give modules a
- * root-relative URL; then it is found under the working directory, the project's root.
- */
-const WORKER_FILE = ((here) =>
-  [here, join(process.cwd(), relative(sep, here))]
-    .map((path) => join(dirname(path), `query-worker${extname(path)}`))
-    .find((path) => existsSync(path)) ?? join(dirname(here), `query-worker${extname(here)}`))(
-  fileURLToPath(import.meta.url),
-)
-
 /**
  * The processes that run callers' SQL, away from the server: each under an OS cap on memory
  * (RLIMIT_DATA, via prlimit) and file size (RLIMIT_FSIZE), with an environment holding no secret
@@ -329,40 +315,3 @@ export function createQueryWorkers(options: QueryWorkersOptions) {
 }
 
 export type QueryWorkers = ReturnType<typeof createQueryWorkers>
-
-/** The command that starts a worker: under prlimit where there is one, through tsx for .ts. */
-function workerCommand(options: QueryWorkersOptions): {
-  file: string
-  args: string[]
-  capped: boolean
-} {
-  const node = [
-    // V8's own heap stays well inside the OS cap, so running out of it is an orderly crash.
-    '--max-old-space-size=256',
-    ...(WORKER_FILE.endsWith('.ts')
-      ? ['--import', pathToFileURL(createRequire(WORKER_FILE).resolve('tsx')).href]
-      : []),
-    WORKER_FILE,
-  ]
-  const prlimit = findExecutable('prlimit')
-  if (!prlimit) return { file: process.execPath, args: node, capped: false }
-  return {
-    file: prlimit,
-    args: [
-      `--data=${Math.round(options.memoryCapBytes)}`,
-      `--fsize=${Math.round(options.fileCapBytes)}`,
-      '--',
-      process.execPath,
-      ...node,
-    ],
-    capped: true,
-  }
-}
-
-function findExecutable(name: string): string | undefined {
-  return (process.env.PATH ?? '')
-    .split(delimiter)
-    .filter(Boolean)
-    .map((dir) => join(dir, name))
-    .find((path) => existsSync(path))
-}

@@ -56,7 +56,11 @@ describe('the load bench', () => {
     expect([...summary.perKind.keys()].sort()).toEqual(
       LOAD_KINDS.filter((k) => k !== 'request-withdraw').sort(),
     )
-    expect(level.memory.map((m) => m.name)).toEqual(['replica a', 'replica b', 'load generator'])
+    expect(level.memory.map((m) => m.name)).toEqual([
+      'replica a (with its query workers)',
+      'replica b (with its query workers)',
+      'load generator',
+    ])
     expect(level.memory.every((m) => m.peakMb > 0)).toBe(true)
   })
 })

@@ -8,7 +8,7 @@ import {
   runStep,
 } from './load-mix.js'
 import type { CallOutcome } from './load-outcome.js'
-import { machineCpu, sampleProcess, sampleProcessTree } from './load-process-stats.js'
+import { machineCpu, sampleProcessTree } from './load-process-stats.js'
 
 /** One level of load: how many virtual users, for how long, against what. */
 export interface LevelOptions {
@@ -157,9 +157,10 @@ export async function runLevel(options: LevelOptions): Promise<LevelResult> {
   }
 
   const watched = [
+    // A replica with its query workers: the work of its queries is done there.
     ...options.replicas.map((r) => ({
-      name: `replica ${r.name}`,
-      read: () => sampleProcess(r.process.pid ?? 0),
+      name: `replica ${r.name} (with its query workers)`,
+      read: () => sampleProcessTree(r.process.pid ?? 0),
     })),
     ...(options.postgresPid === undefined
       ? []

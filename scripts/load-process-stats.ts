@@ -12,19 +12,10 @@ export interface ProcessSample {
   cpuSeconds: number
 }
 
-/** Resident memory (VmRSS) and CPU seconds of one process; undefined once it has ended. */
-export function sampleProcess(pid: number): ProcessSample | undefined {
-  try {
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1])
-    return { memoryMb: rssKb / 1024, cpuSeconds: cpuOf(pid, false) }
-  } catch {
-    return undefined
-  }
-}
-
 /**
- * A server and its child processes (PostgreSQL's postmaster and backends): memory as the sum of
- * proportional set sizes, since they share their buffers; CPU including children that ended.
+ * A server and its child processes (PostgreSQL's postmaster and backends, a replica's query
+ * workers): memory as the sum of proportional set sizes, since they share pages; CPU including
+ * children that ended.
  */
 export function sampleProcessTree(pid: number): ProcessSample | undefined {
   try {
