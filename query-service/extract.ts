@@ -8,15 +8,15 @@ import {
   EXTRACT_FORMATS,
   type ExtractFormat,
   FILE_FORMATS,
+  type FileFormat,
   fileFormatOf,
 } from './answer-formats.js'
+import { answerWriter } from './answer-writer.js'
 import { viewsOf } from './caller-views.js'
-import { errorOfFailure } from './errors.js'
 import { observeStream } from './observed-stream.js'
 import type { Projections } from './projections.js'
 import type { QueryLimits } from './query-limits.js'
 import type { QueryWorkers } from './query-workers.js'
-import { JobError } from './worker-protocol.js'
 
 export { EXTRACT_FORMATS, type ExtractFormat }
 
@@ -94,43 +94,7 @@ export async function openExtract(
         ? await streamProjection(file, deps.limits.maxStreamBytes, () =>
             deps.projections.rowCount(file),
           )
-        : await streamAnswerFile(
-            (answerPath) => {
-              const converting = deps.workers.lease().then((lease) => {
-                const job = lease.run({
-                  sql: `SELECT * FROM "${view.name}"`,
-                  views: [{ name: view.name, file }],
-                  format,
-                  answerPath,
-                  timeoutMs: Math.max(deps.limits.timeoutMs, EXTRACT_TIMEOUT_MS),
-                  maxRows: Number.MAX_SAFE_INTEGER,
-                  maxJsonBytes: deps.limits.maxJsonBytes,
-                })
-                return { job, lease }
-              })
-              const rows = converting
-                .then(({ job }) => job.result)
-                .then((result) => result.rows)
-                .catch((error: unknown) => {
-                  throw error instanceof JobError ? errorOfFailure(error.failure) : error
-                })
-                .finally(() =>
-                  converting.then(
-                    ({ lease }) => lease.release(),
-                    () => undefined,
-                  ),
-                )
-              return {
-                rows,
-                stop: () =>
-                  void converting.then(
-                    ({ job }) => job.stop(),
-                    () => undefined,
-                  ),
-              }
-            },
-            { directory: deps.copies, maxBytes: deps.limits.maxStreamBytes },
-          )
+        : await convert(view.name, file, format, deps)
     const done = streamed.done.then((end) => {
       release()
       deps.recordEnd({
@@ -148,6 +112,37 @@ export async function openExtract(
     return { fileName, contentType: FILE_FORMATS[format].media, body: streamed.body, done }
   } catch (error) {
     release()
+    throw error
+  }
+}
+
+/** A projection converted by a worker to CSV, NDJSON or Arrow, streamed while it is written. */
+async function convert(
+  view: string,
+  file: string,
+  format: Exclude<FileFormat, 'parquet'>,
+  deps: { workers: QueryWorkers; copies: string; limits: QueryLimits },
+) {
+  const lease = await deps.workers.lease()
+  try {
+    return await streamAnswerFile(
+      (answerPath) =>
+        answerWriter(
+          lease.run({
+            sql: `SELECT * FROM "${view}"`,
+            views: [{ name: view, file }],
+            format,
+            answerPath,
+            timeoutMs: Math.max(deps.limits.timeoutMs, EXTRACT_TIMEOUT_MS),
+            maxRows: Number.MAX_SAFE_INTEGER,
+            maxJsonBytes: deps.limits.maxJsonBytes,
+          }),
+          () => lease.release(),
+        ),
+      { directory: deps.copies, maxBytes: deps.limits.maxStreamBytes },
+    )
+  } catch (error) {
+    lease.release()
     throw error
   }
 }

@@ -14,6 +14,7 @@ import {
 } from '../core/index.js'
 import { copiesDirectory, streamAnswerFile, sweepCopies } from './answer-file.js'
 import { FILE_FORMATS, type FileFormat, type QueryFormat } from './answer-formats.js'
+import { answerWriter } from './answer-writer.js'
 import { viewsOf } from './caller-views.js'
 import { errorOfFailure, QueryRefusedError } from './errors.js'
 import { type Extract, type ExtractRequest, openExtract } from './extract.js'
@@ -99,7 +100,6 @@ export function createQueryService(options: QueryServiceOptions) {
   const running = createRunningQueries(options.db, options.now)
   const history = createQueryHistory(options.db, options)
   const records = createQueryRecords({ ...options, history })
-  const record = records.run
   // This process's answer files, apart from other processes' (see sweepCopies).
   const copies = copiesDirectory(options.dataDir, options.processId)
   const projections = createProjections({
@@ -163,6 +163,59 @@ export function createQueryService(options: QueryServiceOptions) {
     return { result, directory }
   }
 
+  /** A file answer, streamed while the worker writes it; recorded when the body ends. */
+  async function answerFile(
+    run: Run,
+    lease: WorkerLease,
+    views: JobView[],
+    format: FileFormat,
+    release: () => void,
+  ): Promise<QueryAnswer> {
+    const used = views.map((v) => v.name)
+    const file = await streamAnswerFile(
+      (answerPath) => {
+        const job = lease.run({
+          sql: run.sql,
+          views,
+          format,
+          answerPath,
+          timeoutMs: limits.timeoutMs,
+          maxRows: limits.maxStreamRows,
+          maxJsonBytes: limits.maxJsonBytes,
+        })
+        running.track(run.id, run.user.id, () => job.stop())
+        return answerWriter(job, () => {
+          running.untrack(run.id, run.user.id)
+          lease.release()
+        })
+      },
+      { directory: copies, maxBytes: limits.maxStreamBytes },
+    )
+    // Still cancellable while the worker writes what the client is already reading.
+    inBackground(
+      file.done.then(async ({ rows, bytes, completed, error }) => {
+        // The slot is free while the run is recorded.
+        release()
+        await records.run(
+          run,
+          completed
+            ? { status: 'succeeded', rows, bytes }
+            : error !== undefined
+              ? { ...outcomeOf(error), rows, bytes }
+              : { status: 'cancelled', error: 'The client stopped reading', rows, bytes },
+          used,
+        )
+      }),
+      'recording a query answered as a file',
+    )
+    return {
+      id: run.id,
+      contentType: FILE_FORMATS[format].media,
+      rowLimit: limits.maxStreamRows,
+      body: unlessStalled(file.body),
+    }
+  }
+
   return {
     /** The caller's views with their columns (and which are masked), for the editor. */
     async views(user: User, ability: AppAbility) {
@@ -180,8 +233,9 @@ export function createQueryService(options: QueryServiceOptions) {
 
     /**
      * Runs one query for the caller. A JSON answer is written whole by the worker, then streamed
-     * (up to its row and byte limits); a file answer (CSV, NDJSON, Arrow, Parquet) streams while
-     * the worker writes it. The pool slot is held until the body is read or the client goes away.
+     * (up to its row and byte limits), its pool slot free once written; a file answer (CSV, NDJSON,
+     * Arrow, Parquet) streams while the worker writes it, holding its slot until the body is read
+     * or the client goes away. Every run is recorded, refusals included.
      */
     async run(
       user: User,
@@ -218,7 +272,11 @@ export function createQueryService(options: QueryServiceOptions) {
           lease.release()
           // The slot is free while the run is recorded and read: the work is done.
           release()
-          await record(run, { status: 'succeeded', rows: result.rows, bytes: result.bytes }, used)
+          await records.run(
+            run,
+            { status: 'succeeded', rows: result.rows, bytes: result.bytes },
+            used,
+          )
           countUnread(user.id, 1)
           return {
             id: run.id,
@@ -240,9 +298,9 @@ export function createQueryService(options: QueryServiceOptions) {
         lease?.release()
         release()
         const failure = error instanceof JobError ? errorOfFailure(error.failure) : error
-        await record(run, outcomeOf(failure), used).catch((e: unknown) =>
-          options.log?.error({ err: e }, 'recording a failed query failed'),
-        )
+        await records
+          .run(run, outcomeOf(failure), used)
+          .catch((e: unknown) => options.log?.error({ err: e }, 'recording a failed query failed'))
         throw failure
       }
     },
@@ -300,65 +358,6 @@ export function createQueryService(options: QueryServiceOptions) {
 
     /** Stops the worker processes (a query still running ends as cancelled). */
     close: () => workers.close(),
-  }
-
-  /** A file answer, streamed while the worker writes it; recorded when the body ends. */
-  async function answerFile(
-    run: Run,
-    lease: WorkerLease,
-    views: JobView[],
-    format: FileFormat,
-    release: () => void,
-  ): Promise<QueryAnswer> {
-    const used = views.map((v) => v.name)
-    const file = await streamAnswerFile(
-      (answerPath) => {
-        const job = lease.run({
-          sql: run.sql,
-          views,
-          format,
-          answerPath,
-          timeoutMs: limits.timeoutMs,
-          maxRows: limits.maxStreamRows,
-          maxJsonBytes: limits.maxJsonBytes,
-        })
-        running.track(run.id, run.user.id, () => job.stop())
-        const rows = job.result
-          .then((result) => result.rows)
-          .catch((error: unknown) => {
-            throw error instanceof JobError ? errorOfFailure(error.failure) : error
-          })
-          .finally(() => {
-            running.untrack(run.id, run.user.id)
-            lease.release()
-          })
-        return { rows, stop: () => job.stop() }
-      },
-      { directory: copies, maxBytes: limits.maxStreamBytes },
-    )
-    // Still cancellable while the worker writes what the client is already reading.
-    inBackground(
-      file.done.then(async ({ rows, bytes, completed, error }) => {
-        // The slot is free while the run is recorded.
-        release()
-        await record(
-          run,
-          completed
-            ? { status: 'succeeded', rows, bytes }
-            : error !== undefined
-              ? { ...outcomeOf(error), rows, bytes }
-              : { status: 'cancelled', error: 'The client stopped reading', rows, bytes },
-          used,
-        )
-      }),
-      'recording a query answered as a file',
-    )
-    return {
-      id: run.id,
-      contentType: FILE_FORMATS[format].media,
-      rowLimit: limits.maxStreamRows,
-      body: unlessStalled(file.body),
-    }
   }
 }
 
