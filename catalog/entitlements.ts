@@ -78,6 +78,9 @@ export async function entitlementsFor(
     .where('g.grantee_id', '=', user.id)
     .where('g.revoked_at', 'is', null)
     .where('g.expires_at', '>', now)
+    // Oldest first: a second grant of one dataset is always `…_2`, from one call to the next.
+    .orderBy('g.granted_at')
+    .orderBy('g.id')
     .execute()
   const ids = [...new Set([...discoverable.map((d) => d.id), ...grants.map((g) => g.dataset_id)])]
   if (ids.length === 0) return []

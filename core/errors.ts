@@ -23,21 +23,24 @@ export class AppError extends Error {
   readonly code: ErrorCode
   /** When a retry may succeed, if known: sent as Retry-After. */
   readonly retryAfterSeconds: number | undefined
+  /** Its message may quote data only the caller may see: it is answered, never logged. */
+  readonly callerOnly: boolean
   constructor(
     code: ErrorCode,
     message: string,
-    options?: ErrorOptions & { retryAfterSeconds?: number },
+    options?: ErrorOptions & { retryAfterSeconds?: number; callerOnly?: boolean },
   ) {
     super(message, options)
     this.name = new.target.name
     this.code = code
     this.retryAfterSeconds = options?.retryAfterSeconds
+    this.callerOnly = options?.callerOnly ?? false
   }
 }
 
 /** The caller sent something malformed; the message says what to fix. */
 export class InvalidInputError extends AppError {
-  constructor(message: string, options?: ErrorOptions) {
+  constructor(message: string, options?: ErrorOptions & { callerOnly?: boolean }) {
     super('invalid_input', message, options)
   }
 }

@@ -22,6 +22,18 @@ describe('pseudonyms', () => {
     expect(parsePseudonymSecret(randomBytes(31).toString('base64'))).toBeUndefined()
     expect(parsePseudonymSecret('a-readable-pseudonym-phrase')).toBeUndefined()
     expect(parsePseudonymSecret('correct horse battery staple and more words')).toBeUndefined()
+    // Long enough, but plainly not random.
+    for (const weak of [
+      '0'.repeat(64),
+      'ab'.repeat(32),
+      'passwordpasswordpasswordpasswordpasswordpass',
+      'changemechangemechangemechangemechangemeAAAA',
+      Buffer.alloc(32, 7).toString('base64'),
+    ])
+      expect(parsePseudonymSecret(weak), weak).toBeUndefined()
+    // Random keys are never refused.
+    for (let i = 0; i < 200; i++)
+      expect(parsePseudonymSecret(randomBytes(32).toString('base64'))).toBeDefined()
   })
 
   it('gives every scope a key of its own, stable for the same secret', () => {

@@ -6,7 +6,9 @@ export const PSEUDONYM_SECRET_BYTES = 32
 
 /**
  * The pseudonym secret as configured: base64 (e.g. `openssl rand -base64 32`) or hex, holding at
- * least 32 bytes. Undefined when the text is neither, or too short.
+ * least 32 bytes that look random. Undefined when the text is neither, too short, or plainly
+ * not random (a repeated word such as `passwordpassword…`, runs of one byte such as `0000…`):
+ * whoever guesses the key can trace every pseudonym back to an identifier.
  */
 export function parsePseudonymSecret(text: string): Buffer | undefined {
   const trimmed = text.trim()
@@ -18,7 +20,10 @@ export function parsePseudonymSecret(text: string): Buffer | undefined {
           trimmed.includes('-') || trimmed.includes('_') ? 'base64url' : 'base64',
         )
       : undefined
-  return bytes && bytes.length >= PSEUDONYM_SECRET_BYTES ? bytes : undefined
+  if (!bytes || bytes.length < PSEUDONYM_SECRET_BYTES) return undefined
+  // 32 random bytes hold about 30 distinct values; a short unit repeated is a word, not a key.
+  const repeated = /^(.{1,16}?)\1{2,}/.test(trimmed)
+  return new Set(bytes).size < 16 || repeated ? undefined : bytes
 }
 
 /**

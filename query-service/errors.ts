@@ -32,7 +32,8 @@ export function errorOfFailure(failure: JobFailure): Error {
     case 'refused':
       return new QueryRefusedError(failure.message, failure.position)
     case 'invalid':
-      return new InvalidInputError(failure.message)
+      // DuckDB's own words (a bad cast, error()) may quote the caller's data: never logged.
+      return new InvalidInputError(failure.message, { callerOnly: true })
     case 'limit':
       return new QueryLimitError(failure.limit ?? 'memory', failure.message)
     case 'cancelled':

@@ -31,6 +31,8 @@ export interface Extract {
   fileName: string
   contentType: string
   body: ReadableStream<Uint8Array>
+  /** The grant it reads from, if any: the download ends if the grant does. */
+  grantIds: string[]
   /** Resolves once the body has been read to the end (or abandoned), with what was sent. */
   done: Promise<{ rows: number; bytes: number; completed: boolean }>
 }
@@ -89,14 +91,14 @@ export async function openExtract(
   const release = await deps.acquire()
   try {
     const file = await deps.projections.file(view, request.version)
+    // The slot is held while the file is made (by a worker); reading it out holds none.
     const streamed =
       format === 'parquet'
         ? await streamProjection(file, deps.limits.maxStreamBytes, () =>
             deps.projections.rowCount(file),
-          )
-        : await convert(view.name, file, format, deps)
+          ).finally(release)
+        : await convert(view.name, file, format, { ...deps, release })
     const done = streamed.done.then((end) => {
-      release()
       deps.recordEnd({
         dataset: entitlement.dataset,
         basis: entitlement.basis,
@@ -109,7 +111,13 @@ export async function openExtract(
       })
       return { rows: end.rows, bytes: end.bytes, completed: end.completed }
     })
-    return { fileName, contentType: FILE_FORMATS[format].media, body: streamed.body, done }
+    return {
+      fileName,
+      contentType: FILE_FORMATS[format].media,
+      body: streamed.body,
+      done,
+      grantIds: entitlement.grantId ? [entitlement.grantId] : [],
+    }
   } catch (error) {
     release()
     throw error
@@ -121,7 +129,7 @@ async function convert(
   view: string,
   file: string,
   format: Exclude<FileFormat, 'parquet'>,
-  deps: { workers: QueryWorkers; copies: string; limits: QueryLimits },
+  deps: { workers: QueryWorkers; copies: string; limits: QueryLimits; release: () => void },
 ) {
   const lease = await deps.workers.lease()
   try {
@@ -137,7 +145,10 @@ async function convert(
             maxRows: Number.MAX_SAFE_INTEGER,
             maxJsonBytes: deps.limits.maxJsonBytes,
           }),
-          () => lease.release(),
+          () => {
+            lease.release()
+            deps.release()
+          },
         ),
       { directory: deps.copies, maxBytes: deps.limits.maxStreamBytes },
     )

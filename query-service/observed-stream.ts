@@ -17,24 +17,40 @@ export class StalledReaderError extends Error {
  * end, failed, or cancelled by the reader. Errors still reach the reader. With `stallMs`, a
  * reader that asks for nothing more for that long (a client that stopped reading but holds the
  * connection) ends it: the inner stream is cancelled, freeing what it holds (a pool slot, a
- * worker, a temporary file).
+ * worker, a temporary file). `signal` ends it the same way, from the server's side.
  */
 export function observeStream(
   inner: ReadableStream<Uint8Array>,
   onEnd: (end: StreamEnd) => void | Promise<void>,
-  options: { stallMs?: number } = {},
+  options: { stallMs?: number; signal?: AbortSignal } = {},
 ): ReadableStream<Uint8Array> {
   const reader = inner.getReader()
   let bytes = 0
   let ended = false
   let stall: NodeJS.Timeout | undefined
+  let controlled: ReadableStreamDefaultController<Uint8Array> | undefined
   const end = async (result: Omit<StreamEnd, 'bytes'>) => {
     clearTimeout(stall)
+    options.signal?.removeEventListener('abort', onAbort)
     if (ended) return
     ended = true
     await onEnd({ ...result, bytes })
   }
+  /** Ends the answer for the reader, and what feeds it. */
+  const abandon = (error: Error) => {
+    if (ended) return
+    controlled?.error(error)
+    void reader.cancel(error).catch(() => undefined)
+    void end({ completed: false, error })
+  }
+  function onAbort() {
+    abandon(options.signal?.reason instanceof Error ? options.signal.reason : new Error('ended'))
+  }
+  options.signal?.addEventListener('abort', onAbort)
   return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controlled = controller
+    },
     async pull(controller) {
       clearTimeout(stall)
       try {
@@ -48,12 +64,7 @@ export function observeStream(
         controller.enqueue(value)
         const stallMs = options.stallMs
         if (stallMs !== undefined)
-          stall = setTimeout(() => {
-            const error = new StalledReaderError(stallMs)
-            controller.error(error)
-            void reader.cancel(error).catch(() => undefined)
-            void end({ completed: false, error })
-          }, stallMs)
+          stall = setTimeout(() => abandon(new StalledReaderError(stallMs)), stallMs)
       } catch (error) {
         await end({ completed: false, error })
         controller.error(error)

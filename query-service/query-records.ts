@@ -1,5 +1,5 @@
 import type { AuditLog, User } from '../core/index.js'
-import { AppError, InvalidInputError } from '../core/index.js'
+import { AppError } from '../core/index.js'
 import type { QueryFormat } from './answer-formats.js'
 import type { CallerView } from './caller-views.js'
 import { QueryCancelledError } from './errors.js'
@@ -91,7 +91,7 @@ export function outcomeOf(error: unknown): RunOutcome {
     error: message,
     // DuckDB's own messages (a bad cast, error()) can quote the caller's data, which auditors may
     // not hold: the trail keeps their kind; ours (refusals, limits, busy) are kept whole.
-    ...(!(error instanceof AppError) || error instanceof InvalidInputError
+    ...(!(error instanceof AppError) || error.callerOnly
       ? {
           auditedError: `${/^[A-Za-z ]+ Error/.exec(message)?.[0] ?? 'Query error'} (its words are in the caller's query history)`,
         }

@@ -15,17 +15,17 @@ import {
 import { copiesDirectory, streamAnswerFile, sweepCopies } from './answer-file.js'
 import { FILE_FORMATS, type FileFormat, type QueryFormat } from './answer-formats.js'
 import { answerWriter } from './answer-writer.js'
-import { viewsOf } from './caller-views.js'
+import { type CallerView, viewsOf } from './caller-views.js'
 import { errorOfFailure, QueryRefusedError } from './errors.js'
 import { type Extract, type ExtractRequest, openExtract } from './extract.js'
 import { jsonAnswerBody } from './json-answer.js'
 import type { QueryServiceTables } from './migrations.js'
-import { observeStream } from './observed-stream.js'
+import { createOpenAnswers, type OpenAnswer } from './open-answers.js'
 import { freeSlotsOf } from './person-slots.js'
 import { createProjections } from './projections.js'
 import { createQueryHistory } from './query-history.js'
 import type { QueryLimits } from './query-limits.js'
-import { BusyError, type QueryPool } from './query-pool.js'
+import type { QueryPool } from './query-pool.js'
 import { createQueryRecords, outcomeOf, type Run } from './query-records.js'
 import { createQueryWorkers, type WorkerLease } from './query-workers.js'
 import { createRunningQueries } from './running-queries.js'
@@ -65,8 +65,12 @@ export type QueryAnswer = {
   body: ReadableStream<Uint8Array>
 }
 
-/** JSON answers one person may have written and not yet read, per replica. */
-const MAX_UNREAD_ANSWERS = 4
+/** Answers one person may have on their way to them at once, per replica. */
+const MAX_OPEN_ANSWERS = 4
+
+/** The grants behind some of a caller's views. */
+const grantsOf = (views: readonly CallerView[]) =>
+  views.flatMap((v) => (v.entitlement.grantId ? [v.entitlement.grantId] : []))
 
 /**
  * What the OS lets a worker allocate beyond DuckDB's memory limit. DuckDB's limit counts its
@@ -85,18 +89,12 @@ const WORKER_HEADROOM_BYTES = 2e9
  */
 export function createQueryService(options: QueryServiceOptions) {
   const { limits } = options
-  // A client that stops reading but keeps its connection must not hold a slot, a worker or disk.
-  const stallMs = options.stallMs ?? 30_000
-  const unlessStalled = (body: ReadableStream<Uint8Array>, onEnd: () => void = () => {}) =>
-    observeStream(body, onEnd, { stallMs })
-  // JSON answers written and not yet read, per person: their files are bounded without holding
-  // a slot of the pool (a slow reader must not keep others' queries waiting).
-  const unread = new Map<string, number>()
-  const countUnread = (userId: string, by: number) => {
-    const n = (unread.get(userId) ?? 0) + by
-    if (n > 0) unread.set(userId, n)
-    else unread.delete(userId)
-  }
+  // Written answers hold no slot of the pool; what a slow or stalled reader still holds is
+  // bounded per person, and every answer ends with the grants it reads from.
+  const answers = createOpenAnswers({
+    maxPerPerson: MAX_OPEN_ANSWERS,
+    stallMs: options.stallMs ?? 30_000,
+  })
   const running = createRunningQueries(options.db, options.now)
   const history = createQueryHistory(options.db, options)
   const records = createQueryRecords({ ...options, history })
@@ -166,11 +164,11 @@ export function createQueryService(options: QueryServiceOptions) {
   /** A file answer, streamed while the worker writes it; recorded when the body ends. */
   async function answerFile(
     run: Run,
-    lease: WorkerLease,
+    held: { lease: WorkerLease; release: () => void; answer: OpenAnswer },
     views: JobView[],
     format: FileFormat,
-    release: () => void,
   ): Promise<QueryAnswer> {
+    const { lease, release, answer } = held
     const used = views.map((v) => v.name)
     const file = await streamAnswerFile(
       (answerPath) => {
@@ -184,9 +182,11 @@ export function createQueryService(options: QueryServiceOptions) {
           maxJsonBytes: limits.maxJsonBytes,
         })
         running.track(run.id, run.user.id, () => job.stop())
+        // Written, it holds no slot: the reader's pace is the open answer's business.
         return answerWriter(job, () => {
           running.untrack(run.id, run.user.id)
           lease.release()
+          release()
         })
       },
       { directory: copies, maxBytes: limits.maxStreamBytes },
@@ -194,8 +194,6 @@ export function createQueryService(options: QueryServiceOptions) {
     // Still cancellable while the worker writes what the client is already reading.
     inBackground(
       file.done.then(async ({ rows, bytes, completed, error }) => {
-        // The slot is free while the run is recorded.
-        release()
         await records.run(
           run,
           completed
@@ -212,7 +210,7 @@ export function createQueryService(options: QueryServiceOptions) {
       id: run.id,
       contentType: FILE_FORMATS[format].media,
       rowLimit: limits.maxStreamRows,
-      body: unlessStalled(file.body),
+      body: answer.body(file.body, grantsOf(run.views.filter((v) => used.includes(v.name)))),
     }
   }
 
@@ -256,13 +254,10 @@ export function createQueryService(options: QueryServiceOptions) {
       await history.start(run.id, user, request)
       let release = () => {}
       let lease: WorkerLease | undefined
+      let answer: OpenAnswer | undefined
       let used: string[] = []
       try {
-        if ((unread.get(user.id) ?? 0) >= MAX_UNREAD_ANSWERS)
-          throw new BusyError(
-            `You have ${MAX_UNREAD_ANSWERS} answers not read yet: read them (or close them) first`,
-            2,
-          )
+        answer = answers.reserve(user.id)
         release = await options.pool.acquire(user.id)
         lease = await workers.lease()
         const jobViews = await prepare(run, lease)
@@ -277,26 +272,26 @@ export function createQueryService(options: QueryServiceOptions) {
             { status: 'succeeded', rows: result.rows, bytes: result.bytes },
             used,
           )
-          countUnread(user.id, 1)
           return {
             id: run.id,
             contentType: 'application/json; charset=utf-8',
             rowLimit: limits.maxRows,
-            body: unlessStalled(
+            body: answer.body(
               jsonAnswerBody(
                 join(directory, 'answer'),
                 directory,
                 { id: run.id, columns: result.columns },
                 { rowCount: result.rows, truncated: result.truncated, views: used },
               ),
-              () => countUnread(user.id, -1),
+              grantsOf(views.filter((v) => used.includes(v.name))),
             ),
           }
         }
-        return await answerFile(run, lease, jobViews, request.format, release)
+        return await answerFile(run, { lease, release, answer }, jobViews, request.format)
       } catch (error) {
         lease?.release()
         release()
+        answer?.release()
         const failure = error instanceof JobError ? errorOfFailure(error.failure) : error
         await records
           .run(run, outcomeOf(failure), used)
@@ -317,6 +312,7 @@ export function createQueryService(options: QueryServiceOptions) {
       requestId?: string,
     ): Promise<Extract> {
       const entitlements = await options.entitlements(user, ability, options.now())
+      const answer = answers.reserve(user.id)
       const extract = await openExtract(entitlements, request, {
         acquire: () => options.pool.acquire(user.id),
         projections,
@@ -325,8 +321,11 @@ export function createQueryService(options: QueryServiceOptions) {
         limits,
         recordEnd: (end) =>
           inBackground(records.download(user, request, end, requestId), 'recording a download'),
+      }).catch((error: unknown) => {
+        answer.release()
+        throw error
       })
-      return { ...extract, body: unlessStalled(extract.body) }
+      return { ...extract, body: answer.body(extract.body, extract.grantIds) }
     },
 
     /** Stops one of the caller's running queries; false when there is none by that id. */
@@ -347,8 +346,15 @@ export function createQueryService(options: QueryServiceOptions) {
     sweepOrphanedFiles: (knownProcessIds: readonly string[]) =>
       sweepCopies(options.dataDir, knownProcessIds),
 
-    /** Removes the projections of grants that have ended; how many folders and files. */
-    sweepProjections: async () => projections.sweep(await options.liveGrants()),
+    /**
+     * Ends the answers still on their way from grants that have ended, and removes those grants'
+     * projections; answers how many folders and files it removed.
+     */
+    async sweepProjections() {
+      const live = await options.liveGrants()
+      answers.endForEndedGrants(live)
+      return projections.sweep(live)
+    },
 
     /** Starts the warm workers in the background, so that the first queries need not wait. */
     warm: () => workers.warm(),

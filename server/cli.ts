@@ -18,8 +18,8 @@ Commands:
   runs [--limit N]         show the Trusted Centre's run history
   quarantine <run> [--limit N]  show the rows an ingest run refused, with row, reason and raw text
   verify-audit             check the audit log's hash chain; exits 1 naming the first bad entry
-  trace-extract <file>     name the grant a downloaded file (CSV, NDJSON, Parquet, Arrow) was
-                           made for, from its pseudonyms; exits 1 when none matches
+  trace-extract <file>     name the grant a downloaded file (CSV, NDJSON, Parquet, Arrow, JSON)
+                           was made for, from its pseudonyms; exits 1 when no key matches
 
 Options:
   --json                   print machine-readable JSON instead of text
@@ -133,7 +133,7 @@ export async function runCli(
           ...(await grantsOnRecord(runtime.db)),
         })
         out(json ? `${JSON.stringify(trace)}\n` : formatTrace(file, trace))
-        return trace.matches.some((m) => m.matched === m.sampled) ? 0 : 1
+        return trace.matches.length > 0 ? 0 : 1
       }
       default:
         throw new UsageError(`Unknown command '${command}'`)
@@ -272,24 +272,31 @@ function formatRuns(runs: RunOf[], lineageOf: (run: RunOf) => readonly RunDelive
   return `${[line(header), ...rows.map(line)].join('\n')}\n`
 }
 
-/** A trace for people: which key made the file's pseudonyms, and the grants made under it. */
+/**
+ * A trace for people: each key that made some of the file's pseudonyms, the strongest first, with
+ * its share and the grants made under it. Names come from free text (a project's, say) and are
+ * printed quoted, control characters escaped, so none can rewrite the terminal's lines.
+ */
 function formatTrace(file: string, trace: ExtractTrace): string {
+  const q = (text: string) => JSON.stringify(text)
   if (trace.pseudonymColumns.length === 0)
-    return `${file}: no pseudonyms (masked-…) in its columns ${trace.columns.join(', ')}: nothing to trace.\n`
+    return `${q(file)}: no pseudonyms (masked-…) in its columns ${trace.columns.map(q).join(', ')}: nothing to trace.\n`
   const lines = [
-    `${file}: pseudonyms in ${trace.pseudonymColumns.map((c) => `${c.column} (${c.sampled} sampled)`).join(', ')}`,
+    `${q(file)}: pseudonyms in ${trace.pseudonymColumns.map((c) => `${q(c.column)} (${c.sampled} sampled from the whole file)`).join(', ')}`,
   ]
-  const whole = trace.matches.filter((m) => m.matched === m.sampled)
-  if (whole.length === 0) lines.push('No key the platform ever used makes these pseudonyms.')
-  for (const m of whole) {
+  if (trace.matches.length === 0)
+    lines.push('No key the platform ever used makes these pseudonyms.')
+  for (const m of trace.matches) {
+    const grant = m.grants[0]
     const whose =
       m.scope === 'sample'
         ? 'a de-identified sample (open to anyone who may discover the dataset)'
         : m.scope.startsWith('project:')
-          ? `project '${m.grants[0]?.project ?? m.scope}' of ${m.grants[0]?.grantee.username ?? 'its grantee'}`
+          ? `project ${q(grant?.project ?? '')} of ${q(grant?.grantee.username ?? '')}`
           : `grant ${m.scope.slice('grant:'.length)} (its request named no project)`
+    const share = m.matched === m.sampled ? 'all' : `${m.matched} of ${m.sampled}`
     lines.push(
-      `Made for ${whose}: ${m.dataset}.${m.column}, ${m.matched} of ${m.sampled} pseudonyms match`,
+      `Made for ${whose}: ${share} pseudonyms of ${q(m.column)} are ${m.dataset}.${m.identifier} under its key`,
     )
     for (const g of m.grants) {
       const state = g.revokedAt
@@ -298,7 +305,7 @@ function formatTrace(file: string, trace: ExtractTrace): string {
           ? `expired ${day(g.expiresAt)}`
           : `active until ${day(g.expiresAt)}`
       lines.push(
-        `  grant ${g.id}  ${g.grantee.username} (${g.grantee.agency})  granted ${day(g.grantedAt)}, ${state}${g.sameColumns ? '  (exactly these columns)' : ''}`,
+        `  grant ${g.id}  ${q(g.grantee.username)} (${q(g.grantee.agency)})  granted ${day(g.grantedAt)}, ${state}${g.sameColumns ? '  (exactly these columns)' : ''}`,
       )
     }
   }

@@ -58,7 +58,16 @@ export function errorResponse(rootLog: Logger, options: { onRefused?: RefusalLis
     if (code === 'unavailable')
       log.warn({ status, message, cause: errorText(error) }, 'request deferred')
     else if (status >= 500) log.error({ err: error, status }, 'request failed')
-    else log.info({ status, code, message }, 'request refused')
+    else
+      log.info(
+        {
+          status,
+          code,
+          message:
+            error instanceof AppError && error.callerOnly ? '(for the caller only)' : message,
+        },
+        'request refused',
+      )
     if ((status === 401 || status === 403) && options.onRefused) {
       // A refused request is evidence for auditors; failing to record it must not hide the answer.
       await options

@@ -1,6 +1,7 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { tableFromArrays, tableToIPC } from 'apache-arrow'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { grantsOnRecord } from '../catalog/index.js'
 import { systemAbility } from '../core/index.js'
@@ -114,6 +115,7 @@ describe('pseudonyms per project', () => {
       expect.objectContaining({
         column: 'person_key',
         dataset: 'person-address-pa',
+        identifier: 'person_key',
         scope: expect.stringMatching(/^project:u_[0-9a-f]+\/road safety$/),
         matched: 200,
         sampled: 200,
@@ -143,9 +145,9 @@ describe('pseudonyms per project', () => {
     )
     expect(code).toBe(0)
     expect(out).toContain(
-      "Made for project 'Road safety' of officer.moe: person-address-pa.person_key, 200 of 200",
+      'Made for project "Road safety" of "officer.moe": all pseudonyms of "person_key" are person-address-pa.person_key under its key',
     )
-    expect(out).toContain(`grant ${grants['officer.moe']}  officer.moe (MOE)`)
+    expect(out).toContain(`grant ${grants['officer.moe']}  "officer.moe" ("MOE")`)
     // A sample traces to the samples' key, not to anyone's grant.
     const sample = await extract('officer.moe', 'sample')
     const sampleTrace = await traceExtract(sample.file, {
@@ -153,12 +155,99 @@ describe('pseudonyms per project', () => {
       keys: runtime.pseudonyms,
       ...(await grantsOnRecord(runtime.db)),
     })
-    expect(sampleTrace.matches.map((m) => [m.column, m.scope, m.matched, m.grants.length])).toEqual(
-      [
-        ['person_key', 'sample', 200, 0],
-        ['person_source', 'sample', 200, 0],
-        ['address_source_record', 'sample', 200, 0],
-      ],
+    expect(
+      sampleTrace.matches.map((m) => [m.column, m.scope, m.matched, m.grants.length]).sort(),
+    ).toEqual([
+      ['address_source_record', 'sample', 200, 0],
+      ['person_key', 'sample', 200, 0],
+      ['person_source', 'sample', 200, 0],
+    ])
+  })
+
+  it('traces a file however it was reshaped: renamed, mixed with a sample, as JSON or an Arrow file', async () => {
+    const records = await grantsOnRecord(runtime.db)
+    const trace = (file: string) =>
+      traceExtract(file, { dataDir: runtime.dataDir, keys: runtime.pseudonyms, ...records })
+    const scopesOf = async (file: string) =>
+      (await trace(file)).matches.map((m) => [
+        m.column,
+        m.scope.replace(/u_[0-9a-f]+/, 'u'),
+        m.identifier,
+      ])
+    const leaked = await extract('officer.moe')
+    const sample = await extract('officer.moe', 'sample')
+    const [header = '', ...rows] = (await readFile(leaked.file, 'utf8')).trim().split('\n')
+    // The identifier's column renamed.
+    const renamed = join(dir, 'renamed.csv')
+    await writeFile(renamed, [header.replace('person_key', 'pk'), ...rows].join('\n'))
+    expect(await scopesOf(renamed)).toEqual([['pk', 'project:u/road safety', 'person_key']])
+    // A thousand rows of the sample first, then the grant's: both sources are named.
+    const sampleRows = (await readFile(sample.file, 'utf8')).trim().split('\n').slice(1)
+    const mixed = join(dir, 'mixed.csv')
+    await writeFile(
+      mixed,
+      [header, ...sampleRows.map((r) => r.split(',').slice(0, 3).join(',')), ...rows].join('\n'),
+    )
+    expect((await scopesOf(mixed)).map(([, scope]) => scope).sort()).toEqual([
+      'project:u/road safety',
+      'sample',
+    ])
+    // The portal's own JSON answer, and an Arrow IPC file (as pyarrow writes them).
+    const answer = await app.request('/api/query', {
+      method: 'POST',
+      headers: { ...as['officer.moe'], 'content-type': 'application/json' },
+      body: JSON.stringify({ sql: 'SELECT person_key FROM person_address_pa' }),
+    })
+    const json = join(dir, 'answer.json')
+    await writeFile(json, await answer.text())
+    expect(await scopesOf(json)).toEqual([['person_key', 'project:u/road safety', 'person_key']])
+    const arrowFile = join(dir, 'answer.arrow')
+    await writeFile(
+      arrowFile,
+      tableToIPC(tableFromArrays({ person_key: rows.map((r) => r.split(',')[0] ?? '') }), 'file'),
+    )
+    expect(await scopesOf(arrowFile)).toEqual([
+      ['person_key', 'project:u/road safety', 'person_key'],
+    ])
+  })
+
+  it('prints names from free text quoted, so none can rewrite the lines around them', async () => {
+    const request = await post('officer.moe', '/api/requests', {
+      dataset: 'person-address-pa',
+      columns: ['person_key', 'sex'],
+      purpose: 'Plan services by sex across the whole of Singapore',
+      legalBasis: 'PSGA 2018 s. 25',
+      durationDays: 30,
+      project: { name: "Dengue\u001b[2K\rMade for project 'x' of officer.moh" },
+    })
+    await post('steward.dos', `/api/requests/${request.data.id}/approve`, {})
+    const res = await app.request('/api/query', {
+      method: 'POST',
+      headers: { ...as['officer.moe'], 'content-type': 'application/json' },
+      body: JSON.stringify({
+        sql: 'SELECT person_key, sex FROM person_address_pa_2',
+        format: 'csv',
+      }),
+    })
+    const file = join(dir, 'dengue.csv')
+    await writeFile(file, await res.text())
+    let out = ''
+    await runCli(
+      ['trace-extract', file],
+      {
+        DATA_DIR: runtime.dataDir,
+        DATABASE_URL: runtime.config.DATABASE_URL,
+        LOG_LEVEL: 'silent',
+        DEV_SIGN_IN: 'true',
+      },
+      (text) => {
+        out += text
+      },
+      () => {},
+    )
+    expect(out, out).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/)
+    expect(out).toContain(
+      'Made for project "Dengue\\u001b[2K\\rMade for project \'x\' of officer.moh" of "officer.moe"',
     )
   })
 })

@@ -355,12 +355,16 @@ describe('the query service through the API', () => {
     expect(huge.body.error.message).toMatch(/^The request body is larger than 401,000 bytes/)
   })
 
-  it('keeps at most four unread JSON answers a person, without holding the pool for them', async () => {
-    const send = () =>
-      post('/api/query', 'officer.moe', { sql: 'SELECT count(*) FROM person_address_pa_sample' })
+  it('keeps at most four answers a person on their way, without holding the pool for them', async () => {
+    const send = (format = 'json') =>
+      post('/api/query', 'officer.moe', {
+        sql: 'SELECT count(*) FROM person_address_pa_sample',
+        format,
+      })
     const unread: Response[] = []
-    for (let i = 0; i < 4; i++) {
-      const res = await send()
+    // Answers of any kind, written and not yet read (a slow reader's, say).
+    for (const format of ['json', 'csv', 'json', 'parquet']) {
+      const res = await send(format)
       expect(res.status).toBe(200)
       unread.push(res)
     }
@@ -370,11 +374,36 @@ describe('the query service through the API', () => {
     const fifth = await send()
     expect(fifth.status).toBe(503)
     expect(((await fifth.json()) as Answer<unknown>).error.message).toMatch(
-      /4 answers not read yet/,
+      /You have 4 answers still on their way to you/,
     )
     await unread[0]?.json()
     const after = await send()
     expect(after.status).toBe(200)
     for (const res of [...unread.slice(1), after]) await res.body?.cancel()
+  })
+
+  it('ends an answer on its way once the grant it reads from ends', async () => {
+    const grants = await app.request('/api/grants', { headers: as['steward.dos'] })
+    const grant = (
+      (await grants.json()) as Answer<{ id: string; grantee: { username: string } }[]>
+    ).data.find((g) => g.grantee.username === 'officer.moh')
+    // A large answer, of which the client reads a first piece only.
+    const res = await post('/api/query', 'officer.moh', {
+      sql: "SELECT a.person_key, repeat('x', 200) AS pad FROM person_address_pa a, person_address_pa b",
+      format: 'csv',
+    })
+    expect(res.status).toBe(200)
+    const reader = res.body?.getReader()
+    expect((await reader?.read())?.value?.byteLength).toBeGreaterThan(0)
+    const revoked = await post(`/api/grants/${grant?.id}/revoke`, 'steward.dos', {
+      reason: 'The project ended',
+    })
+    expect(revoked.status).toBe(200)
+    // The replicas' sweep (every 15 s in a server) ends the answer and removes the projection.
+    await runtime.query.sweepProjections()
+    const rest = (async () => {
+      for (;;) if ((await reader?.read())?.done) return 'ended quietly'
+    })()
+    await expect(rest).rejects.toThrow(/A grant this answer reads from has ended/)
   })
 })
