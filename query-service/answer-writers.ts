@@ -3,7 +3,7 @@ import type { DuckDBConnection, DuckDBDataChunk, DuckDBType } from '@duckdb/node
 import { JsonDuckDBValueConverter } from '@duckdb/node-api'
 import { FILE_FORMATS, sqlString } from './answer-formats.js'
 import { arrowStream } from './arrow-ipc.js'
-import { JobError, type JobResult, type WorkerJob } from './worker-protocol.js'
+import { JobError, type JobResult, megabytes, type WorkerJob } from './worker-protocol.js'
 
 // How a worker writes a job's answer to its file, in each format. Runs inside the worker process:
 // imports nothing of the rest of the product.
@@ -140,6 +140,3 @@ export function jsonLimit(job: WorkerJob): JobError {
     message: `The answer is larger than the ${megabytes(job.maxJsonBytes)} a JSON answer may hold: select fewer rows or columns, or ask for CSV, Parquet or Arrow, which stream`,
   })
 }
-
-/** Bytes as a person reads them. */
-export const megabytes = (bytes: number) => `${Number((bytes / 1e6).toFixed(1))} MB`

@@ -12,6 +12,7 @@ import {
   timeLimitFailure,
   type WorkerJob,
   type WorkerSettings,
+  withJsonLimitNote,
 } from './worker-protocol.js'
 
 export interface QueryWorkersOptions {
@@ -234,6 +235,7 @@ export function createQueryWorkers(options: QueryWorkersOptions) {
               !error.failure.message
             )
               throw new JobError(timeLimitFailure(job.timeoutMs))
+            if (error instanceof JobError) throw new JobError(withJsonLimitNote(error.failure, job))
             throw error
           })
           .finally(() => {

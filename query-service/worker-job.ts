@@ -1,7 +1,7 @@
 import { dirname } from 'node:path'
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import { FILE_FORMATS, sqlString } from './answer-formats.js'
-import { jsonLimit, megabytes, probeJsonSize, writeAnswer } from './answer-writers.js'
+import { jsonLimit, probeJsonSize, writeAnswer } from './answer-writers.js'
 import { type GateVerdict, judgeSql, PARSE_SQL, precheckSql } from './sql-gate.js'
 import {
   JobError,
@@ -143,7 +143,8 @@ function failureOf(
     return {
       kind: 'limit',
       limit: 'memory',
-      message: `The query needed more memory than it may use: aggregate or filter before joining or sorting, or build smaller lists and strings${job.format === 'json' ? ` (a JSON answer may hold at most ${megabytes(job.maxJsonBytes)} anyway: ask for CSV, Parquet or Arrow for more)` : ''}`,
+      message:
+        'The query needed more memory than it may use: aggregate or filter before joining or sorting, or build smaller lists and strings',
     }
   if (/File too large|EFBIG/i.test(message))
     return {

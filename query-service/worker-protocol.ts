@@ -83,6 +83,22 @@ export const timeLimitFailure = (timeoutMs: number): JobFailure => ({
   message: `The query ran past the time limit of ${timeoutMs / 1000} s and was stopped: narrow it (filter, aggregate, LIMIT) and try again`,
 })
 
+/**
+ * A memory failure of a JSON answer, saying also the byte limit it would have met: a JSON answer
+ * of large rows can run out of memory (DuckDB makes rows 2,048 at a time) before its bytes are
+ * counted, and the way out is the same.
+ */
+export function withJsonLimitNote(failure: JobFailure, job: WorkerJob): JobFailure {
+  if (job.format !== 'json' || failure.limit !== 'memory') return failure
+  return {
+    ...failure,
+    message: `${failure.message} (a JSON answer may hold at most ${megabytes(job.maxJsonBytes)} anyway: ask for CSV, Parquet or Arrow for more)`,
+  }
+}
+
+/** Bytes as a person reads them. */
+export const megabytes = (bytes: number) => `${Number((bytes / 1e6).toFixed(1))} MB`
+
 /** The longest message a failure carries: an error is not a channel for data past the limits. */
 export const MAX_FAILURE_MESSAGE = 1_000
 
