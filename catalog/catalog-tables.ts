@@ -229,6 +229,7 @@ export interface DatasetColumnRow {
   type: string
   description: string
   personal_data: string
+  personal_data_reason: string | null
   is_core_field: Generated<boolean>
   authority_ssot: string | null
 }

@@ -57,7 +57,7 @@ export type DatasetRegistration = Pick<
 > &
   Partial<Pick<Dataset, 'themes' | 'tags' | 'licence' | 'contactEmail'>> & {
     /** The columns it may publish; their types come from each version's schema. */
-    columns: (Omit<DatasetColumn, 'type' | 'isCoreField' | 'authoritySsot'> &
+    columns: (Omit<DatasetColumn, 'type' | 'isCoreField' | 'authoritySsot' | 'personalDataReason'> &
       Partial<Pick<DatasetColumn, 'isCoreField' | 'authoritySsot'>>)[]
   }
 
@@ -414,6 +414,7 @@ function rowToColumn(row: Selectable<DatasetColumnRow>): DatasetColumn {
     type: row.type,
     description: row.description,
     personalData: row.personal_data as PersonalDataKind,
+    personalDataReason: row.personal_data_reason ?? undefined,
     isCoreField: row.is_core_field,
     authoritySsot: row.authority_ssot ?? undefined,
   }

@@ -47,6 +47,8 @@ export interface DatasetColumn {
   type: string
   description: string
   personalData: PersonalDataKind
+  /** Why a steward labelled it so, when one did: samples then follow the label, not the data. */
+  personalDataReason: string | undefined
   /** A core data field of government (e.g. NRIC, postal code), with the SSOT that is its authority. */
   isCoreField: boolean
   authoritySsot: string | undefined

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import { type AppAbility, asSubject, assertCan, InvalidInputError } from '../core/index.js'
 import type { CatalogTables } from './catalog-tables.js'
 import { refreshColumnsText } from './columns-text.js'
-import type { DatasetDetail } from './dataset.js'
+import type { DatasetDetail, PersonalDataKind } from './dataset.js'
 import { linkColumnTerms } from './glossary.js'
 
 /** What a steward may change about a dataset; absent fields stay as they are. */
@@ -21,6 +21,8 @@ export interface MetadataPatch {
     authoritySsot?: string | null
     /** Replaces the column's glossary terms. */
     glossary?: string[]
+    /** Relabels what the column holds about people, saying why (samples then follow it). */
+    personalData?: { kind: PersonalDataKind; reason: string }
   }[]
 }
 
@@ -92,6 +94,11 @@ export async function editMetadata(
       (dataset.glossary[column.name] ?? []).map((t) => t.term).sort(),
       column.glossary && [...column.glossary].sort(),
     )
+    change(
+      `columns.${column.name}.personalData`,
+      { kind: current?.personalData, reason: current?.personalDataReason ?? null },
+      column.personalData,
+    )
   }
   if (changes.length === 0) return []
 
@@ -123,6 +130,12 @@ export async function editMetadata(
         ...(column.description !== undefined ? { description: column.description } : {}),
         ...(column.isCoreField !== undefined ? { is_core_field: column.isCoreField } : {}),
         ...(column.authoritySsot !== undefined ? { authority_ssot: column.authoritySsot } : {}),
+        ...(column.personalData !== undefined
+          ? {
+              personal_data: column.personalData.kind,
+              personal_data_reason: column.personalData.reason,
+            }
+          : {}),
       }
       if (Object.keys(values).length > 0) {
         await trx

@@ -425,5 +425,14 @@ export const catalogMigrations: MigrationSet = {
         await db.schema.alterTable('webhook_deliveries').addColumn('claim_token', 'text').execute()
       },
     },
+    '20261206-02-catalog-personal-data-reasons': {
+      // A steward who labels a column otherwise than the data suggests says why.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('dataset_columns')
+          .addColumn('personal_data_reason', 'text')
+          .execute()
+      },
+    },
   },
 }

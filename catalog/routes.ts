@@ -9,6 +9,7 @@ import {
   type DatasetDetail,
   type DatasetVersion,
   isSlug,
+  PERSONAL_DATA_KINDS,
   parseDatasetId,
 } from './dataset.js'
 import { FACETS, type SearchHit, type SearchRequest, type SearchResult } from './dataset-search.js'
@@ -52,6 +53,16 @@ export const metadataPatch = z
           isCoreField: z.boolean().optional(),
           authoritySsot: z.string().trim().min(1).max(30).nullable().optional(),
           glossary: z.array(z.string().trim().min(1).max(100)).max(20).optional(),
+          personalData: z
+            .strictObject({
+              kind: z.enum(PERSONAL_DATA_KINDS),
+              reason: z
+                .string()
+                .trim()
+                .min(10, 'say in at least 10 characters why the column is labelled so')
+                .max(1_000),
+            })
+            .optional(),
         }),
       )
       .max(500)

@@ -106,6 +106,7 @@ export {
   parsePseudonymSecret,
   pseudonymOf,
   pseudonymSql,
+  samplePseudonymScope,
 } from './pseudonyms.js'
 export { createRateLimiter, type RateDecision, type RateLimiter } from './rate-limiter.js'
 export { hashSecret, newSecretToken, secretsEqual } from './secret-token.js'

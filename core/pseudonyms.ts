@@ -29,11 +29,21 @@ export function parsePseudonymSecret(text: string): Buffer | undefined {
 /**
  * Who a set of pseudonyms belongs to. Each scope has a key of its own, so pseudonyms of one scope
  * cannot be joined with another's: `person` keys the Trusted Centres' `person_key`, `sample` the
- * direct identifiers of every sample, `project:<grantee>/<name>` those of every grant one person
+ * direct identifiers of open data, `sample:<dataset>/v<N>` those of one sample (so no two samples,
+ * nor two versions' samples, join on them), `project:<grantee>/<name>` those of every grant one person
  * holds for one project (they keep one pseudonym per person across its datasets and versions),
  * `grant:<id>` those of a grant whose request names no project.
  */
-export type PseudonymScope = 'person' | 'sample' | `project:${string}` | `grant:${string}`
+export type PseudonymScope =
+  | 'person'
+  | 'sample'
+  | `sample:${string}`
+  | `project:${string}`
+  | `grant:${string}`
+
+/** The scope of one version's sample. */
+export const samplePseudonymScope = (slug: string, version: number): PseudonymScope =>
+  `sample:${slug}/v${version}`
 
 /**
  * The scope of a grant's pseudonyms: the project its request names (case and spacing aside) as

@@ -1,9 +1,12 @@
 import { stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import type { DatasetStore, PublishResult, QualitySummary } from '../catalog/index.js'
+import type { DatasetId, DatasetStore, PublishResult, QualitySummary } from '../catalog/index.js'
 import type { DuckDBConnection, DuckDBInstance, PseudonymKeys } from '../core/index.js'
+import type { SampleColumn } from '../disclosure/index.js'
 import {
   bindHmacKey,
+  samplePseudonymScope,
+  systemAbility,
   quoteIdent,
   quoteLiteral,
   readRows,
@@ -227,15 +230,15 @@ async function publishSample(
   await mkdirFor(pending)
   const outcome = await withConnection(
     () => deps.duckdb.connect(),
-    (conn) =>
+    async (conn) =>
       makeSample(conn, {
         source: join(deps.dataDir, dataLayout.version(slug, publication.version)),
         target: pending,
-        dataset: pipeline.dataset,
+        columns: await sampleColumns(deps.catalog, publication.datasetId),
         key: pipeline.key,
         policy: pipeline.sample ?? { size: 1000 },
         k,
-        sampleKey: deps.pseudonyms.keyOf('sample'),
+        sampleKey: deps.pseudonyms.keyOf(samplePseudonymScope(slug, publication.version)),
       }),
   )
   if (outcome.status === 'refused') {
@@ -252,8 +255,22 @@ async function publishSample(
     path,
     rowCount: outcome.rows,
     k,
-    details: { generalisation: outcome.levels, suppressedRows: outcome.suppressedRows },
+    details: { report: outcome.report },
   })
+}
+
+/** The version's columns as the catalogue labels them now, stewards' reasons and terms included. */
+async function sampleColumns(catalog: DatasetStore, datasetId: DatasetId): Promise<SampleColumn[]> {
+  const dataset = await catalog.findDataset(datasetId, systemAbility())
+  return (dataset?.columns ?? []).map((c) => ({
+    name: c.name,
+    type: c.type,
+    personalData: c.personalData,
+    glossary: (dataset?.glossary[c.name] ?? []).map((t) => t.term),
+    ...(c.personalDataReason
+      ? { decision: { kind: c.personalData, reason: c.personalDataReason } }
+      : {}),
+  }))
 }
 
 /** Measures every assertion of the pipeline over the candidate file. */

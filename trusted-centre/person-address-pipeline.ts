@@ -77,17 +77,11 @@ LEFT JOIN ref_planning_areas area ON area.code = a.planning_area_code`,
   ],
   sample: {
     size: 1000,
-    generalise: {
-      age_band: [
-        "CASE WHEN age_band IN ('0-17', '18-34') THEN '0-34' WHEN age_band IN ('35-49', '50-64') THEN '35-64' ELSE '65+' END",
-      ],
-      residential_status: [
-        "CASE WHEN residential_status IN ('C', 'P') THEN 'resident' ELSE 'non-resident' END",
-      ],
-      postal_code: ["substr(postal_code, 1, 2) || 'xxxx'"],
-      planning_area_code: ['region_code'],
-      planning_area_name: ['region_code'],
+    groups: {
+      residential_status: { resident: ['C', 'P'], 'non-resident': ['N'] },
     },
+    // The dataset's main dimension: kept where k allows.
+    keep: { geography: 'planning area' },
   },
   dataset: {
     slug: 'person-address-pa',

@@ -1,0 +1,283 @@
+/**
+ * The search for the generalisation with the least information loss that makes a table
+ * k-anonymous (and l-diverse on its sensitive columns), allowing a bounded number of rows to be
+ * suppressed: ARX's global recoding over a lattice of one level per hierarchy, here searched
+ * whole (sharing the partition of every prefix of levels between the nodes that have it), or
+ * greedily when the lattice is too large to search whole.
+ */
+
+/** One hierarchy's rows, level by level. */
+export interface EncodedHierarchy {
+  name: string
+  /** Columns it generalises: its loss counts that many times. */
+  width: number
+  /** Level names, finest first. */
+  levels: readonly string[]
+  /** codes[level][row]: the row's generalised value as a small integer. */
+  codes: readonly Int32Array[]
+  /** loss[level][row]: normalised certainty penalty of the row's value at that level, 0 to 1. */
+  loss: readonly Float64Array[]
+  /** A sensitive column: its values must be l-diverse within every class of the others. */
+  sensitive: boolean
+  /** The coarsest level the steward asks to keep, if any (honoured where k allows). */
+  keepAtMost?: number
+}
+
+export interface SearchProblem {
+  rows: number
+  hierarchies: readonly EncodedHierarchy[]
+  k: number
+  /** Distinct sensitive values each class must hold (l of distinct l-diversity). */
+  l: number
+  /** Rows that may be suppressed at most. */
+  maxSuppressed: number
+}
+
+export interface SearchResult {
+  /** The chosen level of each hierarchy. */
+  levels: number[]
+  /** Rows to drop, in row order. */
+  suppressed: number[]
+  /** Normalised certainty penalty of the whole table, suppressed cells counting 1. */
+  loss: number
+  /** Smallest class left; distinct sensitive values in the poorest class (Infinity if none). */
+  k: number
+  l: number
+  /** Whether every hierarchy stayed within what the steward asked to keep. */
+  keptAsAsked: boolean
+  /** Nodes of the lattice, and how many were evaluated. */
+  latticeSize: number
+  evaluated: number
+}
+
+/** Above this many nodes the lattice is searched greedily rather than whole. */
+export const MAX_EXHAUSTIVE_NODES = 60_000
+
+/** The best generalisation, or undefined if even hiding everything fails (too few rows). */
+export function searchLattice(problem: SearchProblem): SearchResult | undefined {
+  // Sensitive hierarchies last, so the partition by all the others is a shared prefix.
+  const order = problem.hierarchies
+    .map((h, i) => ({ h, i }))
+    .sort((a, b) => Number(a.h.sensitive) - Number(b.h.sensitive))
+  const size = order.reduce((n, { h }) => n * h.levels.length, 1)
+  const candidates: Evaluated[] = []
+  let evaluated = 0
+  const consider = (levels: number[], classes?: Int32Array, others?: Int32Array) => {
+    evaluated++
+    const node = evaluate(problem, levels, classes, others)
+    if (node) candidates.push(node)
+    return node
+  }
+  if (size <= MAX_EXHAUSTIVE_NODES) exhaustive(problem, order, consider)
+  else greedy(problem, consider)
+  const kept = candidates.filter((c) => keptAsAsked(problem, c.levels))
+  const best = pickBest(kept.length > 0 ? kept : candidates)
+  if (!best) return undefined
+  return {
+    ...best,
+    keptAsAsked: kept.length > 0 || problem.hierarchies.every((h) => h.keepAtMost === undefined),
+    latticeSize: size,
+    evaluated,
+  }
+}
+
+interface Evaluated {
+  levels: number[]
+  suppressed: number[]
+  loss: number
+  k: number
+  l: number
+}
+
+function pickBest(nodes: readonly Evaluated[]): Evaluated | undefined {
+  let best: Evaluated | undefined
+  for (const node of nodes) {
+    if (
+      !best ||
+      node.loss < best.loss - 1e-12 ||
+      (Math.abs(node.loss - best.loss) <= 1e-12 && node.suppressed.length < best.suppressed.length)
+    )
+      best = node
+  }
+  return best
+}
+
+const keptAsAsked = (problem: SearchProblem, levels: readonly number[]) =>
+  problem.hierarchies.every((h, i) => h.keepAtMost === undefined || (levels[i] ?? 0) <= h.keepAtMost)
+
+/** Every node, depth first, each prefix's partition computed once. */
+function exhaustive(
+  problem: SearchProblem,
+  order: readonly { h: EncodedHierarchy; i: number }[],
+  consider: (levels: number[], classes: Int32Array, others?: Int32Array) => unknown,
+) {
+  const levels = problem.hierarchies.map(() => 0)
+  // With one sensitive hierarchy (last), the classes of all the others are the prefix before it.
+  const sensitive = order.filter(({ h }) => h.sensitive).length
+  let others: Int32Array | undefined
+  const walk = (depth: number, classes: Int32Array) => {
+    if (sensitive === 1 && depth === order.length - 1) others = classes
+    if (depth === order.length) {
+      consider([...levels], classes, sensitive === 1 ? others : undefined)
+      return
+    }
+    const { h, i } = order[depth] as { h: EncodedHierarchy; i: number }
+    for (let level = 0; level < h.levels.length; level++) {
+      levels[i] = level
+      walk(depth + 1, refine(classes, h.codes[level] as Int32Array))
+    }
+    levels[i] = 0
+  }
+  walk(0, new Int32Array(problem.rows))
+}
+
+/**
+ * From the top of the lattice's bottom: raise, one level at a time, the hierarchy whose raise
+ * suppresses the fewest rows for the loss it adds, until a node needs no more suppression than
+ * allowed; then try lowering each hierarchy again while that still holds.
+ */
+function greedy(
+  problem: SearchProblem,
+  consider: (levels: number[]) => Evaluated | undefined,
+) {
+  const levels = problem.hierarchies.map(() => 0)
+  const top = problem.hierarchies.map((h) => h.levels.length - 1)
+  while (!consider([...levels]) && levels.some((l, i) => l < (top[i] ?? 0))) {
+    let best: { i: number; score: number } | undefined
+    problem.hierarchies.forEach((_, i) => {
+      if ((levels[i] ?? 0) >= (top[i] ?? 0)) return
+      const next = [...levels]
+      next[i] = (next[i] ?? 0) + 1
+      const rare = rareRows(problem, next)
+      const loss = tableLoss(problem, next, [])
+      const score = rare + loss * problem.rows
+      if (!best || score < best.score) best = { i, score }
+    })
+    if (!best) break
+    levels[best.i] = (levels[best.i] ?? 0) + 1
+  }
+  for (let i = 0; i < levels.length; i++) {
+    while ((levels[i] ?? 0) > 0) {
+      const lower = [...levels]
+      lower[i] = (lower[i] ?? 0) - 1
+      if (!consider(lower)) break
+      levels[i] = lower[i] ?? 0
+    }
+  }
+}
+
+/** Classes split further by one more hierarchy's codes, renumbered from 0. */
+function refine(classes: Int32Array, codes: Int32Array): Int32Array {
+  const next = new Int32Array(classes.length)
+  const ids = new Map<number, number>()
+  for (let row = 0; row < classes.length; row++) {
+    const key = (classes[row] as number) * 1_048_576 + (codes[row] as number)
+    let id = ids.get(key)
+    if (id === undefined) {
+      id = ids.size
+      ids.set(key, id)
+    }
+    next[row] = id
+  }
+  return next
+}
+
+function partition(problem: SearchProblem, levels: readonly number[], skip?: number): Int32Array {
+  let classes: Int32Array = new Int32Array(problem.rows)
+  problem.hierarchies.forEach((h, i) => {
+    if (i !== skip) classes = refine(classes, h.codes[levels[i] ?? 0] as Int32Array)
+  })
+  return classes
+}
+
+function sizesOf(classes: Int32Array): Int32Array {
+  let max = 0
+  for (const c of classes) if (c > max) max = c
+  const sizes = new Int32Array(max + 1)
+  for (const c of classes) sizes[c] = (sizes[c] as number) + 1
+  return sizes
+}
+
+function rareRows(problem: SearchProblem, levels: readonly number[]): number {
+  const classes = partition(problem, levels)
+  const sizes = sizesOf(classes)
+  let rare = 0
+  for (const c of classes) if ((sizes[c] as number) < problem.k) rare++
+  return rare
+}
+
+/**
+ * A node's outcome: rows in classes below k suppressed, then rows in classes whose sensitive
+ * values are not l-diverse; undefined if that is more than may be suppressed.
+ */
+function evaluate(
+  problem: SearchProblem,
+  levels: readonly number[],
+  classes = partition(problem, levels),
+  othersOfTheSensitive?: Int32Array,
+): Evaluated | undefined {
+  const dropped = new Uint8Array(problem.rows)
+  const sizes = sizesOf(classes)
+  let suppressed = 0
+  for (let row = 0; row < problem.rows; row++)
+    if ((sizes[classes[row] as number] as number) < problem.k) {
+      dropped[row] = 1
+      suppressed++
+    }
+  if (suppressed > problem.maxSuppressed) return undefined
+  let minL = Number.POSITIVE_INFINITY
+  for (const [s, h] of problem.hierarchies.entries()) {
+    const level = levels[s] ?? 0
+    if (!h.sensitive || level === h.levels.length - 1) continue
+    const others = othersOfTheSensitive ?? partition(problem, levels, s)
+    const values = h.codes[level] as Int32Array
+    const distinct = new Map<number, Set<number>>()
+    for (let row = 0; row < problem.rows; row++) {
+      if (dropped[row]) continue
+      const seen = distinct.get(others[row] as number) ?? new Set<number>()
+      seen.add(values[row] as number)
+      distinct.set(others[row] as number, seen)
+    }
+    for (let row = 0; row < problem.rows; row++) {
+      if (dropped[row]) continue
+      if ((distinct.get(others[row] as number)?.size ?? 0) < problem.l) {
+        dropped[row] = 1
+        suppressed++
+      }
+    }
+    if (suppressed > problem.maxSuppressed) return undefined
+    for (const seen of distinct.values()) if (seen.size >= problem.l) minL = Math.min(minL, seen.size)
+  }
+  const kept = sizesOf(classes.filter((_, row) => !dropped[row]))
+  let minK = Number.POSITIVE_INFINITY
+  for (const size of kept) if (size > 0) minK = Math.min(minK, size)
+  const suppressedRows: number[] = []
+  dropped.forEach((d, row) => {
+    if (d) suppressedRows.push(row)
+  })
+  return {
+    levels: [...levels],
+    suppressed: suppressedRows,
+    loss: tableLoss(problem, levels, suppressedRows),
+    k: minK,
+    l: minL,
+  }
+}
+
+/** Mean loss over every generalised cell; a suppressed row's cells each lose everything. */
+function tableLoss(
+  problem: SearchProblem,
+  levels: readonly number[],
+  suppressed: readonly number[],
+): number {
+  const width = problem.hierarchies.reduce((n, h) => n + h.width, 0)
+  if (width === 0 || problem.rows === 0) return 0
+  const gone = new Uint8Array(problem.rows)
+  for (const row of suppressed) gone[row] = 1
+  let total = suppressed.length * width
+  problem.hierarchies.forEach((h, i) => {
+    const loss = h.loss[levels[i] ?? 0] as Float64Array
+    for (let row = 0; row < problem.rows; row++) if (!gone[row]) total += (loss[row] as number) * h.width
+  })
+  return total / (width * problem.rows)
+}
