@@ -115,12 +115,14 @@ export const catalogRoutes = (deps: CatalogRouteDeps) => {
       const caller = c.get('caller')
       const dataset = await find(parseDatasetKey(c.req.param('id')), ability)
       const actor = actorOf(caller)
-      const changes = await deps.store.editMetadata(
-        dataset,
-        c.req.valid('json'),
-        actor,
-        ability,
-        deps.now(),
+      const patch = c.req.valid('json')
+      const changes = await deps.store.editMetadata(dataset, patch, actor, ability, deps.now())
+      // A relabelled column changes what samples show: who did it and why stays in the audit.
+      const labels = (patch.columns ?? []).flatMap((column) =>
+        column.personalData &&
+        changes.some((ch) => ch.field === `columns.${column.name}.personalData`)
+          ? [{ column: column.name, ...column.personalData }]
+          : [],
       )
       if (changes.length > 0) {
         await deps.audit.append(
@@ -129,7 +131,10 @@ export const catalogRoutes = (deps: CatalogRouteDeps) => {
             action: 'dataset.update',
             outcome: 'succeeded',
             subject: { type: 'Dataset', id: dataset.id },
-            details: { fields: changes.map((ch) => ch.field) },
+            details: {
+              fields: changes.map((ch) => ch.field),
+              ...(labels.length > 0 ? { personalData: labels } : {}),
+            },
             requestId: c.get('requestId'),
           },
           deps.now(),

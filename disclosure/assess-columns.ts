@@ -53,12 +53,19 @@ export interface ColumnAssessment {
 const QUASI_NAMES: readonly [RegExp, string][] = [
   [/postal|address|street|block|unit|planning_area|region|district|sector|geo|lat|lon/, 'a place'],
   [/(^|_)(age|dob|birth|born)/, 'an age or birth date'],
-  [/(^|_)(sex|gender|race|ethnic|nationality|citizenship|religion|marital|residential)/, 'a demographic trait'],
-  [/occupation|employer|agency|ministry|school|institution|ssic|industry/, 'where a person works or is served'],
+  [
+    /(^|_)(sex|gender|race|ethnic|nationality|citizenship|religion|marital|residential)/,
+    'a demographic trait',
+  ],
+  [
+    /occupation|employer|agency|ministry|school|institution|ssic|industry/,
+    'where a person works or is served',
+  ],
   [/(^|_)(year|date|day|month)|_on$|_at$/, 'a date'],
 ]
 /** Names of numbers that are codes or times, not quantities. */
-const NOT_A_MEASURE = /year|age|code|(^|_)id$|key|rating|score|grade|level|rank|class|type|status|flag|month|day/
+const NOT_A_MEASURE =
+  /year|age|code|(^|_)id$|key|rating|score|grade|level|rank|class|type|status|flag|month|day/
 
 /** Distinct values above which a number is a quantity rather than a category. */
 const MEASURE_MIN_DISTINCT = 20
@@ -145,7 +152,9 @@ function decided(column: ColumnFacts, decision: StewardDecision): ColumnAssessme
 function riskReasons(column: ColumnFacts, named: string | undefined, k: number): string[] {
   const reasons: string[] = []
   if (named) reasons.push(`its name says it is ${named}`)
-  const terms = (column.glossary ?? []).filter((t) => QUASI_NAMES.some(([p]) => p.test(t.toLowerCase().replaceAll(' ', '_'))))
+  const terms = (column.glossary ?? []).filter((t) =>
+    QUASI_NAMES.some(([p]) => p.test(t.toLowerCase().replaceAll(' ', '_'))),
+  )
   if (terms.length > 0) reasons.push(`its glossary terms (${terms.join(', ')}) describe people`)
   if (/^(DATE|TIMESTAMP)/i.test(column.type) && !named) reasons.push('it holds dates')
   if (column.stats.rareRows > 0)

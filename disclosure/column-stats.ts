@@ -17,7 +17,11 @@ export async function columnStats(
       `SELECT count(*) AS "distinct", coalesce(sum(n) FILTER (WHERE n < ${k}), 0) AS rare
        FROM (SELECT count(*) AS n FROM ${source} GROUP BY ${quoteIdent(column)})`,
     )
-    stats.set(column, { rows, distinct: Number(row?.distinct ?? 0), rareRows: Number(row?.rare ?? 0) })
+    stats.set(column, {
+      rows,
+      distinct: Number(row?.distinct ?? 0),
+      rareRows: Number(row?.rare ?? 0),
+    })
   }
   return stats
 }

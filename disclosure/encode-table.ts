@@ -73,7 +73,7 @@ export async function encodeTable(
 }
 
 /** Each row's penalty: how many of the column's values its generalised value could stand for. */
-function certaintyPenalty(
+export function certaintyPenalty(
   originals: readonly (string | null)[],
   generalised: readonly (string | null)[],
 ): number[] {

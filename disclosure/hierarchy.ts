@@ -38,11 +38,7 @@ export const GEOGRAPHY_LEVELS = [
 const GEOGRAPHY_COLUMNS: readonly string[] = GEOGRAPHY_LEVELS.flatMap((l) => l.shows)
 
 /** Coarser age bands, by where they are cut (the schema's own bands come first). */
-export const WIDER_AGE_CUTS: readonly (readonly number[])[] = [
-  [18, 35, 50, 65],
-  [35, 65],
-  [65],
-]
+export const WIDER_AGE_CUTS: readonly (readonly number[])[] = [[18, 35, 50, 65], [35, 65], [65]]
 
 /** Categorical groups a pipeline declares, per column: group name → the values it holds. */
 export type CategoryGroups = Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>
@@ -119,7 +115,13 @@ function columnHierarchy(column: HierarchyColumn, groups?: CategoryGroups[string
     ])
   if (isNumeric(type) && /(^|_)age$/.test(name))
     return ladder([
-      ['5-year bands', bandSql(id, [...Array(20)].map((_, i) => (i + 1) * 5))],
+      [
+        '5-year bands',
+        bandSql(
+          id,
+          [...Array(20)].map((_, i) => (i + 1) * 5),
+        ),
+      ],
       ...WIDER_AGE_CUTS.map((cuts): [string, string] => [bandsName(cuts), bandSql(id, cuts)]),
     ])
   if (isNumeric(type) && /year/.test(name))
@@ -143,7 +145,10 @@ export const isNumeric = (type: string) =>
 
 const groupSql = (id: string, groups: Readonly<Record<string, readonly string[]>>) =>
   `CASE ${Object.entries(groups)
-    .map(([group, values]) => `WHEN ${id}::VARCHAR IN (${values.map(quoteLiteral).join(', ')}) THEN ${quoteLiteral(group)}`)
+    .map(
+      ([group, values]) =>
+        `WHEN ${id}::VARCHAR IN (${values.map(quoteLiteral).join(', ')}) THEN ${quoteLiteral(group)}`,
+    )
     .join(' ')} ELSE ${hidden} END`
 
 /** Bands such as '0-17', '18-34' and '65+': their lower bounds. */

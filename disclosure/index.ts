@@ -9,6 +9,7 @@ export {
   type Treatment,
 } from './assess-columns.js'
 export { columnStats } from './column-stats.js'
+export { certaintyPenalty } from './encode-table.js'
 export { type CategoryGroups, GEOGRAPHY_LEVELS, HIDDEN, hierarchiesFor } from './hierarchy.js'
 export { searchLattice } from './lattice-search.js'
 export { planSample, type SampleColumn, type SamplePlan } from './plan-sample.js'

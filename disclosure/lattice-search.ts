@@ -103,7 +103,9 @@ function pickBest(nodes: readonly Evaluated[]): Evaluated | undefined {
 }
 
 const keptAsAsked = (problem: SearchProblem, levels: readonly number[]) =>
-  problem.hierarchies.every((h, i) => h.keepAtMost === undefined || (levels[i] ?? 0) <= h.keepAtMost)
+  problem.hierarchies.every(
+    (h, i) => h.keepAtMost === undefined || (levels[i] ?? 0) <= h.keepAtMost,
+  )
 
 /** Every node, depth first, each prefix's partition computed once. */
 function exhaustive(
@@ -136,10 +138,7 @@ function exhaustive(
  * suppresses the fewest rows for the loss it adds, until a node needs no more suppression than
  * allowed; then try lowering each hierarchy again while that still holds.
  */
-function greedy(
-  problem: SearchProblem,
-  consider: (levels: number[]) => Evaluated | undefined,
-) {
+function greedy(problem: SearchProblem, consider: (levels: number[]) => Evaluated | undefined) {
   const levels = problem.hierarchies.map(() => 0)
   const top = problem.hierarchies.map((h) => h.levels.length - 1)
   while (!consider([...levels]) && levels.some((l, i) => l < (top[i] ?? 0))) {
@@ -246,7 +245,8 @@ function evaluate(
       }
     }
     if (suppressed > problem.maxSuppressed) return undefined
-    for (const seen of distinct.values()) if (seen.size >= problem.l) minL = Math.min(minL, seen.size)
+    for (const seen of distinct.values())
+      if (seen.size >= problem.l) minL = Math.min(minL, seen.size)
   }
   const kept = sizesOf(classes.filter((_, row) => !dropped[row]))
   let minK = Number.POSITIVE_INFINITY
@@ -277,7 +277,8 @@ function tableLoss(
   let total = suppressed.length * width
   problem.hierarchies.forEach((h, i) => {
     const loss = h.loss[levels[i] ?? 0] as Float64Array
-    for (let row = 0; row < problem.rows; row++) if (!gone[row]) total += (loss[row] as number) * h.width
+    for (let row = 0; row < problem.rows; row++)
+      if (!gone[row]) total += (loss[row] as number) * h.width
   })
   return total / (width * problem.rows)
 }

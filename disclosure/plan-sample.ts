@@ -1,9 +1,9 @@
 import { type DuckDBConnection, pseudonymSql, quoteIdent } from '../core/index.js'
 import {
+  assessColumn,
   type ColumnAssessment,
   type ColumnFacts,
   type ColumnStats,
-  assessColumn,
   type PersonalKind,
   type StewardDecision,
 } from './assess-columns.js'
@@ -58,9 +58,7 @@ export async function planSample(
   table: string,
   options: SamplePlanOptions,
 ): Promise<SamplePlan> {
-  const assessments = options.columns.map((c) =>
-    assessColumn(factsOf(c, options.stats), options.k),
-  )
+  const assessments = options.columns.map((c) => assessColumn(factsOf(c, options.stats), options.k))
   const treated = new Map(assessments.map((a) => [a.name, a.treatment]))
   const generalisable = options.columns.filter((c) => {
     const t = treated.get(c.name)
@@ -74,11 +72,19 @@ export async function planSample(
     })),
   )
   const hierarchies = hierarchiesFor(shaped, options.groups)
-  const sensitive = new Set(generalisable.filter((c) => treated.get(c.name) === 'sensitive').map((c) => c.name))
+  const sensitive = new Set(
+    generalisable.filter((c) => treated.get(c.name) === 'sensitive').map((c) => c.name),
+  )
   const keep = options.keep ?? {}
   const { rows, encoded } = await encodeTable(conn, table, hierarchies, { sensitive, keep })
   const maxSuppressed = Math.floor(rows * options.maxSuppressedShare)
-  const found = searchLattice({ rows, hierarchies: encoded, k: options.k, l: options.l, maxSuppressed })
+  const found = searchLattice({
+    rows,
+    hierarchies: encoded,
+    k: options.k,
+    l: options.l,
+    maxSuppressed,
+  })
   if (!found)
     return {
       status: 'refused',
@@ -87,7 +93,8 @@ export async function planSample(
     }
   const levelOf = new Map<string, { hierarchy: Hierarchy; level: number }>()
   hierarchies.forEach((hierarchy, i) => {
-    for (const column of hierarchy.columns) levelOf.set(column, { hierarchy, level: found.levels[i] ?? 0 })
+    for (const column of hierarchy.columns)
+      levelOf.set(column, { hierarchy, level: found.levels[i] ?? 0 })
   })
   const select = options.columns.map((c) => {
     const id = quoteIdent(c.name)

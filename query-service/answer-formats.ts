@@ -2,8 +2,11 @@
 export const QUERY_FORMATS = ['json', 'csv', 'ndjson', 'arrow', 'parquet'] as const
 export type QueryFormat = (typeof QUERY_FORMATS)[number]
 
-/** The formats a dataset version can be downloaded in (`json` is NDJSON, one object a line). */
-export const EXTRACT_FORMATS = ['csv', 'parquet', 'arrow', 'json'] as const
+/**
+ * The formats a dataset version can be downloaded in (`json` is NDJSON, one object a line;
+ * `zip`, for samples, is CSV beside the sample's report).
+ */
+export const EXTRACT_FORMATS = ['csv', 'parquet', 'arrow', 'json', 'zip'] as const
 export type ExtractFormat = (typeof EXTRACT_FORMATS)[number]
 
 /** The formats of a file answer: written whole by a worker, streamed while it is written. */
@@ -31,7 +34,7 @@ export const FILE_FORMATS: Record<FileFormat, { media: string; extension: string
 
 /** The file format an extract format is written in. */
 export const fileFormatOf = (format: ExtractFormat): FileFormat =>
-  format === 'json' ? 'ndjson' : format
+  format === 'json' ? 'ndjson' : format === 'zip' ? 'csv' : format
 
 /** SQL text as a quoted string literal (paths in COPY and read_parquet). */
 export function sqlString(text: string): string {

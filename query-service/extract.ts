@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import type { Entitlement } from '../catalog/index.js'
-import { NotFoundError } from '../core/index.js'
+import { InvalidInputError, NotFoundError } from '../core/index.js'
 import { AnswerTooLargeError, streamAnswerFile } from './answer-file.js'
 import {
   EXTRACT_FORMATS,
@@ -17,6 +17,7 @@ import { observeStream } from './observed-stream.js'
 import type { Projections } from './projections.js'
 import type { QueryLimits } from './query-limits.js'
 import type { QueryWorkers } from './query-workers.js'
+import { sampleBundle } from './sample-bundle.js'
 
 export { EXTRACT_FORMATS, type ExtractFormat }
 
@@ -84,10 +85,15 @@ export async function openExtract(
     throw new NotFoundError(
       `No ${entitlement.scope === 'sample' ? 'sample' : 'version'} ${request.version} of '${entitlement.dataset.slug}' for you: ${entitlement.files.map((f) => `v${f.version}`).join(', ') || 'none'} available`,
     )
+  if (request.format === 'zip' && entitlement.scope !== 'sample')
+    throw new InvalidInputError(
+      'format: zip bundles a sample with its report; a full extract comes as csv, parquet, arrow or json',
+    )
   const [view] = viewsOf([entitlement])
   if (!view) throw new NotFoundError(`No file of '${entitlement.dataset.slug}' for you`)
   const format = fileFormatOf(request.format)
-  const fileName = `${entitlement.dataset.slug}-v${request.version}${entitlement.scope === 'sample' ? '-sample' : ''}.${FILE_FORMATS[format].extension}`
+  const baseName = `${entitlement.dataset.slug}-v${request.version}${entitlement.scope === 'sample' ? '-sample' : ''}`
+  const fileName = `${baseName}.${request.format === 'zip' ? 'zip' : FILE_FORMATS[format].extension}`
   const release = await deps.acquire()
   try {
     const file = await deps.projections.file(view, request.version)
@@ -113,8 +119,15 @@ export async function openExtract(
     })
     return {
       fileName,
-      contentType: FILE_FORMATS[format].media,
-      body: streamed.body,
+      contentType: request.format === 'zip' ? 'application/zip' : FILE_FORMATS[format].media,
+      body:
+        request.format === 'zip'
+          ? sampleBundle(
+              streamed.body,
+              { data: `${baseName}.csv`, dataset: entitlement.dataset.title },
+              await deps.projections.sampleReport(file),
+            )
+          : streamed.body,
       done,
       grantIds: entitlement.grantId ? [entitlement.grantId] : [],
     }

@@ -13,6 +13,7 @@ import {
   quoteLiteral,
   withConnection,
 } from '../core/index.js'
+import type { SampleReport } from '../disclosure/index.js'
 import type { CallerView } from './caller-views.js'
 
 /** Under the data directory: one folder per grant (`grant-<id>`), and `open` for open data. */
@@ -152,6 +153,20 @@ export function createProjections(options: {
       }
       await pending
       return target
+    },
+
+    /** The report a sample's file carries in its footer, if it has one. */
+    async sampleReport(file: string): Promise<SampleReport | undefined> {
+      return withConnection(
+        () => options.engine.connect(),
+        async (connection) => {
+          const reader = await connection.runAndReadAll(
+            `SELECT decode(value) FROM parquet_kv_metadata(${quoteLiteral(file)}) WHERE decode(key) = 'sample_report'`,
+          )
+          const text = reader.getRows()[0]?.[0]
+          return typeof text === 'string' ? (JSON.parse(text) as SampleReport) : undefined
+        },
+      )
     },
 
     /** Rows in a projection (or any Parquet file), from its footer. */

@@ -83,7 +83,9 @@ export const extractQuery = z.strictObject({
   format: z
     .enum(EXTRACT_FORMATS)
     .default('csv')
-    .describe('csv, parquet, arrow (IPC stream) or json (NDJSON)'),
+    .describe(
+      'csv, parquet, arrow (IPC stream), json (NDJSON), or zip (a sample only: CSV with its de-identification report)',
+    ),
 })
 
 /**

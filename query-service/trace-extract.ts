@@ -9,6 +9,7 @@ import {
   pseudonymSql,
   quoteIdent,
   quoteLiteral,
+  samplePseudonymScope,
   withConnection,
 } from '../core/index.js'
 
@@ -63,7 +64,8 @@ export async function traceExtract(
           const grants = deps.grants.filter(
             (g) => g.dataset.id === dataset.id && !g.inClear.includes(identifier),
           )
-          for (const scope of new Set<PseudonymScope>(['sample', ...grants.map(scopeOf)])) {
+          const scopes = ['sample' as const, ...sampleScopes(dataset), ...grants.map(scopeOf)]
+          for (const scope of new Set<PseudonymScope>(scopes)) {
             const matched = await countMade(instance, deps, dataset, identifier, scope, sampled)
             if (matched > 0)
               matches.push({
@@ -114,6 +116,13 @@ async function countMade(
     },
   )
 }
+
+/** Each published version's sample key (a sample masks with a key of its own). */
+const sampleScopes = (dataset: DatasetOnRecord) =>
+  dataset.files.flatMap((file) => {
+    const version = /v(\d+)\.parquet$/.exec(file)?.[1]
+    return version ? [samplePseudonymScope(dataset.slug, Number(version))] : []
+  })
 
 const scopeOf = (grant: GrantOnRecord) =>
   grantPseudonymScope({ id: grant.id, granteeId: grant.grantee.id, project: grant.project })

@@ -290,10 +290,12 @@ function formatTrace(file: string, trace: ExtractTrace): string {
     const grant = m.grants[0]
     const whose =
       m.scope === 'sample'
-        ? 'a de-identified sample (open to anyone who may discover the dataset)'
-        : m.scope.startsWith('project:')
-          ? `project ${q(grant?.project ?? '')} of ${q(grant?.grantee.username ?? '')}`
-          : `grant ${m.scope.slice('grant:'.length)} (its request named no project)`
+        ? 'open data or a sample made before samples had keys of their own'
+        : m.scope.startsWith('sample:')
+          ? `the de-identified sample of ${m.scope.slice('sample:'.length)} (open to anyone who may discover the dataset)`
+          : m.scope.startsWith('project:')
+            ? `project ${q(grant?.project ?? '')} of ${q(grant?.grantee.username ?? '')}`
+            : `grant ${m.scope.slice('grant:'.length)} (its request named no project)`
     const share = m.matched === m.sampled ? 'all' : `${m.matched} of ${m.sampled}`
     lines.push(
       `Made for ${whose}: ${share} pseudonyms of ${q(m.column)} are ${m.dataset}.${m.identifier} under its key`,

@@ -158,9 +158,9 @@ describe('pseudonyms per project', () => {
     expect(
       sampleTrace.matches.map((m) => [m.column, m.scope, m.matched, m.grants.length]).sort(),
     ).toEqual([
-      ['address_source_record', 'sample', 200, 0],
-      ['person_key', 'sample', 200, 0],
-      ['person_source', 'sample', 200, 0],
+      ['address_source_record', 'sample:person-address-pa/v1', 200, 0],
+      ['person_key', 'sample:person-address-pa/v1', 200, 0],
+      ['person_source', 'sample:person-address-pa/v1', 200, 0],
     ])
   })
 
@@ -190,7 +190,7 @@ describe('pseudonyms per project', () => {
     )
     expect((await scopesOf(mixed)).map(([, scope]) => scope).sort()).toEqual([
       'project:u/road safety',
-      'sample',
+      'sample:person-address-pa/v1',
     ])
     // The portal's own JSON answer, and an Arrow IPC file (as pyarrow writes them).
     const answer = await app.request('/api/query', {

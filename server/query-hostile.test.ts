@@ -70,7 +70,12 @@ describe('hostile queries through the API', () => {
       if (sex === 'M') men++
     }
     truth.closeSync()
-    for (const scope of ['person', 'sample', 'project:polyclinic capacity'] as const) {
+    for (const scope of [
+      'person',
+      'sample',
+      'sample:person-address-pa/v1',
+      'project:polyclinic capacity',
+    ] as const) {
       const key = runtime.pseudonyms.keyOf(scope)
       secrets.push(key.toString('hex'), key.toString('base64'))
     }

@@ -2,17 +2,17 @@ import { stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { DatasetId, DatasetStore, PublishResult, QualitySummary } from '../catalog/index.js'
 import type { DuckDBConnection, DuckDBInstance, PseudonymKeys } from '../core/index.js'
-import type { SampleColumn } from '../disclosure/index.js'
 import {
   bindHmacKey,
-  samplePseudonymScope,
-  systemAbility,
   quoteIdent,
   quoteLiteral,
   readRows,
+  samplePseudonymScope,
   sha256File,
+  systemAbility,
   withConnection,
 } from '../core/index.js'
+import type { SampleColumn } from '../disclosure/index.js'
 import { dataLayout } from './data-layout.js'
 import { mkdirFor, moveIntoPlace, removeIfPresent } from './files.js'
 import { makeSample } from './make-sample.js'

@@ -1,3 +1,5 @@
+import type { DuckDBConnection } from '../core/index.js'
+import { bindHmacKey, quoteIdent, quoteLiteral, readRows } from '../core/index.js'
 import {
   type CategoryGroups,
   columnStats,
@@ -5,8 +7,6 @@ import {
   type SampleColumn,
   type SampleReport,
 } from '../disclosure/index.js'
-import type { DuckDBConnection } from '../core/index.js'
-import { bindHmacKey, quoteIdent, quoteLiteral, readRows } from '../core/index.js'
 
 /** How a pipeline's samples are drawn and de-identified. */
 export interface SamplePolicy {
@@ -78,7 +78,8 @@ export async function makeSample(
     maskKey: 'sample_key',
   })
   if (plan.status === 'refused') return { status: 'refused', k, reason: plan.reason }
-  const dropped = plan.suppressed.length > 0 ? `WHERE __row NOT IN (${plan.suppressed.join(', ')})` : ''
+  const dropped =
+    plan.suppressed.length > 0 ? `WHERE __row NOT IN (${plan.suppressed.join(', ')})` : ''
   await conn.run(
     `COPY (SELECT ${plan.select.join(', ')} FROM sample_base ${dropped} ORDER BY __row)
      TO ${quoteLiteral(options.target)}

@@ -17,6 +17,7 @@ import {
   systemAbility,
   withConnection,
 } from '../core/index.js'
+import type { SampleReport } from '../disclosure/index.js'
 import {
   DEFECT_TREATMENTS,
   type FixtureManifest,
@@ -289,9 +290,20 @@ describe.each(TEST_BACKENDS)('trusted centre on %s', (backend) => {
         ? dataset.currentVersion.sample.rowCount
         : -1,
     )
+    // Every column but masked identifiers and measures is in the k-check, whatever its label.
+    const sample = dataset?.currentVersion?.sample
+    const report = (sample?.status === 'published' ? sample.details.report : undefined) as
+      | SampleReport
+      | undefined
     const quasi =
-      dataset?.columns.filter((c) => c.personalData === 'quasi-identifier').map((c) => c.name) ?? []
-    expect(quasi.length).toBeGreaterThan(3)
+      report?.columns
+        .filter((c) => c.treatment === 'quasi-identifier' || c.treatment === 'sensitive')
+        .map((c) => c.name) ?? []
+    expect(quasi).toContain('region_code')
+    expect(quasi.length).toBeGreaterThan(10)
+    // The dataset's main dimension is kept, as its pipeline asks.
+    expect(report?.hierarchies.find((h) => h.name === 'geography')?.level).toBe('planning area')
+    expect(report?.suppressedRows).toBeLessThanOrEqual(50)
     const [rarest] = await withConnection(
       () => duckdb.connect(),
       (conn) =>
@@ -310,7 +322,7 @@ describe.each(TEST_BACKENDS)('trusted centre on %s', (backend) => {
     const mask = (value: unknown) =>
       value === null
         ? null
-        : `masked-${hmacHex(pseudonyms.keyOf('sample'), String(value)).slice(0, 16)}`
+        : `masked-${hmacHex(pseudonyms.keyOf('sample:person-address-pa/v1'), String(value)).slice(0, 16)}`
     const version = await parquetRows<Record<string, unknown>>('tc/person-address-pa/v1.parquet')
     const byMaskedKey = new Map(version.map((row) => [mask(row.person_key), row]))
     for (const row of rows) {
