@@ -304,6 +304,35 @@ describe('the portal', () => {
     ).toBeTruthy()
     expect(screen.getByText('De-identified sample:')).toBeTruthy()
     expect(screen.queryByText('Full data (your grant):')).toBeNull()
+    const downloads = screen.getByRole('group', { name: /^De-identified sample/ })
+    expect(
+      within(downloads)
+        .getAllByRole('link')
+        .map((a) => a.textContent),
+    ).toEqual([
+      'CSV',
+      'Parquet',
+      'Arrow',
+      'NDJSON',
+      'Sample with its report (zip)',
+      'Open in the workbench',
+    ])
+    expect(
+      within(downloads)
+        .getByRole('link', { name: 'Sample with its report (zip)' })
+        .getAttribute('href'),
+    ).toMatch(/^\/api\/datasets\/person-address-pa\/versions\/\d+\/sample\?format=zip$/)
+    // The sample explains itself beside its rows: why a value reads * or is coarser.
+    const report = screen.getByRole('region', { name: 'How this sample was de-identified' })
+    expect(within(report).getByText('k reached')).toBeTruthy()
+    const shown = within(report).getByRole('table', {
+      name: 'How each column is shown in the sample',
+    })
+    const row = (column: string) =>
+      within(shown).getByRole('rowheader', { name: column }).closest('tr') as HTMLElement
+    expect(
+      within(row('person_key')).getByText('masked: a pseudonym that holds within this sample only'),
+    ).toBeTruthy()
     cleanup()
     renderAt('/datasets/postal-geocode-reference')
     const csv = await screen.findAllByRole('link', { name: 'CSV' })
@@ -503,6 +532,11 @@ describe('the portal', () => {
     const user = userEvent.setup()
     renderAt('/sign-in?returnTo=%2Fdatasets%2Fperson-address-pa')
     await user.click(await screen.findByRole('button', { name: /^steward\.dos/ }))
+    // What the sample's data suggests of the labels is for the owning agency's stewards.
+    const suggested = await screen.findByRole('region', { name: 'Suggested labels' })
+    expect(
+      within(suggested).getByRole('button', { name: 'Accept Quasi-identifier for region_code' }),
+    ).toBeTruthy()
     await user.click(await screen.findByRole('button', { name: 'Edit metadata' }))
     const form = screen.getByRole('form', { name: 'Edit metadata' })
     const description = within(form).getByLabelText('Description')
@@ -530,6 +564,28 @@ describe('the portal', () => {
       ).getByText('Resident'),
     ).toBeTruthy()
     expect(screen.getByText('Government internal use only')).toBeTruthy()
+    // A label a steward gave with a reason is shown with it.
+    const labelled = await app.request('/api/datasets/person-address-pa', {
+      method: 'PATCH',
+      headers: { ...(await signInAs(app, 'steward.dos')), 'content-type': 'application/json' },
+      body: JSON.stringify({
+        columns: [
+          {
+            name: 'sex',
+            personalData: { kind: 'quasi-identifier', reason: 'Sex narrows down who a row is' },
+          },
+        ],
+      }),
+    })
+    expect(labelled.status).toBe(200)
+    cleanup()
+    renderAt('/datasets/person-address-pa')
+    const schema = await screen.findByRole('table', { name: /columns of the current version$/ })
+    expect(
+      within(within(schema).getByRole('row', { name: /^sex/ })).getByText(
+        'labelled by a steward: Sex narrows down who a row is',
+      ),
+    ).toBeTruthy()
     expect(
       within(
         within(screen.getByRole('table', { name: /columns of the current version$/ })).getByRole(
@@ -552,6 +608,7 @@ describe('the portal', () => {
       }),
     ).toBeTruthy()
     expect(screen.queryByRole('button', { name: 'Edit metadata' })).toBeNull()
+    expect(screen.queryByRole('region', { name: 'Suggested labels' })).toBeNull()
   })
 
   it('has a page for addresses that lead nowhere', async () => {

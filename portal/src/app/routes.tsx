@@ -90,7 +90,9 @@ export const routes: RouteObject[] = [
             <DatasetPage
               requestForm={(dataset, onDone) => <RequestForm dataset={dataset} onDone={onDone} />}
               holders={(slug) => <DatasetAccess slug={slug} />}
-              data={(slug) => <DatasetData slug={slug} />}
+              data={(slug, explainSample) => (
+                <DatasetData slug={slug} explainSample={explainSample} />
+              )}
               lineage={(slug) => <DatasetLineage slug={slug} />}
             />
           )

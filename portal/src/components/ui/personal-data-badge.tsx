@@ -11,6 +11,11 @@ const LABELS: Record<Kind, string> = {
   none: 'Not personal',
 }
 
+/** A personal-data kind in words: 'Quasi-identifier', 'Not personal'. */
+export function personalDataLabel(kind: Kind): string {
+  return LABELS[kind]
+}
+
 /** Dark on the badge's pale tint (at least 4.5:1), by risk; the words carry the meaning too. */
 const COLOURS: Record<Kind, string> = {
   'direct-identifier': '#9b1c1c',
@@ -30,7 +35,7 @@ export function PersonalDataBadge({ kind }: { kind: Kind }) {
       size="sm"
       styles={{ root: { overflow: 'visible' }, label: { overflow: 'visible' } }}
     >
-      {LABELS[kind]}
+      {personalDataLabel(kind)}
     </Badge>
   )
 }

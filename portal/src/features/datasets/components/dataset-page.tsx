@@ -22,7 +22,9 @@ import { formatBytes, formatCount, formatDateTime } from '../../../lib/format.js
 import { useMe } from '../../../lib/use-me.js'
 import { type DatasetDetail, useDataset } from '../api/use-datasets.js'
 import { DatasetEditor } from './dataset-editor.js'
+import { LabelSuggestions } from './label-suggestions.js'
 import { QualityNote } from './quality-note.js'
+import { SampleReportPanel } from './sample-report-panel.js'
 
 /** What other features add to a dataset page; app/ composes them (features never import each other). */
 export interface DatasetPageSlots {
@@ -30,8 +32,11 @@ export interface DatasetPageSlots {
   requestForm: (dataset: DatasetDetail, onDone: () => void) => ReactNode
   /** For the owning agency's stewards: who holds access. */
   holders: (slug: string) => ReactNode
-  /** Downloads and the sample preview, as far as the reader may have them. */
-  data: (slug: string) => ReactNode
+  /**
+   * Downloads and the sample preview, as far as the reader may have them; `explainSample` shows
+   * how a version's sample was de-identified (the current version's when no version is given).
+   */
+  data: (slug: string, explainSample: (version?: number) => ReactNode) => ReactNode
   /** Where the dataset comes from and goes (the lineage feature). */
   lineage: (slug: string) => ReactNode
 }
@@ -69,6 +74,11 @@ export function DatasetPage({ requestForm, holders, data, lineage }: DatasetPage
     ...column,
     terms: d.glossary[column.name] ?? [],
   }))
+  const explainSample = (version?: number) => {
+    const shown =
+      version === undefined ? d.currentVersion : d.versions.find((v) => v.version === version)
+    return <SampleReportPanel sample={shown?.sample ?? null} />
+  }
 
   return (
     <Stack component="article" aria-labelledby="dataset-heading" gap="lg">
@@ -102,7 +112,7 @@ export function DatasetPage({ requestForm, holders, data, lineage }: DatasetPage
 
       <Facts dataset={d} />
 
-      {data(d.slug)}
+      {data(d.slug, explainSample)}
       {lineage(d.slug)}
 
       <Stack gap="xs">
@@ -115,6 +125,7 @@ export function DatasetPage({ requestForm, holders, data, lineage }: DatasetPage
         />
       </Stack>
 
+      {editable && <LabelSuggestions dataset={d} />}
       {editable && holders(d.slug)}
 
       <Stack gap="xs">
@@ -140,7 +151,14 @@ const SCHEMA_COLUMNS: readonly DataColumn<SchemaRow>[] = [
   {
     id: 'personal',
     header: 'Personal data',
-    cell: (c) => <PersonalDataBadge kind={c.personalData} />,
+    cell: (c) => (
+      <Stack gap={2} align="flex-start">
+        <PersonalDataBadge kind={c.personalData} />
+        {c.personalDataReason && (
+          <Text size="xs">labelled by a steward: {c.personalDataReason}</Text>
+        )}
+      </Stack>
+    ),
   },
   { id: 'description', header: 'Description', cell: (c) => c.description },
   {

@@ -1,6 +1,6 @@
 import { Anchor, Box, Button, Group, Paper, Stack, Text, Title } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
-import { useId } from 'react'
+import { type ReactNode, useId } from 'react'
 import { Link } from 'react-router'
 import { ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { unwrap } from '../../../lib/api-client.js'
@@ -8,19 +8,28 @@ import { useApi } from '../../../lib/api-context.js'
 import { type QueryAnswer, useViews } from '../api/use-query.js'
 import { AnswerTable } from './query-results.js'
 
-const FORMATS = [
+const FORMATS: readonly (readonly [string, string])[] = [
   ['csv', 'CSV'],
   ['parquet', 'Parquet'],
   ['arrow', 'Arrow'],
   ['json', 'NDJSON'],
-] as const
+]
+/** A sample also comes as a zip: its rows as CSV, with sample-report.json and a README. */
+const SAMPLE_FORMATS = [...FORMATS, ['zip', 'Sample with its report (zip)']] as const
 
 /**
  * What the reader can do with the data itself: download the full version (Official (Open) data,
  * or under a grant), or preview and download the de-identified sample, and open either in the
- * workbench. Asks the query service, which knows the reader's entitlements.
+ * workbench. Asks the query service, which knows the reader's entitlements. `explainSample`, from
+ * the dataset page, says how a version's sample was made (the current version's without one).
  */
-export function DatasetData({ slug }: { slug: string }) {
+export function DatasetData({
+  slug,
+  explainSample,
+}: {
+  slug: string
+  explainSample?: (version?: number) => ReactNode
+}) {
   const views = useViews()
   return (
     <Box component="section" aria-labelledby="data-heading" my="lg">
@@ -32,7 +41,7 @@ export function DatasetData({ slug }: { slug: string }) {
       ) : views.isError ? (
         <ErrorState title="Downloads could not be checked" error={views.error} />
       ) : (
-        <DataChoices slug={slug} views={views.data} />
+        <DataChoices slug={slug} views={views.data} explainSample={explainSample} />
       )}
     </Box>
   )
@@ -41,18 +50,24 @@ export function DatasetData({ slug }: { slug: string }) {
 function DataChoices({
   slug,
   views,
+  explainSample,
 }: {
   slug: string
   views: NonNullable<ReturnType<typeof useViews>['data']>
+  explainSample: ((version?: number) => ReactNode) | undefined
 }) {
   const mine = views.filter((v) => v.dataset.slug === slug)
   const full = mine.find((v) => v.scope === 'full')
   const sample = mine.find((v) => v.scope === 'sample')
+  // Without a sample to show, the current version may still say why it has none.
   if (!full && !sample)
     return (
-      <Text c="dimmed">
-        No sample of this dataset is published for you. Use “Request access” to ask for the data.
-      </Text>
+      <Stack gap="sm">
+        <Text c="dimmed">
+          No sample of this dataset is published for you. Use “Request access” to ask for the data.
+        </Text>
+        {explainSample?.()}
+      </Stack>
     )
   return (
     <Stack gap="md">
@@ -73,7 +88,9 @@ function DataChoices({
               `/api/datasets/${slug}/versions/${sample.version}/sample?format=${format}`
             }
             view={sample.name}
+            formats={SAMPLE_FORMATS}
           />
+          {explainSample?.(sample.version ?? undefined)}
           <SamplePreview view={sample.name} />
         </>
       )}
@@ -86,10 +103,12 @@ function Downloads({
   title,
   href,
   view,
+  formats = FORMATS,
 }: {
   title: string
   href: (format: string) => string
   view: string
+  formats?: readonly (readonly [string, string])[]
 }) {
   const id = useId()
   return (
@@ -98,7 +117,7 @@ function Downloads({
         <Text id={id} fw={700}>
           {title}:
         </Text>
-        {FORMATS.map(([format, label]) => (
+        {formats.map(([format, label]) => (
           <Button
             key={format}
             component="a"
