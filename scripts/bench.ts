@@ -20,6 +20,7 @@ import { type BenchSection, SECTION_FILE_ENV } from './bench-section.js'
 const SECTIONS: { id: string; quick: string[] }[] = [
   { id: 'bundle', quick: [] },
   { id: 'fusion', quick: ['--scale', '2', '--repeat', '1'] },
+  { id: 'samples', quick: ['--scale', '2', '--repeat', '1'] },
   { id: 'search', quick: ['--sizes', '1000', '--queries', '30'] },
   { id: 'query', quick: ['--rows', '100000', '--clients', '5', '--seconds', '3', '--rounds', '1'] },
   { id: 'lineage', quick: ['--events', '2000', '--clients', '4', '--queries', '20'] },
