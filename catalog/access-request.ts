@@ -15,8 +15,25 @@ export interface ApprovalConditions {
   inClear?: string[]
 }
 
+/**
+ * What a request (and its grant) shares: `rows` the dataset row by row (columns, row filter and
+ * masks as approved); `aggregates` only answers of aggregate queries that pass output checks
+ * (minimum cell count, dominance, differencing), for data too sensitive to share row by row.
+ */
+export const ACCESS_SCOPES = ['rows', 'aggregates'] as const
+export type AccessScope = (typeof ACCESS_SCOPES)[number]
+
+/**
+ * Approvals a request needs: Sensitive High data row by row takes two stewards; its aggregates
+ * (every answer output-checked) and everything else, one.
+ */
+export const approvalsNeeded = (sensitivity: string, scope: AccessScope): number =>
+  sensitivity === 'sensitive-high' && scope === 'rows' ? 2 : 1
+
 export interface RequestInput {
   dataset: string
+  /** Rows (the default) or aggregates only. */
+  scope?: AccessScope
   /** Omitted: every column. */
   columns?: string[]
   purpose: string
@@ -30,6 +47,7 @@ export interface Grant {
   requestId: string
   dataset: { id: string; slug: string; title: string; agency: string }
   grantee: { id: string; username: string; agency: string }
+  scope: AccessScope
   /** Undefined: every column. */
   columns: string[] | undefined
   rowFilter: RowCondition[]
@@ -64,6 +82,7 @@ export interface AccessRequest {
     sensitivity: string
   }
   requester: { id: string; username: string; agency: string }
+  scope: AccessScope
   columns: string[] | undefined
   purpose: string
   legalBasis: string

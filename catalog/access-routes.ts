@@ -2,7 +2,7 @@ import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { type AppAbility, asSubject, type User } from '../core/index.js'
 import { type RouteEnv, signedInUser, validate } from '../routing/index.js'
-import type { AccessRequest, Grant } from './access-request.js'
+import { ACCESS_SCOPES, type AccessRequest, type Grant } from './access-request.js'
 import type { AccessStore, ActionInput } from './access-store.js'
 import type { Entitlement } from './entitlements.js'
 import { ACTION_BY, allowedActions, type RequestAction } from './request-states.js'
@@ -19,6 +19,12 @@ const text = (field: string, min: number, max: number, hint: string) =>
 
 export const requestBody = z.strictObject({
   dataset: z.string().min(1).max(100).describe('The dataset slug or id'),
+  scope: z
+    .enum(ACCESS_SCOPES)
+    .default('rows')
+    .describe(
+      'rows (the default): the data row by row; aggregates: only answers of aggregate queries that pass output checks',
+    ),
   columns: columnList.optional().describe('Omit to ask for every column'),
   purpose: text('purpose', 20, 2_000, 'say what the data is for, in at least 20 characters'),
   legalBasis: text('legalBasis', 5, 500, 'name the law or agreement that allows the sharing'),
@@ -236,6 +242,7 @@ function requestJson(r: AccessRequest, caller: User, ability: AppAbility, withHi
     id: r.id,
     dataset: r.dataset,
     requester: r.requester,
+    scope: r.scope,
     columns: r.columns ?? null,
     purpose: r.purpose,
     legalBasis: r.legalBasis,

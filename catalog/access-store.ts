@@ -24,6 +24,7 @@ import {
 import {
   type AccessRequest,
   type ApprovalConditions,
+  approvalsNeeded,
   type Grant,
   grantStatus,
   type RequestInput,
@@ -195,6 +196,7 @@ export function createAccessStore(
         requester: requester.username,
         requester_agency: requester.agency.code,
         columns: input.columns ? JSON.stringify(input.columns) : null,
+        scope: input.scope ?? 'rows',
         purpose: input.purpose,
         legal_basis: input.legalBasis,
         duration_days: input.durationDays,
@@ -204,7 +206,7 @@ export function createAccessStore(
         cross_agency:
           requester.agency.code !== dataset.agency || partners.some((p) => p !== dataset.agency),
         state: 'submitted',
-        approvals_needed: dataset.sensitivity === 'sensitive-high' ? 2 : 1,
+        approvals_needed: approvalsNeeded(dataset.sensitivity, input.scope ?? 'rows'),
         submitted_at: now,
         updated_at: now,
       }
@@ -236,6 +238,7 @@ export function createAccessStore(
           {
             dataset: dataset.slug,
             columns: input.columns ?? 'all',
+            scope: row.scope,
             crossAgency: row.cross_agency,
           },
           now,
@@ -735,7 +738,7 @@ async function approve(
     .select('sensitivity')
     .where('id', '=', row.dataset_id)
     .executeTakeFirstOrThrow()
-  const needed = Math.max(row.approvals_needed, current.sensitivity === 'sensitive-high' ? 2 : 1)
+  const needed = Math.max(row.approvals_needed, approvalsNeeded(current.sensitivity, row.scope))
   if (needed !== row.approvals_needed) await update(trx, row.id, { approvals_needed: needed }, now)
   const inserted = await trx
     .insertInto('access_approvals')
@@ -804,6 +807,7 @@ async function approve(
       columns: columns ? JSON.stringify(columns) : null,
       row_filter: JSON.stringify(all.flatMap((c) => c.rowFilter ?? [])),
       in_clear: JSON.stringify(inClear),
+      scope: row.scope,
       granted_at: now,
       granted_by: JSON.stringify(approvals.map((a) => a.steward)),
       expires_at: expiresAt,
@@ -844,6 +848,7 @@ function toGrant(row: GrantJoined, now: Date): Grant {
     requestId: row.request_id,
     dataset: { id: row.dataset_id, slug: row.slug, title: row.title, agency: row.agency },
     grantee: { id: row.grantee_id, username: row.grantee, agency: row.grantee_agency },
+    scope: row.scope,
     columns: row.columns ?? undefined,
     rowFilter: row.row_filter as RowCondition[],
     inClear: row.in_clear,
@@ -915,6 +920,7 @@ async function loadRequests(
           sensitivity: r.sensitivity,
         },
         requester: { id: r.requester_id, username: r.requester, agency: r.requester_agency },
+        scope: r.scope,
         columns: r.columns ?? undefined,
         purpose: r.purpose,
         legalBasis: r.legal_basis,

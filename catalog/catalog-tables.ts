@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely'
+import type { AccessScope } from './access-request.js'
 import type { QualitySummary } from './dataset.js'
 
 /** Rows of the catalogue's tables as Kysely sees them (snake_case, as stored). */
@@ -83,6 +84,7 @@ export interface AccessRequestRow {
     string | null
   >
   cross_agency: boolean
+  scope: Generated<AccessScope>
   state: string
   approvals_needed: number
   question: string | null
@@ -124,6 +126,7 @@ export interface GrantRow {
   columns: ColumnType<string[] | null, string | null, string | null>
   row_filter: Json<unknown[]>
   in_clear: ColumnType<string[], string | undefined, string>
+  scope: Generated<AccessScope>
   granted_at: Date
   granted_by: Json<string[]>
   expires_at: Date

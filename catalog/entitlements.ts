@@ -16,8 +16,12 @@ import type { CatalogTables } from './catalog-tables.js'
  */
 export interface Entitlement {
   dataset: { id: string; slug: string; title: string; agency: string }
-  /** `full`: the published versions; `sample`: the de-identified sample of the latest version. */
-  scope: 'full' | 'sample'
+  /**
+   * `full`: the published versions; `sample`: the de-identified sample of the latest version;
+   * `aggregates`: the published versions, read only through aggregate queries whose answers
+   * pass output checks (never row by row, never as a file).
+   */
+  scope: 'full' | 'sample' | 'aggregates'
   /** Why: Official (Open) data is open to all; a grant; a sample anyone who may discover it sees. */
   basis: 'open-data' | 'grant' | 'sample'
   grantId: string | undefined
@@ -71,6 +75,7 @@ export async function entitlementsFor(
       'g.columns',
       'g.row_filter',
       'g.in_clear',
+      'g.scope',
       'g.expires_at',
       'd.id as dataset_id',
     ])
@@ -161,7 +166,7 @@ export async function entitlementsFor(
   for (const g of grants)
     entitlements.push({
       dataset: { id: g.dataset_id, slug: g.slug, title: g.title, agency: g.agency },
-      scope: 'full',
+      scope: g.scope === 'aggregates' ? 'aggregates' : 'full',
       basis: 'grant',
       grantId: g.id,
       files: filesOf(g.dataset_id),

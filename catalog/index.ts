@@ -5,12 +5,14 @@
  * query service reads; and the HTTP routes over all of it.
  */
 
-export type {
-  AccessRequest,
-  ApprovalConditions,
-  Grant,
-  RequestInput,
-  RowCondition,
+export {
+  ACCESS_SCOPES,
+  type AccessRequest,
+  type AccessScope,
+  type ApprovalConditions,
+  type Grant,
+  type RequestInput,
+  type RowCondition,
 } from './access-request.js'
 export {
   type AccessRouteDeps,

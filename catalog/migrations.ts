@@ -425,6 +425,18 @@ export const catalogMigrations: MigrationSet = {
         await db.schema.alterTable('webhook_deliveries').addColumn('claim_token', 'text').execute()
       },
     },
+    '20261206-03-catalog-aggregate-grants': {
+      // A request (and its grant) may be for aggregates only: answers pass output checks.
+      async up(db: Kysely<unknown>) {
+        for (const table of ['access_requests', 'grants'])
+          await db.schema
+            .alterTable(table)
+            .addColumn('scope', 'text', (c) =>
+              c.notNull().defaultTo('rows').check(sql`scope in ('rows', 'aggregates')`),
+            )
+            .execute()
+      },
+    },
     '20261206-02-catalog-personal-data-reasons': {
       // A steward who labels a column otherwise than the data suggests says why.
       async up(db: Kysely<unknown>) {

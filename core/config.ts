@@ -247,6 +247,16 @@ export const CONFIG_KEYS = {
     help: 'Every combination of quasi-identifiers in a published sample occurs at least this many times.',
     schema: integer(2, 1000),
   },
+  SDC_MIN_COUNT: {
+    default: '10',
+    help: 'Output checks of aggregate-only grants: people every cell of an answer must count at least (and the least difference between two released cells).',
+    schema: integer(2, 1000),
+  },
+  SDC_DOMINANCE_P: {
+    default: '10',
+    help: 'Output checks of aggregate-only grants: the p of the p% rule; the rest of a sum or mean must be at least p% of its largest contribution.',
+    schema: integer(1, 100),
+  },
   SEED_FIXTURES: {
     default: 'true',
     help: 'On start, generate synthetic SSOT feeds into a data directory that has none (set false in production).',

@@ -51,10 +51,13 @@ export interface ColumnAssessment {
 
 /** Names that say a column places or describes a person (or a business's owner). */
 const QUASI_NAMES: readonly [RegExp, string][] = [
-  [/postal|address|street|block|unit|planning_area|region|district|sector|geo|lat|lon/, 'a place'],
-  [/(^|_)(age|dob|birth|born)/, 'an age or birth date'],
   [
-    /(^|_)(sex|gender|race|ethnic|nationality|citizenship|religion|marital|residential)/,
+    /postal|address|street|planning_area|region|district|sector|geocode|(^|_)(block|blk|unit|lat|lon|latitude|longitude)(_|$)/,
+    'a place',
+  ],
+  [/(^|_)(age|dob|birth|born)(_|$)/, 'an age or birth date'],
+  [
+    /(^|_)(sex|gender|race|ethnic|nationality|citizenship|religion|marital|residential)(_|$)/,
     'a demographic trait',
   ],
   [

@@ -75,7 +75,11 @@ function geographyHierarchy(present: readonly string[]): Hierarchy {
   const levels: HierarchyLevel[] = []
   let previous = ''
   GEOGRAPHY_LEVELS.forEach((level, i) => {
-    const shown = new Set(GEOGRAPHY_LEVELS.slice(i).flatMap((l) => l.shows as readonly string[]))
+    const coarser = GEOGRAPHY_LEVELS.slice(i)
+    const shown = new Set(coarser.flatMap((l) => l.shows as readonly string[]))
+    // Named after the finest level the dataset has a column of; nothing shown, no level.
+    const finest = coarser.find((l) => l.shows.some((c) => present.includes(c)))
+    if (!finest) return
     const values = Object.fromEntries(
       present.map((name) => {
         if (shown.has(name)) return [name, quoteIdent(name)]
@@ -85,7 +89,9 @@ function geographyHierarchy(present: readonly string[]): Hierarchy {
       }),
     )
     const signature = JSON.stringify(values)
-    if (signature !== previous) levels.push({ name: level.name, values })
+    const name =
+      level.name === 'postal sector' && present.includes('postal_code') ? level.name : finest.name
+    if (signature !== previous) levels.push({ name, values })
     previous = signature
   })
   levels.push(hiddenLevel(present))

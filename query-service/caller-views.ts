@@ -22,8 +22,10 @@ export function viewsOf(entitlements: readonly Entitlement[]): CallerView[] {
       for (let n = 2; taken.has(name); n++) name = `${base}_${n}`
       taken.add(name)
       const granted = entitlement.columns ? new Set(entitlement.columns) : undefined
+      // An aggregate-only view shows no identifier at all: whom a row is about stays hidden.
       const columns = entitlement.schema
         .filter((c) => !granted || granted.has(c.name))
+        .filter((c) => entitlement.scope !== 'aggregates' || c.personalData !== 'direct-identifier')
         .map((c) => ({
           name: c.name,
           type: c.type,

@@ -31,9 +31,28 @@ export interface QuerySlotRow {
   taken_at: Date
 }
 
+/**
+ * An aggregate answer released under an aggregate-only grant: enough to recompute the people of
+ * each released cell, so that a later answer differing from it by a few people is refused.
+ */
+export interface AggregateReleaseRow {
+  id: Generated<number>
+  query_id: string
+  grantee_id: string
+  dataset_id: string
+  /** SQL of the cell key and of the WHERE clause, over the dataset's columns. */
+  cell_sql: string
+  where_sql: string | null
+  groups: ColumnType<string[], string, string>
+  /** The keys of the cells released. */
+  cells: ColumnType<string[], string, string>
+  released_at: Date
+}
+
 export interface QueryServiceTables {
   query_history: QueryHistoryRow & { seq: Generated<number> }
   query_slots: QuerySlotRow
+  aggregate_releases: AggregateReleaseRow
 }
 
 export const queryServiceMigrations: MigrationSet = {
@@ -103,6 +122,27 @@ export const queryServiceMigrations: MigrationSet = {
           .createIndex('query_slots_process')
           .on('query_slots')
           .column('process_id')
+          .execute()
+      },
+    },
+    '20261206-04-query-service-aggregate-releases': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('aggregate_releases')
+          .addColumn('id', 'serial', (c) => c.primaryKey())
+          .addColumn('query_id', 'text', (c) => c.notNull())
+          .addColumn('grantee_id', 'text', (c) => c.notNull())
+          .addColumn('dataset_id', 'text', (c) => c.notNull())
+          .addColumn('cell_sql', 'text', (c) => c.notNull())
+          .addColumn('where_sql', 'text')
+          .addColumn('groups', 'jsonb', (c) => c.notNull())
+          .addColumn('cells', 'jsonb', (c) => c.notNull())
+          .addColumn('released_at', 'timestamptz', (c) => c.notNull())
+          .execute()
+        await db.schema
+          .createIndex('aggregate_releases_person')
+          .on('aggregate_releases')
+          .columns(['grantee_id', 'dataset_id', 'released_at'])
           .execute()
       },
     },

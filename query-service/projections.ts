@@ -14,6 +14,7 @@ import {
   withConnection,
 } from '../core/index.js'
 import type { SampleReport } from '../disclosure/index.js'
+import { UNIT_COLUMN } from './aggregate-query.js'
 import type { CallerView } from './caller-views.js'
 
 /** Under the data directory: one folder per grant (`grant-<id>`), and `open` for open data. */
@@ -47,7 +48,8 @@ export function planProjection(
   if (!source) throw new Error(`No version ${version} of '${entitlement.dataset.slug}'`)
   const whole =
     entitlement.scope === 'sample' ||
-    (view.columns.length === entitlement.schema.length &&
+    (entitlement.scope !== 'aggregates' &&
+      view.columns.length === entitlement.schema.length &&
       entitlement.rowFilter.length === 0 &&
       !view.columns.some((c) => c.masked))
   if (whole) return { source, path: source }
@@ -58,6 +60,7 @@ export function planProjection(
         source,
         columns: view.columns.map((c) => [c.name, c.masked]),
         rowFilter: entitlement.rowFilter,
+        scope: entitlement.scope,
         key: keyFingerprint(key),
       }),
     )
@@ -69,6 +72,7 @@ export function planProjection(
       ? `${pseudonymSql('projection_key', quoteIdent(c.name))} AS ${quoteIdent(c.name)}`
       : quoteIdent(c.name),
   )
+  if (entitlement.scope === 'aggregates') select.push(`${unitSql(view)} AS ${UNIT_COLUMN}`)
   const where = entitlement.rowFilter.map(conditionSql)
   return {
     source,
@@ -76,6 +80,16 @@ export function planProjection(
     select: (sourceFile) =>
       `SELECT ${select.join(', ') || 'NULL AS no_columns'} FROM read_parquet(${quoteLiteral(sourceFile)})${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`,
   }
+}
+
+/**
+ * Whom a row of an aggregate-only projection is about, for counting people: the dataset's first
+ * direct identifier as the grant's pseudonym, or the row itself when it has none.
+ */
+function unitSql(view: CallerView): string {
+  const identifier = view.entitlement.schema.find((c) => c.personalData === 'direct-identifier')
+  if (identifier) return pseudonymSql('projection_key', quoteIdent(identifier.name))
+  return `md5(to_json(list_value(${view.entitlement.schema.map((c) => `${quoteIdent(c.name)}::VARCHAR`).join(', ')}))::VARCHAR)`
 }
 
 const OPERATORS = { eq: '=', ne: '<>', lt: '<', lte: '<=', gt: '>', gte: '>=' } as const

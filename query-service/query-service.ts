@@ -12,6 +12,7 @@ import {
   type PseudonymKeys,
   type User,
 } from '../core/index.js'
+import { createAggregateReleases } from './aggregate-releases.js'
 import { copiesDirectory, streamAnswerFile, sweepCopies } from './answer-file.js'
 import { FILE_FORMATS, type FileFormat, type QueryFormat } from './answer-formats.js'
 import { answerWriter } from './answer-writer.js'
@@ -21,6 +22,7 @@ import { type Extract, type ExtractRequest, openExtract } from './extract.js'
 import { jsonAnswerBody } from './json-answer.js'
 import type { QueryServiceTables } from './migrations.js'
 import { createOpenAnswers, type OpenAnswer } from './open-answers.js'
+import type { OutputRules } from './output-checks.js'
 import { freeSlotsOf } from './person-slots.js'
 import { createProjections } from './projections.js'
 import { createQueryHistory } from './query-history.js'
@@ -29,7 +31,7 @@ import type { QueryPool } from './query-pool.js'
 import { createQueryRecords, outcomeOf, type Run } from './query-records.js'
 import { createQueryWorkers, type WorkerLease } from './query-workers.js'
 import { createRunningQueries } from './running-queries.js'
-import { JobError, type JobResult, type JobView } from './worker-protocol.js'
+import { type DisclosureJob, JobError, type JobResult, type JobView } from './worker-protocol.js'
 
 export interface QueryServiceOptions {
   db: Kysely<QueryServiceTables>
@@ -55,6 +57,8 @@ export interface QueryServiceOptions {
   log?: Pick<Logger, 'error' | 'warn'>
   /** An answer whose client reads nothing for this long is ended (default 30 s). */
   stallMs?: number
+  /** The output checks every answer over an aggregate-only view must pass. */
+  outputRules: OutputRules
 }
 
 export type QueryAnswer = {
@@ -98,6 +102,7 @@ export function createQueryService(options: QueryServiceOptions) {
   const running = createRunningQueries(options.db, options.now)
   const history = createQueryHistory(options.db, options)
   const records = createQueryRecords({ ...options, history })
+  const releases = createAggregateReleases(options.db)
   // This process's answer files, apart from other processes' (see sweepCopies).
   const copies = copiesDirectory(options.dataDir, options.processId)
   const projections = createProjections({
@@ -131,12 +136,18 @@ export function createQueryService(options: QueryServiceOptions) {
       used.map(async (view) => ({
         name: view.name,
         file: await projections.file(view, view.entitlement.files[0]?.version ?? 0),
+        ...(view.entitlement.scope === 'aggregates' ? { aggregate: true } : {}),
       })),
     )
   }
 
   /** A JSON answer: written whole by the worker (within its byte limit), then streamed. */
-  async function answerJson(run: Run, lease: WorkerLease, views: JobView[]) {
+  async function answerJson(
+    run: Run,
+    lease: WorkerLease,
+    views: JobView[],
+    disclosure: DisclosureJob | undefined,
+  ) {
     await mkdir(copies, { recursive: true, mode: 0o700 })
     const directory = await mkdtemp(join(copies, 'json-'))
     const job = lease.run({
@@ -147,6 +158,7 @@ export function createQueryService(options: QueryServiceOptions) {
       timeoutMs: limits.timeoutMs,
       maxRows: limits.maxRows,
       maxJsonBytes: limits.maxJsonBytes,
+      ...(disclosure ? { disclosure } : {}),
     })
     running.track(run.id, run.user.id, () => job.stop())
     let result: JobResult
@@ -159,6 +171,29 @@ export function createQueryService(options: QueryServiceOptions) {
       running.untrack(run.id, run.user.id)
     }
     return { result, directory }
+  }
+
+  /**
+   * The output checks of a run over an aggregate-only view (with what this person was given
+   * from it before), or undefined when it reads none.
+   */
+  async function disclosureOf(run: Run, views: JobView[], format: QueryFormat) {
+    const aggregate = run.views.find(
+      (v) => v.entitlement.scope === 'aggregates' && views.some((j) => j.name === v.name),
+    )
+    if (!aggregate) return undefined
+    if (format !== 'json')
+      throw new QueryRefusedError(
+        `'${aggregate.name}' is for aggregates only: ask for JSON (its answers are checked cell by cell before they leave)`,
+      )
+    const dataset = aggregate.entitlement.dataset.id
+    return {
+      dataset,
+      job: {
+        rules: options.outputRules,
+        earlier: await releases.earlier(run.user.id, dataset),
+      },
+    }
   }
 
   /** A file answer, streamed while the worker writes it; recorded when the body ends. */
@@ -262,11 +297,19 @@ export function createQueryService(options: QueryServiceOptions) {
         lease = await workers.lease()
         const jobViews = await prepare(run, lease)
         used = jobViews.map((v) => v.name)
+        const disclosure = await disclosureOf(run, jobViews, request.format)
         if (request.format === 'json') {
-          const { result, directory } = await answerJson(run, lease, jobViews)
+          const { result, directory } = await answerJson(run, lease, jobViews, disclosure?.job)
           lease.release()
           // The slot is free while the run is recorded and read: the work is done.
           release()
+          // Kept before the answer leaves, so that the next answer is compared with it.
+          if (disclosure && result.release)
+            await releases.record(
+              result.release,
+              { queryId: run.id, granteeId: user.id, datasetId: disclosure.dataset },
+              options.now(),
+            )
           await records.run(
             run,
             { status: 'succeeded', rows: result.rows, bytes: result.bytes },

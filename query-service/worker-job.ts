@@ -1,5 +1,7 @@
 import { dirname } from 'node:path'
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
+import { answerAggregate } from './aggregate-answer.js'
+import { UNIT_COLUMN, unitsViewOf } from './aggregate-query.js'
 import { FILE_FORMATS, sqlString } from './answer-formats.js'
 import { jsonLimit, probeJsonSize, writeAnswer } from './answer-writers.js'
 import { type GateVerdict, judgeSql, PARSE_SQL, precheckSql } from './sql-gate.js'
@@ -62,7 +64,12 @@ export async function runJob(
     const verdict = await judge(connection, job.sql, new Set(job.views.map((v) => v.name)))
     if (!verdict.ok)
       throw new JobError({ kind: 'refused', message: verdict.message, position: verdict.position })
-    const answer = await writeAnswer(connection, job, watch)
+    const { disclosure } = job
+    if (job.views.some((v) => v.aggregate) && !disclosure)
+      throw new Error('A job over aggregate-only views came without its output checks')
+    const answer = disclosure
+      ? await answerAggregate(connection, { ...job, disclosure }, verdict.views, watch)
+      : await writeAnswer(connection, job, watch)
     if (watch.state.cancelled) throw new JobError({ kind: 'cancelled', message: 'cancelled' })
     if (watch.state.timedOut) throw timeLimit(job)
     return { ...answer, views: verdict.views }
@@ -92,9 +99,16 @@ export async function openSandbox(connection: DuckDBConnection, job: WorkerJob):
     await connection.run(`SET allowed_directories = [${sqlString(`${dirname(job.answerPath)}/`)}]`)
   for (const view of job.views) {
     if (!/^[a-z0-9_]+$/.test(view.name)) throw new Error(`Bad view name '${view.name}'`)
+    const file = `read_parquet(${sqlString(view.file)})`
+    if (!view.aggregate) {
+      await connection.run(`CREATE VIEW "${view.name}" AS SELECT * FROM ${file}`)
+      continue
+    }
+    // The caller's view hides whom each row is about; only the checked query reads its units.
     await connection.run(
-      `CREATE VIEW "${view.name}" AS SELECT * FROM read_parquet(${sqlString(view.file)})`,
+      `CREATE VIEW "${view.name}" AS SELECT * EXCLUDE (${UNIT_COLUMN}) FROM ${file}`,
     )
+    await connection.run(`CREATE VIEW "${unitsViewOf(view.name)}" AS SELECT * FROM ${file}`)
   }
   await connection.run(`SET streaming_buffer_size = '${STREAMING_BUFFER}'`)
   await connection.run('SET enable_external_access = false')

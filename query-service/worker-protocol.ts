@@ -1,4 +1,5 @@
 import type { QueryFormat } from './answer-formats.js'
+import type { OutputRules } from './output-checks.js'
 
 /**
  * The messages between the server and a query worker process (over Node's IPC channel). The
@@ -18,6 +19,26 @@ export interface WorkerSettings {
 export interface JobView {
   name: string
   file: string
+  /** An aggregate-only view: read only through output-checked aggregate answers. */
+  aggregate?: boolean
+}
+
+/** An aggregate answer as released: how to find the people of each of its cells again. */
+export interface Release {
+  /** SQL of the cell key (a JSON list of the grouping values) and of the WHERE clause. */
+  cell: string
+  where: string | undefined
+  /** The grouping expressions, to name cells. */
+  groups: string[]
+  /** The keys of the cells released. */
+  cells: string[]
+}
+
+/** The output checks of a job over aggregate-only views, and what this person was given before. */
+export interface DisclosureJob {
+  rules: OutputRules
+  /** Earlier releases to the same person from the same dataset, newest first. */
+  earlier: (Release & { query: string })[]
 }
 
 export interface WorkerJob {
@@ -32,6 +53,8 @@ export interface WorkerJob {
   maxRows: number
   /** Bytes a JSON answer may hold; past it the job fails (file answers are capped by the OS). */
   maxJsonBytes: number
+  /** Present when the job reads aggregate-only views: its answer must pass output checks. */
+  disclosure?: DisclosureJob
 }
 
 export type ToWorker =
@@ -58,6 +81,8 @@ export interface JobResult {
   truncated: boolean
   /** The caller's views the statement read, as the gate found them. */
   views: string[]
+  /** What an aggregate answer released, to be kept for the differencing check. */
+  release?: Release
 }
 
 export type FromWorker =

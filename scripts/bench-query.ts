@@ -120,6 +120,7 @@ try {
     engine,
     pseudonyms: keys,
     limits,
+    outputRules: { minCount: 10, dominanceP: 10 },
     pool: createQueryPool({ maxRunning: 4, maxPerUser: 2, maxWaitMs: 30_000 }),
     workers: 4,
     warmWorkers: 4,

@@ -86,6 +86,7 @@ describe('module boundaries', () => {
       'core',
       'routing',
       'fixtures',
+      'disclosure',
       'lineage',
       'catalog',
       'trusted-centre',

@@ -18,7 +18,13 @@ import {
   createQueryService,
   queryServiceMigrations,
 } from '../query-service/index.js'
-import { MIGRATIONS, poolLimitsOf, queryLimitsOf, type Tables } from '../server/index.js'
+import {
+  MIGRATIONS,
+  outputRulesOf,
+  poolLimitsOf,
+  queryLimitsOf,
+  type Tables,
+} from '../server/index.js'
 import { createTrustedCentre, PIPELINES, type TrustedCentre } from '../trusted-centre/index.js'
 import { maxRssMb, peakMbDuring, rssMb } from './process-memory.js'
 
@@ -251,6 +257,7 @@ export async function extractPhase(
     engine,
     pseudonyms: derivePseudonymKeys(BENCH_SECRET),
     limits: queryLimitsOf(config),
+    outputRules: outputRulesOf(config),
     pool: createQueryPool(poolLimitsOf(config)),
     workers: config.QUERY_MAX_RUNNING,
     entitlements: async () => [largest.entitlement],

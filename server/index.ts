@@ -8,7 +8,13 @@ export { type AppDeps, type AppType, createApp } from './app.js'
 export { runCli } from './cli.js'
 export { errorBody } from './error-response.js'
 export { loadData } from './load-data.js'
-export { openRuntime, poolLimitsOf, queryLimitsOf, type Runtime } from './runtime.js'
+export {
+  openRuntime,
+  outputRulesOf,
+  poolLimitsOf,
+  queryLimitsOf,
+  type Runtime,
+} from './runtime.js'
 export { MIGRATIONS, type Tables } from './schema.js'
 export { type RunningServer, serveApp } from './serve-app.js'
 export { type Replica, startReplica, stopReplica } from './test-replica.js'

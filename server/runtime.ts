@@ -168,6 +168,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       engine: duckdb,
       pseudonyms,
       limits: queryLimitsOf(config),
+      outputRules: outputRulesOf(config),
       pool: createQueryPool(
         poolLimitsOf(config),
         // The per-person limit holds across replicas: slots are rows in the shared database.
@@ -270,6 +271,11 @@ export function queryLimitsOf(config: Config) {
     maxJsonBytes: bytesOf(config.QUERY_MAX_JSON_BYTES),
     maxStreamBytes: bytesOf(config.QUERY_MAX_STREAM_BYTES),
   }
+}
+
+/** The output checks of aggregate-only grants as configured (SDC_*). */
+export function outputRulesOf(config: Config) {
+  return { minCount: config.SDC_MIN_COUNT, dominanceP: config.SDC_DOMINANCE_P }
 }
 
 /** The query pool's limits as configured (QUERY_MAX_*). */

@@ -1,4 +1,5 @@
 import { BUSINESS_PIPELINE } from './business-pipeline.js'
+import { CHRONIC_REGISTRY_PIPELINE } from './chronic-registry-pipeline.js'
 import { KPI_REGISTER_PIPELINES } from './kpi-register-pipelines.js'
 import { PERSON_ADDRESS_PIPELINE } from './person-address-pipeline.js'
 import type { Pipeline } from './pipeline.js'
@@ -11,5 +12,6 @@ export const PIPELINES: readonly Pipeline[] = [
   PERSON_ADDRESS_PIPELINE,
   BUSINESS_PIPELINE,
   SENSOR_PIPELINE,
+  CHRONIC_REGISTRY_PIPELINE,
   ...KPI_REGISTER_PIPELINES,
 ]

@@ -1,0 +1,252 @@
+import { join } from 'node:path'
+import { DuckDBInstance } from '@duckdb/node-api'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { systemAbility } from '../core/index.js'
+import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
+
+/** The API's envelope, as these tests read it. */
+interface Body {
+  data: {
+    id: string
+    rows?: unknown[][]
+    scope?: string
+    approvalsNeeded?: number
+    grant?: { scope: string; status: string } | null
+  }
+  error?: { code: string; message: string; queryId?: string }
+}
+
+interface Answer {
+  status: number
+  code?: string
+  message: string
+  rows: unknown[][]
+  id?: string
+}
+
+describe('aggregate-only access to the chronic disease registry, tried as an attacker would', () => {
+  let runtime: TestRuntime
+  let app: ReturnType<typeof createTestApp>
+  const as: Record<string, Record<string, string>> = {}
+  /** The registry as the Trusted Centre published it, to aim attacks at real people. */
+  let raw: { condition_code: string; days_since_diagnosis: number; planning_area_code: string }[]
+
+  const post = async (who: string, path: string, body: unknown) => {
+    const res = await app.request(path, {
+      method: 'POST',
+      headers: { ...as[who], 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    return { status: res.status, body: (await res.json()) as Body }
+  }
+  const query = async (sql: string, format = 'json'): Promise<Answer> => {
+    const res = await post('officer.moe', '/api/query', { sql, format })
+    return {
+      status: res.status,
+      code: res.body.error?.code,
+      message: res.body.error?.message ?? '',
+      rows: res.body.data?.rows ?? [],
+      id: res.body.data?.id ?? res.body.error?.queryId,
+    }
+  }
+  const refused = async (sql: string, rule: RegExp) => {
+    const answer = await query(sql)
+    expect(answer.status, `${sql}: ${answer.message}`).toBe(400)
+    expect(answer.message, sql).toMatch(rule)
+    expect(answer.rows).toEqual([])
+    return answer
+  }
+
+  beforeAll(async () => {
+    runtime = await openTestRuntime({ backend: 'pglite', scale: 1, env: { LOG_LEVEL: 'error' } })
+    app = createTestApp(runtime)
+    for (const who of ['officer.moe', 'steward.moh']) as[who] = await signInAs(app, who)
+    const dataset = await runtime.catalog.findDataset('chronic-disease-registry', systemAbility())
+    const file = join(
+      runtime.dataDir,
+      `tc/chronic-disease-registry/v${dataset?.currentVersion?.version}.parquet`,
+    )
+    const duck = await (await DuckDBInstance.create(':memory:')).connect()
+    raw = (
+      await duck.runAndReadAll(
+        `SELECT condition_code, days_since_diagnosis, planning_area_code FROM '${file}'`,
+      )
+    ).getRowObjectsJson() as typeof raw
+    duck.closeSync()
+    const request = await post('officer.moe', '/api/requests', {
+      dataset: 'chronic-disease-registry',
+      scope: 'aggregates',
+      purpose: 'Plan chronic disease programmes by condition, age band and region',
+      legalBasis: 'PSGA 2018 s. 25',
+      durationDays: 30,
+    })
+    expect(request.status).toBe(201)
+    expect(request.body.data).toMatchObject({ scope: 'aggregates', approvalsNeeded: 1 })
+    const approved = await post('steward.moh', `/api/requests/${request.body.data.id}/approve`, {})
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200)
+    expect(approved.body.data.grant).toMatchObject({ scope: 'aggregates', status: 'active' })
+  }, 120_000)
+  afterAll(() => runtime?.dispose())
+
+  it('answers aggregates whose every cell counts enough people', async () => {
+    const views = await app.request('/api/query/views', { headers: as['officer.moe'] })
+    const view = (
+      (await views.json()) as {
+        data: { name: string; scope: string; columns: { name: string }[] }[]
+      }
+    ).data.find((v) => v.name === 'chronic_disease_registry')
+    expect(view?.scope).toBe('aggregates')
+    // Whom a row is about is not in the view at all.
+    expect(view?.columns.map((c) => c.name)).not.toContain('person_key')
+    const total = await query('SELECT count(*) AS people FROM chronic_disease_registry')
+    expect(total.status).toBe(200)
+    expect(total.rows).toEqual([[String(raw.length)]])
+    const byCondition = await query(
+      'SELECT condition_code, count(*) AS n, round(avg(days_since_diagnosis)) AS mean_days FROM chronic_disease_registry GROUP BY condition_code ORDER BY condition_code',
+    )
+    expect(byCondition.status, byCondition.message).toBe(200)
+    expect(byCondition.rows.length).toBe(7)
+    for (const [condition, n] of byCondition.rows)
+      expect(Number(n)).toBe(raw.filter((r) => r.condition_code === condition).length)
+  })
+
+  it('refuses small cells, naming the rule and the cells', async () => {
+    const answer = await refused(
+      'SELECT planning_area_code, condition_code, count(*) FROM chronic_disease_registry GROUP BY 1, 2',
+      /minimum count: every cell must count at least 10 people: planning_area_code = \w+, condition_code = \w+ \(\d people\)/,
+    )
+    expect(answer.code).toBe('query_refused')
+    await refused(
+      'SELECT diagnosed_on, count(*) FROM chronic_disease_registry GROUP BY diagnosed_on',
+      /minimum count/,
+    )
+    // A small count hidden inside a large cell, by a condition in the aggregate.
+    const cut = [...raw].sort((a, b) => a.days_since_diagnosis - b.days_since_diagnosis)[2]
+    await refused(
+      `SELECT sum(CASE WHEN days_since_diagnosis <= ${cut?.days_since_diagnosis} THEN 1 ELSE 0 END) AS few FROM chronic_disease_registry`,
+      /minimum count: .*all rows \(\d people\)/,
+    )
+    await refused(
+      `SELECT count(CASE WHEN days_since_diagnosis <= ${cut?.days_since_diagnosis} THEN 1 END) FROM chronic_disease_registry`,
+      /minimum count/,
+    )
+    await refused(
+      `SELECT count(*) FROM chronic_disease_registry HAVING count(*) < 10000 AND 1 = 1 LIMIT 1 OFFSET 0`.replace(
+        'HAVING count(*) < 10000 AND 1 = 1',
+        "WHERE planning_area_code = 'XX'",
+      ),
+      /minimum count/,
+    )
+  })
+
+  it('refuses a sum one person dominates', async () => {
+    const [first] = [...raw].sort((a, b) => a.days_since_diagnosis - b.days_since_diagnosis)
+    await refused(
+      `SELECT sum(CASE WHEN days_since_diagnosis = ${first?.days_since_diagnosis} THEN 1000000 ELSE 1 END) FROM chronic_disease_registry`,
+      /dominance: .*all rows \(sum/,
+    )
+  })
+
+  it('refuses an answer that differs from an earlier one by a few people', async () => {
+    const e11 = raw.filter((r) => r.condition_code === 'E11')
+    const fewest = Math.min(...e11.map((r) => r.days_since_diagnosis))
+    const first = await query(
+      "SELECT count(*) AS n FROM chronic_disease_registry WHERE condition_code = 'E11'",
+    )
+    expect(first.status, first.message).toBe(200)
+    const answer = await refused(
+      `SELECT count(*) AS n FROM chronic_disease_registry WHERE condition_code = 'E11' AND days_since_diagnosis > ${fewest}`,
+      /differencing: .*differs from all rows of your query q_[\w-]+ by \d (person|people)/,
+    )
+    expect(answer.message).toContain(first.id)
+    // The same question again is no difference at all.
+    expect(
+      (
+        await query(
+          "SELECT count(*) AS n FROM chronic_disease_registry WHERE condition_code = 'E11'",
+        )
+      ).status,
+    ).toBe(200)
+  })
+
+  it('never lets a row out: row-level reads, identifiers, extremes and hidden subgroups are refused', async () => {
+    const corpus: [string, RegExp][] = [
+      ['SELECT * FROM chronic_disease_registry', /tables of counts, sums and means/],
+      [
+        'SELECT condition_code, diagnosed_on FROM chronic_disease_registry LIMIT 5',
+        /tables of counts/,
+      ],
+      ['SELECT DISTINCT planning_area_code FROM chronic_disease_registry', /SELECT DISTINCT/],
+      ['SELECT max(days_since_diagnosis) FROM chronic_disease_registry', /max\(\) is not offered/],
+      [
+        'SELECT min(diagnosed_on), count(*) FROM chronic_disease_registry',
+        /min\(\) is not offered/,
+      ],
+      ['SELECT list(condition_code) FROM chronic_disease_registry', /list\(\) is not offered/],
+      [
+        "SELECT string_agg(institution_uen, ',') FROM chronic_disease_registry",
+        /string_agg\(\) is not offered/,
+      ],
+      [
+        'SELECT median(days_since_diagnosis) FROM chronic_disease_registry',
+        /median\(\) is not offered/,
+      ],
+      [
+        'SELECT arg_max(planning_area_code, days_since_diagnosis) FROM chronic_disease_registry',
+        /not offered/,
+      ],
+      ['SELECT count(DISTINCT planning_area_code) FROM chronic_disease_registry', /DISTINCT/],
+      ["SELECT count(*) FILTER (WHERE age_band = '0-17') FROM chronic_disease_registry", /FILTER/],
+      [
+        'SELECT condition_code, count(*) FROM chronic_disease_registry GROUP BY ALL',
+        /GROUP BY ALL/,
+      ],
+      [
+        'SELECT condition_code, count(*) FROM chronic_disease_registry GROUP BY ROLLUP (condition_code)',
+        /ROLLUP/,
+      ],
+      ['SELECT count(*) OVER () FROM chronic_disease_registry', /Window functions/],
+      [
+        'SELECT (SELECT count(*) FROM chronic_disease_registry) AS n',
+        /on its own|Subqueries|one plain SELECT/,
+      ],
+      ['SELECT count(*) FROM (SELECT * FROM chronic_disease_registry)', /on its own/],
+      ['WITH r AS (SELECT * FROM chronic_disease_registry) SELECT count(*) FROM r', /no WITH/],
+      [
+        'SELECT count(*) FROM chronic_disease_registry UNION ALL SELECT 1',
+        /one plain SELECT|on its own/,
+      ],
+      ['SELECT __unit, count(*) FROM chronic_disease_registry GROUP BY __unit', /__/],
+      ['SELECT count(*) FROM chronic_disease_registry__units', /not one of them|Only your views/],
+      ['SELECT count(*) FROM chronic_disease_registry r, chronic_disease_registry s', /on its own/],
+      ['SELECT count(*) FROM chronic_disease_registry USING SAMPLE 10', /SAMPLE/],
+      ['SELECT count(*) AS __units FROM chronic_disease_registry', /__/],
+    ]
+    for (const [sql, rule] of corpus) {
+      const answer = await query(sql)
+      expect(answer.status, sql).toBe(400)
+      expect(answer.message, sql).toMatch(rule)
+      expect(answer.rows, sql).toEqual([])
+    }
+    // A person's identifier is no column of the view, so cannot be grouped on.
+    const identifier = await query(
+      'SELECT person_key, count(*) FROM chronic_disease_registry GROUP BY person_key',
+    )
+    expect(identifier.status).toBe(400)
+    expect(identifier.message).toMatch(/person_key/)
+    // Nor does it leave as a file.
+    const csv = await query(
+      'SELECT condition_code, count(*) FROM chronic_disease_registry GROUP BY condition_code',
+      'csv',
+    )
+    expect(csv.status).toBe(400)
+    expect(csv.message).toMatch(/aggregates only: ask for JSON/)
+    const extract = await app.request(
+      '/api/datasets/chronic-disease-registry/versions/1/extract?format=csv',
+      {
+        headers: as['officer.moe'],
+      },
+    )
+    expect(extract.status).toBe(404)
+  })
+})
