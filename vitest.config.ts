@@ -5,6 +5,7 @@ const SERVER_MODULES = [
   'core',
   'routing',
   'fixtures',
+  'disclosure',
   'lineage',
   'catalog',
   'trusted-centre',
