@@ -30,7 +30,14 @@ export async function answerAggregate(
         'An aggregate-only view is queried on its own: it cannot be joined or combined with your other views',
     })
   aggregateNames ??= readAggregateNames(connection)
-  const plan = await planAggregate(connection, job.sql, aggregateViews, await aggregateNames)
+  const identifiers = new Set(job.views.flatMap((v) => v.identifiers ?? []))
+  const plan = await planAggregate(
+    connection,
+    job.sql,
+    aggregateViews,
+    await aggregateNames,
+    identifiers,
+  )
   await connection.run(`CREATE TEMP TABLE __checked AS ${plan.checked}`)
   const hidden = ['__units', '__cell', ...plan.aggregates.map((_, i) => `__contributors_${i}`)]
   const rows = await readAll(

@@ -52,6 +52,8 @@ export async function planAggregate(
   sql: string,
   aggregateViews: ReadonlySet<string>,
   aggregateFunctions: ReadonlySet<string>,
+  /** The dataset's identifiers, none of them in the view: named if the statement asks for one. */
+  identifiers: ReadonlySet<string> = new Set(),
 ): Promise<AggregatePlan> {
   const parsed = JSON.parse(
     await scalar(connection, `SELECT json_serialize_sql(${sqlString(sql)})`),
@@ -98,6 +100,11 @@ export async function planAggregate(
   for (const expression of expressions)
     walk(expression, (n) => {
       inspect(n, aggregateFunctions)
+      const column = n.class === 'COLUMN_REF' ? (n.column_names as string[]).at(-1) : undefined
+      if (column && identifiers.has(column))
+        throw refuse(
+          `${column} identifies a person: no row-level column is offered on aggregate-only views, to group, count or filter by`,
+        )
       if (n.class === 'FUNCTION' && aggregateFunctions.has(String(n.function_name)))
         if (!aggregates.includes(n)) aggregates.push(n)
     })
@@ -180,6 +187,12 @@ function inspect(n: Node, aggregateFunctions: ReadonlySet<string>) {
   if (n.filter)
     throw refuse(
       `${name}(…) FILTER (WHERE …) counts a subgroup the output checks cannot see: put the condition in WHERE or GROUP BY`,
+    )
+  // A condition or sum inside an aggregate can count a handful of people within a large cell.
+  const children = (n.children as Node[]) ?? []
+  if (name !== 'count_star' && (children.length !== 1 || children[0]?.class !== 'COLUMN_REF'))
+    throw refuse(
+      `${name}() takes one column as it is, e.g. ${name}(<column>): conditions and arithmetic inside an aggregate can single out a few people; put conditions in WHERE or GROUP BY, arithmetic around the aggregate`,
     )
 }
 

@@ -136,7 +136,14 @@ export function createQueryService(options: QueryServiceOptions) {
       used.map(async (view) => ({
         name: view.name,
         file: await projections.file(view, view.entitlement.files[0]?.version ?? 0),
-        ...(view.entitlement.scope === 'aggregates' ? { aggregate: true } : {}),
+        ...(view.entitlement.scope === 'aggregates'
+          ? {
+              aggregate: true,
+              identifiers: view.entitlement.schema
+                .filter((c) => c.personalData === 'direct-identifier')
+                .map((c) => c.name),
+            }
+          : {}),
       })),
     )
   }

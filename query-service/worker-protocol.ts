@@ -21,6 +21,8 @@ export interface JobView {
   file: string
   /** An aggregate-only view: read only through output-checked aggregate answers. */
   aggregate?: boolean
+  /** Of an aggregate-only view: the dataset's identifiers it leaves out. */
+  identifiers?: string[]
 }
 
 /** An aggregate answer as released: how to find the people of each of its cells again. */
