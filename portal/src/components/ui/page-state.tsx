@@ -29,7 +29,8 @@ export function ErrorState({
       <Title order={2} size="h4" mb={4}>
         {title}
       </Title>
-      <Text>{message}</Text>
+      {/* A long message (an output check naming ten cells) wraps; nothing of it is cut. */}
+      <Text style={{ overflowWrap: 'anywhere' }}>{message}</Text>
       {action && <div style={{ marginTop: 8 }}>{action}</div>}
     </Alert>
   )

@@ -1,11 +1,12 @@
-import { Anchor, Box, Button, Group, Paper, Stack, Text, Title } from '@mantine/core'
+import { Anchor, Box, Button, Code, Group, Paper, Stack, Text, Title } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
 import { type ReactNode, useId } from 'react'
 import { Link } from 'react-router'
 import { ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { unwrap } from '../../../lib/api-client.js'
 import { useApi } from '../../../lib/api-context.js'
-import { type QueryAnswer, useViews } from '../api/use-query.js'
+import { type QueryAnswer, useViews, type ViewInfo } from '../api/use-query.js'
+import { AGGREGATE_HINT, exampleAggregateQuery } from './aggregate-views.js'
 import { AnswerTable } from './query-results.js'
 
 const FORMATS: readonly (readonly [string, string])[] = [
@@ -59,8 +60,9 @@ function DataChoices({
   const mine = views.filter((v) => v.dataset.slug === slug)
   const full = mine.find((v) => v.scope === 'full')
   const sample = mine.find((v) => v.scope === 'sample')
+  const aggregates = mine.find((v) => v.scope === 'aggregates')
   // Without a sample to show, the current version may still say why it has none.
-  if (!full && !sample)
+  if (!full && !sample && !aggregates)
     return (
       <Stack gap="sm">
         <Text c="dimmed">
@@ -71,6 +73,7 @@ function DataChoices({
     )
   return (
     <Stack gap="md">
+      {aggregates && !full && <AggregateAccess view={aggregates} />}
       {full && (
         <Downloads
           title={full.basis === 'grant' ? 'Full data (your grant)' : 'Full data (Official (Open))'}
@@ -160,5 +163,26 @@ function SamplePreview({ view }: { view: string }) {
       answer={preview.data}
       caption={`First ${preview.data.rowCount} rows of the sample`}
     />
+  )
+}
+
+/** A grant of aggregates only: nothing to download, answers in the workbench once checked. */
+function AggregateAccess({ view }: { view: ViewInfo }) {
+  return (
+    <Paper withBorder p="sm">
+      <Stack gap={4}>
+        <Text fw={700}>Aggregates only (your grant)</Text>
+        <Text size="sm">
+          Query the view <Code>{view.name}</Code> in the workbench. {AGGREGATE_HINT}
+        </Text>
+        <Anchor
+          component={Link}
+          to={`/query?sql=${encodeURIComponent(exampleAggregateQuery(view))}`}
+          size="sm"
+        >
+          Count people in the workbench
+        </Anchor>
+      </Stack>
+    </Paper>
   )
 }

@@ -1,23 +1,25 @@
 import { Anchor, Badge, Box, Code, Group, List, Paper, Stack, Text, Title } from '@mantine/core'
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/page-state.js'
 import type { ViewInfo } from '../api/use-query.js'
+import { AGGREGATE_HINT, exampleAggregateQuery, isAggregateView } from './aggregate-views.js'
 
 /** Why the reader may query a view, in words. */
 function basisOf(view: ViewInfo): string {
   if (view.scope === 'sample') return 'Sample'
+  if (isAggregateView(view)) return 'Aggregates only'
   return view.basis === 'grant' ? 'Granted' : 'Open data'
 }
 
 /**
  * The views the reader may query, each with its columns and types; picking a view puts a first
- * query for it in the editor.
+ * query for it in the editor. An aggregate-only view says what it takes, with an example.
  */
 export function ViewList({
   views,
   onPick,
 }: {
   views: { isPending: boolean; isError: boolean; error: unknown; data?: ViewInfo[] }
-  onPick: (name: string) => void
+  onPick: (view: ViewInfo) => void
 }) {
   return (
     <Box component="section" aria-labelledby="views-heading">
@@ -43,14 +45,19 @@ export function ViewList({
                   type="button"
                   fw={600}
                   style={{ overflowWrap: 'anywhere', textAlign: 'left' }}
-                  onClick={() => onPick(v.name)}
+                  onClick={() => onPick(v)}
                 >
                   {v.name}
                 </Anchor>
-                <Badge variant="outline" color="gray.8" tt="none">
+                <Badge
+                  variant="outline"
+                  color={isAggregateView(v) ? '#6b2d91' : 'gray.8'}
+                  tt="none"
+                >
                   {basisOf(v)}
                 </Badge>
               </Group>
+              {isAggregateView(v) && <AggregateHint view={v} />}
               <List
                 aria-label={`Columns of ${v.name}`}
                 listStyleType="none"
@@ -80,5 +87,18 @@ export function ViewList({
         </Stack>
       )}
     </Box>
+  )
+}
+
+/** What an aggregate-only view takes, and a query over its own columns that does. */
+function AggregateHint({ view }: { view: ViewInfo }) {
+  return (
+    <Stack gap={4} mt="xs">
+      <Text size="sm">{AGGREGATE_HINT}</Text>
+      <Text size="sm">For example:</Text>
+      <Code block style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+        {exampleAggregateQuery(view)}
+      </Code>
+    </Stack>
   )
 }

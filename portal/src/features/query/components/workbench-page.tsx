@@ -4,6 +4,7 @@ import CodeMirror, { EditorView, keymap, Prec } from '@uiw/react-codemirror'
 import { useId, useMemo, useState } from 'react'
 import { useSearchParams } from 'react-router'
 import { ErrorState, Loading } from '../../../components/ui/page-state.js'
+import { ApiError } from '../../../lib/api-client.js'
 import { useApi } from '../../../lib/api-context.js'
 import { formatCount } from '../../../lib/format.js'
 import {
@@ -15,6 +16,8 @@ import {
   useRunQuery,
   useViews,
 } from '../api/use-query.js'
+import { aggregateViewsIn, starterQuery } from './aggregate-views.js'
+import { OutputCheckRefusal, parseRefusal } from './output-check-refusal.js'
 import { QueryHistory } from './query-history.js'
 import { AnswerTable } from './query-results.js'
 import { ViewList } from './view-list.js'
@@ -47,6 +50,8 @@ export function WorkbenchPage() {
     () => Object.fromEntries((views.data ?? []).map((v) => [v.name, v.columns.map((c) => c.name)])),
     [views.data],
   )
+  // Answers over an aggregate-only view leave only as checked JSON: no file to download.
+  const aggregateOnly = aggregateViewsIn(text, views.data ?? []).map((v) => v.name)
 
   const execute = (sql = text) => {
     if (!sql.trim()) return
@@ -123,13 +128,23 @@ export function WorkbenchPage() {
                   </Button>
                 )}
               </Group>
-              <Group gap="xs" wrap="wrap" role="group" aria-label="Download the whole answer">
+              <Group
+                gap="xs"
+                wrap="wrap"
+                role="group"
+                aria-label="Download the whole answer"
+                aria-describedby={aggregateOnly.length > 0 ? `${ids}-json-only` : undefined}
+              >
                 {FORMATS.map(([format, label]) => (
                   <Button
                     key={format}
                     variant="default"
                     size="sm"
-                    disabled={!text.trim() || (downloading !== undefined && downloading !== format)}
+                    disabled={
+                      !text.trim() ||
+                      aggregateOnly.length > 0 ||
+                      (downloading !== undefined && downloading !== format)
+                    }
                     loading={downloading === format}
                     onClick={() => download(format)}
                   >
@@ -138,6 +153,13 @@ export function WorkbenchPage() {
                 ))}
               </Group>
             </Group>
+            {aggregateOnly.length > 0 && (
+              <Text id={`${ids}-json-only`} size="sm" c="dimmed">
+                No downloads: {aggregateOnly.join(' and ')}{' '}
+                {aggregateOnly.length === 1 ? 'is' : 'are'} for aggregates only, so answers come as
+                JSON here, each checked before it is shown. Run the query to see it.
+              </Text>
+            )}
             {downloadError !== undefined && (
               <ErrorState title="The download failed" error={downloadError} />
             )}
@@ -156,7 +178,7 @@ export function WorkbenchPage() {
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
-          <ViewList views={views} onPick={(name) => setText(`SELECT * FROM ${name} LIMIT 100`)} />
+          <ViewList views={views} onPick={(view) => setText(starterQuery(view))} />
         </Grid.Col>
       </Grid>
     </Stack>
@@ -183,9 +205,15 @@ function Results({ answer }: { answer: QueryAnswer }) {
   )
 }
 
-/** DuckDB's message, with the line and column when the error names a place. */
+/**
+ * DuckDB's message, with the line and column when the error names a place; an output-check
+ * refusal rule by rule, its cells listed.
+ */
 function QueryError({ error, sql }: { error: unknown; sql: string }) {
   const message = error instanceof Error ? error.message : String(error)
+  const refusal =
+    error instanceof ApiError && error.code === 'query_refused' ? parseRefusal(message) : undefined
+  if (refusal) return <OutputCheckRefusal refusal={refusal} />
   const near = /at or near "([^"]+)"/.exec(message)?.[1]
   const at = near ? sql.indexOf(near) : -1
   const where =

@@ -22,7 +22,7 @@ const formatDay = (day: string) => longDay.format(new Date(`${day}T00:00:00Z`))
 
 /**
  * Approve, narrowing the columns, the rows and the end date if the project needs less. Sits in
- * the "Approve this request" dialog.
+ * the "Approve this request" dialog, which says first whether rows or only aggregates are asked.
  */
 export function ApproveForm({ request, onDone }: { request: RequestDetail; onDone: () => void }) {
   const all = useDatasetColumns(request.dataset.slug, request.columns === null)
@@ -97,11 +97,20 @@ function ApproveFields({
   return (
     <form onSubmit={send} aria-label="Approve" noValidate>
       <Stack gap="md">
-        {request.approvalsNeeded > 1 && (
-          <Alert role="note" variant="light" color="govBlue" title="Two stewards must approve">
-            This dataset is Sensitive-High: {request.approvalsNeeded} approvals by different
-            stewards are needed, and the grant takes the narrowest conditions of them.
+        {request.scope === 'aggregates' ? (
+          <Alert role="note" variant="light" color="govBlue" title="Aggregates only">
+            The requester will never see a record: only answers of aggregate queries (counts, sums
+            and averages by group), each released only if every cell counts at least 10 people and
+            no one dominates it. The columns and rows you share are what they can group and count.
           </Alert>
+        ) : (
+          request.approvalsNeeded > 1 && (
+            <Alert role="note" variant="light" color="govBlue" title="Two stewards must approve">
+              This dataset is Sensitive-High and the request is for the data row by row:{' '}
+              {request.approvalsNeeded} approvals by different stewards are needed, and the grant
+              takes the narrowest conditions of them.
+            </Alert>
+          )
         )}
         <Checkbox.Group
           label="Columns to share"

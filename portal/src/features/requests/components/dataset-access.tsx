@@ -4,6 +4,7 @@ import { type DataColumn, DataTable } from '../../../components/ui/data-table.js
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { formatDateTime } from '../../../lib/format.js'
 import { type GrantInfo, useGrants } from '../api/use-requests.js'
+import { SCOPE_WORDS, ScopeBadge } from './access-scope.js'
 import { RevokeGrant } from './revoke-grant.js'
 import { StatusBadge } from './service-level-badge.js'
 
@@ -19,6 +20,12 @@ const COLUMNS: DataColumn<GrantInfo>[] = [
         {g.purpose}
       </Anchor>
     ),
+  },
+  {
+    id: 'scope',
+    header: 'Shares',
+    sortValue: (g) => SCOPE_WORDS[g.scope],
+    cell: (g) => <ScopeBadge scope={g.scope} />,
   },
   {
     id: 'columns',

@@ -21,6 +21,7 @@ import {
 } from '../../../components/ui/personal-data-badge.js'
 import { focusFirstProblem } from '../../../lib/focus-first-problem.js'
 import { useCreateRequest } from '../api/use-requests.js'
+import { type AccessScope, ScopeChoice } from './access-scope.js'
 
 const listOf = (text: string) =>
   text
@@ -31,6 +32,7 @@ const listOf = (text: string) =>
 const LIMITS = { purpose: 20, legalBasis: 5, maxDays: 730 }
 
 interface RequestDraft {
+  scope: AccessScope
   columns: string[]
   purpose: string
   legalBasis: string
@@ -65,20 +67,28 @@ function problemsOf(draft: RequestDraft): Problems {
 }
 
 /**
- * Asks for a dataset: which columns (each shown with its personal-data kind, so an officer asks
- * for no more than the project needs), why, under which law, for how long, for which project.
+ * Asks for a dataset: the data row by row or aggregates only, which columns (each shown with its
+ * personal-data kind, so an officer asks for no more than the project needs), why, under which
+ * law, for how long, for which project.
  */
 export function RequestForm({
   dataset,
   onDone,
 }: {
-  dataset: { slug: string; columns: { name: string; personalData: PersonalDataKind }[] }
+  dataset: {
+    slug: string
+    classification: { sensitivity: string }
+    columns: { name: string; personalData: PersonalDataKind }[]
+  }
   onDone: () => void
 }) {
+  const sensitiveHigh = dataset.classification.sensitivity === 'sensitive-high'
   const ids = useId()
   const create = useCreateRequest()
   const navigate = useNavigate()
   const [draft, setDraft] = useState<RequestDraft>({
+    // Sensitive High rows take two approvals; its aggregates one, and no record leaves.
+    scope: sensitiveHigh ? 'aggregates' : 'rows',
     columns: dataset.columns.map((c) => c.name),
     purpose: '',
     legalBasis: '',
@@ -104,6 +114,7 @@ export function RequestForm({
     create.mutate(
       {
         dataset: dataset.slug,
+        scope: draft.scope,
         ...(!all && { columns: draft.columns }),
         purpose: draft.purpose.trim(),
         legalBasis: draft.legalBasis.trim(),
@@ -134,9 +145,18 @@ export function RequestForm({
               your project needs.
             </Text>
           </div>
+          <ScopeChoice
+            value={draft.scope}
+            onChange={(scope) => set('scope', scope)}
+            sensitiveHigh={sensitiveHigh}
+          />
           <Checkbox.Group
             label={`Columns (${draft.columns.length} of ${dataset.columns.length} chosen)`}
-            description="Each column says whether it identifies people."
+            description={
+              draft.scope === 'aggregates'
+                ? 'Each column says whether it identifies people. For aggregates, choose the columns to group by and add up; direct identifiers stay out of the view: people are counted, never named.'
+                : 'Each column says whether it identifies people.'
+            }
             value={draft.columns}
             onChange={(columns) => set('columns', columns)}
             error={shown.columns}

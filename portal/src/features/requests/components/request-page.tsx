@@ -93,6 +93,11 @@ export function RequestPage() {
                 Access granted
               </Title>
               <Text>
+                {r.grant.scope === 'aggregates'
+                  ? 'Aggregates only: answers of aggregate queries in the workbench, each checked before it is released. No record is shown.'
+                  : 'The data, row by row.'}
+              </Text>
+              <Text>
                 {r.grant.columns ? `Columns ${r.grant.columns.join(', ')}` : 'All columns'}
                 {r.grant.rowFilter.length > 0 &&
                   `, rows where ${r.grant.rowFilter.map(conditionText).join(' and ')}`}
@@ -132,6 +137,12 @@ function RequestFacts({ request: r }: { request: RequestDetail }) {
         </Anchor>{' '}
         ({r.dataset.agency})
       </>,
+    ],
+    [
+      'Asked for',
+      r.scope === 'aggregates'
+        ? 'Aggregates only: answers of aggregate queries, each checked before it leaves'
+        : 'The data, row by row',
     ],
     ['Requester', `${r.requester.username} (${r.requester.agency})`],
     ['Sent on', formatDateTime(r.submittedAt)],

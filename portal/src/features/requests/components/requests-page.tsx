@@ -5,6 +5,7 @@ import { EmptyState, ErrorState, Loading } from '../../../components/ui/page-sta
 import { formatDateTime } from '../../../lib/format.js'
 import { useMe } from '../../../lib/use-me.js'
 import { type RequestSummary, useRequests } from '../api/use-requests.js'
+import { SCOPE_WORDS, ScopeBadge } from './access-scope.js'
 import { ServiceLevelBadge, StatusBadge } from './service-level-badge.js'
 
 /** "My requests & grants" and, for stewards, the queue of their agency's open requests. */
@@ -84,6 +85,12 @@ function columnsOf(showRequester: boolean): DataColumn<RequestSummary>[] {
           },
         ]
       : []),
+    {
+      id: 'scope',
+      header: 'Asked for',
+      sortValue: (r) => SCOPE_WORDS[r.scope],
+      cell: (r) => <ScopeBadge scope={r.scope} />,
+    },
     {
       id: 'submitted',
       header: 'Submitted',
