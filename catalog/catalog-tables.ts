@@ -201,6 +201,7 @@ export interface DatasetRow {
   coverage_end: Date | null
   licence: Generated<string>
   contact_email: Generated<string>
+  sample_keep: ColumnType<Record<string, string>, string | undefined, string>
   tags_text: Generated<string>
   columns_text: Generated<string>
   created_at: Generated<Date>

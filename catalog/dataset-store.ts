@@ -401,6 +401,7 @@ function rowToDataset(
     coverage: { start: isoDay(row.coverage_start), end: isoDay(row.coverage_end) },
     licence: row.licence,
     contactEmail: row.contact_email,
+    sampleKeep: row.sample_keep ?? {},
     columns: columns.map(rowToColumn),
     currentVersion,
     createdAt: row.created_at,

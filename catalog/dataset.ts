@@ -106,6 +106,11 @@ export interface Dataset {
   coverage: { start: string | undefined; end: string | undefined }
   licence: string
   contactEmail: string
+  /**
+   * Levels the steward asks samples to keep where k allows, by hierarchy ('geography' or a
+   * column): { geography: 'planning area' }.
+   */
+  sampleKeep: Record<string, string>
   columns: DatasetColumn[]
   currentVersion: DatasetVersion | undefined
   createdAt: Date

@@ -23,6 +23,7 @@ function dataset(fields: Partial<Dataset> & Pick<Dataset, 'id' | 'slug' | 'title
     coverage: { start: undefined, end: undefined },
     licence: 'Government use only, under the data-sharing terms of the owning agency',
     contactEmail: '',
+    sampleKeep: {},
     columns: [],
     currentVersion: undefined,
     createdAt: new Date('2025-01-06T02:00:00Z'),

@@ -14,6 +14,8 @@ export interface MetadataPatch {
   licence?: string
   contactEmail?: string
   coverage?: { start: string | null; end: string | null }
+  /** Levels samples should keep where k allows: { geography: 'planning area' }. */
+  sampleKeep?: Record<string, string>
   columns?: {
     name: string
     description?: string
@@ -75,6 +77,14 @@ export async function editMetadata(
   change('themes', dataset.themes, patch.themes)
   change('licence', dataset.licence, patch.licence)
   change('contactEmail', dataset.contactEmail, patch.contactEmail)
+  const notHierarchies = Object.keys(patch.sampleKeep ?? {}).filter(
+    (name) => name !== 'geography' && !known.has(name),
+  )
+  if (notHierarchies.length > 0)
+    throw new InvalidInputError(
+      `sampleKeep: ${notHierarchies.map((n) => `'${n}'`).join(', ')} is neither 'geography' nor a column of '${dataset.slug}'`,
+    )
+  change('sampleKeep', dataset.sampleKeep, patch.sampleKeep)
   change(
     'coverage',
     { start: dataset.coverage.start ?? null, end: dataset.coverage.end ?? null },
@@ -112,6 +122,9 @@ export async function editMetadata(
         ...(patch.description !== undefined ? { description: patch.description } : {}),
         ...(patch.licence !== undefined ? { licence: patch.licence } : {}),
         ...(patch.contactEmail !== undefined ? { contact_email: patch.contactEmail } : {}),
+        ...(patch.sampleKeep !== undefined
+          ? { sample_keep: JSON.stringify(patch.sampleKeep) }
+          : {}),
         ...(patch.coverage !== undefined
           ? {
               coverage_start: patch.coverage.start ? new Date(patch.coverage.start) : null,

@@ -437,6 +437,15 @@ export const catalogMigrations: MigrationSet = {
             .execute()
       },
     },
+    '20261206-05-catalog-sample-keep': {
+      // The levels a steward asks a dataset's samples to keep, where k allows.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('datasets')
+          .addColumn('sample_keep', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
+          .execute()
+      },
+    },
     '20261206-02-catalog-personal-data-reasons': {
       // A steward who labels a column otherwise than the data suggests says why.
       async up(db: Kysely<unknown>) {

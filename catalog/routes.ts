@@ -38,6 +38,16 @@ export const metadataPatch = z
     themes: z.array(tag).max(10).optional(),
     licence: z.string().trim().min(3).max(2_000).optional(),
     contactEmail: z.email('must be an email address').optional(),
+    sampleKeep: z
+      .record(
+        z.string().min(1).max(100),
+        z.string().trim().min(1, 'name a level, e.g. planning area').max(60),
+      )
+      .refine((keep) => Object.keys(keep).length <= 20, 'keep at most 20 levels')
+      .optional()
+      .describe(
+        'Levels samples should keep where k allows, by hierarchy (\'geography\' or a column): { "geography": "planning area" }',
+      ),
     coverage: z
       .object({ start: z.iso.date().nullable(), end: z.iso.date().nullable() })
       .refine(
@@ -275,6 +285,7 @@ function toDatasetJson(dataset: Dataset) {
     coverage: { start: dataset.coverage.start ?? null, end: dataset.coverage.end ?? null },
     licence: dataset.licence,
     contactEmail: dataset.contactEmail,
+    sampleKeep: dataset.sampleKeep,
     columns: dataset.columns.map((c) => ({ ...c, authoritySsot: c.authoritySsot ?? null })),
     currentVersion: dataset.currentVersion ? toVersionJson(dataset.currentVersion) : null,
     createdAt: dataset.createdAt.toISOString(),

@@ -52,6 +52,8 @@ describe('loadConfig', () => {
       OIDC_CLIENT_SECRET: undefined,
       OIDC_AUDIENCE: undefined,
       SAMPLE_K: 5,
+      SDC_MIN_COUNT: 10,
+      SDC_DOMINANCE_P: 10,
       SEED_FIXTURES: true,
       FIXTURE_SEED: 42,
       FIXTURE_SCALE: 1,

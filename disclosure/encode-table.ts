@@ -57,8 +57,9 @@ export async function encodeTable(
       codes.push(levelCodes)
       loss.push(levelLoss)
     })
+    // A level the hierarchy does not have can never be kept: the report says it was not.
     const keep = options.keep[h.name]
-    const keepAt = keep === undefined ? -1 : h.levels.findIndex((l) => l.name === keep)
+    const keepAt = keep === undefined ? undefined : h.levels.findIndex((l) => l.name === keep)
     return {
       name: h.name,
       width: h.columns.length,
@@ -66,7 +67,7 @@ export async function encodeTable(
       codes,
       loss,
       sensitive: h.columns.some((c) => options.sensitive.has(c)),
-      ...(keepAt >= 0 ? { keepAtMost: keepAt } : {}),
+      ...(keepAt !== undefined ? { keepAtMost: keepAt } : {}),
     }
   })
   return { rows: rows.length, encoded }

@@ -38,12 +38,13 @@ describe.each(TEST_BACKENDS)('the product on %s', (backend) => {
       columns: { name: string }[]
       currentVersion: { version: number; rowCount: number }
     }[]
-    // Sorted by title: AI projects, business counts, Blueprint KPIs, digital projects, ICT
-    // systems, digital services, hourly weather, persons, postal geocodes, officer training,
-    // satisfaction survey.
+    // Sorted by title: AI projects, business counts, chronic disease registry, Blueprint KPIs,
+    // digital projects, ICT systems, digital services, hourly weather, persons, postal geocodes,
+    // officer training, satisfaction survey.
     expect(data.map((d) => d.slug)).toEqual([
       'ai-projects-register',
       'business-by-planning-area',
+      'chronic-disease-registry',
       'blueprint-kpi-history',
       'digital-projects-register',
       'government-systems-register',

@@ -27,7 +27,7 @@ describe('authorization matrix', () => {
     await runtime.catalog.publishVersion(
       {
         slug: HIDDEN_DATASET,
-        title: 'Chronic disease registry',
+        title: 'Chronic disease registry (confidential)',
         description: 'Registered chronic conditions (synthetic).',
         agency: 'MOH',
         trustedCentre: 'TC-MOH',
@@ -124,6 +124,7 @@ describe('authorization matrix', () => {
     const published = [
       'ai-projects-register',
       'business-by-planning-area',
+      'chronic-disease-registry',
       'blueprint-kpi-history',
       'digital-projects-register',
       'government-systems-register',
@@ -135,11 +136,12 @@ describe('authorization matrix', () => {
       'digital-services-satisfaction-survey',
     ]
     expect(await slugs('officer.moe')).toEqual(published)
-    // "Chronic disease registry" sorts after "Business entities…".
+    // "Chronic disease registry (confidential)" sorts after the discoverable registry.
+    const afterRegistry = published.indexOf('chronic-disease-registry') + 1
     expect(await slugs('officer.moh')).toEqual([
-      ...published.slice(0, 2),
+      ...published.slice(0, afterRegistry),
       HIDDEN_DATASET,
-      ...published.slice(2),
+      ...published.slice(afterRegistry),
     ])
     expect((await runtime.catalog.listDatasets(systemAbility())).length).toBe(published.length + 1)
     // Lineage search: the hidden dataset is left out of the results and of the count alike.

@@ -175,6 +175,7 @@ describe('CLI commands', () => {
     ).toEqual([
       'ai_projects',
       'business_by_planning_area',
+      'chronic_disease_registry',
       'digital_services',
       'officer_training',
       'person_address_pa',
@@ -241,6 +242,7 @@ describe('CLI commands', () => {
         'person_address_pa: Unchanged: person-address-pa v1 is current',
         'business_by_planning_area: Unchanged: business-by-planning-area v1 is current',
         'sensor_hourly_by_planning_area: Unchanged: sensor-hourly-by-planning-area v1 is current',
+        'chronic_disease_registry: Unchanged: chronic-disease-registry v1 is current',
         'digital_services: Unchanged: digital-services-register v1 is current',
         'satisfaction_survey: Unchanged: digital-services-satisfaction-survey v1 is current',
         'officer_training: Unchanged: officer-training-records v1 is current',

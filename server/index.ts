@@ -4,6 +4,8 @@
  * Hono app, serves the built portal, and runs the CLI (`npm start`, `npm run cli -- <command>`).
  */
 
+// The shapes the portal reads from the API's JSON (type-only).
+export type { SampleColumnReport, SampleReport } from '../disclosure/index.js'
 export { type AppDeps, type AppType, createApp } from './app.js'
 export { runCli } from './cli.js'
 export { errorBody } from './error-response.js'

@@ -168,6 +168,22 @@ describe('published samples, re-identified as an attacker would try', () => {
     expect(audit.find((e) => e.action === 'dataset.update')?.details).toMatchObject({
       personalData: [{ column: 'region_code', kind: 'quasi-identifier', reason }],
     })
+    // The steward names the level samples should keep where k allows.
+    const keep = (sampleKeep: unknown) =>
+      app.request('/api/datasets/person-address-pa', {
+        method: 'PATCH',
+        headers: { ...steward, 'content-type': 'application/json' },
+        body: JSON.stringify({ sampleKeep }),
+      })
+    const unknown = await keep({ postcode: 'sector' })
+    expect(unknown.status).toBe(400)
+    expect(await unknown.text()).toContain("'postcode' is neither 'geography' nor a column")
+    const kept = await keep({ geography: 'region', age_band: 'as published' })
+    expect(kept.status).toBe(200)
+    expect(
+      ((await kept.json()) as { data: { dataset: { sampleKeep: Record<string, string> } } }).data
+        .dataset.sampleKeep,
+    ).toEqual({ geography: 'region', age_band: 'as published' })
     // An officer cannot.
     const officer = await signInAs(app, 'officer.moh')
     const refused = await app.request('/api/datasets/person-address-pa', {

@@ -1,4 +1,5 @@
 import { hmacSql } from '../core/index.js'
+import { ageBandSql } from './age-bands.js'
 import { DOS_PERSONS, MOH_CHRONIC_REGISTRY, SLA_ADDRESSES } from './feed-contracts.js'
 import type { Pipeline } from './pipeline.js'
 
@@ -31,14 +32,7 @@ SELECT
   r.diagnosed_on,
   date_part('year', r.diagnosed_on)::INTEGER AS diagnosed_year,
   r.institution_uen,
-  CASE
-    WHEN p.dob IS NULL THEN NULL
-    WHEN date_part('year', age(as_of.day, p.dob)) < 18 THEN '0-17'
-    WHEN date_part('year', age(as_of.day, p.dob)) < 35 THEN '18-34'
-    WHEN date_part('year', age(as_of.day, p.dob)) < 50 THEN '35-49'
-    WHEN date_part('year', age(as_of.day, p.dob)) < 65 THEN '50-64'
-    ELSE '65+'
-  END AS age_band,
+  ${ageBandSql('p.dob', 'as_of.day')} AS age_band,
   p.sex,
   a.planning_area_code,
   a.region_code,

@@ -15,7 +15,7 @@ import {
 import type { SampleColumn } from '../disclosure/index.js'
 import { dataLayout } from './data-layout.js'
 import { mkdirFor, moveIntoPlace, removeIfPresent } from './files.js'
-import { makeSample } from './make-sample.js'
+import { makeSample, type SamplePolicy } from './make-sample.js'
 import type { Pipeline } from './pipeline.js'
 import { assertionExpression, judge, summarise } from './quality.js'
 import { createReferenceTables } from './reference-tables.js'
@@ -234,9 +234,8 @@ async function publishSample(
       makeSample(conn, {
         source: join(deps.dataDir, dataLayout.version(slug, publication.version)),
         target: pending,
-        columns: await sampleColumns(deps.catalog, publication.datasetId),
+        ...(await sampleSettings(deps.catalog, publication.datasetId, pipeline)),
         key: pipeline.key,
-        policy: pipeline.sample ?? { size: 1000 },
         k,
         sampleKey: deps.pseudonyms.keyOf(samplePseudonymScope(slug, publication.version)),
       }),
@@ -259,10 +258,18 @@ async function publishSample(
   })
 }
 
-/** The version's columns as the catalogue labels them now, stewards' reasons and terms included. */
-async function sampleColumns(catalog: DatasetStore, datasetId: DatasetId): Promise<SampleColumn[]> {
+/**
+ * The version's columns as the catalogue labels them now (stewards' reasons and glossary terms
+ * included), and the pipeline's sample policy with the levels the steward asks to keep.
+ */
+async function sampleSettings(
+  catalog: DatasetStore,
+  datasetId: DatasetId,
+  pipeline: Pipeline,
+): Promise<{ columns: SampleColumn[]; policy: SamplePolicy }> {
   const dataset = await catalog.findDataset(datasetId, systemAbility())
-  return (dataset?.columns ?? []).map((c) => ({
+  const policy = pipeline.sample ?? { size: 1000 }
+  const columns = (dataset?.columns ?? []).map((c) => ({
     name: c.name,
     type: c.type,
     personalData: c.personalData,
@@ -271,6 +278,7 @@ async function sampleColumns(catalog: DatasetStore, datasetId: DatasetId): Promi
       ? { decision: { kind: c.personalData, reason: c.personalDataReason } }
       : {}),
   }))
+  return { columns, policy: { ...policy, keep: { ...policy.keep, ...dataset?.sampleKeep } } }
 }
 
 /** Measures every assertion of the pipeline over the candidate file. */

@@ -1,4 +1,5 @@
 import { hmacSql } from '../core/index.js'
+import { ageBandSql } from './age-bands.js'
 import { DOS_PERSONS, SLA_ADDRESSES } from './feed-contracts.js'
 import type { Pipeline } from './pipeline.js'
 
@@ -30,13 +31,7 @@ as_of AS (
 )
 SELECT
   left(${hmacSql('person_key', 'p.uinfin')}, 32) AS person_key,
-  CASE
-    WHEN date_part('year', age(as_of.day, p.dob)) < 18 THEN '0-17'
-    WHEN date_part('year', age(as_of.day, p.dob)) < 35 THEN '18-34'
-    WHEN date_part('year', age(as_of.day, p.dob)) < 50 THEN '35-49'
-    WHEN date_part('year', age(as_of.day, p.dob)) < 65 THEN '50-64'
-    ELSE '65+'
-  END AS age_band,
+  ${ageBandSql('p.dob', 'as_of.day')} AS age_band,
   p.sex,
   p.race_code,
   p.residential_status,
