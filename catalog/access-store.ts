@@ -175,6 +175,23 @@ export function createAccessStore(
           `'${dataset.slug}' is Official (Open): everyone may download it in full, no request needed`,
         )
       if (input.columns) await assertColumns(db, dataset.id, input.columns)
+      // Output checks compare a person's aggregate answers over one view: a second one, filtered
+      // otherwise, would let two answers differ unseen.
+      if (input.scope === 'aggregates') {
+        const held = await db
+          .selectFrom('grants')
+          .select(['id', 'expires_at'])
+          .where('dataset_id', '=', dataset.id)
+          .where('grantee_id', '=', requester.id)
+          .where('scope', '=', 'aggregates')
+          .where('revoked_at', 'is', null)
+          .where('expires_at', '>', now)
+          .executeTakeFirst()
+        if (held)
+          throw new ConflictError(
+            `You already hold aggregate-only access to '${dataset.slug}' (${held.id}, until ${held.expires_at.toISOString().slice(0, 10)}): one at a time`,
+          )
+      }
       const open = await db
         .selectFrom('access_requests')
         .select('id')

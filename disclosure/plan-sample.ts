@@ -9,7 +9,13 @@ import {
 } from './assess-columns.js'
 import { columnShape } from './column-stats.js'
 import { encodeTable } from './encode-table.js'
-import { type CategoryGroups, type Hierarchy, hierarchiesFor, isNumeric } from './hierarchy.js'
+import {
+  type CategoryGroups,
+  HIDDEN,
+  type Hierarchy,
+  hierarchiesFor,
+  isNumeric,
+} from './hierarchy.js'
 import { searchLattice } from './lattice-search.js'
 import { SAMPLE_METHOD, type SampleReport } from './sample-report.js'
 
@@ -71,7 +77,10 @@ export async function planSample(
       ...(await columnShape(conn, table, c.name, isNumeric(c.type))),
     })),
   )
-  const hierarchies = hierarchiesFor(shaped, options.groups)
+  const hierarchies = [
+    ...hierarchiesFor(shaped, options.groups),
+    ...(await sharedPseudonyms(conn, table, options.columns, treated, options.maskKey)),
+  ]
   const sensitive = new Set(
     generalisable.filter((c) => treated.get(c.name) === 'sensitive').map((c) => c.name),
   )
@@ -99,8 +108,9 @@ export async function planSample(
   const select = options.columns.map((c) => {
     const id = quoteIdent(c.name)
     const treatment = treated.get(c.name)
-    if (treatment === 'masked') return `${pseudonymSql(options.maskKey, `${id}::VARCHAR`)} AS ${id}`
     const at = levelOf.get(c.name)
+    if (treatment === 'masked' && !at)
+      return `${pseudonymSql(options.maskKey, `${id}::VARCHAR`)} AS ${id}`
     if (!at) return id
     return `(${at.hierarchy.levels[at.level]?.values[c.name]})::VARCHAR AS ${id}`
   })
@@ -137,6 +147,37 @@ export async function planSample(
     }),
   }
   return { status: 'ready', select, suppressed: found.suppressed, report }
+}
+
+/**
+ * Masked columns whose values repeat among the rows drawn (a record shared by a household, say):
+ * their equal pseudonyms group rows, so they join the k-check, shown masked or hidden.
+ */
+async function sharedPseudonyms(
+  conn: DuckDBConnection,
+  table: string,
+  columns: readonly SampleColumn[],
+  treated: ReadonlyMap<string, string>,
+  maskKey: string,
+): Promise<Hierarchy[]> {
+  const masked = columns.filter((c) => treated.get(c.name) === 'masked')
+  const found: Hierarchy[] = []
+  for (const c of masked) {
+    const id = quoteIdent(c.name)
+    const reader = await conn.runAndReadAll(
+      `SELECT count(DISTINCT ${id}) < count(${id}) FROM ${table}`,
+    )
+    if (reader.getRows()[0]?.[0] !== true) continue
+    found.push({
+      name: c.name,
+      columns: [c.name],
+      levels: [
+        { name: 'masked', values: { [c.name]: pseudonymSql(maskKey, `${id}::VARCHAR`) } },
+        { name: 'hidden', values: { [c.name]: `'${HIDDEN}'` } },
+      ],
+    })
+  }
+  return found
 }
 
 const factsOf = (c: SampleColumn, stats: ReadonlyMap<string, ColumnStats>): ColumnFacts => ({

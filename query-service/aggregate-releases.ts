@@ -2,26 +2,26 @@ import type { Kysely } from 'kysely'
 import type { QueryServiceTables } from './migrations.js'
 import type { Release } from './worker-protocol.js'
 
-/**
- * Earlier releases a new aggregate answer is compared with, newest first: differencing is checked
- * against this many, at most (the oldest beyond it are no longer compared).
- */
-export const EARLIER_RELEASES_COMPARED = 200
-
 /** The aggregate answers released to each person, per dataset, for the differencing check. */
 export function createAggregateReleases(db: Kysely<QueryServiceTables>) {
   return {
+    /** Every answer released to the person from the dataset (the same answer once), oldest first. */
     async earlier(granteeId: string, datasetId: string): Promise<(Release & { query: string })[]> {
       const rows = await db
         .selectFrom('aggregate_releases')
         .selectAll()
         .where('grantee_id', '=', granteeId)
         .where('dataset_id', '=', datasetId)
-        .orderBy('released_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(EARLIER_RELEASES_COMPARED)
+        .orderBy('id')
         .execute()
-      return rows.map((r) => ({
+      const seen = new Set<string>()
+      const distinct = rows.filter((r) => {
+        const key = JSON.stringify([r.cell_sql, r.where_sql, r.cells])
+        if (seen.has(key)) return false
+        seen.add(key)
+        return true
+      })
+      return distinct.map((r) => ({
         query: r.query_id,
         cell: r.cell_sql,
         where: r.where_sql ?? undefined,

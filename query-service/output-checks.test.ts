@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { type CheckedCell, checkCells, refusalMessage } from './output-checks.js'
 
 const rules = { minCount: 10, dominanceP: 10 }
-const cell = (name: string, units: number, extra: Partial<CheckedCell> = {}): CheckedCell => ({
-  name,
+const cell = (units: number, extra: Partial<CheckedCell> = {}): CheckedCell => ({
   units,
   contributors: [units],
   magnitudes: [undefined],
@@ -11,36 +10,42 @@ const cell = (name: string, units: number, extra: Partial<CheckedCell> = {}): Ch
 })
 
 describe('output checks of aggregate answers', () => {
-  it('passes cells that count enough people, refuses those that do not, naming them', () => {
-    expect(checkCells([cell('sex = F', 10), cell('sex = M', 12)], rules)).toEqual([])
-    const violations = checkCells([cell('sex = F', 9), cell('sex = M', 12)], rules)
-    expect(violations).toEqual([{ rule: 'minimum count', cells: ['sex = F (9 people)'] }])
-    expect(refusalMessage(violations, rules)).toContain(
-      'minimum count: every cell must count at least 10 people: sex = F (9 people)',
-    )
+  it('passes cells that count enough people, refuses those that do not, without saying how many people', () => {
+    expect(checkCells([cell(10), cell(12)], rules, ['sex'])).toEqual([])
+    const violations = checkCells([cell(9), cell(12)], rules, ['sex'])
+    expect(violations).toEqual([{ rule: 'minimum count', what: '1 of 2 cells (grouped by sex)' }])
+    const message = refusalMessage(violations, rules)
+    expect(message).toContain('minimum count (every cell must count at least 10 people')
+    expect(message).not.toMatch(/\b9\b/)
   })
 
-  it('counts the contributors of each aggregate, so a subgroup hidden in a large cell is refused', () => {
-    const hidden = cell('all rows', 300, { contributors: [300, 2] })
-    expect(checkCells([hidden], rules)[0]).toMatchObject({ rule: 'minimum count' })
-    // An aggregate nobody contributes to discloses no one.
-    expect(checkCells([cell('all rows', 300, { contributors: [300, 0] })], rules)).toEqual([])
+  it('counts the contributors of each measure, so a subgroup hidden in a large cell is refused', () => {
+    expect(checkCells([cell(300, { contributors: [300, 2] })], rules, [])[0]).toMatchObject({
+      rule: 'minimum count',
+    })
+    // A measure nobody contributes to discloses no one.
+    expect(checkCells([cell(300, { contributors: [300, 0] })], rules, [])).toEqual([])
   })
 
   it('applies the p% rule to sums and means, at its boundary', () => {
     const sum = (top: number[], total: number) =>
-      cell('all rows', 50, { magnitudes: [{ aggregate: 'sum(x)', total, top }] })
+      cell(50, { magnitudes: [{ measure: 'sum(x)', total, top }] })
     // The rest (total − two largest) must be at least p% of the largest.
-    expect(checkCells([sum([100, 50], 160)], rules)).toEqual([])
-    expect(checkCells([sum([100, 50], 159)], rules)).toEqual([
-      { rule: 'dominance', cells: ['all rows (sum(x))'] },
+    expect(checkCells([sum([100, 50], 160)], rules, [])).toEqual([])
+    expect(checkCells([sum([100, 50], 159)], rules, [])).toEqual([
+      { rule: 'dominance', what: 'sum(x) in 1 of 1 cell' },
     ])
   })
 
-  it('names at most ten cells of a rule, and says how many more', () => {
-    const many = Array.from({ length: 14 }, (_, i) => cell(`area = A${i}`, 3))
-    const message = refusalMessage(checkCells(many, rules), rules)
-    expect(message).toContain('area = A9 (3 people); and 4 more')
-    expect(message).not.toContain('A10 ')
+  it('names the earlier answers a differencing refusal is about', () => {
+    const violations = checkCells(
+      [cell(50)],
+      rules,
+      [],
+      [{ earlierQuery: 'q_a' }, { earlierQuery: 'q_a' }],
+    )
+    expect(refusalMessage(violations, rules)).toContain(
+      'differencing (no cell, nor the whole answer, may differ from one released to you before by fewer than 10 people or rows): this answer or one of its cells, against your q_a',
+    )
   })
 })

@@ -1,8 +1,10 @@
 /**
  * Statistical disclosure control of aggregate answers, as trusted research environments check
  * outputs (OpenSAFELY, SACRO/ACRO): an answer leaves the sandbox only if every cell counts enough
- * people, no one dominates a sum or mean, and no cell differs from an earlier released one by a
- * handful of people. A refusal names the rule and the cells.
+ * people, no one dominates a sum or mean, and neither a cell nor the whole answer differs from
+ * one released before by a handful of people or rows. A refusal names each rule broken and how
+ * many cells broke it, never a cell's values or counts: which cells exist, and how small they
+ * are, is itself what the checks protect.
  */
 
 export interface OutputRules {
@@ -13,77 +15,72 @@ export interface OutputRules {
 }
 
 export interface CheckedCell {
-  /** The cell's grouping values, as people read them. */
-  name: string
   units: number
-  /** Per aggregate: people contributing (non-null, and non-zero for sums and means). */
+  /** Per measure: people contributing (non-null, and non-zero for sums and means). */
   contributors: number[]
-  /** Per magnitude aggregate: the total of people's absolute contributions and the largest two. */
-  magnitudes: ({ aggregate: string; total: number; top: number[] } | undefined)[]
+  /** Per sum or mean: people's absolute contributions in total, and the largest two. */
+  magnitudes: ({ measure: string; total: number; top: number[] } | undefined)[]
 }
 
-/** A cell of this answer that differs from a cell released earlier by fewer than minCount people. */
+/** An earlier answer that this one's cells (or whole) differ from by fewer than minCount. */
 export interface Difference {
-  cell: string
-  earlier: { query: string; cell: string }
-  people: number
+  earlierQuery: string
 }
 
 export interface Violation {
   rule: 'minimum count' | 'dominance' | 'differencing'
-  cells: string[]
+  /** What broke it, in words that name no value and no count of people. */
+  what: string
 }
 
-const MAX_NAMED = 10
-
-/** What the rules find wrong with an answer's cells (nothing: it may be released). */
+/** What the rules find wrong with an answer (nothing: it may be released). */
 export function checkCells(
   cells: readonly CheckedCell[],
   rules: OutputRules,
+  groups: readonly string[],
   differences: readonly Difference[] = [],
 ): Violation[] {
   const violations: Violation[] = []
   const small = cells.filter(
     (c) => c.units < rules.minCount || c.contributors.some((n) => n > 0 && n < rules.minCount),
   )
+  const grouped = groups.length > 0 ? ` (grouped by ${groups.join(', ')})` : ''
   if (small.length > 0)
     violations.push({
       rule: 'minimum count',
-      cells: small.map(
-        (c) => `${c.name} (${Math.min(c.units, ...c.contributors.filter((n) => n > 0))} people)`,
-      ),
+      what: `${small.length} of ${cells.length} ${cells.length === 1 ? 'cell' : 'cells'}${grouped}`,
     })
-  const dominated = cells.flatMap((c) =>
-    c.magnitudes.flatMap((m) => {
-      if (!m || m.total === 0) return []
+  const dominated = new Set<string>()
+  let dominatedCells = 0
+  for (const c of cells) {
+    const found = c.magnitudes.filter((m) => {
+      if (!m || m.total === 0) return false
       const [first = 0, second = 0] = m.top
-      const rest = m.total - first - second
-      return rest < (rules.dominanceP / 100) * first ? [`${c.name} (${m.aggregate})`] : []
-    }),
-  )
-  if (dominated.length > 0) violations.push({ rule: 'dominance', cells: dominated })
+      return m.total - first - second < (rules.dominanceP / 100) * first
+    })
+    if (found.length > 0) dominatedCells++
+    for (const m of found) if (m) dominated.add(m.measure)
+  }
+  if (dominatedCells > 0)
+    violations.push({
+      rule: 'dominance',
+      what: `${[...dominated].join(', ')} in ${dominatedCells} of ${cells.length} ${cells.length === 1 ? 'cell' : 'cells'}`,
+    })
   if (differences.length > 0)
     violations.push({
       rule: 'differencing',
-      cells: differences.map(
-        (d) =>
-          `${d.cell} differs from ${d.earlier.cell} of your query ${d.earlier.query} by ${d.people} ${d.people === 1 ? 'person' : 'people'}`,
-      ),
+      what: `this answer or one of its cells, against your ${[...new Set(differences.map((d) => d.earlierQuery))].join(', ')}`,
     })
   return violations
 }
 
-/** The refusal people read: each rule broken, with the cells that broke it. */
+/** The refusal people read: each rule broken, and what broke it. */
 export function refusalMessage(violations: readonly Violation[], rules: OutputRules): string {
   const explain = {
-    'minimum count': `every cell must count at least ${rules.minCount} people`,
-    dominance: `no one or two people may make up more than the rest of a sum or mean allows (p% rule, p = ${rules.dominanceP})`,
-    differencing: `no cell may differ from one released earlier by fewer than ${rules.minCount} people`,
+    'minimum count': `every cell must count at least ${rules.minCount} people, and so must every sum, mean and count of a column in it`,
+    dominance: `no one or two people may make up so much of a sum or mean that the rest is under ${rules.dominanceP}% of the largest (p% rule)`,
+    differencing: `no cell, nor the whole answer, may differ from one released to you before by fewer than ${rules.minCount} people or rows`,
   }
-  const parts = violations.map((v) => {
-    const named = v.cells.slice(0, MAX_NAMED).join('; ')
-    const more = v.cells.length > MAX_NAMED ? `; and ${v.cells.length - MAX_NAMED} more` : ''
-    return `${v.rule}: ${explain[v.rule]}: ${named}${more}`
-  })
-  return `The answer did not pass output checks (this grant is for aggregates only). ${parts.join('. ')}. Group more broadly or widen the filter, and ask again.`
+  const parts = violations.map((v) => `${v.rule} (${explain[v.rule]}): ${v.what}`)
+  return `The answer did not pass output checks (this grant is for aggregates only). ${parts.join('. ')}. Group more broadly or filter less narrowly, and ask again.`
 }

@@ -14,7 +14,7 @@ import {
   withConnection,
 } from '../core/index.js'
 import type { SampleReport } from '../disclosure/index.js'
-import { UNIT_COLUMN } from './aggregate-query.js'
+import { ROW_COLUMN, UNIT_COLUMN } from './aggregate-query.js'
 import type { CallerView } from './caller-views.js'
 
 /** Under the data directory: one folder per grant (`grant-<id>`), and `open` for open data. */
@@ -72,7 +72,12 @@ export function planProjection(
       ? `${pseudonymSql('projection_key', quoteIdent(c.name))} AS ${quoteIdent(c.name)}`
       : quoteIdent(c.name),
   )
-  if (entitlement.scope === 'aggregates') select.push(`${unitSql(view)} AS ${UNIT_COLUMN}`)
+  if (entitlement.scope === 'aggregates')
+    select.push(
+      `${unitSql(view)} AS ${UNIT_COLUMN}`,
+      // Rows numbered in an order fixed by their content, so an answer made again finds the same.
+      `row_number() OVER (ORDER BY ${view.entitlement.schema.map((c) => `${quoteIdent(c.name)}::VARCHAR`).join(', ')}) AS ${ROW_COLUMN}`,
+    )
   const where = entitlement.rowFilter.map(conditionSql)
   return {
     source,

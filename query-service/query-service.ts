@@ -142,6 +142,7 @@ export function createQueryService(options: QueryServiceOptions) {
               identifiers: view.entitlement.schema
                 .filter((c) => c.personalData === 'direct-identifier')
                 .map((c) => c.name),
+              columns: view.columns.map((c) => ({ name: c.name, type: c.type })),
             }
           : {}),
       })),

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path'
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import { answerAggregate } from './aggregate-answer.js'
-import { UNIT_COLUMN, unitsViewOf } from './aggregate-query.js'
+import { ROW_COLUMN, UNIT_COLUMN, unitsViewOf } from './aggregate-query.js'
 import { FILE_FORMATS, sqlString } from './answer-formats.js'
 import { jsonLimit, probeJsonSize, writeAnswer } from './answer-writers.js'
 import { type GateVerdict, judgeSql, PARSE_SQL, precheckSql } from './sql-gate.js'
@@ -106,7 +106,7 @@ export async function openSandbox(connection: DuckDBConnection, job: WorkerJob):
     }
     // The caller's view hides whom each row is about; only the checked query reads its units.
     await connection.run(
-      `CREATE VIEW "${view.name}" AS SELECT * EXCLUDE (${UNIT_COLUMN}) FROM ${file}`,
+      `CREATE VIEW "${view.name}" AS SELECT * EXCLUDE (${UNIT_COLUMN}, ${ROW_COLUMN}) FROM ${file}`,
     )
     await connection.run(`CREATE VIEW "${unitsViewOf(view.name)}" AS SELECT * FROM ${file}`)
   }

@@ -23,6 +23,8 @@ export interface JobView {
   aggregate?: boolean
   /** Of an aggregate-only view: the dataset's identifiers it leaves out. */
   identifiers?: string[]
+  /** Of an aggregate-only view: its columns and their types (the table request is checked on them). */
+  columns?: { name: string; type: string }[]
 }
 
 /** An aggregate answer as released: how to find the people of each of its cells again. */

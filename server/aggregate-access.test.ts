@@ -29,7 +29,14 @@ describe('aggregate-only access to the chronic disease registry, tried as an att
   let app: ReturnType<typeof createTestApp>
   const as: Record<string, Record<string, string>> = {}
   /** The registry as the Trusted Centre published it, to aim attacks at real people. */
-  let raw: { condition_code: string; days_since_diagnosis: number; planning_area_code: string }[]
+  let raw: {
+    person_key: string
+    condition_code: string
+    days_since_diagnosis: number
+    planning_area_code: string | null
+    age_band: string | null
+    sex: string | null
+  }[]
 
   const post = async (who: string, path: string, body: unknown) => {
     const res = await app.request(path, {
@@ -73,7 +80,7 @@ describe('aggregate-only access to the chronic disease registry, tried as an att
     const duck = await (await DuckDBInstance.create(':memory:')).connect()
     raw = (
       await duck.runAndReadAll(
-        `SELECT condition_code, days_since_diagnosis, planning_area_code FROM '${file}'`,
+        `SELECT person_key, condition_code, days_since_diagnosis, planning_area_code, age_band, sex FROM '${file}'`,
       )
     ).getRowObjectsJson() as typeof raw
     duck.closeSync()
@@ -114,32 +121,22 @@ describe('aggregate-only access to the chronic disease registry, tried as an att
       expect(Number(n)).toBe(raw.filter((r) => r.condition_code === condition).length)
   })
 
-  it('refuses small cells, naming the rule and the cells', async () => {
+  it('refuses small cells, naming the rule but no cell and no count', async () => {
     const answer = await refused(
       'SELECT planning_area_code, condition_code, count(*) FROM chronic_disease_registry GROUP BY 1, 2',
-      /minimum count: every cell must count at least 10 people: planning_area_code = \w+, condition_code = \w+ \(\d people\)/,
+      /minimum count \(every cell must count at least 10 people.*\): \d+ of \d+ cells \(grouped by planning_area_code, condition_code\)/,
     )
     expect(answer.code).toBe('query_refused')
+    // Which cells exist, and how small they are, is what the checks protect: never said.
+    expect(answer.message).not.toMatch(/E11|I10|J44|people\)/)
     await refused(
       'SELECT diagnosed_on, count(*) FROM chronic_disease_registry GROUP BY diagnosed_on',
       /minimum count/,
     )
-    // A small count hidden inside a large cell, by a condition inside an aggregate.
     const cut = [...raw].sort((a, b) => a.days_since_diagnosis - b.days_since_diagnosis)[2]
-    for (const inside of [
-      `sum(CASE WHEN days_since_diagnosis <= ${cut?.days_since_diagnosis} THEN 1 ELSE 0 END)`,
-      `sum(CASE WHEN days_since_diagnosis <= ${cut?.days_since_diagnosis} THEN 1 ELSE 0.0000001 END)`,
-      `count(CASE WHEN days_since_diagnosis <= ${cut?.days_since_diagnosis} THEN 1 END)`,
-      `avg((days_since_diagnosis <= ${cut?.days_since_diagnosis})::INTEGER)`,
-    ])
-      await refused(
-        `SELECT ${inside} AS few FROM chronic_disease_registry`,
-        /takes one column as it is/,
-      )
-    // …or by a filter: the cell itself is small.
     await refused(
       `SELECT count(*) FROM chronic_disease_registry WHERE days_since_diagnosis <= ${cut?.days_since_diagnosis}`,
-      /minimum count: .*all rows \(\d people\)/,
+      /minimum count .*: 1 of 1 cell\./,
     )
     await refused(
       "SELECT count(*) FROM chronic_disease_registry WHERE planning_area_code = 'XX'",
@@ -153,7 +150,7 @@ describe('aggregate-only access to the chronic disease registry, tried as an att
     const cell = `WHERE days_since_diagnosis <= ${days[9]} OR days_since_diagnosis >= ${days.at(-1)}`
     await refused(
       `SELECT sum(days_since_diagnosis) FROM chronic_disease_registry ${cell}`,
-      /dominance: .*all rows \(sum\(days_since_diagnosis\)\)/,
+      /dominance \(.*\): sum\(days_since_diagnosis\) in 1 of 1 cell/,
     )
     await refused(
       `SELECT round(avg(days_since_diagnosis)) FROM chronic_disease_registry ${cell}`,
@@ -161,7 +158,7 @@ describe('aggregate-only access to the chronic disease registry, tried as an att
     )
   })
 
-  it('refuses an answer that differs from an earlier one by a few people', async () => {
+  it('refuses an answer that differs from an earlier one by a few people or rows', async () => {
     const e11 = raw.filter((r) => r.condition_code === 'E11')
     const fewest = Math.min(...e11.map((r) => r.days_since_diagnosis))
     const first = await query(
@@ -170,26 +167,53 @@ describe('aggregate-only access to the chronic disease registry, tried as an att
     expect(first.status, first.message).toBe(200)
     const answer = await refused(
       `SELECT count(*) AS n FROM chronic_disease_registry WHERE condition_code = 'E11' AND days_since_diagnosis > ${fewest}`,
-      /differencing: .*differs from all rows of your query q_[\w-]+ by \d (person|people)/,
+      /differencing \(.*\): this answer or one of its cells, against your q_[\w-]+/,
     )
     expect(answer.message).toContain(first.id)
     // The same question again is no difference at all.
-    expect(
-      (
-        await query(
-          "SELECT count(*) AS n FROM chronic_disease_registry WHERE condition_code = 'E11'",
+    const again = "SELECT count(*) AS n FROM chronic_disease_registry WHERE condition_code = 'E11'"
+    expect((await query(again)).status).toBe(200)
+    // Cells that add up to nearly an earlier answer: the whole answer is compared too.
+    expect((await query('SELECT count(*) AS n FROM chronic_disease_registry')).status).toBe(200)
+    const least = Math.min(...raw.map((r) => r.days_since_diagnosis))
+    await refused(
+      `SELECT sex, count(*) AS n FROM chronic_disease_registry WHERE days_since_diagnosis > ${least} GROUP BY sex`,
+      /differencing/,
+    )
+    // One row fewer, however many people: a person with two conditions loses one of them.
+    const people = new Map<string, typeof raw>()
+    for (const r of raw) people.set(r.person_key, [...(people.get(r.person_key) ?? []), r])
+    const target = [...people.values()]
+      .filter((rows) => rows.length > 1)
+      .flatMap((rows) => rows)
+      .find((r) => {
+        if (!r.planning_area_code || !r.age_band || !r.sex) return false
+        const same = raw.filter(
+          (x) =>
+            x.planning_area_code === r.planning_area_code &&
+            x.age_band === r.age_band &&
+            x.sex === r.sex &&
+            x.condition_code === r.condition_code,
         )
-      ).status,
-    ).toBe(200)
+        const area = raw.filter((x) => x.planning_area_code === r.planning_area_code)
+        return same.length === 1 && new Set(area.map((x) => x.person_key)).size >= 12
+      })
+    expect(target).toBeDefined()
+    const area = `planning_area_code = '${target?.planning_area_code}'`
+    const whole = await query(`SELECT count(*) AS n FROM chronic_disease_registry WHERE ${area}`)
+    expect(whole.status, whole.message).toBe(200)
+    await refused(
+      `SELECT count(*) AS n FROM chronic_disease_registry WHERE ${area} AND NOT (age_band = '${target?.age_band}' AND sex = '${target?.sex}' AND condition_code = '${target?.condition_code}')`,
+      /differencing/,
+    )
   })
 
-  it('never lets a row out: row-level reads, identifiers, extremes and hidden subgroups are refused', async () => {
+  it('never lets a row out: row-level reads, identifiers, extremes, hidden subgroups and engine errors are refused', async () => {
+    const shape =
+      /answers tables|compares columns with constants|takes one column|must be grouped by/
     const corpus: [string, RegExp][] = [
-      ['SELECT * FROM chronic_disease_registry', /tables of counts, sums and means/],
-      [
-        'SELECT condition_code, diagnosed_on FROM chronic_disease_registry LIMIT 5',
-        /tables of counts/,
-      ],
+      ['SELECT * FROM chronic_disease_registry', shape],
+      ['SELECT condition_code, diagnosed_on FROM chronic_disease_registry', shape],
       ['SELECT DISTINCT planning_area_code FROM chronic_disease_registry', /SELECT DISTINCT/],
       ['SELECT max(days_since_diagnosis) FROM chronic_disease_registry', /max\(\) is not offered/],
       [
@@ -197,17 +221,11 @@ describe('aggregate-only access to the chronic disease registry, tried as an att
         /min\(\) is not offered/,
       ],
       ['SELECT list(condition_code) FROM chronic_disease_registry', /list\(\) is not offered/],
-      [
-        "SELECT string_agg(institution_uen, ',') FROM chronic_disease_registry",
-        /string_agg\(\) is not offered/,
-      ],
-      [
-        'SELECT median(days_since_diagnosis) FROM chronic_disease_registry',
-        /median\(\) is not offered/,
-      ],
+      ["SELECT string_agg(institution_uen, ',') FROM chronic_disease_registry", /string_agg\(\)/],
+      ['SELECT median(days_since_diagnosis) FROM chronic_disease_registry', /median\(\)/],
       [
         'SELECT arg_max(planning_area_code, days_since_diagnosis) FROM chronic_disease_registry',
-        /not offered/,
+        /arg_max\(\)/,
       ],
       ['SELECT count(DISTINCT planning_area_code) FROM chronic_disease_registry', /DISTINCT/],
       ["SELECT count(*) FILTER (WHERE age_band = '0-17') FROM chronic_disease_registry", /FILTER/],
@@ -219,36 +237,90 @@ describe('aggregate-only access to the chronic disease registry, tried as an att
         'SELECT condition_code, count(*) FROM chronic_disease_registry GROUP BY ROLLUP (condition_code)',
         /ROLLUP/,
       ],
-      ['SELECT count(*) OVER () FROM chronic_disease_registry', /Window functions/],
-      [
-        'SELECT (SELECT count(*) FROM chronic_disease_registry) AS n',
-        /on its own|Subqueries|one plain SELECT/,
-      ],
+      ['SELECT count(*) OVER () FROM chronic_disease_registry', /not offered|answers tables/],
+      ['SELECT (SELECT count(*) FROM chronic_disease_registry) AS n', /on its own|answers tables/],
       ['SELECT count(*) FROM (SELECT * FROM chronic_disease_registry)', /on its own/],
-      ['WITH r AS (SELECT * FROM chronic_disease_registry) SELECT count(*) FROM r', /no WITH/],
+      ['WITH r AS (SELECT * FROM chronic_disease_registry) SELECT count(*) FROM r', /No WITH/],
       [
         'SELECT count(*) FROM chronic_disease_registry UNION ALL SELECT 1',
-        /one plain SELECT|on its own/,
+        /No WITH, UNION|on its own/,
       ],
-      ['SELECT __unit, count(*) FROM chronic_disease_registry GROUP BY __unit', /__/],
+      ['SELECT __unit, count(*) FROM chronic_disease_registry GROUP BY __unit', /not a column/],
       ['SELECT count(*) FROM chronic_disease_registry__units', /not one of them|Only your views/],
       ['SELECT count(*) FROM chronic_disease_registry r, chronic_disease_registry s', /on its own/],
       ['SELECT count(*) FROM chronic_disease_registry USING SAMPLE 10', /SAMPLE/],
       ['SELECT count(*) AS __units FROM chronic_disease_registry', /__/],
+      // Hidden subgroups: conditions or arithmetic inside an aggregate, or between aggregates.
+      [
+        "SELECT sum(CASE WHEN age_band = '65+' THEN 1 ELSE 0 END) FROM chronic_disease_registry",
+        /takes one column/,
+      ],
+      [
+        'SELECT avg((days_since_diagnosis < 100)::INTEGER) FROM chronic_disease_registry',
+        /takes one column/,
+      ],
+      [
+        'SELECT condition_code, count(*) - count(age_band) FROM chronic_disease_registry GROUP BY condition_code',
+        shape,
+      ],
+      [
+        'SELECT condition_code, count(*) FROM chronic_disease_registry GROUP BY condition_code HAVING count(*) >= 10',
+        /HAVING/,
+      ],
+      [
+        'SELECT condition_code, count(*) AS n FROM chronic_disease_registry GROUP BY condition_code ORDER BY n DESC LIMIT 4',
+        /LIMIT/,
+      ],
+      // Reading rows through a subquery, or through what the engine says when a value fails.
+      [
+        "SELECT count(*) FROM chronic_disease_registry LIMIT (SELECT CAST(string_agg(condition_code, ';') AS INTEGER) FROM chronic_disease_registry)",
+        /LIMIT/,
+      ],
+      [
+        "SELECT count(*) FROM chronic_disease_registry WHERE CASE WHEN planning_area_code = 'TM' THEN CAST(concat_ws('|', condition_code, sex) AS INTEGER) ELSE 0 END = 0",
+        /compares columns with constants/,
+      ],
+      [
+        "SELECT count(*) FROM chronic_disease_registry WHERE CASE WHEN sex = 'F' THEN error(condition_code) ELSE true END",
+        /compares columns with constants/,
+      ],
+      [
+        'SELECT count(*) FROM chronic_disease_registry GROUP BY CAST(condition_code AS INTEGER)',
+        shape,
+      ],
+      [
+        "SELECT count(*) n FROM chronic_disease_registry WHERE CAST(COLUMNS('^__') AS INTEGER) = 1",
+        /compares columns with constants|answers tables/,
+      ],
+      [
+        'SELECT count(*) FROM chronic_disease_registry WHERE days_since_diagnosis > (SELECT 1)',
+        /constant/,
+      ],
+      [
+        "SELECT count(*) FROM chronic_disease_registry WHERE institution_uen > 5 AND condition_code = 'E11'",
+        /minimum count|^$/,
+      ],
     ]
     for (const [sql, rule] of corpus) {
       const answer = await query(sql)
+      if (answer.status === 200) {
+        // Only a table whose every cell passed may come back: never a row.
+        expect(answer.rows.length, sql).toBeLessThanOrEqual(1)
+        continue
+      }
       expect(answer.status, sql).toBe(400)
       expect(answer.message, sql).toMatch(rule)
+      expect(answer.message, sql).not.toMatch(/\|/)
       expect(answer.rows, sql).toEqual([])
     }
-    // A person's identifier is no column of the view, so cannot be grouped on.
-    const identifier = await query(
+    // A person's identifier is no column of the view: named as a row-level column.
+    for (const sql of [
       'SELECT person_key, count(*) FROM chronic_disease_registry GROUP BY person_key',
-    )
-    expect(identifier.status).toBe(400)
-    expect(identifier.message).toMatch(/person_key/)
-    // Nor does it leave as a file.
+      "SELECT count(*) FROM chronic_disease_registry WHERE person_key = 'x'",
+      'SELECT count(person_key) FROM chronic_disease_registry',
+    ])
+      await refused(sql, /person_key identifies a person: no row-level column is offered/)
+    // Nor does anything leave as a file.
     const csv = await query(
       'SELECT condition_code, count(*) FROM chronic_disease_registry GROUP BY condition_code',
       'csv',
@@ -257,10 +329,17 @@ describe('aggregate-only access to the chronic disease registry, tried as an att
     expect(csv.message).toMatch(/aggregates only: ask for JSON/)
     const extract = await app.request(
       '/api/datasets/chronic-disease-registry/versions/1/extract?format=csv',
-      {
-        headers: as['officer.moe'],
-      },
+      { headers: as['officer.moe'] },
     )
     expect(extract.status).toBe(404)
+    // A second aggregate-only grant on the same data (with another row filter) is not given.
+    const again = await post('officer.moe', '/api/requests', {
+      dataset: 'chronic-disease-registry',
+      scope: 'aggregates',
+      purpose: 'A second look at chronic disease programmes by condition',
+      legalBasis: 'PSGA 2018 s. 25',
+      durationDays: 30,
+    })
+    expect(again.status).toBe(409)
   })
 })

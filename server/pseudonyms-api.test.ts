@@ -158,7 +158,6 @@ describe('pseudonyms per project', () => {
     expect(
       sampleTrace.matches.map((m) => [m.column, m.scope, m.matched, m.grants.length]).sort(),
     ).toEqual([
-      ['address_source_record', 'sample:person-address-pa/v1', 200, 0],
       ['person_key', 'sample:person-address-pa/v1', 200, 0],
       ['person_source', 'sample:person-address-pa/v1', 200, 0],
     ])

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { unzipSync } from 'fflate'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { systemAbility } from '../core/index.js'
+import { pseudonymOf, samplePseudonymScope, systemAbility } from '../core/index.js'
 import type { SampleReport } from '../disclosure/index.js'
 import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
 
@@ -80,6 +80,26 @@ describe('published samples, re-identified as an attacker would try', () => {
       }
       expect(report.suppressedRows).toBeLessThanOrEqual(report.maxSuppressedRows)
     }
+  })
+
+  it('draws rows no one without the sample key can pick out, in an order that gives nothing away', async () => {
+    const training = samples.find((s) => s.slug === 'officer-training-records')
+    const version = join(runtime.dataDir, 'tc/officer-training-records/v1.parquet')
+    const drawn = training?.report.drawnRows ?? 0
+    // The rows an unkeyed hash of the key would draw, masked as the sample masks them.
+    const reader = await duck.runAndReadAll(
+      `SELECT officer_key FROM read_parquet('${version}') ORDER BY md5(concat(officer_key)) LIMIT ${drawn}`,
+    )
+    const key = runtime.pseudonyms.keyOf(samplePseudonymScope('officer-training-records', 1))
+    const guessed = reader.getRows().map((r) => pseudonymOf(key, String(r[0])))
+    const sample = await duck.runAndReadAll(
+      `SELECT officer_key FROM read_parquet('${training?.file}')`,
+    )
+    const masked = sample.getRows().map((r) => String(r[0]))
+    const found = new Set(masked)
+    expect(guessed.filter((g) => found.has(g)).length).toBeLessThan(drawn / 4)
+    // Nor is the sample written in the order of its pseudonyms' source values.
+    expect(masked).not.toEqual(guessed.filter((g) => found.has(g)))
   })
 
   it('shows the persons sample by planning area for at least 95% of the rows drawn', async () => {

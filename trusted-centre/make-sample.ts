@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '../core/index.js'
-import { bindHmacKey, quoteIdent, quoteLiteral, readRows } from '../core/index.js'
+import { bindHmacKey, hmacSql, quoteIdent, quoteLiteral, readRows } from '../core/index.js'
 import {
   type CategoryGroups,
   columnStats,
@@ -29,7 +29,7 @@ export const MAX_SUPPRESSED_SHARE = 0.05
 export const SAMPLE_L = 2
 
 /**
- * Writes a sample of `source` to `target`: rows drawn by a hash of the key, every column
+ * Writes a sample of `source` to `target`: rows drawn by a keyed hash of the key, every column
  * assessed over the whole version, direct identifiers (and columns that name rows one by one)
  * replaced by pseudonyms under `sampleKey` (this sample's own key, so no two samples or grants
  * join on them), every other non-measure column generalised by the least-loss node of its
@@ -50,17 +50,19 @@ export async function makeSample(
 ): Promise<SampleOutcome> {
   const { policy, k } = options
   const source = `read_parquet(${quoteLiteral(options.source)})`
-  const order = options.key.map(quoteIdent).join(", '|', ")
+  // Drawn, and written, in an order only the sample's key makes: neither the rows chosen nor
+  // their order can be worked out from the data, so no sample row lines up with a feed's.
+  await bindHmacKey(conn, 'sample_key', options.sampleKey)
+  const order = hmacSql('sample_key', `concat(${options.key.map(quoteIdent).join(", '|', ")})`)
   await conn.run(`CREATE OR REPLACE TEMP TABLE sample_base AS
-    SELECT *, row_number() OVER (ORDER BY md5(concat(${order}))) - 1 AS __row
-    FROM ${source} ORDER BY md5(concat(${order})) LIMIT ${policy.size}`)
+    SELECT *, row_number() OVER (ORDER BY ${order}) - 1 AS __row
+    FROM ${source} ORDER BY ${order} LIMIT ${policy.size}`)
   const [{ n } = { n: '0' }] = await readRows<{ n: string }>(
     conn,
     'SELECT count(*) AS n FROM sample_base',
   )
   if (Number(n) < k)
     return { status: 'refused', k, reason: `The version has ${n} rows, fewer than k = ${k}` }
-  await bindHmacKey(conn, 'sample_key', options.sampleKey)
   const stats = await columnStats(
     conn,
     source,
