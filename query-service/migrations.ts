@@ -40,6 +40,8 @@ export interface AggregateReleaseRow {
   query_id: string
   grantee_id: string
   dataset_id: string
+  /** 1, 2, … per person and dataset: two answers checked at once cannot both be released. */
+  seq: number
   /** SQL of the cell key and of the WHERE clause, over the dataset's columns. */
   cell_sql: string
   where_sql: string | null
@@ -133,6 +135,7 @@ export const queryServiceMigrations: MigrationSet = {
           .addColumn('query_id', 'text', (c) => c.notNull())
           .addColumn('grantee_id', 'text', (c) => c.notNull())
           .addColumn('dataset_id', 'text', (c) => c.notNull())
+          .addColumn('seq', 'integer', (c) => c.notNull())
           .addColumn('cell_sql', 'text', (c) => c.notNull())
           .addColumn('where_sql', 'text')
           .addColumn('groups', 'jsonb', (c) => c.notNull())
@@ -142,7 +145,8 @@ export const queryServiceMigrations: MigrationSet = {
         await db.schema
           .createIndex('aggregate_releases_person')
           .on('aggregate_releases')
-          .columns(['grantee_id', 'dataset_id', 'released_at'])
+          .columns(['grantee_id', 'dataset_id', 'seq'])
+          .unique()
           .execute()
       },
     },

@@ -195,12 +195,11 @@ export function createQueryService(options: QueryServiceOptions) {
         `'${aggregate.name}' is for aggregates only: ask for JSON (its answers are checked cell by cell before they leave)`,
       )
     const dataset = aggregate.entitlement.dataset.id
+    const earlier = await releases.earlier(run.user.id, dataset)
     return {
       dataset,
-      job: {
-        rules: options.outputRules,
-        earlier: await releases.earlier(run.user.id, dataset),
-      },
+      seq: earlier.seq,
+      job: { rules: options.outputRules, earlier: earlier.releases },
     }
   }
 
@@ -313,11 +312,21 @@ export function createQueryService(options: QueryServiceOptions) {
           release()
           // Kept before the answer leaves, so that the next answer is compared with it.
           if (disclosure && result.release)
-            await releases.record(
-              result.release,
-              { queryId: run.id, granteeId: user.id, datasetId: disclosure.dataset },
-              options.now(),
-            )
+            await releases
+              .record(
+                result.release,
+                {
+                  queryId: run.id,
+                  granteeId: user.id,
+                  datasetId: disclosure.dataset,
+                  seq: disclosure.seq,
+                },
+                options.now(),
+              )
+              .catch(async (error: unknown) => {
+                await rm(directory, { recursive: true, force: true })
+                throw error
+              })
           await records.run(
             run,
             { status: 'succeeded', rows: result.rows, bytes: result.bytes },

@@ -173,6 +173,18 @@ describe('aggregate-only access to the chronic disease registry, tried as an att
     // The same question again is no difference at all.
     const again = "SELECT count(*) AS n FROM chronic_disease_registry WHERE condition_code = 'E11'"
     expect((await query(again)).status).toBe(200)
+    // Two answers checked at once are never both released unchecked against each other.
+    const i10 = raw.filter((r) => r.condition_code === 'I10')
+    const both = await Promise.all([
+      query("SELECT count(*) AS n FROM chronic_disease_registry WHERE condition_code = 'I10'"),
+      query(
+        `SELECT count(*) AS n FROM chronic_disease_registry WHERE condition_code = 'I10' AND days_since_diagnosis > ${Math.min(...i10.map((r) => r.days_since_diagnosis))}`,
+      ),
+    ])
+    expect(both.map((a) => a.status).sort()).toEqual([200, 400])
+    expect(both.find((a) => a.status === 400)?.message).toMatch(
+      /differencing|released while this one was being checked/,
+    )
     // Cells that add up to nearly an earlier answer: the whole answer is compared too.
     expect((await query('SELECT count(*) AS n FROM chronic_disease_registry')).status).toBe(200)
     const least = Math.min(...raw.map((r) => r.days_since_diagnosis))
