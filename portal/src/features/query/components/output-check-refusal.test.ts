@@ -4,37 +4,33 @@ import { parseRefusal } from './output-check-refusal.js'
 // As query-service/output-checks.ts words a refusal that breaks all three rules.
 const MESSAGE =
   'The answer did not pass output checks (this grant is for aggregates only). ' +
-  'minimum count: every cell must count at least 10 people: region_code = EAST, sex = F (3 people); region_code = WEST, sex = M (7 people); and 3 more. ' +
-  'dominance: no one or two people may make up more than the rest of a sum or mean allows (p% rule, p = 10): region_code = NORTH, sex = F (sum(days_since_diagnosis)). ' +
-  'differencing: no cell may differ from one released earlier by fewer than 10 people: all rows differs from all rows of your query q_0193f3a4-8c1e by 1 person. ' +
-  'Group more broadly or widen the filter, and ask again.'
+  'minimum count (every cell must count at least 10 people, and so must every sum, mean and count of a column in it): 3 of 12 cells (grouped by region_code, sex). ' +
+  'dominance (no one or two people may make up so much of a sum or mean that the rest is under 10% of the largest (p% rule)): sum(days_since_diagnosis) in 1 of 12 cells. ' +
+  'differencing (no cell, nor the whole answer, may differ from one released to you before by fewer than 10 people or rows): this answer or one of its cells, against your q_0193f3a4-8c1e. ' +
+  'Group more broadly or filter less narrowly, and ask again.'
 
 describe('an output-check refusal', () => {
-  it('splits into its lead, each rule with its cells, and the advice', () => {
+  it('splits into its lead, each rule with what broke it, and the advice', () => {
     expect(parseRefusal(MESSAGE)).toEqual({
       lead: 'The answer did not pass output checks (this grant is for aggregates only).',
       rules: [
         {
           rule: 'minimum count',
-          why: 'every cell must count at least 10 people',
-          cells: [
-            'region_code = EAST, sex = F (3 people)',
-            'region_code = WEST, sex = M (7 people)',
-            'and 3 more',
-          ],
+          why: 'every cell must count at least 10 people, and so must every sum, mean and count of a column in it',
+          what: '3 of 12 cells (grouped by region_code, sex)',
         },
         {
           rule: 'dominance',
-          why: 'no one or two people may make up more than the rest of a sum or mean allows (p% rule, p = 10)',
-          cells: ['region_code = NORTH, sex = F (sum(days_since_diagnosis))'],
+          why: 'no one or two people may make up so much of a sum or mean that the rest is under 10% of the largest (p% rule)',
+          what: 'sum(days_since_diagnosis) in 1 of 12 cells',
         },
         {
           rule: 'differencing',
-          why: 'no cell may differ from one released earlier by fewer than 10 people',
-          cells: ['all rows differs from all rows of your query q_0193f3a4-8c1e by 1 person'],
+          why: 'no cell, nor the whole answer, may differ from one released to you before by fewer than 10 people or rows',
+          what: 'this answer or one of its cells, against your q_0193f3a4-8c1e',
         },
       ],
-      advice: 'Group more broadly or widen the filter, and ask again.',
+      advice: 'Group more broadly or filter less narrowly, and ask again.',
     })
   })
 

@@ -1,22 +1,22 @@
 import { Alert, List, Text, Title } from '@mantine/core'
 
-/** An output-check refusal as the server words it: a lead, each rule broken with its cells, advice. */
+/** An output-check refusal as the server words it: a lead, each rule broken and what broke it, advice. */
 export interface Refusal {
   lead: string
-  rules: { rule: string; why: string; cells: string[] }[]
+  rules: { rule: string; why: string; what: string }[]
   advice: string
 }
 
 const RULES = 'minimum count|dominance|differencing'
-/** "rule: why: cell; cell; and 3 more", up to the next rule or the closing advice. */
+/** "rule (why): what", up to the next rule or the closing advice. */
 const RULE_PART = new RegExp(
-  `(${RULES}): (.+?): (.+?)(?=\\. (?:${RULES}): |\\. [^.]*\\.$|\\.$)`,
+  `(${RULES}) \\((.+?)\\): (.+?)(?=\\. (?:${RULES}) \\(|\\. [^.]*\\.$|\\.$)`,
   'g',
 )
 
 /**
- * Splits a refusal into its parts, so that ten cells read as a list rather than one long line;
- * undefined when the message is not an output-check refusal (it then shows as written).
+ * Splits a refusal into its parts, so that each rule reads on a line of its own; undefined when
+ * the message is not an output-check refusal (it then shows as written).
  */
 export function parseRefusal(message: string): Refusal | undefined {
   const parts = [...message.matchAll(RULE_PART)]
@@ -26,11 +26,7 @@ export function parseRefusal(message: string): Refusal | undefined {
     return undefined
   return {
     lead: message.slice(0, first.index).trim(),
-    rules: parts.map(([, rule = '', why = '', cells = '']) => ({
-      rule,
-      why,
-      cells: cells.split('; '),
-    })),
+    rules: parts.map(([, rule = '', why = '', what = '']) => ({ rule, why, what })),
     advice: message
       .slice((last.index ?? 0) + last[0].length)
       .replace(/^\.\s*/, '')
@@ -38,7 +34,7 @@ export function parseRefusal(message: string): Refusal | undefined {
   }
 }
 
-/** The refusal of an answer that failed its output checks: each rule, then its cells one a line. */
+/** The refusal of an answer that failed its output checks: each rule on a line, with what broke it. */
 export function OutputCheckRefusal({ refusal }: { refusal: Refusal }) {
   return (
     <Alert color="red" variant="light" role="alert" my="md">
@@ -53,12 +49,7 @@ export function OutputCheckRefusal({ refusal }: { refusal: Refusal }) {
               {r.rule[0]?.toUpperCase()}
               {r.rule.slice(1)}
             </Text>
-            : {r.why}.
-            <List withPadding size="sm" aria-label={`Cells that broke the ${r.rule} rule`}>
-              {r.cells.map((cell) => (
-                <List.Item key={cell}>{cell}</List.Item>
-              ))}
-            </List>
+            : {r.why}. <Text span>Broken by {r.what}.</Text>
           </List.Item>
         ))}
       </List>
