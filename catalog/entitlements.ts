@@ -76,6 +76,7 @@ export async function entitlementsFor(
       'g.row_filter',
       'g.in_clear',
       'g.scope',
+      'g.granted_at',
       'g.expires_at',
       'd.id as dataset_id',
     ])
@@ -92,7 +93,7 @@ export async function entitlementsFor(
   const [versions, samples, columns] = await Promise.all([
     db
       .selectFrom('dataset_versions')
-      .select(['dataset_id', 'version', 'path'])
+      .select(['dataset_id', 'version', 'path', 'created_at'])
       .where('dataset_id', 'in', ids)
       .orderBy('version', 'desc')
       .execute(),
@@ -169,7 +170,15 @@ export async function entitlementsFor(
       scope: g.scope === 'aggregates' ? 'aggregates' : 'full',
       basis: 'grant',
       grantId: g.id,
-      files: filesOf(g.dataset_id),
+      // Aggregates stay on the version approved: a new one (a person more, say) would let an
+      // answer made again differ from its earlier release unseen.
+      files:
+        g.scope === 'aggregates'
+          ? versions
+              .filter((v) => v.dataset_id === g.dataset_id && v.created_at <= g.granted_at)
+              .slice(0, 1)
+              .map((v) => ({ version: Number(v.version), path: v.path }))
+          : filesOf(g.dataset_id),
       columns: g.columns ?? undefined,
       rowFilter: g.row_filter as RowCondition[],
       inClear: g.in_clear,

@@ -100,9 +100,9 @@ async function quietly<T>(work: () => Promise<T>): Promise<T> {
     )
       throw error
     throw new JobError({
-      kind: 'failed',
+      kind: 'invalid',
       message:
-        'The table could not be made over this view (the engine’s words are not shown for aggregate-only data)',
+        'The table could not be made over this view, nor compared with your earlier answers (the engine’s words are not shown for aggregate-only data): check that sums and means are of numbers, and that your earlier answers’ columns are still in your grant',
     })
   }
 }
@@ -179,14 +179,73 @@ async function differencesFrom(
               count(DISTINCT f.${ROW_COLUMN}) FILTER (WHERE f.${ROW_COLUMN} = e.${ROW_COLUMN}) AS r,
               count(DISTINCT f.${UNIT_COLUMN}) AS u
        FROM fresh f JOIN earlier e USING (${UNIT_COLUMN}) GROUP BY f.cell, e.release, e.cell
+     ),
+     cell_pairs AS (
+       SELECT s.cell, s.release, s.earlier_cell,
+              fs.r + es.r - 2 * s.r AS dr, fs.u + es.u - 2 * s.u AS du
+       FROM shared s
+       JOIN fresh_sizes fs ON fs.cell = s.cell
+       JOIN earlier_sizes es ON es.release = s.release AND es.cell = s.earlier_cell
+     ),
+     -- A cell against the union of the cells of one other answer that it overlaps: two cells
+     -- of an earlier table add up to nearly this cell (or the reverse) as well as one does.
+     covers AS (
+       SELECT cell AS side_cell, release, earlier_cell AS other, 'fresh' AS kind FROM cell_pairs
+       UNION ALL
+       SELECT earlier_cell, release, cell, 'earlier' FROM cell_pairs
+     ),
+     cover_rows AS (
+       SELECT c.side_cell, c.release, c.kind, x.${ROW_COLUMN}, x.${UNIT_COLUMN}
+       FROM covers c
+       JOIN (SELECT 0 AS tag, release, cell, ${ROW_COLUMN}, ${UNIT_COLUMN} FROM earlier
+             UNION ALL SELECT 1, release, cell, ${ROW_COLUMN}, ${UNIT_COLUMN} FROM fresh) x
+         ON x.tag = (CASE WHEN c.kind = 'fresh' THEN 0 ELSE 1 END)
+        AND x.cell = c.other AND x.cell <> '${TOTAL}'
+        AND (c.kind = 'earlier' OR x.release = c.release)
+     ),
+     cover_sizes AS (
+       SELECT side_cell, release, kind, count(DISTINCT ${ROW_COLUMN}) AS r, count(DISTINCT ${UNIT_COLUMN}) AS u
+       FROM cover_rows GROUP BY side_cell, release, kind
+     ),
+     side_rows AS (
+       SELECT 'fresh' AS kind, 0 AS release, cell AS side_cell, ${ROW_COLUMN}, ${UNIT_COLUMN} FROM fresh
+       UNION ALL SELECT 'earlier', release, cell, ${ROW_COLUMN}, ${UNIT_COLUMN} FROM earlier
+     ),
+     cover_shared AS (
+       SELECT c.side_cell, c.release, c.kind,
+              count(DISTINCT c.${ROW_COLUMN}) FILTER (WHERE s.${ROW_COLUMN} IS NOT NULL) AS r
+       FROM cover_rows c
+       LEFT JOIN side_rows s ON s.kind = c.kind AND s.side_cell = c.side_cell
+        AND (c.kind = 'fresh' OR s.release = c.release) AND s.${ROW_COLUMN} = c.${ROW_COLUMN}
+       GROUP BY c.side_cell, c.release, c.kind
+     ),
+     cover_shared_units AS (
+       SELECT c.side_cell, c.release, c.kind,
+              count(DISTINCT c.${UNIT_COLUMN}) FILTER (WHERE s.${UNIT_COLUMN} IS NOT NULL) AS u
+       FROM cover_rows c
+       LEFT JOIN (SELECT DISTINCT kind, release, side_cell, ${UNIT_COLUMN} FROM side_rows) s
+         ON s.kind = c.kind AND s.side_cell = c.side_cell
+        AND (c.kind = 'fresh' OR s.release = c.release) AND s.${UNIT_COLUMN} = c.${UNIT_COLUMN}
+       GROUP BY c.side_cell, c.release, c.kind
+     ),
+     side_sizes AS (
+       SELECT kind, release, side_cell, count(DISTINCT ${ROW_COLUMN}) AS r, count(DISTINCT ${UNIT_COLUMN}) AS u
+       FROM side_rows GROUP BY kind, release, side_cell
+     ),
+     unions AS (
+       SELECT cs.release, ss.r + cs.r - 2 * sh.r AS dr, ss.u + cs.u - 2 * su.u AS du
+       FROM cover_sizes cs
+       JOIN cover_shared sh USING (side_cell, release, kind)
+       JOIN cover_shared_units su USING (side_cell, release, kind)
+       JOIN side_sizes ss ON ss.kind = cs.kind AND ss.side_cell = cs.side_cell
+        AND (cs.kind = 'fresh' OR ss.release = cs.release)
      )
-     SELECT DISTINCT s.release
-     FROM shared s
-     JOIN fresh_sizes fs ON fs.cell = s.cell
-     JOIN earlier_sizes es ON es.release = s.release AND es.cell = s.earlier_cell
-     WHERE fs.r + es.r - 2 * s.r BETWEEN 1 AND ${minCount - 1}
-        OR fs.u + es.u - 2 * s.u BETWEEN 1 AND ${minCount - 1}
-     ORDER BY s.release LIMIT 20`,
+     SELECT DISTINCT release FROM (
+       SELECT release, dr, du FROM cell_pairs UNION ALL SELECT release, dr, du FROM unions
+     )
+     WHERE release > 0
+       AND (dr BETWEEN 1 AND ${minCount - 1} OR du BETWEEN 1 AND ${minCount - 1})
+     ORDER BY release LIMIT 20`,
   )
   return rows.map((row) => ({
     earlierQuery: disclosure.earlier[Number(row[0]) - 1]?.query ?? 'earlier answer',

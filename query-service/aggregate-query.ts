@@ -137,6 +137,7 @@ export async function readTableRequest(
       return { group, name: alias || name }
     }
     const measure = measureOf(item, column)
+    assertMeasure(measure, columns)
     measures.push({ ...measure, name: alias || measure.name })
     return { measure: measures.length - 1, name: alias || measure.name }
   })
@@ -191,6 +192,20 @@ function measureOf(
   const of = column(children[0])
   return { fn, column: of, name: `${name}(${of})` }
 }
+
+/** Sums and means are of numbers; round() keeps at most 10 digits. */
+function assertMeasure(measure: Measure, types: ReadonlyMap<string, string>) {
+  const type = types.get(measure.column ?? '') ?? ''
+  if (measure.fn !== 'count' && !NUMERIC.test(type))
+    throw refuse(
+      `${measure.name}: sum() and avg() take a numeric column; ${measure.column} is ${type}`,
+    )
+  if (measure.round !== undefined && (measure.round < 0 || measure.round > 10))
+    throw refuse('round() keeps 0 to 10 digits')
+}
+
+const NUMERIC =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL|REAL)/i
 
 /** A filter: comparisons, IN, BETWEEN, IS NULL and LIKE of a column with constants, combined. */
 function condition(
@@ -252,6 +267,14 @@ function literal(n: Node | undefined): string {
   const value = n.value as { is_null: boolean; value: unknown }
   if (value.is_null) return 'NULL'
   if (typeof value.value === 'string') return sqlString(value.value)
+  // DECIMAL constants come as their unscaled integer and a scale: 100.0 is 1000 at scale 1.
+  const type = n.value as { type?: { id?: string; type_info?: { scale?: number } } }
+  if (type.type?.id === 'DECIMAL' && typeof value.value === 'number') {
+    const scale = type.type.type_info?.scale ?? 0
+    if (!Number.isSafeInteger(value.value))
+      throw refuse('That number is too precise to compare exactly')
+    return `${value.value / 10 ** scale}`
+  }
   if (typeof value.value === 'number' && Number.isFinite(value.value))
     return Number.isInteger(value.value) && !Number.isSafeInteger(value.value)
       ? (() => {

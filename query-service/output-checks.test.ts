@@ -13,7 +13,7 @@ describe('output checks of aggregate answers', () => {
   it('passes cells that count enough people, refuses those that do not, without saying how many people', () => {
     expect(checkCells([cell(10), cell(12)], rules, ['sex'])).toEqual([])
     const violations = checkCells([cell(9), cell(12)], rules, ['sex'])
-    expect(violations).toEqual([{ rule: 'minimum count', what: '1 of 2 cells (grouped by sex)' }])
+    expect(violations).toEqual([{ rule: 'minimum count', what: 'cells grouped by sex' }])
     const message = refusalMessage(violations, rules)
     expect(message).toContain('minimum count (every cell must count at least 10 people')
     expect(message).not.toMatch(/\b9\b/)
@@ -23,8 +23,14 @@ describe('output checks of aggregate answers', () => {
     expect(checkCells([cell(300, { contributors: [300, 2] })], rules, [])[0]).toMatchObject({
       rule: 'minimum count',
     })
-    // A measure nobody contributes to discloses no one.
+    // …and so are the few people of a cell without a value (count(*) beside count(column)).
+    expect(checkCells([cell(300, { contributors: [300, 297] })], rules, [])[0]).toMatchObject({
+      rule: 'minimum count',
+    })
+    // A measure nobody, or everybody, contributes to singles out no one.
     expect(checkCells([cell(300, { contributors: [300, 0] })], rules, [])).toEqual([])
+    // An answer with no cell (nobody matched) is refused as a small one is.
+    expect(checkCells([], rules, [])).toEqual([{ rule: 'minimum count', what: 'the answer' }])
   })
 
   it('applies the p% rule to sums and means, at its boundary', () => {
@@ -33,7 +39,7 @@ describe('output checks of aggregate answers', () => {
     // The rest (total − two largest) must be at least p% of the largest.
     expect(checkCells([sum([100, 50], 160)], rules, [])).toEqual([])
     expect(checkCells([sum([100, 50], 159)], rules, [])).toEqual([
-      { rule: 'dominance', what: 'sum(x) in 1 of 1 cell' },
+      { rule: 'dominance', what: 'sum(x)' },
     ])
   })
 

@@ -2,9 +2,9 @@
  * Statistical disclosure control of aggregate answers, as trusted research environments check
  * outputs (OpenSAFELY, SACRO/ACRO): an answer leaves the sandbox only if every cell counts enough
  * people, no one dominates a sum or mean, and neither a cell nor the whole answer differs from
- * one released before by a handful of people or rows. A refusal names each rule broken and how
- * many cells broke it, never a cell's values or counts: which cells exist, and how small they
- * are, is itself what the checks protect.
+ * one released before by a handful of people or rows. A refusal names each rule broken and the
+ * grouping, never a cell, a value or a count (not even of cells): which cells exist, and how
+ * small they are, is itself what the checks protect.
  */
 
 export interface OutputRules {
@@ -41,31 +41,24 @@ export function checkCells(
   differences: readonly Difference[] = [],
 ): Violation[] {
   const violations: Violation[] = []
-  const small = cells.filter(
-    (c) => c.units < rules.minCount || c.contributors.some((n) => n > 0 && n < rules.minCount),
+  // A measure's contributors, and the people of the cell without a value for it, are small
+  // groups of their own: each must be none or at least minCount. An answer with no cell at all
+  // (nobody matched) is refused as a small one would be, so the two cannot be told apart.
+  const small = (n: number) => n > 0 && n < rules.minCount
+  const failing = cells.filter(
+    (c) => c.units < rules.minCount || c.contributors.some((n) => small(n) || small(c.units - n)),
   )
-  const grouped = groups.length > 0 ? ` (grouped by ${groups.join(', ')})` : ''
-  if (small.length > 0)
-    violations.push({
-      rule: 'minimum count',
-      what: `${small.length} of ${cells.length} ${cells.length === 1 ? 'cell' : 'cells'}${grouped}`,
-    })
+  const grouped = groups.length > 0 ? `cells grouped by ${groups.join(', ')}` : 'the answer'
+  if (failing.length > 0 || cells.length === 0)
+    violations.push({ rule: 'minimum count', what: grouped })
   const dominated = new Set<string>()
-  let dominatedCells = 0
-  for (const c of cells) {
-    const found = c.magnitudes.filter((m) => {
-      if (!m || m.total === 0) return false
+  for (const c of cells)
+    for (const m of c.magnitudes) {
+      if (!m || m.total === 0) continue
       const [first = 0, second = 0] = m.top
-      return m.total - first - second < (rules.dominanceP / 100) * first
-    })
-    if (found.length > 0) dominatedCells++
-    for (const m of found) if (m) dominated.add(m.measure)
-  }
-  if (dominatedCells > 0)
-    violations.push({
-      rule: 'dominance',
-      what: `${[...dominated].join(', ')} in ${dominatedCells} of ${cells.length} ${cells.length === 1 ? 'cell' : 'cells'}`,
-    })
+      if (m.total - first - second < (rules.dominanceP / 100) * first) dominated.add(m.measure)
+    }
+  if (dominated.size > 0) violations.push({ rule: 'dominance', what: [...dominated].join(', ') })
   if (differences.length > 0)
     violations.push({
       rule: 'differencing',
