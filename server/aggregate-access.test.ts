@@ -198,7 +198,7 @@ describe('aggregate-only access to the chronic disease registry, tried as an att
     for (const r of raw) people.set(r.person_key, [...(people.get(r.person_key) ?? []), r])
     const target = [...people.values()]
       .filter((rows) => rows.length > 1)
-      .flatMap((rows) => rows)
+      .flat()
       .find((r) => {
         if (!r.planning_area_code || !r.age_band || !r.sex) return false
         const same = raw.filter(
