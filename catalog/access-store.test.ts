@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import {
   type CoreTables,
@@ -375,7 +376,8 @@ describe.each(TEST_BACKENDS)('access workflow on %s', (backend) => {
   })
 
   it('audits each step in its own transaction: no entry, no step', async () => {
-    const audited = createAccessStore(test.db, createWorkingDayCalendar(), createAuditLog(test.db))
+    const audit = createAuditLog(test.db, { key: randomBytes(32) })
+    const audited = createAccessStore(test.db, createWorkingDayCalendar(), audit)
     const r = await audited.submit(
       { dataset: 'clinic-visits', ...request },
       person('officer.hdb', 'MOE', ['officer']),
@@ -383,7 +385,7 @@ describe.each(TEST_BACKENDS)('access workflow on %s', (backend) => {
       sgt('2026-03-06T09:00:00'),
       'req-1',
     )
-    const entries = await createAuditLog(test.db).list({ limit: 5 })
+    const entries = await audit.list({ limit: 5 })
     expect(entries[0]).toMatchObject({
       action: 'request.submit',
       subjectId: r.id,

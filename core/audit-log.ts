@@ -1,38 +1,15 @@
-import { createHash } from 'node:crypto'
 import { type Kysely, type Selectable, sql } from 'kysely'
-import { canonicalJson } from './canonical-json.js'
+import type { AuditAnchor } from './audit-checkpoints.js'
+import {
+  type AuditEntry,
+  type AuditEvent,
+  type AuditVerification,
+  auditEntryHash,
+  deriveAuditKeys,
+  GENESIS_HASH,
+} from './audit-entry.js'
+import { verifyTrail } from './audit-verify.js'
 import type { AuditRow, CoreTables } from './identity-tables.js'
-
-/** Something consequential that happened: who did what to which subject, and how it ended. */
-export interface AuditEvent {
-  actor: { id?: string; name: string }
-  action: string
-  outcome: 'succeeded' | 'denied' | 'failed'
-  subject?: { type: string; id: string }
-  details?: Record<string, unknown>
-  requestId?: string
-}
-
-/** An appended event with its place in the hash chain. */
-export interface AuditEntry {
-  seq: number
-  occurredAt: Date
-  actorId: string | undefined
-  actor: string
-  action: string
-  outcome: string
-  subjectType: string | undefined
-  subjectId: string | undefined
-  details: Record<string, unknown>
-  requestId: string | undefined
-  prevHash: string
-  hash: string
-}
-
-/** The outcome of checking the whole chain; a failure names the first entry that is wrong. */
-export type AuditVerification =
-  | { ok: true; entries: number; headHash: string }
-  | { ok: false; entries: number; firstBadSeq: number; problem: string }
 
 export interface AuditLog {
   /**
@@ -45,30 +22,33 @@ export interface AuditLog {
   /** Every entry in order, a page at a time, for export. */
   entries(): AsyncGenerator<AuditEntry>
   verify(): Promise<AuditVerification>
+  /**
+   * Anchors the committed head outside the database when it changed since this log last did.
+   * Runs by itself with each append; call it at start, at intervals and on shutdown too.
+   */
+  checkpoint(): Promise<void>
 }
 
-export const GENESIS_HASH = '0'.repeat(64)
+export interface AuditLogOptions {
+  /** The audit key (AUDIT_KEY): never stored in the database. */
+  key: Buffer
+  /** Where the head is anchored; without one, only the keyed chain is checked. */
+  anchor?: AuditAnchor
+  /**
+   * How soon after an append made inside a caller's transaction its head is anchored (one made
+   * by the log itself is anchored before append returns).
+   */
+  checkpointDelayMs?: number
+}
+
 // One lock id for the chain: appends are serialised across processes so each links to the last.
 const CHAIN_LOCK = 0x6175_6469
+const CHECKPOINT_DELAY_MS = 100
 
-/** The hash of an entry: SHA-256 over the previous hash and the canonical JSON of its content. */
-export function auditEntryHash(entry: Omit<AuditEntry, 'hash'>): string {
-  const content = canonicalJson({
-    seq: entry.seq,
-    occurredAt: entry.occurredAt,
-    actorId: entry.actorId ?? null,
-    actor: entry.actor,
-    action: entry.action,
-    outcome: entry.outcome,
-    subjectType: entry.subjectType ?? null,
-    subjectId: entry.subjectId ?? null,
-    details: entry.details,
-    requestId: entry.requestId ?? null,
-  })
-  return createHash('sha256').update(`${entry.prevHash}\n${content}`).digest('hex')
-}
+export function createAuditLog(db: Kysely<CoreTables>, options: AuditLogOptions): AuditLog {
+  const keys = deriveAuditKeys(options.key)
+  const anchor = options.anchor
 
-export function createAuditLog(db: Kysely<CoreTables>): AuditLog {
   async function* entries(): AsyncGenerator<AuditEntry> {
     let after = 0
     for (;;) {
@@ -85,6 +65,10 @@ export function createAuditLog(db: Kysely<CoreTables>): AuditLog {
       after = Number(last.seq)
     }
   }
+
+  const anchoring = anchor
+    ? anchorHeads(anchor, () => headOf(db), options.checkpointDelayMs ?? CHECKPOINT_DELAY_MS)
+    : undefined
 
   return {
     async append(event, now, within) {
@@ -109,7 +93,7 @@ export function createAuditLog(db: Kysely<CoreTables>): AuditLog {
           requestId: event.requestId,
           prevHash: last?.hash ?? GENESIS_HASH,
         }
-        const entry = { ...partial, hash: auditEntryHash(partial) }
+        const entry = { ...partial, hash: auditEntryHash(partial, keys.chain) }
         await trx
           .insertInto('audit_log')
           .values({
@@ -125,11 +109,21 @@ export function createAuditLog(db: Kysely<CoreTables>): AuditLog {
             request_id: entry.requestId ?? null,
             prev_hash: entry.prevHash,
             hash: entry.hash,
+            key_id: keys.id,
           })
           .execute()
         return entry
       }
-      return within ? write(within as Kysely<CoreTables>) : db.transaction().execute(write)
+      if (within) {
+        // Committed (or not) with the caller's transaction: anchored once that has ended.
+        const entry = await write(within as Kysely<CoreTables>)
+        anchoring?.soon()
+        return entry
+      }
+      const entry = await db.transaction().execute(write)
+      // Anchored before the caller hears of it; a failing anchor is retried by checkpoint().
+      await anchoring?.anchor({ entries: entry.seq, headHash: entry.hash }).catch(() => undefined)
+      return entry
     },
 
     async list(options = {}) {
@@ -144,39 +138,68 @@ export function createAuditLog(db: Kysely<CoreTables>): AuditLog {
 
     entries,
 
-    async verify() {
-      let expectedSeq = 1
-      let prevHash = GENESIS_HASH
-      let count = 0
-      for await (const entry of entries()) {
-        const bad = (problem: string): AuditVerification => ({
-          ok: false,
-          entries: count,
-          firstBadSeq: entry.seq,
-          problem,
-        })
-        if (entry.seq !== expectedSeq) {
-          return {
-            ok: false,
-            entries: count,
-            firstBadSeq: expectedSeq,
-            problem: `Entry ${expectedSeq} is missing: the chain jumps from ${expectedSeq - 1} to ${entry.seq}`,
-          }
-        }
-        if (entry.prevHash !== prevHash) {
-          return bad(
-            `Entry ${entry.seq} does not link to entry ${entry.seq - 1}: one of them was altered, replaced or inserted`,
-          )
-        }
-        if (auditEntryHash(entry) !== entry.hash)
-          return bad(`Entry ${entry.seq} was altered: its content no longer matches its hash`)
-        prevHash = entry.hash
-        expectedSeq++
-        count++
-      }
-      return { ok: true, entries: count, headHash: prevHash }
+    verify: () => verifyTrail({ entries: entries(), keys, anchor }),
+
+    async checkpoint() {
+      await anchoring?.anchor(await headOf(db))
     },
   }
+}
+
+/** The committed head of the trail: how many entries, and the newest one's hash. */
+async function headOf(db: Kysely<CoreTables>): Promise<Head> {
+  const head = await db
+    .selectFrom('audit_log')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  return { entries: Number(head?.seq ?? 0), headHash: head?.hash ?? GENESIS_HASH }
+}
+
+interface Head {
+  entries: number
+  headHash: string
+}
+
+/**
+ * Writes checkpoints one at a time, each of a newer head than the last: heads arriving while one
+ * is being written are coalesced into the next write, the newest of them.
+ */
+function anchorHeads(anchor: AuditAnchor, readHead: () => Promise<Head>, delayMs: number) {
+  let anchored = -1
+  let wanted: Head | undefined
+  let writing: Promise<void> = Promise.resolve()
+  let timer: NodeJS.Timeout | undefined
+  const writeWanted = async () => {
+    const head = wanted
+    wanted = undefined
+    if (!head || head.entries <= anchored) return
+    await anchor.write({ ...head, at: new Date() })
+    anchored = head.entries
+  }
+  const self = {
+    /** Resolves once `head`, or a newer one, is anchored. */
+    anchor(head: Head): Promise<void> {
+      if (head.entries <= anchored) return Promise.resolve()
+      const queued = wanted !== undefined
+      if (!wanted || head.entries > wanted.entries) wanted = head
+      if (!queued) writing = writing.then(writeWanted, writeWanted)
+      return writing
+    },
+    /** Anchors the committed head a little later (after a caller's transaction ends). */
+    soon() {
+      if (timer) return
+      timer = setTimeout(() => {
+        timer = undefined
+        readHead()
+          .then((head) => self.anchor(head))
+          .catch(() => undefined)
+      }, delayMs)
+      timer.unref()
+    },
+  }
+  return self
 }
 
 function rowToEntry(row: Selectable<AuditRow>): AuditEntry {
@@ -193,5 +216,6 @@ function rowToEntry(row: Selectable<AuditRow>): AuditEntry {
     requestId: row.request_id ?? undefined,
     prevHash: row.prev_hash,
     hash: row.hash,
+    keyId: row.key_id ?? undefined,
   }
 }

@@ -127,5 +127,11 @@ export const coreMigrations: MigrationSet = {
           .execute()
       },
     },
+    // Entries are keyed from now on (HMAC under AUDIT_KEY); earlier ones keep a null key id.
+    '20261206-10-core-audit-key': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('audit_log').addColumn('key_id', 'text').execute()
+      },
+    },
   },
 }

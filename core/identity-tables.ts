@@ -89,5 +89,7 @@ export interface AuditRow {
   details: ColumnType<Record<string, unknown>, string, string>
   request_id: string | null
   prev_hash: string
+  /** The audit key's id; null for entries chained before the trail was keyed. */
+  key_id: string | null
   hash: string
 }

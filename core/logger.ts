@@ -16,8 +16,12 @@ const REDACTED = [
   '*.headers.cookie',
   'DATABASE_URL',
   '*.DATABASE_URL',
+  'DATABASE_OWNER_URL',
+  '*.DATABASE_OWNER_URL',
   'PSEUDONYM_KEY',
   '*.PSEUDONYM_KEY',
+  'AUDIT_KEY',
+  '*.AUDIT_KEY',
 ]
 
 /**

@@ -8,20 +8,20 @@ import {
   hmacHex,
   hmacSql,
   keyFingerprint,
-  parsePseudonymSecret,
 } from './pseudonyms.js'
+import { parseSecretKey } from './secret-key.js'
 
 describe('pseudonyms', () => {
   const secret = randomBytes(32)
   const keys = derivePseudonymKeys(secret)
 
   it('accepts a secret of at least 32 bytes as base64 or hex, nothing weaker', () => {
-    expect(parsePseudonymSecret(secret.toString('base64'))).toEqual(secret)
-    expect(parsePseudonymSecret(secret.toString('hex'))).toEqual(secret)
-    expect(parsePseudonymSecret(secret.toString('base64url'))).toEqual(secret)
-    expect(parsePseudonymSecret(randomBytes(31).toString('base64'))).toBeUndefined()
-    expect(parsePseudonymSecret('a-readable-pseudonym-phrase')).toBeUndefined()
-    expect(parsePseudonymSecret('correct horse battery staple and more words')).toBeUndefined()
+    expect(parseSecretKey(secret.toString('base64'))).toEqual(secret)
+    expect(parseSecretKey(secret.toString('hex'))).toEqual(secret)
+    expect(parseSecretKey(secret.toString('base64url'))).toEqual(secret)
+    expect(parseSecretKey(randomBytes(31).toString('base64'))).toBeUndefined()
+    expect(parseSecretKey('a-readable-pseudonym-phrase')).toBeUndefined()
+    expect(parseSecretKey('correct horse battery staple and more words')).toBeUndefined()
     // Long enough, but plainly not random.
     for (const weak of [
       '0'.repeat(64),
@@ -30,10 +30,10 @@ describe('pseudonyms', () => {
       'changemechangemechangemechangemechangemeAAAA',
       Buffer.alloc(32, 7).toString('base64'),
     ])
-      expect(parsePseudonymSecret(weak), weak).toBeUndefined()
+      expect(parseSecretKey(weak), weak).toBeUndefined()
     // Random keys are never refused.
     for (let i = 0; i < 200; i++)
-      expect(parsePseudonymSecret(randomBytes(32).toString('base64'))).toBeDefined()
+      expect(parseSecretKey(randomBytes(32).toString('base64'))).toBeDefined()
   })
 
   it('gives every scope a key of its own, stable for the same secret', () => {

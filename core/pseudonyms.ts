@@ -1,30 +1,6 @@
 import { createHash, createHmac, hkdfSync } from 'node:crypto'
 import type { DuckDBConnection } from '@duckdb/node-api'
-
-/** Bytes of randomness the pseudonym secret must hold at least. */
-export const PSEUDONYM_SECRET_BYTES = 32
-
-/**
- * The pseudonym secret as configured: base64 (e.g. `openssl rand -base64 32`) or hex, holding at
- * least 32 bytes that look random. Undefined when the text is neither, too short, or plainly
- * not random (a repeated word such as `passwordpassword…`, runs of one byte such as `0000…`):
- * whoever guesses the key can trace every pseudonym back to an identifier.
- */
-export function parsePseudonymSecret(text: string): Buffer | undefined {
-  const trimmed = text.trim()
-  const bytes = /^(?:[0-9a-f]{2})+$/i.test(trimmed)
-    ? Buffer.from(trimmed, 'hex')
-    : /^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)
-      ? Buffer.from(
-          trimmed,
-          trimmed.includes('-') || trimmed.includes('_') ? 'base64url' : 'base64',
-        )
-      : undefined
-  if (!bytes || bytes.length < PSEUDONYM_SECRET_BYTES) return undefined
-  // 32 random bytes hold about 30 distinct values; a short unit repeated is a word, not a key.
-  const repeated = /^(.{1,16}?)\1{2,}/.test(trimmed)
-  return new Set(bytes).size < 16 || repeated ? undefined : bytes
-}
+import { SECRET_KEY_BYTES } from './secret-key.js'
 
 /**
  * Who a set of pseudonyms belongs to. Each scope has a key of its own, so pseudonyms of one scope
@@ -68,8 +44,8 @@ export interface PseudonymKeys {
 }
 
 export function derivePseudonymKeys(secret: Buffer): PseudonymKeys {
-  if (secret.length < PSEUDONYM_SECRET_BYTES)
-    throw new Error(`The pseudonym secret needs at least ${PSEUDONYM_SECRET_BYTES} bytes`)
+  if (secret.length < SECRET_KEY_BYTES)
+    throw new Error(`The pseudonym secret needs at least ${SECRET_KEY_BYTES} bytes`)
   const cache = new Map<string, Buffer>()
   return {
     keyOf(scope) {

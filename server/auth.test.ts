@@ -225,13 +225,14 @@ describe('sign-in, sessions and API tokens', () => {
       data: {
         ok: false,
         firstBadSeq: 3,
-        problem: 'Entry 3 was altered: its content no longer matches its hash',
+        kind: 'altered',
+        problem: 'Entry 3 was altered: its content no longer matches its keyed hash',
       },
     })
     let out = ''
     const code = await runCli(
       ['verify-audit'],
-      // Development mode, as the runtime: the pseudonym key is the one in its data directory.
+      // Development mode, as the runtime: the keys are the ones in its data directory.
       { DATA_DIR: runtime.dataDir, LOG_LEVEL: 'silent', DEV_SIGN_IN: 'true' },
       (t) => {
         out += t
@@ -240,7 +241,7 @@ describe('sign-in, sessions and API tokens', () => {
     )
     expect(code).toBe(1)
     expect(out).toBe(
-      'Audit log BROKEN at entry 3: Entry 3 was altered: its content no longer matches its hash\n',
+      'Audit log BROKEN at entry 3 (altered): Entry 3 was altered: its content no longer matches its keyed hash\n',
     )
   })
 })

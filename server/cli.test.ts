@@ -47,6 +47,7 @@ describe('start-up errors', () => {
         '  - PORT: must be a whole number between 1 and 65535 (got "eighty")',
         '  - DATABASE_URL: must be a URL like postgres://user:password@host:5432/database',
         '  - PSEUDONYM_KEY: required outside development mode (DEV_SIGN_IN=true); generate one with openssl rand -base64 32',
+        '  - AUDIT_KEY: required outside development mode (DEV_SIGN_IN=true); generate one with openssl rand -base64 32',
         '',
       ].join('\n'),
     )
@@ -58,6 +59,7 @@ describe('start-up errors', () => {
     const result = await runMain(['start'], {
       DATABASE_URL: 'postgres://portal:hunter2@127.0.0.1:9/portal',
       PSEUDONYM_KEY: key,
+      AUDIT_KEY: randomBytes(32).toString('base64'),
       LOG_LEVEL: 'silent',
     })
     expect(result.code).toBe(1)
@@ -70,7 +72,10 @@ describe('start-up errors', () => {
 
   it('never echoes a pseudonym key it refuses', async () => {
     const weak = 'my-short-pseudonym-key'
-    const result = await runMain(['start'], { PSEUDONYM_KEY: weak })
+    const result = await runMain(['start'], {
+      PSEUDONYM_KEY: weak,
+      AUDIT_KEY: randomBytes(32).toString('base64'),
+    })
     expect(result.code).toBe(1)
     expect(result.stderr).toBe(
       [

@@ -17,7 +17,7 @@ Commands:
   fuse [pipeline]          run one fusion pipeline, or all of them
   runs [--limit N]         show the Trusted Centre's run history
   quarantine <run> [--limit N]  show the rows an ingest run refused, with row, reason and raw text
-  verify-audit             check the audit log's hash chain; exits 1 naming the first bad entry
+  verify-audit             check the audit trail's keyed chain and checkpoints; exits 1 naming the break
   trace-extract <file>     name the grant a downloaded file (CSV, NDJSON, Parquet, Arrow, JSON)
                            was made for, from its pseudonyms; exits 1 when no key matches
 
@@ -120,8 +120,17 @@ export async function runCli(
         const result = await runtime.auth.audit.verify()
         if (json) out(`${JSON.stringify(result)}\n`)
         else if (result.ok)
-          out(`Audit log intact: ${result.entries} entries, head ${result.headHash}\n`)
-        else out(`Audit log BROKEN at entry ${result.firstBadSeq}: ${result.problem}\n`)
+          out(
+            `Audit log intact: ${result.entries} entries, head ${result.headHash}${
+              result.checkpoint
+                ? `; matches the checkpoint of ${result.checkpoint.at} (${result.checkpoint.entries} entries)`
+                : ''
+            }\n`,
+          )
+        else
+          out(
+            `Audit log BROKEN at entry ${result.firstBadSeq} (${result.kind}): ${result.problem}\n`,
+          )
         return result.ok ? 0 : 1
       }
       case 'trace-extract': {

@@ -80,8 +80,9 @@ describe.skipIf(!browserTestsRun())('the portal as people use it, in Chromium', 
         HOST: '127.0.0.1',
         PUBLIC_URL: publicUrl,
         DEV_SIGN_IN: 'false',
-        // As in production: no development mode, so the pseudonym key is configured.
+        // As in production: no development mode, so the pseudonym and audit keys are configured.
         PSEUDONYM_KEY: randomBytes(32).toString('base64'),
+        AUDIT_KEY: randomBytes(32).toString('base64'),
         OIDC_ISSUER: idp.issuer,
         OIDC_CLIENT_ID: IDP_CLIENT.id,
         OIDC_CLIENT_SECRET: IDP_CLIENT.secret,

@@ -28,8 +28,9 @@ export function AuditPage() {
           Audit trail
         </Title>
         <Text c="dimmed" maw="48rem">
-          Every sign-in, token use and decision, in order. Each entry carries the hash of the one
-          before, so any change to a past entry is detected.
+          Every sign-in, token use and decision, in order. Each entry carries a keyed hash of the
+          one before, and the newest is anchored outside the database, so a change to a past entry,
+          a rebuilt chain or deleted entries are detected.
         </Text>
       </div>
       {verification.isPending ? (
@@ -38,12 +39,18 @@ export function AuditPage() {
         <ErrorState title="The chain could not be verified" error={verification.error} />
       ) : verification.data.ok ? (
         <Alert color="green" variant="light" role="status">
-          <Text>Chain verified: {verification.data.entries} entries intact.</Text>
+          <Text>
+            Chain verified: {verification.data.entries} entries intact
+            {verification.data.checkpoint
+              ? `, matching the checkpoint of ${formatDateTime(verification.data.checkpoint.at)} (${verification.data.checkpoint.entries} entries).`
+              : '.'}
+          </Text>
         </Alert>
       ) : (
         <Alert color="red" variant="light" role="alert">
           <Text fw={700}>
-            Chain broken at entry {verification.data.firstBadSeq}: {verification.data.problem}
+            Chain broken ({verification.data.kind}) at entry {verification.data.firstBadSeq}:{' '}
+            {verification.data.problem}
           </Text>
         </Alert>
       )}
