@@ -3,6 +3,7 @@
  * OpenLineage: the typed model of run, dataset and job events and the facets we use, a validator
  * against the official schemas, and the store that keeps events and the lineage graph derived
  * from them. The Trusted Centre emits START and COMPLETE/FAIL for every ingest and fusion run.
+ * Other tools' events come over HTTP, each into a namespace registered to the sender's agency.
  */
 
 export {
@@ -49,15 +50,25 @@ export {
   type LineageGraph,
   type RunDelivery,
 } from './lineage-graph.js'
-export { createLineageStore, type LineageStore } from './lineage-store.js'
+export { createLineageStore, type LineageStore, type RecordOptions } from './lineage-store.js'
 export type { LineageTables } from './lineage-tables.js'
 export { lineageMigrations } from './migrations.js'
+export {
+  canonicalNamespace,
+  isPlatformNamespace,
+  type LineageNamespace,
+  type NamespaceWrite,
+  namespacesWritten,
+} from './namespace-ownership.js'
+export { type NamespaceRouteDeps, namespaceBody } from './namespace-routes.js'
+export { createNamespaceStore, type NamespaceStore } from './namespace-store.js'
 export { tableBacklog } from './outbox.js'
 export { PORTAL_NAMESPACE, PRODUCER } from './producer.js'
 export {
   type CatalogueView,
   columnLineageQuery,
   graphQuery,
+  LINEAGE_INGEST_LIMITS,
   type LineageRouteDeps,
   lineageRoutes,
   lineageSearchQuery,

@@ -127,4 +127,82 @@ describe.each(TEST_BACKENDS)('lineage store on %s', (backend) => {
       },
     ])
   })
+
+  it("runs the caller's step inside the event's transaction: both stored, or neither", async () => {
+    const store = createLineageStore(test.db)
+    const event = runEvent({
+      eventType: 'START',
+      eventTime: new Date('2026-12-06T01:00:00Z'),
+      runId: 'r_within',
+      job: { name: 'fuse.within', type: 'FUSION' },
+    })
+    await expect(
+      store.record(event, [], {
+        within: async () => {
+          throw new Error('audit failed')
+        },
+      }),
+    ).rejects.toThrow('audit failed')
+    expect(await store.eventsOfRun(lineageRunId('r_within'))).toEqual([])
+    const seen: boolean[] = []
+    const within = async (_: unknown, result: { stored: boolean }) => seen.push(result.stored)
+    await store.record(event, [], { within })
+    await store.record(event, [], { within })
+    expect(seen).toEqual([true, false])
+    // Many events in one transaction: all, or (one refused) none, with each one's result.
+    const batch = (runId: string, name: string) => ({
+      event: runEvent({
+        eventType: 'START',
+        eventTime: new Date('2026-12-06T01:30:00Z'),
+        runId,
+        job: { name, type: 'FUSION' },
+      }),
+    })
+    await expect(
+      store.recordAll([batch('r_all_1', 'fuse.all'), batch('r_within', 'fuse.other')]),
+    ).rejects.toThrow(/is a run of another job/)
+    expect(await store.eventsOfRun(lineageRunId('r_all_1'))).toEqual([])
+    let results: readonly { stored: boolean }[] = []
+    await store.recordAll([batch('r_all_1', 'fuse.all'), batch('r_all_1', 'fuse.all')], {
+      within: async (_, r) => {
+        results = r
+      },
+    })
+    expect(results).toEqual([{ stored: true }, { stored: false }])
+    expect(await store.recordAll([])).toEqual([])
+    expect(await store.jobsOfRuns([lineageRunId('r_within'), 'unknown'])).toEqual(
+      new Map([[lineageRunId('r_within'), { namespace: PORTAL_NAMESPACE, name: 'fuse.within' }]]),
+    )
+  })
+
+  it('never lets an event under another job complete or change a run', async () => {
+    const store = createLineageStore(test.db)
+    const graph = createLineageGraph(test.db)
+    await store.record(
+      runEvent({
+        eventType: 'START',
+        eventTime: new Date('2026-12-06T02:00:00Z'),
+        runId: 'r_owned',
+        job: { name: 'fuse.owned', type: 'FUSION' },
+      }),
+    )
+    const forged = {
+      ...runEvent({
+        eventType: 'COMPLETE',
+        eventTime: new Date('2026-12-06T02:00:05Z'),
+        runId: 'r_owned',
+        job: { name: 'fuse.owned', type: 'FUSION' },
+      }),
+      job: { namespace: 'airflow://sla', name: 'fuse.owned' },
+    }
+    await expect(store.record(forged)).rejects.toThrow(
+      /is a run of another job, not of airflow:\/\/sla:fuse.owned/,
+    )
+    const { runs } = await graph.runs(
+      { namespace: PORTAL_NAMESPACE, name: 'fuse.owned' },
+      { limit: 5, offset: 0 },
+    )
+    expect(runs.map((r) => r.state)).toEqual(['RUNNING'])
+    expect((await store.eventsOfRun(lineageRunId('r_owned'))).length).toBe(1)
+  })
 })

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { type Kysely, sql, type Transaction } from 'kysely'
-import { canonicalJson } from '../core/index.js'
+import { canonicalJson, ForbiddenError } from '../core/index.js'
 import {
   type Facets,
   isDatasetEvent,
@@ -11,13 +11,38 @@ import {
 } from './events.js'
 import type { LineageTables, RunOutputSummary, RunQualitySummary } from './lineage-tables.js'
 
+export interface RecordOptions {
+  /**
+   * Runs last inside the event's transaction, whether the event was new or already stored (e.g.
+   * to audit it): both commit, or neither.
+   */
+  within?: (trx: Kysely<unknown>, result: { stored: boolean }) => Promise<unknown>
+}
+
 /** Where OpenLineage events are kept, and the graph derived from them. */
 export interface LineageStore {
   /**
    * Stores an event once (a run event by run, type and time; any event by its content) and folds
-   * it into jobs, datasets, runs, edges, versions and column lineage, in one transaction.
+   * it into jobs, datasets, runs, edges, versions and column lineage, in one transaction. An
+   * event for a run already known under another job is refused (ForbiddenError), nothing stored.
    */
-  record(event: LineageEvent, warnings?: readonly string[]): Promise<{ stored: boolean }>
+  record(
+    event: LineageEvent,
+    warnings?: readonly string[],
+    options?: RecordOptions,
+  ): Promise<{ stored: boolean }>
+  /**
+   * Stores events in order, each as {@link record} does, in one transaction: all of them or, when
+   * one is refused or `within` fails, none. `within` runs last, with each event's result.
+   */
+  recordAll(
+    events: readonly { event: LineageEvent; warnings?: readonly string[] }[],
+    options?: {
+      within?: (trx: Kysely<unknown>, results: readonly { stored: boolean }[]) => Promise<unknown>
+    },
+  ): Promise<{ stored: boolean }[]>
+  /** The job each of these runs belongs to (runs not yet known are absent). */
+  jobsOfRuns(runIds: readonly string[]): Promise<Map<string, { namespace: string; name: string }>>
   /** Events of one OpenLineage run, in time order. */
   eventsOfRun(lineageRunId: string): Promise<RunEvent[]>
   /** The newest events of a job, newest first. */
@@ -225,7 +250,7 @@ export function createLineageStore(db: Kysely<LineageTables>): LineageStore {
     })
     const state = STATE_OF[event.eventType ?? ''] ?? 'NEW'
     const terminal = TERMINAL.has(state)
-    await trx
+    const folded = await trx
       .insertInto('lineage_runs')
       .values({
         run_id: event.run.runId,
@@ -240,20 +265,30 @@ export function createLineageStore(db: Kysely<LineageTables>): LineageStore {
         updated_at: time,
       })
       .onConflict((oc) =>
-        oc.column('run_id').doUpdateSet({
-          state: sql`case when lineage_runs.state in ('COMPLETED', 'FAILED', 'ABORTED') or excluded.state = 'NEW'
+        oc
+          .column('run_id')
+          .doUpdateSet({
+            state: sql`case when lineage_runs.state in ('COMPLETED', 'FAILED', 'ABORTED') or excluded.state = 'NEW'
             then lineage_runs.state else excluded.state end`,
-          started_at: sql`least(lineage_runs.started_at, excluded.started_at)`,
-          ended_at: sql`case when lineage_runs.state in ('COMPLETED', 'FAILED', 'ABORTED')
+            started_at: sql`least(lineage_runs.started_at, excluded.started_at)`,
+            ended_at: sql`case when lineage_runs.state in ('COMPLETED', 'FAILED', 'ABORTED')
             then lineage_runs.ended_at else coalesce(excluded.ended_at, lineage_runs.ended_at) end`,
-          facets: sql`case when excluded.updated_at >= lineage_runs.updated_at
+            facets: sql`case when excluded.updated_at >= lineage_runs.updated_at
             then lineage_runs.facets || excluded.facets else excluded.facets || lineage_runs.facets end`,
-          outputs: sql`lineage_runs.outputs || excluded.outputs`,
-          quality: sql`lineage_runs.quality || excluded.quality`,
-          updated_at: sql`greatest(lineage_runs.updated_at, excluded.updated_at)`,
-        }),
+            outputs: sql`lineage_runs.outputs || excluded.outputs`,
+            quality: sql`lineage_runs.quality || excluded.quality`,
+            updated_at: sql`greatest(lineage_runs.updated_at, excluded.updated_at)`,
+          })
+          // A run is its job's: an event naming another job's run changes nothing of it.
+          .where(sql<boolean>`lineage_runs.job_namespace = excluded.job_namespace
+          and lineage_runs.job_name = excluded.job_name`),
       )
-      .execute()
+      .returning('run_id')
+      .executeTakeFirst()
+    if (!folded)
+      throw new ForbiddenError(
+        `Run ${event.run.runId} is a run of another job, not of ${event.job.namespace}:${event.job.name}`,
+      )
   }
 
   async function fold(trx: Transaction<LineageTables>, event: LineageEvent) {
@@ -300,32 +335,64 @@ export function createLineageStore(db: Kysely<LineageTables>): LineageStore {
         .execute()
   }
 
-  return {
-    async record(event, warnings = []) {
-      const run = isRunEvent(event) ? event : undefined
-      const job = 'job' in event ? event.job : undefined
-      return db.transaction().execute(async (trx) => {
-        const inserted = await trx
-          .insertInto('lineage_events')
-          .values({
-            run_id: run?.run.runId ?? null,
-            event_kind: run ? 'RunEvent' : isDatasetEvent(event) ? 'DatasetEvent' : 'JobEvent',
-            event_type: run?.eventType ?? null,
-            event_time: new Date(event.eventTime),
-            job_namespace: job?.namespace ?? null,
-            job_name: job?.name ?? null,
-            payload: JSON.stringify(event),
-            body_sha256: bodyHash(event),
-            warnings: warnings.length > 0 ? JSON.stringify(warnings) : null,
-          })
-          // The same run, type and time, or the same content, is one event however often it comes.
-          .onConflict((oc) => oc.doNothing())
-          .returning('id')
-          .executeTakeFirst()
-        if (!inserted) return { stored: false }
-        await fold(trx, event)
-        return { stored: true }
+  /** One event, inside the caller's transaction: kept once, then folded into the graph. */
+  async function insertAndFold(
+    trx: Transaction<LineageTables>,
+    event: LineageEvent,
+    warnings: readonly string[],
+  ) {
+    const run = isRunEvent(event) ? event : undefined
+    const job = 'job' in event ? event.job : undefined
+    const inserted = await trx
+      .insertInto('lineage_events')
+      .values({
+        run_id: run?.run.runId ?? null,
+        event_kind: run ? 'RunEvent' : isDatasetEvent(event) ? 'DatasetEvent' : 'JobEvent',
+        event_type: run?.eventType ?? null,
+        event_time: new Date(event.eventTime),
+        job_namespace: job?.namespace ?? null,
+        job_name: job?.name ?? null,
+        payload: JSON.stringify(event),
+        body_sha256: bodyHash(event),
+        warnings: warnings.length > 0 ? JSON.stringify(warnings) : null,
       })
+      // The same run, type and time, or the same content, is one event however often it comes.
+      .onConflict((oc) => oc.doNothing())
+      .returning('id')
+      .executeTakeFirst()
+    if (inserted) await fold(trx, event)
+    return { stored: inserted !== undefined }
+  }
+
+  return {
+    async record(event, warnings = [], options = {}) {
+      return db.transaction().execute(async (trx) => {
+        const result = await insertAndFold(trx, event, warnings)
+        await options.within?.(trx as unknown as Kysely<unknown>, result)
+        return result
+      })
+    },
+    async recordAll(events, options = {}) {
+      if (events.length === 0) return []
+      return db.transaction().execute(async (trx) => {
+        const results: { stored: boolean }[] = []
+        for (const { event, warnings = [] } of events)
+          results.push(await insertAndFold(trx, event, warnings))
+        await options.within?.(trx as unknown as Kysely<unknown>, results)
+        return results
+      })
+    },
+    async jobsOfRuns(runIds) {
+      const jobs = new Map<string, { namespace: string; name: string }>()
+      if (runIds.length === 0) return jobs
+      const rows = await db
+        .selectFrom('lineage_runs')
+        .select(['run_id', 'job_namespace', 'job_name'])
+        .where('run_id', 'in', [...new Set(runIds)])
+        .execute()
+      for (const row of rows)
+        jobs.set(row.run_id, { namespace: row.job_namespace, name: row.job_name })
+      return jobs
     },
     async eventsOfRun(lineageRunId) {
       const rows = await db

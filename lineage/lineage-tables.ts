@@ -87,6 +87,14 @@ export interface LineageTables {
     last_error: string | null
     claim_token: string | null
   }
+  /** Namespaces registered to agencies (see namespace-ownership.ts). */
+  lineage_namespaces: {
+    namespace: string
+    canonical: string
+    agency: string
+    registered_by: string
+    registered_at: Date
+  }
   lineage_column_edges: {
     namespace: string
     name: string

@@ -166,5 +166,26 @@ export const lineageMigrations: MigrationSet = {
           where run_id is not null`.execute(db)
       },
     },
+    '20261206-12-lineage-namespaces': {
+      // Who owns each namespace other tools write into: an agency's stewards write only to theirs.
+      // No foreign key to agencies: the lineage module's tables stand alone (its tests and bench
+      // migrate only them); the route checks the agency exists.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('lineage_namespaces')
+          .addColumn('namespace', 'text', (c) => c.primaryKey())
+          // Every spelling of one namespace (case, trailing slash, encoding) has one owner.
+          .addColumn('canonical', 'text', (c) => c.notNull().unique())
+          .addColumn('agency', 'text', (c) => c.notNull())
+          .addColumn('registered_by', 'text', (c) => c.notNull())
+          .addColumn('registered_at', 'timestamptz', (c) => c.notNull())
+          .execute()
+        await db.schema
+          .createIndex('lineage_namespaces_agency')
+          .on('lineage_namespaces')
+          .column('agency')
+          .execute()
+      },
+    },
   },
 }

@@ -1,13 +1,23 @@
 import { gunzipSync } from 'node:zlib'
 import { type Context, Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
+import type { Kysely } from 'kysely'
 import { z } from 'zod'
-import { assertCan, InvalidInputError, NotFoundError } from '../core/index.js'
-import { type RouteEnv, validate } from '../routing/index.js'
+import {
+  type AppAbility,
+  asSubject,
+  assertCan,
+  ForbiddenError,
+  InvalidInputError,
+  MAX_LENGTH,
+  NotFoundError,
+} from '../core/index.js'
+import { actorOf, type RouteEnv, validate } from '../routing/index.js'
 import type { TransportStatus } from './emitter.js'
-import type { LineageEvent } from './events.js'
+import { isRunEvent, type LineageEvent } from './events.js'
 import { type DatasetVisibility, type LineageGraph, MAX_DEPTH } from './lineage-graph.js'
 import type { LineageStore } from './lineage-store.js'
+import { eventSummary, namespacesWritten, refusalsOf } from './namespace-ownership.js'
+import { type NamespaceRouteDeps, namespaceRoutes } from './namespace-routes.js'
 import type { EventValidator } from './validate-event.js'
 
 /** What a caller may see of datasets, from the catalogue's read rules. */
@@ -20,7 +30,7 @@ export interface CatalogueView {
   hidden: readonly string[]
 }
 
-export interface LineageRouteDeps {
+export interface LineageRouteDeps extends NamespaceRouteDeps {
   store: LineageStore
   graph: LineageGraph
   validator: EventValidator
@@ -32,13 +42,26 @@ export interface LineageRouteDeps {
   catalogueNamespace: string
 }
 
-const MAX_EVENT_BYTES = 5 * 1024 * 1024
-const MAX_BATCH_BYTES = 50 * 1024 * 1024
-const MAX_BATCH_EVENTS = 10_000
+/**
+ * What one ingest request may carry. The server refuses a larger body before it is read (its
+ * body limit for these routes comes from here); the count of a batch is checked below.
+ * Events' schema and column-lineage facets grow with a table's width; a typical run event is
+ * about 1.6 KB, so a full batch fits in 16 MB.
+ */
+export const LINEAGE_INGEST_LIMITS = {
+  eventBytes: 5_000_000,
+  batchBytes: 16_000_000,
+  batchEvents: 10_000,
+} as const
+const MAX_BATCH_EVENTS = LINEAGE_INGEST_LIMITS.batchEvents
+
+/** Room for `datasetField:` with a namespace, a dataset name and a field, each a URL's length. */
+const MAX_NODE_ID = 3 * MAX_LENGTH.url + 32
 
 export const graphQuery = z.strictObject({
   nodeId: z
     .string()
+    .max(MAX_NODE_ID)
     .regex(/^(dataset|job):.+:.+$/, 'nodeId: dataset:<namespace>:<name> or job:<namespace>:<name>')
     .describe(
       'The node to start from, as Marquez names it: `dataset:<namespace>:<name>` or `job:<namespace>:<name>`',
@@ -55,6 +78,7 @@ export const graphQuery = z.strictObject({
 export const columnLineageQuery = z.strictObject({
   nodeId: z
     .string()
+    .max(MAX_NODE_ID)
     .regex(
       /^(dataset|datasetField):.+:.+$/,
       'nodeId: dataset:<namespace>:<name> or datasetField:<namespace>:<name>:<field>',
@@ -97,16 +121,6 @@ async function jsonBody(c: Context<RouteEnv>): Promise<unknown> {
   }
 }
 
-const tooLarge = (limit: number) =>
-  bodyLimit({
-    maxSize: limit,
-    onError: () => {
-      throw new InvalidInputError(
-        `The body is over ${limit / 1024 / 1024} MB: send fewer events per request`,
-      )
-    },
-  })
-
 /**
  * How a lineage dataset relates to our catalogue: linked where it is one of ours, or names one of
  * ours among its aliases (a `symlinks` entry, either way); otherwise a lineage-only entry.
@@ -123,32 +137,80 @@ function catalogueLink(
 }
 
 /**
+ * The events of a request the caller may not send (see {@link refusalsOf}): every namespace they
+ * write must be registered to the caller's agency, and no run may be moved to another job. Two
+ * queries for the whole request, whatever its size.
+ */
+async function refusedEvents(
+  deps: LineageRouteDeps,
+  ability: AppAbility,
+  events: readonly LineageEvent[],
+) {
+  const namespaces = events.flatMap((event) => namespacesWritten(event).map((w) => w.namespace))
+  const runIds = events.flatMap((event) => (isRunEvent(event) ? [event.run.runId] : []))
+  const [owners, runJobs] = await Promise.all([
+    deps.namespaces.ownersOf(namespaces),
+    deps.store.jobsOfRuns(runIds),
+  ])
+  return refusalsOf(events, owners, runJobs, (agency) =>
+    ability.can('update', asSubject('LineageNamespace', { agency })),
+  )
+}
+
+/**
  * OpenLineage's HTTP transport contract and Marquez's read API, mounted under /api/v1: external
  * producers (Airflow, Spark, dbt…) post their events here with an API token of a steward or an
- * administrator; anyone signed in reads the graph, minus datasets they may not discover.
+ * administrator, into the namespaces registered to their agency (never the platform's own);
+ * anyone signed in reads the graph, minus datasets they may not discover. Every accepted event
+ * is audited in the transaction that stores it.
  */
 export function lineageRoutes(deps: LineageRouteDeps) {
-  const accept = async (event: unknown) => {
-    const check = deps.validator.check(event)
-    if (check.errors.length > 0) return { check, stored: false }
-    const { stored } = await deps.store.record(event as LineageEvent, check.warnings)
-    return { check, stored }
+  /** The audit entry of an accepted event, appended in the transaction that stores it. */
+  const audit = (
+    c: Context<RouteEnv>,
+    trx: Kysely<unknown>,
+    event: LineageEvent,
+    stored: boolean,
+  ) => {
+    const summary = eventSummary(event)
+    return deps.audit.append(
+      {
+        actor: actorOf(c.get('caller')),
+        action: 'lineage.event',
+        outcome: 'succeeded',
+        subject: {
+          type: 'LineageEvent',
+          id: summary.runId ?? `${summary.namespace}:${summary.job ?? summary.dataset}`,
+        },
+        details: { ...summary, stored },
+        requestId: c.get('requestId'),
+      },
+      deps.now(),
+      trx,
+    )
   }
   return new Hono<RouteEnv>()
-    .post('/lineage', tooLarge(MAX_EVENT_BYTES), async (c) => {
+    .post('/lineage', async (c) => {
       assertCan(c.get('ability'), 'create', 'LineageEvent')
       const body = await jsonBody(c)
-      const { check, stored } = await accept(body)
+      const check = deps.validator.check(body)
       if (check.errors.length > 0)
         throw new InvalidInputError(
           `Not a valid OpenLineage event: ${check.errors.slice(0, 10).join('; ')}${check.errors.length > 10 ? ` (and ${check.errors.length - 10} more)` : ''}`,
         )
+      const event = body as LineageEvent
+      const [refused] = await refusedEvents(deps, c.get('ability'), [event])
+      // Refusals reach the audit trail as denied, with this message, through the error handler.
+      if (refused) throw new ForbiddenError(refused.message)
+      const { stored } = await deps.store.record(event, check.warnings, {
+        within: (trx, result) => audit(c, trx, event, result.stored),
+      })
       return c.json(
         { ok: true as const, data: { kind: check.kind, stored, warnings: check.warnings } },
         201,
       )
     })
-    .post('/lineage/batch', tooLarge(MAX_BATCH_BYTES), async (c) => {
+    .post('/lineage/batch', async (c) => {
       assertCan(c.get('ability'), 'create', 'LineageEvent')
       const body = await jsonBody(c)
       if (!Array.isArray(body))
@@ -157,14 +219,39 @@ export function lineageRoutes(deps: LineageRouteDeps) {
         throw new InvalidInputError(
           `At most ${MAX_BATCH_EVENTS} events per batch; this one has ${body.length}`,
         )
-      const failed: { index: number; reason: string; retriable: boolean }[] = []
-      let successful = 0
-      for (const [index, event] of body.entries()) {
-        const { check } = await accept(event)
-        if (check.errors.length > 0)
-          failed.push({ index, reason: check.errors.slice(0, 5).join('; '), retriable: false })
-        else successful++
-      }
+      // Invalid events fail one by one; an event the caller may not send refuses the whole batch
+      // (403, nothing stored), as a caller who may not send events at all is refused.
+      const checks = body.map((event) => deps.validator.check(event))
+      const valid = body.flatMap((event, index) => {
+        const check = checks[index]
+        return check && check.errors.length === 0
+          ? [{ index, event: event as LineageEvent, warnings: check.warnings }]
+          : []
+      })
+      const refused = await refusedEvents(
+        deps,
+        c.get('ability'),
+        valid.map((v) => v.event),
+      )
+      const first = refused[0]
+      if (first)
+        throw new ForbiddenError(
+          `Event ${valid[first.index]?.index} of the batch: ${first.message}. Nothing of the batch was stored${refused.length > 1 ? ` (${refused.length} of its events are refused)` : ''}`,
+        )
+      const failed = checks.flatMap((check, index) =>
+        check.errors.length > 0
+          ? [{ index, reason: check.errors.slice(0, 5).join('; '), retriable: false }]
+          : [],
+      )
+      // One transaction for the batch's events and their audit entries (one each): the chain of
+      // the audit trail is locked once per batch, not once per event.
+      await deps.store.recordAll(valid, {
+        within: async (trx, results) => {
+          for (const [i, { event }] of valid.entries())
+            await audit(c, trx, event, results[i]?.stored ?? false)
+        },
+      })
+      const successful = valid.length
       // The shape the OpenLineage batch contract gives (spec PR #4109).
       return c.json({
         status: failed.length === 0 ? 'success' : 'partial_success',
@@ -178,6 +265,7 @@ export function lineageRoutes(deps: LineageRouteDeps) {
         ...(failed.length > 0 ? { failed_events: failed } : {}),
       })
     })
+    .route('/lineage/namespaces', namespaceRoutes(deps))
     .get('/lineage/transports', async (c) => {
       // For those who run producers: whether our own events are reaching their consumers.
       assertCan(c.get('ability'), 'create', 'LineageEvent')

@@ -83,6 +83,19 @@ describe('OpenLineage event validation', () => {
     expect(validator.check(bare).errors.join()).toMatch(/_producer/)
   })
 
+  it('bounds names and refuses one with a character nobody can see, keeping it as sent', () => {
+    const event = read('ol__proxy-fluentd__event_simple.json') as Record<string, never>
+    const job = event.job as unknown as object
+    const hidden = { ...event, job: { ...job, name: 'fuse.person\u200B_address' } }
+    expect(validator.check(hidden).errors).toEqual([
+      'job.name: contains an invisible character U+200B',
+    ])
+    const long = { ...event, outputs: [{ namespace: 's3://bucket', name: 'x'.repeat(2_049) }] }
+    expect(validator.check(long).errors).toEqual(['outputs.0.name: at most 2,048 characters'])
+    const fullWidth = { ...event, job: { ...job, name: 'ｆｕｓｅ' } }
+    expect(validator.check(fullWidth).errors).toEqual([])
+  })
+
   it('refuses what is no event at all', () => {
     expect(validator.check([]).errors).toEqual(['event: must be an object'])
     expect(validator.check({ eventTime: 'x' }).errors[0]).toMatch(/must carry run and job/)

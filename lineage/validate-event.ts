@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
+import { MAX_LENGTH, unseenCharacterIn } from '../core/index.js'
 
 /**
  * The official OpenLineage schemas (Apache-2.0), vendored with their licence beside this file.
@@ -136,6 +137,44 @@ function facetMaps(event: Record<string, unknown>, kind: EventKind) {
 }
 
 /**
+ * What the spec leaves unbounded but lists and indexes hold: the envelope's strings, and the
+ * namespace and name of the job and of every dataset (and its `symlinks` aliases). A name is a
+ * producer's identifier and kept as sent, but one with a character nobody can see (a zero-width
+ * space, a bidi override) would show as another's: refused. Facet bodies are bounded by the
+ * request's size limit alone.
+ */
+function identifierErrors(event: Record<string, unknown>): string[] {
+  const errors: string[] = []
+  const check = (value: unknown, path: string, max: number, visible: boolean) => {
+    if (typeof value !== 'string') return
+    if (value.length > max) errors.push(`${path}: at most ${max.toLocaleString('en')} characters`)
+    const unseen = visible ? unseenCharacterIn(value) : undefined
+    if (unseen) errors.push(`${path}: ${unseen}`)
+  }
+  check(event.eventTime, 'eventTime', MAX_LENGTH.time, false)
+  check(event.producer, 'producer', MAX_LENGTH.url, false)
+  check(event.schemaURL, 'schemaURL', MAX_LENGTH.url, false)
+  if (isObject(event.run)) check(event.run.runId, 'run.runId', MAX_LENGTH.id, false)
+  const named = (value: unknown, path: string) => {
+    if (!isObject(value)) return
+    check(value.namespace, `${path}.namespace`, MAX_LENGTH.url, true)
+    check(value.name, `${path}.name`, MAX_LENGTH.url, true)
+    const symlinks = isObject(value.facets) ? value.facets.symlinks : undefined
+    const aliases = isObject(symlinks) ? symlinks.identifiers : undefined
+    if (Array.isArray(aliases))
+      for (const [i, alias] of aliases.entries())
+        named(alias, `${path}.facets.symlinks.identifiers.${i}`)
+  }
+  named(event.job, 'job')
+  named(event.dataset, 'dataset')
+  for (const list of ['inputs', 'outputs'] as const)
+    if (Array.isArray(event[list]))
+      for (const [i, dataset] of (event[list] as unknown[]).entries())
+        named(dataset, `${list}.${i}`)
+  return errors
+}
+
+/**
  * Checks OpenLineage events against the official schemas: the core schema for the event's kind,
  * then each standard facet against its own schema, chosen by key and attach point (the core
  * schema does not check facet bodies). Custom facets need only what the core asks of every
@@ -180,6 +219,7 @@ export function createEventValidator(): EventValidator {
         if (!strictly(value)) warnings.push(...describe(strictly.errors, where))
       }
       check(`${CORE_ID}#/$defs/${kind}`, event, '')
+      if (errors.length === 0) errors.push(...identifierErrors(event))
       if (errors.length > 0) return { kind, errors, warnings }
       for (const [attach, where, map] of facetMaps(event, kind)) {
         if (!isObject(map)) continue

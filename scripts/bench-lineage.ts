@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { parseArgs } from 'node:util'
 import { serve } from '@hono/node-server'
@@ -5,6 +6,9 @@ import { Hono } from 'hono'
 import type { Kysely } from 'kysely'
 import {
   type AppAbility,
+  type CoreTables,
+  coreMigrations,
+  createAuditLog,
   defineAbilityFor,
   migrateToLatest,
   openDatabase,
@@ -16,6 +20,7 @@ import {
   createEventValidator,
   createLineageGraph,
   createLineageStore,
+  createNamespaceStore,
   type LineageEvent,
   type LineageTables,
   lineageFacets,
@@ -31,7 +36,8 @@ import { maxRssMb } from './process-memory.js'
 // `npm run bench:lineage [-- --events 100000 --clients 8 --queries 200 --backend pglite|postgres]`:
 // OpenLineage events through real HTTP into the receiver (validated, stored, folded into the
 // graph), against storing the same events with the store alone in the same process; then
-// depth-5 graph queries from random datasets through HTTP.
+// depth-5 graph queries from random datasets through HTTP. Events through HTTP are checked
+// against the namespace registry and each is audited, as in the server.
 const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '100000' },
@@ -44,6 +50,9 @@ const EVENTS = Number(values.events)
 const CLIENTS = Number(values.clients)
 const QUERIES = Number(values.queries)
 const say = (text: string) => process.stderr.write(`${text}\n`)
+// The bench steward's agency owns the namespaces its events write (the platform's are nobody's).
+const JOBS = 'airflow://dos'
+const DATASETS = 's3://dos-bench'
 
 /**
  * A synthetic estate: jobs in layers, each reading two datasets of the layer before and writing
@@ -54,7 +63,7 @@ function syntheticEvents(count: number, salt: string): LineageEvent[] {
   const jobsPerLayer = 100
   const events: LineageEvent[] = []
   const dataset = (layer: number, i: number) => ({
-    namespace: layer === 0 ? 'postgres://ssot.gov.example:5432' : 'gov-data-portal',
+    namespace: layer === 0 ? 'postgres://ssot.gov.example:5432' : DATASETS,
     name: `layer${layer}.table${i % jobsPerLayer}`,
   })
   for (let run = 0; events.length < count; run++) {
@@ -108,7 +117,10 @@ function syntheticEvents(count: number, salt: string): LineageEvent[] {
       }),
     )
   }
-  return events.slice(0, count)
+  return events.slice(0, count).map((event) => ({
+    ...event,
+    job: { ...(event as { job: object }).job, namespace: JOBS },
+  })) as LineageEvent[]
 }
 
 async function openBackend(backend: string) {
@@ -123,8 +135,11 @@ async function openBackend(backend: string) {
 
 const { db, stop } = await openBackend(values.backend ?? 'postgres')
 try {
-  await migrateToLatest(db as Kysely<unknown>, [lineageMigrations])
+  await migrateToLatest(db as Kysely<unknown>, [coreMigrations, lineageMigrations])
   const store = createLineageStore(db)
+  const namespaces = createNamespaceStore(db)
+  for (const namespace of [JOBS, DATASETS])
+    await namespaces.register({ namespace, agency: 'DOS' }, 'bench', new Date())
   const graph = createLineageGraph(db)
   const validator = createEventValidator()
   const steward: User = {
@@ -153,6 +168,10 @@ try {
         catalogue: async () => ({ visible: () => true, opens: () => false, hidden: [] }),
         transports: async () => [],
         catalogueNamespace: 'gov-data-portal',
+        namespaces,
+        audit: createAuditLog(db as unknown as Kysely<CoreTables>, { key: randomBytes(32) }),
+        now: () => new Date(),
+        findAgency: async (code) => ({ code }),
       }) as never,
     )
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
@@ -203,7 +222,7 @@ try {
   let nodes = 0
   for (let q = 0; q < QUERIES; q++) {
     const layer = 1 + (q % 9)
-    const nodeId = `dataset:gov-data-portal:layer${layer}.table${(q * 37) % 100}`
+    const nodeId = `dataset:${DATASETS}:layer${layer}.table${(q * 37) % 100}`
     const started = performance.now()
     const res = await fetch(`${base}/api/v1/lineage?nodeId=${encodeURIComponent(nodeId)}&depth=5`)
     const body = (await res.json()) as { graph?: unknown[] }

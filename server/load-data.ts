@@ -7,6 +7,7 @@ import {
   FIXTURE_AGENCIES,
   FIXTURE_GLOSSARY,
   FIXTURE_GLOSSARY_LINKS,
+  FIXTURE_LINEAGE_NAMESPACES,
   FIXTURE_USERS,
   GRANT_DAYS,
   generateFixtures,
@@ -14,6 +15,7 @@ import {
   MANIFEST_FILE,
   sharingHistory,
 } from '../fixtures/index.js'
+import { canonicalNamespace } from '../lineage/index.js'
 import { dataLayout } from '../trusted-centre/index.js'
 import type { Runtime } from './runtime.js'
 
@@ -37,6 +39,7 @@ async function load(runtime: Runtime): Promise<void> {
     // The fixture story's agencies and people, so the development sign-in has someone to offer.
     await runtime.auth.users.saveAgencies(FIXTURE_AGENCIES)
     await runtime.auth.users.saveUsers(FIXTURE_USERS)
+    await seedLineageNamespaces(runtime)
   }
   if (config.SEED_FIXTURES && !existsSync(join(inbox, MANIFEST_FILE))) {
     log.info(
@@ -137,6 +140,18 @@ async function seedSharingHistory(runtime: Runtime): Promise<boolean> {
   for (const user of people.values()) await markRead(runtime.db, user.id, undefined, now)
   runtime.log.info({ requests: plan.length }, 'access workflow history seeded')
   return plan.length > 0
+}
+
+/**
+ * The fixture agencies' lineage namespaces. Only those nobody holds are registered: one an
+ * administrator has since moved to another agency stays where they put it.
+ */
+async function seedLineageNamespaces(runtime: Runtime): Promise<void> {
+  const { namespaces } = runtime.lineage
+  const held = await namespaces.ownersOf(FIXTURE_LINEAGE_NAMESPACES.map((n) => n.namespace))
+  for (const registration of FIXTURE_LINEAGE_NAMESPACES)
+    if (!held.has(canonicalNamespace(registration.namespace)))
+      await namespaces.register(registration, 'system', new Date())
 }
 
 /** The starter glossary, linked to the fixture datasets' columns (links are set, not added twice). */
