@@ -455,5 +455,17 @@ export const catalogMigrations: MigrationSet = {
           .execute()
       },
     },
+    '20261206-11-catalog-webhook-refusals': {
+      // Delivery errors stored before said what a receiver's name resolved to (or that it did
+      // not): reworded as stewards now read them, with nothing of the network in them.
+      async up(db: Kysely<unknown>) {
+        await sql`update webhook_deliveries set last_error = case
+            when last_error like 'refused:%' or last_error like 'getaddrinfo%'
+              then 'refused: the destination is not allowed'
+            when last_error ilike '%timeout%' then 'no answer within 10 s'
+            else 'the receiver could not be reached' end
+          where last_error is not null and last_error not like 'HTTP %'`.execute(db)
+      },
+    },
   },
 }

@@ -7,12 +7,21 @@ import {
   asSubject,
   type CoreTables,
   ForbiddenError,
+  MAX_LENGTH,
   NotFoundError,
+  pickedName,
 } from '../core/index.js'
 import { actorOf, type RouteEnv, validate } from '../routing/index.js'
 import type { CatalogTables } from './catalog-tables.js'
 import { inbox, markRead } from './notifications.js'
-import { listDeliveries, listWebhooks, registerWebhook } from './webhooks.js'
+import {
+  deleteWebhook,
+  listDeliveries,
+  listWebhooks,
+  registerWebhook,
+  setWebhookActive,
+  type Webhook,
+} from './webhooks.js'
 
 export interface NotificationRouteDeps {
   db: Kysely<CatalogTables & Pick<CoreTables, 'users'>>
@@ -26,14 +35,19 @@ export const markReadBody = z.strictObject({
   ids: z.array(z.number().int().positive()).max(500).optional().describe('Omit to mark all read'),
 })
 export const webhookBody = z.strictObject({
-  url: z.url('url: must be an absolute URL, e.g. https://hooks.agency.gov.sg/portal'),
-  agency: z
-    .string()
-    .trim()
-    .min(2)
-    .max(20)
+  url: z
+    .url('url: must be an absolute URL, e.g. https://hooks.agency.gov.sg/portal')
+    .max(MAX_LENGTH.url),
+  agency: pickedName({ max: MAX_LENGTH.code, min: 2 })
     .optional()
     .describe("The agency whose events it receives; by default the caller's"),
+})
+export const webhookPatch = z.strictObject({
+  active: z
+    .boolean('active: true to enable, false to disable')
+    .describe(
+      'false disables it: no event is queued for it and queued deliveries are held; true sends them again',
+    ),
 })
 
 /** The caller's inbox, mounted under /api/notifications. */
@@ -58,6 +72,23 @@ export const notificationRoutes = (deps: NotificationRouteDeps) =>
 export const webhookRoutes = (deps: NotificationRouteDeps) => {
   const visibleAgencies = (ability: AppAbility, agencies: string[]) =>
     agencies.filter((agency) => ability.can('read', asSubject('Webhook', { agency })))
+  /** The webhook, if the caller may see it (404 otherwise, as for reading) and do `action` (403). */
+  const webhookFor = async (
+    ability: AppAbility,
+    id: string,
+    action: 'read' | 'update' | 'delete',
+  ): Promise<Webhook> => {
+    const [webhook] = await listWebhooks(deps.db, undefined, id)
+    if (!webhook || !ability.can('read', asSubject('Webhook', { agency: webhook.agency })))
+      throw new NotFoundError(`Webhook '${id}' not found`)
+    if (!ability.can(action, asSubject('Webhook', { agency: webhook.agency })))
+      throw new ForbiddenError(
+        `Only stewards of ${webhook.agency} and administrators change its webhooks`,
+      )
+    return webhook
+  }
+  // Origin and path only: a query string may carry a receiver's token.
+  const auditedUrl = (url: string) => `${new URL(url).origin}${new URL(url).pathname}`
   return new Hono<RouteEnv>()
     .get('/', async (c) => {
       const ability = c.get('ability')
@@ -86,11 +117,7 @@ export const webhookRoutes = (deps: NotificationRouteDeps) => {
           action: 'webhook.create',
           outcome: 'succeeded',
           subject: { type: 'Webhook', id: webhook.id },
-          // Origin and path only: a query string may carry a receiver's token.
-          details: {
-            agency,
-            url: `${new URL(webhook.url).origin}${new URL(webhook.url).pathname}`,
-          },
+          details: { agency, url: auditedUrl(webhook.url) },
           requestId: c.get('requestId'),
         },
         deps.now(),
@@ -98,12 +125,51 @@ export const webhookRoutes = (deps: NotificationRouteDeps) => {
       return c.json({ ok: true as const, data: { ...webhook, secret } }, 201)
     })
     .get('/:id/deliveries', async (c) => {
-      const [webhook] = await listWebhooks(deps.db, undefined, c.req.param('id'))
-      if (
-        !webhook ||
-        !c.get('ability').can('read', asSubject('Webhook', { agency: webhook.agency }))
-      )
-        throw new NotFoundError(`Webhook '${c.req.param('id')}' not found`)
+      const webhook = await webhookFor(c.get('ability'), c.req.param('id'), 'read')
       return c.json({ ok: true as const, data: await listDeliveries(deps.db, webhook.id) })
+    })
+    .patch('/:id', validate('json', webhookPatch), async (c) => {
+      const webhook = await webhookFor(c.get('ability'), c.req.param('id'), 'update')
+      const { active } = c.req.valid('json')
+      const found = await setWebhookActive(deps.db, webhook.id, active, (_, within) =>
+        deps.audit.append(
+          {
+            actor: actorOf(c.get('caller')),
+            action: active ? 'webhook.enable' : 'webhook.disable',
+            outcome: 'succeeded',
+            subject: { type: 'Webhook', id: webhook.id },
+            details: { agency: webhook.agency, url: auditedUrl(webhook.url) },
+            requestId: c.get('requestId'),
+          },
+          deps.now(),
+          within,
+        ),
+      )
+      if (!found) throw new NotFoundError(`Webhook '${webhook.id}' not found`)
+      const [updated] = await listWebhooks(deps.db, undefined, webhook.id)
+      return c.json({ ok: true as const, data: updated ?? { ...webhook, active } })
+    })
+    .delete('/:id', async (c) => {
+      const webhook = await webhookFor(c.get('ability'), c.req.param('id'), 'delete')
+      const removed = await deleteWebhook(deps.db, webhook.id, (deleted, within) =>
+        deps.audit.append(
+          {
+            actor: actorOf(c.get('caller')),
+            action: 'webhook.delete',
+            outcome: 'succeeded',
+            subject: { type: 'Webhook', id: webhook.id },
+            details: {
+              agency: webhook.agency,
+              url: auditedUrl(webhook.url),
+              droppedPending: deleted.droppedPending,
+            },
+            requestId: c.get('requestId'),
+          },
+          deps.now(),
+          within,
+        ),
+      )
+      if (!removed) throw new NotFoundError(`Webhook '${webhook.id}' not found`)
+      return c.json({ ok: true as const, data: { id: webhook.id, ...removed } })
     })
 }

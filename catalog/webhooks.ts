@@ -1,9 +1,14 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto'
-import { lookup } from 'node:dns/promises'
-import { BlockList, isIP } from 'node:net'
 import type { Kysely } from 'kysely'
-import { InvalidInputError } from '../core/index.js'
+import { InvalidInputError, type Logger } from '../core/index.js'
 import type { CatalogTables } from './catalog-tables.js'
+import {
+  createWebhookSender,
+  RefusedDestinationError,
+  type ResolveHost,
+  TIMEOUT_MS,
+  unsafeUrl,
+} from './webhook-transport.js'
 
 type Db = Kysely<CatalogTables>
 
@@ -32,7 +37,13 @@ export interface Delivery {
 
 /** After this many failed attempts a delivery is reported as failing (and still retried, hourly). */
 export const MAX_ATTEMPTS = 10
-const TIMEOUT_MS = 10_000
+
+/**
+ * What a steward reads of a delivery the platform would not send. One wording for every reason
+ * (a private address, a name that does not resolve, a URL no longer allowed): saying which would
+ * tell a steward what the network inside resolves, and to what. The reason goes to the log.
+ */
+export const REFUSED_DESTINATION = 'refused: the destination is not allowed'
 
 /** Registers an agency's receiver; the signing secret is returned here and never again. */
 export async function registerWebhook(
@@ -61,62 +72,6 @@ export async function registerWebhook(
   const [webhook] = await listWebhooks(db, [input.agency], id)
   if (!webhook) throw new Error(`Webhook ${id} vanished after it was written`)
   return { webhook, secret }
-}
-
-/** Loopback, private, link-local and carrier-grade NAT ranges: never a government receiver. */
-const PRIVATE = new BlockList()
-for (const [net, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-] as const)
-  PRIVATE.addSubnet(net, prefix, 'ipv4')
-for (const [net, prefix] of [
-  ['::1', 128],
-  ['::', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-] as const)
-  PRIVATE.addSubnet(net, prefix, 'ipv6')
-
-function isPrivateAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1]
-  if (mapped) return PRIVATE.check(mapped, 'ipv4')
-  const family = isIP(address)
-  return family === 4
-    ? PRIVATE.check(address, 'ipv4')
-    : family === 6 && PRIVATE.check(address, 'ipv6')
-}
-
-/**
- * Why a receiver URL is refused, if it is: not https, credentials in it, or an address inside
- * the network the server sits in (so a webhook cannot be used to probe it).
- */
-function unsafeUrl(url: URL, allowPrivate: boolean): string | undefined {
-  if (allowPrivate)
-    return url.protocol === 'https:' || url.protocol === 'http:' ? undefined : 'must be http(s)'
-  if (url.protocol !== 'https:') return 'must be https'
-  if (url.username || url.password) return 'must not carry a user name or password'
-  const host = url.hostname.replace(/^\[|\]$/g, '')
-  if (host === 'localhost' || host.endsWith('.localhost') || (isIP(host) && isPrivateAddress(host)))
-    return 'must be a public address, not loopback or a private network'
-  return undefined
-}
-
-/** At delivery time the name is resolved again: a public name may point inside since. */
-async function unsafeTarget(url: URL, allowPrivate: boolean): Promise<string | undefined> {
-  const refusal = unsafeUrl(url, allowPrivate)
-  if (refusal || allowPrivate) return refusal
-  const host = url.hostname.replace(/^\[|\]$/g, '')
-  if (isIP(host)) return undefined
-  const addresses = await lookup(host, { all: true })
-  return addresses.some((a) => isPrivateAddress(a.address))
-    ? `refused: ${host} resolves to a private address`
-    : undefined
 }
 
 /** The webhooks of the given agencies (all, when undefined), with delivery counts. */
@@ -186,6 +141,65 @@ export async function listDeliveries(db: Db, webhookId: string): Promise<Deliver
   }))
 }
 
+/** Writes the record of a change (the audit entry) inside the change's own transaction. */
+export type RecordWithin<T> = (result: T, within: Kysely<unknown>) => Promise<unknown>
+
+/**
+ * Disables or enables a webhook; false when it is gone. While disabled no event is queued for it
+ * and what was queued before is held, to be sent once it is enabled again.
+ */
+export async function setWebhookActive(
+  db: Db,
+  id: string,
+  active: boolean,
+  record: RecordWithin<{ active: boolean }>,
+): Promise<boolean> {
+  const change = async (trx: Db) => {
+    const updated = await trx
+      .updateTable('webhooks')
+      .set({ active })
+      .where('id', '=', id)
+      .returning('id')
+      .execute()
+    if (updated.length === 0) return false
+    await record({ active }, trx as Kysely<unknown>)
+    return true
+  }
+  return db.transaction().execute(change)
+}
+
+/**
+ * Removes a webhook with its secret and its whole outbox: deliveries still pending are dropped
+ * (and the record of those sent goes with them; the audit log keeps the webhook's story). The
+ * row is locked first, so an event being queued for it meanwhile either lands before (and is
+ * dropped with it) or finds no webhook. Undefined when it was gone already.
+ */
+export async function deleteWebhook(
+  db: Db,
+  id: string,
+  record: RecordWithin<{ droppedPending: number }>,
+): Promise<{ droppedPending: number } | undefined> {
+  const change = async (trx: Db) => {
+    const locked = await trx
+      .selectFrom('webhooks')
+      .select('id')
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst()
+    if (!locked) return undefined
+    const dropped = await trx
+      .deleteFrom('webhook_deliveries')
+      .where('webhook_id', '=', id)
+      .returning('delivered_at')
+      .execute()
+    await trx.deleteFrom('webhooks').where('id', '=', id).execute()
+    const result = { droppedPending: dropped.filter((d) => d.delivered_at === null).length }
+    await record(result, trx as Kysely<unknown>)
+    return result
+  }
+  return db.transaction().execute(change)
+}
+
 /** The signature a receiver checks: HMAC-SHA256 of the body with the webhook's secret. */
 export function signature(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`
@@ -197,18 +211,26 @@ export function signature(secret: string, body: string): string {
  * sends them meanwhile, and records each outcome only under that token (a late result of a lost
  * lease changes nothing). A 2xx answer delivers; anything else, a redirect included, is retried
  * with backoff (30 s doubling, then hourly) for as long as it takes: nothing is dropped.
+ * A webhook disabled meanwhile is checked again just before each send: its deliveries go back
+ * to wait, unsent and with no attempt counted.
  */
 export async function deliverDue(
   db: Db,
   options: {
     now: () => Date
-    fetch?: typeof fetch
     limit?: number
     /** Allow plain-http, loopback and private receivers (tests, local demos). */
     allowPrivate?: boolean
+    /** Where refusals are explained (the steward reads only {@link REFUSED_DESTINATION}). */
+    log?: Pick<Logger, 'warn'>
+    /** How receivers' names are resolved, both to check and to connect; DNS by default. */
+    resolve?: ResolveHost
   },
 ): Promise<{ delivered: number; failed: number }> {
-  const send = options.fetch ?? fetch
+  const send = createWebhookSender({
+    allowPrivate: Boolean(options.allowPrivate),
+    resolve: options.resolve,
+  })
   const limit = options.limit ?? 20
   const start = options.now()
   const token = randomUUID()
@@ -217,7 +239,15 @@ export async function deliverDue(
     const due = await trx
       .selectFrom('webhook_deliveries as d')
       .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
-      .select(['d.id', 'd.event_id', 'd.payload', 'd.attempts', 'w.url', 'w.secret'])
+      .select([
+        'd.id',
+        'd.webhook_id',
+        'd.event_id',
+        'd.payload',
+        'd.attempts',
+        'w.url',
+        'w.secret',
+      ])
       .where('d.delivered_at', 'is', null)
       .where('d.next_attempt_at', '<=', start)
       .where('w.active', '=', true)
@@ -241,30 +271,54 @@ export async function deliverDue(
   let delivered = 0
   let failed = 0
   for (const d of claimed) {
+    const stillActive = await db
+      .selectFrom('webhooks')
+      .select('id')
+      .where('id', '=', d.webhook_id)
+      .where('active', '=', true)
+      .executeTakeFirst()
+    if (!stillActive) {
+      await db
+        .updateTable('webhook_deliveries')
+        .set({ claim_token: null, next_attempt_at: start })
+        .where('id', '=', d.id)
+        .where('claim_token', '=', token)
+        .execute()
+      continue
+    }
     const body = JSON.stringify(d.payload)
     let status: number | undefined
     let error: string | undefined
     try {
-      error = await unsafeTarget(new URL(d.url), Boolean(options.allowPrivate))
-      if (!error) {
-        const res = await send(d.url, {
-          method: 'POST',
-          redirect: 'manual',
-          headers: {
-            'content-type': 'application/json',
-            'x-portal-event': d.event_id,
-            'x-portal-signature': signature(d.secret, body),
-          },
-          body,
-          signal: AbortSignal.timeout(TIMEOUT_MS),
-        })
-        status = res.status
-        if (res.status >= 300 && res.status < 400)
-          error = `HTTP ${res.status}: redirects are not followed`
-        else if (!res.ok) error = `HTTP ${res.status}`
-      }
+      status = await send(
+        new URL(d.url),
+        {
+          'content-type': 'application/json',
+          'x-portal-event': d.event_id,
+          'x-portal-signature': signature(d.secret, body),
+        },
+        body,
+      )
+      if (status >= 300 && status < 400) error = `HTTP ${status}: redirects are not followed`
+      else if (status < 200 || status >= 300) error = `HTTP ${status}`
     } catch (cause) {
-      error = cause instanceof Error ? cause.message : String(cause)
+      if (cause instanceof RefusedDestinationError) {
+        error = REFUSED_DESTINATION
+        options.log?.warn(
+          { webhook: d.webhook_id, delivery: Number(d.id), reason: cause.message },
+          'webhook delivery refused',
+        )
+      } else {
+        // Never the error's own text: a network error may name the address it tried.
+        error =
+          cause instanceof Error && cause.name === 'TimeoutError'
+            ? `no answer within ${TIMEOUT_MS / 1000} s`
+            : 'the receiver could not be reached'
+        options.log?.warn(
+          { webhook: d.webhook_id, delivery: Number(d.id), err: cause },
+          'webhook delivery failed',
+        )
+      }
     }
     const at = options.now()
     const attempts = d.attempts + 1

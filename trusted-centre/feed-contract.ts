@@ -52,7 +52,9 @@ export interface RowRule {
 
 /**
  * Compares a delivery's header with the contract; returns why it does not match, or undefined.
- * Columns are read by position, so the order must match too.
+ * Columns are read by position, so the order must match too. The reason names only the
+ * contract's columns and counts: every officer reads it (the run, its lineage event), and the
+ * first line of a wrong file may be anything, even data; the line itself is kept apart.
  */
 export function headerMismatch(
   contract: FeedContract,
@@ -60,10 +62,13 @@ export function headerMismatch(
 ): string | undefined {
   const expected = contract.columns.map((c) => c.name)
   const missing = expected.filter((name) => !header.includes(name))
-  const unexpected = header.filter((name) => !expected.includes(name))
+  const unexpected = header.filter((name) => !expected.includes(name)).length
   const problems: string[] = []
+  if (expected.length !== header.length)
+    problems.push(`expected ${expected.length} columns, found ${header.length}`)
   if (missing.length > 0) problems.push(`missing columns: ${missing.join(', ')}`)
-  if (unexpected.length > 0) problems.push(`unexpected columns: ${unexpected.join(', ')}`)
+  if (unexpected > 0)
+    problems.push(`${unexpected} ${unexpected === 1 ? 'column' : 'columns'} not in the contract`)
   if (problems.length === 0 && expected.join(',') !== header.join(',')) {
     problems.push(`columns out of order: expected ${expected.join(', ')}`)
   }

@@ -158,8 +158,15 @@ export async function runPipeline(deps: FuseDeps, pipeline: Pipeline): Promise<F
     return { run, timings, publication, quality }
   } catch (error) {
     await removeIfPresent(pending)
-    const message = `Fusion failed: ${error instanceof Error ? error.message : String(error)}`
-    const run = await deps.runs.finishRun(runId, deps.now(), { status: 'failed', message })
+    // The engine's words may quote the data it choked on: withheld, as for a failed ingest (the
+    // error is thrown on, to the operator who ran it and the server log).
+    const message =
+      'Fusion failed: the pipeline stopped with an engine error; nothing was published'
+    const run = await deps.runs.finishRun(runId, deps.now(), {
+      status: 'failed',
+      message,
+      withheld: { error: error instanceof Error ? error.message : String(error) },
+    })
     await deps.lineage?.record(fuseEvent(pipeline, run, 'FAIL', { error: message }))
     throw error
   }

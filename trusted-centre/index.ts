@@ -24,9 +24,10 @@ export { PERSON_ADDRESS_PIPELINE } from './person-address-pipeline.js'
 export type { Pipeline } from './pipeline.js'
 export { PIPELINES } from './pipelines.js'
 export { POSTAL_GEOCODE_PIPELINE } from './postal-geocode-pipeline.js'
-export { feedRoutes } from './routes.js'
+export { type FeedRouteDeps, failedDeliveriesQuery, feedRoutes } from './routes.js'
 export type { Run } from './run.js'
 export type { LineageSink } from './run-lineage.js'
+export type { FailedDelivery } from './run-store.js'
 export { SENSOR_PIPELINE } from './sensor-pipeline.js'
 export type { TrustedCentreTables } from './tc-tables.js'
 export {
@@ -37,3 +38,4 @@ export {
   type TrustedCentre,
   type TrustedCentreDeps,
 } from './trusted-centre.js'
+export { operatorOf, TRUSTED_CENTRE_OPERATORS } from './trusted-centre-operators.js'

@@ -63,14 +63,16 @@ export async function ingestDelivery(
   const started = await deps.runs.findRun(runId)
   if (started) await deps.lineage?.record(ingestEvent(contract, started, 'START'))
 
-  const header = (await readFirstLine(join(deps.dataDir, archived)))
-    .split(',')
-    .map((h) => h.trim().replace(/^"|"$/g, ''))
+  const firstLine = await readFirstLine(join(deps.dataDir, archived))
+  const header = firstLine.split(',').map((h) => h.trim().replace(/^"|"$/g, ''))
   const mismatch = headerMismatch(contract, header)
   if (mismatch) {
+    // The message says what was wrong in the contract's terms; the line itself (a wrong file's
+    // first line may be a row of data) is kept for the Trusted Centre's stewards only.
     const run = await deps.runs.finishRun(runId, deps.now(), {
       status: 'failed',
       message: mismatch,
+      withheld: { firstLine },
       delivery,
     })
     await deps.lineage?.record(ingestEvent(contract, run, 'FAIL', { error: mismatch }))
@@ -98,8 +100,13 @@ export async function ingestDelivery(
     await deps.lineage?.record(ingestEvent(contract, run, 'COMPLETE', { bytes: delivery.byteSize }))
     return { outcome: 'ingested', run }
   } catch (error) {
-    const message = `Ingest failed: ${error instanceof Error ? error.message : String(error)}`
-    const run = await deps.runs.finishRun(runId, deps.now(), { status: 'failed', message })
+    // The engine's words may quote the file (a line it could not read): they are withheld.
+    const message = 'Ingest failed: the delivery could not be read; nothing was staged'
+    const run = await deps.runs.finishRun(runId, deps.now(), {
+      status: 'failed',
+      message,
+      withheld: { error: error instanceof Error ? error.message : String(error) },
+    })
     await deps.lineage?.record(ingestEvent(contract, run, 'FAIL', { error: message }))
     throw error
   }

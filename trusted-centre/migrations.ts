@@ -59,5 +59,24 @@ export const trustedCentreMigrations: MigrationSet = {
         await db.schema.alterTable('tc_runs').addColumn('process_id', 'text').execute()
       },
     },
+    '20261206-11-trusted-centre-withheld-detail': {
+      async up(db: Kysely<unknown>) {
+        // What a failed run's message may not quote (a refused file's first line, the engine's
+        // error), kept apart for the Trusted Centre's stewards.
+        await db.schema.alterTable('tc_runs').addColumn('withheld_detail', 'jsonb').execute()
+        // Messages written before quoted the file (its header's names, the engine's error):
+        // the text moves out of sight, the message keeps only that and why the run failed.
+        await sql`update tc_runs set
+            withheld_detail = jsonb_build_object('error', message),
+            message = case when message like 'Header of the %'
+              then split_part(message, ':', 1) || ' (its columns are kept for the Trusted Centre''s stewards)'
+              when kind = 'fuse'
+              then 'Fusion failed: the pipeline stopped with an engine error; nothing was published'
+              else 'Ingest failed: the delivery could not be read; nothing was staged' end
+          where status = 'failed' and ((kind = 'ingest'
+            and (message like 'Header of the %' or message like 'Ingest failed: %'))
+            or (kind = 'fuse' and message like 'Fusion failed: %'))`.execute(db)
+      },
+    },
   },
 }

@@ -1,16 +1,57 @@
 import { Hono } from 'hono'
-import { type AppAbility, NotFoundError } from '../core/index.js'
+import { z } from 'zod'
+import { asSubject, ForbiddenError, NotFoundError } from '../core/index.js'
+import { type RouteEnv, validate } from '../routing/index.js'
 import type { FeedContract } from './feed-contract.js'
 import { FEED_CONTRACTS } from './feed-contracts.js'
+import type { FailedDelivery } from './run-store.js'
+import { operatorOf } from './trusted-centre-operators.js'
 
-/** The Trusted Centres' feed contracts, as versioned data anyone signed in may read. */
-export const feedRoutes = () =>
-  new Hono<{ Variables: { ability: AppAbility } }>()
+export interface FeedRouteDeps {
+  /** A feed's failed ingests, with what their messages leave out. */
+  failedDeliveries(feed: string, options: { limit: number }): Promise<FailedDelivery[]>
+}
+
+export const failedDeliveriesQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+})
+
+const findContract = (id: string) => {
+  const contract = FEED_CONTRACTS.find((f) => f.id === id)
+  if (!contract) throw new NotFoundError(`Feed '${id}' not found`)
+  return contract
+}
+
+/**
+ * The Trusted Centres' feed contracts, as versioned data anyone signed in may read; and what
+ * failed deliveries held, for the stewards of the agency operating the feed's Trusted Centre.
+ */
+export const feedRoutes = (deps: FeedRouteDeps) =>
+  new Hono<RouteEnv>()
     .get('/', (c) => c.json({ ok: true as const, data: FEED_CONTRACTS.map(contractJson) }))
-    .get('/:id', (c) => {
-      const contract = FEED_CONTRACTS.find((f) => f.id === c.req.param('id'))
-      if (!contract) throw new NotFoundError(`Feed '${c.req.param('id')}' not found`)
-      return c.json({ ok: true as const, data: contractJson(contract) })
+    .get('/:id', (c) =>
+      c.json({ ok: true as const, data: contractJson(findContract(c.req.param('id'))) }),
+    )
+    .get('/:id/failed-deliveries', validate('query', failedDeliveriesQuery), async (c) => {
+      const contract = findContract(c.req.param('id'))
+      const agency = operatorOf(contract.trustedCentre)
+      if (!c.get('ability').can('read', asSubject('RefusedDelivery', { agency })))
+        throw new ForbiddenError(
+          `Only stewards of ${agency}, which operates ${contract.trustedCentre}, read what its failed deliveries held`,
+        )
+      const failed = await deps.failedDeliveries(contract.id, c.req.valid('query'))
+      return c.json({
+        ok: true as const,
+        data: failed.map(({ run, withheld }) => ({
+          runId: run.id,
+          startedAt: run.startedAt,
+          finishedAt: run.finishedAt ?? null,
+          deliverySha256: run.deliverySha256 ?? null,
+          message: run.message ?? null,
+          firstLine: withheld?.firstLine ?? null,
+          error: withheld?.error ?? null,
+        })),
+      })
     })
 
 function contractJson(contract: FeedContract) {

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely'
 import type { QualitySummary } from '../catalog/index.js'
-import type { Run } from './run.js'
+import type { Run, WithheldDetail } from './run.js'
 import type { RunRow, TrustedCentreTables } from './tc-tables.js'
 
 /** How a run ended, written together with the delivery it consumed (if any). */
@@ -15,7 +15,15 @@ export interface RunOutcome {
   published?: boolean
   quality?: QualitySummary
   message?: string
+  /** What the message may not quote; see {@link WithheldDetail}. */
+  withheld?: WithheldDetail
   delivery?: { feed: string; sha256: string; path: string; byteSize: number }
+}
+
+/** A failed ingest of a feed, with what its message leaves out. */
+export interface FailedDelivery {
+  run: Run
+  withheld: WithheldDetail | undefined
 }
 
 export interface RunStore {
@@ -35,6 +43,8 @@ export interface RunStore {
   /** Every successful ingest of a feed, oldest first: the deltas that make up its data. */
   acceptedIngests(feed: string): Promise<Run[]>
   listRuns(options?: { limit?: number }): Promise<Run[]>
+  /** A feed's failed ingests, newest first, with the detail kept from their messages. */
+  failedDeliveries(feed: string, options?: { limit?: number }): Promise<FailedDelivery[]>
   /** Marks the runs left running by processes that died as failed, saying so; how many. */
   failInterrupted(processIds: readonly string[], at: Date): Promise<number>
 }
@@ -85,6 +95,7 @@ export function createRunStore(
             published: outcome.published ?? null,
             quality: outcome.quality ? JSON.stringify(outcome.quality) : null,
             message: outcome.message ?? null,
+            withheld_detail: outcome.withheld ? JSON.stringify(outcome.withheld) : null,
           })
           .where('id', '=', id)
           .returningAll()
@@ -161,6 +172,23 @@ export function createRunStore(
         .limit(options.limit ?? 100)
         .execute()
       return rows.map(rowToRun)
+    },
+
+    async failedDeliveries(feed, options = {}) {
+      const rows = await db
+        .selectFrom('tc_runs')
+        .selectAll()
+        .where('kind', '=', 'ingest')
+        .where('subject', '=', feed)
+        .where('status', '=', 'failed')
+        .orderBy('started_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(options.limit ?? 100)
+        .execute()
+      return rows.map((row) => ({
+        run: rowToRun(row),
+        withheld: row.withheld_detail ?? undefined,
+      }))
     },
   }
 }

@@ -21,6 +21,16 @@ export interface Run {
   message: string | undefined
 }
 
+/**
+ * What a run's message leaves out because it would quote the delivery: the first line of a file
+ * refused for its header, or the engine's own words when reading it failed. Kept for the
+ * Trusted Centre's stewards only, never on the {@link Run} that everyone's views are made from.
+ */
+export interface WithheldDetail {
+  firstLine?: string
+  error?: string
+}
+
 /** A run id that sorts by start time: `run_20261122T083500123_1a2b3c`. */
 export function newRunId(now: Date): string {
   const stamp = now.toISOString().replace(/[-:.Z]/g, '')

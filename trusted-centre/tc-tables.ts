@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from 'kysely'
 import type { QualitySummary } from '../catalog/index.js'
+import type { WithheldDetail } from './run.js'
 
 /** Rows of the Trusted Centre's tables as Kysely sees them. */
 export interface TrustedCentreTables {
@@ -27,6 +28,8 @@ export interface RunRow {
   published: boolean | null
   quality: ColumnType<QualitySummary | null, string | null, string | null>
   message: string | null
+  /** What the message leaves out (the delivery's own text), for the centre's stewards only. */
+  withheld_detail: ColumnType<WithheldDetail | null, string | null | undefined, string | null>
   /** The process that ran it (core's process registry); null for runs from before it existed. */
   process_id: ColumnType<string | null, string | null | undefined, string | null>
 }

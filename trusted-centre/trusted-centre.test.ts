@@ -26,7 +26,7 @@ import {
   TEST_BACKENDS,
   type TestDatabase,
 } from '../fixtures/index.js'
-import { MOH_CHRONIC_REGISTRY } from './feed-contracts.js'
+import { MOH_CHRONIC_REGISTRY, SLA_ADDRESSES } from './feed-contracts.js'
 import { runPipeline } from './fuse.js'
 import { trustedCentreMigrations } from './migrations.js'
 import { PERSON_ADDRESS_PIPELINE } from './person-address-pipeline.js'
@@ -193,10 +193,40 @@ describe.each(TEST_BACKENDS)('trusted centre on %s', (backend) => {
     )
     const result = await tc.ingest('sla_addresses', file)
     expect(result.outcome).toBe('refused')
+    // In the contract's terms only: the file's own column name is withheld, kept for stewards.
+    const columns = SLA_ADDRESSES.columns.length
     expect(result.run.message).toBe(
-      'Header of the sla_addresses delivery does not match contract v1: missing columns: postal, synthetic; unexpected columns: postcode',
+      `Header of the sla_addresses delivery does not match contract v1: expected ${columns} columns, found ${columns - 1}; missing columns: postal, synthetic; 1 column not in the contract`,
     )
+    const [failed] = await tc.failedDeliveries('sla_addresses')
+    expect(failed?.run.id).toBe(result.run.id)
+    expect(failed?.withheld?.firstLine).toContain('postcode,blk_no')
     expect(await readdir(join(dataDir, 'feeds', 'sla', 'sla_addresses'))).toHaveLength(2)
+  })
+
+  it("withholds the engine's words when a fusion fails: they may quote the data", async () => {
+    const runs = createRunStore(test.db)
+    const deps = { runs, catalog, duckdb, dataDir, pseudonyms, sampleK: 5, now: () => new Date() }
+    const broken = {
+      ...PERSON_ADDRESS_PIPELINE,
+      id: 'broken_cast',
+      // Fails while running, on a value of the data: DuckDB's error quotes it.
+      sql: `SELECT * FROM (${PERSON_ADDRESS_PIPELINE.sql})
+            WHERE CAST((SELECT min(uinfin) FROM dos_persons) AS INTEGER) > 0`,
+    }
+    await expect(runPipeline(deps, broken)).rejects.toThrow(/Conversion Error/)
+    const [run] = await runs.listRuns({ limit: 1 })
+    expect(run).toMatchObject({
+      subject: 'broken_cast',
+      status: 'failed',
+      message: 'Fusion failed: the pipeline stopped with an engine error; nothing was published',
+    })
+    const withheld = await test.db
+      .selectFrom('tc_runs')
+      .select('withheld_detail')
+      .where('id', '=', run?.id ?? '')
+      .executeTakeFirstOrThrow()
+    expect(withheld.withheld_detail?.error).toMatch(/Conversion Error.*[STFGM]\d{7}[A-Z]/)
   })
 
   it('fuses persons with addresses into a published version, once', async () => {

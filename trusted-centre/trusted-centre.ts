@@ -17,7 +17,7 @@ import { type IngestResult, ingestDelivery } from './ingest.js'
 import { PIPELINES } from './pipelines.js'
 import type { Run } from './run.js'
 import type { LineageSink } from './run-lineage.js'
-import { createRunStore } from './run-store.js'
+import { createRunStore, type FailedDelivery } from './run-store.js'
 import type { TrustedCentreTables } from './tc-tables.js'
 
 export interface TrustedCentreDeps {
@@ -64,6 +64,8 @@ export interface TrustedCentre {
   /** Runs one pipeline, or all of them. */
   fuse(pipelineId?: string, onProgress?: ProgressListener): Promise<FuseResult[]>
   listRuns(options?: { limit?: number }): Promise<Run[]>
+  /** A feed's failed ingests, newest first, with what their messages leave out. */
+  failedDeliveries(feed: string, options?: { limit?: number }): Promise<FailedDelivery[]>
   /** The rows an ingest run refused, in row order. */
   quarantine(runId: string, options?: { limit?: number }): Promise<QuarantinedRow[]>
   /** Marks the runs left running by processes that died as failed, with the reason; how many. */
@@ -125,6 +127,7 @@ export function createTrustedCentre(deps: TrustedCentreDeps): TrustedCentre {
     },
 
     listRuns: (options) => runs.listRuns(options),
+    failedDeliveries: (feed, options) => runs.failedDeliveries(feed, options),
 
     async quarantine(runId, options = {}) {
       const run = await runs.findRun(runId)
