@@ -1,7 +1,8 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import { type AuditLog, assertCan, csvField, NotFoundError } from '../core/index.js'
+import { type AuditLog, assertCan, NotFoundError } from '../core/index.js'
 import { PORTAL_NAMESPACE } from '../lineage/index.js'
+import { csvCell } from '../query-service/index.js'
 import { actorOf, type RouteEnv, validate } from '../routing/index.js'
 import type { KpiEngine } from './compute-kpis.js'
 import { KPI_DEFINITIONS, type KpiDefinition } from './kpi-definition.js'
@@ -96,7 +97,8 @@ export const kpiRoutes = (deps: KpiRouteDeps) =>
                 v.numerator,
                 v.denominator,
               ]
-                .map((field) => csvField(String(field)))
+                // Text written as every CSV answer writes it; numbers are never formulas.
+                .map((field) => (typeof field === 'string' ? csvCell(field) : String(field)))
                 .join(','),
             ),
           ),

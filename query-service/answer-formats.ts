@@ -22,7 +22,12 @@ export const FILE_FORMATS: Record<FileFormat, { media: string; extension: string
       extension: 'parquet',
       copy: 'FORMAT parquet, COMPRESSION zstd',
     },
-    csv: { media: 'text/csv; charset=utf-8', extension: 'csv', copy: 'FORMAT csv, HEADER true' },
+    // Quoting nothing itself: the worker writes each field that may need quotes (csv-cells.ts).
+    csv: {
+      media: 'text/csv; charset=utf-8',
+      extension: 'csv',
+      copy: "FORMAT csv, HEADER true, QUOTE ''",
+    },
     ndjson: {
       media: 'application/x-ndjson; charset=utf-8',
       extension: 'ndjson',

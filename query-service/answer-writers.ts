@@ -1,8 +1,9 @@
 import { type FileHandle, open } from 'node:fs/promises'
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBType } from '@duckdb/node-api'
-import { JsonDuckDBValueConverter } from '@duckdb/node-api'
+import { DuckDBTypeId, JsonDuckDBValueConverter } from '@duckdb/node-api'
 import { FILE_FORMATS, sqlString } from './answer-formats.js'
 import { arrowStream } from './arrow-ipc.js'
+import { csvCell, csvCellSql } from './csv-cells.js'
 import { JobError, type JobResult, megabytes, type WorkerJob } from './worker-protocol.js'
 
 // How a worker writes a job's answer to its file, in each format. Runs inside the worker process:
@@ -105,13 +106,76 @@ async function writeArrow(connection: DuckDBConnection, job: WorkerJob, watch: I
 /** Parquet, CSV or NDJSON by DuckDB's own COPY (its fastest path), at most maxRows rows. */
 async function writeCopy(connection: DuckDBConnection, job: WorkerJob) {
   const options = FILE_FORMATS[job.format as keyof typeof FILE_FORMATS]?.copy
+  const rows = `SELECT * FROM (\n${bodyOf(job.sql)}\n) LIMIT ${job.maxRows}`
   const copied = await connection.runAndReadAll(
-    `COPY (SELECT * FROM (\n${bodyOf(job.sql)}\n) LIMIT ${job.maxRows}) TO ${sqlString(job.answerPath)} (${options})`,
+    `COPY (${job.format === 'csv' ? await csvRows(connection, rows) : rows}) TO ${sqlString(job.answerPath)} (${options})`,
   )
-  const rows = Number(copied.getRows()[0]?.[0] ?? 0)
+  const written = Number(copied.getRows()[0]?.[0] ?? 0)
   const handle = await open(job.answerPath, 'r')
   const { size } = await handle.stat().finally(() => handle.close())
-  return { columns: [], rows, bytes: size, truncated: false }
+  return { columns: [], rows: written, bytes: size, truncated: false }
+}
+
+/** Types DuckDB writes as numbers, dates, times, booleans or UUIDs: never formulas, never quoted. */
+const PLAIN_TYPES: ReadonlySet<DuckDBTypeId> = new Set([
+  DuckDBTypeId.BOOLEAN,
+  DuckDBTypeId.TINYINT,
+  DuckDBTypeId.SMALLINT,
+  DuckDBTypeId.INTEGER,
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.HUGEINT,
+  DuckDBTypeId.UTINYINT,
+  DuckDBTypeId.USMALLINT,
+  DuckDBTypeId.UINTEGER,
+  DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.UHUGEINT,
+  DuckDBTypeId.BIGNUM,
+  DuckDBTypeId.FLOAT,
+  DuckDBTypeId.DOUBLE,
+  DuckDBTypeId.DECIMAL,
+  DuckDBTypeId.DATE,
+  DuckDBTypeId.TIME,
+  DuckDBTypeId.TIME_NS,
+  DuckDBTypeId.TIME_TZ,
+  DuckDBTypeId.TIMESTAMP,
+  DuckDBTypeId.TIMESTAMP_S,
+  DuckDBTypeId.TIMESTAMP_MS,
+  DuckDBTypeId.TIMESTAMP_NS,
+  DuckDBTypeId.TIMESTAMP_TZ,
+  DuckDBTypeId.INTERVAL,
+  DuckDBTypeId.UUID,
+  DuckDBTypeId.BIT,
+])
+
+/** Types whose values are text a spreadsheet could take for a formula. */
+const TEXT_TYPES: ReadonlySet<DuckDBTypeId> = new Set([
+  DuckDBTypeId.VARCHAR,
+  DuckDBTypeId.ENUM,
+  DuckDBTypeId.BLOB,
+])
+
+/**
+ * The rows of a CSV answer, for a COPY that quotes nothing itself (FILE_FORMATS): every other
+ * column made its CSV field in SQL (csv-cells.ts), text cells neutralised, so COPY still streams;
+ * numbers, dates and booleans left exactly as DuckDB writes them. Columns are taken by position
+ * (duplicate names are fine), after the LIMIT, which keeps the rows in their order.
+ */
+async function csvRows(connection: DuckDBConnection, rows: string): Promise<string> {
+  const prepared = await connection.prepare(rows)
+  const columns = Array.from({ length: prepared.columnCount }, (_, i) => ({
+    name: prepared.columnName(i),
+    type: prepared.columnTypeId(i),
+  }))
+  prepared.destroySync()
+  if (columns.every((c) => PLAIN_TYPES.has(c.type) && csvCell(c.name) === c.name)) return rows
+  const fields = columns.map(({ name, type }, i) => {
+    const value = type === DuckDBTypeId.VARCHAR ? `c${i}` : `CAST(c${i} AS VARCHAR)`
+    const field = PLAIN_TYPES.has(type)
+      ? `c${i}`
+      : csvCellSql(value, { neutralise: TEXT_TYPES.has(type) })
+    return `${field} AS "${csvCell(name).replaceAll('"', '""')}"`
+  })
+  return `SELECT ${fields.join(', ')} FROM (${rows}) AS answer(${columns.map((_, i) => `c${i}`).join(', ')})`
 }
 
 /**
