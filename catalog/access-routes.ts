@@ -1,6 +1,13 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import { type AppAbility, asSubject, type User } from '../core/index.js'
+import {
+  type AppAbility,
+  asSubject,
+  MAX_ITEMS,
+  MAX_LENGTH,
+  pickedName,
+  type User,
+} from '../core/index.js'
 import { type RouteEnv, signedInUser, validate } from '../routing/index.js'
 import { ACCESS_SCOPES, type AccessRequest, type Grant } from './access-request.js'
 import type { AccessStore, ActionInput } from './access-store.js'
@@ -13,12 +20,13 @@ export interface AccessRouteDeps {
   now: () => Date
 }
 
-const columnList = z.array(z.string().min(1).max(100)).min(1).max(500)
+const column = pickedName({ max: MAX_LENGTH.name })
+const columnList = z.array(column).min(1).max(MAX_ITEMS.columns)
 const text = (field: string, min: number, max: number, hint: string) =>
   z.string().trim().min(min, `${field}: ${hint}`).max(max)
 
 export const requestBody = z.strictObject({
-  dataset: z.string().min(1).max(100).describe('The dataset slug or id'),
+  dataset: z.string().min(1).max(MAX_LENGTH.slug).describe('The dataset slug or id'),
   scope: z
     .enum(ACCESS_SCOPES)
     .default('rows')
@@ -26,28 +34,38 @@ export const requestBody = z.strictObject({
       'rows (the default): the data row by row; aggregates: only answers of aggregate queries that pass output checks',
     ),
   columns: columnList.optional().describe('Omit to ask for every column'),
-  purpose: text('purpose', 20, 2_000, 'say what the data is for, in at least 20 characters'),
+  purpose: text(
+    'purpose',
+    20,
+    MAX_LENGTH.justification,
+    'say what the data is for, in at least 20 characters',
+  ),
   legalBasis: text('legalBasis', 5, 500, 'name the law or agreement that allows the sharing'),
   durationDays: z.number().int().min(1).max(730),
   project: z
     .strictObject({
-      name: text('project.name', 3, 200, 'name the project'),
-      partnerAgencies: z.array(z.string().trim().min(2).max(20)).max(30).optional(),
+      // The project's name keys its pseudonyms (core/pseudonyms.ts): one name, however typed.
+      name: pickedName({ max: MAX_LENGTH.title, min: 3, tooShort: 'name the project' }),
+      partnerAgencies: z
+        .array(pickedName({ max: MAX_LENGTH.code, min: 2 }))
+        .max(30)
+        .optional(),
     })
     .optional(),
 })
 
+const filterValue = z.string().max(MAX_LENGTH.value)
 const rowCondition = z.discriminatedUnion('op', [
   z.strictObject({
-    column: z.string().min(1),
+    column,
     op: z.enum(['eq', 'ne', 'lt', 'lte', 'gt', 'gte']),
-    value: z.union([z.string(), z.number()]),
+    value: z.union([filterValue, z.number()]),
   }),
   z.strictObject({
-    column: z.string().min(1),
+    column,
     op: z.literal('in'),
     values: z
-      .array(z.union([z.string(), z.number()]))
+      .array(z.union([filterValue, z.number()]))
       .min(1)
       .max(1_000),
   }),
@@ -61,25 +79,28 @@ export const approveBody = z.strictObject({
     .describe('Direct identifiers to share in clear; every other one is masked in every output'),
   expiresAt: z.iso
     .datetime({ offset: true })
+    .max(MAX_LENGTH.time)
     .optional()
     .describe('No later than the duration requested; by default the full duration'),
 })
 export const rejectBody = z.strictObject({
-  reason: text('reason', 5, 2_000, 'say why the request is rejected'),
+  reason: text('reason', 5, MAX_LENGTH.justification, 'say why the request is rejected'),
 })
 export const askInfoBody = z.strictObject({
-  question: text('question', 5, 2_000, 'say what information is needed'),
+  question: text('question', 5, MAX_LENGTH.justification, 'say what information is needed'),
 })
 export const resubmitBody = z.strictObject({
-  answer: text('answer', 2, 2_000, "answer the steward's question"),
+  answer: text('answer', 2, MAX_LENGTH.justification, "answer the steward's question"),
   changes: requestBody
     .pick({ columns: true, purpose: true, legalBasis: true, durationDays: true })
     .partial()
     .optional(),
 })
-export const withdrawBody = z.strictObject({ reason: z.string().trim().max(2_000).optional() })
+export const withdrawBody = z.strictObject({
+  reason: z.string().trim().max(MAX_LENGTH.justification).optional(),
+})
 export const revokeBody = z.strictObject({
-  reason: text('reason', 5, 2_000, 'say why access ends'),
+  reason: text('reason', 5, MAX_LENGTH.justification, 'say why access ends'),
 })
 
 type ActionBody =
@@ -91,7 +112,7 @@ type ActionBody =
 
 const statuses = <T extends string>(values: readonly [T, ...T[]]) =>
   z
-    .union([z.enum(values), z.array(z.enum(values))])
+    .union([z.enum(values), z.array(z.enum(values)).max(MAX_ITEMS.queryValues)])
     .optional()
     .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
 
@@ -105,7 +126,7 @@ export const requestListQuery = z.strictObject({
     'rejected',
     'withdrawn',
   ]).describe('Repeat to match any of several'),
-  dataset: z.string().min(1).optional(),
+  dataset: z.string().min(1).max(MAX_LENGTH.slug).optional(),
   mine: z
     .enum(['true', 'false'])
     .optional()
@@ -114,7 +135,7 @@ export const requestListQuery = z.strictObject({
 })
 export const grantListQuery = z.strictObject({
   status: statuses(['active', 'expired', 'revoked']),
-  dataset: z.string().min(1).optional(),
+  dataset: z.string().min(1).max(MAX_LENGTH.slug).optional(),
 })
 
 /**

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import { ConflictError, InvalidInputError, NotFoundError } from '../core/index.js'
+import { ConflictError, InvalidInputError, NotFoundError, nameKey } from '../core/index.js'
 import type { CatalogTables } from './catalog-tables.js'
 import { refreshColumnsText } from './columns-text.js'
 
@@ -94,14 +94,20 @@ export async function redefineTerm(
   })
 }
 
-/** Terms differing only in letter case would confuse people: one name, one term. */
+/**
+ * Terms people cannot tell apart (letter case, full-width letters, invisible characters) would
+ * confuse them: one name, one term. Compared here rather than by the database's `lower()`, which
+ * folds only ASCII under some locales; a glossary is a few thousand terms at most.
+ */
 async function assertFree(db: Kysely<CatalogTables>, term: string, except?: number) {
-  const clash = await db
-    .selectFrom('glossary_terms')
-    .select('term')
-    .where((eb) => eb(eb.fn('lower', ['term']), '=', term.toLowerCase()))
-    .$if(except !== undefined, (qb) => qb.where('id', '!=', except ?? 0))
-    .executeTakeFirst()
+  const key = nameKey(term)
+  const clash = (
+    await db
+      .selectFrom('glossary_terms')
+      .select(['id', 'term'])
+      .$if(except !== undefined, (qb) => qb.where('id', '!=', except ?? 0))
+      .execute()
+  ).find((t) => nameKey(t.term) === key)
   if (clash)
     throw new ConflictError(
       `Glossary term '${clash.term}' already exists: PATCH /api/glossary/${encodeURIComponent(clash.term)} to change it`,

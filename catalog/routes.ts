@@ -1,7 +1,16 @@
 import { type Context, Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { z } from 'zod'
-import { type AppAbility, type AuditLog, ForbiddenError, InvalidInputError } from '../core/index.js'
+import {
+  type AppAbility,
+  type AuditLog,
+  ForbiddenError,
+  InvalidInputError,
+  MAX_ITEMS,
+  MAX_LENGTH,
+  nameKey,
+  pickedName,
+} from '../core/index.js'
 import { actorOf, type RouteEnv, validate } from '../routing/index.js'
 import {
   classificationLabel,
@@ -24,32 +33,54 @@ export interface CatalogRouteDeps {
   now: () => Date
 }
 
-const tag = z.string().trim().min(1).max(60)
+/** A glossary term: unique whatever its letter case and width (catalog/glossary.ts). */
+const termName = pickedName({
+  max: MAX_LENGTH.name,
+  min: 2,
+  tooShort: 'a term needs at least 2 characters',
+})
+const tag = pickedName({ max: MAX_LENGTH.tag })
+/** Tags or themes, each once (names differing only in letter case or width are one). */
+const tagList = (max: number) =>
+  z
+    .array(tag)
+    .max(max)
+    .transform((tags) =>
+      tags.filter((t, i) => tags.findIndex((u) => nameKey(u) === nameKey(t)) === i),
+    )
+const column = pickedName({ max: MAX_LENGTH.name })
+const isoDate = z.iso.date().max(10)
 export const metadataPatch = z
   .object({
-    title: z.string().trim().min(3, 'a title needs at least 3 characters').max(200).optional(),
+    title: z
+      .string()
+      .trim()
+      .min(3, 'a title needs at least 3 characters')
+      .max(MAX_LENGTH.title)
+      .optional(),
     description: z
       .string()
       .trim()
       .min(10, 'a description needs at least 10 characters')
-      .max(10_000)
+      .max(MAX_LENGTH.description)
       .optional(),
-    tags: z.array(tag).max(30).optional(),
-    themes: z.array(tag).max(10).optional(),
-    licence: z.string().trim().min(3).max(2_000).optional(),
-    contactEmail: z.email('must be an email address').optional(),
+    tags: tagList(MAX_ITEMS.tags).optional(),
+    themes: tagList(10).optional(),
+    licence: z.string().trim().min(3).max(MAX_LENGTH.justification).optional(),
+    contactEmail: z.email('must be an email address').max(MAX_LENGTH.email).optional(),
     sampleKeep: z
       .record(
-        z.string().min(1).max(100),
-        z.string().trim().min(1, 'name a level, e.g. planning area').max(60),
+        column,
+        pickedName({ max: MAX_LENGTH.name, tooShort: 'name a level, e.g. planning area' }),
       )
       .refine((keep) => Object.keys(keep).length <= 20, 'keep at most 20 levels')
+      .meta({ maxProperties: 20 })
       .optional()
       .describe(
         'Levels samples should keep where k allows, by hierarchy (\'geography\' or a column): { "geography": "planning area" }',
       ),
     coverage: z
-      .object({ start: z.iso.date().nullable(), end: z.iso.date().nullable() })
+      .object({ start: isoDate.nullable(), end: isoDate.nullable() })
       .refine(
         (c) => !c.start || !c.end || c.start <= c.end,
         'coverage.start must not be after coverage.end',
@@ -58,11 +89,11 @@ export const metadataPatch = z
     columns: z
       .array(
         z.strictObject({
-          name: z.string().min(1),
-          description: z.string().trim().max(2_000).optional(),
+          name: column,
+          description: z.string().trim().max(MAX_LENGTH.justification).optional(),
           isCoreField: z.boolean().optional(),
-          authoritySsot: z.string().trim().min(1).max(30).nullable().optional(),
-          glossary: z.array(z.string().trim().min(1).max(100)).max(20).optional(),
+          authoritySsot: pickedName({ max: MAX_LENGTH.code }).nullable().optional(),
+          glossary: z.array(termName).max(20).optional(),
           personalData: z
             .strictObject({
               kind: z.enum(PERSONAL_DATA_KINDS),
@@ -75,19 +106,23 @@ export const metadataPatch = z
             .optional(),
         }),
       )
-      .max(500)
+      .max(MAX_ITEMS.columns)
       .optional(),
   })
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, 'send at least one field to change')
 
+const facetValue = pickedName({ max: MAX_LENGTH.name })
 const facetValues = z
-  .union([z.string(), z.array(z.string())])
+  .union([facetValue, z.array(facetValue).max(MAX_ITEMS.queryValues)])
   .optional()
   .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
 
 export const searchQuery = z.object({
-  q: z.string().max(200, 'keep the search under 200 characters').optional(),
+  q: z
+    .string()
+    .max(MAX_LENGTH.title, `keep the search under ${MAX_LENGTH.title} characters`)
+    .optional(),
   agency: facetValues,
   ministryFamily: facetValues,
   trustedCentre: facetValues,
@@ -165,8 +200,11 @@ export const catalogRoutes = (deps: CatalogRouteDeps) => {
     })
 }
 
-const termName = z.string().trim().min(2, 'a term needs at least 2 characters').max(100)
-const definition = z.string().trim().min(10, 'a definition needs at least 10 characters').max(2_000)
+const definition = z
+  .string()
+  .trim()
+  .min(10, 'a definition needs at least 10 characters')
+  .max(MAX_LENGTH.justification)
 export const glossaryTermBody = z.strictObject({ term: termName, definition })
 export const glossaryTermPatch = z
   .strictObject({ term: termName.optional(), definition: definition.optional() })

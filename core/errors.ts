@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'query_refused'
   | 'limit_exceeded'
   | 'rate_limited'
+  | 'too_large'
   | 'unavailable'
   | 'internal'
 
@@ -78,6 +79,13 @@ export class RateLimitedError extends AppError {
   declare readonly retryAfterSeconds: number
   constructor(message: string, retryAfterSeconds: number) {
     super('rate_limited', message, { retryAfterSeconds })
+  }
+}
+
+/** The request is larger than the server reads; the message says the limit and what to send. */
+export class TooLargeError extends AppError {
+  constructor(message: string) {
+    super('too_large', message)
   }
 }
 

@@ -24,6 +24,7 @@ export const queryBody = z.strictObject({
     ),
   id: z
     .string()
+    .max(66, { message: 'id: q_ followed by 8 to 64 letters, digits or dashes', abort: true })
     .regex(/^q_[A-Za-z0-9-]{8,64}$/, 'id: q_ followed by 8 to 64 letters, digits or dashes')
     .optional()
     .describe('Your own id for the run, so you can cancel it while it runs'),

@@ -1,7 +1,13 @@
-import { type Context, Hono } from 'hono'
+import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { z } from 'zod'
-import { InvalidInputError, isRole, type User, type UserProfile } from '../core/index.js'
+import {
+  InvalidInputError,
+  isRole,
+  MAX_LENGTH,
+  type User,
+  type UserProfile,
+} from '../core/index.js'
 import { validate } from '../routing/index.js'
 import type { AppEnv } from './app-env.js'
 import { type AuthDeps, actorOf } from './auth-deps.js'
@@ -14,8 +20,55 @@ import {
 } from './session-cookie.js'
 
 export const devSignInBody = z.object({
-  user: z.string().min(1, 'name a user, e.g. {"user": "officer.moh"}'),
+  user: z.string().min(1, 'name a user, e.g. {"user": "officer.moh"}').max(MAX_LENGTH.id),
 })
+
+/** A development sign-in as somebody the portal does not know. */
+class UnknownUserError extends InvalidInputError {
+  constructor(username: string) {
+    super(`Unknown user '${username}': GET /api/auth/dev/users lists who you can sign in as`)
+  }
+}
+
+/** A name as sent, for the record: control characters and lone surrogates escaped, cut short. */
+function printableName(name: string): string {
+  const escaped = name.replace(
+    /[\p{Cc}\p{Cs}]/gu,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
+  return escaped.length > 100 ? `${escaped.slice(0, 100)}…` : escaped
+}
+
+/**
+ * Records every refused development sign-in in the audit trail, once: an unknown user, a
+ * malformed body, text no field may hold. Mounted before the input checks so that their refusals
+ * are recorded too; a body over the limit, or an address past its attempts a minute, is refused
+ * before it and writes nothing.
+ */
+export function auditRefusedDevSignIns(deps: AuthDeps): MiddlewareHandler<AppEnv> {
+  return async function auditRefusedDevSignIns(c, next) {
+    await next()
+    if (c.req.method !== 'POST' || !deps.devSignIn || c.res.status !== 400) return
+    const sent = (await c.req.json().catch(() => undefined)) as { user?: unknown } | undefined
+    const user = sent?.user
+    await deps.audit.append(
+      {
+        actor: { name: typeof user === 'string' && user !== '' ? printableName(user) : 'unknown' },
+        action: 'auth.sign-in',
+        outcome: 'failed',
+        details: {
+          method: 'dev',
+          reason:
+            c.error instanceof UnknownUserError
+              ? 'unknown user'
+              : `malformed request: ${(c.error?.message ?? 'refused').slice(0, 300)}`,
+        },
+        requestId: c.get('requestId'),
+      },
+      deps.now(),
+    )
+  }
+}
 
 /** Sign-in (OIDC and, when enabled, the development picker), the caller's identity, and sign-out. */
 export function authRoutes(deps: AuthDeps) {
@@ -87,21 +140,8 @@ export function authRoutes(deps: AuthDeps) {
         requireDev()
         const body = c.req.valid('json')
         const user = await deps.users.findUserByUsername(body.user)
-        if (!user) {
-          await deps.audit.append(
-            {
-              actor: { name: body.user },
-              action: 'auth.sign-in',
-              outcome: 'failed',
-              details: { method: 'dev', reason: 'unknown user' },
-              requestId: c.get('requestId'),
-            },
-            deps.now(),
-          )
-          throw new InvalidInputError(
-            `Unknown user '${body.user}': GET /api/auth/dev/users lists who you can sign in as`,
-          )
-        }
+        // Audited, as every refused development sign-in is, by auditRefusedDevSignIns.
+        if (!user) throw new UnknownUserError(body.user)
         const session = await startSession(user, 'dev', c)
         return c.json({
           ok: true as const,

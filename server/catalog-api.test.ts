@@ -219,4 +219,66 @@ describe('catalogue edits and search through the API', () => {
     const invalid = await app.request('/api/search?sort=random', { headers: steward })
     expect(invalid.status).toBe(400)
   })
+
+  it('keeps names as people see them: normalised, unique, never with invisible characters', async () => {
+    const send = (method: string, path: string, body: unknown) =>
+      app.request(path, {
+        method,
+        headers: { ...steward, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    const messageOf = async (res: Response) =>
+      ((await res.json()) as { error: { message: string } }).error.message
+    const definition = 'How many people live in a place, counted at mid-year.'
+
+    const hidden = await send('POST', '/api/glossary', { term: 'Popu\u200Blation', definition })
+    expect(hidden.status).toBe(400)
+    expect(await messageOf(hidden)).toBe('term: contains an invisible character U+200B')
+    const created = await send('POST', '/api/glossary', { term: ' Population ', definition })
+    expect(created.status).toBe(201)
+    expect(((await created.json()) as { data: { term: string } }).data.term).toBe('Population')
+    // Full-width letters are the same letters: the same term.
+    const fullWidth = await send('POST', '/api/glossary', {
+      term: 'Ｐｏｐｕｌａｔｉｏｎ',
+      definition,
+    })
+    expect(fullWidth.status).toBe(409)
+    expect(await messageOf(fullWidth)).toMatch(/^Glossary term 'Population' already exists/)
+    const renamed = await send('PATCH', '/api/glossary/Resident', { term: 'Resi\u202Edent' })
+    expect(renamed.status).toBe(400)
+    expect(await messageOf(renamed)).toBe('term: contains an invisible character U+202E')
+    // A term picked for a column is found however it was typed.
+    const linked = await patch({
+      columns: [{ name: 'ｓｅｘ', glossary: ['Ｐｏｐｕｌａｔｉｏｎ'] }],
+    })
+    expect(linked.status).toBe(200)
+
+    const tagged = await patch({
+      tags: ['  Ｈｅａｌｔｈ   care ', 'health care', '\uFB01nance', 'Cafe\u0301'],
+    })
+    expect(tagged.status).toBe(200)
+    expect(
+      ((await tagged.json()) as { data: { dataset: { tags: string[] } } }).data.dataset.tags,
+    ).toEqual(['Health care', 'finance', 'Café'])
+    const hiddenTag = await patch({ tags: ['health', 'care\u0007'] })
+    expect(await messageOf(hiddenTag)).toBe('tags.1: contains a control character U+0007')
+
+    // Too much of anything is refused, naming the field.
+    const long = await patch({ title: 'x'.repeat(201), tags: Array(51).fill('t') })
+    expect(long.status).toBe(400)
+    const message = await messageOf(long)
+    expect(message).toMatch(/^title: Too big: expected string to have <=200 characters/)
+    expect(message).toContain('tags: Too big: expected array to have <=50 items')
+    const term = await send('POST', '/api/glossary', { term: 'x'.repeat(101), definition })
+    expect(await messageOf(term)).toBe('term: at most 100 characters')
+    const path = await app.request(`/api/glossary/${'x'.repeat(2_049)}`, {
+      method: 'PATCH',
+      headers: { ...steward, 'content-type': 'application/json' },
+      body: JSON.stringify({ definition }),
+    })
+    expect(path.status).toBe(400)
+    expect(await messageOf(path)).toBe(
+      'path: a part of the address is longer than 2,048 characters',
+    )
+  })
 })

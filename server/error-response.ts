@@ -23,6 +23,8 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   // A query that ran into a limit: time, memory or rows; the message names it.
   limit_exceeded: 422,
   rate_limited: 429,
+  // A body over the API's limit, refused before it is read whole.
+  too_large: 413,
   unavailable: 503,
   invalid_config: 500,
   internal: 500,
@@ -34,6 +36,8 @@ const CODE_OF_STATUS: Partial<Record<number, ErrorCode>> = {
   403: 'forbidden',
   404: 'not_found',
   409: 'conflict',
+  413: 'too_large',
+  429: 'rate_limited',
   503: 'unavailable',
 }
 

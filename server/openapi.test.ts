@@ -7,6 +7,28 @@ import { createTestApp, openTestRuntime, type TestRuntime } from './test-runtime
 /** Hono's `/:id` as OpenAPI's `/{id}`. */
 const templateOf = (path: string) => path.replace(/:(\w+)/g, '{$1}')
 
+/**
+ * Every place in a request schema where a string has no maxLength (unless it is one of a list of
+ * values), a list no maxItems, or a map no maxProperties, named by its path in the schema.
+ */
+function unbounded(schema: unknown, at: string): string[] {
+  if (Array.isArray(schema)) return schema.flatMap((item, i) => unbounded(item, `${at}.${i}`))
+  if (typeof schema !== 'object' || schema === null) return []
+  const node = schema as Record<string, unknown>
+  const types = [node.type].flat()
+  const found: string[] = []
+  if (types.includes('string') && !('enum' in node || 'const' in node) && !('maxLength' in node))
+    found.push(`${at}: a string without maxLength`)
+  if (types.includes('array') && !('maxItems' in node)) found.push(`${at}: a list without maxItems`)
+  const values = node.additionalProperties
+  // `{}` is a loose object (an OpenLineage event), checked by its own validator and size limit.
+  if (typeof values === 'object' && values !== null && Object.keys(values).length > 0)
+    if (!('maxProperties' in node)) found.push(`${at}: a map without maxProperties`)
+  for (const [key, value] of Object.entries(node))
+    if (key !== 'default' && key !== 'examples') found.push(...unbounded(value, `${at}.${key}`))
+  return found
+}
+
 describe('the OpenAPI document', () => {
   let runtime: TestRuntime
   let app: ReturnType<typeof createApp>
@@ -79,6 +101,34 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(patch.responses)).toEqual(
       expect.arrayContaining(['400', '401', '403', '404']),
     )
+  })
+
+  it('bounds every string and list a request may send', () => {
+    const found = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).flatMap(([method, op]) => {
+        const { parameters, requestBody } = op as {
+          parameters: { name: string; in: string; schema: unknown }[]
+          requestBody?: { content: Record<string, { schema: unknown }> }
+        }
+        return [
+          ...parameters.flatMap((p) => unbounded(p.schema, `${method} ${path} ${p.in} ${p.name}`)),
+          ...Object.values(requestBody?.content ?? {}).flatMap((body) =>
+            unbounded(body.schema, `${method} ${path} body`),
+          ),
+        ]
+      }),
+    )
+    expect(found).toEqual([])
+    // The walk finds what it looks for.
+    expect(
+      unbounded(
+        { type: 'object', properties: { tags: { type: 'array', items: { type: 'string' } } } },
+        'x',
+      ),
+    ).toEqual([
+      'x.properties.tags: a list without maxItems',
+      'x.properties.tags.items: a string without maxLength',
+    ])
   })
 
   it('serves a readable reference page listing every operation', async () => {

@@ -1,18 +1,25 @@
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { z } from 'zod'
-import { type ApiToken, asSubject, assertCan, MAX_TOKEN_DAYS, TOKEN_SCOPES } from '../core/index.js'
+import {
+  type ApiToken,
+  asSubject,
+  assertCan,
+  MAX_LENGTH,
+  MAX_TOKEN_DAYS,
+  pickedName,
+  TOKEN_SCOPES,
+} from '../core/index.js'
 import { validate } from '../routing/index.js'
 import type { AppEnv, Caller } from './app-env.js'
 import { type AuthDeps, actorOf } from './auth-deps.js'
 
 export const createTokenBody = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1, 'give the token a name')
-    .max(100, 'keep the name under 100 characters'),
-  scopes: z.array(z.enum(TOKEN_SCOPES)).min(1, 'choose at least one scope: read or write'),
+  name: pickedName({ max: MAX_LENGTH.name, tooShort: 'give the token a name' }),
+  scopes: z
+    .array(z.enum(TOKEN_SCOPES))
+    .min(1, 'choose at least one scope: read or write')
+    .max(TOKEN_SCOPES.length),
   expiresInDays: z.number().int().min(1).max(MAX_TOKEN_DAYS, `at most ${MAX_TOKEN_DAYS} days`),
 })
 
