@@ -86,6 +86,7 @@ export {
   type NotificationRouteDeps,
   notificationRoutes,
   webhookBody,
+  webhookPatch,
   webhookRoutes,
 } from './notification-routes.js'
 export { inbox, markRead, type Notification, type NotificationKind } from './notifications.js'
@@ -110,11 +111,13 @@ export {
 export { type ServiceLevel, SHARING_LIMIT_WORKING_DAYS, serviceLevel } from './service-level.js'
 export { type SharingRecord, sharingRecords } from './sharing-records.js'
 export { type CurrentVersionFile, currentVersionFiles } from './version-files.js'
+export type { ResolveHost } from './webhook-transport.js'
 export {
   type Delivery,
   deliverDue,
   listDeliveries,
   MAX_ATTEMPTS,
+  REFUSED_DESTINATION,
   registerWebhook,
   signature,
   type Webhook,

@@ -18,6 +18,7 @@ export type Action =
   | 'revoke'
   | 'verify'
   | 'export'
+  | 'delete'
   | 'manage'
 
 /** The kinds of thing rules speak about, with the fields their conditions use. */
@@ -33,9 +34,19 @@ export interface Subjects {
   Grant: { granteeId: string; agency: string }
   /** An agency's receiver of data-sharing events. */
   Webhook: { agency: string }
+  /**
+   * What a Trusted Centre keeps of a delivery it refused (the file's own text): the agency that
+   * operates the centre.
+   */
+  RefusedDelivery: { agency: string }
   User: { id: string; agency: string }
   /** OpenLineage events and the lineage graph made from them. */
   LineageEvent: Record<string, never>
+  /**
+   * A lineage namespace registered to an agency: `update` is writing events into it, `create` and
+   * `revoke` are registering and removing it.
+   */
+  LineageNamespace: { agency: string }
   /** The Blueprint KPIs: reading the dashboard, recomputing on demand. */
   Kpi: Record<string, never>
   /** Data sharing across agencies in aggregate (KPIs 12 and 14 by Ministry family). */
@@ -78,6 +89,7 @@ export function defineAbilityFor(user: User | undefined): AppAbility {
   can('read', 'Grant', { granteeId: user.id })
   // Lineage is metadata: anyone signed in reads it (minus datasets hidden from them).
   can('read', 'LineageEvent')
+  can('read', 'LineageNamespace')
   can('read', 'Kpi')
 
   if (user.roles.includes('steward')) {
@@ -86,9 +98,13 @@ export function defineAbilityFor(user: User | undefined): AppAbility {
     // Stewards decide on requests for their agency's datasets and see who holds access to them.
     can(['read', 'decide'], 'AccessRequest', { agency })
     can(['read', 'revoke'], 'Grant', { agency })
-    can(['read', 'create'], 'Webhook', { agency })
-    // Stewards (and their API tokens) send OpenLineage events from their agencies' tools.
+    can(['read', 'create', 'update', 'delete'], 'Webhook', { agency })
+    // Only the stewards of the agency running a Trusted Centre read what refused files held.
+    can('read', 'RefusedDelivery', { agency })
+    // Stewards (and their API tokens) send OpenLineage events from their agencies' tools, into
+    // the namespaces registered to their agency.
     can('create', 'LineageEvent')
+    can('update', 'LineageNamespace', { agency })
     can('update', 'Kpi')
   }
   if (user.roles.includes('leader')) {
@@ -100,8 +116,11 @@ export function defineAbilityFor(user: User | undefined): AppAbility {
     can('manage', 'GlossaryTerm')
     can('read', 'AccessRequest')
     can(['read', 'revoke'], 'Grant')
-    can(['read', 'create'], 'Webhook')
+    can(['read', 'create', 'update', 'delete'], 'Webhook')
     can('create', 'LineageEvent')
+    can('update', 'LineageNamespace', { agency })
+    // Administrators decide which agency owns which lineage namespace.
+    can(['create', 'revoke'], 'LineageNamespace')
     can('verify', 'AuditLog')
     can('update', 'Kpi')
     can('read', 'SharingStatistics')

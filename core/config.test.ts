@@ -6,6 +6,7 @@ import { ConfigError } from './errors.js'
 
 // Made for each run, never a fixed value: a key printed anywhere is a key everyone knows.
 const KEY = randomBytes(32).toString('base64')
+const AUDIT_KEY = randomBytes(32).toString('base64')
 
 /** The problems loadConfig names for an environment (none when it is accepted). */
 function problemsOf(env: Readonly<Record<string, string | undefined>>): readonly string[] {
@@ -26,6 +27,7 @@ describe('loadConfig', () => {
       HOST: '127.0.0.1',
       DATA_DIR: resolve('./data'),
       DATABASE_URL: undefined,
+      DATABASE_OWNER_URL: undefined,
       DATABASE_POOL_SIZE: 10,
       LOG_LEVEL: 'info',
       DUCKDB_THREADS: 2,
@@ -41,8 +43,14 @@ describe('loadConfig', () => {
       QUERY_MAX_PER_USER: 2,
       QUERY_MAX_WAIT_SECONDS: 5,
       PSEUDONYM_KEY: undefined,
+      AUDIT_KEY: undefined,
+      AUDIT_CHECKPOINT_DIR: undefined,
+      AUDIT_CHECKPOINT_SECONDS: 30,
       PUBLIC_URL: undefined,
       RATE_LIMIT_PER_MINUTE: 120,
+      SIGN_IN_ATTEMPTS_PER_MINUTE: 10,
+      TRUST_PROXY: 0,
+      API_BODY_LIMIT_BYTES: '1MB',
       PROCESS_TIMEOUT_SECONDS: 30,
       SESSION_TTL_HOURS: 12,
       DEV_SIGN_IN: true,
@@ -64,6 +72,7 @@ describe('loadConfig', () => {
   it('parses the values it is given', () => {
     const config = loadConfig({
       PSEUDONYM_KEY: KEY,
+      AUDIT_KEY,
       PORT: '9000',
       DATABASE_URL: 'postgresql://app:pw@db.internal:5432/portal',
       FIXTURE_SCALE: '0.2',
@@ -96,15 +105,22 @@ describe('loadConfig', () => {
       'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
       'FIXTURE_SCALE: must be a positive number such as 0.2, 1 or 200 (got "-1")',
       'PSEUDONYM_KEY: required outside development mode (DEV_SIGN_IN=true); generate one with openssl rand -base64 32',
+      'AUDIT_KEY: required outside development mode (DEV_SIGN_IN=true); generate one with openssl rand -base64 32',
     ])
     expect((error as Error).message).not.toContain('hunter2')
     expect((error as Error).message.split('\n')[0]).toBe('Invalid configuration:')
   })
 
   it('needs the client credentials whenever an OIDC issuer is set', () => {
-    expect(() => loadConfig({ PSEUDONYM_KEY: KEY, OIDC_ISSUER: 'https://id.gov.example' })).toThrow(
-      'OIDC_ISSUER: needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET as well',
-    )
+    expect(() =>
+      loadConfig({ PSEUDONYM_KEY: KEY, AUDIT_KEY, OIDC_ISSUER: 'https://id.gov.example' }),
+    ).toThrow('OIDC_ISSUER: needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET as well')
+  })
+
+  it('needs the application role of its own whenever an owner role is set', () => {
+    expect(
+      problemsOf({ DEV_SIGN_IN: 'true', DATABASE_OWNER_URL: 'postgres://owner:pw@db/portal' }),
+    ).toEqual(["DATABASE_OWNER_URL: needs DATABASE_URL as well (the application's own role)"])
   })
 
   it('refuses a port outside the TCP range', () => {
@@ -112,12 +128,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: '0' })).toThrow('PORT: must be at least 1 (got "0")')
   })
 
-  it('refuses to start without a pseudonym key outside development mode', () => {
-    for (const env of [{}, { PSEUDONYM_KEY: '' }, { DEV_SIGN_IN: 'false' }]) {
+  it('refuses to start without a pseudonym key or an audit key outside development mode', () => {
+    for (const env of [{}, { PSEUDONYM_KEY: '', AUDIT_KEY: '' }, { DEV_SIGN_IN: 'false' }]) {
       expect(problemsOf(env)).toEqual([
         'PSEUDONYM_KEY: required outside development mode (DEV_SIGN_IN=true); generate one with openssl rand -base64 32',
+        'AUDIT_KEY: required outside development mode (DEV_SIGN_IN=true); generate one with openssl rand -base64 32',
       ])
     }
+    expect(problemsOf({ PSEUDONYM_KEY: KEY })).toEqual([
+      'AUDIT_KEY: required outside development mode (DEV_SIGN_IN=true); generate one with openssl rand -base64 32',
+    ])
+    expect(problemsOf({ PSEUDONYM_KEY: KEY, AUDIT_KEY: 'not-random-enough' })).toEqual([
+      'AUDIT_KEY: must hold at least 32 random bytes as base64 or hex, e.g. openssl rand -base64 32',
+    ])
   })
 
   it('accepts a missing pseudonym key in development mode, where one is generated', () => {
@@ -132,7 +155,7 @@ describe('loadConfig', () => {
       bytes.toString('base64url'),
       bytes.toString('hex'),
     ]) {
-      expect(loadConfig({ PSEUDONYM_KEY: key }).PSEUDONYM_KEY).toBe(key)
+      expect(loadConfig({ PSEUDONYM_KEY: key, AUDIT_KEY }).PSEUDONYM_KEY).toBe(key)
     }
   })
 
@@ -143,7 +166,10 @@ describe('loadConfig', () => {
       randomBytes(31).toString('base64'),
       randomBytes(16).toString('hex'),
     ]) {
-      for (const env of [{ PSEUDONYM_KEY: weak }, { PSEUDONYM_KEY: weak, DEV_SIGN_IN: 'true' }]) {
+      for (const env of [
+        { PSEUDONYM_KEY: weak, AUDIT_KEY },
+        { PSEUDONYM_KEY: weak, DEV_SIGN_IN: 'true' },
+      ]) {
         const problems = problemsOf(env)
         expect(problems).toEqual([
           'PSEUDONYM_KEY: must hold at least 32 random bytes as base64 or hex, e.g. openssl rand -base64 32',
@@ -154,7 +180,7 @@ describe('loadConfig', () => {
   })
 
   it('never echoes a valid pseudonym key next to other problems', () => {
-    const problems = problemsOf({ PSEUDONYM_KEY: KEY, PORT: 'eighty' })
+    const problems = problemsOf({ PSEUDONYM_KEY: KEY, AUDIT_KEY, PORT: 'eighty' })
     expect(problems).toEqual(['PORT: must be a whole number between 1 and 65535 (got "eighty")'])
     expect(problems.join('\n')).not.toContain(KEY)
   })

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import { z } from 'zod'
 import { ConfigError } from './errors.js'
-import { parsePseudonymSecret } from './pseudonyms.js'
+import { parseSecretKey } from './secret-key.js'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
@@ -12,6 +12,17 @@ const integer = (min: number, max: number) =>
     .regex(/^\d+$/, `must be a whole number between ${min} and ${max}`)
     .transform(Number)
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+
+/** A secret key: at least 32 random bytes as base64 or hex (see parseSecretKey). */
+const secretKey = () =>
+  z
+    .string()
+    .trim()
+    .refine(
+      (v) => parseSecretKey(v) !== undefined,
+      'must hold at least 32 random bytes as base64 or hex, e.g. openssl rand -base64 32',
+    )
+    .optional()
 
 const UNITS: Record<string, number> = {
   kb: 1e3,
@@ -80,6 +91,12 @@ export const CONFIG_KEYS = {
   DATABASE_URL: {
     default: undefined,
     help: 'PostgreSQL connection URL. Unset = embedded PGlite persisted under DATA_DIR/pglite.',
+    secret: true,
+    schema: postgresUrl.optional(),
+  },
+  DATABASE_OWNER_URL: {
+    default: undefined,
+    help: "PostgreSQL URL of the role that owns the tables. When set, migrations run as this role, which then grants DATABASE_URL's role only what the application needs: it cannot alter tables, disable the audit trail's triggers, or change or delete audit entries. Unset = migrations run as DATABASE_URL's role.",
     secret: true,
     schema: postgresUrl.optional(),
   },
@@ -158,14 +175,23 @@ export const CONFIG_KEYS = {
     default: undefined,
     help: 'Secret that keys every pseudonym (person keys in Trusted Centre datasets, masked identifiers in samples): at least 32 random bytes as base64 or hex, e.g. from openssl rand -base64 32. Required unless DEV_SIGN_IN=true, where an unset key is generated once into DATA_DIR/secrets/pseudonym-key.',
     secret: true,
-    schema: z
-      .string()
-      .trim()
-      .refine(
-        (v) => parsePseudonymSecret(v) !== undefined,
-        'must hold at least 32 random bytes as base64 or hex, e.g. openssl rand -base64 32',
-      )
-      .optional(),
+    schema: secretKey(),
+  },
+  AUDIT_KEY: {
+    default: undefined,
+    help: "Secret that keys the audit trail's hash chain and its checkpoints, kept outside the database (whoever holds it could rewrite the trail): at least 32 random bytes as base64 or hex, e.g. from openssl rand -base64 32. Required unless DEV_SIGN_IN=true, where an unset key is generated once into DATA_DIR/secrets/audit-key.",
+    secret: true,
+    schema: secretKey(),
+  },
+  AUDIT_CHECKPOINT_DIR: {
+    default: undefined,
+    help: "Where the audit trail's head is anchored outside the database (append-only checkpoint files: time, entry count, head hash). Point it at storage the database's operators cannot rewrite, e.g. a WORM bucket's mount. Unset = DATA_DIR/audit-checkpoints.",
+    schema: z.string().trim().min(1).optional(),
+  },
+  AUDIT_CHECKPOINT_SECONDS: {
+    default: '30',
+    help: "How often each process anchors the audit trail's head when it has changed (also shortly after each entry and on shutdown).",
+    schema: integer(1, 3600),
   },
   PUBLIC_URL: {
     default: undefined,
@@ -184,6 +210,21 @@ export const CONFIG_KEYS = {
     default: '120',
     help: 'Requests other than reads (POST, PUT, PATCH, DELETE) one signed-in person may send a minute, on all replicas together; more get 429 with Retry-After. 0 turns the limit off.',
     schema: integer(0, 1_000_000),
+  },
+  SIGN_IN_ATTEMPTS_PER_MINUTE: {
+    default: '10',
+    help: 'Sign-in attempts one client address may make a minute at each step (development sign-in, OIDC start, OIDC return), on all replicas together; more get 429 with Retry-After. Raise it where many people share one address; 0 turns the limit off.',
+    schema: integer(0, 1_000_000),
+  },
+  TRUST_PROXY: {
+    default: '0',
+    help: "Reverse proxies in front of the server that append the address they saw to X-Forwarded-For (1 for deploy/nginx.conf): the client address is read that many entries from the end of the header. 0 = the connection's own address, and the header is ignored.",
+    schema: integer(0, 10),
+  },
+  API_BODY_LIMIT_BYTES: {
+    default: '1MB',
+    help: 'Largest request body the API reads; a larger one gets 413 before it is read whole. Lineage ingest reads more: 5MB for one event, 16MB for a batch (or this, if larger).',
+    schema: size(),
   },
   PROCESS_TIMEOUT_SECONDS: {
     default: '30',
@@ -306,11 +347,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     problems.push(`${name}: ${reason}${shown}`)
   }
   // A default secret would be a published one: outside development mode it must be given.
-  const hasPseudonymKey = env.PSEUDONYM_KEY !== undefined && env.PSEUDONYM_KEY !== ''
-  if (!hasPseudonymKey && values.DEV_SIGN_IN !== true) {
-    problems.push(
-      'PSEUDONYM_KEY: required outside development mode (DEV_SIGN_IN=true); generate one with openssl rand -base64 32',
-    )
+  for (const name of ['PSEUDONYM_KEY', 'AUDIT_KEY']) {
+    if ((env[name] === undefined || env[name] === '') && values.DEV_SIGN_IN !== true) {
+      problems.push(
+        `${name}: required outside development mode (DEV_SIGN_IN=true); generate one with openssl rand -base64 32`,
+      )
+    }
+  }
+  if (values.DATABASE_OWNER_URL && !values.DATABASE_URL) {
+    problems.push("DATABASE_OWNER_URL: needs DATABASE_URL as well (the application's own role)")
   }
   if (values.OIDC_ISSUER && (!values.OIDC_CLIENT_ID || !values.OIDC_CLIENT_SECRET)) {
     problems.push('OIDC_ISSUER: needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET as well')

@@ -2,8 +2,9 @@
  * @module core
  * What every other module stands on: validated configuration, the metadata database and its
  * migration runner, the DuckDB engine, errors, logging, identity (agencies, users, sessions,
- * API tokens), the access rules, the hash-chained audit log, and Singapore reference data
- * (identifiers, postal sectors, planning areas, the working-day calendar). Imports nothing of ours.
+ * API tokens), the access rules, the hash-chained audit log, how long input may be and the one
+ * rule for names people pick from a list, and Singapore reference data (identifiers, postal
+ * sectors, planning areas, the working-day calendar). Imports nothing of ours.
  */
 
 export {
@@ -27,13 +28,9 @@ export {
   TOKEN_SCOPES,
   type TokenScope,
 } from './api-token-store.js'
-export {
-  type AuditEntry,
-  type AuditEvent,
-  type AuditLog,
-  type AuditVerification,
-  createAuditLog,
-} from './audit-log.js'
+export { type AuditAnchor, checkpointDirectory } from './audit-checkpoints.js'
+export type { AuditBreak, AuditEntry, AuditEvent, AuditVerification } from './audit-entry.js'
+export { type AuditLog, createAuditLog } from './audit-log.js'
 export { canonicalJson } from './canonical-json.js'
 export { bytesOf, CONFIG_KEYS, type Config, loadConfig } from './config.js'
 export { coreMigrations } from './core-migrations.js'
@@ -44,6 +41,7 @@ export {
   openDatabase,
   redactUrl,
 } from './database.js'
+export { canRewriteAudit, currentRole, grantApplicationRole } from './database-roles.js'
 export {
   DATABASE_RETRY_AFTER_SECONDS,
   databaseUnavailable,
@@ -66,11 +64,13 @@ export {
   InvalidInputError,
   NotFoundError,
   RateLimitedError,
+  TooLargeError,
   UnavailableError,
 } from './errors.js'
 export { exclusively } from './exclusively.js'
 export { sha256File } from './file-hash.js'
 export type { CoreTables } from './identity-tables.js'
+export { MAX_ITEMS, MAX_LENGTH } from './input-limits.js'
 export { createLogger, type Logger } from './logger.js'
 export {
   collectMigrations,
@@ -81,6 +81,13 @@ export {
 } from './migrations.js'
 export { MINISTRY_FAMILIES, ministryFamilyOf } from './ministry-families.js'
 export { isValidUinfin, maskUinfin, type UinfinPrefix, uinfinCheckLetter } from './nric.js'
+export {
+  nameKey,
+  normalizeName,
+  type PickedNameOptions,
+  pickedName,
+  unseenCharacterIn,
+} from './picked-name.js'
 export {
   findPlanningArea,
   isInsideSingapore,
@@ -100,15 +107,14 @@ export {
   hmacHex,
   hmacSql,
   keyFingerprint,
-  PSEUDONYM_SECRET_BYTES,
   type PseudonymKeys,
   type PseudonymScope,
-  parsePseudonymSecret,
   pseudonymOf,
   pseudonymSql,
   samplePseudonymScope,
 } from './pseudonyms.js'
 export { createRateLimiter, type RateDecision, type RateLimiter } from './rate-limiter.js'
+export { parseSecretKey, SECRET_KEY_BYTES } from './secret-key.js'
 export { hashSecret, newSecretToken, secretsEqual } from './secret-token.js'
 export {
   type AuthFlow,

@@ -14,6 +14,7 @@ export {
   type QueryFormat,
 } from './answer-formats.js'
 export { type CallerView, viewsOf } from './caller-views.js'
+export { CSV_CELLS_RULE, csvCell } from './csv-cells.js'
 export { QueryCancelledError, QueryLimitError, QueryRefusedError } from './errors.js'
 export type { Extract } from './extract.js'
 export { type QueryServiceTables, queryServiceMigrations } from './migrations.js'

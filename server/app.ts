@@ -36,16 +36,21 @@ import {
   type TransportStatus,
 } from '../lineage/index.js'
 import { extractRoutes, type QueryService, queryRoutes } from '../query-service/index.js'
-import { feedRoutes } from '../trusted-centre/index.js'
+import { type FeedRouteDeps, feedRoutes } from '../trusted-centre/index.js'
 import { apiReferenceHtml } from './api-reference.js'
 import type { AppEnv } from './app-env.js'
 import { auditRoutes } from './audit-routes.js'
 import { type AuthDeps, actorOf } from './auth-deps.js'
-import { authRoutes } from './auth-routes.js'
+import { auditRefusedDevSignIns, authRoutes } from './auth-routes.js'
 import { authenticate, csrfProtection, requireSignIn } from './authenticate.js'
+import { bodyLimitsOf, limitBodies } from './body-limits.js'
+import { boundPath } from './bound-path.js'
 import { decideBreakdownAccess } from './breakdown-access.js'
+import { clientAddress } from './client-address.js'
 import { errorBody, errorResponse } from './error-response.js'
+import { checkInput } from './input-check.js'
 import { limitChanges } from './limit-changes.js'
+import { limitSignIns } from './limit-sign-ins.js'
 import { openApiDocument } from './openapi.js'
 import { requestLogger } from './request-logger.js'
 import { staticPortal } from './static-portal.js'
@@ -61,7 +66,7 @@ export interface AppDeps {
   db: NotificationRouteDeps['db']
   allowPrivateWebhooks: boolean
   query: QueryService
-  lineage: Pick<LineageRouteDeps, 'store' | 'graph' | 'validator'> & {
+  lineage: Pick<LineageRouteDeps, 'store' | 'graph' | 'validator' | 'namespaces'> & {
     emitter: { status(): Promise<TransportStatus[]> }
   }
   /** The Blueprint KPIs: computed values and the engine that recomputes them. */
@@ -73,8 +78,16 @@ export interface AppDeps {
   pingDatabase: () => Promise<void>
   /** Directory of the built portal (`portal/dist`). */
   portalDir: string
+  /** What the Trusted Centre's stewards read of failed deliveries. */
+  feeds: FeedRouteDeps
   /** Each person's share of changes a minute, across replicas; none means no limit. */
   changeLimiter?: RateLimiter
+  /** Each client address's sign-in attempts a minute, across replicas; none means no limit. */
+  signInLimiter?: RateLimiter
+  /** Reverse proxies in front whose X-Forwarded-For entries are trusted (TRUST_PROXY); 0 by default. */
+  trustedProxies?: number
+  /** The largest body the API reads (API_BODY_LIMIT_BYTES); 1 MB by default. */
+  bodyLimitBytes?: number
 }
 
 /** The whole HTTP surface: every module's routes under /api, and the portal for the rest. */
@@ -95,9 +108,18 @@ export function createApp(deps: AppDeps) {
   }
   // Order matters: routes registered before requireSignIn answer anonymous callers (health and
   // sign-in); everything after it needs a caller. The authorization matrix test pins this down.
+  const bodyLimitOf = bodyLimitsOf(deps.bodyLimitBytes ?? 1_000_000)
   const api = new Hono<AppEnv>()
+    // Bounded input, before any route code: a body past its limit is refused before it is read
+    // whole (and before anything is written), sign-in attempts are counted per address, and no
+    // path, query or body text with a NUL, a lone surrogate or bytes that are not UTF-8 gets in.
+    .use(limitBodies(bodyLimitOf))
+    .use(boundPath())
     .use(authenticate(deps.auth))
     .use(csrfProtection)
+    .use(limitSignIns(deps.signInLimiter, (c) => clientAddress(c, deps.trustedProxies ?? 0)))
+    .use('/auth/dev/sign-in', auditRefusedDevSignIns(deps.auth))
+    .use(checkInput(bodyLimitOf))
     .get('/health', async (c) => {
       await deps.pingDatabase()
       return c.json({ ok: true as const, data: { status: 'ok' as const } })
@@ -146,7 +168,7 @@ export function createApp(deps: AppDeps) {
     .route('/webhooks', webhookRoutes(notificationDeps))
     .route('/query', queryRoutes(deps.query))
     .route('/datasets', extractRoutes(deps.query))
-    .route('/feeds', feedRoutes())
+    .route('/feeds', feedRoutes(deps.feeds))
     .route(
       '/kpis',
       kpiRoutes({
@@ -179,6 +201,9 @@ export function createApp(deps: AppDeps) {
       '/v1',
       lineageRoutes({
         ...deps.lineage,
+        audit: deps.auth.audit,
+        now: deps.auth.now,
+        findAgency: (code) => deps.auth.users.findAgency(code),
         transports: () => deps.lineage.emitter.status(),
         catalogue: (c) => catalogueView(deps.catalog, c.get('ability')),
         catalogueNamespace: PORTAL_NAMESPACE,

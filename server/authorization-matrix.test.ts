@@ -84,6 +84,13 @@ describe('authorization matrix', () => {
       now,
     )
     ids.set('webhook', hook.webhook.id)
+    const doomed = await registerWebhook(
+      runtime.db,
+      { agency: 'DOS', url: 'https://hooks.dos.example.gov.sg/doomed' },
+      'steward.dos',
+      now,
+    )
+    ids.set('doomedWebhook', doomed.webhook.id)
     app = createTestApp(runtime)
     headers.set('anonymous', {})
     for (const caller of CALLERS.filter((c) => c !== 'anonymous'))

@@ -16,7 +16,7 @@ export const CALLERS = [
 export type CallerName = (typeof CALLERS)[number]
 
 export interface MatrixRow {
-  method: 'GET' | 'POST' | 'PATCH'
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
   path: string
   body?: unknown
   /** Status for callers not listed in `except`. */
@@ -197,6 +197,23 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
     anonymous: 401,
     except: { 'steward.dos': 200, admin: 200 },
   },
+  // Disabling, enabling and deleting: as reading, stewards of its agency (DOS) and administrators.
+  {
+    method: 'PATCH',
+    path: '/api/webhooks/{webhook}',
+    body: { active: true },
+    signedIn: 404,
+    anonymous: 401,
+    except: { 'steward.dos': 200, admin: 200 },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/webhooks/{doomedWebhook}',
+    signedIn: 404,
+    anonymous: 401,
+    // The administrator comes after the steward: by then it is gone.
+    except: { 'steward.dos': 200 },
+  },
   { method: 'GET', path: '/api/query/views', signedIn: 200, anonymous: 401 },
   { method: 'GET', path: '/api/query/history', signedIn: 200, anonymous: 401 },
   // Official (Open) data: a full extract for everyone signed in.
@@ -228,7 +245,8 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
     signedIn: 404,
     anonymous: 401,
   },
-  // OpenLineage in: stewards and administrators only; an invalid event is a 400 for them.
+  // OpenLineage in: stewards and administrators only, into namespaces registered to their agency
+  // (airflow://dos is DOS's; the administrator is of GovTech); an invalid event is a 400 for them.
   {
     method: 'POST',
     path: '/api/v1/lineage',
@@ -238,11 +256,11 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
       producer: 'https://example.gov.sg/matrix',
       schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
       run: { runId: '0193f3a4-8c1e-7d2a-9b1c-3f2e1d0c9b8a' },
-      job: { namespace: 'airflow://matrix', name: 'matrix.task' },
+      job: { namespace: 'airflow://dos', name: 'matrix.task' },
     },
     signedIn: 403,
     anonymous: 401,
-    except: { 'steward.dos': 201, 'steward.moh': 201, admin: 201 },
+    except: { 'steward.dos': 201 },
   },
   {
     method: 'POST',
@@ -251,6 +269,23 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
     signedIn: 403,
     anonymous: 401,
     except: { 'steward.dos': 200, 'steward.moh': 200, admin: 200 },
+  },
+  // Which agency owns which lineage namespace: anyone signed in reads it, administrators change it.
+  { method: 'GET', path: '/api/v1/lineage/namespaces', signedIn: 200, anonymous: 401 },
+  {
+    method: 'POST',
+    path: '/api/v1/lineage/namespaces',
+    body: { namespace: 'airflow://matrix', agency: 'DOS' },
+    signedIn: 403,
+    anonymous: 401,
+    except: { admin: 201 },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/lineage/namespaces/airflow%3A%2F%2Fmatrix',
+    signedIn: 403,
+    anonymous: 401,
+    except: { admin: 200 },
   },
   {
     method: 'GET',
@@ -319,6 +354,14 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
   { method: 'GET', path: '/api/feeds', signedIn: 200, anonymous: 401 },
   { method: 'GET', path: '/api/feeds/dos_persons', signedIn: 200, anonymous: 401 },
   { method: 'GET', path: '/api/feeds/no_such_feed', signedIn: 404, anonymous: 401 },
+  // What refused files held: the stewards of the agency operating the centre (DOS for TC-DoS).
+  {
+    method: 'GET',
+    path: '/api/feeds/dos_persons/failed-deliveries',
+    signedIn: 403,
+    anonymous: 401,
+    except: { 'steward.dos': 200 },
+  },
   { method: 'GET', path: '/api/tokens', signedIn: 200, anonymous: 401 },
   {
     method: 'POST',

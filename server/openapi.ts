@@ -14,20 +14,31 @@ import {
   revokeBody,
   searchQuery,
   webhookBody,
+  webhookPatch,
   withdrawBody,
 } from '../catalog/index.js'
+import { MAX_LENGTH } from '../core/index.js'
 import { kpiListQuery } from '../kpi/index.js'
-import { columnLineageQuery, graphQuery, lineageSearchQuery, runsQuery } from '../lineage/index.js'
-import { extractQuery, queryBody } from '../query-service/index.js'
+import {
+  columnLineageQuery,
+  graphQuery,
+  LINEAGE_INGEST_LIMITS,
+  lineageSearchQuery,
+  namespaceBody,
+  runsQuery,
+} from '../lineage/index.js'
+import { CSV_CELLS_RULE, extractQuery, queryBody } from '../query-service/index.js'
+import { failedDeliveriesQuery } from '../trusted-centre/index.js'
 import { auditListQuery } from './audit-routes.js'
 import { devSignInBody } from './auth-routes.js'
+import { MAX_PATH_PART } from './bound-path.js'
 import { createTokenBody } from './token-routes.js'
 
 /** Who may call an operation, as the reference page and the document's security say it. */
-type Access = 'public' | 'signed-in' | 'steward' | 'curator' | 'requester' | 'auditor'
+type Access = 'public' | 'signed-in' | 'steward' | 'curator' | 'requester' | 'auditor' | 'admin'
 
 interface Operation {
-  method: 'get' | 'post' | 'patch'
+  method: 'get' | 'post' | 'patch' | 'delete'
   /** OpenAPI path template under /api, e.g. `/api/datasets/{id}`. */
   path: string
   /** What each `{name}` in the path stands for. */
@@ -47,10 +58,11 @@ interface Operation {
 /** An OpenLineage event as the receiver takes it; its schemas are OpenLineage's own. */
 const lineageEventBody = z
   .looseObject({
-    eventTime: z.string().describe('RFC 3339 time'),
-    producer: z.string().describe('URI of the code that made the event'),
+    eventTime: z.string().max(MAX_LENGTH.time).describe('RFC 3339 time'),
+    producer: z.string().max(MAX_LENGTH.url).describe('URI of the code that made the event'),
     schemaURL: z
       .string()
+      .max(MAX_LENGTH.url)
       .describe('e.g. https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent'),
   })
   .describe(
@@ -209,7 +221,7 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'Catalogue',
     summary: 'Define a new business term (answers 201)',
     description:
-      'Link it to columns with `PATCH /api/datasets/{id}` (`columns[].glossary`). Names are unique regardless of letter case.',
+      'Link it to columns with `PATCH /api/datasets/{id}` (`columns[].glossary`). Names are kept NFKC-normalised with single spaces, and unique regardless of letter case; a name with an invisible or control character is refused.',
     access: 'curator',
     body: glossaryTermBody,
     responses: { '201': 'The term, defined', '409': 'A term of that name already exists' },
@@ -343,7 +355,7 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'Data sharing',
     summary: "Register an agency's receiver of data-sharing events (answers 201)",
     description:
-      'Events are POSTed as JSON with `x-portal-event` (the event id, unique) and `x-portal-signature: sha256=<HMAC-SHA256 of the body with the secret>`. The secret is in this answer only. Receivers must be public https addresses; redirects are not followed. Failed deliveries are retried with backoff (30 s doubling, then hourly) until they succeed; nothing is dropped from the outbox.',
+      'Events are POSTed as JSON with `x-portal-event` (the event id, unique) and `x-portal-signature: sha256=<HMAC-SHA256 of the body with the secret>`. The secret is in this answer only. Receivers must be public https addresses; redirects are not followed. Failed deliveries are retried with backoff (30 s doubling, then hourly) until they succeed; nothing is dropped from the outbox unless the webhook is deleted.',
     access: 'curator',
     body: webhookBody,
     responses: { '201': 'The webhook, with its signing secret (shown once)' },
@@ -354,6 +366,31 @@ export const OPERATIONS: readonly Operation[] = [
     pathParams: { id: "The webhook's id (`w_` + 32 hex digits)." },
     tag: 'Data sharing',
     summary: 'What was sent to a webhook, and how each delivery went',
+    description:
+      'A delivery the platform would not send (a receiver whose name resolves inside the network, does not resolve, or is no longer allowed) reads `refused: the destination is not allowed`, whatever the reason; the reason is in the server log only.',
+    access: 'curator',
+    responses: { '404': 'No such webhook, or not of an agency the caller manages' },
+  },
+  {
+    method: 'patch',
+    path: '/api/webhooks/{id}',
+    pathParams: { id: "The webhook's id (`w_` + 32 hex digits)." },
+    tag: 'Data sharing',
+    summary: 'Disable or re-enable a webhook',
+    description:
+      'Audited as `webhook.disable` or `webhook.enable`. While disabled, no event is queued for it and deliveries already queued are held (a send under way is stopped before it starts); enabling it sends them. Events that happened while it was disabled are not sent.',
+    access: 'curator',
+    body: webhookPatch,
+    responses: { '404': 'No such webhook, or not of an agency the caller manages' },
+  },
+  {
+    method: 'delete',
+    path: '/api/webhooks/{id}',
+    pathParams: { id: "The webhook's id (`w_` + 32 hex digits)." },
+    tag: 'Data sharing',
+    summary: 'Delete a webhook, its secret and its outbox',
+    description:
+      'Pending deliveries are dropped (answers `{ id, droppedPending }`); the record of deliveries goes too. Audited as `webhook.delete`.',
     access: 'curator',
     responses: { '404': 'No such webhook, or not of an agency the caller manages' },
   },
@@ -371,7 +408,8 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'Query',
     summary: 'Run one SELECT over your views, in a worker process of its own',
     description:
-      "json answers `{ id, columns: [{ name, type }], rows: [[…]], rowCount, truncated, views }` (up to the row limit and QUERY_MAX_JSON_BYTES; a larger answer is refused, naming the byte limit); csv, ndjson, arrow and parquet stream (header `x-query-id`, at most `x-row-limit` rows and QUERY_MAX_STREAM_BYTES). Your views hold only what your grants and samples show (granted columns, row filter applied, direct identifiers as your project's pseudonyms). Only a single SELECT over your views runs (CTEs, unions, subqueries fine): table functions, the engine's catalogs and settings, other schemas, files, and every other statement are refused (400 `query_refused`); a query over the time, memory or byte limit gets 422 `limit_exceeded` naming the limit; an `id` used before gets 409; a busy service answers 503 with Retry-After. A view of an aggregate-only grant (scope `aggregates`) answers only one `SELECT … GROUP BY` with count, sum and avg, as JSON, and only if every cell passes the output checks (at least SDC_MIN_COUNT people per cell and per aggregate's contributors, the p% dominance rule, no cell differing from an earlier released one by fewer than SDC_MIN_COUNT people); otherwise 400 `query_refused` naming the rule and the cells.",
+      "json answers `{ id, columns: [{ name, type }], rows: [[…]], rowCount, truncated, views }` (up to the row limit and QUERY_MAX_JSON_BYTES; a larger answer is refused, naming the byte limit); csv, ndjson, arrow and parquet stream (header `x-query-id`, at most `x-row-limit` rows and QUERY_MAX_STREAM_BYTES). Your views hold only what your grants and samples show (granted columns, row filter applied, direct identifiers as your project's pseudonyms). Only a single SELECT over your views runs (CTEs, unions, subqueries fine): table functions, the engine's catalogs and settings, other schemas, files, and every other statement are refused (400 `query_refused`); a query over the time, memory or byte limit gets 422 `limit_exceeded` naming the limit; an `id` used before gets 409; a busy service answers 503 with Retry-After. A view of an aggregate-only grant (scope `aggregates`) answers only one `SELECT … GROUP BY` with count, sum and avg, as JSON, and only if every cell passes the output checks (at least SDC_MIN_COUNT people per cell and per aggregate's contributors, the p% dominance rule, no cell differing from an earlier released one by fewer than SDC_MIN_COUNT people); otherwise 400 `query_refused` naming the rule and the cells. " +
+      CSV_CELLS_RULE,
     access: 'signed-in',
     body: queryBody,
     responses: {
@@ -403,8 +441,7 @@ export const OPERATIONS: readonly Operation[] = [
     pathParams: { ...DATASET_KEY, version: 'The version number, e.g. `1`.' },
     tag: 'Query',
     summary,
-    description:
-      'Streamed (never held whole in memory) with a file name in Content-Disposition. Audited and counted as a download.',
+    description: `Streamed (never held whole in memory) with a file name in Content-Disposition. Audited and counted as a download. ${CSV_CELLS_RULE}`,
     access: 'signed-in' as const,
     query: extractQuery,
     produces: 'application/octet-stream',
@@ -426,7 +463,7 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'Lineage',
     summary: 'Receive one OpenLineage event (the OpenLineage HTTP transport)',
     description:
-      'Any RunEvent, DatasetEvent or JobEvent, checked against the official OpenLineage schemas (the core, then each standard facet by its key and where it hangs). A violation is 400 naming it; a failure of a `format` check alone (a `uri` such as `file`, a time without an offset) is accepted and listed in `warnings`. The same run, event type and time, or the same content, is stored once (`stored: false` the second time). `Content-Encoding: gzip` is accepted. Answers 201, as Marquez does. For stewards and administrators, with a session or an API token with the write scope.',
+      "Any RunEvent, DatasetEvent or JobEvent, checked against the official OpenLineage schemas (the core, then each standard facet by its key and where it hangs). A violation is 400 naming it; a failure of a `format` check alone (a `uri` such as `file`, a time without an offset) is accepted and listed in `warnings`. The same run, event type and time, or the same content, is stored once (`stored: false` the second time). `Content-Encoding: gzip` is accepted. Answers 201, as Marquez does. For stewards and administrators, with a session or an API token with the write scope.\n\nEvery namespace the event writes must be registered to the caller's agency (`GET /api/v1/lineage/namespaces`), in exactly that spelling: the job's, each output's, each input's whose dataset `facets` it carries, and a DatasetEvent's dataset (naming another's dataset as an input without facets is fine). The platform's own namespaces (`gov-data-portal`, `gov-data-portal.*` and the SSOT deliveries' `feeds://*`, in any case, encoding or with a trailing slash) are written by the portal's pipelines alone, never over HTTP. An event of a run already known under another job is refused too. Otherwise 403 naming the event, the namespace and whose it is (audited as `access.denied`). Every accepted event, new or already stored, is audited as `lineage.event` with `{ kind, namespace, job, runId, eventType, stored }`, in the transaction that stores it.",
     access: 'steward',
     body: lineageEventBody,
     responses: { '201': 'Accepted: `{ kind, stored, warnings }`' },
@@ -437,9 +474,43 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'Lineage',
     summary: 'Receive many OpenLineage events at once (the batch contract)',
     description:
-      'A JSON array of events (at most 10,000). Answers `{ status: success | partial_success, summary: { received, successful, failed }, failed_events: [{ index, reason, retriable }] }`: valid events are stored even when others fail.',
+      'A JSON array of events (at most 10,000). Answers `{ status: success | partial_success, summary: { received, successful, failed }, failed_events: [{ index, reason, retriable }] }`: valid events are stored even when others fail. Namespaces are checked as for one event, for the whole batch first: if any valid event writes a namespace the caller may not, the batch is refused whole (403 naming the first such event by its index; nothing of it is stored). The valid events are stored together, with one `lineage.event` audit entry each, in one transaction.',
     access: 'steward',
-    body: z.array(lineageEventBody),
+    body: z.array(lineageEventBody).max(LINEAGE_INGEST_LIMITS.batchEvents),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/lineage/namespaces',
+    tag: 'Lineage',
+    summary: 'Which agency owns which lineage namespace',
+    description:
+      '`[{ namespace, agency, registeredBy, registeredAt }]`, by agency: the namespaces whose stewards (and administrators) of that agency may send OpenLineage events into.',
+    access: 'signed-in',
+  },
+  {
+    method: 'post',
+    path: '/api/v1/lineage/namespaces',
+    tag: 'Lineage',
+    summary: 'Register a lineage namespace to an agency (answers 201)',
+    description:
+      "Answers 201 with the registration, or 200 when it already was, to that agency. Registrations are unique in any spelling (case, trailing slash, percent-encoding, invisible characters); the platform's own namespaces cannot be registered. To move a namespace, remove it and register it again. Audited as `lineage.namespace.register`.",
+    access: 'admin',
+    body: namespaceBody,
+    responses: {
+      '201': 'Registered',
+      '409': "Another agency holds it (in some spelling), or it is the platform's",
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/lineage/namespaces/{namespace}',
+    pathParams: { namespace: 'The namespace, URL-encoded, in any spelling of it.' },
+    tag: 'Lineage',
+    summary: 'Remove a lineage namespace from its agency',
+    description:
+      'Answers the removed registration; events already received stay. Audited as `lineage.namespace.unregister`.',
+    access: 'admin',
+    responses: { '404': 'No such namespace is registered' },
   },
   {
     method: 'get',
@@ -513,7 +584,8 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'KPIs',
     summary: 'The 15 Digital Government Blueprint KPIs: latest value, target, status, trend',
     description:
-      '`{ computedAt, computationId, statusRule, kpis: [{ number, category, wording, unit, targetText, target, direction, source, latest: { year, value, status }, trend: [{ year, value, status }] }] }`. `?format=csv` gives every KPI by year as a spreadsheet.',
+      '`{ computedAt, computationId, statusRule, kpis: [{ number, category, wording, unit, targetText, target, direction, source, latest: { year, value, status }, trend: [{ year, value, status }] }] }`. `?format=csv` gives every KPI by year as a spreadsheet. ' +
+      CSV_CELLS_RULE,
     access: 'signed-in',
     query: kpiListQuery,
     produces: 'text/csv',
@@ -552,6 +624,18 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'Trusted Centre',
     summary: 'One feed contract: columns, types, value rules, delivery mode',
     access: 'signed-in',
+    responses: { '404': 'No such feed' },
+  },
+  {
+    method: 'get',
+    path: '/api/feeds/{id}/failed-deliveries',
+    pathParams: { id: "The feed contract's id, e.g. `dos_persons`." },
+    tag: 'Trusted Centre',
+    summary: 'Failed deliveries of a feed, with what the file held',
+    description:
+      "Newest first: each failed ingest with its message (what every officer reads, in the contract's terms) and what that message withholds: `firstLine`, the first line of a file refused for its header, or `error`, the engine's own words when reading failed. Only for stewards of the agency operating the feed's Trusted Centre (e.g. DOS for TC-DoS); everyone else, administrators included, gets 403.",
+    access: 'steward',
+    query: failedDeliveriesQuery,
     responses: { '404': 'No such feed' },
   },
   {
@@ -610,6 +694,7 @@ const ACCESS_TEXT: Record<Access, string> = {
   curator: 'Stewards of any agency and administrators; others get 403.',
   requester: 'The person who made the request; others get 403.',
   auditor: 'Auditors and administrators; others get 403.',
+  admin: 'Administrators only; others get 403.',
 }
 
 const jsonSchema = (schema: ZodType) => {
@@ -632,7 +717,7 @@ function parameters(op: Operation) {
     in: 'path',
     required: true,
     description: op.pathParams?.[name],
-    schema: { type: 'string' },
+    schema: { type: 'string', maxLength: MAX_PATH_PART },
   }))
   const inQuery = Object.entries(op.query?.shape ?? {}).map(([name, field]) => ({
     name,
@@ -658,7 +743,7 @@ function responses(op: Operation) {
   if (op.query || op.body || op.path.includes('{'))
     answers['400'] = error('Invalid input; the message names each bad field')
   if (op.access !== 'public') answers['401'] = error('Sign in, or send a valid API token')
-  if (['steward', 'curator', 'requester', 'auditor'].includes(op.access))
+  if (['steward', 'curator', 'requester', 'auditor', 'admin'].includes(op.access))
     answers['403'] = error('Not allowed for this caller')
   for (const [status, description] of Object.entries(op.responses ?? {}))
     answers[status] = status.startsWith('3') ? { description } : error(description)
@@ -695,7 +780,7 @@ export function openApiDocument(serverUrl: string) {
       title: 'Government Data Portal API',
       version: '0.1.0',
       description:
-        'Find datasets across agencies, read their metadata, and manage access. Every answer is `{"ok": true, "data": …}` or `{"ok": false, "error": {"code", "message"}}`. State-changing requests from a browser session need the `x-csrf-token` header (its value is in `/api/auth/me`); scripts send `Authorization: Bearer <token>`. A signed-in person may send a limited number of changes and queries a minute (RATE_LIMIT_PER_MINUTE, on all servers together): beyond it, 429 `rate_limited` with Retry-After. While the metadata database cannot be reached every request gets 503 `unavailable` with Retry-After.',
+        'Find datasets across agencies, read their metadata, and manage access. Every answer is `{"ok": true, "data": …}` or `{"ok": false, "error": {"code", "message"}}`. State-changing requests from a browser session need the `x-csrf-token` header (its value is in `/api/auth/me`); scripts send `Authorization: Bearer <token>`. A signed-in person may send a limited number of changes and queries a minute (RATE_LIMIT_PER_MINUTE, on all servers together): beyond it, 429 `rate_limited` with Retry-After; so may each client address its sign-in attempts (SIGN_IN_ATTEMPTS_PER_MINUTE). A request body is at most 1 MB (API_BODY_LIMIT_BYTES; lineage events 5 MB, batches 16 MB): past it, 413 `too_large`. A NUL character, a lone surrogate, bytes that are not UTF-8 or broken percent-encoding in a path segment, query parameter or body text get 400 naming the field. While the metadata database cannot be reached every request gets 503 `unavailable` with Retry-After.',
     },
     servers: [{ url: serverUrl }],
     tags: [...new Set(OPERATIONS.map((op) => op.tag))].map((name) => ({ name })),

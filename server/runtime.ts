@@ -13,8 +13,10 @@ import {
   searchDatasets,
 } from '../catalog/index.js'
 import {
+  type AuditLog,
   bytesOf,
   type Config,
+  checkpointDirectory,
   createApiTokenStore,
   createAuditLog,
   createRateLimiter,
@@ -25,7 +27,6 @@ import {
   databaseTarget,
   derivePseudonymKeys,
   type Logger,
-  migrateToLatest,
   openDatabase,
   openDuckDb,
   type ProcessRegistry,
@@ -39,12 +40,14 @@ import {
   createLineageEmitter,
   createLineageGraph,
   createLineageStore,
+  createNamespaceStore,
   type EventValidator,
   fileTransport,
   httpTransport,
   type LineageEmitter,
   type LineageGraph,
   type LineageStore,
+  type NamespaceStore,
   storeTransport,
   tableBacklog,
 } from '../lineage/index.js'
@@ -57,9 +60,10 @@ import {
 import { createTrustedCentre, type TrustedCentre } from '../trusted-centre/index.js'
 import type { AppDeps } from './app.js'
 import type { AuthDeps } from './auth-deps.js'
+import { migrateDatabase } from './migrate-database.js'
 import { createOidc } from './oidc.js'
-import { pseudonymSecretOf } from './pseudonym-secret.js'
-import { MIGRATIONS, type Tables } from './schema.js'
+import type { Tables } from './schema.js'
+import { auditKeyOf, pseudonymSecretOf } from './secret-keys.js'
 
 /** Everything a running process holds: the one place that opens databases and engines. */
 export interface Runtime {
@@ -79,14 +83,20 @@ export interface Runtime {
   processes: ProcessRegistry
   /** Each person's share of changes a minute (RATE_LIMIT_PER_MINUTE), across replicas. */
   changeLimiter: RateLimiter
+  /** Each client address's sign-in attempts a minute (SIGN_IN_ATTEMPTS_PER_MINUTE), across replicas. */
+  signInLimiter: RateLimiter
   /** The Blueprint KPIs: computed after every fusion and on demand, and read for the dashboard. */
   kpi: { engine: KpiEngine; reads: KpiReads }
-  /** OpenLineage events (ours and other tools'), the graph made from them, their validator. */
+  /**
+   * OpenLineage events (ours and other tools'), the graph made from them, their validator, and
+   * which agency owns each namespace other tools write into.
+   */
   lineage: {
     store: LineageStore
     graph: LineageGraph
     validator: EventValidator
     emitter: LineageEmitter
+    namespaces: NamespaceStore
   }
   /** Identity, sessions, tokens, audit and sign-in settings. */
   auth: AuthDeps
@@ -98,10 +108,11 @@ export interface Runtime {
 export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
   await mkdir(config.DATA_DIR, { recursive: true })
   const pseudonyms = derivePseudonymKeys(await pseudonymSecretOf(config))
+  const auditKey = await auditKeyOf(config)
   const target = databaseTarget(config)
   const db = await openDatabase<Tables>(target, { log })
   try {
-    const applied = await migrateToLatest(db as Kysely<unknown>, MIGRATIONS)
+    const applied = await migrateDatabase(config, db as Kysely<unknown>, log)
     log.info({ database: target.kind, applied }, 'database ready')
     // This process on record: what it leaves unfinished if it dies is marked failed by another.
     const processes = await registerProcess(db, {
@@ -112,6 +123,16 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       threads: config.DUCKDB_THREADS,
       memoryLimit: config.DUCKDB_MEMORY_LIMIT,
     })
+    // One audit trail per process, keyed and anchored outside the database.
+    const audit = createAuditLog(db, {
+      key: auditKey,
+      anchor: checkpointDirectory(
+        config.AUDIT_CHECKPOINT_DIR ?? join(config.DATA_DIR, 'audit-checkpoints'),
+        auditKey,
+        processes.id,
+      ),
+    })
+    await audit.checkpoint()
     const catalog = createDatasetStore(db)
     const store = createLineageStore(db)
     const validator = createEventValidator()
@@ -129,7 +150,13 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       validator,
       backlog: tableBacklog(db),
     })
-    const lineage = { store, graph: createLineageGraph(db), validator, emitter }
+    const lineage = {
+      store,
+      graph: createLineageGraph(db),
+      validator,
+      emitter,
+      namespaces: createNamespaceStore(db),
+    }
     const kpiEngine = createKpiEngine({
       db,
       catalog,
@@ -178,7 +205,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       entitlements: (user, ability, now) => entitlementsFor(db, user, ability, now),
       liveGrants: () => liveGrantIds(db, new Date()),
       recordUse: (datasetId, kind) => catalog.recordUse(datasetId, kind),
-      audit: createAuditLog(db),
+      audit,
       now: () => new Date(),
       processId: processes.id,
       log,
@@ -191,17 +218,23 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       pseudonyms,
       catalog,
       // Every step of the sharing workflow is audited inside its own transaction.
-      access: createAccessStore(db, createWorkingDayCalendar(), createAuditLog(db)),
+      access: createAccessStore(db, createWorkingDayCalendar(), audit),
       query,
       trustedCentre,
       processes,
       changeLimiter: createRateLimiter(db, { perMinute: config.RATE_LIMIT_PER_MINUTE }),
+      // Same table as the changes (pruned with them), keys of its own.
+      signInLimiter: createRateLimiter(db, { perMinute: config.SIGN_IN_ATTEMPTS_PER_MINUTE }),
       kpi: { engine: kpiEngine, reads: createKpiReads(db) },
       lineage,
-      auth: authDeps(config, db),
+      auth: authDeps(config, db, audit),
       portalDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'portal', 'dist'),
       async close() {
         await query.close()
+        // The head as this process leaves it, anchored before the database closes.
+        await audit
+          .checkpoint()
+          .catch((error: unknown) => log.error({ err: error }, 'anchoring the audit trail failed'))
         await processes.stop()
         emitter.close()
         duckdb.closeSync()
@@ -214,14 +247,14 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   }
 }
 
-function authDeps(config: Config, db: Kysely<Tables>): AuthDeps {
+function authDeps(config: Config, db: Kysely<Tables>, audit: AuditLog): AuthDeps {
   const users = createUserStore(db)
   const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`
   return {
     users,
     sessions: createSessionStore(db, users),
     tokens: createApiTokenStore(db, users),
-    audit: createAuditLog(db),
+    audit,
     oidc:
       config.OIDC_ISSUER && config.OIDC_CLIENT_ID && config.OIDC_CLIENT_SECRET
         ? createOidc({
@@ -256,7 +289,13 @@ export function appDepsOf(runtime: Runtime): AppDeps {
     auth: runtime.auth,
     pingDatabase: () => pingDatabase(runtime.db),
     portalDir: runtime.portalDir,
+    feeds: {
+      failedDeliveries: (feed, options) => runtime.trustedCentre.failedDeliveries(feed, options),
+    },
     changeLimiter: runtime.changeLimiter,
+    signInLimiter: runtime.signInLimiter,
+    trustedProxies: runtime.config.TRUST_PROXY,
+    bodyLimitBytes: bytesOf(runtime.config.API_BODY_LIMIT_BYTES),
   }
 }
 

@@ -45,8 +45,8 @@ export async function serveApp(
 }
 
 /**
- * What runs beside the requests: webhook deliveries from the outbox every few seconds, the
- * expiring-grant reminders every minute, marking the work of processes that died as failed, and
+ * What runs beside the requests: webhook deliveries from the outbox every few seconds, the audit
+ * trail's checkpoints, the expiring-grant reminders every minute, marking the work of processes that died as failed, and
  * removing the projection files of grants that ended.
  * All are safe to run in every replica at once (the outbox is claimed row by row, reminders are
  * sent once, only rows still running are marked). Returns a stop function.
@@ -75,7 +75,12 @@ function startBackgroundWork(runtime: Runtime): () => Promise<void> {
       deliverDue(runtime.db, {
         now: () => new Date(),
         allowPrivate: runtime.config.WEBHOOK_ALLOW_PRIVATE,
+        log: runtime.log,
       }),
+    ),
+    // The audit trail's head, anchored outside the database while it changes.
+    every(runtime.config.AUDIT_CHECKPOINT_SECONDS * 1000, 'anchoring the audit trail', () =>
+      runtime.auth.audit.checkpoint(),
     ),
     every(60_000, 'pruning rate-limit windows', () => runtime.changeLimiter.prune()),
     every(60_000, 'grant reminders', () =>
