@@ -231,6 +231,78 @@ describe.each(TEST_BACKENDS)('audit log on %s', (backend) => {
     })
   })
 
+  it('refuses to go on when the database drops an entry silently', async () => {
+    await appendSome(2)
+    await sql`create function audit_drop() returns trigger language plpgsql as $$
+      begin if new.action = 'test.dropped' then return null; end if; return new; end $$`.execute(
+      test.db,
+    )
+    await sql`create trigger audit_drop before insert on audit_log
+      for each row execute function audit_drop()`.execute(test.db)
+    try {
+      const dropped = {
+        actor: { name: 'x' },
+        action: 'test.dropped',
+        outcome: 'succeeded' as const,
+      }
+      await expect(log.append(dropped, at(3))).rejects.toThrow(
+        /The audit entry was not stored: something in the database refused it silently/,
+      )
+      // Inside a caller's transaction, the step it records fails with it.
+      await expect(
+        test.db.transaction().execute(async (trx) => {
+          await log.append(dropped, at(3), trx as unknown as Kysely<unknown>)
+        }),
+      ).rejects.toThrow(/not stored/)
+    } finally {
+      await sql`drop trigger audit_drop on audit_log`.execute(test.db)
+      await sql`drop function audit_drop()`.execute(test.db)
+    }
+    expect(await log.verify()).toMatchObject({ ok: true, entries: 2 })
+  })
+
+  it('names rows put outside the chain, before its start or beside it', async () => {
+    await appendSome(3)
+    const [first] = await log.list({ beforeSeq: 2, limit: 1 })
+    const forge = (seq: number) =>
+      sql`insert into audit_log (seq, occurred_at, actor, action, outcome, details, prev_hash, hash, key_id)
+        values (${seq}, ${first?.occurredAt}, 'forger', 'grant.approved', 'succeeded', '{}', ${'0'.repeat(64)}, ${`f${seq}`.padEnd(64, '0')}, ${first?.keyId})`
+    await expect(forge(0).execute(test.db)).rejects.toThrow(/audit_log_seq_from_one/)
+    await ownerDoes(test.db, sql`alter table audit_log drop constraint audit_log_seq_from_one`)
+    try {
+      await forge(0).execute(test.db)
+      expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 1 })
+    } finally {
+      await ownerDoes(test.db, sql`delete from audit_log where seq <= 0`)
+      await sql`alter table audit_log add constraint audit_log_seq_from_one check (seq >= 1)`.execute(
+        test.db,
+      )
+    }
+  })
+
+  it('calls another key id after entries of the configured key an alteration', async () => {
+    await appendSome(3)
+    await ownerDoes(test.db, sql`update audit_log set key_id = 'oldkey000000' where seq = 2`)
+    expect(await log.verify()).toMatchObject({
+      ok: false,
+      firstBadSeq: 2,
+      kind: 'altered',
+      problem: 'Entry 2 was altered: it names audit key oldkey000000, unlike the entries before it',
+    })
+  })
+
+  it('says so when the checkpoints cannot be read, rather than failing', async () => {
+    await appendSome(2)
+    await rm(dir, { recursive: true })
+    await writeFile(dir, 'not a directory')
+    expect(await log.verify()).toMatchObject({
+      ok: false,
+      kind: 'unanchored',
+      problem: `The checkpoints in ${dir} cannot be read (ENOTDIR): the trail cannot be confirmed against its anchor`,
+    })
+    await rm(dir)
+  })
+
   it('says when the trail was written with another key', async () => {
     await appendSome(2)
     const other = randomBytes(32)

@@ -50,7 +50,8 @@ export function createAuditLog(db: Kysely<CoreTables>, options: AuditLogOptions)
   const anchor = options.anchor
 
   async function* entries(): AsyncGenerator<AuditEntry> {
-    let after = 0
+    // From the very first row: one forged with a sequence number of 0 or less is walked too.
+    let after = Number.MIN_SAFE_INTEGER
     for (;;) {
       const rows = await db
         .selectFrom('audit_log')
@@ -94,7 +95,7 @@ export function createAuditLog(db: Kysely<CoreTables>, options: AuditLogOptions)
           prevHash: last?.hash ?? GENESIS_HASH,
         }
         const entry = { ...partial, hash: auditEntryHash(partial, keys.chain) }
-        await trx
+        const stored = await trx
           .insertInto('audit_log')
           .values({
             seq: entry.seq,
@@ -111,7 +112,14 @@ export function createAuditLog(db: Kysely<CoreTables>, options: AuditLogOptions)
             hash: entry.hash,
             key_id: keys.id,
           })
-          .execute()
+          .returning('seq')
+          .executeTakeFirst()
+        // A rule or trigger put on the table behind the product's back could drop an entry
+        // silently: then the step it records fails with it rather than going unaudited.
+        if (Number(stored?.seq) !== entry.seq)
+          throw new Error(
+            'The audit entry was not stored: something in the database refused it silently (a rule or trigger on audit_log); nothing was done',
+          )
         return entry
       }
       if (within) {
@@ -138,11 +146,28 @@ export function createAuditLog(db: Kysely<CoreTables>, options: AuditLogOptions)
 
     entries,
 
-    verify: () => verifyTrail({ entries: entries(), keys, anchor }),
+    verify: () => verifyTrail({ entries: entries(), keys, anchor, extent: () => extentOf(db) }),
 
     async checkpoint() {
       await anchoring?.anchor(await headOf(db))
     },
+  }
+}
+
+/** How many rows the table holds and their range of sequence numbers, however they were put. */
+async function extentOf(db: Kysely<CoreTables>) {
+  const row = await db
+    .selectFrom('audit_log')
+    .select((eb) => [
+      eb.fn.countAll<string>().as('rows'),
+      eb.fn.min('seq').as('first'),
+      eb.fn.max('seq').as('last'),
+    ])
+    .executeTakeFirst()
+  return {
+    rows: Number(row?.rows ?? 0),
+    first: row?.first == null ? undefined : Number(row.first),
+    last: row?.last == null ? undefined : Number(row.last),
   }
 }
 

@@ -1,4 +1,4 @@
-import type { AuditAnchor, StoredCheckpoint } from './audit-checkpoints.js'
+import type { AuditAnchor, CheckpointReading, StoredCheckpoint } from './audit-checkpoints.js'
 import {
   type AuditBreak,
   type AuditEntry,
@@ -11,6 +11,8 @@ interface TrailToVerify {
   entries: AsyncIterable<AuditEntry>
   keys: { chain: Buffer; id: string }
   anchor?: AuditAnchor
+  /** The table's row count and sequence range, read apart from the walk. */
+  extent?: () => Promise<{ rows: number; first?: number; last?: number }>
 }
 
 /**
@@ -20,7 +22,6 @@ interface TrailToVerify {
  * the key), entries deleted from the end (truncated), or checkpoints removed or altered.
  */
 export async function verifyTrail(trail: TrailToVerify): Promise<AuditVerification> {
-  const reading = trail.anchor ? await trail.anchor.read() : { checkpoints: [] }
   let count = 0
   const broken = (kind: AuditBreak, firstBadSeq: number, problem: string): AuditVerification => ({
     ok: false,
@@ -29,12 +30,23 @@ export async function verifyTrail(trail: TrailToVerify): Promise<AuditVerificati
     kind,
     problem,
   })
+  let reading: CheckpointReading = { checkpoints: [] }
+  try {
+    if (trail.anchor) reading = await trail.anchor.read()
+  } catch (error) {
+    return broken(
+      'unanchored',
+      1,
+      `The checkpoints in ${trail.anchor?.where} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): the trail cannot be confirmed against its anchor`,
+    )
+  }
   const anchoredAt = new Map<number, StoredCheckpoint[]>()
   for (const checkpoint of reading.checkpoints)
     anchoredAt.set(checkpoint.entries, [...(anchoredAt.get(checkpoint.entries) ?? []), checkpoint])
 
   let prevHash = GENESIS_HASH
   let keyed = false
+  let keyedByUs = false
   for await (const entry of trail.entries) {
     const expectedSeq = count + 1
     if (entry.seq !== expectedSeq) {
@@ -44,7 +56,7 @@ export async function verifyTrail(trail: TrailToVerify): Promise<AuditVerificati
         `Entry ${expectedSeq} is missing: the chain jumps from ${expectedSeq - 1} to ${entry.seq}`,
       )
     }
-    const problem = entryProblem(entry, prevHash, keyed, trail.keys)
+    const problem = entryProblem(entry, prevHash, keyed, trail.keys, keyedByUs)
     if (problem) return broken(problem.kind, entry.seq, problem.text)
     const differing = anchoredAt.get(entry.seq)?.find((c) => c.headHash !== entry.hash)
     if (differing) {
@@ -56,11 +68,23 @@ export async function verifyTrail(trail: TrailToVerify): Promise<AuditVerificati
       )
     }
     keyed ||= entry.keyId !== undefined
+    keyedByUs ||= entry.keyId === trail.keys.id
     prevHash = entry.hash
     count++
   }
 
-  if ('altered' in reading && reading.altered) {
+  const extent = await trail.extent?.()
+  if (
+    extent &&
+    (extent.rows !== count || (count > 0 && (extent.first !== 1 || extent.last !== count)))
+  ) {
+    return broken(
+      'altered',
+      extent.first !== undefined && extent.first < 1 ? extent.first : count + 1,
+      `The table holds ${extent.rows} rows numbered ${extent.first ?? '-'} to ${extent.last ?? '-'}, but the chain is ${count} entries numbered 1 to ${count}: rows were inserted outside the chain`,
+    )
+  }
+  if (reading.altered) {
     const { file, line, entries } = reading.altered
     return broken(
       'checkpoint-altered',
@@ -103,6 +127,7 @@ function entryProblem(
   prevHash: string,
   keyedBefore: boolean,
   keys: { chain: Buffer; id: string },
+  keyedByUsBefore: boolean,
 ): { kind: AuditBreak; text: string } | undefined {
   if (entry.prevHash !== prevHash) {
     return {
@@ -121,6 +146,13 @@ function entryProblem(
     }
     return undefined
   }
+  // After entries written with the configured key, another key id is an alteration, not a
+  // configuration mistake.
+  if (entry.keyId !== keys.id && keyedByUsBefore)
+    return {
+      kind: 'altered',
+      text: `Entry ${entry.seq} was altered: it names audit key ${entry.keyId}, unlike the entries before it`,
+    }
   if (entry.keyId !== keys.id) {
     return {
       kind: 'wrong-key',

@@ -131,6 +131,11 @@ export const coreMigrations: MigrationSet = {
     '20261206-10-core-audit-key': {
       async up(db: Kysely<unknown>) {
         await db.schema.alterTable('audit_log').addColumn('key_id', 'text').execute()
+        // The chain starts at 1: no row can be put before it, where a walk might not look.
+        await db.schema
+          .alterTable('audit_log')
+          .addCheckConstraint('audit_log_seq_from_one', sql`seq >= 1`)
+          .execute()
       },
     },
   },

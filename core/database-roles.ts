@@ -3,6 +3,9 @@ import { type Kysely, sql } from 'kysely'
 /** Tables whose rows the application adds and reads but never changes or removes. */
 const APPEND_ONLY_TABLES = ['audit_log'] as const
 
+/** Kysely's record of applied migrations and its lock. */
+const MIGRATION_TABLES = ['kysely_migration', 'kysely_migration_lock'] as const
+
 /**
  * As the tables' owner, gives the application's role what it needs and nothing more: read and
  * write rows in every table of the schema, only add to append-only ones, use the sequences. Not
@@ -20,6 +23,12 @@ export async function grantApplicationRole(owner: Kysely<unknown>, appRole: stri
     )
     for (const table of APPEND_ONLY_TABLES)
       await sql`revoke update, delete, truncate on ${sql.table(table)} from ${role}`.execute(trx)
+    // The migrations' own record is the owner's: the application only reads it (to see that
+    // nothing is pending), so it can neither skip a migration nor hold the owner's lock.
+    for (const table of MIGRATION_TABLES)
+      await sql`revoke insert, update, delete, truncate on ${sql.table(table)} from ${role}`.execute(
+        trx,
+      )
     await sql`grant usage, select, update on all sequences in schema public to ${role}`.execute(trx)
   })
 }

@@ -77,9 +77,18 @@ describe('the application role on PostgreSQL', () => {
     ['rename it away', sql`alter table audit_log rename to audit_log_old`],
     ['drop it', sql`drop table audit_log`],
     ['add a table of its own', sql`create table shadow_audit (seq bigint)`],
+    [
+      'mark a migration applied',
+      sql`insert into kysely_migration (name, timestamp) values ('99999999-skip', 'now')`,
+    ],
+    ['hold the migrations lock', sql`update kysely_migration_lock set is_locked = 1`],
+    [
+      'put an entry before the chain',
+      sql`insert into audit_log (seq, occurred_at, actor, action, outcome, details, prev_hash, hash) values (0, now(), 'x', 'x', 'succeeded', '{}', 'x', 'x')`,
+    ],
   ])('cannot %s', async (_what, statement) => {
     await expect(statement.execute(asApp)).rejects.toThrow(
-      /must be owner|permission denied|append-only/,
+      /must be owner|permission denied|append-only|violates check constraint/,
     )
   })
 
