@@ -213,7 +213,7 @@ export const CONFIG_KEYS = {
   },
   SIGN_IN_ATTEMPTS_PER_MINUTE: {
     default: '10',
-    help: 'Sign-in attempts one client address may make a minute at each step (development sign-in, OIDC start, OIDC return), on all replicas together; more get 429 with Retry-After. Raise it where many people share one address; 0 turns the limit off.',
+    help: 'Sign-in attempts one client address (an IPv6 /64) may make a minute at each step (development sign-in, OIDC start, OIDC return), and refused Bearer tokens it may send, on all replicas together; more get 429 with Retry-After. Raise it where many people share one address; 0 turns the limit off.',
     schema: integer(0, 1_000_000),
   },
   TRUST_PROXY: {
@@ -223,7 +223,7 @@ export const CONFIG_KEYS = {
   },
   API_BODY_LIMIT_BYTES: {
     default: '1MB',
-    help: 'Largest request body the API reads; a larger one gets 413 before it is read whole. Lineage ingest reads more: 5MB for one event, 16MB for a batch (or this, if larger).',
+    help: 'Largest request body the API reads; a larger one gets 413 before it is read whole. Lineage ingest from a signed-in caller reads more: 5MB for one event, 16MB for a batch (or this, if larger).',
     schema: size(),
   },
   PROCESS_TIMEOUT_SECONDS: {

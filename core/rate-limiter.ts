@@ -44,6 +44,23 @@ export function createRateLimiter(
         retryAfterSeconds: Math.max(1, Math.ceil((windowStart + MINUTE_MS - at) / 1000)),
       }
     },
+    /** How a key stands in the current window, without counting a hit. */
+    async count(key: string): Promise<RateDecision> {
+      const at = now().getTime()
+      const windowStart = Math.floor(at / MINUTE_MS) * MINUTE_MS
+      const row = await db
+        .selectFrom('rate_limits')
+        .select('hits')
+        .where('key', '=', key)
+        .where('window_start', '=', new Date(windowStart))
+        .executeTakeFirst()
+      const hits = row?.hits ?? 0
+      return {
+        allowed: hits < options.perMinute,
+        hits,
+        retryAfterSeconds: Math.max(1, Math.ceil((windowStart + MINUTE_MS - at) / 1000)),
+      }
+    },
     /** Forgets windows that ended more than a minute ago; answers how many it removed. */
     async prune(): Promise<number> {
       const removed = await db

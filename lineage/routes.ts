@@ -11,7 +11,7 @@ import {
   MAX_LENGTH,
   NotFoundError,
 } from '../core/index.js'
-import { actorOf, type RouteEnv, validate } from '../routing/index.js'
+import { actorOf, contentEncodingOf, type RouteEnv, validate } from '../routing/index.js'
 import type { TransportStatus } from './emitter.js'
 import { isRunEvent, type LineageEvent } from './events.js'
 import { type DatasetVisibility, type LineageGraph, MAX_DEPTH } from './lineage-graph.js'
@@ -111,9 +111,25 @@ export const runsQuery = z.strictObject({
 /** The body as JSON, gunzipped when the client says it is (OpenLineage clients may compress). */
 async function jsonBody(c: Context<RouteEnv>): Promise<unknown> {
   const raw = new Uint8Array(await c.req.arrayBuffer())
-  const text = (
-    /gzip/i.test(c.req.header('content-encoding') ?? '') ? gunzipSync(raw) : Buffer.from(raw)
-  ).toString('utf8')
+  const encoding = contentEncodingOf(c.req.header('content-encoding'))
+  if (!encoding)
+    throw new InvalidInputError('Send the body plain or compressed with gzip (Content-Encoding)')
+  let bytes: Uint8Array = raw
+  if (encoding === 'gzip') {
+    try {
+      bytes = gunzipSync(raw, { maxOutputLength: LINEAGE_INGEST_LIMITS.batchBytes })
+    } catch {
+      throw new InvalidInputError(
+        `The body is not gzip, or is over ${LINEAGE_INGEST_LIMITS.batchBytes / 1_000_000} MB decompressed`,
+      )
+    }
+  }
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    throw new InvalidInputError('The body is not UTF-8: send the event as UTF-8 JSON')
+  }
   try {
     return JSON.parse(text)
   } catch {

@@ -5,4 +5,10 @@
  * the caller and actor helpers. Domain code never imports it.
  */
 
-export { actorOf, type RouteEnv, signedInUser, validate } from './route-helpers.js'
+export {
+  actorOf,
+  contentEncodingOf,
+  type RouteEnv,
+  signedInUser,
+  validate,
+} from './route-helpers.js'

@@ -42,3 +42,14 @@ export function signedInUser(c: Context<RouteEnv>, message: string): User {
   if (!caller) throw new ForbiddenError(message)
   return caller.user
 }
+
+/**
+ * The Content-Encoding of a request body as the API reads it: none (`identity`), `gzip`, or
+ * undefined for anything else, which no route may read. One rule for the server's input check
+ * and the routes that decompress, so no spelling reaches one and not the other.
+ */
+export function contentEncodingOf(header: string | undefined): 'identity' | 'gzip' | undefined {
+  const encoding = (header ?? '').trim().toLowerCase()
+  if (encoding === '' || encoding === 'identity') return 'identity'
+  return encoding === 'gzip' ? 'gzip' : undefined
+}

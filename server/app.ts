@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import {
@@ -48,9 +48,9 @@ import { boundPath } from './bound-path.js'
 import { decideBreakdownAccess } from './breakdown-access.js'
 import { clientAddress } from './client-address.js'
 import { errorBody, errorResponse } from './error-response.js'
-import { checkInput } from './input-check.js'
+import { checkBody, checkUrl } from './input-check.js'
 import { limitChanges } from './limit-changes.js'
-import { limitSignIns } from './limit-sign-ins.js'
+import { limitFailedTokens, limitSignIns } from './limit-sign-ins.js'
 import { openApiDocument } from './openapi.js'
 import { requestLogger } from './request-logger.js'
 import { staticPortal } from './static-portal.js'
@@ -109,17 +109,21 @@ export function createApp(deps: AppDeps) {
   // Order matters: routes registered before requireSignIn answer anonymous callers (health and
   // sign-in); everything after it needs a caller. The authorization matrix test pins this down.
   const bodyLimitOf = bodyLimitsOf(deps.bodyLimitBytes ?? 1_000_000)
+  const addressOf = (c: Context<AppEnv>) => clientAddress(c, deps.trustedProxies ?? 0)
   const api = new Hono<AppEnv>()
-    // Bounded input, before any route code: a body past its limit is refused before it is read
-    // whole (and before anything is written), sign-in attempts are counted per address, and no
-    // path, query or body text with a NUL, a lone surrogate or bytes that are not UTF-8 gets in.
-    .use(limitBodies(bodyLimitOf))
+    // Bounded input, before any route code: no path or query with a NUL, a lone surrogate or
+    // bytes that are not UTF-8; refused tokens and sign-in attempts counted per address; a body
+    // past its limit (the API's own for anyone not signed in) refused before it is read whole
+    // and before anything is written; then the body's text checked as the URL's was.
     .use(boundPath())
+    .use(checkUrl())
+    .use(limitFailedTokens(deps.signInLimiter, addressOf))
     .use(authenticate(deps.auth))
+    .use(limitBodies(bodyLimitOf))
     .use(csrfProtection)
-    .use(limitSignIns(deps.signInLimiter, (c) => clientAddress(c, deps.trustedProxies ?? 0)))
+    .use(limitSignIns(deps.signInLimiter, addressOf))
     .use('/auth/dev/sign-in', auditRefusedDevSignIns(deps.auth))
-    .use(checkInput(bodyLimitOf))
+    .use(checkBody(bodyLimitOf))
     .get('/health', async (c) => {
       await deps.pingDatabase()
       return c.json({ ok: true as const, data: { status: 'ok' as const } })

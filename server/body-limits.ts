@@ -33,14 +33,24 @@ const LARGER_BODIES: readonly LargerBody[] = [
 
 const DEFAULT_ADVICE = 'send less in one request, e.g. split it into several'
 
-/** The largest body a request may send, in bytes, and what to do when it sends more. */
-export type BodyLimitOf = (method: string, path: string) => { bytes: number; advice: string }
+/**
+ * The largest body a request may send, in bytes, and what to do when it sends more; a caller not
+ * signed in (yet) gets the API's own limit everywhere.
+ */
+export type BodyLimitOf = (
+  method: string,
+  path: string,
+  signedIn: boolean,
+) => { bytes: number; advice: string }
 
-/** Each route's body limit: `bytes` (API_BODY_LIMIT_BYTES), or more for the routes above. */
+/**
+ * Each route's body limit: `bytes` (API_BODY_LIMIT_BYTES), or more for the routes above when the
+ * caller is signed in: nobody anonymous makes the server read more than the API's limit.
+ */
 export function bodyLimitsOf(bytes: number): BodyLimitOf {
   const larger = new Map(LARGER_BODIES.map((l) => [`${l.method} ${l.path}`, l]))
-  return (method, path) => {
-    const route = larger.get(`${method} ${path}`)
+  return (method, path, signedIn) => {
+    const route = signedIn ? larger.get(`${method} ${path}`) : undefined
     return route && route.bytes > bytes
       ? { bytes: route.bytes, advice: route.advice }
       : { bytes, advice: DEFAULT_ADVICE }
@@ -59,7 +69,7 @@ export function tooLargeError(limit: { bytes: number; advice: string }): TooLarg
 }
 
 /**
- * Refuses a body past its route's limit with 413 before any route code runs: at once when its
+ * Refuses a body past its route's (and caller's) limit with 413 before any route code runs: at once when its
  * Content-Length says so (nothing of it read), else as soon as the bytes counted pass the limit
  * (a chunked body is never held beyond it). The answer closes the connection, so Node does not
  * go on reading the rest of a huge body to find the next request on it.
@@ -73,7 +83,7 @@ export function limitBodies(limitOf: BodyLimitOf): MiddlewareHandler<AppEnv> {
         maxSize: limit.bytes,
         onError: (c) => {
           c.header('connection', 'close')
-          throw tooLargeError(limitOf(c.req.method, c.req.path))
+          throw tooLargeError(limitOf(c.req.method, c.req.path, c.get('caller') !== undefined))
         },
       })
       limiters.set(limit.bytes, limiter)
@@ -81,6 +91,6 @@ export function limitBodies(limitOf: BodyLimitOf): MiddlewareHandler<AppEnv> {
     return limiter
   }
   return async function limitBodies(c, next) {
-    await limiterOf(limitOf(c.req.method, c.req.path))(c, next)
+    await limiterOf(limitOf(c.req.method, c.req.path, c.get('caller') !== undefined))(c, next)
   }
 }

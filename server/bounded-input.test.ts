@@ -236,6 +236,39 @@ describe('bounded input over real HTTP', () => {
       body: gzipSync(Buffer.alloc(50 * MB, ' ')),
     })
     expect(bomb.status).toBe(413)
+    // No other spelling of an encoding gets past that bound, nor bytes that are not UTF-8 sent
+    // as something other than text.
+    for (const encoding of ['gzipped', 'x-gzip', 'gzip, identity', 'deflate', 'br']) {
+      const variant = await http.request('/api/v1/lineage', {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/octet-stream',
+          'content-encoding': encoding,
+        },
+        body: gzipSync(Buffer.alloc(8 * MB, ' ')),
+      })
+      expect(variant.status, encoding).toBe(400)
+    }
+    const binary = await http.request('/api/v1/lineage', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+      body: Buffer.concat([
+        Buffer.from(JSON.stringify(event(90, 0)).slice(0, -1)),
+        Buffer.from([0xff]),
+      ]),
+    })
+    expect(binary.status).toBe(400)
+    expect(((await binary.json()) as { error: { message: string } }).error.message).toMatch(
+      /^body: is not valid UTF-8/,
+    )
+    // Nobody anonymous makes the server read more than the API's own limit, there either.
+    const anonymous = await http.request('/api/v1/lineage/batch', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(Array.from({ length: 3 }, (_, i) => event(i, MB))),
+    })
+    expect(anonymous.status).toBe(413)
   })
 })
 
@@ -655,6 +688,38 @@ describe('anonymous sign-in attempts, per address', () => {
     const starts: number[] = []
     for (let i = 0; i < 11; i++) starts.push((await call('/api/auth/oidc/start')).status)
     expect(starts).toEqual([...Array(10).fill(404), 429])
+  })
+
+  it('counts HEAD as the GET it is answered by', async () => {
+    const call = await serveAt('2030-01-01T12:00:00Z', 0)
+    const statuses: number[] = []
+    for (let i = 0; i < 11; i++)
+      statuses.push((await call('/api/auth/oidc/start', { method: 'HEAD' })).status)
+    expect(statuses.at(-1)).toBe(429)
+  })
+
+  it('limits refused Bearer tokens per address, before they are looked at or audited', async () => {
+    const call = await serveAt('2030-01-01T13:00:00Z', 0)
+    const refusals = async () =>
+      Number(
+        (
+          await runtime.db
+            .selectFrom('audit_log')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('outcome', '=', 'denied')
+            .executeTakeFirstOrThrow()
+        ).n,
+      )
+    const before = await refusals()
+    const statuses: number[] = []
+    for (let i = 0; i < 12; i++)
+      statuses.push(
+        (await call('/api/health', { headers: { authorization: `Bearer guess-${i}` } })).status,
+      )
+    expect(statuses).toEqual([...Array(10).fill(401), 429, 429])
+    expect((await refusals()) - before).toBeLessThanOrEqual(10)
+    // Others, and callers without a token, are not held up.
+    expect((await call('/api/health')).status).toBe(200)
   })
 
   it('counts by the address the trusted proxy saw, when there is one', async () => {

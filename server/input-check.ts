@@ -2,6 +2,7 @@ import { gunzipSync } from 'node:zlib'
 import type { Context, MiddlewareHandler } from 'hono'
 import { matchedRoutes } from 'hono/route'
 import { InvalidInputError } from '../core/index.js'
+import { contentEncodingOf } from '../routing/index.js'
 import type { AppEnv } from './app-env.js'
 import { type BodyLimitOf, tooLargeError } from './body-limits.js'
 
@@ -35,17 +36,24 @@ function flawIn(text: string): string | undefined {
  * Refuses, with 400 naming the field, a request whose path segments, query parameters or body
  * hold a NUL character, a lone surrogate, bytes that are not UTF-8 or broken percent-encoding:
  * text no route can store (PostgreSQL refuses it) and none has a use for. Runs before any route
- * code. A body is read once, through Hono's cache, and handed on: routes read it as usual. A
- * gzip-compressed body is checked decompressed, and refused with 413 past the route's body limit
- * once decompressed.
+ * code, the URL before even the caller is worked out. A body is read once, through Hono's cache,
+ * and handed on: routes read it as usual. Every body must be UTF-8 (the API reads no binary); a
+ * gzip-compressed one is checked decompressed, refused with 413 past the route's body limit once
+ * decompressed; any other Content-Encoding is refused.
  */
-export function checkInput(limitOf: BodyLimitOf): MiddlewareHandler<AppEnv> {
-  return async function checkInput(c, next) {
+export function checkUrl(): MiddlewareHandler<AppEnv> {
+  return async function checkUrl(c, next) {
     const url = new URL(c.req.url)
-    const found =
-      flawInPath(c, url.pathname) ??
-      flawInPairs(url.search.slice(1), 'query') ??
-      (c.req.raw.body ? await flawInBody(c, limitOf) : undefined)
+    const found = flawInPath(c, url.pathname) ?? flawInPairs(url.search.slice(1), 'query')
+    if (found) throw new InvalidInputError(`${found.field}: ${found.flaw}`)
+    await next()
+  }
+}
+
+/** The body half of the check (see checkUrl), once the caller and their body limit are known. */
+export function checkBody(limitOf: BodyLimitOf): MiddlewareHandler<AppEnv> {
+  return async function checkBody(c, next) {
+    const found = c.req.raw.body ? await flawInBody(c, limitOf) : undefined
     if (found) throw new InvalidInputError(`${found.field}: ${found.flaw}`)
     await next()
   }
@@ -125,12 +133,20 @@ function fieldAt(visit: Visit, root: string): string {
   return `${root}${shownParts.join('')}`
 }
 
-/** Every string and key of a JSON value, depth first in document order, without recursion. */
+/**
+ * Every string and key of a JSON value, without recursion: strings and keys are checked where
+ * they stand, and only arrays and objects wait on the stack (a body of a million numbers holds
+ * no million visits).
+ */
 function flawInJson(
   value: unknown,
   root: string,
   flawOf: (text: string) => string | undefined,
 ): Flaw | undefined {
+  if (typeof value === 'string') {
+    const flaw = flawOf(value)
+    return flaw ? { field: root, flaw } : undefined
+  }
   const stack: Visit[] = [{ value, depth: 0 }]
   for (let visit = stack.pop(); visit; visit = stack.pop()) {
     if (visit.depth > MAX_JSON_DEPTH)
@@ -138,22 +154,33 @@ function flawInJson(
         field: fieldAt(visit, root),
         flaw: `nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects: flatten it`,
       }
-    const keyFlaw = typeof visit.key === 'string' ? flawOf(visit.key) : undefined
-    if (keyFlaw) return { field: fieldAt(visit, root), flaw: `its name ${keyFlaw}` }
+    const parent = visit
+    const nested: Visit[] = []
+    const check = (key: string | number, child: unknown): Flaw | undefined => {
+      const at = () => fieldAt({ value: child, parent, key, depth: parent.depth + 1 }, root)
+      const keyFlaw = typeof key === 'string' ? flawOf(key) : undefined
+      if (keyFlaw) return { field: at(), flaw: `its name ${keyFlaw}` }
+      if (typeof child === 'string') {
+        const flaw = flawOf(child)
+        return flaw ? { field: at(), flaw } : undefined
+      }
+      if (child !== null && typeof child === 'object')
+        nested.push({ value: child, parent, key, depth: parent.depth + 1 })
+      return undefined
+    }
     const v = visit.value
-    if (typeof v === 'string') {
-      const flaw = flawOf(v)
-      if (flaw) return { field: fieldAt(visit, root), flaw }
-    } else if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--)
-        stack.push({ value: v[i], parent: visit, key: i, depth: visit.depth + 1 })
+    if (Array.isArray(v)) {
+      for (let index = 0; index < v.length; index++) {
+        const found = check(index, v[index])
+        if (found) return found
+      }
     } else if (v !== null && typeof v === 'object') {
-      const entries = Object.entries(v)
-      for (let i = entries.length - 1; i >= 0; i--) {
-        const [key, child] = entries[i] as [string, unknown]
-        stack.push({ value: child, parent: visit, key, depth: visit.depth + 1 })
+      for (const key of Object.keys(v)) {
+        const found = check(key, (v as Record<string, unknown>)[key])
+        if (found) return found
       }
     }
+    for (let i = nested.length - 1; i >= 0; i--) stack.push(nested[i] as Visit)
   }
   return undefined
 }
@@ -166,10 +193,16 @@ async function flawInBody(c: Context, limitOf: BodyLimitOf): Promise<Flaw | unde
   const sent = new Uint8Array(await c.req.arrayBuffer())
   // Hono caches the bytes for c.req.json() and friends; a route reading the stream gets them too.
   c.req.raw = new Request(c.req.raw, { body: sent })
-  const compressed = /\bgzip\b/i.test(c.req.header('content-encoding') ?? '')
+  const encoding = contentEncodingOf(c.req.header('content-encoding'))
+  if (encoding === undefined)
+    return {
+      field: 'body',
+      flaw: 'has a Content-Encoding the API does not read: send it plain, or compressed with gzip',
+    }
+  const compressed = encoding === 'gzip'
   let bytes: Uint8Array = sent
   if (compressed) {
-    const limit = limitOf(c.req.method, c.req.path)
+    const limit = limitOf(c.req.method, c.req.path, c.get('caller') !== undefined)
     try {
       bytes = gunzipSync(sent, { maxOutputLength: limit.bytes })
     } catch (error) {
@@ -184,7 +217,7 @@ async function flawInBody(c: Context, limitOf: BodyLimitOf): Promise<Flaw | unde
   try {
     text = utf8.decode(bytes)
   } catch {
-    return textual ? { field: whereNotUtf8(bytes), flaw: NOT_UTF8 } : undefined
+    return { field: textual ? whereNotUtf8(bytes) : 'body', flaw: NOT_UTF8 }
   }
   // Hono keeps promises there (its types say values): c.req.json() parses this text, once.
   if (!compressed) (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text)

@@ -21,7 +21,9 @@ export function limitSignIns(
   addressOf: (c: Context<AppEnv>) => string | undefined,
 ): MiddlewareHandler<AppEnv> {
   return async function limitSignIns(c, next) {
-    const step = SIGN_IN_STEPS[`${c.req.method} ${c.req.path}`]
+    // HEAD is answered by the GET route: it is the same attempt.
+    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
+    const step = SIGN_IN_STEPS[`${method} ${c.req.path}`]
     const address = step && limiter && limiter.perMinute > 0 ? addressOf(c) : undefined
     if (limiter && address !== undefined) {
       const decision = await limiter.hit(`sign-in:${step}:${address}`)
@@ -32,5 +34,30 @@ export function limitSignIns(
         )
     }
     await next()
+  }
+}
+
+/**
+ * Holds each client address to SIGN_IN_ATTEMPTS_PER_MINUTE refused Bearer tokens a minute: a
+ * token that does not check out is refused (401) and audited, so without a bound anyone could
+ * guess tokens and fill the audit trail. Past the bound, 429 before the token is even looked at.
+ */
+export function limitFailedTokens(
+  limiter: RateLimiter | undefined,
+  addressOf: (c: Context<AppEnv>) => string | undefined,
+): MiddlewareHandler<AppEnv> {
+  return async function limitFailedTokens(c, next) {
+    const counted = limiter && limiter.perMinute > 0 && c.req.header('authorization') !== undefined
+    const address = counted ? addressOf(c) : undefined
+    if (!limiter || address === undefined) return next()
+    const key = `bad-token:${address}`
+    const standing = await limiter.count(key)
+    if (!standing.allowed)
+      throw new RateLimitedError(
+        `Too many refused tokens from your address: at most ${limiter.perMinute} a minute. Try again in ${standing.retryAfterSeconds} seconds.`,
+        standing.retryAfterSeconds,
+      )
+    await next()
+    if (c.res.status === 401) await limiter.hit(key)
   }
 }
