@@ -3,6 +3,7 @@ import { lookup } from 'node:dns/promises'
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { isIP, type LookupFunction } from 'node:net'
+import { TLSSocket } from 'node:tls'
 import { isPublicAddress } from './receiver-address.js'
 
 /** How long a receiver has to answer a delivery. */
@@ -30,6 +31,17 @@ export function unsafeUrl(url: URL, allowPrivate: boolean): string | undefined {
 /** A receiver the platform will not send to; the message is the reason, for the server log only. */
 export class RefusedDestinationError extends Error {
   override name = 'RefusedDestinationError'
+}
+
+/**
+ * Asked once the receiver is connected, right before anything of the request is written: false
+ * calls the send off (e.g. the webhook was disabled or deleted while its name resolved).
+ */
+export type BeforeSend = () => Promise<boolean>
+
+/** A send its {@link BeforeSend} called off: nothing of the request was written. */
+export class WithdrawnSendError extends Error {
+  override name = 'WithdrawnSendError'
 }
 
 /**
@@ -103,13 +115,16 @@ function receiverLookup(allowPrivate: boolean, resolve: ResolveHost): LookupFunc
  * Posts one delivery and answers the receiver's HTTP status. Nothing of the answer is read past
  * its head, no redirect is followed, and it is abandoned after TIMEOUT_MS. Each send opens its own
  * connection (no pooled socket) and resolves the name only through `lookup`; https still verifies
- * the certificate against the URL's host name, which is also the SNI sent.
+ * the certificate against the URL's host name, which is also the SNI sent. Nothing is written
+ * until the connection is up (TLS included) and `beforeSend` agrees, so a change that lands while
+ * the name resolves or the connection opens still stops the send.
  */
 function postWebhook(
   url: URL,
   headers: Record<string, string>,
   body: string,
   lookup: LookupFunction,
+  beforeSend: BeforeSend = async () => true,
 ): Promise<number> {
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest
   return new Promise((resolve, reject) => {
@@ -132,7 +147,19 @@ function postWebhook(
       clearTimeout(timer)
       reject(error)
     })
-    req.end(body)
+    // A fresh socket (agent: false) is handed over before it connects; headers and body wait in
+    // the request until `end`.
+    req.once('socket', (socket) => {
+      socket.once(socket instanceof TLSSocket ? 'secureConnect' : 'connect', () => {
+        beforeSend().then(
+          (go) => {
+            if (go) req.end(body)
+            else req.destroy(new WithdrawnSendError('called off before sending'))
+          },
+          (error: Error) => req.destroy(error),
+        )
+      })
+    })
   })
 }
 
@@ -141,11 +168,13 @@ export type SendWebhook = (
   url: URL,
   headers: Record<string, string>,
   body: string,
+  beforeSend?: BeforeSend,
 ) => Promise<number>
 
 /**
  * A sender for one round of deliveries: each send refuses an unsafe receiver first (rejecting
- * with a {@link RefusedDestinationError}), then posts through {@link receiverLookup}.
+ * with a {@link RefusedDestinationError}), then posts through {@link receiverLookup}, once
+ * connected and if `beforeSend` agrees (rejecting with a {@link WithdrawnSendError} if not).
  */
 export function createWebhookSender(options: {
   /** Allow plain-http, loopback and private receivers (tests, local demos). */
@@ -156,9 +185,9 @@ export function createWebhookSender(options: {
   const { allowPrivate } = options
   const resolve = options.resolve ?? resolveWithDns
   const lookup = receiverLookup(allowPrivate, resolve)
-  return async (url, headers, body) => {
+  return async (url, headers, body, beforeSend) => {
     const refusal = await unsafeTarget(url, allowPrivate, resolve)
     if (refusal) throw new RefusedDestinationError(refusal)
-    return postWebhook(url, headers, body, lookup)
+    return postWebhook(url, headers, body, lookup, beforeSend)
   }
 }

@@ -8,6 +8,7 @@ import {
   type ResolveHost,
   TIMEOUT_MS,
   unsafeUrl,
+  WithdrawnSendError,
 } from './webhook-transport.js'
 
 type Db = Kysely<CatalogTables>
@@ -211,8 +212,9 @@ export function signature(secret: string, body: string): string {
  * sends them meanwhile, and records each outcome only under that token (a late result of a lost
  * lease changes nothing). A 2xx answer delivers; anything else, a redirect included, is retried
  * with backoff (30 s doubling, then hourly) for as long as it takes: nothing is dropped.
- * A webhook disabled meanwhile is checked again just before each send: its deliveries go back
- * to wait, unsent and with no attempt counted.
+ * A webhook disabled or deleted meanwhile is checked before each send and again once the
+ * receiver is connected, right before the request is written (a change landing while its name
+ * resolves): its delivery goes back to wait (or is gone with it), unsent, no attempt counted.
  */
 export async function deliverDue(
   db: Db,
@@ -268,22 +270,26 @@ export async function deliverDue(
         .execute()
     return due
   })
+  const isActive = async (webhookId: string) =>
+    (await db
+      .selectFrom('webhooks')
+      .select('id')
+      .where('id', '=', webhookId)
+      .where('active', '=', true)
+      .executeTakeFirst()) !== undefined
+  /** Back to wait, unsent and no attempt counted (a deleted webhook's delivery is gone already). */
+  const release = (id: number) =>
+    db
+      .updateTable('webhook_deliveries')
+      .set({ claim_token: null, next_attempt_at: start })
+      .where('id', '=', id)
+      .where('claim_token', '=', token)
+      .execute()
   let delivered = 0
   let failed = 0
   for (const d of claimed) {
-    const stillActive = await db
-      .selectFrom('webhooks')
-      .select('id')
-      .where('id', '=', d.webhook_id)
-      .where('active', '=', true)
-      .executeTakeFirst()
-    if (!stillActive) {
-      await db
-        .updateTable('webhook_deliveries')
-        .set({ claim_token: null, next_attempt_at: start })
-        .where('id', '=', d.id)
-        .where('claim_token', '=', token)
-        .execute()
+    if (!(await isActive(d.webhook_id))) {
+      await release(d.id)
       continue
     }
     const body = JSON.stringify(d.payload)
@@ -298,10 +304,15 @@ export async function deliverDue(
           'x-portal-signature': signature(d.secret, body),
         },
         body,
+        () => isActive(d.webhook_id),
       )
       if (status >= 300 && status < 400) error = `HTTP ${status}: redirects are not followed`
       else if (status < 200 || status >= 300) error = `HTTP ${status}`
     } catch (cause) {
+      if (cause instanceof WithdrawnSendError) {
+        await release(d.id)
+        continue
+      }
       if (cause instanceof RefusedDestinationError) {
         error = REFUSED_DESTINATION
         options.log?.warn(

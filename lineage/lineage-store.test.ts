@@ -1,10 +1,15 @@
+import { createHash } from 'node:crypto'
+import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { canonicalJson } from '../core/index.js'
 import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../fixtures/index.js'
+import type { LineageEvent } from './events.js'
 import { lineageFacets } from './facets.js'
 import { createLineageGraph } from './lineage-graph.js'
 import { createLineageStore } from './lineage-store.js'
 import type { LineageTables } from './lineage-tables.js'
 import { lineageMigrations } from './migrations.js'
+import { tableBacklog } from './outbox.js'
 import { PORTAL_NAMESPACE } from './producer.js'
 import { lineageRunId, runEvent } from './run-event.js'
 
@@ -204,5 +209,149 @@ describe.each(TEST_BACKENDS)('lineage store on %s', (backend) => {
     )
     expect(runs.map((r) => r.state)).toEqual(['RUNNING'])
     expect((await store.eventsOfRun(lineageRunId('r_owned'))).length).toBe(1)
+  })
+
+  it('rewords what failed runs of our own jobs quoted of a refused file, wherever it is kept', async () => {
+    const store = createLineageStore(test.db)
+    const graph = createLineageGraph(test.db)
+    const backlog = tableBacklog(test.db)
+    const secret = 'S9912345A'
+    const at = new Date('2026-12-01T03:00:00Z')
+    const fail = (runId: string, job: string, message: string, stackTrace?: string) =>
+      runEvent({
+        eventType: 'FAIL',
+        eventTime: at,
+        runId,
+        job: { name: job, type: job.startsWith('fuse.') ? 'FUSION' : 'INGEST' },
+        runFacets: {
+          errorMessage: {
+            ...lineageFacets.errorMessage(message),
+            ...(stackTrace ? { stackTrace } : {}),
+          },
+        },
+      })
+    const header = 'Header of the sla_addresses delivery does not match contract v1'
+    // As the Trusted Centre wrote them before 2026-12-06, with what each should say now.
+    const cases = [
+      {
+        event: fail(
+          'r_old_header',
+          'ingest.sla_addresses',
+          `${header}: missing columns: postal, synthetic; unexpected columns: ${secret}, Tan Secret Person`,
+        ),
+        now: `${header} (its columns are kept for the Trusted Centre's stewards)`,
+      },
+      {
+        event: fail(
+          'r_old_ingest',
+          'ingest.moh_chronic_registry',
+          `Ingest failed: Conversion Error: Could not convert string "${secret}" to INT32`,
+          `line 2: ${secret},Tan Secret Person`,
+        ),
+        now: 'Ingest failed: the delivery could not be read; nothing was staged',
+      },
+      {
+        event: fail(
+          'r_old_fuse',
+          'fuse.person_address',
+          `Fusion failed: Invalid Input Error: value "${secret}" is out of range`,
+        ),
+        now: 'Fusion failed: the pipeline stopped with an engine error; nothing was published',
+      },
+      {
+        event: fail('r_old_other', 'ingest.sla_addresses', `Something broke near ${secret}`),
+        now: "the run failed; its details are kept for the Trusted Centre's stewards",
+      },
+      // Quoting nothing of the data: as it was.
+      ...(
+        [
+          [
+            'fuse.sensor_hourly',
+            'Not published: blocking quality assertion failed: no_gaps observed 3, expected 0 violating rows',
+          ],
+          [
+            'ingest.sla_addresses',
+            `${header}: expected 7 columns, found 4; 4 columns not in the contract`,
+          ],
+        ] as const
+      ).map(([job, message], i) => ({ event: fail(`r_kept_${i}`, job, message), now: message })),
+    ]
+    // Another tool's job of the same name, in its own namespace: its events are its own.
+    const external = {
+      ...fail('r_external', 'ingest.sla_addresses', `Ingest failed: bad value ${secret}`),
+      job: { namespace: 'airflow://sla', name: 'ingest.sla_addresses' },
+    }
+    for (const event of [...cases.map((c) => c.event), external]) {
+      await store.record(event)
+      await backlog.add(event, ['http'], at)
+    }
+    const externalRow = () =>
+      test.db
+        .selectFrom('lineage_events')
+        .select(['payload', 'body_sha256'])
+        .where('job_namespace', '=', 'airflow://sla')
+        .executeTakeFirstOrThrow()
+    const externalBefore = await externalRow()
+
+    const migration = lineageMigrations.migrations['20261206-13-lineage-withheld-errors']
+    await migration?.up(test.db as Kysely<unknown>)
+
+    // Nowhere in what lineage keeps of our jobs: events, runs, the outbox.
+    const events = await test.db
+      .selectFrom('lineage_events')
+      .select(['job_namespace', 'payload', 'body_sha256'])
+      .orderBy('id')
+      .execute()
+    const runs = await test.db.selectFrom('lineage_runs').selectAll().execute()
+    const outbox = await test.db.selectFrom('lineage_outbox').select('payload').execute()
+    const own = <T>(rows: T[], namespace: (row: T) => string | null) => {
+      const mine = rows.filter((row) => namespace(row) === PORTAL_NAMESPACE)
+      expect(mine.length).toBeGreaterThan(0)
+      expect(JSON.stringify(mine)).not.toContain(secret)
+      expect(JSON.stringify(mine)).not.toContain('stackTrace')
+    }
+    own(events, (e) => e.job_namespace)
+    own(runs, (r) => r.job_namespace)
+    own(outbox, (o) => (o.payload as { job: { namespace: string } }).job.namespace)
+    // A rewritten event hashes as its content does, as the store would hash it arriving now.
+    for (const row of events)
+      expect(row.body_sha256).toBe(
+        createHash('sha256').update(canonicalJson(row.payload)).digest('hex'),
+      )
+
+    for (const { event, now } of cases) {
+      const job = { namespace: PORTAL_NAMESPACE, name: event.job.name }
+      const { runs: listed } = await graph.runs(job, { limit: 20, offset: 0 })
+      const run = listed.find((r) => r.id === event.run.runId)
+      expect(run?.state).toBe('FAILED')
+      expect(run?.facets.errorMessage).toEqual(lineageFacets.errorMessage(now))
+      const [stored] = await store.eventsOfRun(event.run.runId)
+      expect(stored?.run.facets?.errorMessage).toEqual(lineageFacets.errorMessage(now))
+      // The old text arriving again is still the event stored: not kept a second time.
+      expect(await store.record(event)).toEqual({ stored: false })
+      expect(await store.eventsOfRun(event.run.runId)).toHaveLength(1)
+    }
+    const claimed = await backlog.claim('http', 100, new Date(at.getTime() + 1), 60_000)
+    const sent = claimed.batch?.events ?? []
+    expect(sent).toHaveLength(cases.length + 1)
+    const errorOf = (e: LineageEvent) =>
+      (e as { run?: { facets?: { errorMessage?: { message: string } } } }).run?.facets?.errorMessage
+        ?.message ?? ''
+    expect(sent.slice(0, -1).map(errorOf)).toEqual(cases.map((c) => c.now))
+
+    // Another namespace's event, its run and its outbox entry: untouched.
+    expect(await externalRow()).toEqual(externalBefore)
+    expect(errorOf(sent.at(-1) as LineageEvent)).toBe(`Ingest failed: bad value ${secret}`)
+    const [externalRun] = runs.filter((r) => r.job_namespace === 'airflow://sla')
+    expect(JSON.stringify(externalRun?.facets)).toContain(secret)
+
+    // Run again, it changes nothing.
+    await migration?.up(test.db as Kysely<unknown>)
+    const again = await test.db
+      .selectFrom('lineage_events')
+      .select(['job_namespace', 'payload', 'body_sha256'])
+      .orderBy('id')
+      .execute()
+    expect(again).toEqual(events)
   })
 })

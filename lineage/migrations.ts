@@ -1,5 +1,55 @@
-import { type Kysely, sql } from 'kysely'
-import type { MigrationSet } from '../core/index.js'
+import { createHash } from 'node:crypto'
+import { type Kysely, type RawBuilder, sql } from 'kysely'
+import { canonicalJson, type MigrationSet } from '../core/index.js'
+
+/**
+ * What a FAIL event of the platform's own ingest and fusion jobs says in place of what messages
+ * written before 2026-12-06 quoted of a refused file (its header's names, the engine's error, a
+ * line it choked on): the Trusted Centre's wording since (as its runs were reworded, in
+ * '20261206-11-trusted-centre-withheld-detail'), or, for a message of no known shape, a generic
+ * one. Undefined when the message quotes nothing and stays. Frozen here, as the migration is.
+ */
+function withheldErrorMessage(jobName: string, message: string): string | undefined {
+  const generic = "the run failed; its details are kept for the Trusted Centre's stewards"
+  if (jobName.startsWith('ingest.')) {
+    const failed = 'Ingest failed: the delivery could not be read; nothing was staged'
+    if (message === failed) return undefined
+    if (message.startsWith('Ingest failed: ')) return failed
+    // Only the unexpected columns were the file's own words; the rest names the contract's.
+    if (message.startsWith('Header of the '))
+      return message.includes('unexpected columns:')
+        ? `${message.split(':')[0]} (its columns are kept for the Trusted Centre's stewards)`
+        : undefined
+    return message === generic ? undefined : generic
+  }
+  if (jobName.startsWith('fuse.')) {
+    const failed = 'Fusion failed: the pipeline stopped with an engine error; nothing was published'
+    if (message === failed) return undefined
+    if (message.startsWith('Fusion failed: ')) return failed
+    // Assertion names and the numbers measured: nothing of the data itself.
+    if (message.startsWith('Not published: blocking quality assertion failed: ')) return undefined
+    return message === generic ? undefined : generic
+  }
+  return undefined
+}
+
+type Facets = Record<string, unknown>
+type StoredEvent = { run?: { facets?: Facets } }
+
+/** Run facets with the errorMessage facet reworded (its stack trace gone), or undefined if as is. */
+function withheldRunFacets(jobName: string, facets: Facets | undefined): Facets | undefined {
+  const facet = facets?.errorMessage
+  if (!facets || !facet || typeof facet !== 'object') return undefined
+  const { message, stackTrace, ...rest } = facet as Facets
+  const reworded = withheldErrorMessage(jobName, typeof message === 'string' ? message : '')
+  if (reworded === undefined && stackTrace === undefined) return undefined
+  return { ...facets, errorMessage: { ...rest, message: reworded ?? message } }
+}
+
+function withheldEvent<E extends StoredEvent>(jobName: string, event: E): E | undefined {
+  const facets = withheldRunFacets(jobName, event.run?.facets)
+  return facets && { ...event, run: { ...event.run, facets } }
+}
 
 /** The lineage event store: every OpenLineage event, as received, appended. */
 export const lineageMigrations: MigrationSet = {
@@ -185,6 +235,53 @@ export const lineageMigrations: MigrationSet = {
           .on('lineage_namespaces')
           .column('agency')
           .execute()
+      },
+    },
+    '20261206-13-lineage-withheld-errors': {
+      // FAIL events of the Trusted Centre's ingest and fusion runs quoted refused files in their
+      // errorMessage facet (see withheldErrorMessage): reworded wherever lineage keeps them, the
+      // events as stored, their runs, and the outbox. A rewritten event's body hash is its new
+      // content's, as the store computes it; it stays one event by its run, type and time, so the
+      // old text arriving again is still the same event, not stored.
+      async up(db: Kysely<unknown>) {
+        const ours = (job: RawBuilder<unknown>) =>
+          sql`(${job} like 'ingest.%' or ${job} like 'fuse.%')`
+        const events = await sql<{ id: string; job_name: string; payload: StoredEvent }>`
+          select id, job_name, payload from lineage_events
+          where event_type = 'FAIL' and job_namespace = 'gov-data-portal'
+            and ${ours(sql.ref('job_name'))}
+            and payload -> 'run' -> 'facets' -> 'errorMessage' is not null`.execute(db)
+        for (const row of events.rows) {
+          const payload = withheldEvent(row.job_name, row.payload)
+          if (!payload) continue
+          const hash = createHash('sha256').update(canonicalJson(payload)).digest('hex')
+          await sql`update lineage_events
+            set payload = ${JSON.stringify(payload)}::jsonb, body_sha256 = ${hash}
+            where id = ${row.id}`.execute(db)
+        }
+        const runs = await sql<{ run_id: string; job_name: string; facets: Facets }>`
+          select run_id, job_name, facets from lineage_runs
+          where job_namespace = 'gov-data-portal' and ${ours(sql.ref('job_name'))}
+            and facets -> 'errorMessage' is not null`.execute(db)
+        for (const row of runs.rows) {
+          const facets = withheldRunFacets(row.job_name, row.facets)
+          if (facets)
+            await sql`update lineage_runs set facets = ${JSON.stringify(facets)}::jsonb
+              where run_id = ${row.run_id}`.execute(db)
+        }
+        // Pending and delivered alike (delivered ones are kept a while, to show where they went).
+        const outbox = await sql<{ id: string; job_name: string; payload: StoredEvent }>`
+          select id, payload -> 'job' ->> 'name' as job_name, payload from lineage_outbox
+          where payload ->> 'eventType' = 'FAIL'
+            and payload -> 'job' ->> 'namespace' = 'gov-data-portal'
+            and ${ours(sql`payload -> 'job' ->> 'name'`)}
+            and payload -> 'run' -> 'facets' -> 'errorMessage' is not null`.execute(db)
+        for (const row of outbox.rows) {
+          const payload = withheldEvent(row.job_name, row.payload)
+          if (payload)
+            await sql`update lineage_outbox set payload = ${JSON.stringify(payload)}::jsonb
+              where id = ${row.id}`.execute(db)
+        }
       },
     },
   },

@@ -95,6 +95,34 @@ describe('lineage namespace ownership', () => {
     ).toEqual([{ namespace: 'airflow://sla', what: 'job j' }])
   })
 
+  it("counts the aliases a dataset claims as writes to their namespaces, but our catalogue's", () => {
+    const symlinks = (...identifiers: { namespace: string; name: string }[]) => ({
+      symlinks: { ...facet, identifiers: identifiers.map((i) => ({ ...i, type: 'TABLE' })) },
+    })
+    const event = runOf(
+      { namespace: 'airflow://sla', name: 'copy' },
+      {
+        outputs: [
+          {
+            namespace: 's3://sla-out',
+            name: 'copy.parquet',
+            facets: symlinks(
+              { namespace: 'gov-data-portal', name: 'person-address-pa' },
+              { namespace: 'gov-data-portal.staging', name: 'dos_persons' },
+              { namespace: 's3://dos-statistics', name: 'theirs' },
+            ),
+          },
+        ],
+      },
+    )
+    expect(namespacesWritten(event)).toEqual([
+      { namespace: 'airflow://sla', what: 'job copy' },
+      { namespace: 's3://sla-out', what: 'output dataset copy.parquet' },
+      { namespace: 'gov-data-portal.staging', what: 'alias dos_persons of dataset copy.parquet' },
+      { namespace: 's3://dos-statistics', what: 'alias theirs of dataset copy.parquet' },
+    ])
+  })
+
   it("refuses the platform's, another agency's, unregistered and misspelt namespaces", () => {
     const job = { namespace: 'airflow://sla', name: 'fuse.person_address_pa' }
     // A job named as the platform's, in one's own namespace, is one's own job.

@@ -66,17 +66,35 @@ type DatasetLike = { namespace?: unknown; name?: unknown; facets?: unknown }
 const hasFacets = (d: DatasetLike) =>
   typeof d.facets === 'object' && d.facets !== null && Object.keys(d.facets).length > 0
 
+/** The `symlinks` identifiers a dataset lists, whatever else its facets hold. */
+function aliasesOf(d: DatasetLike): { namespace: string; name: string }[] {
+  const symlinks = (d.facets as { symlinks?: { identifiers?: unknown } } | undefined)?.symlinks
+  const identifiers = Array.isArray(symlinks?.identifiers) ? symlinks.identifiers : []
+  return identifiers.flatMap((id: { namespace?: unknown; name?: unknown }) =>
+    typeof id?.namespace === 'string' ? [{ namespace: id.namespace, name: String(id.name) }] : [],
+  )
+}
+
 /**
  * Every namespace an event writes: its job's (the job, its runs, its edges), each output's (a
  * writer and, on COMPLETE, a new version of that dataset), each input's whose dataset facets
- * (schema, documentation…) it carries, and a DatasetEvent's dataset. Naming another's dataset as
- * an input without facets writes nothing of theirs: it is the job's own edge.
+ * (schema, documentation…) it carries, and a DatasetEvent's dataset, and the namespace of every
+ * alias (`symlinks`) those datasets claim, but our catalogue's. Naming another's dataset as an input without facets
+ * writes nothing of theirs: it is the job's own edge.
  */
 export function namespacesWritten(event: LineageEvent): NamespaceWrite[] {
   const writes: NamespaceWrite[] = []
   const add = (d: DatasetLike | undefined, what: (name: string) => string) => {
-    if (d && typeof d.namespace === 'string')
-      writes.push({ namespace: d.namespace, what: what(String(d.name)) })
+    if (!d || typeof d.namespace !== 'string') return
+    writes.push({ namespace: d.namespace, what: what(String(d.name)) })
+    // An alias says "this is also that dataset": a claim about that namespace, so it is a write
+    // there too. Only naming a dataset of our catalogue is open to all: a copy made under a
+    // grant says where it came from (shown under its own namespace, never as ours).
+    for (const alias of aliasesOf(d).filter((a) => a.namespace !== PORTAL_NAMESPACE))
+      writes.push({
+        namespace: alias.namespace,
+        what: `alias ${alias.name} of dataset ${String(d.name)}`,
+      })
   }
   if (isDatasetEvent(event)) {
     add(event.dataset, (name) => `dataset ${name}`)

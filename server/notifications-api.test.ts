@@ -20,7 +20,8 @@ interface Answer<T> {
 
 /**
  * A real receiver on localhost that fails its first delivery, as a flaky agency system might.
- * It counts every connection made to it, TLS or not, even one that never becomes a request.
+ * It counts every connection made to it, TLS or not, even one that never becomes a request, and
+ * every request whose head arrived, even one whose body never did.
  */
 function startReceiver({
   failFirst = true,
@@ -29,7 +30,9 @@ function startReceiver({
   const received: { headers: IncomingHttpHeaders; body: string }[] = []
   let calls = 0
   let connections = 0
+  let requests = 0
   const server: Server = createServer((req, res) => {
+    requests++
     let body = ''
     req.on('data', (chunk) => {
       body += chunk
@@ -52,6 +55,7 @@ function startReceiver({
     port: number
     received: typeof received
     connections: () => number
+    requests: () => number
     close: () => Promise<void>
   }>((resolve) =>
     server.listen(0, '127.0.0.1', () => {
@@ -61,6 +65,7 @@ function startReceiver({
         port,
         received,
         connections: () => connections,
+        requests: () => requests,
         close: () =>
           new Promise((done) => {
             server.closeAllConnections()
@@ -325,6 +330,59 @@ describe('notifications and webhooks', () => {
         droppedPending: 1,
       })
       expect(JSON.stringify(trail)).not.toContain('receiver-secret')
+    } finally {
+      await own.close()
+    }
+  })
+
+  it('sends nothing for a webhook disabled or deleted while its receiver name resolves', async () => {
+    const own = await startReceiver({ failFirst: false })
+    // The receiver's name resolves slowly enough for a steward's change to land meanwhile.
+    let meanwhile: (() => Promise<unknown>) | undefined
+    const resolve = async () => {
+      const change = meanwhile
+      meanwhile = undefined
+      await change?.()
+      return [{ address: '127.0.0.1' }]
+    }
+    const deliver = () =>
+      deliverDue(runtime.db, { now: () => new Date(), allowPrivate: true, resolve })
+    const url = `http://receiver.dos.example.gov.sg:${own.port}/portal-events`
+    try {
+      // Disabled while the name resolves: nothing written, the delivery held with no attempt.
+      const hook = await queueDelivery('DOS', url, true)
+      meanwhile = () => call('PATCH', `/api/webhooks/${hook.id}`, 'steward.dos', { active: false })
+      expect(await deliver()).toEqual({ delivered: 0, failed: 0 })
+      expect(meanwhile).toBeUndefined()
+      expect(own.requests()).toBe(0)
+      expect(own.received).toEqual([])
+      expect(await lastDelivery(hook.id)).toMatchObject({
+        attempts: 0,
+        deliveredAt: undefined,
+        lastError: undefined,
+      })
+      // Enabled again: it goes out, signed.
+      await call('PATCH', `/api/webhooks/${hook.id}`, 'steward.dos', { active: true })
+      expect(await deliver()).toEqual({ delivered: 1, failed: 0 })
+      expect(own.received).toHaveLength(1)
+      expect(own.received[0]?.headers['x-portal-signature']).toBe(
+        signature(hook.secret, own.received[0]?.body ?? ''),
+      )
+      expect(await lastDelivery(hook.id)).toMatchObject({ attempts: 1, lastStatus: 204 })
+
+      // Deleted while the name resolves: nothing written (with its deleted secret), nothing kept.
+      const gone = await queueDelivery('DOS', url, true)
+      meanwhile = () => call('DELETE', `/api/webhooks/${gone.id}`, 'steward.dos')
+      expect(await deliver()).toEqual({ delivered: 0, failed: 0 })
+      expect(meanwhile).toBeUndefined()
+      expect(own.requests()).toBe(1)
+      expect(own.received).toHaveLength(1)
+      const outbox = await runtime.db
+        .selectFrom('webhook_deliveries')
+        .select('id')
+        .where('webhook_id', '=', gone.id)
+        .execute()
+      expect(outbox).toEqual([])
     } finally {
       await own.close()
     }
