@@ -107,16 +107,24 @@ async function writeArrow(connection: DuckDBConnection, job: WorkerJob, watch: I
 async function writeCopy(connection: DuckDBConnection, job: WorkerJob) {
   const options = FILE_FORMATS[job.format as keyof typeof FILE_FORMATS]?.copy
   const rows = `SELECT * FROM (\n${bodyOf(job.sql)}\n) LIMIT ${job.maxRows}`
-  const copied = await connection.runAndReadAll(
-    `COPY (${job.format === 'csv' ? await csvRows(connection, rows) : rows}) TO ${sqlString(job.answerPath)} (${options})`,
-  )
+  const copy = async () =>
+    connection.runAndReadAll(
+      `COPY (${job.format === 'csv' ? await csvRows(connection, rows) : rows}) TO ${sqlString(job.answerPath)} (${options})`,
+    )
+  const copied = await copy().catch((error: unknown) => {
+    throw withoutPlatformSql(error, job.sql)
+  })
   const written = Number(copied.getRows()[0]?.[0] ?? 0)
   const handle = await open(job.answerPath, 'r')
   const { size } = await handle.stat().finally(() => handle.close())
   return { columns: [], rows: written, bytes: size, truncated: false }
 }
 
-/** Types DuckDB writes as numbers, dates, times, booleans or UUIDs: never formulas, never quoted. */
+/**
+ * Types DuckDB writes as numbers, dates, times, intervals, booleans or UUIDs, in its own words:
+ * never formulas, never quoted. An allow-list: every other type, text or not, known or new, is
+ * written as text through the formula rule (csvRows).
+ */
 const PLAIN_TYPES: ReadonlySet<DuckDBTypeId> = new Set([
   DuckDBTypeId.BOOLEAN,
   DuckDBTypeId.TINYINT,
@@ -144,38 +152,49 @@ const PLAIN_TYPES: ReadonlySet<DuckDBTypeId> = new Set([
   DuckDBTypeId.TIMESTAMP_TZ,
   DuckDBTypeId.INTERVAL,
   DuckDBTypeId.UUID,
-  DuckDBTypeId.BIT,
-])
-
-/** Types whose values are text a spreadsheet could take for a formula. */
-const TEXT_TYPES: ReadonlySet<DuckDBTypeId> = new Set([
-  DuckDBTypeId.VARCHAR,
-  DuckDBTypeId.ENUM,
-  DuckDBTypeId.BLOB,
 ])
 
 /**
- * The rows of a CSV answer, for a COPY that quotes nothing itself (FILE_FORMATS): every other
- * column made its CSV field in SQL (csv-cells.ts), text cells neutralised, so COPY still streams;
- * numbers, dates and booleans left exactly as DuckDB writes them. Columns are taken by position
- * (duplicate names are fine), after the LIMIT, which keeps the rows in their order.
+ * The rows of a CSV answer, for a COPY that quotes nothing itself (FILE_FORMATS): every column but
+ * the plain ones cast to VARCHAR once (so JSON, an alias of VARCHAR, is compared as text too), then
+ * made its CSV field in SQL (csv-cells.ts), neutralised, so COPY still streams; numbers, dates and
+ * booleans left exactly as DuckDB writes them. Columns are taken by position (duplicate names are
+ * fine), after the LIMIT, which keeps the rows in their order.
  */
 async function csvRows(connection: DuckDBConnection, rows: string): Promise<string> {
   const prepared = await connection.prepare(rows)
   const columns = Array.from({ length: prepared.columnCount }, (_, i) => ({
     name: prepared.columnName(i),
-    type: prepared.columnTypeId(i),
+    plain: PLAIN_TYPES.has(prepared.columnTypeId(i)),
   }))
   prepared.destroySync()
-  if (columns.every((c) => PLAIN_TYPES.has(c.type) && csvCell(c.name) === c.name)) return rows
-  const fields = columns.map(({ name, type }, i) => {
-    const value = type === DuckDBTypeId.VARCHAR ? `c${i}` : `CAST(c${i} AS VARCHAR)`
-    const field = PLAIN_TYPES.has(type)
-      ? `c${i}`
-      : csvCellSql(value, { neutralise: TEXT_TYPES.has(type) })
+  if (columns.every((c) => c.plain && csvCell(c.name) === c.name)) return rows
+  const texts = columns.map(({ plain }, i) => (plain ? `c${i}` : `CAST(c${i} AS VARCHAR) AS c${i}`))
+  const fields = columns.map(({ name, plain }, i) => {
+    const field = plain ? `c${i}` : csvCellSql(`c${i}`)
     return `${field} AS "${csvCell(name).replaceAll('"', '""')}"`
   })
-  return `SELECT ${fields.join(', ')} FROM (${rows}) AS answer(${columns.map((_, i) => `c${i}`).join(', ')})`
+  const answer = `answer(${columns.map((_, i) => `c${i}`).join(', ')})`
+  return `SELECT ${fields.join(', ')} FROM (SELECT ${texts.join(', ')} FROM (${rows}) AS ${answer}) AS texts`
+}
+
+/**
+ * A failure of the COPY as the caller may read it. DuckDB quotes the line of the SQL it failed at;
+ * when that line is not the caller's (the platform's wrapping, the CSV cells above) its words are
+ * replaced (the kind of error kept, so it is told as before), never quoting the platform's SQL.
+ * A quoted line found in the caller's own text is theirs: the message is left as DuckDB wrote it.
+ */
+export function withoutPlatformSql(error: unknown, callerSql: string): unknown {
+  if (!(error instanceof Error)) return error
+  // DuckDB ends its message with the line (at most 80 characters of it, cut short with "...") and
+  // a caret under the place.
+  const quoted = /\nLINE \d+: ([^\n]*)\n *\^$/.exec(error.message)?.[1]
+  if (quoted === undefined) return error
+  if (callerSql.includes(quoted.replace(/^\.\.\./, '').replace(/\.\.\.$/, ''))) return error
+  const kind = /^[A-Za-z ]+ Error(?=:)/.exec(error.message)?.[0]
+  return new Error(
+    `${kind ? `${kind}: ` : ''}The answer could not be written in this format (the engine’s words are not shown: they quote SQL the platform adds to your query): ask for another format, or select the column that fails as text (CAST(… AS VARCHAR))`,
+  )
 }
 
 /**

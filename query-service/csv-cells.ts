@@ -20,10 +20,12 @@ const LEAD_NAMES = FORMULA_LEADS.map((lead) =>
 
 /** The rule in words, for the API reference. */
 export const CSV_CELLS_RULE = [
-  'CSV is neutralised against formula injection as OWASP recommends: a text cell starting with',
+  'CSV is neutralised against formula injection as OWASP recommends: a cell starting with',
   `${LEAD_NAMES.slice(0, -1).join(', ')} or ${LEAD_NAMES.at(-1)} is written after a single quote`,
-  'and quoted (`=1+2` as `"\'=1+2"`), so spreadsheets show it as text. Numbers, dates and',
-  'booleans are written as they are; Parquet, Arrow and JSON keep every value unchanged.',
+  'and quoted (`=1+2` as `"\'=1+2"`), so spreadsheets show it as text. Numbers, dates, times,',
+  'intervals, booleans and UUIDs are written as they are; every other type (text, JSON, lists,',
+  'structs, unions, variants) is written as text and neutralised. Parquet, Arrow and JSON keep',
+  'every value unchanged.',
 ].join(' ')
 
 /** A text as a spreadsheet should read it: after a single quote if it would be a formula. */
@@ -40,18 +42,17 @@ export function csvCell(text: string): string {
 }
 
 /**
- * The same cell in DuckDB SQL, from a VARCHAR expression, for a COPY that quotes nothing itself
- * (`QUOTE ''`); `neutralise: false` only quotes (for lists, structs and the like, never formulas).
+ * The same cell in DuckDB SQL, for a COPY that quotes nothing itself (`QUOTE ''`), from an
+ * expression whose type is VARCHAR itself: a JSON value (VARCHAR under an alias) or any other type
+ * must be `CAST(… AS VARCHAR)` first, or DuckDB would compare and build it as that type.
  * NULL stays NULL (an empty field) and an empty text is `""`, as DuckDB's own quoting writes them.
  * It tests the first character's code point and looks for four bytes: cheap per row.
  */
-export function csvCellSql(text: string, options: { neutralise: boolean }): string {
+export function csvCellSql(text: string): string {
   const quoted = (...prefix: string[]) =>
     `concat('"', ${[...prefix, `replace(${text}, '"', '""')`].join(', ')}, '"')`
   const codes = (chars: readonly string[]) => chars.map((c) => c.codePointAt(0))
-  const neutralise = options.neutralise
-    ? `WHEN unicode(${text}) IN (${codes(FORMULA_LEADS).join(', ')}) THEN ${quoted(sqlString(FORMULA_GUARD))}`
-    : ''
+  const neutralise = `WHEN unicode(${text}) IN (${codes(FORMULA_LEADS).join(', ')}) THEN ${quoted(sqlString(FORMULA_GUARD))}`
   const quote = [`${text} = ''`, ...codes(QUOTED).map((code) => `contains(${text}, chr(${code}))`)]
   return `CASE ${neutralise} WHEN ${quote.join(' OR ')} THEN ${quoted()} ELSE ${text} END`
 }

@@ -192,6 +192,17 @@ describe('formula cells in every CSV the API writes', () => {
       'csv',
     )
     expect(await made.text()).toBe(`"'=sum",n,copy\n"'=1+2",-5,"'-1+2"\n`)
+    // Every type but numbers, dates, times, booleans and UUIDs is text: a UNION, a VARIANT, JSON
+    // (VARCHAR under an alias, which once failed the answer), however the caller wraps the cell.
+    const wrapped = await query(
+      `SELECT union_value(t := note) AS u, note::VARIANT AS v, to_json(note) AS j,
+         '"=x"'::JSON AS k, '-1'::JSON AS m FROM formula_cells_open WHERE id = 1`,
+      'csv',
+    )
+    expect(wrapped.status).toBe(200)
+    expect(await wrapped.text()).toBe(
+      `u,v,j,k,m\n"'=HYPERLINK(""http://x"",""y"")","'=HYPERLINK(""http://x"",""y"")","""=HYPERLINK(\\""http://x\\"",\\""y\\"")""","""=x""","'-1"\n`,
+    )
   })
 
   it('neutralises them in the KPI spreadsheet, and leaves its numbers alone', async () => {
