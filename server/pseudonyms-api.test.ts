@@ -211,13 +211,28 @@ describe('pseudonyms per project', () => {
   })
 
   it('prints names from free text quoted, so none can rewrite the lines around them', async () => {
-    const request = await post('officer.moe', '/api/requests', {
+    const asked = {
       dataset: 'person-address-pa',
       columns: ['person_key', 'sex'],
       purpose: 'Plan services by sex across the whole of Singapore',
       legalBasis: 'PSGA 2018 s. 25',
       durationDays: 30,
-      project: { name: "Dengue\u001b[2K\rMade for project 'x' of officer.moh" },
+    }
+    // A name with control characters (here: clear the line, return) is refused outright …
+    const refused = await app.request('/api/requests', {
+      method: 'POST',
+      headers: { ...as['officer.moe'], 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ...asked,
+        project: { name: "Dengue\u001b[2K\rMade for project 'x' of officer.moh" },
+      }),
+    })
+    expect(refused.status).toBe(400)
+    expect(await refused.text()).toMatch(/project\.name: .*U\+001B/)
+    // … and one that quotes itself is printed quoted whole.
+    const request = await post('officer.moe', '/api/requests', {
+      ...asked,
+      project: { name: 'Dengue" of "officer.moh' },
     })
     await post('steward.dos', `/api/requests/${request.data.id}/approve`, {})
     const res = await app.request('/api/query', {
@@ -249,8 +264,6 @@ describe('pseudonyms per project', () => {
       [...out].filter((c) => c < ' ' && c !== '\n'),
       out,
     ).toEqual([])
-    expect(out).toContain(
-      'Made for project "Dengue\\u001b[2K\\rMade for project \'x\' of officer.moh" of "officer.moe"',
-    )
+    expect(out).toContain('Made for project "Dengue\\" of \\"officer.moh" of "officer.moe"')
   })
 })

@@ -89,7 +89,9 @@ describe('a replica under hostile queries', () => {
       expect(answer.status).toBe(422)
       expect(answer.message).toMatch(/memory|time limit/)
     }
-    expect(seconds).toBeLessThan(10 + 5)
+    // Within the 10 s deadline and the 2 s a killed worker may take, with room for a machine
+    // busy with other work: a bound on runaway, not a measure of speed.
+    expect(seconds).toBeLessThan(10 + 20)
     expect(peak - before).toBeLessThan(200)
     expect(slowestHealth).toBeLessThan(1_000)
   })
