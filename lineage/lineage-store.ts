@@ -41,6 +41,8 @@ export interface LineageStore {
       within?: (trx: Kysely<unknown>, results: readonly { stored: boolean }[]) => Promise<unknown>
     },
   ): Promise<{ stored: boolean }[]>
+  /** Which of these datasets the graph already holds, as `namespace\nname` keys. */
+  knownDatasets(ids: readonly { namespace: string; name: string }[]): Promise<Set<string>>
   /** The job each of these runs belongs to (runs not yet known are absent). */
   jobsOfRuns(runIds: readonly string[]): Promise<Map<string, { namespace: string; name: string }>>
   /** Events of one OpenLineage run, in time order. */
@@ -381,6 +383,21 @@ export function createLineageStore(db: Kysely<LineageTables>): LineageStore {
         await options.within?.(trx as unknown as Kysely<unknown>, results)
         return results
       })
+    },
+    async knownDatasets(ids) {
+      const known = new Set<string>()
+      if (ids.length === 0) return known
+      const rows = await db
+        .selectFrom('lineage_datasets')
+        .select(['namespace', 'name'])
+        .where((eb) =>
+          eb.or(
+            ids.map((id) => eb.and([eb('namespace', '=', id.namespace), eb('name', '=', id.name)])),
+          ),
+        )
+        .execute()
+      for (const row of rows) known.add(`${row.namespace}\n${row.name}`)
+      return known
     },
     async jobsOfRuns(runIds) {
       const jobs = new Map<string, { namespace: string; name: string }>()

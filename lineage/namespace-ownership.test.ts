@@ -123,6 +123,25 @@ describe('lineage namespace ownership', () => {
     ])
   })
 
+  it("reads only datasets the platform published from the platform's namespaces", () => {
+    const job = { namespace: 'airflow://sla', name: 'copy' }
+    const reading = (namespace: string, name: string) =>
+      runOf(job, { inputs: [{ namespace, name }] })
+    const published = new Set(['gov-data-portal\nperson-address-pa'])
+    const refused = (event: LineageEvent) =>
+      refusalsOf([event], owners, new Map(), asSla, published).map((r) => r.message)
+    expect(refused(reading('gov-data-portal', 'person-address-pa'))).toEqual([])
+    expect(refused(reading('s3://anyone', 'whatever'))).toEqual([])
+    for (const [namespace, name] of [
+      ['gov-data-portal', 'nric-master-list'],
+      ['gov-data-portal.staging', 'phantom'],
+      ['feeds://moh', 'hiv-registry'],
+    ] as const)
+      expect(refused(reading(namespace, name))[0]).toContain(
+        `input dataset ${namespace}:${name} is not one the platform published`,
+      )
+  })
+
   it("refuses the platform's, another agency's, unregistered and misspelt namespaces", () => {
     const job = { namespace: 'airflow://sla', name: 'fuse.person_address_pa' }
     // A job named as the platform's, in one's own namespace, is one's own job.

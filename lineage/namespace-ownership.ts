@@ -66,6 +66,19 @@ type DatasetLike = { namespace?: unknown; name?: unknown; facets?: unknown }
 const hasFacets = (d: DatasetLike) =>
   typeof d.facets === 'object' && d.facets !== null && Object.keys(d.facets).length > 0
 
+/**
+ * The inputs an event names in the platform's namespaces: only the platform makes datasets
+ * there, so an input naming one that does not exist would make a node nobody published.
+ */
+export function platformInputs(event: LineageEvent): { namespace: string; name: string }[] {
+  if (isDatasetEvent(event)) return []
+  return ((event as { inputs?: DatasetLike[] }).inputs ?? []).flatMap((input) =>
+    typeof input.namespace === 'string' && isPlatformNamespace(input.namespace)
+      ? [{ namespace: input.namespace, name: String(input.name) }]
+      : [],
+  )
+}
+
 /** The `symlinks` identifiers a dataset lists, whatever else its facets hold. */
 function aliasesOf(d: DatasetLike): { namespace: string; name: string }[] {
   const symlinks = (d.facets as { symlinks?: { identifiers?: unknown } } | undefined)?.symlinks
@@ -175,6 +188,7 @@ export function refusalsOf(
   owners: ReadonlyMap<string, LineageNamespace>,
   runJobs: ReadonlyMap<string, JobId>,
   mayWrite: (agency: string) => boolean,
+  knownDatasets: ReadonlySet<string> = new Set(),
 ): { index: number; message: string }[] {
   const refusals: { index: number; message: string }[] = []
   const jobOfRun = new Map(runJobs)
@@ -182,6 +196,12 @@ export function refusalsOf(
     let reason = namespacesWritten(event)
       .map((write) => refusalOf(write, owners.get(canonicalNamespace(write.namespace)), mayWrite))
       .find((refusal) => refusal !== undefined)
+    reason ??= platformInputs(event)
+      .filter((input) => !knownDatasets.has(`${input.namespace}\n${input.name}`))
+      .map(
+        (input) =>
+          `input dataset ${input.namespace}:${input.name} is not one the platform published: name datasets of its namespaces as the catalogue lists them`,
+      )[0]
     if (!reason && isRunEvent(event)) {
       const known = jobOfRun.get(event.run.runId)
       if (known && (known.namespace !== event.job.namespace || known.name !== event.job.name))

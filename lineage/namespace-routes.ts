@@ -31,9 +31,11 @@ export const namespaceBody = z.strictObject({
     .trim()
     .min(1, 'namespace: say which')
     .max(MAX_LENGTH.url)
-    .refine(
-      (text) => !/[\p{Cc}\p{Cf}]/u.test(text),
-      'namespace: no control or invisible characters',
+    // Namespaces are URIs: printable ASCII (an internationalised host in its punycode form),
+    // so no lookalike letter, filler or blank can pass for another agency's or the platform's.
+    .regex(
+      /^[\x21-\x7e]+$/,
+      'namespace: printable ASCII only, no spaces (write an internationalised host name in its xn-- form)',
     )
     .describe(
       "The namespace exactly as the agency's tools send it, e.g. `airflow://dos` (a scheduler) or `s3://dos-statistics` (a data source)",

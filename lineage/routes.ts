@@ -16,7 +16,12 @@ import type { TransportStatus } from './emitter.js'
 import { isRunEvent, type LineageEvent } from './events.js'
 import { type DatasetVisibility, type LineageGraph, MAX_DEPTH } from './lineage-graph.js'
 import type { LineageStore } from './lineage-store.js'
-import { eventSummary, namespacesWritten, refusalsOf } from './namespace-ownership.js'
+import {
+  eventSummary,
+  namespacesWritten,
+  platformInputs,
+  refusalsOf,
+} from './namespace-ownership.js'
 import { type NamespaceRouteDeps, namespaceRoutes } from './namespace-routes.js'
 import type { EventValidator } from './validate-event.js'
 
@@ -154,8 +159,9 @@ function catalogueLink(
 
 /**
  * The events of a request the caller may not send (see {@link refusalsOf}): every namespace they
- * write must be registered to the caller's agency, and no run may be moved to another job. Two
- * queries for the whole request, whatever its size.
+ * write must be registered to the caller's agency, no run may be moved to another job, and an
+ * input in the platform's namespaces must be a dataset it published. Three queries for the whole
+ * request, whatever its size.
  */
 async function refusedEvents(
   deps: LineageRouteDeps,
@@ -164,12 +170,17 @@ async function refusedEvents(
 ) {
   const namespaces = events.flatMap((event) => namespacesWritten(event).map((w) => w.namespace))
   const runIds = events.flatMap((event) => (isRunEvent(event) ? [event.run.runId] : []))
-  const [owners, runJobs] = await Promise.all([
+  const [owners, runJobs, known] = await Promise.all([
     deps.namespaces.ownersOf(namespaces),
     deps.store.jobsOfRuns(runIds),
+    deps.store.knownDatasets(events.flatMap(platformInputs)),
   ])
-  return refusalsOf(events, owners, runJobs, (agency) =>
-    ability.can('update', asSubject('LineageNamespace', { agency })),
+  return refusalsOf(
+    events,
+    owners,
+    runJobs,
+    (agency) => ability.can('update', asSubject('LineageNamespace', { agency })),
+    known,
   )
 }
 

@@ -445,7 +445,11 @@ describe('lineage through the API', () => {
           /registered as 'airflow:\/\/sla-ops'/,
         ],
         [{ namespace: 'airflow://x', agency: 'NOPE' }, 400, /no agency 'NOPE'/],
-        [{ namespace: 'airflow://\u200Bx', agency: 'SLA' }, 400, /invisible/],
+        [{ namespace: 'airflow://\u200Bx', agency: 'SLA' }, 400, /printable ASCII only/],
+        // Lookalikes: a Cyrillic о, a Hangul filler, a Braille blank.
+        [{ namespace: 'g\u043Ev-data-portal', agency: 'SLA' }, 400, /printable ASCII only/],
+        [{ namespace: '\u3164gov-data-portal', agency: 'SLA' }, 400, /printable ASCII only/],
+        [{ namespace: 's3://dos-statistics\u2800', agency: 'SLA' }, 400, /printable ASCII only/],
       ] as const
       for (const [request, status, message] of refusals) {
         const res = await post('/api/v1/lineage/namespaces', request, admin)
@@ -568,6 +572,8 @@ describe('lineage through the API', () => {
             facets: { schema: schemaFacet(['y']) },
           },
         },
+        // A dataset of the platform's namespace that it never published, named as an input.
+        runEventOf(job, { inputs: [{ namespace: 'gov-data-portal', name: 'nric-master-list' }] }),
       ]
       const messages: string[] = []
       for (const event of refused) {
@@ -586,6 +592,12 @@ describe('lineage through the API', () => {
       expect(messages[6]).toMatch(
         /^Refused the DatasetEvent of airflow:\/\/dos:x: .* registered to DOS/,
       )
+      expect(messages[7]).toContain(
+        'input dataset gov-data-portal:nric-master-list is not one the platform published',
+      )
+      expect(
+        (await get('/api/v1/namespaces/gov-data-portal/datasets/nric-master-list')).status,
+      ).toBe(404)
       // A completed run of the platform's fusion, claimed under a job of one's own.
       const fusion = await get<{ runs: { id: string; state: string }[] }>(
         '/api/v1/namespaces/gov-data-portal/jobs/fuse.person_address_pa/runs',
