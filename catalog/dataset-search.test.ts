@@ -1,19 +1,19 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import {
-  type CoreTables,
-  coreMigrations,
-  createUserStore,
-  defineAbilityFor,
-  systemAbility,
-  type User,
-  type UserId,
-} from '../core/index.js'
-import {
   FIXTURE_AGENCIES,
   openTestDatabase,
   TEST_BACKENDS,
   type TestDatabase,
 } from '../fixtures/index.js'
+import {
+  createUserStore,
+  defineAbilityFor,
+  type IdentityTables,
+  identityMigrations,
+  systemAbility,
+  type User,
+  type UserId,
+} from '../identity/index.js'
 import type { CatalogTables } from './catalog-tables.js'
 import { FACETS, type SearchRequest, searchDatasets } from './dataset-search.js'
 import { createDatasetStore, type DatasetRegistration } from './dataset-store.js'
@@ -118,7 +118,7 @@ const officer = (agency: string): User => ({
 })
 
 describe.each(TEST_BACKENDS)('catalogue search on %s', (backend) => {
-  let test: TestDatabase<CatalogTables & CoreTables>
+  let test: TestDatabase<CatalogTables & IdentityTables>
   const search = (request: Partial<SearchRequest>, ability = defineAbilityFor(officer('MOH'))) =>
     searchDatasets(test.db, ability, {
       filters: {},
@@ -131,7 +131,7 @@ describe.each(TEST_BACKENDS)('catalogue search on %s', (backend) => {
   beforeAll(async () => {
     test = await openTestDatabase(backend, {
       postgresUrl: inject('postgresUrl'),
-      migrations: [coreMigrations, catalogMigrations],
+      migrations: [identityMigrations, catalogMigrations],
     })
     await createUserStore(test.db).saveAgencies(FIXTURE_AGENCIES)
     const store = createDatasetStore(test.db)

@@ -1,5 +1,6 @@
 import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely'
-import { type AppAbility, accessibleWhere, type CoreTables } from '../core/index.js'
+import type { IdentityTables } from '../identity/index.js'
+import { type AppAbility, accessibleWhere } from '../identity/index.js'
 import type { CatalogTables } from './catalog-tables.js'
 import { FACETS, type Facet, FacetValues, SINGLE_FACETS } from './facet-values.js'
 import { topK } from './top-k.js'
@@ -43,7 +44,7 @@ export interface SearchResult {
   facets: Record<Facet, { value: string; count: number }[]>
 }
 
-type SearchTables = CatalogTables & Pick<CoreTables, 'agencies'>
+type SearchTables = CatalogTables & Pick<IdentityTables, 'agencies'>
 type Readable = ReturnType<typeof accessibleWhere>
 
 /** Below this many full-text matches, words close to a title or tag word count too. */

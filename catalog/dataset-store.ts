@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Kysely, Selectable, Transaction } from 'kysely'
-import { type AppAbility, accessibleWhere, InvalidInputError } from '../core/index.js'
+import { InvalidInputError } from '../core/index.js'
+import { type AppAbility, accessibleWhere } from '../identity/index.js'
 import type {
   CatalogTables,
   DatasetColumnRow,

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
-import { type AppAbility, asSubject, assertCan, InvalidInputError } from '../core/index.js'
+import { InvalidInputError } from '../core/index.js'
+import { type AppAbility, asSubject, assertCan } from '../identity/index.js'
 import type { CatalogTables } from './catalog-tables.js'
 import { refreshColumnsText } from './columns-text.js'
 import type { DatasetDetail, PersonalDataKind } from './dataset.js'

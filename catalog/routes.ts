@@ -1,9 +1,8 @@
 import { type Context, Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { z } from 'zod'
+import type { AuditLog } from '../audit/index.js'
 import {
-  type AppAbility,
-  type AuditLog,
   ForbiddenError,
   InvalidInputError,
   MAX_ITEMS,
@@ -11,7 +10,9 @@ import {
   nameKey,
   pickedName,
 } from '../core/index.js'
-import { actorOf, type RouteEnv, validate } from '../routing/index.js'
+import type { AppAbility, RouteEnv } from '../identity/index.js'
+import { actorOf, signedInUser } from '../identity/index.js'
+import { validate } from '../routing/index.js'
 import {
   classificationLabel,
   type Dataset,
@@ -157,9 +158,9 @@ export const catalogRoutes = (deps: CatalogRouteDeps) => {
     })
     .patch('/:id', validate('json', metadataPatch), async (c) => {
       const ability = c.get('ability')
-      const caller = c.get('caller')
+      const user = signedInUser(c, 'Sign in to edit metadata')
       const dataset = await find(parseDatasetKey(c.req.param('id')), ability)
-      const actor = actorOf(caller)
+      const actor = { id: user.id, name: user.username }
       const patch = c.req.valid('json')
       const changes = await deps.store.editMetadata(dataset, patch, actor, ability, deps.now())
       // A relabelled column changes what samples show: who did it and why stays in the audit.

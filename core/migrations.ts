@@ -7,6 +7,11 @@ export type { Migration }
 /** One module's migrations, keyed by `YYYYMMDD-NN-<module>-<what>` so that names sort by age. */
 export interface MigrationSet {
   module: string
+  /**
+   * The module these migrations were written in before this one was cut from it: their names
+   * keep that module's, since a database records every migration applied by name.
+   */
+  formerly?: string
   migrations: Readonly<Record<string, Migration>>
 }
 
@@ -28,7 +33,8 @@ export function collectMigrations(sets: readonly MigrationSet[]): Record<string,
   for (const set of sets) {
     for (const [name, migration] of Object.entries(set.migrations)) {
       const match = NAME.exec(name)
-      if (!match?.[3]?.startsWith(`${set.module}-`)) {
+      const owners = [set.module, set.formerly].filter((m) => m !== undefined)
+      if (!owners.some((owner) => match?.[3]?.startsWith(`${owner}-`))) {
         throw new MigrationFailedError(
           `Migration '${name}' of module '${set.module}' must be named YYYYMMDD-NN-${set.module}-<what>`,
         )

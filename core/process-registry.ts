@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { Kysely } from 'kysely'
-import type { CoreTables } from './identity-tables.js'
+import type { CoreTables } from './core-tables.js'
 
 /** This process on record, beating while it lives; what other processes left behind when they died. */
 export interface ProcessRegistry {

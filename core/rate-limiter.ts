@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { CoreTables } from './identity-tables.js'
+import type { CoreTables } from './core-tables.js'
 
 const MINUTE_MS = 60_000
 

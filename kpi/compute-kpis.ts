@@ -3,14 +3,13 @@ import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import type { Kysely } from 'kysely'
 import {
-  type CatalogTables,
+  type AccessTables,
   type CoreFieldAvailability,
   coreFieldAvailability,
-  currentVersionFiles,
-  type DatasetStore,
   type SharingRecord,
   sharingRecords,
-} from '../catalog/index.js'
+} from '../access/index.js'
+import { currentVersionFiles, type DatasetStore } from '../catalog/index.js'
 import {
   canonicalJson,
   type DuckDBInstance,
@@ -42,7 +41,7 @@ import { REGISTER_KPI_SQL } from './register-kpi-sql.js'
 export const KPI_FIRST_YEAR = 2019
 
 export interface KpiEngineDeps {
-  db: Kysely<KpiTables & CatalogTables>
+  db: Kysely<KpiTables & AccessTables>
   catalog: DatasetStore
   duckdb: DuckDBInstance
   /** Published files are under it; the KPI history dataset is written there too. */

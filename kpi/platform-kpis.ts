@@ -1,5 +1,5 @@
-import type { CoreFieldAvailability, SharingRecord } from '../catalog/index.js'
-import { ministryFamilyOf, singaporeDay } from '../core/index.js'
+import type { CoreFieldAvailability, SharingRecord } from '../access/index.js'
+import { ministryFamilyOf, singaporeDay } from '../reference/index.js'
 import type { KpiBreakdown, KpiRow } from './kpi-row.js'
 
 /** The Singapore calendar year of an instant. */

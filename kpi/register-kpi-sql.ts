@@ -1,4 +1,4 @@
-import { MINISTRY_FAMILIES } from '../core/index.js'
+import { MINISTRY_FAMILIES } from '../reference/index.js'
 
 /**
  * The SQL of each KPI computed from Trusted Centre datasets. Each reads the datasets as views

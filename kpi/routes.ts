@@ -1,9 +1,12 @@
-import { type Context, Hono } from 'hono'
+import { Hono } from 'hono'
 import { z } from 'zod'
-import { type AuditLog, assertCan, NotFoundError } from '../core/index.js'
+import type { AuditLog } from '../audit/index.js'
+import { NotFoundError } from '../core/index.js'
+import { actorOf, assertCan, type RouteEnv } from '../identity/index.js'
 import { PORTAL_NAMESPACE } from '../lineage/index.js'
 import { csvCell } from '../query-service/index.js'
-import { actorOf, type RouteEnv, validate } from '../routing/index.js'
+import { validate } from '../routing/index.js'
+import { breakdownAccess, type EntitlementsOf } from './breakdown-access.js'
 import type { KpiEngine } from './compute-kpis.js'
 import { KPI_DEFINITIONS, type KpiDefinition } from './kpi-definition.js'
 import { KPI_HISTORY_DATASET } from './kpi-history-dataset.js'
@@ -17,14 +20,8 @@ export interface KpiRouteDeps {
   engine: KpiEngine
   audit: Pick<AuditLog, 'append'>
   now: () => Date
-  /**
-   * Whether the caller may see a KPI's breakdowns: the access rules of the data behind it (read
-   * in full for a dataset, sharing statistics for the access workflow); why not, otherwise.
-   */
-  breakdownAccess: (
-    c: Context<RouteEnv>,
-    definition: KpiDefinition,
-  ) => Promise<{ visible: true } | { visible: false; reason: string }>
+  /** The caller's entitlements, which decide whether a KPI's breakdowns are shown. */
+  entitlements: EntitlementsOf
 }
 
 export const kpiListQuery = z.strictObject({
@@ -154,7 +151,13 @@ export const kpiRoutes = (deps: KpiRouteDeps) =>
       const computation = await deps.reads.latestComputation()
       const values = computation ? await deps.reads.values(computation.id, number) : []
       const totals = values.filter((v) => v.by === '')
-      const access = await deps.breakdownAccess(c, definition)
+      const caller = c.get('caller')
+      const access = await breakdownAccess(
+        definition,
+        caller && { user: caller.user, ability: c.get('ability') },
+        deps.entitlements,
+        deps.now(),
+      )
       const inputs = (computation?.inputs ?? []).filter((i) => definition.datasets.includes(i.slug))
       return c.json({
         ok: true as const,

@@ -65,7 +65,6 @@ export { createNamespaceStore, type NamespaceStore } from './namespace-store.js'
 export { tableBacklog } from './outbox.js'
 export { PORTAL_NAMESPACE, PRODUCER } from './producer.js'
 export {
-  type CatalogueView,
   columnLineageQuery,
   graphQuery,
   LINEAGE_INGEST_LIMITS,

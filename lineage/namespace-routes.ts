@@ -2,15 +2,10 @@ import { type Context, Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
-import {
-  type Action,
-  type AuditLog,
-  assertCan,
-  InvalidInputError,
-  MAX_LENGTH,
-  NotFoundError,
-} from '../core/index.js'
-import { actorOf, type RouteEnv, validate } from '../routing/index.js'
+import type { AuditLog } from '../audit/index.js'
+import { InvalidInputError, MAX_LENGTH, NotFoundError } from '../core/index.js'
+import { type Action, actorOf, assertCan, type RouteEnv } from '../identity/index.js'
+import { validate } from '../routing/index.js'
 import type { LineageNamespace } from './namespace-ownership.js'
 import type { NamespaceStore } from './namespace-store.js'
 

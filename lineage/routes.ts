@@ -2,19 +2,13 @@ import { gunzipSync } from 'node:zlib'
 import { type Context, Hono } from 'hono'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
-import {
-  type AppAbility,
-  asSubject,
-  assertCan,
-  ForbiddenError,
-  InvalidInputError,
-  MAX_LENGTH,
-  NotFoundError,
-} from '../core/index.js'
-import { actorOf, contentEncodingOf, type RouteEnv, validate } from '../routing/index.js'
+import { ForbiddenError, InvalidInputError, MAX_LENGTH, NotFoundError } from '../core/index.js'
+import { type AppAbility, actorOf, asSubject, assertCan, type RouteEnv } from '../identity/index.js'
+import { contentEncodingOf, validate } from '../routing/index.js'
+import { type CatalogueView, catalogueView, type ListCatalogue } from './catalogue-view.js'
 import type { TransportStatus } from './emitter.js'
 import { isRunEvent, type LineageEvent } from './events.js'
-import { type DatasetVisibility, type LineageGraph, MAX_DEPTH } from './lineage-graph.js'
+import { type LineageGraph, MAX_DEPTH } from './lineage-graph.js'
 import type { LineageStore } from './lineage-store.js'
 import {
   eventSummary,
@@ -23,28 +17,17 @@ import {
   refusalsOf,
 } from './namespace-ownership.js'
 import { type NamespaceRouteDeps, namespaceRoutes } from './namespace-routes.js'
+import { PORTAL_NAMESPACE } from './producer.js'
 import type { EventValidator } from './validate-event.js'
-
-/** What a caller may see of datasets, from the catalogue's read rules. */
-export interface CatalogueView {
-  /** Catalogue datasets they may not discover are hidden; every other dataset is visible. */
-  visible: DatasetVisibility
-  /** Whether a catalogue dataset (by slug) exists and they may open it, to link lineage to it. */
-  opens: (slug: string) => boolean
-  /** The catalogue datasets (slugs) they may not discover, to leave out in queries. */
-  hidden: readonly string[]
-}
 
 export interface LineageRouteDeps extends NamespaceRouteDeps {
   store: LineageStore
   graph: LineageGraph
   validator: EventValidator
-  /** The caller's view of our catalogue, read once per request. */
-  catalogue: (c: Context<RouteEnv>) => Promise<CatalogueView>
+  /** The catalogue's datasets a caller may discover: what lineage shows of our catalogue. */
+  listCatalogue: ListCatalogue
   /** Where our own events go and how that is going. */
   transports: () => Promise<TransportStatus[]>
-  /** The namespace of datasets published in our catalogue (their names are the slugs). */
-  catalogueNamespace: string
 }
 
 /**
@@ -301,7 +284,7 @@ export function lineageRoutes(deps: LineageRouteDeps) {
     .get('/lineage', validate('query', graphQuery), async (c) => {
       assertCan(c.get('ability'), 'read', 'LineageEvent')
       const { nodeId, depth } = c.req.valid('query')
-      const { visible } = await deps.catalogue(c)
+      const { visible } = await catalogueView(deps.listCatalogue, c.get('ability'))
       const graph = await deps.graph.graph(nodeId, { depth, visible })
       if (!graph) throw new NotFoundError(`No lineage node ${nodeId}`)
       return c.json(graph)
@@ -309,7 +292,7 @@ export function lineageRoutes(deps: LineageRouteDeps) {
     .get('/column-lineage', validate('query', columnLineageQuery), async (c) => {
       assertCan(c.get('ability'), 'read', 'LineageEvent')
       const { nodeId, depth } = c.req.valid('query')
-      const { visible } = await deps.catalogue(c)
+      const { visible } = await catalogueView(deps.listCatalogue, c.get('ability'))
       let target: { dataset: { namespace: string; name: string }; field?: string } | undefined
       if (nodeId.startsWith('dataset:')) {
         const node = await deps.graph.resolveNode(nodeId)
@@ -329,18 +312,18 @@ export function lineageRoutes(deps: LineageRouteDeps) {
     .get('/search', validate('query', lineageSearchQuery), async (c) => {
       assertCan(c.get('ability'), 'read', 'LineageEvent')
       const { q, filter, limit } = c.req.valid('query')
-      const view = await deps.catalogue(c)
+      const view = await catalogueView(deps.listCatalogue, c.get('ability'))
       const found = await deps.graph.search(q, {
         filter,
         limit,
-        hidden: { namespace: deps.catalogueNamespace, names: view.hidden },
+        hidden: { namespace: PORTAL_NAMESPACE, names: view.hidden },
       })
       return c.json({
         totalCount: found.totalCount,
         results: found.results.map(({ aliases, ...result }) => {
           if (result.type !== 'DATASET') return result
           const link = catalogueLink(
-            { namespace: deps.catalogueNamespace, opens: view.opens },
+            { namespace: PORTAL_NAMESPACE, opens: view.opens },
             result,
             aliases,
           )
@@ -351,13 +334,13 @@ export function lineageRoutes(deps: LineageRouteDeps) {
     .get('/namespaces/:namespace/datasets/:name', async (c) => {
       assertCan(c.get('ability'), 'read', 'LineageEvent')
       const id = { namespace: c.req.param('namespace'), name: c.req.param('name') }
-      const { visible, opens } = await deps.catalogue(c)
+      const { visible, opens } = await catalogueView(deps.listCatalogue, c.get('ability'))
       const dataset = visible(id) ? await deps.graph.dataset(id) : undefined
       if (!dataset) throw new NotFoundError(`No dataset ${id.name} in namespace ${id.namespace}`)
       return c.json({
         ...dataset,
         aliases: dataset.aliases.filter(visible),
-        ...catalogueLink({ namespace: deps.catalogueNamespace, opens }, id, dataset.aliases),
+        ...catalogueLink({ namespace: PORTAL_NAMESPACE, opens }, id, dataset.aliases),
       })
     })
     .get('/namespaces/:namespace/jobs/:job/runs', validate('query', runsQuery), async (c) => {

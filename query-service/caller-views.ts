@@ -1,4 +1,4 @@
-import type { Entitlement } from '../catalog/index.js'
+import type { Entitlement } from '../access/index.js'
 
 /** One of the caller's views: what it is called, what it reads, what it shows. */
 export interface CallerView {

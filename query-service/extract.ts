@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { Readable } from 'node:stream'
-import type { Entitlement } from '../catalog/index.js'
+import type { Entitlement } from '../access/index.js'
 import { InvalidInputError, NotFoundError } from '../core/index.js'
 import { AnswerTooLargeError, streamAnswerFile } from './answer-file.js'
 import {

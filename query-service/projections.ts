@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path'
-import type { RowCondition } from '../catalog/index.js'
+import type { RowCondition } from '../access/index.js'
 import {
   bindHmacKey,
   type DuckDBInstance,

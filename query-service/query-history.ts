@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
-import { ConflictError, type User } from '../core/index.js'
+import { ConflictError } from '../core/index.js'
+import type { User } from '../identity/index.js'
 import type { QueryServiceTables } from './migrations.js'
 
 export interface HistoryEntry {

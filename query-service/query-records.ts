@@ -1,5 +1,6 @@
-import type { AuditLog, User } from '../core/index.js'
+import type { AuditLog } from '../audit/index.js'
 import { AppError } from '../core/index.js'
+import type { User } from '../identity/index.js'
 import type { QueryFormat } from './answer-formats.js'
 import type { CallerView } from './caller-views.js'
 import { QueryCancelledError } from './errors.js'

@@ -2,16 +2,10 @@ import { randomUUID } from 'node:crypto'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
-import type { Entitlement } from '../catalog/index.js'
-import {
-  type AppAbility,
-  type AuditLog,
-  bytesOf,
-  type DuckDBInstance,
-  type Logger,
-  type PseudonymKeys,
-  type User,
-} from '../core/index.js'
+import type { Entitlement } from '../access/index.js'
+import type { AuditLog } from '../audit/index.js'
+import { bytesOf, type DuckDBInstance, type Logger, type PseudonymKeys } from '../core/index.js'
+import type { AppAbility, User } from '../identity/index.js'
 import { createAggregateReleases } from './aggregate-releases.js'
 import { copiesDirectory, streamAnswerFile, sweepCopies } from './answer-file.js'
 import { FILE_FORMATS, type FileFormat, type QueryFormat } from './answer-formats.js'

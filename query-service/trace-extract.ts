@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
-import type { DatasetOnRecord, GrantOnRecord } from '../catalog/index.js'
+import type { DatasetOnRecord, GrantOnRecord } from '../access/index.js'
 import {
   bindHmacKey,
   grantPseudonymScope,

@@ -1,14 +1,8 @@
 /**
  * @module routing
  * What every module's thin `routes.ts` shares (the only files that know HTTP besides server/):
- * the request's variables, the zod validation hook whose failures become the canonical 400, and
- * the caller and actor helpers. Domain code never imports it.
+ * the zod validation hook whose failures become the canonical 400, and how a request body is
+ * encoded. Domain code never imports it; who is calling is identity's (RouteEnv, signedInUser).
  */
 
-export {
-  actorOf,
-  contentEncodingOf,
-  type RouteEnv,
-  signedInUser,
-  validate,
-} from './route-helpers.js'
+export { contentEncodingOf, validate } from './route-helpers.js'

@@ -1,19 +1,6 @@
 import { zValidator } from '@hono/zod-validator'
-import type { Context, ValidationTargets } from 'hono'
+import type { ValidationTargets } from 'hono'
 import type { ZodType } from 'zod'
-import { type AppAbility, ForbiddenError, type User } from '../core/index.js'
-
-/**
- * What a module's routes read from each request, set by the server's auth middleware: the caller
- * and what they may do.
- */
-export interface RouteEnv {
-  Variables: {
-    ability: AppAbility
-    caller: { user: User } | undefined
-    requestId: string
-  }
-}
 
 /**
  * Validates a part of the request with zod; a failure throws the ZodError, so the server's one
@@ -26,21 +13,6 @@ export function validate<Target extends keyof ValidationTargets, Schema extends 
   return zValidator(target, schema, (result) => {
     if (!result.success) throw result.error
   })
-}
-
-/** The actor of an audit event or a change record. */
-export function actorOf(caller: RouteEnv['Variables']['caller']) {
-  return { id: caller?.user.id ?? '', name: caller?.user.username ?? 'unknown' }
-}
-
-/**
- * The signed-in caller. The server mounts these routes behind sign-in, so reaching one without a
- * caller is refused with `message` rather than trusted.
- */
-export function signedInUser(c: Context<RouteEnv>, message: string): User {
-  const caller = c.get('caller')
-  if (!caller) throw new ForbiddenError(message)
-  return caller.user
 }
 
 /**

@@ -4,18 +4,10 @@ import { parseArgs } from 'node:util'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import type { Kysely } from 'kysely'
-import {
-  type AppAbility,
-  type CoreTables,
-  coreMigrations,
-  createAuditLog,
-  defineAbilityFor,
-  migrateToLatest,
-  openDatabase,
-  type User,
-  type UserId,
-} from '../core/index.js'
+import { type AuditTables, createAuditLog } from '../audit/index.js'
+import { coreMigrations, migrateToLatest, openDatabase } from '../core/index.js'
 import { startThrowawayPostgres } from '../fixtures/index.js'
+import { type AppAbility, defineAbilityFor, type User, type UserId } from '../identity/index.js'
 import {
   createEventValidator,
   createLineageGraph,
@@ -165,11 +157,10 @@ try {
         store,
         graph,
         validator,
-        catalogue: async () => ({ visible: () => true, opens: () => false, hidden: [] }),
+        listCatalogue: async () => [],
         transports: async () => [],
-        catalogueNamespace: 'gov-data-portal',
         namespaces,
-        audit: createAuditLog(db as unknown as Kysely<CoreTables>, { key: randomBytes(32) }),
+        audit: createAuditLog(db as unknown as Kysely<AuditTables>, { key: randomBytes(32) }),
         now: () => new Date(),
         findAgency: async (code) => ({ code }),
       }) as never,

@@ -6,18 +6,16 @@ import { parseArgs } from 'node:util'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
-import type { Entitlement } from '../catalog/index.js'
+import type { Entitlement } from '../access/index.js'
+import type { AuditLog } from '../audit/index.js'
 import {
-  type AuditLog,
   bindHmacKey,
-  defineAbilityFor,
   derivePseudonymKeys,
   migrateToLatest,
   openDatabase,
   pseudonymSql,
-  type User,
-  type UserId,
 } from '../core/index.js'
+import { defineAbilityFor, type User, type UserId } from '../identity/index.js'
 import {
   createQueryPool,
   createQueryService,

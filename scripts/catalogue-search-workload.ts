@@ -1,14 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { type Kysely, sql } from 'kysely'
 import { searchDatasets } from '../catalog/index.js'
-import {
-  createUserStore,
-  defineAbilityFor,
-  migrateToLatest,
-  openDatabase,
-  type User,
-  type UserId,
-} from '../core/index.js'
+import { migrateToLatest, openDatabase } from '../core/index.js'
 import {
   type CatalogueEntry,
   catalogueEntries,
@@ -16,6 +9,7 @@ import {
   FIXTURE_AGENCIES,
   type TestBackend,
 } from '../fixtures/index.js'
+import { createUserStore, defineAbilityFor, type User, type UserId } from '../identity/index.js'
 import { MIGRATIONS, type Tables } from '../server/index.js'
 
 // The catalogue search workload that `npm run bench:search` and `npm run bench:scale` both time:

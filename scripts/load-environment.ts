@@ -1,8 +1,8 @@
 import { readFileSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { sql } from 'kysely'
-import { createUserStore, type UserProfile } from '../core/index.js'
 import { FIXTURE_AGENCIES, startThrowawayPostgres } from '../fixtures/index.js'
+import { createUserStore, type UserProfile } from '../identity/index.js'
 import {
   openTestRuntime,
   type Replica,

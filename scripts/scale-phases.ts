@@ -1,18 +1,17 @@
 import { mkdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
-import { createDatasetStore, type Entitlement } from '../catalog/index.js'
+import type { Entitlement } from '../access/index.js'
+import { createDatasetStore } from '../catalog/index.js'
 import {
   type Config,
-  defineAbilityFor,
   derivePseudonymKeys,
   migrateToLatest,
   openDatabase,
   openDuckDb,
-  type User,
-  type UserId,
 } from '../core/index.js'
 import { generateFixtures, nationalSizes } from '../fixtures/index.js'
+import { defineAbilityFor, type User, type UserId } from '../identity/index.js'
 import {
   createQueryPool,
   createQueryService,

@@ -1,4 +1,4 @@
-import type { Entitlement } from '../catalog/index.js'
+import type { Entitlement } from '../access/index.js'
 import type { FuseTimings } from '../trusted-centre/index.js'
 
 // What `npm run bench:scale` measures and how it names and formats it: the components, each

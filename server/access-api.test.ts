@@ -128,7 +128,7 @@ describe('data-sharing workflow through the API', () => {
     const after = await call<Entitlements>('GET', '/api/entitlements', officer)
     expect(after.body.data.some((e) => e.basis === 'grant')).toBe(false)
 
-    const trail = await runtime.auth.audit.list({ limit: 20 })
+    const trail = await runtime.audit.list({ limit: 20 })
     expect(trail.map((e) => e.action)).toEqual(
       expect.arrayContaining(['request.submit', 'request.approve', 'grant.revoke']),
     )

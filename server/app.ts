@@ -3,49 +3,47 @@ import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import {
   type AccessStore,
-  catalogRoutes,
-  type DatasetStore,
-  dcatCatalog,
   type Entitlement,
   entitlementRoutes,
-  glossaryRoutes,
   grantRoutes,
-  isPublic,
-  type NotificationRouteDeps,
-  notificationRoutes,
   requestRoutes,
+} from '../access/index.js'
+import { type AuditLog, auditRoutes } from '../audit/index.js'
+import {
+  catalogRoutes,
+  type DatasetStore,
+  dcatRoutes,
+  glossaryRoutes,
   type SearchRequest,
   type SearchResult,
   searchRoutes,
-  webhookRoutes,
 } from '../catalog/index.js'
+import type { Logger, RateLimiter } from '../core/index.js'
+import type { RouteEnv } from '../identity/index.js'
 import {
   type AppAbility,
-  type Logger,
-  publicAbility,
-  type RateLimiter,
-  systemAbility,
+  type AuthDeps,
+  actorOf,
+  auditRefusedDevSignIns,
+  authenticate,
+  authRoutes,
+  csrfProtection,
+  requireSignIn,
+  tokenRoutes,
   type User,
-} from '../core/index.js'
+} from '../identity/index.js'
 import { type KpiRouteDeps, kpiRoutes } from '../kpi/index.js'
+import { type LineageRouteDeps, lineageRoutes, type TransportStatus } from '../lineage/index.js'
 import {
-  type CatalogueView,
-  type LineageRouteDeps,
-  lineageRoutes,
-  PORTAL_NAMESPACE,
-  type TransportStatus,
-} from '../lineage/index.js'
+  type NotificationRouteDeps,
+  notificationRoutes,
+  webhookRoutes,
+} from '../notifications/index.js'
 import { extractRoutes, type QueryService, queryRoutes } from '../query-service/index.js'
 import { type FeedRouteDeps, feedRoutes } from '../trusted-centre/index.js'
 import { apiReferenceHtml } from './api-reference.js'
-import type { AppEnv } from './app-env.js'
-import { auditRoutes } from './audit-routes.js'
-import { type AuthDeps, actorOf } from './auth-deps.js'
-import { auditRefusedDevSignIns, authRoutes } from './auth-routes.js'
-import { authenticate, csrfProtection, requireSignIn } from './authenticate.js'
 import { bodyLimitsOf, limitBodies } from './body-limits.js'
 import { boundPath } from './bound-path.js'
-import { decideBreakdownAccess } from './breakdown-access.js'
 import { clientAddress } from './client-address.js'
 import { errorBody, errorResponse } from './error-response.js'
 import { checkBody, checkUrl } from './input-check.js'
@@ -54,7 +52,6 @@ import { limitFailedTokens, limitSignIns } from './limit-sign-ins.js'
 import { openApiDocument } from './openapi.js'
 import { requestLogger } from './request-logger.js'
 import { staticPortal } from './static-portal.js'
-import { tokenRoutes } from './token-routes.js'
 
 export interface AppDeps {
   log: Logger
@@ -73,6 +70,8 @@ export interface AppDeps {
   kpi: Pick<KpiRouteDeps, 'engine' | 'reads'>
   /** What a person may read right now: the query service's view of grants. */
   entitlements: (user: User, ability: AppAbility, now: Date) => Promise<Entitlement[]>
+  /** The audit trail every route records through; auditors read and verify it. */
+  audit: AuditLog
   auth: AuthDeps
   /** Resolves when the metadata database answers; rejects otherwise. */
   pingDatabase: () => Promise<void>
@@ -102,15 +101,15 @@ export function createApp(deps: AppDeps) {
   }
   const notificationDeps = {
     db: deps.db,
-    audit: deps.auth.audit,
+    audit: deps.audit,
     now: deps.auth.now,
     allowPrivateWebhooks: deps.allowPrivateWebhooks,
   }
   // Order matters: routes registered before requireSignIn answer anonymous callers (health and
   // sign-in); everything after it needs a caller. The authorization matrix test pins this down.
   const bodyLimitOf = bodyLimitsOf(deps.bodyLimitBytes ?? 1_000_000)
-  const addressOf = (c: Context<AppEnv>) => clientAddress(c, deps.trustedProxies ?? 0)
-  const api = new Hono<AppEnv>()
+  const addressOf = (c: Context<RouteEnv>) => clientAddress(c, deps.trustedProxies ?? 0)
+  const api = new Hono<RouteEnv>()
     // Bounded input, before any route code: no path or query with a NUL, a lone surrogate or
     // bytes that are not UTF-8; refused tokens and sign-in attempts counted per address; a body
     // past its limit (the API's own for anyone not signed in) refused before it is read whole
@@ -132,23 +131,14 @@ export function createApp(deps: AppDeps) {
     .get('/openapi.json', (c) => c.json(apiDocument))
     .get('/docs', (c) => c.html(apiReference))
     // The public part of the catalogue as DCAT-AP 3 JSON-LD, for harvesters: no sign-in.
-    .get('/dcat/catalog.jsonld', async (c) => {
-      const [datasets, agencies] = await Promise.all([
-        deps.catalog.listDatasets(publicAbility()),
-        deps.auth.users.listAgencies(),
-      ])
-      const document = dcatCatalog({
-        baseUrl: deps.auth.publicUrl,
-        title: 'Government Data Portal',
-        description: 'Verified datasets published by the Trusted Centres of government agencies.',
-        publisher: { code: 'GOVTECH', name: 'Government Technology Agency' },
-        datasets: datasets.filter(isPublic),
-        agencies: new Map(agencies.map((a) => [a.code, { name: a.name }])),
-      })
-      return c.body(JSON.stringify(document), 200, {
-        'content-type': 'application/ld+json; charset=utf-8',
-      })
-    })
+    .route(
+      '/dcat',
+      dcatRoutes({
+        store: deps.catalog,
+        listAgencies: () => deps.auth.users.listAgencies(),
+        publicUrl: deps.auth.publicUrl,
+      }),
+    )
     .use(requireSignIn)
     .use(limitChanges(deps.changeLimiter))
     .route(
@@ -156,14 +146,14 @@ export function createApp(deps: AppDeps) {
       catalogRoutes({
         store: deps.catalog,
         search: deps.search,
-        audit: deps.auth.audit,
+        audit: deps.audit,
         now: deps.auth.now,
       }),
     )
     .route('/search', searchRoutes({ search: deps.search }))
     .route(
       '/glossary',
-      glossaryRoutes({ store: deps.catalog, audit: deps.auth.audit, now: deps.auth.now }),
+      glossaryRoutes({ store: deps.catalog, audit: deps.audit, now: deps.auth.now }),
     )
     .route('/requests', requestRoutes(accessDeps))
     .route('/grants', grantRoutes(accessDeps))
@@ -177,27 +167,9 @@ export function createApp(deps: AppDeps) {
       '/kpis',
       kpiRoutes({
         ...deps.kpi,
-        audit: deps.auth.audit,
+        audit: deps.audit,
         now: deps.auth.now,
-        breakdownAccess: async (c, definition) => {
-          const ability = c.get('ability')
-          const caller = c.get('caller')
-          // The sharing records are read in aggregate by those who may see sharing statistics;
-          // the catalogue's core fields are metadata any officer may discover.
-          if (definition.records === 'sharingRecords')
-            return ability.can('read', 'SharingStatistics')
-              ? { visible: true }
-              : {
-                  visible: false,
-                  reason:
-                    'Breakdowns of data sharing by Ministry family are for leaders, administrators and auditors',
-                }
-          if (definition.records === 'coreFields') return { visible: true }
-          const entitled = caller
-            ? await deps.entitlements(caller.user, ability, deps.auth.now())
-            : []
-          return decideBreakdownAccess(entitled, definition.datasets)
-        },
+        entitlements: deps.entitlements,
       }),
     )
     // OpenLineage's HTTP transport and Marquez-shaped reads: /api/v1/lineage and friends.
@@ -205,21 +177,20 @@ export function createApp(deps: AppDeps) {
       '/v1',
       lineageRoutes({
         ...deps.lineage,
-        audit: deps.auth.audit,
+        audit: deps.audit,
         now: deps.auth.now,
         findAgency: (code) => deps.auth.users.findAgency(code),
         transports: () => deps.lineage.emitter.status(),
-        catalogue: (c) => catalogueView(deps.catalog, c.get('ability')),
-        catalogueNamespace: PORTAL_NAMESPACE,
+        listCatalogue: (ability) => deps.catalog.listDatasets(ability),
       }),
     )
     .route('/tokens', tokenRoutes(deps.auth))
-    .route('/audit', auditRoutes(deps.auth))
+    .route('/audit', auditRoutes({ audit: deps.audit, now: deps.auth.now }))
     .all('*', (c) =>
       c.json(errorBody('not_found', `No API route ${c.req.method} ${c.req.path}`), 404),
     )
 
-  const app = new Hono<AppEnv>()
+  const app = new Hono<RouteEnv>()
     .use(requestId())
     .use(requestLogger(deps.log))
     .use(
@@ -241,7 +212,7 @@ export function createApp(deps: AppDeps) {
         const caller = c.get('caller')
         const presentedCredentials = c.req.header('authorization') !== undefined
         if (!caller && !presentedCredentials) return
-        await deps.auth.audit.append(
+        await deps.audit.append(
           {
             actor: actorOf(caller),
             action: status === 401 ? 'auth.refused' : 'access.denied',
@@ -259,22 +230,3 @@ export function createApp(deps: AppDeps) {
 
 /** The server's route types, for the portal's typed client (`hc<AppType>`). */
 export type AppType = ReturnType<typeof createApp>
-
-/**
- * What a caller may see of the catalogue in lineage: every dataset outside it, and the
- * catalogue's own only where they may discover them (the same read rules as everywhere); and
- * which catalogue entries they may open, for links.
- */
-async function catalogueView(catalog: DatasetStore, ability: AppAbility): Promise<CatalogueView> {
-  const [all, readable] = await Promise.all([
-    catalog.listDatasets(systemAbility()),
-    catalog.listDatasets(ability),
-  ])
-  const opens = new Set(readable.map((d) => d.slug))
-  const hidden = new Set(all.map((d) => d.slug).filter((slug) => !opens.has(slug)))
-  return {
-    visible: (dataset) => !(dataset.namespace === PORTAL_NAMESPACE && hidden.has(dataset.name)),
-    opens: (slug) => opens.has(slug),
-    hidden: [...hidden],
-  }
-}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { registerWebhook } from '../catalog/index.js'
-import { defineAbilityFor, systemAbility } from '../core/index.js'
+import { defineAbilityFor, systemAbility } from '../identity/index.js'
 import { PORTAL_NAMESPACE, runEvent } from '../lineage/index.js'
+import { registerWebhook } from '../notifications/index.js'
 import {
   AUTHORIZATION_MATRIX,
   CALLERS,

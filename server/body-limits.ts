@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { TooLargeError } from '../core/index.js'
+import type { RouteEnv } from '../identity/index.js'
 import { LINEAGE_INGEST_LIMITS } from '../lineage/index.js'
-import type { AppEnv } from './app-env.js'
 
 /** A route that reads more than the API's own limit, and what to tell a sender past its limit. */
 interface LargerBody {
@@ -74,7 +74,7 @@ export function tooLargeError(limit: { bytes: number; advice: string }): TooLarg
  * (a chunked body is never held beyond it). The answer closes the connection, so Node does not
  * go on reading the rest of a huge body to find the next request on it.
  */
-export function limitBodies(limitOf: BodyLimitOf): MiddlewareHandler<AppEnv> {
+export function limitBodies(limitOf: BodyLimitOf): MiddlewareHandler<RouteEnv> {
   const limiters = new Map<number, MiddlewareHandler>()
   const limiterOf = (limit: { bytes: number; advice: string }) => {
     let limiter = limiters.get(limit.bytes)

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import { InvalidInputError, MAX_LENGTH } from '../core/index.js'
-import type { AppEnv } from './app-env.js'
+import type { RouteEnv } from '../identity/index.js'
 
 /** As long as any path parameter may be (the OpenAPI document says so of each). */
 export const MAX_PATH_PART = MAX_LENGTH.url
@@ -18,7 +18,7 @@ const decoded = (part: string) => {
  * {@link MAX_PATH_PART} characters, before any route reads it: ids, slugs and terms are far
  * shorter, and a lineage namespace is at most a URL.
  */
-export function boundPath(): MiddlewareHandler<AppEnv> {
+export function boundPath(): MiddlewareHandler<RouteEnv> {
   return async function boundPath(c, next) {
     if (c.req.path.split('/').some((part) => decoded(part).length > MAX_PATH_PART))
       throw new InvalidInputError(

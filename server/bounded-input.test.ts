@@ -520,7 +520,7 @@ describe('text no route can store, refused with 400 naming the field', () => {
     expect(((await res.json()) as { error: { message: string } }).error.message).toBe(
       'body.user: holds a NUL character (\\u0000), which no text may hold: remove it',
     )
-    const [entry] = await runtime.auth.audit.list({ limit: 1 })
+    const [entry] = await runtime.audit.list({ limit: 1 })
     expect(entry).toMatchObject({
       action: 'auth.sign-in',
       outcome: 'failed',
@@ -528,14 +528,14 @@ describe('text no route can store, refused with 400 naming the field', () => {
       details: { method: 'dev', reason: expect.stringMatching(/^malformed request: body\.user: /) },
     })
     // An unknown user is audited once, as before.
-    const before = (await runtime.auth.audit.list({ limit: 1000 })).length
+    const before = (await runtime.audit.list({ limit: 1000 })).length
     const unknown = await http.request('/api/auth/dev/sign-in', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: json({ user: 'mallory' }),
     })
     expect(unknown.status).toBe(400)
-    const after = await runtime.auth.audit.list({ limit: 1000 })
+    const after = await runtime.audit.list({ limit: 1000 })
     expect(after.length).toBe(before + 1)
     expect(after[0]).toMatchObject({ actor: 'mallory', details: { reason: 'unknown user' } })
   })

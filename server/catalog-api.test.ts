@@ -55,7 +55,7 @@ describe('catalogue edits and search through the API', () => {
       actor: 'steward.dos',
       newValue: 'Age band of the person, in five bands',
     })
-    const audit = await runtime.auth.audit.list({ limit: 5 })
+    const audit = await runtime.audit.list({ limit: 5 })
     expect(audit.find((e) => e.action === 'dataset.update')).toMatchObject({
       actor: 'steward.dos',
       details: { fields: ['description', 'tags', 'columns.age_band.description'] },
@@ -183,7 +183,7 @@ describe('catalogue edits and search through the API', () => {
     })
     expect(missing.status).toBe(404)
 
-    const audit = await runtime.auth.audit.list({ limit: 10 })
+    const audit = await runtime.audit.list({ limit: 10 })
     expect(audit.find((e) => e.action === 'glossary.update')).toMatchObject({
       actor: 'steward.dos',
       details: { before: { term: 'Dwelling type' }, after: { term: 'Housing form' } },

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { grantsOnRecord } from '../catalog/index.js'
+import { grantsOnRecord } from '../access/index.js'
 import { AppError, type Config, createLogger, loadConfig } from '../core/index.js'
 import { lineageRunId, type RunDelivery } from '../lineage/index.js'
 import { type ExtractTrace, traceExtract } from '../query-service/index.js'
@@ -117,7 +117,7 @@ export async function runCli(
         return 0
       }
       case 'verify-audit': {
-        const result = await runtime.auth.audit.verify()
+        const result = await runtime.audit.verify()
         if (json) out(`${JSON.stringify(result)}\n`)
         else if (result.ok)
           out(

@@ -100,7 +100,7 @@ describe('the application role on PostgreSQL', () => {
         asApp,
       ),
     ).resolves.toBeDefined()
-    expect((await runtime.auth.audit.verify()).ok).toBe(true)
+    expect((await runtime.audit.verify()).ok).toBe(true)
   })
 
   it('refuses to start when the owner and the application are one role', async () => {

@@ -10,7 +10,7 @@ import {
   isDatabaseUnavailable,
   type Logger,
 } from '../core/index.js'
-import type { AppEnv } from './app-env.js'
+import type { RouteEnv } from '../identity/index.js'
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_input: 400,
@@ -51,7 +51,7 @@ export function errorBody(code: ErrorCode, message: string): ErrorBody {
  * errors as 400 naming each bad field, anything unexpected as a 500 whose details stay in the log.
  */
 export function errorResponse(rootLog: Logger, options: { onRefused?: RefusalListener } = {}) {
-  return async function handleError(error: Error, c: Context<AppEnv>) {
+  return async function handleError(error: Error, c: Context<RouteEnv>) {
     const log = c.get('log') ?? rootLog
     const { status, code, message, retryAfterSeconds } = describe(
       isDatabaseUnavailable(error) && !(error instanceof AppError)
@@ -86,7 +86,7 @@ export function errorResponse(rootLog: Logger, options: { onRefused?: RefusalLis
 
 /** Called for every 401 and 403 answer, e.g. to append it to the audit log. */
 export type RefusalListener = (
-  c: Context<AppEnv>,
+  c: Context<RouteEnv>,
   status: 401 | 403,
   message: string,
 ) => Promise<void>

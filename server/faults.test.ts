@@ -2,7 +2,7 @@ import { once } from 'node:events'
 import { existsSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { systemAbility } from '../core/index.js'
+import { systemAbility } from '../identity/index.js'
 import { copiesDirectory } from '../query-service/index.js'
 import { recoverInterrupted } from './recover-interrupted.js'
 import { call, type Replica, startReplica, stopReplica } from './test-replica.js'
@@ -138,7 +138,7 @@ describe('a replica killed mid-work', () => {
     expect(afterKill.audited.sort()).toEqual(approved.map((r) => r.id).sort())
     // Every approval the steward was told of is on record.
     expect(approved.length).toBeGreaterThanOrEqual(answered.filter((s) => s === 200).length)
-    expect((await runtime.auth.audit.verify()).ok).toBe(true)
+    expect((await runtime.audit.verify()).ok).toBe(true)
 
     // After a restart, the steward approves what is left; nothing is approved twice.
     second = await startReplica(env)
@@ -160,7 +160,7 @@ describe('a replica killed mid-work', () => {
     expect(final.rows.every((r) => r.state === 'approved' && r.grant !== null)).toBe(true)
     expect(final.audited).toHaveLength(requests.length)
     expect(new Set(final.audited).size).toBe(requests.length)
-    expect((await runtime.auth.audit.verify()).ok).toBe(true)
+    expect((await runtime.audit.verify()).ok).toBe(true)
   })
 
   it('ends a download cut by a killed replica as failed, with the reason, and publishes nothing', async () => {
@@ -222,6 +222,6 @@ describe('a replica killed mid-work', () => {
     expect(
       await runtime.db.selectFrom('dataset_versions').select(['dataset_id', 'version']).execute(),
     ).toEqual(versionsBefore)
-    expect((await runtime.auth.audit.verify()).ok).toBe(true)
+    expect((await runtime.audit.verify()).ok).toBe(true)
   })
 })

@@ -2,8 +2,8 @@ import { gunzipSync } from 'node:zlib'
 import type { Context, MiddlewareHandler } from 'hono'
 import { matchedRoutes } from 'hono/route'
 import { InvalidInputError } from '../core/index.js'
+import type { RouteEnv } from '../identity/index.js'
 import { contentEncodingOf } from '../routing/index.js'
-import type { AppEnv } from './app-env.js'
 import { type BodyLimitOf, tooLargeError } from './body-limits.js'
 
 /** What is wrong with one part of a request: `field` names it, e.g. `body.justification`. */
@@ -41,7 +41,7 @@ function flawIn(text: string): string | undefined {
  * gzip-compressed one is checked decompressed, refused with 413 past the route's body limit once
  * decompressed; any other Content-Encoding is refused.
  */
-export function checkUrl(): MiddlewareHandler<AppEnv> {
+export function checkUrl(): MiddlewareHandler<RouteEnv> {
   return async function checkUrl(c, next) {
     const url = new URL(c.req.url)
     const found = flawInPath(c, url.pathname) ?? flawInPairs(url.search.slice(1), 'query')
@@ -51,7 +51,7 @@ export function checkUrl(): MiddlewareHandler<AppEnv> {
 }
 
 /** The body half of the check (see checkUrl), once the caller and their body limit are known. */
-export function checkBody(limitOf: BodyLimitOf): MiddlewareHandler<AppEnv> {
+export function checkBody(limitOf: BodyLimitOf): MiddlewareHandler<RouteEnv> {
   return async function checkBody(c, next) {
     const found = c.req.raw.body ? await flawInBody(c, limitOf) : undefined
     if (found) throw new InvalidInputError(`${found.field}: ${found.flaw}`)

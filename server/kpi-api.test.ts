@@ -1,14 +1,15 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { defineAbilityFor, MINISTRY_FAMILIES } from '../core/index.js'
 import {
   DEFECT_TREATMENTS,
   type FixtureManifest,
   MANIFEST_FILE,
   sharingHistory,
 } from '../fixtures/index.js'
+import { defineAbilityFor } from '../identity/index.js'
 import { KPI_DEFINITIONS } from '../kpi/index.js'
+import { MINISTRY_FAMILIES } from '../reference/index.js'
 import { PIPELINES } from '../trusted-centre/index.js'
 import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
 

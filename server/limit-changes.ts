@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import { RateLimitedError, type RateLimiter } from '../core/index.js'
-import type { AppEnv } from './app-env.js'
+import type { RouteEnv } from '../identity/index.js'
 
 /** Reads are never counted; everything else a person sends is. */
 const READS = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -11,7 +11,7 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS'])
  * with Retry-After. Scripts with API tokens are bounded by the query pool instead (lineage
  * ingestion, for one, sends hundreds of events a second by design).
  */
-export function limitChanges(limiter: RateLimiter | undefined): MiddlewareHandler<AppEnv> {
+export function limitChanges(limiter: RateLimiter | undefined): MiddlewareHandler<RouteEnv> {
   return async function limitChanges(c, next) {
     const caller = c.get('caller')
     if (limiter && limiter.perMinute > 0 && caller?.via === 'session' && !READS.has(c.req.method)) {

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { RateLimitedError, type RateLimiter } from '../core/index.js'
-import type { AppEnv } from './app-env.js'
+import type { RouteEnv } from '../identity/index.js'
 
 /** The steps of signing in that anyone may call, each counted on its own. */
 const SIGN_IN_STEPS: Record<string, string> = {
@@ -18,8 +18,8 @@ const SIGN_IN_STEPS: Record<string, string> = {
  */
 export function limitSignIns(
   limiter: RateLimiter | undefined,
-  addressOf: (c: Context<AppEnv>) => string | undefined,
-): MiddlewareHandler<AppEnv> {
+  addressOf: (c: Context<RouteEnv>) => string | undefined,
+): MiddlewareHandler<RouteEnv> {
   return async function limitSignIns(c, next) {
     // HEAD is answered by the GET route: it is the same attempt.
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
@@ -44,8 +44,8 @@ export function limitSignIns(
  */
 export function limitFailedTokens(
   limiter: RateLimiter | undefined,
-  addressOf: (c: Context<AppEnv>) => string | undefined,
-): MiddlewareHandler<AppEnv> {
+  addressOf: (c: Context<RouteEnv>) => string | undefined,
+): MiddlewareHandler<RouteEnv> {
   return async function limitFailedTokens(c, next) {
     const counted = limiter && limiter.perMinute > 0 && c.req.header('authorization') !== undefined
     const address = counted ? addressOf(c) : undefined

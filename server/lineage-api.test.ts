@@ -414,7 +414,7 @@ describe('lineage through the API', () => {
       return { status: res.status, body: (await res.json()) as { error?: { message: string } } }
     }
     const audited = async (action: string) =>
-      (await runtime.auth.audit.list({ limit: 1000 })).filter((e) => e.action === action)
+      (await runtime.audit.list({ limit: 1000 })).filter((e) => e.action === action)
     const personAddress = '/api/v1/namespaces/gov-data-portal/datasets/person-address-pa'
     const fieldsOf = async (path: string) =>
       (await get<{ fields: { name: string }[] }>(path)).body.fields.map((f) => f.name)

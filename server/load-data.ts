@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
-import { markRead } from '../catalog/index.js'
-import { defineAbilityFor, exclusively, systemAbility, type User } from '../core/index.js'
+import { exclusively } from '../core/index.js'
 import {
   FIXTURE_AGENCIES,
   FIXTURE_GLOSSARY,
@@ -15,7 +14,9 @@ import {
   MANIFEST_FILE,
   sharingHistory,
 } from '../fixtures/index.js'
+import { defineAbilityFor, systemAbility, type User } from '../identity/index.js'
 import { canonicalNamespace } from '../lineage/index.js'
+import { markRead } from '../notifications/index.js'
 import { dataLayout } from '../trusted-centre/index.js'
 import type { Runtime } from './runtime.js'
 

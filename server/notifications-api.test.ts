@@ -2,15 +2,16 @@ import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { remindExpiringGrants } from '../access/index.js'
+import type { Logger } from '../core/index.js'
 import {
   deliverDue,
   listDeliveries,
   REFUSED_DESTINATION,
   registerWebhook,
-  remindExpiringGrants,
   signature,
-} from '../catalog/index.js'
-import { createWorkingDayCalendar, type Logger } from '../core/index.js'
+} from '../notifications/index.js'
+import { createWorkingDayCalendar } from '../reference/index.js'
 import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
 
 interface Answer<T> {
@@ -315,7 +316,7 @@ describe('notifications and webhooks', () => {
         .where('webhook_id', '=', id)
         .execute()
       expect(outbox).toEqual([])
-      const trail = (await runtime.auth.audit.list({ limit: 100 }))
+      const trail = (await runtime.audit.list({ limit: 100 }))
         .filter((e) => e.subjectId === id)
         .reverse()
       expect(trail.map((e) => [e.action, e.actor])).toEqual([

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createOidc } from '../identity/index.js'
 import { createApp } from './app.js'
-import { createOidc } from './oidc.js'
 import { appDepsOf } from './runtime.js'
 import { API_AUDIENCE, IDP_CLIENT, startIdentityProvider } from './test-identity-provider.js'
 import { openTestRuntime, type TestRuntime } from './test-runtime.js'

@@ -2,22 +2,23 @@ import { type ZodObject, type ZodType, z } from 'zod'
 import {
   approveBody,
   askInfoBody,
-  glossaryTermBody,
-  glossaryTermPatch,
   grantListQuery,
-  markReadBody,
-  metadataPatch,
   rejectBody,
   requestBody,
   requestListQuery,
   resubmitBody,
   revokeBody,
-  searchQuery,
-  webhookBody,
-  webhookPatch,
   withdrawBody,
+} from '../access/index.js'
+import { auditListQuery } from '../audit/index.js'
+import {
+  glossaryTermBody,
+  glossaryTermPatch,
+  metadataPatch,
+  searchQuery,
 } from '../catalog/index.js'
 import { MAX_LENGTH } from '../core/index.js'
+import { createTokenBody, devSignInBody } from '../identity/index.js'
 import { kpiListQuery } from '../kpi/index.js'
 import {
   columnLineageQuery,
@@ -27,12 +28,10 @@ import {
   namespaceBody,
   runsQuery,
 } from '../lineage/index.js'
+import { markReadBody, webhookBody, webhookPatch } from '../notifications/index.js'
 import { CSV_CELLS_RULE, extractQuery, queryBody } from '../query-service/index.js'
 import { failedDeliveriesQuery } from '../trusted-centre/index.js'
-import { auditListQuery } from './audit-routes.js'
-import { devSignInBody } from './auth-routes.js'
 import { MAX_PATH_PART } from './bound-path.js'
-import { createTokenBody } from './token-routes.js'
 
 /** Who may call an operation, as the reference page and the document's security say it. */
 type Access = 'public' | 'signed-in' | 'steward' | 'curator' | 'requester' | 'auditor' | 'admin'

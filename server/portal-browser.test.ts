@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { systemAbility } from '../core/index.js'
+import { systemAbility } from '../identity/index.js'
 import { runEvent } from '../lineage/index.js'
 import { type RunningServer, serveApp } from './serve-app.js'
 import {

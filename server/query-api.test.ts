@@ -5,7 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api'
 import { tableFromIPC } from 'apache-arrow'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { systemAbility } from '../core/index.js'
+import { systemAbility } from '../identity/index.js'
 import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
 
 interface Answer<T> {
@@ -239,7 +239,7 @@ describe('the query service through the API', () => {
     )
     expect(Number(sampled.getRows()[0]?.[0])).toBeGreaterThan(0)
     await new Promise((resolve) => setTimeout(resolve, 100))
-    const audit = await runtime.auth.audit.list({ limit: 50 })
+    const audit = await runtime.audit.list({ limit: 50 })
     expect(
       audit.filter((e) => e.action === 'dataset.download' && e.outcome === 'succeeded'),
     ).toHaveLength(6)
@@ -277,7 +277,7 @@ describe('the query service through the API', () => {
       entries.some((e) => e.status === 'succeeded' && e.views.includes('person_address_pa')),
     ).toBe(true)
 
-    const audit = await runtime.auth.audit.list({ limit: 50 })
+    const audit = await runtime.audit.list({ limit: 50 })
     expect(
       audit.find((e) => e.action === 'query.run' && e.outcome === 'succeeded')?.details,
     ).toMatchObject({
@@ -332,7 +332,7 @@ describe('the query service through the API', () => {
       .where('id', '=', id)
       .executeTakeFirst()
     expect(row).toEqual({ status: 'failed', error: answer.body.error.message })
-    const audit = await runtime.auth.audit.list({ limit: 20 })
+    const audit = await runtime.audit.list({ limit: 20 })
     expect(audit.find((e) => e.subjectId === id)).toMatchObject({
       outcome: 'failed',
       details: { views: ['person_address_pa'], error: answer.body.error.message },

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { systemAbility } from '../core/index.js'
+import { systemAbility } from '../identity/index.js'
 import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
 
 interface Answer {
@@ -231,7 +231,7 @@ describe('hostile queries through the API', () => {
         async (slug) => (await runtime.catalog.findDataset(slug, systemAbility()))?.id,
       ),
     )
-    const audit = await runtime.auth.audit.list({ limit: 500 })
+    const audit = await runtime.audit.list({ limit: 500 })
     const entry = audit.find((e) => e.action === 'query.run' && e.subjectId === answer.data.id)
     expect([...((entry?.details.datasets as string[] | undefined) ?? [])].sort()).toEqual(
       ids.sort(),

@@ -1,9 +1,9 @@
 import type { MiddlewareHandler } from 'hono'
 import type { Logger } from '../core/index.js'
-import type { AppEnv } from './app-env.js'
+import type { RouteEnv } from '../identity/index.js'
 
 /** Gives each request a child logger carrying its id, and logs how the request ended. */
-export function requestLogger(root: Logger): MiddlewareHandler<AppEnv> {
+export function requestLogger(root: Logger): MiddlewareHandler<RouteEnv> {
   return async function logRequest(c, next) {
     const log = root.child({ requestId: c.get('requestId') })
     c.set('log', log)

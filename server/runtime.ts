@@ -6,23 +6,15 @@ import { sql } from 'kysely'
 import {
   type AccessStore,
   createAccessStore,
-  createDatasetStore,
-  type DatasetStore,
   entitlementsFor,
   liveGrantIds,
-  searchDatasets,
-} from '../catalog/index.js'
+} from '../access/index.js'
+import { type AuditLog, checkpointDirectory, createAuditLog } from '../audit/index.js'
+import { createDatasetStore, type DatasetStore, searchDatasets } from '../catalog/index.js'
 import {
-  type AuditLog,
   bytesOf,
   type Config,
-  checkpointDirectory,
-  createApiTokenStore,
-  createAuditLog,
   createRateLimiter,
-  createSessionStore,
-  createUserStore,
-  createWorkingDayCalendar,
   type DuckDBInstance,
   databaseTarget,
   derivePseudonymKeys,
@@ -34,6 +26,13 @@ import {
   type RateLimiter,
   registerProcess,
 } from '../core/index.js'
+import type { AuthDeps } from '../identity/index.js'
+import {
+  createApiTokenStore,
+  createOidc,
+  createSessionStore,
+  createUserStore,
+} from '../identity/index.js'
 import { createKpiEngine, createKpiReads, type KpiEngine, type KpiReads } from '../kpi/index.js'
 import {
   createEventValidator,
@@ -57,11 +56,10 @@ import {
   createQueryService,
   type QueryService,
 } from '../query-service/index.js'
+import { createWorkingDayCalendar } from '../reference/index.js'
 import { createTrustedCentre, type TrustedCentre } from '../trusted-centre/index.js'
 import type { AppDeps } from './app.js'
-import type { AuthDeps } from './auth-deps.js'
 import { migrateDatabase } from './migrate-database.js'
-import { createOidc } from './oidc.js'
 import type { Tables } from './schema.js'
 import { auditKeyOf, pseudonymSecretOf } from './secret-keys.js'
 
@@ -98,7 +96,9 @@ export interface Runtime {
     emitter: LineageEmitter
     namespaces: NamespaceStore
   }
-  /** Identity, sessions, tokens, audit and sign-in settings. */
+  /** The audit trail, keyed and anchored: every module records through it. */
+  audit: AuditLog
+  /** Identity, sessions, tokens and sign-in settings. */
   auth: AuthDeps
   portalDir: string
   close(): Promise<void>
@@ -227,6 +227,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       signInLimiter: createRateLimiter(db, { perMinute: config.SIGN_IN_ATTEMPTS_PER_MINUTE }),
       kpi: { engine: kpiEngine, reads: createKpiReads(db) },
       lineage,
+      audit,
       auth: authDeps(config, db, audit),
       portalDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'portal', 'dist'),
       async close() {
@@ -286,6 +287,7 @@ export function appDepsOf(runtime: Runtime): AppDeps {
     lineage: runtime.lineage,
     kpi: runtime.kpi,
     entitlements: (user, ability, now) => entitlementsFor(runtime.db, user, ability, now),
+    audit: runtime.audit,
     auth: runtime.auth,
     pingDatabase: () => pingDatabase(runtime.db),
     portalDir: runtime.portalDir,

@@ -2,8 +2,9 @@ import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { unzipSync } from 'fflate'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { pseudonymOf, samplePseudonymScope, systemAbility } from '../core/index.js'
+import { pseudonymOf, samplePseudonymScope } from '../core/index.js'
 import type { SampleReport } from '../disclosure/index.js'
+import { systemAbility } from '../identity/index.js'
 import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
 
 /** Every subset of up to `size` of the items, and the whole set. */
@@ -184,7 +185,7 @@ describe('published samples, re-identified as an attacker would try', () => {
       personalData: 'quasi-identifier',
       personalDataReason: reason,
     })
-    const audit = await runtime.auth.audit.list({ limit: 5 })
+    const audit = await runtime.audit.list({ limit: 5 })
     expect(audit.find((e) => e.action === 'dataset.update')?.details).toMatchObject({
       personalData: [{ column: 'region_code', kind: 'quasi-identifier', reason }],
     })

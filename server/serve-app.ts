@@ -1,6 +1,8 @@
 import { type ServerType, serve } from '@hono/node-server'
-import { deliverDue, remindExpiringGrants } from '../catalog/index.js'
-import { AppError, createWorkingDayCalendar } from '../core/index.js'
+import { remindExpiringGrants } from '../access/index.js'
+import { AppError } from '../core/index.js'
+import { deliverDue } from '../notifications/index.js'
+import { createWorkingDayCalendar } from '../reference/index.js'
 import { createApp } from './app.js'
 import { recoverInterrupted } from './recover-interrupted.js'
 import { appDepsOf, type Runtime } from './runtime.js'
@@ -80,7 +82,7 @@ function startBackgroundWork(runtime: Runtime): () => Promise<void> {
     ),
     // The audit trail's head, anchored outside the database while it changes.
     every(runtime.config.AUDIT_CHECKPOINT_SECONDS * 1000, 'anchoring the audit trail', () =>
-      runtime.auth.audit.checkpoint(),
+      runtime.audit.checkpoint(),
     ),
     every(60_000, 'pruning rate-limit windows', () => runtime.changeLimiter.prune()),
     every(60_000, 'grant reminders', () =>

@@ -3,14 +3,14 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono } from 'hono'
-import type { AppEnv } from './app-env.js'
+import type { RouteEnv } from '../identity/index.js'
 
 /**
  * Serves the built portal: its files as they are, and `index.html` for any other path so that
  * client-side routes (e.g. /datasets/<slug>) load on refresh.
  */
 export function staticPortal(directory: string) {
-  const app = new Hono<AppEnv>()
+  const app = new Hono<RouteEnv>()
   const index = join(directory, 'index.html')
   if (!existsSync(index)) {
     return app.get('*', (c) =>

@@ -9,10 +9,10 @@ import {
   readRows,
   samplePseudonymScope,
   sha256File,
-  systemAbility,
   withConnection,
 } from '../core/index.js'
 import type { SampleColumn } from '../disclosure/index.js'
+import { systemAbility } from '../identity/index.js'
 import { dataLayout } from './data-layout.js'
 import { mkdirFor, moveIntoPlace, removeIfPresent } from './files.js'
 import { makeSample, type SamplePolicy } from './make-sample.js'

@@ -1,5 +1,5 @@
 import { SECURITY_CLASSIFICATIONS } from '../catalog/index.js'
-import { MINISTRY_FAMILIES } from '../core/index.js'
+import { MINISTRY_FAMILIES } from '../reference/index.js'
 import type { FeedColumn, FeedContract } from './feed-contract.js'
 import { provenance } from './feed-provenance.js'
 

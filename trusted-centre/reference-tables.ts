@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '../core/index.js'
-import { PLANNING_AREAS, POSTAL_SECTORS, quoteLiteral, SSIC_SECTIONS } from '../core/index.js'
+import { quoteLiteral } from '../core/index.js'
+import { PLANNING_AREAS, POSTAL_SECTORS, SSIC_SECTIONS } from '../reference/index.js'
 
 /** The reference tables pipelines may join with, and their columns (also for column lineage). */
 export const REFERENCE_TABLES = {

@@ -14,7 +14,6 @@ import {
   hmacHex,
   openDuckDb,
   readRows,
-  systemAbility,
   withConnection,
 } from '../core/index.js'
 import type { SampleReport } from '../disclosure/index.js'
@@ -26,6 +25,7 @@ import {
   TEST_BACKENDS,
   type TestDatabase,
 } from '../fixtures/index.js'
+import { systemAbility } from '../identity/index.js'
 import { MOH_CHRONIC_REGISTRY, SLA_ADDRESSES } from './feed-contracts.js'
 import { runPipeline } from './fuse.js'
 import { trustedCentreMigrations } from './migrations.js'

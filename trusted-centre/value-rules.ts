@@ -1,4 +1,5 @@
-import { POSTAL_SECTORS, quoteLiteral, SSIC_SECTIONS, UEN_ENTITY_TYPES } from '../core/index.js'
+import { quoteLiteral } from '../core/index.js'
+import { POSTAL_SECTORS, SSIC_SECTIONS, UEN_ENTITY_TYPES } from '../reference/index.js'
 import type { ValueRule } from './feed-contract.js'
 
 const SECTORS = POSTAL_SECTORS.map((s) => quoteLiteral(s.sector)).join(', ')

@@ -1,0 +1,12 @@
+/**
+ * @module audit
+ * The hash-chained audit trail: entries keyed with AUDIT_KEY, the head anchored outside the
+ * database in checkpoint files, verification that names each break, and the auditors' routes.
+ */
+
+export { type AuditAnchor, checkpointDirectory } from './audit-checkpoints.js'
+export type { AuditBreak, AuditEntry, AuditVerification } from './audit-entry.js'
+export { type AuditLog, createAuditLog } from './audit-log.js'
+export type { AuditTables } from './audit-tables.js'
+export { auditMigrations } from './migrations.js'
+export { auditListQuery, auditRoutes } from './routes.js'
