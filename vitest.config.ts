@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config'
 
 const SERVER_MODULES = [
   'core',
+  'text',
+  'keys',
   'routing',
   'reference',
   'identity',

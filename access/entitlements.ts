@@ -1,6 +1,6 @@
 import { type Kysely, type SqlBool, sql } from 'kysely'
-import { grantPseudonymScope, type PseudonymScope } from '../core/index.js'
 import { type AppAbility, accessibleWhere, type User } from '../identity/index.js'
+import { grantPseudonymScope, type PseudonymScope } from '../keys/index.js'
 import type { RowCondition } from './access-request.js'
 import type { AccessTables } from './access-tables.js'
 

@@ -1,6 +1,5 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import { MAX_ITEMS, MAX_LENGTH, pickedName } from '../core/index.js'
 import {
   type AppAbility,
   asSubject,
@@ -9,6 +8,7 @@ import {
   type User,
 } from '../identity/index.js'
 import { validate } from '../routing/index.js'
+import { MAX_ITEMS, MAX_LENGTH, pickedName } from '../text/index.js'
 import { ACCESS_SCOPES, type AccessRequest, type Grant } from './access-request.js'
 import type { AccessStore, ActionInput } from './access-store.js'
 import type { Entitlement } from './entitlements.js'
@@ -44,7 +44,7 @@ export const requestBody = z.strictObject({
   durationDays: z.number().int().min(1).max(730),
   project: z
     .strictObject({
-      // The project's name keys its pseudonyms (core/pseudonyms.ts): one name, however typed.
+      // The project's name keys its pseudonyms (keys/pseudonyms.ts): one name, however typed.
       name: pickedName({ max: MAX_LENGTH.title, min: 3, tooShort: 'name the project' }),
       partnerAgencies: z
         .array(pickedName({ max: MAX_LENGTH.code, min: 2 }))

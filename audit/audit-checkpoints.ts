@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { canonicalJson } from '../core/index.js'
+import { canonicalJson } from '../text/index.js'
 import { deriveAuditKeys } from './audit-entry.js'
 
 /** The audit trail's head as it was at one moment, anchored outside the database. */

@@ -1,5 +1,6 @@
 import { createHash, createHmac, hkdfSync } from 'node:crypto'
-import { canonicalJson, SECRET_KEY_BYTES } from '../core/index.js'
+import { SECRET_KEY_BYTES } from '../keys/index.js'
+import { canonicalJson } from '../text/index.js'
 
 /** An appended event with its place in the hash chain. */
 export interface AuditEntry {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
-import { ConflictError, InvalidInputError, NotFoundError, nameKey } from '../core/index.js'
+import { ConflictError, InvalidInputError, NotFoundError } from '../core/index.js'
+import { nameKey } from '../text/index.js'
 import type { CatalogTables } from './catalog-tables.js'
 import { refreshColumnsText } from './columns-text.js'
 

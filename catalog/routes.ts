@@ -2,17 +2,11 @@ import { type Context, Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { z } from 'zod'
 import type { AuditLog } from '../audit/index.js'
-import {
-  ForbiddenError,
-  InvalidInputError,
-  MAX_ITEMS,
-  MAX_LENGTH,
-  nameKey,
-  pickedName,
-} from '../core/index.js'
+import { ForbiddenError, InvalidInputError } from '../core/index.js'
 import type { AppAbility, RouteEnv } from '../identity/index.js'
 import { actorOf, signedInUser } from '../identity/index.js'
 import { validate } from '../routing/index.js'
+import { MAX_ITEMS, MAX_LENGTH, nameKey, pickedName } from '../text/index.js'
 import {
   classificationLabel,
   type Dataset,

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import { z } from 'zod'
+import { parseSecretKey } from '../keys/index.js'
 import { ConfigError } from './errors.js'
-import { parseSecretKey } from './secret-key.js'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 

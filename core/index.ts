@@ -7,18 +7,15 @@
  */
 
 export type { AuditEvent, AuditRecorder } from './audit-event.js'
-export { canonicalJson } from './canonical-json.js'
 export { bytesOf, CONFIG_KEYS, type Config, loadConfig } from './config.js'
 export { coreMigrations } from './core-migrations.js'
 export type { CoreTables } from './core-tables.js'
-export { csvField } from './csv-field.js'
 export {
   type DatabaseTarget,
   databaseTarget,
   openDatabase,
   redactUrl,
 } from './database.js'
-export { canRewriteAudit, currentRole, grantApplicationRole } from './database-roles.js'
 export {
   DATABASE_RETRY_AFTER_SECONDS,
   databaseUnavailable,
@@ -46,7 +43,6 @@ export {
 } from './errors.js'
 export { exclusively } from './exclusively.js'
 export { sha256File } from './file-hash.js'
-export { MAX_ITEMS, MAX_LENGTH } from './input-limits.js'
 export { createLogger, type Logger } from './logger.js'
 export {
   collectMigrations,
@@ -55,27 +51,5 @@ export {
   type MigrationSet,
   migrateToLatest,
 } from './migrations.js'
-export {
-  nameKey,
-  normalizeName,
-  type PickedNameOptions,
-  pickedName,
-  unseenCharacterIn,
-} from './picked-name.js'
 export { type ProcessRegistry, registerProcess } from './process-registry.js'
-export {
-  bindHmacKey,
-  derivePseudonymKeys,
-  grantPseudonymScope,
-  hmacHex,
-  hmacSql,
-  keyFingerprint,
-  type PseudonymKeys,
-  type PseudonymScope,
-  pseudonymOf,
-  pseudonymSql,
-  samplePseudonymScope,
-} from './pseudonyms.js'
 export { createRateLimiter, type RateDecision, type RateLimiter } from './rate-limiter.js'
-export { parseSecretKey, SECRET_KEY_BYTES } from './secret-key.js'
-export { hashSecret, newSecretToken, secretsEqual } from './secret-token.js'

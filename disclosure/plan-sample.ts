@@ -1,4 +1,5 @@
-import { type DuckDBConnection, pseudonymSql, quoteIdent } from '../core/index.js'
+import { type DuckDBConnection, quoteIdent } from '../core/index.js'
+import { pseudonymSql } from '../keys/index.js'
 import {
   assessColumn,
   type ColumnAssessment,

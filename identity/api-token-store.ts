@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Kysely, Selectable } from 'kysely'
-import { hashSecret, InvalidInputError, newSecretToken } from '../core/index.js'
+import { InvalidInputError } from '../core/index.js'
+import { hashSecret, newSecretToken } from '../keys/index.js'
 import type { ApiTokenRow, IdentityTables } from './identity-tables.js'
 import type { User } from './user.js'
 import type { UserStore } from './user-store.js'

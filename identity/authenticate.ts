@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import { secretsEqual } from '../core/index.js'
+import { secretsEqual } from '../keys/index.js'
 import { defineAbilityFor } from './ability.js'
 import type { AuthDeps } from './auth-deps.js'
 import type { Caller, RouteEnv } from './caller.js'

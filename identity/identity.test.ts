@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { hashSecret } from '../core/index.js'
 import {
   FIXTURE_AGENCIES,
   FIXTURE_USERS,
@@ -7,6 +6,7 @@ import {
   TEST_BACKENDS,
   type TestDatabase,
 } from '../fixtures/index.js'
+import { hashSecret } from '../keys/index.js'
 import { createApiTokenStore } from './api-token-store.js'
 import type { IdentityTables } from './identity-tables.js'
 import { identityMigrations } from './migrations.js'

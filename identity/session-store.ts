@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import { hashSecret, newSecretToken } from '../core/index.js'
+import { hashSecret, newSecretToken } from '../keys/index.js'
 import type { IdentityTables } from './identity-tables.js'
 import type { User } from './user.js'
 import type { UserStore } from './user-store.js'

@@ -11,7 +11,6 @@ import {
 } from '../access/index.js'
 import { currentVersionFiles, type DatasetStore } from '../catalog/index.js'
 import {
-  canonicalJson,
   type DuckDBInstance,
   type Logger,
   quoteIdent,
@@ -21,6 +20,7 @@ import {
   withConnection,
 } from '../core/index.js'
 import { PORTAL_NAMESPACE, runEvent } from '../lineage/index.js'
+import { canonicalJson } from '../text/index.js'
 import { KPI_DEFINITIONS } from './kpi-definition.js'
 import { KPI_HISTORY_DATASET } from './kpi-history-dataset.js'
 import type { StoredComputation } from './kpi-reads.js'

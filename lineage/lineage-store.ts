@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { type Kysely, sql, type Transaction } from 'kysely'
-import { canonicalJson, ForbiddenError } from '../core/index.js'
+import { ForbiddenError } from '../core/index.js'
+import { canonicalJson } from '../text/index.js'
 import {
   type Facets,
   isDatasetEvent,

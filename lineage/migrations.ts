@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { type Kysely, type RawBuilder, sql } from 'kysely'
-import { canonicalJson, type MigrationSet } from '../core/index.js'
+import type { MigrationSet } from '../core/index.js'
+import { canonicalJson } from '../text/index.js'
 
 /**
  * What a FAIL event of the platform's own ingest and fusion jobs says in place of what messages

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
-import { MAX_LENGTH, unseenCharacterIn } from '../core/index.js'
+import { MAX_LENGTH, unseenCharacterIn } from '../text/index.js'
 
 /**
  * The official OpenLineage schemas (Apache-2.0), vendored with their licence beside this file.

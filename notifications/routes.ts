@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { AuditLog } from '../audit/index.js'
-import { ForbiddenError, MAX_LENGTH, NotFoundError, pickedName } from '../core/index.js'
+import { ForbiddenError, NotFoundError } from '../core/index.js'
 import {
   type AppAbility,
   actorOf,
@@ -11,6 +11,7 @@ import {
   type RouteEnv,
 } from '../identity/index.js'
 import { validate } from '../routing/index.js'
+import { MAX_LENGTH, pickedName } from '../text/index.js'
 import type { NotificationTables } from './notification-tables.js'
 import { inbox, markRead } from './notifications.js'
 import {

@@ -2,18 +2,15 @@ import { createHash, randomUUID } from 'node:crypto'
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path'
 import type { RowCondition } from '../access/index.js'
+import { type DuckDBInstance, quoteIdent, quoteLiteral, withConnection } from '../core/index.js'
+import type { SampleReport } from '../disclosure/index.js'
 import {
   bindHmacKey,
-  type DuckDBInstance,
   keyFingerprint,
   type PseudonymKeys,
   type PseudonymScope,
   pseudonymSql,
-  quoteIdent,
-  quoteLiteral,
-  withConnection,
-} from '../core/index.js'
-import type { SampleReport } from '../disclosure/index.js'
+} from '../keys/index.js'
 import { ROW_COLUMN, UNIT_COLUMN } from './aggregate-query.js'
 import type { CallerView } from './caller-views.js'
 

@@ -1,18 +1,15 @@
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import type { DatasetOnRecord, GrantOnRecord } from '../access/index.js'
+import { quoteIdent, quoteLiteral, withConnection } from '../core/index.js'
 import {
   bindHmacKey,
   grantPseudonymScope,
   type PseudonymKeys,
   type PseudonymScope,
   pseudonymSql,
-  quoteIdent,
-  quoteLiteral,
   samplePseudonymScope,
-  withConnection,
-} from '../core/index.js'
-
+} from '../keys/index.js'
 import { readPseudonyms } from './leaked-file.js'
 
 /** Whose key made the pseudonyms of one column of a file, and the grants that key served. */

@@ -3,15 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createDatasetStore } from '../catalog/index.js'
-import {
-  bindHmacKey,
-  derivePseudonymKeys,
-  hmacSql,
-  migrateToLatest,
-  openDatabase,
-  openDuckDb,
-} from '../core/index.js'
+import { migrateToLatest, openDatabase, openDuckDb } from '../core/index.js'
 import { generateFixtures } from '../fixtures/index.js'
+import { bindHmacKey, derivePseudonymKeys, hmacSql } from '../keys/index.js'
 import { MIGRATIONS, type Tables } from '../server/index.js'
 import { createTrustedCentre } from '../trusted-centre/index.js'
 import { barChart } from './bar-chart.js'

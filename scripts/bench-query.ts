@@ -8,14 +8,9 @@ import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import type { Entitlement } from '../access/index.js'
 import type { AuditLog } from '../audit/index.js'
-import {
-  bindHmacKey,
-  derivePseudonymKeys,
-  migrateToLatest,
-  openDatabase,
-  pseudonymSql,
-} from '../core/index.js'
+import { migrateToLatest, openDatabase } from '../core/index.js'
 import { defineAbilityFor, type User, type UserId } from '../identity/index.js'
+import { bindHmacKey, derivePseudonymKeys, pseudonymSql } from '../keys/index.js'
 import {
   createQueryPool,
   createQueryService,

@@ -5,10 +5,11 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { Kysely } from 'kysely'
 import { createDatasetStore, type DatasetDetail } from '../catalog/index.js'
-import { derivePseudonymKeys, migrateToLatest, openDatabase, openDuckDb } from '../core/index.js'
+import { migrateToLatest, openDatabase, openDuckDb } from '../core/index.js'
 import type { SampleReport } from '../disclosure/index.js'
 import { fixtureSizes, generateFixtures } from '../fixtures/index.js'
 import { systemAbility } from '../identity/index.js'
+import { derivePseudonymKeys } from '../keys/index.js'
 import { MIGRATIONS, openTestRuntime, type Tables } from '../server/index.js'
 import {
   createTrustedCentre,

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '../core/index.js'
-import { bindHmacKey, pseudonymSql, quoteIdent, quoteLiteral, readRows } from '../core/index.js'
+import { quoteIdent, quoteLiteral, readRows } from '../core/index.js'
+import { bindHmacKey, pseudonymSql } from '../keys/index.js'
 
 // The pre-issue-20 sample generaliser (trusted-centre/make-sample.ts at commit 0a5dd9a), kept
 // only as the baseline of `npm run bench:samples`: nothing in the product uses it. The algorithm

@@ -1,7 +1,6 @@
 import { join } from 'node:path'
 import type { DatasetDetail } from '../catalog/index.js'
 import {
-  bindHmacKey,
   type DuckDBConnection,
   type DuckDBInstance,
   quoteIdent,
@@ -14,6 +13,7 @@ import {
   type SampleColumn,
   type SampleReport,
 } from '../disclosure/index.js'
+import { bindHmacKey } from '../keys/index.js'
 import type { Pipeline } from '../trusted-centre/index.js'
 import {
   LEGACY_PERSON_LADDERS,

@@ -3,15 +3,10 @@ import { join } from 'node:path'
 import type { Kysely } from 'kysely'
 import type { Entitlement } from '../access/index.js'
 import { createDatasetStore } from '../catalog/index.js'
-import {
-  type Config,
-  derivePseudonymKeys,
-  migrateToLatest,
-  openDatabase,
-  openDuckDb,
-} from '../core/index.js'
+import { type Config, migrateToLatest, openDatabase, openDuckDb } from '../core/index.js'
 import { generateFixtures, nationalSizes } from '../fixtures/index.js'
 import { defineAbilityFor, type User, type UserId } from '../identity/index.js'
+import { derivePseudonymKeys } from '../keys/index.js'
 import {
   createQueryPool,
   createQueryService,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { canonicalJson } from '../core/index.js'
+import { canonicalJson } from '../text/index.js'
 import { runCli } from './cli.js'
 import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
 

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
-import { InvalidInputError, MAX_LENGTH } from '../core/index.js'
+import { InvalidInputError } from '../core/index.js'
 import type { RouteEnv } from '../identity/index.js'
+import { MAX_LENGTH } from '../text/index.js'
 
 /** As long as any path parameter may be (the OpenAPI document says so of each). */
 export const MAX_PATH_PART = MAX_LENGTH.url

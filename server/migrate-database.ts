@@ -1,13 +1,6 @@
 import type { Kysely } from 'kysely'
-import {
-  type Config,
-  canRewriteAudit,
-  currentRole,
-  grantApplicationRole,
-  type Logger,
-  migrateToLatest,
-  openDatabase,
-} from '../core/index.js'
+import { canRewriteAudit, currentRole, grantApplicationRole } from '../audit/index.js'
+import { type Config, type Logger, migrateToLatest, openDatabase } from '../core/index.js'
 import { MIGRATIONS } from './schema.js'
 
 /**

@@ -17,7 +17,6 @@ import {
   metadataPatch,
   searchQuery,
 } from '../catalog/index.js'
-import { MAX_LENGTH } from '../core/index.js'
 import { createTokenBody, devSignInBody } from '../identity/index.js'
 import { kpiListQuery } from '../kpi/index.js'
 import {
@@ -30,6 +29,7 @@ import {
 } from '../lineage/index.js'
 import { markReadBody, webhookBody, webhookPatch } from '../notifications/index.js'
 import { CSV_CELLS_RULE, extractQuery, queryBody } from '../query-service/index.js'
+import { MAX_LENGTH } from '../text/index.js'
 import { failedDeliveriesQuery } from '../trusted-centre/index.js'
 import { MAX_PATH_PART } from './bound-path.js'
 

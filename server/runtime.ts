@@ -17,12 +17,10 @@ import {
   createRateLimiter,
   type DuckDBInstance,
   databaseTarget,
-  derivePseudonymKeys,
   type Logger,
   openDatabase,
   openDuckDb,
   type ProcessRegistry,
-  type PseudonymKeys,
   type RateLimiter,
   registerProcess,
 } from '../core/index.js'
@@ -33,6 +31,7 @@ import {
   createSessionStore,
   createUserStore,
 } from '../identity/index.js'
+import { derivePseudonymKeys, type PseudonymKeys } from '../keys/index.js'
 import { createKpiEngine, createKpiReads, type KpiEngine, type KpiReads } from '../kpi/index.js'
 import {
   createEventValidator,

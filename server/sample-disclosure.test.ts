@@ -2,9 +2,9 @@ import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { unzipSync } from 'fflate'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { pseudonymOf, samplePseudonymScope } from '../core/index.js'
 import type { SampleReport } from '../disclosure/index.js'
 import { systemAbility } from '../identity/index.js'
+import { pseudonymOf, samplePseudonymScope } from '../keys/index.js'
 import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
 
 /** Every subset of up to `size` of the items, and the whole set. */

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type Config, parseSecretKey, SECRET_KEY_BYTES } from '../core/index.js'
+import type { Config } from '../core/index.js'
+import { parseSecretKey, SECRET_KEY_BYTES } from '../keys/index.js'
 
 /** A secret the platform keys something with, and what a new one would change. */
 interface SecretKind {

@@ -1,18 +1,12 @@
 import { stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { DatasetId, DatasetStore, PublishResult, QualitySummary } from '../catalog/index.js'
-import type { DuckDBConnection, DuckDBInstance, PseudonymKeys } from '../core/index.js'
-import {
-  bindHmacKey,
-  quoteIdent,
-  quoteLiteral,
-  readRows,
-  samplePseudonymScope,
-  sha256File,
-  withConnection,
-} from '../core/index.js'
+import type { DuckDBConnection, DuckDBInstance } from '../core/index.js'
+import { quoteIdent, quoteLiteral, readRows, sha256File, withConnection } from '../core/index.js'
 import type { SampleColumn } from '../disclosure/index.js'
 import { systemAbility } from '../identity/index.js'
+import type { PseudonymKeys } from '../keys/index.js'
+import { bindHmacKey, samplePseudonymScope } from '../keys/index.js'
 import { dataLayout } from './data-layout.js'
 import { mkdirFor, moveIntoPlace, removeIfPresent } from './files.js'
 import { makeSample, type SamplePolicy } from './make-sample.js'

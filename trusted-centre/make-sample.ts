@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '../core/index.js'
-import { bindHmacKey, hmacSql, quoteIdent, quoteLiteral, readRows } from '../core/index.js'
+import { quoteIdent, quoteLiteral, readRows } from '../core/index.js'
 import {
   type CategoryGroups,
   columnStats,
@@ -7,6 +7,7 @@ import {
   type SampleColumn,
   type SampleReport,
 } from '../disclosure/index.js'
+import { bindHmacKey, hmacSql } from '../keys/index.js'
 
 /** How a pipeline's samples are drawn and de-identified. */
 export interface SamplePolicy {

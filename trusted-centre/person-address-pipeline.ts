@@ -1,4 +1,4 @@
-import { hmacSql } from '../core/index.js'
+import { hmacSql } from '../keys/index.js'
 import { ageBandSql } from './age-bands.js'
 import { DOS_PERSONS, SLA_ADDRESSES } from './feed-contracts.js'
 import type { Pipeline } from './pipeline.js'

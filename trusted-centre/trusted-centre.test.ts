@@ -8,14 +8,7 @@ import {
   createDatasetStore,
   type DatasetStore,
 } from '../catalog/index.js'
-import {
-  type DuckDBInstance,
-  derivePseudonymKeys,
-  hmacHex,
-  openDuckDb,
-  readRows,
-  withConnection,
-} from '../core/index.js'
+import { type DuckDBInstance, openDuckDb, readRows, withConnection } from '../core/index.js'
 import type { SampleReport } from '../disclosure/index.js'
 import {
   DEFECT_TREATMENTS,
@@ -26,6 +19,7 @@ import {
   type TestDatabase,
 } from '../fixtures/index.js'
 import { systemAbility } from '../identity/index.js'
+import { derivePseudonymKeys, hmacHex } from '../keys/index.js'
 import { MOH_CHRONIC_REGISTRY, SLA_ADDRESSES } from './feed-contracts.js'
 import { runPipeline } from './fuse.js'
 import { trustedCentreMigrations } from './migrations.js'

@@ -6,11 +6,11 @@ import {
   type DuckDBInstance,
   InvalidInputError,
   NotFoundError,
-  type PseudonymKeys,
   quoteLiteral,
   readRows,
   withConnection,
 } from '../core/index.js'
+import type { PseudonymKeys } from '../keys/index.js'
 import { findFeedContract } from './feed-contracts.js'
 import { type FuseResult, runPipeline } from './fuse.js'
 import { type IngestResult, ingestDelivery } from './ingest.js'
