@@ -4,8 +4,7 @@
  * database in checkpoint files, verification that names each break, and the auditors' routes.
  */
 
-export { type AuditAnchor, checkpointDirectory } from './audit-checkpoints.js'
-export type { AuditBreak, AuditEntry, AuditVerification } from './audit-entry.js'
+export { checkpointDirectory } from './audit-checkpoints.js'
 export { type AuditLog, createAuditLog } from './audit-log.js'
 export type { AuditTables } from './audit-tables.js'
 export { canRewriteAudit, currentRole, grantApplicationRole } from './database-roles.js'

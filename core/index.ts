@@ -11,26 +11,21 @@ export { bytesOf, CONFIG_KEYS, type Config, loadConfig } from './config.js'
 export { coreMigrations } from './core-migrations.js'
 export type { CoreTables } from './core-tables.js'
 export {
-  type DatabaseTarget,
   databaseTarget,
   openDatabase,
-  redactUrl,
 } from './database.js'
 export {
-  DATABASE_RETRY_AFTER_SECONDS,
   databaseUnavailable,
   isDatabaseUnavailable,
 } from './database-unavailable.js'
 export {
   type DuckDBConnection,
   type DuckDBInstance,
-  type DuckDbOptions,
   openDuckDb,
 } from './duckdb.js'
 export { quoteIdent, quoteLiteral, readRows, withConnection } from './duckdb-sql.js'
 export {
   AppError,
-  ConfigError,
   ConflictError,
   type ErrorBody,
   type ErrorCode,
@@ -45,11 +40,8 @@ export { exclusively } from './exclusively.js'
 export { sha256File } from './file-hash.js'
 export { createLogger, type Logger } from './logger.js'
 export {
-  collectMigrations,
-  type Migration,
-  MigrationFailedError,
   type MigrationSet,
   migrateToLatest,
 } from './migrations.js'
 export { type ProcessRegistry, registerProcess } from './process-registry.js'
-export { createRateLimiter, type RateDecision, type RateLimiter } from './rate-limiter.js'
+export { createRateLimiter, type RateLimiter } from './rate-limiter.js'

@@ -7,63 +7,37 @@
  */
 
 export {
-  type BacklogBatch,
-  type BacklogCounts,
-  type LineageBacklog,
-  memoryBacklog,
-} from './backlog.js'
-export {
   createLineageEmitter,
-  type EmitterOptions,
   fileTransport,
   httpTransport,
   type LineageEmitter,
-  type LineageTransport,
   storeTransport,
   type TransportStatus,
 } from './emitter.js'
-export {
-  type BaseFacet,
-  type DatasetEvent,
-  type DatasetRef,
-  type Facets,
-  isDatasetEvent,
-  isRunEvent,
-  type JobEvent,
-  type LineageDataset,
-  type LineageEvent,
-  OPENLINEAGE_SCHEMA,
-  RUN_EVENT_TYPES,
-  type RunEvent,
-  type RunEventType,
+export type {
+  LineageDataset,
+  LineageEvent,
+  RunEvent,
+  RunEventType,
 } from './events.js'
-export {
-  type ColumnSource,
-  type ColumnTransformation,
-  FACET_SCHEMAS,
-  lineageFacets,
-} from './facets.js'
+export { lineageFacets } from './facets.js'
 export {
   createLineageGraph,
-  type DatasetVisibility,
   type GraphNode,
   type LineageGraph,
   type RunDelivery,
 } from './lineage-graph.js'
-export { createLineageStore, type LineageStore, type RecordOptions } from './lineage-store.js'
+export { createLineageStore, type LineageStore } from './lineage-store.js'
 export type { LineageTables } from './lineage-tables.js'
 export { lineageMigrations } from './migrations.js'
 export {
   canonicalNamespace,
-  isPlatformNamespace,
-  type LineageNamespace,
-  type NamespaceWrite,
   namespacesWritten,
 } from './namespace-ownership.js'
-export { type NamespaceRouteDeps, namespaceBody } from './namespace-routes.js'
+export { namespaceBody } from './namespace-routes.js'
 export { createNamespaceStore, type NamespaceStore } from './namespace-store.js'
 export { tableBacklog } from './outbox.js'
-export { PORTAL_NAMESPACE, PRODUCER } from './producer.js'
+export { PORTAL_NAMESPACE } from './producer.js'
 export {
   columnLineageQuery,
   graphQuery,
@@ -74,5 +48,5 @@ export {
   runsQuery,
 } from './routes.js'
 export { type EmittedRunEvent, lineageRunId, runEvent } from './run-event.js'
-export { columnLineageOfSql, type SqlColumnLineage, type SqlTable } from './sql-column-lineage.js'
-export { createEventValidator, type EventCheck, type EventValidator } from './validate-event.js'
+export { columnLineageOfSql, type SqlColumnLineage } from './sql-column-lineage.js'
+export { createEventValidator, type EventValidator } from './validate-event.js'

@@ -8,9 +8,7 @@ export { notificationsMigrations } from './migrations.js'
 export type { NotificationTables } from './notification-tables.js'
 export {
   announce,
-  inbox,
   markRead,
-  type Notification,
   type NotificationKind,
 } from './notifications.js'
 export {
@@ -21,14 +19,10 @@ export {
   webhookPatch,
   webhookRoutes,
 } from './routes.js'
-export type { ResolveHost } from './webhook-transport.js'
 export {
-  type Delivery,
   deliverDue,
   listDeliveries,
-  MAX_ATTEMPTS,
   REFUSED_DESTINATION,
   registerWebhook,
   signature,
-  type Webhook,
 } from './webhooks.js'

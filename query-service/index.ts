@@ -7,21 +7,10 @@
  */
 
 export { copiesDirectory } from './answer-file.js'
-export {
-  EXTRACT_FORMATS,
-  type ExtractFormat,
-  QUERY_FORMATS,
-  type QueryFormat,
-} from './answer-formats.js'
-export { type CallerView, viewsOf } from './caller-views.js'
 export { CSV_CELLS_RULE, csvCell } from './csv-cells.js'
-export { QueryCancelledError, QueryLimitError, QueryRefusedError } from './errors.js'
-export type { Extract } from './extract.js'
 export { type QueryServiceTables, queryServiceMigrations } from './migrations.js'
-export { createPersonSlots, type PersonSlots } from './person-slots.js'
-export type { HistoryEntry } from './query-history.js'
-export type { QueryLimits } from './query-limits.js'
-export { BusyError, createQueryPool, type PoolLimits, type QueryPool } from './query-pool.js'
-export { createQueryService, type QueryAnswer, type QueryService } from './query-service.js'
+export { createPersonSlots } from './person-slots.js'
+export { createQueryPool } from './query-pool.js'
+export { createQueryService, type QueryService } from './query-service.js'
 export { extractQuery, extractRoutes, queryBody, queryRoutes } from './routes.js'
-export { type ExtractTrace, type TraceMatch, traceExtract } from './trace-extract.js'
+export { type ExtractTrace, traceExtract } from './trace-extract.js'

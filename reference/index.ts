@@ -6,25 +6,19 @@
  */
 
 export { MINISTRY_FAMILIES, ministryFamilyOf } from './ministry-families.js'
-export { isValidUinfin, maskUinfin, type UinfinPrefix, uinfinCheckLetter } from './nric.js'
+export { isValidUinfin, type UinfinPrefix, uinfinCheckLetter } from './nric.js'
 export {
   findPlanningArea,
-  isInsideSingapore,
   PLANNING_AREAS,
   type PlanningArea,
   REGIONS,
-  type Region,
-  type RegionCode,
-  SINGAPORE_BBOX,
 } from './planning-areas.js'
-export { POSTAL_SECTORS, type PostalSector, postalSectorOf } from './postal-sectors.js'
-export { SSIC_SECTIONS, type SsicSection, ssicSectionOf } from './ssic.js'
-export { isValidUen, UEN_ENTITY_TYPES, type UenKind, uenCheckLetter, uenKind } from './uen.js'
+export { POSTAL_SECTORS, postalSectorOf } from './postal-sectors.js'
+export { SSIC_SECTIONS } from './ssic.js'
+export { UEN_ENTITY_TYPES, type UenKind, uenCheckLetter } from './uen.js'
 export {
   createWorkingDayCalendar,
   type Day,
-  type HolidayTable,
-  PUBLIC_HOLIDAYS,
   singaporeDay,
   type WorkingDayCalendar,
 } from './working-days.js'

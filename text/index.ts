@@ -10,8 +10,6 @@ export { csvField } from './csv-field.js'
 export { MAX_ITEMS, MAX_LENGTH } from './input-limits.js'
 export {
   nameKey,
-  normalizeName,
-  type PickedNameOptions,
   pickedName,
   unseenCharacterIn,
 } from './picked-name.js'
