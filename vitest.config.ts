@@ -19,7 +19,9 @@ const SERVER_MODULES = [
   'query-service',
   'kpi',
   'server',
-  'scripts',
+  'testing',
+  'bench',
+  'tests/invariants',
 ]
 
 export default defineConfig({
@@ -34,6 +36,16 @@ export default defineConfig({
           environment: 'node',
           include: SERVER_MODULES.map((dir) => `${dir}/**/*.test.ts`),
           // One throwaway PostgreSQL server for the run; every database test also runs on it.
+          globalSetup: ['./vitest.global-setup.ts'],
+        },
+      },
+      {
+        // Whole platforms as separate processes, killed mid-work, and Chromium driving the portal.
+        extends: true,
+        test: {
+          name: 'system',
+          environment: 'node',
+          include: ['tests/system/**/*.test.ts'],
           globalSetup: ['./vitest.global-setup.ts'],
         },
       },

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node'
-import { startThrowawayPostgres } from './fixtures/index.js'
+import { startThrowawayPostgres } from './testing/index.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {

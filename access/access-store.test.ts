@@ -7,12 +7,7 @@ import {
   type DatasetRegistration,
   type DatasetStore,
 } from '../catalog/index.js'
-import {
-  FIXTURE_AGENCIES,
-  openTestDatabase,
-  TEST_BACKENDS,
-  type TestDatabase,
-} from '../fixtures/index.js'
+import { FIXTURE_AGENCIES } from '../fixtures/index.js'
 import {
   createUserStore,
   defineAbilityFor,
@@ -24,6 +19,7 @@ import {
 } from '../identity/index.js'
 import { notificationsMigrations } from '../notifications/index.js'
 import { createWorkingDayCalendar } from '../reference/index.js'
+import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../testing/index.js'
 import { type AccessStore, createAccessStore } from './access-store.js'
 import type { AccessTables } from './access-tables.js'
 import { entitlementsFor } from './entitlements.js'

@@ -1,10 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import {
-  FIXTURE_AGENCIES,
-  openTestDatabase,
-  TEST_BACKENDS,
-  type TestDatabase,
-} from '../fixtures/index.js'
+import { FIXTURE_AGENCIES } from '../fixtures/index.js'
 import {
   createUserStore,
   defineAbilityFor,
@@ -14,6 +9,7 @@ import {
   type User,
   type UserId,
 } from '../identity/index.js'
+import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../testing/index.js'
 import type { CatalogTables } from './catalog-tables.js'
 import { FACETS, type SearchRequest, searchDatasets } from './dataset-search.js'
 import { createDatasetStore, type DatasetRegistration } from './dataset-store.js'

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../fixtures/index.js'
 import { systemAbility } from '../identity/index.js'
+import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../testing/index.js'
 import type { CatalogTables } from './catalog-tables.js'
 import {
   createDatasetStore,

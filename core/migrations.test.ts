@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { afterEach, describe, expect, inject, it } from 'vitest'
-import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../fixtures/index.js'
+import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../testing/index.js'
 import {
   collectMigrations,
   MigrationFailedError,

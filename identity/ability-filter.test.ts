@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../fixtures/index.js'
+import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../testing/index.js'
 import { asSubject, defineAbilityFor } from './ability.js'
 import { accessibleWhere } from './ability-filter.js'
 import type { Role, User, UserId } from './user.js'

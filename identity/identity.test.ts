@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import {
-  FIXTURE_AGENCIES,
-  FIXTURE_USERS,
-  openTestDatabase,
-  TEST_BACKENDS,
-  type TestDatabase,
-} from '../fixtures/index.js'
+import { FIXTURE_AGENCIES, FIXTURE_USERS } from '../fixtures/index.js'
 import { hashSecret } from '../keys/index.js'
+import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../testing/index.js'
 import { createApiTokenStore } from './api-token-store.js'
 import type { IdentityTables } from './identity-tables.js'
 import { identityMigrations } from './migrations.js'

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../fixtures/index.js'
+import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../testing/index.js'
 import { canonicalJson } from '../text/index.js'
 import type { LineageEvent } from './events.js'
 import { lineageFacets } from './facets.js'

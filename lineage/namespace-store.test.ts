@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { ConflictError } from '../core/index.js'
-import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../fixtures/index.js'
+import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../testing/index.js'
 import type { LineageTables } from './lineage-tables.js'
 import { lineageMigrations } from './migrations.js'
 import { createNamespaceStore } from './namespace-store.js'

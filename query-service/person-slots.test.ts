@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { openTestDatabase, type TestDatabase } from '../fixtures/index.js'
+import { openTestDatabase, type TestDatabase } from '../testing/index.js'
 import { type QueryServiceTables, queryServiceMigrations } from './migrations.js'
 import { createPersonSlots, freeSlotsOf } from './person-slots.js'
 import { BusyError, createQueryPool } from './query-pool.js'

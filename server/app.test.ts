@@ -2,14 +2,20 @@ import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { DatasetStore } from '../catalog/index.js'
-import { FIXTURE_USERS, TEST_BACKENDS } from '../fixtures/index.js'
+import { FIXTURE_USERS } from '../fixtures/index.js'
 import { systemAbility } from '../identity/index.js'
 import { createLineageStore } from '../lineage/index.js'
+import {
+  createTestApp,
+  openTestRuntime,
+  signInAs,
+  TEST_BACKENDS,
+  type TestRuntime,
+} from '../testing/index.js'
 import { PIPELINES } from '../trusted-centre/index.js'
 import { createApp } from './app.js'
 import { loadData } from './load-data.js'
 import { appDepsOf } from './runtime.js'
-import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
 
 describe.each(TEST_BACKENDS)('the product on %s', (backend) => {
   let runtime: TestRuntime

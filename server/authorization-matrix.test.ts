@@ -6,10 +6,13 @@ import {
   AUTHORIZATION_MATRIX,
   CALLERS,
   type CallerName,
+  createTestApp,
   HIDDEN_DATASET,
   MATRIX_REQUESTS,
-} from './authorization-matrix.js'
-import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
+  openTestRuntime,
+  signInAs,
+  type TestRuntime,
+} from '../testing/index.js'
 
 describe('authorization matrix', () => {
   let runtime: TestRuntime

@@ -5,11 +5,11 @@ import { type ServerType, serve } from '@hono/node-server'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRateLimiter, loadConfig } from '../core/index.js'
+import { openTestRuntime, signInAs, type TestRuntime } from '../testing/index.js'
 import { createApp } from './app.js'
 import { openApiDocument } from './openapi.js'
 import { appDepsOf } from './runtime.js'
 import { type RunningServer, serveApp } from './serve-app.js'
-import { openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
 
 interface Answer {
   status: number

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { openTestRuntime, type TestRuntime } from '../testing/index.js'
 import { runCli } from './cli.js'
-import { openTestRuntime, type TestRuntime } from './test-runtime.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 

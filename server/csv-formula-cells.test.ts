@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatasetRegistration } from '../catalog/index.js'
 import { sha256File } from '../core/index.js'
 import { KPI_DEFINITIONS, type KpiDefinition } from '../kpi/index.js'
-import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
+import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from '../testing/index.js'
 
 // Issue 21, item 4: a source feed's `=HYPERLINK(…)` reached every officer's CSV download. Every
 // CSV the API writes now neutralises formula cells; numbers, and other formats, are untouched.

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto'
 import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createLogger, loadConfig, openDatabase } from '../core/index.js'
+import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from '../testing/index.js'
 import { openRuntime } from './runtime.js'
-import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
 
 /**
  * Operators give the tables to an owner role and run the application as a role of its own

@@ -10,7 +10,9 @@ export { type AppDeps, type AppType, createApp } from './app.js'
 export { runCli } from './cli.js'
 export { errorBody } from './error-response.js'
 export { loadData } from './load-data.js'
+export { recoverInterrupted } from './recover-interrupted.js'
 export {
+  appDepsOf,
   openRuntime,
   outputRulesOf,
   poolLimitsOf,
@@ -19,5 +21,3 @@ export {
 } from './runtime.js'
 export { MIGRATIONS, type Tables } from './schema.js'
 export { type RunningServer, serveApp } from './serve-app.js'
-export { type Replica, startReplica, stopReplica } from './test-replica.js'
-export { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'

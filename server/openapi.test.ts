@@ -1,8 +1,8 @@
 import { Validator } from '@seriousme/openapi-schema-validator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, openTestRuntime, type TestRuntime } from '../testing/index.js'
 import type { createApp } from './app.js'
 import { OPERATIONS, type OpenApiDocument } from './openapi.js'
-import { createTestApp, openTestRuntime, type TestRuntime } from './test-runtime.js'
 
 /** Hono's `/:id` as OpenAPI's `/{id}`. */
 const templateOf = (path: string) => path.replace(/:(\w+)/g, '{$1}')

@@ -10,16 +10,10 @@ import {
 } from '../catalog/index.js'
 import { type DuckDBInstance, openDuckDb, readRows, withConnection } from '../core/index.js'
 import type { SampleReport } from '../disclosure/index.js'
-import {
-  DEFECT_TREATMENTS,
-  type FixtureManifest,
-  generateFixtures,
-  openTestDatabase,
-  TEST_BACKENDS,
-  type TestDatabase,
-} from '../fixtures/index.js'
+import { DEFECT_TREATMENTS, type FixtureManifest, generateFixtures } from '../fixtures/index.js'
 import { systemAbility } from '../identity/index.js'
 import { derivePseudonymKeys, hmacHex } from '../keys/index.js'
+import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../testing/index.js'
 import { MOH_CHRONIC_REGISTRY, SLA_ADDRESSES } from './feed-contracts.js'
 import { runPipeline } from './fuse.js'
 import { trustedCentreMigrations } from './migrations.js'

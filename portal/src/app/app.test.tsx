@@ -10,7 +10,7 @@ import {
   openTestRuntime,
   signInAs,
   type TestRuntime,
-} from '../../../server/index.js'
+} from '../../../testing/index.js'
 import { createApiClient } from '../lib/api-client.js'
 import { App } from './app.js'
 import { routes } from './routes.js'

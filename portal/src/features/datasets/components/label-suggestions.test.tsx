@@ -8,7 +8,7 @@ import {
   openTestRuntime,
   signInAs,
   type TestRuntime,
-} from '../../../../../server/index.js'
+} from '../../../../../testing/index.js'
 import { createApiClient } from '../../../lib/api-client.js'
 import { ApiProvider } from '../../../lib/api-context.js'
 import type { DatasetDetail } from '../api/use-datasets.js'

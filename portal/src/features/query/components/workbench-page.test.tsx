@@ -9,7 +9,7 @@ import {
   openTestRuntime,
   signInAs,
   type TestRuntime,
-} from '../../../../../server/index.js'
+} from '../../../../../testing/index.js'
 import { createApiClient } from '../../../lib/api-client.js'
 import { ApiProvider } from '../../../lib/api-context.js'
 import { DatasetData } from './dataset-data.js'

@@ -10,7 +10,7 @@ import {
   openTestRuntime,
   signInAs,
   type TestRuntime,
-} from '../../../../../server/index.js'
+} from '../../../../../testing/index.js'
 import type { PersonalDataKind } from '../../../components/ui/personal-data-badge.js'
 import { createApiClient } from '../../../lib/api-client.js'
 import { ApiProvider } from '../../../lib/api-context.js'
