@@ -23,13 +23,6 @@ export interface ApprovalConditions {
 export const ACCESS_SCOPES = ['rows', 'aggregates'] as const
 export type AccessScope = (typeof ACCESS_SCOPES)[number]
 
-/**
- * Approvals a request needs: Sensitive High data row by row takes two stewards; its aggregates
- * (every answer output-checked) and everything else, one.
- */
-export const approvalsNeeded = (sensitivity: string, scope: AccessScope): number =>
-  sensitivity === 'sensitive-high' && scope === 'rows' ? 2 : 1
-
 export interface RequestInput {
   dataset: string
   /** Rows (the default) or aggregates only. */

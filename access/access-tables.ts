@@ -1,5 +1,6 @@
-import type { ColumnType, Generated } from 'kysely'
+import type { ColumnType, Generated, Kysely } from 'kysely'
 import type { CatalogTables } from '../catalog/index.js'
+import type { IdentityTables } from '../identity/index.js'
 import type { NotificationTables } from '../notifications/index.js'
 import type { AccessScope } from './access-request.js'
 
@@ -15,6 +16,9 @@ export interface AccessTables extends CatalogTables, NotificationTables {
   access_approvals: AccessApprovalRow
   grants: GrantRow
 }
+
+/** The database as the workflow's store sees it: its tables, and the users stewards are among. */
+export type AccessDb = Kysely<AccessTables & Pick<IdentityTables, 'users'>>
 
 export interface AccessRequestRow {
   id: string

@@ -89,3 +89,22 @@ function spanConfirmed(calendar: WorkingDayCalendar, from: Day, to: Day): boolea
     if (!calendar.isConfirmed(day)) return false
   }
 }
+
+/**
+ * The changes of state the clock counts: a step that leaves the state as it was (a first of two
+ * approvals, a revocation) moves no clock.
+ */
+export const stateChanges = <T extends { from: RequestState | undefined; to: RequestState }>(
+  history: readonly T[],
+): T[] => history.filter((h) => h.from !== h.to)
+
+/** Working days to a decision taken at `now`, from the request's history so far. */
+export function workingDaysToDecision(
+  history: readonly { at: Date; from: RequestState | undefined; to: RequestState }[],
+  to: RequestState,
+  calendar: WorkingDayCalendar,
+  now: Date,
+): number {
+  const changes = stateChanges(history).map((h) => ({ at: h.at, to: h.to }))
+  return serviceLevel([...changes, { at: now, to }], calendar, now).decisionWorkingDays ?? 0
+}

@@ -1,365 +1,223 @@
-import { createHash, randomUUID } from 'node:crypto'
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises'
-import { dirname, join, resolve } from 'node:path'
-import type { Kysely } from 'kysely'
-import {
-  type AccessTables,
-  type CoreFieldAvailability,
-  coreFieldAvailability,
-  type SharingRecord,
-  sharingRecords,
-} from '../access/index.js'
-import { currentVersionFiles, type DatasetStore } from '../catalog/index.js'
-import {
-  type DuckDBInstance,
-  type Logger,
-  quoteIdent,
-  quoteLiteral,
-  readRows,
-  sha256File,
-  withConnection,
-} from '../core/index.js'
-import { PORTAL_NAMESPACE, runEvent } from '../lineage/index.js'
+import { createHash } from 'node:crypto'
+import type { CoreFieldAvailability, SharingRecord } from '../access/index.js'
 import { canonicalJson } from '../text/index.js'
-import { KPI_DEFINITIONS } from './kpi-definition.js'
-import { KPI_HISTORY_DATASET } from './kpi-history-dataset.js'
-import type { StoredComputation } from './kpi-reads.js'
+import type { KpiInput } from './kpi-computation.js'
+import type { KpiDefinition, KpiTarget } from './kpi-definition.js'
 import { type KpiRow, periodLabel } from './kpi-row.js'
-import { kpiStatus } from './kpi-status.js'
-import type { KpiInput, KpiTables } from './kpi-tables.js'
+import { type KpiStatus, kpiStatus } from './kpi-status.js'
 import {
   coreFieldsByApi,
   endOfPeriod,
-  endOfYear,
   highImpactProjects,
   timeToShare,
   yearOf,
 } from './platform-kpis.js'
-import { REGISTER_KPI_SQL } from './register-kpi-sql.js'
+
+// kpi/routes.ts takes the engine's type from this file, where the engine was first written.
+export type { KpiEngine } from './kpi-computation.js'
 
 /** The first full year of the Digital Government Blueprint (launched June 2018). */
 export const KPI_FIRST_YEAR = 2019
 
-export interface KpiEngineDeps {
-  db: Kysely<KpiTables & AccessTables>
-  catalog: DatasetStore
-  duckdb: DuckDBInstance
-  /** Published files are under it; the KPI history dataset is written there too. */
-  dataDir: string
-  log: Logger
-  now: () => Date
-  /** Where the computation's OpenLineage events go (the lineage emitter on a server). */
-  lineage?: { record(event: ReturnType<typeof runEvent>): Promise<unknown> }
+/** The years a computation at `now` covers: from KPI_FIRST_YEAR to the current Singapore year. */
+export function kpiYears(now: Date): number[] {
+  return Array.from({ length: yearOf(now) - KPI_FIRST_YEAR + 1 }, (_, i) => KPI_FIRST_YEAR + i)
 }
 
-export interface KpiTrigger {
-  kind: 'fusion' | 'on demand' | 'start'
-  actor: string
+/** What the register KPIs were computed from: the dataset versions, and what their SQL returned. */
+export interface RegisterKpiInputs {
+  /** The current version of each KPI dataset published so far. */
+  datasets: readonly KpiInput[]
+  /** Each register KPI's rows (any year) by KPI number; none for a KPI not computed. */
+  rows: ReadonlyMap<number, readonly KpiRow[]>
 }
 
-/** A computation as it ran: what it read, and its values per KPI number. */
-export type KpiComputation = Omit<StoredComputation, 'checkedAt'> & {
-  values: Map<number, KpiRow[]>
+/** The platform's own records the platform-measured KPIs read. */
+export interface PlatformRecords {
+  /** The access workflow's decided requests since KPI_FIRST_YEAR (KPIs 12 and 14). */
+  sharingRecords: readonly SharingRecord[]
+  /** The core data fields declared in the catalogue (KPI 13). */
+  coreFields: readonly CoreFieldAvailability[]
 }
 
-/** A view name for a dataset slug: `digital-services-register` → `digital_services_register`. */
-const viewName = (slug: string) => slug.replaceAll('-', '_')
+/** A value as it is kept: a KPI's row, the target it is held to, and its status. */
+export interface KpiValue extends KpiRow {
+  number: number
+  /** Null: a breakdown of a count, which has no target of its own. */
+  target: KpiTarget | null
+  /** '' where there is no target. */
+  status: KpiStatus | ''
+  /** Whether the value's period had ended. */
+  closed: boolean
+}
+
+/** A row of the KPI history dataset (the columns of KPI_HISTORY_DATASET). */
+export interface KpiHistoryRow {
+  number: number
+  wording: string
+  year: number
+  period: string
+  value: number
+  unit: KpiDefinition['unit']
+  target: string
+  status: KpiStatus | ''
+  numerator: number
+  denominator: number
+  /** The dataset versions the value was computed from: `slug@vN`, space-separated. */
+  inputs: string
+}
+
+/** What one computation found. */
+export interface ComputedKpis {
+  /** Each KPI's rows as measured, by KPI number, for the years from KPI_FIRST_YEAR to now. */
+  measured: Map<number, KpiRow[]>
+  /** The values to keep: every whole-of-government value and each of the KPI's breakdowns. */
+  values: KpiValue[]
+  /** The whole-of-government values, as the KPI history dataset publishes them. */
+  history: KpiHistoryRow[]
+  /** How many platform records of each kind were read. */
+  platformRecords: { sharingRecords: number; coreFields: number }
+  /** Of the dataset versions, platform record counts and values: equal means nothing changed. */
+  contentSha256: string
+}
+
+/** How each platform-measured KPI is measured from the platform's records. */
+const PLATFORM_KPIS: Readonly<
+  Record<number, (records: PlatformRecords, years: readonly number[]) => KpiRow[]>
+> = {
+  12: (records) => highImpactProjects(records.sharingRecords),
+  13: (records, years) => coreFieldsByApi(records.coreFields, years),
+  14: (records) => timeToShare(records.sharingRecords),
+}
 
 /**
- * Computes all 15 KPIs for every year from KPI_FIRST_YEAR to now: the register KPIs by their SQL
- * over the current versions of their catalogue datasets (read by DuckDB, as any reader would),
- * the platform KPIs from the access workflow and the catalogue; records each value with its
- * target and status, and the computation with the exact versions it read; publishes the totals
- * as the KPI history dataset; reports the run to lineage. One at a time per process.
+ * Computes the KPIs of `definitions` as of `now`, for every year from KPI_FIRST_YEAR: the register
+ * KPIs from the rows their SQL returned, the platform KPIs from the platform's records; judges each
+ * value against its target, and hashes what was read and found.
+ * @example computeKpis({ datasets, rows }, { sharingRecords, coreFields }, KPI_DEFINITIONS, now)
  */
-export function createKpiEngine(deps: KpiEngineDeps) {
-  let running: Promise<unknown> = Promise.resolve()
-
-  async function registerRows(inputs: KpiInput[], paths: Map<string, string>, years: number[]) {
-    const values = new Map<number, KpiRow[]>()
-    await withConnection(
-      () => deps.duckdb.connect(),
-      async (conn) => {
-        await conn.run(
-          `CREATE OR REPLACE TEMP TABLE years AS SELECT range::INTEGER AS year FROM range(${years[0]}, ${(years.at(-1) as number) + 1})`,
-        )
-        for (const input of inputs)
-          await conn.run(
-            `CREATE OR REPLACE TEMP VIEW ${quoteIdent(viewName(input.slug))} AS SELECT * FROM read_parquet(${quoteLiteral(paths.get(input.slug) as string)})`,
-          )
-        const have = new Set(inputs.map((i) => i.slug))
-        for (const definition of KPI_DEFINITIONS) {
-          const sql = REGISTER_KPI_SQL[definition.number]
-          if (!sql) continue
-          // A KPI whose datasets are not published yet has no values (rather than wrong ones).
-          if (!definition.datasets.every((slug) => have.has(slug))) continue
-          const rows = await readRows<{
-            year: number
-            by: KpiRow['by']
-            group: string
-            value: number
-            numerator: number | string
-            denominator: number | string
-          }>(conn, sql)
-          values.set(
-            definition.number,
-            rows
-              .map((r) => ({
-                year: Number(r.year),
-                quarter: 0,
-                by: r.by,
-                group: r.group,
-                value: Number(r.value),
-                numerator: Number(r.numerator),
-                denominator: Number(r.denominator),
-              }))
-              .filter((r) => years.includes(r.year)),
-          )
-        }
-      },
-    )
-    return values
+export function computeKpis(
+  inputs: RegisterKpiInputs,
+  records: PlatformRecords,
+  definitions: readonly KpiDefinition[],
+  now: Date,
+): ComputedKpis {
+  const years = kpiYears(now)
+  const measured = new Map<number, KpiRow[]>()
+  for (const definition of definitions) {
+    const rows = inputs.rows.get(definition.number)
+    if (rows)
+      measured.set(
+        definition.number,
+        rows.filter((r) => years.includes(r.year)),
+      )
   }
-
-  /** Writes the totals as Parquet and publishes them as the KPI history dataset. */
-  async function publishHistory(id: string, rows: Record<string, unknown>[]) {
-    const pending = join(deps.dataDir, 'kpi', `.${id}.parquet.partial`)
-    const json = `${pending}.json`
-    await mkdir(dirname(pending), { recursive: true })
-    try {
-      await writeFile(json, rows.map((r) => JSON.stringify(r)).join('\n'))
-      const schema = await withConnection(
-        () => deps.duckdb.connect(),
-        async (conn) => {
-          await conn.run(
-            `COPY (SELECT * FROM read_json(${quoteLiteral(json)}, format = 'newline_delimited', columns = {number: 'INTEGER', wording: 'VARCHAR', year: 'INTEGER', period: 'VARCHAR', value: 'DOUBLE', unit: 'VARCHAR', target: 'VARCHAR', status: 'VARCHAR', numerator: 'DOUBLE', denominator: 'DOUBLE', inputs: 'VARCHAR'}) ORDER BY number, period) TO ${quoteLiteral(pending)} (FORMAT parquet)`,
-          )
-          return readRows<{ column_name: string; column_type: string }>(
-            conn,
-            `DESCRIBE SELECT * FROM read_parquet(${quoteLiteral(pending)})`,
-          )
-        },
-      )
-      const publication = await deps.catalog.publishVersion(
-        KPI_HISTORY_DATASET,
-        {
-          rowCount: rows.length,
-          byteSize: (await stat(pending)).size,
-          contentSha256: await sha256File(pending),
-          schema: schema.map((c) => ({ name: c.column_name, type: c.column_type })),
-          runId: id,
-        },
-        async (version) => {
-          const path = join('kpi', KPI_HISTORY_DATASET.slug, `v${version}.parquet`)
-          await mkdir(dirname(join(deps.dataDir, path)), { recursive: true })
-          await rename(pending, join(deps.dataDir, path))
-          return path
-        },
-      )
-      return publication
-    } finally {
-      await rm(pending, { force: true })
-      await rm(json, { force: true })
-    }
+  for (const definition of definitions) {
+    const measure = PLATFORM_KPIS[definition.number]
+    if (measure && definition.source === 'platform')
+      measured.set(definition.number, measure(records, years))
   }
-
-  async function compute(trigger: KpiTrigger): Promise<KpiComputation> {
-    const id = `kpi_${randomUUID()}`
-    const now = deps.now()
-    const currentYear = yearOf(now)
-    const years = Array.from(
-      { length: currentYear - KPI_FIRST_YEAR + 1 },
-      (_, i) => KPI_FIRST_YEAR + i,
-    )
-    const slugs = [...new Set(KPI_DEFINITIONS.flatMap((d) => d.datasets))]
-    const files = await currentVersionFiles(deps.db, slugs)
-    const inputs: KpiInput[] = files.map((f) => ({
-      slug: f.slug,
-      datasetId: f.datasetId,
-      title: f.title,
-      version: f.version,
-      contentSha256: f.contentSha256,
-      runId: f.runId,
-      publishedAt: f.publishedAt.toISOString(),
-    }))
-    const paths = new Map(files.map((f) => [f.slug, resolve(deps.dataDir, f.path)]))
-    /** This computation as a lineage run: it reads the KPI datasets, and may write the history. */
-    const lineageEvent = (eventType: 'START' | 'COMPLETE', outputs: string[] = []) =>
-      deps.lineage?.record(
-        runEvent({
-          eventType,
-          eventTime: eventType === 'START' ? now : deps.now(),
-          runId: id,
-          job: { name: 'kpi.compute', type: 'KPI' },
-          inputs: inputs.map((i) => ({ namespace: PORTAL_NAMESPACE, name: i.slug })),
-          outputs: outputs.map((name) => ({ namespace: PORTAL_NAMESPACE, name })),
-        }),
-      )
-    await lineageEvent('START')
-
-    const values = await registerRows(inputs, paths, years)
-    const records: SharingRecord[] = await sharingRecords(deps.db, {
-      from: new Date(`${KPI_FIRST_YEAR}-01-01T00:00:00+08:00`),
-      to: endOfYear(currentYear),
-    })
-    const fields: CoreFieldAvailability[] = await coreFieldAvailability(deps.db)
-    values.set(12, highImpactProjects(records))
-    values.set(13, coreFieldsByApi(fields, years))
-    values.set(14, timeToShare(records))
-
-    const history: Record<string, unknown>[] = []
-    const valueRows = KPI_DEFINITIONS.flatMap((definition) =>
-      (values.get(definition.number) ?? [])
-        .filter((row) => row.by === '' || definition.breakdowns.includes(row.by))
-        .map((row) => {
-          const closed = endOfPeriod(row.year, row.quarter) <= now
-          const target = row.by ? definition.groupTarget : definition.target
-          const status = target ? kpiStatus(definition, row.value, closed, target) : ''
-          if (!row.by)
-            history.push({
-              number: definition.number,
-              wording: definition.wording,
-              year: row.year,
-              period: periodLabel(row.year, row.quarter),
-              value: row.value,
-              unit: definition.unit,
-              target: definition.targetText,
-              status,
-              numerator: row.numerator,
-              denominator: row.denominator,
-              inputs: inputs
-                .filter((i) => definition.datasets.includes(i.slug))
-                .map((i) => `${i.slug}@v${i.version}`)
-                .join(' '),
-            })
-          return {
-            computation_id: id,
-            number: definition.number,
-            year: row.year,
-            quarter: row.quarter,
-            breakdown: row.by,
-            member: row.group,
-            value: row.value,
-            numerator: row.numerator,
-            denominator: row.denominator,
-            target: target ? JSON.stringify(target) : null,
-            status,
-            closed,
-          }
-        }),
-    )
-    const platformRecords = {
-      sharingRecords: records.length,
-      coreFields: fields.length,
-    }
-    const contentSha256 = createHash('sha256')
-      .update(
-        canonicalJson({
-          inputs: inputs.map(({ slug, version, contentSha256 }) => ({
-            slug,
-            version,
-            contentSha256,
-          })),
-          platformRecords,
-          // In a fixed order: DuckDB returns grouping sets in whatever order its threads finish.
-          values: valueRows
-            .map(({ computation_id: _, ...row }) => row)
-            .sort((a, b) =>
-              `${a.number}|${a.year}|${a.quarter}|${a.breakdown}|${a.member}`.localeCompare(
-                `${b.number}|${b.year}|${b.quarter}|${b.breakdown}|${b.member}`,
-              ),
-            ),
-        }),
-      )
-      .digest('hex')
-    const latest = await deps.db
-      .selectFrom('kpi_computations')
-      .select(['id', 'computed_at', 'content_sha256', 'history_version'])
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst()
-    if (latest?.content_sha256 === contentSha256) {
-      // The same inputs gave the same values: the kept computation stands, checked again now.
-      await deps.db
-        .updateTable('kpi_computations')
-        .set({ checked_at: now })
-        .where('id', '=', latest.id)
-        .execute()
-      await lineageEvent('COMPLETE')
-      deps.log.info({ computation: latest.id, trigger: trigger.kind }, 'KPIs unchanged')
-      return {
-        id: latest.id,
-        computedAt: latest.computed_at,
-        trigger: trigger.kind,
-        actor: trigger.actor,
-        inputs,
-        platformRecords,
-        historyVersion: latest.history_version ?? undefined,
-        values,
-      }
-    }
-    await deps.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('kpi_computations')
-        .values({
-          id,
-          computed_at: now,
-          trigger: trigger.kind,
-          actor: trigger.actor,
-          inputs: JSON.stringify(inputs),
-          platform_records: JSON.stringify(platformRecords),
-          history_version: null,
-          content_sha256: contentSha256,
-          checked_at: now,
-        })
-        .execute()
-      for (let i = 0; i < valueRows.length; i += 500)
-        await trx
-          .insertInto('kpi_values')
-          .values(valueRows.slice(i, i + 500))
-          .execute()
-    })
-    // The history is published after the values are kept: a failure here leaves the values
-    // readable, and the next computation publishes again.
-    const publication = await publishHistory(id, history)
-    await deps.db
-      .updateTable('kpi_computations')
-      .set({ history_version: publication.version })
-      .where('id', '=', id)
-      .execute()
-    await lineageEvent('COMPLETE', [KPI_HISTORY_DATASET.slug])
-    deps.log.info(
-      {
-        computation: id,
-        trigger: trigger.kind,
-        values: valueRows.length,
-        historyVersion: publication.version,
-      },
-      'KPIs computed',
-    )
-    return {
-      id,
-      computedAt: now,
-      trigger: trigger.kind,
-      actor: trigger.actor,
-      inputs,
-      platformRecords,
-      historyVersion: publication.version,
-      values,
-    }
+  const judged = definitions.map((definition) => ({
+    definition,
+    values: judgeValues(definition, measured.get(definition.number) ?? [], now),
+  }))
+  const values = judged.flatMap((j) => j.values)
+  const history = judged.flatMap(({ definition, values }) =>
+    values.filter((v) => v.by === '').map((v) => historyRow(definition, v, inputs.datasets)),
+  )
+  const platformRecords = {
+    sharingRecords: records.sharingRecords.length,
+    coreFields: records.coreFields.length,
   }
-
   return {
-    /** Computes every KPI now; calls wait for the one before them. */
-    compute(trigger: KpiTrigger): Promise<KpiComputation> {
-      const next = running.then(
-        () => compute(trigger),
-        () => compute(trigger),
-      )
-      running = next.catch(() => undefined)
-      return next
-    },
+    measured,
+    values,
+    history,
+    platformRecords,
+    contentSha256: hashContent(inputs.datasets, platformRecords, values),
   }
 }
 
-export type KpiEngine = ReturnType<typeof createKpiEngine>
+/**
+ * A KPI's rows as kept: the whole-of-government rows and those of its breakdowns, each with the
+ * target it is held to (the group target for a breakdown) and its status.
+ */
+function judgeValues(definition: KpiDefinition, rows: readonly KpiRow[], now: Date): KpiValue[] {
+  return rows
+    .filter((row) => row.by === '' || definition.breakdowns.includes(row.by))
+    .map((row) => {
+      const closed = endOfPeriod(row.year, row.quarter) <= now
+      const target = (row.by ? definition.groupTarget : definition.target) ?? null
+      return {
+        number: definition.number,
+        year: row.year,
+        quarter: row.quarter,
+        by: row.by,
+        group: row.group,
+        value: row.value,
+        numerator: row.numerator,
+        denominator: row.denominator,
+        target,
+        status: target ? kpiStatus(definition, row.value, closed, target) : '',
+        closed,
+      }
+    })
+}
+
+function historyRow(
+  definition: KpiDefinition,
+  value: KpiValue,
+  datasets: readonly KpiInput[],
+): KpiHistoryRow {
+  return {
+    number: definition.number,
+    wording: definition.wording,
+    year: value.year,
+    period: periodLabel(value.year, value.quarter),
+    value: value.value,
+    unit: definition.unit,
+    target: definition.targetText,
+    status: value.status,
+    numerator: value.numerator,
+    denominator: value.denominator,
+    inputs: datasets
+      .filter((i) => definition.datasets.includes(i.slug))
+      .map((i) => `${i.slug}@v${i.version}`)
+      .join(' '),
+  }
+}
+
+/**
+ * The hash of what a computation read and found. Values are hashed in the shape `kpi_values`
+ * keeps them (target as JSON text), so the hashes of computations already kept still compare.
+ */
+function hashContent(
+  datasets: readonly KpiInput[],
+  platformRecords: ComputedKpis['platformRecords'],
+  values: readonly KpiValue[],
+): string {
+  const kept = values.map((v) => ({
+    number: v.number,
+    year: v.year,
+    quarter: v.quarter,
+    breakdown: v.by,
+    member: v.group,
+    value: v.value,
+    numerator: v.numerator,
+    denominator: v.denominator,
+    target: v.target ? JSON.stringify(v.target) : null,
+    status: v.status,
+    closed: v.closed,
+  }))
+  const content = {
+    inputs: datasets.map(({ slug, version, contentSha256 }) => ({ slug, version, contentSha256 })),
+    platformRecords,
+    // In a fixed order: DuckDB returns grouping sets in whatever order its threads finish.
+    values: kept.sort((a, b) =>
+      `${a.number}|${a.year}|${a.quarter}|${a.breakdown}|${a.member}`.localeCompare(
+        `${b.number}|${b.year}|${b.quarter}|${b.breakdown}|${b.member}`,
+      ),
+    ),
+  }
+  return createHash('sha256').update(canonicalJson(content)).digest('hex')
+}

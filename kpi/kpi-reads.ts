@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely'
+import type { StoredComputation } from './kpi-computation.js'
 import type { KpiTarget } from './kpi-definition.js'
 import type { KpiRow } from './kpi-row.js'
-import type { KpiInput, KpiTables } from './kpi-tables.js'
+import type { KpiTables } from './kpi-tables.js'
 
 export interface StoredKpiValue extends KpiRow {
   number: number
@@ -9,18 +10,6 @@ export interface StoredKpiValue extends KpiRow {
   /** null: no target for this breakdown. */
   status: string | null
   closed: boolean
-}
-
-export interface StoredComputation {
-  id: string
-  computedAt: Date
-  trigger: string
-  actor: string
-  inputs: KpiInput[]
-  platformRecords: Record<string, number>
-  historyVersion: number | undefined
-  /** When a recomputation last found the same values. */
-  checkedAt: Date
 }
 
 /** Reads of kept KPI computations: the newest, and its values. */

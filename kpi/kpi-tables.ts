@@ -1,19 +1,8 @@
 import type { ColumnType, Generated } from 'kysely'
+import type { KpiInput } from './kpi-computation.js'
 import type { KpiTarget } from './kpi-definition.js'
 
 type Json<T> = ColumnType<T, string, string>
-
-/** A dataset version a computation read. */
-export interface KpiInput {
-  slug: string
-  datasetId: string
-  title: string
-  version: number
-  contentSha256: string
-  /** The Trusted Centre run that published the version. */
-  runId: string | undefined
-  publishedAt: string
-}
 
 /** Rows of the kpi module's tables. */
 export interface KpiTables {

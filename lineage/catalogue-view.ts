@@ -1,5 +1,5 @@
 import { type AppAbility, systemAbility } from '../identity/index.js'
-import type { DatasetVisibility } from './lineage-graph.js'
+import type { DatasetVisibility } from './graph/entity-id.js'
 import { PORTAL_NAMESPACE } from './producer.js'
 
 /** What a caller may see of datasets, from the catalogue's read rules. */

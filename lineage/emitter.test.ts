@@ -5,13 +5,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createLogger } from '../core/index.js'
-import {
-  createLineageEmitter,
-  fileTransport,
-  httpTransport,
-  type LineageTransport,
-} from './emitter.js'
+import { createLineageEmitter } from './emitter.js'
 import { runEvent } from './run-event.js'
+import { fileTransport, httpTransport, type LineageTransport } from './transports.js'
 
 const event = (n: number) =>
   runEvent({

@@ -3,13 +3,14 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createLogger } from '../core/index.js'
 import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../testing/index.js'
-import { createLineageEmitter, httpTransport, type LineageTransport } from './emitter.js'
+import { createLineageEmitter } from './emitter.js'
 import { createLineageGraph } from './lineage-graph.js'
 import { createLineageStore } from './lineage-store.js'
 import type { LineageTables } from './lineage-tables.js'
 import { lineageMigrations } from './migrations.js'
 import { tableBacklog } from './outbox.js'
 import { runEvent } from './run-event.js'
+import { httpTransport, type LineageTransport } from './transports.js'
 
 const log = createLogger({ level: 'silent' })
 

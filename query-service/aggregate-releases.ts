@@ -75,3 +75,5 @@ export function createAggregateReleases(db: Kysely<QueryServiceTables>) {
     },
   }
 }
+
+export type AggregateReleases = ReturnType<typeof createAggregateReleases>

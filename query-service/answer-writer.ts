@@ -1,6 +1,6 @@
 import type { AnswerWriter } from './answer-file.js'
 import { errorOfFailure } from './errors.js'
-import type { WorkerRun } from './query-workers.js'
+import type { WorkerRun } from './worker-lease.js'
 import { JobError } from './worker-protocol.js'
 
 /**

@@ -37,3 +37,15 @@ export function viewsOf(entitlements: readonly Entitlement[]): CallerView[] {
       return { name, entitlement, columns }
     })
 }
+
+/** A view as the caller's editor shows it: what it reads, on what basis, until when, its columns. */
+export const describeView = (v: CallerView) => ({
+  name: v.name,
+  dataset: v.entitlement.dataset,
+  scope: v.entitlement.scope,
+  basis: v.entitlement.basis,
+  version: v.entitlement.files[0]?.version ?? null,
+  expiresAt: v.entitlement.expiresAt ?? null,
+  rowFilter: v.entitlement.rowFilter,
+  columns: v.columns,
+})

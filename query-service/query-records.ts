@@ -99,3 +99,5 @@ export function outcomeOf(error: unknown): RunOutcome {
       : {}),
   }
 }
+
+export type QueryRecords = ReturnType<typeof createQueryRecords>

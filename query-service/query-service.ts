@@ -1,6 +1,3 @@
-import { randomUUID } from 'node:crypto'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { Kysely } from 'kysely'
 import type { Entitlement } from '../access/index.js'
 import type { AuditLog } from '../audit/index.js'
@@ -8,25 +5,25 @@ import { bytesOf, type DuckDBInstance, type Logger } from '../core/index.js'
 import type { AppAbility, User } from '../identity/index.js'
 import type { PseudonymKeys } from '../keys/index.js'
 import { createAggregateReleases } from './aggregate-releases.js'
-import { copiesDirectory, streamAnswerFile, sweepCopies } from './answer-file.js'
-import { FILE_FORMATS, type FileFormat, type QueryFormat } from './answer-formats.js'
-import { answerWriter } from './answer-writer.js'
-import { type CallerView, viewsOf } from './caller-views.js'
-import { errorOfFailure, QueryRefusedError } from './errors.js'
+import { copiesDirectory, sweepCopies } from './answer-file.js'
+import type { QueryFormat } from './answer-formats.js'
+import { describeView, viewsOf } from './caller-views.js'
 import { type Extract, type ExtractRequest, openExtract } from './extract.js'
-import { jsonAnswerBody } from './json-answer.js'
 import type { QueryServiceTables } from './migrations.js'
-import { createOpenAnswers, type OpenAnswer } from './open-answers.js'
+import { createOpenAnswers } from './open-answers.js'
 import type { OutputRules } from './output-checks.js'
 import { freeSlotsOf } from './person-slots.js'
 import { createProjections } from './projections.js'
+import { createQueryAnswers, type QueryAnswer } from './query-answers.js'
 import { createQueryHistory } from './query-history.js'
 import type { QueryLimits } from './query-limits.js'
 import type { QueryPool } from './query-pool.js'
-import { createQueryRecords, outcomeOf, type Run } from './query-records.js'
-import { createQueryWorkers, type WorkerLease } from './query-workers.js'
+import { createQueryRecords } from './query-records.js'
+import { type QueryRunDeps, runQuery } from './query-run.js'
+import { createQueryWorkers } from './query-workers.js'
 import { createRunningQueries } from './running-queries.js'
-import { type DisclosureJob, JobError, type JobResult, type JobView } from './worker-protocol.js'
+
+export type { QueryAnswer }
 
 export interface QueryServiceOptions {
   db: Kysely<QueryServiceTables>
@@ -56,20 +53,8 @@ export interface QueryServiceOptions {
   outputRules: OutputRules
 }
 
-export type QueryAnswer = {
-  id: string
-  contentType: string
-  /** Rows a file answer holds at most (JSON answers say themselves when they were cut). */
-  rowLimit: number
-  body: ReadableStream<Uint8Array>
-}
-
 /** Answers one person may have on their way to them at once, per replica. */
 const MAX_OPEN_ANSWERS = 4
-
-/** The grants behind some of a caller's views. */
-const grantsOf = (views: readonly CallerView[]) =>
-  views.flatMap((v) => (v.entitlement.grantId ? [v.entitlement.grantId] : []))
 
 /**
  * What the OS lets a worker allocate beyond DuckDB's memory limit. DuckDB's limit counts its
@@ -119,151 +104,31 @@ export function createQueryService(options: QueryServiceOptions) {
   const inBackground = (work: Promise<unknown>, what: string) =>
     void work.catch((error: unknown) => options.log?.error({ err: error }, `${what} failed`))
 
-  /** The gate's verdict in the worker, then the projections of the views it reads. */
-  async function prepare(run: Run, lease: WorkerLease): Promise<JobView[]> {
-    const verdict = await lease.check(
-      run.sql,
-      run.views.map((v) => v.name),
-    )
-    if (!verdict.ok) throw new QueryRefusedError(verdict.message, verdict.position)
-    const used = run.views.filter((v) => verdict.views.includes(v.name))
-    return Promise.all(
-      used.map(async (view) => ({
-        name: view.name,
-        file: await projections.file(view, view.entitlement.files[0]?.version ?? 0),
-        ...(view.entitlement.scope === 'aggregates'
-          ? {
-              aggregate: true,
-              identifiers: view.entitlement.schema
-                .filter((c) => c.personalData === 'direct-identifier')
-                .map((c) => c.name),
-              columns: view.columns.map((c) => ({ name: c.name, type: c.type })),
-            }
-          : {}),
-      })),
-    )
-  }
-
-  /** A JSON answer: written whole by the worker (within its byte limit), then streamed. */
-  async function answerJson(
-    run: Run,
-    lease: WorkerLease,
-    views: JobView[],
-    disclosure: DisclosureJob | undefined,
-  ) {
-    await mkdir(copies, { recursive: true, mode: 0o700 })
-    const directory = await mkdtemp(join(copies, 'json-'))
-    const job = lease.run({
-      sql: run.sql,
-      views,
-      format: 'json',
-      answerPath: join(directory, 'answer'),
-      timeoutMs: limits.timeoutMs,
-      maxRows: limits.maxRows,
-      maxJsonBytes: limits.maxJsonBytes,
-      ...(disclosure ? { disclosure } : {}),
-    })
-    running.track(run.id, run.user.id, () => job.stop())
-    let result: JobResult
-    try {
-      result = await job.result
-    } catch (error) {
-      await rm(directory, { recursive: true, force: true })
-      throw error
-    } finally {
-      running.untrack(run.id, run.user.id)
-    }
-    return { result, directory }
-  }
-
-  /**
-   * The output checks of a run over an aggregate-only view (with what this person was given
-   * from it before), or undefined when it reads none.
-   */
-  async function disclosureOf(run: Run, views: JobView[], format: QueryFormat) {
-    const aggregate = run.views.find(
-      (v) => v.entitlement.scope === 'aggregates' && views.some((j) => j.name === v.name),
-    )
-    if (!aggregate) return undefined
-    if (format !== 'json')
-      throw new QueryRefusedError(
-        `'${aggregate.name}' is for aggregates only: ask for JSON (its answers are checked cell by cell before they leave)`,
-      )
-    const dataset = aggregate.entitlement.dataset.id
-    const earlier = await releases.earlier(run.user.id, dataset)
-    return {
-      dataset,
-      seq: earlier.seq,
-      job: { rules: options.outputRules, earlier: earlier.releases },
-    }
-  }
-
-  /** A file answer, streamed while the worker writes it; recorded when the body ends. */
-  async function answerFile(
-    run: Run,
-    held: { lease: WorkerLease; release: () => void; answer: OpenAnswer },
-    views: JobView[],
-    format: FileFormat,
-  ): Promise<QueryAnswer> {
-    const { lease, release, answer } = held
-    const used = views.map((v) => v.name)
-    const file = await streamAnswerFile(
-      (answerPath) => {
-        const job = lease.run({
-          sql: run.sql,
-          views,
-          format,
-          answerPath,
-          timeoutMs: limits.timeoutMs,
-          maxRows: limits.maxStreamRows,
-          maxJsonBytes: limits.maxJsonBytes,
-        })
-        running.track(run.id, run.user.id, () => job.stop())
-        // Written, it holds no slot: the reader's pace is the open answer's business.
-        return answerWriter(job, () => {
-          running.untrack(run.id, run.user.id)
-          lease.release()
-          release()
-        })
-      },
-      { directory: copies, maxBytes: limits.maxStreamBytes },
-    )
-    // Still cancellable while the worker writes what the client is already reading.
-    inBackground(
-      file.done.then(async ({ rows, bytes, completed, error }) => {
-        await records.run(
-          run,
-          completed
-            ? { status: 'succeeded', rows, bytes }
-            : error !== undefined
-              ? { ...outcomeOf(error), rows, bytes }
-              : { status: 'cancelled', error: 'The client stopped reading', rows, bytes },
-          used,
-        )
-      }),
-      'recording a query answered as a file',
-    )
-    return {
-      id: run.id,
-      contentType: FILE_FORMATS[format].media,
-      rowLimit: limits.maxStreamRows,
-      body: answer.body(file.body, grantsOf(run.views.filter((v) => used.includes(v.name)))),
-    }
+  const lifecycle: QueryRunDeps = {
+    history,
+    answers,
+    pool: options.pool,
+    workers,
+    running,
+    projections,
+    releases,
+    outputRules: options.outputRules,
+    answerIn: createQueryAnswers({
+      limits,
+      copies,
+      records,
+      releases,
+      now: options.now,
+      inBackground,
+    }),
+    records,
+    log: options.log,
   }
 
   return {
     /** The caller's views with their columns (and which are masked), for the editor. */
     async views(user: User, ability: AppAbility) {
-      return viewsOf(await options.entitlements(user, ability, options.now())).map((v) => ({
-        name: v.name,
-        dataset: v.entitlement.dataset,
-        scope: v.entitlement.scope,
-        basis: v.entitlement.basis,
-        version: v.entitlement.files[0]?.version ?? null,
-        expiresAt: v.entitlement.expiresAt ?? null,
-        rowFilter: v.entitlement.rowFilter,
-        columns: v.columns,
-      }))
+      return viewsOf(await options.entitlements(user, ability, options.now())).map(describeView)
     },
 
     /**
@@ -279,80 +144,7 @@ export function createQueryService(options: QueryServiceOptions) {
       requestId?: string,
     ): Promise<QueryAnswer> {
       const views = viewsOf(await options.entitlements(user, ability, options.now()))
-      const run: Run = {
-        id: request.id ?? `q_${randomUUID()}`,
-        user,
-        sql: request.sql,
-        format: request.format,
-        views,
-        requestId,
-      }
-      // On record from the start: a query refused for want of a slot is in the history too.
-      await history.start(run.id, user, request)
-      let release = () => {}
-      let lease: WorkerLease | undefined
-      let answer: OpenAnswer | undefined
-      let used: string[] = []
-      try {
-        answer = answers.reserve(user.id)
-        release = await options.pool.acquire(user.id)
-        lease = await workers.lease()
-        const jobViews = await prepare(run, lease)
-        used = jobViews.map((v) => v.name)
-        const disclosure = await disclosureOf(run, jobViews, request.format)
-        if (request.format === 'json') {
-          const { result, directory } = await answerJson(run, lease, jobViews, disclosure?.job)
-          lease.release()
-          // The slot is free while the run is recorded and read: the work is done.
-          release()
-          // Kept before the answer leaves, so that the next answer is compared with it.
-          if (disclosure && result.release)
-            await releases
-              .record(
-                result.release,
-                {
-                  queryId: run.id,
-                  granteeId: user.id,
-                  datasetId: disclosure.dataset,
-                  seq: disclosure.seq,
-                },
-                options.now(),
-              )
-              .catch(async (error: unknown) => {
-                await rm(directory, { recursive: true, force: true })
-                throw error
-              })
-          await records.run(
-            run,
-            { status: 'succeeded', rows: result.rows, bytes: result.bytes },
-            used,
-          )
-          return {
-            id: run.id,
-            contentType: 'application/json; charset=utf-8',
-            rowLimit: limits.maxRows,
-            body: answer.body(
-              jsonAnswerBody(
-                join(directory, 'answer'),
-                directory,
-                { id: run.id, columns: result.columns },
-                { rowCount: result.rows, truncated: result.truncated, views: used },
-              ),
-              grantsOf(views.filter((v) => used.includes(v.name))),
-            ),
-          }
-        }
-        return await answerFile(run, { lease, release, answer }, jobViews, request.format)
-      } catch (error) {
-        lease?.release()
-        release()
-        answer?.release()
-        const failure = error instanceof JobError ? errorOfFailure(error.failure) : error
-        await records
-          .run(run, outcomeOf(failure), used)
-          .catch((e: unknown) => options.log?.error({ err: e }, 'recording a failed query failed'))
-        throw failure
-      }
+      return runQuery({ user, request, views, requestId }, lifecycle)
     },
 
     /**

@@ -1,19 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { tmpdir } from 'node:os'
 import { UnavailableError } from '../core/index.js'
-import type { GateVerdict } from './sql-gate.js'
 import { workerCommand } from './worker-command.js'
+import { leaseWorker, type WorkerLease } from './worker-lease.js'
 import {
-  type FromWorker,
-  JobError,
-  type JobFailure,
-  type JobResult,
-  type ToWorker,
-  timeLimitFailure,
-  type WorkerJob,
-  type WorkerSettings,
-  withJsonLimitNote,
-} from './worker-protocol.js'
+  exitFailure,
+  failAwaited,
+  killWorker,
+  startWorker,
+  type WorkerProcess,
+} from './worker-process.js'
+import type { WorkerSettings } from './worker-protocol.js'
 
 export interface QueryWorkersOptions {
   /** Worker processes at most (one job each at a time). */
@@ -36,33 +31,6 @@ export interface QueryWorkersOptions {
   log?: { warn(details: object, message: string): void }
 }
 
-/** A worker leased to one query: its gate, then its one job. Give it back with `release`. */
-export interface WorkerLease {
-  check(sql: string, views: readonly string[]): Promise<GateVerdict>
-  run(job: WorkerJob): WorkerRun
-  release(): void
-}
-
-/** A running job: its result (or a JobError saying why not), and how to stop it early. */
-export interface WorkerRun {
-  result: Promise<JobResult>
-  stop(): void
-}
-
-interface Worker {
-  child: ChildProcess
-  ready: Promise<void>
-  leased: boolean
-  exited: boolean
-  /** Why we killed it, if we did: the job's failure is told by that. */
-  killedFor?: 'deadline' | 'stop' | 'retired' | 'closing'
-  /** The handler of the message now awaited, and of the process ending meanwhile. */
-  awaiting?: { message(m: FromWorker): void; exit(failure: JobFailure): void }
-  stderr: string
-  rssBytes: number
-}
-
-const CHECK_TIMEOUT_MS = 10_000
 /**
  * The processes that run callers' SQL, away from the server: each under an OS cap on memory
  * (RLIMIT_DATA, via prlimit) and file size (RLIMIT_FSIZE), with an environment holding no secret
@@ -71,7 +39,7 @@ const CHECK_TIMEOUT_MS = 10_000
  * server's IPC channel closes, so kill -9 of the server leaves none behind).
  */
 export function createQueryWorkers(options: QueryWorkersOptions) {
-  const workers = new Set<Worker>()
+  const workers = new Set<WorkerProcess>()
   // Leases waiting for a worker to be free or to be startable: told of every change, they look again.
   let waiting: (() => void)[] = []
   const changed = () => {
@@ -89,50 +57,17 @@ export function createQueryWorkers(options: QueryWorkersOptions) {
       'prlimit was not found: query workers run without an OS memory and file-size cap',
     )
 
-  function spawnWorker(): Worker {
-    const child = spawn(command.file, command.args, {
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      cwd: tmpdir(),
-      env: {
-        PATH: process.env.PATH ?? '',
-        ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
-        QUERY_WORKER_SETTINGS: JSON.stringify(options.settings),
-      },
+  function spawnWorker(): WorkerProcess {
+    const worker = startWorker({
+      command,
+      settings: options.settings,
+      memoryCapBytes: options.memoryCapBytes,
     })
-    const worker: Worker = {
-      child,
-      ready: Promise.resolve(),
-      leased: false,
-      exited: false,
-      stderr: '',
-      rssBytes: 0,
-    }
-    child.stderr?.on('data', (data: Buffer) => {
-      worker.stderr = (worker.stderr + data.toString()).slice(-4_000)
-    })
-    worker.ready = new Promise<void>((resolve, reject) => {
-      child.once('message', (m: FromWorker) =>
-        m.type === 'ready' ? resolve() : reject(new Error(`worker said ${m.type} first`)),
-      )
-      child.once('error', reject)
-      child.once('exit', (code, signal) =>
-        reject(
-          new Error(
-            `The query worker stopped as it started (${signal ?? `exit ${code}`}): ${worker.stderr.trim().slice(-500)}`,
-          ),
-        ),
-      )
-    })
-    worker.ready.catch(() => undefined)
-    child.on('message', (m: FromWorker) => worker.awaiting?.message(m))
-    child.on('exit', (code, signal) => {
+    worker.child.on('exit', (code, signal) => {
       worker.exited = true
       workers.delete(worker)
-      const failure = exitFailure(worker, code, signal)
-      const awaiting = worker.awaiting
-      worker.awaiting = undefined
-      awaiting?.exit(failure)
-      if (worker.killedFor === undefined && awaiting)
+      const awaited = failAwaited(worker, exitFailure(worker, code, signal))
+      if (worker.killedFor === undefined && awaited)
         options.log?.warn(
           { code, signal, stderr: worker.stderr.slice(-1_000) },
           'query worker died during a job',
@@ -144,30 +79,6 @@ export function createQueryWorkers(options: QueryWorkersOptions) {
     return worker
   }
 
-  function exitFailure(worker: Worker, code: number | null, signal: string | null): JobFailure {
-    if (worker.killedFor === 'stop' || worker.killedFor === 'closing')
-      return { kind: 'cancelled', message: 'cancelled' }
-    if (worker.killedFor === 'deadline') return { kind: 'limit', limit: 'time', message: '' }
-    const cap = `${(options.memoryCapBytes / 1e9).toFixed(1)} GB`
-    if (signal === 'SIGKILL')
-      return {
-        kind: 'limit',
-        limit: 'memory',
-        message: `The query's process was killed (SIGKILL) from outside it: by the machine running out of memory, or by an operator. Try again; if it happens again, narrow the query (it may use ${cap})`,
-      }
-    return {
-      kind: 'limit',
-      limit: 'memory',
-      message: `The query's process stopped (${signal ?? `exit ${code}`}), most likely because it needed more than the ${cap} a query may use: aggregate or filter before joining or sorting, or build smaller lists and strings`,
-    }
-  }
-
-  function kill(worker: Worker, why: NonNullable<Worker['killedFor']>) {
-    if (worker.exited) return
-    worker.killedFor ??= why
-    worker.child.kill('SIGKILL')
-  }
-
   function keepWarm() {
     if (closed) return
     const idle = [...workers].filter((w) => !w.leased).length
@@ -175,96 +86,7 @@ export function createQueryWorkers(options: QueryWorkersOptions) {
       spawnWorker()
   }
 
-  /** Sends a message and waits for the answer it expects, or for the worker's end. */
-  function ask<T>(
-    worker: Worker,
-    message: ToWorker,
-    expect: (m: FromWorker) => T | undefined,
-  ): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      worker.awaiting = {
-        message(m) {
-          const value = expect(m)
-          if (value === undefined) return
-          worker.awaiting = undefined
-          resolve(value)
-        },
-        exit: (failure) => reject(new JobError(failure)),
-      }
-      if (worker.exited) reject(new JobError(exitFailure(worker, null, 'SIGKILL')))
-      else worker.child.send(message)
-    })
-  }
-
-  function leaseOf(worker: Worker): WorkerLease {
-    let released = false
-    return {
-      async check(sql, views) {
-        const timer = setTimeout(() => kill(worker, 'deadline'), CHECK_TIMEOUT_MS)
-        try {
-          return await ask(worker, { type: 'check', sql, views: [...views] }, (m) =>
-            m.type === 'checked'
-              ? m.ok
-                ? { ok: true as const, views: m.views }
-                : { ok: false as const, message: m.message, position: m.position }
-              : undefined,
-          )
-        } finally {
-          clearTimeout(timer)
-        }
-      },
-      run(job) {
-        // The worker interrupts DuckDB at the deadline itself; past it and a grace, it is killed.
-        const deadline = setTimeout(() => kill(worker, 'deadline'), job.timeoutMs + grace)
-        let stopTimer: NodeJS.Timeout | undefined
-        const result = ask(worker, { type: 'run', job }, (m) => {
-          if (m.type === 'done' || m.type === 'failed') worker.rssBytes = m.rssBytes
-          if (m.type === 'done') return { ok: true as const, result: m.result }
-          if (m.type === 'failed') return { ok: false as const, failure: m.failure }
-          return undefined
-        })
-          .then((outcome) => {
-            if (!outcome.ok) throw new JobError(outcome.failure)
-            return outcome.result
-          })
-          .catch((error: unknown) => {
-            if (
-              error instanceof JobError &&
-              error.failure.kind === 'limit' &&
-              error.failure.limit === 'time' &&
-              !error.failure.message
-            )
-              throw new JobError(timeLimitFailure(job.timeoutMs))
-            if (error instanceof JobError) throw new JobError(withJsonLimitNote(error.failure, job))
-            throw error
-          })
-          .finally(() => {
-            clearTimeout(deadline)
-            clearTimeout(stopTimer)
-          })
-        return {
-          result,
-          stop() {
-            if (worker.exited || stopTimer) return
-            worker.child.send({ type: 'stop' } satisfies ToWorker)
-            stopTimer = setTimeout(() => kill(worker, 'stop'), grace)
-          },
-        }
-      },
-      release() {
-        if (released) return
-        released = true
-        worker.awaiting = undefined
-        // A worker that grew (fragmented memory, caches) is replaced rather than trusted again:
-        // it stays out of the idle ones until it has gone, and its end makes room for another.
-        if (worker.exited || worker.rssBytes > retireAbove) kill(worker, 'retired')
-        else worker.leased = false
-        changed()
-      },
-    }
-  }
-
-  async function take(): Promise<Worker> {
+  async function take(): Promise<WorkerProcess> {
     for (;;) {
       if (closed) throw new Error('The query workers are stopping')
       const worker =
@@ -289,14 +111,18 @@ export function createQueryWorkers(options: QueryWorkersOptions) {
         await worker.ready
       } catch (error) {
         worker.leased = false
-        kill(worker, 'retired')
+        killWorker(worker, 'retired')
         options.log?.warn({ err: error }, 'a query worker failed to start')
         throw new UnavailableError(
           'Queries cannot run just now: a query worker process failed to start. Try again shortly; if it persists, tell the platform team',
           { cause: error, retryAfterSeconds: 5 },
         )
       }
-      return leaseOf(worker)
+      return leaseWorker(worker, {
+        graceMs: grace,
+        retireAboveBytes: retireAbove,
+        onRelease: changed,
+      })
     },
     /** Starts the warm workers (in the background). */
     warm: keepWarm,
@@ -310,7 +136,7 @@ export function createQueryWorkers(options: QueryWorkersOptions) {
         (w) =>
           new Promise((resolve) => (w.exited ? resolve(undefined) : w.child.once('exit', resolve))),
       )
-      for (const worker of workers) kill(worker, 'closing')
+      for (const worker of workers) killWorker(worker, 'closing')
       await Promise.all(ending)
     },
   }

@@ -77,3 +77,5 @@ export function createRunningQueries(db: Kysely<QueryServiceTables>, now: () => 
     },
   }
 }
+
+export type RunningQueries = ReturnType<typeof createRunningQueries>

@@ -125,6 +125,16 @@ export function withJsonLimitNote(failure: JobFailure, job: WorkerJob): JobFailu
   }
 }
 
+/**
+ * A job's failure as the caller is told it: a worker killed at its deadline says the time limit,
+ * and a JSON answer out of memory names the byte limit too.
+ */
+export function explainFailure(failure: JobFailure, job: WorkerJob): JobFailure {
+  if (failure.kind === 'limit' && failure.limit === 'time' && !failure.message)
+    return timeLimitFailure(job.timeoutMs)
+  return withJsonLimitNote(failure, job)
+}
+
 /** Bytes as a person reads them. */
 export const megabytes = (bytes: number) => `${Number((bytes / 1e6).toFixed(1))} MB`
 

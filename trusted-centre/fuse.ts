@@ -1,8 +1,7 @@
-import { stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { DatasetId, DatasetStore, PublishResult, QualitySummary } from '../catalog/index.js'
 import type { DuckDBConnection, DuckDBInstance } from '../core/index.js'
-import { quoteIdent, quoteLiteral, readRows, sha256File, withConnection } from '../core/index.js'
+import { quoteIdent, quoteLiteral, readRows, withConnection } from '../core/index.js'
 import type { SampleColumn } from '../disclosure/index.js'
 import { systemAbility } from '../identity/index.js'
 import type { PseudonymKeys } from '../keys/index.js'
@@ -10,17 +9,19 @@ import { bindHmacKey, samplePseudonymScope } from '../keys/index.js'
 import { dataLayout } from './data-layout.js'
 import { mkdirFor, moveIntoPlace, removeIfPresent } from './files.js'
 import { makeSample, type SamplePolicy } from './make-sample.js'
-import type { Pipeline } from './pipeline.js'
+import type { Pipeline } from './pipelines/pipeline.js'
+import { publishCandidate, writeCandidate } from './publish.js'
 import { assertionExpression, judge, summarise } from './quality.js'
 import { createReferenceTables } from './reference-tables.js'
-import { newRunId, type Run } from './run.js'
-import { fuseEvent, type LineageSink, pipelineColumnLineage, qualityEvents } from './run-lineage.js'
-import type { RunStore } from './run-store.js'
+import type { Run } from './runs/run.js'
+import {
+  type FuseEventDetails,
+  fusionRunEvents,
+  pipelineColumnLineage,
+} from './runs/run-lineage.js'
+import { type RunDeps, type RunEnding, withRun } from './runs/with-run.js'
 
-export interface FuseDeps {
-  runs: RunStore
-  /** Receives an OpenLineage START and COMPLETE/FAIL event for every run. */
-  lineage?: LineageSink
+export interface FuseDeps extends RunDeps {
   catalog: DatasetStore
   duckdb: DuckDBInstance
   dataDir: string
@@ -28,7 +29,6 @@ export interface FuseDeps {
   pseudonyms: PseudonymKeys
   /** k of k-anonymity for published samples. */
   sampleK: number
-  now: () => Date
 }
 
 /** Where a fusion run spent its time, in milliseconds. */
@@ -54,115 +54,103 @@ export interface FuseResult {
  * crash never leaves half a version; a result equal to the current version publishes nothing.
  */
 export async function runPipeline(deps: FuseDeps, pipeline: Pipeline): Promise<FuseResult> {
-  const startedAt = deps.now()
-  const runId = newRunId(startedAt)
-  await deps.runs.startRun({ id: runId, kind: 'fuse', subject: pipeline.id, startedAt })
-  const started = await deps.runs.findRun(runId)
-  if (started) await deps.lineage?.record(fuseEvent(pipeline, started, 'START'))
-  const pending = join(deps.dataDir, dataLayout.pendingVersion(pipeline.dataset.slug, runId))
+  const plan = {
+    kind: 'fuse' as const,
+    subject: pipeline.id,
+    events: fusionRunEvents(pipeline),
+    // The engine's words may quote the data it choked on: withheld, as for a failed ingest.
+    failure: 'Fusion failed: the pipeline stopped with an engine error; nothing was published',
+  }
+  const { run, result } = await withRun(deps, plan, (runId) => fuse(deps, pipeline, runId))
+  return { run, ...result }
+}
+
+/**
+ * The fusion itself: the pipeline's SQL over its inputs, written as a candidate; its quality
+ * measured; published unless a blocking assertion failed; then its sample.
+ */
+async function fuse(
+  deps: FuseDeps,
+  pipeline: Pipeline,
+  runId: string,
+): Promise<RunEnding<Omit<FuseResult, 'run'>, FuseEventDetails>> {
+  const slug = pipeline.dataset.slug
+  const pending = join(deps.dataDir, dataLayout.pendingVersion(slug, runId))
   try {
     const inputs = await currentSnapshots(deps, pipeline)
     const timings: FuseTimings = { fuseMs: 0, qualityMs: 0, publishMs: 0, sampleMs: 0 }
-    let clock = performance.now()
-    const lap = () => {
-      const now = performance.now()
-      const ms = now - clock
-      clock = now
-      return Math.round(ms)
-    }
-    const measured = await withConnection(
+    const lap = stopwatch()
+    const candidate = await withConnection(
       () => deps.duckdb.connect(),
       async (conn) => {
         await prepareInputs(conn, deps, inputs)
-        await mkdirFor(pending)
         const order = pipeline.key.map(quoteIdent).join(', ')
-        await conn.run(
-          `COPY (SELECT * FROM (${pipeline.sql}) ORDER BY ${order}) TO ${quoteLiteral(pending)} (FORMAT parquet, COMPRESSION zstd)`,
+        const written = await writeCandidate(
+          conn,
+          `SELECT * FROM (${pipeline.sql}) ORDER BY ${order}`,
+          pending,
         )
-        const output = await measureOutput(conn, pending)
         const columnLineage = await pipelineColumnLineage(conn, pipeline)
         timings.fuseMs = lap()
-        const quality = await checkQuality(conn, pipeline, pending, deps.now())
+        const quality = await checkQuality(conn, pipeline, written.file, deps.now())
         timings.qualityMs = lap()
-        return { ...output, quality, columnLineage }
+        return { ...written, quality, columnLineage }
       },
     )
-    const { quality } = measured
+    const { quality, schema, rowCount } = candidate
     if (quality.blockingFailures > 0) {
       // The previous version stays current; the failed candidate is not kept.
-      await removeIfPresent(pending)
       const failed = quality.results.filter((r) => !r.passed && r.severity === 'blocking')
-      const run = await deps.runs.finishRun(runId, deps.now(), {
-        status: 'failed',
-        quality,
-        message: `Not published: blocking quality assertion failed: ${failed.map((r) => `${r.name} observed ${r.observed}, expected ${r.expected}`).join('; ')}`,
-      })
-      await deps.lineage?.record(
-        fuseEvent(pipeline, run, 'FAIL', { schema: measured.schema, error: run.message }),
-      )
-      for (const event of qualityEvents(pipeline, run)) await deps.lineage?.record(event)
-      return { run, timings, publication: undefined, quality }
+      const message = `Not published: blocking quality assertion failed: ${failed.map((r) => `${r.name} observed ${r.observed}, expected ${r.expected}`).join('; ')}`
+      return {
+        outcome: { status: 'failed', quality, message },
+        details: { schema },
+        result: { timings, publication: undefined, quality },
+      }
     }
-    const content = {
-      rowCount: measured.rowCount,
-      schema: measured.schema,
-      quality,
-      byteSize: (await stat(pending)).size,
-      contentSha256: await sha256File(pending),
+    const { publication, byteSize } = await publishCandidate(deps, candidate, {
+      dataset: pipeline.dataset,
+      target: (version) => dataLayout.version(slug, version),
       runId,
-    }
-    const publication = await deps.catalog.publishVersion(
-      pipeline.dataset,
-      content,
-      async (version) => {
-        const path = dataLayout.version(pipeline.dataset.slug, version)
-        await moveIntoPlace(pending, join(deps.dataDir, path))
-        return path
-      },
-    )
-    if (!publication.created) await removeIfPresent(pending)
+      quality,
+    })
     timings.publishMs = lap()
     if (publication.created) await publishSample(deps, pipeline, publication, runId)
     timings.sampleMs = lap()
-    const run = await deps.runs.finishRun(runId, deps.now(), {
-      status: 'succeeded',
-      quality,
-      outputVersion: publication.version,
-      published: publication.created,
-      message: publication.created
-        ? `Published ${pipeline.dataset.slug} v${publication.version} with ${measured.rowCount} rows`
-        : `Unchanged: ${pipeline.dataset.slug} v${publication.version} is current`,
-    })
-    await deps.lineage?.record(
-      fuseEvent(pipeline, run, 'COMPLETE', {
-        schema: measured.schema,
-        columnLineage: measured.columnLineage,
-        rowCount: content.rowCount,
-        bytes: content.byteSize,
-        published: {
-          version: publication.version,
-          file: resolve(
-            deps.dataDir,
-            dataLayout.version(pipeline.dataset.slug, publication.version),
-          ),
-        },
-      }),
-    )
-    for (const event of qualityEvents(pipeline, run)) await deps.lineage?.record(event)
-    return { run, timings, publication, quality }
-  } catch (error) {
+    const { version, created } = publication
+    return {
+      outcome: {
+        status: 'succeeded',
+        quality,
+        outputVersion: version,
+        published: created,
+        message: created
+          ? `Published ${slug} v${version} with ${rowCount} rows`
+          : `Unchanged: ${slug} v${version} is current`,
+      },
+      details: {
+        schema,
+        columnLineage: candidate.columnLineage,
+        rowCount,
+        bytes: byteSize,
+        published: { version, file: resolve(deps.dataDir, dataLayout.version(slug, version)) },
+      },
+      result: { timings, publication, quality },
+    }
+  } finally {
+    // Published, the candidate has been renamed; otherwise it is not kept.
     await removeIfPresent(pending)
-    // The engine's words may quote the data it choked on: withheld, as for a failed ingest (the
-    // error is thrown on, to the operator who ran it and the server log).
-    const message =
-      'Fusion failed: the pipeline stopped with an engine error; nothing was published'
-    const run = await deps.runs.finishRun(runId, deps.now(), {
-      status: 'failed',
-      message,
-      withheld: { error: error instanceof Error ? error.message : String(error) },
-    })
-    await deps.lineage?.record(fuseEvent(pipeline, run, 'FAIL', { error: message }))
-    throw error
+  }
+}
+
+/** Milliseconds since the last call (or since it was made), rounded. */
+function stopwatch() {
+  let clock = performance.now()
+  return () => {
+    const now = performance.now()
+    const ms = now - clock
+    clock = now
+    return Math.round(ms)
   }
 }
 
@@ -291,19 +279,4 @@ async function checkQuality(conn: DuckDBConnection, pipeline: Pipeline, file: st
     `SELECT ${measures.join(', ')} FROM read_parquet(${quoteLiteral(file)})`,
   )
   return summarise(pipeline.assertions.map((a, i) => judge(a, Number(row?.[`m${i}`] ?? 0))))
-}
-
-async function measureOutput(conn: DuckDBConnection, file: string) {
-  const schema = await readRows<{ column_name: string; column_type: string }>(
-    conn,
-    `DESCRIBE SELECT * FROM read_parquet(${quoteLiteral(file)})`,
-  )
-  const [count] = await readRows<{ n: string }>(
-    conn,
-    `SELECT count(*) AS n FROM read_parquet(${quoteLiteral(file)})`,
-  )
-  return {
-    rowCount: Number(count?.n ?? 0),
-    schema: schema.map((c) => ({ name: c.column_name, type: c.column_type })),
-  }
 }

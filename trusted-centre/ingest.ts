@@ -2,22 +2,19 @@ import { stat } from 'node:fs/promises'
 import { extname, join } from 'node:path'
 import type { DuckDBConnection, DuckDBInstance } from '../core/index.js'
 import { quoteIdent, quoteLiteral, readRows, sha256File, withConnection } from '../core/index.js'
+import type { FeedColumn, FeedContract } from './contracts/feed-contract.js'
+import { headerMismatch } from './contracts/feed-contract.js'
+import { ruleCondition, ruleReason, VALUE_RULE_MACROS } from './contracts/value-rules.js'
 import { dataLayout } from './data-layout.js'
-import type { FeedColumn, FeedContract } from './feed-contract.js'
-import { headerMismatch } from './feed-contract.js'
 import { copyAtomically, mkdirFor, readFirstLine } from './files.js'
-import { newRunId, type Run } from './run.js'
-import { ingestEvent, type LineageSink } from './run-lineage.js'
-import type { RunStore } from './run-store.js'
-import { ruleCondition, ruleReason, VALUE_RULE_MACROS } from './value-rules.js'
+import type { Run } from './runs/run.js'
+import { type IngestEventDetails, ingestRunEvents } from './runs/run-lineage.js'
+import type { Delivery } from './runs/run-store.js'
+import { type RunDeps, type RunEnding, withRun } from './runs/with-run.js'
 
-export interface IngestDeps {
-  runs: RunStore
-  /** Receives an OpenLineage START and COMPLETE/FAIL event for every run. */
-  lineage?: LineageSink
+export interface IngestDeps extends RunDeps {
   duckdb: DuckDBInstance
   dataDir: string
-  now: () => Date
 }
 
 /** What happened to a delivery: ingested (possibly with quarantined rows), refused, or a repeat. */
@@ -42,73 +39,71 @@ export async function ingestDelivery(
   const earlier = await deps.runs.findDeliveryRun(contract.id, sha256)
   if (earlier) return { outcome: 'already-delivered', run: earlier }
 
-  const startedAt = deps.now()
-  const runId = newRunId(startedAt)
+  const receivedAt = deps.now()
   const archived = dataLayout.rawFeed(
     contract.ssot,
     contract.id,
-    startedAt,
+    receivedAt,
     sha256,
     extname(file).slice(1) || 'csv',
   )
   await copyAtomically(file, join(deps.dataDir, archived))
   const delivery = { feed: contract.id, sha256, path: archived, byteSize: (await stat(file)).size }
-  await deps.runs.startRun({
-    id: runId,
-    kind: 'ingest',
+  const plan = {
+    kind: 'ingest' as const,
     subject: contract.id,
-    startedAt,
+    startedAt: receivedAt,
     deliverySha256: sha256,
-  })
-  const started = await deps.runs.findRun(runId)
-  if (started) await deps.lineage?.record(ingestEvent(contract, started, 'START'))
+    events: ingestRunEvents(contract),
+    // The engine's words may quote the file (a line it could not read): they are withheld.
+    failure: 'Ingest failed: the delivery could not be read; nothing was staged',
+  }
+  const { run, result } = await withRun(deps, plan, (runId) =>
+    ingest(deps, contract, delivery, runId),
+  )
+  return { outcome: result, run }
+}
 
-  const firstLine = await readFirstLine(join(deps.dataDir, archived))
+/** The ingest itself: the header checked against the contract, then every row. */
+async function ingest(
+  deps: IngestDeps,
+  contract: FeedContract,
+  delivery: Delivery,
+  runId: string,
+): Promise<RunEnding<'ingested' | 'refused', IngestEventDetails>> {
+  const archived = join(deps.dataDir, delivery.path)
+  const firstLine = await readFirstLine(archived)
   const header = firstLine.split(',').map((h) => h.trim().replace(/^"|"$/g, ''))
   const mismatch = headerMismatch(contract, header)
   if (mismatch) {
     // The message says what was wrong in the contract's terms; the line itself (a wrong file's
     // first line may be a row of data) is kept for the Trusted Centre's stewards only.
-    const run = await deps.runs.finishRun(runId, deps.now(), {
-      status: 'failed',
-      message: mismatch,
-      withheld: { firstLine },
-      delivery,
-    })
-    await deps.lineage?.record(ingestEvent(contract, run, 'FAIL', { error: mismatch }))
-    return { outcome: 'refused', run }
+    return {
+      outcome: { status: 'failed', message: mismatch, withheld: { firstLine }, delivery },
+      result: 'refused',
+    }
   }
 
-  try {
-    const counts = await withConnection(
-      () => deps.duckdb.connect(),
-      (conn) => checkAndSplit(conn, contract, runId, deps.dataDir, join(deps.dataDir, archived)),
+  const counts = await withConnection(
+    () => deps.duckdb.connect(),
+    (conn) => checkAndSplit(conn, contract, runId, deps.dataDir, archived),
+  )
+  if (counts.rowsIn !== counts.accepted + counts.quarantined) {
+    throw new Error(
+      `Counts do not reconcile: ${counts.rowsIn} in, ${counts.accepted} accepted, ${counts.quarantined} quarantined`,
     )
-    if (counts.rowsIn !== counts.accepted + counts.quarantined) {
-      throw new Error(
-        `Counts do not reconcile: ${counts.rowsIn} in, ${counts.accepted} accepted, ${counts.quarantined} quarantined`,
-      )
-    }
-    const run = await deps.runs.finishRun(runId, deps.now(), {
+  }
+  return {
+    outcome: {
       status: 'succeeded',
       ...counts,
       stagingPath: dataLayout.staging(contract.id, runId),
       quarantinePath: dataLayout.quarantine(runId),
       message: `${counts.accepted} of ${counts.rowsIn} rows accepted, ${counts.quarantined} quarantined`,
       delivery,
-    })
-    await deps.lineage?.record(ingestEvent(contract, run, 'COMPLETE', { bytes: delivery.byteSize }))
-    return { outcome: 'ingested', run }
-  } catch (error) {
-    // The engine's words may quote the file (a line it could not read): they are withheld.
-    const message = 'Ingest failed: the delivery could not be read; nothing was staged'
-    const run = await deps.runs.finishRun(runId, deps.now(), {
-      status: 'failed',
-      message,
-      withheld: { error: error instanceof Error ? error.message : String(error) },
-    })
-    await deps.lineage?.record(ingestEvent(contract, run, 'FAIL', { error: message }))
-    throw error
+    },
+    details: { bytes: delivery.byteSize },
+    result: 'ingested',
   }
 }
 

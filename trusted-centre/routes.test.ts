@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from '../testing/index.js'
-import { SLA_ADDRESSES } from './feed-contracts.js'
+import { SLA_ADDRESSES } from './contracts/ssot-feeds.js'
 
 /**
  * A wrong file delivered as a feed: its first line is a row of someone's data. What every

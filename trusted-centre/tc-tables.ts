@@ -1,6 +1,6 @@
 import type { ColumnType, Generated } from 'kysely'
 import type { QualitySummary } from '../catalog/index.js'
-import type { WithheldDetail } from './run.js'
+import type { WithheldDetail } from './runs/run.js'
 
 /** Rows of the Trusted Centre's tables as Kysely sees them. */
 export interface TrustedCentreTables {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { FEED_CONTRACTS } from './feed-contracts.js'
-import { PIPELINES } from './pipelines.js'
+import { FEED_CONTRACTS } from './contracts/feed-contracts.js'
+import { PIPELINES } from './pipelines/pipelines.js'
 import { operatorOf } from './trusted-centre-operators.js'
 
 describe('Trusted Centre operators', () => {

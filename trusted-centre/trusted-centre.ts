@@ -11,13 +11,13 @@ import {
   withConnection,
 } from '../core/index.js'
 import type { PseudonymKeys } from '../keys/index.js'
-import { findFeedContract } from './feed-contracts.js'
+import { findFeedContract } from './contracts/feed-contracts.js'
 import { type FuseResult, runPipeline } from './fuse.js'
 import { type IngestResult, ingestDelivery } from './ingest.js'
-import { PIPELINES } from './pipelines.js'
-import type { Run } from './run.js'
-import type { LineageSink } from './run-lineage.js'
-import { createRunStore, type FailedDelivery } from './run-store.js'
+import { PIPELINES } from './pipelines/pipelines.js'
+import type { Run } from './runs/run.js'
+import { createRunStore, type FailedDelivery } from './runs/run-store.js'
+import type { LineageSink } from './runs/with-run.js'
 import type { TrustedCentreTables } from './tc-tables.js'
 
 export interface TrustedCentreDeps {

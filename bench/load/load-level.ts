@@ -156,15 +156,68 @@ export async function runLevel(options: LevelOptions): Promise<LevelResult> {
     }
   }
 
+  const watch = watchProcesses(options.replicas, options.postgresPid, now)
+  const progress = setInterval(() => {
+    const errors = outcomes.filter((o) => !o.ok).length
+    say(
+      `  ${users} users: ${Math.min(seconds, Math.round(now() / 1000))} s of ${seconds}, ${outcomes.length.toLocaleString('en')} requests, ${errors} errors`,
+    )
+  }, 5000)
+  const database: DatabaseSample[] = []
+  const sampleDatabase = async () => {
+    while (options.sampleDatabase && !isOver()) {
+      database.push(await options.sampleDatabase())
+      await pause(1000)
+    }
+  }
+  try {
+    await Promise.all([...options.people.slice(0, users).map(virtualUser), sampleDatabase()])
+  } finally {
+    watch.stop()
+    clearInterval(progress)
+  }
+  const { memory, machineBusy, cores } = watch.result(now() / 1000)
+  return {
+    users,
+    startedAt,
+    endedAt: new Date(),
+    seconds,
+    thinkMs: options.thinkMs,
+    outcomes,
+    steps,
+    memory,
+    database,
+    machineBusy,
+    cores,
+  }
+}
+
+function parseJson(text: string): { data?: unknown; error?: { message?: string } } | undefined {
+  try {
+    return JSON.parse(text) as { data?: unknown; error?: { message?: string } }
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Samples the memory and CPU of each replica (with its query workers), PostgreSQL and the load
+ * generator every second, and the machine's CPU over the level.
+ */
+function watchProcesses(
+  replicas: LevelOptions['replicas'],
+  postgresPid: number | undefined,
+  now: () => number,
+) {
   const watched = [
     // A replica with its query workers: the work of its queries is done there.
-    ...options.replicas.map((r) => ({
+    ...replicas.map((r) => ({
       name: `replica ${r.name} (with its query workers)`,
       read: () => sampleProcessTree(r.process.pid ?? 0),
     })),
-    ...(options.postgresPid === undefined
+    ...(postgresPid === undefined
       ? []
-      : [{ name: 'PostgreSQL', read: () => sampleProcessTree(options.postgresPid ?? 0) }]),
+      : [{ name: 'PostgreSQL', read: () => sampleProcessTree(postgresPid) }]),
     {
       name: 'load generator',
       read: () => ({
@@ -184,58 +237,28 @@ export async function runLevel(options: LevelOptions): Promise<LevelResult> {
   const machine0 = machineCpu()
   takeSample()
   const sampler = setInterval(takeSample, 1000)
-  const progress = setInterval(() => {
-    const errors = outcomes.filter((o) => !o.ok).length
-    say(
-      `  ${users} users: ${Math.min(seconds, Math.round(now() / 1000))} s of ${seconds}, ${outcomes.length.toLocaleString('en')} requests, ${errors} errors`,
-    )
-  }, 5000)
-  const database: DatabaseSample[] = []
-  const sampleDatabase = async () => {
-    while (options.sampleDatabase && !isOver()) {
-      database.push(await options.sampleDatabase())
-      await pause(1000)
-    }
-  }
-  try {
-    await Promise.all([...options.people.slice(0, users).map(virtualUser), sampleDatabase()])
-  } finally {
-    clearInterval(sampler)
-    clearInterval(progress)
-  }
-  const wallSeconds = now() / 1000
-  const machine1 = machineCpu()
-  const memory = traces.map((t): MemoryTrace => {
-    const last = t.read()
-    if (last) t.samples.push([Math.round(now() / 100) / 10, last.memoryMb])
-    const mbs = t.samples.map(([, mb]) => mb)
-    return {
-      name: t.name,
-      samples: t.samples,
-      peakMb: Math.max(...mbs, 0),
-      endMb: mbs.at(-1) ?? 0,
-      cores: ((last?.cpuSeconds ?? t.cpu0) - t.cpu0) / wallSeconds,
-    }
-  })
   return {
-    users,
-    startedAt,
-    endedAt: new Date(),
-    seconds,
-    thinkMs: options.thinkMs,
-    outcomes,
-    steps,
-    memory,
-    database,
-    machineBusy: (machine1.busy - machine0.busy) / (machine1.total - machine0.total || 1),
-    cores: Math.round((machine1.total - machine0.total) / wallSeconds),
-  }
-}
-
-function parseJson(text: string): { data?: unknown; error?: { message?: string } } | undefined {
-  try {
-    return JSON.parse(text) as { data?: unknown; error?: { message?: string } }
-  } catch {
-    return undefined
+    stop: () => clearInterval(sampler),
+    /** Each process's memory trace and CPU share, and the machine's, over `wallSeconds`. */
+    result(wallSeconds: number) {
+      const machine1 = machineCpu()
+      const memory = traces.map((t): MemoryTrace => {
+        const last = t.read()
+        if (last) t.samples.push([Math.round(now() / 100) / 10, last.memoryMb])
+        const mbs = t.samples.map(([, mb]) => mb)
+        return {
+          name: t.name,
+          samples: t.samples,
+          peakMb: Math.max(...mbs, 0),
+          endMb: mbs.at(-1) ?? 0,
+          cores: ((last?.cpuSeconds ?? t.cpu0) - t.cpu0) / wallSeconds,
+        }
+      })
+      return {
+        memory,
+        machineBusy: (machine1.busy - machine0.busy) / (machine1.total - machine0.total || 1),
+        cores: Math.round((machine1.total - machine0.total) / wallSeconds),
+      }
+    },
   }
 }

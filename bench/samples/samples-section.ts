@@ -5,16 +5,35 @@ import type { SampleComparison } from './sample-comparison.js'
 /** The issue's target: rows of the persons sample keeping planning area, or at worst region. */
 export const TARGET_SHARE = 0.95
 
+type Options = { k: number; scale: number; repeat: number; persons: string }
+
 /**
  * The section of `npm run bench:samples`: a table of both generalisers per dataset, the verdict
  * on the persons target, what each coarsened, and charts of loss, geography kept and time.
  */
 export function samplesSection(
   comparisons: readonly SampleComparison[],
-  options: { k: number; scale: number; repeat: number; persons: string },
+  options: Options,
 ): BenchSection {
-  const { k, scale, repeat, persons: slug } = options
-  const row = (cells: string[]) => `| ${cells.join(' | ')} |`
+  const { k, scale } = options
+  const persons = comparisons.filter((c) => c.label.startsWith(options.persons))
+  return {
+    id: 'samples',
+    title: `Sample generaliser: old vs new (k = ${k}; persons also at scale ${scale})`,
+    markdown: markdownOf(comparisons, persons, options),
+    figures: figuresOf(comparisons, persons),
+    charts: chartsOf(comparisons, persons, options),
+  }
+}
+
+const row = (cells: string[]) => `| ${cells.join(' | ')} |`
+
+/** The tables, verdicts and notes of the section. */
+function markdownOf(
+  comparisons: readonly SampleComparison[],
+  persons: readonly SampleComparison[],
+  { k, repeat }: Options,
+): string {
   const table = [
     row([
       'dataset',
@@ -53,7 +72,6 @@ export function samplesSection(
       ]),
     ),
   ].join('\n')
-  const persons = comparisons.filter((c) => c.label.startsWith(slug))
   const verdicts = persons.map((c) => {
     const share = c.new.geography?.planningAreaOrRegion ?? 0
     const met = share >= TARGET_SHARE
@@ -68,7 +86,7 @@ export function samplesSection(
   const regionless = comparisons
     .filter((c) => c.new.geography && !c.new.geography.hasRegionColumn)
     .map((c) => c.label)
-  const markdown = [
+  return [
     `Both generalisers over the same drawn rows of each version at k = ${k}: the old one (\`bench/samples/legacy-generaliser.ts\`, as before issue 20: declared quasi-identifiers only, ladders for the persons dataset alone, at most 2% of rows suppressed) and the new one (\`disclosure/\` \`planSample\` as \`makeSample\` runs it). **Information loss** is the same metric for both: the normalised certainty penalty over every column that is neither a measure nor masked (per cell, (original values the shown value could stand for − 1) ÷ (distinct values of the column in the drawn rows − 1); '*' and every cell of a suppressed row count 1). **Smallest class** is over the new generaliser's k-check columns, so an old value below ${k} is a combination the old sample let through. Shares of rows are of the drawn rows (suppressed rows keep nothing). Times are the median of ${repeat} whole samples each (draw, generalise, write), in turn in one process.`,
     '',
     table,
@@ -86,9 +104,17 @@ export function samplesSection(
         ]
       : []),
   ].join('\n')
+}
+
+/** Charts of loss, geography kept and time. */
+function chartsOf(
+  comparisons: readonly SampleComparison[],
+  persons: readonly SampleComparison[],
+  { k, scale, persons: slug }: Options,
+) {
   const label = (c: SampleComparison) => c.label
   const scaleOf = (c: SampleComparison) => (c.label === slug ? 'scale 1' : `scale ${scale}`)
-  const charts = [
+  return [
     {
       title: `Information loss of the sample, old vs new generaliser (%, k = ${k})`,
       svg: groupedBarChart(
@@ -126,6 +152,13 @@ export function samplesSection(
       ),
     },
   ]
+}
+
+/** The summary's figures: the mean loss over the fixture samples, then the persons'. */
+function figuresOf(
+  comparisons: readonly SampleComparison[],
+  persons: readonly SampleComparison[],
+): BenchFigure[] {
   const key = (c: SampleComparison) =>
     c.label.replace(/ at scale (\S+)$/, '.scale$1').replaceAll(/[^a-z0-9.]+/gi, '_')
   // The summary keeps a few figures: the mean loss over the fixture samples, then the persons'.
@@ -187,13 +220,7 @@ export function samplesSection(
         better: 'higher',
       },
     )
-  return {
-    id: 'samples',
-    title: `Sample generaliser: old vs new (k = ${k}; persons also at scale ${scale})`,
-    markdown,
-    figures,
-    charts,
-  }
+  return figures
 }
 
 function geography(c: SampleComparison, which: 'planningArea' | 'planningAreaOrRegion') {

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto'
+import { resolve } from 'node:path'
+import type { Kysely } from 'kysely'
+import { type AccessTables, coreFieldAvailability, sharingRecords } from '../access/index.js'
+import { currentVersionFiles, type DatasetStore } from '../catalog/index.js'
+import type { DuckDBInstance, Logger } from '../core/index.js'
+import { PORTAL_NAMESPACE, runEvent } from '../lineage/index.js'
+import { computeKpis, KPI_FIRST_YEAR, kpiYears } from './compute-kpis.js'
+import type { KpiComputation, KpiEngine, KpiInput, KpiTrigger } from './kpi-computation.js'
+import { createKpiComputationStore } from './kpi-computation-store.js'
+import { KPI_DEFINITIONS } from './kpi-definition.js'
+import { KPI_HISTORY_DATASET } from './kpi-history-dataset.js'
+import type { KpiTables } from './kpi-tables.js'
+import { endOfYear, yearOf } from './platform-kpis.js'
+import { publishKpiHistory } from './publish-kpi-history.js'
+import { readRegisterKpiRows } from './register-kpi-rows.js'
+
+export interface KpiEngineDeps {
+  db: Kysely<KpiTables & AccessTables>
+  catalog: DatasetStore
+  duckdb: DuckDBInstance
+  /** Published files are under it; the KPI history dataset is written there too. */
+  dataDir: string
+  log: Logger
+  now: () => Date
+  /** Where the computation's OpenLineage events go (the lineage emitter on a server). */
+  lineage?: { record(event: ReturnType<typeof runEvent>): Promise<unknown> }
+}
+
+/**
+ * Computes all 15 KPIs for every year from KPI_FIRST_YEAR to now: the register KPIs by their SQL
+ * over the current versions of their catalogue datasets (read by DuckDB, as any reader would),
+ * the platform KPIs from the access workflow and the catalogue; records each value with its
+ * target and status, and the computation with the exact versions it read; publishes the totals
+ * as the KPI history dataset; reports the run to lineage. One at a time per process.
+ */
+export function createKpiEngine(deps: KpiEngineDeps): KpiEngine {
+  const store = createKpiComputationStore(deps.db)
+  let running: Promise<unknown> = Promise.resolve()
+
+  async function compute(trigger: KpiTrigger): Promise<KpiComputation> {
+    const id = `kpi_${randomUUID()}`
+    const now = deps.now()
+    const years = kpiYears(now)
+    const slugs = [...new Set(KPI_DEFINITIONS.flatMap((d) => d.datasets))]
+    const files = await currentVersionFiles(deps.db, slugs)
+    const inputs: KpiInput[] = files.map((f) => ({
+      slug: f.slug,
+      datasetId: f.datasetId,
+      title: f.title,
+      version: f.version,
+      contentSha256: f.contentSha256,
+      runId: f.runId,
+      publishedAt: f.publishedAt.toISOString(),
+    }))
+    /** This computation as a lineage run: it reads the KPI datasets, and may write the history. */
+    const lineageEvent = (eventType: 'START' | 'COMPLETE', outputs: string[] = []) =>
+      deps.lineage?.record(
+        runEvent({
+          eventType,
+          eventTime: eventType === 'START' ? now : deps.now(),
+          runId: id,
+          job: { name: 'kpi.compute', type: 'KPI' },
+          inputs: inputs.map((i) => ({ namespace: PORTAL_NAMESPACE, name: i.slug })),
+          outputs: outputs.map((name) => ({ namespace: PORTAL_NAMESPACE, name })),
+        }),
+      )
+    await lineageEvent('START')
+
+    const paths = new Map(files.map((f) => [f.slug, resolve(deps.dataDir, f.path)]))
+    const rows = await readRegisterKpiRows(deps.duckdb, paths, years, KPI_DEFINITIONS)
+    const records = {
+      sharingRecords: await sharingRecords(deps.db, {
+        from: new Date(`${KPI_FIRST_YEAR}-01-01T00:00:00+08:00`),
+        to: endOfYear(yearOf(now)),
+      }),
+      coreFields: await coreFieldAvailability(deps.db),
+    }
+    const computed = computeKpis({ datasets: inputs, rows }, records, KPI_DEFINITIONS, now)
+    const { platformRecords, contentSha256 } = computed
+    const ran = {
+      trigger: trigger.kind,
+      actor: trigger.actor,
+      inputs,
+      platformRecords,
+      values: computed.measured,
+    }
+
+    const latest = await store.latest()
+    if (latest?.contentSha256 === contentSha256) {
+      // The same inputs gave the same values: the kept computation stands, checked again now.
+      await store.markChecked(latest.id, now)
+      await lineageEvent('COMPLETE')
+      deps.log.info({ computation: latest.id, trigger: trigger.kind }, 'KPIs unchanged')
+      return {
+        id: latest.id,
+        computedAt: latest.computedAt,
+        historyVersion: latest.historyVersion,
+        ...ran,
+      }
+    }
+    await store.keep(
+      { id, computedAt: now, trigger, inputs, platformRecords, contentSha256 },
+      computed.values,
+    )
+    // The history is published after the values are kept: a failure here leaves the values
+    // readable, and the next computation publishes again.
+    const publication = await publishKpiHistory(deps, id, computed.history)
+    await store.setHistoryVersion(id, publication.version)
+    await lineageEvent('COMPLETE', [KPI_HISTORY_DATASET.slug])
+    deps.log.info(
+      {
+        computation: id,
+        trigger: trigger.kind,
+        values: computed.values.length,
+        historyVersion: publication.version,
+      },
+      'KPIs computed',
+    )
+    return { id, computedAt: now, historyVersion: publication.version, ...ran }
+  }
+
+  return {
+    compute(trigger: KpiTrigger): Promise<KpiComputation> {
+      const next = running.then(
+        () => compute(trigger),
+        () => compute(trigger),
+      )
+      running = next.catch(() => undefined)
+      return next
+    },
+  }
+}

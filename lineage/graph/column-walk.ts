@@ -1,0 +1,137 @@
+import { type DatasetVisibility, type EntityId, entityKey, fieldNodeId } from './entity-id.js'
+import { type GraphEdge, MAX_DEPTH } from './walk.js'
+
+/** One column of a dataset, or every column of it when `field` is absent or empty. */
+export interface ColumnRef {
+  dataset: EntityId
+  field?: string
+}
+
+/** A column (`dataset`.`field`) is made from an input column, in these ways. */
+export interface ColumnEdge {
+  dataset: EntityId
+  field: string
+  input: EntityId
+  inputField: string
+  transformations: unknown[]
+}
+
+/** Where a column walk finds its edges. */
+export interface ColumnEdgeSource {
+  /** The edges into every column the frontier names, in one go. */
+  columnEdgesOf(frontier: readonly ColumnRef[]): Promise<readonly ColumnEdge[]>
+}
+
+/** A column of the answer, shaped as Marquez's `GET /api/v1/column-lineage` answers. */
+export interface ColumnNode {
+  id: string
+  type: 'DATASET_FIELD'
+  data: {
+    namespace: string
+    dataset: string
+    field: string
+    fieldType: string | null
+    inputFields: { namespace: string; dataset: string; field: string; transformations: unknown[] }[]
+  }
+  inEdges: GraphEdge[]
+  outEdges: GraphEdge[]
+}
+
+/** The columns a dataset's schema lists, as they are typed. */
+export interface DatasetColumns {
+  id: EntityId
+  fields: readonly { name: string; type?: string }[]
+}
+
+/** A frontier's edges by the dataset they lead into, each dataset's in the order given. */
+function byDataset(edges: readonly ColumnEdge[]) {
+  const grouped = new Map<string, ColumnEdge[]>()
+  for (const edge of edges) {
+    const list = grouped.get(entityKey(edge.dataset))
+    if (list) list.push(edge)
+    else grouped.set(entityKey(edge.dataset), [edge])
+  }
+  return grouped
+}
+
+/**
+ * Which columns feed a dataset's columns (or one column), transitively upstream, `depth` steps
+ * (at most {@link MAX_DEPTH}), with how each is made from the next. Input columns of datasets the
+ * caller may not see are left out, and the walk does not pass through them. Columns come in the
+ * order the walk reaches them, untyped (see {@link typeColumns}).
+ */
+export async function walkColumns(
+  source: ColumnEdgeSource,
+  start: ColumnRef,
+  options: { depth: number; visible: DatasetVisibility },
+): Promise<ColumnNode[]> {
+  const nodes = new Map<string, ColumnNode>()
+  const node = (d: EntityId, field: string) => {
+    const id = fieldNodeId(d, field)
+    let found = nodes.get(id)
+    if (!found) {
+      found = {
+        id,
+        type: 'DATASET_FIELD',
+        data: { namespace: d.namespace, dataset: d.name, field, fieldType: null, inputFields: [] },
+        inEdges: [],
+        outEdges: [],
+      }
+      nodes.set(id, found)
+    }
+    return found
+  }
+  let frontier: ColumnRef[] = [start]
+  const steps = Math.min(options.depth, MAX_DEPTH)
+  for (let step = 0; step < steps && frontier.length > 0; step++) {
+    const next: { dataset: EntityId; field: string }[] = []
+    const queued = new Set<string>()
+    const found = byDataset(await source.columnEdgesOf(frontier))
+    for (const item of frontier) {
+      const rows = found.get(entityKey(item.dataset)) ?? []
+      for (const row of rows.filter((edge) => !item.field || edge.field === item.field)) {
+        if (!options.visible(row.input)) continue
+        const target = node(item.dataset, row.field)
+        const input = node(row.input, row.inputField)
+        target.data.inputFields.push({
+          namespace: row.input.namespace,
+          dataset: row.input.name,
+          field: row.inputField,
+          transformations: row.transformations,
+        })
+        const edge = { origin: input.id, destination: target.id }
+        target.inEdges.push(edge)
+        input.outEdges.push(edge)
+        // A column already traced (it has inputs) is not traced again: cycles end here.
+        const k = JSON.stringify([row.input.namespace, row.input.name, row.inputField])
+        if (input.inEdges.length === 0 && !queued.has(k)) {
+          queued.add(k)
+          next.push({ dataset: row.input, field: row.inputField })
+        }
+      }
+    }
+    frontier = next
+  }
+  return [...nodes.values()]
+}
+
+/** The datasets the columns belong to, each once. */
+export function columnDatasets(columns: readonly ColumnNode[]): EntityId[] {
+  const datasets = columns.map((c) => ({ namespace: c.data.namespace, name: c.data.dataset }))
+  return [...new Map(datasets.map((d) => [entityKey(d), d])).values()]
+}
+
+/** The columns with their types from their datasets' schemas (null where a schema has none). */
+export function typeColumns(
+  columns: readonly ColumnNode[],
+  schemas: readonly DatasetColumns[],
+): ColumnNode[] {
+  const types = new Map(
+    schemas.map((s) => [entityKey(s.id), new Map(s.fields.map((f) => [f.name, f.type ?? '']))]),
+  )
+  return columns.map((column) => {
+    const dataset = { namespace: column.data.namespace, name: column.data.dataset }
+    const fieldType = types.get(entityKey(dataset))?.get(column.data.field) || null
+    return { ...column, data: { ...column.data, fieldType } }
+  })
+}

@@ -1,0 +1,89 @@
+import { sql, type Transaction } from 'kysely'
+import type { Facets } from '../events.js'
+import type { LineageTables } from '../lineage-tables.js'
+
+/** One string per job or dataset, to group an event's mentions of it. */
+export const entityKey = (e: { namespace: string; name: string }) => `${e.namespace}\u0000${e.name}`
+
+/** An entity's facets as an event brings them: the ones to keep, and the ones it deletes. */
+export function facetChange(facets: Facets | undefined) {
+  const kept: Facets = {}
+  const deleted: string[] = []
+  for (const [key, facet] of Object.entries(facets ?? {}))
+    if (facet?._deleted === true) deleted.push(key)
+    else kept[key] = facet
+  return { kept, deleted }
+}
+
+/** Every mention of the same entity in one event, its facet changes merged in order. */
+function mergeMentions(refs: readonly { namespace: string; name: string; facets?: Facets }[]) {
+  const byKey = new Map<
+    string,
+    { namespace: string; name: string; kept: Facets; deleted: string[] }
+  >()
+  for (const ref of refs) {
+    const change = facetChange(ref.facets)
+    const found = byKey.get(entityKey(ref))
+    if (found) {
+      Object.assign(found.kept, change.kept)
+      found.deleted.push(...change.deleted)
+    } else byKey.set(entityKey(ref), { namespace: ref.namespace, name: ref.name, ...change })
+  }
+  return [...byKey.values()]
+}
+
+/**
+ * Jobs or datasets, one statement for all of an event's: a facet replaces its predecessor of
+ * the same key whole, the newest by event time winning (an older event only adds keys not yet
+ * known); `_deleted: true` removes it. An event without facets changes nothing.
+ */
+export async function upsertEntities(
+  trx: Transaction<LineageTables>,
+  table: 'lineage_jobs' | 'lineage_datasets',
+  refs: readonly { namespace: string; name: string; facets?: Facets }[],
+  time: Date,
+) {
+  const rows = mergeMentions(refs)
+  if (rows.length === 0) return
+  // Deleted keys travel in the row's facets under a reserved key, so one statement serves all.
+  const DELETED = '__deleted'
+  await trx
+    .insertInto(table)
+    .values(
+      rows.map((r) => ({
+        namespace: r.namespace,
+        name: r.name,
+        facets: JSON.stringify({
+          ...r.kept,
+          ...(r.deleted.length > 0 ? { [DELETED]: r.deleted } : {}),
+        }),
+        facets_time: time,
+        created_at: time,
+        updated_at: time,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(['namespace', 'name'])
+        .doUpdateSet({
+          facets: sql`case when excluded.facets_time >= ${sql.ref(`${table}.facets_time`)}
+              then (${sql.ref(`${table}.facets`)} || (excluded.facets - ${DELETED}))
+                - coalesce(array(select jsonb_array_elements_text(excluded.facets -> ${DELETED})), '{}'::text[])
+              else (excluded.facets - ${DELETED}) || ${sql.ref(`${table}.facets`)} end`,
+          facets_time: sql`greatest(${sql.ref(`${table}.facets_time`)}, excluded.facets_time)`,
+          updated_at: sql`greatest(${sql.ref(`${table}.updated_at`)}, excluded.updated_at)`,
+        })
+        .where(sql<boolean>`excluded.facets <> '{}'::jsonb`),
+    )
+    .execute()
+  // A brand-new row keeps no deletion marker.
+  const deleting = rows.filter((r) => r.deleted.length > 0)
+  if (deleting.length > 0)
+    await trx
+      .updateTable(table)
+      .set({ facets: sql`facets - ${DELETED}` })
+      .where(
+        sql<boolean>`(namespace, name) in (${sql.join(deleting.map((r) => sql`(${r.namespace}, ${r.name})`))})`,
+      )
+      .execute()
+}

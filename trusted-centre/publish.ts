@@ -1,0 +1,115 @@
+import { stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import type {
+  DatasetRegistration,
+  DatasetStore,
+  PublishResult,
+  QualitySummary,
+} from '../catalog/index.js'
+import type { DuckDBConnection } from '../core/index.js'
+import { quoteLiteral, readRows, sha256File } from '../core/index.js'
+import { mkdirFor, moveIntoPlace, removeIfPresent } from './files.js'
+
+/** A result written under a temporary name and measured: published next, or thrown away. */
+export interface Candidate {
+  /** The temporary file, an absolute path. */
+  file: string
+  rowCount: number
+  schema: { name: string; type: string }[]
+}
+
+/**
+ * Writes the rows of a query, in its order, to a temporary Parquet file, and measures them as
+ * DuckDB reads the file back (DESCRIBE and a count). A candidate that is not published is the
+ * caller's to remove.
+ */
+export async function writeCandidate(
+  conn: DuckDBConnection,
+  select: string,
+  file: string,
+): Promise<Candidate> {
+  await mkdirFor(file)
+  await conn.run(`COPY (${select}) TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION zstd)`)
+  const schema = await readRows<{ column_name: string; column_type: string }>(
+    conn,
+    `DESCRIBE SELECT * FROM read_parquet(${quoteLiteral(file)})`,
+  )
+  const [count] = await readRows<{ n: string }>(
+    conn,
+    `SELECT count(*) AS n FROM read_parquet(${quoteLiteral(file)})`,
+  )
+  return {
+    file,
+    rowCount: Number(count?.n ?? 0),
+    schema: schema.map((c) => ({ name: c.column_name, type: c.column_type })),
+  }
+}
+
+/** What publishing needs: the catalogue, and the data directory the versions live under. */
+export interface PublishDeps {
+  catalog: Pick<DatasetStore, 'publishVersion'>
+  dataDir: string
+}
+
+/** Which dataset a candidate becomes a version of, where that version lives, and its record. */
+export interface PublishOptions {
+  dataset: DatasetRegistration
+  /** Where version N of the dataset lives, relative to the data directory. */
+  target: (version: number) => string
+  /** The run that made the candidate. */
+  runId: string
+  quality?: QualitySummary
+}
+
+/** What publishing did, and the size and digest the catalogue recorded for the file. */
+export interface Published {
+  publication: PublishResult
+  byteSize: number
+  contentSha256: string
+}
+
+/**
+ * Publishes a candidate as the dataset's next immutable version: its size and SHA-256 go to the
+ * catalogue, which renames the file to its version's name inside its publishing transaction, so
+ * a crash never leaves half a version. A candidate equal to the current version publishes
+ * nothing. Either way the temporary file is gone afterwards.
+ *
+ * @example
+ * const candidate = await withConnection(connect, (conn) =>
+ *   writeCandidate(conn, 'SELECT * FROM totals ORDER BY number', join(dataDir, 'kpi', '.k1.partial')),
+ * )
+ * const { publication } = await publishCandidate({ catalog, dataDir }, candidate, {
+ *   dataset: KPI_HISTORY_DATASET,
+ *   target: (version) => join('kpi', KPI_HISTORY_DATASET.slug, `v${version}.parquet`),
+ *   runId: 'k1',
+ * })
+ */
+export async function publishCandidate(
+  deps: PublishDeps,
+  candidate: Candidate,
+  options: PublishOptions,
+): Promise<Published> {
+  try {
+    const content = {
+      rowCount: candidate.rowCount,
+      schema: candidate.schema,
+      ...(options.quality ? { quality: options.quality } : {}),
+      byteSize: (await stat(candidate.file)).size,
+      contentSha256: await sha256File(candidate.file),
+      runId: options.runId,
+    }
+    const publication = await deps.catalog.publishVersion(
+      options.dataset,
+      content,
+      async (version) => {
+        const path = options.target(version)
+        await moveIntoPlace(candidate.file, join(deps.dataDir, path))
+        return path
+      },
+    )
+    return { publication, byteSize: content.byteSize, contentSha256: content.contentSha256 }
+  } finally {
+    // Published, it has its version's name by now; unchanged or failed, it is not kept.
+    await removeIfPresent(candidate.file)
+  }
+}
