@@ -17,17 +17,11 @@ export { remindExpiringGrants } from './grant-reminders.js'
 export { type DatasetOnRecord, type GrantOnRecord, grantsOnRecord } from './grants-on-record.js'
 export { accessMigrations } from './migrations.js'
 export {
-  approveBody,
-  askInfoBody,
+  ENTITLEMENTS_API,
   entitlementRoutes,
-  grantListQuery,
+  GRANTS_API,
   grantRoutes,
-  rejectBody,
-  requestBody,
-  requestListQuery,
+  REQUESTS_API,
   requestRoutes,
-  resubmitBody,
-  revokeBody,
-  withdrawBody,
 } from './routes.js'
 export { type SharingRecord, sharingRecords } from './sharing-records.js'

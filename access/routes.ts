@@ -4,15 +4,25 @@ import {
   type AppAbility,
   asSubject,
   type RouteEnv,
+  serve,
   signedInUser,
   type User,
 } from '../identity/index.js'
-import { validate } from '../routing/index.js'
+import { defineModule, defineRoute, ok } from '../routing/index.js'
 import { MAX_ITEMS, MAX_LENGTH, pickedName } from '../text/index.js'
-import { ACCESS_SCOPES, type AccessRequest, type Grant } from './access-request.js'
-import type { AccessStore, ActionInput } from './access-store.js'
+import { ACCESS_SCOPES, type AccessRequest } from './access-request.js'
+import type { AccessStore } from './access-store.js'
+import { entitlementJson, toEntitlementJson } from './entitlement-json.js'
 import type { Entitlement } from './entitlements.js'
+import { grantJson, toGrantJson } from './grant-json.js'
+import {
+  requestDetailJson,
+  requestJson,
+  toRequestDetailJson,
+  toRequestJson,
+} from './request-json.js'
 import { ACTION_BY, allowedActions, type RequestAction } from './request-states.js'
+import type { ActionInput } from './request-workflow.js'
 
 export interface AccessRouteDeps {
   access: AccessStore
@@ -138,162 +148,318 @@ export const grantListQuery = z.strictObject({
   dataset: z.string().min(1).max(MAX_LENGTH.slug).optional(),
 })
 
+// As long as any path part may be (server/bound-path.ts): an unknown id is a 404, not a 400.
+export const requestIdParam = z.strictObject({
+  id: z.string().max(MAX_LENGTH.url).describe("The request's id (`r_` + 32 hex digits)."),
+})
+export const grantIdParam = z.strictObject({
+  id: z.string().max(MAX_LENGTH.url).describe("The grant's id (`g_` + 32 hex digits)."),
+})
+
+const NO_REQUEST = 'No such request, or the caller may not see it'
+const STEP_CONFLICT = 'Not allowed in the current state; the message names the steps that are'
+
+export const listRequests = defineRoute({
+  method: 'get',
+  path: '/',
+  access: 'signed-in',
+  summary: 'Access requests the caller may see: their own, and their agency queue for stewards',
+  description:
+    'Each carries its working-day clock (`serviceLevel`: days on the clock, due day, on-track / due-soon / overdue / paused) and the steps the caller may take now (`allowedActions`).',
+  request: { query: requestListQuery },
+  responses: {
+    200: { description: 'The requests, without their history', json: ok(z.array(requestJson)) },
+  },
+})
+
+export const createRequest = defineRoute({
+  method: 'post',
+  path: '/',
+  access: 'signed-in',
+  summary: 'Request a dataset, all of it or some columns (answers 201)',
+  description:
+    'Official (Open) data needs no request (409). Sensitive-High data needs two approvals by different stewards.',
+  request: { body: requestBody },
+  responses: {
+    201: { description: 'The request, submitted', json: ok(requestDetailJson) },
+    404: 'No such dataset, or the caller may not discover it',
+    409: 'Open data, or an open request for the same dataset exists (or aggregate-only access to it is held already)',
+  },
+})
+
+export const getRequest = defineRoute({
+  method: 'get',
+  path: '/:id',
+  access: 'signed-in',
+  summary: 'One request with its history, approvals, grant and clock',
+  request: { params: requestIdParam },
+  responses: {
+    200: { description: 'The request, with its history', json: ok(requestDetailJson) },
+    404: NO_REQUEST,
+  },
+})
+
+/** One step of the workflow: `POST /:id/<action>`, answering the request as it stands after it. */
+const step = <const A extends RequestAction, const B extends z.ZodObject>(
+  action: A,
+  access: 'steward' | 'requester',
+  summary: string,
+  body: B,
+  conflict = STEP_CONFLICT,
+) =>
+  defineRoute({
+    method: 'post',
+    path: `/:id/${action}`,
+    access,
+    summary,
+    request: { params: requestIdParam, body },
+    responses: {
+      200: { description: 'The request, after the step', json: ok(requestDetailJson) },
+      404: NO_REQUEST,
+      409: conflict,
+    },
+  })
+
+export const approveRequest = step(
+  'approve',
+  'steward',
+  'Approve, optionally narrowing columns, rows and expiry',
+  approveBody,
+  `${STEP_CONFLICT}; or the caller has approved it already, or the approvals share no column`,
+)
+export const rejectRequest = step('reject', 'steward', 'Reject, saying why', rejectBody)
+export const askInfoRequest = step(
+  'ask-info',
+  'steward',
+  'Ask the requester for information (pauses the clock)',
+  askInfoBody,
+)
+export const resubmitRequest = step(
+  'resubmit',
+  'requester',
+  'Answer the question, optionally correcting the request',
+  resubmitBody,
+)
+export const withdrawRequest = step('withdraw', 'requester', 'Withdraw the request', withdrawBody)
+
+/** The data-sharing workflow, mounted under /api/requests. */
+export const REQUESTS_API = defineModule('/requests', 'Data sharing', {
+  listRequests,
+  createRequest,
+  getRequest,
+  approveRequest,
+  rejectRequest,
+  askInfoRequest,
+  resubmitRequest,
+  withdrawRequest,
+})
+
+export const listGrants = defineRoute({
+  method: 'get',
+  path: '/',
+  access: 'signed-in',
+  summary: 'Who holds access and why: own grants, or those on the agency datasets for stewards',
+  request: { query: grantListQuery },
+  responses: { 200: { description: 'The grants, newest first', json: ok(z.array(grantJson)) } },
+})
+
+export const revokeGrant = defineRoute({
+  method: 'post',
+  path: '/:id/revoke',
+  // Administrators revoke any grant too (identity/ability.ts; the matrix's admin row gets 409).
+  access: 'curator',
+  summary: 'Revoke a grant at once (stewards of the owning agency, administrators)',
+  request: { params: grantIdParam, body: revokeBody },
+  responses: {
+    200: { description: 'The grant, revoked', json: ok(grantJson) },
+    404: 'No such grant, or the caller may not see it',
+    409: 'The grant has already expired or been revoked',
+  },
+})
+
+/** Grants, mounted under /api/grants. */
+export const GRANTS_API = defineModule('/grants', 'Data sharing', { listGrants, revokeGrant })
+
+export const listEntitlements = defineRoute({
+  method: 'get',
+  path: '/',
+  access: 'signed-in',
+  summary: 'What the caller may read now: datasets, versions, scope, columns, rows, until when',
+  responses: {
+    200: { description: "The caller's entitlements", json: ok(z.array(entitlementJson)) },
+  },
+})
+
+/** What the caller may read right now, mounted under /api/entitlements. */
+export const ENTITLEMENTS_API = defineModule('/entitlements', 'Data sharing', {
+  listEntitlements,
+})
+
 /**
  * The data-sharing workflow, mounted under /api/requests: create, list, read, and one
  * `POST /:id/<action>` per step. Each step is audited by the store, inside its own transaction.
  */
 export const requestRoutes = (deps: AccessRouteDeps) => {
-  const act = async (c: Context<RouteEnv>, action: RequestAction, body: ActionBody) => {
+  const act = async (c: Context<RouteEnv>, id: string, action: RequestAction, body: ActionBody) => {
     const input: ActionInput = {
       ...body,
       expiresAt: 'expiresAt' in body && body.expiresAt ? new Date(body.expiresAt) : undefined,
     }
+    const caller = callerOf(c)
     const request = await deps.access.act(
-      c.req.param('id') ?? '',
+      id,
       action,
       input,
-      callerOf(c),
+      caller,
       c.get('ability'),
       deps.now(),
       c.get('requestId'),
     )
-    return c.json({
-      ok: true as const,
-      data: requestJson(request, callerOf(c), c.get('ability'), true),
-    })
+    return c.json(
+      {
+        ok: true as const,
+        data: toRequestDetailJson(request, stepsFor(request, caller, c.get('ability'))),
+      },
+      200,
+    )
   }
   return new Hono<RouteEnv>()
-    .get('/', validate('query', requestListQuery), async (c) => {
-      const caller = callerOf(c)
-      const query = c.req.valid('query')
-      const requests = await deps.access.list(
-        { status: query.status, dataset: query.dataset, mine: query.mine },
-        caller,
-        c.get('ability'),
-        deps.now(),
-      )
-      return c.json({
-        ok: true as const,
-        data: requests.map((r) => requestJson(r, caller, c.get('ability'), false)),
-      })
-    })
-    .post('/', validate('json', requestBody), async (c) => {
-      const caller = callerOf(c)
-      const request = await deps.access.submit(
-        c.req.valid('json'),
-        caller,
-        c.get('ability'),
-        deps.now(),
-        c.get('requestId'),
-      )
-      return c.json(
-        { ok: true as const, data: requestJson(request, caller, c.get('ability'), true) },
-        201,
-      )
-    })
-    .get('/:id', async (c) => {
-      const request = await deps.access.get(c.req.param('id'), c.get('ability'), deps.now())
-      return c.json({
-        ok: true as const,
-        data: requestJson(request, callerOf(c), c.get('ability'), true),
-      })
-    })
-    .post('/:id/approve', validate('json', approveBody), (c) =>
-      act(c, 'approve', c.req.valid('json')),
+    .route(
+      '/',
+      serve(listRequests, async (c) => {
+        const caller = callerOf(c)
+        const query = c.req.valid('query')
+        const requests = await deps.access.list(
+          { status: query.status, dataset: query.dataset, mine: query.mine },
+          caller,
+          c.get('ability'),
+          deps.now(),
+        )
+        return c.json(
+          {
+            ok: true as const,
+            data: requests.map((r) => toRequestJson(r, stepsFor(r, caller, c.get('ability')))),
+          },
+          200,
+        )
+      }),
     )
-    .post('/:id/reject', validate('json', rejectBody), (c) => act(c, 'reject', c.req.valid('json')))
-    .post('/:id/ask-info', validate('json', askInfoBody), (c) =>
-      act(c, 'ask-info', c.req.valid('json')),
+    .route(
+      '/',
+      serve(createRequest, async (c) => {
+        const caller = callerOf(c)
+        const request = await deps.access.submit(
+          c.req.valid('json'),
+          caller,
+          c.get('ability'),
+          deps.now(),
+          c.get('requestId'),
+        )
+        return c.json(
+          {
+            ok: true as const,
+            data: toRequestDetailJson(request, stepsFor(request, caller, c.get('ability'))),
+          },
+          201,
+        )
+      }),
     )
-    .post('/:id/resubmit', validate('json', resubmitBody), (c) =>
-      act(c, 'resubmit', c.req.valid('json')),
+    .route(
+      '/',
+      serve(getRequest, async (c) => {
+        const request = await deps.access.get(c.req.valid('param').id, c.get('ability'), deps.now())
+        return c.json(
+          {
+            ok: true as const,
+            data: toRequestDetailJson(request, stepsFor(request, callerOf(c), c.get('ability'))),
+          },
+          200,
+        )
+      }),
     )
-    .post('/:id/withdraw', validate('json', withdrawBody), (c) =>
-      act(c, 'withdraw', c.req.valid('json')),
+    .route(
+      '/',
+      serve(approveRequest, (c) => act(c, c.req.valid('param').id, 'approve', c.req.valid('json'))),
+    )
+    .route(
+      '/',
+      serve(rejectRequest, (c) => act(c, c.req.valid('param').id, 'reject', c.req.valid('json'))),
+    )
+    .route(
+      '/',
+      serve(askInfoRequest, (c) =>
+        act(c, c.req.valid('param').id, 'ask-info', c.req.valid('json')),
+      ),
+    )
+    .route(
+      '/',
+      serve(resubmitRequest, (c) =>
+        act(c, c.req.valid('param').id, 'resubmit', c.req.valid('json')),
+      ),
+    )
+    .route(
+      '/',
+      serve(withdrawRequest, (c) =>
+        act(c, c.req.valid('param').id, 'withdraw', c.req.valid('json')),
+      ),
     )
 }
 
 /** Grants, mounted under /api/grants: who holds access and why; revoke. */
 export const grantRoutes = (deps: AccessRouteDeps) =>
   new Hono<RouteEnv>()
-    .get('/', validate('query', grantListQuery), async (c) => {
-      const query = c.req.valid('query')
-      const grants = await deps.access.listGrants(
-        { dataset: query.dataset, status: query.status },
-        c.get('ability'),
-        deps.now(),
-      )
-      return c.json({ ok: true as const, data: grants.map(grantJson) })
-    })
-    .post('/:id/revoke', validate('json', revokeBody), async (c) => {
-      const { reason } = c.req.valid('json')
-      const grant = await deps.access.revokeGrant(
-        c.req.param('id'),
-        reason,
-        callerOf(c),
-        c.get('ability'),
-        deps.now(),
-        c.get('requestId'),
-      )
-      return c.json({ ok: true as const, data: grantJson(grant) })
-    })
+    .route(
+      '/',
+      serve(listGrants, async (c) => {
+        const query = c.req.valid('query')
+        const grants = await deps.access.listGrants(
+          { dataset: query.dataset, status: query.status },
+          c.get('ability'),
+          deps.now(),
+        )
+        return c.json({ ok: true as const, data: grants.map(toGrantJson) }, 200)
+      }),
+    )
+    .route(
+      '/',
+      serve(revokeGrant, async (c) => {
+        const { reason } = c.req.valid('json')
+        const grant = await deps.access.revokeGrant(
+          c.req.valid('param').id,
+          reason,
+          callerOf(c),
+          c.get('ability'),
+          deps.now(),
+          c.get('requestId'),
+        )
+        return c.json({ ok: true as const, data: toGrantJson(grant) }, 200)
+      }),
+    )
 
 /** What the caller may read right now, mounted under /api/entitlements. */
 export const entitlementRoutes = (deps: AccessRouteDeps) =>
-  new Hono<RouteEnv>().get('/', async (c) => {
-    const entitlements = await deps.entitlements(callerOf(c), c.get('ability'), deps.now())
-    return c.json({
-      ok: true as const,
-      data: entitlements.map((e) => ({ ...e, expiresAt: e.expiresAt ?? null })),
-    })
-  })
+  new Hono<RouteEnv>().route(
+    '/',
+    serve(listEntitlements, async (c) => {
+      const entitlements = await deps.entitlements(callerOf(c), c.get('ability'), deps.now())
+      return c.json({ ok: true as const, data: entitlements.map(toEntitlementJson) }, 200)
+    }),
+  )
 
 const callerOf = (c: Context<RouteEnv>) =>
   signedInUser(c, 'Sign in to use the data-sharing workflow')
 
-/** A request as the API shows it, with the steps this caller may take now. */
-function requestJson(r: AccessRequest, caller: User, ability: AppAbility, withHistory: boolean) {
+/** The steps `caller` may take on the request now: a steward's once, never on their own. */
+function stepsFor(r: AccessRequest, caller: User, ability: AppAbility): RequestAction[] {
   const subject = asSubject('AccessRequest', {
     requesterId: r.requester.id,
     agency: r.dataset.agency,
   })
   const mayDecide = ability.can('decide', subject) && r.requester.id !== caller.id
   const isRequester = r.requester.id === caller.id
-  return {
-    id: r.id,
-    dataset: r.dataset,
-    requester: r.requester,
-    scope: r.scope,
-    columns: r.columns ?? null,
-    purpose: r.purpose,
-    legalBasis: r.legalBasis,
-    durationDays: r.durationDays,
-    project: r.project ?? null,
-    crossAgency: r.crossAgency,
-    state: r.state,
-    status: r.status,
-    approvalsNeeded: r.approvalsNeeded,
-    approvals: r.approvals,
-    question: r.question ?? null,
-    decisionReason: r.decisionReason ?? null,
-    submittedAt: r.submittedAt,
-    decidedAt: r.decidedAt ?? null,
-    grant: r.grant ? grantJson(r.grant) : null,
-    serviceLevel: { ...r.serviceLevel, due: r.serviceLevel.due ?? null },
-    allowedActions: allowedActions(r.state).filter((a) =>
-      ACTION_BY[a] === 'steward'
-        ? mayDecide && !r.approvals.some((x) => x.steward === caller.username)
-        : isRequester,
-    ),
-    ...(withHistory && { history: r.history }),
-  }
-}
-
-function grantJson(g: Grant) {
-  return {
-    ...g,
-    inClear: g.inClear,
-    columns: g.columns ?? null,
-    revoked: g.revoked ?? null,
-  }
+  return allowedActions(r.state).filter((a) =>
+    ACTION_BY[a] === 'steward'
+      ? mayDecide && !r.approvals.some((x) => x.steward === caller.username)
+      : isRequester,
+  )
 }

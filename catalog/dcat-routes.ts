@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
-import { type Agency, publicAbility, type RouteEnv } from '../identity/index.js'
+import { type Agency, publicAbility, type RouteEnv, serve } from '../identity/index.js'
+import { defineModule, defineRoute } from '../routing/index.js'
 import type { DatasetStore } from './dataset-store.js'
 import { dcatCatalog } from './dcat-export.js'
 
@@ -17,23 +18,42 @@ export interface DcatRouteDeps {
   publicUrl: string
 }
 
+export const exportDcatCatalogue = defineRoute({
+  method: 'get',
+  path: '/catalog.jsonld',
+  access: 'public',
+  summary: 'The public part of the catalogue as DCAT-AP 3 JSON-LD, for harvesters',
+  responses: {
+    200: {
+      description: 'A dcat:Catalog of the Official (Open) datasets, with their distributions',
+      media: ['application/ld+json'],
+    },
+  },
+})
+
+/** The catalogue for harvesters, mounted under /api/dcat (no sign-in). */
+export const DCAT_API = defineModule('/dcat', 'Catalogue', { exportDcatCatalogue })
+
 /**
  * The public part of the catalogue as DCAT-AP 3 JSON-LD, for harvesters: no sign-in, so it reads
  * the catalogue as an anonymous caller does (dcatCatalog keeps only Official (Open) data too).
  */
 export const dcatRoutes = (deps: DcatRouteDeps) =>
-  new Hono<RouteEnv>().get('/catalog.jsonld', async (c) => {
-    const [datasets, agencies] = await Promise.all([
-      deps.store.listDatasets(publicAbility()),
-      deps.listAgencies(),
-    ])
-    const document = dcatCatalog({
-      ...PORTAL_CATALOGUE,
-      baseUrl: deps.publicUrl,
-      datasets,
-      agencies: new Map(agencies.map((a) => [a.code, { name: a.name }])),
-    })
-    return c.body(JSON.stringify(document), 200, {
-      'content-type': 'application/ld+json; charset=utf-8',
-    })
-  })
+  new Hono<RouteEnv>().route(
+    '/',
+    serve(exportDcatCatalogue, async (c) => {
+      const [datasets, agencies] = await Promise.all([
+        deps.store.listDatasets(publicAbility()),
+        deps.listAgencies(),
+      ])
+      const document = dcatCatalog({
+        ...PORTAL_CATALOGUE,
+        baseUrl: deps.publicUrl,
+        datasets,
+        agencies: new Map(agencies.map((a) => [a.code, { name: a.name }])),
+      })
+      return c.body(JSON.stringify(document), 200, {
+        'content-type': 'application/ld+json; charset=utf-8',
+      })
+    }),
+  )

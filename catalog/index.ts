@@ -24,15 +24,14 @@ export {
   type DatasetStore,
   type PublishResult,
 } from './dataset-store.js'
-export { dcatRoutes } from './dcat-routes.js'
+export { DCAT_API, dcatRoutes } from './dcat-routes.js'
 export { catalogMigrations } from './migrations.js'
 export {
+  CATALOG_API,
   catalogRoutes,
+  GLOSSARY_API,
   glossaryRoutes,
-  glossaryTermBody,
-  glossaryTermPatch,
-  metadataPatch,
-  searchQuery,
+  SEARCH_API,
   searchRoutes,
 } from './routes.js'
 export { currentVersionFiles } from './version-files.js'

@@ -4,22 +4,24 @@ import { z } from 'zod'
 import type { AuditLog } from '../audit/index.js'
 import { ForbiddenError, InvalidInputError } from '../core/index.js'
 import type { AppAbility, RouteEnv } from '../identity/index.js'
-import { actorOf, signedInUser } from '../identity/index.js'
-import { validate } from '../routing/index.js'
+import { actorOf, serve, signedInUser } from '../identity/index.js'
+import { defineModule, defineRoute, ok } from '../routing/index.js'
 import { MAX_ITEMS, MAX_LENGTH, nameKey, pickedName } from '../text/index.js'
+import { isSlug, PERSONAL_DATA_KINDS, parseDatasetId } from './dataset.js'
 import {
-  classificationLabel,
-  type Dataset,
-  type DatasetDetail,
-  type DatasetVersion,
-  isSlug,
-  PERSONAL_DATA_KINDS,
-  parseDatasetId,
-} from './dataset.js'
-import { FACETS, type SearchHit, type SearchRequest, type SearchResult } from './dataset-search.js'
+  changeJson,
+  datasetDetailJson,
+  datasetJson,
+  metadataEditJson,
+  toChangeJson,
+  toDatasetJson,
+  toDetailJson,
+} from './dataset-json.js'
+import { FACETS, type SearchRequest, type SearchResult } from './dataset-search.js'
 import type { DatasetStore } from './dataset-store.js'
 import { DatasetNotFoundError } from './errors.js'
-import type { MetadataChange } from './metadata-edit.js'
+import { glossaryChangeJson, glossaryEntryJson } from './glossary-json.js'
+import { searchResultJson, toSearchHitJson } from './search-json.js'
 
 export interface CatalogRouteDeps {
   store: DatasetStore
@@ -131,70 +133,6 @@ export const searchQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 })
 
-// A failure throws the ZodError, so the server's one error handler answers with the canonical body.
-/** The catalogue's HTTP face: datasets (list, page, steward edits, history), mounted under /api/datasets. */
-export const catalogRoutes = (deps: CatalogRouteDeps) => {
-  const find = async (key: string, ability: AppAbility) => {
-    const dataset = await deps.store.findDataset(key, ability)
-    // A dataset the caller may not discover is reported as absent, not as forbidden.
-    if (!dataset) throw new DatasetNotFoundError(key)
-    return dataset
-  }
-  return new Hono<RouteEnv>()
-    .get('/', async (c) => {
-      const datasets = await deps.store.listDatasets(c.get('ability'))
-      return c.json({ ok: true as const, data: datasets.map(toDatasetJson) })
-    })
-    .get('/:id', async (c) => {
-      const dataset = await find(parseDatasetKey(c.req.param('id')), c.get('ability'))
-      await deps.store.recordView(dataset.id)
-      return c.json({ ok: true as const, data: toDetailJson(dataset) })
-    })
-    .patch('/:id', validate('json', metadataPatch), async (c) => {
-      const ability = c.get('ability')
-      const user = signedInUser(c, 'Sign in to edit metadata')
-      const dataset = await find(parseDatasetKey(c.req.param('id')), ability)
-      const actor = { id: user.id, name: user.username }
-      const patch = c.req.valid('json')
-      const changes = await deps.store.editMetadata(dataset, patch, actor, ability, deps.now())
-      // A relabelled column changes what samples show: who did it and why stays in the audit.
-      const labels = (patch.columns ?? []).flatMap((column) =>
-        column.personalData &&
-        changes.some((ch) => ch.field === `columns.${column.name}.personalData`)
-          ? [{ column: column.name, ...column.personalData }]
-          : [],
-      )
-      if (changes.length > 0) {
-        await deps.audit.append(
-          {
-            actor,
-            action: 'dataset.update',
-            outcome: 'succeeded',
-            subject: { type: 'Dataset', id: dataset.id },
-            details: {
-              fields: changes.map((ch) => ch.field),
-              ...(labels.length > 0 ? { personalData: labels } : {}),
-            },
-            requestId: c.get('requestId'),
-          },
-          deps.now(),
-        )
-      }
-      const updated = await find(dataset.id, ability)
-      return c.json({
-        ok: true as const,
-        data: { dataset: toDetailJson(updated), changes: changes.map(changeJson) },
-      })
-    })
-    .get('/:id/changes', async (c) => {
-      const dataset = await find(parseDatasetKey(c.req.param('id')), c.get('ability'))
-      return c.json({
-        ok: true as const,
-        data: (await deps.store.listChanges(dataset.id)).map(changeJson),
-      })
-    })
-}
-
 const definition = z
   .string()
   .trim()
@@ -205,19 +143,226 @@ export const glossaryTermPatch = z
   .strictObject({ term: termName.optional(), definition: definition.optional() })
   .refine((patch) => Object.keys(patch).length > 0, 'send a new term name, definition, or both')
 
+// As long as server/bound-path.ts lets any part of a path be: a longer key or term is refused
+// there first, and a shorter one gets the answer it always got (400 for a malformed key, 404).
+const pathPart = z.string().max(MAX_LENGTH.url)
+
+export const datasetKeyParam = z.strictObject({
+  id: pathPart.describe("The dataset's id (`d_` + 32 hex digits) or its slug."),
+})
+
+export const glossaryTermParam = z.strictObject({
+  term: pathPart.describe('The term as listed by `GET /api/glossary`, URL-encoded.'),
+})
+
+const NOT_DISCOVERABLE = 'No such dataset, or the caller may not discover it'
+
+export const listDatasets = defineRoute({
+  method: 'get',
+  path: '/',
+  access: 'signed-in',
+  summary: 'Datasets the caller may discover',
+  responses: { 200: { description: 'The datasets, by title', json: ok(z.array(datasetJson)) } },
+})
+
+export const getDataset = defineRoute({
+  method: 'get',
+  path: '/:id',
+  access: 'signed-in',
+  summary: 'One dataset: metadata, columns, versions with quality, glossary links',
+  request: { params: datasetKeyParam },
+  responses: {
+    200: { description: 'The dataset', json: ok(datasetDetailJson) },
+    404: NOT_DISCOVERABLE,
+  },
+})
+
+export const editDataset = defineRoute({
+  method: 'patch',
+  path: '/:id',
+  access: 'steward',
+  summary: "Edit a dataset's metadata (stewards of the owning agency)",
+  description:
+    'Send only the fields to change. Column entries are matched by name; every change is recorded in the history.',
+  request: { params: datasetKeyParam, body: metadataPatch },
+  responses: {
+    200: { description: 'The dataset as edited, and each change', json: ok(metadataEditJson) },
+    404: NOT_DISCOVERABLE,
+  },
+})
+
+export const listDatasetChanges = defineRoute({
+  method: 'get',
+  path: '/:id/changes',
+  access: 'signed-in',
+  summary: "The dataset's metadata change history: who changed what, when",
+  request: { params: datasetKeyParam },
+  responses: {
+    200: { description: 'The changes, newest first', json: ok(z.array(changeJson)) },
+    404: NOT_DISCOVERABLE,
+  },
+})
+
+/** The catalogue's datasets (list, page, steward edits, history), mounted under /api/datasets. */
+export const CATALOG_API = defineModule('/datasets', 'Catalogue', {
+  listDatasets,
+  getDataset,
+  editDataset,
+  listDatasetChanges,
+})
+
+export const searchCatalogue = defineRoute({
+  method: 'get',
+  path: '/',
+  access: 'signed-in',
+  summary: 'Faceted full-text search over the datasets the caller may discover',
+  description:
+    'Repeat a facet parameter to match any of its values (`?agency=DOS&agency=SLA`); different facets combine with AND.',
+  request: { query: searchQuery },
+  responses: {
+    200: { description: 'A page of hits, with facet counts', json: ok(searchResultJson) },
+  },
+})
+
+/** Catalogue search, mounted under /api/search: `?q=…&agency=DOS&theme=Geospatial&sort=relevance&page=1`. */
+export const SEARCH_API = defineModule('/search', 'Catalogue', { searchCatalogue })
+
+// Checked before the body is read, so a caller without the right learns that first.
+const may = (action: 'create' | 'update') =>
+  createMiddleware<RouteEnv>(async function mayChangeGlossary(c, next) {
+    if (!c.get('ability').can(action, 'GlossaryTerm'))
+      throw new ForbiddenError(`Only stewards and administrators may ${action} glossary terms`)
+    await next()
+  })
+
+export const listGlossaryTerms = defineRoute({
+  method: 'get',
+  path: '/',
+  access: 'signed-in',
+  summary: 'Business glossary terms and the columns they describe',
+  responses: { 200: { description: 'Every term', json: ok(z.array(glossaryEntryJson)) } },
+})
+
+export const defineGlossaryTerm = defineRoute({
+  method: 'post',
+  path: '/',
+  access: 'curator',
+  summary: 'Define a new business term (answers 201)',
+  description:
+    'Link it to columns with `PATCH /api/datasets/{id}` (`columns[].glossary`). Names are kept NFKC-normalised with single spaces, and unique regardless of letter case; a name with an invisible or control character is refused.',
+  request: { body: glossaryTermBody },
+  before: [may('create')],
+  responses: {
+    201: { description: 'The term, defined', json: ok(glossaryEntryJson) },
+    409: 'A term of that name already exists',
+  },
+})
+
+export const redefineGlossaryTerm = defineRoute({
+  method: 'patch',
+  path: '/:term',
+  access: 'curator',
+  summary: 'Redefine or rename a term; datasets carrying it are found by the new name at once',
+  request: { params: glossaryTermParam, body: glossaryTermPatch },
+  before: [may('update')],
+  responses: {
+    200: { description: 'The term before and after', json: ok(glossaryChangeJson) },
+    404: 'No such term',
+    409: 'Another term already has the new name',
+  },
+})
+
 /**
  * The business glossary, mounted under /api/glossary: every term with the columns that use it;
  * stewards and administrators define and redefine terms (linking them to columns is a dataset
  * edit). Every change is audited with the definition before and after.
  */
+export const GLOSSARY_API = defineModule('/glossary', 'Catalogue', {
+  listGlossaryTerms,
+  defineGlossaryTerm,
+  redefineGlossaryTerm,
+})
+
+/** The catalogue's datasets, served from their declarations. */
+export const catalogRoutes = (deps: CatalogRouteDeps) => {
+  const find = async (key: string, ability: AppAbility) => {
+    const dataset = await deps.store.findDataset(key, ability)
+    // A dataset the caller may not discover is reported as absent, not as forbidden.
+    if (!dataset) throw new DatasetNotFoundError(key)
+    return dataset
+  }
+  return new Hono<RouteEnv>()
+    .route(
+      '/',
+      serve(listDatasets, async (c) => {
+        const datasets = await deps.store.listDatasets(c.get('ability'))
+        return c.json({ ok: true as const, data: datasets.map(toDatasetJson) }, 200)
+      }),
+    )
+    .route(
+      '/',
+      serve(getDataset, async (c) => {
+        const dataset = await find(parseDatasetKey(c.req.valid('param').id), c.get('ability'))
+        await deps.store.recordView(dataset.id)
+        return c.json({ ok: true as const, data: toDetailJson(dataset) }, 200)
+      }),
+    )
+    .route(
+      '/',
+      serve(editDataset, async (c) => {
+        const ability = c.get('ability')
+        const user = signedInUser(c, 'Sign in to edit metadata')
+        const dataset = await find(parseDatasetKey(c.req.valid('param').id), ability)
+        const actor = { id: user.id, name: user.username }
+        const patch = c.req.valid('json')
+        const changes = await deps.store.editMetadata(dataset, patch, actor, ability, deps.now())
+        // A relabelled column changes what samples show: who did it and why stays in the audit.
+        const labels = (patch.columns ?? []).flatMap((column) =>
+          column.personalData &&
+          changes.some((ch) => ch.field === `columns.${column.name}.personalData`)
+            ? [{ column: column.name, ...column.personalData }]
+            : [],
+        )
+        if (changes.length > 0) {
+          await deps.audit.append(
+            {
+              actor,
+              action: 'dataset.update',
+              outcome: 'succeeded',
+              subject: { type: 'Dataset', id: dataset.id },
+              details: {
+                fields: changes.map((ch) => ch.field),
+                ...(labels.length > 0 ? { personalData: labels } : {}),
+              },
+              requestId: c.get('requestId'),
+            },
+            deps.now(),
+          )
+        }
+        const updated = await find(dataset.id, ability)
+        return c.json(
+          {
+            ok: true as const,
+            data: { dataset: toDetailJson(updated), changes: changes.map(toChangeJson) },
+          },
+          200,
+        )
+      }),
+    )
+    .route(
+      '/',
+      serve(listDatasetChanges, async (c) => {
+        const dataset = await find(parseDatasetKey(c.req.valid('param').id), c.get('ability'))
+        return c.json(
+          { ok: true as const, data: (await deps.store.listChanges(dataset.id)).map(toChangeJson) },
+          200,
+        )
+      }),
+    )
+}
+
+/** The business glossary, served from its declarations. */
 export const glossaryRoutes = (deps: Pick<CatalogRouteDeps, 'store' | 'audit' | 'now'>) => {
-  // Checked before the body is read, so a caller without the right learns that first.
-  const may = (action: 'create' | 'update') =>
-    createMiddleware<RouteEnv>(async (c, next) => {
-      if (!c.get('ability').can(action, 'GlossaryTerm'))
-        throw new ForbiddenError(`Only stewards and administrators may ${action} glossary terms`)
-      await next()
-    })
   const audit = (
     c: Context<RouteEnv>,
     action: string,
@@ -236,57 +381,77 @@ export const glossaryRoutes = (deps: Pick<CatalogRouteDeps, 'store' | 'audit' | 
       deps.now(),
     )
   return new Hono<RouteEnv>()
-    .get('/', async (c) => {
-      const entries = await deps.store.listGlossary()
-      // Only columns of datasets the caller may discover are listed under a term.
-      const visible = new Set((await deps.store.listDatasets(c.get('ability'))).map((d) => d.slug))
-      return c.json({
-        ok: true as const,
-        data: entries.map((e) => ({
-          ...e,
-          columns: e.columns.filter((col) => visible.has(col.dataset)),
-        })),
-      })
-    })
-    .post('/', may('create'), validate('json', glossaryTermBody), async (c) => {
-      const term = await deps.store.defineTerm(c.req.valid('json'), deps.now())
-      await audit(c, 'glossary.create', term.term, { definition: term.definition })
-      return c.json({ ok: true as const, data: { ...term, columns: [] } }, 201)
-    })
-    .patch('/:term', may('update'), validate('json', glossaryTermPatch), async (c) => {
-      const { before, after } = await deps.store.redefineTerm(
-        c.req.param('term'),
-        c.req.valid('json'),
-        deps.now(),
-      )
-      await audit(c, 'glossary.update', after.term, { before, after })
-      return c.json({ ok: true as const, data: { before, after } })
-    })
+    .route(
+      '/',
+      serve(listGlossaryTerms, async (c) => {
+        const entries = await deps.store.listGlossary()
+        // Only columns of datasets the caller may discover are listed under a term.
+        const visible = new Set(
+          (await deps.store.listDatasets(c.get('ability'))).map((d) => d.slug),
+        )
+        return c.json(
+          {
+            ok: true as const,
+            data: entries.map((e) => ({
+              ...e,
+              columns: e.columns.filter((col) => visible.has(col.dataset)),
+            })),
+          },
+          200,
+        )
+      }),
+    )
+    .route(
+      '/',
+      serve(defineGlossaryTerm, async (c) => {
+        const term = await deps.store.defineTerm(c.req.valid('json'), deps.now())
+        await audit(c, 'glossary.create', term.term, { definition: term.definition })
+        return c.json({ ok: true as const, data: { ...term, columns: [] } }, 201)
+      }),
+    )
+    .route(
+      '/',
+      serve(redefineGlossaryTerm, async (c) => {
+        const { before, after } = await deps.store.redefineTerm(
+          c.req.valid('param').term,
+          c.req.valid('json'),
+          deps.now(),
+        )
+        await audit(c, 'glossary.update', after.term, { before, after })
+        return c.json({ ok: true as const, data: { before, after } }, 200)
+      }),
+    )
 }
 
-/** Catalogue search, mounted under /api/search: `?q=…&agency=DOS&theme=Geospatial&sort=relevance&page=1`. */
+/** Catalogue search, served from its declaration. */
 export const searchRoutes = (deps: Pick<CatalogRouteDeps, 'search'>) =>
-  new Hono<RouteEnv>().get('/', validate('query', searchQuery), async (c) => {
-    const query = c.req.valid('query')
-    const filters = Object.fromEntries(FACETS.map((facet) => [facet, query[facet]]))
-    const result = await deps.search(c.get('ability'), {
-      q: query.q,
-      sort: query.sort,
-      page: query.page,
-      pageSize: query.pageSize,
-      filters,
-    })
-    return c.json({
-      ok: true as const,
-      data: {
-        total: result.total,
+  new Hono<RouteEnv>().route(
+    '/',
+    serve(searchCatalogue, async (c) => {
+      const query = c.req.valid('query')
+      const filters = Object.fromEntries(FACETS.map((facet) => [facet, query[facet]]))
+      const result = await deps.search(c.get('ability'), {
+        q: query.q,
+        sort: query.sort,
         page: query.page,
         pageSize: query.pageSize,
-        hits: result.hits.map(hitJson),
-        facets: result.facets,
-      },
-    })
-  })
+        filters,
+      })
+      return c.json(
+        {
+          ok: true as const,
+          data: {
+            total: result.total,
+            page: query.page,
+            pageSize: query.pageSize,
+            hits: result.hits.map(toSearchHitJson),
+            facets: result.facets,
+          },
+        },
+        200,
+      )
+    }),
+  )
 
 /** A dataset is addressed by its id (`d_…`) or its slug. */
 function parseDatasetKey(value: string): string {
@@ -297,89 +462,4 @@ function parseDatasetKey(value: string): string {
     )
   }
   return value
-}
-
-function toDatasetJson(dataset: Dataset) {
-  return {
-    id: dataset.id,
-    slug: dataset.slug,
-    title: dataset.title,
-    description: dataset.description,
-    agency: dataset.agency,
-    trustedCentre: dataset.trustedCentre,
-    sourceSsots: dataset.sourceSsots,
-    classification: {
-      ...dataset.classification,
-      label: classificationLabel(dataset.classification),
-    },
-    updateFrequency: dataset.updateFrequency,
-    themes: dataset.themes,
-    tags: dataset.tags,
-    coverage: { start: dataset.coverage.start ?? null, end: dataset.coverage.end ?? null },
-    licence: dataset.licence,
-    contactEmail: dataset.contactEmail,
-    sampleKeep: dataset.sampleKeep,
-    columns: dataset.columns.map((c) => ({ ...c, authoritySsot: c.authoritySsot ?? null })),
-    currentVersion: dataset.currentVersion ? toVersionJson(dataset.currentVersion) : null,
-    createdAt: dataset.createdAt.toISOString(),
-    updatedAt: dataset.updatedAt.toISOString(),
-  }
-}
-
-function toDetailJson(dataset: DatasetDetail) {
-  return {
-    ...toDatasetJson(dataset),
-    versions: dataset.versions.map(toVersionJson),
-    glossary: dataset.glossary,
-  }
-}
-
-function toVersionJson(version: DatasetVersion) {
-  return {
-    version: version.version,
-    rowCount: version.rowCount,
-    byteSize: version.byteSize,
-    contentSha256: version.contentSha256,
-    quality: version.quality ?? null,
-    sample: version.sample ?? null,
-    createdAt: version.createdAt.toISOString(),
-  }
-}
-
-function changeJson(change: MetadataChange) {
-  return {
-    field: change.field,
-    oldValue: change.oldValue,
-    newValue: change.newValue,
-    actor: change.actor,
-    changedAt: change.changedAt.toISOString(),
-  }
-}
-
-function hitJson(hit: SearchHit) {
-  return {
-    id: hit.id,
-    slug: hit.slug,
-    title: hit.title,
-    description: hit.description,
-    agency: hit.agency,
-    ministryFamily: hit.ministryFamily ?? null,
-    trustedCentre: hit.trustedCentre,
-    classification: {
-      security: hit.security,
-      sensitivity: hit.sensitivity,
-      label: classificationLabel({
-        security: hit.security as never,
-        sensitivity: hit.sensitivity as never,
-      }),
-    },
-    themes: hit.themes,
-    tags: hit.tags,
-    updateFrequency: hit.updateFrequency,
-    rowCount: hit.rowCount ?? null,
-    updatedAt: hit.updatedAt.toISOString(),
-    sampleAvailable: hit.sampleAvailable,
-    score: Math.round(hit.score * 1000) / 1000,
-    matched: hit.matched,
-  }
 }

@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import { type AuditEvent, ForbiddenError, type Logger } from '../core/index.js'
+import { routeServer } from '../routing/index.js'
 import type { AppAbility } from './ability.js'
 import type { TokenScope } from './api-token-store.js'
 import type { Session } from './session-store.js'
@@ -25,6 +26,9 @@ export interface RouteEnv {
     ability: AppAbility
   }
 }
+
+/** Serves a declared route (routing's defineRoute) to handlers that read this env's caller. */
+export const serve = routeServer<RouteEnv>()
 
 /** The actor of an audit event or a change record, from the caller (or whoever tried). */
 export function actorOf(caller: Caller | undefined, fallback = 'anonymous'): AuditEvent['actor'] {

@@ -19,13 +19,13 @@ export { createApiTokenStore } from './api-token-store.js'
 export type { AuthDeps } from './auth-deps.js'
 export { authenticate, csrfProtection, requireSignIn } from './authenticate.js'
 export type { RouteEnv } from './caller.js'
-export { actorOf, signedInUser } from './caller.js'
+export { actorOf, serve, signedInUser } from './caller.js'
 export type { IdentityTables } from './identity-tables.js'
 export { identityMigrations } from './migrations.js'
 export { createOidc } from './oidc.js'
 export { createSessionStore } from './session-store.js'
-export { auditRefusedDevSignIns, authRoutes, devSignInBody } from './sign-in-routes.js'
-export { createTokenBody, tokenRoutes } from './token-routes.js'
+export { AUTH_API, auditRefusedDevSignIns, authRoutes } from './sign-in-routes.js'
+export { TOKENS_API, tokenRoutes } from './token-routes.js'
 export type {
   Agency,
   User,

@@ -2,11 +2,19 @@ import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { z } from 'zod'
 import { InvalidInputError } from '../core/index.js'
-import { validate } from '../routing/index.js'
+import { defineModule, defineRoute, ok } from '../routing/index.js'
 import { MAX_LENGTH } from '../text/index.js'
 import type { AuthDeps } from './auth-deps.js'
 import type { RouteEnv } from './caller.js'
-import { actorOf } from './caller.js'
+import { actorOf, serve } from './caller.js'
+import {
+  callerJson,
+  devSignInJson,
+  signInMethodsJson,
+  signOutJson,
+  toUserJson,
+  userJson,
+} from './caller-json.js'
 import type { OidcClaims } from './oidc.js'
 import {
   clearSessionCookie,
@@ -68,6 +76,132 @@ export function auditRefusedDevSignIns(deps: AuthDeps): MiddlewareHandler<RouteE
   }
 }
 
+const SESSION_COOKIE_SET = {
+  'Set-Cookie': 'The session cookie, `portal_session` (HttpOnly, SameSite=Lax, Secure over https)',
+}
+
+export const getSignInMethods = defineRoute({
+  method: 'get',
+  path: '/methods',
+  access: 'public',
+  summary: 'Which sign-in methods this deployment offers (OIDC, development picker)',
+  responses: { 200: { description: 'The methods', json: ok(signInMethodsJson) } },
+})
+
+export const getMe = defineRoute({
+  method: 'get',
+  path: '/me',
+  access: 'public',
+  summary: 'The caller: user, roles, agency, and how they signed in; null when anonymous',
+  description:
+    'Answers `null` rather than 401 to an anonymous caller. A session also gets its CSRF token here, for the `x-csrf-token` header of its changes.',
+  responses: { 200: { description: 'The caller, or null', json: ok(callerJson.nullable()) } },
+})
+
+export const signOut = defineRoute({
+  method: 'post',
+  path: '/sign-out',
+  access: 'public',
+  summary: "End the caller's session and clear its cookie",
+  description: 'Audited as `auth.sign-out` when a session ends. Answers the same to anyone.',
+  responses: {
+    200: {
+      description: 'Signed out',
+      json: ok(signOutJson),
+      headers: { 'Set-Cookie': 'Clears the session cookie, `portal_session`' },
+    },
+  },
+})
+
+export const listDevUsers = defineRoute({
+  method: 'get',
+  path: '/dev/users',
+  access: 'public',
+  summary: 'Fixture users for the development sign-in (only when it is enabled)',
+  responses: {
+    200: { description: 'Who one may sign in as', json: ok(z.array(userJson)) },
+    404: 'Development sign-in is not enabled',
+  },
+})
+
+export const devSignIn = defineRoute({
+  method: 'post',
+  path: '/dev/sign-in',
+  access: 'public',
+  summary: 'Sign in as a fixture user; answers with the session cookie (development only)',
+  description:
+    "Audited as `auth.sign-in`, refusals too (an unknown user or a malformed body: 400). Counted against the address's sign-in attempts a minute.",
+  request: { body: devSignInBody },
+  responses: {
+    200: {
+      description: 'Signed in',
+      json: ok(devSignInJson),
+      headers: SESSION_COOKIE_SET,
+    },
+    404: 'Development sign-in is not enabled',
+  },
+})
+
+const NO_PROVIDER = 'No identity provider configured'
+const TOO_MANY_SIGN_INS =
+  'Too many sign-in attempts from this address a minute (SIGN_IN_ATTEMPTS_PER_MINUTE); retry after Retry-After'
+
+export const startOidcSignIn = defineRoute({
+  method: 'get',
+  path: '/oidc/start',
+  access: 'public',
+  summary: 'Redirect to the identity provider (authorization code with PKCE)',
+  request: {
+    query: z.object({
+      returnTo: z
+        .string()
+        .max(MAX_LENGTH.url)
+        .optional()
+        .describe('Where in the portal to land once signed in: a path on this site; `/` otherwise'),
+    }),
+  },
+  responses: {
+    302: {
+      description: 'Redirect to the provider',
+      headers: {
+        Location: "The provider's authorization endpoint",
+        'Set-Cookie': 'The sign-in state cookie, `portal_oidc_state`, for ten minutes',
+      },
+    },
+    404: NO_PROVIDER,
+    429: TOO_MANY_SIGN_INS,
+  },
+})
+
+export const finishOidcSignIn = defineRoute({
+  method: 'get',
+  path: '/oidc/callback',
+  access: 'public',
+  summary: "The identity provider's redirect back; starts a session",
+  description:
+    "Its query parameters are the provider's (`code`, `state`, and whatever else it sends), checked by the OpenID Connect client with the browser's state cookie. Audited as `auth.sign-in`, refusals too.",
+  responses: {
+    302: {
+      description:
+        'Redirect into the portal: to `returnTo` with a session, or to `/sign-in?error=…` saying why not',
+      headers: { Location: 'Where in the portal', ...SESSION_COOKIE_SET },
+    },
+    404: NO_PROVIDER,
+    429: TOO_MANY_SIGN_INS,
+  },
+})
+
+/** Signing in and out, and who is calling: public, mounted under /api/auth before sign-in is required. */
+export const AUTH_API = defineModule('/auth', 'Sign-in', {
+  getSignInMethods,
+  getMe,
+  signOut,
+  listDevUsers,
+  devSignIn,
+  startOidcSignIn,
+  finishOidcSignIn,
+})
+
 /** Sign-in (OIDC and, when enabled, the development picker), the caller's identity, and sign-out. */
 export function authRoutes(deps: AuthDeps) {
   const startSession = async (user: User, method: 'oidc' | 'dev', c: Context<RouteEnv>) => {
@@ -90,27 +224,38 @@ export function authRoutes(deps: AuthDeps) {
       throw new HTTPException(404, { message: 'Development sign-in is not enabled' })
   }
 
-  return (
-    new Hono<RouteEnv>()
-      .get('/methods', (c) =>
-        c.json({ ok: true as const, data: { oidc: deps.oidc !== undefined, dev: deps.devSignIn } }),
-      )
-
+  return new Hono<RouteEnv>()
+    .route(
+      '/',
+      serve(getSignInMethods, (c) =>
+        c.json(
+          { ok: true as const, data: { oidc: deps.oidc !== undefined, dev: deps.devSignIn } },
+          200,
+        ),
+      ),
+    )
+    .route(
+      '/',
       // Answers null rather than 401 to an anonymous caller: "nobody" is a normal answer here.
-      .get('/me', (c) => {
+      serve(getMe, (c) => {
         const caller = c.get('caller')
-        if (!caller) return c.json({ ok: true as const, data: null })
-        return c.json({
-          ok: true as const,
-          data: {
-            user: userJson(caller.user),
-            via: caller.via,
-            csrfToken: caller.via === 'session' ? caller.session.csrfToken : null,
+        if (!caller) return c.json({ ok: true as const, data: null }, 200)
+        return c.json(
+          {
+            ok: true as const,
+            data: {
+              user: toUserJson(caller.user),
+              via: caller.via,
+              csrfToken: caller.via === 'session' ? caller.session.csrfToken : null,
+            },
           },
-        })
-      })
-
-      .post('/sign-out', async (c) => {
+          200,
+        )
+      }),
+    )
+    .route(
+      '/',
+      serve(signOut, async (c) => {
         const caller = c.get('caller')
         if (caller?.via === 'session') {
           await deps.sessions.deleteSession(caller.sessionToken)
@@ -125,29 +270,35 @@ export function authRoutes(deps: AuthDeps) {
           )
         }
         clearSessionCookie(c, deps.secureCookies)
-        return c.json({ ok: true as const, data: { signedOut: true } })
-      })
-
-      .get('/dev/users', async (c) => {
+        return c.json({ ok: true as const, data: { signedOut: true as const } }, 200)
+      }),
+    )
+    .route(
+      '/',
+      serve(listDevUsers, async (c) => {
         requireDev()
         const users = await deps.users.listUsers()
-        return c.json({ ok: true as const, data: users.map(userJson) })
-      })
-
-      .post('/dev/sign-in', validate('json', devSignInBody), async (c) => {
+        return c.json({ ok: true as const, data: users.map(toUserJson) }, 200)
+      }),
+    )
+    .route(
+      '/',
+      serve(devSignIn, async (c) => {
         requireDev()
         const body = c.req.valid('json')
         const user = await deps.users.findUserByUsername(body.user)
         // Audited, as every refused development sign-in is, by auditRefusedDevSignIns.
         if (!user) throw new UnknownUserError(body.user)
         const session = await startSession(user, 'dev', c)
-        return c.json({
-          ok: true as const,
-          data: { user: userJson(user), csrfToken: session.csrfToken },
-        })
-      })
-
-      .get('/oidc/start', async (c) => {
+        return c.json(
+          { ok: true as const, data: { user: toUserJson(user), csrfToken: session.csrfToken } },
+          200,
+        )
+      }),
+    )
+    .route(
+      '/',
+      serve(startOidcSignIn, async (c) => {
         const oidc = deps.oidc
         if (!oidc)
           throw new HTTPException(404, { message: 'OpenID Connect sign-in is not configured' })
@@ -156,14 +307,16 @@ export function authRoutes(deps: AuthDeps) {
           state: start.state,
           codeVerifier: start.codeVerifier,
           nonce: start.nonce,
-          returnTo: safeReturnTo(c.req.query('returnTo')),
+          returnTo: safeReturnTo(c.req.valid('query').returnTo),
           expiresAt: new Date(deps.now().getTime() + 600_000),
         })
         setStateCookie(c, start.state, deps.secureCookies)
         return c.redirect(start.url.toString(), 302)
-      })
-
-      .get('/oidc/callback', async (c) => {
+      }),
+    )
+    .route(
+      '/',
+      serve(finishOidcSignIn, async (c) => {
         const oidc = deps.oidc
         if (!oidc)
           throw new HTTPException(404, { message: 'OpenID Connect sign-in is not configured' })
@@ -206,20 +359,8 @@ export function authRoutes(deps: AuthDeps) {
         }
         await startSession(user, 'oidc', c)
         return c.redirect(flow.returnTo, 302)
-      })
-  )
-}
-
-/** The user as the API shows them. */
-export function userJson(user: User) {
-  return {
-    id: user.id,
-    username: user.username,
-    displayName: user.displayName,
-    email: user.email,
-    agency: user.agency,
-    roles: user.roles,
-  }
+      }),
+    )
 }
 
 /** Only paths on this site, never another origin (open-redirect protection). */

@@ -6,15 +6,13 @@
  * dashboard's API.
  */
 
-export {
-  createKpiEngine,
-  type KpiEngine,
-} from './compute-kpis.js'
+export type { KpiEngine } from './kpi-computation.js'
 export {
   KPI_DEFINITIONS,
   type KpiDefinition,
 } from './kpi-definition.js'
+export { createKpiEngine } from './kpi-engine.js'
 export { createKpiReads, type KpiReads } from './kpi-reads.js'
 export type { KpiTables } from './kpi-tables.js'
 export { kpiMigrations } from './migrations.js'
-export { type KpiRouteDeps, kpiListQuery, kpiRoutes } from './routes.js'
+export { KPI_API, type KpiRouteDeps, kpiRoutes } from './routes.js'

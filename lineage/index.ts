@@ -8,10 +8,7 @@
 
 export {
   createLineageEmitter,
-  fileTransport,
-  httpTransport,
   type LineageEmitter,
-  storeTransport,
   type TransportStatus,
 } from './emitter.js'
 export type {
@@ -21,32 +18,22 @@ export type {
   RunEventType,
 } from './events.js'
 export { lineageFacets } from './facets.js'
-export {
-  createLineageGraph,
-  type GraphNode,
-  type LineageGraph,
-  type RunDelivery,
-} from './lineage-graph.js'
+export type { RunDelivery } from './graph/run-summary.js'
+export { createLineageGraph, type LineageGraph } from './lineage-graph.js'
 export { createLineageStore, type LineageStore } from './lineage-store.js'
 export type { LineageTables } from './lineage-tables.js'
 export { lineageMigrations } from './migrations.js'
-export {
-  canonicalNamespace,
-  namespacesWritten,
-} from './namespace-ownership.js'
-export { namespaceBody } from './namespace-routes.js'
+export { canonicalNamespace } from './namespace-ownership.js'
 export { createNamespaceStore, type NamespaceStore } from './namespace-store.js'
 export { tableBacklog } from './outbox.js'
 export { PORTAL_NAMESPACE } from './producer.js'
 export {
-  columnLineageQuery,
-  graphQuery,
+  LINEAGE_API,
   LINEAGE_INGEST_LIMITS,
   type LineageRouteDeps,
   lineageRoutes,
-  lineageSearchQuery,
-  runsQuery,
 } from './routes.js'
 export { type EmittedRunEvent, lineageRunId, runEvent } from './run-event.js'
 export { columnLineageOfSql, type SqlColumnLineage } from './sql-column-lineage.js'
+export { fileTransport, httpTransport, storeTransport } from './transports.js'
 export { createEventValidator, type EventValidator } from './validate-event.js'

@@ -9,14 +9,12 @@ export type { NotificationTables } from './notification-tables.js'
 export {
   announce,
   markRead,
-  type NotificationKind,
 } from './notifications.js'
 export {
-  markReadBody,
+  NOTIFICATIONS_API,
   type NotificationRouteDeps,
   notificationRoutes,
-  webhookBody,
-  webhookPatch,
+  WEBHOOKS_API,
   webhookRoutes,
 } from './routes.js'
 export {

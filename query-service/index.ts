@@ -7,10 +7,10 @@
  */
 
 export { copiesDirectory } from './answer-file.js'
-export { CSV_CELLS_RULE, csvCell } from './csv-cells.js'
+export { csvCell } from './csv-cells.js'
 export { type QueryServiceTables, queryServiceMigrations } from './migrations.js'
 export { createPersonSlots } from './person-slots.js'
 export { createQueryPool } from './query-pool.js'
 export { createQueryService, type QueryService } from './query-service.js'
-export { extractQuery, extractRoutes, queryBody, queryRoutes } from './routes.js'
+export { EXTRACT_API, extractRoutes, QUERY_API, queryRoutes } from './routes.js'
 export { type ExtractTrace, traceExtract } from './trace-extract.js'

@@ -3,17 +3,24 @@ import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import {
   type AccessStore,
+  ENTITLEMENTS_API,
   type Entitlement,
   entitlementRoutes,
+  GRANTS_API,
   grantRoutes,
+  REQUESTS_API,
   requestRoutes,
 } from '../access/index.js'
-import { type AuditLog, auditRoutes } from '../audit/index.js'
+import { AUDIT_API, type AuditLog, auditRoutes } from '../audit/index.js'
 import {
+  CATALOG_API,
   catalogRoutes,
   type DatasetStore,
+  DCAT_API,
   dcatRoutes,
+  GLOSSARY_API,
   glossaryRoutes,
+  SEARCH_API,
   type SearchRequest,
   type SearchResult,
   searchRoutes,
@@ -22,6 +29,7 @@ import type { Logger, RateLimiter } from '../core/index.js'
 import type { RouteEnv } from '../identity/index.js'
 import {
   type AppAbility,
+  AUTH_API,
   type AuthDeps,
   actorOf,
   auditRefusedDevSignIns,
@@ -29,18 +37,33 @@ import {
   authRoutes,
   csrfProtection,
   requireSignIn,
+  TOKENS_API,
   tokenRoutes,
   type User,
 } from '../identity/index.js'
-import { type KpiRouteDeps, kpiRoutes } from '../kpi/index.js'
-import { type LineageRouteDeps, lineageRoutes, type TransportStatus } from '../lineage/index.js'
+import { KPI_API, type KpiRouteDeps, kpiRoutes } from '../kpi/index.js'
 import {
+  LINEAGE_API,
+  type LineageRouteDeps,
+  lineageRoutes,
+  type TransportStatus,
+} from '../lineage/index.js'
+import {
+  NOTIFICATIONS_API,
   type NotificationRouteDeps,
   notificationRoutes,
+  WEBHOOKS_API,
   webhookRoutes,
 } from '../notifications/index.js'
-import { extractRoutes, type QueryService, queryRoutes } from '../query-service/index.js'
-import { type FeedRouteDeps, feedRoutes } from '../trusted-centre/index.js'
+import {
+  EXTRACT_API,
+  extractRoutes,
+  QUERY_API,
+  type QueryService,
+  queryRoutes,
+} from '../query-service/index.js'
+import { SERVICE_API, serviceRoutes } from '../routing/index.js'
+import { FEEDS_API, type FeedRouteDeps, feedRoutes } from '../trusted-centre/index.js'
 import { apiReferenceHtml } from './api-reference.js'
 import { bodyLimitsOf, limitBodies } from './body-limits.js'
 import { boundPath } from './bound-path.js'
@@ -123,16 +146,18 @@ export function createApp(deps: AppDeps) {
     .use(limitSignIns(deps.signInLimiter, addressOf))
     .use('/auth/dev/sign-in', auditRefusedDevSignIns(deps.auth))
     .use(checkBody(bodyLimitOf))
-    .get('/health', async (c) => {
-      await deps.pingDatabase()
-      return c.json({ ok: true as const, data: { status: 'ok' as const } })
-    })
-    .route('/auth', authRoutes(deps.auth))
-    .get('/openapi.json', (c) => c.json(apiDocument))
-    .get('/docs', (c) => c.html(apiReference))
+    .route(
+      SERVICE_API.mount,
+      serviceRoutes({
+        pingDatabase: deps.pingDatabase,
+        document: apiDocument,
+        referenceHtml: apiReference,
+      }),
+    )
+    .route(AUTH_API.mount, authRoutes(deps.auth))
     // The public part of the catalogue as DCAT-AP 3 JSON-LD, for harvesters: no sign-in.
     .route(
-      '/dcat',
+      DCAT_API.mount,
       dcatRoutes({
         store: deps.catalog,
         listAgencies: () => deps.auth.users.listAgencies(),
@@ -142,7 +167,7 @@ export function createApp(deps: AppDeps) {
     .use(requireSignIn)
     .use(limitChanges(deps.changeLimiter))
     .route(
-      '/datasets',
+      CATALOG_API.mount,
       catalogRoutes({
         store: deps.catalog,
         search: deps.search,
@@ -150,21 +175,21 @@ export function createApp(deps: AppDeps) {
         now: deps.auth.now,
       }),
     )
-    .route('/search', searchRoutes({ search: deps.search }))
+    .route(SEARCH_API.mount, searchRoutes({ search: deps.search }))
     .route(
-      '/glossary',
+      GLOSSARY_API.mount,
       glossaryRoutes({ store: deps.catalog, audit: deps.audit, now: deps.auth.now }),
     )
-    .route('/requests', requestRoutes(accessDeps))
-    .route('/grants', grantRoutes(accessDeps))
-    .route('/entitlements', entitlementRoutes(accessDeps))
-    .route('/notifications', notificationRoutes(notificationDeps))
-    .route('/webhooks', webhookRoutes(notificationDeps))
-    .route('/query', queryRoutes(deps.query))
-    .route('/datasets', extractRoutes(deps.query))
-    .route('/feeds', feedRoutes(deps.feeds))
+    .route(REQUESTS_API.mount, requestRoutes(accessDeps))
+    .route(GRANTS_API.mount, grantRoutes(accessDeps))
+    .route(ENTITLEMENTS_API.mount, entitlementRoutes(accessDeps))
+    .route(NOTIFICATIONS_API.mount, notificationRoutes(notificationDeps))
+    .route(WEBHOOKS_API.mount, webhookRoutes(notificationDeps))
+    .route(QUERY_API.mount, queryRoutes(deps.query))
+    .route(EXTRACT_API.mount, extractRoutes(deps.query))
+    .route(FEEDS_API.mount, feedRoutes(deps.feeds))
     .route(
-      '/kpis',
+      KPI_API.mount,
       kpiRoutes({
         ...deps.kpi,
         audit: deps.audit,
@@ -174,7 +199,7 @@ export function createApp(deps: AppDeps) {
     )
     // OpenLineage's HTTP transport and Marquez-shaped reads: /api/v1/lineage and friends.
     .route(
-      '/v1',
+      LINEAGE_API.mount,
       lineageRoutes({
         ...deps.lineage,
         audit: deps.audit,
@@ -184,8 +209,8 @@ export function createApp(deps: AppDeps) {
         listCatalogue: (ability) => deps.catalog.listDatasets(ability),
       }),
     )
-    .route('/tokens', tokenRoutes(deps.auth))
-    .route('/audit', auditRoutes({ audit: deps.audit, now: deps.auth.now }))
+    .route(TOKENS_API.mount, tokenRoutes(deps.auth))
+    .route(AUDIT_API.mount, auditRoutes({ audit: deps.audit, now: deps.auth.now }))
     .all('*', (c) =>
       c.json(errorBody('not_found', `No API route ${c.req.method} ${c.req.path}`), 404),
     )

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defineAbilityFor, systemAbility } from '../identity/index.js'
 import { PORTAL_NAMESPACE, runEvent } from '../lineage/index.js'
 import { registerWebhook } from '../notifications/index.js'
+import { routesOf } from '../routing/index.js'
 import {
   AUTHORIZATION_MATRIX,
   CALLERS,
@@ -13,6 +14,7 @@ import {
   signInAs,
   type TestRuntime,
 } from '../testing/index.js'
+import { API_MODULES } from './openapi.js'
 
 describe('authorization matrix', () => {
   let runtime: TestRuntime
@@ -182,5 +184,30 @@ describe('authorization matrix', () => {
       ok: false,
       error: { code: 'forbidden', message: 'You may not read AuditLog' },
     })
+  })
+
+  it('has a row for every declared route, agreeing with who the declaration says may call it', () => {
+    const rowsOf = (method: string, path: string) => {
+      const pattern = new RegExp(`^${path.replace(/:\w+/g, '[^/]+')}$`)
+      return AUTHORIZATION_MATRIX.filter(
+        (r) => r.method === method && pattern.test(r.path.split('?')[0] ?? r.path),
+      )
+    }
+    const missing: string[] = []
+    const disagreeing: string[] = []
+    for (const { path, route } of routesOf(API_MODULES)) {
+      const method = route.method.toUpperCase()
+      const rows = rowsOf(method, path)
+      if (rows.length === 0) missing.push(`${method} ${path}`)
+      // Anonymous callers get 401 wherever sign-in is needed; a public route lets them through
+      // (or answers as it answers everyone, e.g. 404 for a sign-in method that is off).
+      for (const row of rows) {
+        const signInNeeded = route.access !== 'public'
+        if (signInNeeded !== (row.anonymous === 401))
+          disagreeing.push(`${method} ${row.path}: ${route.access}, anonymous ${row.anonymous}`)
+      }
+    }
+    expect(missing).toEqual([])
+    expect(disagreeing).toEqual([])
   })
 })

@@ -10,6 +10,7 @@ export { type AppDeps, type AppType, createApp } from './app.js'
 export { runCli } from './cli.js'
 export { errorBody } from './error-response.js'
 export { loadData } from './load-data.js'
+export { API_MODULES, type OpenApiDocument, openApiDocument } from './openapi.js'
 export { recoverInterrupted } from './recover-interrupted.js'
 export {
   appDepsOf,

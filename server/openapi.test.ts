@@ -1,11 +1,9 @@
 import { Validator } from '@seriousme/openapi-schema-validator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { routesOf, templateOf } from '../routing/index.js'
 import { createTestApp, openTestRuntime, type TestRuntime } from '../testing/index.js'
 import type { createApp } from './app.js'
-import { OPERATIONS, type OpenApiDocument } from './openapi.js'
-
-/** Hono's `/:id` as OpenAPI's `/{id}`. */
-const templateOf = (path: string) => path.replace(/:(\w+)/g, '{$1}')
+import { API_MODULES, type OpenApiDocument } from './openapi.js'
 
 /**
  * Every place in a request schema where a string has no maxLength (unless it is one of a list of
@@ -63,7 +61,7 @@ describe('the OpenAPI document', () => {
         Object.keys(methods).map((method) => `${method} ${path}`),
       ),
     )
-    expect(served.size).toBeGreaterThanOrEqual(OPERATIONS.length)
+    expect(served.size).toBeGreaterThanOrEqual(routesOf(API_MODULES).length)
     expect([...served].filter((route) => !documented.has(route))).toEqual([])
     expect([...documented].filter((route) => !served.has(route))).toEqual([])
   })
@@ -136,7 +134,8 @@ describe('the OpenAPI document', () => {
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toContain('text/html')
     const html = await res.text()
-    for (const op of OPERATIONS) expect(html).toContain(`<code>${op.path}</code>`)
+    for (const { path } of routesOf(API_MODULES))
+      expect(html).toContain(`<code>${templateOf(path)}</code>`)
     // Descriptions are escaped, never injected as markup.
     expect(html).not.toMatch(/<script/i)
   })

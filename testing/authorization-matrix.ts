@@ -232,6 +232,13 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
     anonymous: 401,
     except: { 'officer.moh': 200 },
   },
+  // Its de-identified sample: for everyone signed in who may discover it.
+  {
+    method: 'GET',
+    path: '/api/datasets/person-address-pa/versions/1/sample',
+    signedIn: 200,
+    anonymous: 401,
+  },
   {
     method: 'POST',
     path: '/api/query',

@@ -2,7 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createLogger, loadConfig } from '../core/index.js'
-import { appDepsOf, createApp, loadData, openRuntime, type Runtime } from '../server/index.js'
+import {
+  appDepsOf,
+  createApp,
+  loadData,
+  openApiDocument,
+  openRuntime,
+  type Runtime,
+} from '../server/index.js'
+import { checkingAnswers } from './answer-check.js'
 import { createTestPostgresDatabase, type TestBackend } from './test-database.js'
 
 /** A runtime on a fresh data directory, loaded with fixture data, for tests. */
@@ -78,7 +86,11 @@ function postgresUrlOf(options: { postgresUrl?: string }): string {
 
 /** The runtime's app, as `serveApp` composes it, for `app.request` in tests. */
 export function createTestApp(runtime: Runtime) {
-  return createApp(appDepsOf(runtime))
+  // Every answer a test receives is checked against the API's own OpenAPI document.
+  return checkingAnswers(
+    createApp(appDepsOf(runtime)),
+    openApiDocument(runtime.config.PUBLIC_URL ?? ''),
+  )
 }
 
 /** Headers that make a request as the named fixture user (session cookie plus CSRF token). */

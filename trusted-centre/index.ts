@@ -4,14 +4,22 @@
  * fusion pipelines, and publication of immutable Parquet versions into the catalogue.
  */
 
+export { SLA_ADDRESSES } from './contracts/ssot-feeds.js'
 export { dataLayout } from './data-layout.js'
-export { SLA_ADDRESSES } from './feed-contracts.js'
 export type { FuseTimings } from './fuse.js'
 export { trustedCentreMigrations } from './migrations.js'
-export { PERSON_ADDRESS_PIPELINE } from './person-address-pipeline.js'
-export type { Pipeline } from './pipeline.js'
-export { PIPELINES } from './pipelines.js'
-export { type FeedRouteDeps, failedDeliveriesQuery, feedRoutes } from './routes.js'
+export { PERSON_ADDRESS_PIPELINE } from './pipelines/person-address-pipeline.js'
+export type { Pipeline } from './pipelines/pipeline.js'
+export { PIPELINES } from './pipelines/pipelines.js'
+export {
+  type Candidate,
+  type PublishDeps,
+  type Published,
+  type PublishOptions,
+  publishCandidate,
+  writeCandidate,
+} from './publish.js'
+export { FEEDS_API, type FeedRouteDeps, feedRoutes } from './routes.js'
 export type { TrustedCentreTables } from './tc-tables.js'
 export {
   createTrustedCentre,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { CONFIG_KEYS } from '../../core/index.js'
+import { withRouteTable } from './readme-routes.js'
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 
@@ -25,5 +26,9 @@ describe('README', () => {
     expect(readme).toContain('npm ci && npm start')
     expect(readme).toMatch(/^npm test /m)
     expect(readFileSync(new URL('../../.ci/run', import.meta.url), 'utf8')).toContain('npm test')
+  })
+
+  it('lists every route as its declaration says it (npm run docs writes the table)', () => {
+    expect(readme).toEqual(withRouteTable(readme))
   })
 })

@@ -1,0 +1,54 @@
+import { z } from 'zod'
+import type { Entitlement } from './entitlements.js'
+import { rowConditionJson } from './grant-json.js'
+
+/** What `GET /api/entitlements` answers with, as JSON (times are ISO 8601 strings). */
+export const entitlementJson = z.strictObject({
+  dataset: z.strictObject({
+    id: z.string(),
+    slug: z.string(),
+    title: z.string(),
+    agency: z.string(),
+  }),
+  scope: z
+    .enum(['full', 'sample', 'aggregates'])
+    .describe(
+      '`full`: the published versions; `sample`: the de-identified sample of the latest version; `aggregates`: aggregate queries only',
+    ),
+  basis: z.enum(['open-data', 'grant', 'sample']),
+  // Absent rather than null (the entitlement is sent as entitlements.ts makes it).
+  grantId: z
+    .string()
+    .optional()
+    .describe('The grant it comes from; absent unless `basis` is grant'),
+  files: z
+    .array(z.strictObject({ version: z.number().int(), path: z.string() }))
+    .describe('Files under the data directory, newest version first'),
+  columns: z.array(z.string()).optional().describe('Absent: every column'),
+  rowFilter: z.array(rowConditionJson).describe('Every condition must hold'),
+  inClear: z.array(z.string()).describe('Direct identifiers shown in clear; all others masked'),
+  schema: z
+    .array(z.strictObject({ name: z.string(), type: z.string(), personalData: z.string() }))
+    .describe("The dataset's columns in order, with what they say about people"),
+  expiresAt: z.iso.datetime().nullable().describe('ISO 8601 time; null: no end'),
+  pseudonymScope: z
+    .string()
+    .describe('Whose key masks the identifiers: `project:…`, `grant:…` or `sample`'),
+})
+export type EntitlementJson = z.output<typeof entitlementJson>
+
+export function toEntitlementJson(e: Entitlement): EntitlementJson {
+  return {
+    dataset: e.dataset,
+    scope: e.scope,
+    basis: e.basis,
+    grantId: e.grantId,
+    files: e.files,
+    columns: e.columns,
+    rowFilter: e.rowFilter,
+    inClear: e.inClear,
+    schema: e.schema,
+    expiresAt: e.expiresAt?.toISOString() ?? null,
+    pseudonymScope: e.pseudonymScope,
+  }
+}
