@@ -1,0 +1,38 @@
+import { afterAll, beforeAll } from 'vitest'
+import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
+
+/** The app a test drives in process, every answer checked against the OpenAPI document. */
+export type TestApp = ReturnType<typeof createTestApp>
+
+/** Request headers of a signed-in fixture user (session cookie and CSRF token). */
+export type UserHeaders = Record<string, string>
+
+/** What `useTestPlatform` holds for a test file: filled before its first test runs. */
+export interface TestPlatform<User extends string> {
+  runtime: TestRuntime
+  app: TestApp
+  /** UserHeaders of each user named in `signIn`, signed in once for the file. */
+  as: Record<User, UserHeaders>
+}
+
+/**
+ * Opens a test runtime for the file (or describe block) it is called in, signs in the named
+ * fixture users, and disposes of it all after the last test: the setup most API tests share.
+ * Read its fields inside tests or hooks, not at collection time (they are set in `beforeAll`).
+ * @example const platform = useTestPlatform({ signIn: ['officer.moe', 'steward.dos'] })
+ */
+export function useTestPlatform<User extends string = never>(
+  options: Parameters<typeof openTestRuntime>[0] & { signIn?: readonly User[] },
+): TestPlatform<User> {
+  const platform = { as: {} } as TestPlatform<User>
+  const { signIn = [], ...runtimeOptions } = options
+  beforeAll(async () => {
+    platform.runtime = await openTestRuntime(runtimeOptions)
+    platform.app = createTestApp(platform.runtime)
+    for (const user of signIn) platform.as[user] = await signInAs(platform.app, user)
+  })
+  afterAll(async () => {
+    await platform.runtime?.dispose()
+  })
+  return platform
+}
