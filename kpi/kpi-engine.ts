@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely'
 import { type AccessTables, coreFieldAvailability, sharingRecords } from '../access/index.js'
 import { currentVersionFiles, type DatasetStore } from '../catalog/index.js'
 import type { DuckDBInstance, Logger } from '../core/index.js'
-import { PORTAL_NAMESPACE, runEvent } from '../lineage/index.js'
+import { observeRun, PORTAL_NAMESPACE, type RunObserver } from '../lineage/index.js'
 import { computeKpis, KPI_FIRST_YEAR, kpiYears } from './compute-kpis.js'
 import type { KpiComputation, KpiEngine, KpiInput, KpiTrigger } from './kpi-computation.js'
 import { createKpiComputationStore } from './kpi-computation-store.js'
@@ -24,7 +24,7 @@ export interface KpiEngineDeps {
   log: Logger
   now: () => Date
   /** Where the computation's OpenLineage events go (the lineage emitter on a server). */
-  lineage?: { record(event: ReturnType<typeof runEvent>): Promise<unknown> }
+  lineage?: RunObserver
 }
 
 /**
@@ -41,7 +41,6 @@ export function createKpiEngine(deps: KpiEngineDeps): KpiEngine {
   async function compute(trigger: KpiTrigger): Promise<KpiComputation> {
     const id = `kpi_${randomUUID()}`
     const now = deps.now()
-    const years = kpiYears(now)
     const slugs = [...new Set(KPI_DEFINITIONS.flatMap((d) => d.datasets))]
     const files = await currentVersionFiles(deps.db, slugs)
     const inputs: KpiInput[] = files.map((f) => ({
@@ -53,22 +52,27 @@ export function createKpiEngine(deps: KpiEngineDeps): KpiEngine {
       runId: f.runId,
       publishedAt: f.publishedAt.toISOString(),
     }))
-    /** This computation as a lineage run: it reads the KPI datasets, and may write the history. */
-    const lineageEvent = (eventType: 'START' | 'COMPLETE', outputs: string[] = []) =>
-      deps.lineage?.record(
-        runEvent({
-          eventType,
-          eventTime: eventType === 'START' ? now : deps.now(),
-          runId: id,
-          job: { name: 'kpi.compute', type: 'KPI' },
-          inputs: inputs.map((i) => ({ namespace: PORTAL_NAMESPACE, name: i.slug })),
-          outputs: outputs.map((name) => ({ namespace: PORTAL_NAMESPACE, name })),
-        }),
-      )
-    await lineageEvent('START')
+    // This computation as a lineage run: it reads the KPI datasets, and may write the history.
+    const run = {
+      runId: id,
+      job: { name: 'kpi.compute', type: 'KPI' },
+      startedAt: now,
+      inputs: inputs.map((i) => ({ namespace: PORTAL_NAMESPACE, name: i.slug })),
+    }
+    return observeRun(deps.lineage, run, deps.now, async () => {
+      const paths = new Map(files.map((f) => [f.slug, resolve(deps.dataDir, f.path)]))
+      const computed = await computeFrom(paths, inputs, now)
+      const kept = await keep(id, trigger, inputs, computed, now)
+      const outputs = kept.published
+        ? [{ namespace: PORTAL_NAMESPACE, name: KPI_HISTORY_DATASET.slug }]
+        : []
+      return { result: kept.computation, outputs }
+    })
+  }
 
-    const paths = new Map(files.map((f) => [f.slug, resolve(deps.dataDir, f.path)]))
-    const rows = await readRegisterKpiRows(deps.duckdb, paths, years, KPI_DEFINITIONS)
+  /** Every KPI's values from the datasets' files and the platform's own records. */
+  async function computeFrom(paths: Map<string, string>, inputs: KpiInput[], now: Date) {
+    const rows = await readRegisterKpiRows(deps.duckdb, paths, kpiYears(now), KPI_DEFINITIONS)
     const records = {
       sharingRecords: await sharingRecords(deps.db, {
         from: new Date(`${KPI_FIRST_YEAR}-01-01T00:00:00+08:00`),
@@ -76,7 +80,20 @@ export function createKpiEngine(deps: KpiEngineDeps): KpiEngine {
       }),
       coreFields: await coreFieldAvailability(deps.db),
     }
-    const computed = computeKpis({ datasets: inputs, rows }, records, KPI_DEFINITIONS, now)
+    return computeKpis({ datasets: inputs, rows }, records, KPI_DEFINITIONS, now)
+  }
+
+  /**
+   * Keeps the values and publishes the history, unless the same inputs gave the same values:
+   * then the kept computation stands, checked again now.
+   */
+  async function keep(
+    id: string,
+    trigger: KpiTrigger,
+    inputs: KpiInput[],
+    computed: ReturnType<typeof computeKpis>,
+    now: Date,
+  ): Promise<{ computation: KpiComputation; published: boolean }> {
     const { platformRecords, contentSha256 } = computed
     const ran = {
       trigger: trigger.kind,
@@ -85,18 +102,14 @@ export function createKpiEngine(deps: KpiEngineDeps): KpiEngine {
       platformRecords,
       values: computed.measured,
     }
-
     const latest = await store.latest()
     if (latest?.contentSha256 === contentSha256) {
-      // The same inputs gave the same values: the kept computation stands, checked again now.
       await store.markChecked(latest.id, now)
-      await lineageEvent('COMPLETE')
       deps.log.info({ computation: latest.id, trigger: trigger.kind }, 'KPIs unchanged')
+      const { computedAt, historyVersion } = latest
       return {
-        id: latest.id,
-        computedAt: latest.computedAt,
-        historyVersion: latest.historyVersion,
-        ...ran,
+        computation: { id: latest.id, computedAt, historyVersion, ...ran },
+        published: false,
       }
     }
     await store.keep(
@@ -107,7 +120,6 @@ export function createKpiEngine(deps: KpiEngineDeps): KpiEngine {
     // readable, and the next computation publishes again.
     const publication = await publishKpiHistory(deps, id, computed.history)
     await store.setHistoryVersion(id, publication.version)
-    await lineageEvent('COMPLETE', [KPI_HISTORY_DATASET.slug])
     deps.log.info(
       {
         computation: id,
@@ -117,7 +129,8 @@ export function createKpiEngine(deps: KpiEngineDeps): KpiEngine {
       },
       'KPIs computed',
     )
-    return { id, computedAt: now, historyVersion: publication.version, ...ran }
+    const computation = { id, computedAt: now, historyVersion: publication.version, ...ran }
+    return { computation, published: publication.created }
   }
 
   return {

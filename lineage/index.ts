@@ -19,20 +19,17 @@ export type {
 } from './events.js'
 export { lineageFacets } from './facets.js'
 export type { RunDelivery } from './graph/run-summary.js'
+export { LINEAGE_API, LINEAGE_INGEST_LIMITS } from './lineage-api.js'
 export { createLineageGraph, type LineageGraph } from './lineage-graph.js'
 export { createLineageStore, type LineageStore } from './lineage-store.js'
 export type { LineageTables } from './lineage-tables.js'
 export { lineageMigrations } from './migrations.js'
 export { canonicalNamespace } from './namespace-ownership.js'
 export { createNamespaceStore, type NamespaceStore } from './namespace-store.js'
+export { type ObservedRun, observeRun, type RunObserver } from './observe-run.js'
 export { tableBacklog } from './outbox.js'
 export { PORTAL_NAMESPACE } from './producer.js'
-export {
-  LINEAGE_API,
-  LINEAGE_INGEST_LIMITS,
-  type LineageRouteDeps,
-  lineageRoutes,
-} from './routes.js'
+export { type LineageRouteDeps, lineageRoutes } from './routes.js'
 export { type EmittedRunEvent, lineageRunId, runEvent } from './run-event.js'
 export { columnLineageOfSql, type SqlColumnLineage } from './sql-column-lineage.js'
 export { fileTransport, httpTransport, storeTransport } from './transports.js'

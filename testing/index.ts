@@ -34,7 +34,12 @@ export {
   type TestDatabase,
   type TestPostgresDatabase,
 } from './test-database.js'
+export {
+  type TestApp,
+  type TestPlatform,
+  type UserHeaders,
+  useTestPlatform,
+} from './test-platform.js'
 export { call, type Replica, startReplica, stopReplica } from './test-replica.js'
-export { type UserHeaders, type TestApp, type TestPlatform, useTestPlatform } from './test-platform.js'
 export { createTestApp, openTestRuntime, signInAs, type TestRuntime } from './test-runtime.js'
 export { startThrowawayPostgres, type ThrowawayPostgres } from './throwaway-postgres.js'

@@ -11,7 +11,7 @@ export type UserHeaders = Record<string, string>
 export interface TestPlatform<User extends string> {
   runtime: TestRuntime
   app: TestApp
-  /** UserHeaders of each user named in `signIn`, signed in once for the file. */
+  /** Headers of each user named in `signIn`, signed in once for the file. */
   as: Record<User, UserHeaders>
 }
 

@@ -75,13 +75,14 @@ export interface Published {
  * nothing. Either way the temporary file is gone afterwards.
  *
  * @example
+ * const pending = join(dataDir, dataLayout.pendingVersion(slug, runId))
  * const candidate = await withConnection(connect, (conn) =>
- *   writeCandidate(conn, 'SELECT * FROM totals ORDER BY number', join(dataDir, 'kpi', '.k1.partial')),
+ *   writeCandidate(conn, 'SELECT * FROM totals ORDER BY number', pending),
  * )
  * const { publication } = await publishCandidate({ catalog, dataDir }, candidate, {
  *   dataset: KPI_HISTORY_DATASET,
- *   target: (version) => join('kpi', KPI_HISTORY_DATASET.slug, `v${version}.parquet`),
- *   runId: 'k1',
+ *   target: (version) => dataLayout.version(slug, version),
+ *   runId,
  * })
  */
 export async function publishCandidate(
