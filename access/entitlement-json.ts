@@ -21,9 +21,10 @@ export const entitlementJson = z.strictObject({
     .string()
     .optional()
     .describe('The grant it comes from; absent unless `basis` is grant'),
-  files: z
-    .array(z.strictObject({ version: z.number().int(), path: z.string() }))
-    .describe('Files under the data directory, newest version first'),
+  // Where the files lie on the server is the platform's business, never a caller's.
+  versions: z
+    .array(z.number().int())
+    .describe('The versions it covers, newest first (a sample: the latest version only)'),
   columns: z.array(z.string()).optional().describe('Absent: every column'),
   rowFilter: z.array(rowConditionJson).describe('Every condition must hold'),
   inClear: z.array(z.string()).describe('Direct identifiers shown in clear; all others masked'),
@@ -43,7 +44,7 @@ export function toEntitlementJson(e: Entitlement): EntitlementJson {
     scope: e.scope,
     basis: e.basis,
     grantId: e.grantId,
-    files: e.files,
+    versions: e.files.map((f) => f.version),
     columns: e.columns,
     rowFilter: e.rowFilter,
     inClear: e.inClear,
