@@ -35,7 +35,7 @@ export const listAuditEntries = defineRoute({
 export const verifyAudit = defineRoute({
   method: 'get',
   path: '/verify',
-  access: 'auditor',
+  access: 'verifier',
   summary: "Verify the audit log's hash chain end to end",
   description:
     'Checks every entry and its link against the audit key, and the trail against its checkpoints anchored outside the database; a broken trail answers 200 with `ok: false`, naming the first bad entry and how it broke. Audited as `audit.verify`.',

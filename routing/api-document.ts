@@ -14,11 +14,19 @@ export const ACCESS_TEXT: Record<Access, string> = {
   steward: 'Stewards of the owning agency; others get 403.',
   curator: 'Stewards of any agency and administrators; others get 403.',
   requester: 'The person who made the request; others get 403.',
-  auditor: 'Auditors and administrators; others get 403.',
+  auditor: 'Auditors only; others get 403.',
+  verifier: 'Auditors and administrators; others get 403.',
   admin: 'Administrators only; others get 403.',
 }
 
-const REFUSES_OTHERS: readonly Access[] = ['steward', 'curator', 'requester', 'auditor', 'admin']
+const REFUSES_OTHERS: readonly Access[] = [
+  'steward',
+  'curator',
+  'requester',
+  'auditor',
+  'verifier',
+  'admin',
+]
 
 /** One declared route with its place in the API. */
 export interface DeclaredRoute {
@@ -211,7 +219,8 @@ const WHO: Record<Access, string> = {
   steward: 'stewards of the owning agency',
   curator: 'stewards, administrators',
   requester: 'the requester',
-  auditor: 'auditors, administrators',
+  auditor: 'auditors',
+  verifier: 'auditors, administrators',
   admin: 'administrators',
 }
 

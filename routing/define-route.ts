@@ -24,6 +24,7 @@ export type Access =
   | 'curator'
   | 'requester'
   | 'auditor'
+  | 'verifier'
   | 'admin'
 
 /** A declared answer: JSON by its schema, other media types (files, CSV, HTML) by name, or both. */

@@ -58,7 +58,9 @@ const ARROWS = allowedArrows()
 const MODULES = [...ARROWS.keys()]
 
 const moduleOf = (file: string) => relative(ROOT, file).split(sep)[0] ?? ''
-const isTest = (file: string) => /\.test\.tsx?$/.test(file)
+/** A test kit (`*-test-kit.ts`) holds setup several test files share: it is test code too. */
+const isTestKit = (file: string) => /-test-kit\.tsx?$/.test(file)
+const isTest = (file: string) => /\.test\.tsx?$/.test(file) || isTestKit(file)
 const files = MODULES.flatMap((m) => sourceFiles(join(ROOT, m)))
 const imports = files.flatMap(importsOf)
 
@@ -133,6 +135,13 @@ describe('module boundaries', () => {
       .filter((i) => !arrows.get(moduleOf(i.from))?.has(moduleOf(i.to)))
       .map((i) => `${relative(ROOT, i.from)} -> ${moduleOf(i.to)}`)
     expect(wrong).toEqual([])
+  })
+
+  it('keeps test kits to tests: no product file imports one', () => {
+    const product = imports
+      .filter((i) => isTestKit(i.to) && !isTest(i.from))
+      .map((i) => `${relative(ROOT, i.from)} -> ${relative(ROOT, i.to)}`)
+    expect(product).toEqual([])
   })
 
   it('lets the portal see the server only as types', () => {
