@@ -5,6 +5,7 @@
  * records behind KPI 14, and their routes.
  */
 
+export { ENTITLEMENTS_API, GRANTS_API, REQUESTS_API } from './access-api.js'
 export type { RowCondition } from './access-request.js'
 export {
   type AccessStore,
@@ -16,12 +17,5 @@ export { type Entitlement, entitlementsFor, liveGrantIds } from './entitlements.
 export { remindExpiringGrants } from './grant-reminders.js'
 export { type DatasetOnRecord, type GrantOnRecord, grantsOnRecord } from './grants-on-record.js'
 export { accessMigrations } from './migrations.js'
-export {
-  ENTITLEMENTS_API,
-  entitlementRoutes,
-  GRANTS_API,
-  grantRoutes,
-  REQUESTS_API,
-  requestRoutes,
-} from './routes.js'
+export { entitlementRoutes, grantRoutes, requestRoutes } from './routes.js'
 export { type SharingRecord, sharingRecords } from './sharing-records.js'

@@ -4,6 +4,7 @@
  * glossary, metadata edits, search and the DCAT-AP export, and the HTTP routes over them.
  */
 
+export { CATALOG_API, GLOSSARY_API, SEARCH_API } from './catalog-api.js'
 export type { CatalogTables } from './catalog-tables.js'
 export {
   type DatasetDetail,
@@ -26,12 +27,5 @@ export {
 } from './dataset-store.js'
 export { DCAT_API, dcatRoutes } from './dcat-routes.js'
 export { catalogMigrations } from './migrations.js'
-export {
-  CATALOG_API,
-  catalogRoutes,
-  GLOSSARY_API,
-  glossaryRoutes,
-  SEARCH_API,
-  searchRoutes,
-} from './routes.js'
+export { catalogRoutes, glossaryRoutes, searchRoutes } from './routes.js'
 export { currentVersionFiles } from './version-files.js'

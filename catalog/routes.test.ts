@@ -1,24 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from '../testing/index.js'
+import { describe, expect, it } from 'vitest'
+import { useTestPlatform } from '../testing/index.js'
 
-describe('catalogue edits and search through the API', () => {
-  let runtime: TestRuntime
-  let app: ReturnType<typeof createTestApp>
-  let steward: Record<string, string>
-  const patch = (body: unknown, headers = steward) =>
-    app.request('/api/datasets/person-address-pa', {
-      method: 'PATCH',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })
-
-  beforeAll(async () => {
-    runtime = await openTestRuntime({ backend: 'pglite' })
-    app = createTestApp(runtime)
-    steward = await signInAs(app, 'steward.dos')
+const platform = useTestPlatform({
+  backend: 'pglite',
+  signIn: ['steward.dos', 'steward.sla', 'officer.moh'],
+})
+const patch = (body: unknown, headers = platform.as['steward.dos']) =>
+  platform.app.request('/api/datasets/person-address-pa', {
+    method: 'PATCH',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
   })
-  afterAll(() => runtime.dispose())
 
+describe('catalogue edits through the API', () => {
   it('lets the owning steward edit metadata, records each change and audits it', async () => {
     const res = await patch({
       description: 'Every registered person placed in their planning area, for service planning.',
@@ -42,8 +36,8 @@ describe('catalogue edits and search through the API', () => {
       'Age band of the person, in five bands',
     )
 
-    const history = await app.request('/api/datasets/person-address-pa/changes', {
-      headers: steward,
+    const history = await platform.app.request('/api/datasets/person-address-pa/changes', {
+      headers: platform.as['steward.dos'],
     })
     const changes = (
       (await history.json()) as {
@@ -55,14 +49,16 @@ describe('catalogue edits and search through the API', () => {
       actor: 'steward.dos',
       newValue: 'Age band of the person, in five bands',
     })
-    const audit = await runtime.audit.list({ limit: 5 })
+    const audit = await platform.runtime.audit.list({ limit: 5 })
     expect(audit.find((e) => e.action === 'dataset.update')).toMatchObject({
       actor: 'steward.dos',
       details: { fields: ['description', 'tags', 'columns.age_band.description'] },
     })
 
     // The new words are searchable at once.
-    const search = await app.request('/api/search?q=service%20planning', { headers: steward })
+    const search = await platform.app.request('/api/search?q=service%20planning', {
+      headers: platform.as['steward.dos'],
+    })
     const hits = (
       (await search.json()) as { data: { hits: { slug: string; matched: { tags: boolean } }[] } }
     ).data.hits
@@ -70,7 +66,7 @@ describe('catalogue edits and search through the API', () => {
   })
 
   it('refuses other agencies, bad input and unknown columns, changing nothing', async () => {
-    const other = await patch({ title: 'Hijacked' }, await signInAs(app, 'steward.sla'))
+    const other = await patch({ title: 'Hijacked' }, platform.as['steward.sla'])
     expect(other.status).toBe(403)
     expect(((await other.json()) as { error: { message: string } }).error.message).toBe(
       'You may not update Dataset',
@@ -85,14 +81,20 @@ describe('catalogue edits and search through the API', () => {
       "Dataset 'person-address-pa' has no column 'nric'",
     )
     expect((await patch({})).status).toBe(400)
-    const page = await app.request('/api/datasets/person-address-pa', { headers: steward })
+    const page = await platform.app.request('/api/datasets/person-address-pa', {
+      headers: platform.as['steward.dos'],
+    })
     expect(((await page.json()) as { data: { title: string } }).data.title).toBe(
       'Persons by residential planning area',
     )
   })
+})
 
+describe('the glossary through the API', () => {
   it('keeps a glossary of business terms linked to columns, searchable and editable by stewards', async () => {
-    const glossary = await app.request('/api/glossary', { headers: steward })
+    const glossary = await platform.app.request('/api/glossary', {
+      headers: platform.as['steward.dos'],
+    })
     const terms = (
       (await glossary.json()) as {
         data: { term: string; columns: { dataset: string; column: string }[] }[]
@@ -103,7 +105,9 @@ describe('catalogue edits and search through the API', () => {
       column: 'planning_area_code',
     })
 
-    const page = await app.request('/api/datasets/postal-geocode-reference', { headers: steward })
+    const page = await platform.app.request('/api/datasets/postal-geocode-reference', {
+      headers: platform.as['steward.dos'],
+    })
     const detail = (
       (await page.json()) as { data: { glossary: Record<string, { term: string }[]> } }
     ).data
@@ -124,14 +128,21 @@ describe('catalogue edits and search through the API', () => {
     )
 
     // A glossary term finds the datasets whose columns carry it.
-    const search = await app.request('/api/search?q=SSIC', { headers: steward })
+    const search = await platform.app.request('/api/search?q=SSIC', {
+      headers: platform.as['steward.dos'],
+    })
     const hits = ((await search.json()) as { data: { hits: { slug: string }[] } }).data.hits
     expect(hits.map((h) => h.slug)).toContain('business-by-planning-area')
   })
 
   it('lets stewards and administrators define and redefine glossary terms, and nobody else', async () => {
-    const send = (method: string, path: string, body: unknown, headers = steward) =>
-      app.request(path, {
+    const send = (
+      method: string,
+      path: string,
+      body: unknown,
+      headers = platform.as['steward.dos'],
+    ) =>
+      platform.app.request(path, {
         method,
         headers: { ...headers, 'content-type': 'application/json' },
         body: JSON.stringify(body),
@@ -155,7 +166,7 @@ describe('catalogue edits and search through the API', () => {
     expect(message).toContain('a term needs at least 2 characters')
     expect(message).toContain('a definition needs at least 10 characters')
 
-    const officer = await signInAs(app, 'officer.moh')
+    const officer = platform.as['officer.moh']
     const forbidden = await send(
       'PATCH',
       '/api/glossary/Dwelling%20type',
@@ -175,7 +186,9 @@ describe('catalogue edits and search through the API', () => {
     expect(((await renamed.json()) as { data: { after: { term: string } } }).data.after.term).toBe(
       'Housing form',
     )
-    const found = await app.request('/api/search?q=housing%20form', { headers: steward })
+    const found = await platform.app.request('/api/search?q=housing%20form', {
+      headers: platform.as['steward.dos'],
+    })
     const hits = ((await found.json()) as { data: { hits: { slug: string }[] } }).data.hits
     expect(hits.map((h) => h.slug)).toContain('person-address-pa')
     const missing = await send('PATCH', '/api/glossary/Dwelling%20type', {
@@ -183,15 +196,17 @@ describe('catalogue edits and search through the API', () => {
     })
     expect(missing.status).toBe(404)
 
-    const audit = await runtime.audit.list({ limit: 10 })
+    const audit = await platform.runtime.audit.list({ limit: 10 })
     expect(audit.find((e) => e.action === 'glossary.update')).toMatchObject({
       actor: 'steward.dos',
       details: { before: { term: 'Dwelling type' }, after: { term: 'Housing form' } },
     })
   })
+})
 
+describe('the catalogue exported, searched and named through the API', () => {
   it('exports the public part of the catalogue as DCAT-AP JSON-LD without sign-in', async () => {
-    const res = await app.request('/api/dcat/catalog.jsonld')
+    const res = await platform.app.request('/api/dcat/catalog.jsonld')
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('application/ld+json; charset=utf-8')
     const text = await res.text()
@@ -203,8 +218,8 @@ describe('catalogue edits and search through the API', () => {
   })
 
   it('searches with facets and filters from the query string', async () => {
-    const res = await app.request('/api/search?theme=Geospatial&sort=updated&pageSize=2', {
-      headers: steward,
+    const res = await platform.app.request('/api/search?theme=Geospatial&sort=updated&pageSize=2', {
+      headers: platform.as['steward.dos'],
     })
     const { data } = (await res.json()) as {
       data: {
@@ -216,15 +231,17 @@ describe('catalogue edits and search through the API', () => {
     expect(data.total).toBe(3)
     expect(data.hits).toHaveLength(2)
     expect(data.facets.theme.find((f) => f.value === 'Geospatial')?.count).toBe(3)
-    const invalid = await app.request('/api/search?sort=random', { headers: steward })
+    const invalid = await platform.app.request('/api/search?sort=random', {
+      headers: platform.as['steward.dos'],
+    })
     expect(invalid.status).toBe(400)
   })
 
   it('keeps names as people see them: normalised, unique, never with invisible characters', async () => {
     const send = (method: string, path: string, body: unknown) =>
-      app.request(path, {
+      platform.app.request(path, {
         method,
-        headers: { ...steward, 'content-type': 'application/json' },
+        headers: { ...platform.as['steward.dos'], 'content-type': 'application/json' },
         body: JSON.stringify(body),
       })
     const messageOf = async (res: Response) =>
@@ -271,9 +288,9 @@ describe('catalogue edits and search through the API', () => {
     expect(message).toContain('tags: Too big: expected array to have <=50 items')
     const term = await send('POST', '/api/glossary', { term: 'x'.repeat(101), definition })
     expect(await messageOf(term)).toBe('term: at most 100 characters')
-    const path = await app.request(`/api/glossary/${'x'.repeat(2_049)}`, {
+    const path = await platform.app.request(`/api/glossary/${'x'.repeat(2_049)}`, {
       method: 'PATCH',
-      headers: { ...steward, 'content-type': 'application/json' },
+      headers: { ...platform.as['steward.dos'], 'content-type': 'application/json' },
       body: JSON.stringify({ definition }),
     })
     expect(path.status).toBe(400)

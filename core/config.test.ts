@@ -127,7 +127,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow('PORT: must be at most 65535 (got "70000")')
     expect(() => loadConfig({ PORT: '0' })).toThrow('PORT: must be at least 1 (got "0")')
   })
+})
 
+describe('loadConfig: the pseudonym and audit keys', () => {
   it('refuses to start without a pseudonym key or an audit key outside development mode', () => {
     for (const env of [{}, { PSEUDONYM_KEY: '', AUDIT_KEY: '' }, { DEV_SIGN_IN: 'false' }]) {
       expect(problemsOf(env)).toEqual([

@@ -1,14 +1,6 @@
 import { sql } from 'kysely'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  appDepsOf,
-  createApp,
-  createTestApp,
-  openTestRuntime,
-  runCli,
-  signInAs,
-  type TestRuntime,
-} from '../testing/index.js'
+import { describe, expect, it } from 'vitest'
+import { appDepsOf, createApp, runCli, signInAs, useTestPlatform } from '../testing/index.js'
 
 const errorMessage = async (res: Response) =>
   ((await res.json()) as { error: { message: string } }).error.message
@@ -18,23 +10,17 @@ const json = (body: unknown) => ({
   body: JSON.stringify(body),
 })
 
-describe('sign-in, sessions and API tokens', () => {
-  let runtime: TestRuntime
-  let app: ReturnType<typeof createTestApp>
-  beforeAll(async () => {
-    runtime = await openTestRuntime({ backend: 'pglite' })
-    app = createTestApp(runtime)
-  })
-  afterAll(() => runtime.dispose())
+const platform = useTestPlatform({ backend: 'pglite' })
 
+describe('sign-in and sessions', () => {
   it('signs in with the development picker into an HttpOnly, SameSite session cookie', async () => {
-    const res = await app.request('/api/auth/dev/sign-in', json({ user: 'steward.dos' }))
+    const res = await platform.app.request('/api/auth/dev/sign-in', json({ user: 'steward.dos' }))
     expect(res.status).toBe(200)
     const cookie = res.headers.get('set-cookie') ?? ''
     expect(cookie).toMatch(
       /^portal_session=gds_[\w-]+; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Lax$/,
     )
-    const me = await app.request('/api/auth/me', {
+    const me = await platform.app.request('/api/auth/me', {
       headers: { cookie: cookie.split(';')[0] ?? '' },
     })
     expect(await me.json()).toEqual({
@@ -55,7 +41,7 @@ describe('sign-in, sessions and API tokens', () => {
   })
 
   it('refuses an unknown user, a malformed body, and the picker when it is off', async () => {
-    const unknown = await app.request('/api/auth/dev/sign-in', json({ user: 'mallory' }))
+    const unknown = await platform.app.request('/api/auth/dev/sign-in', json({ user: 'mallory' }))
     expect(unknown.status).toBe(400)
     expect(await unknown.json()).toEqual({
       ok: false,
@@ -64,13 +50,16 @@ describe('sign-in, sessions and API tokens', () => {
         message: "Unknown user 'mallory': GET /api/auth/dev/users lists who you can sign in as",
       },
     })
-    const malformed = await app.request('/api/auth/dev/sign-in', json({ username: 'admin' }))
+    const malformed = await platform.app.request(
+      '/api/auth/dev/sign-in',
+      json({ username: 'admin' }),
+    )
     expect(await errorMessage(malformed)).toBe(
       'user: Invalid input: expected string, received undefined',
     )
     const production = createApp({
-      ...appDepsOf(runtime),
-      auth: { ...runtime.auth, devSignIn: false },
+      ...appDepsOf(platform.runtime),
+      auth: { ...platform.runtime.auth, devSignIn: false },
     })
     expect(
       (await production.request('/api/auth/dev/sign-in', json({ user: 'admin' }))).status,
@@ -83,9 +72,9 @@ describe('sign-in, sessions and API tokens', () => {
   })
 
   it('needs the CSRF token for state-changing requests made with the session cookie', async () => {
-    const { cookie, 'x-csrf-token': csrf } = await signInAs(app, 'officer.moh')
+    const { cookie, 'x-csrf-token': csrf } = await signInAs(platform.app, 'officer.moh')
     const body = { name: 'csrf check', scopes: ['read'], expiresInDays: 1 }
-    const without = await app.request('/api/tokens', {
+    const without = await platform.app.request('/api/tokens', {
       ...json(body),
       headers: { 'content-type': 'application/json', cookie: cookie ?? '' },
     })
@@ -93,7 +82,7 @@ describe('sign-in, sessions and API tokens', () => {
     expect(await errorMessage(without)).toBe(
       'Missing or wrong X-CSRF-Token header: send the token from GET /api/auth/me',
     )
-    const wrong = await app.request('/api/tokens', {
+    const wrong = await platform.app.request('/api/tokens', {
       ...json(body),
       headers: {
         'content-type': 'application/json',
@@ -102,7 +91,7 @@ describe('sign-in, sessions and API tokens', () => {
       },
     })
     expect(wrong.status).toBe(403)
-    const right = await app.request('/api/tokens', {
+    const right = await platform.app.request('/api/tokens', {
       ...json(body),
       headers: {
         'content-type': 'application/json',
@@ -114,32 +103,38 @@ describe('sign-in, sessions and API tokens', () => {
   })
 
   it('signs out: the session stops working and the cookie is cleared', async () => {
-    const headers = await signInAs(app, 'officer.moe')
-    const res = await app.request('/api/auth/sign-out', { method: 'POST', headers })
+    const headers = await signInAs(platform.app, 'officer.moe')
+    const res = await platform.app.request('/api/auth/sign-out', { method: 'POST', headers })
     expect(res.status).toBe(200)
     expect(res.headers.get('set-cookie')).toMatch(/^portal_session=; Max-Age=0; Path=\//)
-    expect(await (await app.request('/api/auth/me', { headers })).json()).toEqual({
+    expect(await (await platform.app.request('/api/auth/me', { headers })).json()).toEqual({
       ok: true,
       data: null,
     })
-    expect((await app.request('/api/datasets', { headers })).status).toBe(401)
+    expect((await platform.app.request('/api/datasets', { headers })).status).toBe(401)
   })
+})
 
+// The last test reads the audit trail that every test of this file, in order, left.
+describe('API tokens, and the audit trail of sign-ins and tokens', () => {
   it('issues a token shown once, which works as a Bearer token until revoked', async () => {
-    const session = await signInAs(app, 'steward.sla')
-    const created = await app.request('/api/tokens', {
+    const session = await signInAs(platform.app, 'steward.sla')
+    const created = await platform.app.request('/api/tokens', {
       ...json({ name: 'nightly', scopes: ['read'], expiresInDays: 30 }),
       headers: { ...session, 'content-type': 'application/json' },
     })
     const { data } = (await created.json()) as { data: { token: string; apiToken: { id: string } } }
     expect(data.token).toMatch(/^gdp_/)
-    const listed = await (await app.request('/api/tokens', { headers: session })).text()
+    const listed = await (await platform.app.request('/api/tokens', { headers: session })).text()
     expect(listed).toContain(data.apiToken.id)
     expect(listed).not.toContain(data.token)
 
     const bearer = { authorization: `Bearer ${data.token}` }
-    expect((await app.request('/api/datasets', { headers: bearer })).status).toBe(200)
-    const write = await app.request('/api/auth/sign-out', { method: 'POST', headers: bearer })
+    expect((await platform.app.request('/api/datasets', { headers: bearer })).status).toBe(200)
+    const write = await platform.app.request('/api/auth/sign-out', {
+      method: 'POST',
+      headers: bearer,
+    })
     expect(await write.json()).toEqual({
       ok: false,
       error: {
@@ -147,35 +142,38 @@ describe('sign-in, sessions and API tokens', () => {
         message: 'This API token is read-only: create one with the write scope',
       },
     })
-    const mint = await app.request('/api/tokens', { headers: bearer })
+    const mint = await platform.app.request('/api/tokens', { headers: bearer })
     expect(await errorMessage(mint)).toBe('Manage API tokens from a signed-in browser session')
 
-    const revoked = await app.request(`/api/tokens/${data.apiToken.id}/revoke`, {
+    const revoked = await platform.app.request(`/api/tokens/${data.apiToken.id}/revoke`, {
       method: 'POST',
       headers: session,
     })
     expect(((await revoked.json()) as { data: { revokedAt: string } }).data.revokedAt).toEqual(
       expect.any(String),
     )
-    const after = await app.request('/api/datasets', { headers: bearer })
+    const after = await platform.app.request('/api/datasets', { headers: bearer })
     expect(after.status).toBe(401)
     expect(await errorMessage(after)).toBe('The bearer token is invalid, expired or revoked')
   })
 
   it('refuses a token past its expiry, a forged token and a malformed header with 401', async () => {
-    const session = await signInAs(app, 'officer.moh')
-    const created = await app.request('/api/tokens', {
+    const session = await signInAs(platform.app, 'officer.moh')
+    const created = await platform.app.request('/api/tokens', {
       ...json({ name: 'short', scopes: ['read', 'write'], expiresInDays: 1 }),
       headers: { ...session, 'content-type': 'application/json' },
     })
     const { token } = ((await created.json()) as { data: { token: string } }).data
     const tomorrow = createApp({
-      ...appDepsOf(runtime),
-      auth: { ...runtime.auth, now: () => new Date(Date.now() + 86_400_000 + 60_000) },
+      ...appDepsOf(platform.runtime),
+      auth: { ...platform.runtime.auth, now: () => new Date(Date.now() + 86_400_000 + 60_000) },
     })
     expect(
-      (await app.request('/api/datasets', { headers: { authorization: `Bearer ${token}` } }))
-        .status,
+      (
+        await platform.app.request('/api/datasets', {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).status,
     ).toBe(200)
     expect(
       (await tomorrow.request('/api/datasets', { headers: { authorization: `Bearer ${token}` } }))
@@ -183,21 +181,23 @@ describe('sign-in, sessions and API tokens', () => {
     ).toBe(401)
     expect(
       (
-        await app.request('/api/datasets', {
+        await platform.app.request('/api/datasets', {
           headers: { authorization: `Bearer ${token.slice(0, -2)}xx` },
         })
       ).status,
     ).toBe(401)
-    const malformed = await app.request('/api/datasets', {
+    const malformed = await platform.app.request('/api/datasets', {
       headers: { authorization: `Basic ${token}` },
     })
     expect(await errorMessage(malformed)).toBe('The Authorization header must be "Bearer <token>"')
   })
 
   it('records sign-ins, token use and token changes in an audit trail that detects tampering', async () => {
-    const auditor = await signInAs(app, 'auditor')
+    const auditor = await signInAs(platform.app, 'auditor')
     const entries = (
-      (await (await app.request('/api/audit?limit=1000', { headers: auditor })).json()) as {
+      (await (
+        await platform.app.request('/api/audit?limit=1000', { headers: auditor })
+      ).json()) as {
         data: { action: string; outcome: string; actor: string }[]
       }
     ).data
@@ -213,18 +213,20 @@ describe('sign-in, sessions and API tokens', () => {
       expect(actions, action).toContain(action)
     }
     expect(
-      await (await app.request('/api/audit/verify', { headers: auditor })).json(),
+      await (await platform.app.request('/api/audit/verify', { headers: auditor })).json(),
     ).toMatchObject({ ok: true, data: { ok: true } })
-    const exported = await (await app.request('/api/audit/export', { headers: auditor })).text()
+    const exported = await (
+      await platform.app.request('/api/audit/export', { headers: auditor })
+    ).text()
     expect(exported.trimEnd().split('\n').length).toBeGreaterThanOrEqual(entries.length)
 
-    await runtime.db.transaction().execute(async (trx) => {
+    await platform.runtime.db.transaction().execute(async (trx) => {
       await sql`alter table audit_log disable trigger audit_log_no_change`.execute(trx)
       await sql`update audit_log set actor = 'someone-else' where seq = 3`.execute(trx)
       await sql`alter table audit_log enable trigger audit_log_no_change`.execute(trx)
     })
     expect(
-      await (await app.request('/api/audit/verify', { headers: auditor })).json(),
+      await (await platform.app.request('/api/audit/verify', { headers: auditor })).json(),
     ).toMatchObject({
       ok: true,
       data: {
@@ -238,7 +240,7 @@ describe('sign-in, sessions and API tokens', () => {
     const code = await runCli(
       ['verify-audit'],
       // Development mode, as the runtime: the keys are the ones in its data directory.
-      { DATA_DIR: runtime.dataDir, LOG_LEVEL: 'silent', DEV_SIGN_IN: 'true' },
+      { DATA_DIR: platform.runtime.dataDir, LOG_LEVEL: 'silent', DEV_SIGN_IN: 'true' },
       (t) => {
         out += t
       },

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../testing/index.js'
+import {
+  openTestDatabase,
+  TEST_BACKENDS,
+  type TestBackend,
+  type TestDatabase,
+} from '../testing/index.js'
 import { canonicalJson } from '../text/index.js'
 import type { LineageEvent } from './events.js'
 import { lineageFacets } from './facets.js'
@@ -13,15 +18,27 @@ import { tableBacklog } from './outbox.js'
 import { PORTAL_NAMESPACE } from './producer.js'
 import { lineageRunId, runEvent } from './run-event.js'
 
-describe.each(TEST_BACKENDS)('lineage store on %s', (backend) => {
-  let test: TestDatabase<LineageTables>
-  beforeAll(async () => {
-    test = await openTestDatabase(backend, {
+// One migrated database per backend, which the describe blocks below use in turn.
+const databases = {} as Record<TestBackend, TestDatabase<LineageTables>>
+beforeAll(async () => {
+  for (const backend of TEST_BACKENDS)
+    databases[backend] = await openTestDatabase(backend, {
       postgresUrl: inject('postgresUrl'),
       migrations: [lineageMigrations],
     })
-  })
-  afterAll(() => test.close())
+})
+afterAll(async () => {
+  for (const test of Object.values(databases)) await test.close()
+})
+/** The database of `backend`, read when a test runs (it is opened before the first). */
+const databaseOf = (backend: TestBackend) => ({
+  get db() {
+    return databases[backend].db
+  },
+})
+
+describe.each(TEST_BACKENDS)('lineage store on %s: events, runs and facets', (backend) => {
+  const test = databaseOf(backend)
 
   it('keeps each event once and returns a run in time order', async () => {
     const store = createLineageStore(test.db)
@@ -132,6 +149,10 @@ describe.each(TEST_BACKENDS)('lineage store on %s', (backend) => {
       },
     ])
   })
+})
+
+describe.each(TEST_BACKENDS)('lineage store on %s: transactions and run ownership', (backend) => {
+  const test = databaseOf(backend)
 
   it("runs the caller's step inside the event's transaction: both stored, or neither", async () => {
     const store = createLineageStore(test.db)
@@ -210,6 +231,10 @@ describe.each(TEST_BACKENDS)('lineage store on %s', (backend) => {
     expect(runs.map((r) => r.state)).toEqual(['RUNNING'])
     expect((await store.eventsOfRun(lineageRunId('r_owned'))).length).toBe(1)
   })
+})
+
+describe.each(TEST_BACKENDS)('lineage store on %s: errors it withholds', (backend) => {
+  const test = databaseOf(backend)
 
   it('rewords what failed runs of our own jobs quoted of a refused file, wherever it is kept', async () => {
     const store = createLineageStore(test.db)

@@ -82,16 +82,40 @@ describe.each(TEST_BACKENDS)('lineage outbox on %s', (backend) => {
       retryMs: 50,
       maxRetryMs: 100,
     }
-    const first = createLineageEmitter(options)
+    // The first process's clock stands still but for one step, so its attempts are known: one
+    // when the events come, one for all four after the step, then none is due. It stops with no
+    // attempt under way: a stop during one would leave that attempt's 40 s lease on the events,
+    // and the next process would rightly wait it out.
+    const start = Date.UTC(2026, 10, 22, 3, 0, 0)
+    let clock = start
+    const first = createLineageEmitter({ ...options, now: () => new Date(clock) })
     for (const run of ['run_outbox_a', 'run_outbox_b'])
       for (const n of [0, 1]) await first.emit(event(run, n))
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    const outbox = () =>
+      test.db
+        .selectFrom('lineage_outbox')
+        .select(['claim_token', 'next_attempt_at', 'last_error'])
+        .orderBy('id')
+        .execute()
+    const refused = expect.stringMatching(/fetch failed|ECONNREFUSED/)
+    await expect
+      .poll(async () => (await outbox())[0]?.last_error, { timeout: 10_000 })
+      .toEqual(refused)
+    clock += 1_000
+    // All four failed again, each due after the backoff of a second failure (100 ms).
+    await expect.poll(outbox, { timeout: 10_000 }).toEqual(
+      Array(4).fill({
+        claim_token: null,
+        next_attempt_at: new Date(clock + 100),
+        last_error: refused,
+      }),
+    )
     const down = await first.status()
     expect(down.map((s) => [s.name, s.durable, s.pending])).toEqual([
       ['store', false, 0],
       [`http:127.0.0.1:${port}`, true, 4],
     ])
-    expect(down[1]?.failures).toBeGreaterThan(0)
+    expect(down[1]?.failures).toBe(2)
     const { runs } = await graph.runs(
       { namespace: 'gov-data-portal', name: 'fuse.outbox' },
       { limit: 10, offset: 0 },
@@ -102,17 +126,18 @@ describe.each(TEST_BACKENDS)('lineage outbox on %s', (backend) => {
           transport: `http:127.0.0.1:${port}`,
           delivered: 0,
           pending: 2,
-          lastError: expect.stringMatching(/fetch failed|ECONNREFUSED/),
+          lastError: refused,
         }),
       ],
-      [expect.objectContaining({ delivered: 0, pending: 2 })],
+      [expect.objectContaining({ delivered: 0, pending: 2, lastError: refused })],
     ])
     // The process stops with events undelivered; the next one sends them, in order, once.
     first.close()
     const live = await consumer(port)
     try {
-      const second = createLineageEmitter(options)
-      const third = createLineageEmitter(options)
+      const restarted = { ...options, now: () => new Date(start + 60_000) }
+      const second = createLineageEmitter(restarted)
+      const third = createLineageEmitter(restarted)
       try {
         expect(await second.flush(10_000)).toBe(true)
         expect(live.received).toEqual(

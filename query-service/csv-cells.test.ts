@@ -84,8 +84,11 @@ describe('CSV cells', () => {
   })
 })
 
-// Real worker processes writing CSV answers with DuckDB's COPY, compared with DuckDB's own CSV.
-describe('CSV answers of a query worker', () => {
+/**
+ * The cells in a Parquet file and one query worker, for the describe block it is called in: its
+ * CSV answers, and the same rows as DuckDB itself writes them.
+ */
+function useCellWorkers() {
   let dir: string
   let workers: QueryWorkers
   let duck: Awaited<ReturnType<DuckDBInstance['connect']>>
@@ -153,6 +156,12 @@ describe('CSV answers of a query worker', () => {
     duck?.closeSync()
     await rm(dir, { recursive: true, force: true })
   })
+  return { answer, asText, duckdbCsv }
+}
+
+// Real worker processes writing CSV answers with DuckDB's COPY, compared with DuckDB's own CSV.
+describe('CSV answers of a query worker', () => {
+  const { answer, asText, duckdbCsv } = useCellWorkers()
 
   it('neutralises every text cell and leaves numbers, dates and booleans byte for byte', async () => {
     const csv = await answer('SELECT id, note, amount, ratio, day, flag FROM cells ORDER BY id')

@@ -39,35 +39,36 @@ const grant = (over: Partial<Entitlement> = {}): Entitlement => ({
   ...over,
 })
 
+// One data directory and engine for the file: the sweep removes projections earlier tests made.
+let dir: string
+let engine: DuckDBInstance
+let truth: DuckDBConnection
+let projections: Projections
+const keys = derivePseudonymKeys(randomBytes(32))
+const rows = async (sql: string) => (await truth.runAndReadAll(sql)).getRowsJson()
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'projections-'))
+  await mkdir(join(dir, 'tc/persons'), { recursive: true })
+  await mkdir(join(dir, 'samples/persons'), { recursive: true })
+  engine = await DuckDBInstance.create(':memory:')
+  truth = await engine.connect()
+  for (const v of [1, 2])
+    await truth.run(`COPY (SELECT 'S' || lpad(range::VARCHAR, 7, '0') || 'A' AS person_key,
+        ['BEDOK', 'TAMPINES', 'YISHUN'][range % 3 + 1] AS planning_area,
+        ['20-29', '30-39'][range % 2 + 1] AS age_band, 1000 * range AS income
+      FROM range(${v * 1500})) TO '${join(dir, `tc/persons/v${v}.parquet`)}' (FORMAT parquet)`)
+  await truth.run(
+    `COPY (SELECT 'masked-0' AS person_key, '*' AS planning_area) TO '${join(dir, 'samples/persons/v2.parquet')}' (FORMAT parquet)`,
+  )
+  projections = createProjections({ dataDir: dir, engine, keys })
+})
+afterAll(async () => {
+  truth?.closeSync()
+  await rm(dir, { recursive: true, force: true })
+})
+
 describe('projections', () => {
-  let dir: string
-  let engine: DuckDBInstance
-  let truth: DuckDBConnection
-  let projections: Projections
-  const keys = derivePseudonymKeys(randomBytes(32))
-  const rows = async (sql: string) => (await truth.runAndReadAll(sql)).getRowsJson()
-
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'projections-'))
-    await mkdir(join(dir, 'tc/persons'), { recursive: true })
-    await mkdir(join(dir, 'samples/persons'), { recursive: true })
-    engine = await DuckDBInstance.create(':memory:')
-    truth = await engine.connect()
-    for (const v of [1, 2])
-      await truth.run(`COPY (SELECT 'S' || lpad(range::VARCHAR, 7, '0') || 'A' AS person_key,
-          ['BEDOK', 'TAMPINES', 'YISHUN'][range % 3 + 1] AS planning_area,
-          ['20-29', '30-39'][range % 2 + 1] AS age_band, 1000 * range AS income
-        FROM range(${v * 1500})) TO '${join(dir, `tc/persons/v${v}.parquet`)}' (FORMAT parquet)`)
-    await truth.run(
-      `COPY (SELECT 'masked-0' AS person_key, '*' AS planning_area) TO '${join(dir, 'samples/persons/v2.parquet')}' (FORMAT parquet)`,
-    )
-    projections = createProjections({ dataDir: dir, engine, keys })
-  })
-  afterAll(async () => {
-    truth?.closeSync()
-    await rm(dir, { recursive: true, force: true })
-  })
-
   it('reads samples and wholly shown versions as published, and makes a file for anything less', () => {
     const [sample] = viewsOf([
       grant({
@@ -196,9 +197,11 @@ describe('projections', () => {
     // Only the server's own user may enter a grant's folder.
     expect((await stat(folder)).mode & 0o777).toBe(0o700)
   })
+})
 
-  // The structural wall: SQL run in the sandbox *without* the gate still finds nothing but the
-  // caller's projection. Each of these would be refused by the gate first; here it is not asked.
+// The structural wall: SQL run in the sandbox *without* the gate still finds nothing but the
+// caller's projection. Each of these would be refused by the gate first; here it is not asked.
+describe('the sandbox of a projection', () => {
   it('holds nothing but the projection, even for SQL the gate would refuse', async () => {
     const [view] = viewsOf([grant()])
     if (!view) throw new Error('no view')

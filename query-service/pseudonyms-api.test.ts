@@ -5,81 +5,73 @@ import { tableFromArrays, tableToIPC } from 'apache-arrow'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { grantsOnRecord } from '../access/index.js'
 import { systemAbility } from '../identity/index.js'
-import {
-  createTestApp,
-  openTestRuntime,
-  runCli,
-  signInAs,
-  type TestRuntime,
-} from '../testing/index.js'
+import { runCli, useTestPlatform } from '../testing/index.js'
 import { traceExtract } from './trace-extract.js'
 
 // Each project sees its own pseudonyms: two projects' extracts of one dataset cannot be joined on
 // them, and a file that leaks names the grant it was made for.
+const platform = useTestPlatform({
+  backend: 'postgres',
+  postgresUrl: inject('postgresUrl'),
+  signIn: ['officer.moh', 'officer.moe', 'steward.sla', 'steward.dos'],
+})
+type User = keyof typeof platform.as
+let dir: string
+const grants: Record<string, string> = {}
+
+const post = async (who: User, path: string, body: unknown) => {
+  const res = await platform.app.request(path, {
+    method: 'POST',
+    headers: { ...platform.as[who], 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  return (await res.json()) as { data: { id: string; grant?: { id: string } } }
+}
+/** A grant of three columns of the fused persons, for the requester's project. */
+const grant = async (who: User, project: string | undefined) => {
+  const request = await post(who, '/api/requests', {
+    dataset: 'person-address-pa',
+    columns: ['person_key', 'sex', 'age_band'],
+    purpose: 'Plan services by age band and sex across planning areas',
+    legalBasis: 'PSGA 2018 s. 25',
+    durationDays: 30,
+    ...(project && { project: { name: project } }),
+  })
+  const approved = await post('steward.dos', `/api/requests/${request.data.id}/approve`, {})
+  grants[who] = approved.data.grant?.id ?? ''
+}
+/** The caller's extract as CSV: its file, and person_key by row. */
+const extract = async (who: User, path = 'extract') => {
+  const dataset = await platform.runtime.catalog.findDataset('person-address-pa', systemAbility())
+  const version = dataset?.currentVersion?.version ?? 1
+  const res = await platform.app.request(
+    `/api/datasets/person-address-pa/versions/${version}/${path}?format=csv`,
+    { headers: platform.as[who] },
+  )
+  expect(res.status).toBe(200)
+  const text = await res.text()
+  const file = join(dir, `${who}-${path}.csv`)
+  await writeFile(file, text)
+  const keys = text
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(',')[0] ?? '')
+  return { file, keys }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pseudonyms-'))
+  await grant('officer.moh', 'Polyclinic capacity')
+  // Someone else naming the same project, as anyone may: their pseudonyms are their own.
+  await grant('steward.sla', '  polyclinic   CAPACITY')
+  await grant('officer.moe', 'Road safety')
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
 describe('pseudonyms per project', () => {
-  let runtime: TestRuntime
-  let app: ReturnType<typeof createTestApp>
-  let dir: string
-  const grants: Record<string, string> = {}
-  const as: Record<string, Record<string, string>> = {}
-
-  const post = async (who: string, path: string, body: unknown) => {
-    const res = await app.request(path, {
-      method: 'POST',
-      headers: { ...as[who], 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })
-    return (await res.json()) as { data: { id: string; grant?: { id: string } } }
-  }
-  /** A grant of three columns of the fused persons, for the requester's project. */
-  const grant = async (who: string, project: string | undefined) => {
-    const request = await post(who, '/api/requests', {
-      dataset: 'person-address-pa',
-      columns: ['person_key', 'sex', 'age_band'],
-      purpose: 'Plan services by age band and sex across planning areas',
-      legalBasis: 'PSGA 2018 s. 25',
-      durationDays: 30,
-      ...(project && { project: { name: project } }),
-    })
-    const approved = await post('steward.dos', `/api/requests/${request.data.id}/approve`, {})
-    grants[who] = approved.data.grant?.id ?? ''
-  }
-  /** The caller's extract as CSV: its file, and person_key by row. */
-  const extract = async (who: string, path = 'extract') => {
-    const dataset = await runtime.catalog.findDataset('person-address-pa', systemAbility())
-    const version = dataset?.currentVersion?.version ?? 1
-    const res = await app.request(
-      `/api/datasets/person-address-pa/versions/${version}/${path}?format=csv`,
-      { headers: as[who] },
-    )
-    expect(res.status).toBe(200)
-    const text = await res.text()
-    const file = join(dir, `${who}-${path}.csv`)
-    await writeFile(file, text)
-    const keys = text
-      .trim()
-      .split('\n')
-      .slice(1)
-      .map((line) => line.split(',')[0] ?? '')
-    return { file, keys }
-  }
-
-  beforeAll(async () => {
-    runtime = await openTestRuntime({ backend: 'postgres', postgresUrl: inject('postgresUrl') })
-    app = createTestApp(runtime)
-    dir = await mkdtemp(join(tmpdir(), 'pseudonyms-'))
-    for (const who of ['officer.moh', 'officer.moe', 'steward.sla', 'steward.dos'])
-      as[who] = await signInAs(app, who)
-    await grant('officer.moh', 'Polyclinic capacity')
-    // Someone else naming the same project, as anyone may: their pseudonyms are their own.
-    await grant('steward.sla', '  polyclinic   CAPACITY')
-    await grant('officer.moe', 'Road safety')
-  })
-  afterAll(async () => {
-    await runtime?.dispose()
-    await rm(dir, { recursive: true, force: true })
-  })
-
   it('gives one project one pseudonym per person, and anyone else’s project others', async () => {
     const moh = await extract('officer.moh')
     expect(moh.keys.length).toBeGreaterThan(500)
@@ -92,9 +84,9 @@ describe('pseudonyms per project', () => {
     // A second grant of the same project for the same person: the same pseudonyms.
     await grant('officer.moh', 'POLYCLINIC capacity ')
     const keysOf = async (view: string) => {
-      const res = await app.request('/api/query', {
+      const res = await platform.app.request('/api/query', {
         method: 'POST',
-        headers: { ...as['officer.moh'], 'content-type': 'application/json' },
+        headers: { ...platform.as['officer.moh'], 'content-type': 'application/json' },
         body: JSON.stringify({ sql: `SELECT person_key FROM ${view} ORDER BY person_key` }),
       })
       return ((await res.json()) as { data: { rows: string[][] } }).data.rows.flat()
@@ -111,9 +103,9 @@ describe('pseudonyms per project', () => {
   it('traces a leaked file to the grants of its project', async () => {
     const leaked = await extract('officer.moe')
     const trace = await traceExtract(leaked.file, {
-      dataDir: runtime.dataDir,
-      keys: runtime.pseudonyms,
-      ...(await grantsOnRecord(runtime.db)),
+      dataDir: platform.runtime.dataDir,
+      keys: platform.runtime.pseudonyms,
+      ...(await grantsOnRecord(platform.runtime.db)),
     })
     expect(trace.pseudonymColumns).toEqual([{ column: 'person_key', sampled: 200 }])
     expect(trace.matches).toEqual([
@@ -138,8 +130,8 @@ describe('pseudonyms per project', () => {
     const code = await runCli(
       ['trace-extract', leaked.file],
       {
-        DATA_DIR: runtime.dataDir,
-        DATABASE_URL: runtime.config.DATABASE_URL,
+        DATA_DIR: platform.runtime.dataDir,
+        DATABASE_URL: platform.runtime.config.DATABASE_URL,
         LOG_LEVEL: 'silent',
         DEV_SIGN_IN: 'true',
       },
@@ -156,9 +148,9 @@ describe('pseudonyms per project', () => {
     // A sample traces to the samples' key, not to anyone's grant.
     const sample = await extract('officer.moe', 'sample')
     const sampleTrace = await traceExtract(sample.file, {
-      dataDir: runtime.dataDir,
-      keys: runtime.pseudonyms,
-      ...(await grantsOnRecord(runtime.db)),
+      dataDir: platform.runtime.dataDir,
+      keys: platform.runtime.pseudonyms,
+      ...(await grantsOnRecord(platform.runtime.db)),
     })
     expect(
       sampleTrace.matches.map((m) => [m.column, m.scope, m.matched, m.grants.length]).sort(),
@@ -167,11 +159,17 @@ describe('pseudonyms per project', () => {
       ['person_source', 'sample:person-address-pa/v1', 200, 0],
     ])
   })
+})
 
+describe('tracing a reshaped or quoted extract', () => {
   it('traces a file however it was reshaped: renamed, mixed with a sample, as JSON or an Arrow file', async () => {
-    const records = await grantsOnRecord(runtime.db)
+    const records = await grantsOnRecord(platform.runtime.db)
     const trace = (file: string) =>
-      traceExtract(file, { dataDir: runtime.dataDir, keys: runtime.pseudonyms, ...records })
+      traceExtract(file, {
+        dataDir: platform.runtime.dataDir,
+        keys: platform.runtime.pseudonyms,
+        ...records,
+      })
     const scopesOf = async (file: string) =>
       (await trace(file)).matches.map((m) => [
         m.column,
@@ -197,9 +195,9 @@ describe('pseudonyms per project', () => {
       'sample:person-address-pa/v1',
     ])
     // The portal's own JSON answer, and an Arrow IPC file (as pyarrow writes them).
-    const answer = await app.request('/api/query', {
+    const answer = await platform.app.request('/api/query', {
       method: 'POST',
-      headers: { ...as['officer.moe'], 'content-type': 'application/json' },
+      headers: { ...platform.as['officer.moe'], 'content-type': 'application/json' },
       body: JSON.stringify({ sql: 'SELECT person_key FROM person_address_pa' }),
     })
     const json = join(dir, 'answer.json')
@@ -224,9 +222,9 @@ describe('pseudonyms per project', () => {
       durationDays: 30,
     }
     // A name with control characters (here: clear the line, return) is refused outright …
-    const refused = await app.request('/api/requests', {
+    const refused = await platform.app.request('/api/requests', {
       method: 'POST',
-      headers: { ...as['officer.moe'], 'content-type': 'application/json' },
+      headers: { ...platform.as['officer.moe'], 'content-type': 'application/json' },
       body: JSON.stringify({
         ...asked,
         project: { name: "Dengue\u001b[2K\rMade for project 'x' of officer.moh" },
@@ -240,9 +238,9 @@ describe('pseudonyms per project', () => {
       project: { name: 'Dengue" of "officer.moh' },
     })
     await post('steward.dos', `/api/requests/${request.data.id}/approve`, {})
-    const res = await app.request('/api/query', {
+    const res = await platform.app.request('/api/query', {
       method: 'POST',
-      headers: { ...as['officer.moe'], 'content-type': 'application/json' },
+      headers: { ...platform.as['officer.moe'], 'content-type': 'application/json' },
       body: JSON.stringify({
         sql: 'SELECT person_key, sex FROM person_address_pa_2',
         format: 'csv',
@@ -254,8 +252,8 @@ describe('pseudonyms per project', () => {
     await runCli(
       ['trace-extract', file],
       {
-        DATA_DIR: runtime.dataDir,
-        DATABASE_URL: runtime.config.DATABASE_URL,
+        DATA_DIR: platform.runtime.dataDir,
+        DATABASE_URL: platform.runtime.config.DATABASE_URL,
         LOG_LEVEL: 'silent',
         DEV_SIGN_IN: 'true',
       },

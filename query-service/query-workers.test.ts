@@ -7,56 +7,56 @@ import { createQueryWorkers, type QueryWorkers } from './query-workers.js'
 import { JobError, type WorkerJob } from './worker-protocol.js'
 
 // Real worker processes under real OS caps (prlimit), over a real Parquet file.
-describe('query workers', () => {
-  let dir: string
-  let workers: QueryWorkers
-  const file = () => join(dir, 'persons.parquet')
-  const job = (over: Partial<WorkerJob>): WorkerJob => ({
-    sql: 'SELECT count(*) AS n FROM persons',
-    views: [{ name: 'persons', file: file() }],
-    format: 'json',
-    answerPath: join(dir, `answer-${Math.random()}`),
-    timeoutMs: 10_000,
-    maxRows: 1_000,
-    maxJsonBytes: 1_000_000,
-    ...over,
-  })
-  /** Runs one job on a leased worker, answering its result or its failure. */
-  const run = async (over: Partial<WorkerJob>) => {
-    const lease = await workers.lease()
-    const started = performance.now()
-    try {
-      const result = await lease.run(job(over)).result
-      return { result, ms: performance.now() - started }
-    } catch (error) {
-      if (!(error instanceof JobError)) throw error
-      return { failure: error.failure, ms: performance.now() - started }
-    } finally {
-      lease.release()
-    }
+let dir: string
+let workers: QueryWorkers
+const file = () => join(dir, 'persons.parquet')
+const job = (over: Partial<WorkerJob>): WorkerJob => ({
+  sql: 'SELECT count(*) AS n FROM persons',
+  views: [{ name: 'persons', file: file() }],
+  format: 'json',
+  answerPath: join(dir, `answer-${Math.random()}`),
+  timeoutMs: 10_000,
+  maxRows: 1_000,
+  maxJsonBytes: 1_000_000,
+  ...over,
+})
+/** Runs one job on a leased worker, answering its result or its failure. */
+const run = async (over: Partial<WorkerJob>) => {
+  const lease = await workers.lease()
+  const started = performance.now()
+  try {
+    const result = await lease.run(job(over)).result
+    return { result, ms: performance.now() - started }
+  } catch (error) {
+    if (!(error instanceof JobError)) throw error
+    return { failure: error.failure, ms: performance.now() - started }
+  } finally {
+    lease.release()
   }
+}
 
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'query-workers-'))
-    const setup = await (await DuckDBInstance.create(':memory:')).connect()
-    await setup.run(
-      `COPY (SELECT range AS id, ['BEDOK', 'YISHUN'][range % 2 + 1] AS area FROM range(100000))
-       TO '${file()}' (FORMAT parquet)`,
-    )
-    setup.closeSync()
-    workers = createQueryWorkers({
-      size: 2,
-      settings: { memoryLimit: '512MB', threads: 1 },
-      memoryCapBytes: 2.5e9,
-      fileCapBytes: 1e6,
-      killGraceMs: 500,
-    })
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'query-workers-'))
+  const setup = await (await DuckDBInstance.create(':memory:')).connect()
+  await setup.run(
+    `COPY (SELECT range AS id, ['BEDOK', 'YISHUN'][range % 2 + 1] AS area FROM range(100000))
+     TO '${file()}' (FORMAT parquet)`,
+  )
+  setup.closeSync()
+  workers = createQueryWorkers({
+    size: 2,
+    settings: { memoryLimit: '512MB', threads: 1 },
+    memoryCapBytes: 2.5e9,
+    fileCapBytes: 1e6,
+    killGraceMs: 500,
   })
-  afterAll(async () => {
-    await workers?.close()
-    await rm(dir, { recursive: true, force: true })
-  })
+})
+afterAll(async () => {
+  await workers?.close()
+  await rm(dir, { recursive: true, force: true })
+})
 
+describe('query workers', () => {
   it('answers a job in a process whose environment holds no secret', async () => {
     process.env.PSEUDONYM_KEY_FOR_THIS_TEST = 'must-not-reach-the-worker'
     const answerPath = join(dir, 'count.json')
@@ -118,6 +118,21 @@ describe('query workers', () => {
     expect(csv.failure).toMatchObject({ kind: 'limit', limit: 'bytes' })
   })
 
+  it('writes CSV, NDJSON, Parquet and Arrow answers to the job’s file', async () => {
+    for (const format of ['csv', 'ndjson', 'parquet', 'arrow'] as const) {
+      const answerPath = join(dir, `answer.${format}`)
+      const { result } = await run({
+        sql: 'SELECT * FROM persons WHERE id < 10',
+        format,
+        answerPath,
+      })
+      expect(result?.rows, format).toBe(10)
+      expect((await stat(answerPath)).size, format).toBe(result?.bytes)
+    }
+  })
+})
+
+describe('query workers stopping a job, replacing a worker', () => {
   it('ends a list blow-up at the memory cap, long before its deadline', async () => {
     const blowUp = await run({
       sql: 'SELECT length(list_concat(generate_series(1, 100000000), generate_series(1, 100000000)))',
@@ -193,18 +208,5 @@ describe('query workers', () => {
     )
     lease.release()
     expect(failure).toEqual({ kind: 'cancelled', message: 'cancelled' })
-  })
-
-  it('writes CSV, NDJSON, Parquet and Arrow answers to the job’s file', async () => {
-    for (const format of ['csv', 'ndjson', 'parquet', 'arrow'] as const) {
-      const answerPath = join(dir, `answer.${format}`)
-      const { result } = await run({
-        sql: 'SELECT * FROM persons WHERE id < 10',
-        format,
-        answerPath,
-      })
-      expect(result?.rows, format).toBe(10)
-      expect((await stat(answerPath)).size, format).toBe(result?.bytes)
-    }
   })
 })

@@ -1,40 +1,42 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { describe, expect, inject, it } from 'vitest'
 import type { DatasetStore } from '../catalog/index.js'
 import { FIXTURE_USERS } from '../fixtures/index.js'
 import { systemAbility } from '../identity/index.js'
 import { createLineageStore } from '../lineage/index.js'
 import {
   createTestApp,
-  openTestRuntime,
   signInAs,
   TEST_BACKENDS,
-  type TestRuntime,
+  type TestPlatform,
+  useTestPlatform,
 } from '../testing/index.js'
 import { PIPELINES } from '../trusted-centre/index.js'
 import { createApp } from './app.js'
 import { loadData } from './load-data.js'
 import { appDepsOf } from './runtime.js'
 
+type Platform = TestPlatform<'officer.moh'>
+
 describe.each(TEST_BACKENDS)('the product on %s', (backend) => {
-  let runtime: TestRuntime
-  let app: ReturnType<typeof createApp>
-  let officer: Record<string, string>
+  const platform = useTestPlatform({
+    backend,
+    postgresUrl: inject('postgresUrl'),
+    signIn: ['officer.moh'],
+  })
+  describe('its catalogue', () => catalogueTests(platform))
+  describe('loading, lineage, health and errors', () => lifecycleTests(platform))
+})
+
+function catalogueTests(platform: Platform) {
   const get = async (path: string) => {
-    const res = await app.request(path, { headers: officer })
+    const res = await platform.app.request(path, { headers: platform.as['officer.moh'] })
     return {
       status: res.status,
       body: (await res.json()) as Record<string, unknown> & { data?: never },
     }
   }
-
-  beforeAll(async () => {
-    runtime = await openTestRuntime({ backend, postgresUrl: inject('postgresUrl') })
-    app = createTestApp(runtime)
-    officer = await signInAs(app, 'officer.moh')
-  })
-  afterAll(() => runtime.dispose())
 
   it('lists the fused dataset with its columns and row count', async () => {
     const { status, body } = await get('/api/datasets')
@@ -91,7 +93,9 @@ describe.each(TEST_BACKENDS)('the product on %s', (backend) => {
       'person_source',
       'address_source_record',
     ])
-    const ingest = (await runtime.trustedCentre.listRuns()).find((r) => r.subject === 'dos_persons')
+    const ingest = (await platform.runtime.trustedCentre.listRuns()).find(
+      (r) => r.subject === 'dos_persons',
+    )
     const rows = persons?.currentVersion.rowCount ?? 0
     expect(rows).toBeGreaterThan(0.9 * (ingest?.accepted ?? 0))
     expect(rows).toBeLessThanOrEqual(ingest?.accepted ?? 0)
@@ -137,27 +141,38 @@ describe.each(TEST_BACKENDS)('the product on %s', (backend) => {
         message: "Dataset id 'd_123' must be 'd_' followed by 32 hex digits",
       },
     })
-    const noRoute = await app.request('/api/nothing-here', { method: 'POST', headers: officer })
+    const noRoute = await platform.app.request('/api/nothing-here', {
+      method: 'POST',
+      headers: platform.as['officer.moh'],
+    })
     expect(noRoute.status).toBe(404)
     expect(await noRoute.json()).toEqual({
       ok: false,
       error: { code: 'not_found', message: 'No API route POST /api/nothing-here' },
     })
   })
+}
 
+function lifecycleTests(platform: Platform) {
   it('changes nothing when the data is loaded again, even by a new process', async () => {
-    const before = await runtime.catalog.findDataset('person-address-pa', systemAbility())
-    await loadData(runtime)
-    runtime = await runtime.reopen()
-    app = createTestApp(runtime)
-    officer = await signInAs(app, 'officer.moh')
-    await loadData(runtime)
-    const after = await runtime.catalog.findDataset('person-address-pa', systemAbility())
+    const before = await platform.runtime.catalog.findDataset('person-address-pa', systemAbility())
+    await loadData(platform.runtime)
+    platform.runtime = await platform.runtime.reopen()
+    platform.app = createTestApp(platform.runtime)
+    platform.as['officer.moh'] = await signInAs(platform.app, 'officer.moh')
+    await loadData(platform.runtime)
+    const after = await platform.runtime.catalog.findDataset('person-address-pa', systemAbility())
     expect(after?.versions).toEqual(before?.versions)
     // The fused datasets and the KPI history, each once.
-    expect((await runtime.catalog.listDatasets(systemAbility())).length).toBe(PIPELINES.length + 1)
-    expect(await readdir(join(runtime.dataDir, 'tc', 'person-address-pa'))).toEqual(['v1.parquet'])
-    const ingests = (await runtime.trustedCentre.listRuns()).filter((r) => r.kind === 'ingest')
+    expect((await platform.runtime.catalog.listDatasets(systemAbility())).length).toBe(
+      PIPELINES.length + 1,
+    )
+    expect(await readdir(join(platform.runtime.dataDir, 'tc', 'person-address-pa'))).toEqual([
+      'v1.parquet',
+    ])
+    const ingests = (await platform.runtime.trustedCentre.listRuns()).filter(
+      (r) => r.kind === 'ingest',
+    )
     expect(ingests.map((r) => r.subject).sort()).toEqual([
       'dos_businesses',
       'dos_persons',
@@ -172,19 +187,21 @@ describe.each(TEST_BACKENDS)('the product on %s', (backend) => {
       'psd_officer_training',
       'sla_addresses',
     ])
-    expect((await runtime.auth.users.listUsers()).length).toBe(FIXTURE_USERS.length)
+    expect((await platform.runtime.auth.users.listUsers()).length).toBe(FIXTURE_USERS.length)
   })
 
   it('keeps the OpenLineage events of every run in the lineage store', async () => {
-    const events = await createLineageStore(runtime.db).eventsOfJob('fuse.person_address_pa')
+    const events = await createLineageStore(platform.runtime.db).eventsOfJob(
+      'fuse.person_address_pa',
+    )
     expect(events.map((e) => e.eventType)).toContain('COMPLETE')
     expect(events.map((e) => e.eventType)).toContain('START')
-    const ingest = await createLineageStore(runtime.db).eventsOfJob('ingest.dos_persons')
+    const ingest = await createLineageStore(platform.runtime.db).eventsOfJob('ingest.dos_persons')
     expect(ingest.at(-1)?.eventType).toBe('START')
   })
 
   it('reports health to anyone', async () => {
-    const res = await app.request('/api/health')
+    const res = await platform.app.request('/api/health')
     expect(await res.json()).toEqual({ ok: true, data: { status: 'ok' } })
   })
 
@@ -195,9 +212,9 @@ describe.each(TEST_BACKENDS)('the product on %s', (backend) => {
       },
     } as unknown as DatasetStore
     const broken = createApp({
-      ...appDepsOf(runtime),
+      ...appDepsOf(platform.runtime),
       catalog: exploding,
-      auth: runtime.auth,
+      auth: platform.runtime.auth,
       pingDatabase: async () => undefined,
       portalDir: '/nowhere',
     })
@@ -215,4 +232,4 @@ describe.each(TEST_BACKENDS)('the product on %s', (backend) => {
     })
     expect(JSON.stringify(body)).not.toContain('hunter2')
   })
-})
+}

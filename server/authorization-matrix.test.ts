@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { defineAbilityFor, systemAbility } from '../identity/index.js'
 import { PORTAL_NAMESPACE, runEvent } from '../lineage/index.js'
 import { registerWebhook } from '../notifications/index.js'
@@ -7,109 +7,113 @@ import {
   AUTHORIZATION_MATRIX,
   CALLERS,
   type CallerName,
-  createTestApp,
   HIDDEN_DATASET,
   MATRIX_REQUESTS,
-  openTestRuntime,
   signInAs,
   type TestRuntime,
+  useTestPlatform,
 } from '../testing/index.js'
 import { API_MODULES } from './openapi.js'
 
-describe('authorization matrix', () => {
-  let runtime: TestRuntime
-  let app: ReturnType<typeof createTestApp>
-  const headers = new Map<CallerName, Record<string, string>>()
+const platform = useTestPlatform({ backend: 'pglite' })
+const headers = new Map<CallerName, Record<string, string>>()
+/** The ids the matrix's paths name, e.g. `{webhook}`, of what `seedMatrix` made. */
+let ids: Map<string, string>
+
+beforeAll(async () => {
+  ids = await seedMatrix(platform.runtime)
+  headers.set('anonymous', {})
+  for (const caller of CALLERS.filter((c) => c !== 'anonymous'))
+    headers.set(caller, await signInAs(platform.app, caller))
+})
+
+/**
+ * What the matrix's rows act on: a dataset most callers may not see (and its lineage), an access
+ * request at each workflow step, and two webhooks. Returns their ids by the names the paths use.
+ */
+async function seedMatrix(runtime: TestRuntime): Promise<Map<string, string>> {
   const ids = new Map<string, string>()
   const user = async (username: string) => {
     const found = await runtime.auth.users.findUserByUsername(username)
     if (!found) throw new Error(`No fixture user ${username}`)
     return found
   }
-
-  beforeAll(async () => {
-    runtime = await openTestRuntime({ backend: 'pglite' })
-    await runtime.catalog.publishVersion(
+  await runtime.catalog.publishVersion(
+    {
+      slug: HIDDEN_DATASET,
+      title: 'Chronic disease registry (confidential)',
+      description: 'Registered chronic conditions (synthetic).',
+      agency: 'MOH',
+      trustedCentre: 'TC-MOH',
+      sourceSsots: ['moh'],
+      classification: { security: 'confidential', sensitivity: 'sensitive-high' },
+      updateFrequency: 'monthly',
+      columns: [{ name: 'condition_code', description: 'ICD-10 code', personalData: 'sensitive' }],
+    },
+    {
+      rowCount: 0,
+      byteSize: 0,
+      contentSha256: 'a'.repeat(64),
+      schema: [{ name: 'condition_code', type: 'VARCHAR' }],
+    },
+    async (version) => `tc/${HIDDEN_DATASET}/v${version}.parquet`,
+  )
+  // Its lineage: the hidden dataset must be absent from the graph for those who may not see it.
+  await runtime.lineage.store.record(
+    runEvent({
+      eventType: 'COMPLETE',
+      eventTime: new Date('2026-11-01T00:00:00Z'),
+      runId: 'matrix-hidden',
+      job: { name: 'fuse.moh_chronic_registry', type: 'FUSION' },
+      outputs: [{ namespace: PORTAL_NAMESPACE, name: HIDDEN_DATASET }],
+    }),
+  )
+  const now = new Date()
+  const steward = await user('steward.dos')
+  for (const [name, setup] of Object.entries(MATRIX_REQUESTS)) {
+    const requester = await user(setup.by)
+    const request = await runtime.access.submit(
       {
-        slug: HIDDEN_DATASET,
-        title: 'Chronic disease registry (confidential)',
-        description: 'Registered chronic conditions (synthetic).',
-        agency: 'MOH',
-        trustedCentre: 'TC-MOH',
-        sourceSsots: ['moh'],
-        classification: { security: 'confidential', sensitivity: 'sensitive-high' },
-        updateFrequency: 'monthly',
-        columns: [
-          { name: 'condition_code', description: 'ICD-10 code', personalData: 'sensitive' },
-        ],
+        dataset: setup.dataset,
+        purpose: 'Authorization matrix: one request per workflow step',
+        legalBasis: 'PSGA 2018 s. 25',
+        durationDays: 30,
       },
-      {
-        rowCount: 0,
-        byteSize: 0,
-        contentSha256: 'a'.repeat(64),
-        schema: [{ name: 'condition_code', type: 'VARCHAR' }],
-      },
-      async (version) => `tc/${HIDDEN_DATASET}/v${version}.parquet`,
-    )
-    // Its lineage: the hidden dataset must be absent from the graph for those who may not see it.
-    await runtime.lineage.store.record(
-      runEvent({
-        eventType: 'COMPLETE',
-        eventTime: new Date('2026-11-01T00:00:00Z'),
-        runId: 'matrix-hidden',
-        job: { name: 'fuse.moh_chronic_registry', type: 'FUSION' },
-        outputs: [{ namespace: PORTAL_NAMESPACE, name: HIDDEN_DATASET }],
-      }),
-    )
-    const now = new Date()
-    const steward = await user('steward.dos')
-    for (const [name, setup] of Object.entries(MATRIX_REQUESTS)) {
-      const requester = await user(setup.by)
-      const request = await runtime.access.submit(
-        {
-          dataset: setup.dataset,
-          purpose: 'Authorization matrix: one request per workflow step',
-          legalBasis: 'PSGA 2018 s. 25',
-          durationDays: 30,
-        },
-        requester,
-        defineAbilityFor(requester),
-        now,
-      )
-      const decide = (action: 'approve' | 'ask-info', input = {}) =>
-        runtime.access.act(request.id, action, input, steward, defineAbilityFor(steward), now)
-      if (setup.state === 'needs-info') await decide('ask-info', { question: 'Which schools?' })
-      const ready = setup.state === 'approved' ? await decide('approve') : request
-      ids.set(name, ready.grant?.id ?? ready.id)
-    }
-    const hook = await registerWebhook(
-      runtime.db,
-      { agency: 'DOS', url: 'https://hooks.dos.example.gov.sg/matrix' },
-      'steward.dos',
+      requester,
+      defineAbilityFor(requester),
       now,
     )
-    ids.set('webhook', hook.webhook.id)
-    const doomed = await registerWebhook(
-      runtime.db,
-      { agency: 'DOS', url: 'https://hooks.dos.example.gov.sg/doomed' },
-      'steward.dos',
-      now,
-    )
-    ids.set('doomedWebhook', doomed.webhook.id)
-    app = createTestApp(runtime)
-    headers.set('anonymous', {})
-    for (const caller of CALLERS.filter((c) => c !== 'anonymous'))
-      headers.set(caller, await signInAs(app, caller))
-  })
-  afterAll(() => runtime.dispose())
+    const decide = (action: 'approve' | 'ask-info', input = {}) =>
+      runtime.access.act(request.id, action, input, steward, defineAbilityFor(steward), now)
+    if (setup.state === 'needs-info') await decide('ask-info', { question: 'Which schools?' })
+    const ready = setup.state === 'approved' ? await decide('approve') : request
+    ids.set(name, ready.grant?.id ?? ready.id)
+  }
+  const hook = await registerWebhook(
+    runtime.db,
+    { agency: 'DOS', url: 'https://hooks.dos.example.gov.sg/matrix' },
+    'steward.dos',
+    now,
+  )
+  ids.set('webhook', hook.webhook.id)
+  const doomed = await registerWebhook(
+    runtime.db,
+    { agency: 'DOS', url: 'https://hooks.dos.example.gov.sg/doomed' },
+    'steward.dos',
+    now,
+  )
+  ids.set('doomedWebhook', doomed.webhook.id)
+  return ids
+}
 
+describe('authorization matrix', () => {
   it('gives every caller exactly the expected status on every route', async () => {
     const actual: string[] = []
     const expected: string[] = []
     for (const row of AUTHORIZATION_MATRIX) {
       const path = row.path.replace(/\{(\w+)\}/g, (_, name: string) => ids.get(name) ?? name)
       for (const caller of CALLERS) {
-        const res = await app.request(path, {
+        const res = await platform.app.request(path, {
           method: row.method,
           headers: {
             ...headers.get(caller),
@@ -127,9 +131,9 @@ describe('authorization matrix', () => {
 
   it('never shows a hidden dataset in a list, not even in its count', async () => {
     for (const caller of ['officer.moe', 'officer.moh'] as const)
-      headers.set(caller, await signInAs(app, caller))
+      headers.set(caller, await signInAs(platform.app, caller))
     const slugs = async (caller: CallerName) => {
-      const res = await app.request('/api/datasets', { headers: headers.get(caller) })
+      const res = await platform.app.request('/api/datasets', { headers: headers.get(caller) })
       return ((await res.json()) as { data: { slug: string }[] }).data.map((d) => d.slug)
     }
     // By title, as the catalogue lists them.
@@ -155,10 +159,12 @@ describe('authorization matrix', () => {
       HIDDEN_DATASET,
       ...published.slice(afterRegistry),
     ])
-    expect((await runtime.catalog.listDatasets(systemAbility())).length).toBe(published.length + 1)
+    expect((await platform.runtime.catalog.listDatasets(systemAbility())).length).toBe(
+      published.length + 1,
+    )
     // Lineage search: the hidden dataset is left out of the results and of the count alike.
     const lineageHits = async (caller: CallerName) => {
-      const res = await app.request(
+      const res = await platform.app.request(
         `/api/v1/search?filter=DATASET&q=${encodeURIComponent(HIDDEN_DATASET.slice(0, 6))}`,
         { headers: headers.get(caller) },
       )
@@ -170,8 +176,8 @@ describe('authorization matrix', () => {
   })
 
   it('answers every refusal with the canonical error body', async () => {
-    headers.set('officer.moh', await signInAs(app, 'officer.moh'))
-    const anonymous = await app.request('/api/datasets')
+    headers.set('officer.moh', await signInAs(platform.app, 'officer.moh'))
+    const anonymous = await platform.app.request('/api/datasets')
     expect(await anonymous.json()).toEqual({
       ok: false,
       error: {
@@ -179,7 +185,9 @@ describe('authorization matrix', () => {
         message: 'Sign in first, or send an API token as "Authorization: Bearer <token>"',
       },
     })
-    const forbidden = await app.request('/api/audit', { headers: headers.get('officer.moh') })
+    const forbidden = await platform.app.request('/api/audit', {
+      headers: headers.get('officer.moh'),
+    })
     expect(await forbidden.json()).toEqual({
       ok: false,
       error: { code: 'forbidden', message: 'You may not read AuditLog' },

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatasetRegistration } from '../catalog/index.js'
 import { sha256File } from '../core/index.js'
 import { KPI_DEFINITIONS, type KpiDefinition } from '../kpi/index.js'
-import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from '../testing/index.js'
+import { useTestPlatform } from '../testing/index.js'
 
 // Issue 21, item 4: a source feed's `=HYPERLINK(…)` reached every officer's CSV download. Every
 // CSV the API writes now neutralises formula cells; numbers, and other formats, are untouched.
@@ -42,104 +42,101 @@ const EXPECTED_CSV = [
 
 const ORIGINAL = NOTES.map((note, i) => ({ id: i + 1, note, amount: AMOUNTS[i] }))
 
-describe('formula cells in every CSV the API writes', () => {
-  let runtime: TestRuntime
-  let app: ReturnType<typeof createTestApp>
-  let officer: Record<string, string>
-  let dir: string
-  let duck: Awaited<ReturnType<DuckDBInstance['connect']>>
-  const get = (path: string) => app.request(path, { headers: officer })
-  const query = (sql: string, format: string) =>
-    app.request('/api/query', {
-      method: 'POST',
-      headers: { ...officer, 'content-type': 'application/json' },
-      body: JSON.stringify({ sql, format }),
-    })
-  /** The rows of a Parquet or NDJSON answer, read back by DuckDB. */
-  const readBack = async (res: Response, reader: (file: string) => string) => {
-    expect(res.status).toBe(200)
-    const file = join(dir, `answer-${Math.random()}`)
-    await writeFile(file, Buffer.from(await res.arrayBuffer()))
-    const rows = await duck.runAndReadAll(
-      `SELECT id::INTEGER, note, amount::INTEGER FROM ${reader(file)} ORDER BY id`,
-    )
-    return rows.getRows().map(([id, note, amount]) => ({ id, note, amount }))
-  }
+const platform = useTestPlatform({ backend: 'pglite', signIn: ['officer.moh'] })
+let dir: string
+let duck: Awaited<ReturnType<DuckDBInstance['connect']>>
 
-  /** Publishes a dataset whose version (and sample) holds the rows, as a Trusted Centre would. */
-  async function publish(slug: string, security: 'official-open' | 'official-closed') {
-    const registration: DatasetRegistration = {
-      slug,
-      title: `Formula cells (${security})`,
-      description: 'Text cells a spreadsheet would read as formulas',
-      agency: 'SLA',
-      trustedCentre: 'TC-SLA',
-      sourceSsots: ['sla'],
-      classification: { security, sensitivity: 'non-sensitive' },
-      updateFrequency: 'weekly',
-      columns: ['id', 'note', 'amount', 'day', 'flag'].map((name) => ({
-        name,
-        description: name,
-        personalData: 'none' as const,
-      })),
-    }
-    const staged = join(dir, `${slug}.parquet`)
-    const values = ORIGINAL.map(
-      (r, i) =>
-        `(${r.id}, '${r.note.replaceAll("'", "''")}', ${r.amount}, DATE '2024-01-02' + ${i}, ${i % 2 === 1})`,
-    )
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'csv-formula-cells-'))
+  duck = await (await DuckDBInstance.create(':memory:')).connect()
+  expect(await publish('formula-cells-open', 'official-open')).toBe(1)
+  expect(await publish('formula-cells-closed', 'official-closed')).toBe(1)
+})
+afterAll(async () => {
+  duck?.closeSync()
+  await rm(dir, { recursive: true, force: true })
+})
+
+const get = (path: string) => platform.app.request(path, { headers: platform.as['officer.moh'] })
+const query = (sql: string, format: string) =>
+  platform.app.request('/api/query', {
+    method: 'POST',
+    headers: { ...platform.as['officer.moh'], 'content-type': 'application/json' },
+    body: JSON.stringify({ sql, format }),
+  })
+/** The rows of a Parquet or NDJSON answer, read back by DuckDB. */
+const readBack = async (res: Response, reader: (file: string) => string) => {
+  expect(res.status).toBe(200)
+  const file = join(dir, `answer-${Math.random()}`)
+  await writeFile(file, Buffer.from(await res.arrayBuffer()))
+  const rows = await duck.runAndReadAll(
+    `SELECT id::INTEGER, note, amount::INTEGER FROM ${reader(file)} ORDER BY id`,
+  )
+  return rows.getRows().map(([id, note, amount]) => ({ id, note, amount }))
+}
+
+/** Publishes a dataset whose version (and sample) holds the rows, as a Trusted Centre would. */
+async function publish(slug: string, security: 'official-open' | 'official-closed') {
+  const registration: DatasetRegistration = {
+    slug,
+    title: `Formula cells (${security})`,
+    description: 'Text cells a spreadsheet would read as formulas',
+    agency: 'SLA',
+    trustedCentre: 'TC-SLA',
+    sourceSsots: ['sla'],
+    classification: { security, sensitivity: 'non-sensitive' },
+    updateFrequency: 'weekly',
+    columns: ['id', 'note', 'amount', 'day', 'flag'].map((name) => ({
+      name,
+      description: name,
+      personalData: 'none' as const,
+    })),
+  }
+  const staged = join(dir, `${slug}.parquet`)
+  const values = ORIGINAL.map(
+    (r, i) =>
+      `(${r.id}, '${r.note.replaceAll("'", "''")}', ${r.amount}, DATE '2024-01-02' + ${i}, ${i % 2 === 1})`,
+  )
+  await duck.run(
+    `COPY (SELECT id::INTEGER AS id, note, amount::INTEGER AS amount, day, flag
+       FROM (VALUES ${values.join(', ')}) v(id, note, amount, day, flag))
+     TO '${staged}' (FORMAT parquet)`,
+  )
+  const placed = async (path: string) => {
+    await mkdir(dirname(join(platform.runtime.dataDir, path)), { recursive: true })
     await duck.run(
-      `COPY (SELECT id::INTEGER AS id, note, amount::INTEGER AS amount, day, flag
-         FROM (VALUES ${values.join(', ')}) v(id, note, amount, day, flag))
-       TO '${staged}' (FORMAT parquet)`,
+      `COPY (FROM '${staged}') TO '${join(platform.runtime.dataDir, path)}' (FORMAT parquet)`,
     )
-    const placed = async (path: string) => {
-      await mkdir(dirname(join(runtime.dataDir, path)), { recursive: true })
-      await duck.run(`COPY (FROM '${staged}') TO '${join(runtime.dataDir, path)}' (FORMAT parquet)`)
-      return path
-    }
-    const published = await runtime.catalog.publishVersion(
-      registration,
-      {
-        rowCount: ORIGINAL.length,
-        byteSize: (await stat(staged)).size,
-        contentSha256: await sha256File(staged),
-        schema: [
-          { name: 'id', type: 'INTEGER' },
-          { name: 'note', type: 'VARCHAR' },
-          { name: 'amount', type: 'INTEGER' },
-          { name: 'day', type: 'DATE' },
-          { name: 'flag', type: 'BOOLEAN' },
-        ],
-      },
-      (version) => placed(join('tc', slug, `v${version}.parquet`)),
-    )
-    if (security !== 'official-open')
-      await runtime.catalog.recordSample(published.datasetId, published.version, {
-        status: 'published',
-        path: await placed(join('samples', slug, `v${published.version}.parquet`)),
-        rowCount: ORIGINAL.length,
-        k: 1,
-        details: {},
-      })
-    return published.version
+    return path
   }
+  const published = await platform.runtime.catalog.publishVersion(
+    registration,
+    {
+      rowCount: ORIGINAL.length,
+      byteSize: (await stat(staged)).size,
+      contentSha256: await sha256File(staged),
+      schema: [
+        { name: 'id', type: 'INTEGER' },
+        { name: 'note', type: 'VARCHAR' },
+        { name: 'amount', type: 'INTEGER' },
+        { name: 'day', type: 'DATE' },
+        { name: 'flag', type: 'BOOLEAN' },
+      ],
+    },
+    (version) => placed(join('tc', slug, `v${version}.parquet`)),
+  )
+  if (security !== 'official-open')
+    await platform.runtime.catalog.recordSample(published.datasetId, published.version, {
+      status: 'published',
+      path: await placed(join('samples', slug, `v${published.version}.parquet`)),
+      rowCount: ORIGINAL.length,
+      k: 1,
+      details: {},
+    })
+  return published.version
+}
 
-  beforeAll(async () => {
-    runtime = await openTestRuntime({ backend: 'pglite' })
-    app = createTestApp(runtime)
-    dir = await mkdtemp(join(tmpdir(), 'csv-formula-cells-'))
-    duck = await (await DuckDBInstance.create(':memory:')).connect()
-    officer = await signInAs(app, 'officer.moh')
-    expect(await publish('formula-cells-open', 'official-open')).toBe(1)
-    expect(await publish('formula-cells-closed', 'official-closed')).toBe(1)
-  })
-  afterAll(async () => {
-    duck?.closeSync()
-    await runtime?.dispose()
-    await rm(dir, { recursive: true, force: true })
-  })
-
+describe('formula cells in every CSV the API writes', () => {
   it('neutralises them in a full extract as CSV; Parquet, NDJSON and Arrow keep the original', async () => {
     const extract = (format: string) =>
       get(`/api/datasets/formula-cells-open/versions/1/extract?format=${format}`)

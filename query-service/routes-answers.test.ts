@@ -6,64 +6,24 @@ import { tableFromIPC } from 'apache-arrow'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemAbility } from '../identity/index.js'
-import {
-  appDepsOf,
-  createApp,
-  createTestApp,
-  openTestRuntime,
-  signInAs,
-  type TestRuntime,
-} from '../testing/index.js'
+import { type Answer, useQueryApi } from './routes-test-kit.js'
 
-interface Answer<T> {
-  ok: boolean
-  data: T
-  error: { code: string; message: string }
-}
-type JsonResult = { id: string; columns: { name: string; type: string }[]; rows: unknown[][] }
+// One platform for the file: the history and use counts at the end count the answers before them.
+const { platform, post, query } = useQueryApi()
+let dir: string
 
-describe('the query service through the API', () => {
-  let runtime: TestRuntime
-  let app: ReturnType<typeof createTestApp>
-  let dir: string
-  const as: Record<string, Record<string, string>> = {}
-  const post = (path: string, who: string, body: unknown) =>
-    app.request(path, {
-      method: 'POST',
-      headers: { ...as[who], 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })
-  const query = async <T = JsonResult>(who: string, body: unknown) => {
-    const res = await post('/api/query', who, body)
-    return { status: res.status, body: (await res.json()) as Answer<T> }
-  }
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'query-api-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
 
-  beforeAll(async () => {
-    runtime = await openTestRuntime({ backend: 'pglite' })
-    app = createTestApp(runtime)
-    dir = await mkdtemp(join(tmpdir(), 'query-api-'))
-    for (const who of ['officer.moh', 'steward.dos', 'officer.moe'])
-      as[who] = await signInAs(app, who)
-    // officer.moh is granted three columns of the fused persons, for men only.
-    const created = await post('/api/requests', 'officer.moh', {
-      dataset: 'person-address-pa',
-      columns: ['person_key', 'sex', 'planning_area_code'],
-      purpose: 'Plan polyclinic capacity by planning area and sex',
-      legalBasis: 'PSGA 2018 s. 25',
-      durationDays: 30,
-    })
-    const { id } = ((await created.json()) as Answer<{ id: string }>).data
-    await post(`/api/requests/${id}/approve`, 'steward.dos', {
-      rowFilter: [{ column: 'sex', op: 'in', values: ['M'] }],
-    })
-  })
-  afterAll(async () => {
-    await runtime.dispose()
-    await rm(dir, { recursive: true, force: true })
-  })
-
+describe('the caller’s views and answers through the API', () => {
   it('lists the caller’s views with their columns and which are masked', async () => {
-    const res = await app.request('/api/query/views', { headers: as['officer.moh'] })
+    const res = await platform.app.request('/api/query/views', {
+      headers: platform.as['officer.moh'],
+    })
     const views = (
       (await res.json()) as Answer<{ name: string; columns: { name: string; masked: boolean }[] }[]>
     ).data
@@ -76,7 +36,9 @@ describe('the query service through the API', () => {
       expect.objectContaining({ name: 'planning_area_code', masked: false }),
     ])
     // Another officer has no grant: no view of the full persons.
-    const other = await app.request('/api/query/views', { headers: as['officer.moe'] })
+    const other = await platform.app.request('/api/query/views', {
+      headers: platform.as['officer.moe'],
+    })
     const theirs = (
       (await other.json()) as Answer<
         { name: string; columns: { name: string; masked: boolean }[] }[]
@@ -92,9 +54,9 @@ describe('the query service through the API', () => {
   })
 
   it('holds masking, columns and the row filter in JSON, CSV and NDJSON alike', async () => {
-    const dataset = await runtime.catalog.findDataset('person-address-pa', systemAbility())
+    const dataset = await platform.runtime.catalog.findDataset('person-address-pa', systemAbility())
     const raw = join(
-      runtime.dataDir,
+      platform.runtime.dataDir,
       `tc/person-address-pa/v${dataset?.currentVersion ? dataset.versions[0]?.version : 1}.parquet`,
     )
     const truth = await (await DuckDBInstance.create(':memory:')).connect()
@@ -153,11 +115,13 @@ describe('the query service through the API', () => {
       expect(header, format).toEqual(['person_key', 'sex', 'planning_area_code'])
     }
   })
+})
 
+describe('extracts through the API', () => {
   it('streams extracts in CSV, Parquet and NDJSON with the same masking and row filter', async () => {
-    const dataset = await runtime.catalog.findDataset('person-address-pa', systemAbility())
+    const dataset = await platform.runtime.catalog.findDataset('person-address-pa', systemAbility())
     const version = dataset?.currentVersion?.version ?? 1
-    const raw = join(runtime.dataDir, `tc/person-address-pa/v${version}.parquet`)
+    const raw = join(platform.runtime.dataDir, `tc/person-address-pa/v${version}.parquet`)
     const truth = await (await DuckDBInstance.create(':memory:')).connect()
     const men = Number(
       (
@@ -170,9 +134,9 @@ describe('the query service through the API', () => {
       json: (f: string) => `read_json('${f}', format = 'newline_delimited')`,
     }
     for (const format of ['csv', 'parquet', 'json'] as const) {
-      const res = await app.request(
+      const res = await platform.app.request(
         `/api/datasets/person-address-pa/versions/${version}/extract?format=${format}`,
-        { headers: as['officer.moh'] },
+        { headers: platform.as['officer.moh'] },
       )
       expect(res.status, format).toBe(200)
       expect(res.headers.get('content-disposition')).toBe(
@@ -196,10 +160,10 @@ describe('the query service through the API', () => {
         sql: 'SELECT * FROM person_address_pa',
         format: 'arrow',
       }),
-      await app.request(
+      await platform.app.request(
         `/api/datasets/person-address-pa/versions/${version}/extract?format=arrow`,
         {
-          headers: as['officer.moh'],
+          headers: platform.as['officer.moh'],
         },
       ),
     ]) {
@@ -218,15 +182,18 @@ describe('the query service through the API', () => {
       expect(new Set(sexes)).toEqual(new Set(['M']))
     }
     // Official (Open) data in full for anyone signed in; restricted data only under a grant.
-    const open = await app.request('/api/datasets/postal-geocode-reference/versions/1/extract', {
-      headers: as['officer.moe'],
-    })
+    const open = await platform.app.request(
+      '/api/datasets/postal-geocode-reference/versions/1/extract',
+      {
+        headers: platform.as['officer.moe'],
+      },
+    )
     expect(open.status).toBe(200)
     await open.arrayBuffer()
-    const refused = await app.request(
+    const refused = await platform.app.request(
       `/api/datasets/person-address-pa/versions/${version}/extract`,
       {
-        headers: as['officer.moe'],
+        headers: platform.as['officer.moe'],
       },
     )
     expect(refused.status).toBe(404)
@@ -235,9 +202,12 @@ describe('the query service through the API', () => {
     )
     // Without a grant, the de-identified sample is there at once.
     expect(dataset?.currentVersion?.sample?.status).toBe('published')
-    const sample = await app.request(`/api/datasets/person-address-pa/versions/${version}/sample`, {
-      headers: as['officer.moe'],
-    })
+    const sample = await platform.app.request(
+      `/api/datasets/person-address-pa/versions/${version}/sample`,
+      {
+        headers: platform.as['officer.moe'],
+      },
+    )
     expect(sample.status).toBe(200)
     const sampleFile = join(dir, 'sample.csv')
     await writeFile(sampleFile, Buffer.from(await sample.arrayBuffer()))
@@ -246,12 +216,14 @@ describe('the query service through the API', () => {
     )
     expect(Number(sampled.getRows()[0]?.[0])).toBeGreaterThan(0)
     await new Promise((resolve) => setTimeout(resolve, 100))
-    const audit = await runtime.audit.list({ limit: 50 })
+    const audit = await platform.runtime.audit.list({ limit: 50 })
     expect(
       audit.filter((e) => e.action === 'dataset.download' && e.outcome === 'succeeded'),
     ).toHaveLength(6)
   })
+})
 
+describe('refused, cancelled and recorded queries through the API', () => {
   it('refuses hostile SQL with 400 and stops a runaway query at its limit', async () => {
     const refused = await query('officer.moh', { sql: "SELECT * FROM read_csv('/etc/passwd')" })
     expect(refused.status).toBe(400)
@@ -275,7 +247,9 @@ describe('the query service through the API', () => {
     expect(cancelled?.status).toBe(200)
     expect((await runaway).body.error.message).toBe('The query was cancelled')
 
-    const history = await app.request('/api/query/history', { headers: as['officer.moh'] })
+    const history = await platform.app.request('/api/query/history', {
+      headers: platform.as['officer.moh'],
+    })
     const entries = (
       (await history.json()) as Answer<{ id: string; status: string; views: string[] }[]>
     ).data
@@ -284,138 +258,16 @@ describe('the query service through the API', () => {
       entries.some((e) => e.status === 'succeeded' && e.views.includes('person_address_pa')),
     ).toBe(true)
 
-    const audit = await runtime.audit.list({ limit: 50 })
+    const audit = await platform.runtime.audit.list({ limit: 50 })
     expect(
       audit.find((e) => e.action === 'query.run' && e.outcome === 'succeeded')?.details,
     ).toMatchObject({
       views: ['person_address_pa'],
     })
     const stats = await sql<{ queries: string }>`select s.queries from dataset_stats s
-      join datasets d on d.id = s.dataset_id where d.slug = 'person-address-pa'`.execute(runtime.db)
+      join datasets d on d.id = s.dataset_id where d.slug = 'person-address-pa'`.execute(
+      platform.runtime.db,
+    )
     expect(Number(stats.rows[0]?.queries)).toBeGreaterThanOrEqual(3)
-  })
-
-  it('answers 409 to an id its person used before; another person’s ids are not theirs', async () => {
-    const first = await query('officer.moh', { id: 'q_reused-id-0001', sql: 'SELECT 1 AS one' })
-    expect(first.status).toBe(200)
-    const again = await query('officer.moh', { id: 'q_reused-id-0001', sql: 'SELECT 2 AS two' })
-    expect(again.status).toBe(409)
-    expect(again.body.error.message).toMatch(/you have used the query id 'q_reused-id-0001'/)
-    const someoneElse = await query('officer.moe', { id: 'q_reused-id-0001', sql: 'SELECT 3 AS n' })
-    expect(someoneElse.status).toBe(200)
-    expect(someoneElse.body.data.rows).toEqual([[3]])
-  })
-
-  it('records a query whose worker process dies as failed, saying why, and runs the next one', async () => {
-    const id = 'q_worker-killed-0001'
-    // A worker is up and warm, so the kill below meets the query running, not a worker starting.
-    expect((await query('officer.moh', { sql: 'SELECT 1' })).status).toBe(200)
-    const running = query('officer.moh', {
-      id,
-      sql: "SELECT count(*) FROM person_address_pa a, person_address_pa b, person_address_pa c, person_address_pa d WHERE a.person_key || b.sex || c.sex || d.sex = 'x'",
-    })
-    const status = async () =>
-      (
-        await runtime.db
-          .selectFrom('query_history')
-          .select('status')
-          .where('id', '=', id)
-          .executeTakeFirst()
-      )?.status
-    for (let i = 0; i < 100 && (await status()) !== 'running'; i++)
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    // Past its gate and into DuckDB (which takes milliseconds; a second is a wide margin).
-    await new Promise((resolve) => setTimeout(resolve, 1_000))
-    const busy = runtime.query.workers().pids
-    for (const pid of busy) process.kill(pid, 'SIGKILL')
-    const answer = await running
-    expect(answer.status).toBe(422)
-    expect(answer.body.error.message).toMatch(
-      /^The query's process was killed \(SIGKILL\) from outside it/,
-    )
-    const row = await runtime.db
-      .selectFrom('query_history')
-      .select(['status', 'error'])
-      .where('id', '=', id)
-      .executeTakeFirst()
-    expect(row).toEqual({ status: 'failed', error: answer.body.error.message })
-    const audit = await runtime.audit.list({ limit: 20 })
-    expect(audit.find((e) => e.subjectId === id)).toMatchObject({
-      outcome: 'failed',
-      details: { views: ['person_address_pa'], error: answer.body.error.message },
-    })
-    expect(
-      (await query('officer.moh', { sql: 'SELECT count(*) FROM person_address_pa' })).status,
-    ).toBe(200)
-  })
-
-  it('refuses a NUL character and an oversized body with a 400 saying what to fix', async () => {
-    const nul = await query('officer.moh', { sql: 'SELECT \u0000 1' })
-    expect(nul.status).toBe(400)
-    expect(nul.body.error.message).toMatch(/NUL character/)
-    const huge = await query('officer.moh', {
-      sql: 'SELECT 1',
-      format: 'json',
-      // Past the route's own 401,000 bytes, within the API's 1 MB (beyond it: 413, tested apart).
-      pad: 'x'.repeat(5e5),
-    })
-    expect(huge.status).toBe(400)
-    expect(huge.body.error.message).toMatch(/^The request body is larger than 401,000 bytes/)
-  })
-
-  it('keeps at most four answers a person on their way, without holding the pool for them', async () => {
-    // Unread answers are the point: the checking app reads each JSON answer whole (to hold it to
-    // the OpenAPI document), which would deliver it; these are sent by the app unchecked.
-    const unchecked = createApp(appDepsOf(runtime))
-    const send = (format = 'json') =>
-      unchecked.request('/api/query', {
-        method: 'POST',
-        headers: { ...as['officer.moe'], 'content-type': 'application/json' },
-        body: JSON.stringify({ sql: 'SELECT count(*) FROM person_address_pa_sample', format }),
-      })
-    const unread: Response[] = []
-    // Answers of any kind, written and not yet read (a slow reader's, say).
-    for (const format of ['json', 'csv', 'json', 'parquet']) {
-      const res = await send(format)
-      expect(res.status).toBe(200)
-      unread.push(res)
-    }
-    // Others are not held up by them…
-    expect((await post('/api/query', 'officer.moh', { sql: 'SELECT 1' })).status).toBe(200)
-    // …but a fifth is refused until one is read.
-    const fifth = await send()
-    expect(fifth.status).toBe(503)
-    expect(((await fifth.json()) as Answer<unknown>).error.message).toMatch(
-      /You have 4 answers still on their way to you/,
-    )
-    await unread[0]?.json()
-    const after = await send()
-    expect(after.status).toBe(200)
-    for (const res of [...unread.slice(1), after]) await res.body?.cancel()
-  })
-
-  it('ends an answer on its way once the grant it reads from ends', async () => {
-    const grants = await app.request('/api/grants', { headers: as['steward.dos'] })
-    const grant = (
-      (await grants.json()) as Answer<{ id: string; grantee: { username: string } }[]>
-    ).data.find((g) => g.grantee.username === 'officer.moh')
-    // A large answer, of which the client reads a first piece only.
-    const res = await post('/api/query', 'officer.moh', {
-      sql: "SELECT a.person_key, repeat('x', 200) AS pad FROM person_address_pa a, person_address_pa b",
-      format: 'csv',
-    })
-    expect(res.status).toBe(200)
-    const reader = res.body?.getReader()
-    expect((await reader?.read())?.value?.byteLength).toBeGreaterThan(0)
-    const revoked = await post(`/api/grants/${grant?.id}/revoke`, 'steward.dos', {
-      reason: 'The project ended',
-    })
-    expect(revoked.status).toBe(200)
-    // The replicas' sweep (every 15 s in a server) ends the answer and removes the projection.
-    await runtime.query.sweepProjections()
-    const rest = (async () => {
-      for (;;) if ((await reader?.read())?.done) return 'ended quietly'
-    })()
-    await expect(rest).rejects.toThrow(/A grant this answer reads from has ended/)
   })
 })

@@ -1,0 +1,209 @@
+import { gunzipSync } from 'node:zlib'
+import { type Context, Hono } from 'hono'
+import type { Kysely } from 'kysely'
+import { ForbiddenError, InvalidInputError } from '../core/index.js'
+import {
+  type AppAbility,
+  actorOf,
+  asSubject,
+  assertCan,
+  type RouteEnv,
+  serve,
+} from '../identity/index.js'
+import { contentEncodingOf, type RouteDef } from '../routing/index.js'
+import { isRunEvent, type LineageEvent } from './events.js'
+import { LINEAGE_INGEST_LIMITS, receiveBatch, receiveEvent } from './lineage-api.js'
+import type { LineageStore } from './lineage-store.js'
+import {
+  eventSummary,
+  namespacesWritten,
+  platformInputs,
+  refusalsOf,
+} from './namespace-ownership.js'
+import type { NamespaceRouteDeps } from './namespace-routes.js'
+import type { EventValidator } from './validate-event.js'
+
+/** What the ingest routes need: they check events against the namespace registry. */
+export interface IngestRouteDeps extends NamespaceRouteDeps {
+  store: LineageStore
+  validator: EventValidator
+}
+
+const MAX_BATCH_EVENTS = LINEAGE_INGEST_LIMITS.batchEvents
+
+/** The body as JSON, gunzipped when the client says it is (OpenLineage clients may compress). */
+async function jsonBody(c: Context<RouteEnv>): Promise<unknown> {
+  const raw = new Uint8Array(await c.req.arrayBuffer())
+  const encoding = contentEncodingOf(c.req.header('content-encoding'))
+  if (!encoding)
+    throw new InvalidInputError('Send the body plain or compressed with gzip (Content-Encoding)')
+  let bytes: Uint8Array = raw
+  if (encoding === 'gzip') {
+    try {
+      bytes = gunzipSync(raw, { maxOutputLength: LINEAGE_INGEST_LIMITS.batchBytes })
+    } catch {
+      throw new InvalidInputError(
+        `The body is not gzip, or is over ${LINEAGE_INGEST_LIMITS.batchBytes / 1_000_000} MB decompressed`,
+      )
+    }
+  }
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    throw new InvalidInputError('The body is not UTF-8: send the event as UTF-8 JSON')
+  }
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new InvalidInputError('The body is not JSON: send one OpenLineage event as a JSON object')
+  }
+}
+
+/**
+ * The events of a request the caller may not send (see {@link refusalsOf}): every namespace they
+ * write must be registered to the caller's agency, no run may be moved to another job, and an
+ * input in the platform's namespaces must be a dataset it published. Three queries for the whole
+ * request, whatever its size.
+ */
+async function refusedEvents(
+  deps: IngestRouteDeps,
+  ability: AppAbility,
+  events: readonly LineageEvent[],
+) {
+  const namespaces = events.flatMap((event) => namespacesWritten(event).map((w) => w.namespace))
+  const runIds = events.flatMap((event) => (isRunEvent(event) ? [event.run.runId] : []))
+  const [owners, runJobs, known] = await Promise.all([
+    deps.namespaces.ownersOf(namespaces),
+    deps.store.jobsOfRuns(runIds),
+    deps.store.knownDatasets(events.flatMap(platformInputs)),
+  ])
+  return refusalsOf(
+    events,
+    owners,
+    runJobs,
+    (agency) => ability.can('update', asSubject('LineageNamespace', { agency })),
+    known,
+  )
+}
+
+/**
+ * The ingest routes read their body themselves (gzip, and the OpenLineage validator names each
+ * violation better than the loose schema could): their declared body documents it, unchecked.
+ */
+const bodyReadByHandler = <R extends RouteDef>(route: R) =>
+  ({ ...route, request: {} }) as Omit<R, 'request'> & { request: { body?: undefined } }
+
+/** The audit entry of an accepted event, appended in the transaction that stores it. */
+function auditEvent(
+  deps: IngestRouteDeps,
+  c: Context<RouteEnv>,
+  trx: Kysely<unknown>,
+  event: LineageEvent,
+  stored: boolean,
+) {
+  const summary = eventSummary(event)
+  return deps.audit.append(
+    {
+      actor: actorOf(c.get('caller')),
+      action: 'lineage.event',
+      outcome: 'succeeded',
+      subject: {
+        type: 'LineageEvent',
+        id: summary.runId ?? `${summary.namespace}:${summary.job ?? summary.dataset}`,
+      },
+      details: { ...summary, stored },
+      requestId: c.get('requestId'),
+    },
+    deps.now(),
+    trx,
+  )
+}
+
+/** OpenLineage's HTTP transport: one event, or a batch of them. */
+export const ingestRoutes = (deps: IngestRouteDeps) =>
+  new Hono<RouteEnv>()
+    .route(
+      '/',
+      serve(bodyReadByHandler(receiveEvent), async (c) => {
+        assertCan(c.get('ability'), 'create', 'LineageEvent')
+        const body = await jsonBody(c)
+        const check = deps.validator.check(body)
+        if (check.errors.length > 0)
+          throw new InvalidInputError(
+            `Not a valid OpenLineage event: ${check.errors.slice(0, 10).join('; ')}${check.errors.length > 10 ? ` (and ${check.errors.length - 10} more)` : ''}`,
+          )
+        const event = body as LineageEvent
+        const [refused] = await refusedEvents(deps, c.get('ability'), [event])
+        // Refusals reach the audit trail as denied, with this message, through the error handler.
+        if (refused) throw new ForbiddenError(refused.message)
+        const { stored } = await deps.store.record(event, check.warnings, {
+          within: (trx, result) => auditEvent(deps, c, trx, event, result.stored),
+        })
+        return c.json(
+          { ok: true as const, data: { kind: check.kind, stored, warnings: check.warnings } },
+          201,
+        )
+      }),
+    )
+    .route(
+      '/',
+      serve(bodyReadByHandler(receiveBatch), async (c) => {
+        assertCan(c.get('ability'), 'create', 'LineageEvent')
+        const body = await jsonBody(c)
+        if (!Array.isArray(body))
+          throw new InvalidInputError('The body must be a JSON array of OpenLineage events')
+        if (body.length > MAX_BATCH_EVENTS)
+          throw new InvalidInputError(
+            `At most ${MAX_BATCH_EVENTS} events per batch; this one has ${body.length}`,
+          )
+        // Invalid events fail one by one; an event the caller may not send refuses the whole
+        // batch (403, nothing stored), as a caller who may not send events at all is refused.
+        const checks = body.map((event) => deps.validator.check(event))
+        const valid = body.flatMap((event, index) => {
+          const check = checks[index]
+          return check && check.errors.length === 0
+            ? [{ index, event: event as LineageEvent, warnings: check.warnings }]
+            : []
+        })
+        const refused = await refusedEvents(
+          deps,
+          c.get('ability'),
+          valid.map((v) => v.event),
+        )
+        const first = refused[0]
+        if (first)
+          throw new ForbiddenError(
+            `Event ${valid[first.index]?.index} of the batch: ${first.message}. Nothing of the batch was stored${refused.length > 1 ? ` (${refused.length} of its events are refused)` : ''}`,
+          )
+        const failed = checks.flatMap((check, index) =>
+          check.errors.length > 0
+            ? [{ index, reason: check.errors.slice(0, 5).join('; '), retriable: false }]
+            : [],
+        )
+        // One transaction for the batch's events and their audit entries (one each): the chain
+        // of the audit trail is locked once per batch, not once per event.
+        await deps.store.recordAll(valid, {
+          within: async (trx, results) => {
+            for (const [i, { event }] of valid.entries())
+              await auditEvent(deps, c, trx, event, results[i]?.stored ?? false)
+          },
+        })
+        const successful = valid.length
+        // The shape the OpenLineage batch contract gives (spec PR #4109).
+        return c.json(
+          {
+            status: failed.length === 0 ? ('success' as const) : ('partial_success' as const),
+            summary: {
+              received: body.length,
+              successful,
+              failed: failed.length,
+              retriable: 0,
+              non_retriable: failed.length,
+            },
+            ...(failed.length > 0 ? { failed_events: failed } : {}),
+          },
+          200,
+        )
+      }),
+    )
