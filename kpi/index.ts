@@ -6,6 +6,7 @@
  * dashboard's API.
  */
 
+export { KPI_API } from './kpi-api.js'
 export type { KpiEngine } from './kpi-computation.js'
 export {
   KPI_DEFINITIONS,
@@ -15,4 +16,4 @@ export { createKpiEngine } from './kpi-engine.js'
 export { createKpiReads, type KpiReads } from './kpi-reads.js'
 export type { KpiTables } from './kpi-tables.js'
 export { kpiMigrations } from './migrations.js'
-export { KPI_API, type KpiRouteDeps, kpiRoutes } from './routes.js'
+export { type KpiRouteDeps, kpiRoutes } from './routes.js'

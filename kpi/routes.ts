@@ -1,16 +1,15 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
 import type { AuditLog } from '../audit/index.js'
 import { NotFoundError } from '../core/index.js'
 import { actorOf, assertCan, type RouteEnv, serve } from '../identity/index.js'
 import { PORTAL_NAMESPACE } from '../lineage/index.js'
 import { csvCell } from '../query-service/index.js'
-import { defineModule, defineRoute, ok } from '../routing/index.js'
 import { breakdownAccess, type EntitlementsOf } from './breakdown-access.js'
 import type { KpiEngine } from './compute-kpis.js'
+import { getKpi, listKpis, recomputeKpis } from './kpi-api.js'
+import type { StoredComputation } from './kpi-computation.js'
 import { KPI_DEFINITIONS, type KpiDefinition } from './kpi-definition.js'
 import { KPI_HISTORY_DATASET } from './kpi-history-dataset.js'
-import { kpiComputationJson, kpiDetailJson, kpiListJson } from './kpi-json.js'
 import type { KpiReads, StoredKpiValue } from './kpi-reads.js'
 import { periodLabel } from './kpi-row.js'
 import { STATUS_RULE } from './kpi-status.js'
@@ -24,59 +23,6 @@ export interface KpiRouteDeps {
   /** The caller's entitlements, which decide whether a KPI's breakdowns are shown. */
   entitlements: EntitlementsOf
 }
-
-export const kpiListQuery = z.strictObject({
-  format: z
-    .enum(['json', 'csv'], 'format: json or csv')
-    .default('json')
-    .describe('`csv` for a spreadsheet of every KPI by period'),
-})
-
-export const kpiNumberParam = z.strictObject({
-  number: z.coerce
-    .number('number: a KPI number from 1 to 15')
-    .int('number: a KPI number from 1 to 15')
-    .min(1, 'number: a KPI number from 1 to 15')
-    .max(15, 'number: a KPI number from 1 to 15')
-    .describe("The KPI's number in the Blueprint, 1 to 15."),
-})
-
-export const listKpis = defineRoute({
-  method: 'get',
-  path: '/',
-  access: 'signed-in',
-  summary: 'The 15 Blueprint KPIs with their latest values, targets and status',
-  description:
-    'Each KPI with its definition, latest value and status, and its whole-of-government trend by period. `?format=csv` gives every KPI by period as a spreadsheet (text cells neutralised against formulas).',
-  request: { query: kpiListQuery },
-  responses: {
-    200: { description: 'The KPIs', json: ok(kpiListJson), media: ['text/csv'] },
-  },
-})
-
-export const recomputeKpis = defineRoute({
-  method: 'post',
-  path: '/recompute',
-  access: 'curator',
-  summary: 'Recompute every KPI now from the current dataset versions and records',
-  description:
-    'Audited as `kpi.recompute`. KPIs are also recomputed after every Trusted Centre fusion run.',
-  responses: { 201: { description: 'Computed', json: ok(kpiComputationJson) } },
-})
-
-export const getKpi = defineRoute({
-  method: 'get',
-  path: '/:number',
-  access: 'signed-in',
-  summary: 'One KPI: history, breakdowns by Ministry family and agency, provenance',
-  description:
-    'Breakdowns follow the access rules of the data behind them: shown only to a caller who may read every dataset the KPI is computed from in full (sharing statistics: leaders, administrators, auditors); otherwise `breakdowns.visible` is false with the reason. Provenance names the computation, the dataset versions and records it read, and the SQL.',
-  request: { params: kpiNumberParam },
-  responses: { 200: { description: 'The KPI', json: ok(kpiDetailJson) }, 404: 'No such KPI' },
-})
-
-/** The KPI dashboard's API, mounted under /api/kpis. */
-export const KPI_API = defineModule('/kpis', 'KPIs', { listKpis, recomputeKpis, getKpi })
 
 /** What every answer says of a KPI: its definition and its whole-of-government trend. */
 function summary(definition: KpiDefinition, totals: StoredKpiValue[]) {
@@ -108,6 +54,57 @@ function summary(definition: KpiDefinition, totals: StoredKpiValue[]) {
   }
 }
 
+/** Every KPI's whole-of-government values by period, as a spreadsheet. */
+function kpiCsv(totals: (n: number) => StoredKpiValue[]): string {
+  const lines = [
+    'number,category,wording,period,value,unit,target,status,numerator,denominator',
+    ...KPI_DEFINITIONS.flatMap((d) =>
+      totals(d.number).map((v) =>
+        [
+          d.number,
+          d.category,
+          d.wording,
+          periodLabel(v.year, v.quarter),
+          Number(v.value.toFixed(4)),
+          d.unit,
+          d.targetText,
+          v.status ?? '',
+          v.numerator,
+          v.denominator,
+        ]
+          // Text written as every CSV answer writes it; numbers are never formulas.
+          .map((field) => (typeof field === 'string' ? csvCell(field) : String(field)))
+          .join(','),
+      ),
+    ),
+  ]
+  return `${lines.join('\r\n')}\r\n`
+}
+
+/** Where a KPI's latest values come from: the computation, what it read, the SQL, the history. */
+function provenanceOf(definition: KpiDefinition, computation: StoredComputation) {
+  const inputs = computation.inputs.filter((i) => definition.datasets.includes(i.slug))
+  return {
+    computationId: computation.id,
+    computedAt: computation.computedAt,
+    trigger: computation.trigger,
+    actor: computation.actor,
+    inputs: inputs.map((i) => ({
+      ...i,
+      lineageNodeId: `dataset:${PORTAL_NAMESPACE}:${i.slug}`,
+    })),
+    platformRecords: definition.records
+      ? { [definition.records]: computation.platformRecords[definition.records] ?? 0 }
+      : null,
+    sql: REGISTER_KPI_SQL[definition.number]?.trim() ?? null,
+    lineageNodeId: `job:${PORTAL_NAMESPACE}:kpi.compute`,
+    historyDataset: {
+      slug: KPI_HISTORY_DATASET.slug,
+      version: computation.historyVersion ?? null,
+    },
+  }
+}
+
 /** The KPI dashboard's routes, served from their declarations. */
 export const kpiRoutes = (deps: KpiRouteDeps) =>
   new Hono<RouteEnv>()
@@ -118,34 +115,11 @@ export const kpiRoutes = (deps: KpiRouteDeps) =>
         const computation = await deps.reads.latestComputation()
         const values = computation ? await deps.reads.values(computation.id) : []
         const totals = (n: number) => values.filter((v) => v.number === n && v.by === '')
-        if (c.req.valid('query').format === 'csv') {
-          const lines = [
-            'number,category,wording,period,value,unit,target,status,numerator,denominator',
-            ...KPI_DEFINITIONS.flatMap((d) =>
-              totals(d.number).map((v) =>
-                [
-                  d.number,
-                  d.category,
-                  d.wording,
-                  periodLabel(v.year, v.quarter),
-                  Number(v.value.toFixed(4)),
-                  d.unit,
-                  d.targetText,
-                  v.status ?? '',
-                  v.numerator,
-                  v.denominator,
-                ]
-                  // Text written as every CSV answer writes it; numbers are never formulas.
-                  .map((field) => (typeof field === 'string' ? csvCell(field) : String(field)))
-                  .join(','),
-              ),
-            ),
-          ]
-          return c.body(`${lines.join('\r\n')}\r\n`, 200, {
+        if (c.req.valid('query').format === 'csv')
+          return c.body(kpiCsv(totals), 200, {
             'content-type': 'text/csv; charset=utf-8',
             'content-disposition': 'attachment; filename="blueprint-kpis.csv"',
           })
-        }
         return c.json(
           {
             ok: true as const,
@@ -208,9 +182,6 @@ export const kpiRoutes = (deps: KpiRouteDeps) =>
           deps.entitlements,
           deps.now(),
         )
-        const inputs = (computation?.inputs ?? []).filter((i) =>
-          definition.datasets.includes(i.slug),
-        )
         return c.json(
           {
             ok: true as const,
@@ -235,30 +206,7 @@ export const kpiRoutes = (deps: KpiRouteDeps) =>
                       })),
                   }
                 : { visible: false as const, by: definition.breakdowns, reason: access.reason },
-              provenance: computation
-                ? {
-                    computationId: computation.id,
-                    computedAt: computation.computedAt,
-                    trigger: computation.trigger,
-                    actor: computation.actor,
-                    inputs: inputs.map((i) => ({
-                      ...i,
-                      lineageNodeId: `dataset:${PORTAL_NAMESPACE}:${i.slug}`,
-                    })),
-                    platformRecords: definition.records
-                      ? {
-                          [definition.records]:
-                            computation.platformRecords[definition.records] ?? 0,
-                        }
-                      : null,
-                    sql: REGISTER_KPI_SQL[number]?.trim() ?? null,
-                    lineageNodeId: `job:${PORTAL_NAMESPACE}:kpi.compute`,
-                    historyDataset: {
-                      slug: KPI_HISTORY_DATASET.slug,
-                      version: computation.historyVersion ?? null,
-                    },
-                  }
-                : null,
+              provenance: computation ? provenanceOf(definition, computation) : null,
             },
           },
           200,

@@ -1,0 +1,56 @@
+import { z } from 'zod'
+import { defineModule, defineRoute, ok } from '../routing/index.js'
+import { kpiComputationJson, kpiDetailJson, kpiListJson } from './kpi-json.js'
+
+export const kpiListQuery = z.strictObject({
+  format: z
+    .enum(['json', 'csv'], 'format: json or csv')
+    .default('json')
+    .describe('`csv` for a spreadsheet of every KPI by period'),
+})
+
+export const kpiNumberParam = z.strictObject({
+  number: z.coerce
+    .number('number: a KPI number from 1 to 15')
+    .int('number: a KPI number from 1 to 15')
+    .min(1, 'number: a KPI number from 1 to 15')
+    .max(15, 'number: a KPI number from 1 to 15')
+    .describe("The KPI's number in the Blueprint, 1 to 15."),
+})
+
+export const listKpis = defineRoute({
+  method: 'get',
+  path: '/',
+  access: 'signed-in',
+  summary: 'The 15 Blueprint KPIs with their latest values, targets and status',
+  description:
+    'Each KPI with its definition, latest value and status, and its whole-of-government trend by period. `?format=csv` gives every KPI by period as a spreadsheet (text cells neutralised against formulas).',
+  request: { query: kpiListQuery },
+  responses: {
+    200: { description: 'The KPIs', json: ok(kpiListJson), media: ['text/csv'] },
+  },
+})
+
+export const recomputeKpis = defineRoute({
+  method: 'post',
+  path: '/recompute',
+  access: 'curator',
+  summary: 'Recompute every KPI now from the current dataset versions and records',
+  description:
+    'Audited as `kpi.recompute`. KPIs are also recomputed after every Trusted Centre fusion run.',
+  responses: { 201: { description: 'Computed', json: ok(kpiComputationJson) } },
+})
+
+export const getKpi = defineRoute({
+  method: 'get',
+  path: '/:number',
+  access: 'signed-in',
+  summary: 'One KPI: history, breakdowns by Ministry family and agency, provenance',
+  description:
+    'Breakdowns follow the access rules of the data behind them: shown only to a caller who may read every dataset the KPI is computed from in full (sharing statistics: leaders, administrators, auditors); otherwise `breakdowns.visible` is false with the reason. Provenance names the computation, the dataset versions and records it read, and the SQL.',
+  request: { params: kpiNumberParam },
+  responses: { 200: { description: 'The KPI', json: ok(kpiDetailJson) }, 404: 'No such KPI' },
+})
+
+/** The KPI dashboard's API, mounted under /api/kpis. */
+export const KPI_API = defineModule('/kpis', 'KPIs', { listKpis, recomputeKpis, getKpi })
