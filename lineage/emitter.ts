@@ -32,7 +32,8 @@ export interface LineageEmitter {
   status(): Promise<TransportStatus[]>
   /** Resolves when everything pending has been delivered or `timeoutMs` passed; true if all went. */
   flush(timeoutMs?: number): Promise<boolean>
-  close(): void
+  /** Stops sending, after the attempts under way have ended (see TransportQueue.close). */
+  close(): Promise<void>
 }
 
 export interface EmitterOptions {
@@ -131,8 +132,8 @@ export function createLineageEmitter(options: EmitterOptions): LineageEmitter {
       }
       return done()
     },
-    close() {
-      for (const queue of queues) queue.close()
+    async close() {
+      await Promise.all(queues.map((queue) => queue.close()))
     },
   }
 }

@@ -132,7 +132,7 @@ describe.each(TEST_BACKENDS)('lineage outbox on %s', (backend) => {
       [expect.objectContaining({ delivered: 0, pending: 2, lastError: refused })],
     ])
     // The process stops with events undelivered; the next one sends them, in order, once.
-    first.close()
+    await first.close()
     const live = await consumer(port)
     try {
       const restarted = { ...options, now: () => new Date(start + 60_000) }
@@ -146,8 +146,8 @@ describe.each(TEST_BACKENDS)('lineage outbox on %s', (backend) => {
           ),
         )
       } finally {
-        second.close()
-        third.close()
+        await second.close()
+        await third.close()
       }
       const after = await graph.runs(
         { namespace: 'gov-data-portal', name: 'fuse.outbox' },

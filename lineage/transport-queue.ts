@@ -38,8 +38,11 @@ export interface TransportQueue {
   start(): void
   /** Resolves when no drain is under way. */
   idle(): Promise<void>
-  /** Stops draining and cancels the retry. */
-  close(): void
+  /**
+   * Stops draining, cancels the retry, and waits for an attempt under way to end: its outcome
+   * recorded, no lease is left for the next process to wait out.
+   */
+  close(): Promise<void>
 }
 
 /** Sends one batch, or throws (the transport's error, or no answer in time). */
@@ -174,9 +177,10 @@ export function createTransportQueue(
     async idle() {
       while (draining !== undefined) await draining
     },
-    close() {
+    async close() {
       closed = true
       if (timer) clearTimeout(timer)
+      await draining
     },
   }
 }

@@ -236,7 +236,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
           .checkpoint()
           .catch((error: unknown) => log.error({ err: error }, 'anchoring the audit trail failed'))
         await processes.stop()
-        emitter.close()
+        await emitter.close()
         duckdb.closeSync()
         await db.destroy()
       },
