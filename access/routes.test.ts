@@ -1,42 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from '../testing/index.js'
+import { describe, expect, it } from 'vitest'
+import { useTestPlatform } from '../testing/index.js'
+import { callerOf } from './routes-test-kit.js'
 
-interface Answer<T> {
-  ok: boolean
-  data: T
-  error: { code: string; message: string }
-}
+const officer = 'officer.moh'
+const steward = 'steward.dos'
+const platform = useTestPlatform({ backend: 'pglite', signIn: [officer, steward] })
+const call = callerOf(platform)
 
 describe('data-sharing workflow through the API', () => {
-  let runtime: TestRuntime
-  let app: ReturnType<typeof createTestApp>
-  let officer: Record<string, string>
-  let steward: Record<string, string>
-  const call = async <T>(
-    method: string,
-    path: string,
-    headers: Record<string, string>,
-    body?: unknown,
-  ) => {
-    const res = await app.request(path, {
-      method,
-      headers: {
-        ...headers,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    })
-    return { status: res.status, body: (await res.json()) as Answer<T> }
-  }
-
-  beforeAll(async () => {
-    runtime = await openTestRuntime({ backend: 'pglite' })
-    app = createTestApp(runtime)
-    officer = await signInAs(app, 'officer.moh')
-    steward = await signInAs(app, 'steward.dos')
-  })
-  afterAll(() => runtime.dispose())
-
   it('takes a request from submission to a grant the query path sees, then revokes it', async () => {
     const bad = await call('POST', '/api/requests', officer, {
       dataset: 'person-address-pa',
@@ -128,7 +99,7 @@ describe('data-sharing workflow through the API', () => {
     const after = await call<Entitlements>('GET', '/api/entitlements', officer)
     expect(after.body.data.some((e) => e.basis === 'grant')).toBe(false)
 
-    const trail = await runtime.audit.list({ limit: 20 })
+    const trail = await platform.runtime.audit.list({ limit: 20 })
     expect(trail.map((e) => e.action)).toEqual(
       expect.arrayContaining(['request.submit', 'request.approve', 'grant.revoke']),
     )

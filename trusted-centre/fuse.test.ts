@@ -1,77 +1,42 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import {
-  type CatalogTables,
-  catalogMigrations,
-  createDatasetStore,
-  type DatasetStore,
-} from '../catalog/index.js'
-import { type DuckDBInstance, openDuckDb, readRows, withConnection } from '../core/index.js'
+import { describe, expect, it } from 'vitest'
+import { readRows, withConnection } from '../core/index.js'
 import type { SampleReport } from '../disclosure/index.js'
-import { type FixtureManifest, generateFixtures } from '../fixtures/index.js'
 import { systemAbility } from '../identity/index.js'
-import { derivePseudonymKeys, hmacHex } from '../keys/index.js'
-import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../testing/index.js'
+import { hmacHex } from '../keys/index.js'
+import { TEST_BACKENDS } from '../testing/index.js'
 import { MOH_CHRONIC_REGISTRY } from './contracts/ssot-feeds.js'
 import { runPipeline } from './fuse.js'
-import { trustedCentreMigrations } from './migrations.js'
 import { PERSON_ADDRESS_PIPELINE } from './pipelines/person-address-pipeline.js'
 import { createRunStore } from './runs/run-store.js'
-import type { TrustedCentreTables } from './tc-tables.js'
-import { createTrustedCentre, type TrustedCentre } from './trusted-centre.js'
+import { pseudonyms, type TrustedCentreSetup, useTrustedCentre } from './trusted-centre-test-kit.js'
 
-// A fixed test secret: pseudonyms are the same on every run, and no real key is ever in a test.
-const pseudonyms = derivePseudonymKeys(Buffer.alloc(32, 7))
-
+// Each group builds on the one before: samples are checked once every dataset is fused.
 describe.each(TEST_BACKENDS)('fusion on %s', (backend) => {
-  let test: TestDatabase<CatalogTables & TrustedCentreTables>
-  let duckdb: DuckDBInstance
-  let dataDir: string
-  let inbox: string
-  let manifest: FixtureManifest
-  let catalog: DatasetStore
-  let tc: TrustedCentre
+  const setup = useTrustedCentre(backend, { ingested: true })
+  describe('of persons with addresses', () => personAddressTests(setup))
+  describe('of aggregates and references', () => aggregateTests(setup))
+  describe('into samples', () => sampleTests(setup))
+})
 
-  const parquetRows = <T>(path: string, select = '*', where = 'true') =>
-    withConnection(
-      () => duckdb.connect(),
-      (conn) =>
-        readRows<T>(
-          conn,
-          `SELECT ${select} FROM read_parquet('${join(dataDir, path)}') WHERE ${where}`,
-        ),
-    )
+/** What a pipeline run outside the centre's own `fuse` needs, samples at k = 5. */
+function pipelineDeps(setup: TrustedCentreSetup) {
+  const { catalog, duckdb, dataDir } = setup
+  return {
+    runs: createRunStore(setup.db),
+    catalog,
+    duckdb,
+    dataDir,
+    pseudonyms,
+    sampleK: 5,
+    now: () => new Date(),
+  }
+}
 
-  beforeAll(async () => {
-    test = await openTestDatabase(backend, {
-      postgresUrl: inject('postgresUrl'),
-      migrations: [catalogMigrations, trustedCentreMigrations],
-    })
-    duckdb = await openDuckDb({ threads: 2, memoryLimit: '1GB' })
-    dataDir = await mkdtemp(join(tmpdir(), 'tc-fuse-'))
-    inbox = join(dataDir, 'feeds', 'inbox')
-    manifest = await generateFixtures({ directory: inbox, seed: 42, scale: 0.3 })
-    catalog = createDatasetStore(test.db)
-    tc = createTrustedCentre({
-      db: test.db,
-      catalog,
-      duckdb,
-      dataDir,
-      pseudonyms,
-    })
-    await tc.ingestDirectory(inbox)
-  })
-  afterAll(async () => {
-    await test.close()
-    duckdb.closeSync()
-    await rm(dataDir, { recursive: true, force: true })
-  })
-
+function personAddressTests(setup: TrustedCentreSetup) {
   it("withholds the engine's words when a fusion fails: they may quote the data", async () => {
-    const runs = createRunStore(test.db)
-    const deps = { runs, catalog, duckdb, dataDir, pseudonyms, sampleK: 5, now: () => new Date() }
+    const deps = pipelineDeps(setup)
     const broken = {
       ...PERSON_ADDRESS_PIPELINE,
       id: 'broken_cast',
@@ -80,13 +45,13 @@ describe.each(TEST_BACKENDS)('fusion on %s', (backend) => {
             WHERE CAST((SELECT min(uinfin) FROM dos_persons) AS INTEGER) > 0`,
     }
     await expect(runPipeline(deps, broken)).rejects.toThrow(/Conversion Error/)
-    const [run] = await runs.listRuns({ limit: 1 })
+    const [run] = await deps.runs.listRuns({ limit: 1 })
     expect(run).toMatchObject({
       subject: 'broken_cast',
       status: 'failed',
       message: 'Fusion failed: the pipeline stopped with an engine error; nothing was published',
     })
-    const withheld = await test.db
+    const withheld = await setup.db
       .selectFrom('tc_runs')
       .select('withheld_detail')
       .where('id', '=', run?.id ?? '')
@@ -95,17 +60,17 @@ describe.each(TEST_BACKENDS)('fusion on %s', (backend) => {
   })
 
   it('fuses persons with addresses into a published version, once', async () => {
-    const [first] = await tc.fuse('person_address_pa')
+    const [first] = await setup.tc.fuse('person_address_pa')
     expect(first?.publication).toMatchObject({ version: 1, created: true })
-    const [again] = await tc.fuse('person_address_pa')
+    const [again] = await setup.tc.fuse('person_address_pa')
     expect(again?.publication).toMatchObject({ version: 1, created: false })
     expect(again?.run.message).toBe('Unchanged: person-address-pa v1 is current')
-    expect(await readdir(join(dataDir, 'tc', 'person-address-pa'))).toEqual(['v1.parquet'])
+    expect(await readdir(join(setup.dataDir, 'tc', 'person-address-pa'))).toEqual(['v1.parquet'])
 
-    const dataset = await catalog.findDataset('person-address-pa', systemAbility())
-    const rows = await parquetRows<Record<string, unknown>>('tc/person-address-pa/v1.parquet')
-    const persons = await parquetRows<{ n: string }>(
-      (await tc.listRuns()).find((r) => r.subject === 'dos_persons')?.stagingPath ?? '',
+    const dataset = await setup.catalog.findDataset('person-address-pa', systemAbility())
+    const rows = await setup.parquetRows<Record<string, unknown>>('tc/person-address-pa/v1.parquet')
+    const persons = await setup.parquetRows<{ n: string }>(
+      (await setup.tc.listRuns()).find((r) => r.subject === 'dos_persons')?.stagingPath ?? '',
       'count(DISTINCT uinfin) AS n',
     )
     expect(dataset?.currentVersion?.rowCount).toBe(rows.length)
@@ -116,10 +81,10 @@ describe.each(TEST_BACKENDS)('fusion on %s', (backend) => {
     // Flagged defects surface in the fused rows' data-quality flags.
     const mismatched = rows.filter((r) => (r.dq_flags as string[]).includes('block_mismatch'))
     expect(mismatched.length).toBeGreaterThanOrEqual(
-      manifest.defects.filter((d) => d.kind === 'block_mismatch').length * 0.8,
+      setup.manifest.defects.filter((d) => d.kind === 'block_mismatch').length * 0.8,
     )
     const unmatched = rows.filter((r) => r.address_source === 'UNMATCHED')
-    const flagged = manifest.defects.filter((d) => d.kind === 'postal_not_in_pool')
+    const flagged = setup.manifest.defects.filter((d) => d.kind === 'postal_not_in_pool')
     expect(unmatched.length).toBeGreaterThanOrEqual(flagged.length)
     expect(
       rows
@@ -129,7 +94,7 @@ describe.each(TEST_BACKENDS)('fusion on %s', (backend) => {
   })
 
   it('publishes the quality of each version, and keeps the old version current when a blocking check fails', async () => {
-    const current = await catalog.findDataset('person-address-pa', systemAbility())
+    const current = await setup.catalog.findDataset('person-address-pa', systemAbility())
     expect(current?.currentVersion?.quality).toMatchObject({ checked: 4, blockingFailures: 0 })
     expect(current?.currentVersion?.quality?.results.map((r) => r.name)).toEqual([
       'not-null(person_key)',
@@ -151,35 +116,96 @@ describe.each(TEST_BACKENDS)('fusion on %s', (backend) => {
         },
       ],
     }
-    const deps = {
-      runs: createRunStore(test.db),
-      catalog,
-      duckdb,
-      dataDir,
-      pseudonyms,
-      sampleK: 5,
-      now: () => new Date(),
-    }
+    const deps = pipelineDeps(setup)
     const result = await runPipeline(deps, strict)
     expect(result.publication).toBeUndefined()
     expect(result.run).toMatchObject({ status: 'failed', quality: { blockingFailures: 1 } })
     expect(result.run.message).toMatch(
       /^Not published: blocking quality assertion failed: coverage\(every address matched\) observed 0\.\d+, expected at least 1$/,
     )
-    const after = await catalog.findDataset('person-address-pa', systemAbility())
+    const after = await setup.catalog.findDataset('person-address-pa', systemAbility())
     expect(after?.currentVersion).toEqual(current?.currentVersion)
-    expect(await readdir(join(dataDir, 'tc', 'person-address-pa'))).toEqual(['v1.parquet'])
+    expect(await readdir(join(setup.dataDir, 'tc', 'person-address-pa'))).toEqual(['v1.parquet'])
+  })
+}
+
+function aggregateTests(setup: TrustedCentreSetup) {
+  it('publishes the business counts with small cells suppressed', async () => {
+    const [result] = await setup.tc.fuse('business_by_planning_area')
+    expect(result?.publication?.created).toBe(true)
+    const cells = await setup.parquetRows<{ entity_count: string | null; suppressed: boolean }>(
+      'tc/business-by-planning-area/v1.parquet',
+    )
+    expect(cells.length).toBeGreaterThan(0)
+    expect(cells.some((c) => c.suppressed && c.entity_count === null)).toBe(true)
+    for (const cell of cells) {
+      if (cell.entity_count !== null) expect(Number(cell.entity_count)).toBeGreaterThanOrEqual(3)
+    }
+    const [live] = await setup.parquetRows<{ n: string }>(
+      'tc/business-by-planning-area/v1.parquet',
+      'count(*) AS n',
+      "status_group = 'live' AND ssic_section IN ('UNKNOWN')",
+    )
+    expect(Number(live?.n)).toBe(0)
   })
 
+  it('aggregates sensor readings by planning area and hour, one reading per key, registered stations only', async () => {
+    await setup.tc.fuse('sensor_hourly_by_planning_area')
+    const path = 'tc/sensor-hourly-by-planning-area/v1.parquet'
+    const [keys] = await setup.parquetRows<{
+      rows: string
+      distinct_keys: string
+      readings: string
+    }>(
+      path,
+      'count(*) AS rows, count(DISTINCT (planning_area_code, hour, reading_type)) AS distinct_keys, sum(reading_count) AS readings',
+    )
+    expect(keys?.rows).toBe(keys?.distinct_keys)
+    // Duplicates (exact or conflicting) count once; the unregistered station cannot be placed.
+    const staged =
+      (await setup.tc.listRuns()).find((r) => r.subject === 'govtech_sensor_readings')
+        ?.stagingPath ?? ''
+    const [distinct] = await setup.parquetRows<{ n: string }>(
+      staged,
+      'count(DISTINCT (station_id, reading_type, observed_at)) AS n',
+      "station_id <> 'S999'",
+    )
+    expect(keys?.readings).toBe(distinct?.n)
+    const [over] = await setup.parquetRows<{ n: string }>(
+      path,
+      'count(*) AS n',
+      'reading_count > expected_count',
+    )
+    expect(Number(over?.n)).toBe(0)
+  })
+
+  it('publishes the postal geocode reference from the current SLA snapshot', async () => {
+    await setup.tc.fuse('postal_geocode_reference')
+    const current = (await setup.tc.listRuns()).find(
+      (r) => r.subject === 'sla_addresses' && r.status === 'succeeded',
+    )
+    const [staged] = await setup.parquetRows<{ n: string; no_match: string }>(
+      current?.stagingPath ?? '',
+      'count(DISTINCT postal) AS n, count(DISTINCT postal) FILTER (WHERE latitude IS NULL) AS no_match',
+    )
+    const [published] = await setup.parquetRows<{ n: string; no_match: string }>(
+      'tc/postal-geocode-reference/v1.parquet',
+      "count(*) AS n, count(*) FILTER (WHERE geocode_status = 'NO_MATCH') AS no_match",
+    )
+    expect(published).toEqual(staged)
+  })
+}
+
+function sampleTests(setup: TrustedCentreSetup) {
   it('publishes a sample with identifiers masked and every quasi-identifier combination at least k times', async () => {
-    const dataset = await catalog.findDataset('person-address-pa', systemAbility())
+    const dataset = await setup.catalog.findDataset('person-address-pa', systemAbility())
     expect(dataset?.currentVersion?.sample).toMatchObject({
       status: 'published',
       k: 5,
       rowCount: expect.any(Number),
     })
     const path = 'samples/person-address-pa/v1.parquet'
-    const rows = await parquetRows<Record<string, unknown>>(path)
+    const rows = await setup.parquetRows<Record<string, unknown>>(path)
     expect(rows.length).toBe(
       dataset?.currentVersion?.sample?.status === 'published'
         ? dataset.currentVersion.sample.rowCount
@@ -200,11 +226,11 @@ describe.each(TEST_BACKENDS)('fusion on %s', (backend) => {
     expect(report?.hierarchies.find((h) => h.name === 'geography')?.level).toBe('planning area')
     expect(report?.suppressedRows).toBeLessThanOrEqual(50)
     const [rarest] = await withConnection(
-      () => duckdb.connect(),
+      () => setup.duckdb.connect(),
       (conn) =>
         readRows<{ smallest: string }>(
           conn,
-          `SELECT min(c) AS smallest FROM (SELECT count(*) AS c FROM read_parquet('${join(dataDir, path)}') GROUP BY ${quasi.join(', ')})`,
+          `SELECT min(c) AS smallest FROM (SELECT count(*) AS c FROM read_parquet('${join(setup.dataDir, path)}') GROUP BY ${quasi.join(', ')})`,
         ),
     )
     expect(Number(rarest?.smallest)).toBeGreaterThanOrEqual(5)
@@ -218,7 +244,9 @@ describe.each(TEST_BACKENDS)('fusion on %s', (backend) => {
       value === null
         ? null
         : `masked-${hmacHex(pseudonyms.keyOf('sample:person-address-pa/v1'), String(value)).slice(0, 16)}`
-    const version = await parquetRows<Record<string, unknown>>('tc/person-address-pa/v1.parquet')
+    const version = await setup.parquetRows<Record<string, unknown>>(
+      'tc/person-address-pa/v1.parquet',
+    )
     const byMaskedKey = new Map(version.map((row) => [mask(row.person_key), row]))
     // A masked column whose values repeat among the rows drawn (an address record shared by
     // people living together) joins the k-check: shown masked, or hidden.
@@ -236,15 +264,7 @@ describe.each(TEST_BACKENDS)('fusion on %s', (backend) => {
   })
 
   it('refuses samples of Sensitive-High data, and samples that cannot reach k', async () => {
-    const deps = {
-      runs: createRunStore(test.db),
-      catalog,
-      duckdb,
-      dataDir,
-      pseudonyms,
-      sampleK: 5,
-      now: () => new Date(),
-    }
+    const deps = pipelineDeps(setup)
     const registry = {
       id: 'moh_registry_counts',
       inputs: [MOH_CHRONIC_REGISTRY],
@@ -271,7 +291,8 @@ describe.each(TEST_BACKENDS)('fusion on %s', (backend) => {
     }
     const high = await runPipeline(deps, registry)
     expect(
-      (await catalog.findDataset('moh-registry-counts', systemAbility()))?.currentVersion?.sample,
+      (await setup.catalog.findDataset('moh-registry-counts', systemAbility()))?.currentVersion
+        ?.sample,
     ).toEqual({
       status: 'refused',
       k: 5,
@@ -292,7 +313,8 @@ describe.each(TEST_BACKENDS)('fusion on %s', (backend) => {
     )
     expect(tooFew.publication?.created).toBe(true)
     expect(
-      (await catalog.findDataset('moh-registry-open', systemAbility()))?.currentVersion?.sample,
+      (await setup.catalog.findDataset('moh-registry-open', systemAbility()))?.currentVersion
+        ?.sample,
     ).toEqual({
       status: 'refused',
       k: 100,
@@ -300,74 +322,15 @@ describe.each(TEST_BACKENDS)('fusion on %s', (backend) => {
     })
   })
 
-  it('publishes the business counts with small cells suppressed', async () => {
-    const [result] = await tc.fuse('business_by_planning_area')
-    expect(result?.publication?.created).toBe(true)
-    const cells = await parquetRows<{ entity_count: string | null; suppressed: boolean }>(
-      'tc/business-by-planning-area/v1.parquet',
-    )
-    expect(cells.length).toBeGreaterThan(0)
-    expect(cells.some((c) => c.suppressed && c.entity_count === null)).toBe(true)
-    for (const cell of cells) {
-      if (cell.entity_count !== null) expect(Number(cell.entity_count)).toBeGreaterThanOrEqual(3)
-    }
-    const [live] = await parquetRows<{ n: string }>(
-      'tc/business-by-planning-area/v1.parquet',
-      'count(*) AS n',
-      "status_group = 'live' AND ssic_section IN ('UNKNOWN')",
-    )
-    expect(Number(live?.n)).toBe(0)
-  })
-
-  it('aggregates sensor readings by planning area and hour, one reading per key, registered stations only', async () => {
-    await tc.fuse('sensor_hourly_by_planning_area')
-    const path = 'tc/sensor-hourly-by-planning-area/v1.parquet'
-    const [keys] = await parquetRows<{ rows: string; distinct_keys: string; readings: string }>(
-      path,
-      'count(*) AS rows, count(DISTINCT (planning_area_code, hour, reading_type)) AS distinct_keys, sum(reading_count) AS readings',
-    )
-    expect(keys?.rows).toBe(keys?.distinct_keys)
-    // Duplicates (exact or conflicting) count once; the unregistered station cannot be placed.
-    const staged =
-      (await tc.listRuns()).find((r) => r.subject === 'govtech_sensor_readings')?.stagingPath ?? ''
-    const [distinct] = await parquetRows<{ n: string }>(
-      staged,
-      'count(DISTINCT (station_id, reading_type, observed_at)) AS n',
-      "station_id <> 'S999'",
-    )
-    expect(keys?.readings).toBe(distinct?.n)
-    const [over] = await parquetRows<{ n: string }>(
-      path,
-      'count(*) AS n',
-      'reading_count > expected_count',
-    )
-    expect(Number(over?.n)).toBe(0)
-  })
-
-  it('publishes the postal geocode reference from the current SLA snapshot', async () => {
-    await tc.fuse('postal_geocode_reference')
-    const current = (await tc.listRuns()).find(
-      (r) => r.subject === 'sla_addresses' && r.status === 'succeeded',
-    )
-    const [staged] = await parquetRows<{ n: string; no_match: string }>(
-      current?.stagingPath ?? '',
-      'count(DISTINCT postal) AS n, count(DISTINCT postal) FILTER (WHERE latitude IS NULL) AS no_match',
-    )
-    const [published] = await parquetRows<{ n: string; no_match: string }>(
-      'tc/postal-geocode-reference/v1.parquet',
-      "count(*) AS n, count(*) FILTER (WHERE geocode_status = 'NO_MATCH') AS no_match",
-    )
-    expect(published).toEqual(staged)
-  })
   it('leaves no NRIC/FIN, whole or in part, in any sample', async () => {
-    const samples = (await readdir(join(dataDir, 'samples'), { recursive: true }))
+    const samples = (await readdir(join(setup.dataDir, 'samples'), { recursive: true }))
       .filter((file) => file.endsWith('.parquet'))
       .sort()
     expect(samples.length).toBeGreaterThan(1)
     for (const file of samples) {
-      const rows = await parquetRows<Record<string, unknown>>(join('samples', file))
+      const rows = await setup.parquetRows<Record<string, unknown>>(join('samples', file))
       const text = JSON.stringify(rows, (_, v) => (typeof v === 'bigint' ? String(v) : v))
       expect(text, file).not.toMatch(/[STFGM]\d{7}[A-Z]|\*{5}/)
     }
   })
-})
+}

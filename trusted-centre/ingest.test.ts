@@ -1,19 +1,10 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { type CatalogTables, catalogMigrations, createDatasetStore } from '../catalog/index.js'
-import { type DuckDBInstance, openDuckDb, readRows, withConnection } from '../core/index.js'
-import { DEFECT_TREATMENTS, type FixtureManifest, generateFixtures } from '../fixtures/index.js'
-import { derivePseudonymKeys } from '../keys/index.js'
-import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../testing/index.js'
+import { describe, expect, it } from 'vitest'
+import { DEFECT_TREATMENTS } from '../fixtures/index.js'
+import { TEST_BACKENDS } from '../testing/index.js'
 import { SLA_ADDRESSES } from './contracts/ssot-feeds.js'
-import { trustedCentreMigrations } from './migrations.js'
-import type { TrustedCentreTables } from './tc-tables.js'
-import { createTrustedCentre, type TrustedCentre } from './trusted-centre.js'
-
-// A fixed test secret: pseudonyms are the same on every run, and no real key is ever in a test.
-const pseudonyms = derivePseudonymKeys(Buffer.alloc(32, 7))
+import { useTrustedCentre } from './trusted-centre-test-kit.js'
 
 /** The reason each quarantined defect kind must carry. */
 const EXPECTED_REASONS: Record<string, RegExp> = {
@@ -54,66 +45,33 @@ const NORMALISED: Record<string, (key: string) => string> = {
 }
 
 describe.each(TEST_BACKENDS)('ingest on %s', (backend) => {
-  let test: TestDatabase<CatalogTables & TrustedCentreTables>
-  let duckdb: DuckDBInstance
-  let dataDir: string
-  let inbox: string
-  let manifest: FixtureManifest
-  let tc: TrustedCentre
-
-  const parquetRows = <T>(path: string, select = '*', where = 'true') =>
-    withConnection(
-      () => duckdb.connect(),
-      (conn) =>
-        readRows<T>(
-          conn,
-          `SELECT ${select} FROM read_parquet('${join(dataDir, path)}') WHERE ${where}`,
-        ),
-    )
-
-  beforeAll(async () => {
-    test = await openTestDatabase(backend, {
-      postgresUrl: inject('postgresUrl'),
-      migrations: [catalogMigrations, trustedCentreMigrations],
-    })
-    duckdb = await openDuckDb({ threads: 2, memoryLimit: '1GB' })
-    dataDir = await mkdtemp(join(tmpdir(), 'tc-ingest-'))
-    inbox = join(dataDir, 'feeds', 'inbox')
-    manifest = await generateFixtures({ directory: inbox, seed: 42, scale: 0.3 })
-    tc = createTrustedCentre({
-      db: test.db,
-      catalog: createDatasetStore(test.db),
-      duckdb,
-      dataDir,
-      pseudonyms,
-    })
-  })
-  afterAll(async () => {
-    await test.close()
-    duckdb.closeSync()
-    await rm(dataDir, { recursive: true, force: true })
-  })
+  const setup = useTrustedCentre(backend)
 
   it('gives every defect kind its treatment: quarantined with row and reason, or repaired, and counts reconcile', async () => {
-    const results = await tc.ingestDirectory(inbox)
+    const results = await setup.tc.ingestDirectory(setup.inbox)
     expect(results.map((r) => [r.outcome, r.run.subject])).toEqual(
-      [...manifest.feeds]
+      [...setup.manifest.feeds]
         .map((f) => f.feed)
         .sort()
         .map((feed) => ['ingested', feed]),
     )
     for (const { run } of results) {
-      const feed = manifest.feeds.find((f) => f.feed === run.subject)
+      const feed = setup.manifest.feeds.find((f) => f.feed === run.subject)
       expect(run.rowsIn).toBe(feed?.rows)
       expect(run.rowsIn).toBe((run.accepted ?? 0) + (run.quarantined ?? 0))
-      const quarantined = await parquetRows<{ row: string; reason: string; raw_text: string }>(
-        run.quarantinePath ?? '',
+      const quarantined = await setup.parquetRows<{
+        row: string
+        reason: string
+        raw_text: string
+      }>(run.quarantinePath ?? '')
+      const accepted = await setup.parquetRows<{ n: string }>(
+        run.stagingPath ?? '',
+        'count(*) AS n',
       )
-      const accepted = await parquetRows<{ n: string }>(run.stagingPath ?? '', 'count(*) AS n')
       expect(Number(accepted[0]?.n)).toBe(run.accepted)
       expect(quarantined.length).toBe(run.quarantined)
 
-      const defects = manifest.defects.filter((d) => d.feed === run.subject)
+      const defects = setup.manifest.defects.filter((d) => d.feed === run.subject)
       const treatments = DEFECT_TREATMENTS[run.subject] ?? {}
       const byRow = new Map(quarantined.map((q) => [Number(q.row), q]))
       for (const defect of defects) {
@@ -127,7 +85,7 @@ describe.each(TEST_BACKENDS)('ingest on %s', (backend) => {
         }
         const normalised = NORMALISED[kind]
         if (treatments[defect.kind] === 'normalise' && normalised) {
-          const [check] = await parquetRows<{ ok: boolean }>(
+          const [check] = await setup.parquetRows<{ ok: boolean }>(
             run.stagingPath ?? '',
             `bool_and(${normalised(defect.key)}) AS ok`,
             `_row = ${defect.row}`,
@@ -139,12 +97,12 @@ describe.each(TEST_BACKENDS)('ingest on %s', (backend) => {
       const refused = defects.filter((d) => treatments[d.kind] === 'quarantine').map((d) => d.row)
       expect(new Set(quarantined.map((q) => Number(q.row)))).toEqual(new Set(refused))
     }
-    const lines = (await readFile(join(inbox, 'dos_persons.csv'), 'utf8')).split('\n')
-    const checksum = manifest.defects.find(
+    const lines = (await readFile(join(setup.inbox, 'dos_persons.csv'), 'utf8')).split('\n')
+    const checksum = setup.manifest.defects.find(
       (d) => d.kind === 'bad_checksum' && d.feed === 'dos_persons',
     )
     const persons = results.find((r) => r.run.subject === 'dos_persons')
-    const quarantined = await parquetRows<{ row: string; raw_text: string }>(
+    const quarantined = await setup.parquetRows<{ row: string; raw_text: string }>(
       persons?.run.quarantinePath ?? '',
     )
     expect(quarantined.find((q) => Number(q.row) === checksum?.row)?.raw_text).toBe(
@@ -153,39 +111,41 @@ describe.each(TEST_BACKENDS)('ingest on %s', (backend) => {
   })
 
   it('treats a repeated delivery as a no-op that names the earlier run', async () => {
-    const before = await tc.listRuns()
-    const again = await tc.ingest('dos_persons', join(inbox, 'dos_persons.csv'))
+    const before = await setup.tc.listRuns()
+    const again = await setup.tc.ingest('dos_persons', join(setup.inbox, 'dos_persons.csv'))
     expect(again.outcome).toBe('already-delivered')
     expect(again.run.id).toBe(before.find((r) => r.subject === 'dos_persons')?.id)
-    expect(await tc.listRuns()).toHaveLength(before.length)
+    expect(await setup.tc.listRuns()).toHaveLength(before.length)
   })
 
   it('refuses a delivery whose header breaks the contract, keeping the file', async () => {
-    const file = join(dataDir, 'renamed.csv')
-    const original = await readFile(join(inbox, 'sla_addresses.csv'), 'utf8')
+    const file = join(setup.dataDir, 'renamed.csv')
+    const original = await readFile(join(setup.inbox, 'sla_addresses.csv'), 'utf8')
     await writeFile(
       file,
       original.replace('postal,blk_no', 'postcode,blk_no').replace(',synthetic', ''),
     )
-    const result = await tc.ingest('sla_addresses', file)
+    const result = await setup.tc.ingest('sla_addresses', file)
     expect(result.outcome).toBe('refused')
     // In the contract's terms only: the file's own column name is withheld, kept for stewards.
     const columns = SLA_ADDRESSES.columns.length
     expect(result.run.message).toBe(
       `Header of the sla_addresses delivery does not match contract v1: expected ${columns} columns, found ${columns - 1}; missing columns: postal, synthetic; 1 column not in the contract`,
     )
-    const [failed] = await tc.failedDeliveries('sla_addresses')
+    const [failed] = await setup.tc.failedDeliveries('sla_addresses')
     expect(failed?.run.id).toBe(result.run.id)
     expect(failed?.withheld?.firstLine).toContain('postcode,blk_no')
-    expect(await readdir(join(dataDir, 'feeds', 'sla', 'sla_addresses'))).toHaveLength(2)
+    expect(await readdir(join(setup.dataDir, 'feeds', 'sla', 'sla_addresses'))).toHaveLength(2)
   })
 
   // Last: this delivery becomes the current SLA snapshot.
   it('numbers rows correctly around structural faults', async () => {
-    const lines = (await readFile(join(inbox, 'sla_addresses.csv'), 'utf8')).trimEnd().split('\n')
+    const lines = (await readFile(join(setup.inbox, 'sla_addresses.csv'), 'utf8'))
+      .trimEnd()
+      .split('\n')
     const header = lines[0] as string
     const good = lines.slice(1, 6).filter((l) => !l.startsWith('NIL'))
-    const file = join(dataDir, 'broken.csv')
+    const file = join(setup.dataDir, 'broken.csv')
     await writeFile(
       file,
       [
@@ -198,9 +158,9 @@ describe.each(TEST_BACKENDS)('ingest on %s', (backend) => {
         '999999,"open quote,x',
       ].join('\n'),
     )
-    const result = await tc.ingest('sla_addresses', file)
+    const result = await setup.tc.ingest('sla_addresses', file)
     expect(result.run).toMatchObject({ rowsIn: 6, accepted: 3, quarantined: 3 })
-    const quarantined = await parquetRows<{ row: string; reason: string }>(
+    const quarantined = await setup.parquetRows<{ row: string; reason: string }>(
       result.run.quarantinePath ?? '',
       'row, reason',
     )
@@ -209,7 +169,7 @@ describe.each(TEST_BACKENDS)('ingest on %s', (backend) => {
       [4, 'MISSING COLUMNS'],
       [6, 'UNQUOTED VALUE'],
     ])
-    const staged = await parquetRows<{ _row: string }>(result.run.stagingPath ?? '', '_row')
+    const staged = await setup.parquetRows<{ _row: string }>(result.run.stagingPath ?? '', '_row')
     expect(staged.map((s) => Number(s._row))).toEqual([1, 3, 5])
   })
 })

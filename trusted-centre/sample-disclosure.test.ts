@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SampleReport } from '../disclosure/index.js'
 import { systemAbility } from '../identity/index.js'
 import { pseudonymOf, samplePseudonymScope } from '../keys/index.js'
-import { createTestApp, openTestRuntime, signInAs, type TestRuntime } from '../testing/index.js'
+import { useTestPlatform } from '../testing/index.js'
 
 /** Every subset of up to `size` of the items, and the whole set. */
 function subsets<T>(items: readonly T[], size: number): T[][] {
@@ -19,43 +19,38 @@ function subsets<T>(items: readonly T[], size: number): T[][] {
   return found
 }
 
-describe('published samples, re-identified as an attacker would try', () => {
-  let runtime: TestRuntime
-  let app: ReturnType<typeof createTestApp>
-  let duck: Awaited<ReturnType<DuckDBInstance['connect']>>
-  const samples: { slug: string; file: string; report: SampleReport }[] = []
+const platform = useTestPlatform({ backend: 'pglite', signIn: ['officer.moh', 'steward.dos'] })
+let duck: Awaited<ReturnType<DuckDBInstance['connect']>>
+const samples: { slug: string; file: string; report: SampleReport }[] = []
 
-  beforeAll(async () => {
-    runtime = await openTestRuntime({ backend: 'pglite' })
-    app = createTestApp(runtime)
-    duck = await (await DuckDBInstance.create(':memory:')).connect()
-    for (const dataset of await runtime.catalog.listDatasets(systemAbility())) {
-      const sample = dataset.currentVersion?.sample
-      if (sample?.status !== 'published') continue
-      samples.push({
-        slug: dataset.slug,
-        file: join(
-          runtime.dataDir,
-          'samples',
-          dataset.slug,
-          `v${dataset.currentVersion?.version}.parquet`,
-        ),
-        report: sample.details.report as SampleReport,
-      })
-    }
-  })
-  afterAll(async () => {
-    duck?.closeSync()
-    await runtime?.dispose()
-  })
-
-  const smallest = async (file: string, columns: readonly string[]) => {
-    const reader = await duck.runAndReadAll(
-      `SELECT min(n) FROM (SELECT count(*) AS n FROM read_parquet('${file}') GROUP BY ${columns.map((c) => `"${c}"`).join(', ')})`,
-    )
-    return Number(reader.getRows()[0]?.[0])
+beforeAll(async () => {
+  duck = await (await DuckDBInstance.create(':memory:')).connect()
+  for (const dataset of await platform.runtime.catalog.listDatasets(systemAbility())) {
+    const sample = dataset.currentVersion?.sample
+    if (sample?.status !== 'published') continue
+    samples.push({
+      slug: dataset.slug,
+      file: join(
+        platform.runtime.dataDir,
+        'samples',
+        dataset.slug,
+        `v${dataset.currentVersion?.version}.parquet`,
+      ),
+      report: sample.details.report as SampleReport,
+    })
   }
+})
+afterAll(() => duck?.closeSync())
 
+/** The size of the smallest class when the rows of `file` are grouped by `columns`. */
+const smallest = async (file: string, columns: readonly string[]) => {
+  const reader = await duck.runAndReadAll(
+    `SELECT min(n) FROM (SELECT count(*) AS n FROM read_parquet('${file}') GROUP BY ${columns.map((c) => `"${c}"`).join(', ')})`,
+  )
+  return Number(reader.getRows()[0]?.[0])
+}
+
+describe('published samples, re-identified as an attacker would try', () => {
   it('has no class below k on any grouping of non-measure columns, and no homogeneous sensitive value', async () => {
     expect(samples.length).toBeGreaterThan(5)
     for (const { slug, file, report } of samples) {
@@ -85,13 +80,15 @@ describe('published samples, re-identified as an attacker would try', () => {
 
   it('draws rows no one without the sample key can pick out, in an order that gives nothing away', async () => {
     const training = samples.find((s) => s.slug === 'officer-training-records')
-    const version = join(runtime.dataDir, 'tc/officer-training-records/v1.parquet')
+    const version = join(platform.runtime.dataDir, 'tc/officer-training-records/v1.parquet')
     const drawn = training?.report.drawnRows ?? 0
     // The rows an unkeyed hash of the key would draw, masked as the sample masks them.
     const reader = await duck.runAndReadAll(
       `SELECT officer_key FROM read_parquet('${version}') ORDER BY md5(concat(officer_key)) LIMIT ${drawn}`,
     )
-    const key = runtime.pseudonyms.keyOf(samplePseudonymScope('officer-training-records', 1))
+    const key = platform.runtime.pseudonyms.keyOf(
+      samplePseudonymScope('officer-training-records', 1),
+    )
     const guessed = reader.getRows().map((r) => pseudonymOf(key, String(r[0])))
     const sample = await duck.runAndReadAll(
       `SELECT officer_key FROM read_parquet('${training?.file}')`,
@@ -118,12 +115,17 @@ describe('published samples, re-identified as an attacker would try', () => {
       suggestion: { kind: 'quasi-identifier' },
     })
   })
+})
 
+describe('sample downloads and the labels behind them', () => {
   it('explains itself inside every download: the zip holds the rows, the report and a README', async () => {
-    const officer = await signInAs(app, 'officer.moh')
-    const res = await app.request('/api/datasets/person-address-pa/versions/1/sample?format=zip', {
-      headers: officer,
-    })
+    const officer = platform.as['officer.moh']
+    const res = await platform.app.request(
+      '/api/datasets/person-address-pa/versions/1/sample?format=zip',
+      {
+        headers: officer,
+      },
+    )
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('application/zip')
     expect(res.headers.get('content-disposition')).toContain('person-address-pa-v1-sample.zip')
@@ -141,11 +143,11 @@ describe('published samples, re-identified as an attacker would try', () => {
     expect(text('README.txt')).toContain(`k = ${report.kReached} reached`)
     expect(text('README.txt')).toContain('planning_area_name: generalised to planning area')
     // The Parquet download carries the same report in its footer.
-    const parquet = await app.request(
+    const parquet = await platform.app.request(
       '/api/datasets/person-address-pa/versions/1/sample?format=parquet',
       { headers: officer },
     )
-    const path = join(runtime.dataDir, 'downloaded-sample.parquet')
+    const path = join(platform.runtime.dataDir, 'downloaded-sample.parquet')
     const { writeFile } = await import('node:fs/promises')
     await writeFile(path, new Uint8Array(await parquet.arrayBuffer()))
     const kv = await duck.runAndReadAll(
@@ -153,7 +155,7 @@ describe('published samples, re-identified as an attacker would try', () => {
     )
     expect(JSON.parse(String(kv.getRows()[0]?.[0]))).toEqual(report)
     // A full extract is never a zip.
-    const full = await app.request(
+    const full = await platform.app.request(
       '/api/datasets/digital-services-register/versions/1/extract?format=zip',
       {
         headers: officer,
@@ -163,9 +165,9 @@ describe('published samples, re-identified as an attacker would try', () => {
   })
 
   it('lets a steward relabel a column only with a reason, recorded and audited', async () => {
-    const steward = await signInAs(app, 'steward.dos')
+    const steward = platform.as['steward.dos']
     const patch = (personalData: unknown) =>
-      app.request('/api/datasets/person-address-pa', {
+      platform.app.request('/api/datasets/person-address-pa', {
         method: 'PATCH',
         headers: { ...steward, 'content-type': 'application/json' },
         body: JSON.stringify({ columns: [{ name: 'region_code', personalData }] }),
@@ -185,13 +187,13 @@ describe('published samples, re-identified as an attacker would try', () => {
       personalData: 'quasi-identifier',
       personalDataReason: reason,
     })
-    const audit = await runtime.audit.list({ limit: 5 })
+    const audit = await platform.runtime.audit.list({ limit: 5 })
     expect(audit.find((e) => e.action === 'dataset.update')?.details).toMatchObject({
       personalData: [{ column: 'region_code', kind: 'quasi-identifier', reason }],
     })
     // The steward names the level samples should keep where k allows.
     const keep = (sampleKeep: unknown) =>
-      app.request('/api/datasets/person-address-pa', {
+      platform.app.request('/api/datasets/person-address-pa', {
         method: 'PATCH',
         headers: { ...steward, 'content-type': 'application/json' },
         body: JSON.stringify({ sampleKeep }),
@@ -206,8 +208,8 @@ describe('published samples, re-identified as an attacker would try', () => {
         .dataset.sampleKeep,
     ).toEqual({ geography: 'region', age_band: 'as published' })
     // An officer cannot.
-    const officer = await signInAs(app, 'officer.moh')
-    const refused = await app.request('/api/datasets/person-address-pa', {
+    const officer = platform.as['officer.moh']
+    const refused = await platform.app.request('/api/datasets/person-address-pa', {
       method: 'PATCH',
       headers: { ...officer, 'content-type': 'application/json' },
       body: JSON.stringify({
