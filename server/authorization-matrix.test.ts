@@ -127,7 +127,8 @@ describe('authorization matrix', () => {
       }
     }
     expect(actual).toEqual(expected)
-  })
+    // Some 800 requests, queries and extracts among them: minutes on a busy machine.
+  }, 300_000)
 
   it('never shows a hidden dataset in a list, not even in its count', async () => {
     for (const caller of ['officer.moe', 'officer.moh'] as const)
