@@ -10,10 +10,9 @@ import {
 } from '../notifications/index.js'
 import { useTestPlatform } from '../testing/index.js'
 import { startReceiver } from './announcements-test-kit.js'
-import { callerOf } from './routes-test-kit.js'
 
 const platform = useTestPlatform({ backend: 'pglite', signIn: ['steward.dos', 'steward.moh'] })
-const call = callerOf(platform)
+const call = platform.call
 
 /** Registers a receiver for an agency and queues one event for it, due now. */
 async function queueDelivery(agency: string, url: string, allowPrivate = false) {
@@ -66,8 +65,8 @@ describe('webhook delivery to a receiver named in DNS', () => {
       expect(own.received).toEqual([])
       expect(await lastDelivery(hook.id)).toMatchObject({
         attempts: 0,
-        deliveredAt: undefined,
-        lastError: undefined,
+        deliveredAt: null,
+        lastError: null,
       })
       // Enabled again: it goes out, signed.
       await call('PATCH', `/api/webhooks/${hook.id}`, 'steward.dos', { active: true })
@@ -148,9 +147,9 @@ describe('webhook delivery to a receiver named in DNS', () => {
     for (const host of refused)
       expect(shape(host)).toEqual({
         attempts: 1,
-        lastStatus: undefined,
+        lastStatus: null,
         lastError: REFUSED_DESTINATION,
-        deliveredAt: undefined,
+        deliveredAt: null,
       })
     expect(shape('down').lastError).toBe('the receiver could not be reached')
     for (const { text } of seen.values())
@@ -211,8 +210,8 @@ describe('webhook connections', () => {
         expect(asked.get(host)).toBe(2)
         const delivery = await lastDelivery(id)
         expect(delivery).toMatchObject({ attempts: 1, lastError: REFUSED_DESTINATION })
-        expect(delivery?.lastStatus).toBeUndefined()
-        expect(delivery?.deliveredAt).toBeUndefined()
+        expect(delivery?.lastStatus).toBeNull()
+        expect(delivery?.deliveredAt).toBeNull()
       }
       const refusals = JSON.stringify(
         warned.filter((w) => w.message === 'webhook delivery refused').map((w) => w.fields),
@@ -249,7 +248,7 @@ describe('webhook connections', () => {
         attempts: 1,
         lastStatus: 302,
         lastError: 'HTTP 302: redirects are not followed',
-        deliveredAt: undefined,
+        deliveredAt: null,
       })
     } finally {
       await redirecting.close()

@@ -4,13 +4,12 @@ import { createWorkingDayCalendar } from '../reference/index.js'
 import { useTestPlatform } from '../testing/index.js'
 import { type Receiver, startReceiver } from './announcements-test-kit.js'
 import { remindExpiringGrants } from './grant-reminders.js'
-import { callerOf } from './routes-test-kit.js'
 
 const platform = useTestPlatform({
   backend: 'pglite',
   signIn: ['officer.moh', 'officer.moe', 'steward.dos', 'steward.moh', 'admin'],
 })
-const call = callerOf(platform)
+const call = platform.call
 
 type Inbox = {
   unread: number
@@ -19,7 +18,7 @@ type Inbox = {
     title: string
     link: string
     subjectId: string
-    readAt?: string
+    readAt: string | null
   }[]
 }
 
@@ -84,7 +83,7 @@ describe('notifications and webhooks', () => {
       kind: 'request.approved',
       subjectId: id,
     })
-    expect(told.body.data.notifications[0]?.readAt).toBeUndefined()
+    expect(told.body.data.notifications[0]?.readAt).toBeNull()
     const marked = await call<{ marked: number }>(
       'POST',
       '/api/notifications/read',

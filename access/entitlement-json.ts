@@ -16,16 +16,12 @@ export const entitlementJson = z.strictObject({
       '`full`: the published versions; `sample`: the de-identified sample of the latest version; `aggregates`: aggregate queries only',
     ),
   basis: z.enum(['open-data', 'grant', 'sample']),
-  // Absent rather than null (the entitlement is sent as entitlements.ts makes it).
-  grantId: z
-    .string()
-    .optional()
-    .describe('The grant it comes from; absent unless `basis` is grant'),
+  grantId: z.string().nullable().describe('The grant it comes from; null unless `basis` is grant'),
   // Where the files lie on the server is the platform's business, never a caller's.
   versions: z
     .array(z.number().int())
     .describe('The versions it covers, newest first (a sample: the latest version only)'),
-  columns: z.array(z.string()).optional().describe('Absent: every column'),
+  columns: z.array(z.string()).nullable().describe('null: every column'),
   rowFilter: z.array(rowConditionJson).describe('Every condition must hold'),
   inClear: z.array(z.string()).describe('Direct identifiers shown in clear; all others masked'),
   schema: z
@@ -43,9 +39,9 @@ export function toEntitlementJson(e: Entitlement): EntitlementJson {
     dataset: e.dataset,
     scope: e.scope,
     basis: e.basis,
-    grantId: e.grantId,
+    grantId: e.grantId ?? null,
     versions: e.files.map((f) => f.version),
-    columns: e.columns,
+    columns: e.columns ?? null,
     rowFilter: e.rowFilter,
     inClear: e.inClear,
     schema: e.schema,

@@ -4,26 +4,19 @@ import { useTestPlatform } from '../testing/index.js'
 const USERS = ['officer.moe', 'officer.moh', 'steward.dos', 'leader.mddi'] as const
 const platform = useTestPlatform({ backend: 'pglite', signIn: USERS })
 
-const post = async (who: (typeof USERS)[number], path: string, body: unknown) => {
-  const res = await platform.app.request(path, {
-    method: 'POST',
-    headers: { ...platform.as[who], 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  })
-  expect(res.status).toBeLessThan(300)
-  return (await res.json()) as { data: { id: string } }
-}
-
 beforeAll(async () => {
   // A live grant, beside the open data and samples every officer has.
-  const request = await post('officer.moe', '/api/requests', {
+  const request = await platform.call<{ id: string }>('POST', '/api/requests', 'officer.moe', {
     dataset: 'person-address-pa',
     columns: ['person_key', 'sex', 'age_band'],
     purpose: 'Plan services by age band and sex across planning areas',
     legalBasis: 'PSGA 2018 s. 25',
     durationDays: 30,
   })
-  await post('steward.dos', `/api/requests/${request.data.id}/approve`, {})
+  expect(request.status).toBe(201)
+  const id = request.body.data.id
+  const approved = await platform.call('POST', `/api/requests/${id}/approve`, 'steward.dos', {})
+  expect(approved.status).toBe(200)
 })
 
 describe('what GET /api/entitlements tells a caller', () => {

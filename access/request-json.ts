@@ -21,12 +21,11 @@ const serviceLevelJson = z.strictObject({
       'The day the limit is reached if the clock keeps running; null when paused or stopped',
     ),
   status: z.enum(['on-track', 'due-soon', 'overdue', 'paused', 'met', 'missed', 'closed']),
-  // Absent, not null, while undecided: the handler sends the clock as service-level.ts makes it.
   decisionWorkingDays: z
     .number()
     .int()
-    .optional()
-    .describe('Working days from submission to approval or rejection; absent until decided'),
+    .nullable()
+    .describe('Working days from submission to approval or rejection; null until decided'),
   confirmed: z
     .boolean()
     .describe('False when a counted day falls in a year whose holidays are not yet confirmed'),
@@ -77,8 +76,7 @@ const requestEventJson = z.strictObject({
   at: time,
   actor: z.string(),
   action: z.enum([...REQUEST_ACTIONS, 'submit', 'revoke']),
-  // Absent, not null, for the submission: the handler sends the event as stored.
-  from: requestState.optional().describe('Absent for the submission'),
+  from: requestState.nullable().describe('The state before; null for the submission'),
   to: requestState,
   details: z.record(z.string(), z.unknown()).describe('What the step said: question, reason…'),
 })
@@ -112,7 +110,11 @@ export function toRequestJson(
     submittedAt: r.submittedAt.toISOString(),
     decidedAt: r.decidedAt?.toISOString() ?? null,
     grant: r.grant ? toGrantJson(r.grant) : null,
-    serviceLevel: { ...r.serviceLevel, due: r.serviceLevel.due ?? null },
+    serviceLevel: {
+      ...r.serviceLevel,
+      due: r.serviceLevel.due ?? null,
+      decisionWorkingDays: r.serviceLevel.decisionWorkingDays ?? null,
+    },
     allowedActions: [...allowedActions],
   }
 }
@@ -121,7 +123,7 @@ const toEventJson = (e: RequestEvent): RequestDetailJson['history'][number] => (
   at: e.at.toISOString(),
   actor: e.actor,
   action: e.action,
-  from: e.from,
+  from: e.from ?? null,
   to: e.to,
   details: e.details,
 })

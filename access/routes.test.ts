@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { useTestPlatform } from '../testing/index.js'
-import { callerOf } from './routes-test-kit.js'
 
 const officer = 'officer.moh'
 const steward = 'steward.dos'
 const platform = useTestPlatform({ backend: 'pglite', signIn: [officer, steward] })
-const call = callerOf(platform)
+const call = platform.call
 
 describe('data-sharing workflow through the API', () => {
   it('takes a request from submission to a grant the query path sees, then revokes it', async () => {

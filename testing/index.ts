@@ -35,6 +35,7 @@ export {
   type TestPostgresDatabase,
 } from './test-database.js'
 export {
+  type Answer,
   type TestApp,
   type TestPlatform,
   type UserHeaders,

@@ -7,12 +7,30 @@ export type TestApp = ReturnType<typeof createTestApp>
 /** Request headers of a signed-in fixture user (session cookie and CSRF token). */
 export type UserHeaders = Record<string, string>
 
+/** The body of an API answer, as tests read it. */
+export interface Answer<T> {
+  ok: boolean
+  data: T
+  error: { code: string; message: string }
+}
+
 /** What `useTestPlatform` holds for a test file: filled before its first test runs. */
 export interface TestPlatform<User extends string> {
   runtime: TestRuntime
   app: TestApp
   /** Headers of each user named in `signIn`, signed in once for the file. */
   as: Record<User, UserHeaders>
+  /**
+   * Calls the API as one of the signed-in users, `body` sent as JSON; the status and the
+   * parsed answer.
+   * @example const { status, body } = await platform.call('GET', '/api/notifications', 'officer.moh')
+   */
+  call<T>(
+    method: string,
+    path: string,
+    who: User,
+    body?: unknown,
+  ): Promise<{ status: number; body: Answer<T> }>
 }
 
 /**
@@ -24,7 +42,20 @@ export interface TestPlatform<User extends string> {
 export function useTestPlatform<User extends string = never>(
   options: Parameters<typeof openTestRuntime>[0] & { signIn?: readonly User[] },
 ): TestPlatform<User> {
-  const platform = { as: {} } as TestPlatform<User>
+  const platform = {
+    as: {},
+    async call(method, path, who, body) {
+      const res = await platform.app.request(path, {
+        method,
+        headers: {
+          ...platform.as[who],
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      })
+      return { status: res.status, body: await res.json() }
+    },
+  } as TestPlatform<User>
   const { signIn = [], ...runtimeOptions } = options
   beforeAll(async () => {
     platform.runtime = await openTestRuntime(runtimeOptions)
