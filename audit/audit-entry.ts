@@ -39,8 +39,8 @@ export type AuditVerification =
       ok: true
       entries: number
       headHash: string
-      /** The newest checkpoint the trail was checked against, if the log is anchored. */
-      checkpoint?: { at: string; entries: number }
+      /** The newest checkpoint the trail was checked against; null when the log is not anchored. */
+      checkpoint: { at: string; entries: number } | null
     }
   | { ok: false; entries: number; firstBadSeq: number; kind: AuditBreak; problem: string }
 

@@ -30,8 +30,8 @@ export const auditVerificationJson = z.discriminatedUnion('ok', [
     headHash: z.string(),
     checkpoint: z
       .strictObject({ at: time, entries: z.number().int().min(0) })
-      .optional()
-      .describe('The newest checkpoint the trail was checked against; absent when not anchored'),
+      .nullable()
+      .describe('The newest checkpoint the trail was checked against; null when not anchored'),
   }),
   z.strictObject({
     ok: z.literal(false),

@@ -117,7 +117,7 @@ export async function verifyTrail(trail: TrailToVerify): Promise<AuditVerificati
     ok: true,
     entries: count,
     headHash: prevHash,
-    ...(latest && { checkpoint: { at: latest.at.toISOString(), entries: latest.entries } }),
+    checkpoint: latest ? { at: latest.at.toISOString(), entries: latest.entries } : null,
   }
 }
 

@@ -65,8 +65,8 @@ const columnJson = z.strictObject({
   personalData: z.enum(PERSONAL_DATA_KINDS),
   personalDataReason: z
     .string()
-    .optional()
-    .describe('Why a steward labelled the column so; absent when no steward did'),
+    .nullable()
+    .describe('Why a steward labelled the column so; null when no steward did'),
   isCoreField: z.boolean(),
   authoritySsot: z.string().nullable().describe('The SSOT that is the authority of a core field'),
 })
@@ -147,7 +147,11 @@ export function toDatasetJson(dataset: Dataset): z.output<typeof datasetJson> {
     licence: dataset.licence,
     contactEmail: dataset.contactEmail,
     sampleKeep: dataset.sampleKeep,
-    columns: dataset.columns.map((c) => ({ ...c, authoritySsot: c.authoritySsot ?? null })),
+    columns: dataset.columns.map((c) => ({
+      ...c,
+      personalDataReason: c.personalDataReason ?? null,
+      authoritySsot: c.authoritySsot ?? null,
+    })),
     currentVersion: dataset.currentVersion ? toVersionJson(dataset.currentVersion) : null,
     createdAt: dataset.createdAt.toISOString(),
     updatedAt: dataset.updatedAt.toISOString(),

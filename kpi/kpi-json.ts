@@ -64,7 +64,10 @@ const inputJson = z.strictObject({
   title: z.string(),
   version: z.number().int(),
   contentSha256: z.string(),
-  runId: z.string().optional().describe('The Trusted Centre run that published the version'),
+  runId: z
+    .string()
+    .nullable()
+    .describe('The Trusted Centre run that published the version; null when no run did'),
   publishedAt: z.string(),
   lineageNodeId: z.string(),
 })

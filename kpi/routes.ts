@@ -91,6 +91,7 @@ function provenanceOf(definition: KpiDefinition, computation: StoredComputation)
     actor: computation.actor,
     inputs: inputs.map((i) => ({
       ...i,
+      runId: i.runId ?? null,
       lineageNodeId: `dataset:${PORTAL_NAMESPACE}:${i.slug}`,
     })),
     platformRecords: definition.records

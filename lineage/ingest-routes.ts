@@ -129,7 +129,8 @@ export const ingestRoutes = (deps: IngestRouteDeps) =>
         assertCan(c.get('ability'), 'create', 'LineageEvent')
         const body = await jsonBody(c)
         const check = deps.validator.check(body)
-        if (check.errors.length > 0)
+        // An event without errors always has a kind; the test narrows its type.
+        if (check.errors.length > 0 || !check.kind)
           throw new InvalidInputError(
             `Not a valid OpenLineage event: ${check.errors.slice(0, 10).join('; ')}${check.errors.length > 10 ? ` (and ${check.errors.length - 10} more)` : ''}`,
           )

@@ -205,7 +205,7 @@ export const lineageSearch = defineRoute({
   access: 'signed-in',
   summary: 'Find datasets and jobs in lineage by name, as Marquez searches',
   description:
-    '`{ totalCount, results: [{ type, namespace, name, nodeId, updatedAt, catalogue?, lineageOnly? }] }`: names starting with the text first, then the most recently updated. Datasets other tools report are lineage-only entries; one that is, or names among its `symlinks` (either way), a catalogue dataset you may open carries `catalogue: { slug }`. Catalogue datasets you may not discover are left out, of the count too.',
+    '`{ totalCount, results: [{ type, namespace, name, nodeId, updatedAt, catalogue, lineageOnly }] }`: names starting with the text first, then the most recently updated. Datasets other tools report are lineage-only entries; one that is, or names among its `symlinks` (either way), a catalogue dataset you may open carries `catalogue: { slug }`. Jobs carry `catalogue: null, lineageOnly: null`. Catalogue datasets you may not discover are left out, of the count too.',
   request: { query: lineageSearchQuery },
   responses: {
     200: { description: 'What was found (no envelope, as Marquez)', json: lineageSearchJson },

@@ -33,8 +33,8 @@ const runSummary = z.strictObject({
     z.strictObject({
       namespace: z.string(),
       name: z.string(),
-      rowCount: z.number().optional(),
-      size: z.number().optional(),
+      rowCount: z.number().nullable().describe('null: not reported'),
+      size: z.number().nullable().describe('Bytes; null: not reported'),
     }),
   ),
   quality: z.array(
@@ -63,8 +63,8 @@ const datasetSummary = z.strictObject({
   fields: z.array(
     z.strictObject({
       name: z.string(),
-      type: z.string().optional(),
-      description: z.string().optional(),
+      type: z.string().nullable().describe('null: the `schema` facet gives none'),
+      description: z.string().nullable().describe('null: the `schema` facet gives none'),
     }),
   ),
   facets,
@@ -149,8 +149,10 @@ export const lineageSearchJson = z.strictObject({
       name: z.string(),
       updatedAt: time,
       nodeId: z.string(),
-      catalogue: catalogueLink.catalogue.optional().describe('Datasets only'),
-      lineageOnly: catalogueLink.lineageOnly.optional(),
+      catalogue: catalogueLink.catalogue.describe(
+        'The catalogue dataset it is or names, if the caller may open it; null for a job',
+      ),
+      lineageOnly: catalogueLink.lineageOnly.nullable().describe('null for a job'),
     }),
   ),
 })
@@ -173,7 +175,7 @@ export const transportStatusJson = z.strictObject({
 })
 
 export const acceptedEventJson = z.strictObject({
-  kind: z.enum(['RunEvent', 'DatasetEvent', 'JobEvent']).optional(),
+  kind: z.enum(['RunEvent', 'DatasetEvent', 'JobEvent']),
   stored: z.boolean().describe('false when the same event was already stored'),
   warnings: z
     .array(z.string())

@@ -96,7 +96,7 @@ const readRoutes = (deps: LineageRouteDeps) =>
             results: found.results.map(({ aliases, ...result }) =>
               result.type === 'DATASET'
                 ? { ...result, ...catalogueLink(catalogue, result, aliases) }
-                : result,
+                : { ...result, catalogue: null, lineageOnly: null },
             ),
           },
           200,

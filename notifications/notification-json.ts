@@ -2,7 +2,7 @@ import { z } from 'zod'
 
 /**
  * The shapes the inbox and webhook routes answer with, as JSON (times are ISO 8601 strings). A
- * time or status not known yet is left out of the answer, not sent as null.
+ * time or status not known yet is sent as null.
  */
 
 const time = z.iso.datetime().describe('ISO 8601 time')
@@ -25,7 +25,7 @@ const notificationJson = z.strictObject({
   body: z.string(),
   link: z.string().describe('Where in the portal to act on it'),
   createdAt: time,
-  readAt: time.optional().describe('Absent while unread'),
+  readAt: time.nullable().describe('null while unread'),
 })
 
 /** The newest entries of the caller's inbox (at most 100), with how many are unread. */
@@ -66,14 +66,20 @@ export const deliveryJson = z.strictObject({
   type: z.string().describe('The event kind, e.g. `request.approved`'),
   attempts: count,
   createdAt: time,
-  deliveredAt: time.optional().describe('Absent until delivered'),
-  nextAttemptAt: time.optional().describe('Absent once delivered'),
-  lastStatus: z.number().int().optional().describe("The receiver's last HTTP status, if any"),
+  deliveredAt: time.nullable().describe('null until delivered'),
+  nextAttemptAt: time.nullable().describe('null once delivered'),
+  lastStatus: z
+    .number()
+    .int()
+    .nullable()
+    .describe(
+      "The receiver's HTTP status at the last attempt; null when none was made or none answered",
+    ),
   lastError: z
     .string()
-    .optional()
+    .nullable()
     .describe(
-      'Why the last attempt failed; `refused: the destination is not allowed` for a receiver the platform would not send to',
+      'Why the last attempt failed (`refused: the destination is not allowed` for a receiver the platform would not send to); null when the last attempt succeeded or none was made',
     ),
 })
 

@@ -25,7 +25,8 @@ export interface Notification {
   /** Where in the portal to act on it. */
   link: string
   createdAt: Date
-  readAt: Date | undefined
+  /** null while unread. */
+  readAt: Date | null
 }
 
 /** One workflow event, told to people (inbox) and to agencies' systems (webhooks). */
@@ -146,7 +147,7 @@ export async function inbox(
       body: r.body,
       link: r.link,
       createdAt: r.created_at,
-      readAt: r.read_at ?? undefined,
+      readAt: r.read_at,
     })),
   }
 }

@@ -30,10 +30,11 @@ export interface Delivery {
   type: string
   attempts: number
   createdAt: Date
-  deliveredAt: Date | undefined
-  nextAttemptAt: Date | undefined
-  lastStatus: number | undefined
-  lastError: string | undefined
+  deliveredAt: Date | null
+  /** null once delivered. */
+  nextAttemptAt: Date | null
+  lastStatus: number | null
+  lastError: string | null
 }
 
 /** After this many failed attempts a delivery is reported as failing (and still retried, hourly). */
@@ -135,10 +136,10 @@ export async function listDeliveries(db: Db, webhookId: string): Promise<Deliver
     type: String((r.payload as { type?: unknown }).type ?? ''),
     attempts: r.attempts,
     createdAt: r.created_at,
-    deliveredAt: r.delivered_at ?? undefined,
-    nextAttemptAt: r.delivered_at === null ? r.next_attempt_at : undefined,
-    lastStatus: r.last_status ?? undefined,
-    lastError: r.last_error ?? undefined,
+    deliveredAt: r.delivered_at,
+    nextAttemptAt: r.delivered_at === null ? r.next_attempt_at : null,
+    lastStatus: r.last_status,
+    lastError: r.last_error,
   }))
 }
 

@@ -9,11 +9,14 @@ export interface HistoryEntry {
   format: string
   views: string[]
   status: 'running' | 'succeeded' | 'failed' | 'cancelled'
-  error: string | undefined
-  rows: number | undefined
-  bytes: number | undefined
+  /** Why it failed or was cancelled; null otherwise. */
+  error: string | null
+  /** Rows and bytes sent; null while it runs or when it ended before sending any. */
+  rows: number | null
+  bytes: number | null
   startedAt: Date
-  finishedAt: Date | undefined
+  /** null while it runs. */
+  finishedAt: Date | null
 }
 
 /** How a run ended, as its history row and audit entry keep it. */
@@ -89,11 +92,11 @@ export function createQueryHistory(
         format: r.format,
         views: r.views,
         status: r.status as HistoryEntry['status'],
-        error: r.error ?? undefined,
-        rows: r.rows === null ? undefined : Number(r.rows),
-        bytes: r.bytes === null ? undefined : Number(r.bytes),
+        error: r.error,
+        rows: r.rows === null ? null : Number(r.rows),
+        bytes: r.bytes === null ? null : Number(r.bytes),
         startedAt: r.started_at,
-        finishedAt: r.finished_at ?? undefined,
+        finishedAt: r.finished_at,
       }))
     },
 

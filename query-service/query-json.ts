@@ -52,11 +52,19 @@ export const historyEntryJson = z.strictObject({
   format: z.string().describe('The format asked for: json, csv, ndjson, arrow or parquet'),
   views: z.array(z.string()).describe('The views it read'),
   status: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
-  error: z.string().optional().describe('Why it failed or was cancelled'),
-  rows: z.number().int().optional(),
-  bytes: z.number().int().optional(),
+  error: z.string().nullable().describe('Why it failed or was cancelled; null otherwise'),
+  rows: z
+    .number()
+    .int()
+    .nullable()
+    .describe('Rows sent; null while it runs or when it ended before sending any'),
+  bytes: z
+    .number()
+    .int()
+    .nullable()
+    .describe('Bytes sent; null while it runs or when it ended before sending any'),
   startedAt: time,
-  finishedAt: time.optional(),
+  finishedAt: time.nullable().describe('null while it runs'),
 })
 
 export const cancelledJson = z.strictObject({ cancelled: z.literal(true) })

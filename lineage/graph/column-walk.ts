@@ -40,7 +40,7 @@ export interface ColumnNode {
 /** The columns a dataset's schema lists, as they are typed. */
 export interface DatasetColumns {
   id: EntityId
-  fields: readonly { name: string; type?: string }[]
+  fields: readonly { name: string; type?: string | null }[]
 }
 
 /** A frontier's edges by the dataset they lead into, each dataset's in the order given. */

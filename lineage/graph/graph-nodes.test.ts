@@ -101,8 +101,8 @@ describe('graph nodes', () => {
     })
     expect(run.durationMs).toBeNull()
     expect(run.outputs).toEqual([
-      { ...raw, rowCount: 3 },
-      { namespace: 'warehouse', name: 'other', rowCount: 7 },
+      { ...raw, rowCount: 3, size: null },
+      { namespace: 'warehouse', name: 'other', rowCount: 7, size: null },
     ])
   })
 })

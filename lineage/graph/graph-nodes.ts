@@ -6,8 +6,9 @@ import type { GraphEdge } from './walk.js'
 /** A column a dataset's `schema` facet lists. */
 export interface SchemaField {
   name: string
-  type?: string
-  description?: string
+  /** null: the facet gives none. */
+  type: string | null
+  description: string | null
 }
 
 /** What every answer says of a dataset. */
@@ -61,11 +62,13 @@ export type GraphNode =
 
 /** The columns a dataset's `schema` facet lists (none without one). */
 export function schemaFields(facets: Facets): SchemaField[] {
-  const schema = facets.schema as { fields?: SchemaField[] } | undefined
+  const schema = facets.schema as
+    | { fields?: { name: string; type?: string; description?: string }[] }
+    | undefined
   return (schema?.fields ?? []).map((f) => ({
     name: f.name,
-    type: f.type,
-    description: f.description,
+    type: f.type ?? null,
+    description: f.description ?? null,
   }))
 }
 

@@ -9,7 +9,8 @@ export interface RunSummary {
   startedAt: Date | null
   endedAt: Date | null
   durationMs: number | null
-  outputs: RunOutputSummary[]
+  /** The statistics of each output, null where none was reported. */
+  outputs: { namespace: string; name: string; rowCount: number | null; size: number | null }[]
   quality: RunQualitySummary[]
   facets: Facets
 }
@@ -49,7 +50,12 @@ export function summariseRun(run: StoredRun): RunSummary {
     endedAt: run.endedAt,
     durationMs:
       run.startedAt && run.endedAt ? run.endedAt.getTime() - run.startedAt.getTime() : null,
-    outputs: newestPerDataset(run.outputs),
+    outputs: newestPerDataset(run.outputs).map((o) => ({
+      namespace: o.namespace,
+      name: o.name,
+      rowCount: o.rowCount ?? null,
+      size: o.size ?? null,
+    })),
     quality: newestPerDataset(run.quality),
     facets: run.facets,
   }

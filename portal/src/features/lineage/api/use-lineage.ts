@@ -13,7 +13,7 @@ export interface RunSummary {
   startedAt: string | null
   endedAt: string | null
   durationMs: number | null
-  outputs: { namespace: string; name: string; rowCount?: number }[]
+  outputs: { namespace: string; name: string; rowCount?: number | null }[]
   quality: { namespace: string; name: string; passed: number; failed: number }[]
   /** Per external consumer of our events (HTTP, file): taken, waiting, why not yet. */
   delivery?: {
@@ -31,9 +31,10 @@ export interface LineageSearchResult {
   name: string
   nodeId: string
   updatedAt: string
-  /** Datasets: the catalogue entry it is (or is an alias of), if the caller may open it. */
+  /** Datasets: the catalogue entry it is (or is an alias of), if the caller may open it; jobs: null. */
   catalogue?: { slug: string } | null
-  lineageOnly?: boolean
+  /** null for a job. */
+  lineageOnly?: boolean | null
 }
 
 export interface LineageNode {
@@ -43,7 +44,7 @@ export interface LineageNode {
     namespace: string
     name: string
     type: string
-    fields?: { name: string; type?: string }[]
+    fields?: { name: string; type?: string | null }[]
     facets: Record<string, unknown>
     latestRun?: RunSummary | null
   }

@@ -45,7 +45,7 @@ export function QueryHistory({
                 </Anchor>
                 <Text size="xs" c="dimmed">
                   {formatDateTime(h.startedAt)} · {h.status}
-                  {h.rows !== null && h.rows !== undefined && ` · ${formatCount(h.rows)} rows`}
+                  {h.rows !== null && ` · ${formatCount(h.rows)} rows`}
                 </Text>
               </List.Item>
             ))}
