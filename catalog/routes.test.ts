@@ -69,7 +69,7 @@ describe('catalogue edits through the API', () => {
     const other = await patch({ title: 'Hijacked' }, platform.as['steward.sla'])
     expect(other.status).toBe(403)
     expect(((await other.json()) as { error: { message: string } }).error.message).toBe(
-      'You may not update Dataset',
+      'You may not change this dataset',
     )
     const bad = await patch({ title: 'x', contactEmail: 'not-an-email' })
     expect(bad.status).toBe(400)

@@ -56,6 +56,35 @@ describe('defineAbilityFor', () => {
   it('turns a refusal into a 403-mapped error that says what was refused', () => {
     expect(() =>
       assertCan(defineAbilityFor(person('MOH', ['officer'])), 'read', 'AuditLog'),
-    ).toThrow('You may not read AuditLog')
+    ).toThrow('You may not read the audit trail')
+  })
+
+  it('names every kind of thing in words, never by its class name', () => {
+    const nobody = defineAbilityFor(undefined)
+    const kinds = [
+      'Dataset',
+      'ApiToken',
+      'AuditLog',
+      'GlossaryTerm',
+      'AccessRequest',
+      'Grant',
+      'Webhook',
+      'RefusedDelivery',
+      'User',
+      'LineageEvent',
+      'LineageNamespace',
+      'Kpi',
+      'SharingStatistics',
+    ] as const
+    for (const kind of kinds) {
+      let message = ''
+      try {
+        assertCan(nobody, 'update', kind)
+      } catch (error) {
+        message = (error as Error).message
+      }
+      expect(message).toMatch(/^You may not change [a-z][a-zA-Z' -]+$/)
+      expect(message).not.toMatch(/[a-z][A-Z]/)
+    }
   })
 })

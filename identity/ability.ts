@@ -162,7 +162,40 @@ export function asSubject<T extends SubjectType>(
   return subject(type, { ...fields })
 }
 
-/** Throws our {@link ForbiddenError} (403) unless the ability allows the action. */
+/** What each kind of thing is called when a refusal names it to a person. */
+const SUBJECT_WORDS: Record<SubjectType, string> = {
+  Dataset: 'this dataset',
+  ApiToken: 'this API token',
+  AuditLog: 'the audit trail',
+  GlossaryTerm: 'the business glossary',
+  AccessRequest: 'this access request',
+  Grant: 'this grant',
+  Webhook: "this agency's webhooks",
+  RefusedDelivery: "this Trusted Centre's refused deliveries",
+  User: 'this user',
+  LineageEvent: 'lineage events',
+  LineageNamespace: 'this lineage namespace',
+  Kpi: 'the KPIs',
+  SharingStatistics: 'data-sharing statistics',
+}
+
+/** What each action is called in a refusal: "You may not <verb> <thing>". */
+const ACTION_WORDS: Record<Action, string> = {
+  read: 'read',
+  update: 'change',
+  create: 'create',
+  decide: 'decide on',
+  revoke: 'revoke',
+  verify: 'verify',
+  export: 'export',
+  delete: 'delete',
+  manage: 'manage',
+}
+
+/**
+ * Throws our {@link ForbiddenError} (403) unless the ability allows the action; its message
+ * says in words what was refused ("You may not read the audit trail"), never a class name.
+ */
 export function assertCan(
   ability: AppAbility,
   action: Action,
@@ -172,9 +205,8 @@ export function assertCan(
     CaslForbiddenError.from(ability).throwUnlessCan(action, target)
   } catch (error) {
     if (error instanceof CaslForbiddenError) {
-      throw new ForbiddenError(
-        `You may not ${action} ${typeof target === 'string' ? target : error.subjectType}`,
-      )
+      const type = (typeof target === 'string' ? target : error.subjectType) as SubjectType
+      throw new ForbiddenError(`You may not ${ACTION_WORDS[action]} ${SUBJECT_WORDS[type] ?? type}`)
     }
     throw error
   }

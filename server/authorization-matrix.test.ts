@@ -191,7 +191,7 @@ describe('authorization matrix', () => {
     })
     expect(await forbidden.json()).toEqual({
       ok: false,
-      error: { code: 'forbidden', message: 'You may not read AuditLog' },
+      error: { code: 'forbidden', message: 'You may not read the audit trail' },
     })
   })
 

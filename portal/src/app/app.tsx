@@ -4,7 +4,7 @@ import { MantineProvider } from '@mantine/core'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { useState } from 'react'
 import { type DataRouter, RouterProvider } from 'react-router'
-import type { ApiClient } from '../lib/api-client.js'
+import { type ApiClient, worthRetrying } from '../lib/api-client.js'
 import { ApiProvider } from '../lib/api-context.js'
 import { cssVariablesResolver, theme } from './theme.js'
 
@@ -13,7 +13,9 @@ export function App({ client, router }: { client: ApiClient; router: DataRouter 
   const [queryClient] = useState(
     () =>
       new QueryClient({
-        defaultOptions: { queries: { staleTime: 30_000, refetchOnWindowFocus: false } },
+        defaultOptions: {
+          queries: { staleTime: 30_000, refetchOnWindowFocus: false, retry: worthRetrying },
+        },
       }),
   )
   return (

@@ -17,6 +17,15 @@ export class ApiError extends Error {
 }
 
 /**
+ * Whether a failed query is worth trying again: twice at most, and never an answer the server
+ * meant (a 4xx such as 403 or 404 says the same the next time; only 5xx and lost connections may
+ * pass).
+ */
+export function worthRetrying(failures: number, error: Error): boolean {
+  return failures < 2 && !(error instanceof ApiError && error.status < 500)
+}
+
+/**
  * Creates the client. Tests pass the server app's own `request` as `fetch`, so the portal is
  * exercised against the real routes.
  */

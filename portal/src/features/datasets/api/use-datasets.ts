@@ -26,7 +26,5 @@ export function useDataset(idOrSlug: string) {
     queryKey: ['datasets', idOrSlug],
     queryFn: async () =>
       unwrap<DatasetDetail>(await api.api.datasets[':id'].$get({ param: { id: idOrSlug } })),
-    retry: (count, error) =>
-      count < 2 && !('status' in error && (error as { status: number }).status < 500),
   })
 }

@@ -157,7 +157,7 @@ describe('suggested labels', () => {
     )
     const alert = await within(item).findByRole('alert')
     expect(within(alert).getByText('The label was not saved')).toBeTruthy()
-    expect(within(alert).getByText('You may not update Dataset')).toBeTruthy()
+    expect(within(alert).getByText('You may not change this dataset')).toBeTruthy()
     expect(within(item).queryByRole('status')).toBeNull()
   })
 })
