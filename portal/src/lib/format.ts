@@ -9,6 +9,14 @@ export function formatCount(value: number): string {
   return integer.format(value)
 }
 
+/**
+ * A count with its noun, singular or plural as the count wants: "1 row", "2,500 rows",
+ * "1 working day".
+ */
+export function formatQuantity(value: number, one: string, many = `${one}s`): string {
+  return `${formatCount(value)} ${value === 1 ? one : many}`
+}
+
 export function formatBytes(bytes: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB']
   let value = bytes

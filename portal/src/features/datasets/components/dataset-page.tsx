@@ -18,7 +18,7 @@ import { ClassificationBadge } from '../../../components/ui/classification-badge
 import { type DataColumn, DataTable } from '../../../components/ui/data-table.js'
 import { ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { PersonalDataBadge } from '../../../components/ui/personal-data-badge.js'
-import { formatBytes, formatCount, formatDateTime } from '../../../lib/format.js'
+import { formatBytes, formatCount, formatDateTime, formatQuantity } from '../../../lib/format.js'
 import { useMe } from '../../../lib/use-me.js'
 import { type DatasetDetail, useDataset } from '../api/use-datasets.js'
 import { DatasetEditor } from './dataset-editor.js'
@@ -283,7 +283,7 @@ function Facts({ dataset: d }: { dataset: DatasetDetail }) {
 function sampleText(sample: DatasetDetail['versions'][number]['sample']): string {
   if (!sample) return 'None yet'
   if (sample.status === 'refused') return `No sample: ${sample.reason}`
-  return `${formatCount(sample.rowCount)} de-identified rows (each combination of quasi-identifiers at least ${sample.k} times)`
+  return `${formatQuantity(sample.rowCount, 'de-identified row')} (each combination of quasi-identifiers at least ${sample.k} times)`
 }
 
 /** Whether to offer the edit mode: stewards of the owning agency (the server decides for real). */

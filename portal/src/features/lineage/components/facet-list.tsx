@@ -1,4 +1,5 @@
 import { Accordion, Anchor, Code, Text, Title } from '@mantine/core'
+import { formatQuantity } from '../../../lib/format.js'
 
 /** What a facet says in a few words, for the ones people look at most. */
 function gist(key: string, facet: Record<string, unknown>): string | undefined {
@@ -10,9 +11,7 @@ function gist(key: string, facet: Record<string, unknown>): string | undefined {
       return `${Object.keys((facet.fields as object | undefined) ?? {}).length} columns traced`
     case 'outputStatistics':
     case 'dataQualityMetrics':
-      return typeof facet.rowCount === 'number'
-        ? `${facet.rowCount.toLocaleString('en')} rows`
-        : undefined
+      return typeof facet.rowCount === 'number' ? formatQuantity(facet.rowCount, 'row') : undefined
     case 'dataQualityAssertions': {
       const assertions = list('assertions') as { success?: boolean }[]
       return `${assertions.filter((a) => a.success).length} of ${assertions.length} passed`

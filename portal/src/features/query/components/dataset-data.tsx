@@ -5,6 +5,7 @@ import { Link } from 'react-router'
 import { ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { unwrap } from '../../../lib/api-client.js'
 import { useApi } from '../../../lib/api-context.js'
+import { formatQuantity } from '../../../lib/format.js'
 import { type QueryAnswer, useViews, type ViewInfo } from '../api/use-query.js'
 import { AGGREGATE_HINT, exampleAggregateQuery } from './aggregate-views.js'
 import { AnswerTable } from './query-results.js'
@@ -161,7 +162,7 @@ function SamplePreview({ view }: { view: string }) {
   return (
     <AnswerTable
       answer={preview.data}
-      caption={`First ${preview.data.rowCount} rows of the sample`}
+      caption={`First ${formatQuantity(preview.data.rowCount, 'row')} of the sample`}
     />
   )
 }

@@ -1,6 +1,6 @@
 import { Anchor, Box, Code, List, Text, Title } from '@mantine/core'
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/page-state.js'
-import { formatCount, formatDateTime } from '../../../lib/format.js'
+import { formatDateTime, formatQuantity } from '../../../lib/format.js'
 import type { HistoryInfo } from '../api/use-query.js'
 
 const SHOWN = 10
@@ -45,7 +45,7 @@ export function QueryHistory({
                 </Anchor>
                 <Text size="xs" c="dimmed">
                   {formatDateTime(h.startedAt)} · {h.status}
-                  {h.rows !== null && ` · ${formatCount(h.rows)} rows`}
+                  {h.rows !== null && ` · ${formatQuantity(h.rows, 'row')}`}
                 </Text>
               </List.Item>
             ))}

@@ -1,4 +1,5 @@
 import { Badge, VisuallyHidden } from '@mantine/core'
+import { formatQuantity } from '../../../lib/format.js'
 import type { RequestSummary } from '../api/use-requests.js'
 
 /**
@@ -43,9 +44,9 @@ export function ServiceLevelBadge({ level }: { level: RequestSummary['serviceLev
     'due-soon': `Due soon: working day ${level.workingDays} of ${level.limit}${due}`,
     overdue: `Overdue: working day ${level.workingDays} of ${level.limit}`,
     paused: `Clock paused at day ${level.workingDays}: waiting for the requester`,
-    met: `Decided in ${level.decisionWorkingDays} working days`,
-    missed: `Decided in ${level.decisionWorkingDays} working days (over ${level.limit})`,
-    closed: 'Withdrawn',
+    met: `Decided in ${formatQuantity(level.decisionWorkingDays ?? 0, 'working day')}`,
+    missed: `Decided in ${formatQuantity(level.decisionWorkingDays ?? 0, 'working day')} (over ${level.limit})`,
+    closed: `Clock stopped after ${formatQuantity(level.workingDays, 'working day')}`,
   }[level.status]
   return (
     <Badge
