@@ -43,13 +43,26 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join('test-results', `${name}.png`), fullPage: true })
 }
 
-/** Collects console errors and uncaught exceptions of a page, to assert there were none. */
-export function watchProblems(page: Page): string[] {
-  const problems: string[] = []
+/**
+ * Collects a page's console errors and uncaught exceptions into `problems` (as they happen), to
+ * assert there were none; with `origin`, only while the page is on it (not on an identity
+ * provider's pages). A 4xx answer is the API saying no, which the portal shows as a message:
+ * Chromium logs it as an error, and it is not counted; a 5xx is.
+ */
+export function watchProblems(page: Page, problems: string[] = [], origin?: string): string[] {
+  const watched = () => origin === undefined || page.url().startsWith(origin)
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text())
+    if (message.type() !== 'error' || !watched()) return
+    if (
+      /^Failed to load resource: the server responded with a status of 4\d\d/.test(message.text())
+    )
+      return
+    const where = message.location().url
+    problems.push(where ? `${message.text()} (${where})` : message.text())
   })
-  page.on('pageerror', (error) => problems.push(error.message))
+  page.on('pageerror', (error) => {
+    if (watched()) problems.push(error.message)
+  })
   return problems
 }
 

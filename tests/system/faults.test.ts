@@ -7,12 +7,11 @@ import { copiesDirectory } from '../../query-service/index.js'
 import { recoverInterrupted } from '../../server/index.js'
 import {
   call,
-  openTestRuntime,
   type Replica,
   signInAs,
   startReplica,
   stopReplica,
-  type TestRuntime,
+  useTestPlatform,
 } from '../../testing/index.js'
 
 /** At least this many requests are approved in one burst. */
@@ -22,35 +21,36 @@ const AT_LEAST = 12
 // download, on a real PostgreSQL: every approval either happened whole (request approved, one
 // grant, one audit entry) or not at all, the download is marked failed, and the audit chain
 // still verifies.
-describe('a replica killed mid-work', () => {
-  let runtime: TestRuntime
-  let env: Record<string, string>
-  let first: Replica
-  let second: Replica | undefined
+const platform = useTestPlatform({
+  backend: 'postgres',
+  postgresUrl: inject('postgresUrl'),
+  env: { PROCESS_TIMEOUT_SECONDS: '2' },
+})
+let env: Record<string, string>
+let first: Replica
+/** The replica started after the first was killed; the download test kills it in turn. */
+let second: Replica | undefined
 
-  beforeAll(async () => {
-    runtime = await openTestRuntime({
-      backend: 'postgres',
-      postgresUrl: inject('postgresUrl'),
-      env: { PROCESS_TIMEOUT_SECONDS: '2' },
-    })
-    env = {
-      PROCESS_TIMEOUT_SECONDS: '2',
-      DATA_DIR: runtime.dataDir,
-      DATABASE_URL: runtime.config.DATABASE_URL ?? '',
-      FIXTURE_SCALE: String(runtime.config.FIXTURE_SCALE),
-      DEV_SIGN_IN: 'true',
-      LOG_LEVEL: 'silent',
-      // A download long enough to be cut off half-way.
-      QUERY_MAX_STREAM_ROWS: '20000000',
-    }
-    first = await startReplica(env)
-  })
-  afterAll(async () => {
-    await Promise.all([stopReplica(first), stopReplica(second)])
-    await runtime?.dispose()
-  })
+beforeAll(async () => {
+  const { runtime } = platform
+  env = {
+    PROCESS_TIMEOUT_SECONDS: '2',
+    DATA_DIR: runtime.dataDir,
+    DATABASE_URL: runtime.config.DATABASE_URL ?? '',
+    FIXTURE_SCALE: String(runtime.config.FIXTURE_SCALE),
+    DEV_SIGN_IN: 'true',
+    LOG_LEVEL: 'silent',
+    // A download long enough to be cut off half-way.
+    QUERY_MAX_STREAM_ROWS: '20000000',
+  }
+  first = await startReplica(env)
+})
+// Registered after the platform's: runs before it is disposed of.
+afterAll(async () => {
+  await Promise.all([stopReplica(first), stopReplica(second)])
+})
 
+describe('a replica killed mid-work: a burst of approvals', () => {
   it('loses no approval and doubles none; the audit chain verifies; the rest are approved after a restart', async () => {
     // Requests from several officers for several datasets, each decided by its agency's steward.
     const stewardOf: Record<string, string> = {
@@ -68,7 +68,7 @@ describe('a replica killed mid-work', () => {
       ['steward.dos', 'DOS'],
     ] as const
     // One approval decides each (Sensitive High data, row by row, takes two stewards).
-    const datasets = (await runtime.catalog.listDatasets(systemAbility())).filter(
+    const datasets = (await platform.runtime.catalog.listDatasets(systemAbility())).filter(
       (d) => stewardOf[d.agency] !== undefined && d.classification.sensitivity !== 'sensitive-high',
     )
     const sessions = new Map<string, Record<string, string>>()
@@ -117,13 +117,13 @@ describe('a replica killed mid-work', () => {
     await Promise.all(burst)
 
     const state = async () => {
-      const rows = await runtime.db
+      const rows = await platform.runtime.db
         .selectFrom('access_requests as r')
         .leftJoin('grants as g', 'g.request_id', 'r.id')
         .select(['r.id', 'r.state', 'g.id as grant'])
         .where('r.id', 'in', ids)
         .execute()
-      const audited = await runtime.db
+      const audited = await platform.runtime.db
         .selectFrom('audit_log')
         .select('subject_id')
         .where('action', '=', 'request.approve')
@@ -145,7 +145,7 @@ describe('a replica killed mid-work', () => {
     expect(afterKill.audited.sort()).toEqual(approved.map((r) => r.id).sort())
     // Every approval the steward was told of is on record.
     expect(approved.length).toBeGreaterThanOrEqual(answered.filter((s) => s === 200).length)
-    expect((await runtime.audit.verify()).ok).toBe(true)
+    expect((await platform.runtime.audit.verify()).ok).toBe(true)
 
     // After a restart, the steward approves what is left; nothing is approved twice.
     second = await startReplica(env)
@@ -167,14 +167,16 @@ describe('a replica killed mid-work', () => {
     expect(final.rows.every((r) => r.state === 'approved' && r.grant !== null)).toBe(true)
     expect(final.audited).toHaveLength(requests.length)
     expect(new Set(final.audited).size).toBe(requests.length)
-    expect((await runtime.audit.verify()).ok).toBe(true)
+    expect((await platform.runtime.audit.verify()).ok).toBe(true)
   })
+})
 
+describe('a replica killed mid-work: a download', () => {
   it('ends a download cut by a killed replica as failed, with the reason, and publishes nothing', async () => {
     const server = second
     if (!server) throw new Error('the approvals test did not restart the server')
     const officer = await signInAs(server, 'officer.moh')
-    const versionsBefore = await runtime.db
+    const versionsBefore = await platform.runtime.db
       .selectFrom('dataset_versions')
       .select(['dataset_id', 'version'])
       .execute()
@@ -205,19 +207,19 @@ describe('a replica killed mid-work', () => {
     ).rejects.toThrow()
 
     // What it was writing is still in its temp directory …
-    const killed = await runtime.db
+    const killed = await platform.runtime.db
       .selectFrom('query_history')
       .select('process_id')
       .where('id', '=', id)
       .executeTakeFirstOrThrow()
-    const leftBehind = copiesDirectory(runtime.dataDir, killed.process_id ?? '')
+    const leftBehind = copiesDirectory(platform.runtime.dataDir, killed.process_id ?? '')
     expect(await readdir(leftBehind)).toHaveLength(1)
     await new Promise((resolve) => setTimeout(resolve, 2_500))
-    expect(await recoverInterrupted(runtime)).toMatchObject({ queries: 1, files: 1 })
+    expect(await recoverInterrupted(platform.runtime)).toMatchObject({ queries: 1, files: 1 })
     // … until the process is seen dead: then it is removed.
     expect(existsSync(leftBehind)).toBe(false)
     expect(
-      await runtime.db
+      await platform.runtime.db
         .selectFrom('query_history')
         .select(['status', 'error'])
         .where('id', '=', id)
@@ -227,8 +229,11 @@ describe('a replica killed mid-work', () => {
       error: 'The server running this query stopped before it finished',
     })
     expect(
-      await runtime.db.selectFrom('dataset_versions').select(['dataset_id', 'version']).execute(),
+      await platform.runtime.db
+        .selectFrom('dataset_versions')
+        .select(['dataset_id', 'version'])
+        .execute(),
     ).toEqual(versionsBefore)
-    expect((await runtime.audit.verify()).ok).toBe(true)
+    expect((await platform.runtime.audit.verify()).ok).toBe(true)
   })
 })

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemAbility } from '../../identity/index.js'
 import { runEvent } from '../../lineage/index.js'
@@ -119,82 +119,8 @@ describe.skipIf(!browserTestsRun())('the portal in Chromium', () => {
     await graph.scrollIntoViewIfNeeded()
     await screenshot(page, 'portal-lineage')
 
-    // A large graph (201 nodes: a hub read by 100 jobs) opens legible around its focus.
-    for (let n = 0; n < 100; n++)
-      await runtime.lineage.store.record(
-        runEvent({
-          eventType: 'COMPLETE',
-          eventTime: new Date(Date.UTC(2026, 10, 1, 0, n)),
-          runId: `browser-hub-${n}`,
-          job: { name: `reader${n}.copy`, type: 'TASK' },
-          inputs: [{ namespace: 'gov-data-portal.bench', name: 'hub' }],
-          outputs: [{ namespace: 'gov-data-portal.bench', name: `copy${n}` }],
-        }),
-      )
-    await page.goto(
-      `${server.url}/lineage?node=${encodeURIComponent('dataset:gov-data-portal.bench:hub')}`,
-    )
-    const large = page.getByRole('group', { name: 'Lineage graph' })
-    await large.waitFor()
-    // The wide fan opens folded: five readers and one group node, the whole graph legible.
-    expect(await page.getByText('101 datasets, 100 jobs (190 folded into 1 group)').count()).toBe(1)
-    const hub = large.getByRole('button', { name: 'Dataset hub in gov-data-portal.bench' })
-    // Node boxes at about the size they are drawn at 1:1, so their names read as text does.
-    expect((await hub.boundingBox())?.height ?? 0).toBeGreaterThan(36)
-    expect(await large.getByRole('button', { name: /^Job reader/ }).count()).toBe(5)
-    await large
-      .getByRole('button', { name: /^Show 95 jobs and 95 datasets more downstream/ })
-      .waitFor()
-    await screenshot(page, 'portal-lineage-large')
-    // All 201 nodes: legible around the focus, with an overview to move around in.
-    await page.getByRole('button', { name: 'Show all' }).click()
-    expect(await large.getByRole('button', { name: /^Job reader/ }).count()).toBe(100)
-    expect((await hub.boundingBox())?.height ?? 0).toBeGreaterThan(36)
-    const overview = page.getByLabel('Overview of the whole graph')
-    // A click low on the overview moves the view down the graph: the hub moves up.
-    const before = (await hub.boundingBox())?.y ?? 0
-    const map = await overview.boundingBox()
-    if (!map) throw new Error('the overview is not drawn')
-    await page.mouse.click(map.x + map.width / 2, map.y + map.height - 4)
-    await expect.poll(async () => (await hub.boundingBox())?.y ?? 0).toBeLessThan(before)
-    // Find goes to a node by name, wherever it is, and selects it.
-    await page.getByLabel('Find a node in the graph').fill('reader42.copy')
-    await page.getByRole('button', { name: 'Find in the graph' }).click()
-    await page.getByRole('region', { name: 'Details of reader42.copy' }).waitFor()
-    const found = await large
-      .getByRole('button', { name: 'Job reader42.copy in gov-data-portal' })
-      .boundingBox()
-    const canvas = await large.boundingBox()
-    expect(
-      found && canvas && found.y > canvas.y && found.y + found.height < canvas.y + canvas.height,
-    ).toBe(true)
-    await screenshot(page, 'portal-lineage-large-all')
-
-    // The KPI dashboard: all 15 KPIs render, each with its status in words; one KPI's page
-    // charts its trend against the target band; the print view drops the navigation.
-    await page.goto(`${server.url}/kpis`)
-    await page
-      .getByRole('heading', { level: 1, name: 'Digital Government Blueprint KPIs' })
-      .waitFor()
-    const kpiCards = page.getByRole('link', { name: /^\d+\. / })
-    expect(await kpiCards.count()).toBe(15)
-    expect(await page.locator('.kpi-card .mantine-Badge-root').count()).toBe(15)
-    // Each sparkline is drawn once its box is measured.
-    await page.locator('.kpi-card .sparkline svg').nth(14).waitFor()
-    await screenshot(page, 'portal-kpis')
-    await page.emulateMedia({ media: 'print' })
-    expect(await page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(false)
-    await screenshot(page, 'portal-kpis-print')
-    await page.emulateMedia({ media: 'screen' })
-    await page.getByRole('link', { name: /^15\. / }).click()
-    const chart = page.getByRole('img', { name: 'KPI 15 by year against its target' })
-    await chart.waitFor()
-    expect((await chart.boundingBox())?.width ?? 0).toBeGreaterThan(300)
-    await screenshot(page, 'portal-kpi')
-    // A quarterly KPI: its axis names quarters.
-    await page.goto(`${server.url}/kpis/14`)
-    await page.getByRole('img', { name: 'KPI 14 by quarter against its target' }).waitFor()
-    await screenshot(page, 'portal-kpi-quarterly')
+    await checkLargeLineage(page, runtime, server.url)
+    await checkKpis(page, server.url)
 
     // The API reference is a page of its own, served by the API, within the same security headers.
     await page
@@ -207,3 +133,85 @@ describe.skipIf(!browserTestsRun())('the portal in Chromium', () => {
     expect(problems).toEqual([])
   })
 })
+
+/**
+ * A large graph (201 nodes: a hub read by 100 jobs) opens legible around its focus; shown whole,
+ * with an overview to move around in; Find goes to a node by name.
+ */
+async function checkLargeLineage(page: Page, runtime: TestRuntime, url: string): Promise<void> {
+  for (let n = 0; n < 100; n++)
+    await runtime.lineage.store.record(
+      runEvent({
+        eventType: 'COMPLETE',
+        eventTime: new Date(Date.UTC(2026, 10, 1, 0, n)),
+        runId: `browser-hub-${n}`,
+        job: { name: `reader${n}.copy`, type: 'TASK' },
+        inputs: [{ namespace: 'gov-data-portal.bench', name: 'hub' }],
+        outputs: [{ namespace: 'gov-data-portal.bench', name: `copy${n}` }],
+      }),
+    )
+  await page.goto(`${url}/lineage?node=${encodeURIComponent('dataset:gov-data-portal.bench:hub')}`)
+  const large = page.getByRole('group', { name: 'Lineage graph' })
+  await large.waitFor()
+  // The wide fan opens folded: five readers and one group node, the whole graph legible.
+  expect(await page.getByText('101 datasets, 100 jobs (190 folded into 1 group)').count()).toBe(1)
+  const hub = large.getByRole('button', { name: 'Dataset hub in gov-data-portal.bench' })
+  // Node boxes at about the size they are drawn at 1:1, so their names read as text does.
+  expect((await hub.boundingBox())?.height ?? 0).toBeGreaterThan(36)
+  expect(await large.getByRole('button', { name: /^Job reader/ }).count()).toBe(5)
+  await large
+    .getByRole('button', { name: /^Show 95 jobs and 95 datasets more downstream/ })
+    .waitFor()
+  await screenshot(page, 'portal-lineage-large')
+  // All 201 nodes: legible around the focus, with an overview to move around in.
+  await page.getByRole('button', { name: 'Show all' }).click()
+  expect(await large.getByRole('button', { name: /^Job reader/ }).count()).toBe(100)
+  expect((await hub.boundingBox())?.height ?? 0).toBeGreaterThan(36)
+  const overview = page.getByLabel('Overview of the whole graph')
+  // A click low on the overview moves the view down the graph: the hub moves up.
+  const before = (await hub.boundingBox())?.y ?? 0
+  const map = await overview.boundingBox()
+  if (!map) throw new Error('the overview is not drawn')
+  await page.mouse.click(map.x + map.width / 2, map.y + map.height - 4)
+  await expect.poll(async () => (await hub.boundingBox())?.y ?? 0).toBeLessThan(before)
+  // Find goes to a node by name, wherever it is, and selects it.
+  await page.getByLabel('Find a node in the graph').fill('reader42.copy')
+  await page.getByRole('button', { name: 'Find in the graph' }).click()
+  await page.getByRole('region', { name: 'Details of reader42.copy' }).waitFor()
+  const found = await large
+    .getByRole('button', { name: 'Job reader42.copy in gov-data-portal' })
+    .boundingBox()
+  const canvas = await large.boundingBox()
+  expect(
+    found && canvas && found.y > canvas.y && found.y + found.height < canvas.y + canvas.height,
+  ).toBe(true)
+  await screenshot(page, 'portal-lineage-large-all')
+}
+
+/**
+ * The KPI dashboard: all 15 KPIs render, each with its status in words; one KPI's page charts its
+ * trend against the target band; the print view drops the navigation.
+ */
+async function checkKpis(page: Page, url: string): Promise<void> {
+  await page.goto(`${url}/kpis`)
+  await page.getByRole('heading', { level: 1, name: 'Digital Government Blueprint KPIs' }).waitFor()
+  const kpiCards = page.getByRole('link', { name: /^\d+\. / })
+  expect(await kpiCards.count()).toBe(15)
+  expect(await page.locator('.kpi-card .mantine-Badge-root').count()).toBe(15)
+  // Each sparkline is drawn once its box is measured.
+  await page.locator('.kpi-card .sparkline svg').nth(14).waitFor()
+  await screenshot(page, 'portal-kpis')
+  await page.emulateMedia({ media: 'print' })
+  expect(await page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(false)
+  await screenshot(page, 'portal-kpis-print')
+  await page.emulateMedia({ media: 'screen' })
+  await page.getByRole('link', { name: /^15\. / }).click()
+  const chart = page.getByRole('img', { name: 'KPI 15 by year against its target' })
+  await chart.waitFor()
+  expect((await chart.boundingBox())?.width ?? 0).toBeGreaterThan(300)
+  await screenshot(page, 'portal-kpi')
+  // A quarterly KPI: its axis names quarters.
+  await page.goto(`${url}/kpis/14`)
+  await page.getByRole('img', { name: 'KPI 14 by quarter against its target' }).waitFor()
+  await screenshot(page, 'portal-kpi-quarterly')
+}

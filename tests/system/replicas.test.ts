@@ -2,45 +2,45 @@ import { once } from 'node:events'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import {
   call,
-  openTestRuntime,
   type Replica,
   signInAs,
   startReplica,
   stopReplica,
-  type TestRuntime,
+  useTestPlatform,
 } from '../../testing/index.js'
 
 // Two server processes on one PostgreSQL and one data directory, as a load balancer would see
 // them: nothing a request needs may live in one process's memory.
+
+// Loads the fixture data once, as the first deployment would; the replicas then start on it.
+const platform = useTestPlatform({
+  backend: 'postgres',
+  postgresUrl: inject('postgresUrl'),
+  env: { PROCESS_TIMEOUT_SECONDS: '2' },
+})
+let a: Replica
+let b: Replica
+
+beforeAll(async () => {
+  const { runtime } = platform
+  const env = {
+    // A replica silent for 2 s is dead; the others look every second.
+    PROCESS_TIMEOUT_SECONDS: '2',
+    DATA_DIR: runtime.dataDir,
+    DATABASE_URL: runtime.config.DATABASE_URL ?? '',
+    FIXTURE_SCALE: String(runtime.config.FIXTURE_SCALE),
+    DEV_SIGN_IN: 'true',
+    LOG_LEVEL: 'warn',
+  }
+  a = await startReplica(env)
+  b = await startReplica(env)
+})
+// Registered after the platform's: runs before it is disposed of.
+afterAll(async () => {
+  await Promise.all([stopReplica(a), stopReplica(b)])
+})
+
 describe('two replicas on one PostgreSQL database and one data directory', () => {
-  let runtime: TestRuntime
-  let a: Replica
-  let b: Replica
-
-  beforeAll(async () => {
-    // Loads the fixture data once, as the first deployment would; the replicas then start on it.
-    runtime = await openTestRuntime({
-      backend: 'postgres',
-      postgresUrl: inject('postgresUrl'),
-      env: { PROCESS_TIMEOUT_SECONDS: '2' },
-    })
-    const env = {
-      // A replica silent for 2 s is dead; the others look every second.
-      PROCESS_TIMEOUT_SECONDS: '2',
-      DATA_DIR: runtime.dataDir,
-      DATABASE_URL: runtime.config.DATABASE_URL ?? '',
-      FIXTURE_SCALE: String(runtime.config.FIXTURE_SCALE),
-      DEV_SIGN_IN: 'true',
-      LOG_LEVEL: 'warn',
-    }
-    a = await startReplica(env)
-    b = await startReplica(env)
-  })
-  afterAll(async () => {
-    await Promise.all([stopReplica(a), stopReplica(b)])
-    await runtime?.dispose()
-  })
-
   it('keeps a session signed in on one replica valid on the other, and signs it out on both', async () => {
     const officer = await signInAs(a, 'officer.moh')
     const me = await call<{ user: { username: string } }>(b, 'GET', '/api/auth/me', officer)
@@ -106,7 +106,7 @@ describe('two replicas on one PostgreSQL database and one data directory', () =>
       call(b, 'POST', `/api/requests/${id}/approve`, steward, {}),
     ])
     expect([viaA.status, viaB.status].sort()).toEqual([200, 409])
-    const grants = await runtime.db
+    const grants = await platform.runtime.db
       .selectFrom('grants')
       .select(['id'])
       .where('request_id', '=', id)
@@ -124,7 +124,9 @@ describe('two replicas on one PostgreSQL database and one data directory', () =>
     expect((await query(a)).status).toBeGreaterThanOrEqual(400)
     expect((await query(b)).status).toBeGreaterThanOrEqual(400)
   })
+})
 
+describe('two replicas sharing the limits and the work of a killed one', () => {
   it("counts a person's queries on every replica against their one limit", async () => {
     const officer = await signInAs(a, 'officer.moe')
     const runaway = (replica: Replica, id: string) =>
@@ -138,7 +140,7 @@ describe('two replicas on one PostgreSQL database and one data directory', () =>
     const running = ids.map((id) => runaway(a, id))
     const statuses = async () =>
       (
-        await runtime.db
+        await platform.runtime.db
           .selectFrom('query_history')
           .select('status')
           .where('id', 'in', ids)
@@ -172,7 +174,7 @@ describe('two replicas on one PostgreSQL database and one data directory', () =>
       format: 'json',
     }).catch((error: unknown) => error)
     const statusOf = async () =>
-      await runtime.db
+      await platform.runtime.db
         .selectFrom('query_history')
         .select(['status', 'error'])
         .where('id', '=', id)
