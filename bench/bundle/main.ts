@@ -54,7 +54,7 @@ await emitSection({
   charts: [
     {
       title: 'Portal JavaScript, gzipped (kB)',
-      svg: barChart(
+      svg: await barChart(
         'Portal JavaScript, gzipped (kB)',
         [
           ['budget', kB(INITIAL_JS_BUDGET_BYTES)],

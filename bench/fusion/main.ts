@@ -201,7 +201,7 @@ try {
     charts: [
       {
         title: 'Fusion of persons × addresses (median seconds)',
-        svg: barChart('Fusion of persons × addresses (median seconds)', [
+        svg: await barChart('Fusion of persons × addresses (median seconds)', [
           ['hand-written SQL', median(baselineTimes) / 1000],
           ['pipeline', median(pipelineTimes) / 1000],
         ]),

@@ -299,7 +299,7 @@ try {
     charts: [
       {
         title: chartTitle,
-        svg: barChart(
+        svg: await barChart(
           chartTitle,
           [
             ['store alone', baselineRate],

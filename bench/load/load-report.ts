@@ -39,7 +39,10 @@ const rule = (n: number) => row(Array.from({ length: n }, () => '---'))
 const slug = (name: string) => name.toLowerCase().replaceAll(' ', '-')
 
 /** The load bench's section of the report: tables per level, a verdict, figures and charts. */
-export function loadSection(levels: readonly ReportedLevel[], setup: LoadSetup): BenchSection {
+export async function loadSection(
+  levels: readonly ReportedLevel[],
+  setup: LoadSetup,
+): Promise<BenchSection> {
   const summaries = levels.map((l) => summariseCalls(l.outcomes, l.seconds))
   const cores = levels[0]?.cores ?? 0
   const parts = [
@@ -54,7 +57,7 @@ export function loadSection(levels: readonly ReportedLevel[], setup: LoadSetup):
     title: `Load: ${levels.map((l) => l.users).join(' and ')} concurrent users on two replicas`,
     markdown: parts.join('\n\n'),
     figures: figures(levels, summaries),
-    charts: charts(levels, summaries),
+    charts: await charts(levels, summaries),
   }
 }
 
@@ -226,15 +229,15 @@ function figures(levels: readonly ReportedLevel[], summaries: CallSummary[]): Be
   })
 }
 
-function charts(
+async function charts(
   levels: readonly ReportedLevel[],
   summaries: CallSummary[],
-): BenchSection['charts'] {
+): Promise<BenchSection['charts']> {
   const top = levels.at(-1)
   const result: BenchSection['charts'] = [
     {
       title: 'Requests answered per second',
-      svg: lineChart(
+      svg: await lineChart(
         'Requests answered per second',
         levels.map((l, i) => ({
           name: `${l.users} users`,
@@ -246,7 +249,7 @@ function charts(
     },
     {
       title: 'Latency percentiles per user level',
-      svg: lineChart(
+      svg: await lineChart(
         'Latency percentiles per user level (ms)',
         (['p50', 'p95', 'p99'] as const).map((p) => ({
           name: p,
@@ -258,7 +261,7 @@ function charts(
     },
     {
       title: 'p95 latency by kind',
-      svg: barChart(
+      svg: await barChart(
         'p95 latency by kind of request',
         LOAD_KINDS.flatMap((kind) =>
           levels.flatMap((l, i): [string, number][] => {
@@ -273,7 +276,7 @@ function charts(
   if (top)
     result.push({
       title: `Memory at ${top.users} users`,
-      svg: lineChart(
+      svg: await lineChart(
         `Memory of each process at ${top.users} users (MB)`,
         top.memory.map((m) => ({ name: m.name, points: m.samples })),
         'second of the level',

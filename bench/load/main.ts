@@ -99,7 +99,7 @@ try {
   if (abort.signal.aborted) throw new Error('The load bench was stopped before it finished')
   say(`Replica logs: ${logDir}`)
   await emitSection(
-    loadSection(levels, {
+    await loadSection(levels, {
       scale: SCALE,
       thinkMs: THINK_MS,
       timeoutMs: TIMEOUT_MS,

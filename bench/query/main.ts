@@ -46,7 +46,7 @@ try {
   say(`  p50 ${preview.p50.toFixed(1)} ms, p99 ${preview.p99.toFixed(1)} ms`)
 
   await emitSection(
-    querySection({
+    await querySection({
       rows: ROWS,
       clients: CLIENTS,
       seconds: SECONDS,

@@ -19,7 +19,7 @@ export interface QueryMeasurements {
  * The section of `npm run bench:query`: extracts against DuckDB's COPY, concurrent sample
  * queries and the sample preview, as tables, figures and a chart of the extracts.
  */
-export function querySection(m: QueryMeasurements): BenchSection {
+export async function querySection(m: QueryMeasurements): Promise<BenchSection> {
   const chartTitle = `Full extract of ${m.rows.toLocaleString('en')} rows (seconds)`
   const { results, arrow } = m.extracts
   return {
@@ -30,7 +30,7 @@ export function querySection(m: QueryMeasurements): BenchSection {
     charts: [
       {
         title: chartTitle,
-        svg: barChart(chartTitle, [
+        svg: await barChart(chartTitle, [
           ...results.flatMap((r): [string, number][] => [
             [`COPY ${r.format}`, r.copy / 1000],
             [`API ${r.format}`, r.api / 1000],

@@ -66,7 +66,7 @@ try {
   comparisons.push(big)
 
   await emitSection(
-    samplesSection(comparisons, { k: K, scale: SCALE, repeat: REPEAT, persons: PERSONS }),
+    await samplesSection(comparisons, { k: K, scale: SCALE, repeat: REPEAT, persons: PERSONS }),
   )
 } finally {
   await rm(dir, { recursive: true, force: true })

@@ -11,10 +11,10 @@ type Options = { k: number; scale: number; repeat: number; persons: string }
  * The section of `npm run bench:samples`: a table of both generalisers per dataset, the verdict
  * on the persons target, what each coarsened, and charts of loss, geography kept and time.
  */
-export function samplesSection(
+export async function samplesSection(
   comparisons: readonly SampleComparison[],
   options: Options,
-): BenchSection {
+): Promise<BenchSection> {
   const { k, scale } = options
   const persons = comparisons.filter((c) => c.label.startsWith(options.persons))
   return {
@@ -22,7 +22,7 @@ export function samplesSection(
     title: `Sample generaliser: old vs new (k = ${k}; persons also at scale ${scale})`,
     markdown: markdownOf(comparisons, persons, options),
     figures: figuresOf(comparisons, persons),
-    charts: chartsOf(comparisons, persons, options),
+    charts: await chartsOf(comparisons, persons, options),
   }
 }
 
@@ -107,7 +107,7 @@ function markdownOf(
 }
 
 /** Charts of loss, geography kept and time. */
-function chartsOf(
+async function chartsOf(
   comparisons: readonly SampleComparison[],
   persons: readonly SampleComparison[],
   { k, scale, persons: slug }: Options,
@@ -117,7 +117,7 @@ function chartsOf(
   return [
     {
       title: `Information loss of the sample, old vs new generaliser (%, k = ${k})`,
-      svg: groupedBarChart(
+      svg: await groupedBarChart(
         `Information loss of the sample, old vs new generaliser (%, k = ${k})`,
         ['old generaliser', 'new generaliser'],
         comparisons.map((c) => ({ label: label(c), values: [c.old.loss * 100, c.new.loss * 100] })),
@@ -126,7 +126,7 @@ function chartsOf(
     },
     {
       title: `Persons sample: rows keeping their geography (%, k = ${k})`,
-      svg: groupedBarChart(
+      svg: await groupedBarChart(
         `Persons sample: rows keeping their geography (%, k = ${k})`,
         ['old generaliser', 'new generaliser'],
         persons.flatMap((c) => [
@@ -144,7 +144,7 @@ function chartsOf(
     },
     {
       title: 'Time of a whole sample, new ÷ old generaliser (×)',
-      svg: groupedBarChart(
+      svg: await groupedBarChart(
         'Time of a whole sample, new ÷ old generaliser (×)',
         ['new ÷ old'],
         comparisons.map((c) => ({ label: label(c), values: [c.new.ms / c.old.ms] })),

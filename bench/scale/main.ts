@@ -158,7 +158,7 @@ async function runAll() {
     await rm(jsonDir, { recursive: true, force: true })
   }
   const wallSeconds = (performance.now() - started) / 1000
-  await emitSection(scaleReport(results, wallSeconds, config))
+  await emitSection(await scaleReport(results, wallSeconds, config))
 }
 
 /**

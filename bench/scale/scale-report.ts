@@ -43,11 +43,11 @@ interface Measure {
 }
 
 /** The whole section from every point's results. */
-export function scaleReport(
+export async function scaleReport(
   results: PointResult[],
   wallSeconds: number,
   config: Config,
-): BenchSection {
+): Promise<BenchSection> {
   const points = results.map((r) => r.point)
   const observed = observe(results)
   const figures: BenchFigure[] = []
@@ -160,7 +160,7 @@ export function scaleReport(
     title: "National scale: how each component grows from 1/100 to a country's size",
     markdown,
     figures,
-    charts: chartsOf(observed),
+    charts: await chartsOf(observed),
   }
 }
 
@@ -258,7 +258,7 @@ function reconciled(result: PointResult, feed: string): string {
 }
 
 /** Time and peak memory against size, both log-log. */
-function chartsOf(observed: Observed): BenchSection['charts'] {
+async function chartsOf(observed: Observed): Promise<BenchSection['charts']> {
   const line = (name: string, obs: Observations, pick: (o: Observation) => number | undefined) => ({
     name,
     points: obs.flatMap((o): [number, number][] => {
@@ -289,11 +289,17 @@ function chartsOf(observed: Observed): BenchSection['charts'] {
   return [
     {
       title: 'Time against size (log-log)',
-      svg: lineChart('Time against size (log-log)', time, 'rows (search: entries)', 'seconds', log),
+      svg: await lineChart(
+        'Time against size (log-log)',
+        time,
+        'rows (search: entries)',
+        'seconds',
+        log,
+      ),
     },
     {
       title: 'Peak memory against size (log-log)',
-      svg: lineChart('Peak memory (RSS) against size (log-log)', memory, 'rows', 'MB', log),
+      svg: await lineChart('Peak memory (RSS) against size (log-log)', memory, 'rows', 'MB', log),
     },
   ]
 }
