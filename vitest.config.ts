@@ -19,7 +19,7 @@ export default defineConfig({
           include: ['**/*.test.ts'],
           exclude: NOT_SERVER,
           // One throwaway PostgreSQL server for the run; every database test also runs on it.
-          globalSetup: ['./vitest.global-setup.ts'],
+          globalSetup: ['./vitest.global-setup.ts', './testing/runtime-templates.ts'],
         },
       },
       {
@@ -29,7 +29,7 @@ export default defineConfig({
           name: 'system',
           environment: 'node',
           include: ['tests/system/**/*.test.ts'],
-          globalSetup: ['./vitest.global-setup.ts'],
+          globalSetup: ['./vitest.global-setup.ts', './testing/runtime-templates.ts'],
         },
       },
       {
@@ -40,6 +40,7 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['portal/src/**/*.test.{ts,tsx}'],
           setupFiles: ['portal/src/test-setup.ts'],
+          globalSetup: ['./testing/runtime-templates.ts'],
         },
       },
     ],

@@ -79,6 +79,8 @@ beforeAll(async () => {
   secrets.push(
     (await readFile(join(platform.runtime.dataDir, 'secrets/pseudonym-key'), 'utf8')).trim(),
     platform.runtime.dataDir,
+    // Paths recorded while the data was loaded are under the directory it was copied from.
+    ...(platform.runtime.template ? [platform.runtime.template] : []),
   )
 })
 

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { inject } from 'vitest'
 import { createLogger, loadConfig } from '../core/index.js'
 import {
   appDepsOf,
@@ -11,11 +12,17 @@ import {
   type Runtime,
 } from '../server/index.js'
 import { checkingAnswers } from './answer-check.js'
+import { copyTemplate, runtimeTemplates } from './runtime-templates.js'
 import { createTestPostgresDatabase, type TestBackend } from './test-database.js'
 
 /** A runtime on a fresh data directory, loaded with fixture data, for tests. */
 export interface TestRuntime extends Runtime {
   dataDir: string
+  /**
+   * The loaded directory this runtime's data was copied from, if it was: paths recorded while
+   * loading (lineage names published files by their absolute path) are under it.
+   */
+  template?: string
   /**
    * Closes this runtime and opens a new one on the same data directory and database, as a
    * restart would; `meanwhile` runs while it is closed (e.g. a CLI command on the same data).
@@ -39,21 +46,15 @@ export async function openTestRuntime(options: {
   /** More configuration, as environment variables would give it. */
   env?: Record<string, string>
 }): Promise<TestRuntime> {
-  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'portal-runtime-')))
+  const template = await loadedTemplate(options)
+  const dataDir =
+    options.dataDir ??
+    (template ? await copyTemplate(template) : await mkdtemp(join(tmpdir(), 'portal-runtime-')))
   const database =
     options.backend === 'postgres'
       ? await createTestPostgresDatabase(postgresUrlOf(options))
       : undefined
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    FIXTURE_SCALE: String(options.scale ?? 0.2),
-    LOG_LEVEL: 'silent',
-    DEV_SIGN_IN: 'true',
-    // The webhook tests deliver to a receiver on 127.0.0.1.
-    WEBHOOK_ALLOW_PRIVATE: 'true',
-    ...(database ? { DATABASE_URL: database.url } : {}),
-    ...options.env,
-  })
+  const config = testConfig(dataDir, options, database?.url)
   const cleanup = async () => {
     await database?.drop()
     if (!options.dataDir) await rm(dataDir, { recursive: true, force: true })
@@ -61,6 +62,7 @@ export async function openTestRuntime(options: {
   const wrap = (runtime: Runtime): TestRuntime => ({
     ...runtime,
     dataDir,
+    ...(template ? { template } : {}),
     async reopen(meanwhile) {
       // PGlite is single-process: the old handle must be closed before the directory is reopened.
       await runtime.close()
@@ -73,10 +75,54 @@ export async function openTestRuntime(options: {
     },
   })
   const runtime = await openRuntime(config, createLogger({ level: 'silent' }))
-  await loadData(runtime)
+  // A copy of a loaded directory is loaded already.
+  if (!template) await loadData(runtime)
   // As serveApp does: query workers start in the background, ready before most tests query.
   runtime.query.warm()
   return wrap(runtime)
+}
+
+type TestRuntimeOptions = Parameters<typeof openTestRuntime>[0]
+
+/** The configuration of a test runtime, as `npm start` would read it from the environment. */
+function testConfig(dataDir: string, options: TestRuntimeOptions, databaseUrl?: string) {
+  return loadConfig({
+    DATA_DIR: dataDir,
+    FIXTURE_SCALE: String(options.scale ?? 0.2),
+    LOG_LEVEL: 'silent',
+    DEV_SIGN_IN: 'true',
+    // The webhook tests deliver to a receiver on 127.0.0.1.
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...options.env,
+  })
+}
+
+/**
+ * The test run's loaded directory for these options (an embedded database on a directory of its
+ * own), loaded by the first file that needs it; undefined outside a Vitest run with templates.
+ */
+async function loadedTemplate(options: TestRuntimeOptions): Promise<string | undefined> {
+  if (options.backend !== 'pglite' || options.dataDir) return undefined
+  let root: string | undefined
+  try {
+    root = inject('runtimeTemplates')
+  } catch {
+    return undefined
+  }
+  if (!root) return undefined
+  const key = { scale: options.scale ?? 0.2, env: options.env ?? {} }
+  return runtimeTemplates(root).templateFor(key, async (directory) => {
+    const runtime = await openRuntime(
+      testConfig(directory, options),
+      createLogger({ level: 'silent' }),
+    )
+    try {
+      await loadData(runtime)
+    } finally {
+      await runtime.close()
+    }
+  })
 }
 
 function postgresUrlOf(options: { postgresUrl?: string }): string {
