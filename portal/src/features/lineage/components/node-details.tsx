@@ -2,6 +2,7 @@ import { Anchor, Button, Group, Paper, Stack, Text, Title } from '@mantine/core'
 import { Link } from 'react-router'
 import { type DataColumn, DataTable } from '../../../components/ui/data-table.js'
 import { ErrorState, Loading } from '../../../components/ui/page-state.js'
+import { formatDateTime } from '../../../lib/format.js'
 import { type LineageNode, type RunSummary, useJobRuns } from '../api/use-lineage.js'
 import { FacetList } from './facet-list.js'
 
@@ -26,7 +27,7 @@ const runColumns: DataColumn<Run>[] = [
     id: 'started',
     header: 'Started',
     sortValue: (run) => run.startedAt,
-    cell: (run) => (run.startedAt ? new Date(run.startedAt).toLocaleString('en-SG') : '—'),
+    cell: (run) => (run.startedAt ? formatDateTime(run.startedAt) : '—'),
   },
   { id: 'state', header: 'State', sortValue: (run) => run.state.toLowerCase() },
   {

@@ -11,14 +11,13 @@ import {
 import { type FormEvent, useId, useState } from 'react'
 import { ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { focusFirstProblem } from '../../../lib/focus-first-problem.js'
+import { formatDay } from '../../../lib/format.js'
 import { type RequestDetail, useDatasetColumns, useRequestStep } from '../api/use-requests.js'
 import { DialogActions } from './dialog-actions.js'
 
 const DAY_MS = 86_400_000
 /** A day as `YYYY-MM-DD` in Singapore, the form a date input reads and writes. */
 const isoDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Singapore' })
-const longDay = new Intl.DateTimeFormat('en-SG', { dateStyle: 'long', timeZone: 'UTC' })
-const formatDay = (day: string) => longDay.format(new Date(`${day}T00:00:00Z`))
 
 /**
  * Approve, narrowing the columns, the rows and the end date if the project needs less. Sits in

@@ -1,5 +1,5 @@
 import { Badge, VisuallyHidden } from '@mantine/core'
-import { formatQuantity } from '../../../lib/format.js'
+import { formatDay, formatQuantity } from '../../../lib/format.js'
 import type { RequestSummary } from '../api/use-requests.js'
 
 /**
@@ -17,14 +17,6 @@ type Tone = keyof typeof TONES
 
 /** Badges wrap rather than clip their words on a narrow screen. */
 const WRAP = { label: { whiteSpace: 'normal', lineHeight: 1.35 } } as const
-
-const dayFormat = new Intl.DateTimeFormat('en-SG', {
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  timeZone: 'UTC',
-})
-const formatDay = (day: string) => dayFormat.format(new Date(`${day}T00:00:00Z`))
 
 const SLA_TONES: Record<RequestSummary['serviceLevel']['status'], Tone> = {
   'on-track': 'info',
