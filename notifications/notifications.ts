@@ -127,6 +127,8 @@ export async function inbox(
       .selectFrom('notifications')
       .selectAll()
       .where('recipient_id', '=', recipientId)
+      // In time order, newest first: fixtures and replays record past moments after later ones.
+      .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(limit)
       .execute(),
