@@ -4,6 +4,7 @@ import { MAX_ITEMS, MAX_LENGTH, pickedName } from '../text/index.js'
 import { ACCESS_SCOPES } from './access-request.js'
 import { entitlementJson } from './entitlement-json.js'
 import { grantJson } from './grant-json.js'
+import { MAX_LISTED } from './list-bounds.js'
 import { requestDetailJson, requestJson } from './request-json.js'
 import type { RequestAction } from './request-states.js'
 
@@ -83,6 +84,15 @@ export const resubmitBody = z.strictObject({
     .partial()
     .optional(),
 })
+export const amendBody = z.strictObject({
+  changes: requestBody
+    .pick({ purpose: true, legalBasis: true, durationDays: true })
+    .extend({ columns: columnList.nullable().describe('null: every column') })
+    .partial()
+    .refine((c) => Object.values(c).some((v) => v !== undefined), {
+      message: 'changes: say what changes (columns, purpose, legalBasis or durationDays)',
+    }),
+})
 export const withdrawBody = z.strictObject({
   reason: z.string().trim().max(MAX_LENGTH.justification).optional(),
 })
@@ -95,6 +105,7 @@ export type ActionBody =
   | z.infer<typeof rejectBody>
   | z.infer<typeof askInfoBody>
   | z.infer<typeof resubmitBody>
+  | z.infer<typeof amendBody>
   | z.infer<typeof withdrawBody>
 
 const statuses = <T extends string>(values: readonly [T, ...T[]]) =>
@@ -102,6 +113,26 @@ const statuses = <T extends string>(values: readonly [T, ...T[]]) =>
     .union([z.enum(values), z.array(z.enum(values)).max(MAX_ITEMS.queryValues)])
     .optional()
     .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+
+/** One page of a list: at most 1,000 items (list-bounds.ts), `offset` to read on. */
+const page = {
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_LISTED)
+    .optional()
+    .describe(`At most this many (${MAX_LISTED} when omitted, and never more)`),
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .optional()
+    .describe('Skip this many, to read the next page'),
+}
+const username = z.string().trim().min(1).max(MAX_LENGTH.id)
+const agencyCode = z.string().trim().min(1).max(MAX_LENGTH.code)
 
 export const requestListQuery = z.strictObject({
   status: statuses([
@@ -112,17 +143,33 @@ export const requestListQuery = z.strictObject({
     'revoked',
     'rejected',
     'withdrawn',
-  ]).describe('Repeat to match any of several'),
+    'awaiting-second-approval',
+  ]).describe(
+    'Repeat to match any of several. `awaiting-second-approval`: submitted, approved by a steward, waiting for another (Sensitive-High data needs two)',
+  ),
   dataset: z.string().min(1).max(MAX_LENGTH.slug).optional(),
   mine: z
     .enum(['true', 'false'])
     .optional()
     .transform((v) => v === 'true')
     .describe("Only the caller's own requests"),
+  requester: username.optional().describe("Part of the requester's username, in any case"),
+  agency: agencyCode.optional().describe('Only requests for datasets of this agency'),
+  ...page,
 })
 export const grantListQuery = z.strictObject({
   status: statuses(['active', 'expired', 'revoked']),
   dataset: z.string().min(1).max(MAX_LENGTH.slug).optional(),
+  grantee: username.optional().describe("Part of the grantee's username, in any case"),
+  agency: agencyCode.optional().describe('Only grants on datasets of this agency'),
+  expiringWithinDays: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(730)
+    .optional()
+    .describe('Only grants in force that end within this many days, soonest first'),
+  ...page,
 })
 
 // As long as any path part may be (server/bound-path.ts): an unknown id is a 404, not a 400.
@@ -142,7 +189,7 @@ export const listRequests = defineRoute({
   access: 'signed-in',
   summary: 'Access requests the caller may see: their own, and their agency queue for stewards',
   description:
-    'Each carries its working-day clock (`serviceLevel`: days on the clock, due day, on-track / due-soon / overdue / paused) and the steps the caller may take now (`allowedActions`).',
+    "Newest first, at most 1,000 a page (`limit`, `offset`). Stewards see every request on their agency's datasets, in any state; administrators see all. Each carries its working-day clock (`serviceLevel`: days on the clock, due day, on-track / due-soon / overdue / paused) and the steps the caller may take now (`allowedActions`).",
   request: { query: requestListQuery },
   responses: {
     200: { description: 'The requests, without their history', json: ok(z.array(requestJson)) },
@@ -217,6 +264,12 @@ export const resubmitRequest = step(
   'Answer the question, optionally correcting the request',
   resubmitBody,
 )
+export const amendRequest = step(
+  'amend',
+  'requester',
+  'Change a request while it waits; earlier approvals lapse, the clock runs on from submission',
+  amendBody,
+)
 export const withdrawRequest = step('withdraw', 'requester', 'Withdraw the request', withdrawBody)
 
 /** The data-sharing workflow, mounted under /api/requests. */
@@ -228,6 +281,7 @@ export const REQUESTS_API = defineModule('/requests', 'Data sharing', {
   rejectRequest,
   askInfoRequest,
   resubmitRequest,
+  amendRequest,
   withdrawRequest,
 })
 
@@ -236,6 +290,8 @@ export const listGrants = defineRoute({
   path: '/',
   access: 'signed-in',
   summary: 'Who holds access and why: own grants, or those on the agency datasets for stewards',
+  description:
+    'Newest first (soonest to end first with `expiringWithinDays`), at most 1,000 a page (`limit`, `offset`). Each carries its row filter, end date and usage: queries and downloads by the grantee under it.',
   request: { query: grantListQuery },
   responses: { 200: { description: 'The grants, newest first', json: ok(z.array(grantJson)) } },
 })

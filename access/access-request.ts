@@ -53,6 +53,16 @@ export interface Grant {
   revoked: { at: Date; by: string; reason: string } | undefined
   /** Purpose of the request behind it: why this person holds access. */
   purpose: string
+  /** What the grantee did with it. */
+  usage: GrantUsage
+}
+
+/** What a grant was used for by its grantee: queries run and files downloaded under it. */
+export interface GrantUsage {
+  queries: number
+  downloads: number
+  /** Undefined: never used. */
+  lastUsedAt: Date | undefined
 }
 
 export interface RequestEvent {

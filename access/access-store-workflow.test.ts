@@ -144,7 +144,7 @@ function decisionRuleTests(setup: AccessStoreSetup) {
     await expect(
       setup.access.act(r.id, 'resubmit', { answer: 'x' }, officer, as(officer), now),
     ).rejects.toThrow(
-      'Cannot resubmit a request that is submitted: allowed now: approve, reject, ask-info, withdraw',
+      'Cannot resubmit a request that is submitted: allowed now: approve, reject, ask-info, amend, withdraw',
     )
     // A steward of another agency does not even see it; the requester sees it but cannot decide.
     await expect(

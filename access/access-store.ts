@@ -20,7 +20,7 @@ import {
   findVisibleRequest,
   loadRequests,
   lockRequest,
-  openRequestId,
+  openRequest,
   type RequestFilter,
 } from './request-loads.js'
 import { toGrant } from './request-rows.js'
@@ -106,7 +106,7 @@ export function createAccessStore(
         input.scope === 'aggregates'
           ? await heldAggregates(db, { datasetId: dataset.id, granteeId: requester.id, now })
           : undefined,
-      openRequestId: await openRequestId(db, { datasetId: dataset.id, requesterId: requester.id }),
+      openRequest: await openRequest(db, { datasetId: dataset.id, requesterId: requester.id }),
     })
     await db.transaction().execute(async (trx) => {
       await applyEffects(trx, effects, { ...caller, accessRequestId: id, audit })

@@ -15,6 +15,7 @@ export interface AccessTables extends CatalogTables, NotificationTables {
   access_request_events: AccessRequestEventRow
   access_approvals: AccessApprovalRow
   grants: GrantRow
+  grant_usage: GrantUsageRow
 }
 
 /** The database as the workflow's store sees it: its tables, and the users stewards are among. */
@@ -87,4 +88,12 @@ export interface GrantRow {
   revoked_at: Date | null
   revoked_by: string | null
   revoke_reason: string | null
+}
+
+/** One grant's use by its grantee: one row per grant used at least once. */
+export interface GrantUsageRow {
+  grant_id: string
+  queries: Generated<number>
+  downloads: Generated<number>
+  last_used_at: Date
 }

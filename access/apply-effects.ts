@@ -41,7 +41,7 @@ async function applyEffect(trx: AccessDb, effect: Effect, context: EffectContext
         .catch((error: unknown) => {
           // Lost a race with the same person's other submission (access_requests_one_open).
           if ((error as { code?: string }).code === '23505')
-            throw openRequestConflict(effect.request.dataset.slug)
+            throw openRequestConflict(effect.request.dataset.title)
           throw error
         })
       return

@@ -41,6 +41,13 @@ export const grantJson = z.strictObject({
     .nullable()
     .describe('null: not revoked'),
   purpose: z.string().describe('Purpose of the request behind it: why this person holds access'),
+  usage: z
+    .strictObject({
+      queries: z.number().int().describe('Queries that answered, run by the grantee under it'),
+      downloads: z.number().int().describe('Files the grantee downloaded under it, read whole'),
+      lastUsedAt: time.nullable().describe('null: never used'),
+    })
+    .describe('What the grantee did with the grant'),
 })
 export type GrantJson = z.output<typeof grantJson>
 
@@ -62,5 +69,10 @@ export function toGrantJson(g: Grant): GrantJson {
       ? { at: g.revoked.at.toISOString(), by: g.revoked.by, reason: g.revoked.reason }
       : null,
     purpose: g.purpose,
+    usage: {
+      queries: g.usage.queries,
+      downloads: g.usage.downloads,
+      lastUsedAt: g.usage.lastUsedAt?.toISOString() ?? null,
+    },
   }
 }

@@ -3,12 +3,24 @@ import { NotFoundError } from '../core/index.js'
 import { type AppAbility, accessibleWhere, asSubject } from '../identity/index.js'
 import type { Grant } from './access-request.js'
 import type { AccessDb } from './access-tables.js'
+import { containing, MAX_LISTED } from './list-bounds.js'
 import { toGrant } from './request-rows.js'
 
 export interface GrantFilter {
   dataset?: string
   status?: Grant['status'][]
+  /** Part of the grantee's username, in any case. */
+  grantee?: string
+  /** Only grants on datasets of this agency. */
+  agency?: string
+  /** Only grants in force that end within this many days of now, soonest first. */
+  expiringWithinDays?: number
+  /** At most this many (and never more than MAX_LISTED), after skipping `offset`. */
+  limit?: number
+  offset?: number
 }
+
+const DAY_MS = 86_400_000
 
 /** Grants joined with what their readers show: the dataset's names, the request's purpose. */
 export function grantQuery(db: AccessDb) {
@@ -16,8 +28,14 @@ export function grantQuery(db: AccessDb) {
     .selectFrom('grants as g')
     .innerJoin('datasets as d', 'd.id', 'g.dataset_id')
     .innerJoin('access_requests as r', 'r.id', 'g.request_id')
+    .leftJoin('grant_usage as u', 'u.grant_id', 'g.id')
     .selectAll('g')
     .select(['d.slug', 'd.title', 'r.purpose'])
+    .select([
+      'u.queries as usage_queries',
+      'u.downloads as usage_downloads',
+      'u.last_used_at as usage_last_used_at',
+    ])
 }
 
 /** A grant's status as a condition on the `g` alias, at `now`. */
@@ -63,13 +81,17 @@ export async function lockGrant(
   return toGrant(row, now)
 }
 
-/** The grants the caller may read, newest first, at most 1,000. */
+/**
+ * The grants the caller may read, newest first (soonest to end first when asked for those
+ * expiring), a page of at most MAX_LISTED.
+ */
 export async function findGrants(
   db: AccessDb,
   filter: GrantFilter,
   ability: AppAbility,
   now: Date,
 ): Promise<Grant[]> {
+  const expiring = filter.expiringWithinDays
   const rows = await grantQuery(db)
     .where(
       accessibleWhere(ability, 'read', 'Grant', {
@@ -87,8 +109,20 @@ export async function findGrants(
     .$if(Boolean(filter.status?.length), (qb) =>
       qb.where((eb) => eb.or((filter.status ?? []).map((status) => grantIs(status, now)(eb)))),
     )
+    .$if(Boolean(filter.grantee), (qb) =>
+      qb.where('g.grantee', 'ilike', containing(filter.grantee ?? '')),
+    )
+    .$if(Boolean(filter.agency), (qb) => qb.where('g.agency', '=', filter.agency ?? ''))
+    .$if(expiring !== undefined, (qb) =>
+      qb
+        .where(grantIs('active', now))
+        .where('g.expires_at', '<=', new Date(now.getTime() + (expiring ?? 0) * DAY_MS))
+        .orderBy('g.expires_at', 'asc'),
+    )
     .orderBy('g.granted_at', 'desc')
-    .limit(1_000)
+    .orderBy('g.id')
+    .limit(Math.min(filter.limit ?? MAX_LISTED, MAX_LISTED))
+    .offset(filter.offset ?? 0)
     .execute()
   return rows.map((r) => toGrant(r, now))
 }

@@ -3,6 +3,7 @@ import type { IdentityTables } from '../identity/index.js'
 import { announce } from '../notifications/index.js'
 import { singaporeDay, type WorkingDayCalendar } from '../reference/index.js'
 import type { AccessTables } from './access-tables.js'
+import { dayInWords } from './grant-terms.js'
 
 type Db = Kysely<AccessTables & Pick<IdentityTables, 'users'>>
 
@@ -52,7 +53,7 @@ export async function remindExpiringGrants(
           },
           to: 'requester',
           actorId: 'system',
-          title: `Your access to ${g.title} ends on ${singaporeDay(g.expires_at)}`,
+          title: `Your access to ${g.title} ends on ${dayInWords(g.expires_at)}`,
           body: 'Request again before then if the project needs the data for longer.',
           link: `/requests/${g.request_id}`,
           details: { grant: { id: g.id, dataset: g.slug, expiresAt: g.expires_at.toISOString() } },

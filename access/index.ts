@@ -15,7 +15,13 @@ export type { AccessTables } from './access-tables.js'
 export { type CoreFieldAvailability, coreFieldAvailability } from './core-field-availability.js'
 export { type Entitlement, entitlementsFor, liveGrantIds } from './entitlements.js'
 export { remindExpiringGrants } from './grant-reminders.js'
+export { type GrantUseKind, recordGrantUse } from './grant-usage.js'
 export { type DatasetOnRecord, type GrantOnRecord, grantsOnRecord } from './grants-on-record.js'
 export { accessMigrations } from './migrations.js'
 export { entitlementRoutes, grantRoutes, requestRoutes } from './routes.js'
 export { type SharingRecord, sharingRecords } from './sharing-records.js'
+export {
+  observeWorkflow,
+  type WorkflowChange,
+  type WorkflowListener,
+} from './workflow-listeners.js'

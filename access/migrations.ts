@@ -130,5 +130,17 @@ export const accessMigrations: MigrationSet = {
             .execute()
       },
     },
+    '20261215-04-access-grant-usage': {
+      // What each grant was used for: queries and downloads by its grantee, and when last.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('grant_usage')
+          .addColumn('grant_id', 'text', (c) => c.primaryKey().references('grants.id'))
+          .addColumn('queries', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('downloads', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('last_used_at', 'timestamptz', (c) => c.notNull())
+          .execute()
+      },
+    },
   },
 }

@@ -1,3 +1,4 @@
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely'
 import { NotFoundError } from '../core/index.js'
 import { type AppAbility, accessibleWhere, asSubject, type User } from '../identity/index.js'
 import type { WorkingDayCalendar } from '../reference/index.js'
@@ -5,6 +6,7 @@ import type { AccessRequest } from './access-request.js'
 import type { AccessDb } from './access-tables.js'
 import type { DatasetColumns } from './dataset-columns.js'
 import { grantIs, grantQuery } from './grant-loads.js'
+import { containing, MAX_LISTED } from './list-bounds.js'
 import { toAccessRequest, toRequestUnderStep } from './request-rows.js'
 import type { RequestStatus } from './request-states.js'
 import type { RequestUnderStep } from './request-workflow.js'
@@ -136,28 +138,38 @@ export async function findVisibleDataset(db: AccessDb, slugOrId: string, ability
 }
 
 /** The person's request for the dataset still open (submitted or asked for information), if any. */
-export async function openRequestId(
+export async function openRequest(
   db: AccessDb,
   of: { datasetId: string; requesterId: string },
-): Promise<string | undefined> {
+): Promise<{ id: string; submittedAt: Date } | undefined> {
   const open = await db
     .selectFrom('access_requests')
-    .select('id')
+    .select(['id', 'submitted_at'])
     .where('dataset_id', '=', of.datasetId)
     .where('requester_id', '=', of.requesterId)
     .where('state', 'in', ['submitted', 'needs-info'])
     .executeTakeFirst()
-  return open?.id
+  return open && { id: open.id, submittedAt: open.submitted_at }
 }
 
+/** The statuses a list may ask for: a request's own, or waiting for its second approval. */
+export type RequestListStatus = RequestStatus | 'awaiting-second-approval'
+
 export interface RequestFilter {
-  status?: RequestStatus[]
+  status?: RequestListStatus[]
   dataset?: string
   /** Only the caller's own requests. */
   mine?: boolean
+  /** Part of the requester's username, in any case. */
+  requester?: string
+  /** Only requests for datasets of this agency. */
+  agency?: string
+  /** At most this many (and never more than MAX_LISTED), after skipping `offset`. */
+  limit?: number
+  offset?: number
 }
 
-/** Ids of the requests the caller may read, newest first, at most 1,000. */
+/** Ids of the requests the caller may read, newest first, a page of at most MAX_LISTED. */
 export async function findRequestIds(
   db: AccessDb,
   filter: RequestFilter,
@@ -177,24 +189,7 @@ export async function findRequestIds(
     )
     .$if(Boolean(filter.mine), (qb) => qb.where('r.requester_id', '=', caller.id))
     .$if(Boolean(filter.status?.length), (qb) =>
-      qb.where((eb) =>
-        eb.or(
-          (filter.status ?? []).map((status) =>
-            status === 'active' || status === 'expired' || status === 'revoked'
-              ? eb.and([
-                  eb('r.state', '=', 'approved'),
-                  eb.exists(
-                    eb
-                      .selectFrom('grants as g')
-                      .select('g.id')
-                      .whereRef('g.request_id', '=', 'r.id')
-                      .where(grantIs(status, now)),
-                  ),
-                ])
-              : eb('r.state', '=', status),
-          ),
-        ),
-      ),
+      qb.where((eb) => eb.or((filter.status ?? []).map((status) => statusIs(status, now)(eb)))),
     )
     .$if(filter.dataset !== undefined, (qb) =>
       qb.where(
@@ -203,8 +198,45 @@ export async function findRequestIds(
         filter.dataset ?? '',
       ),
     )
+    .$if(Boolean(filter.requester), (qb) =>
+      qb.where('r.requester', 'ilike', containing(filter.requester ?? '')),
+    )
+    .$if(Boolean(filter.agency), (qb) => qb.where('r.agency', '=', filter.agency ?? ''))
     .orderBy('r.submitted_at', 'desc')
-    .limit(1_000)
+    .orderBy('r.id')
+    .limit(Math.min(filter.limit ?? MAX_LISTED, MAX_LISTED))
+    .offset(filter.offset ?? 0)
     .execute()
   return rows.map((r) => r.id)
+}
+
+/** A listed status as a condition on the `r` alias (requests), at `now`. */
+function statusIs(status: RequestListStatus, now: Date) {
+  // biome-ignore lint/suspicious/noExplicitAny: used inside queries that alias requests as r
+  return (eb: ExpressionBuilder<any, any>): Expression<SqlBool> => {
+    if (status === 'awaiting-second-approval') {
+      // Approved by some stewards, not yet by as many as the dataset needs (Sensitive-High: 2).
+      const approvals = eb
+        .selectFrom('access_approvals as a')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('a.request_id', '=', 'r.id')
+      return eb.and([
+        eb('r.state', '=', 'submitted'),
+        eb(approvals, '>=', 1),
+        eb(approvals, '<', eb.ref('r.approvals_needed')),
+      ])
+    }
+    if (status === 'active' || status === 'expired' || status === 'revoked')
+      return eb.and([
+        eb('r.state', '=', 'approved'),
+        eb.exists(
+          eb
+            .selectFrom('grants as g')
+            .select('g.id')
+            .whereRef('g.request_id', '=', 'r.id')
+            .where(grantIs(status, now)),
+        ),
+      ])
+    return eb('r.state', '=', status)
+  }
 }

@@ -15,13 +15,21 @@ import type {
 } from './access-tables.js'
 import type { Approval, RecordedConditions } from './approval.js'
 import type { DatasetColumns } from './dataset-columns.js'
+import { toGrantUsage } from './grant-usage.js'
 import type { RequestState } from './request-states.js'
 import type { RequestUnderStep } from './request-workflow.js'
 import { serviceLevel, stateChanges } from './service-level.js'
 import type { NewGrant, NewRequest, RequestChanges } from './workflow-effects.js'
 
-/** A grant row with what its reader shows beside it: the dataset's names and the purpose. */
-export type GrantJoined = Selectable<GrantRow> & { slug: string; title: string; purpose: string }
+/** A grant row with what its reader shows beside it: the dataset's names, purpose and usage. */
+export type GrantJoined = Selectable<GrantRow> & {
+  slug: string
+  title: string
+  purpose: string
+  usage_queries: number | null
+  usage_downloads: number | null
+  usage_last_used_at: Date | null
+}
 
 /** A request row with its dataset's names and classification. */
 export type RequestJoined = Selectable<AccessRequestRow> & {
@@ -62,6 +70,7 @@ export function toGrant(row: GrantJoined, now: Date): Grant {
     status: grantStatus({ expiresAt: row.expires_at, revoked }, now),
     revoked,
     purpose: row.purpose,
+    usage: toGrantUsage(row),
   }
 }
 

@@ -1,7 +1,14 @@
 import { ConflictError } from '../core/index.js'
 
 /** The steps a request moves by, one `POST /api/requests/:id/<action>` each. */
-export const REQUEST_ACTIONS = ['approve', 'reject', 'ask-info', 'resubmit', 'withdraw'] as const
+export const REQUEST_ACTIONS = [
+  'approve',
+  'reject',
+  'ask-info',
+  'resubmit',
+  'amend',
+  'withdraw',
+] as const
 export type RequestAction = (typeof REQUEST_ACTIONS)[number]
 
 /** The states a request is stored in; an approved one has a grant that is active, expired or revoked. */
@@ -14,16 +21,23 @@ export type GrantStatus = 'active' | 'expired' | 'revoked'
 
 /**
  * Every legal transition. A Sensitive-High request stays `submitted` after its first approval
- * and becomes `approved` at the second, by a different steward.
+ * and becomes `approved` at the second, by a different steward. An amendment leaves the request
+ * where it was: still waiting for a steward, or still asked for information.
  */
 const TRANSITIONS: Record<RequestState, Partial<Record<RequestAction, RequestState>>> = {
   submitted: {
     approve: 'approved',
     reject: 'rejected',
     'ask-info': 'needs-info',
+    amend: 'submitted',
     withdraw: 'withdrawn',
   },
-  'needs-info': { resubmit: 'submitted', reject: 'rejected', withdraw: 'withdrawn' },
+  'needs-info': {
+    resubmit: 'submitted',
+    amend: 'needs-info',
+    reject: 'rejected',
+    withdraw: 'withdrawn',
+  },
   approved: {},
   rejected: {},
   withdrawn: {},
@@ -35,6 +49,7 @@ export const ACTION_BY: Record<RequestAction, 'steward' | 'requester'> = {
   reject: 'steward',
   'ask-info': 'steward',
   resubmit: 'requester',
+  amend: 'requester',
   withdraw: 'requester',
 }
 

@@ -150,7 +150,7 @@ describe('approving a request', () => {
             'request.approved',
             'requester',
             'Your request for Clinic visits is approved',
-            'Access until 2026-03-31, columns age_band.',
+            'Columns: age_band. Rows: all. Until 31 Mar 2026.',
             stewardMoh,
           ),
         },
@@ -175,6 +175,16 @@ describe('approving a request', () => {
           from: 'submitted',
           to: 'submitted',
           details: { expiresAt: '2026-04-03T02:00:00.000Z', approvals: 1, needed: 2 },
+        },
+        {
+          kind: 'notify',
+          announcement: announcement(
+            'request.awaiting-second-approval',
+            'requester',
+            'Your request for Clinic visits has one of its two approvals',
+            'steward.moh approved it. This data is Sensitive-High: a second steward must approve before you have access.',
+            stewardMoh,
+          ),
         },
         {
           kind: 'audit',
@@ -217,7 +227,13 @@ describe('approving a request', () => {
     const request = sensitiveHigh({ approvals: [lapsed] })
     const { next, effects } = decideStep(step(request, 'approve', stewardMoh))
     expect(next).toBe('submitted')
-    expect(effects.map((e) => e.kind)).toEqual(['drop-approvals', 'approval', 'event', 'audit'])
+    expect(effects.map((e) => e.kind)).toEqual([
+      'drop-approvals',
+      'approval',
+      'event',
+      'notify',
+      'audit',
+    ])
     expect(effects[0]).toEqual({ kind: 'drop-approvals', stewardIds: [stewardMoh.id] })
     expect(effects[2]).toMatchObject({
       details: { approvals: 1, needed: 2, lapsed: ['steward.moh'] },
@@ -268,7 +284,7 @@ describe('the state a step needs', () => {
     ).toEqual({
       code: 'conflict',
       message:
-        'Cannot resubmit a request that is submitted: allowed now: approve, reject, ask-info, withdraw',
+        'Cannot resubmit a request that is submitted: allowed now: approve, reject, ask-info, amend, withdraw',
     })
     const approved = clinicVisits({ state: 'approved' })
     expect(refusal(() => decideStep(step(approved, 'approve', stewardMoh)))).toEqual({
@@ -372,6 +388,72 @@ describe('the other steps', () => {
     expect(refusal(() => decideStep(step(asked, 'resubmit', officer, unknown)))).toMatchObject({
       code: 'invalid_input',
     })
+  })
+
+  it('lets the requester amend a waiting request in place: approvals lapse, the clock runs on', () => {
+    const waiting = sensitiveHigh({ approvals: [firstApproval] })
+    const input = { changes: { columns: null, purpose: 'Polyclinic planning for 2027 and 2028' } }
+    const { next, effects } = decideStep(step(waiting, 'amend', officer, input))
+    expect(next).toBe('submitted')
+    expect(effects).toEqual([
+      {
+        kind: 'update',
+        changes: { columns: null, purpose: 'Polyclinic planning for 2027 and 2028' },
+      },
+      { kind: 'drop-approvals', stewardIds: 'all' },
+      {
+        // From and to the same state: the clock (service-level.ts) counts on from submission.
+        kind: 'event',
+        action: 'amend',
+        from: 'submitted',
+        to: 'submitted',
+        details: {
+          changed: ['columns', 'purpose'],
+          columns: null,
+          purpose: 'Polyclinic planning for 2027 and 2028',
+          approvalsWithdrawn: 1,
+        },
+      },
+      {
+        kind: 'notify',
+        announcement: announcement(
+          'request.amended',
+          'stewards',
+          'officer.moe amended the request for Clinic visits',
+          'Changed: columns, purpose. The approval given before no longer counts: decide on the request as it stands now.',
+          officer,
+        ),
+      },
+      {
+        kind: 'audit',
+        action: 'request.amend',
+        subject: { type: 'AccessRequest', id: 'r_1' },
+        details: { dataset: 'd_1', from: 'submitted', state: 'submitted' },
+      },
+    ])
+    // Asked for information, it stays so (the clock stays paused) until the requester answers.
+    const asked = clinicVisits({ state: 'needs-info' })
+    const longer = { changes: { durationDays: 60 } }
+    expect(decideStep(step(asked, 'amend', officer, longer)).next).toBe('needs-info')
+  })
+
+  it('refuses an amendment by anyone else, of a closed request, or that changes nothing', () => {
+    const changes = { changes: { durationDays: 60 } }
+    expect(refusal(() => decideStep(step(clinicVisits(), 'amend', stewardMoh, changes)))).toEqual({
+      code: 'forbidden',
+      message: 'Only officer.moe, who made the request, may amend it',
+    })
+    const approved = clinicVisits({ state: 'approved' })
+    expect(refusal(() => decideStep(step(approved, 'amend', officer, changes)))).toMatchObject({
+      code: 'conflict',
+    })
+    expect(refusal(() => decideStep(step(clinicVisits(), 'amend', officer, {})))).toMatchObject({
+      code: 'invalid_input',
+    })
+    const unknown = { changes: { columns: ['income'] } }
+    expect(
+      refusal(() => decideStep(step(clinicVisits(), 'amend', officer, unknown))),
+    ).toMatchObject({ code: 'invalid_input' })
   })
 
   it('lets the requester withdraw, telling the stewards', () => {

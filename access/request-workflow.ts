@@ -20,9 +20,16 @@ export interface ActionInput extends ApprovalConditions {
   reason?: string
   question?: string
   answer?: string
-  /** On resubmit: a request corrected as asked. */
-  changes?: Partial<Pick<RequestInput, 'columns' | 'purpose' | 'legalBasis' | 'durationDays'>>
+  /** On resubmit, a request corrected as asked; on amend, changed while it waits. */
+  changes?: RequestChangesAsked
 }
+
+/** What a requester may change of a waiting request; `columns: null` asks for every column. */
+export type RequestChangesAsked = Partial<
+  Pick<RequestInput, 'purpose' | 'legalBasis' | 'durationDays'> & { columns: string[] | null }
+>
+
+const AMENDABLE = ['columns', 'purpose', 'legalBasis', 'durationDays'] as const
 
 /** A request as a step reads it, under its row lock. */
 export interface RequestUnderStep {
@@ -158,6 +165,7 @@ const DECIDERS: Record<RequestAction, StepDecider> = {
       ],
     }
   },
+  amend,
   withdraw(step, to) {
     return {
       next: to,
@@ -168,6 +176,44 @@ const DECIDERS: Record<RequestAction, StepDecider> = {
       ],
     }
   },
+}
+
+/**
+ * A requester's amendment of a request still waiting (submitted, or asked for information): it
+ * stays where it was. Approvals given before no longer count, since they were given to another
+ * request. The working-day clock is neither restarted nor paused: the 7 working days run from
+ * the submission, so amending never resets what the stewards owe, and a request asked for
+ * information stays paused until answered.
+ */
+function amend(step: Step, to: RequestState): Decision {
+  const { request } = step
+  const changes = step.input.changes ?? {}
+  const changed = AMENDABLE.filter((f) => changes[f] !== undefined)
+  if (changed.length === 0)
+    throw new InvalidInputError('Say what changes: columns, purpose, legalBasis or durationDays')
+  if (changes.columns) assertKnownColumns(request.dataset.columns, changes.columns)
+  const withdrawn = request.approvals.length
+  return {
+    next: to,
+    effects: [
+      {
+        kind: 'update',
+        changes: {
+          ...(changes.columns !== undefined && { columns: changes.columns }),
+          ...(changes.purpose && { purpose: changes.purpose }),
+          ...(changes.legalBasis && { legalBasis: changes.legalBasis }),
+          ...(changes.durationDays && { durationDays: changes.durationDays }),
+        },
+      },
+      ...(withdrawn > 0 ? [{ kind: 'drop-approvals' as const, stewardIds: 'all' as const }] : []),
+      historyEvent('amend', request.state, to, {
+        changed,
+        ...changes,
+        ...(withdrawn > 0 && { approvalsWithdrawn: withdrawn }),
+      }),
+      notify(step, { kind: 'request.amended', changed, approvalsWithdrawn: withdrawn }),
+    ],
+  }
 }
 
 /**
@@ -207,7 +253,8 @@ function approve(step: Step, to: RequestState): Decision {
       ...(lapsed.length > 0 && { lapsed: lapsed.map((a) => a.steward) }),
     }
     const event = historyEvent('approve', 'submitted', 'submitted', details)
-    return { next: 'submitted', effects: [...recorded, event] }
+    const told = notify(step, { kind: 'request.awaiting-second-approval', steward: actor.username })
+    return { next: 'submitted', effects: [...recorded, event, told] }
   }
   const terms = narrowestTerms(approvals, request.columns)
   const decision = decided(step, to)
@@ -234,8 +281,11 @@ function approve(step: Step, to: RequestState): Decision {
       historyEvent('approve', 'submitted', to, { ...conditions, ...counts }),
       notify(step, {
         kind: 'request.approved',
-        expiresAt: terms.expiresAt,
-        columns: terms.columns,
+        terms: {
+          ...terms,
+          scope: request.scope,
+          directIdentifiers: request.dataset.columns.directIdentifiers,
+        },
       }),
     ],
   }

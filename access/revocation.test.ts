@@ -28,6 +28,7 @@ const grant: Grant = {
   status: 'active',
   revoked: undefined,
   purpose: 'Plan school places',
+  usage: { queries: 0, downloads: 0, lastUsedAt: undefined },
 }
 const revocation = (actor: User, changes: Partial<Grant> = {}) => ({
   grant: { ...grant, ...changes },

@@ -32,7 +32,10 @@ describe('data-sharing workflow through the API', () => {
       },
     )
     expect(created.status).toBe(201)
-    expect(created.body.data).toMatchObject({ status: 'submitted', allowedActions: ['withdraw'] })
+    expect(created.body.data).toMatchObject({
+      status: 'submitted',
+      allowedActions: ['amend', 'withdraw'],
+    })
     const id = created.body.data.id
 
     const queue = await call<
@@ -126,7 +129,10 @@ describe('data-sharing workflow through the API', () => {
       durationDays: 30,
     })
     expect(duplicate.status).toBe(409)
-    expect(duplicate.body.error.message).toContain(`(${id}): change it or withdraw it first`)
+    expect(duplicate.body.error.message).toMatch(
+      /^You already have a request for .+ waiting for the stewards \(your request of \d{1,2} \w{3} \d{4}\): amend it or withdraw it rather than sending another$/,
+    )
+    expect(duplicate.body.error.message).not.toContain(id)
 
     await call('POST', `/api/requests/${id}/ask-info`, steward, {
       question: 'Which industries matter for the clinics?',

@@ -9,6 +9,7 @@ import {
 } from '../identity/index.js'
 import {
   type ActionBody,
+  amendRequest,
   approveRequest,
   askInfoRequest,
   createRequest,
@@ -71,7 +72,15 @@ export const requestRoutes = (deps: AccessRouteDeps) => {
         const caller = callerOf(c)
         const query = c.req.valid('query')
         const requests = await deps.access.list(
-          { status: query.status, dataset: query.dataset, mine: query.mine },
+          {
+            status: query.status,
+            dataset: query.dataset,
+            mine: query.mine,
+            requester: query.requester,
+            agency: query.agency,
+            limit: query.limit,
+            offset: query.offset,
+          },
           caller,
           c.get('ability'),
           deps.now(),
@@ -140,6 +149,10 @@ export const requestRoutes = (deps: AccessRouteDeps) => {
     )
     .route(
       '/',
+      serve(amendRequest, (c) => act(c, c.req.valid('param').id, 'amend', c.req.valid('json'))),
+    )
+    .route(
+      '/',
       serve(withdrawRequest, (c) =>
         act(c, c.req.valid('param').id, 'withdraw', c.req.valid('json')),
       ),
@@ -154,7 +167,15 @@ export const grantRoutes = (deps: AccessRouteDeps) =>
       serve(listGrants, async (c) => {
         const query = c.req.valid('query')
         const grants = await deps.access.listGrants(
-          { dataset: query.dataset, status: query.status },
+          {
+            dataset: query.dataset,
+            status: query.status,
+            grantee: query.grantee,
+            agency: query.agency,
+            expiringWithinDays: query.expiringWithinDays,
+            limit: query.limit,
+            offset: query.offset,
+          },
           c.get('ability'),
           deps.now(),
         )

@@ -9,6 +9,9 @@ import type { AccessTables } from './access-tables.js'
 export interface SharingRecord {
   requestId: string
   dataset: string
+  datasetTitle: string
+  /** Who asked: with the owning agency, what decides who may open the request. */
+  requesterId: string
   owningAgency: string
   requesterAgency: string
   crossAgency: boolean
@@ -34,6 +37,8 @@ export async function sharingRecords(
     .select([
       'r.id',
       'd.slug',
+      'd.title',
+      'r.requester_id',
       'r.agency',
       'r.requester_agency',
       'r.cross_agency',
@@ -52,6 +57,8 @@ export async function sharingRecords(
   return rows.map((r) => ({
     requestId: r.id,
     dataset: r.slug,
+    datasetTitle: r.title,
+    requesterId: r.requester_id,
     owningAgency: r.agency,
     requesterAgency: r.requester_agency,
     crossAgency: r.cross_agency,

@@ -32,7 +32,7 @@ const submission = (changes: Partial<Submission> = {}): Submission => ({
   ability: defineAbilityFor(officer),
   now,
   heldAggregates: undefined,
-  openRequestId: undefined,
+  openRequest: undefined,
   ...changes,
 })
 const refusal = (decide: () => unknown) => {
@@ -49,12 +49,12 @@ describe('submitting a request', () => {
   it('makes a submitted request needing two stewards for Sensitive High rows', () => {
     const { next, effects } = decideSubmission(submission())
     expect(next).toBe('submitted')
-    expect(effects.map((e) => e.kind)).toEqual(['create', 'event', 'notify', 'audit'])
+    expect(effects.map((e) => e.kind)).toEqual(['create', 'event', 'notify', 'notify', 'audit'])
     expect(effects[0]).toEqual({
       kind: 'create',
       request: {
         id: 'r_1',
-        dataset: { id: 'd_1', slug: 'chronic-registry', agency: 'MOH' },
+        dataset: { id: 'd_1', slug: 'chronic-registry', title: 'Chronic registry', agency: 'MOH' },
         requester: { id: officer.id, username: 'officer.moe', agency: 'MOE' },
         scope: 'rows',
         columns: undefined,
@@ -75,7 +75,17 @@ describe('submitting a request', () => {
         body: 'Plan school health screening',
       },
     })
-    expect(effects[3]).toEqual({
+    // The requester gets a receipt of their own step, in words, with what comes next.
+    expect(effects[3]).toMatchObject({
+      announcement: {
+        kind: 'request.received',
+        to: 'requester',
+        receipt: true,
+        title: 'Your request for Chronic registry is with the stewards',
+        body: 'Sent 2 Mar 2026. The stewards of MOH decide within 7 working days, and this data needs the approval of two of them. You will be told of each step.',
+      },
+    })
+    expect(effects[4]).toEqual({
       kind: 'audit',
       action: 'request.submit',
       subject: { type: 'AccessRequest', id: 'r_1' },
@@ -114,10 +124,11 @@ describe('submitting a request', () => {
     expect(refusal(() => decideSubmission(submission({ input: columns })))).toMatchObject({
       code: 'invalid_input',
     })
-    expect(refusal(() => decideSubmission(submission({ openRequestId: 'r_0' })))).toEqual({
+    const waiting = { id: 'r_0', submittedAt: new Date('2026-02-26T03:00:00.000Z') }
+    expect(refusal(() => decideSubmission(submission({ openRequest: waiting })))).toEqual({
       code: 'conflict',
       message:
-        "You already have an open request for 'chronic-registry' (r_0): change it or withdraw it first",
+        'You already have a request for Chronic registry waiting for the stewards (your request of 26 Feb 2026): amend it or withdraw it rather than sending another',
     })
     const aggregates = { ...submission().input, scope: 'aggregates' as const }
     const held = { id: 'g_0', expiresAt: new Date('2026-05-01T00:00:00.000Z') }
@@ -126,7 +137,7 @@ describe('submitting a request', () => {
     ).toEqual({
       code: 'conflict',
       message:
-        "You already hold aggregate-only access to 'chronic-registry' (g_0, until 2026-05-01): one at a time",
+        'You already hold aggregate-only access to Chronic registry (until 1 May 2026): one at a time',
     })
     // Rows may be asked for beside an aggregate grant: only aggregates are one at a time.
     expect(decideSubmission(submission({ heldAggregates: held })).next).toBe('submitted')

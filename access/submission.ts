@@ -3,6 +3,7 @@ import type { AppAbility, User } from '../identity/index.js'
 import type { RequestInput } from './access-request.js'
 import { approvalsNeeded } from './approval.js'
 import { assertKnownColumns, type DatasetColumns } from './dataset-columns.js'
+import { dayInWords } from './grant-terms.js'
 import { announcementOf } from './notices.js'
 import { type Decision, historyEvent, type NewRequest } from './workflow-effects.js'
 
@@ -26,13 +27,18 @@ export interface Submission {
   /** The requester's live aggregate-only grant on the dataset, if any. */
   heldAggregates: { id: string; expiresAt: Date } | undefined
   /** The requester's request for the dataset still open, if any. */
-  openRequestId: string | undefined
+  openRequest: { id: string; submittedAt: Date } | undefined
 }
 
-/** One open request per person and dataset: the refusal, naming the open one when known. */
-export const openRequestConflict = (slug: string, openId?: string) =>
+/**
+ * One open request per person and dataset: the refusal, in words, naming the open one by the day
+ * it was sent when known.
+ */
+export const openRequestConflict = (title: string, sentAt?: Date) =>
   new ConflictError(
-    `You already have an open request for '${slug}'${openId ? ` (${openId})` : ''}: change it or withdraw it first`,
+    `You already have a request for ${title} waiting for the stewards${
+      sentAt ? ` (your request of ${dayInWords(sentAt)})` : ''
+    }: amend it or withdraw it rather than sending another`,
   )
 
 /**
@@ -53,14 +59,15 @@ export function decideSubmission(submission: Submission): Decision {
   const held = submission.heldAggregates
   if (input.scope === 'aggregates' && held)
     throw new ConflictError(
-      `You already hold aggregate-only access to '${dataset.slug}' (${held.id}, until ${held.expiresAt.toISOString().slice(0, 10)}): one at a time`,
+      `You already hold aggregate-only access to ${dataset.title} (until ${dayInWords(held.expiresAt)}): one at a time`,
     )
-  if (submission.openRequestId) throw openRequestConflict(dataset.slug, submission.openRequestId)
+  const open = submission.openRequest
+  if (open) throw openRequestConflict(dataset.title, open.submittedAt)
   const partners = input.project?.partnerAgencies ?? []
   const scope = input.scope ?? 'rows'
   const request: NewRequest = {
     id: submission.id,
-    dataset: { id: dataset.id, slug: dataset.slug, agency: dataset.agency },
+    dataset: { id: dataset.id, slug: dataset.slug, title: dataset.title, agency: dataset.agency },
     requester: { id: requester.id, username: requester.username, agency: requester.agency.code },
     scope,
     columns: input.columns,
@@ -85,6 +92,14 @@ export function decideSubmission(submission: Submission): Decision {
         announcement: announcementOf(subject, requester, {
           kind: 'request.submitted',
           purpose: input.purpose,
+        }),
+      },
+      {
+        kind: 'notify',
+        announcement: announcementOf(subject, requester, {
+          kind: 'request.received',
+          submittedAt: now,
+          approvalsNeeded: request.approvalsNeeded,
         }),
       },
       {

@@ -6,7 +6,7 @@ import type { RequestState } from './request-states.js'
 /** A request as submitted, before it is written. */
 export interface NewRequest {
   id: string
-  dataset: { id: string; slug: string; agency: string }
+  dataset: { id: string; slug: string; title: string; agency: string }
   requester: { id: string; username: string; agency: string }
   scope: AccessScope
   /** Undefined: every column. */
@@ -29,7 +29,8 @@ export interface RequestChanges {
   decidedAt?: Date
   decisionWorkingDays?: number
   approvalsNeeded?: number
-  columns?: string[]
+  /** null: every column. */
+  columns?: string[] | null
   purpose?: string
   legalBasis?: string
   durationDays?: number

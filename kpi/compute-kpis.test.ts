@@ -73,6 +73,8 @@ function request(fields: Partial<SharingRecord>): SharingRecord {
   return {
     requestId: 'req',
     dataset: 'some-dataset',
+    datasetTitle: 'Some dataset',
+    requesterId: 'u_requester',
     owningAgency: 'MOH',
     requesterAgency: 'GOVTECH',
     crossAgency: true,

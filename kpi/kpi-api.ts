@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { defineModule, defineRoute, ok } from '../routing/index.js'
-import { kpiComputationJson, kpiDetailJson, kpiListJson } from './kpi-json.js'
+import { countedRequestsJson, kpiComputationJson, kpiDetailJson, kpiListJson } from './kpi-json.js'
 
 export const kpiListQuery = z.strictObject({
   format: z
@@ -37,7 +37,7 @@ export const recomputeKpis = defineRoute({
   access: 'curator',
   summary: 'Recompute every KPI now from the current dataset versions and records',
   description:
-    'Audited as `kpi.recompute`. KPIs are also recomputed after every Trusted Centre fusion run.',
+    'Stewards and administrators. Audited as `kpi.recompute`. Nobody needs to ask otherwise: every KPI is recomputed after every Trusted Centre fusion run, and the KPIs the platform measures from its own records (12 to 14) after every decision on an access request.',
   responses: { 201: { description: 'Computed', json: ok(kpiComputationJson) } },
 })
 
@@ -52,5 +52,34 @@ export const getKpi = defineRoute({
   responses: { 200: { description: 'The KPI', json: ok(kpiDetailJson) }, 404: 'No such KPI' },
 })
 
+export const countedRequestsQuery = z.strictObject({
+  period: z
+    .string()
+    .max(7, 'period: a year (2026) or a quarter (2026 Q3)')
+    .regex(/^\d{4}( Q[1-4])?$/, 'period: a year (2026) or a quarter (2026 Q3)')
+    .optional()
+    .describe("One of the KPI's periods (`2026`, or `2026 Q3` for KPI 14); every period if absent"),
+})
+
+export const listCountedRequests = defineRoute({
+  method: 'get',
+  path: '/:number/requests',
+  access: 'signed-in',
+  summary: 'The access requests a sharing KPI (12 or 14) counts',
+  description:
+    "The approved cross-agency requests KPI 12 or 14 counts now, in one period or all, by the rule that measures the KPI. Listed where the caller may open the request (their own; their agency's for stewards; all for administrators and auditors, as `GET /api/requests` lists them); the others are counted only.",
+  request: { params: kpiNumberParam, query: countedRequestsQuery },
+  responses: {
+    200: { description: 'The requests counted', json: ok(countedRequestsJson) },
+    400: "A period that is not one of the KPI's",
+    404: 'A KPI that does not count requests',
+  },
+})
+
 /** The KPI dashboard's API, mounted under /api/kpis. */
-export const KPI_API = defineModule('/kpis', 'KPIs', { listKpis, recomputeKpis, getKpi })
+export const KPI_API = defineModule('/kpis', 'KPIs', {
+  listKpis,
+  recomputeKpis,
+  getKpi,
+  listCountedRequests,
+})

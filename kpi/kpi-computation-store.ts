@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { KpiValue } from './compute-kpis.js'
 import type { KpiInput, KpiTrigger } from './kpi-computation.js'
+import type { KpiBreakdown, KpiRow } from './kpi-row.js'
 import type { KpiTables } from './kpi-tables.js'
 
 const VALUES_PER_INSERT = 500
@@ -22,7 +23,7 @@ export function createKpiComputationStore(db: Kysely<KpiTables>) {
     async latest() {
       const row = await db
         .selectFrom('kpi_computations')
-        .select(['id', 'computed_at', 'content_sha256', 'history_version'])
+        .select(['id', 'computed_at', 'content_sha256', 'history_version', 'inputs'])
         .orderBy('seq', 'desc')
         .limit(1)
         .executeTakeFirst()
@@ -32,8 +33,37 @@ export function createKpiComputationStore(db: Kysely<KpiTables>) {
           computedAt: row.computed_at,
           contentSha256: row.content_sha256,
           historyVersion: row.history_version ?? undefined,
+          inputs: row.inputs,
         }
       )
+    },
+
+    /** The rows a computation kept of some KPIs (every period and breakdown), by KPI number. */
+    async rowsOf(id: string, numbers: readonly number[]): Promise<Map<number, KpiRow[]>> {
+      const rows = numbers.length
+        ? await db
+            .selectFrom('kpi_values')
+            .select(['number', 'year', 'quarter', 'breakdown', 'member', 'value'])
+            .select(['numerator', 'denominator'])
+            .where('computation_id', '=', id)
+            .where('number', 'in', [...numbers])
+            .execute()
+        : []
+      const byNumber = new Map<number, KpiRow[]>()
+      for (const r of rows) {
+        const kept = byNumber.get(r.number) ?? []
+        kept.push({
+          year: r.year,
+          quarter: r.quarter,
+          by: r.breakdown as KpiBreakdown,
+          group: r.member,
+          value: r.value,
+          numerator: r.numerator,
+          denominator: r.denominator,
+        })
+        byNumber.set(r.number, kept)
+      }
+      return byNumber
     },
 
     /** Records that a recomputation at `at` found a kept computation's content again. */

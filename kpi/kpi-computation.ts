@@ -14,7 +14,8 @@ export interface KpiInput {
 
 /** Why a computation ran, and for whom. */
 export interface KpiTrigger {
-  kind: 'fusion' | 'on demand' | 'start'
+  /** `access decision`: a request was approved or rejected (only the platform KPIs are measured again). */
+  kind: 'fusion' | 'on demand' | 'start' | 'access decision'
   actor: string
 }
 
@@ -40,4 +41,10 @@ export type KpiComputation = Omit<StoredComputation, 'checkedAt'> & {
 export interface KpiEngine {
   /** Computes every KPI now; calls wait for the one before them. */
   compute(trigger: KpiTrigger): Promise<KpiComputation>
+  /**
+   * Measures the platform KPIs again from the platform's records, keeping the register KPIs'
+   * values of the latest computation (no dataset is read); a full computation when there is none
+   * yet. Waits for the computation before it, as `compute` does.
+   */
+  computePlatform(trigger: KpiTrigger): Promise<KpiComputation>
 }

@@ -21,4 +21,12 @@ describe('KPI definitions', () => {
         expect(kpi.target.low, `KPI ${kpi.number}`).toBeLessThan(kpi.target.high)
     }
   })
+
+  it('title each KPI in its unit: a percentage is never called a number', () => {
+    const titled = KPI_DEFINITIONS.map((k) => [k.number, k.unit, k.wording.split(' ')[0]])
+    expect(titled.filter(([, unit, first]) => unit === 'percent' && first === 'Number')).toEqual([])
+    expect(KPI_DEFINITIONS.find((k) => k.number === 9)?.wording).toBe(
+      'Percentage of public officers with basic digital literacy',
+    )
+  })
 })

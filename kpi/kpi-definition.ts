@@ -179,7 +179,9 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
   {
     number: 9,
     category: 'Digital capabilities',
-    wording: 'Number of public officers with basic digital literacy',
+    // The Blueprint words it "Number of public officers with basic digital literacy"; its target,
+    // all public officers, is a share, and a share is what is measured and shown.
+    wording: 'Percentage of public officers with basic digital literacy',
     unit: 'percent',
     targetText: 'all public officers',
     target: { kind: 'at-least', value: 100 },

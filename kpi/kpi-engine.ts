@@ -12,6 +12,7 @@ import { KPI_DEFINITIONS } from './kpi-definition.js'
 import { KPI_HISTORY_DATASET } from './kpi-history-dataset.js'
 import type { KpiTables } from './kpi-tables.js'
 import { endOfYear, yearOf } from './platform-kpis.js'
+import { platformRecordDatasets } from './platform-records-lineage.js'
 import { publishKpiHistory } from './publish-kpi-history.js'
 import { readRegisterKpiRows } from './register-kpi-rows.js'
 
@@ -32,7 +33,9 @@ export interface KpiEngineDeps {
  * over the current versions of their catalogue datasets (read by DuckDB, as any reader would),
  * the platform KPIs from the access workflow and the catalogue; records each value with its
  * target and status, and the computation with the exact versions it read; publishes the totals
- * as the KPI history dataset; reports the run to lineage. One at a time per process.
+ * as the KPI history dataset; reports the run to lineage. One at a time per process. The
+ * platform KPIs alone can be measured again (after a decision on an access request) without
+ * reading any dataset: the register KPIs' rows are those of the latest computation.
  */
 export function createKpiEngine(deps: KpiEngineDeps): KpiEngine {
   const store = createKpiComputationStore(deps.db)
@@ -52,35 +55,70 @@ export function createKpiEngine(deps: KpiEngineDeps): KpiEngine {
       runId: f.runId,
       publishedAt: f.publishedAt.toISOString(),
     }))
-    // This computation as a lineage run: it reads the KPI datasets, and may write the history.
+    // This computation as a lineage run: it reads the KPI datasets and the platform's records,
+    // and may write the history.
     const run = {
       runId: id,
       job: { name: 'kpi.compute', type: 'KPI' },
       startedAt: now,
-      inputs: inputs.map((i) => ({ namespace: PORTAL_NAMESPACE, name: i.slug })),
+      inputs: [
+        ...inputs.map((i) => ({ namespace: PORTAL_NAMESPACE, name: i.slug })),
+        ...platformRecordDatasets(),
+      ],
     }
     return observeRun(deps.lineage, run, deps.now, async () => {
       const paths = new Map(files.map((f) => [f.slug, resolve(deps.dataDir, f.path)]))
-      const computed = await computeFrom(paths, inputs, now)
-      const kept = await keep(id, trigger, inputs, computed, now)
-      const outputs = kept.published
-        ? [{ namespace: PORTAL_NAMESPACE, name: KPI_HISTORY_DATASET.slug }]
-        : []
-      return { result: kept.computation, outputs }
+      const rows = await readRegisterKpiRows(deps.duckdb, paths, kpiYears(now), KPI_DEFINITIONS)
+      const computed = computeKpis(
+        { datasets: inputs, rows },
+        await platformRecords(now),
+        KPI_DEFINITIONS,
+        now,
+      )
+      return kept(await keep(id, trigger, inputs, computed, now))
     })
   }
 
-  /** Every KPI's values from the datasets' files and the platform's own records. */
-  async function computeFrom(paths: Map<string, string>, inputs: KpiInput[], now: Date) {
-    const rows = await readRegisterKpiRows(deps.duckdb, paths, kpiYears(now), KPI_DEFINITIONS)
-    const records = {
+  /** The platform KPIs measured again; the register KPIs' rows as the latest computation kept them. */
+  async function computePlatform(trigger: KpiTrigger): Promise<KpiComputation> {
+    const latest = await store.latest()
+    if (!latest) return compute(trigger)
+    const id = `kpi_${randomUUID()}`
+    const now = deps.now()
+    const run = {
+      runId: id,
+      job: { name: 'kpi.compute.platform', type: 'KPI' },
+      startedAt: now,
+      inputs: platformRecordDatasets(),
+    }
+    return observeRun(deps.lineage, run, deps.now, async () => {
+      const register = KPI_DEFINITIONS.filter((d) => d.source !== 'platform').map((d) => d.number)
+      const rows = await store.rowsOf(latest.id, register)
+      const computed = computeKpis(
+        { datasets: latest.inputs, rows },
+        await platformRecords(now),
+        KPI_DEFINITIONS,
+        now,
+      )
+      return kept(await keep(id, trigger, latest.inputs, computed, now))
+    })
+  }
+
+  /** A kept computation as its lineage run ends: it wrote the history if it published a version. */
+  const kept = (k: { computation: KpiComputation; published: boolean }) => ({
+    result: k.computation,
+    outputs: k.published ? [{ namespace: PORTAL_NAMESPACE, name: KPI_HISTORY_DATASET.slug }] : [],
+  })
+
+  /** The platform's own records the platform KPIs read, up to the end of the current year. */
+  async function platformRecords(now: Date) {
+    return {
       sharingRecords: await sharingRecords(deps.db, {
         from: new Date(`${KPI_FIRST_YEAR}-01-01T00:00:00+08:00`),
         to: endOfYear(yearOf(now)),
       }),
       coreFields: await coreFieldAvailability(deps.db),
     }
-    return computeKpis({ datasets: inputs, rows }, records, KPI_DEFINITIONS, now)
   }
 
   /**
@@ -133,14 +171,15 @@ export function createKpiEngine(deps: KpiEngineDeps): KpiEngine {
     return { computation, published: publication.created }
   }
 
+  /** One computation at a time: each waits for the one before it, failed or not. */
+  function queued(work: () => Promise<KpiComputation>): Promise<KpiComputation> {
+    const next = running.then(work, work)
+    running = next.catch(() => undefined)
+    return next
+  }
+
   return {
-    compute(trigger: KpiTrigger): Promise<KpiComputation> {
-      const next = running.then(
-        () => compute(trigger),
-        () => compute(trigger),
-      )
-      running = next.catch(() => undefined)
-      return next
-    },
+    compute: (trigger) => queued(() => compute(trigger)),
+    computePlatform: (trigger) => queued(() => computePlatform(trigger)),
   }
 }

@@ -12,7 +12,8 @@ export const KPI_HISTORY_DATASET: DatasetRegistration = {
     'The 15 Digital Government Blueprint KPIs, one row per KPI and year (or quarter) from 2019, with the ' +
     'target, the status (met, on track, at risk, missed), the numerator and denominator, and the ' +
     'catalogue dataset versions each value was computed from. Recomputed by the platform after ' +
-    'every Trusted Centre fusion run and on demand.',
+    'every Trusted Centre fusion run, after every decision on an access request (the KPIs the ' +
+    'platform measures from its own records), and on demand.',
   agency: 'MDDI',
   trustedCentre: 'Platform',
   sourceSsots: ['mddi', 'psd', 'govtech', 'platform'],

@@ -20,6 +20,21 @@ const trendPoint = z.strictObject({
   status: status.nullable(),
 })
 
+/** A period up to the present: its value, or a null value and the reason there is none. */
+const periodJson = z.strictObject({
+  year: z.number().int(),
+  quarter: z.number().int().describe('1–4 for a quarterly KPI; 0 for a whole year'),
+  period: z.string().describe('`2025`, or `2025 Q3` for a quarterly KPI'),
+  value: z.number().nullable().describe('null: no value for the period (see `reason`)'),
+  status: status.nullable(),
+  reason: z
+    .string()
+    .nullable()
+    .describe(
+      'Why the value is missing (e.g. "No cross-agency request was approved in 2026 Q3"), or that the period is still running ("Quarter in progress: value so far"); null for an ended period with its value',
+    ),
+})
+
 /** What every answer says of a KPI: its definition and its whole-of-government trend. */
 export const kpiSummaryJson = z.strictObject({
   number: z.number().int().min(1).max(15),
@@ -32,7 +47,12 @@ export const kpiSummaryJson = z.strictObject({
   source: z.enum(['platform', 'trusted-centre']),
   period: z.enum(['year', 'quarter']),
   latest: trendPoint.nullable(),
-  trend: z.array(trendPoint),
+  trend: z.array(trendPoint).describe('The values measured, period by period'),
+  periods: z
+    .array(periodJson)
+    .describe(
+      'Every period from the first value to the current one (Singapore time), each with its value or the reason there is none',
+    ),
 })
 
 export const kpiListJson = z.strictObject({
@@ -110,6 +130,43 @@ export const kpiDetailJson = kpiSummaryJson.extend({
       historyDataset: z.strictObject({ slug: z.string(), version: z.number().int().nullable() }),
     })
     .nullable(),
+})
+
+/** A request a sharing KPI counts. */
+const countedRequestJson = z.strictObject({
+  id: z.string(),
+  period: z.string().describe('The period the KPI counts it in'),
+  dataset: z.strictObject({ slug: z.string(), title: z.string() }),
+  requesterAgency: z.string(),
+  owningAgency: z.string(),
+  project: z.string().nullable(),
+  submittedAt: time,
+  decidedAt: time,
+  grantWorkingDays: z
+    .number()
+    .nullable()
+    .describe('Working days from submission to grant; null when not known'),
+  canOpen: z
+    .boolean()
+    .describe(
+      'Whether the caller may open the request (`/api/requests/{id}`); if not, listed only',
+    ),
+})
+
+export const countedRequestsJson = z.strictObject({
+  number: z.number().int(),
+  period: z.string().nullable().describe('null: every period'),
+  counted: z.number().int().describe('Every request the KPI counts, shown or not'),
+  requests: z
+    .array(countedRequestJson)
+    .describe(
+      'Newest first: every one for those who may read sharing statistics (leaders, administrators, auditors), otherwise those the caller may open',
+    ),
+  notShown: z.number().int().describe('Counted requests the caller may not see listed'),
+  notShownReason: z
+    .string()
+    .nullable()
+    .describe('Why some are counted only, in words an officer reads; null when all are shown'),
 })
 
 export const kpiComputationJson = z.strictObject({

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { type AccessTables, type SharingRecord, sharingRecords } from '../access/index.js'
 import type { StoredComputation } from './kpi-computation.js'
 import type { KpiTarget } from './kpi-definition.js'
 import type { KpiRow } from './kpi-row.js'
@@ -12,9 +13,17 @@ export interface StoredKpiValue extends KpiRow {
   closed: boolean
 }
 
-/** Reads of kept KPI computations: the newest, and its values. */
-export function createKpiReads(db: Kysely<KpiTables>) {
-  return {
+/** How many computations' totals are kept in memory: the newest, and the one it replaced. */
+const TOTALS_KEPT = 2
+
+/**
+ * Reads of kept KPI computations: the newest, and its values; and the sharing records behind the
+ * sharing KPIs. A computation's values never change once kept, so each computation's
+ * whole-of-government values are read once and served from memory after that.
+ */
+export function createKpiReads(db: Kysely<KpiTables & AccessTables>) {
+  const totals = new Map<string, Promise<StoredKpiValue[]>>()
+  const reads = {
     async latestComputation(): Promise<StoredComputation | undefined> {
       const row = await db
         .selectFrom('kpi_computations')
@@ -35,13 +44,30 @@ export function createKpiReads(db: Kysely<KpiTables>) {
       }
     },
 
+    /** The whole-of-government values of a computation, every KPI, read once per computation. */
+    totals(computationId: string): Promise<StoredKpiValue[]> {
+      const known = totals.get(computationId)
+      if (known !== undefined) return known
+      const read = reads.values(computationId, undefined, { wholeOfGovernment: true })
+      totals.set(computationId, read)
+      // A failed read is not remembered; old computations' totals are let go.
+      read.catch(() => totals.delete(computationId))
+      for (const id of [...totals.keys()].slice(0, -TOTALS_KEPT)) totals.delete(id)
+      return read
+    },
+
     /** A computation's values, of one KPI or all, by KPI, year and breakdown. */
-    async values(computationId: string, number?: number): Promise<StoredKpiValue[]> {
+    async values(
+      computationId: string,
+      number?: number,
+      options: { wholeOfGovernment?: boolean } = {},
+    ): Promise<StoredKpiValue[]> {
       let query = db
         .selectFrom('kpi_values')
         .selectAll()
         .where('computation_id', '=', computationId)
       if (number !== undefined) query = query.where('number', '=', number)
+      if (options.wholeOfGovernment) query = query.where('breakdown', '=', '')
       const rows = await query
         .orderBy('number')
         .orderBy('year')
@@ -63,7 +89,13 @@ export function createKpiReads(db: Kysely<KpiTables>) {
         closed: r.closed,
       }))
     },
+
+    /** The requests decided in [from, to), as the sharing KPIs read them. */
+    sharingRecords(range: { from: Date; to: Date }): Promise<SharingRecord[]> {
+      return sharingRecords(db, range)
+    },
   }
+  return reads
 }
 
 export type KpiReads = ReturnType<typeof createKpiReads>

@@ -60,9 +60,29 @@ function median(values: readonly number[]): number {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
 }
 
-/** Approved cross-agency requests: what KPIs 12 and 14 count. */
-const approvedCrossAgency = (records: readonly SharingRecord[]) =>
-  records.filter((r) => r.crossAgency && r.outcome === 'approved')
+/** The KPIs measured from the sharing records. */
+export type SharingKpi = 12 | 14
+
+export const isSharingKpi = (number: number): number is SharingKpi => number === 12 || number === 14
+
+/**
+ * The sharing records a KPI counts: approved cross-agency requests (KPI 12); of those, the ones
+ * whose grant's working days are known (KPI 14). The one rule both the values and the list of
+ * counted requests follow.
+ */
+export function countedSharingRecords(
+  number: SharingKpi,
+  records: readonly SharingRecord[],
+): SharingRecord[] {
+  const approved = records.filter((r) => r.crossAgency && r.outcome === 'approved')
+  return number === 12 ? approved : approved.filter((r) => r.grantWorkingDays !== undefined)
+}
+
+/** The period a counted record falls in: the year (KPI 12) or quarter (KPI 14) of its decision. */
+export const sharingPeriodOf = (number: SharingKpi, record: SharingRecord) => ({
+  year: yearOf(record.decidedAt),
+  quarter: number === 12 ? 0 : quarterOf(record.decidedAt),
+})
 
 /**
  * KPI 12: distinct projects with an approved cross-agency request decided in the year, by the
@@ -70,8 +90,8 @@ const approvedCrossAgency = (records: readonly SharingRecord[]) =>
  */
 export function highImpactProjects(records: readonly SharingRecord[]): KpiRow[] {
   return perYearAndGroup(
-    approvedCrossAgency(records),
-    (r) => ({ year: yearOf(r.decidedAt), quarter: 0 }),
+    countedSharingRecords(12, records),
+    (r) => sharingPeriodOf(12, r),
     (r) => r.requesterAgency,
     (group) => {
       const projects = new Set(group.flatMap((r) => (r.project ? [r.project] : [])))
@@ -86,8 +106,8 @@ export function highImpactProjects(records: readonly SharingRecord[]): KpiRow[] 
  */
 export function timeToShare(records: readonly SharingRecord[]): KpiRow[] {
   return perYearAndGroup(
-    approvedCrossAgency(records).filter((r) => r.grantWorkingDays !== undefined),
-    (r) => ({ year: yearOf(r.decidedAt), quarter: quarterOf(r.decidedAt) }),
+    countedSharingRecords(14, records),
+    (r) => sharingPeriodOf(14, r),
     (r) => r.requesterAgency,
     (group) => {
       const days = group.map((r) => r.grantWorkingDays as number)

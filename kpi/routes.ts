@@ -1,18 +1,23 @@
 import { Hono } from 'hono'
 import type { AuditLog } from '../audit/index.js'
-import { NotFoundError } from '../core/index.js'
+import { InvalidInputError, NotFoundError } from '../core/index.js'
 import { actorOf, assertCan, type RouteEnv, serve } from '../identity/index.js'
 import { PORTAL_NAMESPACE } from '../lineage/index.js'
 import { csvCell } from '../query-service/index.js'
 import { breakdownAccess, type EntitlementsOf } from './breakdown-access.js'
 import type { KpiEngine } from './compute-kpis.js'
-import { getKpi, listKpis, recomputeKpis } from './kpi-api.js'
+import { KPI_FIRST_YEAR } from './compute-kpis.js'
+import { countedRequests } from './counted-requests.js'
+import { getKpi, listCountedRequests, listKpis, recomputeKpis } from './kpi-api.js'
 import type { StoredComputation } from './kpi-computation.js'
 import { KPI_DEFINITIONS, type KpiDefinition } from './kpi-definition.js'
 import { KPI_HISTORY_DATASET } from './kpi-history-dataset.js'
+import { periodsToNow } from './kpi-periods.js'
 import type { KpiReads, StoredKpiValue } from './kpi-reads.js'
 import { periodLabel } from './kpi-row.js'
 import { STATUS_RULE } from './kpi-status.js'
+import { endOfYear, isSharingKpi, yearOf } from './platform-kpis.js'
+import { platformRecordNodeId } from './platform-records-lineage.js'
 import { REGISTER_KPI_SQL } from './register-kpi-sql.js'
 
 export interface KpiRouteDeps {
@@ -24,8 +29,13 @@ export interface KpiRouteDeps {
   entitlements: EntitlementsOf
 }
 
-/** What every answer says of a KPI: its definition and its whole-of-government trend. */
-function summary(definition: KpiDefinition, totals: StoredKpiValue[]) {
+/** What every answer says of a KPI: its definition, its trend, and every period up to `now`. */
+function summary(
+  definition: KpiDefinition,
+  totals: StoredKpiValue[],
+  computation: StoredComputation | undefined,
+  now: Date,
+) {
   const latest = totals.at(-1)
   return {
     number: definition.number,
@@ -51,6 +61,7 @@ function summary(definition: KpiDefinition, totals: StoredKpiValue[]) {
       value: v.value,
       status: v.status,
     })),
+    periods: periodsToNow(definition, totals, computation, now),
   }
 }
 
@@ -98,7 +109,10 @@ function provenanceOf(definition: KpiDefinition, computation: StoredComputation)
       ? { [definition.records]: computation.platformRecords[definition.records] ?? 0 }
       : null,
     sql: REGISTER_KPI_SQL[definition.number]?.trim() ?? null,
-    lineageNodeId: `job:${PORTAL_NAMESPACE}:kpi.compute`,
+    // A platform KPI's lineage starts from the records it reads, not from the registers.
+    lineageNodeId: definition.records
+      ? platformRecordNodeId(definition.records)
+      : `job:${PORTAL_NAMESPACE}:kpi.compute`,
     historyDataset: {
       slug: KPI_HISTORY_DATASET.slug,
       version: computation.historyVersion ?? null,
@@ -114,8 +128,10 @@ export const kpiRoutes = (deps: KpiRouteDeps) =>
       serve(listKpis, async (c) => {
         assertCan(c.get('ability'), 'read', 'Kpi')
         const computation = await deps.reads.latestComputation()
-        const values = computation ? await deps.reads.values(computation.id) : []
-        const totals = (n: number) => values.filter((v) => v.number === n && v.by === '')
+        // Served from the kept computation's totals, read once per computation.
+        const values = computation ? await deps.reads.totals(computation.id) : []
+        const totals = (n: number) => values.filter((v) => v.number === n)
+        const now = deps.now()
         if (c.req.valid('query').format === 'csv')
           return c.body(kpiCsv(totals), 200, {
             'content-type': 'text/csv; charset=utf-8',
@@ -129,7 +145,7 @@ export const kpiRoutes = (deps: KpiRouteDeps) =>
               checkedAt: computation?.checkedAt ?? null,
               computationId: computation?.id ?? null,
               statusRule: STATUS_RULE,
-              kpis: KPI_DEFINITIONS.map((d) => summary(d, totals(d.number))),
+              kpis: KPI_DEFINITIONS.map((d) => summary(d, totals(d.number), computation, now)),
             },
           },
           200,
@@ -187,7 +203,7 @@ export const kpiRoutes = (deps: KpiRouteDeps) =>
           {
             ok: true as const,
             data: {
-              ...summary(definition, totals),
+              ...summary(definition, totals, computation, deps.now()),
               measurement: definition.measurement,
               groupTarget: definition.groupTarget ?? null,
               statusRule: STATUS_RULE,
@@ -214,3 +230,48 @@ export const kpiRoutes = (deps: KpiRouteDeps) =>
         )
       }),
     )
+    .route(
+      '/',
+      serve(listCountedRequests, async (c) => {
+        assertCan(c.get('ability'), 'read', 'Kpi')
+        const { number } = c.req.valid('param')
+        if (!isSharingKpi(number))
+          throw new NotFoundError(`KPI ${number} does not count access requests: KPIs 12 and 14 do`)
+        const period = periodOf(number, c.req.valid('query').period)
+        const now = deps.now()
+        const records = await deps.reads.sharingRecords({
+          from: new Date(`${KPI_FIRST_YEAR}-01-01T00:00:00+08:00`),
+          to: endOfYear(yearOf(now)),
+        })
+        const counted = countedRequests(number, records, period, c.get('ability'))
+        return c.json(
+          {
+            ok: true as const,
+            data: {
+              ...counted,
+              requests: counted.requests.map((r) => ({
+                ...r,
+                submittedAt: r.submittedAt.toISOString(),
+                decidedAt: r.decidedAt.toISOString(),
+              })),
+              notShownReason:
+                counted.notShown > 0
+                  ? 'Requests are listed to the officer who made them, to the stewards of the agency that owns the data, and to leaders, administrators and auditors; the others are counted only'
+                  : null,
+            },
+          },
+          200,
+        )
+      }),
+    )
+
+/** A period of KPI 12 (a year) or 14 (a quarter) as asked; undefined for every period. */
+function periodOf(number: 12 | 14, asked: string | undefined) {
+  if (asked === undefined) return undefined
+  const [year, quarter] = asked.split(' Q').map(Number)
+  if ((number === 14) !== (quarter !== undefined))
+    throw new InvalidInputError(
+      `period: KPI ${number} is measured by ${number === 14 ? 'quarter (e.g. 2026 Q3)' : 'year (e.g. 2026)'}`,
+    )
+  return { year: year as number, quarter: quarter ?? 0 }
+}

@@ -12,6 +12,9 @@ const notificationJson = z.strictObject({
   id: z.number().int(),
   kind: z.enum([
     'request.submitted',
+    'request.received',
+    'request.amended',
+    'request.awaiting-second-approval',
     'request.info-requested',
     'request.resubmitted',
     'request.approved',

@@ -8,6 +8,9 @@ type Db = Kysely<NotificationTables & Pick<IdentityTables, 'users'>>
 /** What happened, as the inbox and webhooks name it. */
 export type NotificationKind =
   | 'request.submitted'
+  | 'request.received'
+  | 'request.amended'
+  | 'request.awaiting-second-approval'
   | 'request.info-requested'
   | 'request.resubmitted'
   | 'request.approved'
@@ -44,6 +47,11 @@ export interface Announcement {
   details: Record<string, unknown>
   /** Sent at most once per recipient under this key (reminders), webhooks included. */
   onceKey?: string
+  /**
+   * The actor's own receipt of their step (a request received): told to them, in the inbox only;
+   * agencies' systems hear of the step by its own event.
+   */
+  receipt?: boolean
 }
 
 /**
@@ -63,7 +71,7 @@ export async function announce(db: Db, event: Announcement, now: Date): Promise<
             .where(sql<boolean>`'steward' = any(roles)`)
             .execute()
         ).map((u) => u.id)
-  const targets = recipients.filter((id) => id !== event.actorId)
+  const targets = event.receipt ? recipients : recipients.filter((id) => id !== event.actorId)
   if (targets.length > 0) {
     const written = await db
       .insertInto('notifications')
@@ -85,6 +93,7 @@ export async function announce(db: Db, event: Announcement, now: Date): Promise<
       .execute()
     if (event.onceKey && written.length === 0) return false
   }
+  if (event.receipt) return true
   // Agencies on both sides of the request may listen: the owner and the requester's agency.
   const hooks = await db
     .selectFrom('webhooks')

@@ -8,6 +8,9 @@ export interface CallerView {
   columns: { name: string; type: string; masked: boolean }[]
 }
 
+/** The name of a dataset's view in SQL: its slug in lower-case words joined by `_`. */
+export const viewNameOf = (slug: string) => slug.replace(/[^a-z0-9]+/g, '_')
+
 /**
  * One view per entitlement, named after the dataset (`person_address_pa`; its sample
  * `person_address_pa_sample`; a second grant on the same dataset `…_2`).
@@ -17,7 +20,7 @@ export function viewsOf(entitlements: readonly Entitlement[]): CallerView[] {
   return entitlements
     .filter((e) => e.files.length > 0)
     .map((entitlement) => {
-      const base = `${entitlement.dataset.slug.replace(/[^a-z0-9]+/g, '_')}${entitlement.scope === 'sample' ? '_sample' : ''}`
+      const base = `${viewNameOf(entitlement.dataset.slug)}${entitlement.scope === 'sample' ? '_sample' : ''}`
       let name = base
       for (let n = 2; taken.has(name); n++) name = `${base}_${n}`
       taken.add(name)
@@ -47,5 +50,8 @@ export const describeView = (v: CallerView) => ({
   version: v.entitlement.files[0]?.version ?? null,
   expiresAt: v.entitlement.expiresAt ?? null,
   rowFilter: v.entitlement.rowFilter,
+  grantedColumns: v.entitlement.columns ?? null,
+  // Only full data shows an identifier in clear: samples come masked, aggregates show none.
+  inClear: v.entitlement.scope === 'full' ? v.entitlement.inClear : [],
   columns: v.columns,
 })

@@ -4,9 +4,12 @@ import type { JobFailure } from './worker-protocol.js'
 /** SQL the sandbox will not run; the message says why, and where when DuckDB knows. */
 export class QueryRefusedError extends AppError {
   readonly position: number | undefined
-  constructor(message: string, position?: number) {
+  /** The name it read as a table that is none of the caller's views (lower-case), if that is why. */
+  readonly unknownView: string | undefined
+  constructor(message: string, position?: number, unknownView?: string) {
     super('query_refused', message)
     this.position = position
+    this.unknownView = unknownView
   }
 }
 

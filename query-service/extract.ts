@@ -42,6 +42,8 @@ export interface Extract {
 export interface ExtractEnd {
   dataset: Entitlement['dataset']
   basis: Entitlement['basis']
+  /** The grant it was read under, if any: its usage counts the download. */
+  grantId: string | undefined
   rows: number
   bytes: number
   completed: boolean
@@ -108,6 +110,7 @@ export async function openExtract(
       deps.recordEnd({
         dataset: entitlement.dataset,
         basis: entitlement.basis,
+        grantId: entitlement.grantId,
         rows: end.rows,
         bytes: end.bytes,
         completed: end.completed,

@@ -25,7 +25,8 @@ export async function jobViewsOf(
     run.sql,
     run.views.map((v) => v.name),
   )
-  if (!verdict.ok) throw new QueryRefusedError(verdict.message, verdict.position)
+  if (!verdict.ok)
+    throw new QueryRefusedError(verdict.message, verdict.position, verdict.unknownView)
   const used = run.views.filter((v) => verdict.views.includes(v.name))
   return Promise.all(
     used.map(async (view) => ({

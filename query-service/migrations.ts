@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Kysely } from 'kysely'
 import type { MigrationSet } from '../core/index.js'
+import type { SavedQueryTables } from './saved-queries.js'
 
 /** Every query a person ran: what, over which views, how it ended, how much came back. */
 export interface QueryHistoryRow {
@@ -18,6 +19,8 @@ export interface QueryHistoryRow {
   cancel_requested_at: Date | null
   /** The process running it (core's process registry). */
   process_id: string | null
+  /** Why it ran: `workbench`, `preview` (a dataset page's sample) or `api`. */
+  purpose: ColumnType<string, string | undefined, string>
 }
 
 /** One of a person's query slots, taken by a running query or extract on any replica. */
@@ -51,7 +54,7 @@ export interface AggregateReleaseRow {
   released_at: Date
 }
 
-export interface QueryServiceTables {
+export interface QueryServiceTables extends SavedQueryTables {
   query_history: QueryHistoryRow & { seq: Generated<number> }
   query_slots: QuerySlotRow
   aggregate_releases: AggregateReleaseRow
@@ -109,6 +112,15 @@ export const queryServiceMigrations: MigrationSet = {
           .execute()
       },
     },
+    // A dataset page's sample preview is kept apart from the queries a person wrote.
+    '20261207-21-query-service-history-purpose': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('query_history')
+          .addColumn('purpose', 'text', (c) => c.notNull().defaultTo('api'))
+          .execute()
+      },
+    },
     '20261122-23-query-service-person-slots': {
       async up(db: Kysely<unknown>) {
         await db.schema
@@ -147,6 +159,28 @@ export const queryServiceMigrations: MigrationSet = {
           .on('aggregate_releases')
           .columns(['grantee_id', 'dataset_id', 'seq'])
           .unique()
+          .execute()
+      },
+    },
+    // Saved queries: named SQL with typed $name parameters, opened by link, run as the opener.
+    '20261207-31-query-service-saved-queries': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('saved_queries')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('owner_id', 'text', (c) => c.notNull())
+          .addColumn('owner_name', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('description', 'text')
+          .addColumn('sql', 'text', (c) => c.notNull())
+          .addColumn('parameters', 'jsonb', (c) => c.notNull())
+          .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+          .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+          .execute()
+        await db.schema
+          .createIndex('saved_queries_owner')
+          .on('saved_queries')
+          .columns(['owner_id', 'updated_at'])
           .execute()
       },
     },

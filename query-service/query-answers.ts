@@ -5,11 +5,13 @@ import { streamAnswerFile } from './answer-file.js'
 import { FILE_FORMATS, type FileFormat, type QueryFormat } from './answer-formats.js'
 import { answerWriter } from './answer-writer.js'
 import type { CallerView } from './caller-views.js'
+import { queryFileName } from './download-name.js'
 import type { RunDisclosure } from './job-inputs.js'
 import { jsonAnswerBody } from './json-answer.js'
 import type { OpenAnswer } from './open-answers.js'
 import type { QueryLease } from './query-lease.js'
 import type { QueryLimits } from './query-limits.js'
+import { queryNotes } from './query-notes.js'
 import { outcomeOf, type QueryRecords, type Run } from './query-records.js'
 import type { JobView } from './worker-protocol.js'
 
@@ -18,6 +20,8 @@ export type QueryAnswer = {
   contentType: string
   /** Rows a file answer holds at most (JSON answers say themselves when they were cut). */
   rowLimit: number
+  /** A file answer's name: the datasets it read and when (`<slug>_<Singapore time>.csv`). */
+  fileName: string
   body: ReadableStream<Uint8Array>
 }
 
@@ -105,12 +109,22 @@ export function createQueryAnswers(deps: {
       id: run.id,
       contentType: 'application/json; charset=utf-8',
       rowLimit: limits.maxRows,
+      fileName: queryFileName(
+        usedViews(run, used).map((v) => v.entitlement.dataset.slug),
+        deps.now(),
+        'json',
+      ),
       body: answer.body(
         jsonAnswerBody(
           join(directory, 'answer'),
           directory,
           { id: run.id, columns: result.columns },
-          { rowCount: result.rows, truncated: result.truncated, views: used },
+          {
+            rowCount: result.rows,
+            truncated: result.truncated,
+            views: used,
+            notes: queryNotes(usedViews(run, used), result.filters ?? [], result.rows),
+          },
         ),
         grantsOf(usedViews(run, used)),
       ),
@@ -154,10 +168,12 @@ export function createQueryAnswers(deps: {
         }),
         'recording a query answered as a file',
       )
+      const datasets = usedViews(run, used).map((v) => v.entitlement.dataset.slug)
       return {
         id: run.id,
         contentType: FILE_FORMATS[format].media,
         rowLimit: limits.maxStreamRows,
+        fileName: queryFileName(datasets, deps.now(), FILE_FORMATS[format].extension),
         body: answer.body(file.body, grantsOf(usedViews(run, used))),
       }
     }

@@ -3,10 +3,21 @@ import { ConflictError } from '../core/index.js'
 import type { User } from '../identity/index.js'
 import type { QueryServiceTables } from './migrations.js'
 
+/**
+ * Why a query ran: written in the workbench, a dataset page's preview of a sample (which the
+ * person did not write), or any other client of the API.
+ */
+export const QUERY_PURPOSES = ['workbench', 'preview', 'api'] as const
+export type QueryPurpose = (typeof QUERY_PURPOSES)[number]
+
+/** Which of a person's queries a history lists: those they wrote, or the previews apart. */
+export type HistoryKind = 'queries' | 'previews'
+
 export interface HistoryEntry {
   id: string
   sql: string
   format: string
+  purpose: QueryPurpose
   views: string[]
   status: 'running' | 'succeeded' | 'failed' | 'cancelled'
   /** Why it failed or was cancelled; null otherwise. */
@@ -37,7 +48,11 @@ export function createQueryHistory(
 ) {
   return {
     /** The run's row, as running; an id the person has used already is a conflict. */
-    async start(id: string, user: User, request: { sql: string; format: string }) {
+    async start(
+      id: string,
+      user: User,
+      request: { sql: string; format: string; purpose?: QueryPurpose },
+    ) {
       try {
         await db
           .insertInto('query_history')
@@ -46,6 +61,7 @@ export function createQueryHistory(
             user_id: user.id,
             sql: request.sql,
             format: request.format,
+            purpose: request.purpose ?? 'api',
             views: '[]',
             status: 'running',
             started_at: options.now(),
@@ -78,11 +94,13 @@ export function createQueryHistory(
         .execute()
     },
 
-    async list(user: User, limit = 50): Promise<HistoryEntry[]> {
+    /** The person's own latest queries, newest first: those they wrote, or their previews. */
+    async list(user: User, kind: HistoryKind = 'queries', limit = 50): Promise<HistoryEntry[]> {
       const rows = await db
         .selectFrom('query_history')
         .selectAll()
         .where('user_id', '=', user.id)
+        .where('purpose', kind === 'previews' ? '=' : '<>', 'preview')
         .orderBy('seq', 'desc')
         .limit(limit)
         .execute()
@@ -90,6 +108,7 @@ export function createQueryHistory(
         id: r.id,
         sql: r.sql,
         format: r.format,
+        purpose: purposeOf(r.purpose),
         views: r.views,
         status: r.status as HistoryEntry['status'],
         error: r.error,
@@ -118,5 +137,8 @@ export function createQueryHistory(
     },
   }
 }
+
+const purposeOf = (text: string): QueryPurpose =>
+  (QUERY_PURPOSES as readonly string[]).includes(text) ? (text as QueryPurpose) : 'api'
 
 export type QueryHistory = ReturnType<typeof createQueryHistory>

@@ -86,4 +86,9 @@ export const queryAnswerJson = z.strictObject({
   rowCount: z.number().int().describe('Rows in `rows`'),
   truncated: z.boolean().describe('Cut at the row limit (QUERY_MAX_ROWS)'),
   views: z.array(z.string()).describe('The views it read'),
+  notes: z
+    .array(z.string())
+    .describe(
+      "What to know about the grants it read: a filter of the query's that a grant's row filter leaves no rows for, or, when it found no rows, each grant's row filter. Empty when there is nothing to say",
+    ),
 })

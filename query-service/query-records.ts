@@ -24,6 +24,7 @@ export interface Run {
 export function createQueryRecords(deps: {
   history: QueryHistory
   recordUse: (datasetId: string, kind: 'queries' | 'downloads') => Promise<void>
+  recordGrantUse?: (grantId: string, kind: 'queries' | 'downloads', at: Date) => Promise<void>
   audit: Pick<AuditLog, 'append'>
   now: () => Date
 }) {
@@ -36,8 +37,18 @@ export function createQueryRecords(deps: {
           run.views.filter((v) => used.includes(v.name)).map((v) => v.entitlement.dataset.id),
         ),
       ]
-      if (outcome.status === 'succeeded')
+      if (outcome.status === 'succeeded') {
         for (const dataset of datasets) await deps.recordUse(dataset, 'queries')
+        // Each grant read from counts the query towards its usage, as its stewards see it.
+        const grants = new Set(
+          run.views.flatMap((v) =>
+            used.includes(v.name) && v.entitlement.basis === 'grant' && v.entitlement.grantId
+              ? [v.entitlement.grantId]
+              : [],
+          ),
+        )
+        for (const grant of grants) await deps.recordGrantUse?.(grant, 'queries', deps.now())
+      }
       await deps.audit.append(
         {
           actor: { id: run.user.id, name: run.user.username },
@@ -60,7 +71,11 @@ export function createQueryRecords(deps: {
 
     /** The audit entry of one download as it ended; a whole one counts towards popularity. */
     async download(user: User, request: ExtractRequest, end: ExtractEnd, requestId?: string) {
-      if (end.completed) await deps.recordUse(end.dataset.id, 'downloads')
+      if (end.completed) {
+        await deps.recordUse(end.dataset.id, 'downloads')
+        if (end.basis === 'grant' && end.grantId)
+          await deps.recordGrantUse?.(end.grantId, 'downloads', deps.now())
+      }
       await deps.audit.append(
         {
           actor: { id: user.id, name: user.username },

@@ -109,6 +109,7 @@ describe('running a query', () => {
       id: 'q_run-one',
       contentType: 'text/csv',
       rowLimit: 10,
+      fileName: 'persons_2026-12-07T1530+0800.csv',
       body: new ReadableStream(),
     }
     let given: AnswerInputs | undefined

@@ -4,18 +4,20 @@ import type { User } from '../identity/index.js'
 import type { AggregateReleases } from './aggregate-releases.js'
 import type { QueryFormat } from './answer-formats.js'
 import type { CallerView } from './caller-views.js'
-import { errorOfFailure } from './errors.js'
+import { inPersonsWords } from './engine-words.js'
+import { errorOfFailure, QueryRefusedError } from './errors.js'
 import { disclosureOf, jobViewsOf } from './job-inputs.js'
 import type { OpenAnswer, OpenAnswers } from './open-answers.js'
 import type { OutputRules } from './output-checks.js'
 import type { Projections } from './projections.js'
 import type { QueryAnswer, WriteAnswer } from './query-answers.js'
-import type { QueryHistory } from './query-history.js'
+import type { QueryHistory, QueryPurpose } from './query-history.js'
 import { acquireQueryLease, type QueryLease } from './query-lease.js'
 import type { QueryPool } from './query-pool.js'
 import { outcomeOf, type QueryRecords, type Run } from './query-records.js'
 import type { QueryWorkers } from './query-workers.js'
 import type { RunningQueries } from './running-queries.js'
+import { type EndedGrant, unknownViewWords } from './unknown-view-words.js'
 import { JobError } from './worker-protocol.js'
 
 /** What running a query takes. */
@@ -34,11 +36,12 @@ export interface QueryRunDeps {
   log?: Pick<Logger, 'error'>
 }
 
-/** What a caller asks: the SQL, the answer's format, and their own id for the run, if any. */
+/** What a caller asks: the SQL, the answer's format, their own id for the run, and why. */
 export interface QueryRequest {
   sql: string
   format: QueryFormat
   id?: string
+  purpose?: QueryPurpose
 }
 
 /**
@@ -46,10 +49,17 @@ export interface QueryRequest {
  * (the pool's slot, a worker, its tracking), the gate's verdict and the projections of the views
  * it reads, their output checks, then the answer in its format. A failure anywhere gives back
  * what was taken (the lease, then the open answer), is recorded with the views read so far, and
- * is thrown as the caller's error.
+ * is thrown as the caller's error, in words about their access.
  */
 export async function runQuery(
-  query: { user: User; request: QueryRequest; views: CallerView[]; requestId?: string },
+  query: {
+    user: User
+    request: QueryRequest
+    views: CallerView[]
+    requestId?: string
+    /** The caller's grants that have ended: asked for only to say why a name is not a view. */
+    endedGrants?: () => Promise<EndedGrant[]>
+  },
   deps: QueryRunDeps,
 ): Promise<QueryAnswer> {
   const { user, request } = query
@@ -76,10 +86,38 @@ export async function runQuery(
   } catch (error) {
     lease?.release()
     answer?.release()
-    const failure = error instanceof JobError ? errorOfFailure(error.failure) : error
+    const failure = await callersError(error, query, used)
     await deps.records
       .run(run, outcomeOf(failure), used)
       .catch((e: unknown) => deps.log?.error({ err: e }, 'recording a failed query failed'))
     throw failure
   }
+}
+
+/**
+ * The error the caller is told: a job's failure as their error, DuckDB's words said about their
+ * access (a column their grant leaves out, the nearest of their columns), and a name that is
+ * none of their views said about what they hold of it (its sample, a grant that ended).
+ */
+async function callersError(
+  error: unknown,
+  query: { user: User; views: CallerView[]; endedGrants?: () => Promise<EndedGrant[]> },
+  used: readonly string[],
+): Promise<unknown> {
+  if (error instanceof JobError)
+    return errorOfFailure(
+      inPersonsWords(
+        error.failure,
+        query.views.filter((v) => used.includes(v.name)),
+      ),
+    )
+  if (!(error instanceof QueryRefusedError) || error.unknownView === undefined) return error
+  // Without the ended grants (the database away, say), the gate's own words still stand.
+  const ended = (await query.endedGrants?.().catch(() => undefined)) ?? []
+  const words = unknownViewWords(
+    error.unknownView,
+    query.views,
+    ended.filter((g) => g.grantee.id === query.user.id),
+  )
+  return words === undefined ? error : new QueryRefusedError(words, error.position)
 }

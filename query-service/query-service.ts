@@ -6,7 +6,6 @@ import type { AppAbility, User } from '../identity/index.js'
 import type { PseudonymKeys } from '../keys/index.js'
 import { createAggregateReleases } from './aggregate-releases.js'
 import { copiesDirectory, sweepCopies } from './answer-file.js'
-import type { QueryFormat } from './answer-formats.js'
 import { describeView, viewsOf } from './caller-views.js'
 import { type Extract, type ExtractRequest, openExtract } from './extract.js'
 import type { QueryServiceTables } from './migrations.js'
@@ -15,13 +14,14 @@ import type { OutputRules } from './output-checks.js'
 import { freeSlotsOf } from './person-slots.js'
 import { createProjections } from './projections.js'
 import { createQueryAnswers, type QueryAnswer } from './query-answers.js'
-import { createQueryHistory } from './query-history.js'
+import { createQueryHistory, type HistoryKind } from './query-history.js'
 import type { QueryLimits } from './query-limits.js'
 import type { QueryPool } from './query-pool.js'
 import { createQueryRecords } from './query-records.js'
-import { type QueryRunDeps, runQuery } from './query-run.js'
+import { type QueryRequest, type QueryRunDeps, runQuery } from './query-run.js'
 import { createQueryWorkers } from './query-workers.js'
 import { createRunningQueries } from './running-queries.js'
+import type { EndedGrant } from './unknown-view-words.js'
 
 export type { QueryAnswer }
 
@@ -38,9 +38,16 @@ export interface QueryServiceOptions {
   /** Workers kept started while idle (default 1). */
   warmWorkers?: number
   entitlements: (user: User, ability: AppAbility, now: Date) => Promise<Entitlement[]>
+  /**
+   * Grants the caller may read that were revoked or have expired (theirs among them), to say
+   * why a view of theirs is gone; without it a refusal names no ended grant.
+   */
+  endedGrants?: (ability: AppAbility, now: Date) => Promise<EndedGrant[]>
   /** The grants in force: projections of any other are removed. */
   liveGrants: () => Promise<string[]>
   recordUse: (datasetId: string, kind: 'queries' | 'downloads') => Promise<void>
+  /** Counts a use of a grant by its grantee (access's grant usage); none counted when absent. */
+  recordGrantUse?: (grantId: string, kind: 'queries' | 'downloads', at: Date) => Promise<void>
   audit: Pick<AuditLog, 'append'>
   now: () => Date
   /** This process in core's registry, written on every query it runs. */
@@ -140,11 +147,22 @@ export function createQueryService(options: QueryServiceOptions) {
     async run(
       user: User,
       ability: AppAbility,
-      request: { sql: string; format: QueryFormat; id?: string },
+      request: QueryRequest,
       requestId?: string,
     ): Promise<QueryAnswer> {
-      const views = viewsOf(await options.entitlements(user, ability, options.now()))
-      return runQuery({ user, request, views, requestId }, lifecycle)
+      const now = options.now()
+      const views = viewsOf(await options.entitlements(user, ability, now))
+      const endedGrants = options.endedGrants
+      return runQuery(
+        {
+          user,
+          request,
+          views,
+          requestId,
+          ...(endedGrants ? { endedGrants: () => endedGrants(ability, now) } : {}),
+        },
+        lifecycle,
+      )
     },
 
     /**
@@ -180,7 +198,8 @@ export function createQueryService(options: QueryServiceOptions) {
       return running.cancel(user.id, id)
     },
 
-    history: (user: User, limit?: number) => history.list(user, limit),
+    /** The caller's own latest queries: those they wrote, or the previews they were shown. */
+    history: (user: User, kind?: HistoryKind, limit?: number) => history.list(user, kind, limit),
 
     /** Marks the queries left running by processes that died as failed, saying so; how many. */
     async failInterrupted(processIds: readonly string[]): Promise<number> {

@@ -67,6 +67,7 @@ describe('query workers', () => {
       bytes: 12,
       truncated: false,
       views: ['persons'],
+      filters: [],
     })
     expect(await readFile(answerPath, 'utf8')).toBe('[["100000"]]')
     for (const pid of workers.pids()) {

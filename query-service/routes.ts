@@ -5,9 +5,12 @@ import { InvalidInputError, NotFoundError } from '../core/index.js'
 import { type RouteEnv, serve, signedInUser } from '../identity/index.js'
 import { defineModule, defineRoute, errorEnvelope, ok } from '../routing/index.js'
 import { ARROW_MEDIA_TYPE, EXTRACT_FORMATS, FILE_FORMATS, QUERY_FORMATS } from './answer-formats.js'
+import { callerViewJson, historyItemJson } from './caller-json.js'
 import { CSV_CELLS_RULE } from './csv-cells.js'
+import { attachmentOf } from './download-name.js'
 import type { ExtractRequest } from './extract.js'
-import { cancelledJson, historyEntryJson, queryAnswerJson, viewJson } from './query-json.js'
+import { QUERY_PURPOSES } from './query-history.js'
+import { cancelledJson, queryAnswerJson } from './query-json.js'
 import type { QueryService } from './query-service.js'
 import { MAX_SQL_LENGTH } from './sql-gate.js'
 
@@ -32,6 +35,21 @@ export const queryBody = z.strictObject({
     .regex(/^q_[A-Za-z0-9-]{8,64}$/, 'id: q_ followed by 8 to 64 letters, digits or dashes')
     .optional()
     .describe('Your own id for the run, so you can cancel it while it runs'),
+  purpose: z
+    .enum(QUERY_PURPOSES)
+    .default('api')
+    .describe(
+      'Why it runs: `workbench` (written by a person), `preview` (a sample shown on a dataset page, kept out of the history of queries) or `api` (the default)',
+    ),
+})
+
+export const historyQuery = z.strictObject({
+  show: z
+    .enum(['queries', 'previews'])
+    .default('queries')
+    .describe(
+      '`queries`: those you ran in the workbench or through the API; `previews`: the samples dataset pages showed you',
+    ),
 })
 
 export const extractQuery = z.strictObject({
@@ -104,19 +122,22 @@ export const listViews = defineRoute({
   method: 'get',
   path: '/views',
   access: 'signed-in',
-  summary: "The caller's views: one per dataset they may read, with columns (and which are masked)",
-  responses: { 200: { description: 'The views', json: ok(z.array(viewJson)) } },
+  summary:
+    "The caller's views: one per dataset they may read, with columns (and which are masked) and the terms of the grant behind each",
+  responses: { 200: { description: 'The views', json: ok(z.array(callerViewJson)) } },
 })
 
 export const listHistory = defineRoute({
   method: 'get',
   path: '/history',
   access: 'signed-in',
-  summary: 'Your latest queries: text, views read, outcome, rows and bytes',
+  summary:
+    'Your own latest queries: text, views read, outcome, rows and bytes; sample previews apart',
+  request: { query: historyQuery },
   responses: {
     200: {
-      description: 'Your latest 50 queries, newest first',
-      json: ok(z.array(historyEntryJson)),
+      description: 'Your latest 50 queries (or previews), newest first; never anyone else’s',
+      json: ok(z.array(historyItemJson)),
     },
   },
 })
@@ -152,7 +173,8 @@ export const submitQuery = defineRoute({
       headers: {
         'X-Query-Id': 'The query’s id: cancel it by it, find it in your history',
         'X-Row-Limit': 'Of a file answer: the rows it holds at most (QUERY_MAX_STREAM_ROWS)',
-        'Content-Disposition': 'Of a file answer: `attachment; filename="<id>.<extension>"`',
+        'Content-Disposition':
+          'Of a file answer: `attachment; filename="<dataset slugs>_<Singapore time>.<extension>"`, e.g. `person-address-pa_2026-12-07T1530+0800.csv`',
       },
     },
     400: `Invalid input (the message names each bad field; a body past ${QUERY_BODY_BYTES.toLocaleString('en')} bytes), or \`query_refused\`: not one SELECT over your views, or an aggregate answer that fails its output checks (the message names the rule)`,
@@ -240,7 +262,7 @@ export const queryRoutes = (service: QueryService) =>
     .route(
       '/',
       serve(listHistory, async (c) => {
-        const history = await service.history(callerOf(c))
+        const history = await service.history(callerOf(c), c.req.valid('query').show)
         return c.json({ ok: true as const, data: history }, 200)
       }),
     )
@@ -266,7 +288,7 @@ export const queryRoutes = (service: QueryService) =>
           })
         return c.body(answer.body, 200, {
           'content-type': answer.contentType,
-          'content-disposition': `attachment; filename="${answer.id}.${FILE_FORMATS[body.format].extension}"`,
+          'content-disposition': attachmentOf(answer.fileName),
           'x-query-id': answer.id,
           'x-row-limit': String(answer.rowLimit),
           'cache-control': 'no-store',
@@ -288,7 +310,7 @@ export const extractRoutes = (service: QueryService) => {
     )
     return c.body(extract.body, 200, {
       'content-type': extract.contentType,
-      'content-disposition': `attachment; filename="${extract.fileName}"`,
+      'content-disposition': attachmentOf(extract.fileName),
       'cache-control': 'no-store',
     })
   }

@@ -3,7 +3,7 @@ import { judgeSql, MAX_SQL_LENGTH, precheckSql } from './sql-gate.js'
 import { useGate, VIEWS } from './sql-gate-test-kit.js'
 
 const UNKNOWN = (name: string) =>
-  `Only your views can be read, and '${name}' is not one of them (GET /api/query/views lists yours)`
+  `'${name}' is not one of your views: the workbench lists the ones you hold`
 
 /**
  * Function names that suggest the engine's state: every DuckDB function matching this must be
@@ -45,6 +45,7 @@ describe('SQL gate refusals', () => {
       ok: false,
       message: UNKNOWN('duckdb_views'),
       position: sql.lastIndexOf('duckdb_views'),
+      unknownView: 'duckdb_views',
     })
   })
 
@@ -54,7 +55,7 @@ describe('SQL gate refusals', () => {
     expect(await judge(sql)).toEqual({
       ok: false,
       message:
-        "File names cannot be read as tables ('some/file.parquet'): read one of your views (GET /api/query/views lists yours)",
+        "File names cannot be read as tables ('some/file.parquet'): read one of your views (the workbench lists the views you hold)",
       position: 14,
     })
   })
@@ -65,6 +66,7 @@ describe('SQL gate refusals', () => {
       ok: false,
       message: UNKNOWN('duckdb_views'),
       position: sql.lastIndexOf('duckdb_views'),
+      unknownView: 'duckdb_views',
     })
   })
 
@@ -72,7 +74,7 @@ describe('SQL gate refusals', () => {
     expect(await judge('SELECT * FROM persons, information_schema.tables')).toEqual({
       ok: false,
       message:
-        "Only your views can be read, and 'information_schema.tables' is in 'information_schema', another schema or catalog: write the view's name alone (GET /api/query/views lists yours)",
+        "Only your views can be read, and 'information_schema.tables' is in 'information_schema', another schema or catalog: write the view's name alone (the workbench lists the views you hold)",
       position: 23,
     })
     expect(await judge('SELECT * FROM system.main.persons')).toMatchObject({
@@ -95,13 +97,13 @@ describe('SQL gate refusals', () => {
     expect(await judge("SELECT * FROM read_parquet('x.parquet')")).toEqual({
       ok: false,
       message:
-        'Table functions such as read_parquet() cannot be used here: only your views can be read (GET /api/query/views lists yours)',
+        'Table functions such as read_parquet() cannot be used here: only your views can be read (the workbench lists the views you hold)',
       position: 14,
     })
     expect(await judge('DESCRIBE persons')).toEqual({
       ok: false,
       message:
-        'SHOW, DESCRIBE and SUMMARIZE are refused: GET /api/query/views describes your views',
+        'SHOW, DESCRIBE and SUMMARIZE are refused: the workbench lists your views with their columns',
     })
   })
 
@@ -137,6 +139,7 @@ describe('SQL gate refusals', () => {
       ok: false,
       message: UNKNOWN('duckdb_settings'),
       position: sql.indexOf('duckdb_settings'),
+      unknownView: 'duckdb_settings',
     })
   })
 

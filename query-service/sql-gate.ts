@@ -11,11 +11,13 @@ export const PARSE_SQL = 'SELECT json_serialize_sql($1::VARCHAR)'
 
 /**
  * The gate's decision on one SQL text: the caller's views it reads (sorted, deduplicated), or
- * why it may not run and, when known, where (a 0-based offset into the text, in UTF-16 units).
+ * why it may not run and, when known, where (a 0-based offset into the text, in UTF-16 units)
+ * and the name read as a table that is none of their views (`unknownView`, lower-case: the
+ * server says what the caller holds of it, a sample or a grant that ended).
  */
 export type GateVerdict =
   | { ok: true; views: string[] }
-  | { ok: false; message: string; position?: number }
+  | { ok: false; message: string; position?: number; unknownView?: string }
 
 /** Query nodes DuckDB 1.5 serialises for SELECT-like text; anything else is new and refused. */
 const QUERY_NODE_TYPES: ReadonlySet<string> = new Set([
@@ -45,7 +47,7 @@ const TABLE_REF_TYPES: ReadonlySet<string> = new Set([
   'INVALID',
 ])
 
-const VIEWS_HINT = 'GET /api/query/views lists yours'
+const VIEWS_HINT = 'the workbench lists the views you hold'
 
 type AstNode = { [key: string]: unknown }
 
@@ -69,9 +71,11 @@ interface Walk {
 /** A refusal found deep in the tree; `at` is DuckDB's query_location (a UTF-8 byte offset). */
 class Refusal extends Error {
   readonly at: number | undefined
-  constructor(message: string, at?: unknown) {
+  readonly unknownView: string | undefined
+  constructor(message: string, at?: unknown, unknownView?: string) {
     super(message)
     this.at = typeof at === 'number' && Number.isSafeInteger(at) && at >= 0 ? at : undefined
+    this.unknownView = unknownView
   }
 }
 
@@ -117,9 +121,12 @@ export function judgeSql(sql: string, serialized: string, views: ReadonlySet<str
   } catch (error) {
     if (!(error instanceof Refusal)) throw error
     const position = error.at === undefined ? undefined : stringIndex(sql, error.at, 'byte')
-    return position === undefined
-      ? { ok: false, message: error.message }
-      : { ok: false, message: error.message, position }
+    return {
+      ok: false,
+      message: error.message,
+      ...(position === undefined ? {} : { position }),
+      ...(error.unknownView === undefined ? {} : { unknownView: error.unknownView }),
+    }
   }
   return { ok: true, views: [...walk.read].sort() }
 }
@@ -293,7 +300,7 @@ function visitTableRef(ref: unknown, scope: Scope, walk: Walk): void {
     }
     case 'SHOW_REF':
       throw new Refusal(
-        'SHOW, DESCRIBE and SUMMARIZE are refused: GET /api/query/views describes your views',
+        'SHOW, DESCRIBE and SUMMARIZE are refused: the workbench lists your views with their columns',
         ref.query_location,
       )
     default:
@@ -336,8 +343,9 @@ function readTable(ref: AstNode, scope: Scope, walk: Walk): void {
       at,
     )
   throw new Refusal(
-    `Only your views can be read, and '${qualified}' is not one of them (${VIEWS_HINT})`,
+    `'${qualified}' is not one of your views: the workbench lists the ones you hold`,
     at,
+    name,
   )
 }
 

@@ -5,6 +5,7 @@ import { ROW_COLUMN, UNIT_COLUMN, unitsViewOf } from './aggregate-query.js'
 import { FILE_FORMATS, sqlString } from './answer-formats.js'
 import { jsonLimit, probeJsonSize, writeAnswer } from './answer-writers.js'
 import { type GateVerdict, judgeSql, PARSE_SQL, precheckSql } from './sql-gate.js'
+import { type LiteralFilter, literalFiltersOf } from './sql-literal-filters.js'
 import {
   JobError,
   type JobFailure,
@@ -40,10 +41,21 @@ export async function judge(
   sql: string,
   views: ReadonlySet<string>,
 ): Promise<GateVerdict> {
+  return (await judgeWithFilters(connection, sql, views)).verdict
+}
+
+/** The gate's verdict, and the literal filters of a text it lets run (from the same parse). */
+async function judgeWithFilters(
+  connection: DuckDBConnection,
+  sql: string,
+  views: ReadonlySet<string>,
+): Promise<{ verdict: GateVerdict; filters: LiteralFilter[] }> {
   const early = precheckSql(sql)
-  if (early) return early
+  if (early) return { verdict: early, filters: [] }
   const reader = await connection.runAndReadAll(PARSE_SQL, [sql])
-  return judgeSql(sql, String(reader.getRows()[0]?.[0] ?? ''), views)
+  const serialized = String(reader.getRows()[0]?.[0] ?? '')
+  const verdict = judgeSql(sql, serialized, views)
+  return { verdict, filters: verdict.ok ? literalFiltersOf(serialized) : [] }
 }
 
 /**
@@ -61,7 +73,11 @@ export async function runJob(
   const watch = watchJob(connection, job.timeoutMs, stop)
   try {
     await openSandbox(connection, job)
-    const verdict = await judge(connection, job.sql, new Set(job.views.map((v) => v.name)))
+    const { verdict, filters } = await judgeWithFilters(
+      connection,
+      job.sql,
+      new Set(job.views.map((v) => v.name)),
+    )
     if (!verdict.ok)
       throw new JobError({ kind: 'refused', message: verdict.message, position: verdict.position })
     const { disclosure } = job
@@ -72,7 +88,7 @@ export async function runJob(
       : await writeAnswer(connection, job, watch)
     if (watch.state.cancelled) throw new JobError({ kind: 'cancelled', message: 'cancelled' })
     if (watch.state.timedOut) throw timeLimit(job)
-    return { ...answer, views: verdict.views }
+    return { ...answer, views: verdict.views, filters }
   } catch (error) {
     const failure = failureOf(error, job, watch.state)
     if (job.format === 'json' && failure.limit === 'memory' && !watch.interrupted)

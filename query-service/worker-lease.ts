@@ -41,7 +41,12 @@ export function leaseWorker(
           m.type === 'checked'
             ? m.ok
               ? { ok: true as const, views: m.views }
-              : { ok: false as const, message: m.message, position: m.position }
+              : {
+                  ok: false as const,
+                  message: m.message,
+                  position: m.position,
+                  unknownView: m.unknownView,
+                }
             : undefined,
         )
       } finally {

@@ -1,5 +1,6 @@
 import type { QueryFormat } from './answer-formats.js'
 import type { OutputRules } from './output-checks.js'
+import type { LiteralFilter } from './sql-literal-filters.js'
 
 /**
  * The messages between the server and a query worker process (over Node's IPC channel). The
@@ -87,12 +88,14 @@ export interface JobResult {
   views: string[]
   /** What an aggregate answer released, to be kept for the differencing check. */
   release?: Release
+  /** The statement's literal filters (`col = 'x'`, `col IN (…)`), to compare with row filters. */
+  filters?: LiteralFilter[]
 }
 
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'checked'; ok: true; views: string[] }
-  | { type: 'checked'; ok: false; message: string; position?: number }
+  | { type: 'checked'; ok: false; message: string; position?: number; unknownView?: string }
   | { type: 'done'; result: JobResult; rssBytes: number }
   | { type: 'failed'; failure: JobFailure; rssBytes: number }
 

@@ -61,6 +61,9 @@ import {
   QUERY_API,
   type QueryService,
   queryRoutes,
+  SAVED_QUERIES_API,
+  type SavedQueries,
+  savedQueryRoutes,
 } from '../query-service/index.js'
 import { SERVICE_API, serviceRoutes } from '../routing/index.js'
 import { FEEDS_API, type FeedRouteDeps, feedRoutes } from '../trusted-centre/index.js'
@@ -86,6 +89,8 @@ export interface AppDeps {
   db: NotificationRouteDeps['db']
   allowPrivateWebhooks: boolean
   query: QueryService
+  /** Named, parameterised queries, opened by link and run as whoever opens them. */
+  savedQueries: SavedQueries
   lineage: Pick<LineageRouteDeps, 'store' | 'graph' | 'validator' | 'namespaces'> & {
     emitter: { status(): Promise<TransportStatus[]> }
   }
@@ -187,6 +192,7 @@ export function createApp(deps: AppDeps) {
     .route(WEBHOOKS_API.mount, webhookRoutes(notificationDeps))
     .route(QUERY_API.mount, queryRoutes(deps.query))
     .route(EXTRACT_API.mount, extractRoutes(deps.query))
+    .route(SAVED_QUERIES_API.mount, savedQueryRoutes(deps.savedQueries))
     .route(FEEDS_API.mount, feedRoutes(deps.feeds))
     .route(
       KPI_API.mount,

@@ -5,7 +5,7 @@ import { AUTH_API, TOKENS_API } from '../identity/index.js'
 import { KPI_API } from '../kpi/index.js'
 import { LINEAGE_API } from '../lineage/index.js'
 import { NOTIFICATIONS_API, WEBHOOKS_API } from '../notifications/index.js'
-import { EXTRACT_API, QUERY_API } from '../query-service/index.js'
+import { EXTRACT_API, QUERY_API, SAVED_QUERIES_API } from '../query-service/index.js'
 import {
   type ApiModule,
   openApiDocument as declaredDocument,
@@ -28,6 +28,7 @@ export const API_MODULES: readonly ApiModule[] = [
   WEBHOOKS_API,
   QUERY_API,
   EXTRACT_API,
+  SAVED_QUERIES_API,
   FEEDS_API,
   KPI_API,
   LINEAGE_API,

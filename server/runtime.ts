@@ -8,6 +8,8 @@ import {
   createAccessStore,
   entitlementsFor,
   liveGrantIds,
+  observeWorkflow,
+  recordGrantUse,
 } from '../access/index.js'
 import { type AuditLog, checkpointDirectory, createAuditLog } from '../audit/index.js'
 import { createDatasetStore, type DatasetStore, searchDatasets } from '../catalog/index.js'
@@ -32,7 +34,14 @@ import {
   createUserStore,
 } from '../identity/index.js'
 import { derivePseudonymKeys, type PseudonymKeys } from '../keys/index.js'
-import { createKpiEngine, createKpiReads, type KpiEngine, type KpiReads } from '../kpi/index.js'
+import {
+  createKpiEngine,
+  createKpiReads,
+  createPlatformKpiRefresh,
+  type KpiEngine,
+  type KpiReads,
+  type PlatformKpiRefresh,
+} from '../kpi/index.js'
 import {
   createEventValidator,
   createLineageEmitter,
@@ -53,7 +62,9 @@ import {
   createPersonSlots,
   createQueryPool,
   createQueryService,
+  createSavedQueries,
   type QueryService,
+  sqlParserOf,
 } from '../query-service/index.js'
 import { createWorkingDayCalendar } from '../reference/index.js'
 import { createTrustedCentre, type TrustedCentre } from '../trusted-centre/index.js'
@@ -82,8 +93,8 @@ export interface Runtime {
   changeLimiter: RateLimiter
   /** Each client address's sign-in attempts a minute (SIGN_IN_ATTEMPTS_PER_MINUTE), across replicas. */
   signInLimiter: RateLimiter
-  /** The Blueprint KPIs: computed after every fusion and on demand, and read for the dashboard. */
-  kpi: { engine: KpiEngine; reads: KpiReads }
+  /** The Blueprint KPIs: computed after every fusion, the platform's after every access decision, and on demand; read for the dashboard. */
+  kpi: { engine: KpiEngine; reads: KpiReads; refresh: PlatformKpiRefresh }
   /**
    * OpenLineage events (ours and other tools'), the graph made from them, their validator, and
    * which agency owns each namespace other tools write into.
@@ -187,6 +198,13 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
           )
       },
     })
+    // Every step of the sharing workflow is audited inside its own transaction; once a decision
+    // has committed, the platform KPIs are measured again in the background.
+    const kpiRefresh = createPlatformKpiRefresh(kpiEngine, log)
+    const access = observeWorkflow(
+      createAccessStore(db, createWorkingDayCalendar(), audit),
+      kpiRefresh.onWorkflowChange,
+    )
     const query = createQueryService({
       db,
       dataDir: config.DATA_DIR,
@@ -202,8 +220,11 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       ),
       workers: config.QUERY_MAX_RUNNING,
       entitlements: (user, ability, now) => entitlementsFor(db, user, ability, now),
+      endedGrants: (ability, now) =>
+        access.listGrants({ status: ['revoked', 'expired'] }, ability, now),
       liveGrants: () => liveGrantIds(db, new Date()),
       recordUse: (datasetId, kind) => catalog.recordUse(datasetId, kind),
+      recordGrantUse: (grantId, kind, at) => recordGrantUse(db, grantId, kind, at),
       audit,
       now: () => new Date(),
       processId: processes.id,
@@ -216,20 +237,21 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       duckdb,
       pseudonyms,
       catalog,
-      // Every step of the sharing workflow is audited inside its own transaction.
-      access: createAccessStore(db, createWorkingDayCalendar(), audit),
+      access,
       query,
       trustedCentre,
       processes,
       changeLimiter: createRateLimiter(db, { perMinute: config.RATE_LIMIT_PER_MINUTE }),
       // Same table as the changes (pruned with them), keys of its own.
       signInLimiter: createRateLimiter(db, { perMinute: config.SIGN_IN_ATTEMPTS_PER_MINUTE }),
-      kpi: { engine: kpiEngine, reads: createKpiReads(db) },
+      kpi: { engine: kpiEngine, reads: createKpiReads(db), refresh: kpiRefresh },
       lineage,
       audit,
       auth: authDeps(config, db, audit),
       portalDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'portal', 'dist'),
       async close() {
+        // A recomputation under way finishes before the database and lineage close.
+        await kpiRefresh.settled()
         await query.close()
         // The head as this process leaves it, anchored before the database closes.
         await audit
@@ -283,6 +305,16 @@ export function appDepsOf(runtime: Runtime): AppDeps {
     db: runtime.db,
     allowPrivateWebhooks: runtime.config.WEBHOOK_ALLOW_PRIVATE,
     query: runtime.query,
+    // Saved queries run through the query path as whoever runs them; DuckDB only parses here.
+    savedQueries: createSavedQueries({
+      db: runtime.db,
+      run: (user, ability, request, requestId) =>
+        runtime.query.run(user, ability, request, requestId),
+      entitlements: (user, ability, now) => entitlementsFor(runtime.db, user, ability, now),
+      parse: sqlParserOf(runtime.duckdb),
+      audit: runtime.audit,
+      now: runtime.auth.now,
+    }),
     lineage: runtime.lineage,
     kpi: runtime.kpi,
     entitlements: (user, ability, now) => entitlementsFor(runtime.db, user, ability, now),

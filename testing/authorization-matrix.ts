@@ -155,6 +155,15 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
     except: { 'officer.moe': 200, 'steward.dos': 403, admin: 403, auditor: 403 },
   },
   {
+    // After the answer above: the request waits again, and its requester may change it.
+    method: 'POST',
+    path: '/api/requests/{resubmit}/amend',
+    body: { changes: { durationDays: 45 } },
+    signedIn: 404,
+    anonymous: 401,
+    except: { 'officer.moe': 200, 'steward.dos': 403, admin: 403, auditor: 403 },
+  },
+  {
     method: 'POST',
     path: '/api/requests/{withdraw}/withdraw',
     body: {},
@@ -252,6 +261,37 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
     signedIn: 404,
     anonymous: 401,
   },
+  // Saved queries: anyone signed in saves their own, and opens and runs any by its link (as
+  // themselves); only the owner changes or deletes one. An id nobody saved is a 404 for all.
+  { method: 'GET', path: '/api/saved-queries', signedIn: 200, anonymous: 401 },
+  {
+    method: 'POST',
+    path: '/api/saved-queries',
+    body: { name: 'Matrix', sql: 'SELECT count(*) AS n FROM postal_geocode_reference' },
+    signedIn: 201,
+    anonymous: 401,
+  },
+  { method: 'GET', path: `/api/saved-queries/sq_${'0'.repeat(32)}`, signedIn: 404, anonymous: 401 },
+  {
+    method: 'PATCH',
+    path: `/api/saved-queries/sq_${'0'.repeat(32)}`,
+    body: { name: 'Matrix' },
+    signedIn: 404,
+    anonymous: 401,
+  },
+  {
+    method: 'DELETE',
+    path: `/api/saved-queries/sq_${'0'.repeat(32)}`,
+    signedIn: 404,
+    anonymous: 401,
+  },
+  {
+    method: 'POST',
+    path: `/api/saved-queries/sq_${'0'.repeat(32)}/run`,
+    body: { values: {} },
+    signedIn: 404,
+    anonymous: 401,
+  },
   // OpenLineage in: stewards and administrators only, into namespaces registered to their agency
   // (airflow://dos is DOS's; the administrator is of GovTech); an invalid event is a 400 for them.
   {
@@ -346,6 +386,9 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
   { method: 'GET', path: '/api/kpis?format=csv', signedIn: 200, anonymous: 401 },
   { method: 'GET', path: '/api/kpis/14', signedIn: 200, anonymous: 401 },
   { method: 'GET', path: '/api/kpis/16', signedIn: 400, anonymous: 401 },
+  // The requests a platform KPI counts: everyone signed in, shown as far as each may see them.
+  { method: 'GET', path: '/api/kpis/14/requests', signedIn: 200, anonymous: 401 },
+  { method: 'GET', path: '/api/kpis/3/requests', signedIn: 404, anonymous: 401 },
   // Recomputing on demand: stewards and administrators.
   {
     method: 'POST',

@@ -117,6 +117,6 @@ export async function runInWorkbench(page: Page, sql: string): Promise<void> {
   await page.keyboard.press('Control+Enter')
   await page
     .getByRole('status')
-    .filter({ hasText: /rows?$/ })
+    .filter({ hasText: /\brows? · Ran in/ })
     .waitFor()
 }

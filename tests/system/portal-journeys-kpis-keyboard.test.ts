@@ -89,7 +89,7 @@ describe.skipIf(!browserTestsRun())('the portal for leaders and by keyboard, in 
     expect(await focusedName(steward)).toBe('Approve…')
     await steward.keyboard.press('Enter')
     await dialog.waitFor()
-    await tabTo(steward, 'person_source')
+    await tabTo(steward, 'person_source Direct identifier')
     await steward.keyboard.press('Space')
     await tabTo(steward, 'Access ends on')
     // A date field takes its digits in the browser's order: month, day, year in en-US.
@@ -101,7 +101,7 @@ describe.skipIf(!browserTestsRun())('the portal for leaders and by keyboard, in 
     await steward.getByText('Access granted').first().waitFor()
     // The "Approve…" button is gone with the step: the keyboard is on the request's heading.
     await expect.poll(() => focusedName(steward)).toBe(`Request for ${DATASET}`)
-    expect(await steward.getByText(/^Columns /).textContent()).not.toContain('person_source')
+    expect(await steward.getByText(/^Columns: /).textContent()).not.toContain('person_source')
     // Neither journey of this file met a script error or a failing server on the portal's pages.
     expect(journeys.problems).toEqual([])
   })

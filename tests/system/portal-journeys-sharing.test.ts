@@ -103,7 +103,7 @@ describe.skipIf(!inChromium)(
       await journeys.check(page, 'steward-approve-dialog')
       await dialog.getByRole('button', { name: 'Approve', exact: true }).click()
       await page.getByText('Access granted').first().waitFor()
-      const grant = page.getByText(/^Columns /)
+      const grant = page.getByText(/^Columns: /)
       expect(await grant.textContent()).not.toContain('person_source')
       await journeys.check(page, 'steward-request-granted')
     })

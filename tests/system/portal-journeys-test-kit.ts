@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, expect } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect } from 'vitest'
 import { type RunningServer, serveApp } from '../../server/index.js'
 import {
   API_AUDIENCE,
@@ -106,6 +106,14 @@ export function openJourneys(): Journeys {
     })
     server = await serveApp(runtime, port)
     browser = await launchChromium()
+  })
+  // A failed step leaves a picture of every page open, to see what was there instead.
+  afterEach(async (test) => {
+    if (test.task.result?.state !== 'fail') return
+    const open = contexts.flatMap((c) => c.pages()).filter((p) => !p.isClosed())
+    const name = test.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)
+    for (const [i, page] of open.entries())
+      await screenshot(page, `failed-${name}-${i}`).catch(() => undefined)
   })
   afterAll(async () => {
     for (const context of contexts) await context.close()

@@ -144,7 +144,7 @@ describe('the portal across roles', () => {
     )
     await user.click(within(approve).getByRole('button', { name: 'Approve' }))
     expect(await screen.findByRole('heading', { name: 'Access granted' })).toBeTruthy()
-    expect(screen.getByText(/rows where planning_area_code is one of BEDOK, TAMPINES/)).toBeTruthy()
+    expect(screen.getByText('Rows where planning_area_code is BEDOK or TAMPINES')).toBeTruthy()
     const standing = screen.getByRole('group', { name: 'Where this request stands' })
     expect(within(standing).getByText('Access granted')).toBeTruthy()
     cleanup()
@@ -152,12 +152,18 @@ describe('the portal across roles', () => {
     portal.clearCookies()
     portal.renderAt('/sign-in?returnTo=%2Fnotifications')
     await user.click(await screen.findByRole('button', { name: /^officer\.moh/ }))
-    // The newest notice is this approval (older ones, from the seeded history, are read).
+    // The newest notices are this approval and the receipt of the request (older ones, from the
+    // seeded history, are read).
     const approvals = await screen.findAllByRole('link', {
       name: 'Your request for Business entities by planning area and industry is approved',
     })
     expect(approvals.length).toBeGreaterThan(0)
-    expect(screen.getByRole('link', { name: 'Inbox, 1 unread' })).toBeTruthy()
+    expect(
+      screen.getAllByRole('link', {
+        name: 'Your request for Business entities by planning area and industry is with the stewards',
+      }).length,
+    ).toBeGreaterThan(0)
+    expect(screen.getByRole('link', { name: 'Inbox, 2 unread' })).toBeTruthy()
     await user.click(screen.getByRole('button', { name: /^Mark all \d+ read$/ }))
     expect(await screen.findByRole('link', { name: 'Inbox' })).toBeTruthy()
   })
@@ -208,10 +214,12 @@ describe('the portal across roles', () => {
     expect(within(years).getAllByRole('row').length).toBeGreaterThan(2)
     expect(screen.getByRole('table', { name: /^By Ministry family, \d{4} Q[1-4]$/ })).toBeTruthy()
     const byAgency = screen.getByRole('table', { name: /^By agency, \d{4} Q[1-4]$/ })
-    expect(within(byAgency).getByRole('rowheader', { name: 'MOE' })).toBeTruthy()
-    expect(
-      screen.getByText(/^Measured by the platform from its own records: \d+ sharing records\.$/),
-    ).toBeTruthy()
+    // Which agencies depends on the latest quarter, which earlier tests' approvals may have made.
+    const agencies = within(byAgency).getAllByRole('rowheader')
+    expect(agencies.length).toBeGreaterThan(0)
+    for (const agency of agencies) expect(agency.textContent).toMatch(/^[A-Z]{2,8}$/)
+    // What it read opens the requests it counts.
+    expect(screen.getByRole('button', { name: /^\d+ sharing records$/ })).toBeTruthy()
     cleanup()
 
     // An officer sees KPI 8 but not its breakdown of restricted training records; its sources link out.

@@ -49,6 +49,8 @@ const SECTIONS: readonly { title: string; items: readonly NavItem[] }[] = [
   {
     title: 'Govern',
     items: [
+      // Every request and grant of the agency, with their use: the stewards' oversight.
+      { to: '/agency', label: 'Agency sharing', roles: ['steward', 'admin'] },
       // Every officer may read the contracts; they are the stewards' and administrators' work.
       { to: '/feeds', label: 'Feed contracts', roles: ['steward', 'admin'] },
       { to: '/audit', label: 'Audit trail', roles: ['auditor'] },

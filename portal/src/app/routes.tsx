@@ -38,9 +38,11 @@ function part<P extends object>(
   )
 }
 
-const RequestForm = part(
-  'Loading the request form…',
-  async () => (await import('../features/requests/components/request-form.js')).RequestForm,
+const DatasetRequestAccess = part(
+  'Loading your access…',
+  async () =>
+    (await import('../features/requests/components/dataset-request-access.js'))
+      .DatasetRequestAccess,
 )
 const DatasetAccess = part(
   'Loading who holds access…',
@@ -88,7 +90,7 @@ export const routes: RouteObject[] = [
           const { DatasetPage } = await import('../features/datasets/components/dataset-page.js')
           return () => (
             <DatasetPage
-              requestForm={(dataset, onDone) => <RequestForm dataset={dataset} onDone={onDone} />}
+              access={(dataset) => <DatasetRequestAccess dataset={dataset} />}
               holders={(slug) => <DatasetAccess slug={slug} />}
               data={(slug, explainSample) => (
                 <DatasetData slug={slug} explainSample={explainSample} />
@@ -141,6 +143,28 @@ export const routes: RouteObject[] = [
         ),
       },
       {
+        path: 'agency',
+        ...page(async () => {
+          const [{ AgencyPage }, { RevokeGrant }, { StatusBadge }] = await Promise.all([
+            import('../features/agency/components/agency-page.js'),
+            import('../features/requests/components/revoke-grant.js'),
+            import('../features/requests/components/service-level-badge.js'),
+          ])
+          return () => (
+            <AgencyPage
+              status={(status) => <StatusBadge status={status} />}
+              revoke={(grant, onRevoked) => (
+                <RevokeGrant
+                  grantId={grant.id}
+                  grantee={grant.grantee.username}
+                  onRevoked={onRevoked}
+                />
+              )}
+            />
+          )
+        }),
+      },
+      {
         path: 'notifications',
         ...page(
           async () =>
@@ -150,10 +174,29 @@ export const routes: RouteObject[] = [
       },
       {
         path: 'query',
-        ...page(
-          async () =>
-            (await import('../features/query/components/workbench-page.js')).WorkbenchPage,
-        ),
+        ...page(async () => {
+          const [{ WorkbenchPage }, { SaveQueryButton }, { SavedQueryList }] = await Promise.all([
+            import('../features/query/components/workbench-page.js'),
+            import('../features/saved-queries/components/save-query-button.js'),
+            import('../features/saved-queries/components/saved-query-list.js'),
+          ])
+          return () => (
+            <WorkbenchPage
+              saveQuery={(sql) => <SaveQueryButton sql={sql} />}
+              savedQueries={<SavedQueryList />}
+            />
+          )
+        }),
+      },
+      {
+        path: 'queries/:id',
+        ...page(async () => {
+          const [{ SavedQueryPage }, { AnswerPanel }] = await Promise.all([
+            import('../features/saved-queries/components/saved-query-page.js'),
+            import('../features/query/components/answer-panel.js'),
+          ])
+          return () => <SavedQueryPage results={(answer) => <AnswerPanel answer={answer} />} />
+        }),
       },
       {
         path: 'tokens',

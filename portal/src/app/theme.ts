@@ -30,6 +30,9 @@ export const theme = createTheme({
     // Links are underlined, so they stand out from text by more than colour (WCAG 1.4.1).
     Anchor: { defaultProps: { underline: 'always' } },
     Table: { defaultProps: { verticalSpacing: 'xs', striped: false, highlightOnHover: true } },
+    // Mantine's close button is an icon alone: every dialog and drawer names it for a screen reader.
+    Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } },
+    Drawer: { defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } },
   },
   other: { dimmedText: '#55606e' },
 })

@@ -46,6 +46,7 @@ export function DataTable<Row extends RowData>({
   rowKey,
   initialSort,
   rowLabel,
+  page,
 }: {
   /** Names the table for everyone; also its accessible name. */
   caption: string
@@ -56,6 +57,8 @@ export function DataTable<Row extends RowData>({
   initialSort?: { id: string; desc?: boolean }
   /** An accessible label for each row, when its first cell does not say enough. */
   rowLabel?: (row: Row) => string
+  /** Shows one page of the rows (counted from 0), once they are sorted. */
+  page?: { index: number; size: number }
 }) {
   const [sorting, setSorting] = useState<SortingState>(
     initialSort ? [{ id: initialSort.id, desc: initialSort.desc ?? false }] : [],
@@ -146,7 +149,10 @@ export function DataTable<Row extends RowData>({
           ))}
         </Table.Thead>
         <Table.Tbody>
-          {table.getRowModel().rows.map((row) => (
+          {(page
+            ? table.getRowModel().rows.slice(page.index * page.size, (page.index + 1) * page.size)
+            : table.getRowModel().rows
+          ).map((row) => (
             <Table.Tr key={row.id} aria-label={rowLabel?.(row.original)}>
               {row.getAllCells().map((cell) => {
                 const column = byId.get(cell.column.id)

@@ -2,6 +2,7 @@ import { Alert, Anchor, Button, Code, Group, Stack, Text, Title } from '@mantine
 import { type DataColumn, DataTable } from '../../../components/ui/data-table.js'
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { formatDateTime } from '../../../lib/format.js'
+import { TONE } from '../../../lib/tones.js'
 import { type AuditEntryInfo, useAuditEntries, useAuditVerification } from '../api/use-audit.js'
 
 const COLUMNS: readonly DataColumn<AuditEntryInfo>[] = [
@@ -38,7 +39,7 @@ export function AuditPage() {
       ) : verification.isError ? (
         <ErrorState title="The chain could not be verified" error={verification.error} />
       ) : verification.data.ok ? (
-        <Alert color="green" variant="light" role="status">
+        <Alert color={TONE.good} variant="light" role="status">
           <Text>
             Chain verified: {verification.data.entries} entries intact
             {verification.data.checkpoint

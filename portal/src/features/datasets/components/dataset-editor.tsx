@@ -1,4 +1,5 @@
 import {
+  Alert,
   Button,
   Code,
   Fieldset,
@@ -6,12 +7,15 @@ import {
   Paper,
   SimpleGrid,
   Stack,
+  Text,
   Textarea,
   TextInput,
   Title,
 } from '@mantine/core'
 import { type FormEvent, useState } from 'react'
 import { ErrorState } from '../../../components/ui/page-state.js'
+import { formatQuantity } from '../../../lib/format.js'
+import { TONE } from '../../../lib/tones.js'
 import type { DatasetDetail } from '../api/use-datasets.js'
 import { useEditDataset } from '../api/use-edit-dataset.js'
 
@@ -29,6 +33,7 @@ const sameList = (a: string[], b: string[]) => [...a].sort().join('\n') === [...
  */
 export function DatasetEditor({ dataset, onDone }: { dataset: DatasetDetail; onDone: () => void }) {
   const edit = useEditDataset(dataset.slug)
+  const [savedChanges, setSavedChanges] = useState<number | undefined>()
   const termsOf = (column: string) => (dataset.glossary[column] ?? []).map((t) => t.term)
   const [form, setForm] = useState({
     title: dataset.title,
@@ -82,8 +87,24 @@ export function DatasetEditor({ dataset, onDone }: { dataset: DatasetDetail; onD
     }
     // Nothing changed: nothing to record.
     if (Object.keys(patch).length === 0) onDone()
-    else edit.mutate(patch, { onSuccess: onDone })
+    else edit.mutate(patch, { onSuccess: (saved) => setSavedChanges(saved.changes.length) })
   }
+
+  // Saved: the form gives way to a confirmation, the page above already showing the new metadata.
+  if (savedChanges !== undefined)
+    return (
+      <Alert role="status" color={TONE.good} variant="light" title="Changes saved">
+        <Stack gap="xs" align="flex-start">
+          <Text size="sm">
+            {formatQuantity(savedChanges, 'change')} recorded in the dataset's history; readers see
+            them now.
+          </Text>
+          <Button type="button" variant="default" size="xs" onClick={onDone}>
+            Close
+          </Button>
+        </Stack>
+      </Alert>
+    )
 
   // A licence or contact once stated can be changed but not blanked (the API keeps one), so the
   // browser refuses an empty field rather than the form silently keeping the old value. Fields are

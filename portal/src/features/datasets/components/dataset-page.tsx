@@ -28,8 +28,11 @@ import { SampleReportPanel } from './sample-report-panel.js'
 
 /** What other features add to a dataset page; app/ composes them (features never import each other). */
 export interface DatasetPageSlots {
-  /** The form asking for access to the dataset. */
-  requestForm: (dataset: DatasetDetail, onDone: () => void) => ReactNode
+  /**
+   * What the reader has on the dataset (a request waiting, access held or ended) and the way to
+   * ask for it: shown for data that needs a request.
+   */
+  access: (dataset: DatasetDetail) => ReactNode
   /** For the owning agency's stewards: who holds access. */
   holders: (slug: string) => ReactNode
   /**
@@ -42,11 +45,10 @@ export interface DatasetPageSlots {
 }
 
 /** One dataset: what it is, who owns it, its schema and its versions. */
-export function DatasetPage({ requestForm, holders, data, lineage }: DatasetPageSlots) {
+export function DatasetPage({ access, holders, data, lineage }: DatasetPageSlots) {
   const { slug = '' } = useParams()
   const dataset = useDataset(slug)
   const [editing, setEditing] = useState(false)
-  const [requesting, setRequesting] = useState(false)
   const me = useMe()
   if (dataset.isPending) return <Loading label="Loading dataset…" />
   if (dataset.isError) {
@@ -94,21 +96,18 @@ export function DatasetPage({ requestForm, holders, data, lineage }: DatasetPage
         <Text size="lg">{d.description}</Text>
       </Stack>
 
-      <Group gap="sm" wrap="wrap">
-        {!open && !requesting && (
-          <Button type="button" onClick={() => setRequesting(true)}>
-            Request access
-          </Button>
-        )}
-        {editable && !editing && (
-          <Button type="button" variant="default" onClick={() => setEditing(true)}>
-            Edit metadata
-          </Button>
-        )}
-        {open && <Text>Official (Open): anyone may use the full data, no request needed.</Text>}
-      </Group>
+      {!open && access(d)}
+      {(open || (editable && !editing)) && (
+        <Group gap="sm" wrap="wrap">
+          {editable && !editing && (
+            <Button type="button" variant="default" onClick={() => setEditing(true)}>
+              Edit metadata
+            </Button>
+          )}
+          {open && <Text>Official (Open): anyone may use the full data, no request needed.</Text>}
+        </Group>
+      )}
       {editing && <DatasetEditor dataset={d} onDone={() => setEditing(false)} />}
-      {requesting && requestForm(d, () => setRequesting(false))}
 
       <Facts dataset={d} />
 

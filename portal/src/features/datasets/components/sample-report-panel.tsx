@@ -3,6 +3,7 @@ import { useId } from 'react'
 import { type DataColumn, DataTable } from '../../../components/ui/data-table.js'
 import { PersonalDataBadge } from '../../../components/ui/personal-data-badge.js'
 import { formatCount } from '../../../lib/format.js'
+import { TONE } from '../../../lib/tones.js'
 import {
   type SampleColumnReport,
   type SampleReport,
@@ -21,7 +22,7 @@ export function SampleReportPanel({ sample }: { sample: VersionSample }) {
   if (!sample) return null
   if (sample.status === 'refused')
     return (
-      <Alert color="yellow" variant="light" role="note" title="No sample of this version">
+      <Alert color={TONE.warn} variant="light" role="note" title="No sample of this version">
         {sample.reason}
       </Alert>
     )

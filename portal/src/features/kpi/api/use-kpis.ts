@@ -10,6 +10,11 @@ export type KpiList = Extract<
 >['data']
 export type KpiSummary = KpiList['kpis'][number]
 export type KpiDetail = InferResponseType<ApiClient['api']['kpis'][':number']['$get'], 200>['data']
+export type KpiPeriod = KpiSummary['periods'][number]
+export type CountedRequests = InferResponseType<
+  ApiClient['api']['kpis'][':number']['requests']['$get'],
+  200
+>['data']
 
 /** The 15 KPIs with their latest value, status and trend. */
 export function useKpis() {
@@ -27,6 +32,22 @@ export function useKpi(number: number) {
     queryKey: ['kpis', number],
     queryFn: async () =>
       unwrap<KpiDetail>(await api.api.kpis[':number'].$get({ param: { number: String(number) } })),
+  })
+}
+
+/** The requests a sharing KPI (12 or 14) counts in a period, or every period (null). */
+export function useCountedRequests(number: number, period: string | null, enabled: boolean) {
+  const api = useApi()
+  return useQuery({
+    queryKey: ['kpis', number, 'requests', period],
+    enabled,
+    queryFn: async () =>
+      unwrap<CountedRequests>(
+        await api.api.kpis[':number'].requests.$get({
+          param: { number: String(number) },
+          query: period ? { period } : {},
+        }),
+      ),
   })
 }
 

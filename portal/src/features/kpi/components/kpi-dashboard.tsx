@@ -15,12 +15,13 @@ function ComputedNote({ data }: { data: KpiList }) {
     )
   return (
     <Text c="dimmed">
-      Computed {formatDateTime(computedAt)} from the catalogue's datasets and the platform's own
-      records
+      As of {formatDateTime(computedAt)}, computed from the catalogue's datasets and the platform's
+      own records
       {checkedAt && checkedAt !== computedAt
         ? `; unchanged when checked ${formatDateTime(checkedAt)}`
         : ''}
-      .
+      . The KPIs the platform measures itself (12 to 14) are measured again after every decision on
+      an access request; the others after every Trusted Centre run.
     </Text>
   )
 }
@@ -32,6 +33,8 @@ function ComputedNote({ data }: { data: KpiList }) {
 export function KpiDashboardPage() {
   const kpis = useKpis()
   const recompute = useRecomputeKpis()
+  // Recomputing on demand stays with stewards and administrators: nobody else needs it, as the
+  // KPIs follow every decision and every Trusted Centre run on their own.
   const isSteward = useHasRole('steward')
   const isAdmin = useHasRole('admin')
   const mayRecompute = isSteward || isAdmin

@@ -1,18 +1,29 @@
 import { Anchor, Group, Paper, Stack, Text, Title } from '@mantine/core'
-import { Link, useParams } from 'react-router'
+import { Link, useParams, useSearchParams } from 'react-router'
 import { ErrorState, Loading } from '../../../components/ui/page-state.js'
+import { formatDateTime } from '../../../lib/format.js'
 import { useKpi } from '../api/use-kpis.js'
+import { CountedRequestsDrawer } from './counted-requests-drawer.js'
 import { KpiBreakdowns } from './kpi-breakdowns.js'
 import { formatKpiValue } from './kpi-format.js'
 import { KpiProvenance } from './kpi-provenance.js'
 import { KpiStatusBadge } from './kpi-status-badge.js'
-import { KpiValuesTable } from './kpi-values-table.js'
+import { countsRequests, KpiValuesTable } from './kpi-values-table.js'
 import { TrendChart } from './trend-chart.js'
 
-/** One KPI: its trend against the target band, breakdown, and where the number comes from. */
+/** Where the requests a period counted are open: `?counted=2026 Q4`, or `?counted=all`. */
+const COUNTED = 'counted'
+
+/**
+ * One KPI: every period to the present against the target band, breakdown, and where the number
+ * comes from; a sharing KPI's counts open the requests behind them in a drawer.
+ */
 export function KpiPage() {
   const number = Number(useParams().number)
   const kpi = useKpi(number)
+  const [params, setParams] = useSearchParams()
+  const counted = params.get(COUNTED)
+  const showRequests = (period: string | null) => setParams({ [COUNTED]: period ?? 'all' })
   if (!Number.isInteger(number) || number < 1 || number > 15)
     return (
       <Stack gap="sm">
@@ -41,7 +52,10 @@ export function KpiPage() {
         <Title order={1} id="kpi-title">
           KPI {k.number}: {k.wording}
         </Title>
-        <Text c="dimmed">{k.category}</Text>
+        <Text c="dimmed">
+          {k.category}
+          {k.provenance ? ` · as of ${formatDateTime(k.provenance.computedAt)}` : ''}
+        </Text>
       </div>
       <Paper withBorder p="md">
         {k.latest ? (
@@ -53,7 +67,9 @@ export function KpiPage() {
             {k.latest.status && <KpiStatusBadge status={k.latest.status} />}
           </Group>
         ) : (
-          <Text c="dimmed">Not measured yet: its data has not been published.</Text>
+          <Text c="dimmed">
+            Not measured yet.{k.periods.at(-1)?.reason ? ` ${k.periods.at(-1)?.reason}.` : ''}
+          </Text>
         )}
         <Text mt="xs">
           Target: {k.targetText}
@@ -70,7 +86,7 @@ export function KpiPage() {
           unit={k.unit}
           label={`KPI ${k.number} by ${k.period} against its target`}
         />
-        <KpiValuesTable kpi={k} />
+        <KpiValuesTable kpi={k} onShowRequests={showRequests} />
       </section>
       <section aria-labelledby="kpi-breakdowns">
         <Title order={2} id="kpi-breakdowns" mb="xs">
@@ -82,8 +98,16 @@ export function KpiPage() {
         <Title order={2} id="kpi-sources" mb="xs">
           Where does this number come from?
         </Title>
-        <KpiProvenance kpi={k} />
+        <KpiProvenance kpi={k} onShowRequests={() => showRequests(null)} />
       </section>
+      {countsRequests(k.number) && (
+        <CountedRequestsDrawer
+          number={k.number}
+          period={counted === 'all' ? null : counted}
+          opened={counted !== null}
+          onClose={() => setParams({})}
+        />
+      )}
     </Stack>
   )
 }

@@ -1,8 +1,9 @@
 import { Accordion, Anchor, Code, Stack, Text, Title, VisuallyHidden } from '@mantine/core'
 import { Link } from 'react-router'
 import { type DataColumn, DataTable } from '../../../components/ui/data-table.js'
-import { formatDateTime } from '../../../lib/format.js'
+import { formatDateTime, formatQuantity } from '../../../lib/format.js'
 import type { KpiDetail } from '../api/use-kpis.js'
+import { countsRequests } from './kpi-values-table.js'
 
 type Provenance = NonNullable<KpiDetail['provenance']>
 type Input = Provenance['inputs'][number]
@@ -37,10 +38,34 @@ const INPUT_COLUMNS: DataColumn<Input>[] = [
   },
 ]
 
-/** "Where does this number come from?": how it is measured, from which data, by which run. */
-export function KpiProvenance({ kpi }: { kpi: KpiDetail }) {
+/** What a platform KPI read, in words: "62 sharing records", "120 core data fields". */
+function recordsRead(platformRecords: Record<string, number>) {
+  return Object.entries(platformRecords).map(([kind, count]) =>
+    formatQuantity(
+      count,
+      kind
+        .replace(/([A-Z])/g, ' $1')
+        .toLowerCase()
+        .replace(/s$/, ''),
+    ),
+  )
+}
+
+/**
+ * "Where does this number come from?": how it is measured, from which data, by which run. A
+ * sharing KPI's records open the requests it counts; its lineage starts from those records.
+ */
+export function KpiProvenance({
+  kpi,
+  onShowRequests,
+}: {
+  kpi: KpiDetail
+  /** Opens the requests the KPI counts in every period (KPIs 12 and 14). */
+  onShowRequests: () => void
+}) {
   const p = kpi.provenance
   if (!p) return <Text c="dimmed">Not computed yet: the sources appear after the first run.</Text>
+  const read = p.platformRecords ? recordsRead(p.platformRecords).join(', ') : ''
   return (
     <Stack gap="sm">
       <Text>{kpi.measurement}</Text>
@@ -51,16 +76,16 @@ export function KpiProvenance({ kpi }: { kpi: KpiDetail }) {
           rows={p.inputs}
           rowKey={(i) => i.slug}
         />
-      ) : (
+      ) : countsRequests(kpi.number) ? (
         <Text>
-          Measured by the platform from its own records
-          {p.platformRecords
-            ? `: ${Object.entries(p.platformRecords)
-                .map(([k, v]) => `${v} ${k.replace(/([A-Z])/g, ' $1').toLowerCase()}`)
-                .join(', ')}`
-            : ''}
+          Measured by the platform from its own records:{' '}
+          <Anchor component="button" type="button" onClick={onShowRequests}>
+            {read}
+          </Anchor>
           .
         </Text>
+      ) : (
+        <Text>Measured by the platform from its own records{read ? `: ${read}` : ''}.</Text>
       )}
       <Title order={3} size="h4">
         The computation

@@ -1,41 +1,66 @@
-import { Group, Text } from '@mantine/core'
+import { Anchor, Group, Text, VisuallyHidden } from '@mantine/core'
 import { type DataColumn, DataTable } from '../../../components/ui/data-table.js'
-import type { KpiDetail } from '../api/use-kpis.js'
+import { formatCount } from '../../../lib/format.js'
+import type { KpiDetail, KpiPeriod } from '../api/use-kpis.js'
 import { formatKpiValue } from './kpi-format.js'
 import { KpiStatusBadge } from './kpi-status-badge.js'
 
-type HistoryRow = KpiDetail['history'][number]
+type Row = KpiPeriod & { counted: { numerator: number; denominator: number } | undefined }
 
-/** The trend chart's numbers as a table: every period's value, what it counted, its status. */
-export function KpiValuesTable({ kpi }: { kpi: KpiDetail }) {
-  const columns: DataColumn<HistoryRow>[] = [
+/** The KPIs whose values count access requests, which their lists show. */
+export const countsRequests = (number: number) => number === 12 || number === 14
+
+/**
+ * Every period up to the present with its value, what it counted and its status; a period
+ * without a value says why. For the sharing KPIs, what a period counted opens its requests.
+ */
+export function KpiValuesTable({
+  kpi,
+  onShowRequests,
+}: {
+  kpi: KpiDetail
+  /** Opens the requests a period counts (KPIs 12 and 14). */
+  onShowRequests: (period: string) => void
+}) {
+  const history = new Map(kpi.history.map((h) => [h.period, h]))
+  const rows: Row[] = kpi.periods.map((p) => ({ ...p, counted: history.get(p.period) }))
+  const counted = (r: Row) => {
+    if (!r.counted) return '—'
+    const text = `${formatCount(r.counted.numerator)} of ${formatCount(r.counted.denominator)}`
+    if (!countsRequests(kpi.number)) return text
+    return (
+      <Anchor component="button" type="button" onClick={() => onShowRequests(r.period)}>
+        {text}
+        <VisuallyHidden> requests counted in {r.period}</VisuallyHidden>
+      </Anchor>
+    )
+  }
+  const columns: DataColumn<Row>[] = [
     {
       id: 'period',
       header: kpi.period === 'quarter' ? 'Quarter' : 'Year',
-      sortValue: (h) => h.period,
+      sortValue: (r) => r.period,
       rowHeader: true,
     },
     {
       id: 'value',
       header: 'Value',
       align: 'right',
-      sortValue: (h) => h.value,
-      cell: (h) => formatKpiValue(h.value, kpi.unit),
+      sortValue: (r) => r.value,
+      cell: (r) => (r.value === null ? 'No value' : formatKpiValue(r.value, kpi.unit)),
     },
-    {
-      id: 'counted',
-      header: 'Counted',
-      align: 'right',
-      cell: (h) =>
-        `${h.numerator.toLocaleString('en-SG')} of ${h.denominator.toLocaleString('en-SG')}`,
-    },
+    { id: 'counted', header: 'Counted', align: 'right', cell: counted },
     {
       id: 'status',
       header: 'Status',
-      cell: (h) => (
+      cell: (r) => (
         <Group gap="xs" wrap="wrap">
-          {h.status && <KpiStatusBadge status={h.status} />}
-          {!h.closed && <Text span size="sm">{`${kpi.period} still running`}</Text>}
+          {r.status && <KpiStatusBadge status={r.status} />}
+          {r.reason && (
+            <Text span size="sm">
+              {r.reason}
+            </Text>
+          )}
         </Group>
       ),
     },
@@ -44,8 +69,8 @@ export function KpiValuesTable({ kpi }: { kpi: KpiDetail }) {
     <DataTable
       caption={`Values by ${kpi.period}`}
       columns={columns}
-      rows={kpi.history}
-      rowKey={(h) => h.period}
+      rows={rows}
+      rowKey={(r) => r.period}
     />
   )
 }

@@ -13,7 +13,13 @@ export interface QueryAnswer {
   rowCount: number
   truncated: boolean
   views: string[]
+  /** What to know about the grants it read (a row filter that leaves no rows, say). */
+  notes: string[]
 }
+/** An answer run in the workbench, with how long it took to come back. */
+export type TimedAnswer = QueryAnswer & { elapsedMs: number }
+/** A person's history: the queries they ran, or the sample previews dataset pages showed them. */
+export type HistoryShown = 'queries' | 'previews'
 export type FileFormat = 'csv' | 'parquet' | 'arrow' | 'ndjson'
 
 /** The caller's views and their columns: the editor completes them. */
@@ -25,21 +31,31 @@ export function useViews() {
   })
 }
 
-export function useQueryHistory() {
+/** The person's own latest queries (or, apart, the sample previews they were shown). */
+export function useQueryHistory(show: HistoryShown = 'queries') {
   const api = useApi()
   return useQuery({
-    queryKey: ['query', 'history'],
-    queryFn: async () => unwrap<HistoryInfo[]>(await api.api.query.history.$get()),
+    queryKey: ['query', 'history', show],
+    queryFn: async () =>
+      unwrap<HistoryInfo[]>(await api.api.query.history.$get({ query: { show } })),
   })
 }
 
-/** Runs SQL for a JSON answer; the id lets the person cancel it while it runs. */
+/**
+ * Runs SQL written in the workbench for a JSON answer, timing it from asking to the whole answer
+ * read; the id lets the person cancel it while it runs.
+ */
 export function useRunQuery() {
   const api = useApi()
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: async ({ sql, id }: { sql: string; id: string }) =>
-      unwrap<QueryAnswer>(await api.api.query.$post({ json: { sql, format: 'json', id } })),
+    mutationFn: async ({ sql, id }: { sql: string; id: string }): Promise<TimedAnswer> => {
+      const started = performance.now()
+      const answer = await unwrap<QueryAnswer>(
+        await api.api.query.$post({ json: { sql, format: 'json', id, purpose: 'workbench' } }),
+      )
+      return { ...answer, elapsedMs: performance.now() - started }
+    },
     onSettled: () => queryClient.invalidateQueries({ queryKey: ['query', 'history'] }),
   })
 }
@@ -54,7 +70,7 @@ export function useCancelQuery() {
 
 /** The same SQL as a file the browser saves. */
 export async function downloadQuery(api: ApiClient, sql: string, format: FileFormat) {
-  const res = await api.api.query.$post({ json: { sql, format } })
+  const res = await api.api.query.$post({ json: { sql, format, purpose: 'workbench' } })
   if (!res.ok) {
     const body = (await res.json().catch(() => undefined)) as
       | { error?: { code: string; message: string } }

@@ -152,7 +152,8 @@ function SamplePreview({ view }: { view: string }) {
     queryFn: async () =>
       unwrap<QueryAnswer>(
         await api.api.query.$post({
-          json: { sql: `SELECT * FROM ${view} LIMIT 10`, format: 'json' },
+          // A preview the person did not write: kept out of their history of queries.
+          json: { sql: `SELECT * FROM ${view} LIMIT 10`, format: 'json', purpose: 'preview' },
         }),
       ),
   })

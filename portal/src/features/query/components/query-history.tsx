@@ -5,12 +5,19 @@ import type { HistoryInfo } from '../api/use-query.js'
 
 const SHOWN = 10
 
-/** The reader's latest queries, newest first; picking one puts it back in the editor. */
+type Loaded = { isPending: boolean; isError: boolean; error: unknown; data?: HistoryInfo[] }
+
+/**
+ * The reader's own latest queries, newest first (those run in the workbench or through the API);
+ * apart, the sample previews dataset pages showed them. Picking one puts it back in the editor.
+ */
 export function QueryHistory({
   history,
+  previews,
   onPick,
 }: {
-  history: { isPending: boolean; isError: boolean; error: unknown; data?: HistoryInfo[] }
+  history: Loaded
+  previews: Loaded
   onPick: (sql: string) => void
 }) {
   return (
@@ -23,35 +30,63 @@ export function QueryHistory({
       ) : history.isError ? (
         <ErrorState title="Your queries could not be loaded" error={history.error} />
       ) : !history.data || history.data.length === 0 ? (
-        <EmptyState title="No queries yet">Your queries will be listed here.</EmptyState>
+        <EmptyState title="No queries yet">The queries you run will be listed here.</EmptyState>
       ) : (
         <>
           <Text size="sm" c="dimmed" mb="xs">
-            Your last {Math.min(SHOWN, history.data.length)} queries. Pick one to put it back in the
-            editor.
+            Your last {formatQuantity(Math.min(SHOWN, history.data.length), 'query', 'queries')}.
+            Pick one to put it back in the editor.
           </Text>
-          <List type="ordered" listStyleType="none" spacing="xs" aria-label="Your recent queries">
-            {history.data.slice(0, SHOWN).map((h) => (
-              <List.Item key={h.id}>
-                <Anchor
-                  component="button"
-                  type="button"
-                  onClick={() => onPick(h.sql)}
-                  style={{ textAlign: 'left', maxWidth: '100%' }}
-                >
-                  <Code style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
-                    {h.sql.length > 80 ? `${h.sql.slice(0, 80)}…` : h.sql}
-                  </Code>
-                </Anchor>
-                <Text size="xs" c="dimmed">
-                  {formatDateTime(h.startedAt)} · {h.status}
-                  {h.rows !== null && ` · ${formatQuantity(h.rows, 'row')}`}
-                </Text>
-              </List.Item>
-            ))}
-          </List>
+          <Entries entries={history.data} label="Your recent queries" onPick={onPick} />
         </>
       )}
+      {previews.data && previews.data.length > 0 && (
+        <Box component="details" mt="sm">
+          <summary>
+            Sample previews dataset pages showed you (
+            {formatQuantity(previews.data.length, 'preview')})
+          </summary>
+          <Text size="sm" c="dimmed" my="xs">
+            Each dataset page shows the first rows of its sample: these are kept apart from the
+            queries you ran.
+          </Text>
+          <Entries entries={previews.data} label="Sample previews" onPick={onPick} />
+        </Box>
+      )}
     </Box>
+  )
+}
+
+function Entries({
+  entries,
+  label,
+  onPick,
+}: {
+  entries: HistoryInfo[]
+  label: string
+  onPick: (sql: string) => void
+}) {
+  return (
+    <List type="ordered" listStyleType="none" spacing="xs" aria-label={label}>
+      {entries.slice(0, SHOWN).map((h) => (
+        <List.Item key={h.id}>
+          <Anchor
+            component="button"
+            type="button"
+            onClick={() => onPick(h.sql)}
+            style={{ textAlign: 'left', maxWidth: '100%' }}
+          >
+            <Code style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+              {h.sql.length > 80 ? `${h.sql.slice(0, 80)}…` : h.sql}
+            </Code>
+          </Anchor>
+          <Text size="xs" c="dimmed">
+            {formatDateTime(h.startedAt)} · {h.status}
+            {h.purpose === 'api' && ' · through the API'}
+            {h.rows !== null && ` · ${formatQuantity(h.rows, 'row')}`}
+          </Text>
+        </List.Item>
+      ))}
+    </List>
   )
 }

@@ -33,10 +33,13 @@ export function AnswerTable({
   answer,
   caption,
   captionHidden = false,
+  page,
 }: {
   answer: Pick<QueryAnswer, 'columns' | 'rows'>
   caption: string
   captionHidden?: boolean
+  /** One page of the rows (counted from 0), once sorted; all of them without it. */
+  page?: { index: number; size: number }
 }) {
   const columns = useMemo(
     () =>
@@ -69,6 +72,7 @@ export function AnswerTable({
       columns={columns}
       rows={rows}
       rowKey={(row) => row.key}
+      page={page}
     />
   )
 }

@@ -1,18 +1,15 @@
-import { Anchor, Badge, Box, Code, Group, List, Paper, Stack, Text, Title } from '@mantine/core'
+import { Box, Stack, Text, TextInput, Title } from '@mantine/core'
+import { useId, useState } from 'react'
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/page-state.js'
+import { formatCount, formatQuantity } from '../../../lib/format.js'
 import type { ViewInfo } from '../api/use-query.js'
-import { AGGREGATE_HINT, exampleAggregateQuery, isAggregateView } from './aggregate-views.js'
-
-/** Why the reader may query a view, in words. */
-function basisOf(view: ViewInfo): string {
-  if (view.scope === 'sample') return 'Sample'
-  if (isAggregateView(view)) return 'Aggregates only'
-  return view.basis === 'grant' ? 'Granted' : 'Open data'
-}
+import { ViewCard } from './view-card.js'
+import { groupViews } from './view-groups.js'
 
 /**
- * The views the reader may query, each with its columns and types; picking a view puts a first
- * query for it in the editor. An aggregate-only view says what it takes, with an example.
+ * The views the reader may query, searchable by name, dataset or agency and grouped by what the
+ * reader holds: their grants first, then samples, Official (Open) data and aggregates. Picking a
+ * view puts a first query for it in the editor.
  */
 export function ViewList({
   views,
@@ -36,69 +33,49 @@ export function ViewList({
       ) : !views.data || views.data.length === 0 ? (
         <EmptyState title="No views yet">Nothing you may query has been published.</EmptyState>
       ) : (
-        <Stack gap="sm">
-          {views.data.map((v) => (
-            <Paper key={v.name} withBorder p="sm">
-              <Group gap="xs" wrap="wrap" justify="space-between">
-                <Anchor
-                  component="button"
-                  type="button"
-                  fw={600}
-                  style={{ overflowWrap: 'anywhere', textAlign: 'left' }}
-                  onClick={() => onPick(v)}
-                >
-                  {v.name}
-                </Anchor>
-                <Badge
-                  variant="outline"
-                  color={isAggregateView(v) ? '#6b2d91' : 'gray.8'}
-                  tt="none"
-                >
-                  {basisOf(v)}
-                </Badge>
-              </Group>
-              {isAggregateView(v) && <AggregateHint view={v} />}
-              <List
-                aria-label={`Columns of ${v.name}`}
-                listStyleType="none"
-                size="sm"
-                spacing={2}
-                mt="xs"
-              >
-                {v.columns.map((c) => (
-                  <List.Item key={c.name}>
-                    <Code>{c.name}</Code>{' '}
-                    <Text span size="xs" c="dimmed">
-                      {c.type}
-                    </Text>
-                    {c.masked && (
-                      <>
-                        {' '}
-                        <Badge variant="light" color="#a51d1d" size="xs" tt="none">
-                          masked
-                        </Badge>
-                      </>
-                    )}
-                  </List.Item>
-                ))}
-              </List>
-            </Paper>
-          ))}
-        </Stack>
+        <GroupedViews views={views.data} onPick={onPick} />
       )}
     </Box>
   )
 }
 
-/** What an aggregate-only view takes, and a query over its own columns that does. */
-function AggregateHint({ view }: { view: ViewInfo }) {
+function GroupedViews({ views, onPick }: { views: ViewInfo[]; onPick: (view: ViewInfo) => void }) {
+  const ids = useId()
+  const [search, setSearch] = useState('')
+  const groups = groupViews(views, search)
+  const shown = groups.reduce((n, g) => n + g.views.length, 0)
   return (
-    <Stack gap={4} mt="xs">
-      <Text size="sm">{AGGREGATE_HINT}</Text>
-      <Text size="sm">For example:</Text>
-      <Code block style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
-        {exampleAggregateQuery(view)}
-      </Code>
+    <Stack gap="sm">
+      <TextInput
+        type="search"
+        label="Search your views"
+        description="By view name, dataset title or agency"
+        value={search}
+        onChange={(event) => setSearch(event.currentTarget.value)}
+      />
+      <Text size="xs" c="dimmed" role="status">
+        {search.trim()
+          ? `${formatCount(shown)} of ${formatQuantity(views.length, 'view')} match`
+          : formatQuantity(views.length, 'view')}
+      </Text>
+      {groups.length === 0 && (
+        <Text size="sm">No view matches “{search.trim()}”. Try a dataset’s title or agency.</Text>
+      )}
+      {groups.map((group) => (
+        <Box component="section" key={group.key} aria-labelledby={`${ids}-${group.key}`}>
+          <Title order={3} size="h5" id={`${ids}-${group.key}`} mb={4}>
+            {group.title}{' '}
+            <Text span size="sm" c="dimmed" fw={400}>
+              ({formatQuantity(group.views.length, 'view')})
+            </Text>
+          </Title>
+          <Stack gap="sm">
+            {group.views.map((v) => (
+              <ViewCard key={v.name} view={v} onPick={onPick} />
+            ))}
+          </Stack>
+        </Box>
+      ))}
     </Stack>
   )
 }

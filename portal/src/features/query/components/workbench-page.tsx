@@ -1,25 +1,23 @@
 import { sql as sqlLanguage } from '@codemirror/lang-sql'
 import { Box, Button, Grid, Group, Paper, Stack, Text, Title } from '@mantine/core'
 import CodeMirror, { EditorView, keymap, Prec } from '@uiw/react-codemirror'
-import { useId, useMemo, useState } from 'react'
+import { type ReactNode, useId, useMemo, useState } from 'react'
 import { useSearchParams } from 'react-router'
 import { ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { ApiError } from '../../../lib/api-client.js'
 import { useApi } from '../../../lib/api-context.js'
-import { formatCount } from '../../../lib/format.js'
 import {
   downloadQuery,
   type FileFormat,
-  type QueryAnswer,
   useCancelQuery,
   useQueryHistory,
   useRunQuery,
   useViews,
 } from '../api/use-query.js'
 import { aggregateViewsIn, starterQuery } from './aggregate-views.js'
+import { AnswerPanel } from './answer-panel.js'
 import { OutputCheckRefusal, parseRefusal } from './output-check-refusal.js'
 import { QueryHistory } from './query-history.js'
-import { AnswerTable } from './query-results.js'
 import { ViewList } from './view-list.js'
 
 const FORMATS: readonly (readonly [FileFormat, string])[] = [
@@ -30,16 +28,26 @@ const FORMATS: readonly (readonly [FileFormat, string])[] = [
 ]
 
 /**
- * The query workbench: the caller's views, an SQL editor that completes their names and columns,
- * results with types, downloads, history and cancel. The SQL lives in the URL, so a query can be
- * shared or bookmarked.
+ * The query workbench: an SQL editor that completes the caller's view names and columns, beside
+ * their views (searchable, grouped, granted first); below, across the page, the answer (timed,
+ * paged, charted), downloads, cancel, and the caller's own history, previews apart. The SQL lives
+ * in the URL, so a query can be shared or bookmarked.
  */
-export function WorkbenchPage() {
+export function WorkbenchPage({
+  saveQuery,
+  savedQueries,
+}: {
+  /** A way to save the SQL written (the saved queries' dialog), composed by the app. */
+  saveQuery?: (sql: string) => ReactNode
+  /** The person's saved queries, shown above their history. */
+  savedQueries?: ReactNode
+} = {}) {
   const ids = useId()
   const [params, setParams] = useSearchParams()
   const [text, setText] = useState(params.get('sql') ?? '')
   const views = useViews()
   const history = useQueryHistory()
+  const previews = useQueryHistory('previews')
   const run = useRunQuery()
   const cancel = useCancelQuery()
   const api = useApi()
@@ -127,6 +135,7 @@ export function WorkbenchPage() {
                     Cancel
                   </Button>
                 )}
+                {saveQuery?.(text)}
               </Group>
               <Group
                 gap="xs"
@@ -163,45 +172,29 @@ export function WorkbenchPage() {
             {downloadError !== undefined && (
               <ErrorState title="The download failed" error={downloadError} />
             )}
-            {run.isPending ? (
-              <Loading label="Running…" />
-            ) : run.isError ? (
-              <QueryError error={run.error} sql={text} />
-            ) : run.data ? (
-              <Results answer={run.data} />
-            ) : (
-              <Text c="dimmed">
-                Write a query, or pick one of your views, then run it. The answer shows here.
-              </Text>
-            )}
-            <QueryHistory history={history} onPick={setText} />
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
-          <ViewList views={views} onPick={(view) => setText(starterQuery(view))} />
+          {/* A side panel of its own height: the answer below keeps the page's whole width. */}
+          <Box mah="36rem" style={{ overflowY: 'auto' }} pr="xs">
+            <ViewList views={views} onPick={(view) => setText(starterQuery(view))} />
+          </Box>
         </Grid.Col>
       </Grid>
-    </Stack>
-  )
-}
-
-function Results({ answer }: { answer: QueryAnswer }) {
-  return (
-    <Box component="section" aria-labelledby="results-heading">
-      <Title order={2} id="results-heading" size="h3">
-        Results
-      </Title>
-      {/* The count alone, so the status reads "12 rows" and nothing after it. */}
-      <Text role="status">
-        {formatCount(answer.rowCount)} {answer.rowCount === 1 ? 'row' : 'rows'}
-      </Text>
-      {answer.truncated && (
-        <Text size="sm" c="dimmed">
-          Cut at the row limit: download the full answer.
+      {run.isPending ? (
+        <Loading label="Running…" />
+      ) : run.isError ? (
+        <QueryError error={run.error} sql={text} />
+      ) : run.data ? (
+        <AnswerPanel key={run.data.id} answer={run.data} />
+      ) : (
+        <Text c="dimmed">
+          Write a query, or pick one of your views, then run it. The answer shows here.
         </Text>
       )}
-      <AnswerTable answer={answer} caption="Query results" captionHidden />
-    </Box>
+      {savedQueries}
+      <QueryHistory history={history} previews={previews} onPick={setText} />
+    </Stack>
   )
 }
 

@@ -13,7 +13,9 @@ export type Approval = InferRequestType<Requests[':id']['approve']['$post']>['js
 export type GrantInfo = InferResponseType<ApiClient['api']['grants']['$get'], 200>['data'][number]
 export type StatusFilter = NonNullable<InferRequestType<Requests['$get']>['query']['status']>
 
-export function useRequests(query: { mine?: boolean; status?: StatusFilter }) {
+export type Amendment = InferRequestType<Requests[':id']['amend']['$post']>['json']
+
+export function useRequests(query: { mine?: boolean; status?: StatusFilter; dataset?: string }) {
   const api = useApi()
   return useQuery({
     queryKey: ['requests', query],
@@ -23,6 +25,7 @@ export function useRequests(query: { mine?: boolean; status?: StatusFilter }) {
           query: {
             ...(query.mine && { mine: 'true' as const }),
             ...(query.status && { status: query.status }),
+            ...(query.dataset && { dataset: query.dataset }),
           },
         }),
       ),
@@ -72,6 +75,7 @@ export function useRequestStep(id: string) {
         | { action: 'reject'; body: { reason: string } }
         | { action: 'ask-info'; body: { question: string } }
         | { action: 'resubmit'; body: { answer: string } }
+        | { action: 'amend'; body: Amendment }
         | { action: 'withdraw'; body: { reason?: string } },
     ) => {
       const res =
@@ -83,7 +87,9 @@ export function useRequestStep(id: string) {
               ? await step['ask-info'].$post({ param, json: input.body })
               : input.action === 'resubmit'
                 ? await step.resubmit.$post({ param, json: input.body })
-                : await step.withdraw.$post({ param, json: input.body })
+                : input.action === 'amend'
+                  ? await step.amend.$post({ param, json: input.body })
+                  : await step.withdraw.$post({ param, json: input.body })
       return unwrap<RequestDetail>(res)
     },
     onSuccess: refresh,
@@ -122,6 +128,19 @@ export function useDatasetColumns(slug: string, enabled: boolean) {
           await api.api.datasets[':id'].$get({ param: { id: slug } }),
         )
       ).columns.map((c) => c.name),
+    enabled,
+  })
+}
+
+type DatasetDetail = InferResponseType<ApiClient['api']['datasets'][':id']['$get'], 200>['data']
+
+/** A dataset with its classification and columns, as a request form shows it. */
+export function useRequestedDataset(slug: string, enabled: boolean) {
+  const api = useApi()
+  return useQuery({
+    queryKey: ['datasets', slug],
+    queryFn: async () =>
+      unwrap<DatasetDetail>(await api.api.datasets[':id'].$get({ param: { id: slug } })),
     enabled,
   })
 }

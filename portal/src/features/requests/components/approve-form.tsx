@@ -10,10 +10,13 @@ import {
 } from '@mantine/core'
 import { type FormEvent, useId, useState } from 'react'
 import { ErrorState, Loading } from '../../../components/ui/page-state.js'
+import { PersonalDataBadge } from '../../../components/ui/personal-data-badge.js'
 import { focusFirstProblem } from '../../../lib/focus-first-problem.js'
 import { formatDay } from '../../../lib/format.js'
-import { type RequestDetail, useDatasetColumns, useRequestStep } from '../api/use-requests.js'
+import { type SchemaColumn, useDatasetSchema } from '../api/use-approval-context.js'
+import { type RequestDetail, useRequestStep } from '../api/use-requests.js'
 import { DialogActions } from './dialog-actions.js'
+import { RequesterHistory } from './requester-history.js'
 
 const DAY_MS = 86_400_000
 /** A day as `YYYY-MM-DD` in Singapore, the form a date input reads and writes. */
@@ -23,18 +26,33 @@ const isoDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Singapore' })
  * Approve, narrowing the columns, the rows and the end date if the project needs less. Sits in
  * the "Approve this request" dialog, which says first whether rows or only aggregates are asked.
  */
-export function ApproveForm({ request, onDone }: { request: RequestDetail; onDone: () => void }) {
-  const all = useDatasetColumns(request.dataset.slug, request.columns === null)
-  if (request.columns === null && all.isPending)
-    return <Loading label="Loading the dataset's columns…" />
-  if (request.columns === null && all.isError)
-    return <ErrorState title="The columns could not be loaded" error={all.error} />
+export function ApproveForm({
+  request,
+  onDone,
+  onApproved,
+}: {
+  request: RequestDetail
+  /** Closes the dialog without a step. */
+  onDone: () => void
+  /** Told with the request as it stands once approved. */
+  onApproved: (approved: RequestDetail) => void
+}) {
+  const schema = useDatasetSchema(request.dataset.slug)
+  if (schema.isPending) return <Loading label="Loading the dataset's columns…" />
+  if (schema.isError)
+    return <ErrorState title="The columns could not be loaded" error={schema.error} />
+  const kinds = new Map(schema.data.map((c) => [c.name, c.personalData]))
+  const requested = request.columns ?? schema.data.map((c) => c.name)
   return (
-    <ApproveFields
-      request={request}
-      requested={request.columns ?? all.data ?? []}
-      onDone={onDone}
-    />
+    <Stack gap="lg">
+      <RequesterHistory request={request} />
+      <ApproveFields
+        request={request}
+        requested={requested.map((name) => ({ name, personalData: kinds.get(name) ?? 'none' }))}
+        onDone={onDone}
+        onApproved={onApproved}
+      />
+    </Stack>
   )
 }
 
@@ -42,14 +60,16 @@ function ApproveFields({
   request,
   requested,
   onDone,
+  onApproved,
 }: {
   request: RequestDetail
-  requested: string[]
+  requested: SchemaColumn[]
   onDone: () => void
+  onApproved: (approved: RequestDetail) => void
 }) {
   const ids = useId()
   const step = useRequestStep(request.id)
-  const [columns, setColumns] = useState<string[]>(requested)
+  const [columns, setColumns] = useState<string[]>(() => requested.map((c) => c.name))
   const [filterColumn, setFilterColumn] = useState('')
   const [filterValues, setFilterValues] = useState('')
   const [until, setUntil] = useState('')
@@ -76,8 +96,10 @@ function ApproveFields({
     event.preventDefault()
     setTried(true)
     if (focusFirstProblem(ids, problems)) return
-    step.mutate(
-      {
+    // The promise, not mutate's callbacks: those are dropped once the step's dialog goes, and
+    // the approval must still be confirmed. A failure shows below the form.
+    step
+      .mutateAsync({
         action: 'approve',
         body: {
           ...(columns.length < requested.length && { columns }),
@@ -88,9 +110,8 @@ function ApproveFields({
           // The end of the chosen day in Singapore.
           ...(until && { expiresAt: `${until}T23:59:59+08:00` }),
         },
-      },
-      { onSuccess: onDone },
-    )
+      })
+      .then(onApproved, () => undefined)
   }
 
   return (
@@ -113,18 +134,22 @@ function ApproveFields({
         )}
         <Checkbox.Group
           label="Columns to share"
-          description="Untick any column the project does not need."
+          description="Untick any column the project does not need. Each says, as the requester saw it, whether it identifies people."
           value={columns}
           onChange={setColumns}
           error={shown.columns}
         >
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs" mt="xs">
-            {requested.map((name) => (
+            {requested.map((c) => (
               <Checkbox
-                key={name}
-                id={`${ids}-columns-${name}`}
-                value={name}
-                label={<Code>{name}</Code>}
+                key={c.name}
+                id={`${ids}-columns-${c.name}`}
+                value={c.name}
+                label={
+                  <>
+                    <Code>{c.name}</Code> <PersonalDataBadge kind={c.personalData} />
+                  </>
+                }
               />
             ))}
           </SimpleGrid>
@@ -136,7 +161,7 @@ function ApproveFields({
               label="Only rows whose"
               value={filterColumn}
               onChange={(e) => setFilterColumn(e.currentTarget.value)}
-              data={[{ value: '', label: '(all rows)' }, ...requested]}
+              data={[{ value: '', label: '(all rows)' }, ...requested.map((c) => c.name)]}
             />
             <TextInput
               id={`${ids}-values`}

@@ -1,8 +1,8 @@
 import { Anchor, Box, Stack, Text, Title } from '@mantine/core'
 import { Link } from 'react-router'
 import { type DataColumn, DataTable } from '../../../components/ui/data-table.js'
+import { GrantTerms } from '../../../components/ui/grant-terms.js'
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/page-state.js'
-import { formatDateTime } from '../../../lib/format.js'
 import { type GrantInfo, useGrants } from '../api/use-requests.js'
 import { SCOPE_WORDS, ScopeBadge } from './access-scope.js'
 import { RevokeGrant } from './revoke-grant.js'
@@ -28,15 +28,21 @@ const COLUMNS: DataColumn<GrantInfo>[] = [
     cell: (g) => <ScopeBadge scope={g.scope} />,
   },
   {
-    id: 'columns',
-    header: 'Columns',
-    cell: (g) => (g.columns ? g.columns.join(', ') : 'All'),
-  },
-  {
-    id: 'until',
-    header: 'Until',
-    sortValue: (g) => g.expiresAt,
-    cell: (g) => formatDateTime(g.expiresAt),
+    id: 'terms',
+    header: 'Terms',
+    sortValue: (g) => g.revoked?.at ?? g.expiresAt,
+    // A revoked grant shows when and why it ended, never its old end.
+    cell: (g) => (
+      <GrantTerms
+        columns={g.columns}
+        rowFilter={g.rowFilter}
+        inClear={g.inClear}
+        expiresAt={g.expiresAt}
+        status={g.status}
+        revoked={g.revoked}
+        size="xs"
+      />
+    ),
   },
   {
     id: 'status',
@@ -53,7 +59,7 @@ const COLUMNS: DataColumn<GrantInfo>[] = [
   },
 ]
 
-/** For the owning agency's stewards: who holds access to the dataset, why, and until when. */
+/** For the owning agency's stewards: who holds access to the dataset, why, on what terms, until when. */
 export function DatasetAccess({ slug }: { slug: string }) {
   const grants = useGrants(slug, true)
   return (

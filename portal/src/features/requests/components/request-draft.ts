@@ -1,5 +1,5 @@
 import type { PersonalDataKind } from '../../../components/ui/personal-data-badge.js'
-import type { NewRequest } from '../api/use-requests.js'
+import type { Amendment, NewRequest, RequestSummary } from '../api/use-requests.js'
 import type { AccessScope } from './access-scope.js'
 
 /** The dataset a request form asks for: its classification and its columns. */
@@ -84,5 +84,43 @@ export function toNewRequest(dataset: RequestedDataset, draft: RequestDraft): Ne
     ...(draft.project.trim() && {
       project: { name: draft.project.trim(), partnerAgencies: listOf(draft.partners) },
     }),
+  }
+}
+
+/** A request being amended: what it asks now. */
+export type AmendedRequest = Pick<
+  RequestSummary,
+  'id' | 'scope' | 'columns' | 'purpose' | 'legalBasis' | 'durationDays' | 'project'
+>
+
+/** The form filled in with the request as it stands, to amend it. */
+export function draftOf(dataset: RequestedDataset, request: AmendedRequest): RequestDraft {
+  return {
+    scope: request.scope,
+    columns: request.columns ?? dataset.columns.map((c) => c.name),
+    purpose: request.purpose,
+    legalBasis: request.legalBasis,
+    durationDays: request.durationDays,
+    project: request.project?.name ?? '',
+    partners: request.project?.partnerAgencies.join(', ') ?? '',
+  }
+}
+
+const sameColumns = (a: readonly string[] | null, b: readonly string[] | null) =>
+  a === null || b === null ? a === b : a.length === b.length && a.every((c) => b.includes(c))
+
+/** What the amendment changes: only the fields that differ; empty when nothing does. */
+export function toAmendment(
+  dataset: RequestedDataset,
+  request: AmendedRequest,
+  draft: RequestDraft,
+): Amendment['changes'] {
+  const next = toNewRequest(dataset, draft)
+  const columns = next.columns ?? null
+  return {
+    ...(!sameColumns(columns, request.columns) && { columns }),
+    ...(next.purpose !== request.purpose && { purpose: next.purpose }),
+    ...(next.legalBasis !== request.legalBasis && { legalBasis: next.legalBasis }),
+    ...(next.durationDays !== request.durationDays && { durationDays: next.durationDays }),
   }
 }

@@ -233,7 +233,7 @@ describe('the request form', () => {
     expect(within(alert).getByText('The request was not sent')).toBeTruthy()
     expect(
       within(alert).getByText(
-        `You already have an open request for '${SLUG}' (${open.id}): change it or withdraw it first`,
+        /^You already have a request for Persons by residential planning area waiting for the stewards \(your request of \d{1,2} \w{3} \d{4}\): amend it or withdraw it rather than sending another$/,
       ),
     ).toBeTruthy()
     expect(router.state.location.pathname).toBe('/')

@@ -11,12 +11,23 @@ const ACTIONS: Record<string, string> = {
   reject: 'Rejected',
   'ask-info': 'Asked for information',
   resubmit: 'Requester answered',
+  amend: 'Amended by the requester',
   withdraw: 'Withdrawn by the requester',
   revoke: 'Access revoked',
 }
 
+/** The fields of a request as a person names them. */
+const FIELD_WORDS: Record<string, string> = {
+  columns: 'columns',
+  purpose: 'purpose',
+  legalBasis: 'legal basis',
+  durationDays: 'duration',
+}
+
 /** What the step said in words, when it said anything. */
 function noteOf(details: RequestEvent['details']): string | undefined {
+  if (Array.isArray(details.changed) && !('answer' in details))
+    return `Changed: ${details.changed.map((f) => FIELD_WORDS[String(f)] ?? String(f)).join(', ')}`
   if (typeof details.question === 'string') return `“${details.question}”`
   if (typeof details.answer === 'string') return `“${details.answer}”`
   if (typeof details.reason === 'string') return `Reason: ${details.reason}`

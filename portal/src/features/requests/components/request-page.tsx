@@ -11,10 +11,12 @@ import {
   Title,
 } from '@mantine/core'
 import { Link, useParams } from 'react-router'
+import { GrantTerms } from '../../../components/ui/grant-terms.js'
 import { ErrorState, Loading } from '../../../components/ui/page-state.js'
-import { formatDateTime } from '../../../lib/format.js'
+import { formatDateTime, formatDay } from '../../../lib/format.js'
 import { useMe } from '../../../lib/use-me.js'
 import { type RequestDetail, useRequest } from '../api/use-requests.js'
+import { AmendRequest } from './amend-request.js'
 import { RequestHistory } from './request-history.js'
 import { RequestSteps } from './request-steps.js'
 import { RevokeGrant } from './revoke-grant.js'
@@ -90,26 +92,24 @@ export function RequestPage() {
           <Paper withBorder p="md" component="section" aria-labelledby="grant-heading">
             <Stack gap="xs">
               <Title order={2} id="grant-heading">
-                Access granted
+                {GRANT_HEADINGS[r.grant.status]}
               </Title>
               <Text>
                 {r.grant.scope === 'aggregates'
                   ? 'Aggregates only: answers of aggregate queries in the workbench, each checked before it is released. No record is shown.'
                   : 'The data, row by row.'}
               </Text>
-              <Text>
-                {r.grant.columns ? `Columns ${r.grant.columns.join(', ')}` : 'All columns'}
-                {r.grant.rowFilter.length > 0 &&
-                  `, rows where ${r.grant.rowFilter.map(conditionText).join(' and ')}`}
-                , until {formatDateTime(r.grant.expiresAt)}. Approved by{' '}
-                {r.grant.grantedBy.join(' and ')}.
+              <GrantTerms
+                columns={r.grant.columns}
+                rowFilter={r.grant.rowFilter}
+                inClear={r.grant.inClear}
+                expiresAt={r.grant.expiresAt}
+                status={r.grant.status}
+                revoked={r.grant.revoked}
+              />
+              <Text size="sm" c="dimmed">
+                Approved by {r.grant.grantedBy.join(' and ')} on {formatDay(r.grant.grantedAt)}.
               </Text>
-              {r.grant.revoked && (
-                <Text>
-                  Revoked by {r.grant.revoked.by} on {formatDateTime(r.grant.revoked.at)}:{' '}
-                  {r.grant.revoked.reason}
-                </Text>
-              )}
               {steward && r.grant.status === 'active' && (
                 <Group>
                   <RevokeGrant grantId={r.grant.id} />
@@ -119,6 +119,7 @@ export function RequestPage() {
           </Paper>
         )}
 
+        {r.allowedActions.includes('amend') && <AmendRequest request={r} />}
         <RequestSteps request={r} />
         <RequestHistory history={r.history ?? []} />
       </Stack>
@@ -176,11 +177,8 @@ function RequestFacts({ request: r }: { request: RequestDetail }) {
   )
 }
 
-type RowFilter = NonNullable<RequestDetail['grant']>['rowFilter'][number]
-
-/** A row condition in words: "planning_area_code is one of BEDOK, TAMPINES". */
-function conditionText(c: RowFilter): string {
-  return 'values' in c
-    ? `${c.column} is one of ${c.values.join(', ')}`
-    : `${c.column} ${c.op} ${c.value}`
-}
+const GRANT_HEADINGS = {
+  active: 'Access granted',
+  expired: 'Access ended',
+  revoked: 'Access revoked',
+} as const

@@ -1,42 +1,101 @@
-import { Box, Button, Group, Modal, Stack, Text, Textarea, Title } from '@mantine/core'
+import { Alert, Box, Button, Group, Modal, Stack, Text, Textarea, Title } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react'
 import { ErrorState } from '../../../components/ui/page-state.js'
+import { formatDay, formatQuantity } from '../../../lib/format.js'
+import { TONE } from '../../../lib/tones.js'
 import { type RequestDetail, useRequestStep } from '../api/use-requests.js'
 import { ApproveForm } from './approve-form.js'
 import { DialogActions } from './dialog-actions.js'
 
+type RequestAction = RequestDetail['allowedActions'][number]
+
+/** What a step did, said once it is done (read out by screen readers as a status). */
+function confirmationOf(action: RequestAction, r: RequestDetail): string {
+  const who = r.requester.username
+  switch (action) {
+    case 'approve':
+      return r.status === 'active' && r.grant
+        ? `Approved: ${who} can read ${r.dataset.title} until ${formatDay(r.grant.expiresAt)}. They have been told.`
+        : `Your approval is recorded: access is granted after ${formatQuantity(r.approvalsNeeded - r.approvals.length, 'more approval')} by another steward.`
+    case 'reject':
+      return `Rejected: ${who} has been told, with your reason.`
+    case 'ask-info':
+      return `Question sent to ${who}: the clock is paused until they answer.`
+    case 'resubmit':
+      return 'Answer sent: the steward has it and the clock runs again.'
+    case 'withdraw':
+      return 'Request withdrawn: the stewards have been told.'
+    default:
+      return 'Done: the request is up to date.'
+  }
+}
+
 /**
  * The steps the API says this reader may take now. Each opens a dialog holding its form, so a
- * decision is always one deliberate act: open, fill in, confirm.
+ * decision is always one deliberate act: open, fill in, confirm; once taken, it is confirmed here.
  */
 export function RequestSteps({ request }: { request: RequestDetail }) {
+  const [confirmation, setConfirmation] = useState<string | undefined>()
   const allowed = new Set(request.allowedActions)
-  if (allowed.size === 0) return null
+  const done = (action: RequestAction, close: () => void) => (r: RequestDetail) => {
+    close()
+    setConfirmation(confirmationOf(action, r))
+  }
+  const confirmed = confirmation && (
+    <Alert role="status" color={TONE.good} variant="light" title="Done" mb="sm">
+      {confirmation}
+    </Alert>
+  )
+  if (allowed.size === 0) return confirmed || null
   return (
     <Box component="section" aria-labelledby="steps-heading">
+      {confirmed}
       <Title order={2} id="steps-heading" mb="xs">
         What you can do
       </Title>
       <Group gap="sm" wrap="wrap">
         {allowed.has('approve') && (
           <StepDialog opener="Approve…" title="Approve this request" size="lg">
-            {(close) => <ApproveForm request={request} onDone={close} />}
+            {(close) => (
+              <ApproveForm request={request} onDone={close} onApproved={done('approve', close)} />
+            )}
           </StepDialog>
         )}
         {allowed.has('resubmit') && (
           <StepDialog opener="Answer the steward…" title="Answer the steward">
-            {(close) => <TextStep request={request} action="resubmit" onDone={close} />}
+            {(close) => (
+              <TextStep
+                request={request}
+                action="resubmit"
+                onDone={close}
+                onTaken={done('resubmit', close)}
+              />
+            )}
           </StepDialog>
         )}
         {allowed.has('ask-info') && (
           <StepDialog opener="Ask for information…" title="Ask the requester" variant="default">
-            {(close) => <TextStep request={request} action="ask-info" onDone={close} />}
+            {(close) => (
+              <TextStep
+                request={request}
+                action="ask-info"
+                onDone={close}
+                onTaken={done('ask-info', close)}
+              />
+            )}
           </StepDialog>
         )}
         {allowed.has('reject') && (
           <StepDialog opener="Reject…" title="Reject this request" variant="outline" danger>
-            {(close) => <TextStep request={request} action="reject" onDone={close} />}
+            {(close) => (
+              <TextStep
+                request={request}
+                action="reject"
+                onDone={close}
+                onTaken={done('reject', close)}
+              />
+            )}
           </StepDialog>
         )}
         {allowed.has('withdraw') && (
@@ -46,7 +105,9 @@ export function RequestSteps({ request }: { request: RequestDetail }) {
             variant="outline"
             danger
           >
-            {(close) => <WithdrawForm request={request} onDone={close} />}
+            {(close) => (
+              <WithdrawForm request={request} onDone={close} onTaken={done('withdraw', close)} />
+            )}
           </StepDialog>
         )}
       </Group>
@@ -127,10 +188,12 @@ function TextStep({
   request,
   action,
   onDone,
+  onTaken,
 }: {
   request: RequestDetail
   action: keyof typeof TEXT_STEPS
   onDone: () => void
+  onTaken: (r: RequestDetail) => void
 }) {
   const id = useId()
   const step = useRequestStep(request.id)
@@ -150,10 +213,14 @@ function TextStep({
       document.getElementById(id)?.focus()
       return
     }
-    const done = { onSuccess: onDone }
-    if (action === 'reject') step.mutate({ action, body: { reason: value } }, done)
-    else if (action === 'ask-info') step.mutate({ action, body: { question: value } }, done)
-    else step.mutate({ action, body: { answer: value } }, done)
+    // The promise, not mutate's callbacks: those are dropped once the step's dialog goes.
+    const taken =
+      action === 'reject'
+        ? step.mutateAsync({ action, body: { reason: value } })
+        : action === 'ask-info'
+          ? step.mutateAsync({ action, body: { question: value } })
+          : step.mutateAsync({ action, body: { answer: value } })
+    taken.then(onTaken, () => undefined)
   }
   return (
     <form onSubmit={send} aria-label={words.form} noValidate>
@@ -188,13 +255,23 @@ function TextStep({
   )
 }
 
-function WithdrawForm({ request, onDone }: { request: RequestDetail; onDone: () => void }) {
+function WithdrawForm({
+  request,
+  onDone,
+  onTaken,
+}: {
+  request: RequestDetail
+  onDone: () => void
+  onTaken: (r: RequestDetail) => void
+}) {
   const step = useRequestStep(request.id)
   const [reason, setReason] = useState('')
   function send(event: FormEvent) {
     event.preventDefault()
     const text = reason.trim()
-    step.mutate({ action: 'withdraw', body: text ? { reason: text } : {} }, { onSuccess: onDone })
+    step
+      .mutateAsync({ action: 'withdraw', body: text ? { reason: text } : {} })
+      .then(onTaken, () => undefined)
   }
   return (
     <form onSubmit={send} aria-label="Withdraw" noValidate>

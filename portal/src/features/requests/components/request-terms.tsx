@@ -10,11 +10,14 @@ export function RequestTerms({
   draft,
   set,
   shown,
+  amending = false,
 }: {
   ids: string
   draft: RequestDraft
   set: <K extends keyof RequestDraft>(key: K, value: RequestDraft[K]) => void
   shown: RequestProblems
+  /** An amendment keeps the project it was asked for: its fields are not offered. */
+  amending?: boolean
 }) {
   return (
     <>
@@ -56,23 +59,41 @@ export function RequestTerms({
           withAsterisk={false}
           error={shown.durationDays}
         />
-        <TextInput
-          id={`${ids}-project`}
-          label="Project (optional)"
-          value={draft.project}
-          onChange={(e) => set('project', e.currentTarget.value)}
-          error={shown.project}
-        />
-        <TextInput
-          id={`${ids}-partners`}
-          label="Partner agencies (optional)"
-          description="Separate agencies with commas."
-          placeholder="e.g. MOE, HDB"
-          value={draft.partners}
-          onChange={(e) => set('partners', e.currentTarget.value)}
-          error={shown.partners}
-        />
+        {!amending && <ProjectFields ids={ids} draft={draft} set={set} shown={shown} />}
       </SimpleGrid>
+    </>
+  )
+}
+
+function ProjectFields({
+  ids,
+  draft,
+  set,
+  shown,
+}: {
+  ids: string
+  draft: RequestDraft
+  set: <K extends keyof RequestDraft>(key: K, value: RequestDraft[K]) => void
+  shown: RequestProblems
+}) {
+  return (
+    <>
+      <TextInput
+        id={`${ids}-project`}
+        label="Project (optional)"
+        value={draft.project}
+        onChange={(e) => set('project', e.currentTarget.value)}
+        error={shown.project}
+      />
+      <TextInput
+        id={`${ids}-partners`}
+        label="Partner agencies (optional)"
+        description="Separate agencies with commas."
+        placeholder="e.g. MOE, HDB"
+        value={draft.partners}
+        onChange={(e) => set('partners', e.currentTarget.value)}
+        error={shown.partners}
+      />
     </>
   )
 }

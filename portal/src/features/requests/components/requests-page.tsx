@@ -2,7 +2,7 @@ import { Anchor, Box, Stack, Text, Title } from '@mantine/core'
 import { Link } from 'react-router'
 import { type DataColumn, DataTable } from '../../../components/ui/data-table.js'
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/page-state.js'
-import { formatDateTime } from '../../../lib/format.js'
+import { formatDateTime, formatDay } from '../../../lib/format.js'
 import { useMe } from '../../../lib/use-me.js'
 import { type RequestSummary, useRequests } from '../api/use-requests.js'
 import { SCOPE_WORDS, ScopeBadge } from './access-scope.js'
@@ -100,12 +100,20 @@ function columnsOf(showRequester: boolean): DataColumn<RequestSummary>[] {
     { id: 'status', header: 'Status', cell: (r) => <StatusBadge status={r.status} /> },
     { id: 'clock', header: 'Clock', cell: (r) => <ServiceLevelBadge level={r.serviceLevel} /> },
     {
-      id: 'until',
-      header: 'Access until',
-      sortValue: (r) => r.grant?.expiresAt ?? null,
-      cell: (r) => (r.grant ? formatDateTime(r.grant.expiresAt) : '—'),
+      id: 'access',
+      header: 'Access',
+      sortValue: (r) => r.grant?.revoked?.at ?? r.grant?.expiresAt ?? null,
+      cell: (r) => (r.grant ? accessText(r.grant) : '—'),
     },
   ]
+}
+
+type Grant = NonNullable<RequestSummary['grant']>
+
+/** How long access lasts, or when it ended: a revoked grant never shows its old end. */
+function accessText(g: Pick<Grant, 'status' | 'expiresAt' | 'revoked'>): string {
+  if (g.revoked) return `Revoked ${formatDay(g.revoked.at)}`
+  return `${g.status === 'expired' ? 'Ended' : 'Until'} ${formatDay(g.expiresAt)}`
 }
 
 const QUEUE_COLUMNS = columnsOf(true)

@@ -1,4 +1,4 @@
-import { Button, Modal, Stack, Text, Textarea, VisuallyHidden } from '@mantine/core'
+import { Button, Modal, Stack, Text, Textarea } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import { type FormEvent, useId, useState } from 'react'
 import { ErrorState } from '../../../components/ui/page-state.js'
@@ -11,7 +11,16 @@ const MIN_REASON = 5
  * Ends a grant at once, saying why; the grantee is told. The button opens a dialog that asks for
  * the reason, so access is never ended by a stray click.
  */
-export function RevokeGrant({ grantId, grantee }: { grantId: string; grantee?: string }) {
+export function RevokeGrant({
+  grantId,
+  grantee,
+  onRevoked,
+}: {
+  grantId: string
+  grantee?: string
+  /** Told once access has ended, to confirm it where the grant was listed. */
+  onRevoked?: () => void
+}) {
   const id = useId()
   const revoke = useRevokeGrant()
   const [opened, { open, close }] = useDisclosure(false)
@@ -29,13 +38,28 @@ export function RevokeGrant({ grantId, grantee }: { grantId: string; grantee?: s
       document.getElementById(`${id}-reason`)?.focus()
       return
     }
-    revoke.mutate({ id: grantId, reason: reason.trim() }, { onSuccess: close })
+    // The promise, not mutate's callbacks: those are dropped once the refreshed list no longer
+    // shows this button, and the confirmation must still be said. A failure shows below.
+    revoke.mutateAsync({ id: grantId, reason: reason.trim() }).then(
+      () => {
+        close()
+        onRevoked?.()
+      },
+      () => undefined,
+    )
   }
 
   return (
     <>
-      <Button variant="outline" color="red.9" size="xs" onClick={open}>
-        Revoke access{grantee && <VisuallyHidden> of {grantee}</VisuallyHidden>}…
+      {/* Named after whose access it ends, its visible words first (WCAG 2.5.3). */}
+      <Button
+        variant="outline"
+        color="red.9"
+        size="xs"
+        onClick={open}
+        aria-label={grantee ? `Revoke access of ${grantee}…` : undefined}
+      >
+        Revoke access…
       </Button>
       <Modal
         opened={opened}

@@ -1,22 +1,20 @@
 import { Badge, VisuallyHidden } from '@mantine/core'
 import { formatDay, formatQuantity } from '../../../lib/format.js'
+import { TONE } from '../../../lib/tones.js'
 import type { RequestSummary } from '../api/use-requests.js'
 
-/**
- * Badge tones: dark enough that the text keeps 4.5:1 on the badge's own tint (WCAG AA). The words
- * always carry the meaning; the colour only repeats it.
- */
-const TONES = {
-  info: 'govBlue',
-  good: '#1e6b34',
-  warn: '#7a4a00',
-  bad: '#a51d1d',
-  neutral: 'gray',
-} as const
+/** Badge tones: dark enough that the text keeps 4.5:1 on the badge's own tint (WCAG AA). */
+const TONES = TONE
 type Tone = keyof typeof TONES
 
-/** Badges wrap rather than clip their words on a narrow screen. */
-const WRAP = { label: { whiteSpace: 'normal', lineHeight: 1.35 } } as const
+/**
+ * Badges wrap rather than clip their words on a narrow screen, and never narrower than their
+ * longest word: a clipping label lets a table column squeeze "Submitted" to "Submit…".
+ */
+const WRAP = {
+  root: { overflow: 'visible', maxWidth: 'none' },
+  label: { whiteSpace: 'normal', overflow: 'visible', lineHeight: 1.35 },
+} as const
 
 const SLA_TONES: Record<RequestSummary['serviceLevel']['status'], Tone> = {
   'on-track': 'info',

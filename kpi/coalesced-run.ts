@@ -1,0 +1,46 @@
+/** A task run on request, never twice at once, with requests made while it runs coalesced. */
+export interface CoalescedRun {
+  /**
+   * Asks for a run; resolves when a run that started after this request has ended. While a run
+   * is under way, every request made meanwhile shares the one run that follows it.
+   */
+  request(): Promise<void>
+  /** Resolves once no run is under way or waiting (e.g. before the database closes). */
+  settled(): Promise<void>
+}
+
+/**
+ * Runs `task` on request, one run at a time: a burst of requests costs at most the run under way
+ * and one more, which sees everything the burst changed. `task` reports its own failures: a run
+ * that throws is over all the same, and the next request runs the task again.
+ * @example const refresh = coalesce(() => engine.computePlatform(trigger).then(() => undefined, log))
+ */
+export function coalesce(task: () => Promise<void>): CoalescedRun {
+  let running: Promise<void> | undefined
+  let waiting: Promise<void> | undefined
+
+  function start(): Promise<void> {
+    const run = task()
+      .catch(() => undefined)
+      .finally(() => {
+        if (running === run) running = undefined
+      })
+    running = run
+    return run
+  }
+
+  return {
+    request() {
+      if (!running) return start()
+      // One more run after the current one: whatever changed meanwhile is in its reading.
+      waiting ??= running.then(() => {
+        waiting = undefined
+        return start()
+      })
+      return waiting
+    },
+    async settled() {
+      while (running || waiting) await (waiting ?? running)
+    },
+  }
+}
