@@ -10,7 +10,7 @@ const COMPARISONS = {
 } as const
 
 /** Values as a person lists them: "CR", "CR or ER", "CR, ER or WR". */
-function oneOf(values: readonly (string | number)[]): string {
+export function oneOf(values: readonly (string | number)[]): string {
   const words = values.map(String)
   return words.length <= 1
     ? (words[0] ?? '')

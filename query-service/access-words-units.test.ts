@@ -6,7 +6,7 @@ import { queryNotes } from './query-notes.js'
 import { PARSE_SQL } from './sql-gate.js'
 import { useGate } from './sql-gate-test-kit.js'
 import { literalFiltersOf } from './sql-literal-filters.js'
-import { dayInSingapore, unknownViewWords } from './unknown-view-words.js'
+import { unknownViewWords } from './unknown-view-words.js'
 
 const gate = useGate()
 const filtersOf = async (sql: string) => {
@@ -154,10 +154,6 @@ describe('a name that is none of the caller’s views', () => {
     expiresAt: new Date('2026-03-07T20:00:00Z'),
     revoked: undefined,
   }
-
-  it('tells days in Singapore', () => {
-    expect(dayInSingapore(new Date('2026-03-07T20:00:00Z'))).toBe('8 Mar 2026')
-  })
 
   it('names the latest grant that ended on it, revoked or expired', () => {
     const revoked = {

@@ -1,3 +1,4 @@
+import { oneOf } from '../access/index.js'
 import type { CallerView } from './caller-views.js'
 import type { JobFailure } from './worker-protocol.js'
 
@@ -88,11 +89,4 @@ function editDistance(a: string, b: string): number {
     previous = current
   }
   return previous[b.length] ?? 0
-}
-
-/** Names as a person lists them: "a", "a or b", "a, b or c". */
-function oneOf(names: readonly string[]): string {
-  return names.length <= 1
-    ? (names[0] ?? '')
-    : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`
 }

@@ -1,15 +1,6 @@
-import type { RowCondition } from '../access/index.js'
+import { describeRowFilter, oneOf, type RowCondition } from '../access/index.js'
 import type { CallerView } from './caller-views.js'
 import type { LiteralFilter } from './sql-literal-filters.js'
-
-const COMPARISONS = {
-  eq: 'is',
-  ne: 'is not',
-  lt: 'is below',
-  lte: 'is at most',
-  gt: 'is above',
-  gte: 'is at least',
-} as const
 
 /**
  * What an answer should say beside its rows about the grants it read: a filter of the query's
@@ -38,7 +29,7 @@ export function queryNotes(
       if (!values || filter.values.some((v) => values.has(String(v)))) continue
       noted.add(view.name)
       notes.push(
-        `Your grant on ${dataset.title} covers only rows where ${filter.column} is ${oneOf([...values])}; ${filter.text} matches none of them`,
+        `Your grant on ${dataset.title} covers only rows where ${filter.column} is ${oneOf([...values]) || 'nothing'}; ${filter.text} matches none of them`,
       )
     }
     if (rows === 0 && !noted.has(view.name))
@@ -61,22 +52,4 @@ function allowedValues(conditions: readonly RowCondition[]): Map<string, Set<str
     allowed.set(column, before ? new Set([...before].filter((v) => values.has(v))) : values)
   }
   return allowed
-}
-
-/** A row filter in words, every condition holding at once: "sex is M and age is at least 18". */
-export function describeRowFilter(conditions: readonly RowCondition[]): string {
-  return conditions
-    .map((c) =>
-      c.op === 'in'
-        ? `${c.column} is ${oneOf(c.values.map(String))}`
-        : `${c.column} ${COMPARISONS[c.op]} ${c.value}`,
-    )
-    .join(' and ')
-}
-
-/** Values as a person lists them: "CR", "CR or ER", "CR, ER or WR". */
-function oneOf(values: readonly string[]): string {
-  return values.length <= 1
-    ? (values[0] ?? 'nothing')
-    : `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`
 }

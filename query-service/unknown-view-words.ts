@@ -1,3 +1,4 @@
+import { dayInWords } from '../access/index.js'
 import { type CallerView, viewNameOf } from './caller-views.js'
 
 /** A grant of the caller's that has ended, as the access module records it. */
@@ -8,11 +9,6 @@ export interface EndedGrant {
   expiresAt: Date
   revoked: { at: Date; reason: string } | undefined
 }
-
-const DAY = new Intl.DateTimeFormat('en-SG', { dateStyle: 'medium', timeZone: 'Asia/Singapore' })
-
-/** A day as the portal writes it, in Singapore: "7 Dec 2026". */
-export const dayInSingapore = (at: Date) => DAY.format(at)
 
 /**
  * Why a name the caller read as a table is none of their views, in words about what they hold of
@@ -34,9 +30,9 @@ export function unknownViewWords(
     .sort((a, b) => endOf(b).getTime() - endOf(a).getTime())[0]
   const stillSample = sample ? ` (its sample is still yours: query ${sample.name})` : ''
   if (grant?.revoked)
-    return `Your access to ${grant.dataset.title} was revoked on ${dayInSingapore(grant.revoked.at)}: ${grant.revoked.reason}${stillSample}`
+    return `Your access to ${grant.dataset.title} was revoked on ${dayInWords(grant.revoked.at)}: ${grant.revoked.reason}${stillSample}`
   if (grant)
-    return `Your access to ${grant.dataset.title} ended on ${dayInSingapore(grant.expiresAt)}: request it again to query it${stillSample}`
+    return `Your access to ${grant.dataset.title} ended on ${dayInWords(grant.expiresAt)}: request it again to query it${stillSample}`
   if (sample)
     return `You hold only the sample of ${sample.entitlement.dataset.title}: query ${sample.name}, or request access to the full dataset`
   return undefined
