@@ -69,7 +69,8 @@ export function countedRequests(
           dataset: { slug: r.dataset, title: r.datasetTitle },
           requesterAgency: r.requesterAgency,
           owningAgency: r.owningAgency,
-          project: r.project ?? null,
+          // The requester's own words: only for those who may open the request.
+          project: canOpen(r) ? (r.project ?? null) : null,
           submittedAt: r.submittedAt,
           decidedAt: r.decidedAt,
           grantWorkingDays: r.grantWorkingDays ?? null,

@@ -139,7 +139,10 @@ const countedRequestJson = z.strictObject({
   dataset: z.strictObject({ slug: z.string(), title: z.string() }),
   requesterAgency: z.string(),
   owningAgency: z.string(),
-  project: z.string().nullable(),
+  project: z
+    .string()
+    .nullable()
+    .describe('The project named in the request; null if none, or if the caller may not open it'),
   submittedAt: time,
   decidedAt: time,
   grantWorkingDays: z

@@ -15,7 +15,13 @@ type Summary = { number: number; period: 'year' | 'quarter'; periods: Period[] }
 type Counted = {
   period: string | null
   counted: number
-  requests: { id: string; period: string; grantWorkingDays: number | null; canOpen: boolean }[]
+  requests: {
+    id: string
+    period: string
+    grantWorkingDays: number | null
+    canOpen: boolean
+    project: string | null
+  }[]
   notShown: number
   notShownReason: string | null
 }
@@ -98,7 +104,11 @@ describe('KPIs kept current with the access workflow', () => {
     // may not open it.
     const leader = await countedIn(14, quarter, 'leader.mddi')
     expect(leader.body.data.notShown).toBe(0)
-    expect(leader.body.data.requests.find((r) => r.id === id)).toMatchObject({ canOpen: false })
+    expect(leader.body.data.requests.find((r) => r.id === id)).toMatchObject({
+      canOpen: false,
+      // The requester's own words stay with those who may open the request.
+      project: null,
+    })
     expect(JSON.stringify(leader.body.data)).not.toMatch(/officer\.|purpose/)
   })
 

@@ -166,6 +166,39 @@ describe('parameter values are data, never SQL', () => {
     expect(body.data.rows).toEqual([['0']])
   })
 
+  it('fills a value only where DuckDB reads a parameter, whatever line breaks hide it', async () => {
+    // A carriage return ends a line comment for DuckDB: a scanner that missed it would find the
+    // first $v where DuckDB reads a string, and the value's quotes would close that string.
+    const sql =
+      "SELECT count(*) AS n FROM person_address_pa -- c\r WHERE sex = '\n$v\n' OR sex = $v --'\n"
+    const value = ' OR TRUE OR sex = --'
+    const saved = await call<SavedQueryJson>('POST', '/api/saved-queries', 'officer.moh', {
+      name: 'Hidden by a carriage return',
+      sql,
+      parameters: [{ name: 'v', type: 'text', choices: [value] }],
+    })
+    // Either it is refused as unclear, or the value is compared as text and finds no one.
+    if (saved.status === 400)
+      expect(saved.body.error.message).toMatch(/could not be told apart from the text around/)
+    else {
+      const { status, body } = await run('officer.moh', saved.body.data.id, { v: value })
+      expect(status).toBe(200)
+      expect(body.data.rows).toEqual([['0']])
+    }
+  })
+
+  it('refuses a number too large to be one, naming its parameter', async () => {
+    const huge = await call<SavedQueryJson>('POST', '/api/saved-queries', 'officer.moh', {
+      name: 'Above a share',
+      sql: 'SELECT count(*) AS n FROM person_address_pa WHERE 1 > $share',
+      parameters: [{ name: 'share', type: 'number' }],
+    })
+    const refused = await run('officer.moh', huge.body.data.id, { share: '1e309' })
+    expect(refused.status).toBe(400)
+    expect(refused.body.error.message).toMatch(/share/)
+    expect((await run('officer.moh', huge.body.data.id, { share: '0.5' })).status).toBe(200)
+  })
+
   it('matches a plain value as the SQL says', async () => {
     const { body } = await run('officer.moh', bySexOf.id, { sex: 'M' })
     expect(Number(body.data.rows[0]?.[0])).toBeGreaterThan(0)

@@ -13,6 +13,11 @@ import { judgeSql, precheckSql } from './sql-gate.js'
 /** DuckDB's parse of one SQL text, as `json_serialize_sql` answers it; nothing is run. */
 export type SqlParser = (sql: string) => Promise<string>
 
+/** Marks each placeholder for the parse that checks it stands where DuckDB reads a parameter. */
+const MARK = 'saved_query_placeholder_'
+const MISPLACED =
+  'sql: its parameters could not be told apart from the text around them; write each as $name, outside quotes and comments'
+
 const NUMBERED =
   'sql: name each parameter, a letter first, such as $region: numbered ($1) and ? parameters cannot be filled in by name'
 
@@ -103,10 +108,20 @@ export async function checkSavedSql(
   const named = parsedParameters(serialized)
   if (!sameNames(found, named))
     throw new InvalidInputError(
-      named.some((name) => !/^[A-Za-z_]/.test(name))
-        ? NUMBERED
-        : 'sql: its parameters could not be told apart from the text around them; write each as $name, outside quotes and comments',
+      named.some((name) => !/^[A-Za-z_]/.test(name)) ? NUMBERED : MISPLACED,
     )
+  // Names alike are not enough: each placeholder must be where DuckDB reads one, or a value
+  // filled in there would land inside a string or a comment as DuckDB reads them. Each is
+  // marked with a name of its own and the parse must find every mark once, and nothing else.
+  const marked = placeholders.map((p, i) => ({ ...p, name: `${MARK}${i}` }))
+  const markedSql = fillPlaceholders(
+    sql,
+    marked,
+    new Map(marked.map((p) => [p.name, `$${p.name}`])),
+  )
+  const marks = marked.map((p) => p.name).sort()
+  if (!sameNames(parsedParameters(await parse(markedSql)), marks))
+    throw new InvalidInputError(MISPLACED)
   const checked = checkedParameters(parameters, placeholders)
   const samples = new Map(checked.map((p) => [p.name, sampleLiteral(p)]))
   const filled = fillPlaceholders(sql, placeholders, samples)

@@ -76,8 +76,9 @@ export function placeholdersIn(sql: string): Placeholder[] {
     if (c === "'") i = afterQuoted(sql, i, "'", false)
     else if (c === '"') i = afterQuoted(sql, i, '"', false)
     else if (sql.startsWith('--', i)) {
-      const end = sql.indexOf('\n', i)
-      i = end < 0 ? sql.length : end + 1
+      // A line comment ends at either line break, as DuckDB's lexer ends it.
+      const end = sql.slice(i).search(/[\r\n]/)
+      i = end < 0 ? sql.length : i + end + 1
     } else if (sql.startsWith('/*', i)) i = afterBlockComment(sql, i)
     else if (c === '$') {
       const rest = sql.slice(i, i + 200)
@@ -155,7 +156,10 @@ export function normalValue(type: ParameterType, value: ParameterValue): string 
     case 'integer':
       return INTEGER.test(text) ? String(BigInt(text)) : undefined
     case 'number':
-      return NUMBER.test(text) ? text.replace(/^\+/, '') : undefined
+      // 1e309 has a number's form but is none: DuckDB would read it as infinity, or refuse it.
+      return NUMBER.test(text) && Number.isFinite(Number(text))
+        ? text.replace(/^\+/, '')
+        : undefined
     case 'date':
       return isRealDate(text) ? text : undefined
   }

@@ -155,6 +155,7 @@ describe.skipIf(!inChromium)(
       await journeys.check(page, 'steward-revoke-dialog')
       await revoke.getByRole('button', { name: 'Revoke', exact: true }).click()
       await page.getByText('Revoked').first().waitFor()
+      await page.getByRole('status').filter({ hasText: 'Access revoked' }).waitFor()
 
       // At once, the officer's full data is gone: the same query now fails, saying why.
       const officer = officerWithGrant

@@ -22,7 +22,11 @@ const COLUMNS: DataColumn<Counted>[] = [
       ),
   },
   { id: 'agencies', header: 'Asked by', cell: (r) => `${r.requesterAgency} of ${r.owningAgency}` },
-  { id: 'project', header: 'Project', cell: (r) => r.project ?? 'None named' },
+  {
+    id: 'project',
+    header: 'Project',
+    cell: (r) => (r.canOpen ? (r.project ?? 'None named') : 'Not shown'),
+  },
   { id: 'period', header: 'Counted in', cell: (r) => r.period },
   {
     id: 'decided',

@@ -1,16 +1,18 @@
 import { Anchor, Box, Stack, Text, Title } from '@mantine/core'
+import { useState } from 'react'
 import { Link } from 'react-router'
 import { type DataColumn, DataTable } from '../../../components/ui/data-table.js'
 import { GrantTerms } from '../../../components/ui/grant-terms.js'
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { type GrantInfo, useGrants } from '../api/use-requests.js'
 import { SCOPE_WORDS, ScopeBadge } from './access-scope.js'
-import { RevokeGrant } from './revoke-grant.js'
+import { RevokedNotice, RevokeGrant } from './revoke-grant.js'
 import { StatusBadge } from './service-level-badge.js'
 
 const grantee = (g: GrantInfo) => `${g.grantee.username} (${g.grantee.agency})`
 
-const COLUMNS: DataColumn<GrantInfo>[] = [
+/** The table's columns; `onRevoked` confirms a revocation made from a row. */
+const columnsOf = (onRevoked: (grantee: string) => void): DataColumn<GrantInfo>[] => [
   { id: 'grantee', header: 'Grantee', sortValue: grantee },
   {
     id: 'purpose',
@@ -55,13 +57,20 @@ const COLUMNS: DataColumn<GrantInfo>[] = [
     header: 'Actions',
     headerHidden: true,
     cell: (g) =>
-      g.status === 'active' && <RevokeGrant grantId={g.id} grantee={g.grantee.username} />,
+      g.status === 'active' && (
+        <RevokeGrant
+          grantId={g.id}
+          grantee={g.grantee.username}
+          onRevoked={() => onRevoked(g.grantee.username)}
+        />
+      ),
   },
 ]
 
 /** For the owning agency's stewards: who holds access to the dataset, why, on what terms, until when. */
 export function DatasetAccess({ slug }: { slug: string }) {
   const grants = useGrants(slug, true)
+  const [revoked, setRevoked] = useState<string>()
   return (
     <Box component="section" aria-labelledby="access-heading" my="lg">
       <Stack gap="xs">
@@ -71,6 +80,7 @@ export function DatasetAccess({ slug }: { slug: string }) {
         <Text c="dimmed" size="sm">
           Every grant on this dataset. Revoking one ends the access at once and tells the grantee.
         </Text>
+        {revoked && <RevokedNotice grantee={revoked} />}
         {grants.isPending ? (
           <Loading label="Loading grants…" />
         ) : grants.isError ? (
@@ -82,7 +92,7 @@ export function DatasetAccess({ slug }: { slug: string }) {
         ) : (
           <DataTable
             caption="Grants on this dataset, newest first"
-            columns={COLUMNS}
+            columns={columnsOf(setRevoked)}
             rows={grants.data}
             rowKey={(g) => g.id}
           />

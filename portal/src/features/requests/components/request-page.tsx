@@ -10,6 +10,7 @@ import {
   Text,
   Title,
 } from '@mantine/core'
+import { useState } from 'react'
 import { Link, useParams } from 'react-router'
 import { GrantTerms } from '../../../components/ui/grant-terms.js'
 import { ErrorState, Loading } from '../../../components/ui/page-state.js'
@@ -19,7 +20,7 @@ import { type RequestDetail, useRequest } from '../api/use-requests.js'
 import { AmendRequest } from './amend-request.js'
 import { RequestHistory } from './request-history.js'
 import { RequestSteps } from './request-steps.js'
-import { RevokeGrant } from './revoke-grant.js'
+import { RevokedNotice, RevokeGrant } from './revoke-grant.js'
 import { ServiceLevelBadge, StatusBadge } from './service-level-badge.js'
 
 /** One request: what was asked and why, its clock and history, and the steps the reader may take. */
@@ -27,6 +28,7 @@ export function RequestPage() {
   const { id = '' } = useParams()
   const request = useRequest(id)
   const me = useMe()
+  const [revoked, setRevoked] = useState(false)
   if (request.isPending) return <Loading label="Loading the request…" />
   if (request.isError)
     return (
@@ -112,9 +114,10 @@ export function RequestPage() {
               </Text>
               {steward && r.grant.status === 'active' && (
                 <Group>
-                  <RevokeGrant grantId={r.grant.id} />
+                  <RevokeGrant grantId={r.grant.id} onRevoked={() => setRevoked(true)} />
                 </Group>
               )}
+              {revoked && <RevokedNotice grantee={r.requester.username} />}
             </Stack>
           </Paper>
         )}

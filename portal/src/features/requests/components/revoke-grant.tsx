@@ -1,7 +1,8 @@
-import { Button, Modal, Stack, Text, Textarea } from '@mantine/core'
+import { Alert, Button, Modal, Stack, Text, Textarea } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import { type FormEvent, useId, useState } from 'react'
 import { ErrorState } from '../../../components/ui/page-state.js'
+import { TONE } from '../../../lib/tones.js'
 import { useRevokeGrant } from '../api/use-requests.js'
 import { DialogActions } from './dialog-actions.js'
 
@@ -90,5 +91,14 @@ export function RevokeGrant({
         </form>
       </Modal>
     </>
+  )
+}
+
+/** Said where a grant was revoked, once it is: whose access ended, and that they were told. */
+export function RevokedNotice({ grantee }: { grantee: string }) {
+  return (
+    <Alert role="status" color={TONE.good} variant="light" title="Access revoked">
+      {grantee} no longer has this access. They have been told, with your reason.
+    </Alert>
   )
 }
