@@ -50,6 +50,33 @@ afterAll(async () => {
   await Promise.all([stopReplica(first), stopReplica(second)])
 })
 
+/**
+ * Waits until the platform KPIs have been measured again since the last approval committed: each
+ * decision asks the replica that took it for a recomputation in the background, which publishes
+ * a version of the KPI history. The next test counts versions, and must not see these land.
+ */
+async function platformKpisMeasuredAgain(): Promise<void> {
+  const { db } = platform.runtime
+  const last = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.max('occurred_at').as('at'))
+    .where('action', '=', 'request.approve')
+    .executeTakeFirstOrThrow()
+  await expect
+    .poll(
+      async () =>
+        (await db
+          .selectFrom('kpi_computations')
+          .select('id')
+          .where('trigger', '=', 'access decision')
+          .where('computed_at', '>=', new Date(String(last.at)))
+          .where('history_version', 'is not', null)
+          .executeTakeFirst()) !== undefined,
+      { timeout: 60_000, interval: 250 },
+    )
+    .toBe(true)
+}
+
 describe('a replica killed mid-work: a burst of approvals', () => {
   it('loses no approval and doubles none; the audit chain verifies; the rest are approved after a restart', async () => {
     // Requests from several officers for several datasets, each decided by its agency's steward.
@@ -168,6 +195,7 @@ describe('a replica killed mid-work: a burst of approvals', () => {
     expect(final.audited).toHaveLength(requests.length)
     expect(new Set(final.audited).size).toBe(requests.length)
     expect((await platform.runtime.audit.verify()).ok).toBe(true)
+    await platformKpisMeasuredAgain()
   })
 })
 
