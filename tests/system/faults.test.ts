@@ -69,7 +69,8 @@ async function platformKpisMeasuredAgain(): Promise<void> {
           .selectFrom('kpi_computations')
           .select('id')
           .where('trigger', '=', 'access decision')
-          .where('computed_at', '>=', new Date(String(last.at)))
+          // The moment itself, to the millisecond (its string form drops them).
+          .where('computed_at', '>=', last.at instanceof Date ? last.at : new Date(String(last.at)))
           .where('history_version', 'is not', null)
           .executeTakeFirst()) !== undefined,
       { timeout: 60_000, interval: 250 },
