@@ -19,7 +19,8 @@ export function parseSecretKey(text: string): Buffer | undefined {
         )
       : undefined
   if (!bytes || bytes.length < SECRET_KEY_BYTES) return undefined
-  // 32 random bytes hold about 30 distinct values; a short unit repeated is a word, not a key.
-  const repeated = /^(.{1,16}?)\1{2,}/.test(trimmed)
-  return new Set(bytes).size < 16 || repeated ? undefined : bytes
+  // 32 random bytes hold about 30 distinct values; a short unit repeated over most of the text is a
+  // word, not a key. (A random key may well begin with a short repeat such as `aaa`: 1 in 4,096.)
+  const repeat = /^(.{1,16}?)\1{2,}/.exec(trimmed)?.[0].length ?? 0
+  return new Set(bytes).size < 16 || repeat * 2 >= trimmed.length ? undefined : bytes
 }
