@@ -117,10 +117,35 @@ const definition = z
   .trim()
   .min(10, 'a definition needs at least 10 characters')
   .max(MAX_LENGTH.justification)
-export const glossaryTermBody = z.strictObject({ term: termName, definition })
+/** Other names of a term, each once; search finds its columns by any of them. */
+const alsoKnownAs = (max: number) =>
+  z
+    .array(termName)
+    .max(max)
+    .transform((names) =>
+      names.filter((n, i) => names.findIndex((m) => nameKey(m) === nameKey(n)) === i),
+    )
+const glossaryNames = {
+  synonyms: alsoKnownAs(20).describe('Other words for it, e.g. `identity card number`'),
+  abbreviations: alsoKnownAs(10).describe('Short forms, e.g. `NRIC`, `FIN`'),
+}
+export const glossaryTermBody = z.strictObject({
+  term: termName,
+  definition,
+  synonyms: glossaryNames.synonyms.default([]),
+  abbreviations: glossaryNames.abbreviations.default([]),
+})
 export const glossaryTermPatch = z
-  .strictObject({ term: termName.optional(), definition: definition.optional() })
-  .refine((patch) => Object.keys(patch).length > 0, 'send a new term name, definition, or both')
+  .strictObject({
+    term: termName.optional(),
+    definition: definition.optional(),
+    synonyms: glossaryNames.synonyms.optional(),
+    abbreviations: glossaryNames.abbreviations.optional(),
+  })
+  .refine(
+    (patch) => Object.keys(patch).length > 0,
+    'send a new term name, definition, synonyms or abbreviations',
+  )
 
 // As long as server/bound-path.ts lets any part of a path be: a longer key or term is refused
 // there first, and a shorter one gets the answer it always got (400 for a malformed key, 404).

@@ -13,6 +13,10 @@ export interface CatalogTables {
     id: Generated<number>
     term: string
     definition: string
+    synonyms: Generated<string[]>
+    abbreviations: Generated<string[]>
+    /** Search keys of the term, its synonyms and abbreviations (catalog/search-text.ts). */
+    search_keys: Generated<string[]>
     updated_at: Generated<Date>
   }
   column_glossary: { dataset_id: string; column_name: string; term_id: number }
@@ -90,6 +94,10 @@ export interface DatasetRow {
   columns_text: Generated<string>
   created_at: Generated<Date>
   updated_at: Generated<Date>
+  /** Set while the dataset is deprecated (catalog/dataset-deprecation.ts). */
+  deprecated_at: Date | null
+  deprecation_reason: string | null
+  successor_id: string | null
 }
 
 export interface DatasetVersionRow {

@@ -4,10 +4,12 @@ import {
   type Dataset,
   type DatasetDetail,
   type DatasetVersion,
+  type Deprecation,
   PERSONAL_DATA_KINDS,
   SECURITY_CLASSIFICATIONS,
   SENSITIVITIES,
 } from './dataset.js'
+import type { DatasetOwner } from './dataset-owner.js'
 import type { MetadataChange } from './metadata-edit.js'
 
 /** A dataset as the catalogue API sends it (times are ISO 8601 strings), and how it is made. */
@@ -46,6 +48,16 @@ const sampleJson = z.discriminatedUnion('status', [
     reason: z.string().describe('Why no sample could be published'),
   }),
 ])
+
+/** Why and since when a dataset is deprecated, and what succeeds it. */
+export const deprecationJson = z.strictObject({
+  at: time,
+  reason: z.string(),
+  successor: z
+    .strictObject({ id: z.string(), slug: z.string(), title: z.string() })
+    .nullable()
+    .describe('The dataset to use instead; null: none named, or not one the caller may discover'),
+})
 
 /** One immutable published version, with its quality record and de-identified sample. */
 export const versionJson = z.strictObject({
@@ -95,6 +107,7 @@ const datasetFields = z.strictObject({
     .describe("Levels samples keep where k allows, by hierarchy ('geography' or a column)"),
   columns: z.array(columnJson),
   currentVersion: versionJson.nullable(),
+  deprecation: deprecationJson.nullable().describe('null: not deprecated'),
   createdAt: time,
   updatedAt: time,
 })
@@ -106,6 +119,10 @@ export const datasetJson = datasetFields.meta({ id: 'Dataset' })
 export const datasetDetailJson = datasetFields
   .extend({
     versions: z.array(versionJson),
+    agencyName: z.string().nullable().describe("The owning agency's name; null: not on the roster"),
+    stewards: z
+      .array(z.strictObject({ name: z.string(), email: z.string() }))
+      .describe("The owning agency's data stewards, whom to ask about the dataset"),
     glossary: z
       .record(z.string(), z.array(z.strictObject({ term: z.string(), definition: z.string() })))
       .describe('Glossary terms by column name'),
@@ -153,15 +170,21 @@ export function toDatasetJson(dataset: Dataset): z.output<typeof datasetJson> {
       authoritySsot: c.authoritySsot ?? null,
     })),
     currentVersion: dataset.currentVersion ? toVersionJson(dataset.currentVersion) : null,
+    deprecation: dataset.deprecation ? toDeprecationJson(dataset.deprecation) : null,
     createdAt: dataset.createdAt.toISOString(),
     updatedAt: dataset.updatedAt.toISOString(),
   }
 }
 
-export function toDetailJson(dataset: DatasetDetail): z.output<typeof datasetDetailJson> {
+export function toDetailJson(
+  dataset: DatasetDetail,
+  owner: DatasetOwner,
+): z.output<typeof datasetDetailJson> {
   return {
     ...toDatasetJson(dataset),
     versions: dataset.versions.map(toVersionJson),
+    agencyName: owner.agencyName ?? null,
+    stewards: owner.stewards,
     glossary: dataset.glossary,
   }
 }
@@ -186,4 +209,8 @@ export function toChangeJson(change: MetadataChange): z.output<typeof changeJson
     actor: change.actor,
     changedAt: change.changedAt.toISOString(),
   }
+}
+
+export function toDeprecationJson(deprecation: Deprecation): z.output<typeof deprecationJson> {
+  return { ...deprecation, at: deprecation.at.toISOString() }
 }

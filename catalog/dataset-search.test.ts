@@ -217,7 +217,7 @@ describe.each(TEST_BACKENDS)('catalogue search on %s', (backend) => {
   it('counts a dataset under its new values as soon as an edit or a sample commits', async () => {
     const store = createDatasetStore(test.db)
     const before = await search({}) // fills the in-memory facet values
-    expect(before.facets.sample).toEqual([{ value: 'none', count: 5 }])
+    expect(before.facets.sample).toEqual([{ value: 'none', label: 'No sample', count: 5 }])
     const weather = await store.findDataset('weather-hourly', systemAbility())
     if (!weather) throw new Error('fixture missing')
     await store.editMetadata(
@@ -235,10 +235,10 @@ describe.each(TEST_BACKENDS)('catalogue search on %s', (backend) => {
       details: {},
     })
     const after = await search({})
-    expect(after.facets.theme).toContainEqual({ value: 'Transport', count: 1 })
+    expect(after.facets.theme).toContainEqual({ value: 'Transport', label: 'Transport', count: 1 })
     expect(after.facets.sample).toEqual([
-      { value: 'none', count: 4 },
-      { value: 'available', count: 1 },
+      { value: 'none', label: 'No sample', count: 4 },
+      { value: 'available', label: 'Sample available', count: 1 },
     ])
     const transport = await search({ filters: { theme: ['Transport'], sample: ['available'] } })
     expect(transport.hits.map((h) => h.slug)).toEqual(['weather-hourly'])

@@ -2,55 +2,22 @@ import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely'
 import type { IdentityTables } from '../identity/index.js'
 import { type AppAbility, accessibleWhere } from '../identity/index.js'
 import type { CatalogTables } from './catalog-tables.js'
-import { FACETS, type Facet, FacetValues, SINGLE_FACETS } from './facet-values.js'
-import { topK } from './top-k.js'
+import { facetLabel } from './facet-labels.js'
+import { EXACT_TITLE, type Matches, tally } from './facet-tally.js'
+import { FACETS, FacetValues } from './facet-values.js'
+import { termMeanings } from './glossary.js'
+import { candidateKeys, readQuery } from './search-query.js'
+import type { SearchRequest, SearchResult } from './search-request.js'
+import { spellingOf } from './search-spelling.js'
 
 export { FACETS, type Facet } from './facet-values.js'
-
-export interface SearchRequest {
-  /** Words as a person types them: phrases in quotes, -word to exclude, typos tolerated. */
-  q?: string
-  filters: Partial<Record<Facet, string[]>>
-  sort: 'relevance' | 'updated' | 'popular'
-  page: number
-  pageSize: number
-}
-
-/** One result, with the reasons it matched. */
-export interface SearchHit {
-  id: string
-  slug: string
-  title: string
-  description: string
-  agency: string
-  ministryFamily: string | undefined
-  trustedCentre: string
-  security: string
-  sensitivity: string
-  themes: string[]
-  tags: string[]
-  updateFrequency: string
-  rowCount: number | undefined
-  /** When the data last changed: its latest version, or the entry itself before any version. */
-  updatedAt: Date
-  sampleAvailable: boolean
-  score: number
-  matched: { title: boolean; tags: boolean; description: boolean; columns: string[]; typo: boolean }
-}
-
-export interface SearchResult {
-  total: number
-  hits: SearchHit[]
-  facets: Record<Facet, { value: string; count: number }[]>
-}
+export type { FacetCount, SearchHit, SearchRequest, SearchResult } from './search-request.js'
 
 type SearchTables = CatalogTables & Pick<IdentityTables, 'agencies'>
 type Readable = ReturnType<typeof accessibleWhere>
 
 /** Below this many full-text matches, words close to a title or tag word count too. */
 const FUZZY_BELOW = 3
-/** Rank added for a title equal to the words typed; full-text ranks stay far below it. */
-const EXACT_TITLE = 10
 
 const facetValues = new WeakMap<object, FacetValues>()
 
@@ -59,9 +26,12 @@ const facetValues = new WeakMap<object, FacetValues>()
  * of typos, with facet counts and filters. Only datasets the caller may discover are ever
  * counted or returned: the read rules are part of every SQL statement.
  *
- * One statement finds the matching datasets the caller may see, with their sort keys; facet
- * counts, filters and the page are then worked out over those matches in memory (see
- * FacetValues), and a last statement reads the page's details.
+ * The words are read for meaning first: a glossary term's name, synonym or abbreviation stands
+ * for all of them ("NRIC" finds the columns carrying NRIC/FIN), and identifiers are split as
+ * the documents are (`postal_code` is "postal code"). One statement then finds the matching
+ * datasets the caller may see, with their sort keys; facet counts, filters and the page are
+ * worked out over those matches in memory (see FacetValues), and a last statement reads the
+ * page's details.
  */
 export async function searchDatasets(
   db: Kysely<SearchTables>,
@@ -80,23 +50,40 @@ export async function searchDatasets(
     security: 's.security_classification',
     sensitivity: 's.sensitivity',
   })
-  const typed = sql`websearch_to_tsquery('english', ${q})`
-  let query = q ? typed : undefined
+  const meant = q ? await meaningOf(db, q) : undefined
+  let query = meant?.query
   let matches = await matchDatasets(db, readable, query, request.sort)
-  if (q && matches.ordinals.length < FUZZY_BELOW) {
-    const corrected = await correctTypos(db, q)
-    if (corrected) {
-      query = sql`(${typed} || to_tsquery('english', ${corrected}))`
+  let didYouMean: string | undefined
+  if (meant && matches.ordinals.length < FUZZY_BELOW) {
+    const typedFound = matches.ordinals.length > 0
+    const spelling = await spellingOf(db, q)
+    if (spelling.widened) {
+      query = sql`(${meant.query} || to_tsquery('english', ${spelling.widened}))`
       matches = await matchDatasets(db, readable, query, request.sort)
     }
+    // Offered only when the words typed found nothing, and only if the words offered find
+    // something the caller may see: the vocabulary holds words of every title.
+    const offered = spelling.suggestion
+    if (!typedFound && offered && (await findsAny(db, readable, offered))) didYouMean = offered
   }
   await refreshed
-  const { total, facets, page } = tally(values, matches, request)
+  const counted = tally(values, matches, request)
+  const agencyName = (code: string) => values.agencyName(code)
+  const facets = Object.fromEntries(
+    FACETS.map((facet) => [
+      facet,
+      counted.facets[facet].map((f) => ({ ...f, label: facetLabel(facet, f.value, agencyName) })),
+    ]),
+  ) as SearchResult['facets']
+  const { total, page } = counted
+  const typed = meant?.query ?? sql`websearch_to_tsquery('english', '')`
   const rows =
     page.length > 0 ? await details(db, readable, page, q, query ?? typed, typed) : new Map()
   return {
     total,
     facets,
+    terms: meant?.terms ?? [],
+    didYouMean,
     hits: page.flatMap((ordinal) => {
       const r = rows.get(ordinal)
       if (!r) return []
@@ -107,6 +94,7 @@ export async function searchDatasets(
           title: r.title,
           description: r.description,
           agency: r.agency,
+          agencyName: r.agency_name ?? undefined,
           ministryFamily: r.ministry_family ?? undefined,
           trustedCentre: r.trusted_centre,
           security: r.security_classification,
@@ -131,10 +119,46 @@ export async function searchDatasets(
   }
 }
 
-interface Matches {
-  ordinals: Int32Array
-  /** Sort key per match (higher first); absent when every match ties. */
-  keys: Float64Array | undefined
+interface Meaning {
+  query: RawBuilder<unknown>
+  terms: string[]
+}
+
+/** The words as a tsquery, each glossary term found in them standing for all its names. */
+async function meaningOf(db: Kysely<SearchTables>, q: string): Promise<Meaning> {
+  const read = readQuery(q, await termMeanings(db, candidateKeys(q)))
+  const parts = [
+    ...(read.rest.trim() ? [sql`websearch_to_tsquery('english', ${read.rest})`] : []),
+    ...read.terms.map(
+      (t) =>
+        sql`(${sql.join(
+          t.phrases.map((p) => sql`phraseto_tsquery('english', ${p})`),
+          sql` || `,
+        )})`,
+    ),
+  ]
+  const query =
+    parts.length > 0
+      ? sql`(${sql.join(parts, sql` && `)})`
+      : sql`websearch_to_tsquery('english', '')`
+  return { query, terms: read.terms.map((t) => t.term) }
+}
+
+/** Whether the words offered instead of those typed find a dataset the caller may see. */
+async function findsAny(
+  db: Kysely<SearchTables>,
+  readable: Readable,
+  offered: string,
+): Promise<boolean> {
+  const { query } = await meaningOf(db, offered)
+  const row = await db
+    .selectFrom('dataset_search as s')
+    .where(readable)
+    .where(sql<SqlBool>`s.search_vector @@ ${query}`)
+    .select(sql<number>`1`.as('one'))
+    .limit(1)
+    .executeTakeFirst()
+  return row !== undefined
 }
 
 /** The ordinals of the datasets the caller may see that match the words, with their sort keys. */
@@ -188,119 +212,6 @@ function unpack<T extends Int32Array | Float64Array>(
   return numbers
 }
 
-/**
- * The words typed, each widened to the closest title and tag words (trigram similarity), as a
- * tsquery text: `geocde` becomes `(geocde | geocode)`. Undefined when no word is long enough.
- * Searched together with the words as typed, so what they found is still found.
- */
-async function correctTypos(db: Kysely<SearchTables>, q: string): Promise<string | undefined> {
-  const words = q
-    .toLowerCase()
-    .split(/\s+/)
-    .filter((w) => !w.startsWith('-'))
-    .flatMap((w) => w.split(/[^a-z0-9]+/))
-    .filter((w) => w.length >= 3)
-  if (words.length === 0) return undefined
-  const { rows } = await sql<{ input: string; word: string }>`
-    select w.input, v.word from unnest(${sql.val(words)}::text[]) as w(input)
-    cross join lateral (select word from search_words where word % w.input
-      order by similarity(word, w.input) desc, word limit 3) v`.execute(db)
-  return words
-    .map((w) => {
-      const near = rows.filter((r) => r.input === w && r.word !== w).map((r) => r.word)
-      return `(${[w, ...near].join(' | ')})`
-    })
-    .join(' & ')
-}
-
-/**
- * The total, each facet's counts and the page's ordinals, in one pass over the matches. A facet's
- * counts ignore that facet's own filter (so they say what choosing a value would give): a match
- * failing no filter counts under every facet, one failing only facet F counts under F alone.
- * Written as plain loops over typed arrays: it runs over up to every dataset on each search.
- */
-function tally(values: FacetValues, matches: Matches, request: SearchRequest) {
-  const { ordinals } = matches
-  const columns = SINGLE_FACETS.map((facet) => values.column(facet))
-  const counts = SINGLE_FACETS.map((facet) => new Int32Array(values.size(facet)))
-  const themeCounts = new Int32Array(values.size('theme'))
-  const chosen = FACETS.filter((f) => (request.filters[f]?.length ?? 0) > 0)
-  /** Per filter: its facet's index in SINGLE_FACETS (-1 for themes) and the codes it accepts. */
-  const filters = chosen.map((facet) => ({
-    index: facet === 'theme' ? -1 : SINGLE_FACETS.indexOf(facet),
-    codes: values.codesOf(facet, request.filters[facet] ?? []),
-  }))
-  const countThemes = (ordinal: number) => {
-    for (const code of values.themesOf(ordinal)) themeCounts[code] = (themeCounts[code] ?? 0) + 1
-  }
-  const countOne = (index: number, ordinal: number) => {
-    const code = (columns[index] as Int32Array)[ordinal] ?? -1
-    const tally = counts[index] as Int32Array
-    if (code >= 0) tally[code] = (tally[code] ?? 0) + 1
-  }
-
-  const passing = new Int32Array(ordinals.length)
-  let total = 0
-  for (let i = 0; i < ordinals.length; i++) {
-    const ordinal = ordinals[i] as number
-    let failed = 0
-    let failures = 0
-    for (let f = 0; f < filters.length && failures < 2; f++) {
-      const { index, codes } = filters[f] as (typeof filters)[number]
-      const ok =
-        index >= 0
-          ? codes.has((columns[index] as Int32Array)[ordinal] ?? -1)
-          : values.themesOf(ordinal).some((code) => codes.has(code))
-      if (!ok) {
-        failed = index
-        failures++
-      }
-    }
-    if (failures === 0) {
-      passing[total++] = i
-      for (let c = 0; c < columns.length; c++) {
-        const code = (columns[c] as Int32Array)[ordinal] as number
-        const tally = counts[c] as Int32Array
-        if (code >= 0) tally[code] = (tally[code] as number) + 1
-      }
-      countThemes(ordinal)
-    } else if (failures === 1) {
-      if (failed >= 0) countOne(failed, ordinal)
-      else countThemes(ordinal)
-    }
-  }
-
-  const listed = (facet: Facet, tally: Int32Array) =>
-    Array.from(tally, (count, code) => ({ value: values.valueOf(facet, code) ?? '', count }))
-      .filter((f) => f.count > 0)
-      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
-  const facets = Object.fromEntries([
-    ...SINGLE_FACETS.map((facet, c) => [facet, listed(facet, counts[c] as Int32Array)]),
-    ['theme', listed('theme', themeCounts)],
-  ]) as SearchResult['facets']
-
-  // Highest key first (relevance: weighted rank, an exact title above all), then by title.
-  const exact = request.sort === 'relevance' ? request.q?.trim().toLowerCase() : undefined
-  const keys = matches.keys ?? new Float64Array(ordinals.length)
-  if (exact) {
-    for (let p = 0; p < total; p++) {
-      const i = passing[p] as number
-      const title = values.title(ordinals[i] as number)
-      if (title.length === exact.length && title.toLowerCase() === exact)
-        keys[i] = (keys[i] ?? 0) + EXACT_TITLE
-    }
-  }
-  const titleRank = values.titleRanks()
-  const best = topK(passing.subarray(0, total), request.page * request.pageSize, (a, b) => {
-    const ka = keys[a] as number
-    const kb = keys[b] as number
-    if (ka !== kb) return ka > kb
-    return (titleRank[ordinals[a] as number] ?? 0) < (titleRank[ordinals[b] as number] ?? 0)
-  })
-  const page = best.slice((request.page - 1) * request.pageSize).map((i) => ordinals[i] as number)
-  return { total, facets, page }
-}
-
 interface DetailRow {
   ordinal: number
   id: string
@@ -308,6 +219,7 @@ interface DetailRow {
   title: string
   description: string
   agency: string
+  agency_name: string | null
   ministry_family: string | null
   trusted_centre: string
   security_classification: string
@@ -350,6 +262,7 @@ async function details(
       'd.title',
       'd.description',
       'd.agency',
+      'a.name as agency_name',
       'a.ministry_family',
       'd.trusted_centre',
       'd.security_classification',
@@ -369,17 +282,23 @@ async function details(
           + case when lower(d.title) = lower(${q}) then ${EXACT_TITLE} else 0 end`,
         sql<number>`0`,
       ).as('score'),
-      when(sql<boolean>`to_tsvector('english', d.title) @@ ${query}`, sql`false`).as('title_match'),
-      when(sql<boolean>`to_tsvector('english', d.tags_text) @@ ${query}`, sql`false`).as(
-        'tags_match',
+      when(sql<boolean>`to_tsvector('english', search_text(d.title)) @@ ${query}`, sql`false`).as(
+        'title_match',
       ),
-      when(sql<boolean>`to_tsvector('english', d.description) @@ ${query}`, sql`false`).as(
-        'description_match',
-      ),
+      when(
+        sql<boolean>`to_tsvector('english', search_text(d.tags_text)) @@ ${query}`,
+        sql`false`,
+      ).as('tags_match'),
+      when(
+        sql<boolean>`to_tsvector('english', search_text(d.description)) @@ ${query}`,
+        sql`false`,
+      ).as('description_match'),
       when(
         sql<string[] | null>`(select array_agg(c.name order by c.position) from dataset_columns c
           where c.dataset_id = d.id
-          and to_tsvector('english', c.name || ' ' || replace(c.name, '_', ' ') || ' ' || c.description) @@ ${query})`,
+          and to_tsvector('english', search_text(c.name || ' ' || c.description || ' ' || coalesce(
+            (select string_agg(g.term, ' ') from column_glossary cg join glossary_terms g on g.id = cg.term_id
+              where cg.dataset_id = c.dataset_id and cg.column_name = c.name), ''))) @@ ${query})`,
         sql`null`,
       ).as('matched_columns'),
       when(sql<boolean>`not (s.search_vector @@ ${typed})`, sql`false`).as('typo'),

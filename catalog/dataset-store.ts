@@ -12,11 +12,13 @@ import type {
   DatasetDetail,
   DatasetId,
   DatasetVersion,
+  Deprecation,
   PersonalDataKind,
   SecurityClassification,
   Sensitivity,
   VersionSample,
 } from './dataset.js'
+import { type DeprecationInput, deprecationsOf, setDeprecation } from './dataset-deprecation.js'
 import {
   defineTerm,
   type GlossaryEntry,
@@ -63,6 +65,17 @@ export interface DatasetStore {
     ability: AppAbility,
     now: Date,
   ): Promise<MetadataChange[]>
+  /**
+   * A steward marks the dataset deprecated (null: no longer), recorded in its history; the
+   * deprecation as it now is.
+   */
+  setDeprecation(
+    dataset: DatasetDetail,
+    deprecation: DeprecationInput | null,
+    actor: { id: string; name: string },
+    ability: AppAbility,
+    now: Date,
+  ): Promise<Deprecation | null>
   /** The dataset's metadata history, newest first. */
   listChanges(datasetId: DatasetId): Promise<MetadataChange[]>
   /** Counts a view towards the dataset's popularity. */
@@ -106,6 +119,8 @@ export function createDatasetStore(db: Kysely<CatalogTables>): DatasetStore {
   return {
     editMetadata: (dataset, patch, actor, ability, now) =>
       editMetadata(db, dataset, patch, actor, ability, now),
+    setDeprecation: (dataset, deprecation, actor, ability, now) =>
+      setDeprecation(db, dataset, deprecation, actor, ability, now),
     listChanges: (datasetId) => listChanges(db, datasetId),
     recordView: (datasetId) => recordView(db, datasetId),
     recordUse: (datasetId, kind) => recordUse(db, datasetId, kind),
@@ -123,7 +138,7 @@ export function createDatasetStore(db: Kysely<CatalogTables>): DatasetStore {
         .where(readable(ability))
         .orderBy('title')
         .execute()
-      return assemble(db, rows)
+      return assemble(db, rows, ability)
     },
 
     async findDataset(idOrSlug, ability) {
@@ -134,7 +149,7 @@ export function createDatasetStore(db: Kysely<CatalogTables>): DatasetStore {
         .where(readable(ability))
         .executeTakeFirst()
       if (!row) return undefined
-      const [dataset] = await assemble(db, [row])
+      const [dataset] = await assemble(db, [row], ability)
       const versions = await db
         .selectFrom('dataset_versions')
         .leftJoin('dataset_samples', (j) =>
@@ -168,10 +183,11 @@ function readable(ability: AppAbility) {
 async function assemble(
   db: Kysely<CatalogTables>,
   rows: Selectable<DatasetRow>[],
+  ability: AppAbility,
 ): Promise<Dataset[]> {
   if (rows.length === 0) return []
   const ids = rows.map((r) => r.id)
-  const [versions, columns] = await Promise.all([
+  const [versions, columns, deprecations] = await Promise.all([
     db
       .selectFrom('dataset_versions')
       .leftJoin('dataset_samples', (j) =>
@@ -193,13 +209,18 @@ async function assemble(
       .orderBy('dataset_id')
       .orderBy('position')
       .execute(),
+    deprecationsOf(db, rows, ability),
   ])
   const latest = new Map(versions.map((v) => [v.dataset_id, rowToVersion(v)]))
   const columnsOf = new Map<string, Selectable<DatasetColumnRow>[]>()
   for (const column of columns) {
     columnsOf.set(column.dataset_id, [...(columnsOf.get(column.dataset_id) ?? []), column])
   }
-  return rows.map((row) => rowToDataset(row, columnsOf.get(row.id) ?? [], latest.get(row.id)))
+  return rows.map((row) => {
+    const dataset = rowToDataset(row, columnsOf.get(row.id) ?? [], latest.get(row.id))
+    const deprecation = deprecations.get(row.id)
+    return deprecation ? { ...dataset, deprecation } : dataset
+  })
 }
 
 function rowToDataset(

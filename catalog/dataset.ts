@@ -90,6 +90,14 @@ export interface DatasetVersion {
   createdAt: Date
 }
 
+/** A dataset its stewards marked deprecated: when, why, and which dataset to use instead. */
+export interface Deprecation {
+  at: Date
+  reason: string
+  /** null when none was named, or when the reader may not discover it. */
+  successor: { id: DatasetId; slug: string; title: string } | null
+}
+
 /** A catalogue dataset with its columns and current version. */
 export interface Dataset {
   id: DatasetId
@@ -113,6 +121,8 @@ export interface Dataset {
   sampleKeep: Record<string, string>
   columns: DatasetColumn[]
   currentVersion: DatasetVersion | undefined
+  /** Set while its stewards mark it deprecated; absent otherwise. */
+  deprecation?: Deprecation
   createdAt: Date
   updatedAt: Date
 }

@@ -1,13 +1,9 @@
-import { readFile } from 'node:fs/promises'
-import jsonld from 'jsonld'
-import { Parser, Store } from 'n3'
-import SHACLValidator from 'rdf-validate-shacl'
 import { describe, expect, it } from 'vitest'
 import type { Dataset, DatasetId } from './dataset.js'
 import { dcatCatalog, isPublic } from './dcat-export.js'
+import { ALL_SHAPES, validate, violations } from './dcat-shacl-test-kit.js'
 
 const BASE = 'https://data.example.gov'
-const SH = 'http://www.w3.org/ns/shacl#'
 const DCT = 'http://purl.org/dc/terms/'
 
 function dataset(fields: Partial<Dataset> & Pick<Dataset, 'id' | 'slug' | 'title'>): Dataset {
@@ -79,36 +75,6 @@ const catalog = dcatCatalog({
   issued: new Date('2025-01-01T00:00:00Z'),
 })
 
-// jsonld 9 has a safe mode that fails on anything it would silently drop; its typings predate it.
-const TO_NQUADS: jsonld.Options.ToRdf & { safe: boolean } = {
-  format: 'application/n-quads',
-  safe: true,
-  documentLoader: async (url: string) => {
-    throw new Error(`the export must not need a remote document, but asked for ${url}`)
-  },
-}
-
-async function toRdf(document: Record<string, unknown>): Promise<Store> {
-  const nquads = await jsonld.toRDF(document, TO_NQUADS)
-  if (typeof nquads !== 'string') throw new Error('jsonld did not return N-Quads')
-  return new Store(new Parser({ format: 'application/n-quads' }).parse(nquads))
-}
-
-async function validate(document: Record<string, unknown>, shapesFile: string) {
-  const text = await readFile(new URL(`./dcat-ap-shapes/${shapesFile}`, import.meta.url), 'utf8')
-  const shapes = new Store(new Parser().parse(text))
-  const report = await new SHACLValidator(shapes).validate(await toRdf(document))
-  return report.results.map((r) => ({
-    severity: r.severity.value.replace(SH, 'sh:'),
-    focusNode: r.focusNode.value,
-    path: r.path?.value ?? '',
-    text: `${r.focusNode.value} ${r.path?.value ?? '(node)'}: ${r.message.map((m) => m.value).join('; ')} [${r.sourceShape.value}]`,
-  }))
-}
-
-const violations = (results: Awaited<ReturnType<typeof validate>>) =>
-  results.filter((r) => r.severity === 'sh:Violation').map((r) => r.text)
-
 const datasetsOf = (document: Record<string, unknown>) =>
   document['dcat:dataset'] as Record<string, unknown>[]
 
@@ -123,6 +89,10 @@ describe('isPublic', () => {
   })
 })
 
+const EU = 'http://publications.europa.eu/resource/authority'
+const inScheme = (table: string) =>
+  expect.objectContaining({ '@id': `${EU}/${table}`, '@type': 'skos:ConceptScheme' })
+
 describe('dcatCatalog', () => {
   it('lists the public datasets and leaves the restricted one out entirely', () => {
     expect(catalog['@type']).toBe('dcat:Catalog')
@@ -136,57 +106,71 @@ describe('dcatCatalog', () => {
     expect(text).not.toContain(persons.slug)
   })
 
-  it('describes the current version as a Parquet download and the API as a data service', () => {
+  it('offers the current version as Parquet and CSV anyone may download, and the API as a data service', () => {
     const [withVersion, withoutVersion] = datasetsOf(catalog)
-    expect(withVersion?.['dcat:distribution']).toEqual([
-      {
-        '@id': `${BASE}/api/datasets/${population.id}#parquet-v3`,
-        '@type': 'dcat:Distribution',
-        'dct:title': {
-          '@value': 'Resident population by planning area, version 3 (Parquet)',
-          '@language': 'en',
+    const [parquet, csv] = (withVersion?.['dcat:distribution'] ?? []) as Record<string, unknown>[]
+    const page = { '@id': `${BASE}/datasets/${population.slug}` }
+    expect(parquet).toEqual({
+      '@id': `${BASE}/api/datasets/${population.id}#parquet-v3`,
+      '@type': 'dcat:Distribution',
+      'dct:title': {
+        '@value': 'Resident population by planning area, version 3 (Parquet)',
+        '@language': 'en',
+      },
+      'dct:description': {
+        '@value': 'Version 3 as one Apache Parquet file of 12,345 rows, as published.',
+        '@language': 'en',
+      },
+      'dcat:accessURL': page,
+      'dcat:downloadURL': {
+        '@id': `${BASE}/api/open-data/${population.slug}/v3.parquet`,
+      },
+      'dcat:accessService': { '@id': `${BASE}/api#service` },
+      'dcat:mediaType': {
+        '@id': 'http://www.iana.org/assignments/media-types/application/vnd.apache.parquet',
+        '@type': 'dct:MediaType',
+      },
+      'dct:format': {
+        '@id': `${EU}/file-type/PARQUET`,
+        '@type': ['dct:MediaTypeOrExtent', 'skos:Concept'],
+        'skos:prefLabel': { '@value': 'Parquet', '@language': 'en' },
+        'skos:inScheme': inScheme('file-type'),
+      },
+      'dcat:byteSize': { '@value': '456789', '@type': 'xsd:nonNegativeInteger' },
+      'spdx:checksum': {
+        '@type': 'spdx:Checksum',
+        // The https spelling DCAT-AP's vocabulary shape wants.
+        'spdx:algorithm': {
+          '@id': 'https://spdx.org/rdf/terms#checksumAlgorithm_sha256',
+          '@type': 'spdx:ChecksumAlgorithm',
         },
-        'dct:description': {
-          '@value': 'Version 3 as one Apache Parquet file of 12,345 rows.',
-          '@language': 'en',
-        },
-        'dcat:accessURL': { '@id': `${BASE}/api/datasets/${population.slug}` },
-        'dcat:downloadURL': {
-          '@id': `${BASE}/api/datasets/${population.slug}/versions/3/data.parquet`,
-        },
-        'dcat:accessService': { '@id': `${BASE}/api#service` },
-        'dcat:mediaType': {
-          '@id': 'http://www.iana.org/assignments/media-types/application/vnd.apache.parquet',
-          '@type': 'dct:MediaType',
-        },
-        'dct:format': {
-          '@id': 'http://publications.europa.eu/resource/authority/file-type/PARQUET',
-          '@type': 'dct:MediaTypeOrExtent',
-        },
-        'dcat:byteSize': { '@value': '456789', '@type': 'xsd:nonNegativeInteger' },
-        'spdx:checksum': {
-          '@type': 'spdx:Checksum',
-          'spdx:algorithm': {
-            '@id': 'http://spdx.org/rdf/terms#checksumAlgorithm_sha256',
-            '@type': 'spdx:ChecksumAlgorithm',
-          },
-          'spdx:checksumValue': {
-            '@value': population.currentVersion?.contentSha256,
-            '@type': 'xsd:hexBinary',
-          },
-        },
-        'dct:license': {
-          '@type': 'dct:LicenseDocument',
-          'rdfs:label': { '@value': population.licence, '@language': 'en' },
-        },
-        'dct:issued': { '@value': '2025-03-01T00:00:00.000Z', '@type': 'xsd:dateTime' },
-        'dcatap:availability': {
-          '@id': 'http://publications.europa.eu/resource/authority/planned-availability/STABLE',
-          '@type': 'skos:Concept',
-          'skos:prefLabel': { '@value': 'Stable', '@language': 'en' },
+        'spdx:checksumValue': {
+          '@value': population.currentVersion?.contentSha256,
+          '@type': 'xsd:hexBinary',
         },
       },
-    ])
+      'dct:license': {
+        '@type': 'dct:LicenseDocument',
+        'rdfs:label': { '@value': population.licence, '@language': 'en' },
+      },
+      'dct:issued': { '@value': '2025-03-01T00:00:00.000Z', '@type': 'xsd:dateTime' },
+      'dcatap:availability': {
+        '@id': `${EU}/planned-availability/STABLE`,
+        '@type': 'skos:Concept',
+        'skos:prefLabel': { '@value': 'stable', '@language': 'en' },
+        'skos:inScheme': inScheme('planned-availability'),
+      },
+    })
+    // CSV is made on request: its size and checksum are not known in advance.
+    expect(csv).toMatchObject({
+      '@id': `${BASE}/api/datasets/${population.id}#csv-v3`,
+      'dcat:accessURL': page,
+      'dcat:downloadURL': { '@id': `${BASE}/api/open-data/${population.slug}/v3.csv` },
+      'dcat:mediaType': { '@id': 'http://www.iana.org/assignments/media-types/text/csv' },
+      'dct:format': { '@id': `${EU}/file-type/CSV`, 'skos:inScheme': inScheme('file-type') },
+    })
+    expect(Object.keys(csv ?? {})).not.toContain('spdx:checksum')
+    expect(Object.keys(csv ?? {})).not.toContain('dcat:byteSize')
     // A dataset with no published version has nothing to download yet.
     expect(withoutVersion?.['dcat:distribution']).toBeUndefined()
     expect(catalog['dcat:service']).toEqual([
@@ -199,10 +183,9 @@ describe('dcatCatalog', () => {
     ])
   })
 
-  it('maps themes, frequency, coverage and contact to DCAT-AP terms', () => {
+  it('maps themes, frequency, access, coverage and contact to DCAT-AP terms', () => {
     const [withVersion, withoutVersion] = datasetsOf(catalog)
-    const theme = (code: string) =>
-      `http://publications.europa.eu/resource/authority/data-theme/${code}`
+    const theme = (code: string) => `${EU}/data-theme/${code}`
     expect(withVersion).toMatchObject({
       'dct:identifier': population.id,
       'dcat:keyword': [
@@ -210,37 +193,81 @@ describe('dcatCatalog', () => {
         { '@value': 'planning area', '@language': 'en' },
       ],
       // 'Sports' has no EU theme and is left out rather than guessed.
-      'dcat:theme': [{ '@id': theme('SOCI') }, { '@id': theme('REGI') }],
+      'dcat:theme': [
+        { '@id': theme('SOCI'), 'skos:inScheme': inScheme('data-theme') },
+        { '@id': theme('REGI'), 'skos:inScheme': inScheme('data-theme') },
+      ],
       'dct:accrualPeriodicity': {
-        '@id': 'http://publications.europa.eu/resource/authority/frequency/MONTHLY',
+        '@id': `${EU}/frequency/MONTHLY`,
+        'skos:inScheme': inScheme('frequency'),
       },
+      'dct:accessRights': { '@id': `${EU}/access-right/PUBLIC` },
       'dct:temporal': {
         '@type': 'dct:PeriodOfTime',
         'dcat:startDate': { '@value': '2020-01-01', '@type': 'xsd:date' },
         'dcat:endDate': { '@value': '2024-12-31', '@type': 'xsd:date' },
       },
       'dcat:contactPoint': {
-        '@type': 'vcard:Kind',
+        '@type': ['vcard:Kind', 'vcard:Organization'],
+        'vcard:fn': { '@value': 'Department of Statistics', '@language': 'en' },
         'vcard:hasEmail': { '@id': 'mailto:data@dos.example.gov' },
       },
       'dct:publisher': { 'foaf:name': { '@value': 'Department of Statistics', '@language': 'en' } },
       'dcat:landingPage': { '@id': `${BASE}/datasets/${population.slug}` },
     })
-    expect(withoutVersion).toMatchObject({ 'dcat:theme': [{ '@id': theme('ECON') }] })
-    expect(Object.keys(withoutVersion ?? {})).not.toContain('dct:accrualPeriodicity')
+    expect(withoutVersion).toMatchObject({
+      'dcat:theme': [{ '@id': theme('ECON') }],
+      'dct:accrualPeriodicity': { '@id': `${EU}/frequency/IRREG` },
+      // No contact address of its own: its agency, reached through the dataset's page.
+      'dcat:contactPoint': {
+        'vcard:fn': {
+          '@value': 'Accounting and Corporate Regulatory Authority',
+          '@language': 'en',
+        },
+        'vcard:hasURL': { '@id': `${BASE}/datasets/${businesses.slug}` },
+      },
+    })
     expect(Object.keys(withoutVersion ?? {})).not.toContain('dct:temporal')
-    expect(Object.keys(withoutVersion ?? {})).not.toContain('dcat:contactPoint')
   })
 
-  it('conforms to the DCAT-AP 3.0.1 shapes with no violation', async () => {
-    expect(violations(await validate(catalog, 'dcat-ap-SHACL.ttl'))).toEqual([])
+  it('conforms to every DCAT-AP 3.0.1 shape, the vocabulary shapes included', async ({
+    annotate,
+  }) => {
+    const results = await validate(catalog, ALL_SHAPES)
+    expect(violations(results)).toEqual([])
+    await annotate(
+      `${results.length} sh:Warning results:\n${results.map((r) => r.text).join('\n')}`,
+    )
+  })
+
+  it('uses only codes the official vocabularies hold, checked against them offline', async () => {
+    const shapes = ['split/mdr-vocabularies.shape.ttl']
+    expect(violations(await validate(catalog, shapes, { vocabularies: true }))).toEqual([])
+    // A code the tables lack is caught, even when the export claims it for their scheme.
+    const [first, ...rest] = datasetsOf(catalog)
+    const madeUp = {
+      ...first,
+      'dct:accrualPeriodicity': {
+        '@id': `${EU}/frequency/FORTNIGHTLY`,
+        '@type': 'dct:Frequency',
+        'skos:inScheme': { '@id': `${EU}/frequency` },
+      },
+    }
+    const results = await validate({ ...catalog, 'dcat:dataset': [madeUp, ...rest] }, shapes, {
+      vocabularies: true,
+    })
+    expect(
+      results
+        .filter((r) => r.severity === 'sh:Violation')
+        .map((r) => ({ focusNode: r.focusNode, path: r.path })),
+    ).toEqual([{ focusNode: first?.['@id'], path: `${DCT}accrualPeriodicity` }])
   })
 
   it('is caught by the shapes when a mandatory property is missing', async () => {
     const [first, ...rest] = datasetsOf(catalog)
     const { 'dct:title': _title, ...untitled } = first ?? {}
     const broken = { ...catalog, 'dcat:dataset': [untitled, ...rest] }
-    const results = await validate(broken, 'dcat-ap-SHACL.ttl')
+    const results = await validate(broken, ['dcat-ap-SHACL.ttl'])
     expect(
       results
         .filter((r) => r.severity === 'sh:Violation')
@@ -249,9 +276,63 @@ describe('dcatCatalog', () => {
   })
 
   it('reports the recommended properties it lacks as warnings', async ({ annotate }) => {
-    const results = await validate(catalog, 'shapes_recommended.ttl')
+    const results = await validate(catalog, ['shapes_recommended.ttl'])
     expect(results.every((r) => r.severity === 'sh:Warning')).toBe(true)
     const missing = results.map((r) => `${r.focusNode} ${r.path}`).sort()
     await annotate(`${results.length} sh:Warning results:\n${missing.join('\n')}`)
+  })
+})
+
+describe('dcatCatalog, a page at a time', () => {
+  const many = Array.from({ length: 5 }, (_, i) =>
+    dataset({
+      id: `d_${String(i).padStart(32, '0')}` as DatasetId,
+      slug: `open-${i}`,
+      title: `Open dataset ${i}`,
+      createdAt: new Date(Date.UTC(2025, 0, 10 - i)),
+    }),
+  )
+  const pageOf = (number: number) =>
+    dcatCatalog({
+      baseUrl: BASE,
+      title: 'Government Data Portal',
+      description: 'Datasets held across government agencies.',
+      publisher: { code: 'GOVTECH', name: 'Government Technology Agency' },
+      datasets: [...many, persons],
+      agencies: new Map(),
+      page: { number, size: 2 },
+    })
+  const url = (n: number) => `${BASE}/api/dcat/catalog.jsonld?page=${n}&pageSize=2`
+
+  it('holds its datasets, oldest first, and links the others by Hydra', () => {
+    const slugs = [1, 2, 3].map((n) =>
+      datasetsOf(pageOf(n)).map((d) => (d['dcat:landingPage'] as { '@id': string })['@id']),
+    )
+    expect(slugs.flat()).toEqual(
+      ['open-4', 'open-3', 'open-2', 'open-1', 'open-0'].map((s) => `${BASE}/datasets/${s}`),
+    )
+    expect(pageOf(2)['hydra:view']).toEqual({
+      '@id': url(2),
+      '@type': ['hydra:PartialCollectionView', 'hydra:PagedCollection'],
+      'hydra:first': { '@id': url(1) },
+      'hydra:last': { '@id': url(3) },
+      'hydra:previous': { '@id': url(1) },
+      'hydra:next': { '@id': url(3) },
+      'hydra:firstPage': url(1),
+      'hydra:lastPage': url(3),
+      'hydra:previousPage': url(1),
+      'hydra:nextPage': url(3),
+      // The restricted dataset is not counted: nothing in the feed reveals it.
+      'hydra:totalItems': { '@value': '5', '@type': 'xsd:nonNegativeInteger' },
+      'hydra:itemsPerPage': { '@value': '2', '@type': 'xsd:nonNegativeInteger' },
+    })
+    const first = pageOf(1)['hydra:view'] as Record<string, unknown>
+    const last = pageOf(3)['hydra:view'] as Record<string, unknown>
+    expect(Object.keys(first)).not.toContain('hydra:previous')
+    expect(Object.keys(last)).not.toContain('hydra:next')
+  })
+
+  it('conforms to every shape on every page', async () => {
+    for (const n of [1, 3]) expect(violations(await validate(pageOf(n), ALL_SHAPES))).toEqual([])
   })
 })

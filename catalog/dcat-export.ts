@@ -1,4 +1,18 @@
 import type { Dataset, DatasetVersion } from './dataset.js'
+import { type DcatPage, hydraView } from './dcat-paging.js'
+import {
+  ENGLISH,
+  en,
+  fileTypeConcept,
+  frequencyConcept,
+  NATIONAL_AUTHORITY,
+  PUBLIC_ACCESS,
+  SCHEMES,
+  SHA256,
+  STABLE,
+  schemeNode,
+  themeConcepts,
+} from './dcat-vocabularies.js'
 
 /** What {@link dcatCatalog} describes: the portal, the agency that runs it and its datasets. */
 export interface DcatCatalogInput {
@@ -9,19 +23,26 @@ export interface DcatCatalogInput {
   /** The agency that runs the portal and publishes the catalogue. */
   publisher: { code: string; name: string }
   datasets: readonly Dataset[]
-  /** Agency names by code, to name each dataset's publisher. */
+  /** Agency names by code, to name each dataset's publisher and contact. */
   agencies: ReadonlyMap<string, { name: string }>
   /** When the catalogue was first published. */
   issued?: Date
+  /** The page to describe (with Hydra links to the others); all datasets on one page without it. */
+  page?: DcatPage
 }
 
 /** Where the export is served, under the portal's address; it is also the catalogue's IRI. */
 export const DCAT_CATALOG_PATH = '/api/dcat/catalog.jsonld'
 
-type JsonLdNode = Record<string, unknown>
+/**
+ * Where anyone downloads a published version of an Official (Open) dataset, without signing in:
+ * the query service's open-data route (query-service/open-data-api.ts) answers this path.
+ */
+export const openDataPath = (slug: string, version: number, format: DistributionFormat) =>
+  `/api/open-data/${encodeURIComponent(slug)}/v${version}.${format}`
 
-const EU = 'http://publications.europa.eu/resource/authority'
-const THEME_SCHEME = `${EU}/data-theme`
+type DistributionFormat = 'parquet' | 'csv'
+type JsonLdNode = Record<string, unknown>
 
 // Inline so that consumers and our tests never fetch a remote context.
 const CONTEXT = {
@@ -29,6 +50,7 @@ const CONTEXT = {
   dcatap: 'http://data.europa.eu/r5r/',
   dct: 'http://purl.org/dc/terms/',
   foaf: 'http://xmlns.com/foaf/0.1/',
+  hydra: 'http://www.w3.org/ns/hydra/core#',
   rdfs: 'http://www.w3.org/2000/01/rdf-schema#',
   skos: 'http://www.w3.org/2004/02/skos/core#',
   spdx: 'http://spdx.org/rdf/terms#',
@@ -36,59 +58,12 @@ const CONTEXT = {
   xsd: 'http://www.w3.org/2001/XMLSchema#',
 }
 
-/** EU data themes (Publications Office "data-theme" table), with their English labels. */
-const EU_THEMES = {
-  AGRI: 'Agriculture, fisheries, forestry and food',
-  ECON: 'Economy and finance',
-  EDUC: 'Education, culture and sport',
-  ENER: 'Energy',
-  ENVI: 'Environment',
-  GOVE: 'Government and public sector',
-  HEAL: 'Health',
-  INTR: 'International issues',
-  JUST: 'Justice, legal system and public safety',
-  REGI: 'Regions and cities',
-  SOCI: 'Population and society',
-  TECH: 'Science and technology',
-  TRAN: 'Transport',
-} as const
-type EuTheme = keyof typeof EU_THEMES
-
-/** Our free-text themes (lower-cased) and the EU theme each one falls under. */
-const THEME_OF: Readonly<Record<string, EuTheme>> = {
-  agriculture: 'AGRI',
-  economy: 'ECON',
-  finance: 'ECON',
-  education: 'EDUC',
-  energy: 'ENER',
-  environment: 'ENVI',
-  government: 'GOVE',
-  health: 'HEAL',
-  international: 'INTR',
-  justice: 'JUST',
-  'public safety': 'JUST',
-  geospatial: 'REGI',
-  population: 'SOCI',
-  society: 'SOCI',
-  science: 'TECH',
-  technology: 'TECH',
-  transport: 'TRAN',
+const IANA = 'http://www.iana.org/assignments/media-types'
+const MEDIA_TYPES: Record<DistributionFormat, string> = {
+  parquet: `${IANA}/application/vnd.apache.parquet`,
+  csv: `${IANA}/text/csv`,
 }
-
-/** Our update frequencies and the matching entries of the EU "frequency" table. */
-const FREQUENCY_OF: Readonly<Record<string, string>> = {
-  hourly: 'HOURLY',
-  daily: 'DAILY',
-  weekly: 'WEEKLY',
-  monthly: 'MONTHLY',
-  quarterly: 'QUARTERLY',
-  annual: 'ANNUAL',
-  annually: 'ANNUAL',
-  yearly: 'ANNUAL',
-}
-
-const PARQUET_MEDIA_TYPE =
-  'http://www.iana.org/assignments/media-types/application/vnd.apache.parquet'
+const FORMAT_NAMES: Record<DistributionFormat, string> = { parquet: 'Parquet', csv: 'CSV' }
 
 /** Whether a dataset may appear in the public catalogue: Official (Open) and Non-Sensitive only. */
 export function isPublic(dataset: Pick<Dataset, 'classification'>): boolean {
@@ -99,9 +74,11 @@ export function isPublic(dataset: Pick<Dataset, 'classification'>): boolean {
 }
 
 /**
- * The catalogue as a DCAT-AP 3.0.1 JSON-LD document: a `dcat:Catalog` with its datasets, a
- * Parquet distribution of each dataset's current version, and the portal's API as a
- * `dcat:DataService`. Datasets that are not {@link isPublic} are left out.
+ * The catalogue as a DCAT-AP 3.0.1 JSON-LD document: a `dcat:Catalog` with its datasets (oldest
+ * first, so a new one never moves others to another page), a Parquet and a CSV distribution of
+ * each dataset's current version that anyone may download, and the portal's API as a
+ * `dcat:DataService`. Datasets that are not {@link isPublic} are left out. With a page, it holds
+ * that page's datasets and a Hydra view linking the others.
  *
  * @example
  * const document = dcatCatalog({ baseUrl, title, description, publisher, datasets, agencies })
@@ -112,52 +89,53 @@ export function dcatCatalog(input: DcatCatalogInput): Record<string, unknown> {
   const service = `${base}/api#service`
   const publisher = agent(input.publisher.code, input.publisher.name)
   // A guard: a restricted dataset must never reach the public export, even if a caller forgets.
-  const datasets = input.datasets.filter(isPublic)
-  const modified = datasets.reduce<Date | undefined>(
+  const all = input.datasets
+    .filter(isPublic)
+    .toSorted((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id))
+  const page = input.page
+  const datasets = page ? all.slice((page.number - 1) * page.size, page.number * page.size) : all
+  const modified = all.reduce<Date | undefined>(
     (latest, d) => (latest && latest >= d.updatedAt ? latest : d.updatedAt),
     undefined,
   )
+  const catalogIri = `${base}${DCAT_CATALOG_PATH}`
   const datasetNode = (d: Dataset): JsonLdNode => {
-    const name = input.agencies.get(d.agency)?.name ?? d.agency
-    const themes = [...new Set(d.themes.map((t) => THEME_OF[t.trim().toLowerCase()]))]
-    const frequency = FREQUENCY_OF[d.updateFrequency.trim().toLowerCase()]
+    const agencyName = input.agencies.get(d.agency)?.name ?? d.agency
+    const landingPage = `${base}/datasets/${encodeURIComponent(d.slug)}`
+    const version = d.currentVersion
     return prune({
       '@id': datasetIri(base, d),
       '@type': 'dcat:Dataset',
       'dct:identifier': d.id,
       'dct:title': en(d.title),
       'dct:description': en(d.description),
-      'dct:publisher': agent(d.agency, name),
-      'dcat:contactPoint': d.contactEmail ? contactPoint(name, d.contactEmail) : undefined,
+      'dct:publisher': agent(d.agency, agencyName),
+      'dcat:contactPoint': contactPoint(agencyName, d.contactEmail, landingPage),
       'dcat:keyword': d.tags.map(en),
-      'dcat:theme': themes.flatMap((code) => (code ? [themeConcept(code)] : [])),
-      'dct:accrualPeriodicity': frequency && {
-        '@id': `${EU}/frequency/${frequency}`,
-        '@type': 'dct:Frequency',
-      },
+      'dcat:theme': themeConcepts(d.themes),
+      'dct:accrualPeriodicity': frequencyConcept(d.updateFrequency),
+      'dct:accessRights': PUBLIC_ACCESS,
       'dct:temporal': periodOfTime(d.coverage),
       'dct:issued': dateTime(d.createdAt),
       'dct:modified': dateTime(d.updatedAt),
-      'dcat:landingPage': { '@id': `${base}/datasets/${d.slug}`, '@type': 'foaf:Document' },
-      'dcat:distribution': d.currentVersion && [
-        parquetDistribution(base, d, d.currentVersion, service),
-      ],
+      'dcat:landingPage': { '@id': landingPage, '@type': 'foaf:Document' },
+      'dcat:distribution':
+        version &&
+        (['parquet', 'csv'] as const).map((format) =>
+          distribution({ base, landingPage, service }, d, version, format),
+        ),
     })
   }
   return prune({
     '@context': CONTEXT,
-    '@id': `${base}${DCAT_CATALOG_PATH}`,
+    '@id': catalogIri,
     '@type': 'dcat:Catalog',
     'dct:title': en(input.title),
     'dct:description': en(input.description),
     'dct:publisher': publisher,
-    'dct:language': { '@id': `${EU}/language/ENG`, '@type': 'dct:LinguisticSystem' },
+    'dct:language': ENGLISH,
     'foaf:homepage': { '@id': `${base}/`, '@type': 'foaf:Document' },
-    'dcat:themeTaxonomy': {
-      '@id': THEME_SCHEME,
-      '@type': 'skos:ConceptScheme',
-      'dct:title': en('Data theme'),
-    },
+    'dcat:themeTaxonomy': schemeNode(SCHEMES.dataTheme),
     'dct:issued': input.issued && dateTime(input.issued),
     'dct:modified': modified && dateTime(modified),
     'dcat:dataset': datasets.map(datasetNode),
@@ -167,7 +145,7 @@ export function dcatCatalog(input: DcatCatalogInput): Record<string, unknown> {
         '@type': 'dcat:DataService',
         'dct:title': en(`${input.title} API`),
         'dct:description': en(
-          "The portal's JSON API: the catalogue, each dataset's metadata and versions. Calls need a signed-in session or an API token.",
+          "The portal's JSON API: the catalogue, each dataset's metadata and versions, for a signed-in session or an API token. Official (Open) data downloads without either.",
         ),
         // Typed because the DCAT-AP range shapes (ranges.ttl) check rdfs:Resource without inference.
         'dcat:endpointURL': { '@id': `${base}/api`, '@type': 'rdfs:Resource' },
@@ -177,48 +155,48 @@ export function dcatCatalog(input: DcatCatalogInput): Record<string, unknown> {
           .map((d) => ({ '@id': datasetIri(base, d) })),
       }),
     ],
+    'hydra:view':
+      page && hydraView((n) => `${catalogIri}?page=${n}&pageSize=${page.size}`, page, all.length),
   })
 }
 
-/** The current version as one Parquet file, with its size and SHA-256. */
-function parquetDistribution(
-  base: string,
+/**
+ * The current version as one file anyone may download: Parquet as published (with its size and
+ * SHA-256), or CSV made from it on request (so neither is known in advance).
+ */
+function distribution(
+  at: { base: string; landingPage: string; service: string },
   d: Dataset,
   version: DatasetVersion,
-  service: string,
+  format: DistributionFormat,
 ): JsonLdNode {
+  const rows = `${version.rowCount.toLocaleString('en')} ${version.rowCount === 1 ? 'row' : 'rows'}`
   return prune({
-    '@id': `${datasetIri(base, d)}#parquet-v${version.version}`,
+    '@id': `${datasetIri(at.base, d)}#${format}-v${version.version}`,
     '@type': 'dcat:Distribution',
-    'dct:title': en(`${d.title}, version ${version.version} (Parquet)`),
+    'dct:title': en(`${d.title}, version ${version.version} (${FORMAT_NAMES[format]})`),
     'dct:description': en(
-      `Version ${version.version} as one Apache Parquet file of ${version.rowCount.toLocaleString('en')} rows.`,
+      format === 'parquet'
+        ? `Version ${version.version} as one Apache Parquet file of ${rows}, as published.`
+        : `Version ${version.version} as one CSV file of ${rows} (UTF-8, a header row).`,
     ),
-    'dcat:accessURL': { '@id': `${base}/api/datasets/${d.slug}` },
-    'dcat:downloadURL': {
-      '@id': `${base}/api/datasets/${d.slug}/versions/${version.version}/data.parquet`,
-    },
-    'dcat:accessService': { '@id': service },
-    'dcat:mediaType': { '@id': PARQUET_MEDIA_TYPE, '@type': 'dct:MediaType' },
-    'dct:format': { '@id': `${EU}/file-type/PARQUET`, '@type': 'dct:MediaTypeOrExtent' },
-    'dcat:byteSize': { '@value': String(version.byteSize), '@type': 'xsd:nonNegativeInteger' },
-    // contentSha256 is the digest of the published file's bytes (trusted-centre/fuse.ts).
-    'spdx:checksum': {
-      '@type': 'spdx:Checksum',
-      'spdx:algorithm': {
-        '@id': 'http://spdx.org/rdf/terms#checksumAlgorithm_sha256',
-        '@type': 'spdx:ChecksumAlgorithm',
+    'dcat:accessURL': { '@id': at.landingPage },
+    'dcat:downloadURL': { '@id': `${at.base}${openDataPath(d.slug, version.version, format)}` },
+    'dcat:accessService': { '@id': at.service },
+    'dcat:mediaType': { '@id': MEDIA_TYPES[format], '@type': 'dct:MediaType' },
+    'dct:format': fileTypeConcept(format),
+    ...(format === 'parquet' && {
+      'dcat:byteSize': { '@value': String(version.byteSize), '@type': 'xsd:nonNegativeInteger' },
+      // contentSha256 is the digest of the published file's bytes (trusted-centre/fuse.ts).
+      'spdx:checksum': {
+        '@type': 'spdx:Checksum',
+        'spdx:algorithm': SHA256,
+        'spdx:checksumValue': { '@value': version.contentSha256, '@type': 'xsd:hexBinary' },
       },
-      'spdx:checksumValue': { '@value': version.contentSha256, '@type': 'xsd:hexBinary' },
-    },
+    }),
     'dct:license': licenceDocument(d.licence),
     'dct:issued': dateTime(version.createdAt),
-    // Published versions are immutable files, so what a link points at stays as it is.
-    'dcatap:availability': {
-      '@id': `${EU}/planned-availability/STABLE`,
-      '@type': 'skos:Concept',
-      'skos:prefLabel': en('Stable'),
-    },
+    'dcatap:availability': STABLE,
   })
 }
 
@@ -232,28 +210,21 @@ function agent(code: string, name: string): JsonLdNode {
     '@id': `_:agency-${code.replace(/[^A-Za-z0-9_-]/g, '_')}`,
     '@type': 'foaf:Agent',
     'foaf:name': en(name),
-    'dct:type': {
-      '@id': 'http://purl.org/adms/publishertype/NationalAuthority',
-      '@type': 'skos:Concept',
-      'skos:prefLabel': en('National authority'),
-    },
+    'dct:type': NATIONAL_AUTHORITY,
   }
 }
 
-function contactPoint(agencyName: string, email: string): JsonLdNode {
+/**
+ * Whom to ask: the dataset's own contact address, or else its agency, reached through the
+ * dataset's page (where signed-in officers find its stewards by name).
+ */
+function contactPoint(agencyName: string, email: string, landingPage: string): JsonLdNode {
   return {
-    '@type': 'vcard:Kind',
+    '@type': ['vcard:Kind', 'vcard:Organization'],
     'vcard:fn': en(agencyName),
-    'vcard:hasEmail': { '@id': `mailto:${email}` },
-  }
-}
-
-function themeConcept(code: EuTheme): JsonLdNode {
-  return {
-    '@id': `${THEME_SCHEME}/${code}`,
-    '@type': 'skos:Concept',
-    'skos:prefLabel': en(EU_THEMES[code]),
-    'skos:inScheme': { '@id': THEME_SCHEME },
+    ...(email
+      ? { 'vcard:hasEmail': { '@id': `mailto:${email}` } }
+      : { 'vcard:hasURL': { '@id': landingPage } }),
   }
 }
 
@@ -273,10 +244,6 @@ function licenceDocument(licence: string): JsonLdNode {
     : { '@type': 'dct:LicenseDocument', 'rdfs:label': en(licence) }
 }
 
-function en(text: string) {
-  return { '@value': text, '@language': 'en' }
-}
-
 function dateTime(date: Date) {
   return { '@value': date.toISOString(), '@type': 'xsd:dateTime' }
 }
@@ -286,7 +253,10 @@ function prune(node: JsonLdNode): JsonLdNode {
   return Object.fromEntries(
     Object.entries(node).filter(
       ([, value]) =>
-        value !== undefined && value !== '' && !(Array.isArray(value) && value.length === 0),
+        value !== undefined &&
+        value !== '' &&
+        value !== false &&
+        !(Array.isArray(value) && value.length === 0),
     ),
   )
 }

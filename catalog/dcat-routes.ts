@@ -1,8 +1,11 @@
 import { Hono } from 'hono'
+import { z } from 'zod'
+import { NotFoundError } from '../core/index.js'
 import { type Agency, publicAbility, type RouteEnv, serve } from '../identity/index.js'
 import { defineModule, defineRoute } from '../routing/index.js'
 import type { DatasetStore } from './dataset-store.js'
-import { dcatCatalog } from './dcat-export.js'
+import { dcatCatalog, isPublic } from './dcat-export.js'
+import { DCAT_PAGE_SIZE, pageCount } from './dcat-paging.js'
 
 /** The portal as a DCAT catalogue: who runs it and publishes the catalogue itself. */
 export const PORTAL_CATALOGUE = {
@@ -18,16 +21,37 @@ export interface DcatRouteDeps {
   publicUrl: string
 }
 
+const pageQuery = z.strictObject({
+  page: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .default(1)
+    .describe('Which page, from 1; `hydra:next` links the following one'),
+  pageSize: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(DCAT_PAGE_SIZE.max)
+    .default(DCAT_PAGE_SIZE.default)
+    .describe(`Datasets a page holds (default ${DCAT_PAGE_SIZE.default})`),
+})
+
 export const exportDcatCatalogue = defineRoute({
   method: 'get',
   path: '/catalog.jsonld',
   access: 'public',
   summary: 'The public part of the catalogue as DCAT-AP 3 JSON-LD, for harvesters',
+  description:
+    'Oldest dataset first, a page at a time: `hydra:view` (a `hydra:PartialCollectionView`, also typed `hydra:PagedCollection`) gives `hydra:totalItems` and the first, previous, next and last pages. Every distribution downloads without signing in.',
+  request: { query: pageQuery },
   responses: {
     200: {
       description: 'A dcat:Catalog of the Official (Open) datasets, with their distributions',
       media: ['application/ld+json'],
     },
+    404: 'No such page: the catalogue has fewer pages at that page size',
   },
 })
 
@@ -42,15 +66,22 @@ export const dcatRoutes = (deps: DcatRouteDeps) =>
   new Hono<RouteEnv>().route(
     '/',
     serve(exportDcatCatalogue, async (c) => {
+      const { page, pageSize } = c.req.valid('query')
       const [datasets, agencies] = await Promise.all([
         deps.store.listDatasets(publicAbility()),
         deps.listAgencies(),
       ])
+      const pages = pageCount(datasets.filter(isPublic).length, pageSize)
+      if (page > pages)
+        throw new NotFoundError(
+          `No page ${page}: the catalogue has ${pages} ${pages === 1 ? 'page' : 'pages'} of ${pageSize}`,
+        )
       const document = dcatCatalog({
         ...PORTAL_CATALOGUE,
         baseUrl: deps.publicUrl,
         datasets,
         agencies: new Map(agencies.map((a) => [a.code, { name: a.name }])),
+        page: { number: page, size: pageSize },
       })
       return c.body(JSON.stringify(document), 200, {
         'content-type': 'application/ld+json; charset=utf-8',

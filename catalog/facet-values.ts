@@ -43,6 +43,8 @@ interface FacetRow {
   xmin: string
   /** Ministry family by agency code (a handful of rows, read whole each time). */
   families: Record<string, string | null> | string | null
+  /** Agency names by code, for facet labels. */
+  names: Record<string, string> | string | null
   ordinal: number | null
   title: string
   agency: string
@@ -82,6 +84,7 @@ export class FacetValues {
   private titleOrder: Int32Array | undefined
   private xmin = '0'
   private families: string | undefined
+  private agencyNames = new Map<string, string>()
   private queue: Promise<void> = Promise.resolve()
   private readonly db: Kysely<CatalogTables>
 
@@ -134,6 +137,11 @@ export class FacetValues {
     return this.dictionaries[facet].values[code]
   }
 
+  /** An agency's name by its code, as the roster has it. */
+  agencyName(code: string): string | undefined {
+    return this.agencyNames.get(code)
+  }
+
   size(facet: Facet): number {
     return this.dictionaries[facet].values.length
   }
@@ -141,8 +149,9 @@ export class FacetValues {
   private async load(): Promise<void> {
     const { rows } = await sql<FacetRow>`
       with snap as (select pg_snapshot_xmin(pg_current_snapshot())::text as xmin,
-        (select json_object_agg(a.code, a.ministry_family) from agencies a) as families)
-      select snap.xmin, snap.families, s.ordinal, s.title, s.agency, s.trusted_centre,
+        (select json_object_agg(a.code, a.ministry_family) from agencies a) as families,
+        (select json_object_agg(a.code, a.name) from agencies a) as names)
+      select snap.xmin, snap.families, snap.names, s.ordinal, s.title, s.agency, s.trusted_centre,
         s.security_classification, s.sensitivity, s.themes, s.update_frequency, s.sample_available
       from snap left join dataset_search s on s.changed_xid >= ${this.xmin}::xid8`.execute(this.db)
     const first = rows[0]
@@ -166,6 +175,8 @@ export class FacetValues {
       this.titleOrder = undefined
     }
     this.xmin = first.xmin
+    const names = typeof first.names === 'string' ? JSON.parse(first.names) : first.names
+    this.agencyNames = new Map(Object.entries<string>(names ?? {}))
     // Agencies are a handful of rows, read whole each time, so a changed family shows at once.
     const familiesText =
       typeof first.families === 'string' ? first.families : JSON.stringify(first.families)

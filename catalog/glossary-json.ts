@@ -6,6 +6,8 @@ import { z } from 'zod'
 export const glossaryTermJson = z.strictObject({
   term: z.string().describe('NFKC-normalised, unique whatever its letter case'),
   definition: z.string(),
+  synonyms: z.array(z.string()).describe('Other words for the term; search matches them too'),
+  abbreviations: z.array(z.string()).describe('Short forms of the term; search matches them too'),
 })
 
 /** A term with the dataset columns that use it (only of datasets the caller may discover). */

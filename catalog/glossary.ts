@@ -3,11 +3,63 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../core/index.j
 import { nameKey } from '../text/index.js'
 import type { CatalogTables } from './catalog-tables.js'
 import { refreshColumnsText } from './columns-text.js'
+import type { TermMeaning } from './search-query.js'
+import { searchKey } from './search-text.js'
 
-/** A business term and what it means, linked to the columns that hold it. */
+/**
+ * A business term and what it means, linked to the columns that hold it. Search treats its
+ * synonyms ("identity card number") and abbreviations ("NRIC", "FIN") as the term itself.
+ */
 export interface GlossaryTerm {
   term: string
   definition: string
+  synonyms: string[]
+  abbreviations: string[]
+}
+
+/** The name of a term with what it means, as a dataset page shows it beside a column. */
+export type TermDefinition = Pick<GlossaryTerm, 'term' | 'definition'>
+
+/** What is stored for a term: its fields and the keys search matches it by. */
+function termRow(term: GlossaryTerm) {
+  const keys = [term.term, ...term.synonyms, ...term.abbreviations].map(searchKey)
+  return {
+    term: term.term,
+    definition: term.definition,
+    synonyms: term.synonyms,
+    abbreviations: term.abbreviations,
+    search_keys: [...new Set(keys.filter(Boolean))],
+  }
+}
+
+/** The words of terms, for correcting a misspelt search ("did you mean"). */
+async function rememberWords(db: Kysely<CatalogTables>, terms: readonly GlossaryTerm[]) {
+  const words = new Set(
+    terms
+      .flatMap((t) => [t.term, ...t.synonyms, ...t.abbreviations])
+      .flatMap((text) => text.toLowerCase().split(/[^a-z0-9]+/))
+      .filter((w) => w.length >= 3),
+  )
+  if (words.size === 0) return
+  await db
+    .insertInto('search_words')
+    .values([...words].map((word) => ({ word })))
+    .onConflict((oc) => oc.doNothing())
+    .execute()
+}
+
+/** The terms any of the given search keys names (see candidateKeys). */
+export async function termMeanings(
+  db: Kysely<CatalogTables>,
+  keys: readonly string[],
+): Promise<TermMeaning[]> {
+  if (keys.length === 0) return []
+  const rows = await db
+    .selectFrom('glossary_terms')
+    .select(['term', 'search_keys'])
+    .where((eb) => eb('search_keys', '&&', eb.val([...keys])))
+    .execute()
+  return rows.map((r) => ({ term: r.term, keys: r.search_keys }))
 }
 
 /** A term with where it is used. */
@@ -23,20 +75,26 @@ export async function saveTerms(
   if (terms.length === 0) return
   await db
     .insertInto('glossary_terms')
-    .values(terms.map((t) => ({ term: t.term, definition: t.definition })))
+    .values(terms.map(termRow))
     .onConflict((oc) =>
       oc.column('term').doUpdateSet((eb) => ({
         definition: eb.ref('excluded.definition'),
+        synonyms: eb.ref('excluded.synonyms'),
+        abbreviations: eb.ref('excluded.abbreviations'),
+        search_keys: eb.ref('excluded.search_keys'),
         updated_at: new Date(),
       })),
     )
     .execute()
+  await rememberWords(db, terms)
 }
 
-/** A term to change: a new definition, a new name, or both. */
+/** A term to change: any of its name, definition, synonyms and abbreviations. */
 export interface TermPatch {
   term?: string
   definition?: string
+  synonyms?: string[]
+  abbreviations?: string[]
 }
 
 /** Adds one term; a term of that name (in any letter case) already defined is a conflict. */
@@ -48,8 +106,9 @@ export async function defineTerm(
   await assertFree(db, term.term)
   await db
     .insertInto('glossary_terms')
-    .values({ term: term.term, definition: term.definition, updated_at: now })
+    .values({ ...termRow(term), updated_at: now })
     .execute()
+  await rememberWords(db, [term])
   return term
 }
 
@@ -66,22 +125,31 @@ export async function redefineTerm(
   return db.transaction().execute(async (trx) => {
     const found = await trx
       .selectFrom('glossary_terms')
-      .select(['id', 'term', 'definition'])
+      .select(['id', 'term', 'definition', 'synonyms', 'abbreviations'])
       .where('term', '=', name)
       .forUpdate()
       .executeTakeFirst()
     if (!found) throw new NotFoundError(`No glossary term '${name}': GET /api/glossary lists them`)
-    const after = {
+    const before: GlossaryTerm = {
+      term: found.term,
+      definition: found.definition,
+      synonyms: found.synonyms,
+      abbreviations: found.abbreviations,
+    }
+    const after: GlossaryTerm = {
       term: patch.term ?? found.term,
       definition: patch.definition ?? found.definition,
+      synonyms: patch.synonyms ?? found.synonyms,
+      abbreviations: patch.abbreviations ?? found.abbreviations,
     }
     const renamed = after.term !== found.term
     if (renamed) await assertFree(trx, after.term, found.id)
     await trx
       .updateTable('glossary_terms')
-      .set({ ...after, updated_at: now })
+      .set({ ...termRow(after), updated_at: now })
       .where('id', '=', found.id)
       .execute()
+    await rememberWords(trx, [after])
     if (renamed) {
       const datasets = await trx
         .selectFrom('column_glossary')
@@ -91,7 +159,7 @@ export async function redefineTerm(
         .execute()
       for (const { dataset_id } of datasets) await refreshColumnsText(trx, dataset_id)
     }
-    return { before: { term: found.term, definition: found.definition }, after }
+    return { before, after }
   })
 }
 
@@ -157,7 +225,7 @@ export async function linkColumnTerms(
 export async function listGlossary(db: Kysely<CatalogTables>): Promise<GlossaryEntry[]> {
   const terms = await db
     .selectFrom('glossary_terms')
-    .select(['id', 'term', 'definition'])
+    .select(['id', 'term', 'definition', 'synonyms', 'abbreviations'])
     .orderBy('term')
     .execute()
   const links = await db
@@ -170,6 +238,8 @@ export async function listGlossary(db: Kysely<CatalogTables>): Promise<GlossaryE
   return terms.map((t) => ({
     term: t.term,
     definition: t.definition,
+    synonyms: t.synonyms,
+    abbreviations: t.abbreviations,
     columns: links
       .filter((l) => Number(l.term_id) === Number(t.id))
       .map((l) => ({ dataset: l.slug, column: l.column_name })),
@@ -180,7 +250,7 @@ export async function listGlossary(db: Kysely<CatalogTables>): Promise<GlossaryE
 export async function termsOfDataset(
   db: Kysely<CatalogTables>,
   datasetId: string,
-): Promise<Map<string, GlossaryTerm[]>> {
+): Promise<Map<string, TermDefinition[]>> {
   const rows = await db
     .selectFrom('column_glossary as cg')
     .innerJoin('glossary_terms as g', 'g.id', 'cg.term_id')
@@ -188,7 +258,7 @@ export async function termsOfDataset(
     .where('cg.dataset_id', '=', datasetId)
     .orderBy('g.term')
     .execute()
-  const byColumn = new Map<string, GlossaryTerm[]>()
+  const byColumn = new Map<string, TermDefinition[]>()
   for (const r of rows)
     byColumn.set(r.column_name, [
       ...(byColumn.get(r.column_name) ?? []),

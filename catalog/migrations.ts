@@ -279,5 +279,72 @@ export const catalogMigrations: MigrationSet = {
           .execute()
       },
     },
+    '20261224-31-catalog-search-meaning': {
+      // Glossary terms gain synonyms and abbreviations (matched through search_keys, their
+      // lower-cased, split forms); documents are searched with identifiers split as the query
+      // is (catalog/search-text.ts): `NRIC/FIN` → nric fin, `postalCode` → postal code.
+      async up(db: Kysely<unknown>) {
+        await sql`alter table glossary_terms
+          add column synonyms text[] not null default '{}',
+          add column abbreviations text[] not null default '{}',
+          add column search_keys text[] not null default '{}'`.execute(db)
+        await sql
+          .raw(String.raw`update glossary_terms set search_keys = array[trim(regexp_replace(
+          lower(regexp_replace(term, '([a-z0-9])([A-Z])', '\1 \2', 'g')), '[^[:alnum:]]+', ' ', 'g'))]`)
+          .execute(db)
+        await sql`create index glossary_terms_keys on glossary_terms using gin (search_keys)`.execute(
+          db,
+        )
+        await sql`insert into search_words (word)
+          select distinct w from glossary_terms, regexp_split_to_table(lower(term), '[^a-z0-9]+') w
+          where length(w) >= 3 on conflict do nothing`.execute(db)
+        // The text plus each identifier in it split: 'Keyed NRIC/FIN' → 'Keyed NRIC/FIN NRIC FIN'.
+        await sql
+          .raw(String.raw`create function search_text(t text) returns text language sql immutable as $$
+          select coalesce(t, '') || coalesce(' ' || (select string_agg(regexp_replace(
+              regexp_replace(m[1], '([a-z0-9])([A-Z])', '\1 \2', 'g'), '[/_]+', ' ', 'g'), ' ')
+            from regexp_matches(t, '(\S*[a-z0-9][A-Z]\S*|\S*[^/_\s][/_]+[^/_\s]\S*)', 'g') as m), '') $$`)
+          .execute(db)
+        await sql`create or replace function dataset_search_vector(title text, tags text, description text, columns text)
+          returns tsvector language sql immutable as $$
+            select setweight(to_tsvector('english', search_text(title)), 'A') ||
+              setweight(to_tsvector('english', search_text(tags)), 'B') ||
+              setweight(to_tsvector('english', search_text(description)), 'C') ||
+              setweight(to_tsvector('english', search_text(columns)), 'D') $$`.execute(db)
+        await sql`update datasets set title = title`.execute(db)
+        // Suggestions as one types match words of titles and column names anywhere.
+        await sql`create index dataset_search_title_trgm on dataset_search using gin (lower(title) gin_trgm_ops)`.execute(
+          db,
+        )
+        await sql`create index dataset_columns_name_trgm on dataset_columns using gin (lower(name) gin_trgm_ops)`.execute(
+          db,
+        )
+      },
+    },
+    '20261224-52-catalog-deprecation': {
+      // A steward marks a dataset deprecated, saying why and, optionally, what succeeds it.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('datasets')
+          .addColumn('deprecated_at', 'timestamptz')
+          .addColumn('deprecation_reason', 'text')
+          .addColumn('successor_id', 'text', (c) => c.references('datasets.id'))
+          .execute()
+      },
+    },
+    '20261224-77-catalog-column-profiles': {
+      // Each version's column profiles, under the sample's disclosure rules (see disclosure/).
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('dataset_profiles')
+          .addColumn('dataset_id', 'text', (c) => c.notNull().references('datasets.id'))
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('k', 'integer', (c) => c.notNull())
+          .addColumn('columns', 'jsonb', (c) => c.notNull())
+          .addColumn('computed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+          .addPrimaryKeyConstraint('dataset_profiles_pk', ['dataset_id', 'version'])
+          .execute()
+      },
+    },
   },
 }

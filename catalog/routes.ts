@@ -15,6 +15,7 @@ import {
 } from './catalog-api.js'
 import { isSlug, parseDatasetId } from './dataset.js'
 import { toChangeJson, toDatasetJson, toDetailJson } from './dataset-json.js'
+import type { DatasetOwner } from './dataset-owner.js'
 import { FACETS, type SearchRequest, type SearchResult } from './dataset-search.js'
 import type { DatasetStore } from './dataset-store.js'
 import { DatasetNotFoundError } from './errors.js'
@@ -25,6 +26,8 @@ export interface CatalogRouteDeps {
   search: (ability: AppAbility, request: SearchRequest) => Promise<SearchResult>
   audit: Pick<AuditLog, 'append'>
   now: () => Date
+  /** The owning agency's name and stewards, for a dataset page. */
+  owner: (agency: string) => Promise<DatasetOwner>
 }
 
 /** The catalogue's datasets, served from their declarations. */
@@ -47,8 +50,11 @@ export const catalogRoutes = (deps: CatalogRouteDeps) => {
       '/',
       serve(getDataset, async (c) => {
         const dataset = await find(parseDatasetKey(c.req.valid('param').id), c.get('ability'))
-        await deps.store.recordView(dataset.id)
-        return c.json({ ok: true as const, data: toDetailJson(dataset) }, 200)
+        const [owner] = await Promise.all([
+          deps.owner(dataset.agency),
+          deps.store.recordView(dataset.id),
+        ])
+        return c.json({ ok: true as const, data: toDetailJson(dataset, owner) }, 200)
       }),
     )
     .route(
@@ -87,7 +93,10 @@ export const catalogRoutes = (deps: CatalogRouteDeps) => {
         return c.json(
           {
             ok: true as const,
-            data: { dataset: toDetailJson(updated), changes: changes.map(toChangeJson) },
+            data: {
+              dataset: toDetailJson(updated, await deps.owner(updated.agency)),
+              changes: changes.map(toChangeJson),
+            },
           },
           200,
         )
@@ -189,6 +198,8 @@ export const searchRoutes = (deps: Pick<CatalogRouteDeps, 'search'>) =>
             page: query.page,
             pageSize: query.pageSize,
             hits: result.hits.map(toSearchHitJson),
+            terms: result.terms,
+            didYouMean: result.didYouMean ?? null,
             facets: result.facets,
           },
         },

@@ -12,6 +12,7 @@ export const searchHitJson = z
     title: z.string(),
     description: z.string(),
     agency: z.string(),
+    agencyName: z.string().nullable().describe("The owning agency's name; null: not on the roster"),
     ministryFamily: z.string().nullable(),
     trustedCentre: z.string(),
     classification: z.strictObject({
@@ -36,7 +37,13 @@ export const searchHitJson = z
   })
   .meta({ id: 'SearchHit' })
 
-const facetCounts = z.array(z.strictObject({ value: z.string(), count: z.number().int() }))
+const facetCounts = z.array(
+  z.strictObject({
+    value: z.string().describe('What to send back as the filter, e.g. `official-open`'),
+    label: z.string().describe('What people read, e.g. `Official (Open)`'),
+    count: z.number().int().describe('Matches with this value; 0 for a chosen value none has'),
+  }),
+)
 
 /** A page of hits, with every facet's counts over all the matches. */
 export const searchResultJson = z.strictObject({
@@ -44,6 +51,13 @@ export const searchResultJson = z.strictObject({
   page: z.number().int(),
   pageSize: z.number().int(),
   hits: z.array(searchHitJson),
+  terms: z
+    .array(z.string())
+    .describe('Glossary terms the words were read as (by name, synonym or abbreviation)'),
+  didYouMean: z
+    .string()
+    .nullable()
+    .describe('Words close to those typed that find something, when those typed found nothing'),
   facets: z.strictObject({
     agency: facetCounts,
     ministryFamily: facetCounts,
@@ -63,6 +77,7 @@ export function toSearchHitJson(hit: SearchHit): z.output<typeof searchHitJson> 
     title: hit.title,
     description: hit.description,
     agency: hit.agency,
+    agencyName: hit.agencyName ?? null,
     ministryFamily: hit.ministryFamily ?? null,
     trustedCentre: hit.trustedCentre,
     classification: {

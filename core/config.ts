@@ -216,6 +216,11 @@ export const CONFIG_KEYS = {
     help: 'Sign-in attempts one client address (an IPv6 /64) may make a minute at each step (development sign-in, OIDC start, OIDC return), and refused Bearer tokens it may send, on all replicas together; more get 429 with Retry-After. Raise it where many people share one address; 0 turns the limit off.',
     schema: integer(0, 1_000_000),
   },
+  OPEN_DATA_DOWNLOADS_PER_MINUTE: {
+    default: '30',
+    help: "Downloads of Official (Open) data without a sign-in (the DCAT feed's downloadURLs) one client address (an IPv6 /64) may start a minute, on all replicas together; more get 429 with Retry-After. All such downloads together run as one person's share of the query service (QUERY_MAX_PER_USER). 0 turns the limit off.",
+    schema: integer(0, 1_000_000),
+  },
   TRUST_PROXY: {
     default: '0',
     help: "Reverse proxies in front of the server that append the address they saw to X-Forwarded-For (1 for deploy/nginx.conf): the client address is read that many entries from the end of the header. 0 = the connection's own address, and the header is ignored.",

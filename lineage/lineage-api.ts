@@ -177,7 +177,7 @@ export const columnLineage = defineRoute({
   access: 'signed-in',
   summary: "Which source columns feed a dataset's columns, transitively, and how",
   description:
-    '`{ graph: [{ id: datasetField:…, type: DATASET_FIELD, data: { namespace, dataset, field, fieldType, inputFields: [{ namespace, dataset, field, transformations }] }, inEdges, outEdges }] }`.',
+    '`{ graph: [{ id: datasetField:…, type: DATASET_FIELD, data: { namespace, dataset, field, fieldType, inputFields: [{ namespace, dataset, field, transformations, assumed }] }, inEdges, outEdges }] }`, upstream through every job back to the sources. Where a job reported no column lineage for what it writes, a column is taken to pass unchanged from a column of the same name in what it reads (`assumed: true`); a source column of a dataset outside the dataset graph (a reference table no run reports reading) is still listed.',
   request: { query: columnLineageQuery },
   responses: {
     200: { description: 'The columns (no envelope, as Marquez)', json: columnLineageJson },

@@ -114,7 +114,12 @@ export const columnLineageJson = z.strictObject({
             transformations: z
               .array(z.unknown())
               .describe(
-                "OpenLineage's column lineage transformations: `{ type, subtype, masking? }`",
+                "OpenLineage's column lineage transformations: `{ type, subtype, masking?, description? }`",
+              ),
+            assumed: z
+              .boolean()
+              .describe(
+                'true: the job writing the column reported no column lineage, so the column is taken to pass unchanged from the column of the same name in what it reads',
               ),
           }),
         ),

@@ -75,10 +75,135 @@ describe("the platform's own lineage through the API", () => {
         dataset: 'dos_persons',
         field: 'uinfin',
         transformations: [{ type: 'DIRECT', subtype: 'TRANSFORMATION', masking: true }],
+        assumed: false,
       },
     ])
   })
+
+  it("follows a published column through every hop to the feed's column, as each job reports it", async () => {
+    const column = (field: string) =>
+      get<ColumnTrace>(
+        `/api/v1/column-lineage?nodeId=${encodeURIComponent(`datasetField:gov-data-portal:person-address-pa:${field}`)}`,
+      )
+    const { body } = await column('person_key')
+    // published ← staging (reported by fusion) ← the ICA delivery (reported by the ingest)
+    expect(body.graph.map((n) => n.id)).toEqual([
+      'datasetField:gov-data-portal:person-address-pa:person_key',
+      'datasetField:gov-data-portal.staging:dos_persons:uinfin',
+      'datasetField:feeds://ica:dos_persons:uinfin',
+    ])
+    expect(body.graph.map((n) => n.data.inputFields.map((i) => i.assumed))).toEqual([
+      [false],
+      [false],
+      [],
+    ])
+    expect(body.graph[1]?.data.inputFields[0]?.transformations).toEqual([
+      {
+        type: 'DIRECT',
+        subtype: 'TRANSFORMATION',
+        description: 'Surrounding blanks removed and letters upper-cased',
+      },
+    ])
+    expect(body.graph[2]?.data.fieldType).toBe('VARCHAR')
+    // The town's name comes from a reference table the fusion reports reading: a node like any.
+    const area = await column('planning_area_name')
+    expect(area.body.graph.map((n) => n.id)).toEqual([
+      'datasetField:gov-data-portal:person-address-pa:planning_area_name',
+      'datasetField:gov-data-portal.reference:ref_planning_areas:name',
+    ])
+    expect(area.body.graph[0]?.data.inputFields.map((i) => i.assumed)).toEqual([false])
+    expect(area.body.graph[1]?.data.fieldType).toBe('VARCHAR')
+    const graph = await get<{ graph: GraphNode[] }>(
+      '/api/v1/lineage?nodeId=dataset:gov-data-portal:person-address-pa&depth=2',
+    )
+    const reference = graph.body.graph.find(
+      (n) => n.id === 'dataset:gov-data-portal.reference:ref_planning_areas',
+    )
+    expect(reference?.outEdges).toContainEqual({
+      origin: 'dataset:gov-data-portal.reference:ref_planning_areas',
+      destination: 'job:gov-data-portal:fuse.person_address_pa',
+    })
+  })
+
+  it('traces every column the Trusted Centre publishes to its sources, no hop assumed', async () => {
+    const catalogue = await get<{ data: { slug: string; columns: { name: string }[] }[] }>(
+      '/api/datasets',
+      platform.as.admin,
+    )
+    // Every published dataset a Trusted Centre fusion writes, with the column lineage it reported.
+    const published = (
+      await Promise.all(
+        catalogue.body.data.map(async (dataset) => {
+          const { body } = await get<{
+            writtenBy: { name: string }[]
+            facets: { columnLineage?: { fields: Record<string, unknown> } }
+          }>(`/api/v1/namespaces/gov-data-portal/datasets/${dataset.slug}`, platform.as.admin)
+          return { ...dataset, ...body }
+        }),
+      )
+    ).filter((dataset) => dataset.writtenBy.some((job) => job.name.startsWith('fuse.')))
+    expect(published.length).toBeGreaterThan(5)
+    const traced = await Promise.all(
+      published.flatMap((dataset) =>
+        dataset.columns.map(async ({ name }) => {
+          const nodeId = `datasetField:gov-data-portal:${dataset.slug}:${name}`
+          const { status, body } = await get<ColumnTrace>(
+            `/api/v1/column-lineage?nodeId=${encodeURIComponent(nodeId)}`,
+            platform.as.admin,
+          )
+          const reported = Object.hasOwn(dataset.facets.columnLineage?.fields ?? {}, name)
+          return { column: `${dataset.slug}.${name}`, status, reported, graph: body.graph }
+        }),
+      ),
+    )
+    expect(traced.length).toBeGreaterThan(50)
+    const problems = traced.flatMap(({ column, status, reported, graph }) => {
+      if (status !== 200) return [`${column}: ${status}`]
+      // A count of rows is made from no column: the fusion reports it so, with no input.
+      if (!reported) return [`${column}: no column lineage reported`]
+      const steps = graph.flatMap((n) => n.data.inputFields.map((i) => ({ to: n.id, ...i })))
+      const assumed = steps
+        .filter((step) => step.assumed)
+        .map((step) => `${column}: ${step.to} from ${step.dataset}.${step.field} assumed`)
+      // Each trace ends at the feeds, the reference tables or where an ingest stamped the row.
+      const leaves = graph
+        .slice(1)
+        .filter((n) => n.data.inputFields.length === 0 && !isSource(n.data))
+        .map((n) => `${column}: ends at ${n.id}`)
+      return [...assumed, ...leaves]
+    })
+    expect(problems).toEqual([])
+  })
 })
+
+/** A column trace as the API answers it. */
+type ColumnTrace = {
+  graph: {
+    id: string
+    data: {
+      namespace: string
+      dataset: string
+      field: string
+      fieldType: string | null
+      inputFields: {
+        namespace: string
+        dataset: string
+        field: string
+        transformations: unknown[]
+        assumed: boolean
+      }[]
+    }
+  }[]
+}
+
+/** Where our own columns may start: a feed's delivery, a reference table, a staged row's stamp. */
+function isSource(column: { namespace: string; field: string }): boolean {
+  return (
+    column.namespace.startsWith('feeds://') ||
+    column.namespace === 'gov-data-portal.reference' ||
+    (column.namespace === 'gov-data-portal.staging' && ['_row', '_run'].includes(column.field))
+  )
+}
 
 describe('datasets other tools report, linked to the catalogue', () => {
   it('links datasets other tools report to our catalogue by name or symlink; others stay lineage-only', async () => {

@@ -4,6 +4,10 @@
  * signed deliveries from an outbox, retried with backoff; their routes.
  */
 
+export { tellFollowers } from './dataset-follows.js'
+export { DATASET_EVENT_KINDS, type DatasetNews } from './dataset-notices.js'
+export { FOLLOW_API, FOLLOWS_API } from './follow-api.js'
+export { type FollowRouteDeps, followRoutes, followsRoutes } from './follow-routes.js'
 export { notificationsMigrations } from './migrations.js'
 export type { NotificationTables } from './notification-tables.js'
 export {

@@ -70,5 +70,36 @@ export const notificationsMigrations: MigrationSet = {
           where last_error is not null and last_error not like 'HTTP %'`.execute(db)
       },
     },
+    '20261224-53-notifications-dataset-follows': {
+      // Who follows which dataset, and what happened to each dataset (its followers' last news).
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('dataset_follows')
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('dataset_id', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+          .addPrimaryKeyConstraint('dataset_follows_pk', ['user_id', 'dataset_id'])
+          .execute()
+        await db.schema
+          .createIndex('dataset_follows_dataset')
+          .on('dataset_follows')
+          .column('dataset_id')
+          .execute()
+        await db.schema
+          .createTable('dataset_events')
+          .addColumn('id', 'bigserial', (c) => c.primaryKey())
+          .addColumn('dataset_id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('link', 'text', (c) => c.notNull())
+          .addColumn('occurred_at', 'timestamptz', (c) => c.notNull())
+          .execute()
+        await db.schema
+          .createIndex('dataset_events_latest')
+          .on('dataset_events')
+          .columns(['dataset_id', 'id'])
+          .execute()
+      },
+    },
   },
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DATASET_EVENT_KINDS } from './dataset-notices.js'
 
 /**
  * The shapes the inbox and webhook routes answer with, as JSON (times are ISO 8601 strings). A
@@ -22,8 +23,9 @@ const notificationJson = z.strictObject({
     'request.withdrawn',
     'grant.expiring',
     'grant.revoked',
+    ...DATASET_EVENT_KINDS,
   ]),
-  subjectId: z.string().describe('The request it is about'),
+  subjectId: z.string().describe('The request (or, for `dataset.*`, the dataset) it is about'),
   title: z.string(),
   body: z.string(),
   link: z.string().describe('Where in the portal to act on it'),

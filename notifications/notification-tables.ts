@@ -7,6 +7,25 @@ export interface NotificationTables {
   notifications: NotificationRow
   webhooks: WebhookRow
   webhook_deliveries: WebhookDeliveryRow
+  dataset_follows: DatasetFollowRow
+  dataset_events: DatasetEventRow
+}
+
+/** A person following a dataset: told of its new versions, schema changes, failed checks. */
+export interface DatasetFollowRow {
+  user_id: string
+  dataset_id: string
+  created_at: Date
+}
+
+/** What happened to a dataset, as its followers' lists show the latest. */
+export interface DatasetEventRow {
+  id: Generated<number>
+  dataset_id: string
+  kind: string
+  title: string
+  link: string
+  occurred_at: Date
 }
 
 export interface NotificationRow {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { type Kysely, sql } from 'kysely'
 import type { IdentityTables } from '../identity/index.js'
+import type { DatasetEventKind } from './dataset-notices.js'
 import type { NotificationTables } from './notification-tables.js'
 
 type Db = Kysely<NotificationTables & Pick<IdentityTables, 'users'>>
@@ -18,6 +19,7 @@ export type NotificationKind =
   | 'request.withdrawn'
   | 'grant.expiring'
   | 'grant.revoked'
+  | DatasetEventKind
 
 export interface Notification {
   id: number

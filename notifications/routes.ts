@@ -103,7 +103,7 @@ export const registerWebhookRoute = defineRoute({
   access: 'curator',
   summary: "Register an agency's receiver of data-sharing events (answers 201)",
   description:
-    'Events are POSTed as JSON with `x-portal-event` (the event id, unique) and `x-portal-signature: sha256=<HMAC-SHA256 of the body with the secret>`. The secret is in this answer only. Receivers must be public https addresses; redirects are not followed. Failed deliveries are retried with backoff (30 s doubling, then hourly) until they succeed; nothing is dropped from the outbox unless the webhook is deleted. Audited as `webhook.create`.',
+    "Events are POSTed as JSON with `x-portal-event` (the event id, unique) and `x-portal-signature: sha256=<HMAC-SHA256 of the body with the secret>`. Besides the data-sharing events (`request.*`, `grant.*`), the agency's datasets' events come too: `dataset.version-published`, `dataset.schema-changed`, `dataset.quality-failed` and `dataset.deprecated`, each with `dataset` `{ id, slug, title, agency }` and what happened. The secret is in this answer only. Receivers must be public https addresses; redirects are not followed. Failed deliveries are retried with backoff (30 s doubling, then hourly) until they succeed; nothing is dropped from the outbox unless the webhook is deleted. Audited as `webhook.create`.",
   request: { body: webhookBody },
   responses: {
     201: {

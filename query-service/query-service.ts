@@ -10,6 +10,11 @@ import { describeView, viewsOf } from './caller-views.js'
 import { type Extract, type ExtractRequest, openExtract } from './extract.js'
 import type { QueryServiceTables } from './migrations.js'
 import { createOpenAnswers } from './open-answers.js'
+import {
+  createOpenDataDownloads,
+  type OpenDataCaller,
+  type OpenDataRequest,
+} from './open-data-extract.js'
 import type { OutputRules } from './output-checks.js'
 import { freeSlotsOf } from './person-slots.js'
 import { createProjections } from './projections.js'
@@ -21,6 +26,7 @@ import { createQueryRecords } from './query-records.js'
 import { type QueryRequest, type QueryRunDeps, runQuery } from './query-run.js'
 import { createQueryWorkers } from './query-workers.js'
 import { createRunningQueries } from './running-queries.js'
+import { createSamplePreviews } from './sample-previews.js'
 import type { EndedGrant } from './unknown-view-words.js'
 
 export type { QueryAnswer }
@@ -132,7 +138,22 @@ export function createQueryService(options: QueryServiceOptions) {
     log: options.log,
   }
 
+  // Official (Open) data for anyone: one person's share of the pool for all of it.
+  const openData = createOpenDataDownloads({
+    entitlements: options.entitlements,
+    answers,
+    acquire: (holder) => options.pool.acquire(holder),
+    extracts: { projections, workers, copies, limits },
+    audit: options.audit,
+    recordUse: options.recordUse,
+    inBackground,
+    now: options.now,
+  })
+
   return {
+    /** The first rows of each sample, read from the file kept beside it: no query runs. */
+    samplePreviews: createSamplePreviews(options),
+
     /** The caller's views with their columns (and which are masked), for the editor. */
     async views(user: User, ability: AppAbility) {
       return viewsOf(await options.entitlements(user, ability, options.now())).map(describeView)
@@ -192,6 +213,13 @@ export function createQueryService(options: QueryServiceOptions) {
       })
       return { ...extract, body: answer.body(extract.body, extract.grantIds) }
     },
+
+    /**
+     * A published version of an Official (Open) dataset for anyone, without a sign-in: all such
+     * downloads share one person's part of the pool, audited with the client's address.
+     */
+    openData: (request: OpenDataRequest, caller: OpenDataCaller) =>
+      openData.extract(request, caller),
 
     /** Stops one of the caller's running queries; false when there is none by that id. */
     cancel(user: User, id: string): Promise<boolean> {

@@ -43,7 +43,7 @@ export type Answers = Readonly<Record<number, Answer | string>>
 
 /** One route, declared once: everything the document, the matrix and the README read. */
 export interface RouteDef {
-  method: 'get' | 'post' | 'patch' | 'delete'
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete'
   /** Hono style, relative to the module's mount: `/:number`. */
   path: string
   access: Access

@@ -15,15 +15,25 @@ import { AUDIT_API, type AuditLog, auditRoutes } from '../audit/index.js'
 import {
   CATALOG_API,
   catalogRoutes,
+  type DatasetOwner,
   type DatasetStore,
   DCAT_API,
+  DEPRECATION_API,
   dcatRoutes,
+  deprecationRoutes,
+  findDiscoverableDataset,
   GLOSSARY_API,
   glossaryRoutes,
+  PROFILE_API,
+  type ProfileRouteDeps,
+  profileRoutes,
   SEARCH_API,
   type SearchRequest,
   type SearchResult,
+  SUGGEST_API,
+  type Suggestion,
   searchRoutes,
+  suggestRoutes,
 } from '../catalog/index.js'
 import type { Logger, RateLimiter } from '../core/index.js'
 import type { RouteEnv } from '../identity/index.js'
@@ -49,6 +59,11 @@ import {
   type TransportStatus,
 } from '../lineage/index.js'
 import {
+  FOLLOW_API,
+  FOLLOWS_API,
+  type FollowRouteDeps,
+  followRoutes,
+  followsRoutes,
   NOTIFICATIONS_API,
   type NotificationRouteDeps,
   notificationRoutes,
@@ -58,11 +73,15 @@ import {
 import {
   EXTRACT_API,
   extractRoutes,
+  OPEN_DATA_API,
+  openDataRoutes,
   QUERY_API,
   type QueryService,
   queryRoutes,
+  SAMPLE_PREVIEW_API,
   SAVED_QUERIES_API,
   type SavedQueries,
+  samplePreviewRoutes,
   savedQueryRoutes,
 } from '../query-service/index.js'
 import { SERVICE_API, serviceRoutes } from '../routing/index.js'
@@ -84,6 +103,12 @@ export interface AppDeps {
   catalog: DatasetStore
   /** Catalogue search over the datasets the caller may discover. */
   search: (ability: AppAbility, request: SearchRequest) => Promise<SearchResult>
+  /** Suggestions as one types, of what the caller may discover. */
+  suggest: (ability: AppAbility, typed: string) => Promise<Suggestion[]>
+  /** A dataset's owning agency by name, and its stewards. */
+  datasetOwner: (agency: string) => Promise<DatasetOwner>
+  /** Versions' column profiles, and how a version with none yet is profiled. */
+  profiles: Omit<ProfileRouteDeps, 'store'>
   access: AccessStore
   /** The metadata database, for the inbox and webhook routes. */
   db: NotificationRouteDeps['db']
@@ -111,6 +136,8 @@ export interface AppDeps {
   changeLimiter?: RateLimiter
   /** Each client address's sign-in attempts a minute, across replicas; none means no limit. */
   signInLimiter?: RateLimiter
+  /** Each client address's downloads of open data a minute, across replicas; none means no limit. */
+  openDataLimiter?: RateLimiter
   /** Reverse proxies in front whose X-Forwarded-For entries are trusted (TRUST_PROXY); 0 by default. */
   trustedProxies?: number
   /** The largest body the API reads (API_BODY_LIMIT_BYTES); 1 MB by default. */
@@ -132,6 +159,12 @@ export function createApp(deps: AppDeps) {
     audit: deps.audit,
     now: deps.auth.now,
     allowPrivateWebhooks: deps.allowPrivateWebhooks,
+  }
+  const followDeps: FollowRouteDeps = {
+    db: deps.db,
+    now: deps.auth.now,
+    findDataset: (key, ability) => findDiscoverableDataset(deps.catalog, key, ability),
+    findById: (id, ability) => deps.catalog.findDataset(id, ability),
   }
   // Order matters: routes registered before requireSignIn answer anonymous callers (health and
   // sign-in); everything after it needs a caller. The authorization matrix test pins this down.
@@ -169,6 +202,11 @@ export function createApp(deps: AppDeps) {
         publicUrl: deps.auth.publicUrl,
       }),
     )
+    // Official (Open) data for anyone, rate-limited per address: the DCAT feed's downloadURLs.
+    .route(
+      OPEN_DATA_API.mount,
+      openDataRoutes({ service: deps.query, limiter: deps.openDataLimiter, addressOf }),
+    )
     .use(requireSignIn)
     .use(limitChanges(deps.changeLimiter))
     .route(
@@ -178,9 +216,18 @@ export function createApp(deps: AppDeps) {
         search: deps.search,
         audit: deps.audit,
         now: deps.auth.now,
+        owner: deps.datasetOwner,
       }),
     )
+    .route(PROFILE_API.mount, profileRoutes({ ...deps.profiles, store: deps.catalog }))
     .route(SEARCH_API.mount, searchRoutes({ search: deps.search }))
+    .route(SUGGEST_API.mount, suggestRoutes({ suggest: deps.suggest }))
+    .route(
+      DEPRECATION_API.mount,
+      deprecationRoutes({ store: deps.catalog, audit: deps.audit, now: deps.auth.now }),
+    )
+    .route(FOLLOW_API.mount, followRoutes(followDeps))
+    .route(FOLLOWS_API.mount, followsRoutes(followDeps))
     .route(
       GLOSSARY_API.mount,
       glossaryRoutes({ store: deps.catalog, audit: deps.audit, now: deps.auth.now }),
@@ -192,6 +239,7 @@ export function createApp(deps: AppDeps) {
     .route(WEBHOOKS_API.mount, webhookRoutes(notificationDeps))
     .route(QUERY_API.mount, queryRoutes(deps.query))
     .route(EXTRACT_API.mount, extractRoutes(deps.query))
+    .route(SAMPLE_PREVIEW_API.mount, samplePreviewRoutes(deps.query.samplePreviews))
     .route(SAVED_QUERIES_API.mount, savedQueryRoutes(deps.savedQueries))
     .route(FEEDS_API.mount, feedRoutes(deps.feeds))
     .route(

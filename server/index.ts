@@ -22,3 +22,4 @@ export {
 } from './runtime.js'
 export { MIGRATIONS, type Tables } from './schema.js'
 export { type RunningServer, serveApp } from './serve-app.js'
+export { staticPortal } from './static-portal.js'

@@ -1,11 +1,25 @@
 import { ENTITLEMENTS_API, GRANTS_API, REQUESTS_API } from '../access/index.js'
 import { AUDIT_API } from '../audit/index.js'
-import { CATALOG_API, DCAT_API, GLOSSARY_API, SEARCH_API } from '../catalog/index.js'
+import {
+  CATALOG_API,
+  DCAT_API,
+  DEPRECATION_API,
+  GLOSSARY_API,
+  PROFILE_API,
+  SEARCH_API,
+  SUGGEST_API,
+} from '../catalog/index.js'
 import { AUTH_API, TOKENS_API } from '../identity/index.js'
 import { KPI_API } from '../kpi/index.js'
 import { LINEAGE_API } from '../lineage/index.js'
-import { NOTIFICATIONS_API, WEBHOOKS_API } from '../notifications/index.js'
-import { EXTRACT_API, QUERY_API, SAVED_QUERIES_API } from '../query-service/index.js'
+import { FOLLOW_API, FOLLOWS_API, NOTIFICATIONS_API, WEBHOOKS_API } from '../notifications/index.js'
+import {
+  EXTRACT_API,
+  OPEN_DATA_API,
+  QUERY_API,
+  SAMPLE_PREVIEW_API,
+  SAVED_QUERIES_API,
+} from '../query-service/index.js'
 import {
   type ApiModule,
   openApiDocument as declaredDocument,
@@ -18,16 +32,23 @@ export const API_MODULES: readonly ApiModule[] = [
   SERVICE_API,
   AUTH_API,
   DCAT_API,
+  OPEN_DATA_API,
   CATALOG_API,
+  PROFILE_API,
+  DEPRECATION_API,
   SEARCH_API,
+  SUGGEST_API,
   GLOSSARY_API,
   REQUESTS_API,
   GRANTS_API,
   ENTITLEMENTS_API,
   NOTIFICATIONS_API,
   WEBHOOKS_API,
+  FOLLOW_API,
+  FOLLOWS_API,
   QUERY_API,
   EXTRACT_API,
+  SAMPLE_PREVIEW_API,
   SAVED_QUERIES_API,
   FEEDS_API,
   KPI_API,

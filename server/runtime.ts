@@ -12,7 +12,15 @@ import {
   recordGrantUse,
 } from '../access/index.js'
 import { type AuditLog, checkpointDirectory, createAuditLog } from '../audit/index.js'
-import { createDatasetStore, type DatasetStore, searchDatasets } from '../catalog/index.js'
+import {
+  createDatasetStore,
+  createProfileStore,
+  type DatasetStore,
+  findDatasetOwner,
+  observeDatasets,
+  searchDatasets,
+  suggestFor,
+} from '../catalog/index.js'
 import {
   bytesOf,
   type Config,
@@ -58,6 +66,7 @@ import {
   storeTransport,
   tableBacklog,
 } from '../lineage/index.js'
+import { tellFollowers } from '../notifications/index.js'
 import {
   createPersonSlots,
   createQueryPool,
@@ -67,7 +76,13 @@ import {
   sqlParserOf,
 } from '../query-service/index.js'
 import { createWorkingDayCalendar } from '../reference/index.js'
-import { createTrustedCentre, type TrustedCentre } from '../trusted-centre/index.js'
+import {
+  createTrustedCentre,
+  PIPELINES,
+  profilePublications,
+  profileVersion,
+  type TrustedCentre,
+} from '../trusted-centre/index.js'
 import type { AppDeps } from './app.js'
 import { migrateDatabase } from './migrate-database.js'
 import type { Tables } from './schema.js'
@@ -93,6 +108,8 @@ export interface Runtime {
   changeLimiter: RateLimiter
   /** Each client address's sign-in attempts a minute (SIGN_IN_ATTEMPTS_PER_MINUTE), across replicas. */
   signInLimiter: RateLimiter
+  /** Each client address's downloads of open data a minute (OPEN_DATA_DOWNLOADS_PER_MINUTE), across replicas. */
+  openDataLimiter: RateLimiter
   /** The Blueprint KPIs: computed after every fusion, the platform's after every access decision, and on demand; read for the dashboard. */
   kpi: { engine: KpiEngine; reads: KpiReads; refresh: PlatformKpiRefresh }
   /**
@@ -143,7 +160,13 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       ),
     })
     await audit.checkpoint()
-    const catalog = createDatasetStore(db)
+    // What happens to a dataset is told to its followers and its agency's webhooks once it has
+    // committed, in the background: a publication never waits for them, nor fails because of them.
+    const datasetEvents = observeDatasets(createDatasetStore(db), db, {
+      listener: (event, at) => tellFollowers(db, event, at),
+      log,
+    })
+    const catalog = datasetEvents.store
     const store = createLineageStore(db)
     const validator = createEventValidator()
     // Our events go to our own store first (awaited, so the graph is current), then to any
@@ -187,7 +210,18 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       lineage: { record: (event) => emitter.emit(event) },
       // New versions may change the KPIs: they are recomputed after every fusion. A failure is
       // logged and never fails the fusion (the last values stay, and "recompute" retries).
-      afterFuse: async () => {
+      afterFuse: async (results) => {
+        // A version its blocking checks held back is news to its followers too.
+        for (const { publication, quality, run } of results)
+          if (!publication && quality.blockingFailures > 0) {
+            const slug = PIPELINES.find((p) => p.id === run.subject)?.dataset.slug
+            if (slug) datasetEvents.refused(slug, quality)
+          }
+        // Each new version's columns are profiled under its sample's rules; a failure leaves
+        // the version to be profiled when first read.
+        await profilePublications(profileDepsOf({ catalog, db, duckdb, config }), results).catch(
+          (error: unknown) => log.error({ err: error }, 'profiling new versions failed'),
+        )
         await kpiEngine
           .compute({ kind: 'fusion', actor: 'system' })
           .catch((error: unknown) =>
@@ -244,6 +278,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       changeLimiter: createRateLimiter(db, { perMinute: config.RATE_LIMIT_PER_MINUTE }),
       // Same table as the changes (pruned with them), keys of its own.
       signInLimiter: createRateLimiter(db, { perMinute: config.SIGN_IN_ATTEMPTS_PER_MINUTE }),
+      openDataLimiter: createRateLimiter(db, { perMinute: config.OPEN_DATA_DOWNLOADS_PER_MINUTE }),
       kpi: { engine: kpiEngine, reads: createKpiReads(db), refresh: kpiRefresh },
       lineage,
       audit,
@@ -252,6 +287,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       async close() {
         // A recomputation under way finishes before the database and lineage close.
         await kpiRefresh.settled()
+        await datasetEvents.settled()
         await query.close()
         // The head as this process leaves it, anchored before the database closes.
         await audit
@@ -301,6 +337,13 @@ export function appDepsOf(runtime: Runtime): AppDeps {
     log: runtime.log,
     catalog: runtime.catalog,
     search: (ability, request) => searchDatasets(runtime.db, ability, request),
+    suggest: (ability, typed) => suggestFor(runtime.db, ability, typed),
+    datasetOwner: (agency) => findDatasetOwner(runtime.db, agency),
+    profiles: {
+      profiles: createProfileStore(runtime.db),
+      profileVersion: (datasetId, version) =>
+        profileVersion(profileDepsOf(runtime), datasetId, version),
+    },
     access: runtime.access,
     db: runtime.db,
     allowPrivateWebhooks: runtime.config.WEBHOOK_ALLOW_PRIVATE,
@@ -327,8 +370,20 @@ export function appDepsOf(runtime: Runtime): AppDeps {
     },
     changeLimiter: runtime.changeLimiter,
     signInLimiter: runtime.signInLimiter,
+    openDataLimiter: runtime.openDataLimiter,
     trustedProxies: runtime.config.TRUST_PROXY,
     bodyLimitBytes: bytesOf(runtime.config.API_BODY_LIMIT_BYTES),
+  }
+}
+
+/** What profiling a version's columns needs of a runtime. */
+function profileDepsOf(runtime: Pick<Runtime, 'catalog' | 'db' | 'duckdb' | 'config'>) {
+  return {
+    catalog: runtime.catalog,
+    profiles: createProfileStore(runtime.db),
+    duckdb: runtime.duckdb,
+    dataDir: runtime.config.DATA_DIR,
+    sampleK: runtime.config.SAMPLE_K,
   }
 }
 

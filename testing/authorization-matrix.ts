@@ -16,7 +16,7 @@ export const CALLERS = [
 export type CallerName = (typeof CALLERS)[number]
 
 export interface MatrixRow {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   path: string
   body?: unknown
   /** Status for callers not listed in `except`. */
@@ -47,6 +47,44 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
   { method: 'GET', path: '/api/openapi.json', signedIn: 200, anonymous: 200 },
   { method: 'GET', path: '/api/docs', signedIn: 200, anonymous: 200 },
   { method: 'GET', path: '/api/dcat/catalog.jsonld', signedIn: 200, anonymous: 200 },
+  // Official (Open) data downloads without a sign-in (the DCAT feed's downloadURLs); any other
+  // dataset answers 404 to everyone, exactly as one that does not exist.
+  {
+    method: 'GET',
+    path: '/api/open-data/postal-geocode-reference/v1.parquet',
+    signedIn: 200,
+    anonymous: 200,
+  },
+  {
+    method: 'GET',
+    path: '/api/open-data/postal-geocode-reference/v1.csv',
+    signedIn: 200,
+    anonymous: 200,
+  },
+  {
+    method: 'GET',
+    path: '/api/open-data/postal-geocode-reference/v99.csv',
+    signedIn: 404,
+    anonymous: 404,
+  },
+  {
+    method: 'GET',
+    path: '/api/open-data/person-address-pa/v1.parquet',
+    signedIn: 404,
+    anonymous: 404,
+  },
+  {
+    method: 'GET',
+    path: '/api/open-data/digital-services-satisfaction-survey/v1.csv',
+    signedIn: 404,
+    anonymous: 404,
+  },
+  {
+    method: 'GET',
+    path: '/api/open-data/no-such-dataset/v1.parquet',
+    signedIn: 404,
+    anonymous: 404,
+  },
   { method: 'GET', path: '/api/auth/dev/users', signedIn: 200, anonymous: 200 },
   { method: 'GET', path: '/api/auth/me', signedIn: 200, anonymous: 200 },
   {
@@ -70,6 +108,19 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
     except: { 'officer.moe': 404, 'steward.dos': 404, 'leader.mddi': 404 },
   },
   { method: 'GET', path: '/api/datasets/person-address-pa/changes', signedIn: 200, anonymous: 401 },
+  // Column profiles and schema differences: for whoever may discover the dataset.
+  {
+    method: 'GET',
+    path: '/api/datasets/person-address-pa/versions/1/profiles',
+    signedIn: 200,
+    anonymous: 401,
+  },
+  {
+    method: 'GET',
+    path: '/api/datasets/person-address-pa/schema-diff?from=1&to=1',
+    signedIn: 200,
+    anonymous: 401,
+  },
   // Only stewards of the owning agency (DOS) edit a dataset's metadata.
   {
     method: 'PATCH',
@@ -79,7 +130,40 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
     anonymous: 401,
     except: { 'steward.dos': 200 },
   },
+  // Only stewards of the owning agency (DOS) deprecate a dataset, or withdraw its deprecation.
+  {
+    method: 'PUT',
+    path: '/api/datasets/person-address-pa/deprecation',
+    body: { reason: 'Authorization matrix: superseded by a newer dataset' },
+    signedIn: 403,
+    anonymous: 401,
+    except: { 'steward.dos': 200 },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/datasets/person-address-pa/deprecation',
+    signedIn: 403,
+    anonymous: 401,
+    except: { 'steward.dos': 200 },
+  },
+  // Anyone signed in follows a dataset they may discover; one they may not is absent.
+  { method: 'PUT', path: '/api/datasets/person-address-pa/follow', signedIn: 200, anonymous: 401 },
+  {
+    method: 'PUT',
+    path: `/api/datasets/${HIDDEN_DATASET}/follow`,
+    signedIn: 200,
+    anonymous: 401,
+    except: { 'officer.moe': 404, 'steward.dos': 404, 'leader.mddi': 404 },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/datasets/person-address-pa/follow',
+    signedIn: 200,
+    anonymous: 401,
+  },
+  { method: 'GET', path: '/api/follows', signedIn: 200, anonymous: 401 },
   { method: 'GET', path: '/api/search?q=planning', signedIn: 200, anonymous: 401 },
+  { method: 'GET', path: '/api/search/suggestions?q=pla', signedIn: 200, anonymous: 401 },
   { method: 'GET', path: '/api/glossary', signedIn: 200, anonymous: 401 },
   // Stewards of any agency and administrators keep the glossary; the right is checked before
   // the body, so this (invalid) body gets 400 only from those who may.
@@ -245,6 +329,13 @@ export const AUTHORIZATION_MATRIX: readonly MatrixRow[] = [
   {
     method: 'GET',
     path: '/api/datasets/person-address-pa/versions/1/sample',
+    signedIn: 200,
+    anonymous: 401,
+  },
+  // Its first rows, as its page shows them: for whoever may download the sample.
+  {
+    method: 'GET',
+    path: '/api/datasets/person-address-pa/versions/1/preview',
     signedIn: 200,
     anonymous: 401,
   },

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path'
 import type { DatasetId, DatasetStore, PublishResult, QualitySummary } from '../catalog/index.js'
 import type { DuckDBConnection, DuckDBInstance } from '../core/index.js'
 import { quoteIdent, quoteLiteral, readRows, withConnection } from '../core/index.js'
-import type { SampleColumn } from '../disclosure/index.js'
+import { type SampleColumn, samplePreviewPath } from '../disclosure/index.js'
 import { systemAbility } from '../identity/index.js'
 import type { PseudonymKeys } from '../keys/index.js'
 import { bindHmacKey, samplePseudonymScope } from '../keys/index.js'
@@ -237,6 +237,7 @@ async function publishSample(
     return
   }
   const path = dataLayout.sample(slug, publication.version)
+  await moveIntoPlace(samplePreviewPath(pending), samplePreviewPath(join(deps.dataDir, path)))
   await moveIntoPlace(pending, join(deps.dataDir, path))
   await deps.catalog.recordSample(publication.datasetId, publication.version, {
     status: 'published',

@@ -13,9 +13,12 @@ export type { Pipeline } from './pipelines/pipeline.js'
 export { PIPELINES } from './pipelines/pipelines.js'
 export {
   type Candidate,
+  type ProfileDeps,
   type PublishDeps,
   type Published,
   type PublishOptions,
+  profilePublications,
+  profileVersion,
   publishCandidate,
   writeCandidate,
 } from './publish.js'

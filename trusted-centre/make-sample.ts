@@ -6,6 +6,7 @@ import {
   planSample,
   type SampleColumn,
   type SampleReport,
+  writeSamplePreview,
 } from '../disclosure/index.js'
 import { bindHmacKey, hmacSql } from '../keys/index.js'
 
@@ -35,7 +36,8 @@ export const SAMPLE_L = 2
  * replaced by pseudonyms under `sampleKey` (this sample's own key, so no two samples or grants
  * join on them), every other non-measure column generalised by the least-loss node of its
  * hierarchies' lattice that reaches k and l, the few rows still in rare classes suppressed. The
- * report is written inside the Parquet file too. If no node reaches k nothing is written.
+ * report is written inside the Parquet file too, and its first rows beside it as a preview
+ * (`samplePreviewPath(target)`). If no node reaches k nothing is written.
  */
 export async function makeSample(
   conn: DuckDBConnection,
@@ -88,5 +90,7 @@ export async function makeSample(
      TO ${quoteLiteral(options.target)}
      (FORMAT parquet, COMPRESSION zstd, KV_METADATA { sample_report: ${quoteLiteral(JSON.stringify(plan.report))} })`,
   )
+  // The rows a dataset page shows, kept beside the sample: showing them runs no query.
+  await writeSamplePreview(conn, options.target)
   return { status: 'published', rows: plan.report.rows, k, report: plan.report }
 }

@@ -1,14 +1,20 @@
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type {
+  DatasetId,
   DatasetRegistration,
   DatasetStore,
+  ProfileStore,
   PublishResult,
   QualitySummary,
 } from '../catalog/index.js'
-import type { DuckDBConnection } from '../core/index.js'
-import { quoteLiteral, readRows, sha256File } from '../core/index.js'
+import type { DuckDBConnection, DuckDBInstance } from '../core/index.js'
+import { quoteLiteral, readRows, sha256File, withConnection } from '../core/index.js'
+import { profileColumns, type SampleReport } from '../disclosure/index.js'
+import { systemAbility } from '../identity/index.js'
+import { dataLayout } from './data-layout.js'
 import { mkdirFor, moveIntoPlace, removeIfPresent } from './files.js'
+import { PIPELINES } from './pipelines/pipelines.js'
 
 /** A result written under a temporary name and measured: published next, or thrown away. */
 export interface Candidate {
@@ -113,4 +119,66 @@ export async function publishCandidate(
     // Published, it has its version's name by now; unchanged or failed, it is not kept.
     await removeIfPresent(candidate.file)
   }
+}
+
+/** What profiling a version needs: the catalogue, where profiles go, the engine and files. */
+export interface ProfileDeps {
+  catalog: Pick<DatasetStore, 'findDataset'>
+  profiles: Pick<ProfileStore, 'recordProfiles'>
+  duckdb: DuckDBInstance
+  dataDir: string
+  /** k for versions that have no sample record (samples record their own). */
+  sampleK: number
+}
+
+/**
+ * Profiles every column of a published version in DuckDB, under the rules its sample followed
+ * (its k, and the level it showed each quasi-identifier at), and records the profiles. Columns
+ * and types are the version's own; labels are the catalogue's now, and a column the catalogue
+ * no longer holds counts as a quasi-identifier.
+ */
+export async function profileVersion(
+  deps: ProfileDeps,
+  datasetId: DatasetId,
+  version: number,
+): Promise<void> {
+  const dataset = await deps.catalog.findDataset(datasetId, systemAbility())
+  const published = dataset?.versions.find((v) => v.version === version)
+  if (!dataset || !published) throw new Error(`No version ${version} of dataset '${datasetId}'`)
+  const sample = published.sample
+  const k = sample?.k ?? deps.sampleK
+  const report =
+    sample?.status === 'published' ? (sample.details.report as SampleReport | undefined) : undefined
+  const labels = new Map(dataset.columns.map((c) => [c.name, c.personalData]))
+  const source = `read_parquet(${quoteLiteral(join(deps.dataDir, dataLayout.version(dataset.slug, version)))})`
+  const groups = PIPELINES.find((p) => p.dataset.slug === dataset.slug)?.sample?.groups
+  const columns = await withConnection(
+    () => deps.duckdb.connect(),
+    async (conn) => {
+      const schema = await readRows<{ column_name: string; column_type: string }>(
+        conn,
+        `DESCRIBE SELECT * FROM ${source}`,
+      )
+      return profileColumns(conn, source, {
+        columns: schema.map((c) => ({
+          name: c.column_name,
+          type: c.column_type,
+          personalData: labels.get(c.column_name) ?? 'quasi-identifier',
+        })),
+        k,
+        sample: report,
+        ...(groups ? { groups } : {}),
+      })
+    },
+  )
+  await deps.profiles.recordProfiles({ datasetId, version, k, columns })
+}
+
+/** Profiles the versions a fusion run published (after their samples, whose levels they use). */
+export async function profilePublications(
+  deps: ProfileDeps,
+  results: readonly { publication: PublishResult | undefined }[],
+): Promise<void> {
+  for (const { publication } of results)
+    if (publication?.created) await profileVersion(deps, publication.datasetId, publication.version)
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { DatasetWriters } from './column-bridge.js'
 import {
   type ColumnEdge,
   type ColumnEdgeSource,
@@ -26,13 +27,17 @@ const made = (
 })
 const everything = () => true
 
-/** The column edges in memory; remembers each frontier it was asked for. */
+/** The column edges in memory, and the jobs writing datasets; remembers each frontier asked. */
 function memoryColumnEdges(
   edges: readonly ColumnEdge[],
+  writers: readonly DatasetWriters[] = [],
 ): ColumnEdgeSource & { asked: ColumnRef[][] } {
   const asked: ColumnRef[][] = []
   return {
     asked,
+    async writersOf(datasets) {
+      return writers.filter((w) => datasets.some((d) => d.name === w.dataset.name))
+    },
     async columnEdgesOf(frontier) {
       asked.push([...frontier])
       return edges.filter((e) =>
@@ -79,6 +84,7 @@ describe('walking column lineage: hops and depth', () => {
               dataset: 'staged',
               field: 'person_key',
               transformations: IDENTITY,
+              assumed: false,
             },
           ],
         },
@@ -99,7 +105,13 @@ describe('walking column lineage: hops and depth', () => {
           field: 'person_key',
           fieldType: null,
           inputFields: [
-            { namespace: 'warehouse', dataset: 'raw', field: 'uinfin', transformations: HASHED },
+            {
+              namespace: 'warehouse',
+              dataset: 'raw',
+              field: 'uinfin',
+              transformations: HASHED,
+              assumed: false,
+            },
           ],
         },
         inEdges: [

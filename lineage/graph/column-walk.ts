@@ -1,3 +1,4 @@
+import { bridgeColumns, type DatasetWriters } from './column-bridge.js'
 import { type DatasetVisibility, type EntityId, entityKey, fieldNodeId } from './entity-id.js'
 import { type GraphEdge, MAX_DEPTH } from './walk.js'
 
@@ -14,12 +15,16 @@ export interface ColumnEdge {
   input: EntityId
   inputField: string
   transformations: unknown[]
+  /** Not reported: taken to pass through a job that reported no column lineage (column-bridge.ts). */
+  assumed?: boolean
 }
 
 /** Where a column walk finds its edges. */
 export interface ColumnEdgeSource {
   /** The edges into every column the frontier names, in one go. */
   columnEdgesOf(frontier: readonly ColumnRef[]): Promise<readonly ColumnEdge[]>
+  /** What the jobs writing these datasets read, and whether they reported column lineage. */
+  writersOf(datasets: readonly EntityId[]): Promise<readonly DatasetWriters[]>
 }
 
 /** A column of the answer, shaped as Marquez's `GET /api/v1/column-lineage` answers. */
@@ -31,7 +36,14 @@ export interface ColumnNode {
     dataset: string
     field: string
     fieldType: string | null
-    inputFields: { namespace: string; dataset: string; field: string; transformations: unknown[] }[]
+    inputFields: {
+      namespace: string
+      dataset: string
+      field: string
+      transformations: unknown[]
+      /** Not reported by the job: taken to pass unchanged from the column of the same name. */
+      assumed: boolean
+    }[]
   }
   inEdges: GraphEdge[]
   outEdges: GraphEdge[]
@@ -54,11 +66,37 @@ function byDataset(edges: readonly ColumnEdge[]) {
   return grouped
 }
 
+/** The frontier's edges: those reported, and assumed ones where a hop reported none. */
+async function edgesInto(
+  source: ColumnEdgeSource,
+  frontier: readonly ColumnRef[],
+  visible: DatasetVisibility,
+): Promise<Map<string, ColumnEdge[]>> {
+  const found = byDataset(await source.columnEdgesOf(frontier))
+  const bare = frontier.filter(
+    (item): item is { dataset: EntityId; field: string } =>
+      !!item.field &&
+      !(found.get(entityKey(item.dataset)) ?? []).some((edge) => edge.field === item.field),
+  )
+  if (bare.length === 0) return found
+  const datasets = [...new Map(bare.map((c) => [entityKey(c.dataset), c.dataset])).values()]
+  const writers = await source.writersOf(datasets)
+  for (const edge of bridgeColumns(bare, writers, visible)) {
+    const list = found.get(entityKey(edge.dataset))
+    if (list) list.push(edge)
+    else found.set(entityKey(edge.dataset), [edge])
+  }
+  return found
+}
+
 /**
- * Which columns feed a dataset's columns (or one column), transitively upstream, `depth` steps
- * (at most {@link MAX_DEPTH}), with how each is made from the next. Input columns of datasets the
- * caller may not see are left out, and the walk does not pass through them. Columns come in the
- * order the walk reaches them, untyped (see {@link typeColumns}).
+ * Which columns feed a dataset's columns (or one column), transitively upstream through every
+ * job, `depth` steps (at most {@link MAX_DEPTH}), with how each is made from the next. A hop
+ * whose job reported no column lineage is bridged by name where that is clear (see
+ * {@link bridgeColumns}), marked `assumed`. Input columns of datasets the caller may not see are
+ * left out, and the walk does not pass through them. Each column is traced once, so a cycle
+ * ends where it comes round. Columns come in the order the walk reaches them, untyped (see
+ * {@link typeColumns}).
  */
 export async function walkColumns(
   source: ColumnEdgeSource,
@@ -81,12 +119,13 @@ export async function walkColumns(
     }
     return found
   }
+  const traced = new Set<string>()
+  if (start.field) traced.add(fieldNodeId(start.dataset, start.field))
   let frontier: ColumnRef[] = [start]
   const steps = Math.min(options.depth, MAX_DEPTH)
   for (let step = 0; step < steps && frontier.length > 0; step++) {
     const next: { dataset: EntityId; field: string }[] = []
-    const queued = new Set<string>()
-    const found = byDataset(await source.columnEdgesOf(frontier))
+    const found = await edgesInto(source, frontier, options.visible)
     for (const item of frontier) {
       const rows = found.get(entityKey(item.dataset)) ?? []
       for (const row of rows.filter((edge) => !item.field || edge.field === item.field)) {
@@ -98,14 +137,15 @@ export async function walkColumns(
           dataset: row.input.name,
           field: row.inputField,
           transformations: row.transformations,
+          assumed: row.assumed === true,
         })
         const edge = { origin: input.id, destination: target.id }
         target.inEdges.push(edge)
         input.outEdges.push(edge)
-        // A column already traced (it has inputs) is not traced again: cycles end here.
-        const k = JSON.stringify([row.input.namespace, row.input.name, row.inputField])
-        if (input.inEdges.length === 0 && !queued.has(k)) {
-          queued.add(k)
+        // A column already traced (or queued) is not traced again: cycles end here.
+        traced.add(target.id)
+        if (!traced.has(input.id)) {
+          traced.add(input.id)
           next.push({ dataset: row.input, field: row.inputField })
         }
       }

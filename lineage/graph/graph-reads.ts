@@ -1,6 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely'
 import type { Facets } from '../events.js'
 import type { LineageTables } from '../lineage-tables.js'
+import type { DatasetWriters } from './column-bridge.js'
 import type { ColumnEdge, ColumnEdgeSource, ColumnRef } from './column-walk.js'
 import { type EntityId, entityKey } from './entity-id.js'
 import {
@@ -130,6 +131,69 @@ async function columnEdgesOf(db: Db, frontier: readonly ColumnRef[]): Promise<Co
   }))
 }
 
+/** What the jobs writing these datasets read, and whether any reported their column lineage. */
+async function writersOf(db: Db, ids: readonly EntityId[]): Promise<DatasetWriters[]> {
+  if (ids.length === 0) return []
+  const [written, traced] = await Promise.all([
+    db
+      .selectFrom('lineage_edges as w')
+      .innerJoin('lineage_edges as r', (join) =>
+        join
+          .onRef('r.job_namespace', '=', 'w.job_namespace')
+          .onRef('r.job_name', '=', 'w.job_name'),
+      )
+      .leftJoin('lineage_datasets as d', (join) =>
+        join
+          .onRef('d.namespace', '=', 'r.dataset_namespace')
+          .onRef('d.name', '=', 'r.dataset_name'),
+      )
+      .select([
+        'w.dataset_namespace as namespace',
+        'w.dataset_name as name',
+        'w.job_namespace as job_namespace',
+        'w.job_name as job_name',
+        'r.dataset_namespace as input_namespace',
+        'r.dataset_name as input_name',
+        'd.facets as input_facets',
+      ])
+      .where('w.direction', '=', 'output')
+      .where('r.direction', '=', 'input')
+      .where((eb) =>
+        eb.or(
+          ids.map((d) =>
+            eb.and([
+              eb('w.dataset_namespace', '=', d.namespace),
+              eb('w.dataset_name', '=', d.name),
+            ]),
+          ),
+        ),
+      )
+      .orderBy('r.dataset_namespace')
+      .orderBy('r.dataset_name')
+      .execute(),
+    db
+      .selectFrom('lineage_column_edges')
+      .select(['namespace', 'name'])
+      .distinct()
+      .where((eb) =>
+        eb.or(ids.map((d) => eb.and([eb('namespace', '=', d.namespace), eb('name', '=', d.name)]))),
+      )
+      .execute(),
+  ])
+  const hasLineage = new Set(traced.map(entityKey))
+  return ids.map((id) => ({
+    dataset: id,
+    hasColumnLineage: hasLineage.has(entityKey(id)),
+    inputs: written
+      .filter((row) => row.namespace === id.namespace && row.name === id.name)
+      .map((row) => ({
+        dataset: { namespace: row.input_namespace, name: row.input_name },
+        job: { namespace: row.job_namespace, name: row.job_name },
+        fields: row.input_facets?.schema ? schemaFields(row.input_facets).map((f) => f.name) : null,
+      })),
+  }))
+}
+
 /**
  * Each dataset's other names: the `symlinks` it lists and the datasets whose `symlinks` list it
  * (how another tool's name for a file or table links to our catalogue entry), either way.
@@ -212,6 +276,7 @@ export function edgeSource(db: Db): EdgeSource & ColumnEdgeSource {
   return {
     edgesOf: (frontier) => edgesOf(db, frontier),
     columnEdgesOf: (frontier) => columnEdgesOf(db, frontier),
+    writersOf: (ids) => writersOf(db, ids),
   }
 }
 

@@ -1,7 +1,7 @@
 import { cleanup, render } from '@testing-library/react'
 import { createMemoryRouter, type DataRouter } from 'react-router'
 import { afterEach, beforeAll, beforeEach } from 'vitest'
-import { signInAs, type TestApp, useTestPlatform } from '../../testing/index.js'
+import { signInAs, type TestApp, type TestRuntime, useTestPlatform } from '../../testing/index.js'
 import { App } from './app/app.js'
 import { routes } from './app/routes.js'
 import { createApiClient } from './lib/api-client.js'
@@ -10,6 +10,8 @@ import { createApiClient } from './lib/api-client.js'
 export interface PortalUnderTest {
   /** The server app the portal talks to, for arranging data and checking what the API says. */
   readonly app: TestApp
+  /** The platform behind the app, for arranging what only the platform does (a pipeline run). */
+  readonly runtime: TestRuntime
   /** Renders the portal at `path`, with the router it navigates, to read where it went. */
   renderAt(path: string): DataRouter
   /** Forgets the browser's cookies: the next page is a visitor's, not signed in. */
@@ -55,6 +57,9 @@ export function openPortal(options: {
   return {
     get app() {
       return platform.app
+    },
+    get runtime() {
+      return platform.runtime
     },
     renderAt(path) {
       const router = createMemoryRouter(routes, { initialEntries: [path] })

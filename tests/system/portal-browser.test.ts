@@ -56,6 +56,9 @@ describe.skipIf(!browserTestsRun())('the portal in Chromium', () => {
       .getByRole('heading', { level: 1, name: 'Persons by residential planning area' })
       .waitFor()
     expect(new URL(page.url()).pathname).toBe('/datasets/person-address-pa')
+    // The schema is a tab of its own, at an address of its own.
+    await page.getByRole('tab', { name: 'Schema' }).click()
+    expect(new URL(page.url()).pathname).toBe('/datasets/person-address-pa/schema')
     const schema = page.getByRole('table', { name: '16 columns of the current version' })
     expect(await schema.getByRole('row').count()).toBe(17)
     await screenshot(page, 'portal-dataset-page')
@@ -105,8 +108,8 @@ describe.skipIf(!browserTestsRun())('the portal in Chromium', () => {
     expect(await page.getByRole('columnheader', { name: /^n / }).count()).toBe(1)
     await screenshot(page, 'portal-workbench')
 
-    // Lineage: the graph on the dataset page, laid out in a real browser; zoom, then a job's runs.
-    await page.goto(`${server.url}/datasets/person-address-pa`)
+    // Lineage: the graph on the dataset page's tab, laid out in a real browser; zoom, then a job's runs.
+    await page.goto(`${server.url}/datasets/person-address-pa/lineage`)
     const graph = page.getByRole('group', { name: 'Lineage graph' })
     await graph.waitFor()
     const job = graph.getByRole('button', { name: 'Job fuse.person_address_pa in gov-data-portal' })

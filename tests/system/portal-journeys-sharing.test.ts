@@ -40,18 +40,23 @@ describe.skipIf(!inChromium)(
       const searchMs = Date.now() - asked
       process.stderr.write(`Search results rendered ${searchMs} ms after Enter\n`)
       // Choosing a facet value narrows the results and is kept in the address.
-      await page.getByRole('checkbox', { name: /^DOS\b/ }).click()
+      await page.getByRole('checkbox', { name: /^Department of Statistics/ }).click()
       await page.waitForURL((url) => url.searchParams.get('agency') === 'DOS')
-      await expect.poll(() => page.getByRole('checkbox', { name: /^DOS\b/ }).isChecked()).toBe(true)
+      await expect
+        .poll(() => page.getByRole('checkbox', { name: /^Department of Statistics/ }).isChecked())
+        .toBe(true)
       await page.getByRole('link', { name: DATASET }).waitFor()
       await journeys.check(page, 'officer-search')
 
       // The dataset: schema, lineage, sample preview and its download.
       await page.getByRole('link', { name: DATASET }).click()
       await page.getByRole('heading', { level: 1, name: DATASET }).waitFor()
+      await page.getByRole('tab', { name: 'Schema' }).click()
       const schema = page.getByRole('table', { name: '16 columns of the current version' })
       expect(await schema.getByRole('row').count()).toBe(17)
+      await page.getByRole('tab', { name: 'Lineage' }).click()
       await page.getByRole('group', { name: 'Lineage graph' }).waitFor()
+      await page.getByRole('tab', { name: 'Sample' }).click()
       await page.getByRole('table', { name: /^First \d+ rows of the sample$/ }).waitFor()
       const [sample] = await Promise.all([
         page.waitForEvent('download'),
@@ -64,7 +69,8 @@ describe.skipIf(!inChromium)(
       expect(csv.split('\n')[0]).toContain('planning_area_code')
       await journeys.check(page, 'officer-dataset')
 
-      // The full data, for a cross-agency project.
+      // The full data, for a cross-agency project: asked for from the overview.
+      await page.getByRole('tab', { name: 'Overview' }).click()
       await page.getByRole('button', { name: 'Request access' }).click()
       const form = page.getByRole('form', { name: 'Request access' })
       await form
@@ -142,7 +148,7 @@ describe.skipIf(!inChromium)(
 
     it('steward: sees who holds access, revokes the grant, and edits the description', async () => {
       const page = await journeys.signIn(STEWARD)
-      await page.goto(`${journeys.url}/datasets/${SLUG}`)
+      await page.goto(`${journeys.url}/datasets/${SLUG}/access`)
       const holders = page.getByRole('table', { name: 'Grants on this dataset, newest first' })
       const holder = holders.getByRole('row', { name: /nurul\.hassan/ })
       await holder.waitFor()
@@ -206,10 +212,12 @@ describe.skipIf(!inChromium)('the portal on a phone, in Chromium', () => {
     }
     // A steward's dataset page has more on it (who holds access, the editor's button).
     const steward = await journeys.signIn(STEWARD, { width: 375, height: 740 })
-    await steward.goto(`${journeys.url}/datasets/${SLUG}`)
+    await steward.goto(`${journeys.url}/datasets/${SLUG}/access`)
     await steward.getByRole('table', { name: 'Grants on this dataset, newest first' }).waitFor()
+    expect(await tooWide(steward), "the steward's access tab").toEqual([])
+    await steward.goto(`${journeys.url}/datasets/${SLUG}/lineage`)
     await steward.getByRole('group', { name: 'Lineage graph' }).waitFor()
-    expect(await tooWide(steward), "the steward's dataset page").toEqual([])
+    expect(await tooWide(steward), "the steward's lineage tab").toEqual([])
     await journeys.check(steward, 'phone-steward-dataset')
 
     await page.getByRole('button', { name: 'Open navigation' }).click()

@@ -66,6 +66,8 @@ export interface Journeys {
   check(page: Page, name: string): Promise<void>
   /** Console errors and uncaught exceptions of the pages signed in so far. */
   readonly problems: string[]
+  /** The platform behind the server, for what happens outside the browser (a feed delivered). */
+  readonly runtime: TestRuntime
 }
 
 /**
@@ -166,6 +168,9 @@ export function openJourneys(): Journeys {
   return {
     get url() {
       return server.url
+    },
+    get runtime() {
+      return runtime
     },
     signIn,
     check,

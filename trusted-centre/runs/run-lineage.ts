@@ -12,25 +12,16 @@ import {
 } from '../../lineage/index.js'
 import type { FeedContract } from '../contracts/feed-contract.js'
 import type { Pipeline } from '../pipelines/pipeline.js'
-import { REFERENCE_TABLES } from '../reference-tables.js'
+import {
+  feedDelivery,
+  PROVENANCE_COLUMNS,
+  STAGING_NAMESPACE,
+  stagingColumnLineage,
+  stagingDataset,
+} from './feed-lineage.js'
+import { referenceDataset, referenceSqlTables, referenceTablesRead } from './reference-lineage.js'
 import type { Run } from './run.js'
 import type { RunEvents } from './with-run.js'
-
-const STAGING = `${PORTAL_NAMESPACE}.staging`
-
-/** The staged (accepted) rows of a feed, as a lineage dataset. */
-function stagingDataset(feed: FeedContract, extra: Partial<LineageDataset> = {}): LineageDataset {
-  return {
-    namespace: STAGING,
-    name: feed.id,
-    facets: {
-      schema: lineageFacets.schema(
-        feed.columns.map((c) => ({ name: c.name, type: c.type, description: c.description })),
-      ),
-    },
-    ...extra,
-  }
-}
 
 /** What an ingest run's end event adds to the run: the delivery's size, or why it failed. */
 export interface IngestEventDetails {
@@ -83,8 +74,7 @@ function ingestEvent(
   details: IngestEventDetails = {},
 ): EmittedRunEvent {
   const delivery: LineageDataset = {
-    namespace: `feeds://${feed.ssot}`,
-    name: feed.id,
+    ...feedDelivery(feed),
     ...(run.rowsIn !== undefined
       ? {
           inputFacets: {
@@ -109,6 +99,7 @@ function ingestEvent(
     outputs: finished
       ? [
           stagingDataset(feed, {
+            facets: { ...stagingDataset(feed).facets, columnLineage: stagingColumnLineage(feed) },
             outputFacets: {
               outputStatistics: lineageFacets.outputStatistics({
                 rowCount: run.accepted ?? 0,
@@ -195,7 +186,13 @@ function fuseEvent(
     ...(details.error
       ? { runFacets: { errorMessage: lineageFacets.errorMessage(details.error) } }
       : {}),
-    inputs: pipeline.inputs.map((feed) => stagingDataset(feed)),
+    // The reference tables it reads are known once its column lineage is: on its end event.
+    inputs: [
+      ...pipeline.inputs.map((feed) => stagingDataset(feed)),
+      ...(details.columnLineage ? referenceTablesRead(details.columnLineage) : []).map(
+        referenceDataset,
+      ),
+    ],
     outputs: eventType === 'START' ? [] : [output],
   })
 }
@@ -258,17 +255,12 @@ export function pipelineColumnLineage(
       pipeline.inputs.map((feed) => [
         feed.id,
         {
-          namespace: STAGING,
+          namespace: STAGING_NAMESPACE,
           name: feed.id,
-          columns: ['_row', '_run', ...feed.columns.map((c) => c.name)],
+          columns: [...PROVENANCE_COLUMNS.map((c) => c.name), ...feed.columns.map((c) => c.name)],
         },
       ]),
     ),
-    ...Object.fromEntries(
-      Object.entries(REFERENCE_TABLES).map(([table, columns]) => [
-        table,
-        { namespace: `${PORTAL_NAMESPACE}.reference`, name: table, columns },
-      ]),
-    ),
+    ...referenceSqlTables(),
   })
 }

@@ -11,6 +11,7 @@ import {
 import { useDisclosure } from '@mantine/hooks'
 import { type FormEvent, useEffect, useState } from 'react'
 import { Link, Outlet, useLocation, useNavigate, useSearchParams } from 'react-router'
+import { MASTHEAD_HEIGHT, Masthead } from '../components/ui/masthead.js'
 import { RequireSignIn } from '../features/auth/components/require-sign-in.js'
 import { UserMenu } from '../features/auth/components/user-menu.js'
 import { InboxLink } from '../features/notifications/components/inbox-link.js'
@@ -139,15 +140,20 @@ function HeaderSearch() {
   )
 }
 
+/** The portal's own header bar, below the government masthead (px). */
+const HEADER_HEIGHT = 64
+
 /**
- * The frame of every signed-in page: a header with the catalogue search, the inbox and the
- * signed-in person; navigation by role at the side, behind a menu button on a phone.
+ * The frame of every signed-in page: the government masthead, then a header with the catalogue
+ * search, the inbox and the signed-in person; navigation by role at the side, behind a menu
+ * button on a phone. The skip link stays the first thing a Tab reaches.
  */
 export function Layout() {
   const [opened, { toggle, close }] = useDisclosure(false)
+  const [masthead, setMasthead] = useState(MASTHEAD_HEIGHT)
   return (
     <AppShell
-      header={{ height: 64 }}
+      header={{ height: HEADER_HEIGHT + masthead }}
       navbar={{ width: 230, breakpoint: 'md', collapsed: { mobile: !opened } }}
       padding="md"
     >
@@ -155,7 +161,8 @@ export function Layout() {
         Skip to content
       </a>
       <AppShell.Header>
-        <Group h="100%" px="md" gap="sm" wrap="nowrap">
+        <Masthead onHeightChange={setMasthead} />
+        <Group h={HEADER_HEIGHT} px="md" gap="sm" wrap="nowrap">
           <Burger
             opened={opened}
             onClick={toggle}
@@ -192,10 +199,12 @@ export function Layout() {
 
 /** The frame of the sign-in page: no navigation until the person is signed in. */
 export function PublicLayout() {
+  const [masthead, setMasthead] = useState(MASTHEAD_HEIGHT)
   return (
-    <AppShell header={{ height: 64 }} padding="md">
+    <AppShell header={{ height: HEADER_HEIGHT + masthead }} padding="md">
       <AppShell.Header>
-        <Group h="100%" px="md">
+        <Masthead onHeightChange={setMasthead} />
+        <Group h={HEADER_HEIGHT} px="md">
           <Text fw={700} c="govBlue.7">
             Government Data Portal
           </Text>

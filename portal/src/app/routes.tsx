@@ -56,6 +56,20 @@ const DatasetLineage = part(
   'Loading lineage…',
   async () => (await import('../features/lineage/components/lineage-explorer.js')).DatasetLineage,
 )
+const FollowButton = part(
+  'Loading whether you follow it…',
+  async () => (await import('../features/following/components/follow-button.js')).FollowButton,
+)
+const FollowedDatasets = part(
+  'Loading the datasets you follow…',
+  async () =>
+    (await import('../features/following/components/followed-datasets.js')).FollowedDatasets,
+)
+const DeprecateDataset = part(
+  'Loading the deprecation form…',
+  async () =>
+    (await import('../features/following/components/deprecate-dataset.js')).DeprecateDataset,
+)
 const LineageOnlyMatches = part(
   'Looking in lineage…',
   async () => (await import('../features/lineage/components/lineage-search.js')).LineageOnlyMatches,
@@ -81,11 +95,17 @@ export const routes: RouteObject[] = [
         index: true,
         ...page(async () => {
           const { SearchPage } = await import('../features/search/components/search-page.js')
-          return () => <SearchPage alsoFound={(q) => <LineageOnlyMatches q={q} />} />
+          return () => (
+            <SearchPage
+              alsoFound={(q) => <LineageOnlyMatches q={q} />}
+              followed={<FollowedDatasets />}
+            />
+          )
         }),
       },
       {
-        path: 'datasets/:slug',
+        // The overview at /datasets/:slug, each other tab at /datasets/:slug/<tab>.
+        path: 'datasets/:slug/:tab?',
         ...page(async () => {
           const { DatasetPage } = await import('../features/datasets/components/dataset-page.js')
           return () => (
@@ -96,6 +116,8 @@ export const routes: RouteObject[] = [
                 <DatasetData slug={slug} explainSample={explainSample} />
               )}
               lineage={(slug) => <DatasetLineage slug={slug} />}
+              follow={(dataset) => <FollowButton slug={dataset.slug} />}
+              stewardship={(dataset) => <DeprecateDataset dataset={dataset} />}
             />
           )
         }),

@@ -20,6 +20,17 @@ describe('the business glossary page', () => {
     expect(screen.getByRole('heading', { name: 'No term matches “zzzz”' })).toBeTruthy()
   })
 
+  it("shows each term's synonyms and abbreviations, and filters by them", async () => {
+    const user = userEvent.setup()
+    portal.renderAt('/glossary')
+    const nric = await screen.findByRole('article', { name: 'NRIC/FIN' })
+    expect(within(nric).getByText('NRIC, FIN')).toBeTruthy()
+    expect(within(nric).getByText(/identity card number/)).toBeTruthy()
+    await user.type(screen.getByLabelText('Filter terms'), 'where they live')
+    expect(screen.getByRole('heading', { name: 'Address' })).toBeTruthy()
+    expect(screen.queryByRole('heading', { name: 'NRIC/FIN' })).toBeNull()
+  })
+
   it('lets stewards define and redefine glossary terms; officers only read them', async () => {
     portal.clearCookies()
     const user = userEvent.setup()
@@ -59,7 +70,13 @@ describe('the business glossary page', () => {
       within(edit).getByLabelText('Definition'),
       'Doses received against the national schedule: none, partial or complete.',
     )
+    await user.type(within(edit).getByLabelText('Synonyms'), 'jab status{Enter}')
     await user.click(within(edit).getByRole('button', { name: 'Save term' }))
+    expect(
+      await within(await screen.findByRole('article', { name: 'Vaccination status' })).findByText(
+        'jab status',
+      ),
+    ).toBeTruthy()
     expect(
       await screen.findByText(
         'Doses received against the national schedule: none, partial or complete.',

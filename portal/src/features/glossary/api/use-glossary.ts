@@ -19,6 +19,10 @@ export function useGlossary() {
 export interface TermInput {
   term: string
   definition: string
+  /** Other words for it; search finds its columns by them too. */
+  synonyms: string[]
+  /** Short forms, e.g. NRIC and FIN for NRIC/FIN. */
+  abbreviations: string[]
 }
 
 /** A steward or administrator defines a term; the server checks they may. */

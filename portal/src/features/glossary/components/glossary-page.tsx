@@ -36,8 +36,9 @@ export function GlossaryPage() {
   const terms = (glossary.data ?? []).filter(
     (t) =>
       !needle ||
-      t.term.toLowerCase().includes(needle) ||
-      t.definition.toLowerCase().includes(needle),
+      [t.term, t.definition, ...t.synonyms, ...t.abbreviations].some((text) =>
+        text.toLowerCase().includes(needle),
+      ),
   )
   return (
     <Stack component="section" aria-labelledby="glossary-heading" gap="md">
@@ -91,9 +92,34 @@ export function GlossaryPage() {
   )
 }
 
+/** The term's other names: search finds its columns by each of them. */
+function AlsoKnownAs({ term: t }: { term: GlossaryEntryInfo }) {
+  const names: [string, string[]][] = [
+    ['Abbreviations', t.abbreviations],
+    ['Synonyms', t.synonyms],
+  ]
+  if (names.every(([, values]) => values.length === 0)) return null
+  return (
+    <Group component="dl" gap="lg" m={0} wrap="wrap">
+      {names.map(([label, values]) =>
+        values.length === 0 ? null : (
+          <Group key={label} gap={6} wrap="nowrap" align="baseline">
+            <Text component="dt" size="sm" c="dimmed">
+              {label}
+            </Text>
+            <Text component="dd" size="sm" m={0}>
+              {values.join(', ')}
+            </Text>
+          </Group>
+        ),
+      )}
+    </Group>
+  )
+}
+
 function Term({ term: t, onEdit }: { term: GlossaryEntryInfo; onEdit?: () => void }) {
   return (
-    <Paper withBorder p="md">
+    <Paper component="article" aria-label={t.term} withBorder p="md">
       <Stack gap={6}>
         <Group justify="space-between" align="flex-start" gap="sm" wrap="nowrap">
           <Title order={2} size="h4">
@@ -112,6 +138,7 @@ function Term({ term: t, onEdit }: { term: GlossaryEntryInfo; onEdit?: () => voi
           )}
         </Group>
         <Text>{t.definition}</Text>
+        <AlsoKnownAs term={t} />
         {t.columns.length === 0 ? (
           <Text size="sm" c="dimmed">
             Not linked to any dataset you can see.

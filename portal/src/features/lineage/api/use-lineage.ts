@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query'
+import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { ApiError } from '../../../lib/api-client.js'
 import { useApi } from '../../../lib/api-context.js'
 
@@ -52,19 +52,33 @@ export interface LineageNode {
   outEdges: LineageEdge[]
 }
 
+/** How a column is made from one of its inputs (OpenLineage's transformation). */
+export interface ColumnTransformation {
+  type: string
+  subtype: string
+  masking?: boolean
+  description?: string
+}
+
+/** One column of a column trace, with the columns it is made from. */
 export interface ColumnNode {
   id: string
   data: {
     namespace: string
     dataset: string
     field: string
+    fieldType?: string | null
     inputFields: {
       namespace: string
       dataset: string
       field: string
-      transformations: { type: string; subtype: string; masking?: boolean }[]
+      transformations: ColumnTransformation[]
+      /** The job reported no column lineage: taken to pass unchanged from the same name. */
+      assumed?: boolean
     }[]
   }
+  inEdges?: LineageEdge[]
+  outEdges?: LineageEdge[]
 }
 
 /** Lineage answers are Marquez-shaped (no envelope); failures carry the usual error body. */
@@ -86,6 +100,9 @@ export function useLineageGraph(nodeId: string, depth: number) {
   const api = useApi()
   return useQuery({
     queryKey: ['lineage', 'graph', nodeId, depth],
+    // The same node deeper (a column traced further) replaces the graph drawn once it arrives.
+    placeholderData: (previous, query) =>
+      query?.queryKey[2] === nodeId ? keepPreviousData(previous) : undefined,
     queryFn: async () =>
       readLineage<{ graph: LineageNode[] }>(
         await api.api.v1.lineage.$get({ query: { nodeId, depth: String(depth) } }),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { LineageNode } from '../api/use-lineage.js'
 import { collapseWide } from './collapse-groups.js'
+import { EMPTY_TRACE } from './column-trace.js'
 import { toFlowEdges } from './flow-edges.js'
 import { layoutGraph } from './graph-layout.js'
 
@@ -37,7 +38,7 @@ function edgesOf(highlighted: ReadonlySet<string>) {
     [...collapsed.nodes.map((n) => n.id), ...collapsed.groups.map((g) => g.id)],
     collapsed.edges,
   )
-  return toFlowEdges({ nodes, collapsed, layout, highlighted })
+  return toFlowEdges({ nodes, collapsed, layout, highlighted, trace: EMPTY_TRACE })
 }
 
 const STRONG = '#5b6770'

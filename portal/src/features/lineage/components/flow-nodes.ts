@@ -1,7 +1,9 @@
+import { Position } from '@xyflow/react'
 import type { LineageNode } from '../api/use-lineage.js'
 import type { CollapsedGraph, NodeGroup } from './collapse-groups.js'
-import { type GraphLayout, NODE_HEIGHT, NODE_WIDTH } from './graph-layout.js'
-import type { LineageFlowNode } from './graph-nodes.js'
+import type { ColumnTrace } from './column-trace.js'
+import { type GraphLayout, NODE_WIDTH, nodeHeight } from './graph-layout.js'
+import { type LineageFlowNode, type NodeRow, rowHandleId, rowMiddle } from './graph-nodes.js'
 import { groupLabel } from './graph-words.js'
 
 export interface FlowNodesOptions {
@@ -15,24 +17,57 @@ export interface FlowNodesOptions {
   matched: ReadonlySet<string>
   /** Nodes a traced column flows through; empty when no column is traced. */
   highlighted: ReadonlySet<string>
+  /** The traced column laid over the graph: rows, outside sources. */
+  trace: ColumnTrace
+  /** The column traced, `<dataset node id>` and field, drawn as the start row. */
+  start: { node: string; field: string } | undefined
   onSelect: (node: LineageNode) => void
   onOpenGroup: (group: NodeGroup) => void
   /** Brings the node at `point` (its centre) into view. */
   onReveal: (point: { x: number; y: number }) => void
 }
 
-/** React Flow's nodes for a laid-out graph: its groups, then its datasets and jobs. */
+/** Where a node's edges attach: its middle on each side, and each traced column's row. */
+function handlesOf(rows: readonly NodeRow[], height: number) {
+  const at = (id: string | null, type: 'source' | 'target', y: number) => ({
+    id,
+    type,
+    position: type === 'target' ? Position.Left : Position.Right,
+    // React Flow adds the handle's size: a 1 px handle on each border, centred on `y`.
+    x: type === 'target' ? 0 : NODE_WIDTH - 1,
+    y: y - 0.5,
+    width: 1,
+    height: 1,
+  })
+  return [
+    at(null, 'target', height / 2),
+    at(null, 'source', height / 2),
+    ...rows.flatMap((row, index) => [
+      at(rowHandleId('in', row.field), 'target', rowMiddle(index)),
+      at(rowHandleId('out', row.field), 'source', rowMiddle(index)),
+    ]),
+  ]
+}
+
+/** React Flow's nodes for a laid-out graph: its groups, its datasets and jobs, outside sources. */
 export function toFlowNodes(options: FlowNodesOptions): LineageFlowNode[] {
-  const { nodes, collapsed, layout, selected, focus, matched, highlighted } = options
+  const { nodes, collapsed, layout, selected, focus, matched, highlighted, trace, start } = options
   const lit = (id: string) => highlighted.size === 0 || highlighted.has(id)
-  const place = (id: string) => {
+  const rowsOf = (id: string): NodeRow[] =>
+    (trace.fields.get(id) ?? []).map((field) => ({
+      field,
+      start: start?.node === id && start.field === field,
+    }))
+  const place = (id: string, rows: readonly NodeRow[] = []) => {
     const point = layout.at.get(id) ?? { x: 0, y: 0 }
+    const height = nodeHeight(rows.length)
     return {
       id,
-      position: { x: point.x - NODE_WIDTH / 2, y: point.y - NODE_HEIGHT / 2 },
-      // Known sizes let React Flow draw nodes before (or without) measuring them.
+      position: { x: point.x - NODE_WIDTH / 2, y: point.y - height / 2 },
+      // Known sizes and handles let React Flow draw nodes and edges before measuring them.
       width: NODE_WIDTH,
-      height: NODE_HEIGHT,
+      height,
+      handles: handlesOf(rows, height),
       // The button inside is what takes focus and has a role; the wrapper stays plain.
       domAttributes: { 'aria-roledescription': undefined },
       onReveal: () => options.onReveal(point),
@@ -55,8 +90,17 @@ export function toFlowNodes(options: FlowNodesOptions): LineageFlowNode[] {
         },
       }
     }),
+    ...trace.outside.map((source): LineageFlowNode => {
+      const { onReveal: _, ...at } = place(source.id, rowsOf(source.id))
+      return {
+        ...at,
+        type: 'outside',
+        data: { name: source.name, namespace: source.namespace, rows: rowsOf(source.id) },
+      }
+    }),
     ...collapsed.nodes.map((node): LineageFlowNode => {
-      const { onReveal, ...at } = place(node.id)
+      const rows = rowsOf(node.id)
+      const { onReveal, ...at } = place(node.id, rows)
       return {
         ...at,
         type: 'entity',
@@ -73,6 +117,7 @@ export function toFlowNodes(options: FlowNodesOptions): LineageFlowNode[] {
           focus: node.id === focus,
           matched: matched.has(node.id),
           faded: !lit(node.id),
+          rows,
           onActivate: () => options.onSelect(node),
           onReveal,
         },

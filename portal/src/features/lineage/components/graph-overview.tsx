@@ -2,7 +2,7 @@ import { MiniMap, type XYPosition } from '@xyflow/react'
 import type { LineageFlowNode } from './graph-nodes.js'
 
 const colourOf = (node: LineageFlowNode) =>
-  node.type === 'fold'
+  node.type === 'fold' || node.type === 'outside'
     ? '#c9d1d9'
     : node.data.selected || node.data.focus || node.data.matched
       ? '#0b4f8a'
@@ -11,8 +11,9 @@ const colourOf = (node: LineageFlowNode) =>
         : '#f2c46d'
 
 /**
- * The whole graph in small, inside React Flow, to move around in: drag or wheel it, or click
- * where the view should go. Selected, focus and found nodes stand out.
+ * The whole graph in small, to move around in: drag or wheel it, or click where the view should
+ * go. Selected, focus and found nodes stand out. It sits outside the drawing (under it), so it
+ * never covers a node; it needs React Flow's provider around it, not the flow itself.
  */
 export function GraphOverview({
   viewWidth,
@@ -24,8 +25,12 @@ export function GraphOverview({
   return (
     <MiniMap
       ariaLabel="Overview of the whole graph"
-      // Smaller on a phone, where the full size would cover most of the view.
-      style={viewWidth < 600 ? { width: 120, height: 90 } : undefined}
+      // In the flow of the page, not over the drawing; smaller on a phone.
+      style={{
+        position: 'static',
+        margin: 0,
+        ...(viewWidth < 600 ? { width: 150, height: 100 } : { width: 200, height: 130 }),
+      }}
       pannable
       zoomable
       onClick={(_, position) => onMove(position)}

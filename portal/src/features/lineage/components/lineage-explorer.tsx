@@ -1,4 +1,4 @@
-import { Anchor, Group, List, NativeSelect, Paper, Stack, Text, Title } from '@mantine/core'
+import { Anchor, Grid, Group, NativeSelect, Stack, Text, Title } from '@mantine/core'
 import { useQueryClient } from '@tanstack/react-query'
 import { useMemo, useState } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router'
@@ -11,53 +11,20 @@ import {
   useColumnLineage,
   useLineageGraph,
 } from '../api/use-lineage.js'
+import { EMPTY_TRACE, traceColumns, traceHops } from './column-trace.js'
+import { ColumnTracePanel } from './column-trace-panel.js'
 import { LineageGraph } from './lineage-graph.js'
 import { LineageSearch } from './lineage-search.js'
+import { mergeGraphs, oneWay } from './merge-graphs.js'
 import { type HeadingLevel, NodeDetails, OUR_NAMESPACE } from './node-details.js'
 
-/** Graphs merged by node id, each node keeping every edge any of them knows. */
-function mergeGraphs(graphs: LineageNode[][]): LineageNode[] {
-  const merged = new Map<string, LineageNode>()
-  const key = (e: { origin: string; destination: string }) => `${e.origin}→${e.destination}`
-  for (const node of graphs.flat()) {
-    const found = merged.get(node.id)
-    if (!found) {
-      merged.set(node.id, { ...node, inEdges: [...node.inEdges], outEdges: [...node.outEdges] })
-      continue
-    }
-    for (const [list, more] of [
-      [found.inEdges, node.inEdges],
-      [found.outEdges, node.outEdges],
-    ] as const)
-      for (const edge of more) if (!list.some((e) => key(e) === key(edge))) list.push(edge)
-  }
-  return [...merged.values()]
-}
-
-/** The nodes reached from `start` by walking only one way (upstream or downstream). */
-function oneWay(nodes: LineageNode[], start: string, direction: 'upstream' | 'downstream') {
-  const byId = new Map(nodes.map((n) => [n.id, n]))
-  const reached = new Set([start])
-  const queue = [start]
-  for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-    const node = byId.get(id)
-    const next =
-      direction === 'upstream'
-        ? (node?.inEdges ?? []).map((e) => e.origin)
-        : (node?.outEdges ?? []).map((e) => e.destination)
-    for (const n of next)
-      if (!reached.has(n) && byId.has(n)) {
-        reached.add(n)
-        queue.push(n)
-      }
-  }
-  return nodes.filter((n) => reached.has(n.id))
-}
+const DEPTHS = [1, 2, 3, 4, 5, 6, 8, 10]
 
 /**
  * Where data comes from and goes: the graph around one dataset or job, with a depth to widen
- * it, a node's facets and run history when clicked, and, for a chosen column, the columns it is
- * made from highlighted, with how each is used.
+ * it, a node's facets and run history when clicked (beside the graph on a wide screen), and,
+ * for a chosen column, its way back through every job to its sources drawn column to column,
+ * the graph deepened as far as the trace goes.
  */
 export function LineageExplorer({
   nodeId,
@@ -72,7 +39,13 @@ export function LineageExplorer({
   const [depth, setDepth] = useState(2)
   const [selected, setSelected] = useState<LineageNode | undefined>(undefined)
   const [column, setColumn] = useState('')
-  const graph = useLineageGraph(nodeId, depth)
+  const datasetName = nodeId.startsWith('dataset:') ? nodeId.slice('dataset:'.length) : undefined
+  const startColumn = column && datasetName ? `datasetField:${datasetName}:${column}` : undefined
+  const columns = useColumnLineage(startColumn)
+  const traced = startColumn && columns.data ? columns.data.graph : undefined
+  // Each hop of the trace is two steps of the graph (dataset, job, dataset).
+  const shown = Math.min(20, Math.max(depth, traced ? 2 * traceHops(traced, startColumn) : 0))
+  const graph = useLineageGraph(nodeId, shown)
   const api = useApi()
   const queryClient = useQueryClient()
   const [expanded, setExpanded] = useState<LineageNode[][]>([])
@@ -92,39 +65,20 @@ export function LineageExplorer({
       setExpandError(error instanceof Error ? error : new Error(String(error)))
     }
   }
-  const focusNode = graph.data?.graph.find((n) => n.id === nodeId)
-  const datasetName =
-    focusNode?.type === 'DATASET' ? `${focusNode.data.namespace}:${focusNode.data.name}` : undefined
-  const columns = useColumnLineage(
-    column && datasetName ? `datasetField:${datasetName}:${column}` : undefined,
-  )
 
   // Stable between renders, so selecting a node does not lay the graph out again.
   const nodes = useMemo(
     () => (graph.data ? mergeGraphs([graph.data.graph, ...expanded]) : []),
     [graph.data, expanded],
   )
-  const sources = useMemo(
-    () => columns.data?.graph.flatMap((n) => n.data.inputFields) ?? [],
-    [columns.data],
+  const trace = useMemo(
+    () => (traced ? traceColumns(traced, nodes, startColumn) : EMPTY_TRACE),
+    [traced, nodes, startColumn],
   )
-  // The datasets a chosen column flows through, and the jobs between them.
-  const highlighted = useMemo(() => {
-    const lit = new Set<string>()
-    if (!columns.data || !datasetName) return lit
-    const touched = new Set([datasetName, ...sources.map((s) => `${s.namespace}:${s.dataset}`)])
-    for (const node of nodes)
-      if (node.type === 'DATASET' && touched.has(`${node.data.namespace}:${node.data.name}`))
-        lit.add(node.id)
-    for (const node of nodes)
-      if (
-        node.type === 'JOB' &&
-        node.inEdges.some((e) => lit.has(e.origin)) &&
-        node.outEdges.some((e) => lit.has(e.destination))
-      )
-        lit.add(node.id)
-    return lit
-  }, [nodes, sources, columns.data, datasetName])
+  const start = useMemo(
+    () => (column && datasetName ? { node: nodeId, field: column } : undefined),
+    [column, datasetName, nodeId],
+  )
 
   if (graph.isPending) return <Loading label="Tracing lineage…" />
   if (graph.isError)
@@ -136,6 +90,7 @@ export function LineageExplorer({
       <ErrorState title="Lineage could not be loaded" error={graph.error} />
     )
 
+  const focusNode = graph.data.graph.find((n) => n.id === nodeId)
   const fields = focusNode?.type === 'DATASET' ? (focusNode.data.fields ?? []) : []
   return (
     <Stack gap="md">
@@ -145,7 +100,7 @@ export function LineageExplorer({
           description="How many steps away to show"
           value={String(depth)}
           onChange={(event) => setDepth(Number(event.currentTarget.value))}
-          data={[1, 2, 3, 4, 5, 6, 8, 10].map((d) => ({
+          data={DEPTHS.map((d) => ({
             value: String(d),
             label: `${d} ${d === 1 ? 'step' : 'steps'}`,
           }))}
@@ -153,58 +108,63 @@ export function LineageExplorer({
         {fields.length > 0 && (
           <NativeSelect
             label="Trace a column"
-            description="Highlight where it comes from"
+            description="Follow it back to where it comes from"
             value={column}
             onChange={(event) => setColumn(event.currentTarget.value)}
             data={[
-              { value: '', label: '(all)' },
+              { value: '', label: '(none)' },
               ...fields.map((f) => ({ value: f.name, label: f.name })),
             ]}
           />
         )}
+        {shown > depth && (
+          <Text size="sm" c="dimmed" aria-live="polite">
+            {`Showing ${shown} steps, to follow ${column} to its sources.`}
+          </Text>
+        )}
       </Group>
-      <LineageGraph
-        nodes={nodes}
-        focus={nodeId}
-        selected={selected?.id}
-        highlighted={highlighted}
-        onSelect={setSelected}
-      />
-      {column && columns.isPending && <Loading label="Tracing the column…" />}
-      {column && columns.data && (
-        <Paper component="section" aria-label={`Where ${column} comes from`} withBorder p="md">
-          <Title order={level} size="h4" mb="xs">
-            Where {column} comes from
-          </Title>
-          {sources.length === 0 ? (
-            <Text c="dimmed">No column lineage reported for this column.</Text>
-          ) : (
-            <List spacing={4}>
-              {sources.map((s) => (
-                <List.Item
-                  key={`${s.namespace}:${s.dataset}:${s.field}:${s.transformations.map((t) => t.subtype).join()}`}
-                >
-                  {`${s.dataset}.${s.field}: ${s.transformations
-                    .map(
-                      (t) =>
-                        `${t.type.toLowerCase()} ${t.subtype.toLowerCase()}${t.masking ? ' (masked)' : ''}`,
-                    )
-                    .join(', ')}`}
-                </List.Item>
-              ))}
-            </List>
-          )}
-        </Paper>
-      )}
-      {expandError && <ErrorState title="That node could not be expanded" error={expandError} />}
-      {selected && (
-        <NodeDetails
-          node={nodes.find((n) => n.id === selected.id) ?? selected}
-          level={level}
-          onExplore={onExplore}
-          onExpand={(id, direction) => void expand(id, direction)}
-        />
-      )}
+      <Grid gap="md">
+        <Grid.Col span={{ base: 12, md: 8 }}>
+          <LineageGraph
+            nodes={nodes}
+            focus={nodeId}
+            selected={selected?.id}
+            highlighted={trace.highlighted}
+            trace={trace}
+            start={start}
+            onSelect={setSelected}
+          />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 4 }}>
+          {/* Beside the graph on a wide screen, and scrolls on its own there. */}
+          <Stack
+            gap="md"
+            mah={{ md: 'calc(100vh - 2rem)' }}
+            style={{ position: 'sticky', top: '1rem', overflowY: 'auto' }}
+          >
+            {column && columns.isPending && <Loading label="Tracing the column…" />}
+            {column && columns.isError && (
+              <ErrorState title="The column could not be traced" error={columns.error} />
+            )}
+            {column && columns.data && (
+              <ColumnTracePanel column={column} trace={trace} level={level} />
+            )}
+            {expandError && (
+              <ErrorState title="That node could not be expanded" error={expandError} />
+            )}
+            {selected ? (
+              <NodeDetails
+                node={nodes.find((n) => n.id === selected.id) ?? selected}
+                level={level}
+                onExplore={onExplore}
+                onExpand={(id, direction) => void expand(id, direction)}
+              />
+            ) : (
+              <Text c="dimmed">Select a dataset or job in the graph to see its details here.</Text>
+            )}
+          </Stack>
+        </Grid.Col>
+      </Grid>
     </Stack>
   )
 }

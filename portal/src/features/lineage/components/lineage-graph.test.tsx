@@ -10,7 +10,9 @@ import {
   type TestRuntime,
 } from '../../../../../testing/index.js'
 import type { LineageNode } from '../api/use-lineage.js'
+import { EMPTY_TRACE } from './column-trace.js'
 import { LineageGraph } from './lineage-graph.js'
+import { MIN_ZOOM } from './use-graph-view.js'
 
 // The graph draws what the real lineage API answers over fixture data, after another tool has
 // reported a wide fan: a dataset read by 30 jobs, each writing its own output.
@@ -70,6 +72,7 @@ function Explorer({ highlighted = new Set<string>() }: { highlighted?: ReadonlyS
         focus={HUB_ID}
         selected={selected?.id}
         highlighted={highlighted}
+        trace={EMPTY_TRACE}
         onSelect={setSelected}
       />
       <p>Selected: {selected?.data.name ?? 'nothing'}</p>
@@ -139,6 +142,34 @@ describe('the lineage graph', () => {
     await user.click(screen.getByRole('button', { name: 'Fold wide fans' }))
     expect(jobsIn(graph)).toHaveLength(5)
     expect(screen.queryByLabelText('Overview of the whole graph')).toBeNull()
+  })
+
+  it('never draws text under 12 px, and keeps the zoom and overview off the drawing', async () => {
+    const { graph, user } = renderGraph()
+    await user.click(screen.getByRole('button', { name: 'Show all' }))
+    const scale = () =>
+      Number(
+        /scale\(([\d.]+)\)/.exec(
+          (graph.querySelector('.react-flow__viewport') as HTMLElement).style.transform,
+        )?.[1],
+      )
+    expect(scale()).toBe(1)
+    const zoomOut = screen.getByRole('button', { name: 'Zoom out' })
+    await user.click(zoomOut)
+    // The zoom stops where the text would get smaller than 12 px.
+    expect(scale()).toBe(MIN_ZOOM)
+    expect(zoomOut).toHaveProperty('disabled', true)
+    await user.click(screen.getByRole('button', { name: 'Zoom in' }))
+    expect(scale()).toBeCloseTo(MIN_ZOOM * 1.25)
+    // Unfolded, it is too tall to fit legibly: "fit" goes back to its focus at the legible scale.
+    await user.click(screen.getByRole('button', { name: 'Back to the start' }))
+    expect(scale()).toBe(MIN_ZOOM)
+    // The smallest text in a node is 14 px: 12 px or more at the smallest scale.
+    expect(14 * MIN_ZOOM).toBeGreaterThanOrEqual(12)
+    // Neither the zoom buttons nor the overview are inside the drawing.
+    expect(screen.getByLabelText('Overview of the whole graph')).toBeTruthy()
+    expect(within(graph).queryByLabelText('Overview of the whole graph')).toBeNull()
+    expect(within(graph).queryByRole('button', { name: /^Zoom/ })).toBeNull()
   })
 
   it('selects a node by click or by keyboard, and marks the one selected', async () => {

@@ -1,10 +1,11 @@
 import '@xyflow/react/dist/style.css'
 import './lineage-graph.css'
-import { Box, Stack } from '@mantine/core'
-import { Background, Controls, ReactFlow, ReactFlowProvider } from '@xyflow/react'
+import { Box, Button, Group, Stack } from '@mantine/core'
+import { Background, ReactFlow, ReactFlowProvider } from '@xyflow/react'
 import { useCallback, useMemo } from 'react'
 import type { LineageNode } from '../api/use-lineage.js'
 import type { NodeGroup } from './collapse-groups.js'
+import type { ColumnTrace } from './column-trace.js'
 import { toFlowEdges } from './flow-edges.js'
 import { toFlowNodes } from './flow-nodes.js'
 import { useFindInGraph } from './graph-find.js'
@@ -12,21 +13,19 @@ import { nodeTypes } from './graph-nodes.js'
 import { GraphOverview } from './graph-overview.js'
 import { GraphToolbar } from './graph-toolbar.js'
 import { useFoldedGraph } from './use-folded-graph.js'
-import { useGraphView } from './use-graph-view.js'
+import { MAX_ZOOM, MIN_ZOOM, useGraphView } from './use-graph-view.js'
 
-const ARIA_LABELS = {
-  'controls.ariaLabel': 'Zoom',
-  'controls.zoomIn.ariaLabel': 'Zoom in',
-  'controls.zoomOut.ariaLabel': 'Zoom out',
-  'controls.fitView.ariaLabel': 'Fit the whole graph in view',
-  'minimap.ariaLabel': 'Overview of the whole graph',
-}
+const ARIA_LABELS = { 'minimap.ariaLabel': 'Overview of the whole graph' }
 
 interface GraphProps {
   nodes: LineageNode[]
   focus: string
   selected: string | undefined
   highlighted: ReadonlySet<string>
+  /** A traced column over the graph: rows in its datasets, links between them, outside sources. */
+  trace: ColumnTrace
+  /** The traced column itself: its dataset's node and its name. */
+  start?: { node: string; field: string }
   onSelect: (node: LineageNode) => void
 }
 
@@ -36,6 +35,8 @@ interface GraphProps {
  * select it (Enter or Space too). `highlighted` marks the nodes a selected column flows through.
  * Wide fan-outs fold into group nodes that open on click; a graph too big for the view gets an
  * overview to move around in, and "Find" goes to a node by name, opening its group if it is folded.
+ * A traced column's datasets list its columns, with an arrow per hop from row to row. Text stays
+ * 12 px or more (the zoom stops there), and the zoom buttons and overview sit outside the drawing.
  */
 export function LineageGraph(props: GraphProps) {
   return (
@@ -45,17 +46,23 @@ export function LineageGraph(props: GraphProps) {
   )
 }
 
-function LineageCanvas({ nodes, focus, selected, highlighted, onSelect }: GraphProps) {
+function LineageCanvas({
+  nodes,
+  focus,
+  selected,
+  highlighted,
+  trace,
+  start,
+  onSelect,
+}: GraphProps) {
   const { collapsed, groupOf, layout, isUnfolded, expand, unfoldAll, foldAll } = useFoldedGraph(
     nodes,
     focus,
     highlighted,
+    trace,
   )
-  const { stage, width, fit, view, setView, centreOn, reveal, panTo } = useGraphView(
-    layout,
-    nodes,
-    focus,
-  )
+  const { stage, width, fit, view, setView, centreOn, reveal, panTo, zoomIn, zoomOut, fitView } =
+    useGraphView(layout, nodes, focus)
 
   const finder = useFindInGraph(nodes, (target) => {
     const group = groupOf.get(target.id)
@@ -82,15 +89,30 @@ function LineageCanvas({ nodes, focus, selected, highlighted, onSelect }: GraphP
         focus,
         matched,
         highlighted,
+        trace,
+        start,
         onSelect,
         onOpenGroup: openGroup,
         onReveal: reveal,
       }),
-    [nodes, collapsed, layout, selected, focus, matched, highlighted, onSelect, openGroup, reveal],
+    [
+      nodes,
+      collapsed,
+      layout,
+      selected,
+      focus,
+      matched,
+      highlighted,
+      trace,
+      start,
+      onSelect,
+      openGroup,
+      reveal,
+    ],
   )
   const flowEdges = useMemo(
-    () => toFlowEdges({ nodes, collapsed, layout, highlighted }),
-    [nodes, collapsed, layout, highlighted],
+    () => toFlowEdges({ nodes, collapsed, layout, highlighted, trace }),
+    [nodes, collapsed, layout, highlighted, trace],
   )
 
   return (
@@ -125,8 +147,8 @@ function LineageCanvas({ nodes, focus, selected, highlighted, onSelect }: GraphP
           nodeTypes={nodeTypes}
           viewport={view}
           onViewportChange={setView}
-          minZoom={0.1}
-          maxZoom={4}
+          minZoom={MIN_ZOOM}
+          maxZoom={MAX_ZOOM}
           nodesDraggable={false}
           nodesConnectable={false}
           nodesFocusable={false}
@@ -138,10 +160,22 @@ function LineageCanvas({ nodes, focus, selected, highlighted, onSelect }: GraphP
           attributionPosition="top-right"
         >
           <Background gap={24} />
-          <Controls showInteractive={false} fitViewOptions={{ maxZoom: 1, padding: 0.05 }} />
-          {fit.zoom < 1 && <GraphOverview viewWidth={width} onMove={panTo} />}
         </ReactFlow>
       </Box>
+      <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm">
+        <Group role="group" aria-label="Zoom" gap="xs">
+          <Button size="sm" variant="default" onClick={zoomOut} disabled={view.zoom <= MIN_ZOOM}>
+            Zoom out
+          </Button>
+          <Button size="sm" variant="default" onClick={zoomIn} disabled={view.zoom >= MAX_ZOOM}>
+            Zoom in
+          </Button>
+          <Button size="sm" variant="default" onClick={fitView}>
+            {fit.zoom < MIN_ZOOM ? 'Back to the start' : 'Fit the whole graph in view'}
+          </Button>
+        </Group>
+        {fit.zoom < 1 && <GraphOverview viewWidth={width} onMove={panTo} />}
+      </Group>
     </Stack>
   )
 }

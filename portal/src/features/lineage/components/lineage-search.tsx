@@ -1,9 +1,10 @@
-import { Anchor, Badge, Button, Group, List, Stack, Text, TextInput, Title } from '@mantine/core'
+import { Anchor, Button, Group, List, Stack, Text, TextInput, Title } from '@mantine/core'
 import { type FormEvent, useState } from 'react'
 import { Link } from 'react-router'
 import { ErrorState, Loading } from '../../../components/ui/page-state.js'
 import { formatCount } from '../../../lib/format.js'
 import { type LineageSearchResult, useLineageSearch } from '../api/use-lineage.js'
+import { GraphBadge } from './graph-badge.js'
 
 const lineageLink = (nodeId: string) => `/lineage?node=${encodeURIComponent(nodeId)}`
 
@@ -27,9 +28,7 @@ function ResultItem({ result }: { result: LineageSearchResult }) {
               our catalogue entry
             </Anchor>
           ) : (
-            <Badge variant="light" color="gray.8" tt="none">
-              lineage only
-            </Badge>
+            <GraphBadge>lineage only</GraphBadge>
           ))}
       </Group>
     </List.Item>

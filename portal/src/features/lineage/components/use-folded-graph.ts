@@ -1,16 +1,20 @@
 import { useCallback, useMemo, useState } from 'react'
 import type { LineageNode } from '../api/use-lineage.js'
 import { type CollapsedGraph, collapseWide } from './collapse-groups.js'
+import type { ColumnTrace } from './column-trace.js'
 import { layoutGraph } from './graph-layout.js'
 
 /**
  * The graph as drawn, laid out: wide fan-outs folded into groups (never `focus` or a highlighted
- * node), but the groups opened so far, or nothing folded once "Show all" is on.
+ * node), but the groups opened so far, or nothing folded once "Show all" is on. A traced
+ * column's datasets are laid out tall enough for their rows, its outside sources beside what
+ * reads them.
  */
 export function useFoldedGraph(
   nodes: LineageNode[],
   focus: string,
   highlighted: ReadonlySet<string>,
+  trace: ColumnTrace,
 ) {
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set())
   const [showAll, setShowAll] = useState(false)
@@ -28,10 +32,15 @@ export function useFoldedGraph(
   const layout = useMemo(
     () =>
       layoutGraph(
-        [...collapsed.nodes.map((n) => n.id), ...collapsed.groups.map((g) => g.id)],
-        collapsed.edges,
+        [
+          ...collapsed.nodes.map((n) => n.id),
+          ...collapsed.groups.map((g) => g.id),
+          ...trace.outside.map((o) => o.id),
+        ],
+        [...collapsed.edges, ...trace.layoutEdges],
+        new Map([...trace.fields].map(([id, fields]) => [id, fields.length])),
       ),
-    [collapsed],
+    [collapsed, trace],
   )
   const expand = useCallback(
     (groupId: string) => setExpanded((open) => new Set([...open, groupId])),

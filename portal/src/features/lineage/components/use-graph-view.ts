@@ -7,9 +7,13 @@ import { type GraphLayout, NODE_HEIGHT, NODE_WIDTH } from './graph-layout.js'
 /** The view's size until React Flow has measured it (never, in a page that is not drawn). */
 const VIEW_WIDTH = 960
 const VIEW_HEIGHT = 480
-/** Below this scale names are too small to read; large graphs open at LEGIBLE instead. */
-const MIN_LEGIBLE = 0.6
-const LEGIBLE = 0.85
+/**
+ * The smallest scale the graph is drawn at: its smallest text (14 px) stays 12 px or more.
+ * A graph larger than the view at this scale opens around its focus; the overview shows the rest.
+ */
+export const MIN_ZOOM = 0.86
+export const MAX_ZOOM = 2
+const ZOOM_STEP = 1.25
 
 interface Point {
   x: number
@@ -50,18 +54,22 @@ export function useGraphView(layout: GraphLayout, nodes: LineageNode[], focus: s
   const [opened, setOpened] = useState<
     { nodes: LineageNode[]; focus: string; measured: boolean } | undefined
   >()
-  const [view, setView] = useState<Viewport>(fit)
+  // The whole graph when that is legible, else around the focus (or the middle) at MIN_ZOOM.
+  const legibleFit = useCallback((): Viewport => {
+    if (fit.zoom >= MIN_ZOOM) return fit
+    return centred(layout.at.get(focus) ?? { x: layout.width / 2, y: layout.height / 2 }, MIN_ZOOM)
+  }, [fit, centred, layout, focus])
+  const [view, setView] = useState<Viewport>(legibleFit)
   if (opened?.nodes !== nodes || opened.focus !== focus || opened.measured !== measured) {
     setOpened({ nodes, focus, measured })
-    const point = layout.at.get(focus)
-    setView(fit.zoom >= MIN_LEGIBLE || !point ? fit : centred(point, LEGIBLE))
+    setView(legibleFit())
   }
   // Where to move the view once the next layout has placed it (a found node, an opened group).
   const [centreTarget, setCentreTarget] = useState<string | undefined>()
   const centrePoint = centreTarget ? layout.at.get(centreTarget) : undefined
   if (centrePoint) {
     setCentreTarget(undefined)
-    setView((v) => centred(centrePoint, v.zoom < MIN_LEGIBLE ? LEGIBLE : v.zoom))
+    setView((v) => centred(centrePoint, Math.max(v.zoom, MIN_ZOOM)))
   }
 
   // The keyboard can reach a node outside the view: bring it in.
@@ -80,6 +88,16 @@ export function useGraphView(layout: GraphLayout, nodes: LineageNode[], focus: s
     [centred, viewWidth, viewHeight],
   )
   const panTo = useCallback((point: Point) => setView((v) => centred(point, v.zoom)), [centred])
+  // Zooms about the middle of the view, within what stays legible.
+  const zoomBy = useCallback(
+    (factor: number) =>
+      setView((v) => {
+        const zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, v.zoom * factor))
+        const middle = { x: (viewWidth / 2 - v.x) / v.zoom, y: (viewHeight / 2 - v.y) / v.zoom }
+        return centred(middle, zoom)
+      }),
+    [centred, viewWidth, viewHeight],
+  )
   const centreOn: (id: string) => void = setCentreTarget
 
   return {
@@ -94,5 +112,9 @@ export function useGraphView(layout: GraphLayout, nodes: LineageNode[], focus: s
     centreOn,
     reveal,
     panTo,
+    zoomIn: () => zoomBy(ZOOM_STEP),
+    zoomOut: () => zoomBy(1 / ZOOM_STEP),
+    /** The whole graph if it is legible so, else the view around the focus at the legible scale. */
+    fitView: () => setView(legibleFit()),
   }
 }

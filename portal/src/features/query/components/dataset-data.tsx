@@ -1,12 +1,10 @@
 import { Anchor, Box, Button, Code, Group, Paper, Stack, Text, Title } from '@mantine/core'
-import { useQuery } from '@tanstack/react-query'
 import { type ReactNode, useId } from 'react'
 import { Link } from 'react-router'
 import { ErrorState, Loading } from '../../../components/ui/page-state.js'
-import { unwrap } from '../../../lib/api-client.js'
-import { useApi } from '../../../lib/api-context.js'
 import { formatQuantity } from '../../../lib/format.js'
-import { type QueryAnswer, useViews, type ViewInfo } from '../api/use-query.js'
+import { useViews, type ViewInfo } from '../api/use-query.js'
+import { useSamplePreview } from '../api/use-sample-preview.js'
 import { AGGREGATE_HINT, exampleAggregateQuery } from './aggregate-views.js'
 import { AnswerTable } from './query-results.js'
 
@@ -95,7 +93,7 @@ function DataChoices({
             formats={SAMPLE_FORMATS}
           />
           {explainSample?.(sample.version ?? undefined)}
-          <SamplePreview view={sample.name} />
+          {sample.version !== null && <SamplePreview slug={slug} version={sample.version} />}
         </>
       )}
     </Stack>
@@ -145,18 +143,9 @@ function Downloads({
   )
 }
 
-function SamplePreview({ view }: { view: string }) {
-  const api = useApi()
-  const preview = useQuery({
-    queryKey: ['query', 'preview', view],
-    queryFn: async () =>
-      unwrap<QueryAnswer>(
-        await api.api.query.$post({
-          // A preview the person did not write: kept out of their history of queries.
-          json: { sql: `SELECT * FROM ${view} LIMIT 10`, format: 'json', purpose: 'preview' },
-        }),
-      ),
-  })
+/** The sample's first rows, read from the file kept beside it: showing them runs no query. */
+function SamplePreview({ slug, version }: { slug: string; version: number }) {
+  const preview = useSamplePreview(slug, version)
   if (preview.isPending) return <Loading label="Loading the sample…" />
   if (preview.isError)
     return <ErrorState title="The sample could not be shown" error={preview.error} />

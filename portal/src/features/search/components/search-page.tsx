@@ -1,44 +1,25 @@
 import {
   Anchor,
   Box,
-  Button,
-  Card,
-  Checkbox,
   Grid,
   Group,
   NativeSelect,
   Pagination,
-  SimpleGrid,
   Stack,
   Text,
-  TextInput,
   Title,
 } from '@mantine/core'
-import { type FormEvent, type ReactNode, useEffect, useState } from 'react'
-import { Link, useSearchParams } from 'react-router'
-import { ClassificationBadge } from '../../../components/ui/classification-badge.js'
+import { type ReactNode, useEffect, useState } from 'react'
+import { Link, useNavigate, useSearchParams } from 'react-router'
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/page-state.js'
-import { formatCount, formatDateTime } from '../../../lib/format.js'
-import {
-  type FacetName,
-  PAGE_SIZE,
-  type SearchData,
-  type SearchHitInfo,
-  type SearchState,
-  useSearch,
-} from '../api/use-search.js'
-
-const FACET_TITLES: Record<FacetName, string> = {
-  agency: 'Agency',
-  ministryFamily: 'Ministry family',
-  trustedCentre: 'Trusted Centre',
-  security: 'Security classification',
-  sensitivity: 'Sensitivity',
-  theme: 'Theme',
-  frequency: 'Update frequency',
-  sample: 'Sample',
-}
-const FACET_NAMES = Object.keys(FACET_TITLES) as FacetName[]
+import { formatCount } from '../../../lib/format.js'
+import { PAGE_SIZE, type SearchState, useSearch } from '../api/use-search.js'
+import type { SearchSuggestion } from '../api/use-suggestions.js'
+import { ActiveFilters } from './active-filters.js'
+import { FacetList } from './facet-list.js'
+import { FACET_NAMES } from './facet-titles.js'
+import { ResultCard } from './result-card.js'
+import { SearchBox } from './search-box.js'
 
 function readState(params: URLSearchParams): SearchState {
   const sort = params.get('sort')
@@ -66,25 +47,45 @@ function writeState(state: SearchState): URLSearchParams {
 
 /**
  * Find datasets by the words people use, narrowed by facets; the URL holds the whole search.
- * `alsoFound` shows what other parts of the portal know by the same words (lineage-only datasets).
+ * `alsoFound` shows what other parts of the portal know by the same words (lineage-only
+ * datasets); `followed` is shown while nothing has been typed (the datasets one follows).
  */
-export function SearchPage({ alsoFound }: { alsoFound?: (q: string) => ReactNode } = {}) {
+export function SearchPage({
+  alsoFound,
+  followed,
+}: {
+  alsoFound?: (q: string) => ReactNode
+  followed?: ReactNode
+} = {}) {
   const [params, setParams] = useSearchParams()
+  const navigate = useNavigate()
   const state = readState(params)
   const search = useSearch(state)
   const [text, setText] = useState(state.q)
   useEffect(() => setText(state.q), [state.q])
   const update = (next: Partial<SearchState>) =>
     setParams(writeState({ ...state, page: 1, ...next }))
-  const submit = (event: FormEvent) => {
-    event.preventDefault()
-    update({ q: text.trim() })
+  const choose = (suggestion: SearchSuggestion) => {
+    if (suggestion.kind === 'dataset' && suggestion.dataset)
+      void navigate(`/datasets/${suggestion.dataset.slug}`)
+    else if (suggestion.kind === 'agency' && suggestion.agency) {
+      // The words typed were the agency's name: its datasets are what was meant.
+      setText('')
+      update({ q: '', filters: { ...state.filters, agency: [suggestion.agency] } })
+    } else {
+      setText(suggestion.label)
+      update({ q: suggestion.label })
+    }
   }
   const total = search.data?.total
   const pages = total === undefined ? 0 : Math.ceil(total / PAGE_SIZE)
+  const didYouMean = search.data?.didYouMean
 
   return (
     <Stack component="section" aria-labelledby="search-heading" gap="md">
+      <a className="skip" href="#search-results">
+        Skip to results
+      </a>
       <div>
         <Title order={1} id="search-heading">
           Find data
@@ -93,26 +94,23 @@ export function SearchPage({ alsoFound }: { alsoFound?: (q: string) => ReactNode
           Search every dataset the agencies publish, by the words you would use for it.
         </Text>
       </div>
-      <search>
-        <form onSubmit={submit}>
-          <Group align="flex-end" gap="sm" wrap="nowrap">
-            <TextInput
-              label="Search datasets"
-              type="search"
-              value={text}
-              onChange={(e) => setText(e.currentTarget.value)}
-              placeholder="e.g. planning area population, postal code, rainfall"
-              style={{ flex: 1, minWidth: 0 }}
-            />
-            <Button type="submit">Search</Button>
-          </Group>
-        </form>
-      </search>
+      <SearchBox
+        text={text}
+        onText={setText}
+        onSearch={() => update({ q: text.trim() })}
+        onChoose={choose}
+      />
+      {!state.q && followed}
+      <ActiveFilters
+        filters={state.filters}
+        facets={search.data?.facets}
+        onChange={(filters) => update({ filters })}
+      />
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 3 }}>
           <aside aria-label="Filters">
             {search.data && (
-              <Facets
+              <FacetList
                 facets={search.data.facets}
                 selected={state.filters}
                 onChange={(facet, values) =>
@@ -123,7 +121,7 @@ export function SearchPage({ alsoFound }: { alsoFound?: (q: string) => ReactNode
           </aside>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 9 }}>
-          <Stack gap="md">
+          <Stack gap="md" id="search-results" tabIndex={-1} aria-label="Results">
             <Group justify="space-between" align="flex-end" gap="sm" wrap="wrap">
               <Text aria-live="polite" fw={600}>
                 {total === undefined
@@ -137,6 +135,24 @@ export function SearchPage({ alsoFound }: { alsoFound?: (q: string) => ReactNode
                 data={SORTS}
               />
             </Group>
+            {didYouMean && (
+              <Text>
+                Did you mean{' '}
+                <Anchor
+                  component={Link}
+                  to={`?${writeState({ ...state, q: didYouMean, page: 1 })}`}
+                  fw={600}
+                >
+                  {didYouMean}
+                </Anchor>
+                ?
+              </Text>
+            )}
+            {search.data && search.data.terms.length > 0 && (
+              <Text size="sm" c="dimmed">
+                Also searched for what the glossary calls the same: {search.data.terms.join(', ')}
+              </Text>
+            )}
             {search.isPending ? (
               <Loading label="Searching…" />
             ) : search.isError ? (
@@ -185,88 +201,3 @@ const CONTROL_NAMES = {
   next: 'Next page',
   last: 'Last page',
 } as const
-
-/** One group of checkboxes per facet, each value with how many datasets carry it. */
-function Facets({
-  facets,
-  selected,
-  onChange,
-}: {
-  facets: SearchData['facets']
-  selected: SearchState['filters']
-  onChange: (facet: FacetName, values: string[]) => void
-}) {
-  return (
-    <SimpleGrid cols={{ base: 2, md: 1 }} spacing="md" verticalSpacing="md">
-      {FACET_NAMES.map((facet) => {
-        const values = facets[facet]
-        if (values.length === 0) return null
-        return (
-          <Checkbox.Group
-            key={facet}
-            label={FACET_TITLES[facet]}
-            value={selected[facet] ?? []}
-            onChange={(next) => onChange(facet, next)}
-            styles={{ label: { fontWeight: 700 } }}
-          >
-            <Stack gap={6} mt={6}>
-              {values.map(({ value, count }) => (
-                <Checkbox key={value} value={value} label={`${value} (${count})`} />
-              ))}
-            </Stack>
-          </Checkbox.Group>
-        )
-      })}
-    </SimpleGrid>
-  )
-}
-
-function ResultCard({ hit }: { hit: SearchHitInfo }) {
-  const why = [
-    hit.matched.title && 'title',
-    hit.matched.tags && 'tags',
-    hit.matched.description && 'description',
-    hit.matched.columns.length > 0 && `columns ${hit.matched.columns.join(', ')}`,
-    hit.matched.typo && 'a similar word',
-  ].filter(Boolean)
-  const facts: [string, string][] = [
-    ['Rows', hit.rowCount === null ? 'Not published' : formatCount(hit.rowCount)],
-    ['Updated', formatDateTime(hit.updatedAt)],
-    ['Sample', hit.sampleAvailable ? 'Available' : 'None'],
-  ]
-  return (
-    <Card component="li" withBorder padding="md">
-      <Stack gap={6}>
-        <Title order={2} size="h4">
-          <Anchor component={Link} to={`/datasets/${hit.slug}`}>
-            {hit.title}
-          </Anchor>
-        </Title>
-        <Group gap="xs" wrap="wrap">
-          <ClassificationBadge classification={hit.classification} />
-          <Text size="sm" c="dimmed">
-            {hit.agency} · {hit.trustedCentre}
-          </Text>
-        </Group>
-        <Text lineClamp={3}>{hit.description}</Text>
-        <Group component="dl" gap="lg" wrap="wrap" m={0}>
-          {facts.map(([label, value]) => (
-            <Group key={label} gap={6} wrap="nowrap">
-              <Text component="dt" size="sm" c="dimmed">
-                {label}
-              </Text>
-              <Text component="dd" size="sm" m={0}>
-                {value}
-              </Text>
-            </Group>
-          ))}
-        </Group>
-        {why.length > 0 && (
-          <Text size="sm" c="dimmed" fs="italic">
-            Matched on {why.join(', ')}
-          </Text>
-        )}
-      </Stack>
-    </Card>
-  )
-}
