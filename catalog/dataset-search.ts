@@ -56,13 +56,13 @@ export async function searchDatasets(
   let didYouMean: string | undefined
   if (meant && matches.ordinals.length < FUZZY_BELOW) {
     const typedFound = matches.ordinals.length > 0
-    const spelling = await spellingOf(db, q)
+    const spelling = await spellingOf(db, readable, q)
     if (spelling.widened) {
       query = sql`(${meant.query} || to_tsquery('english', ${spelling.widened}))`
       matches = await matchDatasets(db, readable, query, request.sort)
     }
     // Offered only when the words typed found nothing, and only if the words offered find
-    // something the caller may see: the vocabulary holds words of every title.
+    // something the caller may see together too (each corrected word does on its own).
     const offered = spelling.suggestion
     if (!typedFound && offered && (await findsAny(db, readable, offered))) didYouMean = offered
   }

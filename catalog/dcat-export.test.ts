@@ -183,6 +183,41 @@ describe('dcatCatalog', () => {
     ])
   })
 
+  it('states no size or digest for a Parquet file whose direct identifiers leave as pseudonyms', () => {
+    const withIdentifier = dataset({
+      ...population,
+      columns: [
+        {
+          name: 'uinfin',
+          type: 'VARCHAR',
+          description: 'NRIC/FIN',
+          personalData: 'direct-identifier',
+          personalDataReason: undefined,
+          isCoreField: true,
+          authoritySsot: 'ica',
+        },
+      ],
+    })
+    const [only] = datasetsOf(
+      dcatCatalog({
+        baseUrl: `${BASE}/`,
+        title: 'Government Data Portal',
+        description: 'Datasets held across government agencies.',
+        publisher: { code: 'GOVTECH', name: 'Government Technology Agency' },
+        datasets: [withIdentifier],
+        agencies: new Map(),
+        issued: new Date('2025-01-01T00:00:00Z'),
+      }),
+    )
+    const [parquet] = (only?.['dcat:distribution'] ?? []) as Record<string, unknown>[]
+    expect(Object.keys(parquet ?? {})).not.toContain('spdx:checksum')
+    expect(Object.keys(parquet ?? {})).not.toContain('dcat:byteSize')
+    expect(parquet?.['dct:description']).toMatchObject({
+      '@value':
+        'Version 3 as one Apache Parquet file of 12,345 rows, with direct identifiers as pseudonyms.',
+    })
+  })
+
   it('maps themes, frequency, access, coverage and contact to DCAT-AP terms', () => {
     const [withVersion, withoutVersion] = datasetsOf(catalog)
     const theme = (code: string) => `${EU}/data-theme/${code}`

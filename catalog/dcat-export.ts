@@ -171,13 +171,17 @@ function distribution(
   format: DistributionFormat,
 ): JsonLdNode {
   const rows = `${version.rowCount.toLocaleString('en')} ${version.rowCount === 1 ? 'row' : 'rows'}`
+  // Direct identifiers leave as pseudonyms, so the file served is not the published one: its
+  // size and digest are not known before it is made.
+  const asPublished =
+    format === 'parquet' && !d.columns.some((c) => c.personalData === 'direct-identifier')
   return prune({
     '@id': `${datasetIri(at.base, d)}#${format}-v${version.version}`,
     '@type': 'dcat:Distribution',
     'dct:title': en(`${d.title}, version ${version.version} (${FORMAT_NAMES[format]})`),
     'dct:description': en(
       format === 'parquet'
-        ? `Version ${version.version} as one Apache Parquet file of ${rows}, as published.`
+        ? `Version ${version.version} as one Apache Parquet file of ${rows}, ${asPublished ? 'as published' : 'with direct identifiers as pseudonyms'}.`
         : `Version ${version.version} as one CSV file of ${rows} (UTF-8, a header row).`,
     ),
     'dcat:accessURL': { '@id': at.landingPage },
@@ -185,7 +189,7 @@ function distribution(
     'dcat:accessService': { '@id': at.service },
     'dcat:mediaType': { '@id': MEDIA_TYPES[format], '@type': 'dct:MediaType' },
     'dct:format': fileTypeConcept(format),
-    ...(format === 'parquet' && {
+    ...(asPublished && {
       'dcat:byteSize': { '@value': String(version.byteSize), '@type': 'xsd:nonNegativeInteger' },
       // contentSha256 is the digest of the published file's bytes (trusted-centre/fuse.ts).
       'spdx:checksum': {

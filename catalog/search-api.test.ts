@@ -251,3 +251,59 @@ describe('suggestions as one types', () => {
     ])
   })
 })
+
+describe('words of datasets the caller may not discover', () => {
+  beforeAll(async () => {
+    // A confidential MOH dataset whose title and tag words appear nowhere else.
+    await platform.runtime.catalog.publishVersion(
+      {
+        slug: 'moh-dialysis-zorbulon',
+        title: 'Dialysis registry zorbulon',
+        description: 'Patients on dialysis (synthetic).',
+        agency: 'MOH',
+        trustedCentre: 'TC-MOH',
+        sourceSsots: ['moh'],
+        classification: { security: 'confidential', sensitivity: 'sensitive-high' },
+        updateFrequency: 'monthly',
+        tags: ['kidneyfailure'],
+        columns: [{ name: 'patient_count', description: 'Patients', personalData: 'none' }],
+      },
+      {
+        rowCount: 0,
+        byteSize: 0,
+        contentSha256: 'd'.repeat(64),
+        schema: [{ name: 'patient_count', type: 'INTEGER' }],
+      },
+      async (version) => `tc/moh-dialysis-zorbulon/v${version}.parquet`,
+    )
+  })
+
+  it('never offers a hidden title word beside a visible one, though the search reads "or"', async () => {
+    const moe = await search('q=zorbulom%20or%20geocde')
+    expect(moe.didYouMean).toBe('zorbulom or geocode')
+    expect(slugs(moe)).not.toContain('moh-dialysis-zorbulon')
+    const moh = await search('q=zorbulom%20or%20geocde', 'officer.moh')
+    expect(moh.didYouMean).toBe('zorbulon or geocode')
+  })
+
+  it('never offers a hidden tag word beside a visible one', async () => {
+    const moe = await search('q=kidnyfailure%20or%20geocde')
+    expect(moe.didYouMean).toBe('kidnyfailure or geocode')
+    const moh = await search('q=kidnyfailure%20or%20geocde', 'officer.moh')
+    expect(moh.didYouMean).toBe('kidneyfailure or geocode')
+  })
+
+  it('never offers a hidden word alone', async () => {
+    expect((await search('q=zorbulom')).didYouMean).toBeNull()
+    expect((await search('q=kidnyfailure')).didYouMean).toBeNull()
+    expect((await search('q=zorbulom', 'officer.moh')).didYouMean).toBe('zorbulon')
+  })
+
+  it('reads %, _ and \\ typed into suggestions as themselves, not as wildcards', async () => {
+    expect(await suggest('%%')).toEqual([])
+    expect(await suggest('__')).toEqual([])
+    expect(await suggest('m_')).toEqual([])
+    expect(await suggest('\\%')).toEqual([])
+    expect(await suggest('%%', 'officer.moh')).toEqual([])
+  })
+})

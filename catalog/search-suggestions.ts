@@ -18,7 +18,10 @@ const SHARE = { dataset: 4, column: 3, term: 2, agency: 2 } as const
 /** Fewer characters than this match too much to be worth suggesting. */
 const SHORTEST = 2
 
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+/** The text for a LIKE pattern, its `%`, `_` and backslashes meaning themselves. */
+const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`)
+const likePattern = (text: string) => `%${likeLiteral(text)}%`
+const startPattern = (text: string) => `${likeLiteral(text)}%`
 const regexPart = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, (c) => `\\${c}`)
 
 /**
@@ -51,7 +54,7 @@ export async function suggestFor(
       .where(sql<SqlBool>`lower(s.title) like ${likePattern(prefix)}`)
       .where(sql<SqlBool>`lower(s.title) ~ ${wordStart}`)
       .select(['d.slug', 'd.title'])
-      .orderBy(sql`lower(s.title) like ${`${prefix}%`}`, 'desc')
+      .orderBy(sql`lower(s.title) like ${startPattern(prefix)}`, 'desc')
       .orderBy(sql`length(s.title)`)
       .orderBy('d.title')
       .limit(MAX_SUGGESTIONS)
@@ -81,14 +84,16 @@ export async function suggestFor(
         sql<SqlBool>`exists (select 1 from unnest(array[g.term] || g.synonyms || g.abbreviations) n
           where lower(n) ~ ${wordStart})`,
       )
-      .orderBy(sql`lower(g.term) like ${`${prefix}%`}`, 'desc')
+      .orderBy(sql`lower(g.term) like ${startPattern(prefix)}`, 'desc')
       .orderBy('g.term')
       .limit(MAX_SUGGESTIONS)
       .execute(),
     db
       .selectFrom('agencies as a')
       .select(['a.code', 'a.name'])
-      .where(sql<SqlBool>`(lower(a.code) like ${`${prefix}%`} or lower(a.name) ~ ${wordStart})`)
+      .where(
+        sql<SqlBool>`(lower(a.code) like ${startPattern(prefix)} or lower(a.name) ~ ${wordStart})`,
+      )
       .where(({ exists, selectFrom }) =>
         exists(
           selectFrom('dataset_search as s')

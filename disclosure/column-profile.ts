@@ -2,7 +2,8 @@ import { type DuckDBConnection, quoteIdent, readRows } from '../core/index.js'
 import type { PersonalKind } from './assess-columns.js'
 import { columnShape } from './column-stats.js'
 import { type CategoryGroups, HIDDEN, hierarchiesFor, isNumeric } from './hierarchy.js'
-import { type HistogramBin, histogramOf, isDateType } from './profile-histogram.js'
+import { type HistogramBin, histogramOf, isDateType, MAX_LEVEL_BARS } from './profile-histogram.js'
+import { complementRare, suppressLevels } from './profile-suppression.js'
 import type { SampleReport } from './sample-report.js'
 
 export type { HistogramBin } from './profile-histogram.js'
@@ -17,7 +18,7 @@ export type ProfileDisclosure =
   | 'direct-identifier'
   /** Only nulls and distinct counts: the sample hides it at its level. */
   | 'hidden-in-sample'
-  /** Only nulls and distinct counts: personal, and no sample set a level for it. */
+  /** Only nulls and distinct counts: a dataset about people whose version has no sample. */
   | 'no-sample'
 
 /** One column's statistics over a whole version, as disclosure rules let them out. */
@@ -93,30 +94,36 @@ export async function profileColumns(
       profiles.push({ ...base, ...plan.shown, ...NO_VALUES })
       continue
     }
-    const values = await valuesOf(conn, source, column, plan.expression, { k, personal })
-    const histogram =
-      isNumeric(column.type) || isDateType(column.type)
-        ? await histogramOf(conn, source, column, {
-            k,
-            personal,
-            expression: plan.expression,
-            levelled: plan.shown.disclosure === 'sample-level',
-          })
-        : null
+    const charted = isNumeric(column.type) || isDateType(column.type)
+    const shown =
+      plan.shown.disclosure === 'sample-level'
+        ? await levelledValues(conn, source, column, plan.expression, { k, personal, charted })
+        : {
+            ...(await valuesOf(conn, source, column, plan.expression, { k, personal })),
+            histogram: charted ? await histogramOf(conn, source, column, { k, personal }) : null,
+          }
+    const { histogram } = shown
     const rules = [
       ...plan.shown.rules,
       `values fewer than ${k} rows carry are not shown`,
       personal
         ? `smallest and largest: values at least ${k} rows carry`
         : 'smallest and largest as published',
-      ...(histogram ? [`histogram bars of fewer than ${k} rows are withheld`] : []),
+      ...(shown.rareRows > 0 ? [rareRule(k)] : []),
+      ...(histogram ? [barsRule(k, plan.shown.disclosure === 'sample-level')] : []),
     ]
-    profiles.push({ ...base, ...plan.shown, ...values, rules, histogram })
+    profiles.push({ ...base, ...plan.shown, ...shown, rules })
   }
   return profiles
 }
 
 const NO_VALUES = { min: null, max: null, topValues: [], rareRows: 0, histogram: null }
+
+const rareRule = (k: number) =>
+  `rows of values fewer than ${k} rows carry are counted together; when they are fewer than ${k}, the next smallest value is withheld and counted with them`
+
+const barsRule = (k: number, levelled: boolean) =>
+  `histogram bars of fewer than ${k} rows are withheld${levelled ? ' (together, unnamed)' : ''}, with the next smallest bars, so no withheld bar can be worked out from the others`
 
 type Shown = Pick<ColumnProfile, 'disclosure' | 'level' | 'rules'>
 
@@ -137,16 +144,8 @@ async function planColumn(
         rules: ['withheld: direct identifier (only missing and distinct values are counted)'],
       },
     }
-  if (!options.sample && column.personalData !== 'none')
-    return {
-      shown: {
-        disclosure: 'no-sample',
-        level: null,
-        rules: [
-          `withheld: ${column.personalData === 'sensitive' ? 'sensitive' : 'quasi-identifier'}, and no sample of this version set the level it may be shown at`,
-        ],
-      },
-    }
+  if (!options.sample && options.columns.some((c) => c.personalData !== 'none'))
+    return { shown: { disclosure: 'no-sample', level: null, rules: [NO_SAMPLE_RULE] } }
   const level = reported?.shownAs
   if (!level || level === 'as published')
     return {
@@ -169,6 +168,9 @@ async function planColumn(
 }
 
 const quoteLiteralHidden = `'${HIDDEN}'`
+
+export const NO_SAMPLE_RULE =
+  'withheld: this version of a dataset about people has no sample to set the level its values may be shown at, so only rows, missing and distinct values are counted'
 
 /**
  * The SQL of a column at a level of its hierarchy, rebuilt as the sample built it. A level no
@@ -200,7 +202,7 @@ async function levelExpression(
   return `${from}::VARCHAR || '–' || (${from} + ${Number(width)})::VARCHAR`
 }
 
-/** Top values, rare rows and the range of one column's values (as shown), under k. */
+/** Top values, rare rows and the range of one column's values as published, under k. */
 async function valuesOf(
   conn: DuckDBConnection,
   source: string,
@@ -210,7 +212,13 @@ async function valuesOf(
 ): Promise<Pick<ColumnProfile, 'min' | 'max' | 'topValues' | 'rareRows'>> {
   const id = quoteIdent(column.name)
   const frequent = personal ? `FILTER (WHERE n >= ${k})` : ''
-  const [row] = await readRows<{ rare: string; lo: string | null; hi: string | null; top: string }>(
+  const [row] = await readRows<{
+    rare: string
+    lo: string | null
+    hi: string | null
+    top: string
+    least: string | null
+  }>(
     conn,
     `WITH g AS (
        SELECT (${expression})::VARCHAR AS value, count(*) AS n, min(${id}) AS ord
@@ -218,14 +226,41 @@ async function valuesOf(
      SELECT coalesce(sum(n) FILTER (WHERE n < ${k}), 0) AS rare,
        arg_min(value, ord) ${frequent} AS lo, arg_max(value, ord) ${frequent} AS hi,
        to_json(list_slice(list({'value': value, 'rows': n} ORDER BY n DESC, value)
-         FILTER (WHERE n >= ${k}), 1, ${TOP_VALUES}))::VARCHAR AS top
+         FILTER (WHERE n >= ${k}), 1, ${TOP_VALUES}))::VARCHAR AS top,
+       to_json(arg_min({'value': value, 'rows': n}, n) FILTER (WHERE n >= ${k}))::VARCHAR AS least
      FROM g`,
   )
-  const top = JSON.parse(row?.top ?? '[]') as { value: string; rows: number | string }[] | null
+  const top = parseCounted(row?.top) ?? []
+  const least = parseCounted(row?.least ? `[${row.least}]` : undefined)?.[0]
   return {
     min: row?.lo ?? null,
     max: row?.hi ?? null,
-    topValues: (top ?? []).map((t) => ({ value: t.value, rows: Number(t.rows) })),
-    rareRows: Number(row?.rare ?? 0),
+    ...complementRare(Number(row?.rare ?? 0), top, least, k),
   }
+}
+
+function parseCounted(json: string | undefined): { value: string; rows: number }[] | undefined {
+  const parsed = JSON.parse(json ?? 'null') as { value: string; rows: number | string }[] | null
+  return parsed?.map((t) => ({ value: t.value, rows: Number(t.rows) }))
+}
+
+/** Top values, range and histogram of a column at its sample level: one query, one suppression. */
+async function levelledValues(
+  conn: DuckDBConnection,
+  source: string,
+  column: { name: string },
+  expression: string,
+  { k, personal, charted }: { k: number; personal: boolean; charted: boolean },
+): Promise<Pick<ColumnProfile, 'min' | 'max' | 'topValues' | 'rareRows' | 'histogram'>> {
+  const id = quoteIdent(column.name)
+  const groups = await readRows<{ label: string; n: string }>(
+    conn,
+    `SELECT (${expression})::VARCHAR AS label, count(*) AS n, min(${id}) AS ord
+     FROM ${source} WHERE ${id} IS NOT NULL GROUP BY 1 ORDER BY ord, label`,
+  )
+  return suppressLevels(
+    groups.map((g) => ({ label: g.label, rows: Number(g.n) })),
+    k,
+    { personal, topValues: TOP_VALUES, histogram: charted, maxBars: MAX_LEVEL_BARS },
+  )
 }

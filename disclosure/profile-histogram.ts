@@ -1,41 +1,28 @@
 import { type DuckDBConnection, quoteIdent, readRows } from '../core/index.js'
+import { type HistogramBin, suppressBars } from './profile-suppression.js'
 
-/** One bar of a column's histogram; `rows` is null when fewer than k rows fall in it. */
-export interface HistogramBin {
-  label: string
-  rows: number | null
-}
+export type { HistogramBin } from './profile-suppression.js'
 
 /** Bars a histogram aims at, and the most a column's sample levels may give. */
 const BARS = 10
-const MAX_LEVEL_BARS = 30
+export const MAX_LEVEL_BARS = 30
 
 export const isDateType = (type: string) => /^(DATE|TIMESTAMP)/i.test(type)
 
 /**
- * A numeric or date column's histogram. At a sample level, one bar per value of the level, in
- * order. As published, about ten bars of a round width; in a dataset about people the outer
- * edges are the k-th smallest and largest values rounded outwards, the first and last bars
- * holding everything beyond them, so no edge is one person's value.
+ * A numeric or date column's histogram as published (at a sample level, see `suppressLevels`):
+ * about ten bars of a round width; in a dataset about people the outer edges are the k-th smallest and largest values rounded outwards, the first and last bars
+ * holding everything beyond them, so no edge is one person's value. Bars under k are withheld,
+ * with the next smallest beside them (`suppressBars`).
  */
 export async function histogramOf(
   conn: DuckDBConnection,
   source: string,
   column: { name: string; type: string },
-  options: { k: number; personal: boolean; expression: string; levelled: boolean },
+  options: { k: number; personal: boolean },
 ): Promise<HistogramBin[] | null> {
   const { k } = options
   const id = quoteIdent(column.name)
-  const withheld = (n: number) => (n >= k ? n : null)
-  if (options.levelled) {
-    const groups = await readRows<{ label: string; n: string }>(
-      conn,
-      `SELECT (${options.expression})::VARCHAR AS label, count(*) AS n, min(${id}) AS ord
-       FROM ${source} WHERE ${id} IS NOT NULL GROUP BY 1 ORDER BY ord, label`,
-    )
-    if (groups.length === 0 || groups.length > MAX_LEVEL_BARS) return null
-    return groups.map((g) => ({ label: g.label, rows: withheld(Number(g.n)) }))
-  }
   const date = isDateType(column.type)
   const x = date ? `(epoch(${id}) / 86400.0)` : `(${id})::DOUBLE`
   const values = `(SELECT ${x} AS x FROM ${source} WHERE ${id} IS NOT NULL)`
@@ -70,10 +57,10 @@ export async function histogramOf(
     if (i === bars - 1) return `${edge(i)} and above`
     return `${edge(i)} to ${edge(i + 1)}`
   }
-  return Array.from({ length: bars }, (_, i) => ({
-    label: labelOf(i),
-    rows: withheld(countOf.get(i) ?? 0),
-  }))
+  return suppressBars(
+    Array.from({ length: bars }, (_, i) => ({ label: labelOf(i), rows: countOf.get(i) ?? 0 })),
+    k,
+  )
 }
 
 /** 1, 2 or 5 times a power of ten, at least `raw` (0 for no spread). */

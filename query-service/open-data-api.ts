@@ -27,7 +27,7 @@ export const downloadOpenData = defineRoute({
   summary:
     "A published version of an Official (Open) dataset as a file, without signing in: the DCAT feed's downloadURL",
   description:
-    'Parquet is the published file itself (its size and SHA-256 are those the DCAT feed states); CSV is made from it. Streamed with a file name in Content-Disposition, through the same sandboxed workers and limits as signed-in extracts; all downloads without a sign-in together hold at most one person’s share of the query service (QUERY_MAX_PER_USER). Each client address may start OPEN_DATA_DOWNLOADS_PER_MINUTE a minute. Audited as an anonymous download with the client address, and counted as a download.',
+    'Parquet is the published file itself (its size and SHA-256 are those the DCAT feed states), unless the dataset has direct identifiers, which leave as pseudonyms (the feed then states no size or digest); CSV is made from it. Streamed with a file name in Content-Disposition, through the same sandboxed workers and limits as signed-in extracts; all downloads without a sign-in together hold at most one person’s share of the query service (QUERY_MAX_PER_USER). Each client address may start OPEN_DATA_DOWNLOADS_PER_MINUTE a minute. Audited as an anonymous download with the client address, and counted as a download.',
   request: { params: openDataParam },
   responses: {
     200: {

@@ -60,6 +60,7 @@ describe.skipIf(!browserTestsRun())('the portal in Chromium', () => {
     await page.getByRole('tab', { name: 'Schema' }).click()
     expect(new URL(page.url()).pathname).toBe('/datasets/person-address-pa/schema')
     const schema = page.getByRole('table', { name: '16 columns of the current version' })
+    await schema.waitFor()
     expect(await schema.getByRole('row').count()).toBe(17)
     await screenshot(page, 'portal-dataset-page')
 
@@ -171,7 +172,9 @@ async function checkLargeLineage(page: Page, runtime: TestRuntime, url: string):
   expect(await large.getByRole('button', { name: /^Job reader/ }).count()).toBe(100)
   expect((await hub.boundingBox())?.height ?? 0).toBeGreaterThan(36)
   const overview = page.getByLabel('Overview of the whole graph')
-  // A click low on the overview moves the view down the graph: the hub moves up.
+  // A click low on the overview (under the drawing, so scrolled to) moves the view down the
+  // graph: the hub moves up.
+  await overview.scrollIntoViewIfNeeded()
   const before = (await hub.boundingBox())?.y ?? 0
   const map = await overview.boundingBox()
   if (!map) throw new Error('the overview is not drawn')

@@ -40,10 +40,10 @@ describe.skipIf(!inChromium)(
       const searchMs = Date.now() - asked
       process.stderr.write(`Search results rendered ${searchMs} ms after Enter\n`)
       // Choosing a facet value narrows the results and is kept in the address.
-      await page.getByRole('checkbox', { name: /^Department of Statistics/ }).click()
+      await page.getByRole('checkbox', { name: /^Department of Statistics \(/ }).click()
       await page.waitForURL((url) => url.searchParams.get('agency') === 'DOS')
       await expect
-        .poll(() => page.getByRole('checkbox', { name: /^Department of Statistics/ }).isChecked())
+        .poll(() => page.getByRole('checkbox', { name: /^Department of Statistics \(/ }).isChecked())
         .toBe(true)
       await page.getByRole('link', { name: DATASET }).waitFor()
       await journeys.check(page, 'officer-search')
@@ -53,6 +53,7 @@ describe.skipIf(!inChromium)(
       await page.getByRole('heading', { level: 1, name: DATASET }).waitFor()
       await page.getByRole('tab', { name: 'Schema' }).click()
       const schema = page.getByRole('table', { name: '16 columns of the current version' })
+      await schema.waitFor()
       expect(await schema.getByRole('row').count()).toBe(17)
       await page.getByRole('tab', { name: 'Lineage' }).click()
       await page.getByRole('group', { name: 'Lineage graph' }).waitFor()

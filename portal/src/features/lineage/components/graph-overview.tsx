@@ -31,6 +31,11 @@ export function GraphOverview({
         margin: 0,
         ...(viewWidth < 600 ? { width: 150, height: 100 } : { width: 200, height: 130 }),
       }}
+      // Outside the flow, React Flow's colour variables do not reach it: its colours are given.
+      bgColor="#ffffff"
+      maskColor="rgba(226, 232, 240, 0.75)"
+      maskStrokeColor="#0b4f8a"
+      maskStrokeWidth={2}
       pannable
       zoomable
       onClick={(_, position) => onMove(position)}

@@ -1,4 +1,12 @@
-import { Button, Combobox, Group, Text, TextInput, useCombobox } from '@mantine/core'
+import {
+  Button,
+  Combobox,
+  Group,
+  Text,
+  TextInput,
+  useCombobox,
+  VisuallyHidden,
+} from '@mantine/core'
 import type { FormEvent } from 'react'
 import { type SearchSuggestion, useSuggestions } from '../api/use-suggestions.js'
 
@@ -54,7 +62,7 @@ export function SearchBox({
               if (chosen) onChoose(chosen)
             }}
           >
-            <Combobox.Target>
+            <Combobox.Target withExpandedAttribute>
               <TextInput
                 label="Search datasets"
                 type="search"
@@ -85,14 +93,12 @@ export function SearchBox({
                       {inGroup.map(({ suggestion, index }) => {
                         const detail = detailOf(suggestion)
                         return (
-                          <Combobox.Option
-                            key={index}
-                            value={String(index)}
-                            aria-label={`${suggestion.label} (${one}${detail ? `, ${detail}` : ''})`}
-                          >
+                          <Combobox.Option key={index} value={String(index)}>
                             <Text size="sm" component="span">
                               {suggestion.label}
                             </Text>
+                            {/* Heard, not seen: the group's heading shows the kind. */}
+                            <VisuallyHidden> ({one})</VisuallyHidden>
                             {detail && (
                               <Text size="xs" c="dimmed" component="span" ml={6}>
                                 {detail}
