@@ -13,6 +13,7 @@ import {
 } from './answer-formats.js'
 import { answerWriter } from './answer-writer.js'
 import { viewsOf } from './caller-views.js'
+import { entitledFile } from './entitled-file.js'
 import { observeStream } from './observed-stream.js'
 import type { Projections } from './projections.js'
 import type { QueryLimits } from './query-limits.js'
@@ -72,21 +73,7 @@ export async function openExtract(
     recordEnd: (end: ExtractEnd) => void
   },
 ): Promise<Extract> {
-  const entitlement = entitlements.find(
-    (e) =>
-      (e.dataset.slug === request.dataset || e.dataset.id === request.dataset) &&
-      e.scope === request.scope,
-  )
-  if (!entitlement)
-    throw new NotFoundError(
-      request.scope === 'full'
-        ? `No full extract of '${request.dataset}' for you: Official (Open) data and granted requests only (POST /api/requests asks for access)`
-        : `No sample of '${request.dataset}' for you`,
-    )
-  if (!entitlement.files.some((f) => f.version === request.version))
-    throw new NotFoundError(
-      `No ${entitlement.scope === 'sample' ? 'sample' : 'version'} ${request.version} of '${entitlement.dataset.slug}' for you: ${entitlement.files.map((f) => `v${f.version}`).join(', ') || 'none'} available`,
-    )
+  const { entitlement } = entitledFile(entitlements, request)
   if (request.format === 'zip' && entitlement.scope !== 'sample')
     throw new InvalidInputError(
       'format: zip bundles a sample with its report; a full extract comes as csv, parquet, arrow or json',

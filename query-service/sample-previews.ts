@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import { isAbsolute, join, normalize, sep } from 'node:path'
 import type { Entitlement } from '../access/index.js'
-import { type DuckDBInstance, NotFoundError, withConnection } from '../core/index.js'
+import { type DuckDBInstance, withConnection } from '../core/index.js'
 import { samplePreviewPath, writeSamplePreview } from '../disclosure/index.js'
 import type { AppAbility, User } from '../identity/index.js'
+import { entitledFile } from './entitled-file.js'
 
 /**
  * The first rows of each published sample, as dataset pages show them: read from the small file
@@ -49,15 +50,7 @@ export function createSamplePreviews(options: {
      */
     async read(user: User, ability: AppAbility, dataset: string, version: number) {
       const entitlements = await options.entitlements(user, ability, options.now())
-      const entitlement = entitlements.find(
-        (e) => (e.dataset.slug === dataset || e.dataset.id === dataset) && e.scope === 'sample',
-      )
-      if (!entitlement) throw new NotFoundError(`No sample of '${dataset}' for you`)
-      const file = entitlement.files.find((f) => f.version === version)
-      if (!file)
-        throw new NotFoundError(
-          `No sample ${version} of '${entitlement.dataset.slug}' for you: ${entitlement.files.map((f) => `v${f.version}`).join(', ') || 'none'} available`,
-        )
+      const { file } = entitledFile(entitlements, { dataset, scope: 'sample', version })
       const sample = inside(file.path)
       const preview = samplePreviewPath(sample)
       const kept = await readIfPresent(preview)
