@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import {
   asSubject,
@@ -15,6 +14,7 @@ import {
   webhookDetails,
 } from './dataset-notices.js'
 import type { NotificationTables } from './notification-tables.js'
+import { queueWebhookEvent } from './webhook-queue.js'
 
 type Db = Kysely<NotificationTables & IdentityTables>
 
@@ -132,32 +132,12 @@ export async function tellFollowers(db: Db, news: DatasetNews, now: Date): Promi
           }),
         )
         .execute()
-    const hooks = await trx
-      .selectFrom('webhooks')
-      .select('id')
-      .where('active', '=', true)
-      .where('agency', '=', news.dataset.agency)
-      .execute()
-    if (hooks.length === 0) return
-    const eventId = `e_${randomUUID()}`
-    const payload = JSON.stringify({
-      id: eventId,
-      type: news.kind,
-      occurredAt: now.toISOString(),
-      ...webhookDetails(news),
-    })
-    await trx
-      .insertInto('webhook_deliveries')
-      .values(
-        hooks.map((h) => ({
-          webhook_id: h.id,
-          event_id: eventId,
-          payload,
-          created_at: now,
-          next_attempt_at: now,
-        })),
-      )
-      .execute()
+    await queueWebhookEvent(
+      trx,
+      [news.dataset.agency],
+      { type: news.kind, details: webhookDetails(news) },
+      now,
+    )
   })
 }
 

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto'
 import { type Kysely, sql } from 'kysely'
 import type { IdentityTables } from '../identity/index.js'
 import type { DatasetEventKind } from './dataset-notices.js'
 import type { NotificationTables } from './notification-tables.js'
+import { queueWebhookEvent } from './webhook-queue.js'
 
 type Db = Kysely<NotificationTables & Pick<IdentityTables, 'users'>>
 
@@ -97,33 +97,18 @@ export async function announce(db: Db, event: Announcement, now: Date): Promise<
   }
   if (event.receipt) return true
   // Agencies on both sides of the request may listen: the owner and the requester's agency.
-  const hooks = await db
-    .selectFrom('webhooks')
-    .select('id')
-    .where('active', '=', true)
-    .where('agency', 'in', [event.request.agency, event.request.requesterAgency])
-    .execute()
-  if (hooks.length === 0) return true
-  const eventId = `e_${randomUUID()}`
-  const payload = JSON.stringify({
-    id: eventId,
-    type: event.kind,
-    occurredAt: now.toISOString(),
-    request: { id: event.request.id, agency: event.request.agency },
-    ...event.details,
-  })
-  await db
-    .insertInto('webhook_deliveries')
-    .values(
-      hooks.map((h) => ({
-        webhook_id: h.id,
-        event_id: eventId,
-        payload,
-        created_at: now,
-        next_attempt_at: now,
-      })),
-    )
-    .execute()
+  await queueWebhookEvent(
+    db,
+    [event.request.agency, event.request.requesterAgency],
+    {
+      type: event.kind,
+      details: {
+        request: { id: event.request.id, agency: event.request.agency },
+        ...event.details,
+      },
+    },
+    now,
+  )
   return true
 }
 

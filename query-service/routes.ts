@@ -39,7 +39,7 @@ export const queryBody = z.strictObject({
     .enum(QUERY_PURPOSES)
     .default('api')
     .describe(
-      'Why it runs: `workbench` (written by a person), `preview` (a sample shown on a dataset page, kept out of the history of queries) or `api` (the default)',
+      'Why it runs: `workbench` (written by a person), `preview` (a glimpse of a sample, kept out of the history of queries; dataset pages read theirs from `GET /api/datasets/:id/versions/:version/preview` and run none) or `api` (the default)',
     ),
 })
 
@@ -48,7 +48,7 @@ export const historyQuery = z.strictObject({
     .enum(['queries', 'previews'])
     .default('queries')
     .describe(
-      '`queries`: those you ran in the workbench or through the API; `previews`: the samples dataset pages showed you',
+      '`queries`: those you ran in the workbench or through the API; `previews`: those sent with `purpose: preview`',
     ),
 })
 

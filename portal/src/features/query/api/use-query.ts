@@ -18,7 +18,7 @@ export interface QueryAnswer {
 }
 /** An answer run in the workbench, with how long it took to come back. */
 export type TimedAnswer = QueryAnswer & { elapsedMs: number }
-/** A person's history: the queries they ran, or the sample previews dataset pages showed them. */
+/** A person's history: the queries they ran, or apart those sent as previews of a sample. */
 export type HistoryShown = 'queries' | 'previews'
 export type FileFormat = 'csv' | 'parquet' | 'arrow' | 'ndjson'
 

@@ -9,7 +9,8 @@ type Loaded = { isPending: boolean; isError: boolean; error: unknown; data?: His
 
 /**
  * The reader's own latest queries, newest first (those run in the workbench or through the API);
- * apart, the sample previews dataset pages showed them. Picking one puts it back in the editor.
+ * apart, those sent as previews (`purpose: preview`, e.g. a script showing a sample's first rows;
+ * dataset pages read theirs from a file and run none). Picking one puts it back in the editor.
  */
 export function QueryHistory({
   history,
@@ -43,12 +44,11 @@ export function QueryHistory({
       {previews.data && previews.data.length > 0 && (
         <Box component="details" mt="sm">
           <summary>
-            Sample previews dataset pages showed you (
-            {formatQuantity(previews.data.length, 'preview')})
+            Previews run for you ({formatQuantity(previews.data.length, 'preview')})
           </summary>
           <Text size="sm" c="dimmed" my="xs">
-            Each dataset page shows the first rows of its sample: these are kept apart from the
-            queries you ran.
+            Queries sent as previews of a sample, by a script or an earlier version of the
+            portal, are kept apart from the queries you ran.
           </Text>
           <Entries entries={previews.data} label="Sample previews" onPick={onPick} />
         </Box>

@@ -127,7 +127,7 @@ describe('answers across the page', () => {
     ).toBe(true)
   })
 
-  it('keeps the previews dataset pages ran apart from the queries the person ran', async () => {
+  it('keeps queries sent as previews apart from the queries the person ran', async () => {
     await post('officer.moh', '/api/query', {
       sql: 'SELECT * FROM postal_geocode_reference LIMIT 3',
       format: 'json',
