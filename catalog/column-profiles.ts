@@ -7,6 +7,10 @@ export type ProfileDisclosure =
   | 'direct-identifier'
   | 'hidden-in-sample'
   | 'no-sample'
+  /** Only counts: its personal-data label changed since the version was profiled. */
+  | 'label-changed'
+  /** Only counts: an older version of a dataset about people (versions are not compared). */
+  | 'older-version'
 
 /** One column of a version, profiled at publication under the sample's disclosure rules. */
 export interface ColumnProfile {

@@ -13,9 +13,17 @@ export const columnProfileJson = z.strictObject({
   nulls: z.number().int(),
   distinct: z.number().int().describe('Distinct values, counted over the whole version'),
   disclosure: z
-    .enum(['as-published', 'sample-level', 'direct-identifier', 'hidden-in-sample', 'no-sample'])
+    .enum([
+      'as-published',
+      'sample-level',
+      'direct-identifier',
+      'hidden-in-sample',
+      'no-sample',
+      'label-changed',
+      'older-version',
+    ])
     .describe(
-      'What may be shown of its values: as published, at the sample level, or none (a direct identifier, hidden at the sample level, or personal with no sample to set its level)',
+      'What may be shown of its values: as published, at the sample level, or only counts (a direct identifier; hidden at the sample level; a dataset about people whose version has no sample; a column relabelled since it was profiled; an older version of a dataset about people, whose values are shown only for the current version)',
     ),
   level: z
     .string()
@@ -32,12 +40,23 @@ export const columnProfileJson = z.strictObject({
   topValues: z
     .array(z.strictObject({ value: z.string(), rows: z.number().int() }))
     .describe('Up to five most frequent values, each carried by at least k rows'),
-  rareRows: z.number().int().describe('Rows whose value fewer than k rows carry (never shown)'),
+  rareRows: z
+    .number()
+    .int()
+    .describe(
+      'Rows whose value fewer than k rows carry (never shown), with the next smallest value when they are fewer than k',
+    ),
   histogram: z
     .array(
       z.strictObject({
         label: z.string(),
-        rows: z.number().int().nullable().describe('null: fewer than k rows, withheld'),
+        rows: z
+          .number()
+          .int()
+          .nullable()
+          .describe(
+            'null: withheld (fewer than k rows, or the next smallest beside such a bar, so none can be worked out by subtraction)',
+          ),
       }),
     )
     .nullable()

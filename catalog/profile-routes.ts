@@ -8,6 +8,7 @@ import type { DatasetStore } from './dataset-store.js'
 import { DatasetNotFoundError } from './errors.js'
 import { getSchemaDiff, getVersionProfiles } from './profile-api.js'
 import { toSchemaDiffJson, toVersionProfilesJson } from './profile-json.js'
+import { servedProfile } from './profile-serving.js'
 import type { ProfileStore } from './profile-store.js'
 
 export interface ProfileRouteDeps {
@@ -43,7 +44,7 @@ export const profileRoutes = (deps: ProfileRouteDeps) => {
       serve(getVersionProfiles, async (c) => {
         const { id, version } = c.req.valid('param')
         const dataset = await find(id, c.get('ability'))
-        const profile = await profiled(dataset, version)
+        const profile = servedProfile(await profiled(dataset, version), dataset)
         return c.json({ ok: true as const, data: toVersionProfilesJson(profile) }, 200)
       }),
     )

@@ -1,5 +1,7 @@
+import { sql } from 'kysely'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { useTestPlatform } from '../testing/index.js'
+import { isIdentifier, splitIdentifiers } from './search-text.js'
 
 const platform = useTestPlatform({
   backend: 'pglite',
@@ -120,6 +122,18 @@ describe('search that finds what people mean', () => {
     expect(slugs(words).sort()).toEqual(slugs(snake).sort())
     const geocode = snake.hits.find((h) => h.slug === 'postal-geocode-reference')
     expect(geocode?.matched.columns).toContain('postal_code')
+  })
+
+  it('splits an identifier in the database exactly as search-text.ts splits what people type', async () => {
+    const words = ['NRIC/FIN', 'postal_code', 'postalCode', 'OneMap', 'x__svy21', 'a/b_cD', 'plain']
+    for (const word of words) {
+      const { rows } = await sql<{ text: string }>`select search_text(${word}) as text`.execute(
+        platform.runtime.db,
+      )
+      expect(rows[0]?.text, word).toBe(
+        isIdentifier(word) ? `${word} ${splitIdentifiers(word)}` : word,
+      )
+    }
   })
 
   it('finds a term defined through the glossary routes by its new synonym', async () => {

@@ -1,6 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ColumnProfile, profileColumns } from './column-profile.js'
+import { suppressBars } from './profile-suppression.js'
 import type { SampleColumnReport, SampleReport } from './sample-report.js'
 
 let instance: DuckDBInstance
@@ -117,14 +118,13 @@ describe('column profiles under the sample rules', () => {
   it('leaves out a value fewer than k rows carry, from top values, range and bars', async () => {
     const profiles = await profileColumns(conn, 'people', { columns, k: 5, sample: SAMPLE })
     const area = byName(profiles, 'planning_area_name')
-    expect(area.topValues).toEqual([
-      { value: 'BEDOK', rows: 12 },
-      { value: 'TAMPINES', rows: 7 },
-    ])
-    expect(area.rareRows).toBe(1)
+    // Changi's one person is counted with Tampines, the next smallest, so no count is under k.
+    expect(area.topValues).toEqual([{ value: 'BEDOK', rows: 12 }])
+    expect(area.rareRows).toBe(8)
     expect(JSON.stringify(area)).not.toContain('CHANGI')
     const income = byName(profiles, 'income')
-    expect(income.topValues).toEqual([{ value: '3000', rows: 19 }])
+    expect(income.topValues).toEqual([])
+    expect(income.rareRows).toBe(20)
     expect([income.min, income.max]).toEqual(['3000', '3000'])
     expect(JSON.stringify(income)).not.toContain('999999')
   })
@@ -144,13 +144,60 @@ describe('column profiles under the sample rules', () => {
     expect(joined.histogram?.[0]?.label).toMatch(/^below 2024-01-/)
   })
 
-  it('withholds personal columns when no sample set their level', async () => {
+  it('shows only counts of every column of a dataset about people whose version has no sample', async () => {
     const profiles = await profileColumns(conn, 'people', { columns, k: 5, sample: undefined })
-    expect(byName(profiles, 'age')).toMatchObject({
-      disclosure: 'no-sample',
-      topValues: [],
-      histogram: null,
+    for (const name of ['age', 'income', 'joined_on'])
+      expect(byName(profiles, name), name).toMatchObject({
+        disclosure: 'no-sample',
+        min: null,
+        max: null,
+        topValues: [],
+        rareRows: 0,
+        histogram: null,
+        rules: [expect.stringMatching(/has no sample .* only rows, missing and distinct values/)],
+      })
+    expect(byName(profiles, 'income')).toMatchObject({ rows: 20, nulls: 0, distinct: 2 })
+    // Without any personal column, values are shown as published.
+    const plain = await profileColumns(conn, 'people', {
+      columns: columns.filter((c) => c.personalData === 'none'),
+      k: 5,
+      sample: undefined,
     })
-    expect(byName(profiles, 'income').topValues).toEqual([{ value: '3000', rows: 19 }])
+    expect(byName(plain, 'income').disclosure).toBe('as-published')
+  })
+
+  it('withholds the next smallest bars beside a withheld one, so no bar is found by subtraction', async () => {
+    const profiles = await profileColumns(conn, 'people', { columns, k: 5, sample: SAMPLE })
+    for (const profile of profiles) {
+      const bars = profile.histogram ?? []
+      const withheld = bars.filter((b) => b.rows === null)
+      if (withheld.length === 0) continue
+      const shown = bars.reduce((sum, b) => sum + (b.rows ?? 0), 0)
+      expect(withheld.length, profile.name).toBeGreaterThanOrEqual(2)
+      expect(profile.rows - profile.nulls - shown, profile.name).toBeGreaterThanOrEqual(5)
+    }
+    // The registry's days since diagnosis: 60 rows, bars 6, 7, 4, 11, 11, 10, 11.
+    const counts = [6, 7, 4, 11, 11, 10, 11]
+    expect(
+      suppressBars(
+        counts.map((rows, i) => ({ label: `bar ${i}`, rows })),
+        5,
+      ).map((b) => b.rows),
+    ).toEqual([null, 7, null, 11, 11, 10, 11])
+  })
+
+  it('never names a sample-level group fewer than k rows carry, in bars or top values', async () => {
+    // At k = 6 the 35-49 band (5 people) is withheld unnamed, and 18-34 beside it.
+    const age = byName(
+      await profileColumns(conn, 'people', { columns, k: 6, sample: SAMPLE }),
+      'age',
+    )
+    expect(age.histogram).toEqual([
+      { label: '18-34', rows: null },
+      { label: 'other values', rows: null },
+    ])
+    expect(age.topValues).toEqual([])
+    expect(age.rareRows).toBe(20)
+    expect(JSON.stringify([age.histogram, age.topValues, age.min, age.max])).not.toContain('35-49')
   })
 })

@@ -169,7 +169,7 @@ async function planColumn(
 
 const quoteLiteralHidden = `'${HIDDEN}'`
 
-export const NO_SAMPLE_RULE =
+const NO_SAMPLE_RULE =
   'withheld: this version of a dataset about people has no sample to set the level its values may be shown at, so only rows, missing and distinct values are counted'
 
 /**

@@ -24,9 +24,7 @@ export function suppressBars(
   k: number,
   withheldByRule: (bar: CountedBar) => boolean = () => false,
 ): HistogramBin[] {
-  const withheld = new Set(
-    bars.flatMap((b, i) => (b.rows < k || withheldByRule(b) ? [i] : [])),
-  )
+  const withheld = new Set(bars.flatMap((b, i) => (b.rows < k || withheldByRule(b) ? [i] : [])))
   const shownSmallestFirst = bars
     .map((b, i) => ({ rows: b.rows, i }))
     .filter(({ i }) => !withheld.has(i))

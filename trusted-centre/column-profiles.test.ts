@@ -122,10 +122,21 @@ describe('column profiles through the API', () => {
       'officer.moh',
     )
     expect(allowed.status).toBe(200)
-    // Sensitive High: no sample, so no level for its personal columns, and no values of them.
+    // Sensitive High: no sample, so only counts of every column (no bar to subtract from).
     if (!allowed.body.ok) throw new Error(allowed.body.error.message)
-    for (const column of allowed.body.data.columns.filter((c) => c.personalData !== 'none'))
-      expect(column.topValues, column.name).toEqual([])
+    for (const column of allowed.body.data.columns)
+      expect(column, column.name).toMatchObject({
+        disclosure: column.name === 'person_key' ? 'direct-identifier' : 'no-sample',
+        min: null,
+        max: null,
+        topValues: [],
+        histogram: null,
+      })
+    expect(allowed.body.data.columns.find((c) => c.name === 'days_since_diagnosis')).toMatchObject({
+      personalData: 'quasi-identifier',
+      rows: expect.any(Number),
+      rules: [expect.stringMatching(/has no sample/)],
+    })
 
     const missing = await platform.call('GET', PERSONS.replace('/1/', '/9/'), 'officer.moe')
     expect(missing.status).toBe(404)
@@ -179,6 +190,73 @@ async function publish(select: string, runId: string, dataset = registration) {
   )
   return publication
 }
+
+describe('profiles served against the dataset as it is now', () => {
+  const example: DatasetRegistration = {
+    ...registration,
+    slug: 'profile-relabel-example',
+    title: 'Profile relabel example',
+  }
+  const profilesOf = async (version: number) => {
+    const { body } = await platform.call<Profiles>(
+      'GET',
+      `/api/datasets/profile-relabel-example/versions/${version}/profiles`,
+      'officer.moe',
+    )
+    if (!body.ok) throw new Error(body.error.message)
+    return new Map(body.data.columns.map((c) => [c.name, c]))
+  }
+
+  it('withholds values of a relabelled column, and of older versions once the dataset is about people', async () => {
+    const select = (n: number) =>
+      `SELECT i::INTEGER AS id, 'A' || (i % 3)::VARCHAR AS area, (i % 4)::INTEGER AS count, 'x' AS note FROM range(${n}) t(i)`
+    await publish(select(30), 'relabel-1', example)
+    await publish(select(31), 'relabel-2', example)
+    // Nothing personal: both versions show their values.
+    expect((await profilesOf(1)).get('area')?.topValues.length).toBe(3)
+    expect((await profilesOf(2)).get('count')?.histogram).not.toBeNull()
+
+    const relabel = await platform.call(
+      'PATCH',
+      '/api/datasets/profile-relabel-example',
+      'steward.dos',
+      {
+        columns: [
+          {
+            name: 'area',
+            personalData: { kind: 'quasi-identifier', reason: 'Areas this small narrow it down' },
+          },
+        ],
+      },
+    )
+    expect(relabel.status).toBe(200)
+    const counted = { min: null, max: null, topValues: [], histogram: null }
+    for (const version of [1, 2]) {
+      const profiles = await profilesOf(version)
+      expect(profiles.get('area'), `area of ${version}`).toMatchObject({
+        ...counted,
+        personalData: 'none',
+        disclosure: 'label-changed',
+        rules: ['withheld: its personal-data label changed since this version was profiled'],
+        rows: version === 1 ? 30 : 31,
+        distinct: 3,
+      })
+    }
+    // Version 1 against 2 would show the one row added: only the current version's values.
+    expect((await profilesOf(1)).get('count')).toMatchObject({
+      ...counted,
+      disclosure: 'older-version',
+      rules: [
+        "withheld: only the current version's values are shown, so versions cannot be compared to single out a person",
+      ],
+    })
+    // The current version has no sample: a dataset about people shows only its counts.
+    expect((await profilesOf(2)).get('count')).toMatchObject({
+      ...counted,
+      disclosure: 'no-sample',
+    })
+  })
+})
 
 describe('schema difference between versions', () => {
   it('lists columns added, removed, retyped and relabelled, from each version’s own labels', async () => {

@@ -43,7 +43,9 @@ describe.skipIf(!inChromium)(
       await page.getByRole('checkbox', { name: /^Department of Statistics \(/ }).click()
       await page.waitForURL((url) => url.searchParams.get('agency') === 'DOS')
       await expect
-        .poll(() => page.getByRole('checkbox', { name: /^Department of Statistics \(/ }).isChecked())
+        .poll(() =>
+          page.getByRole('checkbox', { name: /^Department of Statistics \(/ }).isChecked(),
+        )
         .toBe(true)
       await page.getByRole('link', { name: DATASET }).waitFor()
       await journeys.check(page, 'officer-search')

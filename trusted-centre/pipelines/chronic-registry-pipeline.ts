@@ -98,7 +98,8 @@ LEFT JOIN addresses a ON a.postal = p.reg_postal`,
       {
         name: 'days_since_diagnosis',
         description: 'Days from diagnosis to the date of the population register',
-        personalData: 'none',
+        // The register's date less this is the date of diagnosis: it restates diagnosed_on.
+        personalData: 'quasi-identifier',
       },
     ],
   },

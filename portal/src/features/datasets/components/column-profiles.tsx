@@ -40,7 +40,8 @@ function TopValues({ column, k }: { column: ColumnProfile; k: number }) {
       </List>
       {column.rareRows > 0 && (
         <Text size="xs" c="dimmed">
-          {formatQuantity(column.rareRows, 'row')} with values fewer than {k} rows carry, not shown
+          {formatQuantity(column.rareRows, 'row')} not shown: values fewer than {k} rows carry, and
+          as many more as keep them from being worked out
         </Text>
       )}
     </Stack>

@@ -47,8 +47,8 @@ export function QueryHistory({
             Previews run for you ({formatQuantity(previews.data.length, 'preview')})
           </summary>
           <Text size="sm" c="dimmed" my="xs">
-            Queries sent as previews of a sample, by a script or an earlier version of the
-            portal, are kept apart from the queries you ran.
+            Queries sent as previews of a sample, by a script or an earlier version of the portal,
+            are kept apart from the queries you ran.
           </Text>
           <Entries entries={previews.data} label="Sample previews" onPick={onPick} />
         </Box>

@@ -1,12 +1,4 @@
-import {
-  Button,
-  Combobox,
-  Group,
-  Text,
-  TextInput,
-  useCombobox,
-  VisuallyHidden,
-} from '@mantine/core'
+import { Button, Combobox, Group, Text, TextInput, useCombobox } from '@mantine/core'
 import type { FormEvent } from 'react'
 import { type SearchSuggestion, useSuggestions } from '../api/use-suggestions.js'
 
@@ -93,14 +85,18 @@ export function SearchBox({
                       {inGroup.map(({ suggestion, index }) => {
                         const detail = detailOf(suggestion)
                         return (
-                          <Combobox.Option key={index} value={String(index)}>
+                          <Combobox.Option
+                            key={index}
+                            value={String(index)}
+                            // What is seen, then the kind, which the group's heading shows.
+                            aria-label={`${suggestion.label}${detail ? ` ${detail}` : ''} (${one})`}
+                          >
                             <Text size="sm" component="span">
                               {suggestion.label}
                             </Text>
-                            {/* Heard, not seen: the group's heading shows the kind. */}
-                            <VisuallyHidden> ({one})</VisuallyHidden>
+                            {detail && ' '}
                             {detail && (
-                              <Text size="xs" c="dimmed" component="span" ml={6}>
+                              <Text size="xs" c="dimmed" component="span">
                                 {detail}
                               </Text>
                             )}

@@ -25,7 +25,7 @@ describe('the search page', () => {
     await user.type(box, 'postal c')
     const listbox = await screen.findByRole('listbox', { name: 'Suggestions' })
     const column = await within(listbox).findByRole('option', {
-      name: 'postal_code (column) in Postal code geocode reference',
+      name: 'postal_code in Postal code geocode reference (column)',
     })
     expect(column).toBeTruthy()
     // Arrow keys walk the options; Enter on a column searches for it.
