@@ -65,7 +65,8 @@ function DataChoices({
     return (
       <Stack gap="sm">
         <Text c="dimmed">
-          No sample of this dataset is published for you. Ask for the data with “Request access” on the Overview or Access tab.
+          No sample of this dataset is published for you. Ask for the data with “Request access” on
+          the Overview or Access tab.
         </Text>
         {explainSample?.()}
       </Stack>
