@@ -49,6 +49,7 @@ describe('loadConfig', () => {
       PUBLIC_URL: undefined,
       RATE_LIMIT_PER_MINUTE: 120,
       SIGN_IN_ATTEMPTS_PER_MINUTE: 10,
+      OPEN_DATA_DOWNLOADS_PER_MINUTE: 30,
       TRUST_PROXY: 0,
       API_BODY_LIMIT_BYTES: '1MB',
       PROCESS_TIMEOUT_SECONDS: 30,
