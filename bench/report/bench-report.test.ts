@@ -140,12 +140,60 @@ describe('reportMarkdown', () => {
     expect(markdown).toContain('| query | **failed** (exit code 1) | 3 s | defaults |')
     expect(markdown).toContain('| load | not run (`--only`): no figures this time')
     expect(markdown).toContain(
-      '| **Section bundle** | | | |\n| bundle.kb | 180 s | 200 s | −10.0% ✓ |\n\n',
+      '| **Section bundle** | | | | |\n| bundle.kb | 180 s | 200 s | −10.0% ✓ |  |\n\n',
     )
     expect(markdown).toContain('## Section bundle\n\n| a | b |')
     expect(markdown).toContain('![Chart <1>](bundle-1.svg)')
     expect(markdown).toContain('## query: failed\n\nexit code 1 after 3 s.')
     expect(markdown).toContain('```text\nError: boom\n```')
+  })
+})
+
+describe('goals', () => {
+  const goal = (at: 'most' | 'least', value: number) => ({ at, value, source: 'issue 25' })
+  const withGoal = (key: string, value: number, g: ReturnType<typeof goal>): BenchFigure => ({
+    ...figure(key, value, g.at === 'most' ? 'lower' : 'higher'),
+    goal: g,
+  })
+
+  it('counts the goals met, shows each beside its figure and the previous run, and marks the summary', () => {
+    const previous = run([ok('search', [withGoal('p95', 104, goal('most', 30))])])
+    const current = run([
+      ok('search', [
+        withGoal('p95', 25, goal('most', 30)),
+        withGoal('rate', 1200, goal('least', 1815)),
+        figure('p50', 10, 'lower'),
+      ]),
+    ])
+    const markdown = reportMarkdown(current, previous)
+    expect(markdown).toContain('**1 of 2 goals met**.')
+    expect(markdown).toContain('| p95 | ≤ 30 s | 25 s | ✓ | 104 s | issue 25 |')
+    expect(markdown).toContain('| rate | ≥ 1,815 s | 1,200 s | ✗ | — | issue 25 |')
+    expect(markdown).toContain('| p95 | 25 s | 104 s | −76.0% ✓ | ≤ 30 s ✓ |')
+    expect(markdown).toContain('| p50 | 10 s | — | new figure |  |')
+  })
+
+  it("counts a failed section's goals as not measured, never as met", () => {
+    const failed: SectionRun = {
+      id: 'load',
+      args: [],
+      seconds: 3,
+      status: 'failed',
+      reason: 'exit code 1',
+      log: '',
+    }
+    const markdown = reportMarkdown(
+      run([failed]),
+      run([ok('load', [withGoal('errors', 0, goal('most', 0))])]),
+    )
+    expect(markdown).toContain('**0 of 1 goals met** (1 not measured this run).')
+    expect(markdown).toContain('| errors | ≤ 0 s | — | — | 0 s | issue 25 |')
+  })
+
+  it('says a quick run carries no goals of the full sizes', () => {
+    expect(reportMarkdown(run([ok('bundle', [figure('kb', 1, 'lower')])]), undefined)).toContain(
+      'No goals this run: goals are set on the full sizes',
+    )
   })
 })
 

@@ -1,4 +1,5 @@
-import type { BenchFigure } from './bench-section.js'
+import { goalCell, goalsMarkdown } from './bench-goals.js'
+import type { BenchFigure, BenchGoal } from './bench-section.js'
 
 /** One section as `npm run bench` ran it: its section (charts as files) or why it failed. */
 export type SectionRun = {
@@ -56,6 +57,8 @@ export interface FigureComparison {
   verdict: 'better' | 'worse' | 'unchanged' | 'none'
   /** Why there is no change: the figure is new, gone, its section failed or ran otherwise. */
   note: 'new' | 'gone' | 'failed' | 'other options' | undefined
+  /** The figure's goal, this run's or (when it has no value now) the previous run's. */
+  goal: BenchGoal | undefined
 }
 
 /** Changes smaller than this are noise on a shared machine, and get neither ✓ nor ✗. */
@@ -93,7 +96,7 @@ function row(
   previous: number | undefined,
   note: FigureComparison['note'],
 ): FigureComparison {
-  const { key, label, unit, better } = figure
+  const { key, label, unit, better, goal } = figure
   const change =
     current === undefined || previous === undefined || note !== undefined
       ? undefined
@@ -102,7 +105,8 @@ function row(
           ? 0
           : undefined
         : (current - previous) / Math.abs(previous)
-  return { key, label, unit, better, current, previous, change, note, verdict: verdictOf(change) }
+  const verdict = verdictOf(change)
+  return { key, label, unit, better, current, previous, change, note, verdict, goal }
 
   function verdictOf(change: number | undefined): FigureComparison['verdict'] {
     if (change === undefined || better === 'none') return 'none'
@@ -177,10 +181,14 @@ export function reportMarkdown(run: BenchRun, previous: BenchRun | undefined): s
       (id) => `| ${id} | not run (\`--only\`): no figures this time, nothing to compare | | |`,
     ),
     '',
+    '## Goals',
+    '',
+    ...goalsMarkdown(compareRuns(run.sections, previous?.sections), formatValue, run.options.quick),
+    '',
     '## Summary',
     '',
-    '| figure | this run | previous run | change |',
-    '| --- | ---: | ---: | ---: |',
+    '| figure | this run | previous run | change | goal |',
+    '| --- | ---: | ---: | ---: | ---: |',
     // One table, with a row naming each section above its figures: labels need not repeat it.
     ...run.sections.flatMap((section) => {
       const rows = compareRuns([section], previous?.sections)
@@ -188,10 +196,10 @@ export function reportMarkdown(run: BenchRun, previous: BenchRun | undefined): s
       return rows.length === 0
         ? []
         : [
-            `| **${cell(name)}** | | | |`,
+            `| **${cell(name)}** | | | | |`,
             ...rows.map(
               (c) =>
-                `| ${cell(c.label)} | ${formatValue(c.current, c.unit)} | ${formatValue(c.previous, c.unit)} | ${formatChange(c)} |`,
+                `| ${cell(c.label)} | ${formatValue(c.current, c.unit)} | ${formatValue(c.previous, c.unit)} | ${formatChange(c)} | ${goalCell(c, (v) => formatValue(v, c.unit))} |`,
             ),
           ]
     }),

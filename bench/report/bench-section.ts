@@ -11,6 +11,19 @@ export interface BenchFigure {
   unit: string
   /** Which way is an improvement; "none" for sizes that only describe the run. */
   better: 'lower' | 'higher' | 'none'
+  /** What the figure should reach, when the product has a goal for it (see BenchGoal). */
+  goal?: BenchGoal
+}
+
+/**
+ * A target for one figure, e.g. search p95 at most 30 ms: `{ at: 'most', value: 30 }`, in the
+ * figure's unit. The report shows it beside the figure and counts the goals met.
+ */
+export interface BenchGoal {
+  at: 'most' | 'least'
+  value: number
+  /** Where the goal comes from, e.g. "issue 25": shown beside it. */
+  source: string
 }
 
 /** One part of `npm run bench`'s report, written by one bench script. */
