@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { cp, mkdir, mkdtemp, rename, rm } from 'node:fs/promises'
+import { appendFile, cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { TestProject } from 'vitest/node'
+import { dropTestPostgresDatabase } from './test-database.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -65,6 +66,32 @@ async function claimed(lock: string): Promise<boolean> {
   }
 }
 
+/** The file in a template directory naming its PostgreSQL template database. */
+const TEMPLATE_DATABASE = '.template-database.json'
+/** The file in the templates' root listing every template database, to drop when the run ends. */
+const TEMPLATE_DATABASES = 'template-databases.jsonl'
+
+/**
+ * Records that the template being loaded into `directory` keeps its metadata in the PostgreSQL
+ * database `name`, so files copying the template copy that database too, and the run drops it
+ * when it ends.
+ */
+export async function recordTemplateDatabase(
+  root: string,
+  directory: string,
+  name: string,
+): Promise<void> {
+  await mkdir(directory, { recursive: true })
+  await writeFile(join(directory, TEMPLATE_DATABASE), JSON.stringify({ name }))
+  await appendFile(join(root, TEMPLATE_DATABASES), `${name}\n`)
+}
+
+/** The PostgreSQL template database of a loaded template directory. */
+export async function templateDatabaseOf(template: string): Promise<string> {
+  const { name } = JSON.parse(await readFile(join(template, TEMPLATE_DATABASE), 'utf8'))
+  return name as string
+}
+
 /** Copies a template to a new data directory of the caller's. */
 export async function copyTemplate(template: string): Promise<string> {
   const dataDir = await mkdtemp(join(tmpdir(), 'portal-runtime-'))
@@ -72,9 +99,20 @@ export async function copyTemplate(template: string): Promise<string> {
   return dataDir
 }
 
-/** Vitest global setup: a directory for this run's templates, removed when the run ends. */
+/**
+ * Vitest global setup: a directory for this run's templates, removed when the run ends with the
+ * template databases made on the run's PostgreSQL server (still up: its setup ran first).
+ */
 export default async function setup(project: TestProject) {
   const root = await mkdtemp(join(tmpdir(), 'portal-templates-'))
   project.provide('runtimeTemplates', root)
-  return () => rm(root, { recursive: true, force: true })
+  return async () => {
+    const listed = join(root, TEMPLATE_DATABASES)
+    const postgresUrl = project.getProvidedContext().postgresUrl
+    if (existsSync(listed) && postgresUrl) {
+      const names = (await readFile(listed, 'utf8')).split('\n').filter((n) => n !== '')
+      for (const name of names) await dropTestPostgresDatabase(postgresUrl, name)
+    }
+    await rm(root, { recursive: true, force: true })
+  }
 }

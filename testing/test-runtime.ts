@@ -12,7 +12,12 @@ import {
   type Runtime,
 } from '../server/index.js'
 import { checkingAnswers } from './answer-check.js'
-import { copyTemplate, runtimeTemplates } from './runtime-templates.js'
+import {
+  copyTemplate,
+  recordTemplateDatabase,
+  runtimeTemplates,
+  templateDatabaseOf,
+} from './runtime-templates.js'
 import { createTestPostgresDatabase, type TestBackend } from './test-database.js'
 
 /** A runtime on a fresh data directory, loaded with fixture data, for tests. */
@@ -52,7 +57,9 @@ export async function openTestRuntime(options: {
     (template ? await copyTemplate(template) : await mkdtemp(join(tmpdir(), 'portal-runtime-')))
   const database =
     options.backend === 'postgres'
-      ? await createTestPostgresDatabase(postgresUrlOf(options))
+      ? await createTestPostgresDatabase(postgresUrlOf(options), {
+          ...(template ? { template: await templateDatabaseOf(template) } : {}),
+        })
       : undefined
   const config = testConfig(dataDir, options, database?.url)
   const cleanup = async () => {
@@ -99,11 +106,13 @@ function testConfig(dataDir: string, options: TestRuntimeOptions, databaseUrl?: 
 }
 
 /**
- * The test run's loaded directory for these options (an embedded database on a directory of its
- * own), loaded by the first file that needs it; undefined outside a Vitest run with templates.
+ * The test run's loaded directory for these options, loaded by the first file that needs it;
+ * undefined outside a Vitest run with templates. PGlite keeps its database in the directory; on
+ * PostgreSQL the loaded database is a template database beside it (named in TEMPLATE_DATABASE),
+ * which each file's database is created from.
  */
 async function loadedTemplate(options: TestRuntimeOptions): Promise<string | undefined> {
-  if (options.backend !== 'pglite' || options.dataDir) return undefined
+  if (options.dataDir) return undefined
   let root: string | undefined
   try {
     root = inject('runtimeTemplates')
@@ -111,10 +120,15 @@ async function loadedTemplate(options: TestRuntimeOptions): Promise<string | und
     return undefined
   }
   if (!root) return undefined
-  const key = { scale: options.scale ?? 0.2, env: options.env ?? {} }
+  const postgresUrl = options.backend === 'postgres' ? postgresUrlOf(options) : undefined
+  const key = { scale: options.scale ?? 0.2, env: options.env ?? {}, postgresUrl }
   return runtimeTemplates(root).templateFor(key, async (directory) => {
+    const database = postgresUrl
+      ? await createTestPostgresDatabase(postgresUrl, { prefix: 'template' })
+      : undefined
+    if (database) await recordTemplateDatabase(root, directory, database.name)
     const runtime = await openRuntime(
-      testConfig(directory, options),
+      testConfig(directory, options, database?.url),
       createLogger({ level: 'silent' }),
     )
     try {
