@@ -135,14 +135,16 @@ async function checkAndSplit(
   await conn.run(`
     CREATE TEMP TABLE gaps AS SELECT row - row_number() OVER (ORDER BY row) AS before FROM structural`)
   // Typed values take the columns' names; the delivered text stays beside them as __raw_<name>.
+  // Typing and checking are views: only the delivery (raw) and its verdicts (judged) are held,
+  // not two more copies of every row on the way.
   await conn.run(`
-    CREATE TEMP TABLE typed AS
+    CREATE TEMP VIEW typed AS
     SELECT rowid + 1 + (SELECT count(*) FROM gaps WHERE gaps.before < raw.rowid + 1) AS __row,
            ${columns.map((c) => `${quoteIdent(c.name)} AS ${rawRef(c)}`).join(', ')},
            ${columns.map(typedColumn).join(',\n           ')}
     FROM raw`)
   await conn.run(`
-    CREATE TEMP TABLE checked AS
+    CREATE TEMP VIEW checked AS
     SELECT __row AS row, ${columns.map((c) => quoteIdent(c.name)).join(', ')},
            list_filter([${[...columns.flatMap(reasonsFor), ...rowRuleReasons(contract)].join(', ')}], r -> r IS NOT NULL) AS reasons,
            concat_ws(',', ${columns.map((c) => csvField(rawRef(c))).join(', ')}) AS raw_text

@@ -57,9 +57,11 @@ export async function makeSample(
   // their order can be worked out from the data, so no sample row lines up with a feed's.
   await bindHmacKey(conn, 'sample_key', options.sampleKey)
   const order = hmacSql('sample_key', `concat(${options.key.map(quoteIdent).join(", '|', ")})`)
+  // The first rows in that order are found as a top-N (a heap of `size` rows), then numbered:
+  // a window over the whole version would sort every row of it first.
   await conn.run(`CREATE OR REPLACE TEMP TABLE sample_base AS
-    SELECT *, row_number() OVER (ORDER BY ${order}) - 1 AS __row
-    FROM ${source} ORDER BY ${order} LIMIT ${policy.size}`)
+    SELECT * EXCLUDE (__order), row_number() OVER (ORDER BY __order) - 1 AS __row
+    FROM (SELECT *, ${order} AS __order FROM ${source} ORDER BY __order LIMIT ${policy.size})`)
   const [{ n } = { n: '0' }] = await readRows<{ n: string }>(
     conn,
     'SELECT count(*) AS n FROM sample_base',
