@@ -25,6 +25,7 @@ const SECTIONS: { id: string; quick: string[] }[] = [
   { id: 'query', quick: ['--rows', '100000', '--clients', '5', '--seconds', '3', '--rounds', '1'] },
   { id: 'lineage', quick: ['--events', '2000', '--clients', '4', '--queries', '20'] },
   { id: 'kpi', quick: ['--requests', '20'] },
+  { id: 'api', quick: ['--requests', '5'] },
   { id: 'load', quick: ['--users', '5,20', '--seconds', '10'] },
   { id: 'scale', quick: ['--points', '0.001,0.003,0.01'] },
 ]

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely'
 import type { KpiValue } from './compute-kpis.js'
 import type { KpiInput, KpiTrigger } from './kpi-computation.js'
-import type { KpiBreakdown, KpiRow } from './kpi-row.js'
+import type { KpiRow } from './kpi-row.js'
 import type { KpiTables } from './kpi-tables.js'
+import { readValues } from './kpi-values-read.js'
 
 const VALUES_PER_INSERT = 500
 
@@ -40,28 +41,20 @@ export function createKpiComputationStore(db: Kysely<KpiTables>) {
 
     /** The rows a computation kept of some KPIs (every period and breakdown), by KPI number. */
     async rowsOf(id: string, numbers: readonly number[]): Promise<Map<number, KpiRow[]>> {
-      const rows = numbers.length
-        ? await db
-            .selectFrom('kpi_values')
-            .select(['number', 'year', 'quarter', 'breakdown', 'member', 'value'])
-            .select(['numerator', 'denominator'])
-            .where('computation_id', '=', id)
-            .where('number', 'in', [...numbers])
-            .execute()
-        : []
       const byNumber = new Map<number, KpiRow[]>()
-      for (const r of rows) {
-        const kept = byNumber.get(r.number) ?? []
-        kept.push({
-          year: r.year,
-          quarter: r.quarter,
-          by: r.breakdown as KpiBreakdown,
-          group: r.member,
-          value: r.value,
-          numerator: r.numerator,
-          denominator: r.denominator,
-        })
-        byNumber.set(r.number, kept)
+      for (const v of await readValues(db, id, numbers)) {
+        const row: KpiRow = {
+          year: v.year,
+          quarter: v.quarter,
+          by: v.by,
+          group: v.group,
+          value: v.value,
+          numerator: v.numerator,
+          denominator: v.denominator,
+        }
+        const kept = byNumber.get(v.number)
+        if (kept) kept.push(row)
+        else byNumber.set(v.number, [row])
       }
       return byNumber
     },

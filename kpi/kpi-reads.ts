@@ -1,29 +1,44 @@
 import type { Kysely } from 'kysely'
 import { type AccessTables, type SharingRecord, sharingRecords } from '../access/index.js'
 import type { StoredComputation } from './kpi-computation.js'
-import type { KpiTarget } from './kpi-definition.js'
-import type { KpiRow } from './kpi-row.js'
 import type { KpiTables } from './kpi-tables.js'
+import { readValues, type StoredKpiValue } from './kpi-values-read.js'
 
-export interface StoredKpiValue extends KpiRow {
-  number: number
-  target: KpiTarget | null
-  /** null: no target for this breakdown. */
-  status: string | null
-  closed: boolean
+export type { StoredKpiValue } from './kpi-values-read.js'
+
+/** How many computations' values are kept in memory: the newest, and the one it replaced. */
+const COMPUTATIONS_KEPT = 2
+
+/** A computation's values as the routes serve them: the totals, and every value by KPI. */
+interface KeptValues {
+  /** The whole-of-government values of every KPI, by KPI, year and quarter. */
+  totals: readonly StoredKpiValue[]
+  /** Every value of each KPI (totals and breakdowns), by year, quarter and breakdown. */
+  byNumber: ReadonlyMap<number, readonly StoredKpiValue[]>
 }
-
-/** How many computations' totals are kept in memory: the newest, and the one it replaced. */
-const TOTALS_KEPT = 2
 
 /**
  * Reads of kept KPI computations: the newest, and its values; and the sharing records behind the
- * sharing KPIs. A computation's values never change once kept, so each computation's
- * whole-of-government values are read once and served from memory after that.
+ * sharing KPIs. A computation's values never change once kept, so each computation's values are
+ * read once (one query) and served from memory after that: which computation is the newest is
+ * still asked on every request, so a computation kept by another replica is seen at once. The
+ * values are the same for every caller; what a caller may see of them is decided per request.
  */
 export function createKpiReads(db: Kysely<KpiTables & AccessTables>) {
-  const totals = new Map<string, Promise<StoredKpiValue[]>>()
-  const reads = {
+  const kept = new Map<string, Promise<KeptValues>>()
+
+  function keptValues(computationId: string): Promise<KeptValues> {
+    const known = kept.get(computationId)
+    if (known !== undefined) return known
+    const read = readValues(db, computationId).then(indexValues)
+    kept.set(computationId, read)
+    // A failed read is not remembered; old computations' values are let go.
+    read.catch(() => kept.delete(computationId))
+    for (const id of [...kept.keys()].slice(0, -COMPUTATIONS_KEPT)) kept.delete(id)
+    return read
+  }
+
+  return {
     async latestComputation(): Promise<StoredComputation | undefined> {
       const row = await db
         .selectFrom('kpi_computations')
@@ -45,49 +60,13 @@ export function createKpiReads(db: Kysely<KpiTables & AccessTables>) {
     },
 
     /** The whole-of-government values of a computation, every KPI, read once per computation. */
-    totals(computationId: string): Promise<StoredKpiValue[]> {
-      const known = totals.get(computationId)
-      if (known !== undefined) return known
-      const read = reads.values(computationId, undefined, { wholeOfGovernment: true })
-      totals.set(computationId, read)
-      // A failed read is not remembered; old computations' totals are let go.
-      read.catch(() => totals.delete(computationId))
-      for (const id of [...totals.keys()].slice(0, -TOTALS_KEPT)) totals.delete(id)
-      return read
+    async totals(computationId: string): Promise<readonly StoredKpiValue[]> {
+      return (await keptValues(computationId)).totals
     },
 
-    /** A computation's values, of one KPI or all, by KPI, year and breakdown. */
-    async values(
-      computationId: string,
-      number?: number,
-      options: { wholeOfGovernment?: boolean } = {},
-    ): Promise<StoredKpiValue[]> {
-      let query = db
-        .selectFrom('kpi_values')
-        .selectAll()
-        .where('computation_id', '=', computationId)
-      if (number !== undefined) query = query.where('number', '=', number)
-      if (options.wholeOfGovernment) query = query.where('breakdown', '=', '')
-      const rows = await query
-        .orderBy('number')
-        .orderBy('year')
-        .orderBy('quarter')
-        .orderBy('breakdown')
-        .orderBy('member')
-        .execute()
-      return rows.map((r) => ({
-        number: r.number,
-        year: r.year,
-        quarter: r.quarter,
-        by: r.breakdown as StoredKpiValue['by'],
-        group: r.member,
-        value: r.value,
-        numerator: r.numerator,
-        denominator: r.denominator,
-        target: r.target,
-        status: r.status || null,
-        closed: r.closed,
-      }))
+    /** A computation's values of one KPI, by year and breakdown, read once per computation. */
+    async values(computationId: string, number: number): Promise<readonly StoredKpiValue[]> {
+      return (await keptValues(computationId)).byNumber.get(number) ?? []
     },
 
     /** The requests decided in [from, to), as the sharing KPIs read them. */
@@ -95,7 +74,16 @@ export function createKpiReads(db: Kysely<KpiTables & AccessTables>) {
       return sharingRecords(db, range)
     },
   }
-  return reads
 }
 
 export type KpiReads = ReturnType<typeof createKpiReads>
+
+function indexValues(values: StoredKpiValue[]): KeptValues {
+  const byNumber = new Map<number, StoredKpiValue[]>()
+  for (const v of values) {
+    const of = byNumber.get(v.number)
+    if (of) of.push(Object.freeze(v))
+    else byNumber.set(v.number, [Object.freeze(v)])
+  }
+  return { totals: values.filter((v) => v.by === ''), byNumber }
+}
