@@ -3,9 +3,11 @@ import type { IdentityTables } from '../identity/index.js'
 import { type AppAbility, accessibleWhere } from '../identity/index.js'
 import type { CatalogTables } from './catalog-tables.js'
 import { facetLabel } from './facet-labels.js'
-import { EXACT_TITLE, type Matches, tally } from './facet-tally.js'
+import { EXACT_TITLE, tally } from './facet-tally.js'
 import { FACETS, FacetValues } from './facet-values.js'
 import { termMeanings } from './glossary.js'
+import { MatchCache } from './search-match-cache.js'
+import { type MatchSources, matchDatasets } from './search-matches.js'
 import { candidateKeys, readQuery } from './search-query.js'
 import type { SearchRequest, SearchResult } from './search-request.js'
 import { spellingOf } from './search-spelling.js'
@@ -19,7 +21,8 @@ type Readable = ReturnType<typeof accessibleWhere>
 /** Below this many full-text matches, words close to a title or tag word count too. */
 const FUZZY_BELOW = 3
 
-const facetValues = new WeakMap<object, FacetValues>()
+/** Per database: its datasets' facet values in memory, and the match statements' answers. */
+const catalogues = new WeakMap<object, { values: FacetValues; cache: MatchCache }>()
 
 /**
  * Full-text search over titles, tags, descriptions and columns (weighted in that order), tolerant
@@ -29,9 +32,10 @@ const facetValues = new WeakMap<object, FacetValues>()
  * The words are read for meaning first: a glossary term's name, synonym or abbreviation stands
  * for all of them ("NRIC" finds the columns carrying NRIC/FIN), and identifiers are split as
  * the documents are (`postal_code` is "postal code"). One statement then finds the matching
- * datasets the caller may see, with their sort keys; facet counts, filters and the page are
- * worked out over those matches in memory (see FacetValues), and a last statement reads the
- * page's details.
+ * datasets the caller may see, with their sort keys (kept for the next search of the same words
+ * by the same rules, see matchDatasets); facet counts, filters and the page are worked out over
+ * those matches in memory (see FacetValues), and a last statement reads the page's details,
+ * the read rules in its WHERE too.
  */
 export async function searchDatasets(
   db: Kysely<SearchTables>,
@@ -39,11 +43,13 @@ export async function searchDatasets(
   request: SearchRequest,
 ): Promise<SearchResult> {
   const q = request.q?.trim() ?? ''
-  let values = facetValues.get(db)
-  if (!values) {
-    values = new FacetValues(db)
-    facetValues.set(db, values)
+  let catalogue = catalogues.get(db)
+  if (!catalogue) {
+    catalogue = { values: new FacetValues(db), cache: new MatchCache() }
+    catalogues.set(db, catalogue)
   }
+  const { values } = catalogue
+  const sources: MatchSources = catalogue
   const refreshed = values.refresh()
   const readable = accessibleWhere(ability, 'read', 'Dataset', {
     agency: 's.agency',
@@ -51,22 +57,23 @@ export async function searchDatasets(
     sensitivity: 's.sensitivity',
   })
   const meant = q ? await meaningOf(db, q) : undefined
+  // Kept matches are only used once the values know of every change committed before the call.
+  await refreshed
   let query = meant?.query
-  let matches = await matchDatasets(db, readable, query, request.sort)
+  let matches = await matchDatasets(db, sources, readable, query, request.sort)
   let didYouMean: string | undefined
   if (meant && matches.ordinals.length < FUZZY_BELOW) {
     const typedFound = matches.ordinals.length > 0
     const spelling = await spellingOf(db, readable, q)
     if (spelling.widened) {
       query = sql`(${meant.query} || to_tsquery('english', ${spelling.widened}))`
-      matches = await matchDatasets(db, readable, query, request.sort)
+      matches = await matchDatasets(db, sources, readable, query, request.sort)
     }
     // Offered only when the words typed found nothing, and only if the words offered find
     // something the caller may see together too (each corrected word does on its own).
     const offered = spelling.suggestion
     if (!typedFound && offered && (await findsAny(db, readable, offered))) didYouMean = offered
   }
-  await refreshed
   const counted = tally(values, matches, request)
   const agencyName = (code: string) => values.agencyName(code)
   const facets = Object.fromEntries(
@@ -159,57 +166,6 @@ async function findsAny(
     .limit(1)
     .executeTakeFirst()
   return row !== undefined
-}
-
-/** The ordinals of the datasets the caller may see that match the words, with their sort keys. */
-async function matchDatasets(
-  db: Kysely<SearchTables>,
-  readable: Readable,
-  query: RawBuilder<unknown> | undefined,
-  sort: SearchRequest['sort'],
-): Promise<Matches> {
-  const key =
-    sort === 'updated'
-      ? sql`extract(epoch from s.latest_at)`
-      : sort === 'popular'
-        ? sql`coalesce(st.views + 5 * st.downloads + 2 * st.queries, 0)`
-        : query
-          ? sql`ts_rank(s.search_vector, ${query})`
-          : undefined
-  const row = await db
-    .selectFrom('dataset_search as s')
-    .$if(sort === 'popular', (qb) =>
-      qb.leftJoin('dataset_stats as st', 'st.dataset_id', 's.dataset_id'),
-    )
-    .where(readable)
-    .where(query ? sql<SqlBool>`s.search_vector @@ ${query}` : sql<SqlBool>`true`)
-    .select([
-      // Packed binary (big-endian int4 and float8, as PostgreSQL sends them): tens of thousands
-      // of numbers arrive as one buffer, read without parsing text.
-      sql<Uint8Array | null>`string_agg(int4send(s.ordinal), ''::bytea)`.as('ordinals'),
-      (key
-        ? sql<Uint8Array | null>`string_agg(float8send((${key})::float8), ''::bytea)`
-        : sql<null>`null`
-      ).as('keys'),
-    ])
-    .executeTakeFirst()
-  return {
-    ordinals: row?.ordinals ? unpack(row.ordinals, Int32Array) : new Int32Array(0),
-    keys: row?.keys ? unpack(row.keys, Float64Array) : undefined,
-  }
-}
-
-/** Numbers as PostgreSQL sends them (big-endian int4 or float8), one after the other. */
-function unpack<T extends Int32Array | Float64Array>(
-  bytes: Uint8Array,
-  kind: { new (length: number): T; BYTES_PER_ELEMENT: number },
-): T {
-  const width = kind.BYTES_PER_ELEMENT
-  const numbers = new kind(bytes.byteLength / width)
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  if (width === 4) for (let i = 0; i < numbers.length; i++) numbers[i] = view.getInt32(i * 4)
-  else for (let i = 0; i < numbers.length; i++) numbers[i] = view.getFloat64(i * 8)
-  return numbers
 }
 
 interface DetailRow {

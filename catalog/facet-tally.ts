@@ -27,14 +27,26 @@ export function tally(values: FacetValues, matches: Matches, request: SearchRequ
   const columns = SINGLE_FACETS.map((facet) => values.column(facet))
   const counts = SINGLE_FACETS.map((facet) => new Int32Array(values.size(facet)))
   const themeCounts = new Int32Array(values.size('theme'))
+  const themes = values.themeTable()
   const chosen = FACETS.filter((f) => (request.filters[f]?.length ?? 0) > 0)
-  /** Per filter: its facet's index in SINGLE_FACETS (-1 for themes) and the codes it accepts. */
-  const filters = chosen.map((facet) => ({
-    index: facet === 'theme' ? -1 : SINGLE_FACETS.indexOf(facet),
-    codes: values.codesOf(facet, request.filters[facet] ?? []),
-  }))
+  /** Per filter: its facet's index in SINGLE_FACETS (-1 for themes), 1 by each code it accepts. */
+  const filters = chosen.map((facet) => {
+    const accepts = new Uint8Array(values.size(facet))
+    for (const code of values.codesOf(facet, request.filters[facet] ?? [])) accepts[code] = 1
+    return { index: facet === 'theme' ? -1 : SINGLE_FACETS.indexOf(facet), accepts }
+  })
   const countThemes = (ordinal: number) => {
-    for (const code of values.themesOf(ordinal)) themeCounts[code] = (themeCounts[code] ?? 0) + 1
+    const end = themes.starts[ordinal + 1] ?? 0
+    for (let t = themes.starts[ordinal] ?? 0; t < end; t++) {
+      const code = themes.codes[t] as number
+      themeCounts[code] = (themeCounts[code] as number) + 1
+    }
+  }
+  const hasTheme = (ordinal: number, accepts: Uint8Array) => {
+    const end = themes.starts[ordinal + 1] ?? 0
+    for (let t = themes.starts[ordinal] ?? 0; t < end; t++)
+      if (accepts[themes.codes[t] as number] === 1) return true
+    return false
   }
   const countOne = (index: number, ordinal: number) => {
     const code = (columns[index] as Int32Array)[ordinal] ?? -1
@@ -49,11 +61,11 @@ export function tally(values: FacetValues, matches: Matches, request: SearchRequ
     let failed = 0
     let failures = 0
     for (let f = 0; f < filters.length && failures < 2; f++) {
-      const { index, codes } = filters[f] as (typeof filters)[number]
+      const { index, accepts } = filters[f] as (typeof filters)[number]
       const ok =
         index >= 0
-          ? codes.has((columns[index] as Int32Array)[ordinal] ?? -1)
-          : values.themesOf(ordinal).some((code) => codes.has(code))
+          ? accepts[(columns[index] as Int32Array)[ordinal] as number] === 1
+          : hasTheme(ordinal, accepts)
       if (!ok) {
         failed = index
         failures++
@@ -91,22 +103,35 @@ export function tally(values: FacetValues, matches: Matches, request: SearchRequ
 
   // Highest key first (relevance: weighted rank, an exact title above all), then by title.
   const exact = request.sort === 'relevance' ? request.q?.trim().toLowerCase() : undefined
-  const keys = matches.keys ?? new Float64Array(ordinals.length)
+  // The matches may be kept for other searches (see MatchCache): boosted keys go in a copy.
+  let keys = matches.keys ?? new Float64Array(ordinals.length)
+  let boosted = false
   if (exact) {
     for (let p = 0; p < total; p++) {
       const i = passing[p] as number
       const title = values.title(ordinals[i] as number)
-      if (title.length === exact.length && title.toLowerCase() === exact)
+      if (title.length === exact.length && title.toLowerCase() === exact) {
+        if (keys === matches.keys) keys = keys.slice()
         keys[i] = (keys[i] ?? 0) + EXACT_TITLE
+        boosted = true
+      }
     }
   }
   const titleRank = values.titleRanks()
-  const best = topK(passing.subarray(0, total), request.page * request.pageSize, (a, b) => {
-    const ka = keys[a] as number
-    const kb = keys[b] as number
-    if (ka !== kb) return ka > kb
-    return (titleRank[ordinals[a] as number] ?? 0) < (titleRank[ordinals[b] as number] ?? 0)
-  })
+  const byTitle = (a: number, b: number) =>
+    (titleRank[ordinals[a] as number] as number) < (titleRank[ordinals[b] as number] as number)
+  const best = topK(
+    passing.subarray(0, total),
+    request.page * request.pageSize,
+    // With no keys every match ties (browsing): title order alone.
+    matches.keys === undefined && !boosted
+      ? byTitle
+      : (a, b) => {
+          const ka = keys[a] as number
+          const kb = keys[b] as number
+          return ka !== kb ? ka > kb : byTitle(a, b)
+        },
+  )
   const page = best.slice((request.page - 1) * request.pageSize).map((i) => ordinals[i] as number)
   return { total, facets, page }
 }

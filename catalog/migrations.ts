@@ -346,5 +346,25 @@ export const catalogMigrations: MigrationSet = {
           .execute()
       },
     },
+    '20261231-25-catalog-search-removals': {
+      // The search process holds which datasets exist (catalog/facet-values.ts) and browses them
+      // without a statement over every row, so a removal must reach it as a change does: one row
+      // per removed ordinal (never reused), read by the same changed-since refresh.
+      async up(db: Kysely<unknown>) {
+        await sql`create table dataset_search_removed (ordinal integer primary key,
+          removed_xid xid8 not null default pg_current_xact_id())`.execute(db)
+        await sql`create index dataset_search_removed_xid on dataset_search_removed (removed_xid)`.execute(
+          db,
+        )
+        await sql`create function dataset_search_removal() returns trigger language plpgsql as $$
+          begin
+            insert into dataset_search_removed (ordinal) values (old.ordinal)
+              on conflict (ordinal) do update set removed_xid = pg_current_xact_id();
+            return null;
+          end $$`.execute(db)
+        await sql`create trigger dataset_search_removal after delete on dataset_search
+          for each row execute function dataset_search_removal()`.execute(db)
+      },
+    },
   },
 }
