@@ -1,4 +1,5 @@
-import { type FileHandle, open } from 'node:fs/promises'
+import { type FileHandle, mkdir, open } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBType } from '@duckdb/node-api'
 import { DuckDBTypeId, JsonDuckDBValueConverter } from '@duckdb/node-api'
 import { FILE_FORMATS, sqlString } from './answer-formats.js'
@@ -27,15 +28,28 @@ export function writeAnswer(
   return writeCopy(connection, job)
 }
 
-/** Rows as a JSON array of arrays (lossless values), cut at maxRows, refused past maxJsonBytes. */
-async function writeJson(connection: DuckDBConnection, job: WorkerJob, watch: Interruption) {
+/**
+ * A JSON answer this small is sent back with the job's result rather than written to a file: no
+ * file for the worker to write nor for the server to read and remove.
+ */
+export const INLINE_JSON_BYTES = 256 * 1024
+
+/**
+ * Rows as a JSON array of arrays (lossless values), cut at maxRows, refused past maxJsonBytes:
+ * kept in memory (and answered inline) while under INLINE_JSON_BYTES, else written to the file.
+ */
+async function writeJson(
+  connection: DuckDBConnection,
+  job: WorkerJob,
+  watch: Interruption,
+  sink: JsonSink = jsonSink(job.answerPath),
+) {
   const result = await connection.stream(job.sql)
   const columns = columnsOf(result.columnNames(), result.columnTypes())
-  return withFile(job.answerPath, async (file) => {
+  try {
     let rows = 0
     let bytes = 1
     let truncated = false
-    await file.write('[')
     for await (const chunk of result) {
       if (watch.interrupted) break
       const texts: string[] = []
@@ -51,12 +65,60 @@ async function writeJson(connection: DuckDBConnection, job: WorkerJob, watch: In
         texts.push(text)
         rows++
       }
-      await file.write(texts.join(''))
+      await sink.write(texts.join(''), bytes)
       if (truncated) break
     }
-    await file.write(']')
-    return { columns, rows, bytes: bytes + 1, truncated }
-  })
+    const inline = await sink.end()
+    return {
+      columns,
+      rows,
+      bytes: bytes + 1,
+      truncated,
+      ...(inline === undefined ? {} : { inline }),
+    }
+  } finally {
+    await sink.close()
+  }
+}
+
+/** Where a JSON answer's text goes as it is made. */
+interface JsonSink {
+  write(text: string, bytesSoFar: number): Promise<void>
+  /** The inline answer, or undefined when it went to the file. */
+  end(): Promise<string | undefined>
+  close(): Promise<void>
+}
+
+/**
+ * Memory while the answer is small; past INLINE_JSON_BYTES, the answer's file (in its directory,
+ * made now), with what was kept in memory first.
+ */
+function jsonSink(path: string): JsonSink {
+  let kept = ['[']
+  let file: FileHandle | undefined
+  return {
+    async write(text: string, bytesSoFar: number) {
+      if (!file && bytesSoFar + 1 <= INLINE_JSON_BYTES) {
+        kept.push(text)
+        return
+      }
+      if (!file) {
+        await mkdir(dirname(path), { mode: 0o700 })
+        file = await open(path, 'wx', 0o600)
+        await file.write(kept.join(''))
+        kept = []
+      }
+      await file.write(text)
+    },
+    async end() {
+      if (!file) return `${kept.join('')}]`
+      await file.write(']')
+      return undefined
+    },
+    async close() {
+      await file?.close()
+    },
+  }
 }
 
 /**
@@ -71,8 +133,14 @@ export async function probeJsonSize(
   watch: Interruption,
 ) {
   const probe = { ...job, sql: `SELECT * FROM (\n${bodyOf(job.sql)}\n) LIMIT 64` }
+  // Only its size counts: nothing is kept, nor written where the answer was.
+  const discard: JsonSink = {
+    write: async () => {},
+    end: async () => undefined,
+    close: async () => {},
+  }
   try {
-    await writeJson(connection, probe, watch)
+    await writeJson(connection, probe, watch, discard)
   } catch (error) {
     if (error instanceof JobError && error.failure.limit === 'bytes') throw error
   }

@@ -1,11 +1,12 @@
 import type { AggregateReleases } from './aggregate-releases.js'
 import type { QueryFormat } from './answer-formats.js'
 import { QueryRefusedError } from './errors.js'
+import type { GateVerdicts } from './gate-verdicts.js'
 import type { OutputRules } from './output-checks.js'
 import type { Projections } from './projections.js'
 import type { QueryLease } from './query-lease.js'
 import type { Run } from './query-records.js'
-import type { DisclosureJob, JobView } from './worker-protocol.js'
+import type { DisclosureJob, JobView, SandboxSpec } from './worker-protocol.js'
 
 /** The output checks of a run over an aggregate-only view, and where its release is kept. */
 export interface RunDisclosure {
@@ -15,23 +16,27 @@ export interface RunDisclosure {
   job: DisclosureJob
 }
 
-/** The gate's verdict in the worker, then the projections of the views it reads. */
+/** The version of a dataset a caller's view reads: the newest its entitlement holds. */
+const versionOf = (view: Run['views'][number]) => view.entitlement.files[0]?.version ?? 0
+
+/**
+ * The gate's verdict in the worker (remembered for a text seen before over the same view names),
+ * then the projections of the views it reads.
+ */
 export async function jobViewsOf(
   run: Run,
   lease: Pick<QueryLease, 'check'>,
-  projections: Pick<Projections, 'file'>,
+  deps: { projections: Pick<Projections, 'file'>; verdicts: Pick<GateVerdicts, 'judge'> },
 ): Promise<JobView[]> {
-  const verdict = await lease.check(
-    run.sql,
-    run.views.map((v) => v.name),
-  )
+  const names = run.views.map((v) => v.name)
+  const verdict = await deps.verdicts.judge(run.sql, names, () => lease.check(run.sql, names))
   if (!verdict.ok)
     throw new QueryRefusedError(verdict.message, verdict.position, verdict.unknownView)
   const used = run.views.filter((v) => verdict.views.includes(v.name))
   return Promise.all(
     used.map(async (view) => ({
       name: view.name,
-      file: await projections.file(view, view.entitlement.files[0]?.version ?? 0),
+      file: await deps.projections.file(view, versionOf(view)),
       ...(view.entitlement.scope === 'aggregates'
         ? {
             aggregate: true,
@@ -69,5 +74,19 @@ export async function disclosureOf(
     dataset,
     seq: earlier.seq,
     job: { rules: deps.outputRules, earlier: earlier.releases },
+  }
+}
+
+/**
+ * The sandbox a JSON run outside the output checks may run in and leave for the caller's next:
+ * every view of theirs but the aggregate-only ones, over the files their entitlements name now
+ * (made or not: a view is made in it only once a job reads it, after its file was made).
+ */
+export function sandboxOf(run: Run, projections: Pick<Projections, 'pathOf'>): SandboxSpec {
+  return {
+    caller: run.user.id,
+    views: run.views
+      .filter((v) => v.entitlement.scope !== 'aggregates')
+      .map((view) => ({ name: view.name, file: projections.pathOf(view, versionOf(view)) })),
   }
 }

@@ -4,13 +4,13 @@ const PIECE = 1 << 20
 const ROWS = '\u0000rows\u0000'
 
 /**
- * A JSON answer `{ ok: true, data: { …head, rows, …tail } }` streamed from the rows a worker
- * wrote to `rowsFile` (a JSON array), so the server never holds the rows as values or as one
- * string. The directory holding the file is removed once the body ends, however it ends.
+ * A JSON answer `{ ok: true, data: { …head, rows, …tail } }` around its rows (a JSON array): sent
+ * back inline by the worker (a small answer, one piece), or streamed from the file it wrote, so
+ * the server never holds a large answer's rows as values or as one string. The directory holding
+ * the file is removed once the body ends, however it ends.
  */
 export function jsonAnswerBody(
-  rowsFile: string,
-  directory: string,
+  rows: string | { file: string; directory: string },
   head: Record<string, unknown>,
   tail: Record<string, unknown>,
 ): ReadableStream<Uint8Array> {
@@ -19,6 +19,13 @@ export function jsonAnswerBody(
     data: { ...head, rows: ROWS, ...tail },
   }).split(JSON.stringify(ROWS))
   const encoder = new TextEncoder()
+  if (typeof rows === 'string')
+    return new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode(before + rows + after))
+        controller.close()
+      },
+    })
   let file: Awaited<ReturnType<typeof open>> | undefined
   let position = 0
   let ended = false
@@ -26,7 +33,7 @@ export function jsonAnswerBody(
     if (ended) return
     ended = true
     await file?.close().catch(() => undefined)
-    await rm(directory, { recursive: true, force: true })
+    await rm(rows.directory, { recursive: true, force: true })
   }
   return new ReadableStream<Uint8Array>({
     start(controller) {
@@ -34,8 +41,9 @@ export function jsonAnswerBody(
     },
     async pull(controller) {
       try {
-        file ??= await open(rowsFile, 'r')
-        const piece = new Uint8Array(PIECE)
+        file ??= await open(rows.file, 'r')
+        // Not zeroed: only the bytes read are sent.
+        const piece = Buffer.allocUnsafe(PIECE)
         const { bytesRead } = await file.read(piece, 0, PIECE, position)
         position += bytesRead
         if (bytesRead > 0) {

@@ -147,6 +147,10 @@ export function createProjections(options: {
     }
   }
   return {
+    /** Where the file holding exactly what the view shows of the version is, made or not. */
+    pathOf: (view: CallerView, version: number): string =>
+      inside(planProjection(view, version, options.keys).path),
+
     /** The absolute path of the file holding exactly what the view shows of the version. */
     async file(view: CallerView, version: number): Promise<string> {
       const plan = planProjection(view, version, options.keys)

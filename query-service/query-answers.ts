@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { randomUUID } from 'node:crypto'
+import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { AggregateReleases } from './aggregate-releases.js'
 import { streamAnswerFile } from './answer-file.js'
@@ -13,7 +14,7 @@ import type { QueryLease } from './query-lease.js'
 import type { QueryLimits } from './query-limits.js'
 import { queryNotes } from './query-notes.js'
 import { outcomeOf, type QueryRecords, type Run } from './query-records.js'
-import type { JobView } from './worker-protocol.js'
+import type { JobView, SandboxSpec } from './worker-protocol.js'
 
 export type QueryAnswer = {
   id: string
@@ -32,6 +33,8 @@ export interface AnswerInputs {
   answer: OpenAnswer
   views: JobView[]
   disclosure: RunDisclosure | undefined
+  /** The caller's sandbox the job may run in and leave for their next (JSON answers only). */
+  sandbox?: SandboxSpec
 }
 
 /**
@@ -62,11 +65,14 @@ export function createQueryAnswers(deps: {
 }): Record<QueryFormat, WriteAnswer> {
   const { limits } = deps
 
-  /** A JSON answer: written whole by the worker (within its byte limit), then streamed. */
-  async function answerJson({ run, lease, answer, views, disclosure }: AnswerInputs) {
+  /**
+   * A JSON answer: made whole by the worker (within its byte limit), sent back inline when small,
+   * else written to a file in a directory of its own (the worker makes it), then streamed.
+   */
+  async function answerJson({ run, lease, answer, views, disclosure, sandbox }: AnswerInputs) {
     const used = views.map((v) => v.name)
     await mkdir(deps.copies, { recursive: true, mode: 0o700 })
-    const directory = await mkdtemp(join(deps.copies, 'json-'))
+    const directory = join(deps.copies, `json-${randomUUID()}`)
     const job = lease.run({
       sql: run.sql,
       views,
@@ -76,6 +82,7 @@ export function createQueryAnswers(deps: {
       maxRows: limits.maxRows,
       maxJsonBytes: limits.maxJsonBytes,
       ...(disclosure ? { disclosure: disclosure.job } : {}),
+      ...(sandbox ? { sandbox } : {}),
     })
     const result = await job.result.catch(async (error: unknown) => {
       await rm(directory, { recursive: true, force: true })
@@ -116,8 +123,7 @@ export function createQueryAnswers(deps: {
       ),
       body: answer.body(
         jsonAnswerBody(
-          join(directory, 'answer'),
-          directory,
+          result.inline ?? { file: join(directory, 'answer'), directory },
           { id: run.id, columns: result.columns },
           {
             rowCount: result.rows,

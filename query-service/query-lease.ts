@@ -35,7 +35,7 @@ export async function acquireQueryLease(
   const freeSlot = await deps.pool.acquire(query.userId)
   let worker: WorkerLease
   try {
-    worker = await deps.workers.lease()
+    worker = await deps.workers.lease(query.userId)
   } catch (error) {
     freeSlot()
     throw error

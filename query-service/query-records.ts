@@ -29,44 +29,52 @@ export function createQueryRecords(deps: {
   now: () => Date
 }) {
   return {
-    /** History and audit of one finished run; usage counted for each dataset it read. */
+    /**
+     * History and audit of one finished run; usage counted for each dataset it read. They are
+     * written at once, not one after another: none waits for the others.
+     */
     async run(run: Run, outcome: RunOutcome, used: readonly string[]) {
-      await deps.history.finish(run.id, run.user, outcome, used)
       const datasets = [
         ...new Set(
           run.views.filter((v) => used.includes(v.name)).map((v) => v.entitlement.dataset.id),
         ),
       ]
-      if (outcome.status === 'succeeded') {
-        for (const dataset of datasets) await deps.recordUse(dataset, 'queries')
-        // Each grant read from counts the query towards its usage, as its stewards see it.
-        const grants = new Set(
-          run.views.flatMap((v) =>
-            used.includes(v.name) && v.entitlement.basis === 'grant' && v.entitlement.grantId
-              ? [v.entitlement.grantId]
-              : [],
-          ),
-        )
-        for (const grant of grants) await deps.recordGrantUse?.(grant, 'queries', deps.now())
-      }
-      await deps.audit.append(
-        {
-          actor: { id: run.user.id, name: run.user.username },
-          action: 'query.run',
-          outcome: outcome.status === 'succeeded' ? 'succeeded' : 'failed',
-          subject: { type: 'Query', id: run.id },
-          details: {
-            format: run.format,
-            views: used,
-            datasets,
-            rows: outcome.rows ?? 0,
-            bytes: outcome.bytes ?? 0,
-            ...(outcome.error && { error: outcome.auditedError ?? outcome.error }),
+      // Each grant read from counts the query towards its usage, as its stewards see it.
+      const grants =
+        outcome.status === 'succeeded'
+          ? new Set(
+              run.views.flatMap((v) =>
+                used.includes(v.name) && v.entitlement.basis === 'grant' && v.entitlement.grantId
+                  ? [v.entitlement.grantId]
+                  : [],
+              ),
+            )
+          : new Set<string>()
+      await Promise.all([
+        deps.history.finish(run.id, run.user, outcome, used),
+        ...(outcome.status === 'succeeded'
+          ? datasets.map((dataset) => deps.recordUse(dataset, 'queries'))
+          : []),
+        ...[...grants].map((grant) => deps.recordGrantUse?.(grant, 'queries', deps.now())),
+        deps.audit.append(
+          {
+            actor: { id: run.user.id, name: run.user.username },
+            action: 'query.run',
+            outcome: outcome.status === 'succeeded' ? 'succeeded' : 'failed',
+            subject: { type: 'Query', id: run.id },
+            details: {
+              format: run.format,
+              views: used,
+              datasets,
+              rows: outcome.rows ?? 0,
+              bytes: outcome.bytes ?? 0,
+              ...(outcome.error && { error: outcome.auditedError ?? outcome.error }),
+            },
+            ...(run.requestId && { requestId: run.requestId }),
           },
-          ...(run.requestId && { requestId: run.requestId }),
-        },
-        deps.now(),
-      )
+          deps.now(),
+        ),
+      ])
     },
 
     /** The audit entry of one download as it ended; a whole one counts towards popularity. */

@@ -4,6 +4,7 @@ import type { User, UserId } from '../identity/index.js'
 import type { QueryFormat } from './answer-formats.js'
 import { viewsOf } from './caller-views.js'
 import { QueryLimitError, QueryRefusedError } from './errors.js'
+import { createGateVerdicts } from './gate-verdicts.js'
 import { createOpenAnswers } from './open-answers.js'
 import type { AnswerInputs, QueryAnswer, WriteAnswer } from './query-answers.js'
 import type { RunOutcome } from './query-history.js'
@@ -72,7 +73,11 @@ function lifecycle(options: { verdict: GateVerdict; write?: WriteAnswer; maxOpen
       track: (id) => events.push(`tracked ${id}`),
       untrack: (id) => events.push(`untracked ${id}`),
     },
-    projections: { file: async (view, version) => `/projections/${view.name}-v${version}.parquet` },
+    projections: {
+      file: async (view, version) => `/projections/${view.name}-v${version}.parquet`,
+      pathOf: (view, version) => `/projections/${view.name}-v${version}.parquet`,
+    },
+    verdicts: createGateVerdicts(),
     releases: { earlier: async () => ({ releases: [], seq: 0 }) },
     outputRules: { minCount: 10, dominanceP: 10 },
     answerIn: Object.fromEntries(

@@ -6,7 +6,8 @@ import type { QueryFormat } from './answer-formats.js'
 import type { CallerView } from './caller-views.js'
 import { inPersonsWords } from './engine-words.js'
 import { errorOfFailure, QueryRefusedError } from './errors.js'
-import { disclosureOf, jobViewsOf } from './job-inputs.js'
+import type { GateVerdicts } from './gate-verdicts.js'
+import { disclosureOf, jobViewsOf, sandboxOf } from './job-inputs.js'
 import type { OpenAnswer, OpenAnswers } from './open-answers.js'
 import type { OutputRules } from './output-checks.js'
 import type { Projections } from './projections.js'
@@ -27,7 +28,8 @@ export interface QueryRunDeps {
   pool: Pick<QueryPool, 'acquire'>
   workers: Pick<QueryWorkers, 'lease'>
   running: Pick<RunningQueries, 'track' | 'untrack'>
-  projections: Pick<Projections, 'file'>
+  projections: Pick<Projections, 'file' | 'pathOf'>
+  verdicts: Pick<GateVerdicts, 'judge'>
   releases: Pick<AggregateReleases, 'earlier'>
   outputRules: OutputRules
   /** How each format is answered. */
@@ -79,10 +81,13 @@ export async function runQuery(
   try {
     answer = deps.answers.reserve(run.user.id)
     lease = await acquireQueryLease({ id: run.id, userId: run.user.id }, deps)
-    const views = await jobViewsOf(run, lease, deps.projections)
+    const views = await jobViewsOf(run, lease, deps)
     used = views.map((v) => v.name)
     const disclosure = await disclosureOf(run, views, run.format, deps)
-    return await deps.answerIn[run.format]({ run, lease, answer, views, disclosure })
+    // A JSON answer outside the output checks may reuse the caller's sandbox, and leave it.
+    const sandbox =
+      run.format === 'json' && !disclosure ? sandboxOf(run, deps.projections) : undefined
+    return await deps.answerIn[run.format]({ run, lease, answer, views, disclosure, sandbox })
   } catch (error) {
     lease?.release()
     answer?.release()

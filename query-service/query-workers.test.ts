@@ -20,9 +20,9 @@ const job = (over: Partial<WorkerJob>): WorkerJob => ({
   maxJsonBytes: 1_000_000,
   ...over,
 })
-/** Runs one job on a leased worker, answering its result or its failure. */
+/** Runs one job on a leased worker (the caller's lately, if any), answering its result or its failure. */
 const run = async (over: Partial<WorkerJob>) => {
-  const lease = await workers.lease()
+  const lease = await workers.lease(over.sandbox?.caller)
   const started = performance.now()
   try {
     const result = await lease.run(job(over)).result
@@ -68,8 +68,11 @@ describe('query workers', () => {
       truncated: false,
       views: ['persons'],
       filters: [],
+      inline: '[["100000"]]',
     })
-    expect(await readFile(answerPath, 'utf8')).toBe('[["100000"]]')
+    // A small JSON answer comes back inline: no file is written.
+    expect(result?.inline).toBe('[["100000"]]')
+    await expect(stat(answerPath)).rejects.toThrow(/ENOENT/)
     for (const pid of workers.pids()) {
       const environ = (await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0')
       expect(environ.map((e) => e.split('=')[0]).sort()).toEqual(
@@ -108,6 +111,17 @@ describe('query workers', () => {
       message:
         'The answer is larger than the 1 MB a JSON answer may hold: select fewer rows or columns, or ask for CSV, Parquet or Arrow, which stream',
     })
+  })
+
+  it('writes a JSON answer past the inline size to its file, in a directory of its own', async () => {
+    const answerPath = join(dir, `json-${Math.random()}`, 'answer')
+    const { result } = await run({ sql: 'SELECT * FROM persons', answerPath, maxRows: 20_000 })
+    expect(result).toMatchObject({ rows: 20_000, truncated: true })
+    expect(result?.inline).toBeUndefined()
+    const rows = JSON.parse(await readFile(answerPath, 'utf8')) as unknown[]
+    expect(rows).toHaveLength(20_000)
+    expect((await stat(answerPath)).size).toBe(result?.bytes)
+    expect((await stat(join(answerPath, '..'))).mode & 0o777).toBe(0o700)
   })
 
   it('stops a file answer at the OS file-size cap', async () => {

@@ -49,7 +49,10 @@ export function createQueryWorkers(options: QueryWorkersOptions) {
   }
   const grace = options.killGraceMs ?? 2_000
   const retireAbove = options.retireAboveBytes ?? options.memoryCapBytes / 4
+  // Kept sandboxes give way well before a worker grows enough to be replaced (and lose them all).
+  const settings = { keptSandboxBytes: retireAbove / 2, ...options.settings }
   const command = workerCommand(options)
+  const kept = options.settings.keptSandboxes ?? 0
   let closed = false
   if (!command.capped)
     options.log?.warn(
@@ -60,7 +63,7 @@ export function createQueryWorkers(options: QueryWorkersOptions) {
   function spawnWorker(): WorkerProcess {
     const worker = startWorker({
       command,
-      settings: options.settings,
+      settings,
       memoryCapBytes: options.memoryCapBytes,
     })
     worker.child.on('exit', (code, signal) => {
@@ -86,27 +89,42 @@ export function createQueryWorkers(options: QueryWorkersOptions) {
       spawnWorker()
   }
 
-  async function take(): Promise<WorkerProcess> {
+  async function take(caller: string | undefined): Promise<WorkerProcess> {
     for (;;) {
       if (closed) throw new Error('The query workers are stopping')
-      const worker =
-        [...workers].find((w) => !w.leased && !w.exited) ??
-        (workers.size < options.size ? spawnWorker() : undefined)
+      const worker = idleFor(caller) ?? (workers.size < options.size ? spawnWorker() : undefined)
       if (worker) {
         worker.leased = true
+        if (caller !== undefined) remember(worker, caller)
         return worker
       }
       await new Promise<void>((resolve) => waiting.push(resolve))
     }
   }
 
+  /**
+   * An idle worker: one that ran the caller's jobs lately (it may keep their sandbox), else the
+   * one that remembers fewest callers, so that callers' sandboxes spread over the workers.
+   */
+  function idleFor(caller: string | undefined): WorkerProcess | undefined {
+    const idle = [...workers].filter((w) => !w.leased && !w.exited)
+    const own = caller === undefined ? undefined : idle.find((w) => w.callers.includes(caller))
+    return own ?? idle.sort((a, b) => a.callers.length - b.callers.length)[0]
+  }
+
+  function remember(worker: WorkerProcess, caller: string) {
+    if (kept <= 0) return
+    worker.callers = [...worker.callers.filter((c) => c !== caller), caller].slice(-kept)
+  }
+
   return {
     /**
-     * A worker of one's own until released; starts one if none is idle and there is room. The
-     * query pool bounds how many are asked for at once, so one is normally free.
+     * A worker of one's own until released, the one that ran the caller's jobs lately if it is
+     * idle; starts one if none is idle and there is room. The query pool bounds how many are
+     * asked for at once, so one is normally free.
      */
-    async lease(): Promise<WorkerLease> {
-      const worker = await take()
+    async lease(caller?: string): Promise<WorkerLease> {
+      const worker = await take(caller)
       try {
         await worker.ready
       } catch (error) {

@@ -10,10 +10,12 @@ import {
   JobError,
   type JobFailure,
   type JobResult,
+  type JobView,
   timeLimitFailure,
   type WorkerJob,
   type WorkerSettings,
 } from './worker-protocol.js'
+import type { Sandbox } from './worker-sandboxes.js'
 
 // What runs inside a query worker process. This file and what it imports must stay free of the
 // rest of the product (no core, no database): the worker holds nothing but one job's files.
@@ -59,20 +61,33 @@ async function judgeWithFilters(
 }
 
 /**
- * Runs one job on a fresh instance: the sandbox is built from the job's views alone (each reads
- * its projection file, the only files DuckDB may open), locked, the SQL judged again against
- * those views, then run within the time limit, its answer written to the job's file. Throws a
- * JobError saying why when there is no answer. `stop` interrupts it (cancel, client gone).
+ * Runs one job in its sandbox: a fresh one is built for the files it may read (each view reads its
+ * projection file, the only files DuckDB may open) and locked; a caller's kept one, locked to
+ * their files already, gains the views this job reads that it lacks. Then the SQL is judged again
+ * against the job's views, run within the time limit, its answer written (or returned inline).
+ * Throws a JobError saying why when there is no answer. `stop` interrupts it (cancel, client gone).
  */
 export async function runJob(
-  instance: DuckDBInstance,
+  sandbox: Sandbox,
   job: WorkerJob,
   stop: AbortSignal,
 ): Promise<JobResult> {
-  const connection = await instance.connect()
+  const connection = await sandbox.instance.connect()
   const watch = watchJob(connection, job.timeoutMs, stop)
   try {
-    await openSandbox(connection, job)
+    if (!sandbox.locked) {
+      await openSandbox(
+        connection,
+        job,
+        sandbox.key !== undefined && job.sandbox ? job.sandbox.views : job.views,
+      )
+      sandbox.locked = true
+    } else
+      await createViews(
+        connection,
+        job.views.filter((v) => !sandbox.views.has(v.name)),
+      )
+    for (const view of job.views) sandbox.views.add(view.name)
     const { verdict, filters } = await judgeWithFilters(
       connection,
       job.sql,
@@ -101,19 +116,29 @@ export async function runJob(
 }
 
 /**
- * The sandbox on a fresh connection: views over the job's projection files (the only files it may
- * read; the job's answer directory the only place it may write), then the configuration locked for
- * good. The caller's SQL is judged only after this, so even SQL the gate wrongly let through finds
- * nothing here but what the caller may see.
+ * The sandbox on a fresh connection: the files it may read (the job's views', or every view of
+ * a caller's kept sandbox; the job's answer directory the only place it may write), the job's
+ * views over them, then the configuration locked for good. The caller's SQL is judged only after
+ * this, so even SQL the gate wrongly let through finds nothing here but what the caller may see.
  */
-export async function openSandbox(connection: DuckDBConnection, job: WorkerJob): Promise<void> {
-  await connection.run(
-    `SET allowed_paths = [${job.views.map((v) => sqlString(v.file)).join(', ')}]`,
-  )
+export async function openSandbox(
+  connection: DuckDBConnection,
+  job: WorkerJob,
+  readable: readonly JobView[] = job.views,
+): Promise<void> {
+  await connection.run(`SET allowed_paths = [${readable.map((v) => sqlString(v.file)).join(', ')}]`)
   // DuckDB writes through a temporary name beside the target: the job's private directory.
   if (FILE_FORMATS[job.format as keyof typeof FILE_FORMATS]?.copy)
     await connection.run(`SET allowed_directories = [${sqlString(`${dirname(job.answerPath)}/`)}]`)
-  for (const view of job.views) {
+  await createViews(connection, job.views)
+  await connection.run(`SET streaming_buffer_size = '${STREAMING_BUFFER}'`)
+  await connection.run('SET enable_external_access = false')
+  await connection.run('SET lock_configuration = true')
+}
+
+/** The views over their files, in the sandbox's database (they outlive the connection). */
+async function createViews(connection: DuckDBConnection, views: readonly JobView[]): Promise<void> {
+  for (const view of views) {
     if (!/^[a-z0-9_]+$/.test(view.name)) throw new Error(`Bad view name '${view.name}'`)
     const file = `read_parquet(${sqlString(view.file)})`
     if (!view.aggregate) {
@@ -126,9 +151,6 @@ export async function openSandbox(connection: DuckDBConnection, job: WorkerJob):
     )
     await connection.run(`CREATE VIEW "${unitsViewOf(view.name)}" AS SELECT * FROM ${file}`)
   }
-  await connection.run(`SET streaming_buffer_size = '${STREAMING_BUFFER}'`)
-  await connection.run('SET enable_external_access = false')
-  await connection.run('SET lock_configuration = true')
 }
 
 /** Interrupts DuckDB at the deadline or on stop, and remembers which (DuckDB says neither). */

@@ -24,6 +24,8 @@ export interface WorkerProcess {
   awaiting?: { message(m: FromWorker): void; exit(failure: JobFailure): void }
   stderr: string
   rssBytes: number
+  /** Callers it ran jobs for lately, the latest last: it may keep their sandboxes. */
+  callers: string[]
 }
 
 /**
@@ -52,6 +54,7 @@ export function startWorker(options: {
     memoryCapBytes: options.memoryCapBytes,
     stderr: '',
     rssBytes: 0,
+    callers: [],
   }
   child.stderr?.on('data', (data: Buffer) => {
     worker.stderr = (worker.stderr + data.toString()).slice(-4_000)

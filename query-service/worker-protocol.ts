@@ -14,6 +14,10 @@ export interface WorkerSettings {
   /** DuckDB's memory limit, e.g. '512MB' (the OS caps the whole process above it). */
   memoryLimit: string
   threads: number
+  /** Callers' sandboxes a worker keeps between their jobs at most (0: none; each holds ~3 MB). */
+  keptSandboxes?: number
+  /** Resident bytes past which a worker closes kept sandboxes, oldest first, after a job. */
+  keptSandboxBytes?: number
 }
 
 /** One view of the sandbox: its name and the projection file it reads. */
@@ -46,12 +50,29 @@ export interface DisclosureJob {
   earlier: (Release & { query: string })[]
 }
 
+/**
+ * The sandbox a JSON job over a caller's own views may run in, and keep for their next: it may
+ * read the files of every view of theirs (never an aggregate-only one), and is found again only
+ * by the same caller with the same views over the same files, so a changed entitlement (a grant
+ * ended, a new version) makes a new one.
+ */
+export interface SandboxSpec {
+  /** Whose it is: the caller's id, opaque to the worker. */
+  caller: string
+  /** Every view of the caller's, each over the file it reads; the job's views are among them. */
+  views: JobView[]
+}
+
 export interface WorkerJob {
   sql: string
-  /** The only views the sandbox will hold (and the only files it may read). */
+  /** The views the job reads: a one-off sandbox holds only these (and reads only their files). */
   views: JobView[]
   format: QueryFormat
-  /** The answer's file, in a directory private to this job (the only place it may write). */
+  /**
+   * The answer's file, in a directory private to this job (the only place it may write). A JSON
+   * answer's directory does not exist yet: the worker makes it when the answer is too large to
+   * send back inline, and fails if it exists.
+   */
   answerPath: string
   timeoutMs: number
   /** Rows the answer holds at most: a JSON answer says it was cut, a file answer just stops. */
@@ -60,6 +81,8 @@ export interface WorkerJob {
   maxJsonBytes: number
   /** Present when the job reads aggregate-only views: its answer must pass output checks. */
   disclosure?: DisclosureJob
+  /** Present when the job may run in (and leave) a sandbox kept for its caller. */
+  sandbox?: SandboxSpec
 }
 
 export type ToWorker =
@@ -90,6 +113,13 @@ export interface JobResult {
   release?: Release
   /** The statement's literal filters (`col = 'x'`, `col IN (…)`), to compare with row filters. */
   filters?: LiteralFilter[]
+  /**
+   * A small JSON answer's rows (a JSON array), sent back with the result instead of written to
+   * the answer's file, which then does not exist.
+   */
+  inline?: string
+  /** It ran in a sandbox kept from an earlier job of the same caller over the same files. */
+  reused?: true
 }
 
 export type FromWorker =

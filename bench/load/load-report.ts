@@ -1,7 +1,8 @@
 import { barChart } from '../report/bar-chart.js'
-import type { BenchFigure, BenchSection } from '../report/bench-section.js'
+import type { BenchFigure, BenchGoal, BenchSection } from '../report/bench-section.js'
 import { lineChart } from '../report/line-chart.js'
 import { nearestRankPercentile } from '../report/percentile.js'
+import { goalAt, goalsLine, kindFigures, whatGaveWay } from './load-goals.js'
 import type { DatabaseSample, LevelResult } from './load-level.js'
 import { LOAD_KINDS, LOAD_MIX } from './load-mix.js'
 import { type CallSummary, summariseCalls } from './load-outcome.js'
@@ -50,7 +51,9 @@ export async function loadSection(
     mixTable(),
     overviewTable(levels, summaries),
     ...levels.map((l, i) => levelTables(l, summaries[i] as CallSummary)),
-    `### What breaks first\n\n${whatBreaksFirst(levels, summaries)}`,
+    `### What breaks first\n\n${whatBreaksFirst(levels, summaries)}\n\n${levels
+      .map((l, i) => whatGaveWay(l, summaries[i] as CallSummary))
+      .join(' ')}`,
   ]
   return {
     id: 'load',
@@ -151,6 +154,8 @@ function levelTables(level: ReportedLevel, s: CallSummary): string {
   ]
   const db = databaseLine(level)
   if (db) lines.push('', db)
+  const goals = goalsLine(level, s)
+  if (goals) lines.push('', goals)
   const run = [...level.queryRunMs].sort((a, b) => a - b)
   const calls = [s.perKind.get('query'), s.perKind.get('sample-preview')]
   if (run.length > 0)
@@ -210,7 +215,9 @@ function figures(levels: readonly ReportedLevel[], summaries: CallSummary[]): Be
         value: s.all.errors,
         unit: 'requests',
         better: 'lower' as const,
+        ...withGoal(goalAt(l.users, { at: 'most', value: 0 })),
       },
+      ...kindFigures(l.users, s),
       {
         key: `${at}.cpu-busy`,
         label: `${label} machine CPU busy`,
@@ -295,6 +302,8 @@ function databaseLine(level: LevelResult): string | undefined {
     samples.reduce((sum, d) => sum + pick(d), 0) / samples.length
   return `PostgreSQL connections to the portal's database, sampled every second (replicas' pools of \`DATABASE_POOL_SIZE\` each, plus the bench's): peak ${peak((d) => d.connections)}, of them active at once peak ${peak((d) => d.active)} (mean ${mean((d) => d.active).toFixed(1)}), waiting for the audit chain's lock peak ${peak((d) => d.waitingForAuditLock)} (mean ${mean((d) => d.waitingForAuditLock).toFixed(1)}).`
 }
+
+const withGoal = (goal: BenchGoal | undefined) => (goal ? { goal } : {})
 
 function round(x: number): number {
   return Math.round(x * 10) / 10

@@ -39,9 +39,11 @@ describe('the load bench', () => {
   })
 
   it('runs every kind of call of the mix on two replicas without an error', async () => {
+    // Long enough for every step of the mix to come up even on a busy machine (the draws are
+    // seeded, so it is the number of steps taken that varies).
     const level = await runLevel({
       users: 4,
-      seconds: 3,
+      seconds: 6,
       thinkMs: 20,
       timeoutMs: 10_000,
       replicas: environment.replicas,
@@ -50,7 +52,7 @@ describe('the load bench', () => {
       signal: new AbortController().signal,
       say: () => undefined,
     })
-    const summary = summariseCalls(level.outcomes, 3)
+    const summary = summariseCalls(level.outcomes, 6)
     expect(summary.errorGroups).toEqual([])
     // A withdrawal comes only once a person has asked for every dataset.
     expect([...summary.perKind.keys()].sort()).toEqual(

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { emitSection } from '../report/bench-section.js'
-import { runConcurrentQueries } from './concurrent-queries.js'
+import { runBareQueries, runConcurrentQueries } from './concurrent-queries.js'
 import { timeExtracts } from './extract-timings.js'
 import { measurePreviewLatency } from './preview-latency.js'
 import { benchEntitlements, writeBenchDataset } from './query-dataset.js'
 import { querySection } from './query-section.js'
-import { startQueryServer } from './query-server.js'
+import { QUERY_SLOTS, QUERY_THREADS, startQueryServer } from './query-server.js'
 
 // `npm run bench:query [-- --rows 5000000 --clients 50 --seconds 30 --rounds 5]`: the query service through
 // real HTTP. A full extract as Parquet and CSV against DuckDB's own COPY of the same view in the
@@ -28,6 +28,7 @@ const SECONDS = Number(values.seconds)
 const ROUNDS = Number(values.rounds)
 const PREVIEWS = Number(values.previews)
 const say = (text: string) => process.stderr.write(`${text}\n`)
+const BARE = { slots: QUERY_SLOTS, threads: QUERY_THREADS }
 
 const dir = await mkdtemp(join(tmpdir(), 'portal-bench-query-'))
 try {
@@ -37,9 +38,16 @@ try {
   const server = await startQueryServer(dir, [full, sample])
   const extracts = await timeExtracts(server, { dir, rows: ROWS, rounds: ROUNDS, say })
 
-  say(`${CLIENTS} clients running sample queries for ${SECONDS} s …`)
+  // One client, then many: each against bare DuckDB doing the same queries in this process, the
+  // same number at a time as the service's workers, so the ratio is what the service adds.
+  const singleSeconds = Math.min(10, SECONDS)
+  say(`One client running sample queries for ${singleSeconds} s, then bare DuckDB …`)
+  const single = await runConcurrentQueries(server.base, 1, singleSeconds)
+  const bareSingle = await runBareQueries(dir, { ...BARE, clients: 1, seconds: singleSeconds })
+  say(`${CLIENTS} clients running sample queries for ${SECONDS} s, then bare DuckDB …`)
   const load = await runConcurrentQueries(server.base, CLIENTS, SECONDS)
   await server.close()
+  const bareLoad = await runBareQueries(dir, { ...BARE, clients: CLIENTS, seconds: SECONDS })
 
   say(`Sample previews through the whole platform, ${PREVIEWS} one after another …`)
   const preview = await measurePreviewLatency(PREVIEWS)
@@ -52,6 +60,9 @@ try {
       seconds: SECONDS,
       extracts,
       load,
+      bareLoad,
+      single,
+      bareSingle,
       preview,
     }),
   )

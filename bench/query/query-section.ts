@@ -12,8 +12,17 @@ export interface QueryMeasurements {
   seconds: number
   extracts: ExtractTimings
   load: ConcurrentLoad
+  /** The same clients' queries in bare DuckDB, as many at a time as the service's workers. */
+  bareLoad: ConcurrentLoad
+  /** One client alone, through the service and in bare DuckDB. */
+  single: ConcurrentLoad
+  bareSingle: ConcurrentLoad
   preview: PreviewLatency
 }
+
+/** What the service adds around its queries: its latency at p50 over bare DuckDB's. */
+const overhead = (service: ConcurrentLoad, bare: ConcurrentLoad) =>
+  percentile(service.latencies, 0.5) / Math.max(0.001, percentile(bare.latencies, 0.5))
 
 /**
  * The section of `npm run bench:query`: extracts against DuckDB's COPY, concurrent sample
@@ -44,7 +53,8 @@ export async function querySection(m: QueryMeasurements): Promise<BenchSection> 
 
 const row = (cells: string[]) => `| ${cells.join(' | ')} |`
 
-function markdownOf({ rows, clients, seconds, extracts, load, preview }: QueryMeasurements) {
+function markdownOf(m: QueryMeasurements) {
+  const { rows, clients, seconds, extracts, load, single, bareSingle, bareLoad, preview } = m
   const { firstExtract, firstCopy, results, arrow, arrowBytes, arrowRss } = extracts
   const table = [
     row([
@@ -83,19 +93,26 @@ function markdownOf({ rows, clients, seconds, extracts, load, preview }: QueryMe
       `${arrowRss} MB`,
     ]),
   ].join('\n')
-  const { latencies, errors } = load
-  const loadTable = [
-    row(['clients', 'queries', 'throughput', 'p50', 'p99', 'errors']),
-    row(['---', '---', '---', '---', '---', '---']),
+  const loadRow = (who: string, l: ConcurrentLoad, clientCount: number, secs: number) =>
     row([
-      String(clients),
-      latencies.length.toLocaleString('en'),
-      `${(latencies.length / seconds).toFixed(1)} queries/s`,
-      `${percentile(latencies, 0.5).toFixed(0)} ms`,
-      `${percentile(latencies, 0.99).toFixed(0)} ms`,
-      String(errors),
-    ]),
+      who,
+      String(clientCount),
+      l.latencies.length.toLocaleString('en'),
+      `${(l.latencies.length / secs).toFixed(1)} queries/s`,
+      `${percentile(l.latencies, 0.5).toFixed(1)} ms`,
+      `${percentile(l.latencies, 0.99).toFixed(0)} ms`,
+      String(l.errors),
+    ])
+  const singleSeconds = Math.min(10, seconds)
+  const loadTable = [
+    row(['through', 'clients', 'queries', 'throughput', 'p50', 'p99', 'errors']),
+    row(['---', '---', '---', '---', '---', '---', '---']),
+    loadRow('the service (HTTP)', single, 1, singleSeconds),
+    loadRow('bare DuckDB, same queries', bareSingle, 1, singleSeconds),
+    loadRow('the service (HTTP)', load, clients, seconds),
+    loadRow('bare DuckDB, same queries', bareLoad, clients, seconds),
   ].join('\n')
+  const ratios = `Around the query, the service adds **${overhead(single, bareSingle).toFixed(1)}×** at p50 for one client and **${overhead(load, bareLoad).toFixed(1)}×** for ${clients} (its p50 over bare DuckDB's, running the same queries over the same sample file in this process, as many at a time as the service has workers, each answer made JSON): HTTP, the pool, the worker's gate and sandbox, the answer's way back, and the history.`
   const previews = [
     row(['previews', 'p50', 'p99', 'the same SELECT in bare DuckDB (p50)']),
     row(['---', '---', '---', '---']),
@@ -106,12 +123,13 @@ function markdownOf({ rows, clients, seconds, extracts, load, preview }: QueryMe
       `${preview.bareP50.toFixed(2)} ms`,
     ]),
   ].join('\n')
-  return `${table}\n\n### ${clients} concurrent clients, sample queries, ${seconds} s\n\n${loadTable}\n\n### A dataset page's sample preview through HTTP, one at a time\n\nThe platform as \`npm start\` runs it (embedded database, fixture data): sign-in, entitlements, the pool, the worker's gate and query, history and audit.\n\n${previews}`
+  return `${table}\n\n### Sample queries: one client, then ${clients} at once (${seconds} s)\n\n${loadTable}\n\n${ratios}\n\n### A dataset page's sample preview through HTTP, one at a time\n\nThe platform as \`npm start\` runs it (embedded database, fixture data): sign-in, entitlements, the pool, the worker's gate and query, history and audit.\n\n${previews}`
 }
 
 const round = (value: number, digits = 3) => Number(value.toFixed(digits))
 
-function figuresOf({ rows, clients, seconds, extracts, load, preview }: QueryMeasurements) {
+function figuresOf(m: QueryMeasurements) {
+  const { rows, clients, seconds, extracts, load, preview } = m
   const { firstExtract, firstCopy, results, arrow, arrowRss } = extracts
   const { latencies, errors } = load
   const figures: BenchFigure[] = [
@@ -185,6 +203,41 @@ function figuresOf({ rows, clients, seconds, extracts, load, preview }: QueryMea
       label: `query: ${clients} concurrent clients, p99 latency`,
       value: Math.round(percentile(latencies, 0.99)),
       unit: 'ms',
+      better: 'lower',
+    },
+    {
+      key: 'query.concurrent.p50',
+      label: `query: ${clients} concurrent clients, p50 latency`,
+      value: round(percentile(latencies, 0.5), 1),
+      unit: 'ms',
+      better: 'lower',
+    },
+    {
+      key: 'query.concurrent.bare_p50',
+      label: `query: ${clients} concurrent clients, the same queries in bare DuckDB, p50`,
+      value: round(percentile(m.bareLoad.latencies, 0.5), 1),
+      unit: 'ms',
+      better: 'lower',
+    },
+    {
+      key: 'query.concurrent.overhead_ratio',
+      label: `query: ${clients} concurrent clients, p50 ÷ bare DuckDB's (around the query)`,
+      value: round(overhead(load, m.bareLoad), 2),
+      unit: '×',
+      better: 'lower',
+    },
+    {
+      key: 'query.single.p50',
+      label: 'query: one client, sample query p50',
+      value: round(percentile(m.single.latencies, 0.5), 1),
+      unit: 'ms',
+      better: 'lower',
+    },
+    {
+      key: 'query.single.overhead_ratio',
+      label: "query: one client, p50 ÷ bare DuckDB's (around the query)",
+      value: round(overhead(m.single, m.bareSingle), 2),
+      unit: '×',
       better: 'lower',
     },
     {

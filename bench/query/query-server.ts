@@ -26,6 +26,10 @@ export interface QueryServer {
   close(): Promise<void>
 }
 
+/** Queries the service runs at once (its workers), and each one's DuckDB threads. */
+export const QUERY_SLOTS = 4
+export const QUERY_THREADS = 2
+
 const user = (n: number): User => ({
   id: `u_${String(n).padStart(24, '0')}` as UserId,
   username: `bench${n}`,
@@ -49,7 +53,7 @@ export async function startQueryServer(
   const limits = {
     timeoutMs: 600_000,
     memoryLimit: '1GB',
-    threads: 2,
+    threads: QUERY_THREADS,
     maxRows: 10_000,
     maxStreamRows: 100_000_000,
     maxJsonBytes: 16e6,
@@ -64,9 +68,9 @@ export async function startQueryServer(
     pseudonyms: keys,
     limits,
     outputRules: { minCount: 10, dominanceP: 10 },
-    pool: createQueryPool({ maxRunning: 4, maxPerUser: 2, maxWaitMs: 30_000 }),
-    workers: 4,
-    warmWorkers: 4,
+    pool: createQueryPool({ maxRunning: QUERY_SLOTS, maxPerUser: 2, maxWaitMs: 30_000 }),
+    workers: QUERY_SLOTS,
+    warmWorkers: QUERY_SLOTS,
     entitlements: async () => [...entitlements],
     liveGrants: async () => ['g_bench'],
     recordUse: async () => undefined,
