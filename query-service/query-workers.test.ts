@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { createQueryWorkers, type QueryWorkers } from './query-workers.js'
 import { JobError, type WorkerJob } from './worker-protocol.js'
 
@@ -59,6 +59,10 @@ afterAll(async () => {
 describe('query workers', () => {
   it('answers a job in a process whose environment holds no secret', async () => {
     process.env.PSEUDONYM_KEY_FOR_THIS_TEST = 'must-not-reach-the-worker'
+    // Files share their worker process (isolate: false): the variable goes with this test.
+    onTestFinished(() => {
+      delete process.env.PSEUDONYM_KEY_FOR_THIS_TEST
+    })
     const answerPath = join(dir, 'count.json')
     const { result } = await run({ answerPath })
     expect(result).toEqual({
