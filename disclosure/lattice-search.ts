@@ -165,8 +165,47 @@ function greedy(problem: SearchProblem, consider: (levels: number[]) => Evaluate
   }
 }
 
-/** Classes split further by one more hierarchy's codes, renumbered from 0. */
+/** Above this many (class, code) pairs `refine` numbers them in a Map rather than a table. */
+const MAX_PAIR_SLOTS = 1 << 20
+/**
+ * The table `refine` numbers (class, code) pairs in, reused from call to call (a search refines
+ * thousands of times, and a Map per call was most of its time): a slot holds a pair's new class
+ * while its stamp is the current call's.
+ */
+const pairs = { ids: new Int32Array(0), stamps: new Int32Array(0), stamp: 0 }
+
+/** Classes split further by one more hierarchy's codes, renumbered from 0 in order of rows. */
 function refine(classes: Int32Array, codes: Int32Array): Int32Array {
+  let classCount = 0
+  let codeCount = 0
+  for (let row = 0; row < classes.length; row++) {
+    classCount = Math.max(classCount, (classes[row] as number) + 1)
+    codeCount = Math.max(codeCount, (codes[row] as number) + 1)
+  }
+  const slots = classCount * codeCount
+  if (slots > MAX_PAIR_SLOTS) return refineInMap(classes, codes)
+  if (pairs.ids.length < slots || pairs.stamp === 0x7fffffff) {
+    pairs.ids = new Int32Array(Math.max(slots, pairs.ids.length))
+    pairs.stamps = new Int32Array(pairs.ids.length)
+    pairs.stamp = 0
+  }
+  const stamp = ++pairs.stamp
+  const { ids, stamps } = pairs
+  const next = new Int32Array(classes.length)
+  let count = 0
+  for (let row = 0; row < classes.length; row++) {
+    const slot = (classes[row] as number) * codeCount + (codes[row] as number)
+    if (stamps[slot] !== stamp) {
+      stamps[slot] = stamp
+      ids[slot] = count++
+    }
+    next[row] = ids[slot] as number
+  }
+  return next
+}
+
+/** `refine` for pairs too many to number in a table. */
+function refineInMap(classes: Int32Array, codes: Int32Array): Int32Array {
   const next = new Int32Array(classes.length)
   const ids = new Map<number, number>()
   for (let row = 0; row < classes.length; row++) {
@@ -229,32 +268,26 @@ function evaluate(
     const level = levels[s] ?? 0
     if (!h.sensitive || level === h.levels.length - 1) continue
     const others = othersOfTheSensitive ?? partition(problem, levels, s)
-    const values = h.codes[level] as Int32Array
-    const distinct = new Map<number, Set<number>>()
+    const distinct = distinctPerClass(others, h.codes[level] as Int32Array, dropped)
     for (let row = 0; row < problem.rows; row++) {
       if (dropped[row]) continue
-      const seen = distinct.get(others[row] as number) ?? new Set<number>()
-      seen.add(values[row] as number)
-      distinct.set(others[row] as number, seen)
-    }
-    for (let row = 0; row < problem.rows; row++) {
-      if (dropped[row]) continue
-      if ((distinct.get(others[row] as number)?.size ?? 0) < problem.l) {
+      if ((distinct[others[row] as number] as number) < problem.l) {
         dropped[row] = 1
         suppressed++
       }
     }
     if (suppressed > problem.maxSuppressed) return undefined
-    for (const seen of distinct.values())
-      if (seen.size >= problem.l) minL = Math.min(minL, seen.size)
+    // Classes with no row left before this check hold no values: they count 0 and are passed by.
+    for (const d of distinct) if (d > 0 && d >= problem.l) minL = Math.min(minL, d)
   }
-  const kept = sizesOf(classes.filter((_, row) => !dropped[row]))
+  const kept = new Int32Array(sizes.length)
+  const suppressedRows: number[] = []
+  for (let row = 0; row < problem.rows; row++) {
+    if (dropped[row]) suppressedRows.push(row)
+    else kept[classes[row] as number] = (kept[classes[row] as number] as number) + 1
+  }
   let minK = Number.POSITIVE_INFINITY
   for (const size of kept) if (size > 0) minK = Math.min(minK, size)
-  const suppressedRows: number[] = []
-  dropped.forEach((d, row) => {
-    if (d) suppressedRows.push(row)
-  })
   return {
     levels: [...levels],
     suppressed: suppressedRows,
@@ -262,6 +295,49 @@ function evaluate(
     k: minK,
     l: minL,
   }
+}
+
+/** Distinct values among the rows not dropped, for each class (0 for a class without such rows). */
+function distinctPerClass(
+  classes: Int32Array,
+  values: Int32Array,
+  dropped: Uint8Array,
+): Int32Array {
+  let classCount = 0
+  let valueCount = 0
+  for (let row = 0; row < classes.length; row++) {
+    classCount = Math.max(classCount, (classes[row] as number) + 1)
+    valueCount = Math.max(valueCount, (values[row] as number) + 1)
+  }
+  const distinct = new Int32Array(classCount)
+  if (valueCount <= 31) {
+    // Few values (the usual sensitive column): each class's values as bits of one integer.
+    const seen = new Int32Array(classCount)
+    for (let row = 0; row < classes.length; row++) {
+      if (dropped[row]) continue
+      const c = classes[row] as number
+      seen[c] = (seen[c] as number) | (1 << (values[row] as number))
+    }
+    seen.forEach((bits, c) => {
+      distinct[c] = bitCount(bits)
+    })
+    return distinct
+  }
+  const seen = new Map<number, Set<number>>()
+  for (let row = 0; row < classes.length; row++) {
+    if (dropped[row]) continue
+    const held = seen.get(classes[row] as number) ?? new Set<number>()
+    held.add(values[row] as number)
+    seen.set(classes[row] as number, held)
+  }
+  for (const [c, set] of seen) distinct[c] = set.size
+  return distinct
+}
+
+function bitCount(bits: number): number {
+  let n = bits - ((bits >>> 1) & 0x55555555)
+  n = (n & 0x33333333) + ((n >>> 2) & 0x33333333)
+  return (((n + (n >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24
 }
 
 /** Mean loss over every generalised cell; a suppressed row's cells each lose everything. */

@@ -149,6 +149,8 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     const duckdb = await openDuckDb({
       threads: config.DUCKDB_THREADS,
       memoryLimit: config.DUCKDB_MEMORY_LIMIT,
+      // Beyond its limit the engine spills beside the data it works on, not into the cwd.
+      tempDirectory: join(config.DATA_DIR, 'duckdb-spill'),
     })
     // One audit trail per process, keyed and anchored outside the database.
     const audit = createAuditLog(db, {

@@ -84,12 +84,7 @@ async function fuse(
       () => deps.duckdb.connect(),
       async (conn) => {
         await prepareInputs(conn, deps, inputs)
-        const order = pipeline.key.map(quoteIdent).join(', ')
-        const written = await writeCandidate(
-          conn,
-          `SELECT * FROM (${pipeline.sql}) ORDER BY ${order}`,
-          pending,
-        )
+        const written = await writeFused(conn, pipeline, pending)
         const columnLineage = await pipelineColumnLineage(conn, pipeline)
         timings.fuseMs = lap()
         const quality = await checkQuality(conn, pipeline, written.file, deps.now())
@@ -140,6 +135,27 @@ async function fuse(
   } finally {
     // Published, the candidate has been renamed; otherwise it is not kept.
     await removeIfPresent(pending)
+  }
+}
+
+/**
+ * Writes the pipeline's rows, sorted by its key, as a candidate. One statement is the fastest.
+ * When it runs out of memory (its sort holds its rows while the window and joins upstream still
+ * hold theirs: a country's persons in a limit of about a gigabyte), the rows are made into a
+ * temporary table first and then sorted into the file, and each step spills to disk as it needs.
+ */
+async function writeFused(conn: DuckDBConnection, pipeline: Pipeline, file: string) {
+  const order = pipeline.key.map(quoteIdent).join(', ')
+  try {
+    return await writeCandidate(conn, `SELECT * FROM (${pipeline.sql}) ORDER BY ${order}`, file)
+  } catch (error) {
+    if (!(error instanceof Error && error.message.startsWith('Out of Memory Error'))) throw error
+  }
+  await conn.run(`CREATE OR REPLACE TEMP TABLE pipeline_rows AS ${pipeline.sql}`)
+  try {
+    return await writeCandidate(conn, `SELECT * FROM pipeline_rows ORDER BY ${order}`, file)
+  } finally {
+    await conn.run('DROP TABLE IF EXISTS pipeline_rows')
   }
 }
 
@@ -224,7 +240,6 @@ async function publishSample(
         source: join(deps.dataDir, dataLayout.version(slug, publication.version)),
         target: pending,
         ...(await sampleSettings(deps.catalog, publication.datasetId, pipeline)),
-        key: pipeline.key,
         k,
         sampleKey: deps.pseudonyms.keyOf(samplePseudonymScope(slug, publication.version)),
       }),

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '../core/index.js'
-import { quoteIdent, quoteLiteral, readRows } from '../core/index.js'
+import { quoteLiteral, readRows } from '../core/index.js'
 import {
   type CategoryGroups,
   columnStats,
@@ -8,11 +8,12 @@ import {
   type SampleReport,
   writeSamplePreview,
 } from '../disclosure/index.js'
-import { bindHmacKey, hmacSql } from '../keys/index.js'
+import { bindHmacKey } from '../keys/index.js'
+import { drawPositions } from './sample-draw.js'
 
 /** How a pipeline's samples are drawn and de-identified. */
 export interface SamplePolicy {
-  /** Rows drawn from the version (deterministically, by a hash of the key). */
+  /** Rows drawn from the version (deterministically, by a keyed hash under the sample's key). */
   size: number
   /** Groups a categorical column can be coarsened to before it is hidden. */
   groups?: CategoryGroups
@@ -31,8 +32,8 @@ export const MAX_SUPPRESSED_SHARE = 0.05
 export const SAMPLE_L = 2
 
 /**
- * Writes a sample of `source` to `target`: rows drawn by a keyed hash of the key, every column
- * assessed over the whole version, direct identifiers (and columns that name rows one by one)
+ * Writes a sample of `source` to `target`: rows drawn at positions a keyed hash under
+ * `sampleKey` picks (see `drawPositions`), every column assessed over the whole version, direct identifiers (and columns that name rows one by one)
  * replaced by pseudonyms under `sampleKey` (this sample's own key, so no two samples or grants
  * join on them), every other non-measure column generalised by the least-loss node of its
  * hierarchies' lattice that reaches k and l, the few rows still in rare classes suppressed. The
@@ -45,7 +46,6 @@ export async function makeSample(
     source: string
     target: string
     columns: readonly SampleColumn[]
-    key: readonly string[]
     policy: SamplePolicy
     k: number
     sampleKey: Buffer
@@ -53,27 +53,40 @@ export async function makeSample(
 ): Promise<SampleOutcome> {
   const { policy, k } = options
   const source = `read_parquet(${quoteLiteral(options.source)})`
-  // Drawn, and written, in an order only the sample's key makes: neither the rows chosen nor
-  // their order can be worked out from the data, so no sample row lines up with a feed's.
-  await bindHmacKey(conn, 'sample_key', options.sampleKey)
-  const order = hmacSql('sample_key', `concat(${options.key.map(quoteIdent).join(", '|', ")})`)
-  // The first rows in that order are found as a top-N (a heap of `size` rows), then numbered:
-  // a window over the whole version would sort every row of it first.
-  await conn.run(`CREATE OR REPLACE TEMP TABLE sample_base AS
-    SELECT * EXCLUDE (__order), row_number() OVER (ORDER BY __order) - 1 AS __row
-    FROM (SELECT *, ${order} AS __order FROM ${source} ORDER BY __order LIMIT ${policy.size})`)
   const [{ n } = { n: '0' }] = await readRows<{ n: string }>(
     conn,
-    'SELECT count(*) AS n FROM sample_base',
+    `SELECT count(*) AS n FROM ${source}`,
   )
-  if (Number(n) < k)
-    return { status: 'refused', k, reason: `The version has ${n} rows, fewer than k = ${k}` }
+  const rows = Number(n)
+  if (rows < k)
+    return { status: 'refused', k, reason: `The version has ${rows} rows, fewer than k = ${k}` }
+  if (policy.size < k)
+    return {
+      status: 'refused',
+      k,
+      reason: `The sample draws ${policy.size} rows, fewer than k = ${k}`,
+    }
+  // Drawn, and written, in an order only the sample's key makes: neither the rows chosen nor
+  // their order can be worked out from the data, so no sample row lines up with a feed's.
+  const positions = drawPositions(options.sampleKey, rows, policy.size)
+  await conn.run(`CREATE OR REPLACE TEMP TABLE sample_base AS
+    SELECT v.* EXCLUDE (file_row_number), d.__row
+    FROM read_parquet(${quoteLiteral(options.source)}, file_row_number = true) v
+    JOIN (SELECT unnest([${positions.join(', ')}]::BIGINT[]) AS position,
+                 unnest(range(${positions.length})) AS __row) d
+      ON d.position = v.file_row_number`)
+  // The labels settle a direct identifier's treatment and a steward's decision settles the
+  // column's: the data is measured only for the columns it can still decide.
+  const assessed = options.columns.filter(
+    (c) => c.personalData !== 'direct-identifier' && !c.decision,
+  )
   const stats = await columnStats(
     conn,
     source,
-    options.columns.map((c) => c.name),
+    assessed.map((c) => c.name),
     k,
   )
+  await bindHmacKey(conn, 'sample_key', options.sampleKey)
   const plan = await planSample(conn, 'sample_base', {
     columns: options.columns,
     stats,
