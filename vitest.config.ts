@@ -48,6 +48,8 @@ export default defineConfig({
         test: {
           name: 'portal',
           environment: 'jsdom',
+          // As the server project: modules imported once per worker (a fifth less CPU here).
+          isolate: false,
           include: ['portal/src/**/*.test.{ts,tsx}'],
           setupFiles: ['portal/src/test-setup.ts'],
           globalSetup: ['./testing/runtime-templates.ts'],

@@ -34,4 +34,4 @@ if (typeof window !== 'undefined') {
 // Waiting longer makes no test pass that should fail: a missing element still fails, later.
 import { configure } from '@testing-library/dom'
 
-configure({ asyncUtilTimeout: 5_000 })
+configure({ asyncUtilTimeout: 15_000 })
