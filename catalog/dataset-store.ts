@@ -100,6 +100,8 @@ export interface DatasetStore {
   recordSample(datasetId: DatasetId, version: number, sample: SampleRecord): Promise<void>
   /** The datasets the ability may read; others are filtered out in SQL, counts included. */
   listDatasets(ability: AppAbility): Promise<Dataset[]>
+  /** The slugs of the datasets the ability may read (the same rules), without their details. */
+  listSlugs(ability: AppAbility): Promise<{ slug: string }[]>
   /** One dataset by id or slug, if it exists and the ability may read it. */
   findDataset(idOrSlug: string, ability: AppAbility): Promise<DatasetDetail | undefined>
   /**
@@ -140,6 +142,9 @@ export function createDatasetStore(db: Kysely<CatalogTables>): DatasetStore {
         .execute()
       return assemble(db, rows, ability)
     },
+
+    listSlugs: (ability) =>
+      db.selectFrom('datasets').select('slug').where(readable(ability)).orderBy('slug').execute(),
 
     async findDataset(idOrSlug, ability) {
       const row = await db

@@ -140,7 +140,7 @@ export const glossaryRoutes = (deps: Pick<CatalogRouteDeps, 'store' | 'audit' | 
         const entries = await deps.store.listGlossary()
         // Only columns of datasets the caller may discover are listed under a term.
         const visible = new Set(
-          (await deps.store.listDatasets(c.get('ability'))).map((d) => d.slug),
+          (await deps.store.listSlugs(c.get('ability'))).map((d) => d.slug),
         )
         return c.json(
           {

@@ -260,7 +260,7 @@ export function createApp(deps: AppDeps) {
         now: deps.auth.now,
         findAgency: (code) => deps.auth.users.findAgency(code),
         transports: () => deps.lineage.emitter.status(),
-        listCatalogue: (ability) => deps.catalog.listDatasets(ability),
+        listCatalogue: (ability) => deps.catalog.listSlugs(ability),
       }),
     )
     .route(TOKENS_API.mount, tokenRoutes(deps.auth))
