@@ -14,6 +14,15 @@ import { verifyTrail } from './audit-verify.js'
 export interface AuditLog extends AuditRecorder {
   /** Appends one entry (see AuditRecorder), returning it with its place in the chain. */
   append(event: AuditEvent, now: Date, within?: Kysely<unknown>): Promise<AuditEntry>
+  /**
+   * Appends entries in order, inside the caller's transaction (committed with the steps they
+   * record, or not at all): the chain is locked and read once for all of them.
+   */
+  appendAll(
+    events: readonly AuditEvent[],
+    now: Date,
+    within: Kysely<unknown>,
+  ): Promise<AuditEntry[]>
   /** Newest first; `beforeSeq` pages backwards. */
   list(options?: { beforeSeq?: number; limit?: number }): Promise<AuditEntry[]>
   /** Every entry in order, a page at a time, for export. */
@@ -64,37 +73,45 @@ export function createAuditLog(db: Kysely<AuditTables>, options: AuditLogOptions
     }
   }
 
-  const anchoring = anchor
-    ? anchorHeads(anchor, () => headOf(db), options.checkpointDelayMs ?? CHECKPOINT_DELAY_MS)
-    : undefined
-
-  return {
-    async append(event, now, within) {
-      const write = async (trx: Kysely<AuditTables>) => {
-        await sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(trx)
-        const last = await trx
-          .selectFrom('audit_log')
-          .select(['seq', 'hash'])
-          .orderBy('seq', 'desc')
-          .limit(1)
-          .executeTakeFirst()
-        const partial = {
-          seq: Number(last?.seq ?? 0) + 1,
-          occurredAt: now,
-          actorId: event.actor.id,
-          actor: event.actor.name,
-          action: event.action,
-          outcome: event.outcome,
-          subjectType: event.subject?.type,
-          subjectId: event.subject?.id,
-          details: event.details ?? {},
-          requestId: event.requestId,
-          prevHash: last?.hash ?? GENESIS_HASH,
-        }
-        const entry = { ...partial, hash: auditEntryHash(partial, keys.chain) }
-        const stored = await trx
-          .insertInto('audit_log')
-          .values({
+  /**
+   * Entries in a row of the chain, inside `trx`: the chain's lock and its head are read once, and
+   * one statement (per thousand entries) stores them.
+   */
+  async function writeAll(trx: Kysely<AuditTables>, events: readonly AuditEvent[], now: Date) {
+    if (events.length === 0) return []
+    await sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(trx)
+    const last = await trx
+      .selectFrom('audit_log')
+      .select(['seq', 'hash'])
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+    let seq = Number(last?.seq ?? 0)
+    let prevHash = last?.hash ?? GENESIS_HASH
+    const entries: AuditEntry[] = events.map((event) => {
+      const partial = {
+        seq: ++seq,
+        occurredAt: now,
+        actorId: event.actor.id,
+        actor: event.actor.name,
+        action: event.action,
+        outcome: event.outcome,
+        subjectType: event.subject?.type,
+        subjectId: event.subject?.id,
+        details: event.details ?? {},
+        requestId: event.requestId,
+        prevHash,
+      }
+      const entry = { ...partial, hash: auditEntryHash(partial, keys.chain) }
+      prevHash = entry.hash
+      return entry
+    })
+    for (let i = 0; i < entries.length; i += 1000) {
+      const chunk = entries.slice(i, i + 1000)
+      const stored = await trx
+        .insertInto('audit_log')
+        .values(
+          chunk.map((entry) => ({
             seq: entry.seq,
             occurred_at: entry.occurredAt,
             actor_id: entry.actorId ?? null,
@@ -108,15 +125,30 @@ export function createAuditLog(db: Kysely<AuditTables>, options: AuditLogOptions
             prev_hash: entry.prevHash,
             hash: entry.hash,
             key_id: keys.id,
-          })
-          .returning('seq')
-          .executeTakeFirst()
-        // A rule or trigger put on the table behind the product's back could drop an entry
-        // silently: then the step it records fails with it rather than going unaudited.
-        if (Number(stored?.seq) !== entry.seq)
-          throw new Error(
-            'The audit entry was not stored: something in the database refused it silently (a rule or trigger on audit_log); nothing was done',
-          )
+          })),
+        )
+        .returning('seq')
+        .execute()
+      // A rule or trigger put on the table behind the product's back could drop an entry
+      // silently: then the step it records fails with it rather than going unaudited.
+      const seqs = new Set(stored.map((row) => Number(row.seq)))
+      if (seqs.size !== chunk.length || chunk.some((entry) => !seqs.has(entry.seq)))
+        throw new Error(
+          'The audit entry was not stored: something in the database refused it silently (a rule or trigger on audit_log); nothing was done',
+        )
+    }
+    return entries
+  }
+
+  const anchoring = anchor
+    ? anchorHeads(anchor, () => headOf(db), options.checkpointDelayMs ?? CHECKPOINT_DELAY_MS)
+    : undefined
+
+  return {
+    async append(event, now, within) {
+      const write = async (trx: Kysely<AuditTables>) => {
+        const [entry] = await writeAll(trx, [event], now)
+        if (!entry) throw new Error('The audit entry was not written')
         return entry
       }
       if (within) {
@@ -129,6 +161,12 @@ export function createAuditLog(db: Kysely<AuditTables>, options: AuditLogOptions
       // Anchored before the caller hears of it; a failing anchor is retried by checkpoint().
       await anchoring?.anchor({ entries: entry.seq, headHash: entry.hash }).catch(() => undefined)
       return entry
+    },
+
+    async appendAll(events, now, within) {
+      const entries = await writeAll(within as Kysely<AuditTables>, events, now)
+      if (entries.length > 0) anchoring?.soon()
+      return entries
     },
 
     async list(options = {}) {

@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib'
 import { type Context, Hono } from 'hono'
-import type { Kysely } from 'kysely'
-import { ForbiddenError, InvalidInputError } from '../core/index.js'
+import type { AuditLog } from '../audit/index.js'
+import { type AuditEvent, ForbiddenError, InvalidInputError } from '../core/index.js'
 import {
   type AppAbility,
   actorOf,
@@ -11,15 +11,11 @@ import {
   serve,
 } from '../identity/index.js'
 import { contentEncodingOf, type RouteDef } from '../routing/index.js'
-import { isRunEvent, type LineageEvent } from './events.js'
+import type { LineageEvent } from './events.js'
+import { ingestGroupCommit, ownershipFacts } from './ingest-group.js'
 import { LINEAGE_INGEST_LIMITS, receiveBatch, receiveEvent } from './lineage-api.js'
 import type { LineageStore } from './lineage-store.js'
-import {
-  eventSummary,
-  namespacesWritten,
-  platformInputs,
-  refusalsOf,
-} from './namespace-ownership.js'
+import { eventSummary, refusalsOf } from './namespace-ownership.js'
 import type { NamespaceRouteDeps } from './namespace-routes.js'
 import type { EventValidator } from './validate-event.js'
 
@@ -27,12 +23,18 @@ import type { EventValidator } from './validate-event.js'
 export interface IngestRouteDeps extends NamespaceRouteDeps {
   store: LineageStore
   validator: EventValidator
+  audit: Pick<AuditLog, 'append' | 'appendAll'>
 }
 
 const MAX_BATCH_EVENTS = LINEAGE_INGEST_LIMITS.batchEvents
+/** At most this many single events share a transaction (more wait for the next). */
+const GROUP_EVENTS = 500
 
-/** The body as JSON, gunzipped when the client says it is (OpenLineage clients may compress). */
-async function jsonBody(c: Context<RouteEnv>): Promise<unknown> {
+/**
+ * The body as JSON, gunzipped when the client says it is (OpenLineage clients may compress), and
+ * its size in bytes as JSON.
+ */
+async function jsonBody(c: Context<RouteEnv>): Promise<{ body: unknown; bytes: number }> {
   const raw = new Uint8Array(await c.req.arrayBuffer())
   const encoding = contentEncodingOf(c.req.header('content-encoding'))
   if (!encoding)
@@ -54,7 +56,7 @@ async function jsonBody(c: Context<RouteEnv>): Promise<unknown> {
     throw new InvalidInputError('The body is not UTF-8: send the event as UTF-8 JSON')
   }
   try {
-    return JSON.parse(text)
+    return { body: JSON.parse(text), bytes: bytes.length }
   } catch {
     throw new InvalidInputError('The body is not JSON: send one OpenLineage event as a JSON object')
   }
@@ -71,21 +73,12 @@ async function refusedEvents(
   ability: AppAbility,
   events: readonly LineageEvent[],
 ) {
-  const namespaces = events.flatMap((event) => namespacesWritten(event).map((w) => w.namespace))
-  const runIds = events.flatMap((event) => (isRunEvent(event) ? [event.run.runId] : []))
-  const [owners, runJobs, known] = await Promise.all([
-    deps.namespaces.ownersOf(namespaces),
-    deps.store.jobsOfRuns(runIds),
-    deps.store.knownDatasets(events.flatMap(platformInputs)),
-  ])
-  return refusalsOf(
-    events,
-    owners,
-    runJobs,
-    (agency) => ability.can('update', asSubject('LineageNamespace', { agency })),
-    known,
-  )
+  const { owners, runJobs, known } = await ownershipFacts(deps, events)
+  return refusalsOf(events, owners, runJobs, mayWriteAs(ability), known)
 }
+
+const mayWriteAs = (ability: AppAbility) => (agency: string) =>
+  ability.can('update', asSubject('LineageNamespace', { agency }))
 
 /**
  * The ingest routes read their body themselves (gzip, and the OpenLineage validator names each
@@ -95,39 +88,34 @@ const bodyReadByHandler = <R extends RouteDef>(route: R) =>
   ({ ...route, request: {} }) as Omit<R, 'request'> & { request: { body?: undefined } }
 
 /** The audit entry of an accepted event, appended in the transaction that stores it. */
-function auditEvent(
-  deps: IngestRouteDeps,
-  c: Context<RouteEnv>,
-  trx: Kysely<unknown>,
-  event: LineageEvent,
-  stored: boolean,
-) {
+function auditEvent(c: Context<RouteEnv>, event: LineageEvent, stored: boolean): AuditEvent {
   const summary = eventSummary(event)
-  return deps.audit.append(
-    {
-      actor: actorOf(c.get('caller')),
-      action: 'lineage.event',
-      outcome: 'succeeded',
-      subject: {
-        type: 'LineageEvent',
-        id: summary.runId ?? `${summary.namespace}:${summary.job ?? summary.dataset}`,
-      },
-      details: { ...summary, stored },
-      requestId: c.get('requestId'),
+  return {
+    actor: actorOf(c.get('caller')),
+    action: 'lineage.event',
+    outcome: 'succeeded',
+    subject: {
+      type: 'LineageEvent',
+      id: summary.runId ?? `${summary.namespace}:${summary.job ?? summary.dataset}`,
     },
-    deps.now(),
-    trx,
-  )
+    details: { ...summary, stored },
+    requestId: c.get('requestId'),
+  }
 }
 
 /** OpenLineage's HTTP transport: one event, or a batch of them. */
-export const ingestRoutes = (deps: IngestRouteDeps) =>
-  new Hono<RouteEnv>()
+export const ingestRoutes = (deps: IngestRouteDeps) => {
+  // Events posted one by one at the same time are stored together (see ingestGroupCommit).
+  const single = ingestGroupCommit(deps, {
+    maxItems: GROUP_EVENTS,
+    maxBytes: LINEAGE_INGEST_LIMITS.batchBytes,
+  })
+  return new Hono<RouteEnv>()
     .route(
       '/',
       serve(bodyReadByHandler(receiveEvent), async (c) => {
         assertCan(c.get('ability'), 'create', 'LineageEvent')
-        const body = await jsonBody(c)
+        const { body, bytes } = await jsonBody(c)
         const check = deps.validator.check(body)
         // An event without errors always has a kind; the test narrows its type.
         if (check.errors.length > 0 || !check.kind)
@@ -135,11 +123,14 @@ export const ingestRoutes = (deps: IngestRouteDeps) =>
             `Not a valid OpenLineage event: ${check.errors.slice(0, 10).join('; ')}${check.errors.length > 10 ? ` (and ${check.errors.length - 10} more)` : ''}`,
           )
         const event = body as LineageEvent
-        const [refused] = await refusedEvents(deps, c.get('ability'), [event])
-        // Refusals reach the audit trail as denied, with this message, through the error handler.
-        if (refused) throw new ForbiddenError(refused.message)
-        const { stored } = await deps.store.record(event, check.warnings, {
-          within: (trx, result) => auditEvent(deps, c, trx, event, result.stored),
+        // A refusal is a ForbiddenError of this event alone: it reaches the audit trail as
+        // denied, with its message, through the error handler.
+        const { stored } = await single.submit({
+          event,
+          bytes,
+          warnings: check.warnings,
+          mayWrite: mayWriteAs(c.get('ability')),
+          audit: (stored) => auditEvent(c, event, stored),
         })
         return c.json(
           { ok: true as const, data: { kind: check.kind, stored, warnings: check.warnings } },
@@ -151,7 +142,7 @@ export const ingestRoutes = (deps: IngestRouteDeps) =>
       '/',
       serve(bodyReadByHandler(receiveBatch), async (c) => {
         assertCan(c.get('ability'), 'create', 'LineageEvent')
-        const body = await jsonBody(c)
+        const { body } = await jsonBody(c)
         if (!Array.isArray(body))
           throw new InvalidInputError('The body must be a JSON array of OpenLineage events')
         if (body.length > MAX_BATCH_EVENTS)
@@ -185,10 +176,12 @@ export const ingestRoutes = (deps: IngestRouteDeps) =>
         // One transaction for the batch's events and their audit entries (one each): the chain
         // of the audit trail is locked once per batch, not once per event.
         await deps.store.recordAll(valid, {
-          within: async (trx, results) => {
-            for (const [i, { event }] of valid.entries())
-              await auditEvent(deps, c, trx, event, results[i]?.stored ?? false)
-          },
+          within: (trx, results) =>
+            deps.audit.appendAll(
+              valid.map(({ event }, i) => auditEvent(c, event, results[i]?.stored ?? false)),
+              deps.now(),
+              trx,
+            ),
         })
         const successful = valid.length
         // The shape the OpenLineage batch contract gives (spec PR #4109).
@@ -208,3 +201,4 @@ export const ingestRoutes = (deps: IngestRouteDeps) =>
         )
       }),
     )
+}

@@ -3,7 +3,9 @@ import type { Kysely, Transaction } from 'kysely'
 import { canonicalJson } from '../text/index.js'
 import { isDatasetEvent, isRunEvent, type LineageEvent, type RunEvent } from './events.js'
 import type { LineageTables } from './lineage-tables.js'
-import { foldEvent } from './store/fold-event.js'
+import { transaction } from './store/deadlock-retry.js'
+import { foldEvents } from './store/fold-events.js'
+import { chunked } from './store/rounds.js'
 
 export interface RecordOptions {
   /**
@@ -27,7 +29,9 @@ export interface LineageStore {
   ): Promise<{ stored: boolean }>
   /**
    * Stores events in order, each as {@link record} does, in one transaction: all of them or, when
-   * one is refused or `within` fails, none. `within` runs last, with each event's result.
+   * one is refused or `within` fails, none. `within` runs last, with each event's result. The
+   * statements do not grow with the count (one per table, see `foldEvents`): a group costs about
+   * what one event does.
    */
   recordAll(
     events: readonly { event: LineageEvent; warnings?: readonly string[] }[],
@@ -48,50 +52,69 @@ export interface LineageStore {
 const bodyHash = (event: LineageEvent) =>
   createHash('sha256').update(canonicalJson(event)).digest('hex')
 
-/** One event, inside the caller's transaction: kept once, then folded into the graph. */
-async function insertAndFold(
-  trx: Transaction<LineageTables>,
-  event: LineageEvent,
-  warnings: readonly string[],
-) {
+/** What is stored of an event as it came (its graph is folded from it). */
+function eventRow(event: LineageEvent, warnings: readonly string[]) {
   const run = isRunEvent(event) ? event : undefined
   const job = 'job' in event ? event.job : undefined
-  const inserted = await trx
-    .insertInto('lineage_events')
-    .values({
-      run_id: run?.run.runId ?? null,
-      event_kind: run ? 'RunEvent' : isDatasetEvent(event) ? 'DatasetEvent' : 'JobEvent',
-      event_type: run?.eventType ?? null,
-      event_time: new Date(event.eventTime),
-      job_namespace: job?.namespace ?? null,
-      job_name: job?.name ?? null,
-      payload: JSON.stringify(event),
-      body_sha256: bodyHash(event),
-      warnings: warnings.length > 0 ? JSON.stringify(warnings) : null,
-    })
-    // The same run, type and time, or the same content, is one event however often it comes.
-    .onConflict((oc) => oc.doNothing())
-    .returning('id')
-    .executeTakeFirst()
-  if (inserted) await foldEvent(trx, event)
-  return { stored: inserted !== undefined }
+  return {
+    run_id: run?.run.runId ?? null,
+    event_kind: run ? 'RunEvent' : isDatasetEvent(event) ? 'DatasetEvent' : 'JobEvent',
+    event_type: run?.eventType ?? null,
+    event_time: new Date(event.eventTime),
+    job_namespace: job?.namespace ?? null,
+    job_name: job?.name ?? null,
+    payload: JSON.stringify(event),
+    body_sha256: bodyHash(event),
+    warnings: warnings.length > 0 ? JSON.stringify(warnings) : null,
+  }
+}
+
+/**
+ * Events, inside the caller's transaction: each kept once, then the new ones folded into the
+ * graph. A statement (per thousand events) stores them all, and one per table folds them, so
+ * the round trips of a group do not grow with its size.
+ */
+async function insertAndFold(
+  trx: Transaction<LineageTables>,
+  events: readonly { event: LineageEvent; warnings?: readonly string[] }[],
+) {
+  const rows = events.map(({ event, warnings = [] }) => eventRow(event, warnings))
+  const inserted = new Set<string>()
+  for (const chunk of chunked(rows)) {
+    const returned = await trx
+      .insertInto('lineage_events')
+      .values(chunk)
+      // The same run, type and time, or the same content, is one event however often it comes
+      // (the first of a group is the one kept).
+      .onConflict((oc) => oc.doNothing())
+      .returning('body_sha256')
+      .execute()
+    for (const row of returned) inserted.add(row.body_sha256)
+  }
+  const results = rows.map((row) => {
+    const stored = inserted.delete(row.body_sha256)
+    return { stored }
+  })
+  await foldEvents(
+    trx,
+    events.flatMap(({ event }, i) => (results[i]?.stored ? [event] : [])),
+  )
+  return results
 }
 
 export function createLineageStore(db: Kysely<LineageTables>): LineageStore {
   return {
     async record(event, warnings = [], options = {}) {
-      return db.transaction().execute(async (trx) => {
-        const result = await insertAndFold(trx, event, warnings)
+      return transaction(db, async (trx) => {
+        const [result = { stored: false }] = await insertAndFold(trx, [{ event, warnings }])
         await options.within?.(trx as unknown as Kysely<unknown>, result)
         return result
       })
     },
     async recordAll(events, options = {}) {
       if (events.length === 0) return []
-      return db.transaction().execute(async (trx) => {
-        const results: { stored: boolean }[] = []
-        for (const { event, warnings = [] } of events)
-          results.push(await insertAndFold(trx, event, warnings))
+      return transaction(db, async (trx) => {
+        const results = await insertAndFold(trx, events)
         await options.within?.(trx as unknown as Kysely<unknown>, results)
         return results
       })

@@ -1,6 +1,8 @@
 import { sql, type Transaction } from 'kysely'
 import type { Facets } from '../events.js'
 import type { LineageTables } from '../lineage-tables.js'
+import type { Step } from './packed-statements.js'
+import { chunked, inRounds } from './rounds.js'
 
 /** One string per job or dataset, to group an event's mentions of it. */
 export const entityKey = (e: { namespace: string; name: string }) => `${e.namespace}\u0000${e.name}`
@@ -32,22 +34,38 @@ function mergeMentions(refs: readonly { namespace: string; name: string; facets?
   return [...byKey.values()]
 }
 
+/** One event's mentions of jobs or datasets, at that event's time. */
+export interface EntityMentions {
+  refs: readonly { namespace: string; name: string; facets?: Facets }[]
+  time: Date
+}
+
 /**
- * Jobs or datasets, one statement for all of an event's: a facet replaces its predecessor of
- * the same key whole, the newest by event time winning (an older event only adds keys not yet
- * known); `_deleted: true` removes it. An event without facets changes nothing.
+ * The steps (see `runPacked`) upserting jobs or datasets of many events, one per round (see
+ * {@link inRounds}) for all of them: a facet replaces its predecessor of the same key whole, the
+ * newest by event time winning (an older event only adds keys not yet known); `_deleted: true`
+ * removes it. An event without facets changes nothing.
  */
-export async function upsertEntities(
+export function entitySteps(
   trx: Transaction<LineageTables>,
   table: 'lineage_jobs' | 'lineage_datasets',
-  refs: readonly { namespace: string; name: string; facets?: Facets }[],
-  time: Date,
+  events: readonly EntityMentions[],
+): Step[] {
+  const rows = events.flatMap((e) => mergeMentions(e.refs).map((r) => ({ ...r, time: e.time })))
+  return inRounds(rows, entityKey).flatMap((round) =>
+    chunked(round).flatMap((chunk) => upsertRound(trx, table, chunk)),
+  )
+}
+
+/** Rows of distinct entities, in one step (and one more when some delete facets). */
+function upsertRound(
+  trx: Transaction<LineageTables>,
+  table: 'lineage_jobs' | 'lineage_datasets',
+  rows: readonly (ReturnType<typeof mergeMentions>[number] & { time: Date })[],
 ) {
-  const rows = mergeMentions(refs)
-  if (rows.length === 0) return
   // Deleted keys travel in the row's facets under a reserved key, so one statement serves all.
   const DELETED = '__deleted'
-  await trx
+  const upsert = trx
     .insertInto(table)
     .values(
       rows.map((r) => ({
@@ -57,9 +75,9 @@ export async function upsertEntities(
           ...r.kept,
           ...(r.deleted.length > 0 ? { [DELETED]: r.deleted } : {}),
         }),
-        facets_time: time,
-        created_at: time,
-        updated_at: time,
+        facets_time: r.time,
+        created_at: r.time,
+        updated_at: r.time,
       })),
     )
     .onConflict((oc) =>
@@ -75,15 +93,15 @@ export async function upsertEntities(
         })
         .where(sql<boolean>`excluded.facets <> '{}'::jsonb`),
     )
-    .execute()
-  // A brand-new row keeps no deletion marker.
+  // A brand-new row keeps no deletion marker (removed by the next step: a statement does not
+  // see its own changes).
   const deleting = rows.filter((r) => r.deleted.length > 0)
-  if (deleting.length > 0)
-    await trx
-      .updateTable(table)
-      .set({ facets: sql`facets - ${DELETED}` })
-      .where(
-        sql<boolean>`(namespace, name) in (${sql.join(deleting.map((r) => sql`(${r.namespace}, ${r.name})`))})`,
-      )
-      .execute()
+  if (deleting.length === 0) return [{ query: upsert }]
+  const unmark = trx
+    .updateTable(table)
+    .set({ facets: sql`facets - ${DELETED}` })
+    .where(
+      sql<boolean>`(namespace, name) in (${sql.join(deleting.map((r) => sql`(${r.namespace}, ${r.name})`))})`,
+    )
+  return [{ query: upsert }, { query: unmark }]
 }

@@ -1,7 +1,8 @@
 import { sql, type Transaction } from 'kysely'
-import { ForbiddenError } from '../../core/index.js'
 import type { RunEvent } from '../events.js'
 import type { LineageTables, RunOutputSummary, RunQualitySummary } from '../lineage-tables.js'
+import type { Step } from './packed-statements.js'
+import { chunked, inRounds } from './rounds.js'
 import { facetChange } from './upsert-entities.js'
 
 /** A run's state from its events: the first terminal state stays, OTHER changes nothing. */
@@ -42,29 +43,45 @@ export function runResults(event: RunEvent) {
   return { outputs, quality }
 }
 
-/**
- * The run, in one statement: its state moves forward only (the first terminal state stays,
- * OTHER changes nothing), START sets the start, the terminal event the end, facets merge.
- * An event naming another job's run changes nothing and is refused (ForbiddenError).
- */
-export async function upsertRun(trx: Transaction<LineageTables>, event: RunEvent, time: Date) {
+/** A run event's row of `lineage_runs`, as the run would be if this event were its only one. */
+function runRow(event: RunEvent, time: Date) {
   const { outputs, quality } = runResults(event)
   const state = STATE_OF[event.eventType ?? ''] ?? 'NEW'
-  const terminal = TERMINAL.has(state)
-  const folded = await trx
+  return {
+    run_id: event.run.runId,
+    job_namespace: event.job.namespace,
+    job_name: event.job.name,
+    state,
+    started_at: event.eventType === 'START' ? time : null,
+    ended_at: TERMINAL.has(state) ? time : null,
+    facets: JSON.stringify(facetChange(event.run.facets).kept),
+    outputs: JSON.stringify(outputs),
+    quality: JSON.stringify(quality),
+    updated_at: time,
+  }
+}
+
+/**
+ * The steps (see `runPacked`) upserting the runs of many events, one per round (see
+ * {@link inRounds}): a run's state moves forward only (the first terminal state stays, OTHER
+ * changes nothing), START sets the start, the terminal event the end, facets merge. An event
+ * naming another job's run changes nothing, and `runPacked` refuses it (ForbiddenError).
+ */
+export function runSteps(
+  trx: Transaction<LineageTables>,
+  events: readonly { event: RunEvent; time: Date }[],
+): Step[] {
+  const rows = events.map(({ event, time }) => runRow(event, time))
+  return inRounds(rows, (row) => row.run_id).flatMap((round) =>
+    chunked(round).map((chunk) => ({ query: upsertRound(trx, chunk), runs: chunk })),
+  )
+}
+
+/** Rows of distinct runs in one statement, returning the runs it folded. */
+function upsertRound(trx: Transaction<LineageTables>, rows: readonly ReturnType<typeof runRow>[]) {
+  return trx
     .insertInto('lineage_runs')
-    .values({
-      run_id: event.run.runId,
-      job_namespace: event.job.namespace,
-      job_name: event.job.name,
-      state,
-      started_at: event.eventType === 'START' ? time : null,
-      ended_at: terminal ? time : null,
-      facets: JSON.stringify(facetChange(event.run.facets).kept),
-      outputs: JSON.stringify(outputs),
-      quality: JSON.stringify(quality),
-      updated_at: time,
-    })
+    .values(rows)
     .onConflict((oc) =>
       oc
         .column('run_id')
@@ -85,9 +102,4 @@ export async function upsertRun(trx: Transaction<LineageTables>, event: RunEvent
           and lineage_runs.job_name = excluded.job_name`),
     )
     .returning('run_id')
-    .executeTakeFirst()
-  if (!folded)
-    throw new ForbiddenError(
-      `Run ${event.run.runId} is a run of another job, not of ${event.job.namespace}:${event.job.name}`,
-    )
 }
