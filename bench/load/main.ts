@@ -14,7 +14,7 @@ import type { ReportedLevel } from './load-verdict.js'
 // throughput, latency percentiles, errors by kind and status, and each process's memory and CPU.
 const { values } = parseArgs({
   options: {
-    users: { type: 'string', default: '50,200' },
+    users: { type: 'string', default: '50,200,400' },
     seconds: { type: 'string', default: '60' },
     'think-ms': { type: 'string', default: '1000' },
     'timeout-ms': { type: 'string', default: '30000' },
