@@ -8,7 +8,7 @@ import { runLevel } from './load-level.js'
 import { loadSection } from './load-report.js'
 import type { ReportedLevel } from './load-verdict.js'
 
-// `npm run bench:load [-- --users 50,200 --seconds 60]`: closed-loop virtual users doing what
+// `npm run bench:load [-- --users 50,200,400 --seconds 60]`: closed-loop virtual users doing what
 // officers do in the portal (search, dataset pages, sample previews and downloads, queries,
 // access requests, the inbox) against two replicas on one PostgreSQL, on loopback only; then
 // throughput, latency percentiles, errors by kind and status, and each process's memory and CPU.
