@@ -139,9 +139,7 @@ export const glossaryRoutes = (deps: Pick<CatalogRouteDeps, 'store' | 'audit' | 
       serve(listGlossaryTerms, async (c) => {
         const entries = await deps.store.listGlossary()
         // Only columns of datasets the caller may discover are listed under a term.
-        const visible = new Set(
-          (await deps.store.listSlugs(c.get('ability'))).map((d) => d.slug),
-        )
+        const visible = new Set((await deps.store.listSlugs(c.get('ability'))).map((d) => d.slug))
         return c.json(
           {
             ok: true as const,
