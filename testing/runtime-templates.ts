@@ -108,7 +108,8 @@ export default async function setup(project: TestProject) {
   project.provide('runtimeTemplates', root)
   return async () => {
     const listed = join(root, TEMPLATE_DATABASES)
-    const postgresUrl = project.getProvidedContext().postgresUrl
+    // Provided by the PostgreSQL setup (vitest.global-setup.ts) where a project has one.
+    const { postgresUrl } = project.getProvidedContext() as { postgresUrl?: string }
     if (existsSync(listed) && postgresUrl) {
       const names = (await readFile(listed, 'utf8')).split('\n').filter((n) => n !== '')
       for (const name of names) await dropTestPostgresDatabase(postgresUrl, name)
