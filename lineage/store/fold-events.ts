@@ -13,16 +13,7 @@ import { chunked, inRounds } from './rounds.js'
 import { type EntityMentions, entityKey, entitySteps } from './upsert-entities.js'
 import { runSteps } from './upsert-run.js'
 
-type EdgeRow = {
-  job_namespace: string
-  job_name: string
-  dataset_namespace: string
-  dataset_name: string
-  direction: 'input' | 'output'
-  last_run_id: string | null
-  first_seen: Date
-  last_seen: Date
-}
+type EdgeRow = LineageTables['lineage_edges']
 
 /** One event's job-to-dataset edges, each once. */
 function edgeRows(
