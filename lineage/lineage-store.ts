@@ -5,6 +5,7 @@ import { isDatasetEvent, isRunEvent, type LineageEvent, type RunEvent } from './
 import type { LineageTables } from './lineage-tables.js'
 import { transaction } from './store/deadlock-retry.js'
 import { foldEvents } from './store/fold-events.js'
+import { runOfAnotherJob } from './store/packed-statements.js'
 import { chunked } from './store/rounds.js'
 
 export interface RecordOptions {
@@ -99,7 +100,40 @@ async function insertAndFold(
     trx,
     events.flatMap(({ event }, i) => (results[i]?.stored ? [event] : [])),
   )
+  // After folding: a run first met in this transaction has its job by now.
+  await refuseRepeatsOfOtherJobs(
+    trx,
+    rows.filter((_, i) => !results[i]?.stored),
+  )
   return results
+}
+
+/**
+ * An event kept already (same run, type and time) is answered "not stored", but only to the job
+ * whose run it is: another job's sender naming that run is refused, as it would be had the run's
+ * first event come in an earlier transaction (two senders of one group, or two replicas at once).
+ */
+async function refuseRepeatsOfOtherJobs(
+  trx: Transaction<LineageTables>,
+  repeats: readonly ReturnType<typeof eventRow>[],
+) {
+  const named = repeats.filter((row) => row.run_id !== null && row.job_name !== null)
+  if (named.length === 0) return
+  const owners = await trx
+    .selectFrom('lineage_runs')
+    .select(['run_id', 'job_namespace', 'job_name'])
+    .where('run_id', 'in', [...new Set(named.map((row) => row.run_id as string))])
+    .execute()
+  const jobOf = new Map(owners.map((o) => [o.run_id, `${o.job_namespace}\u0000${o.job_name}`]))
+  for (const row of named) {
+    const owner = jobOf.get(row.run_id as string)
+    if (owner !== undefined && owner !== `${row.job_namespace}\u0000${row.job_name}`)
+      throw runOfAnotherJob({
+        run_id: row.run_id as string,
+        job_namespace: row.job_namespace as string,
+        job_name: row.job_name as string,
+      })
+  }
 }
 
 export function createLineageStore(db: Kysely<LineageTables>): LineageStore {

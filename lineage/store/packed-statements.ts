@@ -42,9 +42,13 @@ export async function runPacked(
     const expected = steps[runsAt]?.runs ?? []
     const folded = new Set(rows.map((row) => row.run_id))
     const missing = expected.find((run) => !folded.has(run.run_id))
-    if (missing)
-      throw new ForbiddenError(
-        `Run ${missing.run_id} is a run of another job, not of ${missing.job_namespace}:${missing.job_name}`,
-      )
+    if (missing) throw runOfAnotherJob(missing)
   }
+}
+
+/** The refusal of an event naming a run that another job's events made (not naming that job). */
+export function runOfAnotherJob(run: { run_id: string; job_namespace: string; job_name: string }) {
+  return new ForbiddenError(
+    `Run ${run.run_id} is a run of another job, not of ${run.job_namespace}:${run.job_name}`,
+  )
 }
