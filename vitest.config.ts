@@ -48,11 +48,15 @@ export default defineConfig({
         test: {
           name: 'portal',
           environment: 'jsdom',
-          // Isolated, unlike the server project: the portal keeps page-wide state in modules (the
-          // session's CSRF token), which one file would hand to the next.
+          // Files share their worker's modules, as the server project's do; the setup file clears
+          // the one piece of page-wide state a module keeps (the session's CSRF token), so no
+          // file hands its session to the next.
+          isolate: false,
           include: ['portal/src/**/*.test.{ts,tsx}'],
           setupFiles: ['portal/src/test-setup.ts'],
-          globalSetup: ['./testing/runtime-templates.ts'],
+          // The run's PostgreSQL server is shared by its projects: naming it here only lets the
+          // run's templates be removed whichever project ends last.
+          globalSetup: ['./vitest.global-setup.ts', './testing/runtime-templates.ts'],
         },
       },
     ],

@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node'
 import { startThrowawayPostgres } from './testing/index.js'
+import { shareByProjects } from './testing/shared-by-projects.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -9,8 +10,9 @@ declare module 'vitest' {
 }
 
 /**
- * Starts a real, throwaway PostgreSQL server for the test run, so every database test also runs
- * on it. Set TEST_DATABASE_URL to use a server of your own instead (CI does).
+ * Starts a real, throwaway PostgreSQL server for the test run (one for all its projects), so
+ * every database test also runs on it. Set TEST_DATABASE_URL to use a server of your own instead
+ * (CI does).
  */
 export default async function setup(project: TestProject) {
   const external = process.env.TEST_DATABASE_URL
@@ -18,7 +20,10 @@ export default async function setup(project: TestProject) {
     project.provide('postgresUrl', external)
     return
   }
-  const server = await startThrowawayPostgres()
-  project.provide('postgresUrl', server.url)
-  return () => server.stop()
+  const server = await shareByProjects('postgres', async () => {
+    const started = await startThrowawayPostgres()
+    return { value: started.url, stop: () => started.stop() }
+  })
+  project.provide('postgresUrl', server.value)
+  return () => server.release()
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { TestProject } from 'vitest/node'
+import { shareByProjects } from './shared-by-projects.js'
 import { dropTestPostgresDatabase } from './test-database.js'
 
 declare module 'vitest' {
@@ -100,20 +101,26 @@ export async function copyTemplate(template: string): Promise<string> {
 }
 
 /**
- * Vitest global setup: a directory for this run's templates, removed when the run ends with the
- * template databases made on the run's PostgreSQL server (still up: its setup ran first).
+ * Vitest global setup: a directory for this run's templates, one for all its projects (a portal
+ * file and a server file need the same loaded data), removed when the run ends with the template
+ * databases made on the run's PostgreSQL server (still up: its setup ran first, so its teardown
+ * runs after this one).
  */
 export default async function setup(project: TestProject) {
-  const root = await mkdtemp(join(tmpdir(), 'portal-templates-'))
-  project.provide('runtimeTemplates', root)
-  return async () => {
-    const listed = join(root, TEMPLATE_DATABASES)
-    // Provided by the PostgreSQL setup (vitest.global-setup.ts) where a project has one.
-    const { postgresUrl } = project.getProvidedContext() as { postgresUrl?: string }
-    if (existsSync(listed) && postgresUrl) {
-      const names = (await readFile(listed, 'utf8')).split('\n').filter((n) => n !== '')
-      for (const name of names) await dropTestPostgresDatabase(postgresUrl, name)
-    }
-    await rm(root, { recursive: true, force: true })
+  const { postgresUrl } = project.getProvidedContext() as { postgresUrl?: string }
+  const templates = await shareByProjects('runtime-templates', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'portal-templates-'))
+    return { value: root, stop: () => removeTemplates(root, postgresUrl) }
+  })
+  project.provide('runtimeTemplates', templates.value)
+  return () => templates.release()
+}
+
+async function removeTemplates(root: string, postgresUrl: string | undefined): Promise<void> {
+  const listed = join(root, TEMPLATE_DATABASES)
+  if (existsSync(listed) && postgresUrl) {
+    const names = (await readFile(listed, 'utf8')).split('\n').filter((n) => n !== '')
+    for (const name of names) await dropTestPostgresDatabase(postgresUrl, name)
   }
+  await rm(root, { recursive: true, force: true })
 }

@@ -121,14 +121,17 @@ async function loadedTemplate(options: TestRuntimeOptions): Promise<string | und
   }
   if (!root) return undefined
   const postgresUrl = options.backend === 'postgres' ? postgresUrlOf(options) : undefined
-  const key = { scale: options.scale ?? 0.2, env: options.env ?? {}, postgresUrl }
+  // Settings that only change how a runtime serves are the opening file's own: files that differ
+  // in them alone share one loaded template.
+  const env = loadingSettings(options.env ?? {})
+  const key = { scale: options.scale ?? 0.2, env, postgresUrl }
   return runtimeTemplates(root).templateFor(key, async (directory) => {
     const database = postgresUrl
       ? await createTestPostgresDatabase(postgresUrl, { prefix: 'template' })
       : undefined
     if (database) await recordTemplateDatabase(root, directory, database.name)
     const runtime = await openRuntime(
-      testConfig(directory, options, database?.url),
+      testConfig(directory, { ...options, env }, database?.url),
       createLogger({ level: 'silent' }),
     )
     try {
@@ -137,6 +140,31 @@ async function loadedTemplate(options: TestRuntimeOptions): Promise<string | und
       await runtime.close()
     }
   })
+}
+
+/**
+ * Settings that change how a runtime serves (addresses, sign-in, limits on what callers may
+ * spend, the release rules of aggregate answers), never what loading the fixtures writes.
+ */
+const SERVING_ONLY = new Set([
+  'HOST',
+  'PORT',
+  'PUBLIC_URL',
+  'DEV_SIGN_IN',
+  'OIDC_ISSUER',
+  'OIDC_CLIENT_ID',
+  'OIDC_CLIENT_SECRET',
+  'OIDC_AUDIENCE',
+  'QUERY_TIMEOUT_SECONDS',
+  'PROCESS_TIMEOUT_SECONDS',
+  'RATE_LIMIT_PER_MINUTE',
+  'SIGN_IN_ATTEMPTS_PER_MINUTE',
+  'SDC_DOMINANCE_P',
+])
+
+/** The settings of `env` that may change what loading the fixtures writes. */
+function loadingSettings(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !SERVING_ONLY.has(name)))
 }
 
 function postgresUrlOf(options: { postgresUrl?: string }): string {

@@ -33,5 +33,10 @@ if (typeof window !== 'undefined') {
 // the first import of a page in a test can take longer than testing-library's default of 1 s.
 // Waiting longer makes no test pass that should fail: a missing element still fails, later.
 import { configure } from '@testing-library/dom'
+import { setCsrfToken } from './lib/api-client.js'
 
 configure({ asyncUtilTimeout: 15_000 })
+
+// Test files share their worker's modules (vitest.config.ts), and this file runs before each: a
+// page in a browser tab starts with no session, so each file does too.
+setCsrfToken(undefined)

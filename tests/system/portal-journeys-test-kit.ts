@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, expect } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest'
 import { type RunningServer, serveApp } from '../../server/index.js'
 import {
   API_AUDIENCE,
@@ -98,8 +98,8 @@ export function openJourneys(): Journeys {
         PUBLIC_URL: publicUrl,
         DEV_SIGN_IN: 'false',
         // As in production: no development mode, so the pseudonym and audit keys are configured.
-        PSEUDONYM_KEY: randomBytes(32).toString('base64'),
-        AUDIT_KEY: randomBytes(32).toString('base64'),
+        PSEUDONYM_KEY: runKey('pseudonym'),
+        AUDIT_KEY: runKey('audit'),
         OIDC_ISSUER: idp.issuer,
         OIDC_CLIENT_ID: IDP_CLIENT.id,
         OIDC_CLIENT_SECRET: IDP_CLIENT.secret,
@@ -264,4 +264,14 @@ async function headingProblems(page: Page): Promise<string[]> {
     }
     return problems
   })()`)
+}
+
+/**
+ * A key of this test run's, the same in every journey file (so they share one loaded template)
+ * and new in each run: drawn from the run's own template directory, a random name.
+ */
+function runKey(purpose: string): string {
+  return createHash('sha256')
+    .update(`${inject('runtimeTemplates')}:${purpose}`)
+    .digest('base64')
 }
