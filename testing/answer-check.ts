@@ -7,12 +7,20 @@ interface Operation {
   responses: Record<string, { content?: Record<string, { schema?: unknown }> }>
 }
 
+/** The document's operations by path, each path template made a pattern once. */
+function operationsOf(doc: OpenApiDocument) {
+  return Object.entries(doc.paths).map(([template, methods]) => ({
+    template,
+    pattern: new RegExp(`^${template.replace(/\{\w+\}/g, '[^/]+')}$`),
+    methods: methods as Record<string, Operation>,
+  }))
+}
+
 /** One operation of the document, found by the request's method and path. */
-function operationOf(doc: OpenApiDocument, method: string, path: string) {
-  for (const [template, methods] of Object.entries(doc.paths)) {
-    const pattern = new RegExp(`^${template.replace(/\{\w+\}/g, '[^/]+')}$`)
+function operationOf(operations: ReturnType<typeof operationsOf>, method: string, path: string) {
+  for (const { template, pattern, methods } of operations) {
     if (!pattern.test(path)) continue
-    const op = (methods as Record<string, Operation>)[method.toLowerCase()]
+    const op = methods[method.toLowerCase()]
     if (op) return { template, op }
   }
   return undefined
@@ -27,6 +35,7 @@ export function answerChecker(doc: OpenApiDocument) {
   const ajv = new Ajv2020({ strict: false, allErrors: true })
   addFormats.default(ajv)
   ajv.addSchema({ $id: 'api', components: doc.components })
+  const operations = operationsOf(doc)
   const compiled = new Map<string, ValidateFunction>()
   const validatorOf = (key: string, schema: unknown) => {
     const known = compiled.get(key)
@@ -39,7 +48,7 @@ export function answerChecker(doc: OpenApiDocument) {
   return async function check(request: Request, response: Response): Promise<string | undefined> {
     const url = new URL(request.url)
     if (!url.pathname.startsWith('/api/')) return undefined
-    const found = operationOf(doc, request.method, url.pathname)
+    const found = operationOf(operations, request.method, url.pathname)
     // Only declared routes are checked: undeclared paths answer 404 and are tested as such.
     if (!found?.op['x-access']) return undefined
     const route = `${request.method} ${found.template}`
@@ -63,11 +72,11 @@ export function answerChecker(doc: OpenApiDocument) {
   }
 }
 
-/** The app, made to check every answer it gives against its own OpenAPI document. */
+/** The app, made to check every answer it gives against its OpenAPI document (or a checker of it). */
 export function checkingAnswers<
   A extends { fetch: (request: Request, ...rest: never[]) => Response | Promise<Response> },
->(app: A, doc: OpenApiDocument): A {
-  const check = answerChecker(doc)
+>(app: A, against: OpenApiDocument | ReturnType<typeof answerChecker>): A {
+  const check = typeof against === 'function' ? against : answerChecker(against)
   const fetch = app.fetch.bind(app)
   app.fetch = (async (request: Request, ...rest: never[]) => {
     const response = await fetch(request, ...rest)

@@ -11,7 +11,7 @@ import {
   openRuntime,
   type Runtime,
 } from '../server/index.js'
-import { checkingAnswers } from './answer-check.js'
+import { answerChecker, checkingAnswers } from './answer-check.js'
 import {
   copyTemplate,
   recordTemplateDatabase,
@@ -175,11 +175,24 @@ function postgresUrlOf(options: { postgresUrl?: string }): string {
 /** The runtime's app, as `serveApp` composes it, for `app.request` in tests. */
 export function createTestApp(runtime: Runtime) {
   // Every answer a test receives is checked against the API's own OpenAPI document.
-  return checkingAnswers(
-    createApp(appDepsOf(runtime)),
-    openApiDocument(runtime.config.PUBLIC_URL ?? ''),
-  )
+  return checkingAnswers(createApp(appDepsOf(runtime)), answerCheckerFor(runtime))
 }
+
+/**
+ * The checker of answers against the document a runtime serves, made once per address in a test
+ * worker (the document and its compiled schemas take a few hundred milliseconds).
+ */
+function answerCheckerFor(runtime: Runtime) {
+  const serverUrl = runtime.config.PUBLIC_URL ?? ''
+  let checker = answerCheckers.get(serverUrl)
+  if (!checker) {
+    checker = answerChecker(openApiDocument(serverUrl))
+    answerCheckers.set(serverUrl, checker)
+  }
+  return checker
+}
+
+const answerCheckers = new Map<string, ReturnType<typeof answerChecker>>()
 
 /** Headers that make a request as the named fixture user (session cookie plus CSRF token). */
 export async function signInAs(
