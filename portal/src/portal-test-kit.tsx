@@ -1,4 +1,5 @@
 import { cleanup, render } from '@testing-library/react'
+import type { UserEvent } from '@testing-library/user-event'
 import { createMemoryRouter, type DataRouter } from 'react-router'
 import { afterEach, beforeAll, beforeEach } from 'vitest'
 import { signInAs, type TestApp, type TestRuntime, useTestPlatform } from '../../testing/index.js'
@@ -68,4 +69,14 @@ export function openPortal(options: {
     },
     clearCookies: () => jar.clear(),
   }
+}
+
+/**
+ * Puts text in a field as a person pasting it would: one input event, where typing makes one a
+ * keystroke, each rendering the form again (the most CPU a portal test spent). For fields whose
+ * keystrokes are not what a test is about; a search that suggests as one types is typed.
+ */
+export async function fillIn(user: UserEvent, field: HTMLElement, text: string): Promise<void> {
+  await user.click(field)
+  await user.paste(text)
 }

@@ -1,7 +1,7 @@
 import { cleanup, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
-import { openPortal } from '../portal-test-kit.js'
+import { fillIn, openPortal } from '../portal-test-kit.js'
 
 const portal = openPortal({ signedInAs: 'officer.moh' })
 
@@ -115,11 +115,12 @@ describe('the portal across roles', () => {
     // Ask for fewer columns than the dataset has.
     const boxes = within(form).getAllByRole('checkbox')
     await user.click(boxes[boxes.length - 1] as HTMLElement)
-    await user.type(
+    await fillIn(
+      user,
       within(form).getByLabelText('Purpose'),
       'Map clinics against business density by planning area',
     )
-    await user.type(within(form).getByLabelText('Legal basis'), 'PSGA 2018 s. 25')
+    await fillIn(user, within(form).getByLabelText('Legal basis'), 'PSGA 2018 s. 25')
     await user.click(within(form).getByRole('button', { name: 'Send request' }))
     expect(await screen.findByRole('heading', { level: 1, name: /^Request for / })).toBeTruthy()
     expect(screen.getByText('Submitted')).toBeTruthy()
@@ -138,7 +139,8 @@ describe('the portal across roles', () => {
       within(approve).getByLabelText('Only rows whose'),
       'planning_area_code',
     )
-    await user.type(
+    await fillIn(
+      user,
       within(approve).getByLabelText('is one of (comma-separated)'),
       'BEDOK, TAMPINES',
     )

@@ -4,7 +4,7 @@ import { act, cleanup, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 import { signInAs } from '../../../../testing/index.js'
-import { openPortal } from '../../portal-test-kit.js'
+import { fillIn, openPortal } from '../../portal-test-kit.js'
 
 const portal = openPortal({ signedInAs: 'officer.moh' })
 
@@ -152,15 +152,15 @@ describe('a dataset page: its sample and its metadata', () => {
     const form = screen.getByRole('form', { name: 'Edit metadata' })
     const description = within(form).getByLabelText('Description')
     await user.clear(description)
-    await user.type(description, 'Persons placed in planning areas, for service planning.')
+    await fillIn(user, description, 'Persons placed in planning areas, for service planning.')
     await user.clear(within(form).getByLabelText('Description of sex'))
-    await user.type(within(form).getByLabelText('Description of sex'), 'Sex as registered')
+    await fillIn(user, within(form).getByLabelText('Description of sex'), 'Sex as registered')
     const terms = within(form).getByLabelText('Glossary terms of residential_status')
     await user.clear(terms)
     await user.type(terms, 'Resident')
     const licence = within(form).getByLabelText('Licence / terms of use')
     await user.clear(licence)
-    await user.type(licence, 'Government internal use only')
+    await fillIn(user, licence, 'Government internal use only')
     await user.click(within(form).getByRole('button', { name: 'Save changes' }))
     expect(
       await screen.findByText('Persons placed in planning areas, for service planning.'),

@@ -1,7 +1,7 @@
 import { cleanup, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
-import { openPortal } from '../../portal-test-kit.js'
+import { fillIn, openPortal } from '../../portal-test-kit.js'
 
 const portal = openPortal({ signedInAs: 'officer.moh' })
 
@@ -46,8 +46,9 @@ describe('the business glossary page', () => {
     await user.click(await screen.findByRole('button', { name: /^steward\.moh/ }))
     await user.click(await screen.findByRole('button', { name: 'New term' }))
     const form = screen.getByRole('form', { name: 'New term' })
-    await user.type(within(form).getByLabelText('Term'), 'Vaccination status')
-    await user.type(
+    await fillIn(user, within(form).getByLabelText('Term'), 'Vaccination status')
+    await fillIn(
+      user,
       within(form).getByLabelText('Definition'),
       'Whether a person has completed the national vaccination schedule.',
     )
@@ -57,8 +58,8 @@ describe('the business glossary page', () => {
     // The API's refusal is shown in the form, not swallowed.
     await user.click(screen.getByRole('button', { name: 'New term' }))
     const again = screen.getByRole('form', { name: 'New term' })
-    await user.type(within(again).getByLabelText('Term'), 'vaccination STATUS')
-    await user.type(within(again).getByLabelText('Definition'), 'The same term, other letters.')
+    await fillIn(user, within(again).getByLabelText('Term'), 'vaccination STATUS')
+    await fillIn(user, within(again).getByLabelText('Definition'), 'The same term, other letters.')
     await user.click(within(again).getByRole('button', { name: 'Add term' }))
     expect(await within(again).findByText(/already exists/)).toBeTruthy()
     await user.click(within(again).getByRole('button', { name: 'Cancel' }))
@@ -66,7 +67,8 @@ describe('the business glossary page', () => {
     await user.click(screen.getByRole('button', { name: 'Edit Vaccination status' }))
     const edit = screen.getByRole('form', { name: 'Edit Vaccination status' })
     await user.clear(within(edit).getByLabelText('Definition'))
-    await user.type(
+    await fillIn(
+      user,
       within(edit).getByLabelText('Definition'),
       'Doses received against the national schedule: none, partial or complete.',
     )

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { signInAs } from '../../../../../testing/index.js'
 import { formatDay } from '../../../lib/format.js'
-import { openPortal } from '../../../portal-test-kit.js'
+import { fillIn, openPortal } from '../../../portal-test-kit.js'
 
 const portal = openPortal({ signedInAs: 'steward.dos' })
 
@@ -110,7 +110,7 @@ describe("a steward's agency page", () => {
 
     await user.click(within(row).getByRole('button', { name: /^Revoke access of officer\.moh/ }))
     const dialog = await screen.findByRole('dialog', { name: 'Revoke access' })
-    await user.type(within(dialog).getByLabelText('Reason to revoke'), 'The project has ended')
+    await fillIn(user, within(dialog).getByLabelText('Reason to revoke'), 'The project has ended')
     await user.click(within(dialog).getByRole('button', { name: 'Revoke' }))
     // Said once the lists are refreshed, which a busy machine takes its time over.
     const confirmation = await screen.findByRole(

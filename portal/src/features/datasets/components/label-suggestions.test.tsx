@@ -11,6 +11,7 @@ import {
 } from '../../../../../testing/index.js'
 import { createApiClient } from '../../../lib/api-client.js'
 import { ApiProvider } from '../../../lib/api-context.js'
+import { fillIn } from '../../../portal-test-kit.js'
 import type { DatasetDetail } from '../api/use-datasets.js'
 import { LabelSuggestions } from './label-suggestions.js'
 
@@ -96,7 +97,7 @@ describe('suggested labels', () => {
     })
 
     await user.clear(reason)
-    await user.type(reason, 'Regions narrow down where a person lives')
+    await fillIn(user, reason, 'Regions narrow down where a person lives')
     await user.click(
       within(form).getByRole('button', { name: 'Label region_code Quasi-identifier' }),
     )
@@ -116,7 +117,8 @@ describe('suggested labels', () => {
     const item = itemOf(await renderAs('steward.dos'), 'dq_flags')
     await user.click(within(item).getByRole('button', { name: 'Keep Not personal for dq_flags' }))
     const form = within(item).getByRole('form', { name: 'Keep dq_flags Not personal' })
-    await user.type(
+    await fillIn(
+      user,
       within(form).getByLabelText('Why keep Not personal?'),
       'Data-quality flags describe the record, not the person',
     )
@@ -148,7 +150,8 @@ describe('suggested labels', () => {
     await user.click(
       within(item).getByRole('button', { name: 'Accept Quasi-identifier for address_source' }),
     )
-    await user.type(
+    await fillIn(
+      user,
       within(item).getByLabelText('Why is address_source Quasi-identifier?'),
       'Where an address comes from says where a person lives',
     )

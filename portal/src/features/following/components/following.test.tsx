@@ -8,6 +8,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { signInAs, useTestPlatform } from '../../../../../testing/index.js'
 import { createApiClient } from '../../../lib/api-client.js'
 import { ApiProvider } from '../../../lib/api-context.js'
+import { fillIn } from '../../../portal-test-kit.js'
 import { DeprecateDataset } from './deprecate-dataset.js'
 import { FollowButton } from './follow-button.js'
 import { FollowedDatasets } from './followed-datasets.js'
@@ -106,7 +107,8 @@ describe('following datasets', () => {
 
     await renderAs('steward.dos', <DeprecateDataset dataset={dataset} />)
     const form = await screen.findByRole('form', { name: 'Mark deprecated' })
-    await user.type(
+    await fillIn(
+      user,
       within(form).getByLabelText(/Why it is deprecated/),
       'Replaced by a newer register',
     )

@@ -14,6 +14,7 @@ import {
 import type { PersonalDataKind } from '../../../components/ui/personal-data-badge.js'
 import { createApiClient } from '../../../lib/api-client.js'
 import { ApiProvider } from '../../../lib/api-context.js'
+import { fillIn } from '../../../portal-test-kit.js'
 import { DatasetAccess } from './dataset-access.js'
 import { RequestForm } from './request-form.js'
 import { RequestPage } from './request-page.js'
@@ -84,11 +85,12 @@ async function renderForm(user: string, slug: string) {
 
 async function fillAndSend(form: HTMLElement) {
   const user = userEvent.setup()
-  await user.type(
+  await fillIn(
+    user,
     within(form).getByLabelText('Purpose'),
     'Plan chronic disease programmes by condition and region',
   )
-  await user.type(within(form).getByLabelText('Legal basis'), 'PSGA 2018 s. 25')
+  await fillIn(user, within(form).getByLabelText('Legal basis'), 'PSGA 2018 s. 25')
   await user.click(within(form).getByRole('button', { name: 'Send request' }))
   await screen.findByText('Request sent')
 }

@@ -12,6 +12,7 @@ import {
 } from '../../../../../testing/index.js'
 import { createApiClient } from '../../../lib/api-client.js'
 import { ApiProvider } from '../../../lib/api-context.js'
+import { fillIn } from '../../../portal-test-kit.js'
 import type { RequestDetail, RequestSummary } from '../api/use-requests.js'
 import type { RequestedDataset } from './request-draft.js'
 import { RequestForm } from './request-form.js'
@@ -180,7 +181,11 @@ describe('the request form', () => {
     const days = within(form).getByLabelText('Duration (days)')
     await user.clear(days)
     await user.type(days, '30')
-    await user.type(within(form).getByLabelText('Project (optional)'), 'Polyclinic capacity 2027')
+    await fillIn(
+      user,
+      within(form).getByLabelText('Project (optional)'),
+      'Polyclinic capacity 2027',
+    )
     await user.type(within(form).getByLabelText('Partner agencies (optional)'), 'MOE, HDB ,')
     await user.click(within(form).getByRole('button', { name: 'Send request' }))
 

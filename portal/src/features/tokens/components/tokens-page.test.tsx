@@ -12,6 +12,7 @@ import {
 import { createApiClient } from '../../../lib/api-client.js'
 import { ApiProvider } from '../../../lib/api-context.js'
 import { formatDateTime } from '../../../lib/format.js'
+import { fillIn } from '../../../portal-test-kit.js'
 import type { ApiTokenInfo } from '../api/use-tokens.js'
 import { TokensPage } from './tokens-page.js'
 
@@ -76,7 +77,7 @@ describe('the API tokens page', () => {
     const page = await renderAs('officer.moe')
     await within(page).findByText('No tokens yet')
     const fields = form(page)
-    await user.type(within(fields).getByLabelText('Name'), 'nightly sync')
+    await fillIn(user, within(fields).getByLabelText('Name'), 'nightly sync')
     const days = within(fields).getByLabelText('Expires after (days)')
     await user.clear(days)
     await user.type(days, '7')
@@ -118,7 +119,7 @@ describe('the API tokens page', () => {
     const user = userEvent.setup()
     const page = await renderAs('officer.moh')
     const fields = form(page)
-    await user.type(within(fields).getByLabelText('Name'), 'catalogue updates')
+    await fillIn(user, within(fields).getByLabelText('Name'), 'catalogue updates')
     await user.click(
       within(fields).getByRole('checkbox', {
         name: 'Allow changes (write scope); without it the token can only read',
