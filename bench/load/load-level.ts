@@ -26,6 +26,11 @@ export interface LevelOptions {
   postgresPid?: number
   /** What the database's connections are doing now; sampled every second when given. */
   sampleDatabase?: () => Promise<DatabaseSample>
+  /**
+   * Keeps the level going past its seconds until this holds of the calls so far: a test's way to
+   * meet every kind of call however busy the machine (the signal still ends it).
+   */
+  until?: (outcomes: readonly CallOutcome[]) => boolean
   /** Aborts the level at once (Ctrl-C, the overall deadline). */
   signal: AbortSignal
   say: (line: string) => void
@@ -79,7 +84,8 @@ export async function runLevel(options: LevelOptions): Promise<LevelResult> {
   const started = performance.now()
   const stopAt = started + seconds * 1000
   const now = () => performance.now() - started
-  const isOver = () => performance.now() >= stopAt || signal.aborted
+  const isOver = () =>
+    signal.aborted || (performance.now() >= stopAt && (options.until?.(outcomes) ?? true))
   let next = 0
   let steps = 0
   // Every call and pause listens for the abort (and stops listening when done): hundreds at once.
