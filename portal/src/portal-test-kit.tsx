@@ -1,6 +1,6 @@
 import { cleanup, render } from '@testing-library/react'
 import type { UserEvent } from '@testing-library/user-event'
-import { createMemoryRouter, type DataRouter } from 'react-router'
+import { createMemoryRouter, type DataRouter, type RouteObject } from 'react-router'
 import { afterEach, beforeAll, beforeEach } from 'vitest'
 import { signInAs, type TestApp, type TestRuntime, useTestPlatform } from '../../testing/index.js'
 import { App } from './app/app.js'
@@ -49,6 +49,9 @@ export function openPortal(options: {
 
   // Lineage of the fixture load is sent before the first page asks where job runs were sent.
   beforeAll(() => platform.runtime.lineage.emitter.flush())
+  // Pages load when first opened: imported here, within the hooks' time, so that a file's first
+  // test does not wait out its first find on the import (tens of seconds on a busy machine).
+  beforeAll(() => importPages(routes))
   beforeEach(async () => {
     jar.clear()
     await signInAs({ request: browserFetch }, options.signedInAs)
@@ -79,4 +82,14 @@ export function openPortal(options: {
 export async function fillIn(user: UserEvent, field: HTMLElement, text: string): Promise<void> {
   await user.click(field)
   await user.paste(text)
+}
+
+/** Imports every page of the routes (a route's `lazy`), as a first visit to each would. */
+async function importPages(of: readonly RouteObject[]): Promise<void> {
+  await Promise.all(
+    of.map(async (route) => {
+      if (typeof route.lazy === 'function') await route.lazy()
+      await importPages(route.children ?? [])
+    }),
+  )
 }
