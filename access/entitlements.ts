@@ -1,8 +1,9 @@
-import { type Kysely, type SqlBool, sql } from 'kysely'
-import { type AppAbility, accessibleWhere, type User } from '../identity/index.js'
+import type { Kysely } from 'kysely'
+import type { AppAbility, User } from '../identity/index.js'
 import { grantPseudonymScope, type PseudonymScope } from '../keys/index.js'
 import type { RowCondition } from './access-request.js'
 import type { AccessTables } from './access-tables.js'
+import { type ColumnRead, readEntitlements, type VersionRead } from './entitlement-reads.js'
 
 /**
  * What a person may read, and how much of it: the one answer the query service builds its views
@@ -42,81 +43,24 @@ export interface Entitlement {
 /** Security levels whose datasets offer a de-identified sample (Official (Open) is open in full). */
 const SAMPLED = new Set(['official-closed', 'restricted', 'confidential-cloud-eligible'])
 
+/**
+ * What `user` may read at `now`. With `only.dataset` (its id or slug), only their entitlements to
+ * that dataset, for a download or a preview of it: the same entitlements of it as the whole list
+ * holds, read without the rest of the catalogue.
+ */
 export async function entitlementsFor(
   db: Kysely<AccessTables>,
   user: User | undefined,
   ability: AppAbility,
   now: Date,
+  only?: { dataset: string },
 ): Promise<Entitlement[]> {
   if (!user) return []
-  const discoverable = await db
-    .selectFrom('datasets as d')
-    .select(['d.id', 'd.slug', 'd.title', 'd.agency', 'd.security_classification', 'd.sensitivity'])
-    .where(
-      accessibleWhere(ability, 'read', 'Dataset', {
-        agency: 'd.agency',
-        security: 'd.security_classification',
-        sensitivity: 'd.sensitivity',
-      }),
-    )
-    .execute()
-  const grants = await db
-    .selectFrom('grants as g')
-    .innerJoin('datasets as d', 'd.id', 'g.dataset_id')
-    .innerJoin('access_requests as r', 'r.id', 'g.request_id')
-    .select('r.project')
-    .select([
-      'g.id',
-      'g.columns',
-      'g.row_filter',
-      'g.in_clear',
-      'g.scope',
-      'g.granted_at',
-      'g.expires_at',
-      'd.id as dataset_id',
-    ])
-    .select(['d.slug', 'd.title', 'd.agency'])
-    .where('g.grantee_id', '=', user.id)
-    .where('g.revoked_at', 'is', null)
-    .where('g.expires_at', '>', now)
-    // Oldest first: a second grant of one dataset is always `…_2`, from one call to the next.
-    .orderBy('g.granted_at')
-    .orderBy('g.id')
-    .execute()
-  const ids = [...new Set([...discoverable.map((d) => d.id), ...grants.map((g) => g.dataset_id)])]
-  if (ids.length === 0) return []
-  const [versions, samples, columns] = await Promise.all([
-    db
-      .selectFrom('dataset_versions')
-      .select(['dataset_id', 'version', 'path', 'created_at'])
-      .where('dataset_id', 'in', ids)
-      .orderBy('version', 'desc')
-      .execute(),
-    db
-      .selectFrom('dataset_samples as s')
-      .select(['s.dataset_id', 's.version', 's.path'])
-      .where('s.dataset_id', 'in', ids)
-      .where('s.status', '=', 'published')
-      .where(
-        sql<SqlBool>`s.version = (select max(v.version) from dataset_versions v
-          where v.dataset_id = s.dataset_id)`,
-      )
-      .execute(),
-    db
-      .selectFrom('dataset_columns')
-      .select(['dataset_id', 'name', 'type', 'personal_data'])
-      .where('dataset_id', 'in', ids)
-      .orderBy('position')
-      .execute(),
-  ])
-  const schemaOf = (datasetId: string) =>
-    columns
-      .filter((c) => c.dataset_id === datasetId)
-      .map((c) => ({ name: c.name, type: c.type, personalData: c.personal_data }))
-  const filesOf = (datasetId: string) =>
-    versions
-      .filter((v) => v.dataset_id === datasetId)
-      .map((v) => ({ version: Number(v.version), path: v.path }))
+  const { discoverable, grants } = await readEntitlements(db, user, ability, now, only?.dataset)
+  const schemaOf = (columns: ColumnRead[]) =>
+    columns.map((c) => ({ name: c.name, type: c.type, personalData: c.personal_data }))
+  const filesOf = (versions: VersionRead[]) =>
+    versions.map((v) => ({ version: Number(v.version), path: v.path }))
 
   const entitlements: Entitlement[] = []
   for (const d of discoverable) {
@@ -127,11 +71,11 @@ export async function entitlementsFor(
         scope: 'full',
         basis: 'open-data',
         grantId: undefined,
-        files: filesOf(d.id),
+        files: filesOf(d.versions),
         columns: undefined,
         rowFilter: [],
         inClear: [],
-        schema: schemaOf(d.id),
+        schema: schemaOf(d.columns),
         expiresAt: undefined,
         pseudonymScope: 'sample',
       })
@@ -139,7 +83,7 @@ export async function entitlementsFor(
     }
     // Samples are for data shared "sample at once, full by approval": up to Confidential
     // (Cloud-Eligible) and not Sensitive-High, whoever may discover the rest.
-    const sample = samples.find((s) => s.dataset_id === d.id)
+    const sample = d.sample
     if (
       SAMPLED.has(d.security_classification) &&
       d.sensitivity !== 'sensitive-high' &&
@@ -154,12 +98,13 @@ export async function entitlementsFor(
         columns: undefined,
         rowFilter: [],
         inClear: [],
-        schema: schemaOf(d.id),
+        schema: schemaOf(d.columns),
         expiresAt: undefined,
         pseudonymScope: 'sample',
       })
   }
-  for (const g of grants)
+  for (const g of grants) {
+    const grantedAt = new Date(g.granted_at)
     entitlements.push({
       dataset: { id: g.dataset_id, slug: g.slug, title: g.title, agency: g.agency },
       scope: g.scope === 'aggregates' ? 'aggregates' : 'full',
@@ -169,22 +114,20 @@ export async function entitlementsFor(
       // answer made again differ from its earlier release unseen.
       files:
         g.scope === 'aggregates'
-          ? versions
-              .filter((v) => v.dataset_id === g.dataset_id && v.created_at <= g.granted_at)
-              .slice(0, 1)
-              .map((v) => ({ version: Number(v.version), path: v.path }))
-          : filesOf(g.dataset_id),
+          ? filesOf(g.versions.filter((v) => new Date(v.created_at) <= grantedAt).slice(0, 1))
+          : filesOf(g.versions),
       columns: g.columns ?? undefined,
       rowFilter: g.row_filter as RowCondition[],
       inClear: g.in_clear,
-      schema: schemaOf(g.dataset_id),
-      expiresAt: g.expires_at,
+      schema: schemaOf(g.columns_of_dataset),
+      expiresAt: new Date(g.expires_at),
       pseudonymScope: grantPseudonymScope({
         id: g.id,
         granteeId: user.id,
         project: g.project?.name,
       }),
     })
+  }
   return entitlements
 }
 

@@ -1,9 +1,6 @@
-import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
-import { Readable } from 'node:stream'
 import type { Entitlement } from '../access/index.js'
 import { InvalidInputError, NotFoundError } from '../core/index.js'
-import { AnswerTooLargeError, streamAnswerFile } from './answer-file.js'
+import { type CopyEnd, streamAnswerFile } from './answer-file.js'
 import {
   EXTRACT_FORMATS,
   type ExtractFormat,
@@ -12,13 +9,15 @@ import {
   fileFormatOf,
 } from './answer-formats.js'
 import { answerWriter } from './answer-writer.js'
-import { viewsOf } from './caller-views.js'
+import { type CallerView, viewsOf } from './caller-views.js'
+import { conversionJob } from './conversion-job.js'
 import { entitledFile } from './entitled-file.js'
-import { observeStream } from './observed-stream.js'
+import { fileBody } from './file-body.js'
 import type { Projections } from './projections.js'
 import type { QueryLimits } from './query-limits.js'
 import type { QueryWorkers } from './query-workers.js'
 import { sampleBundle } from './sample-bundle.js'
+import type { SampleFiles } from './sample-files.js'
 
 export { EXTRACT_FORMATS, type ExtractFormat }
 
@@ -51,14 +50,12 @@ export interface ExtractEnd {
   error?: string
 }
 
-/** An extract is a full read: generous time, however many rows the version has. */
-const EXTRACT_TIMEOUT_MS = 600_000
-
 /**
  * One version of a dataset as a file, read from the caller's projection of it (columns granted,
  * direct identifiers as the project's pseudonyms, row filter applied) or the published sample.
  * Parquet is the projection itself, streamed as it is; CSV, NDJSON and Arrow are converted by a
- * worker into a private temporary file streamed as it is written. Never held whole in memory.
+ * worker into a private temporary file streamed as it is written, except a sample's, which this
+ * process converts once and keeps (sample-files.ts). Never held whole in memory.
  */
 export async function openExtract(
   entitlements: readonly Entitlement[],
@@ -67,6 +64,7 @@ export async function openExtract(
     acquire: () => Promise<() => void>
     projections: Projections
     workers: QueryWorkers
+    samples: SampleFiles
     /** This process's answer directory. */
     copies: string
     limits: QueryLimits
@@ -83,16 +81,16 @@ export async function openExtract(
   const format = fileFormatOf(request.format)
   const baseName = `${entitlement.dataset.slug}-v${request.version}${entitlement.scope === 'sample' ? '-sample' : ''}`
   const fileName = `${baseName}.${request.format === 'zip' ? 'zip' : FILE_FORMATS[format].extension}`
-  const release = await deps.acquire()
+  const streamed = await openBody(view, request.version, format, deps)
   try {
-    const file = await deps.projections.file(view, request.version)
-    // The slot is held while the file is made (by a worker); reading it out holds none.
-    const streamed =
-      format === 'parquet'
-        ? await streamProjection(file, deps.limits.maxStreamBytes, () =>
-            deps.projections.rowCount(file),
-          ).finally(release)
-        : await convert(view.name, file, format, { ...deps, release })
+    const body =
+      request.format === 'zip'
+        ? sampleBundle(
+            streamed.body,
+            { data: `${baseName}.csv`, dataset: entitlement.dataset.title },
+            await deps.projections.sampleReport(streamed.file),
+          )
+        : streamed.body
     const done = streamed.done.then((end) => {
       deps.recordEnd({
         dataset: entitlement.dataset,
@@ -110,17 +108,44 @@ export async function openExtract(
     return {
       fileName,
       contentType: request.format === 'zip' ? 'application/zip' : FILE_FORMATS[format].media,
-      body:
-        request.format === 'zip'
-          ? sampleBundle(
-              streamed.body,
-              { data: `${baseName}.csv`, dataset: entitlement.dataset.title },
-              await deps.projections.sampleReport(file),
-            )
-          : streamed.body,
+      body,
       done,
       grantIds: entitlement.grantId ? [entitlement.grantId] : [],
     }
+  } catch (error) {
+    // Nothing was sent: what the body holds (a worker, a slot, an open file) is given back.
+    await streamed.body.cancel(error).catch(() => undefined)
+    throw error
+  }
+}
+
+/**
+ * The view's file of the version, and its body in the format asked for. A slot of the pool is
+ * held while a file is made (a projection, a conversion by a worker); reading one out holds
+ * none, so a sample, published as it is shown and kept once converted, mostly takes none.
+ */
+async function openBody(
+  view: CallerView,
+  version: number,
+  format: FileFormat,
+  deps: Omit<Parameters<typeof openExtract>[2], 'recordEnd'>,
+): Promise<{ file: string; body: ReadableStream<Uint8Array>; done: Promise<CopyEnd> }> {
+  const maxBytes = deps.limits.maxStreamBytes
+  const rowsOf = (file: string) => () => deps.projections.rowCount(file)
+  if (view.entitlement.scope === 'sample') {
+    const file = await deps.projections.file(view, version)
+    if (format === 'parquet') return { file, ...(await fileBody(file, maxBytes, rowsOf(file))) }
+    const kept = await deps.samples.open({ name: view.name, file }, format, deps.acquire)
+    return { file, ...(await fileBody(kept.handle, maxBytes, async () => kept.rows)) }
+  }
+  const release = await deps.acquire()
+  try {
+    const file = await deps.projections.file(view, version)
+    const streamed =
+      format === 'parquet'
+        ? await fileBody(file, maxBytes, rowsOf(file)).finally(release)
+        : await convert(view.name, file, format, { ...deps, release })
+    return { file, ...streamed }
   } catch (error) {
     release()
     throw error
@@ -139,15 +164,7 @@ async function convert(
     return await streamAnswerFile(
       (answerPath) =>
         answerWriter(
-          lease.run({
-            sql: `SELECT * FROM "${view}"`,
-            views: [{ name: view, file }],
-            format,
-            answerPath,
-            timeoutMs: Math.max(deps.limits.timeoutMs, EXTRACT_TIMEOUT_MS),
-            maxRows: Number.MAX_SAFE_INTEGER,
-            maxJsonBytes: deps.limits.maxJsonBytes,
-          }),
+          lease.run(conversionJob({ name: view, file }, format, answerPath, deps.limits)),
           () => {
             lease.release()
             deps.release()
@@ -159,29 +176,4 @@ async function convert(
     lease.release()
     throw error
   }
-}
-
-/** A projection file streamed as it is (it is never changed or removed while read: an open file stays readable). */
-async function streamProjection(path: string, maxBytes: number, rowCount: () => Promise<number>) {
-  const { size } = await stat(path)
-  if (size > maxBytes) throw new AnswerTooLargeError(maxBytes)
-  let resolveDone: (end: {
-    rows: number
-    bytes: number
-    completed: boolean
-    error?: unknown
-  }) => void = () => {}
-  const done = new Promise<{ rows: number; bytes: number; completed: boolean; error?: unknown }>(
-    (resolve) => {
-      resolveDone = resolve
-    },
-  )
-  const body = observeStream(
-    Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>,
-    async (end) => {
-      const rows = end.completed ? await rowCount().catch(() => 0) : 0
-      resolveDone({ rows, bytes: end.bytes, completed: end.completed, error: end.error })
-    },
-  )
-  return { body, done }
 }

@@ -27,6 +27,7 @@ import { createQueryRecords } from './query-records.js'
 import { type QueryRequest, type QueryRunDeps, runQuery } from './query-run.js'
 import { createQueryWorkers } from './query-workers.js'
 import { createRunningQueries } from './running-queries.js'
+import { createSampleFiles } from './sample-files.js'
 import { createSamplePreviews } from './sample-previews.js'
 import type { EndedGrant } from './unknown-view-words.js'
 
@@ -44,7 +45,13 @@ export interface QueryServiceOptions {
   workers: number
   /** Workers kept started while idle (default 1). */
   warmWorkers?: number
-  entitlements: (user: User, ability: AppAbility, now: Date) => Promise<Entitlement[]>
+  /** What the caller may read; with `only`, their entitlements to that one dataset (id or slug). */
+  entitlements: (
+    user: User,
+    ability: AppAbility,
+    now: Date,
+    only?: { dataset: string },
+  ) => Promise<Entitlement[]>
   /**
    * Grants the caller may read that were revoked or have expired (theirs among them), to say
    * why a view of theirs is gone; without it a refusal names no ended grant.
@@ -122,6 +129,8 @@ export function createQueryService(options: QueryServiceOptions) {
     fileCapBytes: limits.maxStreamBytes,
     log: options.log,
   })
+  // Samples converted once and kept, so that downloading one takes no worker nor pool slot.
+  const samples = createSampleFiles({ copies, workers, limits })
 
   // Work left to do once an answer is on its way (history, usage, audit) must never take the
   // process down: a failure there (the database away, say) is logged, and the answer stands.
@@ -155,7 +164,7 @@ export function createQueryService(options: QueryServiceOptions) {
     entitlements: options.entitlements,
     answers,
     acquire: (holder) => options.pool.acquire(holder),
-    extracts: { projections, workers, copies, limits },
+    extracts: { projections, workers, samples, copies, limits },
     audit: options.audit,
     recordUse: options.recordUse,
     inBackground,
@@ -209,12 +218,15 @@ export function createQueryService(options: QueryServiceOptions) {
       request: ExtractRequest,
       requestId?: string,
     ): Promise<Extract> {
-      const entitlements = await options.entitlements(user, ability, options.now())
+      const entitlements = await options.entitlements(user, ability, options.now(), {
+        dataset: request.dataset,
+      })
       const answer = answers.reserve(user.id)
       const extract = await openExtract(entitlements, request, {
         acquire: () => options.pool.acquire(user.id),
         projections,
         workers,
+        samples,
         copies,
         limits,
         recordEnd: (end) =>

@@ -16,7 +16,13 @@ export function createSamplePreviews(options: {
   dataDir: string
   /** The server's own DuckDB: reads a sample once to make a missing preview. */
   engine: DuckDBInstance
-  entitlements: (user: User, ability: AppAbility, now: Date) => Promise<Entitlement[]>
+  /** The caller's entitlements to one dataset (its id or slug). */
+  entitlements: (
+    user: User,
+    ability: AppAbility,
+    now: Date,
+    only: { dataset: string },
+  ) => Promise<Entitlement[]>
   now: () => Date
 }) {
   const making = new Map<string, Promise<unknown>>()
@@ -49,7 +55,7 @@ export function createSamplePreviews(options: {
      * (`{ columns, rows, rowCount }`), for whoever may download that sample; NotFoundError otherwise.
      */
     async read(user: User, ability: AppAbility, dataset: string, version: number) {
-      const entitlements = await options.entitlements(user, ability, options.now())
+      const entitlements = await options.entitlements(user, ability, options.now(), { dataset })
       const { file } = entitledFile(entitlements, { dataset, scope: 'sample', version })
       const sample = inside(file.path)
       const preview = samplePreviewPath(sample)

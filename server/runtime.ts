@@ -255,7 +255,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
         createPersonSlots(db, { maxPerUser: config.QUERY_MAX_PER_USER, processId: processes.id }),
       ),
       workers: config.QUERY_MAX_RUNNING,
-      entitlements: (user, ability, now) => entitlementsFor(db, user, ability, now),
+      entitlements: (user, ability, now, only) => entitlementsFor(db, user, ability, now, only),
       endedGrants: (ability, now) =>
         access.listGrants({ status: ['revoked', 'expired'] }, ability, now),
       liveGrants: () => liveGrantIds(db, new Date()),
