@@ -38,6 +38,9 @@ export default defineConfig({
         test: {
           name: 'system',
           environment: 'node',
+          // A journey in Chromium is a dozen pages; with every project running beside it on a
+          // busy two-core machine it can take minutes (each step still waits at most 30 s).
+          testTimeout: 180_000,
           include: ['tests/system/**/*.test.ts'],
           globalSetup: ['./vitest.global-setup.ts', './testing/runtime-templates.ts'],
         },
