@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { TEST_BACKENDS } from '../testing/index.js'
 import { auditEntryHash, deriveAuditKeys } from './audit-entry.js'
+import { createAuditLog } from './audit-log.js'
 import { at, checkpointTime, useAuditTrail } from './audit-log-test-kit.js'
 
 describe.each(TEST_BACKENDS)('audit log on %s: appending', (backend) => {
@@ -49,6 +50,36 @@ describe.each(TEST_BACKENDS)('audit log on %s: appending', (backend) => {
       checkpoint: { at: expect.stringMatching(checkpointTime), entries: 5 },
     })
     expect(entries.at(-1)?.details).toEqual({ method: 'dev', z: 1, a: [1, 'b'] })
+  })
+
+  it('keeps one chain when another log appends in between, or an append is rolled back', async () => {
+    const entry = (n: number) => ({
+      actor: { name: 'system' },
+      action: 'test.append',
+      outcome: 'succeeded' as const,
+      subject: { type: 'Test', id: String(n) },
+    })
+    // A log chains onto the head it last wrote while nobody else writes (two appends to learn it).
+    await trail.appendSome(3)
+    // Another replica's log (anchored elsewhere) moves the head behind its back.
+    await createAuditLog(trail.db, { key: trail.key }).append(entry(4), at(4))
+    await trail.log.append(entry(5), at(5))
+    // An append rolled back with its caller's transaction leaves the head where it was.
+    await expect(
+      trail.db.transaction().execute(async (trx) => {
+        await trail.log.append(entry(6), at(6), trx as unknown as Kysely<unknown>)
+        throw new Error('the step failed')
+      }),
+    ).rejects.toThrow('the step failed')
+    await trail.log.append(entry(7), at(7))
+    await trail.log.append(entry(8), at(8))
+    const entries = await trail.log.list()
+    expect(entries.map((e) => e.subjectId)).toEqual(['8', '7', '5', '4', '3', '2', '1'])
+    expect(entries.map((e) => e.seq)).toEqual([7, 6, 5, 4, 3, 2, 1])
+    for (const [newer, older] of entries.slice(0, -1).map((e, i) => [e, entries[i + 1]] as const))
+      expect(newer.prevHash).toBe(older?.hash)
+    await trail.log.checkpoint()
+    expect(await trail.log.verify()).toMatchObject({ ok: true, entries: 7 })
   })
 
   it('anchors the head outside the database with each append, by itself', async () => {

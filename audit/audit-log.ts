@@ -16,7 +16,7 @@ export interface AuditLog extends AuditRecorder {
   append(event: AuditEvent, now: Date, within?: Kysely<unknown>): Promise<AuditEntry>
   /**
    * Appends entries in order, inside the caller's transaction (committed with the steps they
-   * record, or not at all): the chain is locked and read once for all of them.
+   * record, or not at all): the chain is locked once for all of them, and stored in a statement.
    */
   appendAll(
     events: readonly AuditEvent[],
@@ -74,21 +74,40 @@ export function createAuditLog(db: Kysely<AuditTables>, options: AuditLogOptions
   }
 
   /**
-   * Entries in a row of the chain, inside `trx`: the chain's lock and its head are read once, and
-   * one statement (per thousand entries) stores them.
+   * The head this log last chained an entry to: the next append's head too, unless another
+   * process (or a rolled-back transaction) came between. Guessed only while the guesses hit, so
+   * a log sharing the trail with busy others costs what reading the head does.
+   */
+  let guess: { head: ChainHead; trusted: boolean } | undefined
+
+  /**
+   * Entries in a row of the chain, inside `trx`: the chain's lock is taken once, and one
+   * statement (per thousand entries) stores them, on the head guessed, or else read.
    */
   async function writeAll(trx: Kysely<AuditTables>, events: readonly AuditEvent[], now: Date) {
     if (events.length === 0) return []
     await sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(trx)
-    const last = await trx
-      .selectFrom('audit_log')
-      .select(['seq', 'hash'])
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst()
-    let seq = Number(last?.seq ?? 0)
-    let prevHash = last?.hash ?? GENESIS_HASH
-    const entries: AuditEntry[] = events.map((event) => {
+    if (guess?.trusted) {
+      const entries = chained(guess.head, events, now)
+      if (await insertChained(trx, entries, keys.id)) return remember(entries, true)
+    }
+    const head = await headIn(trx)
+    const entries = chained(head, events, now)
+    if (!(await insertChained(trx, entries, keys.id))) throw notStored()
+    // Had the head been guessed, it would have been right: the next one is guessed again.
+    return remember(entries, guess?.head.hash === head.hash)
+  }
+
+  function remember(entries: AuditEntry[], trusted: boolean) {
+    const last = entries.at(-1)
+    if (last) guess = { head: { seq: last.seq, hash: last.hash }, trusted }
+    return entries
+  }
+
+  function chained(head: ChainHead, events: readonly AuditEvent[], now: Date): AuditEntry[] {
+    let seq = head.seq
+    let prevHash = head.hash
+    return events.map((event) => {
       const partial = {
         seq: ++seq,
         occurredAt: now,
@@ -106,38 +125,6 @@ export function createAuditLog(db: Kysely<AuditTables>, options: AuditLogOptions
       prevHash = entry.hash
       return entry
     })
-    for (let i = 0; i < entries.length; i += 1000) {
-      const chunk = entries.slice(i, i + 1000)
-      const stored = await trx
-        .insertInto('audit_log')
-        .values(
-          chunk.map((entry) => ({
-            seq: entry.seq,
-            occurred_at: entry.occurredAt,
-            actor_id: entry.actorId ?? null,
-            actor: entry.actor,
-            action: entry.action,
-            outcome: entry.outcome,
-            subject_type: entry.subjectType ?? null,
-            subject_id: entry.subjectId ?? null,
-            details: JSON.stringify(entry.details),
-            request_id: entry.requestId ?? null,
-            prev_hash: entry.prevHash,
-            hash: entry.hash,
-            key_id: keys.id,
-          })),
-        )
-        .returning('seq')
-        .execute()
-      // A rule or trigger put on the table behind the product's back could drop an entry
-      // silently: then the step it records fails with it rather than going unaudited.
-      const seqs = new Set(stored.map((row) => Number(row.seq)))
-      if (seqs.size !== chunk.length || chunk.some((entry) => !seqs.has(entry.seq)))
-        throw new Error(
-          'The audit entry was not stored: something in the database refused it silently (a rule or trigger on audit_log); nothing was done',
-        )
-    }
-    return entries
   }
 
   const anchoring = anchor
@@ -189,6 +176,91 @@ export function createAuditLog(db: Kysely<AuditTables>, options: AuditLogOptions
   }
 }
 
+/** An entry's place in the chain: what the next one links to. */
+interface ChainHead {
+  seq: number
+  hash: string
+}
+
+/** The head of the chain as `trx` sees it (the chain's lock held, so no other can move it). */
+async function headIn(trx: Kysely<AuditTables>): Promise<ChainHead> {
+  const last = await trx
+    .selectFrom('audit_log')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  return { seq: Number(last?.seq ?? 0), hash: last?.hash ?? GENESIS_HASH }
+}
+
+/** A row's columns as JSON carries them to the insert (one parameter, whatever the count). */
+const ROW_COLUMNS = [
+  ['seq', 'bigint'],
+  ['occurred_at', 'timestamptz'],
+  ['actor_id', 'text'],
+  ['actor', 'text'],
+  ['action', 'text'],
+  ['outcome', 'text'],
+  ['subject_type', 'text'],
+  ['subject_id', 'text'],
+  ['details', 'jsonb'],
+  ['request_id', 'text'],
+  ['prev_hash', 'text'],
+  ['hash', 'text'],
+  ['key_id', 'text'],
+] as const
+const COLUMN_NAMES = sql.raw(ROW_COLUMNS.map(([name]) => name).join(', '))
+const COLUMN_TYPES = sql.raw(ROW_COLUMNS.map((column) => column.join(' ')).join(', '))
+
+const notStored = () =>
+  new Error(
+    'The audit entry was not stored: something in the database refused it silently (a rule or trigger on audit_log); nothing was done',
+  )
+
+/**
+ * Stores entries chained in order, one statement per thousand, each only if the chain's head is
+ * still the entry its first links to (checked in the statement, with the chain's lock held).
+ * False when the head was another, and nothing was stored.
+ */
+async function insertChained(
+  trx: Kysely<AuditTables>,
+  entries: readonly AuditEntry[],
+  keyId: string,
+): Promise<boolean> {
+  for (let i = 0; i < entries.length; i += 1000) {
+    const chunk = entries.slice(i, i + 1000)
+    const rows = chunk.map((entry) => ({
+      seq: entry.seq,
+      occurred_at: entry.occurredAt.toISOString(),
+      actor_id: entry.actorId ?? null,
+      actor: entry.actor,
+      action: entry.action,
+      outcome: entry.outcome,
+      subject_type: entry.subjectType ?? null,
+      subject_id: entry.subjectId ?? null,
+      details: entry.details,
+      request_id: entry.requestId ?? null,
+      prev_hash: entry.prevHash,
+      hash: entry.hash,
+      key_id: keyId,
+    }))
+    const { rows: stored } = await sql<{ seq: string | number }>`
+      insert into audit_log (${COLUMN_NAMES})
+      select ${COLUMN_NAMES} from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(${COLUMN_TYPES})
+      where coalesce((select hash from audit_log order by seq desc limit 1), ${GENESIS_HASH})
+        = ${chunk[0]?.prevHash}
+      returning seq`.execute(trx)
+    // The first statement finding another head stored nothing: the caller chains anew. Later
+    // ones follow the first, under the lock: a row missing there is one the database dropped.
+    if (stored.length === 0 && i === 0) return false
+    // A rule or trigger put on the table behind the product's back could drop an entry
+    // silently: then the step it records fails with it rather than going unaudited.
+    const seqs = new Set(stored.map((row) => Number(row.seq)))
+    if (seqs.size !== chunk.length || chunk.some((entry) => !seqs.has(entry.seq))) throw notStored()
+  }
+  return true
+}
+
 /** How many rows the table holds and their range of sequence numbers, however they were put. */
 async function extentOf(db: Kysely<AuditTables>) {
   const row = await db
@@ -208,13 +280,8 @@ async function extentOf(db: Kysely<AuditTables>) {
 
 /** The committed head of the trail: how many entries, and the newest one's hash. */
 async function headOf(db: Kysely<AuditTables>): Promise<Head> {
-  const head = await db
-    .selectFrom('audit_log')
-    .select(['seq', 'hash'])
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst()
-  return { entries: Number(head?.seq ?? 0), headHash: head?.hash ?? GENESIS_HASH }
+  const head = await headIn(db)
+  return { entries: head.seq, headHash: head.hash }
 }
 
 interface Head {

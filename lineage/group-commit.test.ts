@@ -55,6 +55,29 @@ describe('group commit', () => {
     expect(committer.groups).toEqual([[1], [2, 3, 4, 5]])
   })
 
+  it('waits for as many senders as last time, no longer than half a commit', async () => {
+    const groups: number[][] = []
+    const commit = async (items: readonly number[]) => {
+      groups.push([...items])
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      return items.map((item) => ({ ok: true as const, value: item }))
+    }
+    const group = createGroupCommit(commit, { maxItems: 100 })
+    await Promise.all([1, 2, 3, 4].map((i) => group.submit(i)))
+    // The four senders come back one by one: they go together, not the first alone.
+    const next = [5, 6, 7, 8].map((i) =>
+      new Promise((resolve) => setTimeout(resolve, (i - 5) * 10)).then(() => group.submit(i)),
+    )
+    await Promise.all(next)
+    // One sender of the four comes back: it waits a little, not forever.
+    const started = performance.now()
+    await group.submit(9)
+    expect(performance.now() - started).toBeLessThan(2000)
+    // A lone sender is expected alone from then on.
+    await group.submit(10)
+    expect(groups).toEqual([[1, 2, 3, 4], [5, 6, 7, 8], [9], [10]])
+  })
+
   it('takes at most maxItems a group', async () => {
     const committer = recordingCommit()
     const group = createGroupCommit(committer.commit, { maxItems: 3 })

@@ -1,3 +1,6 @@
+/** The longest a group waits for senders it expects, however slow the last commit was. */
+const MAX_GATHER_MS = 50
+
 /** What became of one item of a group: its result, or the error its caller hears. */
 export type Outcome<O> = { ok: true; value: O } | { ok: false; error: unknown }
 
@@ -9,9 +12,14 @@ export interface GroupCommit<I, O> {
 /**
  * Group commit: items that arrive while a group is being committed wait, and go together in the
  * next group, so N concurrent writers cost about one transaction, not N (the round trips and the
- * commit are shared; the audit chain's lock is taken once). An item arriving when nothing is in
- * flight waits only for the current turn of the event loop, so those arriving together share the
- * first group too. One group is in flight at a time.
+ * commit are shared; the audit chain's lock is taken once). One group is in flight at a time.
+ *
+ * A group waits for the senders it can expect: as many as the last group had, with those that
+ * arrived while it was committed (the senders just answered send again a moment later). Taking
+ * only those already there would split steady senders into a large group and a lone item that
+ * costs a transaction of its own, turn after turn. It never waits longer than half what the last
+ * commit took (nor {@link MAX_GATHER_MS}), so a sender alone, or fewer senders than before, lose
+ * little; a lone sender is expected alone and does not wait at all.
  *
  * `commit` answers each item of a group (in order); if it throws, every item of the group gets
  * its error.
@@ -57,10 +65,41 @@ export function createGroupCommit<I, O>(
     return length
   }
 
+  /** The senders expected, and how long the last commit took. */
+  let expected = 1
+  let lastCommitMs = 0
+  /** Called on each arrival while a group is gathering. */
+  let arrived: (() => void) | undefined
+
+  /** Waits until `count` items are queued, or `ms` have passed. */
+  function gather(count: number, ms: number) {
+    if (queue.length >= count || ms <= 0) return
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        arrived = undefined
+        resolve()
+      }
+      const timer = setTimeout(done, ms)
+      arrived = () => {
+        if (queue.length >= count) done()
+      }
+    })
+  }
+
   async function drain() {
     draining = true
-    await new Promise((resolve) => setImmediate(resolve))
-    while (queue.length > 0) await settle(queue.splice(0, groupLength()))
+    for (;;) {
+      // Input already read is let in first: a group is formed after the turn's requests.
+      await new Promise((resolve) => setImmediate(resolve))
+      if (queue.length === 0) break
+      await gather(Math.min(expected, options.maxItems), Math.min(lastCommitMs / 2, MAX_GATHER_MS))
+      const group = queue.splice(0, groupLength())
+      const started = performance.now()
+      await settle(group)
+      lastCommitMs = performance.now() - started
+      expected = group.length + queue.length
+    }
     draining = false
   }
 
@@ -69,6 +108,7 @@ export function createGroupCommit<I, O>(
       return new Promise<O>((resolve, reject) => {
         queue.push({ item, resolve, reject })
         if (!draining) void drain()
+        else arrived?.()
       })
     },
   }

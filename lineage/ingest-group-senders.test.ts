@@ -45,12 +45,7 @@ describe.each(TEST_BACKENDS)('group commit across senders on %s', (backend) => {
     const db = databases[backend].db
     const audit = createAuditLog(db as unknown as Kysely<AuditTables>, { key: randomBytes(32) })
     const group = ingestGroupCommit(
-      {
-        namespaces: createNamespaceStore(db),
-        store: createLineageStore(db),
-        audit,
-        now: () => new Date(),
-      },
+      { store: createLineageStore(db), audit, now: () => new Date() },
       { maxItems: 100, maxBytes: 16_000_000 },
     )
     const item = (e: LineageEvent, agency: string): IngestItem => ({

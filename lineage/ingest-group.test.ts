@@ -74,7 +74,7 @@ describe.each(TEST_BACKENDS)('lineage events group-committed on %s', (backend) =
     const { counts, store } = countingStore(createLineageStore(db))
     const audit = createAuditLog(db as unknown as Kysely<AuditTables>, { key: randomBytes(32) })
     const group = ingestGroupCommit(
-      { namespaces: createNamespaceStore(db), store, audit, now: () => new Date() },
+      { store, audit, now: () => new Date() },
       { maxItems: 100, maxBytes: 16_000_000 },
     )
     const item = (

@@ -4,21 +4,14 @@ import { isRunEvent, type LineageEvent } from './events.js'
 import { createGroupCommit, type GroupCommit, type Outcome } from './group-commit.js'
 import type { LineageStore } from './lineage-store.js'
 import { namespacesWritten, platformInputs, refusalsOf } from './namespace-ownership.js'
-import type { NamespaceStore } from './namespace-store.js'
 
-/** What the ownership checks read: three queries for any number of events. */
-export async function ownershipFacts(
-  deps: { namespaces: NamespaceStore; store: LineageStore },
-  events: readonly LineageEvent[],
-) {
-  const namespaces = events.flatMap((event) => namespacesWritten(event).map((w) => w.namespace))
-  const runIds = events.flatMap((event) => (isRunEvent(event) ? [event.run.runId] : []))
-  const [owners, runJobs, known] = await Promise.all([
-    deps.namespaces.ownersOf(namespaces),
-    deps.store.jobsOfRuns(runIds),
-    deps.store.knownDatasets(events.flatMap(platformInputs)),
-  ])
-  return { owners, runJobs, known }
+/** What the ownership checks read: one query for any number of events. */
+export function ownershipFacts(deps: { store: LineageStore }, events: readonly LineageEvent[]) {
+  return deps.store.ownershipFacts({
+    namespaces: events.flatMap((event) => namespacesWritten(event).map((w) => w.namespace)),
+    runIds: events.flatMap((event) => (isRunEvent(event) ? [event.run.runId] : [])),
+    datasets: events.flatMap(platformInputs),
+  })
 }
 
 /** One event posted alone: checked, stored and audited in a group with others posted meanwhile. */
@@ -35,7 +28,6 @@ export interface IngestItem {
 
 /** What a group commit of events needs. */
 export interface IngestGroupDeps {
-  namespaces: NamespaceStore
   store: LineageStore
   audit: Pick<AuditLog, 'appendAll'>
   now: () => Date

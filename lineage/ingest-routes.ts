@@ -77,8 +77,18 @@ async function refusedEvents(
   return refusalsOf(events, owners, runJobs, mayWriteAs(ability), known)
 }
 
-const mayWriteAs = (ability: AppAbility) => (agency: string) =>
-  ability.can('update', asSubject('LineageNamespace', { agency }))
+/** Whether the caller may write an agency's namespaces, asked once per agency of a request. */
+function mayWriteAs(ability: AppAbility) {
+  const answers = new Map<string, boolean>()
+  return (agency: string) => {
+    let may = answers.get(agency)
+    if (may === undefined) {
+      may = ability.can('update', asSubject('LineageNamespace', { agency }))
+      answers.set(agency, may)
+    }
+    return may
+  }
+}
 
 /**
  * The ingest routes read their body themselves (gzip, and the OpenLineage validator names each

@@ -154,6 +154,111 @@ describe.each(TEST_BACKENDS)('lineage store on %s: events, runs and facets', (ba
 describe.each(TEST_BACKENDS)('lineage store on %s: transactions and run ownership', (backend) => {
   const test = databaseOf(backend)
 
+  it("replaces a dataset's column lineage whole with its newest event's, one by one or in a group", async () => {
+    const store = createLineageStore(test.db)
+    const source = (field: string, type: string) => ({
+      namespace: 'postgres://src',
+      name: 'people',
+      field,
+      transformations: [{ type, subtype: 'IDENTITY' }],
+    })
+    const complete = (
+      runId: string,
+      minute: number,
+      fields: Record<string, ReturnType<typeof source>[]>,
+    ) =>
+      runEvent({
+        eventType: 'COMPLETE',
+        eventTime: new Date(Date.UTC(2026, 11, 7, 3, minute)),
+        runId,
+        job: { name: 'fuse.columns', type: 'FUSION' },
+        outputs: [
+          {
+            namespace: 'gov-data-portal',
+            name: 'columns',
+            facets: { columnLineage: lineageFacets.columnLineage(fields as never) },
+          },
+        ],
+      })
+    const edges = async () =>
+      (
+        await test.db
+          .selectFrom('lineage_column_edges')
+          .select(['field', 'input_field', 'transformations'])
+          .where('name', '=', 'columns')
+          .orderBy('field')
+          .orderBy('input_field')
+          .execute()
+      ).map(
+        (e) => `${e.field}<-${e.input_field}:${(e.transformations[0] as { type: string }).type}`,
+      )
+    await store.record(
+      complete('r_col_1', 1, { id: [source('id', 'DIRECT')], age: [source('born', 'DIRECT')] }),
+    )
+    expect(await edges()).toEqual(['age<-born:DIRECT', 'id<-id:DIRECT'])
+    // Kept, changed, dropped and new edges; an edge listed twice counts once.
+    await store.record(
+      complete('r_col_2', 2, {
+        id: [source('id', 'DIRECT'), source('id', 'DIRECT')],
+        age: [source('born', 'INDIRECT')],
+        name: [source('name', 'DIRECT')],
+      }),
+    )
+    expect(await edges()).toEqual(['age<-born:INDIRECT', 'id<-id:DIRECT', 'name<-name:DIRECT'])
+    // In one group, the last event of the dataset wins.
+    await store.recordAll([
+      { event: complete('r_col_3', 3, { x: [source('x', 'DIRECT')] }) },
+      { event: complete('r_col_4', 4, { id: [source('id', 'INDIRECT')] }) },
+    ])
+    expect(await edges()).toEqual(['id<-id:INDIRECT'])
+  })
+
+  it('folds an event sent again once, among new ones or repeating one in its own group', async () => {
+    const store = createLineageStore(test.db)
+    const complete = (runId: string, rowCount: number) =>
+      runEvent({
+        eventType: 'COMPLETE',
+        eventTime: new Date('2026-12-07T04:00:00Z'),
+        runId,
+        job: { name: 'fuse.again', type: 'FUSION' },
+        outputs: [
+          {
+            namespace: 'gov-data-portal',
+            name: `again_${runId}`,
+            outputFacets: {
+              outputStatistics: lineageFacets.outputStatistics({ rowCount, size: 10 }),
+            },
+          },
+        ],
+      })
+    const outputsOf = async (runId: string) =>
+      (
+        await test.db
+          .selectFrom('lineage_runs')
+          .select('outputs')
+          .where('run_id', '=', lineageRunId(runId))
+          .executeTakeFirstOrThrow()
+      ).outputs.length
+    const results = (all: { stored: boolean }[]) => all.map((r) => r.stored)
+    expect(results(await store.recordAll([{ event: complete('r_again_1', 1) }]))).toEqual([true])
+    // Taken for new, one of the group turns out kept before: stored once, folded once.
+    const group = [complete('r_again_2', 2), complete('r_again_1', 1), complete('r_again_3', 3)]
+    expect(results(await store.recordAll(group.map((event) => ({ event }))))).toEqual([
+      true,
+      false,
+      true,
+    ])
+    // The same event twice in a group: the first is kept.
+    const twice = complete('r_again_4', 4)
+    expect(results(await store.recordAll([{ event: twice }, { event: twice }]))).toEqual([
+      true,
+      false,
+    ])
+    for (const runId of ['r_again_1', 'r_again_2', 'r_again_3', 'r_again_4'])
+      expect(await outputsOf(runId)).toBe(1)
+    expect(await store.eventsOfRun(lineageRunId('r_again_1'))).toEqual([complete('r_again_1', 1)])
+  })
+
   it("runs the caller's step inside the event's transaction: both stored, or neither", async () => {
     const store = createLineageStore(test.db)
     const event = runEvent({
@@ -196,7 +301,12 @@ describe.each(TEST_BACKENDS)('lineage store on %s: transactions and run ownershi
     })
     expect(results).toEqual([{ stored: true }, { stored: false }])
     expect(await store.recordAll([])).toEqual([])
-    expect(await store.jobsOfRuns([lineageRunId('r_within'), 'unknown'])).toEqual(
+    const facts = await store.ownershipFacts({
+      namespaces: [],
+      runIds: [lineageRunId('r_within'), 'unknown'],
+      datasets: [],
+    })
+    expect(facts.runJobs).toEqual(
       new Map([[lineageRunId('r_within'), { namespace: PORTAL_NAMESPACE, name: 'fuse.within' }]]),
     )
   })

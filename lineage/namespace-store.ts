@@ -34,7 +34,10 @@ export interface NamespaceStore {
   ownersOf(namespaces: readonly string[]): Promise<Map<string, LineageNamespace>>
 }
 
-function rowToNamespace(row: Selectable<LineageTables['lineage_namespaces']>): LineageNamespace {
+/** A registration as its row holds it. */
+export function rowToNamespace(
+  row: Selectable<LineageTables['lineage_namespaces']>,
+): LineageNamespace {
   return {
     namespace: row.namespace,
     agency: row.agency,

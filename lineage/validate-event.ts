@@ -209,14 +209,15 @@ export function createEventValidator(): EventValidator {
         }
       const errors: string[] = []
       const warnings: string[] = []
+      // The strict schema asks all the loose one does, and formats too: a value it passes has
+      // neither errors nor warnings, so the loose one runs only to sort a failure (the common
+      // event is checked once, not twice).
       const check = (ref: string, value: unknown, where: string) => {
-        const loosely = loose(ref)
-        if (!loosely(value)) {
-          errors.push(...describe(loosely.errors, where))
-          return
-        }
         const strictly = strict(ref)
-        if (!strictly(value)) warnings.push(...describe(strictly.errors, where))
+        if (strictly(value)) return
+        const loosely = loose(ref)
+        if (!loosely(value)) errors.push(...describe(loosely.errors, where))
+        else warnings.push(...describe(strictly.errors, where))
       }
       check(`${CORE_ID}#/$defs/${kind}`, event, '')
       if (errors.length === 0) errors.push(...identifierErrors(event))

@@ -21,7 +21,7 @@ import { barChart } from '../report/bar-chart.js'
 import { emitSection } from '../report/bench-section.js'
 import { percentile } from '../report/percentile.js'
 import { maxRssMb } from '../report/process-memory.js'
-import { postEvents } from './post-events.js'
+import { cpuMeter, postFromSenders } from './senders.js'
 import { DATASETS, JOBS, syntheticEvents } from './synthetic-events.js'
 
 // `npm run bench:lineage [-- --events 100000 --clients 8 --queries 200 --batch 500 --backend pglite|postgres]`:
@@ -29,7 +29,9 @@ import { DATASETS, JOBS, syntheticEvents } from './synthetic-events.js'
 // graph), against storing the same events with the store alone in the same process; then
 // the same count again in batches through POST /api/v1/lineage/batch; then depth-5 graph queries
 // from random datasets through HTTP. Events through HTTP are checked against the namespace
-// registry and each is audited, as in the server. SQL statements are counted per event too.
+// registry and each is audited, as in the server; they come from a sender process of its own, as
+// real senders do. SQL statements are counted per event too, and the CPU each event costs the
+// server, its PostgreSQL and the senders: steadier than time on a machine others share.
 const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '100000' },
@@ -132,18 +134,23 @@ try {
   say(`Baseline: ${baselineCount.toLocaleString('en')} events into the store directly …`)
   const baselineEvents = syntheticEvents(baselineCount, 'baseline')
   statements.reset()
+  const baselineMeter = cpuMeter()
   const t = performance.now()
   for (const event of baselineEvents) await store.record(event)
   const baselineMs = performance.now() - t
   const baselineRate = baselineCount / (baselineMs / 1000)
   const baselineStatements = statements.reset().statements / baselineCount
+  const baselineCpuMs = baselineMeter(baselineCount)
 
   say(`${EVENTS.toLocaleString('en')} events through POST /api/v1/lineage, ${CLIENTS} clients …`)
-  const single = await postEvents(
-    `${base}/api/v1/lineage`,
-    syntheticEvents(EVENTS, 'http').map((event) => ({ body: JSON.stringify(event), events: 1 })),
-    { clients: CLIENTS, expected: 201 },
-  )
+  const single = await postFromSenders({
+    url: `${base}/api/v1/lineage`,
+    count: EVENTS,
+    salt: 'http',
+    batch: 1,
+    clients: CLIENTS,
+    expected: 201,
+  })
   let counted = statements.reset()
   const singleStatements = counted.statements / EVENTS
   const singleTransactions = counted.transactions / EVENTS
@@ -151,12 +158,11 @@ try {
   say(
     `${EVENTS.toLocaleString('en')} events through POST /api/v1/lineage/batch, ${BATCH} a batch, ${CLIENTS} clients …`,
   )
-  const batchEvents = syntheticEvents(EVENTS, 'batch')
-  const batches = Array.from({ length: Math.ceil(EVENTS / BATCH) }, (_, i) => {
-    const slice = batchEvents.slice(i * BATCH, (i + 1) * BATCH)
-    return { body: JSON.stringify(slice), events: slice.length }
-  })
-  const batch = await postEvents(`${base}/api/v1/lineage/batch`, batches, {
+  const batch = await postFromSenders({
+    url: `${base}/api/v1/lineage/batch`,
+    count: EVENTS,
+    salt: 'batch',
+    batch: BATCH,
     clients: CLIENTS,
     expected: 200,
   })
@@ -181,6 +187,9 @@ try {
   const p50 = percentile(latencies, 0.5)
   const p95 = percentile(latencies, 0.95)
   const perSecond = (rate: number) => `${Math.round(rate).toLocaleString('en')} events/s`
+  const ms = (value: number | undefined) => (value === undefined ? '–' : `${value.toFixed(2)} ms`)
+  const cpuCell = (server: number, database: number | undefined, senders?: number) =>
+    `${ms(server)}, ${ms(database)}${senders === undefined ? '' : ` (${ms(senders)})`}`
   const chartTitle = `Lineage ingest (events/s, ${values.backend})`
   // The issue's goal: five times the 363 events/s of single events through HTTP before it.
   const goal =
@@ -194,22 +203,29 @@ try {
         'result',
         'baseline (store alone, same process)',
         'ratio',
-        'statements per event (and CPU of this process)',
+        'statements per event',
+        'CPU per event: server, PostgreSQL (senders)',
       ]),
-      row(['---', '---', '---', '---', '---']),
+      row(['---', '---', '---', '---', '---', '---']),
       row([
         `one event a request, POST /api/v1/lineage (${CLIENTS} clients, group commit)`,
         `**${perSecond(single.rate)}** (${(single.ms / 1000).toFixed(1)} s, ${single.failed} failed)`,
         perSecond(baselineRate),
         `${(single.rate / baselineRate).toFixed(2)}×`,
-        `${singleStatements.toFixed(2)} (${singleTransactions.toFixed(3)} transactions; ${single.cpuMsPerEvent.toFixed(2)} ms CPU)`,
+        `${singleStatements.toFixed(2)} (${singleTransactions.toFixed(3)} transactions)`,
+        cpuCell(
+          single.serverCpuMsPerEvent,
+          single.databaseCpuMsPerEvent,
+          single.sendersCpuMsPerEvent,
+        ),
       ]),
       row([
         `${BATCH} events a request, POST /api/v1/lineage/batch (${CLIENTS} clients)`,
         `**${perSecond(batch.rate)}** (${(batch.ms / 1000).toFixed(1)} s, ${batch.failed} failed)`,
         perSecond(baselineRate),
         `${(batch.rate / baselineRate).toFixed(2)}×`,
-        `${batchStatements.toFixed(2)} (${batch.cpuMsPerEvent.toFixed(2)} ms CPU)`,
+        batchStatements.toFixed(2),
+        cpuCell(batch.serverCpuMsPerEvent, batch.databaseCpuMsPerEvent, batch.sendersCpuMsPerEvent),
       ]),
       row([
         'the store alone, one event a transaction',
@@ -217,10 +233,12 @@ try {
         '',
         '',
         baselineStatements.toFixed(2),
+        cpuCell(baselineCpuMs.server, baselineCpuMs.database),
       ]),
       row([
         `depth-5 graph query (${QUERIES} queries, ${Math.round(nodes / QUERIES)} nodes on average)`,
         `p50 ${p50.toFixed(0)} ms, **p95 ${p95.toFixed(0)} ms**`,
+        '',
         '',
         '',
         '',
@@ -263,6 +281,24 @@ try {
         unit: '',
         better: 'lower',
       },
+      {
+        key: 'lineage.ingest.server_cpu_ms_per_event',
+        label: 'lineage: CPU of the server per event through HTTP, one event a request',
+        value: Number(single.serverCpuMsPerEvent.toFixed(3)),
+        unit: 'ms',
+        better: 'lower',
+      },
+      ...(single.databaseCpuMsPerEvent === undefined
+        ? []
+        : [
+            {
+              key: 'lineage.ingest.database_cpu_ms_per_event',
+              label: 'lineage: CPU of PostgreSQL per event through HTTP, one event a request',
+              value: Number(single.databaseCpuMsPerEvent.toFixed(3)),
+              unit: 'ms',
+              better: 'lower' as const,
+            },
+          ]),
       {
         key: 'lineage.ingest_batch.events_per_second',
         label: `lineage: ingest through HTTP, ${BATCH} events a request, ${CLIENTS} clients`,

@@ -106,9 +106,14 @@ function versionSteps(
  * step per table for all of them (more only where one event's change must follow another's on
  * the same row, see `inRounds`), the tables' steps packed into one statement (see `runPacked`),
  * so a group of events costs about what one does. The result is that of folding them one by
- * one; an event naming another job's run refuses the whole group (ForbiddenError).
+ * one; an event naming another job's run refuses the whole group (ForbiddenError). `first`, steps
+ * of another table (the events' own rows, say), go with the fold's statements, checked first.
  */
-export async function foldEvents(trx: Transaction<LineageTables>, events: readonly LineageEvent[]) {
+export async function foldEvents(
+  trx: Transaction<LineageTables>,
+  events: readonly LineageEvent[],
+  first: readonly Step[] = [],
+) {
   const jobs: EntityMentions[] = []
   const datasets: EntityMentions[] = []
   const runs: { event: RunEvent; time: Date }[] = []
@@ -136,12 +141,15 @@ export async function foldEvents(trx: Transaction<LineageTables>, events: readon
   // of datasets (in key order, a statement before): concurrent transactions replacing one
   // dataset's column lineage then take their turns instead of deadlocking over its rows.
   const afterDatasets = (steps: Step[]) => (steps.length > 0 ? [undefined, ...steps] : [])
+  const columnEdges = columnLineageSteps(columnLineage)
   await runPacked(trx, [
+    first,
     entitySteps(trx, 'lineage_jobs', jobs),
     entitySteps(trx, 'lineage_datasets', datasets),
     runSteps(trx, runs),
     edgeSteps(trx, edges),
-    afterDatasets(columnLineageSteps(trx, columnLineage)),
+    afterDatasets(columnEdges.deletes),
+    afterDatasets(columnEdges.upserts),
     afterDatasets(versionSteps(trx, versions)),
   ])
 }

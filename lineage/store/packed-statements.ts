@@ -1,15 +1,16 @@
-import { type Compilable, type OperationNodeSource, sql, type Transaction } from 'kysely'
+import { type OperationNodeSource, sql, type Transaction } from 'kysely'
 import { ForbiddenError } from '../../core/index.js'
 import type { LineageTables } from '../lineage-tables.js'
 
 /**
  * One statement's worth of a table's change: an insert, update or delete, not yet run. A step
- * that upserts runs names the runs it must fold (an event naming another job's run folds
- * nothing, see `upsertRuns`).
+ * may return a column of the rows it changed and check them (the runs a run step folded, say:
+ * an event naming another job's run folds nothing, see `upsertRuns`); the check throws to undo
+ * the transaction.
  */
 export interface Step {
-  query: OperationNodeSource & Compilable
-  runs?: readonly { run_id: string; job_namespace: string; job_name: string }[]
+  query: OperationNodeSource
+  returns?: { column: string; check: (values: readonly string[]) => void }
 }
 
 /**
@@ -18,7 +19,7 @@ export interface Step {
  * or not). Steps of different tables never touch the same rows, so packing them together keeps
  * each table's order and the result; a group of events costs a statement or two, not one per
  * table. A list may leave a statement out (`undefined`), to wait for the other tables' steps
- * before it. Throws ForbiddenError when a run step folded less than it should.
+ * before it. The checks of a statement's steps run in the order of the tables.
  */
 export async function runPacked(
   trx: Transaction<LineageTables>,
@@ -31,18 +32,21 @@ export async function runPacked(
       return step ? [step] : []
     })
     if (steps.length === 0) continue
-    const runsAt = steps.findIndex((step) => step.runs)
     const ctes = sql.join(
       steps.map((step, i) => sql`${sql.raw(`s${i}`)} as (${step.query})`),
       sql`, `,
     )
-    const main =
-      runsAt >= 0 ? sql`select run_id from ${sql.raw(`s${runsAt}`)}` : sql`select 1 as done`
-    const { rows } = await sql<{ run_id?: string }>`with ${ctes} ${main}`.execute(trx)
-    const expected = steps[runsAt]?.runs ?? []
-    const folded = new Set(rows.map((row) => row.run_id))
-    const missing = expected.find((run) => !folded.has(run.run_id))
-    if (missing) throw runOfAnotherJob(missing)
+    const returning = steps.flatMap(({ returns }, i) =>
+      returns
+        ? [
+            sql`select ${sql.lit(i)} as step, ${sql.ref(returns.column)}::text as value from ${sql.raw(`s${i}`)}`,
+          ]
+        : [],
+    )
+    const main = returning.length > 0 ? sql.join(returning, sql` union all `) : sql`select 1`
+    const { rows } = await sql<{ step: number; value: string }>`with ${ctes} ${main}`.execute(trx)
+    for (const [i, { returns }] of steps.entries())
+      returns?.check(rows.filter((row) => Number(row.step) === i).map((row) => row.value))
   }
 }
 

@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely'
 import type { RunEvent } from '../events.js'
 import type { LineageTables, RunOutputSummary, RunQualitySummary } from '../lineage-tables.js'
-import type { Step } from './packed-statements.js'
+import { runOfAnotherJob, type Step } from './packed-statements.js'
 import { chunked, inRounds } from './rounds.js'
 import { facetChange } from './upsert-entities.js'
 
@@ -65,7 +65,7 @@ function runRow(event: RunEvent, time: Date) {
  * The steps (see `runPacked`) upserting the runs of many events, one per round (see
  * {@link inRounds}): a run's state moves forward only (the first terminal state stays, OTHER
  * changes nothing), START sets the start, the terminal event the end, facets merge. An event
- * naming another job's run changes nothing, and `runPacked` refuses it (ForbiddenError).
+ * naming another job's run changes nothing, and refuses the group (ForbiddenError).
  */
 export function runSteps(
   trx: Transaction<LineageTables>,
@@ -73,8 +73,21 @@ export function runSteps(
 ): Step[] {
   const rows = events.map(({ event, time }) => runRow(event, time))
   return inRounds(rows, (row) => row.run_id).flatMap((round) =>
-    chunked(round).map((chunk) => ({ query: upsertRound(trx, chunk), runs: chunk })),
+    chunked(round).map((chunk) => ({
+      query: upsertRound(trx, chunk),
+      returns: { column: 'run_id', check: (folded) => refuseUnfolded(chunk, folded) },
+    })),
   )
+}
+
+/** Refuses the group when a run was not folded: its event names another job's run. */
+function refuseUnfolded(
+  rows: readonly { run_id: string; job_namespace: string; job_name: string }[],
+  folded: readonly string[],
+) {
+  const done = new Set(folded)
+  const missing = rows.find((row) => !done.has(row.run_id))
+  if (missing) throw runOfAnotherJob(missing)
 }
 
 /** Rows of distinct runs in one statement, returning the runs it folded. */
