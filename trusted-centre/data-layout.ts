@@ -14,6 +14,9 @@ export const dataLayout = {
       `${receivedAt.toISOString().replace(/[-:.]/g, '')}-${sha256}.${extension}`,
     ),
   staging: (feed: string, runId: string) => join('staging', feed, `${runId}.parquet`),
+  /** The delivery's rows as text while an ingest checks them; removed when it ends. */
+  deliveredText: (feed: string, runId: string) =>
+    join('staging', feed, `.${runId}.delivered.parquet.partial`),
   quarantine: (runId: string) => join('quarantine', `${runId}.parquet`),
   version: (slug: string, version: number) => join('tc', slug, `v${version}.parquet`),
   pendingVersion: (slug: string, runId: string) => join('tc', slug, `.${runId}.parquet.partial`),

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path'
 import type { DatasetId, DatasetStore, PublishResult, QualitySummary } from '../catalog/index.js'
 import type { DuckDBConnection, DuckDBInstance } from '../core/index.js'
-import { quoteIdent, quoteLiteral, readRows, withConnection } from '../core/index.js'
+import { quoteIdent, quoteLiteral, sha256File, withConnection } from '../core/index.js'
 import { type SampleColumn, samplePreviewPath } from '../disclosure/index.js'
 import { systemAbility } from '../identity/index.js'
 import type { PseudonymKeys } from '../keys/index.js'
@@ -9,9 +9,9 @@ import { bindHmacKey, samplePseudonymScope } from '../keys/index.js'
 import { dataLayout } from './data-layout.js'
 import { mkdirFor, moveIntoPlace, removeIfPresent } from './files.js'
 import { makeSample, type SamplePolicy } from './make-sample.js'
+import { measureQuality } from './measure-quality.js'
 import type { Pipeline } from './pipelines/pipeline.js'
-import { publishCandidate, writeCandidate } from './publish.js'
-import { assertionExpression, judge, summarise } from './quality.js'
+import { publishCandidate } from './publish.js'
 import { createReferenceTables } from './reference-tables.js'
 import type { Run } from './runs/run.js'
 import {
@@ -20,6 +20,7 @@ import {
   pipelineColumnLineage,
 } from './runs/run-lineage.js'
 import { type RunDeps, type RunEnding, withRun } from './runs/with-run.js'
+import { fusedWriteFor, writeFused } from './write-fused.js'
 
 export interface FuseDeps extends RunDeps {
   catalog: DatasetStore
@@ -84,12 +85,18 @@ async function fuse(
       () => deps.duckdb.connect(),
       async (conn) => {
         await prepareInputs(conn, deps, inputs)
-        const written = await writeFused(conn, pipeline, pending)
+        const paths = inputs.flatMap((input) => input.paths)
+        const written = await writeFused(conn, pipeline, pending, await fusedWriteFor(conn, paths))
         const columnLineage = await pipelineColumnLineage(conn, pipeline)
         timings.fuseMs = lap()
-        const quality = await checkQuality(conn, pipeline, written.file, deps.now())
+        // The file is hashed (for the catalogue) while DuckDB measures its quality: the hash
+        // reads it in this thread, the checks in the engine's.
+        const [quality, contentSha256] = await Promise.all([
+          measureQuality(conn, pipeline, written.file, deps.now()),
+          sha256File(written.file),
+        ])
         timings.qualityMs = lap()
-        return { ...written, quality, columnLineage }
+        return { ...written, contentSha256, quality, columnLineage }
       },
     )
     const { quality, schema, rowCount } = candidate
@@ -135,27 +142,6 @@ async function fuse(
   } finally {
     // Published, the candidate has been renamed; otherwise it is not kept.
     await removeIfPresent(pending)
-  }
-}
-
-/**
- * Writes the pipeline's rows, sorted by its key, as a candidate. One statement is the fastest.
- * When it runs out of memory (its sort holds its rows while the window and joins upstream still
- * hold theirs: a country's persons in a limit of about a gigabyte), the rows are made into a
- * temporary table first and then sorted into the file, and each step spills to disk as it needs.
- */
-async function writeFused(conn: DuckDBConnection, pipeline: Pipeline, file: string) {
-  const order = pipeline.key.map(quoteIdent).join(', ')
-  try {
-    return await writeCandidate(conn, `SELECT * FROM (${pipeline.sql}) ORDER BY ${order}`, file)
-  } catch (error) {
-    if (!(error instanceof Error && error.message.startsWith('Out of Memory Error'))) throw error
-  }
-  await conn.run(`CREATE OR REPLACE TEMP TABLE pipeline_rows AS ${pipeline.sql}`)
-  try {
-    return await writeCandidate(conn, `SELECT * FROM pipeline_rows ORDER BY ${order}`, file)
-  } finally {
-    await conn.run('DROP TABLE IF EXISTS pipeline_rows')
   }
 }
 
@@ -284,15 +270,4 @@ async function sampleSettings(
       : {}),
   }))
   return { columns, policy: { ...policy, keep: { ...policy.keep, ...dataset?.sampleKeep } } }
-}
-
-/** Measures every assertion of the pipeline over the candidate file. */
-async function checkQuality(conn: DuckDBConnection, pipeline: Pipeline, file: string, now: Date) {
-  if (pipeline.assertions.length === 0) return summarise([])
-  const measures = pipeline.assertions.map((a, i) => `${assertionExpression(a, now)} AS m${i}`)
-  const [row] = await readRows<Record<string, string | number>>(
-    conn,
-    `SELECT ${measures.join(', ')} FROM read_parquet(${quoteLiteral(file)})`,
-  )
-  return summarise(pipeline.assertions.map((a, i) => judge(a, Number(row?.[`m${i}`] ?? 0))))
 }

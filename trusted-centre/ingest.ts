@@ -6,7 +6,7 @@ import type { FeedColumn, FeedContract } from './contracts/feed-contract.js'
 import { headerMismatch } from './contracts/feed-contract.js'
 import { ruleCondition, ruleReason, VALUE_RULE_MACROS } from './contracts/value-rules.js'
 import { dataLayout } from './data-layout.js'
-import { copyAtomically, mkdirFor, readFirstLine } from './files.js'
+import { copyAtomically, mkdirFor, readFirstLine, removeIfPresent } from './files.js'
 import type { Run } from './runs/run.js'
 import { type IngestEventDetails, ingestRunEvents } from './runs/run-lineage.js'
 import type { Delivery } from './runs/run-store.js'
@@ -107,7 +107,12 @@ async function ingest(
   }
 }
 
-/** Reads the delivery in DuckDB, checks every row, and writes staging and quarantine files. */
+/**
+ * Reads the delivery in DuckDB, checks every row, and writes staging and quarantine files. The
+ * engine holds no copy of the delivery: its rows go once from the CSV reader to a Parquet file of
+ * text beside the staging file (in file order, so a row's place in it numbers it), and every pass
+ * after reads that file. What is kept in memory is a verdict per row and the rows refused.
+ */
 async function checkAndSplit(
   conn: DuckDBConnection,
   contract: FeedContract,
@@ -115,75 +120,129 @@ async function checkAndSplit(
   dataDir: string,
   file: string,
 ) {
+  const staging = join(dataDir, dataLayout.staging(contract.id, runId))
+  const quarantine = join(dataDir, dataLayout.quarantine(runId))
+  const delivered = join(dataDir, dataLayout.deliveredText(contract.id, runId))
+  await mkdirFor(staging)
+  await mkdirFor(quarantine)
+  try {
+    await readDelivery(conn, contract, runId, file, delivered)
+    await judgeRows(conn, contract, delivered)
+    const names = contract.columns.map((c) => quoteIdent(c.name)).join(', ')
+    await conn.run(`
+      COPY (SELECT __row AS _row, ${quoteLiteral(runId)} AS _run, ${names}
+            FROM typed ANTI JOIN refused ON refused.row = typed.__row ORDER BY __row)
+      TO ${quoteLiteral(staging)} (FORMAT parquet, COMPRESSION zstd)`)
+    await conn.run(`
+      COPY (SELECT row, reason, raw_text FROM refused ORDER BY row)
+      TO ${quoteLiteral(quarantine)} (FORMAT parquet, COMPRESSION zstd)`)
+    // Each count read from what was written, so that they reconcile is a check, not a sum.
+    const [counts] = await readRows<{ delivered: string; accepted: string; quarantined: string }>(
+      conn,
+      `SELECT (SELECT count(*) FROM read_parquet(${quoteLiteral(delivered)})) +
+              (SELECT count(*) FROM structural) AS delivered,
+              (SELECT count(*) FROM read_parquet(${quoteLiteral(staging)})) AS accepted,
+              (SELECT count(*) FROM read_parquet(${quoteLiteral(quarantine)})) AS quarantined`,
+    )
+    return {
+      rowsIn: Number(counts?.delivered),
+      accepted: Number(counts?.accepted),
+      quarantined: Number(counts?.quarantined),
+    }
+  } finally {
+    await removeIfPresent(delivered)
+  }
+}
+
+/**
+ * Reads the delivery as text into `target`, and its structurally broken lines into `structural`.
+ * Every field is read as text: only structural faults (wrong column count, broken quoting) are
+ * left to the CSV reader, and its rejects table keeps their line and raw text.
+ */
+async function readDelivery(
+  conn: DuckDBConnection,
+  contract: FeedContract,
+  runId: string,
+  file: string,
+  target: string,
+) {
   const tag = runId.replace(/\W/g, '_')
-  const columns = contract.columns
-  const rawColumns = `{${columns.map((c) => `${quoteLiteral(c.name)}: 'VARCHAR'`).join(', ')}}`
-  await conn.run(VALUE_RULE_MACROS)
-  // Every field is read as text first: only structural faults (wrong column count, broken
-  // quoting) are left to the CSV reader, and its rejects table keeps their line and raw text.
+  const rawColumns = `{${contract.columns.map((c) => `${quoteLiteral(c.name)}: 'VARCHAR'`).join(', ')}}`
   await conn.run(`
-    CREATE TEMP TABLE raw AS SELECT * FROM read_csv(${quoteLiteral(file)},
-      columns = ${rawColumns}, header = true, auto_detect = false,
-      delim = ',', quote = '"', escape = '"', store_rejects = true,
-      rejects_table = 'rejects_${tag}', rejects_scan = 'rejects_scan_${tag}')`)
+    COPY (SELECT * FROM read_csv(${quoteLiteral(file)},
+            columns = ${rawColumns}, header = true, auto_detect = false,
+            delim = ',', quote = '"', escape = '"', store_rejects = true,
+            rejects_table = 'rejects_${tag}', rejects_scan = 'rejects_scan_${tag}'))
+    TO ${quoteLiteral(target)} (FORMAT parquet)`)
   await conn.run(`
     CREATE TEMP TABLE structural AS
     SELECT line - 1 AS row, string_agg(error_type || ': ' || error_message, '; ' ORDER BY column_idx) AS reason,
            any_value(csv_line) AS raw_text
     FROM rejects_${tag} GROUP BY line`)
-  // Accepted ordinals skip rejected lines: row(k) = k + #{rejected r_i : r_i - i < k}.
-  await conn.run(`
-    CREATE TEMP TABLE gaps AS SELECT row - row_number() OVER (ORDER BY row) AS before FROM structural`)
+}
+
+/**
+ * Checks every row of the delivered text: `typed` is a view of its rows numbered and typed, and
+ * `refused` a table of the rows quarantined, each with its reasons (the structural faults among
+ * them). A row that repeats an earlier row's text exactly is a duplicate of it; repeats are found
+ * by a hash of each row's text, then compared in full, so only rows that share a hash are held.
+ */
+async function judgeRows(conn: DuckDBConnection, contract: FeedContract, delivered: string) {
+  const columns = contract.columns
+  await conn.run(VALUE_RULE_MACROS)
   // Typed values take the columns' names; the delivered text stays beside them as __raw_<name>.
-  // Typing and checking are views: only the delivery (raw) and its verdicts (judged) are held,
-  // not two more copies of every row on the way.
   await conn.run(`
     CREATE TEMP VIEW typed AS
-    SELECT rowid + 1 + (SELECT count(*) FROM gaps WHERE gaps.before < raw.rowid + 1) AS __row,
+    SELECT ${await rowNumber(conn)} AS __row,
            ${columns.map((c) => `${quoteIdent(c.name)} AS ${rawRef(c)}`).join(', ')},
            ${columns.map(typedColumn).join(',\n           ')}
-    FROM raw`)
+    FROM read_parquet(${quoteLiteral(delivered)}, file_row_number = true)`)
   await conn.run(`
     CREATE TEMP VIEW checked AS
-    SELECT __row AS row, ${columns.map((c) => quoteIdent(c.name)).join(', ')},
+    SELECT __row AS row,
            list_filter([${[...columns.flatMap(reasonsFor), ...rowRuleReasons(contract)].join(', ')}], r -> r IS NOT NULL) AS reasons,
            concat_ws(',', ${columns.map((c) => csvField(rawRef(c))).join(', ')}) AS raw_text
     FROM typed`)
+  // One pass over every row: a hash of its text, and its reasons and text only when it has any.
   await conn.run(`
-    CREATE TEMP TABLE judged AS
-    SELECT * REPLACE (CASE WHEN row <> first_row AND len(reasons) = 0
-                           THEN ['exact duplicate of row ' || first_row] ELSE reasons END AS reasons)
-    FROM (SELECT *, min(row) OVER (PARTITION BY raw_text) AS first_row FROM checked)`)
+    CREATE TEMP TABLE verdicts AS
+    SELECT row, hash(raw_text) AS text_hash,
+           CASE WHEN len(reasons) > 0 THEN array_to_string(reasons, '; ') END AS reason,
+           CASE WHEN len(reasons) > 0 THEN raw_text END AS raw_text
+    FROM checked`)
+  // Equal texts have equal reasons: a duplicate of a refused row is refused for them already.
+  await conn.run(`
+    CREATE TEMP TABLE duplicates AS
+    WITH repeated AS (
+      SELECT text_hash FROM verdicts WHERE reason IS NULL GROUP BY text_hash HAVING count(*) > 1
+    ),
+    candidates AS (
+      SELECT row FROM verdicts WHERE reason IS NULL AND text_hash IN (SELECT text_hash FROM repeated)
+    )
+    SELECT row, 'exact duplicate of row ' || first_row AS reason, raw_text
+    FROM (SELECT row, raw_text, min(row) OVER (PARTITION BY raw_text) AS first_row
+          FROM checked WHERE row IN (SELECT row FROM candidates))
+    WHERE row <> first_row`)
+  await conn.run(`
+    CREATE TEMP TABLE refused AS
+    SELECT row, reason, raw_text FROM verdicts WHERE reason IS NOT NULL
+    UNION ALL SELECT row, reason, raw_text FROM duplicates
+    UNION ALL SELECT row, reason, raw_text FROM structural`)
+}
 
-  const staging = join(dataDir, dataLayout.staging(contract.id, runId))
-  const quarantine = join(dataDir, dataLayout.quarantine(runId))
-  await mkdirFor(staging)
-  await mkdirFor(quarantine)
-  const names = columns.map((c) => quoteIdent(c.name)).join(', ')
+/**
+ * The row number of the delivered row at `file_row_number` (0-based among the rows read): its
+ * line in the file, counting the structurally broken lines, which the reader left out.
+ */
+async function rowNumber(conn: DuckDBConnection): Promise<string> {
+  const [broken] = await readRows<{ n: string }>(conn, 'SELECT count(*) AS n FROM structural')
+  // Without broken lines the numbers follow the reader's; the query that counts the broken lines
+  // before each row holds every row to join them back, so it runs only when there are some.
+  if (Number(broken?.n) === 0) return 'file_row_number + 1'
+  // Accepted ordinals skip rejected lines: row(k) = k + #{rejected r_i : r_i - i < k}.
   await conn.run(`
-    COPY (SELECT row AS _row, ${quoteLiteral(runId)} AS _run, ${names} FROM judged WHERE len(reasons) = 0 ORDER BY row)
-    TO ${quoteLiteral(staging)} (FORMAT parquet, COMPRESSION zstd)`)
-  await conn.run(`
-    COPY (SELECT row, array_to_string(reasons, '; ') AS reason, raw_text FROM judged WHERE len(reasons) > 0
-          UNION ALL SELECT row, reason, raw_text FROM structural ORDER BY row)
-    TO ${quoteLiteral(quarantine)} (FORMAT parquet, COMPRESSION zstd)`)
-  const [counts] = await readRows<{
-    raw: string
-    structural: string
-    accepted: string
-    refused: string
-  }>(
-    conn,
-    `SELECT (SELECT count(*) FROM raw) AS raw, (SELECT count(*) FROM structural) AS structural,
-            count(*) FILTER (WHERE len(reasons) = 0) AS accepted,
-            count(*) FILTER (WHERE len(reasons) > 0) AS refused
-     FROM judged`,
-  )
-  return {
-    rowsIn: Number(counts?.raw) + Number(counts?.structural),
-    accepted: Number(counts?.accepted),
-    quarantined: Number(counts?.refused) + Number(counts?.structural),
-  }
+    CREATE TEMP TABLE gaps AS SELECT row - row_number() OVER (ORDER BY row) AS before FROM structural`)
+  return 'file_row_number + 1 + (SELECT count(*) FROM gaps WHERE gaps.before < file_row_number + 1)'
 }
 
 /** The delivered text of a column, kept next to its typed value while checking. */

@@ -22,6 +22,8 @@ export interface Candidate {
   file: string
   rowCount: number
   schema: { name: string; type: string }[]
+  /** The file's SHA-256, when its writer hashed it already (publishing hashes it otherwise). */
+  contentSha256?: string
 }
 
 /**
@@ -102,7 +104,7 @@ export async function publishCandidate(
       schema: candidate.schema,
       ...(options.quality ? { quality: options.quality } : {}),
       byteSize: (await stat(candidate.file)).size,
-      contentSha256: await sha256File(candidate.file),
+      contentSha256: candidate.contentSha256 ?? (await sha256File(candidate.file)),
       runId: options.runId,
     }
     const publication = await deps.catalog.publishVersion(

@@ -15,11 +15,13 @@ export const PERSON_ADDRESS_PIPELINE: Pipeline = {
   key: ['person_key'],
   sql: `
 WITH latest AS (
-  SELECT * FROM dos_persons
+  -- The newest record of each person, and whether their records hold more than one postal code
+  -- (their lowest and highest differ): one pass over the records, partitioned by person once.
+  SELECT *,
+    coalesce(min(reg_postal) OVER person <> max(reg_postal) OVER person, false) AS address_conflict
+  FROM dos_persons
+  WINDOW person AS (PARTITION BY uinfin)
   QUALIFY row_number() OVER (PARTITION BY uinfin ORDER BY record_updated_at DESC, _row DESC) = 1
-),
-history AS (
-  SELECT uinfin, count(DISTINCT reg_postal) > 1 AS address_conflict FROM dos_persons GROUP BY uinfin
 ),
 addresses AS (
   SELECT * FROM sla_addresses QUALIFY row_number() OVER (PARTITION BY postal ORDER BY _row DESC) = 1
@@ -42,10 +44,10 @@ SELECT
   area.name AS planning_area_name,
   a.region_code,
   CASE WHEN a.postal IS NULL THEN 'UNMATCHED' ELSE 'SLA_MATCHED' END AS address_source,
-  h.address_conflict,
+  p.address_conflict,
   list_filter([
     CASE WHEN a.postal IS NULL THEN 'postal_not_in_sla' END,
-    CASE WHEN h.address_conflict THEN 'conflicting_addresses' END,
+    CASE WHEN p.address_conflict THEN 'conflicting_addresses' END,
     CASE WHEN a.postal IS NOT NULL AND a.latitude IS NULL THEN 'no_geocode' END,
     CASE WHEN a.postal IS NOT NULL AND p.reg_block IS DISTINCT FROM a.blk_no THEN 'block_mismatch' END
   ], flag -> flag IS NOT NULL) AS dq_flags,
@@ -54,7 +56,6 @@ SELECT
   a._run || '#' || a._row AS address_source_record
 FROM latest p
 CROSS JOIN as_of
-JOIN history h USING (uinfin)
 LEFT JOIN addresses a ON a.postal = p.reg_postal
 LEFT JOIN ref_postal_sectors sector ON sector.sector = substr(p.reg_postal, 1, 2)
 LEFT JOIN ref_planning_areas area ON area.code = a.planning_area_code`,
