@@ -11,6 +11,7 @@ import type { Run } from './runs/run.js'
 import { type IngestEventDetails, ingestRunEvents } from './runs/run-lineage.js'
 import type { Delivery } from './runs/run-store.js'
 import { type RunDeps, type RunEnding, withRun } from './runs/with-run.js'
+import { writeAccepted } from './write-accepted.js'
 
 export interface IngestDeps extends RunDeps {
   duckdb: DuckDBInstance
@@ -128,11 +129,7 @@ async function checkAndSplit(
   try {
     await readDelivery(conn, contract, runId, file, delivered)
     await judgeRows(conn, contract, delivered)
-    const names = contract.columns.map((c) => quoteIdent(c.name)).join(', ')
-    await conn.run(`
-      COPY (SELECT __row AS _row, ${quoteLiteral(runId)} AS _run, ${names}
-            FROM typed ANTI JOIN refused ON refused.row = typed.__row ORDER BY __row)
-      TO ${quoteLiteral(staging)} (FORMAT parquet, COMPRESSION zstd)`)
+    await writeAccepted(conn, contract.columns, runId, staging)
     await conn.run(`
       COPY (SELECT row, reason, raw_text FROM refused ORDER BY row)
       TO ${quoteLiteral(quarantine)} (FORMAT parquet, COMPRESSION zstd)`)
@@ -204,12 +201,14 @@ async function judgeRows(conn: DuckDBConnection, contract: FeedContract, deliver
            concat_ws(',', ${columns.map((c) => csvField(rawRef(c))).join(', ')}) AS raw_text
     FROM typed`)
   // One pass over every row: a hash of its text, and its reasons and text only when it has any.
+  // Stored in the delivery's order, which the staging write pairs them by: the sort is of these
+  // narrow rows (a table made without it can lose the order at a few million rows).
   await conn.run(`
     CREATE TEMP TABLE verdicts AS
     SELECT row, hash(raw_text) AS text_hash,
            CASE WHEN len(reasons) > 0 THEN array_to_string(reasons, '; ') END AS reason,
            CASE WHEN len(reasons) > 0 THEN raw_text END AS raw_text
-    FROM checked`)
+    FROM checked ORDER BY row`)
   // Equal texts have equal reasons: a duplicate of a refused row is refused for them already.
   await conn.run(`
     CREATE TEMP TABLE duplicates AS
@@ -224,9 +223,11 @@ async function judgeRows(conn: DuckDBConnection, contract: FeedContract, deliver
           FROM checked WHERE row IN (SELECT row FROM candidates))
     WHERE row <> first_row`)
   await conn.run(`
+    UPDATE verdicts SET reason = duplicates.reason, raw_text = duplicates.raw_text
+    FROM duplicates WHERE verdicts.row = duplicates.row`)
+  await conn.run(`
     CREATE TEMP TABLE refused AS
     SELECT row, reason, raw_text FROM verdicts WHERE reason IS NOT NULL
-    UNION ALL SELECT row, reason, raw_text FROM duplicates
     UNION ALL SELECT row, reason, raw_text FROM structural`)
 }
 
