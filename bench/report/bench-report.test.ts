@@ -132,13 +132,20 @@ describe('reportMarkdown', () => {
       log: 'Error: boom',
     }
     const markdown = reportMarkdown(
-      run([ok('bundle', [figure('bundle.kb', 180, 'lower')]), failed], ['load']),
+      {
+        ...run([ok('bundle', [figure('bundle.kb', 180, 'lower')]), failed], ['load']),
+        options: { quick: false, only: ['bundle', 'query'] },
+      },
       previous,
     )
     expect(markdown).toContain('- **Machine:** 2 CPUs (Test CPU), 8.0 GB memory, linux x64')
     expect(markdown).toContain('| bundle | done | 12 s | defaults |')
     expect(markdown).toContain('| query | **failed** (exit code 1) | 3 s | defaults |')
     expect(markdown).toContain('| load | not run (`--only`): no figures this time')
+    // A section without a quick form is left out of a quick run, which says so.
+    expect(reportMarkdown(run([], ['fusion-national']), undefined)).toContain(
+      '| fusion-national | not run (`--quick`): no figures this time',
+    )
     expect(markdown).toContain(
       '| **Section bundle** | | | | |\n| bundle.kb | 180 s | 200 s | −10.0% ✓ |  |\n\n',
     )

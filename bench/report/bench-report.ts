@@ -41,7 +41,7 @@ export interface BenchRun {
   machine: MachineInfo
   options: { quick: boolean; only: string[] | undefined }
   sections: SectionRun[]
-  /** Sections left out by --only. */
+  /** Sections left out by --only, or by --quick (a section without a quick form). */
   notRun: string[]
 }
 
@@ -178,7 +178,8 @@ export function reportMarkdown(run: BenchRun, previous: BenchRun | undefined): s
         `| ${s.id} | ${s.status === 'ok' ? 'done' : `**failed** (${s.reason})`} | ${formatDuration(s.seconds)} | ${s.args.length > 0 ? `\`${s.args.join(' ')}\`` : 'defaults'} |`,
     ),
     ...run.notRun.map(
-      (id) => `| ${id} | not run (\`--only\`): no figures this time, nothing to compare | | |`,
+      (id) =>
+        `| ${id} | not run (\`${run.options.only && !run.options.only.includes(id) ? '--only' : '--quick'}\`): no figures this time, nothing to compare | | |`,
     ),
     '',
     '## Goals',
