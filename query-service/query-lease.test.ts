@@ -24,6 +24,7 @@ function leaseParts(options: { workerFails?: Error } = {}) {
   const pool = createQueryPool({ maxRunning: 1, maxPerUser: 1, maxWaitMs: 50 })
   const cancels = new Map<string, () => void>()
   const worker: WorkerLease = {
+    pid: undefined,
     check: async () => ({ ok: true, views: [] }),
     run: () => {
       events.push('job started')

@@ -179,8 +179,10 @@ describe('query workers stopping a job, replacing a worker', () => {
       }),
     )
     // A worker that cannot answer (stopped by the OS, or busy in a call DuckDB cannot interrupt).
-    const [pid] = workers.pids()
-    process.kill(pid ?? 0, 'SIGSTOP')
+    // The leased one: the pool may still list one it retired, dying, before it.
+    const pid = lease.pid
+    if (pid === undefined) throw new Error('the leased worker has no process id')
+    process.kill(pid, 'SIGSTOP')
     const failure = await stuck.result.then(
       () => undefined,
       (e: JobError) => e.failure,

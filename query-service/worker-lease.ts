@@ -10,6 +10,8 @@ import {
 
 /** A worker leased to one query: its gate, then its one job. Give it back with `release`. */
 export interface WorkerLease {
+  /** The leased worker's process id (for logs and tests); none once it failed to start. */
+  readonly pid: number | undefined
   check(sql: string, views: readonly string[]): Promise<GateVerdict>
   run(job: WorkerJob): WorkerRun
   release(): void
@@ -34,6 +36,7 @@ export function leaseWorker(
 ): WorkerLease {
   let released = false
   return {
+    pid: worker.child.pid,
     async check(sql, views) {
       const timer = setTimeout(() => killWorker(worker, 'deadline'), CHECK_TIMEOUT_MS)
       try {
