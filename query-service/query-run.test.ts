@@ -64,6 +64,7 @@ function lifecycle(options: { verdict: GateVerdict; write?: WriteAnswer; maxOpen
     pool,
     workers: {
       lease: async () => ({
+        pid: undefined,
         check: async () => options.verdict,
         run: () => ({ result: new Promise(() => {}), stop: () => events.push('job stopped') }),
         release: () => events.push('worker given back'),
