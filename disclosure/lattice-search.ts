@@ -2,8 +2,9 @@
  * The search for the generalisation with the least information loss that makes a table
  * k-anonymous (and l-diverse on its sensitive columns), allowing a bounded number of rows to be
  * suppressed: ARX's global recoding over a lattice of one level per hierarchy, here searched
- * whole (sharing the partition of every prefix of levels between the nodes that have it), or
- * greedily when the lattice is too large to search whole.
+ * whole (sharing the partition of every prefix of levels between the nodes that have it, and
+ * leaving branches that cannot hold the best node), or greedily when the lattice is too large to
+ * search whole.
  */
 
 /** One hierarchy's rows, level by level. */
@@ -107,30 +108,70 @@ const keptAsAsked = (problem: SearchProblem, levels: readonly number[]) =>
     (h, i) => h.keepAtMost === undefined || (levels[i] ?? 0) <= h.keepAtMost,
   )
 
-/** Every node, depth first, each prefix's partition computed once. */
+/**
+ * Every node that could be the best, depth first, each prefix's partition computed once. A
+ * branch is left when no node in it can be chosen: its prefix alone already leaves more rows in
+ * classes below k than may be suppressed (the other hierarchies can only split classes further),
+ * or, once a node kept as asked is found, the least loss a node of the branch could have is
+ * above that node's. A node's loss is at least its generalisation's loss over every row: a
+ * suppressed row loses all of its cells, no less.
+ */
 function exhaustive(
   problem: SearchProblem,
   order: readonly { h: EncodedHierarchy; i: number }[],
-  consider: (levels: number[], classes: Int32Array, others?: Int32Array) => unknown,
+  consider: (levels: number[], classes: Int32Array, others?: Int32Array) => Evaluated | undefined,
 ) {
   const levels = problem.hierarchies.map(() => 0)
+  const floors = levelFloors(problem)
+  // The least floor the hierarchies from each depth on can add: each at its least lossy level.
+  const rest = order.map((_, depth) =>
+    order.slice(depth).reduce((sum, { i }) => sum + Math.min(...(floors[i] ?? [0])), 0),
+  )
+  let bestKept = Number.POSITIVE_INFINITY
   // With one sensitive hierarchy (last), the classes of all the others are the prefix before it.
   const sensitive = order.filter(({ h }) => h.sensitive).length
   let others: Int32Array | undefined
-  const walk = (depth: number, classes: Int32Array) => {
+  const walk = (depth: number, classes: Int32Array, floor: number) => {
+    if (floor + (rest[depth] ?? 0) > bestKept + FLOOR_MARGIN) return
+    if (rareCount(classes, problem.k) > problem.maxSuppressed) return
     if (sensitive === 1 && depth === order.length - 1) others = classes
     if (depth === order.length) {
-      consider([...levels], classes, sensitive === 1 ? others : undefined)
+      const kept = keptAsAsked(problem, levels)
+      if (!kept && bestKept < Number.POSITIVE_INFINITY) return
+      const node = consider([...levels], classes, sensitive === 1 ? others : undefined)
+      if (node && kept) bestKept = Math.min(bestKept, node.loss)
       return
     }
     const { h, i } = order[depth] as { h: EncodedHierarchy; i: number }
     for (let level = 0; level < h.levels.length; level++) {
       levels[i] = level
-      walk(depth + 1, refine(classes, h.codes[level] as Int32Array))
+      const added = floors[i]?.[level] ?? 0
+      walk(depth + 1, refine(classes, h.codes[level] as Int32Array), floor + added)
     }
     levels[i] = 0
   }
-  walk(0, new Int32Array(problem.rows))
+  walk(0, new Int32Array(problem.rows), 0)
+}
+
+/** How far below a branch's least loss a node's loss may be found, from rounding alone. */
+const FLOOR_MARGIN = 1e-9
+
+/** Each hierarchy's loss at each level over every row, as a share of the table's cells. */
+function levelFloors(problem: SearchProblem): number[][] {
+  const cells = problem.hierarchies.reduce((n, h) => n + h.width, 0) * problem.rows
+  return problem.hierarchies.map((h) =>
+    h.loss.map((level) =>
+      cells === 0 ? 0 : (level.reduce((sum, loss) => sum + loss, 0) * h.width) / cells,
+    ),
+  )
+}
+
+/** Rows in classes of fewer than k rows. */
+function rareCount(classes: Int32Array, k: number): number {
+  const sizes = sizesOf(classes)
+  let rare = 0
+  for (const c of classes) if ((sizes[c] as number) < k) rare++
+  return rare
 }
 
 /**
@@ -237,11 +278,7 @@ function sizesOf(classes: Int32Array): Int32Array {
 }
 
 function rareRows(problem: SearchProblem, levels: readonly number[]): number {
-  const classes = partition(problem, levels)
-  const sizes = sizesOf(classes)
-  let rare = 0
-  for (const c of classes) if ((sizes[c] as number) < problem.k) rare++
-  return rare
+  return rareCount(partition(problem, levels), problem.k)
 }
 
 /**
