@@ -52,6 +52,51 @@ describe.each(TEST_BACKENDS)('audit log on %s: appending', (backend) => {
     expect(entries.at(-1)?.details).toEqual({ method: 'dev', z: 1, a: [1, 'b'] })
   })
 
+  it('writes appends made at once in shared transactions, failing only an entry the database refuses', async () => {
+    // The chain's lock is taken once a transaction: counted, it counts the transactions.
+    let transactions = 0
+    const counted = trail.db.withPlugin({
+      transformQuery({ node }) {
+        if (node.kind === 'RawNode' && node.sqlFragments.join('').includes('pg_advisory_xact_lock'))
+          transactions++
+        return node
+      },
+      transformResult: async ({ result }) => result,
+    })
+    const log = createAuditLog(counted, { key: trail.key, anchor: trail.anchorOf() })
+    const appendAt = (n: number, details: Record<string, unknown> = { n }) =>
+      log.append(
+        {
+          actor: { name: 'system' },
+          action: 'test.append',
+          outcome: 'succeeded',
+          subject: { type: 'Test', id: String(n) },
+          details,
+        },
+        at(n),
+      )
+    const first = await Promise.all(Array.from({ length: 20 }, (_, n) => appendAt(n + 1)))
+    expect(first.map((entry) => entry.seq)).toEqual(Array.from({ length: 20 }, (_, n) => n + 1))
+    expect(first.map((entry) => entry.occurredAt)).toEqual(first.map((_, n) => at(n + 1)))
+    expect(transactions).toBeLessThan(20)
+    // A text PostgreSQL cannot store in JSON (a NUL character) fails its own append only.
+    const second = await Promise.allSettled(
+      [21, 22, 23, 24].map((n) => appendAt(n, n === 23 ? { note: 'a \u0000 inside' } : { n })),
+    )
+    expect(second.map((outcome) => outcome.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ])
+    const entries = await trail.log.list()
+    expect(entries.map((e) => e.subjectId)).toEqual(
+      ['24', '22', '21'].concat(Array.from({ length: 20 }, (_, n) => String(20 - n))),
+    )
+    await log.checkpoint()
+    expect(await trail.log.verify()).toMatchObject({ ok: true, entries: 23 })
+  })
+
   it('keeps one chain when another log appends in between, or an append is rolled back', async () => {
     const entry = (n: number) => ({
       actor: { name: 'system' },

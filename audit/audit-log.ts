@@ -1,5 +1,10 @@
 import { type Kysely, type Selectable, sql } from 'kysely'
-import type { AuditEvent, AuditRecorder } from '../core/index.js'
+import {
+  type AuditEvent,
+  type AuditRecorder,
+  createGroupCommit,
+  type Outcome,
+} from '../core/index.js'
 import type { AuditAnchor } from './audit-checkpoints.js'
 import {
   type AuditEntry,
@@ -84,15 +89,15 @@ export function createAuditLog(db: Kysely<AuditTables>, options: AuditLogOptions
    * Entries in a row of the chain, inside `trx`: the chain's lock is taken once, and one
    * statement (per thousand entries) stores them, on the head guessed, or else read.
    */
-  async function writeAll(trx: Kysely<AuditTables>, events: readonly AuditEvent[], now: Date) {
+  async function writeAll(trx: Kysely<AuditTables>, events: readonly TimedEvent[]) {
     if (events.length === 0) return []
     await sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(trx)
     if (guess?.trusted) {
-      const entries = chained(guess.head, events, now)
+      const entries = chained(guess.head, events)
       if (await insertChained(trx, entries, keys.id)) return remember(entries, true)
     }
     const head = await headIn(trx)
-    const entries = chained(head, events, now)
+    const entries = chained(head, events)
     if (!(await insertChained(trx, entries, keys.id))) throw notStored()
     // Had the head been guessed, it would have been right: the next one is guessed again.
     return remember(entries, guess?.head.hash === head.hash)
@@ -104,10 +109,10 @@ export function createAuditLog(db: Kysely<AuditTables>, options: AuditLogOptions
     return entries
   }
 
-  function chained(head: ChainHead, events: readonly AuditEvent[], now: Date): AuditEntry[] {
+  function chained(head: ChainHead, events: readonly TimedEvent[]): AuditEntry[] {
     let seq = head.seq
     let prevHash = head.hash
-    return events.map((event) => {
+    return events.map(({ event, now }) => {
       const partial = {
         seq: ++seq,
         occurredAt: now,
@@ -131,27 +136,59 @@ export function createAuditLog(db: Kysely<AuditTables>, options: AuditLogOptions
     ? anchorHeads(anchor, () => headOf(db), options.checkpointDelayMs ?? CHECKPOINT_DELAY_MS)
     : undefined
 
+  /** Entries in a transaction of their own, anchored before the callers hear of them. */
+  async function writeAlone(events: readonly TimedEvent[]): Promise<AuditEntry[]> {
+    const entries = await db.transaction().execute((trx) => writeAll(trx, events))
+    const last = entries.at(-1)
+    if (entries.length !== events.length || !last)
+      throw new Error('The audit entry was not written')
+    // A failing anchor is retried by checkpoint().
+    await anchoring?.anchor({ entries: last.seq, headHash: last.hash }).catch(() => undefined)
+    return entries
+  }
+
+  /**
+   * Appends made outside a caller's transaction, group-committed: those made while a group is
+   * being written go together in the next (one lock of the chain, one statement, one commit, one
+   * anchor), so concurrent requests do not queue one by one on the chain's lock, each holding a
+   * database connection. If a group's transaction fails, each of its entries is written alone,
+   * so only an entry the database refuses fails.
+   */
+  const appendsAlone = createGroupCommit<TimedEvent, AuditEntry>(
+    async (events): Promise<Outcome<AuditEntry>[]> => {
+      try {
+        return (await writeAlone(events)).map((value) => ({ ok: true, value }))
+      } catch (error) {
+        if (events.length === 1) return [{ ok: false, error }]
+        const outcomes: Outcome<AuditEntry>[] = []
+        for (const event of events)
+          outcomes.push(
+            await writeAlone([event]).then(
+              ([value]) => (value ? { ok: true, value } : { ok: false, error: notStored() }),
+              (error: unknown) => ({ ok: false, error }),
+            ),
+          )
+        return outcomes
+      }
+    },
+    { maxItems: 1000 },
+  )
+
   return {
     async append(event, now, within) {
-      const write = async (trx: Kysely<AuditTables>) => {
-        const [entry] = await writeAll(trx, [event], now)
-        if (!entry) throw new Error('The audit entry was not written')
-        return entry
-      }
-      if (within) {
-        // Committed (or not) with the caller's transaction: anchored once that has ended.
-        const entry = await write(within as Kysely<AuditTables>)
-        anchoring?.soon()
-        return entry
-      }
-      const entry = await db.transaction().execute(write)
-      // Anchored before the caller hears of it; a failing anchor is retried by checkpoint().
-      await anchoring?.anchor({ entries: entry.seq, headHash: entry.hash }).catch(() => undefined)
+      if (!within) return appendsAlone.submit({ event, now })
+      // Committed (or not) with the caller's transaction: anchored once that has ended.
+      const [entry] = await writeAll(within as Kysely<AuditTables>, [{ event, now }])
+      if (!entry) throw new Error('The audit entry was not written')
+      anchoring?.soon()
       return entry
     },
 
     async appendAll(events, now, within) {
-      const entries = await writeAll(within as Kysely<AuditTables>, events, now)
+      const entries = await writeAll(
+        within as Kysely<AuditTables>,
+        events.map((event) => ({ event, now })),
+      )
       if (entries.length > 0) anchoring?.soon()
       return entries
     },
@@ -174,6 +211,12 @@ export function createAuditLog(db: Kysely<AuditTables>, options: AuditLogOptions
       await anchoring?.anchor(await headOf(db))
     },
   }
+}
+
+/** An event to append, and when it happened. */
+interface TimedEvent {
+  event: AuditEvent
+  now: Date
 }
 
 /** An entry's place in the chain: what the next one links to. */

@@ -1,9 +1,9 @@
 /**
  * @module core
  * The kernel every other module stands on: validated configuration, the metadata database and its
- * migration runner, the DuckDB engine, errors, logging, the process registry and the shared rate
- * limiter, keyed pseudonyms, how long input may be and the one rule for names people pick from a
- * list. Imports nothing of ours.
+ * migration runner, the DuckDB engine, errors, logging, the process registry, group commit and
+ * the shared rate limiter, keyed pseudonyms, how long input may be and the one rule for names
+ * people pick from a list. Imports nothing of ours.
  */
 
 export type { AuditEvent, AuditRecorder } from './audit-event.js'
@@ -38,6 +38,7 @@ export {
 } from './errors.js'
 export { exclusively } from './exclusively.js'
 export { sha256File } from './file-hash.js'
+export { createGroupCommit, type GroupCommit, type Outcome } from './group-commit.js'
 export { createLogger, type Logger } from './logger.js'
 export {
   type MigrationSet,

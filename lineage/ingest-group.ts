@@ -1,7 +1,12 @@
 import type { AuditLog } from '../audit/index.js'
-import { type AuditEvent, ForbiddenError } from '../core/index.js'
+import {
+  type AuditEvent,
+  createGroupCommit,
+  ForbiddenError,
+  type GroupCommit,
+  type Outcome,
+} from '../core/index.js'
 import { isRunEvent, type LineageEvent } from './events.js'
-import { createGroupCommit, type GroupCommit, type Outcome } from './group-commit.js'
 import type { LineageStore } from './lineage-store.js'
 import { namespacesWritten, platformInputs, refusalsOf } from './namespace-ownership.js'
 
