@@ -118,16 +118,27 @@ export class FacetValues {
   private families: string | undefined
   private agencyNames = new Map<string, string>()
   private queue: Promise<void> = Promise.resolve()
+  /** The refresh queued behind the one running, not started yet: later callers share it. */
+  private waiting: Promise<void> | undefined
   private readonly db: Kysely<CatalogTables>
 
   constructor(db: Kysely<CatalogTables>) {
     this.db = db
   }
 
-  /** Brings the values up to date with everything committed before the call. */
+  /**
+   * Brings the values up to date with everything committed before the call. One refresh runs at
+   * a time, in order, so that an older snapshot never overwrites a newer one; callers arriving
+   * while one runs share the next, whose snapshot is taken after they called (a search per
+   * caller would otherwise queue a read per caller, one after the other).
+   */
   refresh(): Promise<void> {
-    // One refresh at a time, in order, so that an older snapshot never overwrites a newer one.
-    const next = this.queue.then(() => this.load())
+    if (this.waiting !== undefined) return this.waiting
+    const next = this.queue.then(() => {
+      this.waiting = undefined
+      return this.load()
+    })
+    this.waiting = next
     this.queue = next.catch(() => undefined)
     return next
   }

@@ -107,6 +107,22 @@ describe.each(TEST_BACKENDS)('kept search answers on %s', (backend) => {
     expect((await search({ q: 'humidity' })).result.total).toBe(1)
   })
 
+  it('shares a refresh among searches made at once, each seeing what was committed before it', async () => {
+    await search({})
+    // Browsing again: the values are refreshed and the page read (the matches are kept).
+    const alone = (await search({})).statements
+    const before = statements
+    await Promise.all(Array.from({ length: 10 }, () => search({})))
+    // Ten at once read ten pages, and share one or two refreshes.
+    expect(statements - before).toBeLessThanOrEqual(10 * (alone - 1) + 2)
+    const running = search({ q: 'totals' })
+    await sql`update datasets set title = 'Monthly rainfall totals'
+      where slug = 'rainfall-monthly'`.execute(test.db)
+    const after = await Promise.all(Array.from({ length: 5 }, () => search({ q: 'totals' })))
+    expect(after.map((found) => found.result.total)).toEqual([1, 1, 1, 1, 1])
+    await running
+  })
+
   it('keeps answers to each caller’s rules apart, and follows a reclassification', async () => {
     expect((await search({ q: 'clinics' }, officer('MOH'))).result.total).toBe(1)
     expect((await search({ q: 'clinics' }, officer('MOE'))).result.total).toBe(1)
