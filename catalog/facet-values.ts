@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely'
+import { coalesce } from '../core/index.js'
 import type { CatalogTables } from './catalog-tables.js'
 
 /** The facets a search can be narrowed by, each counted in every answer. */
@@ -117,30 +118,21 @@ export class FacetValues {
   private xmin = '0'
   private families: string | undefined
   private agencyNames = new Map<string, string>()
-  private queue: Promise<void> = Promise.resolve()
-  /** The refresh queued behind the one running, not started yet: later callers share it. */
-  private waiting: Promise<void> | undefined
+  /**
+   * One refresh at a time, in order, so that an older snapshot never overwrites a newer one;
+   * callers arriving while one runs share the next, whose snapshot is taken after they called (a
+   * search per caller would otherwise queue a read per caller, one after the other).
+   */
+  private readonly refreshes = coalesce(() => this.load())
   private readonly db: Kysely<CatalogTables>
 
   constructor(db: Kysely<CatalogTables>) {
     this.db = db
   }
 
-  /**
-   * Brings the values up to date with everything committed before the call. One refresh runs at
-   * a time, in order, so that an older snapshot never overwrites a newer one; callers arriving
-   * while one runs share the next, whose snapshot is taken after they called (a search per
-   * caller would otherwise queue a read per caller, one after the other).
-   */
+  /** Brings the values up to date with everything committed before the call. */
   refresh(): Promise<void> {
-    if (this.waiting !== undefined) return this.waiting
-    const next = this.queue.then(() => {
-      this.waiting = undefined
-      return this.load()
-    })
-    this.waiting = next
-    this.queue = next.catch(() => undefined)
-    return next
+    return this.refreshes.request()
   }
 
   /** Counts the refreshes that found datasets changed: what was read at another is stale. */

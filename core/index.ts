@@ -1,12 +1,13 @@
 /**
  * @module core
  * The kernel every other module stands on: validated configuration, the metadata database and its
- * migration runner, the DuckDB engine, errors, logging, the process registry, group commit and
- * the shared rate limiter, keyed pseudonyms, how long input may be and the one rule for names
- * people pick from a list. Imports nothing of ours.
+ * migration runner, the DuckDB engine, errors, logging, the process registry, group commit,
+ * coalesced runs and the shared rate limiter, keyed pseudonyms, how long input may be and the one
+ * rule for names people pick from a list. Imports nothing of ours.
  */
 
 export type { AuditEvent, AuditRecorder } from './audit-event.js'
+export { type CoalescedRun, coalesce } from './coalesced-run.js'
 export { bytesOf, CONFIG_KEYS, type Config, loadConfig } from './config.js'
 export { coreMigrations } from './core-migrations.js'
 export type { CoreTables } from './core-tables.js'

@@ -1,6 +1,6 @@
 import type { WorkflowChange } from '../access/index.js'
 import type { Logger } from '../core/index.js'
-import { coalesce } from './coalesced-run.js'
+import { coalesce } from '../core/index.js'
 import type { KpiEngine } from './kpi-computation.js'
 
 /** Keeps the platform KPIs current with the access workflow. */

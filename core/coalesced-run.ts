@@ -11,8 +11,8 @@ export interface CoalescedRun {
 
 /**
  * Runs `task` on request, one run at a time: a burst of requests costs at most the run under way
- * and one more, which sees everything the burst changed. `task` reports its own failures: a run
- * that throws is over all the same, and the next request runs the task again.
+ * and one more, which sees everything the burst changed. A run that throws is over all the same:
+ * the requests it answers get its error, and the next request runs the task again.
  * @example const refresh = coalesce(() => engine.computePlatform(trigger).then(() => undefined, log))
  */
 export function coalesce(task: () => Promise<void>): CoalescedRun {
@@ -21,12 +21,14 @@ export function coalesce(task: () => Promise<void>): CoalescedRun {
 
   function start(): Promise<void> {
     const run = task()
+    const ended: Promise<void> = run
       .catch(() => undefined)
       .finally(() => {
-        if (running === run) running = undefined
+        if (running === ended) running = undefined
       })
-    running = run
-    return run
+    running = ended
+    // Answered once the run is over here too, so a request answered can start the next run.
+    return ended.then(() => run)
   }
 
   return {

@@ -38,18 +38,18 @@ describe('a coalesced run', () => {
     expect(log.slice(4)).toEqual(['start 3', 'end 3'])
   })
 
-  it('goes on after a failed run, and settles once nothing runs or waits', async () => {
+  it('tells the requests a failed run answers, goes on, and settles once nothing runs or waits', async () => {
     let calls = 0
     const refresh = coalesce(async () => {
       calls++
       if (calls === 1) throw new Error('the first run fails')
     })
-    await refresh.request()
+    await expect(refresh.request()).rejects.toThrow('the first run fails')
     await refresh.request()
     expect(calls).toBe(2)
-    void refresh.request()
-    void refresh.request()
+    const later = [refresh.request(), refresh.request()]
     await refresh.settled()
+    await Promise.all(later)
     expect(calls).toBe(4)
   })
 })
