@@ -42,7 +42,8 @@ export function coalesce(task: () => Promise<void>): CoalescedRun {
       return waiting
     },
     async settled() {
-      while (running || waiting) await (waiting ?? running)
+      // A failed run was told to its requesters; settling only waits for it to be over.
+      while (running || waiting) await (waiting ?? running)?.catch(() => undefined)
     },
   }
 }
