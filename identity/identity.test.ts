@@ -38,7 +38,7 @@ describe.each(TEST_BACKENDS)('identity stores on %s', (backend) => {
   })
 
   it('keeps sessions by the hash of their token until they expire or are ended', async () => {
-    const sessions = createSessionStore(test.db, users)
+    const sessions = createSessionStore(test.db)
     const user = await users.findUserByUsername('officer.moh')
     if (!user) throw new Error('roster missing')
     const session = await sessions.createSession(user, 'dev', now, 3_600_000)
@@ -47,9 +47,21 @@ describe.each(TEST_BACKENDS)('identity stores on %s', (backend) => {
     expect(stored.map((s) => s.id_hash)).toEqual([hashSecret(session.token)])
     expect(JSON.stringify(stored)).not.toContain(session.token)
 
-    expect((await sessions.findSession(session.token, later(1000)))?.user.username).toBe(
-      'officer.moh',
-    )
+    expect(await sessions.findSession(session.token, later(1000))).toEqual({
+      session: {
+        userId: user.id,
+        csrfToken: session.csrfToken,
+        method: 'dev',
+        expiresAt: session.expiresAt,
+      },
+      user,
+    })
+    // A person who may no longer sign in loses the sessions they hold at once.
+    const disable = (at: Date | null) =>
+      test.db.updateTable('users').set({ disabled_at: at }).where('id', '=', user.id).execute()
+    await disable(now)
+    expect(await sessions.findSession(session.token, later(1000))).toBeUndefined()
+    await disable(null)
     expect(await sessions.findSession(session.token, later(3_600_001))).toBeUndefined()
     expect(await sessions.findSession(`${session.token}x`, later(1000))).toBeUndefined()
     await sessions.deleteSession(session.token)
@@ -57,7 +69,7 @@ describe.each(TEST_BACKENDS)('identity stores on %s', (backend) => {
   })
 
   it('uses an OIDC sign-in flow once', async () => {
-    const sessions = createSessionStore(test.db, users)
+    const sessions = createSessionStore(test.db)
     await sessions.saveAuthFlow({
       state: 's1',
       codeVerifier: 'v',

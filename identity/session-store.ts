@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import { hashSecret, newSecretToken } from '../keys/index.js'
 import type { IdentityTables } from './identity-tables.js'
 import type { User } from './user.js'
-import type { UserStore } from './user-store.js'
+import { rowToUser, selectUsersOf } from './user-store.js'
 
 /** A signed-in browser session. Only the hash of its token is stored, in the shared database. */
 export interface Session {
@@ -41,7 +41,7 @@ export interface SessionStore {
   takeAuthFlow(state: string, now: Date): Promise<AuthFlow | undefined>
 }
 
-export function createSessionStore(db: Kysely<IdentityTables>, users: UserStore): SessionStore {
+export function createSessionStore(db: Kysely<IdentityTables>): SessionStore {
   return {
     async createSession(user, method, now, ttlMs) {
       const token = newSecretToken('gds')
@@ -68,23 +68,27 @@ export function createSessionStore(db: Kysely<IdentityTables>, users: UserStore)
     },
 
     async findSession(token, now) {
-      const row = await db
-        .selectFrom('sessions')
-        .selectAll()
-        .where('id_hash', '=', hashSecret(token))
-        .where('expires_at', '>', now)
+      // The session and its user (who may still sign in) in one statement: every signed-in
+      // request asks.
+      const row = await selectUsersOf(db)
+        .innerJoin('sessions', 'sessions.user_id', 'users.id')
+        .select([
+          'sessions.csrf_token',
+          'sessions.method',
+          'sessions.expires_at as session_expires_at',
+        ])
+        .where('sessions.id_hash', '=', hashSecret(token))
+        .where('sessions.expires_at', '>', now)
         .executeTakeFirst()
       if (!row) return undefined
-      const user = await users.findUser(row.user_id)
-      if (!user) return undefined
       return {
         session: {
-          userId: row.user_id,
+          userId: row.id,
           csrfToken: row.csrf_token,
           method: row.method as Session['method'],
-          expiresAt: row.expires_at,
+          expiresAt: row.session_expires_at,
         },
-        user,
+        user: rowToUser(row),
       }
     },
 

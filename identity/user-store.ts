@@ -31,14 +31,17 @@ export interface UserStore {
   findOrLinkOidcUser(issuer: string, subject: string, profile: UserProfile): Promise<User>
 }
 
+/** Users who may sign in, each with their agency: what `rowToUser` makes a User of. */
+export const selectUsersOf = (db: Kysely<IdentityTables>) =>
+  db
+    .selectFrom('users')
+    .innerJoin('agencies', 'agencies.code', 'users.agency_code')
+    .selectAll('users')
+    .select(['agencies.name as agency_name', 'agencies.ministry_family'])
+    .where('users.disabled_at', 'is', null)
+
 export function createUserStore(db: Kysely<IdentityTables>): UserStore {
-  const selectUsers = () =>
-    db
-      .selectFrom('users')
-      .innerJoin('agencies', 'agencies.code', 'users.agency_code')
-      .selectAll('users')
-      .select(['agencies.name as agency_name', 'agencies.ministry_family'])
-      .where('users.disabled_at', 'is', null)
+  const selectUsers = () => selectUsersOf(db)
 
   return {
     async saveAgencies(agencies) {
@@ -160,7 +163,7 @@ function rowToAgency(row: Selectable<AgencyRow>): Agency {
   return { code: row.code, name: row.name, ministryFamily: row.ministry_family }
 }
 
-function rowToUser(
+export function rowToUser(
   row: Selectable<UserRow> & { agency_name: string; ministry_family: string },
 ): User {
   return {

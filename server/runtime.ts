@@ -312,7 +312,7 @@ function authDeps(config: Config, db: Kysely<Tables>, audit: AuditLog): AuthDeps
   const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`
   return {
     users,
-    sessions: createSessionStore(db, users),
+    sessions: createSessionStore(db),
     tokens: createApiTokenStore(db, users),
     audit,
     oidc:
