@@ -154,20 +154,16 @@ export function createDatasetStore(db: Kysely<CatalogTables>): DatasetStore {
         .where(readable(ability))
         .executeTakeFirst()
       if (!row) return undefined
-      const [dataset] = await assemble(db, [row], ability)
-      const versions = await db
-        .selectFrom('dataset_versions')
-        .leftJoin('dataset_samples', (j) =>
-          j
-            .onRef('dataset_samples.dataset_id', '=', 'dataset_versions.dataset_id')
-            .onRef('dataset_samples.version', '=', 'dataset_versions.version'),
-        )
-        .selectAll('dataset_versions')
-        .select(SAMPLE_COLUMNS)
-        .where('dataset_versions.dataset_id', '=', row.id)
-        .orderBy('dataset_versions.version', 'desc')
-        .execute()
-      const glossary = Object.fromEntries(await termsOfDataset(db, row.id))
+      const [versions, terms] = await Promise.all([
+        versionsWithSamples(db)
+          .where('dataset_versions.dataset_id', '=', row.id)
+          .orderBy('dataset_versions.version', 'desc')
+          .execute(),
+        termsOfDataset(db, row.id),
+      ])
+      // Its newest version is the first of them: not read again.
+      const [dataset] = await assemble(db, [row], ability, versions.slice(0, 1))
+      const glossary = Object.fromEntries(terms)
       return { ...(dataset as Dataset), versions: versions.map(rowToVersion), glossary }
     },
 
@@ -185,28 +181,35 @@ function readable(ability: AppAbility) {
   })
 }
 
+/** Versions with their samples' records, as `rowToVersion` reads them. */
+const versionsWithSamples = (db: Kysely<CatalogTables>) =>
+  db
+    .selectFrom('dataset_versions')
+    .leftJoin('dataset_samples', (j) =>
+      j
+        .onRef('dataset_samples.dataset_id', '=', 'dataset_versions.dataset_id')
+        .onRef('dataset_samples.version', '=', 'dataset_versions.version'),
+    )
+    .selectAll('dataset_versions')
+    .select(SAMPLE_COLUMNS)
+
+/** Datasets whole: columns, newest version (read here unless the caller has) and deprecation. */
 async function assemble(
   db: Kysely<CatalogTables>,
   rows: Selectable<DatasetRow>[],
   ability: AppAbility,
+  newest?: Awaited<ReturnType<ReturnType<typeof versionsWithSamples>['execute']>>,
 ): Promise<Dataset[]> {
   if (rows.length === 0) return []
   const ids = rows.map((r) => r.id)
   const [versions, columns, deprecations] = await Promise.all([
-    db
-      .selectFrom('dataset_versions')
-      .leftJoin('dataset_samples', (j) =>
-        j
-          .onRef('dataset_samples.dataset_id', '=', 'dataset_versions.dataset_id')
-          .onRef('dataset_samples.version', '=', 'dataset_versions.version'),
-      )
-      .selectAll('dataset_versions')
-      .select(SAMPLE_COLUMNS)
-      .distinctOn('dataset_versions.dataset_id')
-      .where('dataset_versions.dataset_id', 'in', ids)
-      .orderBy('dataset_versions.dataset_id')
-      .orderBy('dataset_versions.version', 'desc')
-      .execute(),
+    newest ??
+      versionsWithSamples(db)
+        .distinctOn('dataset_versions.dataset_id')
+        .where('dataset_versions.dataset_id', 'in', ids)
+        .orderBy('dataset_versions.dataset_id')
+        .orderBy('dataset_versions.version', 'desc')
+        .execute(),
     db
       .selectFrom('dataset_columns')
       .selectAll()
