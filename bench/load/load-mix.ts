@@ -206,9 +206,9 @@ async function search(person: LoadPerson, call: LoadCall): Promise<void> {
 }
 
 /**
- * A dataset page as the portal loads it: the dataset, the reader's views and the lineage graph at
- * once, then the sample preview (the first 10 rows of the sample view) once the views say there
- * is one.
+ * A dataset page as the portal loads it, its Sample and Lineage tabs looked at too: the dataset,
+ * the reader's views and the lineage graph at once, then the sample preview once the views say
+ * there is one (the first rows of the sample, from the file kept beside it: no query runs).
  */
 async function datasetPage(person: LoadPerson, slug: string, call: LoadCall): Promise<void> {
   const node = `dataset:gov-data-portal:${slug}`
@@ -220,9 +220,7 @@ async function datasetPage(person: LoadPerson, slug: string, call: LoadCall): Pr
   if (Array.isArray(views)) person.views = views as LoadView[]
   const sample = person.views.find((v) => v.dataset.slug === slug && v.scope === 'sample')
   if (sample)
-    await call('sample-preview', 'POST', '/api/query', {
-      body: { sql: `SELECT * FROM ${sample.name} LIMIT 10`, format: 'json' },
-    })
+    await call('sample-preview', 'GET', `/api/datasets/${slug}/versions/${sample.version}/preview`)
 }
 
 /** The workbench: one SELECT over a view, favouring granted data for those who hold a grant. */

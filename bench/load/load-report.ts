@@ -23,7 +23,7 @@ const STEP_CALLS: Record<string, string> = {
   search:
     '`GET /api/search` (words, facets, sort, page) + `GET /api/v1/search` when there are words',
   'dataset-page':
-    '`GET /api/datasets/:slug`, `GET /api/query/views`, `GET /api/v1/lineage` (depth 2) at once, then the sample preview `POST /api/query` (first 10 rows)',
+    '`GET /api/datasets/:slug`, `GET /api/query/views`, `GET /api/v1/lineage` (depth 2) at once, then the sample preview `GET /api/datasets/:slug/versions/:v/preview` (rows kept beside the sample: no query)',
   query:
     '`POST /api/query`: `SELECT *… LIMIT 100`, `count(*)` or a `GROUP BY` over a sample, open or granted view',
   'sample-download': '`GET /api/datasets/:slug/versions/:v/sample` as CSV or Parquet',
@@ -157,11 +157,11 @@ function levelTables(level: ReportedLevel, s: CallSummary): string {
   const goals = goalsLine(level, s)
   if (goals) lines.push('', goals)
   const run = [...level.queryRunMs].sort((a, b) => a - b)
-  const calls = [s.perKind.get('query'), s.perKind.get('sample-preview')]
+  const calls = s.perKind.get('query')
   if (run.length > 0)
     lines.push(
       '',
-      `Inside the query service, ${run.length} queries ran (query history, from a ready sandbox to the answer) in p50 ${ms(nearestRankPercentile(run, 0.5))} ms, p95 ${ms(nearestRankPercentile(run, 0.95))} ms, p99 ${ms(nearestRankPercentile(run, 0.99))} ms; the rest of a query call's latency (p50 ${calls.map((k) => ms(k?.p50 ?? 0)).join(' and ')} ms for query and sample-preview) is spent around the query: a pool slot when all are taken, the caller's entitlements, a fresh DuckDB sandbox with its views, the history and audit entries, and CPU when it is busy.`,
+      `Inside the query service, ${run.length} queries ran (query history, from a ready sandbox to the answer) in p50 ${ms(nearestRankPercentile(run, 0.5))} ms, p95 ${ms(nearestRankPercentile(run, 0.95))} ms, p99 ${ms(nearestRankPercentile(run, 0.99))} ms; the rest of a query call's latency (p50 ${ms(calls?.p50 ?? 0)} ms) is spent around the query: a pool slot when all are taken, the caller's entitlements, a fresh DuckDB sandbox with its views, the history and audit entries, and CPU when it is busy.`,
     )
   if (s.errorGroups.length > 0)
     lines.push(
