@@ -44,6 +44,16 @@ describe('a coalesced run', () => {
       calls++
       if (calls === 1) throw new Error('the first run fails')
     })
+    // A requester may stop listening (its own work failed first): the error is not unhandled.
+    const unhandled: unknown[] = []
+    const listener = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', listener)
+    void refresh.request()
+    await refresh.settled()
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    process.off('unhandledRejection', listener)
+    expect(unhandled).toEqual([])
+    calls = 0
     await expect(refresh.request()).rejects.toThrow('the first run fails')
     await refresh.request()
     expect(calls).toBe(2)

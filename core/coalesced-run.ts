@@ -28,17 +28,19 @@ export function coalesce(task: () => Promise<void>): CoalescedRun {
       })
     running = ended
     // Answered once the run is over here too, so a request answered can start the next run.
-    return ended.then(() => run)
+    return handled(ended.then(() => run))
   }
 
   return {
     request() {
       if (!running) return start()
       // One more run after the current one: whatever changed meanwhile is in its reading.
-      waiting ??= running.then(() => {
-        waiting = undefined
-        return start()
-      })
+      waiting ??= handled(
+        running.then(() => {
+          waiting = undefined
+          return start()
+        }),
+      )
       return waiting
     },
     async settled() {
@@ -46,4 +48,14 @@ export function coalesce(task: () => Promise<void>): CoalescedRun {
       while (running || waiting) await (waiting ?? running)?.catch(() => undefined)
     },
   }
+}
+
+/**
+ * The same promise, its failure marked as handled: a requester that stops listening before the
+ * run ends (its own request failed first) must not make the run's error an unhandled rejection,
+ * which ends the process. Requesters that wait still get the error.
+ */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined)
+  return promise
 }
