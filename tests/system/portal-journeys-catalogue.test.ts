@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { browserTestsRun } from '../../testing/index.js'
-import { DATASET, OFFICER, openJourneys, SLUG } from './portal-journeys-test-kit.js'
+import { DATASET, OFFICER, openJourneys, openTab, SLUG } from './portal-journeys-test-kit.js'
 
 // The catalogue as deep as people expect, in Chromium against the real server on fixture data:
 // search finds what people mean (an abbreviation of a glossary term, a column as one types); a
@@ -91,7 +91,7 @@ describe.skipIf(!inChromium)('a catalogue as deep as the best, in Chromium', () 
       .getByRole('table', { name: 'Every published version; each is immutable' })
       .waitFor()
 
-    await officer.getByRole('tab', { name: 'Quality' }).click()
+    await openTab(officer, 'Quality')
     const matrix = officer.getByRole('table', { name: /^\d+ quality checks across 2 versions/ })
     await matrix.waitFor()
     const headers = await matrix.getByRole('columnheader').allTextContents()

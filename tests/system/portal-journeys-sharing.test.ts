@@ -8,6 +8,7 @@ import {
   isoDate,
   OFFICER,
   openJourneys,
+  openTab,
   SLUG,
   STEWARD,
   tooWide,
@@ -54,13 +55,13 @@ describe.skipIf(!inChromium)(
       // The dataset: schema, lineage, sample preview and its download.
       await page.getByRole('link', { name: DATASET }).click()
       await page.getByRole('heading', { level: 1, name: DATASET }).waitFor()
-      await page.getByRole('tab', { name: 'Schema' }).click()
+      await openTab(page, 'Schema')
       const schema = page.getByRole('table', { name: '16 columns of the current version' })
       await schema.waitFor()
       expect(await schema.getByRole('row').count()).toBe(17)
-      await page.getByRole('tab', { name: 'Lineage' }).click()
+      await openTab(page, 'Lineage')
       await page.getByRole('group', { name: 'Lineage graph' }).waitFor()
-      await page.getByRole('tab', { name: 'Sample' }).click()
+      await openTab(page, 'Sample')
       await page.getByRole('table', { name: /^First \d+ rows of the sample$/ }).waitFor()
       const [sample] = await Promise.all([
         page.waitForEvent('download'),
@@ -74,7 +75,7 @@ describe.skipIf(!inChromium)(
       await journeys.check(page, 'officer-dataset')
 
       // The full data, for a cross-agency project: asked for from the overview.
-      await page.getByRole('tab', { name: 'Overview' }).click()
+      await openTab(page, 'Overview')
       await page.getByRole('button', { name: 'Request access' }).click()
       const form = page.getByRole('form', { name: 'Request access' })
       await form

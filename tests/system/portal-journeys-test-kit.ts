@@ -198,6 +198,26 @@ export async function tabTo(page: Page, name: string): Promise<void> {
   throw new Error(`Tab never reached "${name}"; it went through: ${seen.join(' | ')}`)
 }
 
+/**
+ * Opens one of a page's tabs and waits until it is the selected one. On a loaded machine a click
+ * can land while the page is still laying itself out and reach no tab (a failed run's picture
+ * showed the page still on Overview 30 s after "Schema" was clicked): as a person would, it is
+ * clicked again, at most three times.
+ */
+export async function openTab(page: Page, name: string): Promise<void> {
+  const tab = page.getByRole('tab', { name, exact: true })
+  const selected = page.getByRole('tab', { name, exact: true, selected: true })
+  for (let attempt = 1; ; attempt++) {
+    await tab.click()
+    try {
+      await selected.waitFor({ timeout: 10_000 })
+      return
+    } catch (error) {
+      if (attempt === 3) throw error
+    }
+  }
+}
+
 /** The accessible name of the focused element, as a screen reader would announce it. */
 export async function focusedName(page: Page): Promise<string> {
   return page.evaluate<string>(`(() => {
