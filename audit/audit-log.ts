@@ -3,6 +3,7 @@ import {
   type AuditEvent,
   type AuditRecorder,
   createGroupCommit,
+  isDatabaseUnavailable,
   type Outcome,
 } from '../core/index.js'
 import type { AuditAnchor } from './audit-checkpoints.js'
@@ -152,14 +153,16 @@ export function createAuditLog(db: Kysely<AuditTables>, options: AuditLogOptions
    * being written go together in the next (one lock of the chain, one statement, one commit, one
    * anchor), so concurrent requests do not queue one by one on the chain's lock, each holding a
    * database connection. If a group's transaction fails, each of its entries is written alone,
-   * so only an entry the database refuses fails.
+   * so only an entry the database refuses fails (unless the database is away: then all do).
    */
   const appendsAlone = createGroupCommit<TimedEvent, AuditEntry>(
     async (events): Promise<Outcome<AuditEntry>[]> => {
       try {
         return (await writeAlone(events)).map((value) => ({ ok: true, value }))
       } catch (error) {
-        if (events.length === 1) return [{ ok: false, error }]
+        // With the database away, writing each alone would only fail again, one by one.
+        if (events.length === 1 || isDatabaseUnavailable(error))
+          return events.map(() => ({ ok: false, error }))
         const outcomes: Outcome<AuditEntry>[] = []
         for (const event of events)
           outcomes.push(
