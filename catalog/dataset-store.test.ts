@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { systemAbility } from '../identity/index.js'
+import { defineAbilityFor, systemAbility, type User, type UserId } from '../identity/index.js'
 import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../testing/index.js'
 import type { CatalogTables } from './catalog-tables.js'
 import {
@@ -155,5 +155,41 @@ describe.each(TEST_BACKENDS)('dataset store on %s', (backend) => {
 
   it('answers undefined for a dataset it does not have', async () => {
     expect(await store.findDataset('no-such-dataset', systemAbility())).toBeUndefined()
+  })
+
+  it('tells which of some slugs it holds and which a caller may read, of those slugs alone', async () => {
+    const confidential = {
+      ...registration,
+      slug: 'chronic-registry',
+      agency: 'MOH',
+      classification: { security: 'confidential', sensitivity: 'sensitive-high' },
+    } as const
+    await store.publishVersion(confidential, content('c'.repeat(64)), async (v) => `x/v${v}`)
+    const officer = (agency: string): User => ({
+      id: 'u_000000000000000000000009' as UserId,
+      username: `officer.${agency.toLowerCase()}`,
+      displayName: 'Officer',
+      email: 'o@example.gov.sg',
+      agency: { code: agency, name: agency, ministryFamily: agency },
+      roles: ['officer'],
+    })
+    const asked = ['chronic-registry', 'no-such-dataset', 'chronic-registry']
+    const sorted = (rows: { slug: string; discoverable: boolean }[]) =>
+      rows.sort((a, b) => a.slug.localeCompare(b.slug))
+    // Another agency's officer may not discover the confidential registry; its own may.
+    expect(await store.slugsAmong(asked, defineAbilityFor(officer('MOE')))).toEqual([
+      { slug: 'chronic-registry', discoverable: false },
+    ])
+    expect(await store.slugsAmong(asked, defineAbilityFor(officer('MOH')))).toEqual([
+      { slug: 'chronic-registry', discoverable: true },
+    ])
+    // Only the slugs asked are answered, never the rest of the catalogue.
+    expect(
+      sorted(await store.slugsAmong(['person-address-pa', 'chronic-registry'], systemAbility())),
+    ).toEqual([
+      { slug: 'chronic-registry', discoverable: true },
+      { slug: 'person-address-pa', discoverable: true },
+    ])
+    expect(await store.slugsAmong([], systemAbility())).toEqual([])
   })
 })

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely'
+import { type Kysely, type Selectable, sql } from 'kysely'
 import { type AppAbility, accessibleWhere } from '../identity/index.js'
 import type {
   CatalogTables,
@@ -100,8 +100,14 @@ export interface DatasetStore {
   recordSample(datasetId: DatasetId, version: number, sample: SampleRecord): Promise<void>
   /** The datasets the ability may read; others are filtered out in SQL, counts included. */
   listDatasets(ability: AppAbility): Promise<Dataset[]>
-  /** The slugs of the datasets the ability may read (the same rules), without their details. */
-  listSlugs(ability: AppAbility): Promise<{ slug: string }[]>
+  /**
+   * Of these slugs, the datasets the catalogue holds, each with whether the ability may read it
+   * (the same rules); one statement however large the catalogue, by the slugs' index.
+   */
+  slugsAmong(
+    slugs: readonly string[],
+    ability: AppAbility,
+  ): Promise<{ slug: string; discoverable: boolean }[]>
   /** One dataset by id or slug, if it exists and the ability may read it. */
   findDataset(idOrSlug: string, ability: AppAbility): Promise<DatasetDetail | undefined>
   /**
@@ -143,8 +149,14 @@ export function createDatasetStore(db: Kysely<CatalogTables>): DatasetStore {
       return assemble(db, rows, ability)
     },
 
-    listSlugs: (ability) =>
-      db.selectFrom('datasets').select('slug').where(readable(ability)).orderBy('slug').execute(),
+    slugsAmong: async (slugs, ability) =>
+      slugs.length === 0
+        ? []
+        : db
+            .selectFrom('datasets')
+            .select((eb) => ['slug', sql<boolean>`${readable(ability)(eb)}`.as('discoverable')])
+            .where('slug', '=', (eb) => eb.fn.any(eb.val([...slugs])))
+            .execute(),
 
     async findDataset(idOrSlug, ability) {
       const row = await db

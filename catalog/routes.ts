@@ -139,7 +139,9 @@ export const glossaryRoutes = (deps: Pick<CatalogRouteDeps, 'store' | 'audit' | 
       serve(listGlossaryTerms, async (c) => {
         const entries = await deps.store.listGlossary()
         // Only columns of datasets the caller may discover are listed under a term.
-        const visible = new Set((await deps.store.listSlugs(c.get('ability'))).map((d) => d.slug))
+        const linked = entries.flatMap((e) => e.columns.map((col) => col.dataset))
+        const found = await deps.store.slugsAmong([...new Set(linked)], c.get('ability'))
+        const visible = new Set(found.filter((d) => d.discoverable).map((d) => d.slug))
         return c.json(
           {
             ok: true as const,

@@ -10,6 +10,7 @@ import {
 import { canonicalJson } from '../text/index.js'
 import type { LineageEvent } from './events.js'
 import { lineageFacets } from './facets.js'
+import { visibilityOf } from './graph/entity-id.js'
 import { createLineageGraph } from './lineage-graph.js'
 import { createLineageStore } from './lineage-store.js'
 import type { LineageTables } from './lineage-tables.js'
@@ -118,7 +119,7 @@ describe.each(TEST_BACKENDS)('lineage store on %s: events, runs and facets', (ba
     expect(runs[0]).toMatchObject({ state: 'COMPLETED', durationMs: 30_000 })
     const found = await graph.graph(`dataset:${input.namespace}:${input.name}`, {
       depth: 1,
-      visible: () => true,
+      visible: visibilityOf(() => true),
     })
     const node = found?.graph.find((n) => n.type === 'DATASET')
     // The newer documentation stands; the older event only added the schema it alone had.
@@ -138,7 +139,7 @@ describe.each(TEST_BACKENDS)('lineage store on %s: events, runs and facets', (ba
     )
     const after = await graph.graph(`dataset:${input.namespace}:${input.name}`, {
       depth: 1,
-      visible: () => true,
+      visible: visibilityOf(() => true),
     })
     const facets = after?.graph.find((n) => n.type === 'DATASET')?.data.facets ?? {}
     expect(Object.keys(facets).sort()).toEqual(['schema'])

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { NotFoundError } from '../core/index.js'
 import { assertCan, type RouteEnv, serve } from '../identity/index.js'
-import { type CatalogueView, catalogueView, type ListCatalogue } from './catalogue-view.js'
+import { type CatalogueView, catalogueView, type LookUpCatalogue } from './catalogue-view.js'
 import type { TransportStatus } from './emitter.js'
 import { type IngestRouteDeps, ingestRoutes } from './ingest-routes.js'
 import {
@@ -18,8 +18,8 @@ import { PORTAL_NAMESPACE } from './producer.js'
 
 export interface LineageRouteDeps extends IngestRouteDeps {
   graph: LineageGraph
-  /** The catalogue's datasets a caller may discover: what lineage shows of our catalogue. */
-  listCatalogue: ListCatalogue
+  /** Which of some slugs are catalogue datasets a caller may discover: what lineage shows of ours. */
+  lookUpCatalogue: LookUpCatalogue
   /** Where our own events go and how that is going. */
   transports: () => Promise<TransportStatus[]>
 }
@@ -47,7 +47,7 @@ const readRoutes = (deps: LineageRouteDeps) =>
       serve(lineageGraph, async (c) => {
         assertCan(c.get('ability'), 'read', 'LineageEvent')
         const { nodeId, depth } = c.req.valid('query')
-        const { visible } = await catalogueView(deps.listCatalogue, c.get('ability'))
+        const { visible } = catalogueView(deps.lookUpCatalogue, c.get('ability'))
         const graph = await deps.graph.graph(nodeId, { depth, visible })
         if (!graph) throw new NotFoundError(`No lineage node ${nodeId}`)
         return c.json(graph, 200)
@@ -58,7 +58,7 @@ const readRoutes = (deps: LineageRouteDeps) =>
       serve(columnLineage, async (c) => {
         assertCan(c.get('ability'), 'read', 'LineageEvent')
         const { nodeId, depth } = c.req.valid('query')
-        const { visible } = await catalogueView(deps.listCatalogue, c.get('ability'))
+        const { visible } = catalogueView(deps.lookUpCatalogue, c.get('ability'))
         let target: { dataset: { namespace: string; name: string }; field?: string } | undefined
         if (nodeId.startsWith('dataset:')) {
           const node = await deps.graph.resolveNode(nodeId)
@@ -70,7 +70,8 @@ const readRoutes = (deps: LineageRouteDeps) =>
           const node = await deps.graph.resolveNode(`dataset:${rest.slice(0, at)}`)
           if (node?.kind === 'dataset') target = { dataset: node.id, field: rest.slice(at + 1) }
         }
-        if (!target || !visible(target.dataset))
+        if (target) await visible.lookUp([target.dataset])
+        if (!target || !visible.sees(target.dataset))
           throw new NotFoundError(`No lineage node ${nodeId}`)
         return c.json(
           await deps.graph.columnLineage(target.dataset, { field: target.field, depth, visible }),
@@ -83,12 +84,15 @@ const readRoutes = (deps: LineageRouteDeps) =>
       serve(lineageSearch, async (c) => {
         assertCan(c.get('ability'), 'read', 'LineageEvent')
         const { q, filter, limit } = c.req.valid('query')
-        const view = await catalogueView(deps.listCatalogue, c.get('ability'))
+        const view = catalogueView(deps.lookUpCatalogue, c.get('ability'))
         const found = await deps.graph.search(q, {
           filter,
           limit,
-          hidden: { namespace: PORTAL_NAMESPACE, names: view.hidden },
+          hidden: { namespace: PORTAL_NAMESPACE, among: view.hiddenAmong },
         })
+        await view.visible.lookUp(
+          found.results.flatMap((r) => (r.type === 'DATASET' ? [r, ...r.aliases] : [])),
+        )
         const catalogue = { namespace: PORTAL_NAMESPACE, opens: view.opens }
         return c.json(
           {
@@ -108,13 +112,15 @@ const readRoutes = (deps: LineageRouteDeps) =>
       serve(lineageDataset, async (c) => {
         assertCan(c.get('ability'), 'read', 'LineageEvent')
         const id = c.req.valid('param')
-        const { visible, opens } = await catalogueView(deps.listCatalogue, c.get('ability'))
-        const dataset = visible(id) ? await deps.graph.dataset(id) : undefined
+        const { visible, opens } = catalogueView(deps.lookUpCatalogue, c.get('ability'))
+        await visible.lookUp([id])
+        const dataset = visible.sees(id) ? await deps.graph.dataset(id) : undefined
         if (!dataset) throw new NotFoundError(`No dataset ${id.name} in namespace ${id.namespace}`)
+        await visible.lookUp(dataset.aliases)
         return c.json(
           {
             ...dataset,
-            aliases: dataset.aliases.filter(visible),
+            aliases: dataset.aliases.filter(visible.sees),
             ...catalogueLink({ namespace: PORTAL_NAMESPACE, opens }, id, dataset.aliases),
           },
           200,

@@ -260,7 +260,7 @@ export function createApp(deps: AppDeps) {
         now: deps.auth.now,
         findAgency: (code) => deps.auth.users.findAgency(code),
         transports: () => deps.lineage.emitter.status(),
-        listCatalogue: (ability) => deps.catalog.listSlugs(ability),
+        lookUpCatalogue: (slugs, ability) => deps.catalog.slugsAmong(slugs, ability),
       }),
     )
     .route(TOKENS_API.mount, tokenRoutes(deps.auth))

@@ -117,7 +117,7 @@ try {
         store,
         graph,
         validator,
-        listCatalogue: async () => [],
+        lookUpCatalogue: async () => [],
         transports: async () => [],
         namespaces,
         audit: createAuditLog(db as unknown as Kysely<AuditTables>, { key: randomBytes(32) }),

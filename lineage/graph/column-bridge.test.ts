@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { bridgeColumns, type DatasetWriters } from './column-bridge.js'
 import { type ColumnEdge, type ColumnEdgeSource, walkColumns } from './column-walk.js'
-import type { EntityId } from './entity-id.js'
+import { type EntityId, visibilityOf } from './entity-id.js'
 
 // Our own pipelines' story: the feed delivery is copied to staging by an ingest job that
 // reports no column lineage; fusion reports its columns from staging and a reference table.
@@ -73,7 +73,7 @@ describe('tracing a column through every hop back to the feed', () => {
     const nodes = await walkColumns(
       source(),
       { dataset: PUBLISHED, field: 'person_key' },
-      { depth: 20, visible: everything },
+      { depth: 20, visible: visibilityOf(everything) },
     )
     expect(nodes.map((n) => [n.id, n.data.inputFields])).toEqual([
       [
@@ -108,7 +108,7 @@ describe('tracing a column through every hop back to the feed', () => {
     const nodes = await walkColumns(
       source(),
       { dataset: PUBLISHED, field: 'planning_area_name' },
-      { depth: 20, visible: everything },
+      { depth: 20, visible: visibilityOf(everything) },
     )
     expect(nodes.map((n) => n.id)).toEqual([
       'datasetField:portal:person-address-pa:planning_area_name',
@@ -129,7 +129,7 @@ describe('tracing a column through every hop back to the feed', () => {
         ],
       ),
       { dataset: a, field: 'x' },
-      { depth: 20, visible: everything },
+      { depth: 20, visible: visibilityOf(everything) },
     )
     expect(nodes.map((n) => [n.id, n.inEdges.map((e) => e.origin)])).toEqual([
       ['datasetField:w:a:x', ['datasetField:w:b:x']],

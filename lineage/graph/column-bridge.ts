@@ -1,4 +1,4 @@
-import { type DatasetVisibility, type EntityId, entityKey } from './entity-id.js'
+import { type EntityId, entityKey, type Sees } from './entity-id.js'
 
 /**
  * What lineage knows of the jobs writing a dataset: whether any reported column lineage for it,
@@ -39,7 +39,7 @@ const assumedIdentity = (job: EntityId) => ({
 export function bridgeColumns(
   columns: readonly { dataset: EntityId; field: string }[],
   writers: readonly DatasetWriters[],
-  visible: DatasetVisibility,
+  sees: Sees,
 ): AssumedEdge[] {
   const byDataset = new Map(writers.map((w) => [entityKey(w.dataset), w]))
   const edges: AssumedEdge[] = []
@@ -47,7 +47,7 @@ export function bridgeColumns(
     const written = byDataset.get(entityKey(column.dataset))
     if (!written || written.hasColumnLineage) continue
     const inputs = written.inputs.filter(
-      (i) => entityKey(i.dataset) !== entityKey(column.dataset) && visible(i.dataset),
+      (i) => entityKey(i.dataset) !== entityKey(column.dataset) && sees(i.dataset),
     )
     const named = inputs.filter((i) => i.fields?.includes(column.field))
     const only = new Set(inputs.map((i) => entityKey(i.dataset))).size === 1 ? inputs[0] : undefined

@@ -7,7 +7,7 @@ import {
   typeColumns,
   walkColumns,
 } from './column-walk.js'
-import type { EntityId } from './entity-id.js'
+import { type EntityId, visibilityOf } from './entity-id.js'
 import { MAX_DEPTH } from './walk.js'
 
 const dataset = (name: string): EntityId => ({ namespace: 'warehouse', name })
@@ -25,7 +25,7 @@ const made = (
   inputField,
   transformations,
 })
-const everything = () => true
+const everything = visibilityOf(() => true)
 
 /** The column edges in memory, and the jobs writing datasets; remembers each frontier asked. */
 function memoryColumnEdges(
@@ -258,7 +258,7 @@ describe('walking column lineage: whole datasets, fan-in, cycles, visibility and
         made(['secret', 'nric'], ['vault', 'nric']),
       ]),
       { dataset: dataset('report'), field: 'person_key' },
-      { depth: 5, visible: (d) => d.name !== 'secret' },
+      { depth: 5, visible: visibilityOf((d) => d.name !== 'secret') },
     )
     expect(inputsOf(nodes)).toEqual({
       'datasetField:warehouse:report:person_key': ['datasetField:warehouse:staged:person_key'],

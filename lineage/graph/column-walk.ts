@@ -81,7 +81,8 @@ async function edgesInto(
   if (bare.length === 0) return found
   const datasets = [...new Map(bare.map((c) => [entityKey(c.dataset), c.dataset])).values()]
   const writers = await source.writersOf(datasets)
-  for (const edge of bridgeColumns(bare, writers, visible)) {
+  await visible.lookUp(writers.flatMap((w) => w.inputs.map((i) => i.dataset)))
+  for (const edge of bridgeColumns(bare, writers, visible.sees)) {
     const list = found.get(entityKey(edge.dataset))
     if (list) list.push(edge)
     else found.set(entityKey(edge.dataset), [edge])
@@ -126,10 +127,13 @@ export async function walkColumns(
   for (let step = 0; step < steps && frontier.length > 0; step++) {
     const next: { dataset: EntityId; field: string }[] = []
     const found = await edgesInto(source, frontier, options.visible)
+    await options.visible.lookUp(
+      [...found.values()].flatMap((rows) => rows.map((row) => row.input)),
+    )
     for (const item of frontier) {
       const rows = found.get(entityKey(item.dataset)) ?? []
       for (const row of rows.filter((edge) => !item.field || edge.field === item.field)) {
-        if (!options.visible(row.input)) continue
+        if (!options.visible.sees(row.input)) continue
         const target = node(item.dataset, row.field)
         const input = node(row.input, row.inputField)
         target.data.inputFields.push({

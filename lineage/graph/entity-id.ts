@@ -5,7 +5,23 @@ export interface EntityId {
 }
 
 /** Whether the caller may see a dataset (the catalogue's read rules, applied by the server). */
-export type DatasetVisibility = (dataset: EntityId) => boolean
+export type Sees = (dataset: EntityId) => boolean
+
+/**
+ * What the caller may see of datasets, looked up a batch at a time (a walk's step, a search's
+ * matches): only the datasets at hand are asked of the catalogue, never all of it. A dataset not
+ * looked up yet is not seen, so a walk that forgot to look one up hides it rather than shows it.
+ */
+export interface DatasetVisibility {
+  lookUp(datasets: readonly EntityId[]): Promise<void>
+  sees: Sees
+}
+
+/** A visibility with nothing to look up: `sees` answers for every dataset at once. */
+export const visibilityOf = (sees: Sees): DatasetVisibility => ({
+  lookUp: async () => {},
+  sees,
+})
 
 /** One string per entity, to key maps and sets (namespaces and names may hold any character). */
 export const entityKey = (e: EntityId) => JSON.stringify([e.namespace, e.name])

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { LineageTables } from '../lineage-tables.js'
 import { datasetNodeId, type EntityId, entityKey, jobNodeId } from './entity-id.js'
 import { aliasesOf } from './graph-reads.js'
@@ -6,8 +6,8 @@ import { aliasesOf } from './graph-reads.js'
 export interface SearchOptions {
   filter?: 'DATASET' | 'JOB'
   limit: number
-  /** Catalogue datasets the caller may not discover. */
-  hidden: { namespace: string; names: readonly string[] }
+  /** The catalogue's namespace, and which of these names in it the caller may not discover. */
+  hidden: { namespace: string; among(names: readonly string[]): Promise<readonly string[]> }
 }
 
 export interface SearchResult {
@@ -25,8 +25,9 @@ const escapeLike = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`)
 /**
  * Datasets and jobs whose name or namespace holds `q` (any case), as Marquez's
  * `GET /api/v1/search`: names starting with it first, then the most recently updated. The
- * caller's hidden catalogue datasets are left out in the query, so counts hide them too.
- * Datasets come with their aliases, to link them to the catalogue.
+ * caller's hidden catalogue datasets are left out in the query, so counts hide them too: only the
+ * matches in the catalogue's namespace are asked of the catalogue, never all of it. Datasets come
+ * with their aliases, to link them to the catalogue.
  */
 export async function searchLineage(
   db: Kysely<LineageTables>,
@@ -36,9 +37,11 @@ export async function searchLineage(
   const escaped = escapeLike(q)
   const like = `%${escaped}%`
   const prefix = `${escaped}%`
-  const hiddenNames = options.hidden.names.length > 0 ? [...options.hidden.names] : ['']
+  const matching = sql`(name ilike ${like} or namespace ilike ${like})`
+  const hidden = options.filter === 'JOB' ? [] : await hiddenMatches(db, matching, options.hidden)
+  const hiddenNames = hidden.length > 0 ? [...hidden] : ['']
   const datasets = sql`select 'DATASET' as type, namespace, name, updated_at from lineage_datasets
-        where (name ilike ${like} or namespace ilike ${like})
+        where ${matching}
           and not (namespace = ${options.hidden.namespace} and name = any(${hiddenNames}::text[]))`
   const jobs = sql`select 'JOB' as type, namespace, name, updated_at from lineage_jobs
         where (name ilike ${like} or namespace ilike ${like})`
@@ -73,4 +76,15 @@ export async function searchLineage(
       }
     }),
   }
+}
+
+/** The matching datasets of the catalogue's namespace that the caller may not discover. */
+async function hiddenMatches(
+  db: Kysely<LineageTables>,
+  matching: RawBuilder<unknown>,
+  hidden: SearchOptions['hidden'],
+): Promise<readonly string[]> {
+  const { rows } = await sql<{ name: string }>`select name from lineage_datasets
+        where namespace = ${hidden.namespace} and ${matching}`.execute(db)
+  return rows.length === 0 ? [] : hidden.among(rows.map((row) => row.name))
 }

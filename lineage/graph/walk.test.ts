@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { EntityId } from './entity-id.js'
+import { type EntityId, visibilityOf } from './entity-id.js'
 import { type EdgeSource, type Frontier, type LineageEdge, MAX_DEPTH, walkGraph } from './walk.js'
 
 const dataset = (name: string): EntityId => ({ namespace: 'warehouse', name })
@@ -14,7 +14,7 @@ const writes = (j: string, d: string): LineageEdge => ({
   dataset: dataset(d),
   direction: 'output',
 })
-const everything = () => true
+const everything = visibilityOf(() => true)
 
 /** The edges in memory; remembers each frontier it was asked for. */
 function memoryEdges(edges: readonly LineageEdge[]): EdgeSource & { asked: Frontier[] } {
@@ -154,7 +154,7 @@ describe('walking the lineage graph', () => {
       reads('publish', 'secret'),
       writes('publish', 'report'),
     ])
-    const visible = (d: EntityId) => d.name !== 'secret'
+    const visible = visibilityOf((d: EntityId) => d.name !== 'secret')
     expect(
       await walkGraph(source, { kind: 'dataset', id: dataset('raw') }, { depth: 10, visible }),
     ).toEqual({

@@ -65,7 +65,11 @@ export async function walkGraph(
   start: WalkStart,
   options: { depth: number; visible: DatasetVisibility },
 ): Promise<GraphWalk | undefined> {
-  if (start.kind === 'dataset' && !options.visible(start.id)) return undefined
+  const { visible } = options
+  if (start.kind === 'dataset') {
+    await visible.lookUp([start.id])
+    if (!visible.sees(start.id)) return undefined
+  }
   const datasets = new Map<string, EntityId>()
   const jobs = new Map<string, EntityId>()
   const edges = new Map<string, GraphEdge>()
@@ -79,8 +83,10 @@ export async function walkGraph(
   for (let step = 0; step < steps; step++) {
     if (frontier.datasets.length + frontier.jobs.length === 0) break
     const next = { datasets: [] as EntityId[], jobs: [] as EntityId[] }
-    for (const edge of await source.edgesOf(frontier)) {
-      if (!options.visible(edge.dataset)) continue
+    const found = await source.edgesOf(frontier)
+    await visible.lookUp(found.map((edge) => edge.dataset))
+    for (const edge of found) {
+      if (!visible.sees(edge.dataset)) continue
       if (!datasets.has(entityKey(edge.dataset))) {
         datasets.set(entityKey(edge.dataset), edge.dataset)
         next.datasets.push(edge.dataset)
