@@ -20,7 +20,10 @@ export interface ColumnRead {
 
 /** What decides one person's entitlements, as one statement reads it. */
 export interface EntitlementReads {
-  /** The datasets they may discover, each with its versions (newest first), columns, and sample. */
+  /**
+   * The datasets they may discover that have a version, each with its versions (newest first),
+   * columns, and sample.
+   */
   discoverable: {
     id: string
     slug: string
@@ -127,6 +130,16 @@ export async function readEntitlements(
             }),
           )
           .where(ofDataset)
+          // A catalogue entry with no version published here gives nothing to read: the list
+          // grows with the data held, not with every entry the catalogue describes.
+          .where((d) =>
+            d.exists(
+              d
+                .selectFrom('dataset_versions as held')
+                .select(sql`1`.as('one'))
+                .whereRef('held.dataset_id', '=', 'd.id'),
+            ),
+          )
           .select((d) => [
             versionsOf(d).as('versions'),
             columnsOf(d).as('columns'),

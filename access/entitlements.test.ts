@@ -1,4 +1,6 @@
+import type { Kysely } from 'kysely'
 import { describe, expect, it } from 'vitest'
+import type { CatalogTables } from '../catalog/index.js'
 import { systemAbility } from '../identity/index.js'
 import { TEST_BACKENDS } from '../testing/index.js'
 import {
@@ -79,5 +81,32 @@ describe.each(TEST_BACKENDS)('entitlements on %s', (backend) => {
     expect(
       await entitlementsFor(setup.db, officer, as(officer), now, { dataset: 'no-such-thing' }),
     ).toEqual([])
+  })
+
+  it('gives nothing to read of a catalogue entry with no version held here, open or not', async () => {
+    // As the harvest leaves another portal's datasets: described, not held.
+    for (const security of ['official-open', 'restricted'])
+      await (setup.db as unknown as Kysely<CatalogTables>)
+        .insertInto('datasets')
+        .values({
+          id: `d_${security === 'restricted' ? 'b' : 'a'}${'0'.repeat(31)}`,
+          slug: `described-${security}`,
+          title: 'Described elsewhere',
+          description: 'Held by another portal',
+          agency: 'DOS',
+          trusted_centre: 'TC-DoS',
+          source_ssots: [],
+          security_classification: security,
+          sensitivity: 'non-sensitive',
+          update_frequency: 'monthly',
+          themes: [],
+          tags: [],
+          tags_text: '',
+          columns_text: '',
+        })
+        .execute()
+    const all = await entitlementsFor(setup.db, officer, as(officer), new Date())
+    expect(all.filter((e) => e.dataset.slug.startsWith('described-'))).toEqual([])
+    expect(all.some((e) => e.dataset.slug === 'open-weather')).toBe(true)
   })
 })
