@@ -213,19 +213,22 @@ async function assemble(
   newest?: Awaited<ReturnType<ReturnType<typeof versionsWithSamples>['execute']>>,
 ): Promise<Dataset[]> {
   if (rows.length === 0) return []
+  // One array parameter, not one per dataset: a statement holds at most 65,535 parameters, and
+  // a catalogue of more datasets would not list at all.
   const ids = rows.map((r) => r.id)
+  const ofDatasets = sql<string>`any(${ids})`
   const [versions, columns, deprecations] = await Promise.all([
     newest ??
       versionsWithSamples(db)
         .distinctOn('dataset_versions.dataset_id')
-        .where('dataset_versions.dataset_id', 'in', ids)
+        .where('dataset_versions.dataset_id', '=', ofDatasets)
         .orderBy('dataset_versions.dataset_id')
         .orderBy('dataset_versions.version', 'desc')
         .execute(),
     db
       .selectFrom('dataset_columns')
       .selectAll()
-      .where('dataset_id', 'in', ids)
+      .where('dataset_id', '=', ofDatasets)
       .orderBy('dataset_id')
       .orderBy('position')
       .execute(),
