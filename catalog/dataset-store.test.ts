@@ -1,6 +1,12 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { defineAbilityFor, systemAbility, type User, type UserId } from '../identity/index.js'
+import {
+  defineAbilityFor,
+  publicAbility,
+  systemAbility,
+  type User,
+  type UserId,
+} from '../identity/index.js'
 import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../testing/index.js'
 import type { CatalogTables } from './catalog-tables.js'
 import {
@@ -10,6 +16,7 @@ import {
   type VersionContent,
 } from './dataset-store.js'
 import { catalogMigrations } from './migrations.js'
+import { isPublic } from './public-catalogue.js'
 
 const registration: DatasetRegistration = {
   slug: 'person-address-pa',
@@ -192,6 +199,35 @@ describe.each(TEST_BACKENDS)('dataset store on %s', (backend) => {
       { slug: 'person-address-pa', discoverable: true },
     ])
     expect(await store.slugsAmong([], systemAbility())).toEqual([])
+  })
+
+  it('reads the public catalogue a page at a time, oldest first, counting only what is public', async () => {
+    for (const slug of ['open-a', 'open-b', 'open-c'])
+      await store.publishVersion(
+        {
+          ...registration,
+          slug,
+          classification: { security: 'official-open', sensitivity: 'non-sensitive' },
+        },
+        content(slug.at(-1)?.repeat(64) ?? ''),
+        async (v) => `x/${slug}/v${v}`,
+      )
+    const everyone = (await store.listDatasets(publicAbility()))
+      .filter(isPublic)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id))
+    expect(everyone.map((d) => d.slug)).toEqual(['open-a', 'open-b', 'open-c'])
+    for (const limit of [1, 2]) {
+      const pages = []
+      for (let offset = 0; offset < 4; offset += limit)
+        pages.push(await store.publicPage({ offset, limit }))
+      expect(pages.flatMap((p) => p.datasets)).toEqual(everyone)
+      for (const page of pages) {
+        expect(page.total).toBe(3)
+        expect(page.modified).toEqual(
+          everyone.reduce((a, d) => (a > d.updatedAt ? a : d.updatedAt), new Date(0)),
+        )
+      }
+    }
   })
 
   // On PostgreSQL alone: PGlite speaks the same protocol, and the list takes it twice as long.

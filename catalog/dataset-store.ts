@@ -1,5 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely'
-import { type AppAbility, accessibleWhere } from '../identity/index.js'
+import { type AppAbility, accessibleWhere, publicAbility } from '../identity/index.js'
 import type {
   CatalogTables,
   DatasetColumnRow,
@@ -38,6 +38,7 @@ import {
   recordUse,
   recordView,
 } from './metadata-edit.js'
+import { PUBLIC_CLASSIFICATION } from './public-catalogue.js'
 import {
   type DatasetRegistration,
   type PlaceVersion,
@@ -101,6 +102,14 @@ export interface DatasetStore {
   /** The datasets the ability may read; others are filtered out in SQL, counts included. */
   listDatasets(ability: AppAbility): Promise<Dataset[]>
   /**
+   * One page of the public catalogue (what anyone may read, Official (Open) and Non-Sensitive),
+   * oldest first, with how many it holds in all and when one of them last changed.
+   */
+  publicPage(page: {
+    offset: number
+    limit: number
+  }): Promise<{ datasets: Dataset[]; total: number; modified: Date | undefined }>
+  /**
    * Of these slugs, the datasets the catalogue holds, each with whether the ability may read it
    * (the same rules); one statement however large the catalogue, by the slugs' index.
    */
@@ -147,6 +156,29 @@ export function createDatasetStore(db: Kysely<CatalogTables>): DatasetStore {
         .orderBy('title')
         .execute()
       return assemble(db, rows, ability)
+    },
+
+    async publicPage({ offset, limit }) {
+      const ability = publicAbility()
+      const open = db
+        .selectFrom('datasets')
+        .where(readable(ability))
+        .where('security_classification', '=', PUBLIC_CLASSIFICATION.security)
+        .where('sensitivity', '=', PUBLIC_CLASSIFICATION.sensitivity)
+      const [rows, summary] = await Promise.all([
+        open.selectAll().orderBy('created_at').orderBy('id').offset(offset).limit(limit).execute(),
+        open
+          .select((eb) => [
+            eb.fn.countAll<string>().as('total'),
+            eb.fn.max('updated_at').as('modified'),
+          ])
+          .executeTakeFirst(),
+      ])
+      return {
+        datasets: await assemble(db, rows, ability),
+        total: Number(summary?.total ?? 0),
+        modified: summary?.modified ? new Date(summary.modified) : undefined,
+      }
     },
 
     slugsAmong: async (slugs, ability) =>

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { Dataset, DatasetId } from './dataset.js'
-import { dcatCatalog, isPublic } from './dcat-export.js'
+import { dcatCatalog } from './dcat-export.js'
 import { ALL_SHAPES, validate, violations } from './dcat-shacl-test-kit.js'
+import { isPublic } from './public-catalogue.js'
 
 const BASE = 'https://data.example.gov'
 const DCT = 'http://purl.org/dc/terms/'
@@ -369,5 +370,23 @@ describe('dcatCatalog, a page at a time', () => {
 
   it('conforms to every shape on every page', async () => {
     for (const n of [1, 3]) expect(violations(await validate(pageOf(n), ALL_SHAPES))).toEqual([])
+  })
+
+  it('describes a page read alone as it describes that page of the whole catalogue', () => {
+    // Oldest first, as the store reads a page: open-4 … open-0.
+    const oldest = many.toReversed()
+    const modified = many.reduce((a, d) => (a > d.updatedAt ? a : d.updatedAt), new Date(0))
+    for (const number of [1, 2, 3]) {
+      const alone = dcatCatalog({
+        baseUrl: BASE,
+        title: 'Government Data Portal',
+        description: 'Datasets held across government agencies.',
+        publisher: { code: 'GOVTECH', name: 'Government Technology Agency' },
+        datasets: oldest.slice((number - 1) * 2, number * 2),
+        agencies: new Map(),
+        page: { number, size: 2, collection: { total: 5, modified } },
+      })
+      expect(alone).toEqual(pageOf(number))
+    }
   })
 })

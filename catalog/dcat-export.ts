@@ -13,6 +13,7 @@ import {
   schemeNode,
   themeConcepts,
 } from './dcat-vocabularies.js'
+import { isPublic } from './public-catalogue.js'
 
 /** What {@link dcatCatalog} describes: the portal, the agency that runs it and its datasets. */
 export interface DcatCatalogInput {
@@ -27,8 +28,12 @@ export interface DcatCatalogInput {
   agencies: ReadonlyMap<string, { name: string }>
   /** When the catalogue was first published. */
   issued?: Date
-  /** The page to describe (with Hydra links to the others); all datasets on one page without it. */
-  page?: DcatPage
+  /**
+   * The page to describe (with Hydra links to the others); all datasets on one page without it.
+   * With `collection`, `datasets` are that page's already (read a page at a time), and the
+   * collection's size and last change are given: the rest of the catalogue is not read.
+   */
+  page?: DcatPage & { collection?: { total: number; modified: Date | undefined } }
 }
 
 /** Where the export is served, under the portal's address; it is also the catalogue's IRI. */
@@ -65,14 +70,6 @@ const MEDIA_TYPES: Record<DistributionFormat, string> = {
 }
 const FORMAT_NAMES: Record<DistributionFormat, string> = { parquet: 'Parquet', csv: 'CSV' }
 
-/** Whether a dataset may appear in the public catalogue: Official (Open) and Non-Sensitive only. */
-export function isPublic(dataset: Pick<Dataset, 'classification'>): boolean {
-  return (
-    dataset.classification.security === 'official-open' &&
-    dataset.classification.sensitivity === 'non-sensitive'
-  )
-}
-
 /**
  * The catalogue as a DCAT-AP 3.0.1 JSON-LD document: a `dcat:Catalog` with its datasets (oldest
  * first, so a new one never moves others to another page), a Parquet and a CSV distribution of
@@ -93,11 +90,18 @@ export function dcatCatalog(input: DcatCatalogInput): Record<string, unknown> {
     .filter(isPublic)
     .toSorted((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id))
   const page = input.page
-  const datasets = page ? all.slice((page.number - 1) * page.size, page.number * page.size) : all
-  const modified = all.reduce<Date | undefined>(
-    (latest, d) => (latest && latest >= d.updatedAt ? latest : d.updatedAt),
-    undefined,
-  )
+  const collection = page?.collection ?? {
+    total: all.length,
+    modified: all.reduce<Date | undefined>(
+      (latest, d) => (latest && latest >= d.updatedAt ? latest : d.updatedAt),
+      undefined,
+    ),
+  }
+  const datasets =
+    page && !page.collection
+      ? all.slice((page.number - 1) * page.size, page.number * page.size)
+      : all
+  const { modified } = collection
   const catalogIri = `${base}${DCAT_CATALOG_PATH}`
   const datasetNode = (d: Dataset): JsonLdNode => {
     const agencyName = input.agencies.get(d.agency)?.name ?? d.agency
@@ -156,7 +160,8 @@ export function dcatCatalog(input: DcatCatalogInput): Record<string, unknown> {
       }),
     ],
     'hydra:view':
-      page && hydraView((n) => `${catalogIri}?page=${n}&pageSize=${page.size}`, page, all.length),
+      page &&
+      hydraView((n) => `${catalogIri}?page=${n}&pageSize=${page.size}`, page, collection.total),
   })
 }
 

@@ -1,10 +1,10 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { NotFoundError } from '../core/index.js'
-import { type Agency, publicAbility, type RouteEnv, serve } from '../identity/index.js'
+import { type Agency, type RouteEnv, serve } from '../identity/index.js'
 import { defineModule, defineRoute } from '../routing/index.js'
 import type { DatasetStore } from './dataset-store.js'
-import { dcatCatalog, isPublic } from './dcat-export.js'
+import { dcatCatalog } from './dcat-export.js'
 import { DCAT_PAGE_SIZE, pageCount } from './dcat-paging.js'
 
 /** The portal as a DCAT catalogue: who runs it and publishes the catalogue itself. */
@@ -15,7 +15,7 @@ export const PORTAL_CATALOGUE = {
 } as const
 
 export interface DcatRouteDeps {
-  store: Pick<DatasetStore, 'listDatasets'>
+  store: Pick<DatasetStore, 'publicPage'>
   listAgencies: () => Promise<Agency[]>
   /** The portal's public address; every IRI in the export starts with it. */
   publicUrl: string
@@ -67,11 +67,12 @@ export const dcatRoutes = (deps: DcatRouteDeps) =>
     '/',
     serve(exportDcatCatalogue, async (c) => {
       const { page, pageSize } = c.req.valid('query')
-      const [datasets, agencies] = await Promise.all([
-        deps.store.listDatasets(publicAbility()),
+      // A page read at a time: a harvester walking every page reads the catalogue once.
+      const [found, agencies] = await Promise.all([
+        deps.store.publicPage({ offset: (page - 1) * pageSize, limit: pageSize }),
         deps.listAgencies(),
       ])
-      const pages = pageCount(datasets.filter(isPublic).length, pageSize)
+      const pages = pageCount(found.total, pageSize)
       if (page > pages)
         throw new NotFoundError(
           `No page ${page}: the catalogue has ${pages} ${pages === 1 ? 'page' : 'pages'} of ${pageSize}`,
@@ -79,9 +80,13 @@ export const dcatRoutes = (deps: DcatRouteDeps) =>
       const document = dcatCatalog({
         ...PORTAL_CATALOGUE,
         baseUrl: deps.publicUrl,
-        datasets,
+        datasets: found.datasets,
         agencies: new Map(agencies.map((a) => [a.code, { name: a.name }])),
-        page: { number: page, size: pageSize },
+        page: {
+          number: page,
+          size: pageSize,
+          collection: { total: found.total, modified: found.modified },
+        },
       })
       return c.body(JSON.stringify(document), 200, {
         'content-type': 'application/ld+json; charset=utf-8',
