@@ -31,6 +31,13 @@ const SECTIONS: { id: string; script?: string; full?: string[]; quick?: string[]
   { id: 'lineage', quick: ['--events', '2000', '--clients', '4', '--queries', '20'] },
   { id: 'kpi', quick: ['--requests', '20'] },
   { id: 'api', quick: ['--requests', '5'] },
+  // The same calls beside a whole government's catalogue: what grows with it shows here.
+  {
+    id: 'api-catalogue',
+    script: 'api',
+    full: ['--catalogue', '100000', '--backend', 'postgres'],
+    quick: ['--catalogue', '70000', '--backend', 'postgres', '--requests', '3'],
+  },
   { id: 'load', quick: ['--users', '5,20', '--seconds', '10'] },
   { id: 'scale', quick: ['--points', '0.001,0.003,0.01'] },
 ]

@@ -52,7 +52,6 @@ export function portalCalls(person: BenchPerson, ids: FixtureIds): PortalCall[] 
       path: '/api/search?q=population&sort=relevance&page=1&pageSize=20',
     },
     { route: 'GET /api/search/suggestions', path: '/api/search/suggestions?q=popu' },
-    { route: 'GET /api/datasets', path: '/api/datasets' },
     // A dataset page and its tabs.
     { route: 'GET /api/datasets/:id', path: `/api/datasets/${slug}` },
     { route: 'GET /api/datasets/:id/changes', path: `/api/datasets/${slug}/changes` },

@@ -61,12 +61,22 @@ export async function openCatalogueDatabase(
   }
 }
 
-/** Inserts `size` synthetic catalogue entries (1,000 a statement), then vacuums and analyzes. */
-export async function loadCatalogue(db: Kysely<Tables>, size: number) {
+/**
+ * Inserts `size` synthetic catalogue entries (1,000 a statement), then vacuums and analyzes.
+ * `beside` a catalogue already there (the fixture's), each slug gets a number of its own: the
+ * synthetic names repeat the fixture's.
+ */
+export async function loadCatalogue(
+  db: Kysely<Tables>,
+  size: number,
+  options: { beside?: boolean } = {},
+) {
   await createUserStore(db).saveAgencies(FIXTURE_AGENCIES)
   let batch: ReturnType<typeof catalogueRow>[] = []
+  let n = 0
   for (const entry of catalogueEntries(size)) {
-    batch.push(catalogueRow(entry))
+    const slug = options.beside ? `${entry.slug}-${++n}` : entry.slug
+    batch.push(catalogueRow({ ...entry, slug }))
     if (batch.length === 1000) {
       await db.insertInto('datasets').values(batch).execute()
       batch = []

@@ -4,21 +4,10 @@ import type { ApiClient } from '../../../lib/api-client.js'
 import { unwrap } from '../../../lib/api-client.js'
 import { useApi } from '../../../lib/api-context.js'
 
-type ListResponse = InferResponseType<ApiClient['api']['datasets']['$get'], 200>
 type DetailResponse = InferResponseType<ApiClient['api']['datasets'][':id']['$get'], 200>
 
-/** A dataset as the list shows it. */
-export type DatasetSummary = ListResponse['data'][number]
 /** A dataset page's data, with every version. */
 export type DatasetDetail = DetailResponse['data']
-
-export function useDatasets() {
-  const api = useApi()
-  return useQuery({
-    queryKey: ['datasets'],
-    queryFn: async () => unwrap<DatasetSummary[]>(await api.api.datasets.$get()),
-  })
-}
 
 export function useDataset(idOrSlug: string) {
   const api = useApi()
