@@ -58,4 +58,16 @@ describe('the catalogue as lineage sees it', () => {
     expect(await view.hiddenAmong([])).toEqual([])
     expect(catalogue.asked).toEqual([['secret-registry', 'open-data', 'lineage-only']])
   })
+
+  it('hides a catalogue dataset whose read rule answers anything but true', async () => {
+    // A rule over a column that may be NULL answers NULL: the dataset must stay hidden.
+    const view = catalogueView(
+      async (slugs) => slugs.map((slug) => ({ slug, discoverable: null as unknown as boolean })),
+      systemAbility(),
+    )
+    await view.visible.lookUp([ours('open-data')])
+    expect(view.visible.sees(ours('open-data'))).toBe(false)
+    expect(view.opens('open-data')).toBe(false)
+    expect(await view.hiddenAmong(['open-data'])).toEqual(['open-data'])
+  })
 })

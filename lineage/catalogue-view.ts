@@ -46,9 +46,13 @@ export function catalogueView(
       discoverable.set(row.slug, row.discoverable)
     for (const name of fresh) asked.add(name)
   }
-  // Not asked yet is not seen: a read that forgot to look a dataset up hides it.
-  const sees = (dataset: EntityId) =>
-    !ours(dataset) || (asked.has(dataset.name) && discoverable.get(dataset.name) !== false)
+  // Not asked yet is not seen: a read that forgot to look a dataset up hides it. One the
+  // catalogue holds is seen only when its rules say so in as many words (a NULL hides it too).
+  const sees = (dataset: EntityId) => {
+    if (!ours(dataset)) return true
+    const held = discoverable.get(dataset.name)
+    return held === undefined ? asked.has(dataset.name) : held === true
+  }
   return {
     visible: {
       lookUp: (datasets) => lookUp(datasets.filter(ours).map((d) => d.name)),
@@ -57,7 +61,7 @@ export function catalogueView(
     opens: (slug) => discoverable.get(slug) === true,
     async hiddenAmong(names) {
       await lookUp(names)
-      return names.filter((name) => discoverable.get(name) === false)
+      return names.filter((name) => discoverable.has(name) && discoverable.get(name) !== true)
     },
   }
 }

@@ -10,7 +10,7 @@ import {
   resolveNode,
 } from './graph/graph-reads.js'
 import { deliveryOfRuns, latestRuns, runsOfJob } from './graph/run-reads.js'
-import type { RunDelivery, RunSummary } from './graph/run-summary.js'
+import { type RunDelivery, type RunSummary, seenRuns } from './graph/run-summary.js'
 import { type SearchOptions, type SearchResult, searchLineage } from './graph/search-reads.js'
 import { type WalkStart, walkGraph } from './graph/walk.js'
 import type { LineageTables } from './lineage-tables.js'
@@ -57,10 +57,13 @@ export interface LineageGraph {
     q: string,
     options: SearchOptions,
   ): Promise<{ totalCount: number; results: SearchResult[] }>
-  /** A job's runs, newest first: state, duration, rows written, quality, delivery. */
+  /**
+   * A job's runs, newest first: state, duration, rows written, quality, delivery. Outputs and
+   * quality checks of datasets the caller may not see are left out.
+   */
   runs(
     job: EntityId,
-    options: { limit: number; offset: number },
+    options: { limit: number; offset: number; visible: DatasetVisibility },
   ): Promise<{ runs: (RunSummary & { delivery: RunDelivery[] })[]; totalCount: number }>
 }
 
@@ -75,11 +78,13 @@ export function createLineageGraph(db: Kysely<LineageTables>): LineageGraph {
       const start = await resolveNode(db, nodeId)
       const walk = start && (await walkGraph(edges, start, options))
       if (!walk) return undefined
-      const [datasets, jobs, runs] = await Promise.all([
+      const [datasets, jobs, latest] = await Promise.all([
         datasetSummaries(db, walk.datasets),
         jobSummaries(db, walk.jobs),
         latestRuns(db, walk.jobs),
       ])
+      const seen = await seenRuns([...latest.values()], options.visible)
+      const runs = new Map([...latest.keys()].map((key, i) => [key, seen[i] as RunSummary]))
       return { graph: graphNodes(walk.edges, datasets, jobs, runs) }
     },
 
@@ -94,7 +99,9 @@ export function createLineageGraph(db: Kysely<LineageTables>): LineageGraph {
     search: (q, options) => searchLineage(db, q, options),
 
     async runs(job, options) {
-      const { runs, totalCount } = await runsOfJob(db, job, options)
+      const found = await runsOfJob(db, job, options)
+      const runs = await seenRuns(found.runs, options.visible)
+      const { totalCount } = found
       const delivery = await deliveryOfRuns(
         db,
         runs.map((r) => r.id),

@@ -114,7 +114,7 @@ describe.each(TEST_BACKENDS)('lineage store on %s: events, runs and facets', (ba
     await store.record(runEvent({ eventType: 'OTHER', eventTime: at(40), runId: 'r_order', job }))
     const { runs } = await graph.runs(
       { namespace: PORTAL_NAMESPACE, name: 'fuse.order' },
-      { limit: 5, offset: 0 },
+      { limit: 5, offset: 0, visible: visibilityOf(() => true) },
     )
     expect(runs[0]).toMatchObject({ state: 'COMPLETED', durationMs: 30_000 })
     const found = await graph.graph(`dataset:${input.namespace}:${input.name}`, {
@@ -337,7 +337,7 @@ describe.each(TEST_BACKENDS)('lineage store on %s: transactions and run ownershi
     )
     const { runs } = await graph.runs(
       { namespace: PORTAL_NAMESPACE, name: 'fuse.owned' },
-      { limit: 5, offset: 0 },
+      { limit: 5, offset: 0, visible: visibilityOf(() => true) },
     )
     expect(runs.map((r) => r.state)).toEqual(['RUNNING'])
     expect((await store.eventsOfRun(lineageRunId('r_owned'))).length).toBe(1)
@@ -457,7 +457,11 @@ describe.each(TEST_BACKENDS)('lineage store on %s: errors it withholds', (backen
 
     for (const { event, now } of cases) {
       const job = { namespace: PORTAL_NAMESPACE, name: event.job.name }
-      const { runs: listed } = await graph.runs(job, { limit: 20, offset: 0 })
+      const { runs: listed } = await graph.runs(job, {
+        limit: 20,
+        offset: 0,
+        visible: visibilityOf(() => true),
+      })
       const run = listed.find((r) => r.id === event.run.runId)
       expect(run?.state).toBe('FAILED')
       expect(run?.facets.errorMessage).toEqual(lineageFacets.errorMessage(now))

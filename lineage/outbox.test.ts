@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createLogger } from '../core/index.js'
 import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../testing/index.js'
 import { createLineageEmitter } from './emitter.js'
+import { visibilityOf } from './graph/entity-id.js'
 import { createLineageGraph } from './lineage-graph.js'
 import { createLineageStore } from './lineage-store.js'
 import type { LineageTables } from './lineage-tables.js'
@@ -118,7 +119,7 @@ describe.each(TEST_BACKENDS)('lineage outbox on %s', (backend) => {
     expect(down[1]?.failures).toBe(2)
     const { runs } = await graph.runs(
       { namespace: 'gov-data-portal', name: 'fuse.outbox' },
-      { limit: 10, offset: 0 },
+      { limit: 10, offset: 0, visible: visibilityOf(() => true) },
     )
     expect(runs.map((r) => r.delivery)).toEqual([
       [
@@ -151,7 +152,7 @@ describe.each(TEST_BACKENDS)('lineage outbox on %s', (backend) => {
       }
       const after = await graph.runs(
         { namespace: 'gov-data-portal', name: 'fuse.outbox' },
-        { limit: 10, offset: 0 },
+        { limit: 10, offset: 0, visible: visibilityOf(() => true) },
       )
       expect(after.runs.flatMap((r) => r.delivery)).toEqual([
         expect.objectContaining({ delivered: 2, pending: 0, lastError: null, nextAttemptAt: null }),

@@ -93,11 +93,14 @@ const readRoutes = (deps: LineageRouteDeps) =>
         await view.visible.lookUp(
           found.results.flatMap((r) => (r.type === 'DATASET' ? [r, ...r.aliases] : [])),
         )
+        // The search left the hidden out in SQL; a dataset whose lineage arrived between its
+        // statements is left out here, and uncounted.
+        const shown = found.results.filter((r) => r.type !== 'DATASET' || view.visible.sees(r))
         const catalogue = { namespace: PORTAL_NAMESPACE, opens: view.opens }
         return c.json(
           {
-            totalCount: found.totalCount,
-            results: found.results.map(({ aliases, ...result }) =>
+            totalCount: found.totalCount - (found.results.length - shown.length),
+            results: shown.map(({ aliases, ...result }) =>
               result.type === 'DATASET'
                 ? { ...result, ...catalogueLink(catalogue, result, aliases) }
                 : { ...result, catalogue: null, lineageOnly: null },
@@ -135,7 +138,8 @@ const readRoutes = (deps: LineageRouteDeps) =>
         const job = { namespace, name }
         const node = await deps.graph.resolveNode(`job:${job.namespace}:${job.name}`)
         if (!node) throw new NotFoundError(`No job ${job.name} in namespace ${job.namespace}`)
-        return c.json(await deps.graph.runs(job, c.req.valid('query')), 200)
+        const { visible } = catalogueView(deps.lookUpCatalogue, c.get('ability'))
+        return c.json(await deps.graph.runs(job, { ...c.req.valid('query'), visible }), 200)
       }),
     )
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { defineAbilityFor, systemAbility } from '../identity/index.js'
-import { PORTAL_NAMESPACE, runEvent } from '../lineage/index.js'
+import { lineageFacets, PORTAL_NAMESPACE, runEvent } from '../lineage/index.js'
 import { registerWebhook } from '../notifications/index.js'
 import { routesOf } from '../routing/index.js'
 import {
@@ -65,7 +65,15 @@ async function seedMatrix(runtime: TestRuntime): Promise<Map<string, string>> {
       eventTime: new Date('2026-11-01T00:00:00Z'),
       runId: 'matrix-hidden',
       job: { name: 'fuse.moh_chronic_registry', type: 'FUSION' },
-      outputs: [{ namespace: PORTAL_NAMESPACE, name: HIDDEN_DATASET }],
+      outputs: [
+        {
+          namespace: PORTAL_NAMESPACE,
+          name: HIDDEN_DATASET,
+          outputFacets: {
+            outputStatistics: lineageFacets.outputStatistics({ rowCount: 4242, size: 99 }),
+          },
+        },
+      ],
     }),
   )
   const now = new Date()
@@ -174,6 +182,29 @@ describe('authorization matrix', () => {
     }
     expect(await lineageHits('officer.moh')).toMatchObject({ names: [HIDDEN_DATASET] })
     expect(await lineageHits('officer.moe')).toEqual({ count: 0, names: [] })
+    // The job that writes it is no secret, but its runs name the dataset, and count its rows, only
+    // to those who may see it: in the run history and in the graph's job node alike.
+    const job = 'fuse.moh_chronic_registry'
+    const runOutputs = async (caller: CallerName) => {
+      const runs = await platform.app.request(
+        `/api/v1/namespaces/${PORTAL_NAMESPACE}/jobs/${job}/runs`,
+        { headers: headers.get(caller) },
+      )
+      const graph = await platform.app.request(
+        `/api/v1/lineage?nodeId=${encodeURIComponent(`job:${PORTAL_NAMESPACE}:${job}`)}&depth=1`,
+        { headers: headers.get(caller) },
+      )
+      type Outputs = { name: string; rowCount: number | null }[]
+      const listed = (await runs.json()) as { runs: { outputs: Outputs }[] }
+      const drawn = (await graph.json()) as {
+        graph: { type: string; data: { latestRun?: { outputs: Outputs } | null } }[]
+      }
+      const node = drawn.graph.find((n) => n.type === 'JOB')
+      return { history: listed.runs[0]?.outputs, graph: node?.data.latestRun?.outputs }
+    }
+    const seen = [{ name: HIDDEN_DATASET, rowCount: 4242, namespace: PORTAL_NAMESPACE, size: 99 }]
+    expect(await runOutputs('officer.moh')).toEqual({ history: seen, graph: seen })
+    expect(await runOutputs('officer.moe')).toEqual({ history: [], graph: [] })
   })
 
   it('answers every refusal with the canonical error body', async () => {

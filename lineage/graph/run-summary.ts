@@ -1,6 +1,6 @@
 import type { Facets } from '../events.js'
 import type { RunOutputSummary, RunQualitySummary } from '../lineage-tables.js'
-import { type EntityId, entityKey } from './entity-id.js'
+import { type DatasetVisibility, type EntityId, entityKey } from './entity-id.js'
 
 /** One run of a job, as the graph and the run history show it. */
 export interface RunSummary {
@@ -59,4 +59,20 @@ export function summariseRun(run: StoredRun): RunSummary {
     quality: newestPerDataset(run.quality),
     facets: run.facets,
   }
+}
+
+/**
+ * The runs with only the outputs and quality checks of datasets the caller may see: a run of a
+ * job they may see must not name, or count the rows of, a dataset hidden from them.
+ */
+export async function seenRuns<R extends Pick<RunSummary, 'outputs' | 'quality'>>(
+  runs: readonly R[],
+  visible: DatasetVisibility,
+): Promise<R[]> {
+  await visible.lookUp(runs.flatMap((run) => [...run.outputs, ...run.quality]))
+  return runs.map((run) => ({
+    ...run,
+    outputs: run.outputs.filter(visible.sees),
+    quality: run.quality.filter(visible.sees),
+  }))
 }
