@@ -6,11 +6,10 @@ import {
   type IdentityTables,
   identityMigrations,
   systemAbility,
-  type User,
-  type UserId,
 } from '../identity/index.js'
 import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../testing/index.js'
 import type { CatalogTables } from './catalog-tables.js'
+import { officer } from './catalog-test-kit.js'
 import { FACETS, type SearchRequest, searchDatasets } from './dataset-search.js'
 import { createDatasetStore, type DatasetRegistration } from './dataset-store.js'
 import { catalogMigrations } from './migrations.js'
@@ -103,15 +102,6 @@ const DATASETS = [
     ['rain', 'temperature'],
   ),
 ]
-
-const officer = (agency: string): User => ({
-  id: 'u_000000000000000000000009' as UserId,
-  username: `officer.${agency.toLowerCase()}`,
-  displayName: 'Officer',
-  email: 'o@example.gov.sg',
-  agency: { code: agency, name: agency, ministryFamily: agency },
-  roles: ['officer'],
-})
 
 describe.each(TEST_BACKENDS)('catalogue search on %s', (backend) => {
   let test: TestDatabase<CatalogTables & IdentityTables>

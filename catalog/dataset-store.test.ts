@@ -1,14 +1,9 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import {
-  defineAbilityFor,
-  publicAbility,
-  systemAbility,
-  type User,
-  type UserId,
-} from '../identity/index.js'
+import { defineAbilityFor, publicAbility, systemAbility } from '../identity/index.js'
 import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../testing/index.js'
 import type { CatalogTables } from './catalog-tables.js'
+import { officer } from './catalog-test-kit.js'
 import {
   createDatasetStore,
   type DatasetRegistration,
@@ -173,14 +168,6 @@ describe.each(TEST_BACKENDS)('dataset store on %s', (backend) => {
       classification: { security: 'confidential', sensitivity: 'sensitive-high' },
     } as const
     await store.publishVersion(confidential, content('c'.repeat(64)), async (v) => `x/v${v}`)
-    const officer = (agency: string): User => ({
-      id: 'u_000000000000000000000009' as UserId,
-      username: `officer.${agency.toLowerCase()}`,
-      displayName: 'Officer',
-      email: 'o@example.gov.sg',
-      agency: { code: agency, name: agency, ministryFamily: agency },
-      roles: ['officer'],
-    })
     const asked = ['chronic-registry', 'no-such-dataset', 'chronic-registry']
     const sorted = (rows: { slug: string; discoverable: boolean }[]) =>
       rows.sort((a, b) => a.slug.localeCompare(b.slug))

@@ -6,24 +6,14 @@ import {
   defineAbilityFor,
   type IdentityTables,
   identityMigrations,
-  type User,
-  type UserId,
 } from '../identity/index.js'
 import { openTestDatabase, TEST_BACKENDS, type TestDatabase } from '../testing/index.js'
 import type { CatalogTables } from './catalog-tables.js'
+import { officer } from './catalog-test-kit.js'
 import { type SearchRequest, searchDatasets } from './dataset-search.js'
 import { catalogMigrations } from './migrations.js'
 
 type Tables = CatalogTables & IdentityTables
-
-const officer = (agency: string): User => ({
-  id: 'u_000000000000000000000009' as UserId,
-  username: `officer.${agency.toLowerCase()}`,
-  displayName: 'Officer',
-  email: 'o@example.gov.sg',
-  agency: { code: agency, name: agency, ministryFamily: agency },
-  roles: ['officer'],
-})
 
 const entry = (slug: string, title: string, agency: string, security: string) => ({
   id: `d_${slug.replaceAll('-', '_')}`,
