@@ -7,6 +7,7 @@ import type { ProgressListener } from '../trusted-centre/index.js'
 import { loadData } from './load-data.js'
 import { openRuntime, type Runtime } from './runtime.js'
 import { serveApp } from './serve-app.js'
+import { endOnUnhandledRejection } from './unhandled-rejection.js'
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -165,6 +166,10 @@ export async function runCli(
 }
 
 async function start(runtime: Runtime, out: Out): Promise<number> {
+  process.on(
+    'unhandledRejection',
+    endOnUnhandledRejection(runtime.log, (code) => process.exit(code)),
+  )
   await loadData(runtime)
   if (runtime.config.DEV_SIGN_IN) {
     runtime.log.warn(
