@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import { defineModule, defineRoute, ok } from '../routing/index.js'
+import { MAX_LISTED } from '../core/index.js'
+import { defineModule, defineRoute, listPageQuery, ok } from '../routing/index.js'
 import { MAX_ITEMS, MAX_LENGTH, pickedName } from '../text/index.js'
 import { ACCESS_SCOPES } from './access-request.js'
 import { entitlementJson } from './entitlement-json.js'
 import { grantJson } from './grant-json.js'
-import { MAX_LISTED } from './list-bounds.js'
 import { requestDetailJson, requestJson } from './request-json.js'
 import type { RequestAction } from './request-states.js'
 
@@ -114,23 +114,6 @@ const statuses = <T extends string>(values: readonly [T, ...T[]]) =>
     .optional()
     .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
 
-/** One page of a list: at most 1,000 items (list-bounds.ts), `offset` to read on. */
-const page = {
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_LISTED)
-    .optional()
-    .describe(`At most this many (${MAX_LISTED} when omitted, and never more)`),
-  offset: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(1_000_000)
-    .optional()
-    .describe('Skip this many, to read the next page'),
-}
 const username = z.string().trim().min(1).max(MAX_LENGTH.id)
 const agencyCode = z.string().trim().min(1).max(MAX_LENGTH.code)
 
@@ -155,7 +138,7 @@ export const requestListQuery = z.strictObject({
     .describe("Only the caller's own requests"),
   requester: username.optional().describe("Part of the requester's username, in any case"),
   agency: agencyCode.optional().describe('Only requests for datasets of this agency'),
-  ...page,
+  ...listPageQuery(MAX_LISTED),
 })
 export const grantListQuery = z.strictObject({
   status: statuses(['active', 'expired', 'revoked']),
@@ -169,7 +152,7 @@ export const grantListQuery = z.strictObject({
     .max(730)
     .optional()
     .describe('Only grants in force that end within this many days, soonest first'),
-  ...page,
+  ...listPageQuery(MAX_LISTED),
 })
 
 // As long as any path part may be (server/bound-path.ts): an unknown id is a 404, not a 400.

@@ -1,12 +1,12 @@
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely'
-import { NotFoundError } from '../core/index.js'
+import { type ListPage, NotFoundError, pageBounds } from '../core/index.js'
 import { type AppAbility, accessibleWhere, asSubject } from '../identity/index.js'
 import type { Grant } from './access-request.js'
 import type { AccessDb } from './access-tables.js'
-import { containing, MAX_LISTED } from './list-bounds.js'
+import { containing } from './like-pattern.js'
 import { toGrant } from './request-rows.js'
 
-export interface GrantFilter {
+export interface GrantFilter extends ListPage {
   dataset?: string
   status?: Grant['status'][]
   /** Part of the grantee's username, in any case. */
@@ -15,9 +15,6 @@ export interface GrantFilter {
   agency?: string
   /** Only grants in force that end within this many days of now, soonest first. */
   expiringWithinDays?: number
-  /** At most this many (and never more than MAX_LISTED), after skipping `offset`. */
-  limit?: number
-  offset?: number
 }
 
 const DAY_MS = 86_400_000
@@ -83,7 +80,7 @@ export async function lockGrant(
 
 /**
  * The grants the caller may read, newest first (soonest to end first when asked for those
- * expiring), a page of at most MAX_LISTED.
+ * expiring), a page of at most core's MAX_LISTED.
  */
 export async function findGrants(
   db: AccessDb,
@@ -92,6 +89,7 @@ export async function findGrants(
   now: Date,
 ): Promise<Grant[]> {
   const expiring = filter.expiringWithinDays
+  const page = pageBounds(filter)
   const rows = await grantQuery(db)
     .where(
       accessibleWhere(ability, 'read', 'Grant', {
@@ -121,8 +119,8 @@ export async function findGrants(
     )
     .orderBy('g.granted_at', 'desc')
     .orderBy('g.id')
-    .limit(Math.min(filter.limit ?? MAX_LISTED, MAX_LISTED))
-    .offset(filter.offset ?? 0)
+    .limit(page.limit)
+    .offset(page.offset)
     .execute()
   return rows.map((r) => toGrant(r, now))
 }

@@ -1,12 +1,12 @@
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely'
-import { NotFoundError } from '../core/index.js'
+import { type ListPage, NotFoundError, pageBounds } from '../core/index.js'
 import { type AppAbility, accessibleWhere, asSubject, type User } from '../identity/index.js'
 import type { WorkingDayCalendar } from '../reference/index.js'
 import type { AccessRequest } from './access-request.js'
 import type { AccessDb } from './access-tables.js'
 import type { DatasetColumns } from './dataset-columns.js'
 import { grantIs, grantQuery } from './grant-loads.js'
-import { containing, MAX_LISTED } from './list-bounds.js'
+import { containing } from './like-pattern.js'
 import { toAccessRequest, toRequestUnderStep } from './request-rows.js'
 import type { RequestStatus } from './request-states.js'
 import type { RequestUnderStep } from './request-workflow.js'
@@ -155,7 +155,7 @@ export async function openRequest(
 /** The statuses a list may ask for: a request's own, or waiting for its second approval. */
 export type RequestListStatus = RequestStatus | 'awaiting-second-approval'
 
-export interface RequestFilter {
+export interface RequestFilter extends ListPage {
   status?: RequestListStatus[]
   dataset?: string
   /** Only the caller's own requests. */
@@ -164,12 +164,9 @@ export interface RequestFilter {
   requester?: string
   /** Only requests for datasets of this agency. */
   agency?: string
-  /** At most this many (and never more than MAX_LISTED), after skipping `offset`. */
-  limit?: number
-  offset?: number
 }
 
-/** Ids of the requests the caller may read, newest first, a page of at most MAX_LISTED. */
+/** Ids of the requests the caller may read, newest first, a page of at most core's MAX_LISTED. */
 export async function findRequestIds(
   db: AccessDb,
   filter: RequestFilter,
@@ -177,6 +174,7 @@ export async function findRequestIds(
   ability: AppAbility,
   now: Date,
 ): Promise<string[]> {
+  const page = pageBounds(filter)
   const rows = await db
     .selectFrom('access_requests as r')
     .innerJoin('datasets as d', 'd.id', 'r.dataset_id')
@@ -204,8 +202,8 @@ export async function findRequestIds(
     .$if(Boolean(filter.agency), (qb) => qb.where('r.agency', '=', filter.agency ?? ''))
     .orderBy('r.submitted_at', 'desc')
     .orderBy('r.id')
-    .limit(Math.min(filter.limit ?? MAX_LISTED, MAX_LISTED))
-    .offset(filter.offset ?? 0)
+    .limit(page.limit)
+    .offset(page.offset)
     .execute()
   return rows.map((r) => r.id)
 }

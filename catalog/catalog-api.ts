@@ -1,8 +1,8 @@
 import { createMiddleware } from 'hono/factory'
 import { z } from 'zod'
-import { ForbiddenError } from '../core/index.js'
+import { ForbiddenError, MAX_LISTED } from '../core/index.js'
 import type { RouteEnv } from '../identity/index.js'
-import { defineModule, defineRoute, ok } from '../routing/index.js'
+import { defineModule, defineRoute, listPageQuery, ok } from '../routing/index.js'
 import { MAX_ITEMS, MAX_LENGTH, nameKey, pickedName } from '../text/index.js'
 import { PERSONAL_DATA_KINDS } from './dataset.js'
 import { changeJson, datasetDetailJson, datasetJson, metadataEditJson } from './dataset-json.js'
@@ -166,6 +166,8 @@ export const listDatasets = defineRoute({
   path: '/',
   access: 'signed-in',
   summary: 'Datasets the caller may discover',
+  description: `By title, at most ${MAX_LISTED.toLocaleString('en')} a page (\`limit\`, \`offset\`): a page shorter than the limit is the last. To find datasets by words, facets or popularity, search (\`GET /api/search\`).`,
+  request: { query: z.strictObject(listPageQuery(MAX_LISTED)) },
   responses: { 200: { description: 'The datasets, by title', json: ok(z.array(datasetJson)) } },
 })
 

@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely'
+import { type ListPage, pageBounds } from '../core/index.js'
 import { type AppAbility, accessibleWhere, publicAbility } from '../identity/index.js'
 import type {
   CatalogTables,
@@ -99,8 +100,11 @@ export interface DatasetStore {
   ): Promise<{ before: GlossaryTerm; after: GlossaryTerm }>
   /** Records the sample made for a version (or why none was). */
   recordSample(datasetId: DatasetId, version: number, sample: SampleRecord): Promise<void>
-  /** The datasets the ability may read; others are filtered out in SQL, counts included. */
-  listDatasets(ability: AppAbility): Promise<Dataset[]>
+  /**
+   * A page of the datasets the ability may read, by title (core's MAX_LISTED at most, whatever is
+   * asked); others are filtered out in SQL.
+   */
+  listDatasets(ability: AppAbility, page?: ListPage): Promise<Dataset[]>
   /**
    * One page of the public catalogue (what anyone may read, Official (Open) and Non-Sensitive),
    * oldest first, with how many it holds in all and when one of them last changed.
@@ -148,12 +152,17 @@ export function createDatasetStore(db: Kysely<CatalogTables>): DatasetStore {
     redefineTerm: (term, patch, now) => redefineTerm(db, term, patch, now),
     recordSample: (datasetId, version, sample) => recordSample(db, datasetId, version, sample),
 
-    async listDatasets(ability) {
+    async listDatasets(ability, page) {
+      const { limit, offset } = pageBounds(page)
       const rows = await db
         .selectFrom('datasets')
         .selectAll()
         .where(readable(ability))
+        // The id orders datasets of one title, so no page repeats or skips one.
         .orderBy('title')
+        .orderBy('id')
+        .limit(limit)
+        .offset(offset)
         .execute()
       return assemble(db, rows, ability)
     },

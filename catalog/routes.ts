@@ -42,7 +42,7 @@ export const catalogRoutes = (deps: CatalogRouteDeps) => {
     .route(
       '/',
       serve(listDatasets, async (c) => {
-        const datasets = await deps.store.listDatasets(c.get('ability'))
+        const datasets = await deps.store.listDatasets(c.get('ability'), c.req.valid('query'))
         return c.json({ ok: true as const, data: datasets.map(toDatasetJson) }, 200)
       }),
     )

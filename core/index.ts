@@ -2,7 +2,7 @@
  * @module core
  * The kernel every other module stands on: validated configuration, the metadata database and its
  * migration runner, the DuckDB engine, errors, logging, the process registry, group commit,
- * coalesced runs and the shared rate limiter, keyed pseudonyms, how long input may be and the one
+ * coalesced runs and the shared rate limiter, the bound on a list's page, keyed pseudonyms, how long input may be and the one
  * rule for names people pick from a list. Imports nothing of ours.
  */
 
@@ -40,6 +40,7 @@ export {
 export { exclusively } from './exclusively.js'
 export { sha256File } from './file-hash.js'
 export { createGroupCommit, type GroupCommit, type Outcome } from './group-commit.js'
+export { type ListPage, MAX_LISTED, pageBounds } from './list-page.js'
 export { createLogger, type Logger } from './logger.js'
 export {
   type MigrationSet,

@@ -27,5 +27,6 @@ export {
   type RouteDef,
   routeServer,
 } from './define-route.js'
+export { listPageQuery } from './list-page-query.js'
 export { contentEncodingOf, validate } from './route-helpers.js'
 export { SERVICE_API, serviceRoutes } from './service-routes.js'

@@ -101,6 +101,20 @@ function catalogueTests(platform: Platform) {
     expect(rows).toBeLessThanOrEqual(ingest?.accepted ?? 0)
   })
 
+  it('lists the datasets a page at a time, and says what to fix in a bad page', async () => {
+    const whole = (await get('/api/datasets')).body.data as unknown as { slug: string }[]
+    const page = await get('/api/datasets?limit=3&offset=2')
+    expect(page.status).toBe(200)
+    expect((page.body.data as unknown as { slug: string }[]).map((d) => d.slug)).toEqual(
+      whole.slice(2, 5).map((d) => d.slug),
+    )
+    for (const bad of ['limit=0', 'limit=1001', 'offset=-1', 'limit=ten', 'page=2']) {
+      const refused = await get(`/api/datasets?${bad}`)
+      expect(refused.status, bad).toBe(400)
+      expect(JSON.stringify(refused.body), bad).toMatch(/limit|offset|page/)
+    }
+  })
+
   it('shows one dataset by slug or by id, with its versions', async () => {
     const bySlug = await get('/api/datasets/person-address-pa')
     const data = bySlug.body.data as unknown as {

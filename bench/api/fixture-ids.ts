@@ -1,3 +1,4 @@
+import { allPages } from './all-pages.js'
 import type { BenchPerson, FixtureIds } from './portal-calls.js'
 
 /** A signed-in GET returning the answer's `data`; throws on any status but 200. */
@@ -6,20 +7,24 @@ export type GetData = (path: string) => Promise<unknown>
 interface DatasetSummary {
   slug: string
   agency: string
+  currentVersion: unknown
 }
 interface DatasetDetail {
   versions: { version: number }[]
 }
 
 /**
- * The dataset every person's calls are made on: of those the officer may discover, one of the
- * steward's agency with the most versions (so that the history tab has a schema diff to show).
+ * The dataset every person's calls are made on: of those the officer may discover and the
+ * platform holds (a described entry has no version), one of the steward's agency with the most
+ * versions (so that the history tab has a schema diff to show).
  */
 export async function benchDataset(
   get: GetData,
   stewardAgency: string,
 ): Promise<{ slug: string; versions: number[] }> {
-  const listed = (await get('/api/datasets')) as DatasetSummary[]
+  const listed = (
+    await allPages((path) => get(path) as Promise<DatasetSummary[]>, '/api/datasets')
+  ).filter((d) => d.currentVersion !== null)
   const own = listed.filter((d) => d.agency === stewardAgency)
   let best: { slug: string; versions: number[] } | undefined
   for (const d of own.length > 0 ? own : listed) {

@@ -11,6 +11,7 @@ import {
   startThrowawayPostgres,
   stopReplica,
 } from '../../testing/index.js'
+import { allPages } from '../api/all-pages.js'
 import type { DatabaseSample } from './load-level.js'
 import { type LoadCatalogue, type LoadPerson, type LoadView, seededRandom } from './load-mix.js'
 import { childrenOf } from './load-process-stats.js'
@@ -167,11 +168,15 @@ export async function startLoadEnvironment(
   await inBatches(people, 8, async (person, i) => {
     person.views = await json<LoadView[]>(via(i), 'GET', '/api/query/views', person.headers)
   })
-  const datasets = await json<{ slug: string; classification: { security: string } }[]>(
-    via(0),
-    'GET',
+  const datasets = await allPages(
+    (path) =>
+      json<{ slug: string; classification: { security: string } }[]>(
+        via(0),
+        'GET',
+        path,
+        people[0]?.headers ?? {},
+      ),
     '/api/datasets',
-    people[0]?.headers ?? {},
   )
   return {
     replicas,

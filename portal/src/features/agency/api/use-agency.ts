@@ -12,7 +12,7 @@ export type AgencyGrant = InferResponseType<Grants['$get'], 200>['data'][number]
 export type RequestStatusFilter = NonNullable<InferRequestType<Requests['$get']>['query']['status']>
 export type GrantStatusFilter = NonNullable<InferRequestType<Grants['$get']>['query']['status']>
 
-/** The most a list answers with at once (access/list-bounds.ts): more means "narrow it down". */
+/** The most a list answers with at once (core/list-page.ts): more means "narrow it down". */
 export const LIST_LIMIT = 1_000
 
 export interface RequestFilters {
