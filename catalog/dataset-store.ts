@@ -174,8 +174,17 @@ export function createDatasetStore(db: Kysely<CatalogTables>): DatasetStore {
         .where(readable(ability))
         .where('security_classification', '=', PUBLIC_CLASSIFICATION.security)
         .where('sensitivity', '=', PUBLIC_CLASSIFICATION.sensitivity)
+      // The page's ids first, from the public rows' index alone (no row read to be skipped),
+      // then those rows.
+      const ids = open.select('id').orderBy('created_at').orderBy('id').offset(offset).limit(limit)
       const [rows, summary] = await Promise.all([
-        open.selectAll().orderBy('created_at').orderBy('id').offset(offset).limit(limit).execute(),
+        db
+          .selectFrom('datasets')
+          .selectAll()
+          .where('id', 'in', ids)
+          .orderBy('created_at')
+          .orderBy('id')
+          .execute(),
         open
           .select((eb) => [
             eb.fn.countAll<string>().as('total'),

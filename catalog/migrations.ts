@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import type { MigrationSet } from '../core/index.js'
 import { PERSONAL_DATA_KINDS, SECURITY_CLASSIFICATIONS, SENSITIVITIES } from './dataset.js'
+import { PUBLIC_CLASSIFICATION } from './public-catalogue.js'
 
 const oneOf = (column: string, values: readonly string[]) =>
   sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`)
@@ -364,6 +365,16 @@ export const catalogMigrations: MigrationSet = {
           end $$`.execute(db)
         await sql`create trigger dataset_search_removal after delete on dataset_search
           for each row execute function dataset_search_removal()`.execute(db)
+      },
+    },
+    '20261231-26-catalog-public-page': {
+      // A page of the public catalogue (the DCAT export) is a range of this index, its count and
+      // last change a scan of it alone: without it each page sorted every public row (150-240 ms
+      // beside 100,000 entries).
+      async up(db: Kysely<unknown>) {
+        await sql`create index datasets_public_created on datasets (created_at, id) include (updated_at)
+          where security_classification = ${sql.lit(PUBLIC_CLASSIFICATION.security)}
+            and sensitivity = ${sql.lit(PUBLIC_CLASSIFICATION.sensitivity)}`.execute(db)
       },
     },
   },
