@@ -285,5 +285,14 @@ export const lineageMigrations: MigrationSet = {
         }
       },
     },
+    '20261231-25-lineage-runs-by-update': {
+      // A job's newest runs are read by when they last changed (the graph's latest run, the
+      // run history's pages): by this index, one run or one page of them, however many the job
+      // has had, not all of them sorted.
+      async up(db: Kysely<unknown>) {
+        await sql`create index lineage_runs_job_updated
+          on lineage_runs (job_namespace, job_name, updated_at)`.execute(db)
+      },
+    },
   },
 }

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely'
+import { type Kysely, type Selectable, sql } from 'kysely'
 import type { LineageTables } from '../lineage-tables.js'
 import { type EntityId, entityKey } from './entity-id.js'
 import { type RunDelivery, type RunSummary, summariseRun } from './run-summary.js'
@@ -16,26 +16,25 @@ const rowToRunSummary = (row: Selectable<LineageTables['lineage_runs']>): RunSum
     facets: row.facets,
   })
 
-/** Each job's most recently updated run, keyed by {@link entityKey}; jobs without runs are absent. */
+/**
+ * Each job's most recently updated run, keyed by {@link entityKey}; jobs without runs are absent.
+ * One run a job, by the runs' update index, however many runs a job has had.
+ */
 export async function latestRuns(db: Db, jobs: readonly EntityId[]) {
-  if (jobs.length === 0) return new Map<string, RunSummary>()
-  const rows = await db
-    .selectFrom('lineage_runs')
-    .selectAll()
-    .where((eb) =>
-      eb.or(
-        jobs.map((j) =>
-          eb.and([eb('job_namespace', '=', j.namespace), eb('job_name', '=', j.name)]),
-        ),
-      ),
-    )
-    .orderBy('updated_at', 'desc')
-    .execute()
   const latest = new Map<string, RunSummary>()
-  for (const row of rows) {
-    const k = entityKey({ namespace: row.job_namespace, name: row.job_name })
-    if (!latest.has(k)) latest.set(k, rowToRunSummary(row))
-  }
+  if (jobs.length === 0) return latest
+  // The jobs as two arrays (two parameters however many), each joined to its newest run.
+  const { rows } = await sql<Selectable<LineageTables['lineage_runs']>>`
+    select r.* from unnest(${jobs.map((j) => j.namespace)}::text[], ${jobs.map((j) => j.name)}::text[])
+      as j(namespace, name)
+    cross join lateral (select * from lineage_runs
+      where job_namespace = j.namespace and job_name = j.name
+      order by updated_at desc limit 1) r`.execute(db)
+  for (const row of rows)
+    latest.set(
+      entityKey({ namespace: row.job_namespace, name: row.job_name }),
+      rowToRunSummary(row),
+    )
   return latest
 }
 
