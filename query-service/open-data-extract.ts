@@ -50,7 +50,13 @@ const NOBODY: User = {
 }
 
 export interface OpenDataDeps {
-  entitlements: (user: User, ability: AppAbility, now: Date) => Promise<Entitlement[]>
+  /** The public's entitlements to the one dataset asked for (id or slug). */
+  entitlements: (
+    user: User,
+    ability: AppAbility,
+    now: Date,
+    only: { dataset: string },
+  ) => Promise<Entitlement[]>
   answers: OpenAnswers
   acquire: (holder: string) => Promise<() => void>
   /** What openExtract reads and converts with, as the signed-in extracts use them. */
@@ -90,7 +96,10 @@ export function createOpenDataDownloads(deps: OpenDataDeps) {
 
   return {
     async extract(request: OpenDataRequest, caller: OpenDataCaller): Promise<Extract> {
-      const all = await deps.entitlements(NOBODY, publicAbility(), deps.now())
+      // The dataset asked for alone: anyone may ask, so no answer reads the whole catalogue.
+      const all = await deps.entitlements(NOBODY, publicAbility(), deps.now(), {
+        dataset: request.dataset,
+      })
       const entitlement = all.find(
         (e) =>
           e.basis === 'open-data' &&
