@@ -76,7 +76,7 @@ export const lineageSearchQuery = z.strictObject({
 
 export const runsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 })
 
 /** An OpenLineage event as the receiver takes it; its schemas are OpenLineage's own. */
