@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import type { Entitlement } from '../access/index.js'
 import type { AuditLog } from '../audit/index.js'
 import { NotFoundError } from '../core/index.js'
-import { type AppAbility, publicAbility, type User, type UserId } from '../identity/index.js'
+import { publicAbility, type User, type UserId } from '../identity/index.js'
 import { type Extract, type ExtractEnd, openExtract } from './extract.js'
 import { observeStream } from './observed-stream.js'
 import type { OpenAnswers } from './open-answers.js'
 import { BusyError } from './query-pool.js'
+import type { ReadEntitlements } from './read-entitlements.js'
 
 /** A published version of an Official (Open) dataset as a file, as anyone may ask for it. */
 export interface OpenDataRequest {
@@ -50,13 +50,8 @@ const NOBODY: User = {
 }
 
 export interface OpenDataDeps {
-  /** The public's entitlements to the one dataset asked for (id or slug). */
-  entitlements: (
-    user: User,
-    ability: AppAbility,
-    now: Date,
-    only: { dataset: string },
-  ) => Promise<Entitlement[]>
+  /** The public's entitlements, asked for the one dataset a download names. */
+  entitlements: ReadEntitlements
   answers: OpenAnswers
   acquire: (holder: string) => Promise<() => void>
   /** What openExtract reads and converts with, as the signed-in extracts use them. */

@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely'
-import type { Entitlement } from '../access/index.js'
 import type { AuditLog } from '../audit/index.js'
 import { bytesOf, type DuckDBInstance, type Logger } from '../core/index.js'
 import type { AppAbility, User } from '../identity/index.js'
@@ -26,6 +25,7 @@ import type { QueryPool } from './query-pool.js'
 import { createQueryRecords } from './query-records.js'
 import { type QueryRequest, type QueryRunDeps, runQuery } from './query-run.js'
 import { createQueryWorkers } from './query-workers.js'
+import type { ReadEntitlements } from './read-entitlements.js'
 import { createRunningQueries } from './running-queries.js'
 import { createSampleFiles } from './sample-files.js'
 import { createSamplePreviews } from './sample-previews.js'
@@ -45,13 +45,7 @@ export interface QueryServiceOptions {
   workers: number
   /** Workers kept started while idle (default 1). */
   warmWorkers?: number
-  /** What the caller may read; with `only`, their entitlements to that one dataset (id or slug). */
-  entitlements: (
-    user: User,
-    ability: AppAbility,
-    now: Date,
-    only?: { dataset: string },
-  ) => Promise<Entitlement[]>
+  entitlements: ReadEntitlements
   /**
    * Grants the caller may read that were revoked or have expired (theirs among them), to say
    * why a view of theirs is gone; without it a refusal names no ended grant.

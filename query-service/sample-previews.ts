@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import { isAbsolute, join, normalize, sep } from 'node:path'
-import type { Entitlement } from '../access/index.js'
 import { type DuckDBInstance, withConnection } from '../core/index.js'
 import { samplePreviewPath, writeSamplePreview } from '../disclosure/index.js'
 import type { AppAbility, User } from '../identity/index.js'
 import { entitledFile } from './entitled-file.js'
+import type { ReadEntitlements } from './read-entitlements.js'
 
 /**
  * The first rows of each published sample, as dataset pages show them: read from the small file
@@ -16,13 +16,8 @@ export function createSamplePreviews(options: {
   dataDir: string
   /** The server's own DuckDB: reads a sample once to make a missing preview. */
   engine: DuckDBInstance
-  /** The caller's entitlements to one dataset (its id or slug). */
-  entitlements: (
-    user: User,
-    ability: AppAbility,
-    now: Date,
-    only: { dataset: string },
-  ) => Promise<Entitlement[]>
+  /** The caller's entitlements, asked for one dataset at a time. */
+  entitlements: ReadEntitlements
   now: () => Date
 }) {
   const making = new Map<string, Promise<unknown>>()
